@@ -1,0 +1,59 @@
+# Gatun: `make run` trains the default sample, `make test` runs every test.
+# Both work on a fresh machine: they find a JDK themselves and fetch what they need.
+
+SAMPLE ?= mlp
+ARGS ?=
+DATA_DIR ?= /usr/share/datasets/fashion-mnist
+
+JAVA_HOME := $(shell scripts/find-jdk)
+ifeq ($(JAVA_HOME),)
+$(error no suitable JDK found: see the message above)
+endif
+export JAVA_HOME
+JAVA := $(JAVA_HOME)/bin/java
+# Maven itself may run on JDK 17 here; this only quiets its sun.misc.Unsafe notices on 25.
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+MVN := mvn -B -ntp
+JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+SAMPLES_JAR := samples/target/gatun-samples.jar
+BENCH_JAR := bench/target/gatun-benchmarks.jar
+
+.PHONY: run test build bench data clean help
+
+help:
+	@echo "make run  [SAMPLE=mlp] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S']"
+	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
+	@echo "make bench                JMH SGEMM benchmark (scalar vs Vector API), GFLOP/s"
+	@echo "JDK: $(JAVA_HOME)"
+
+build:
+	$(MVN) -DskipTests package
+
+run: data build
+	$(JAVA) $(JVM_FLAGS) -jar $(SAMPLES_JAR) $(SAMPLE) $(ARGS)
+
+test: data
+	$(MVN) verify
+
+# Installs Fashion-MNIST where Debian packages it, when we are root with apt. Otherwise says how
+# to get it; the samples then stop with the same advice and the data tests skip with a reason.
+data:
+	@if [ -n "$$GATUN_DATA" ] || ls $(DATA_DIR)/t10k-labels-idx1-ubyte* >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Fashion-MNIST (apt-get install dataset-fashion-mnist)"; \
+	  (apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist)) || \
+	   echo "warning: could not install dataset-fashion-mnist"; \
+	else \
+	  echo "Fashion-MNIST is not in $(DATA_DIR). Install it with 'sudo apt-get install dataset-fashion-mnist',"; \
+	  echo "or download train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and"; \
+	  echo "t10k-labels-idx1-ubyte (plain or .gz) into a folder and pass ARGS='--data DIR' (or set GATUN_DATA=DIR)."; \
+	fi
+
+bench: build
+	$(JAVA) $(JVM_FLAGS) -jar $(BENCH_JAR) SgemmBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s \
+	  -rf json -rff bench/results/sgemm-latest.json
+
+clean:
+	$(MVN) -q clean

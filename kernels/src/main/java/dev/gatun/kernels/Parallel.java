@@ -1,0 +1,99 @@
+package dev.gatun.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * The worker threads CPU kernels split their work over.
+ *
+ * <p>One fixed pool of daemon threads, sized by {@code gatun.threads} (default: available
+ * processors). The caller's thread runs one share itself, so a 2-core machine uses exactly
+ * 2 threads. Segments handed to kernels must come from shared (not confined) arenas, since
+ * workers touch them from other threads.
+ */
+public final class Parallel {
+    /** How many threads a kernel may use, the caller's included. */
+    public static final int THREADS = threads();
+
+    private static final ExecutorService POOL = THREADS > 1
+            ? Executors.newFixedThreadPool(THREADS - 1, r -> {
+                Thread t = new Thread(r, "gatun-kernel");
+                t.setDaemon(true);
+                return t;
+            })
+            : null;
+
+    private Parallel() {}
+
+    private static int threads() {
+        String asked = System.getProperty("gatun.threads", "");
+        int n = asked.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(asked.trim());
+        if (n < 1) {
+            throw new IllegalArgumentException("gatun.threads must be >= 1, got " + n);
+        }
+        return n;
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)}, spread over the
+     * threads, and returns when all are done. Task {@code i} goes to thread {@code i % THREADS}
+     * so a split into {@code THREADS} equal tasks is balanced. Exceptions are rethrown here.
+     */
+    public static void forEach(int tasks, IntConsumer body) {
+        if (tasks <= 0) {
+            return;
+        }
+        int workers = Math.min(THREADS, tasks);
+        if (workers == 1 || POOL == null) {
+            for (int i = 0; i < tasks; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(workers - 1);
+        for (int w = 1; w < workers; w++) {
+            final int first = w;
+            futures.add(POOL.submit(() -> {
+                for (int i = first; i < tasks; i += workers) {
+                    body.accept(i);
+                }
+            }));
+        }
+        Throwable failure = null;
+        try {
+            for (int i = 0; i < tasks; i += workers) {
+                body.accept(i);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gatun.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector width every CPU kernel uses, fixed once per JVM.
+ *
+ * <p>The species is a {@code static final} constant on purpose: C2 only turns Vector API calls
+ * into machine vectors when the species is a compile-time constant, so kernels never take a
+ * species as a parameter. To test another width, start a JVM with {@code -Dgatun.simd.bits=128}
+ * (or 256, 512); the build runs the kernel tests once per width that way. A width wider than the
+ * CPU's (512 on an AVX2 machine) is allowed but emulated in Java, for correctness tests only.
+ *
+ * <p>{@code -Dgatun.simd=false} turns SIMD off: every kernel then runs its scalar twin.
+ */
+public final class Simd {
+    /** False when {@code gatun.simd=false}: kernels run their scalar twins. */
+    public static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("gatun.simd", "true"));
+
+    /** The float species: the preferred one, or the width asked for by {@code gatun.simd.bits}. */
+    public static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(shape());
+
+    /** The double species of the same width. */
+    public static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED.withShape(shape());
+
+    /** Float lanes per vector. */
+    public static final int FLOAT_LANES = FLOATS.length();
+
+    private Simd() {}
+
+    private static VectorShape shape() {
+        String bits = System.getProperty("gatun.simd.bits", "");
+        VectorShape preferred = VectorShape.preferredShape();
+        if (bits.isBlank()) {
+            return preferred;
+        }
+        VectorShape asked = switch (bits.trim()) {
+            case "128" -> VectorShape.S_128_BIT;
+            case "256" -> VectorShape.S_256_BIT;
+            case "512" -> VectorShape.S_512_BIT;
+            default -> throw new IllegalArgumentException(
+                    "gatun.simd.bits must be 128, 256 or 512, got '" + bits + "'");
+        };
+        // A width beyond the CPU's still computes correctly: the Vector API falls back to Java
+        // code (slowly). That is how the 512-bit paths are tested on AVX2 machines.
+        return asked;
+    }
+
+    /** True when the chosen width is wider than the CPU's vectors, so every vector op is emulated. */
+    public static boolean isEmulated() {
+        return FLOATS.vectorBitSize() > VectorShape.preferredShape().vectorBitSize();
+    }
+
+    /** A one-line description, e.g. {@code "SIMD 256-bit (8 floats)"}. */
+    public static String describe() {
+        if (!ENABLED) {
+            return "SIMD off (scalar kernels)";
+        }
+        return "SIMD " + FLOATS.vectorBitSize() + "-bit (" + FLOAT_LANES + " floats"
+                + (isEmulated() ? ", emulated: wider than this CPU's " + VectorShape.preferredShape().vectorBitSize() + "-bit vectors" : "")
+                + ")";
+    }
+}

@@ -1,0 +1,52 @@
+package dev.gatun.kernels.gemm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The argument checks shared by {@link Sgemm}, {@link SgemmReference} and {@link Dgemm}.
+ *
+ * <p>Shapes: op(A) is m×k, op(B) is k×n, C is m×n, all row-major. A stored matrix is
+ * {@code rows×cols} with {@code ld >= cols}: A is m×k, or k×m when transposed; likewise B.
+ * Everything is checked before any memory is touched, so a bad call leaves C as it was.
+ */
+final class GemmArgs {
+    private GemmArgs() {}
+
+    /** Throws {@link IllegalArgumentException} naming the first problem found. */
+    static void check(String op, boolean transA, boolean transB, int m, int n, int k,
+                      MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                      MemorySegment c, long cOffset, int ldc, int elementBytes) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": m, n, k must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+        }
+        matrix(op, "A", "transA", transA, transA ? k : m, transA ? m : k, a, aOffset, lda, m > 0 && k > 0, elementBytes);
+        matrix(op, "B", "transB", transB, transB ? n : k, transB ? k : n, b, bOffset, ldb, k > 0 && n > 0, elementBytes);
+        matrix(op, "C", null, false, m, n, c, cOffset, ldc, m > 0 && n > 0, elementBytes);
+    }
+
+    private static void matrix(String op, String name, String transName, boolean trans, int rows, int cols,
+                               MemorySegment seg, long offset, int ld, boolean touched, int elementBytes) {
+        String shape = name + " is " + rows + "×" + cols + (transName == null ? "" : " (" + transName + "=" + trans + ")");
+        if (ld < cols) {
+            throw new IllegalArgumentException(op + ": " + shape + " but ld" + name.toLowerCase() + "=" + ld + " < " + cols);
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException(op + ": " + name.toLowerCase() + "Offset=" + offset + " < 0");
+        }
+        if (!touched) {
+            return;
+        }
+        if (seg == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+        // Last element touched is (rows-1)*ld + cols-1 past the offset; ints are at most 2^31, so
+        // the element count fits a long, and only the byte count can overflow.
+        long needed = offset + (long) (rows - 1) * ld + cols;
+        long held = seg.byteSize() / elementBytes;
+        if (needed > held) {
+            String unit = elementBytes == Float.BYTES ? "floats" : "doubles";
+            throw new IllegalArgumentException(op + ": " + shape + ", ld" + name.toLowerCase() + "=" + ld + ", offset "
+                    + offset + " needs " + needed + " " + unit + " but the segment holds " + held);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.gatun.kernels.gemm;
+
+import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
+
+import dev.gatun.kernels.Parallel;
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Single-precision GEMM on the Vector API, blocked GotoBLAS/BLIS style.
+ *
+ * <p>Shapes: C (m×n) = alpha·op(A) (m×k) · op(B) (k×n) + beta·C, all row-major. Loop nest per
+ * thread, outermost first: NC columns of C; KC of the k dimension (pack a KC×NC panel of op(B)
+ * into NR-column slivers, which stays in L3); MC rows (pack an MC×KC block of alpha·op(A) into
+ * MR-row slivers, which stays in L2); then every NR sliver of B (stays in L1) against every MR
+ * sliver of A, one register tile each ({@link SgemmMicroKernel}).
+ *
+ * <p>The two halves of C (along M or N, whichever duplicates less packing) go to the two
+ * threads of {@link Parallel}; each thread packs into its own buffers, so there is one fork and
+ * one join per call and no barrier in between. Small products stay on the caller's thread.
+ */
+public final class Sgemm {
+    /** Depth of a packed block: a B sliver is KC×NR floats, 16 KiB at 256-bit, half of L1d. */
+    static final int KC = Integer.getInteger("gatun.sgemm.kc", 256);
+    /** Rows of a packed A block: MC×KC floats, 128 KiB, well inside a 512 KiB L2. */
+    static final int MC = Integer.getInteger("gatun.sgemm.mc", 128);
+    /** Columns of a packed B panel: KC×NC floats, 2 MiB, lives in the shared L3. */
+    static final int NC = Integer.getInteger("gatun.sgemm.nc", 2048);
+    /** Below this many multiply-adds the second thread costs more than it saves. */
+    static final long PARALLEL_MIN = Long.getLong("gatun.sgemm.parallelMin", 1L << 18);
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private Sgemm() {}
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, row-major. op(A) is m×k, op(B) is k×n, C is m×n.
+     * Offsets and leading dimensions are in floats. transA: A is stored k×m (lda >= m), else m×k
+     * (lda >= k); the same for B. beta == 0 overwrites C without reading it, so NaNs in C vanish.
+     *
+     * @throws IllegalArgumentException on negative sizes, short leading dimensions, negative
+     *     offsets or segments too small for the highest element touched; C is then untouched
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                             float beta, MemorySegment c, long cOffset, int ldc) {
+        if (!Simd.ENABLED) {
+            SgemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        sgemm(SgemmMicroKernel.MR, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** {@link #sgemm} with the register tile's row count chosen (4 or 8), so tests reach both kernels. */
+    static void sgemm(int mr, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                      float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long cAt = cOffset * Float.BYTES;
+        if (k == 0 || alpha == 0f) {
+            scale(c, cAt, ldc, m, n, beta);
+            return;
+        }
+        Gemm g = new Gemm(transA, transB, m, n, k, alpha, a, aOffset * Float.BYTES, lda,
+                b, bOffset * Float.BYTES, ldb, beta, c, cAt, ldc, mr);
+        long work = (long) m * n * k;
+        if (Parallel.THREADS < 2 || work < PARALLEL_MIN) {
+            g.block(0, m, 0, n, WORKSPACE.get());
+            return;
+        }
+        int threads = Parallel.THREADS;
+        // Splitting M makes every thread pack all of op(B), splitting N all of op(A). Packing a
+        // transposed-for-the-kernel operand (A as stored m×k, B as stored n×k) is a strided copy,
+        // about twice the cost of a straight one. Weigh that against the imbalance of each split.
+        int rowsEach = roundUp(ceilDiv(m, threads), mr);
+        int colsEach = roundUp(ceilDiv(n, threads), NR);
+        long packA = (long) m * k * (transA ? 1 : 2);
+        long packB = (long) k * n * (transB ? 2 : 1);
+        long costM = (long) rowsEach * n * k / 16 + packA / threads + packB;
+        long costN = (long) colsEach * m * k / 16 + packA + packB / threads;
+        boolean splitM = costM <= costN;
+        int chunk = splitM ? rowsEach : colsEach;
+        int tasks = ceilDiv(splitM ? m : n, chunk);
+        if (tasks < 2) {
+            g.block(0, m, 0, n, WORKSPACE.get());
+            return;
+        }
+        Parallel.forEach(tasks, t -> {
+            int from = t * chunk;
+            if (splitM) {
+                g.block(from, Math.min(m, from + chunk), 0, n, WORKSPACE.get());
+            } else {
+                g.block(0, m, from, Math.min(n, from + chunk), WORKSPACE.get());
+            }
+        });
+    }
+
+    /** C = beta·C for k == 0 or alpha == 0, where op(A)·op(B) contributes nothing. */
+    private static void scale(MemorySegment c, long cAt, int ldc, int m, int n, float beta) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            long row = cAt + (long) i * ldc * Float.BYTES;
+            if (beta == 0f) {
+                c.asSlice(row, (long) n * Float.BYTES).fill((byte) 0);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    long o = row + (long) j * Float.BYTES;
+                    c.set(ValueLayout.JAVA_FLOAT_UNALIGNED, o, beta * c.get(ValueLayout.JAVA_FLOAT_UNALIGNED, o));
+                }
+            }
+        }
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    static int roundUp(int a, int multiple) {
+        return ceilDiv(a, multiple) * multiple;
+    }
+
+    /** One validated call; byte offsets. */
+    private record Gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        MemorySegment a, long aAt, int lda, MemorySegment b, long bAt, int ldb,
+                        float beta, MemorySegment c, long cAt, int ldc, int mr) {
+
+        /** C[i0..i1) × [j0..j1) on the calling thread, with its own packing buffers. */
+        void block(int i0, int i1, int j0, int j1, Workspace w) {
+            int rows = i1 - i0;
+            int cols = j1 - j0;
+            // Equal blocks rather than full ones plus a sliver: a 16-deep last k block would
+            // pay the C load/store of every tile for almost no multiply-adds.
+            int kcMax = ceilDiv(k, ceilDiv(k, KC));
+            int mcMax = roundUp(ceilDiv(rows, ceilDiv(rows, MC)), mr);
+            int ncMax = roundUp(ceilDiv(cols, ceilDiv(cols, NC)), NR);
+            float[] packedA = w.a(mcMax * kcMax);
+            float[] packedB = w.b(ncMax * kcMax);
+            float[] edge = w.edge;
+            long ldcBytes = (long) ldc * Float.BYTES;
+            for (int jc = j0; jc < j1; jc += ncMax) {
+                int nc = Math.min(ncMax, j1 - jc);
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    // Later k blocks add onto what the first one wrote.
+                    float betaNow = pc == 0 ? beta : 1f;
+                    SgemmPack.packB(transB, b, bAt, ldb, pc, kc, jc, nc, packedB);
+                    for (int ic = i0; ic < i1; ic += mcMax) {
+                        int mc = Math.min(mcMax, i1 - ic);
+                        SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            int bi = jr * kc;
+                            long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
+                            for (int ir = 0; ir < mc; ir += mr) {
+                                SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packedB, bi,
+                                        c, cCol + ir * ldcBytes, ldcBytes, betaNow,
+                                        Math.min(mr, mc - ir), nr, edge);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per-thread packing buffers, grown on demand and kept for the next call. */
+    private static final class Workspace {
+        private float[] a = new float[0];
+        private float[] b = new float[0];
+        final float[] edge = new float[8 * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+}

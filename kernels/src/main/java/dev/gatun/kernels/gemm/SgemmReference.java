@@ -1,0 +1,51 @@
+package dev.gatun.kernels.gemm;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The scalar twin of {@link Sgemm}: a plain loop nest, no SIMD, one thread.
+ *
+ * <p>Shapes: C (m×n) = alpha·op(A) (m×k) · op(B) (k×n) + beta·C, row-major. Each row of C is
+ * accumulated in double over i-p-j order (B read along its rows), then rounded once to float, so
+ * it is also the accuracy yardstick the tests hold {@link Sgemm} to.
+ */
+public final class SgemmReference {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private SgemmReference() {}
+
+    /** Same contract as {@link Sgemm#sgemm}. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                             float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        // Element (i, p) of op(A) is at aOffset + i*aRow + p*aCol; likewise for op(B).
+        long aRow = transA ? 1 : lda;
+        long aCol = transA ? lda : 1;
+        long bRow = transB ? 1 : ldb;
+        long bCol = transB ? ldb : 1;
+        double[] acc = new double[n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(acc, 0.0);
+            if (alpha != 0f) {
+                for (int p = 0; p < k; p++) {
+                    double aip = a.getAtIndex(F, aOffset + i * aRow + p * aCol);
+                    long bp = bOffset + p * bRow;
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += aip * b.getAtIndex(F, bp + j * bCol);
+                    }
+                }
+            }
+            long ci = cOffset + (long) i * ldc;
+            for (int j = 0; j < n; j++) {
+                float ab = (float) (alpha * acc[j]);
+                // beta == 0 must not read C: 0 * NaN would keep the NaN.
+                c.setAtIndex(F, ci + j, beta == 0f ? ab : (float) (alpha * acc[j] + beta * (double) c.getAtIndex(F, ci + j)));
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.gatun.kernels.optim;
+
+import dev.gatun.kernels.Parallel;
+import dev.gatun.kernels.SegmentBounds;
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/*
+ * One Adam / AdamW step, in place, with PyTorch's torch.optim.Adam(W) semantics.
+ *   param[n], grad[n], m[n], v[n] -> param, m, v updated; grad is only read.
+ *
+ *   g = grad                                     Adam with weight decay (L2):   g += wd * p
+ *   AdamW (decoupled) with weight decay:         p *= 1 - lr * wd
+ *   m = b1 * m + (1 - b1) * g
+ *   v = b2 * v + (1 - b2) * g * g
+ *   p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)     bc1 = 1 - b1^step, bc2 = 1 - b2^step
+ *
+ * The last line is lr * mhat / (sqrt(vhat) + eps) arranged as PyTorch evaluates it (addcdiv of
+ * m by sqrt(v)/sqrt(bc2) + eps, scaled by lr/bc1). Per-call constants (lr/bc1, sqrt(bc2),
+ * 1 - lr*wd, 1 - b1, 1 - b2) are computed once in double and rounded to float, as PyTorch turns
+ * its Python-float scalars into float. The m update is written b1*m + (1-b1)*g rather than
+ * PyTorch's lerp, which can differ in the last bit. Per element everything is float
+ * with separate roundings (no fused multiply-add), and vector sqrt/div are correctly rounded
+ * like the scalar ones, so the vector version and its twin agree bit for bit.
+ */
+public final class AdamStep {
+    private static final VectorSpecies<Float> F = Simd.FLOATS;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long PARALLEL_MIN = 1 << 16;
+    private static final long CHUNK_ALIGN = 64;
+
+    private AdamStep() {}
+
+    /**
+     * Applies Adam ({@code decoupled == false}) or AdamW ({@code decoupled == true}) step number
+     * {@code step} (1 on the first call) to {@code n} parameters, updating param, m and v in place.
+     */
+    public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m, long mOff,
+                           MemorySegment v, long vOff, long n, float lr, float beta1, float beta2, float eps,
+                           float weightDecay, boolean decoupled, int step) {
+        if (!Simd.ENABLED) {
+            runScalar(param, pOff, grad, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            return;
+        }
+        check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
+        Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
+            vector(param, pOff, grad, gOff, m, mOff, v, vOff, n, k);
+            return;
+        }
+        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
+        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
+        Parallel.forEach(Parallel.THREADS, t -> {
+            long start = Math.min(n, t * chunk);
+            long end = Math.min(n, start + chunk);
+            vector(param, pOff + start, grad, gOff + start, m, mOff + start, v, vOff + start, end - start, k);
+        });
+    }
+
+    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m,
+                                 long mOff, MemorySegment v, long vOff, long n, float lr, float beta1, float beta2,
+                                 float eps, float weightDecay, boolean decoupled, int step) {
+        check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
+        Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        for (long i = 0; i < n; i++) {
+            float p = param.getAtIndex(FLOAT, pOff + i);
+            float g = grad.getAtIndex(FLOAT, gOff + i);
+            if (k.l2) {
+                g = g + k.wd * p;
+            }
+            if (k.decay) {
+                p = p * k.shrink;
+            }
+            float mi = k.b1 * m.getAtIndex(FLOAT, mOff + i) + k.oneMinusB1 * g;
+            float vi = k.b2 * v.getAtIndex(FLOAT, vOff + i) + k.oneMinusB2 * g * g;
+            float denom = (float) Math.sqrt(vi) / k.sqrtBc2 + k.eps;
+            m.setAtIndex(FLOAT, mOff + i, mi);
+            v.setAtIndex(FLOAT, vOff + i, vi);
+            param.setAtIndex(FLOAT, pOff + i, p - k.stepSize * mi / denom);
+        }
+    }
+
+    private static void vector(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m,
+                               long mOff, MemorySegment v, long vOff, long n, Constants k) {
+        long pb = pOff * Float.BYTES;
+        long gb = gOff * Float.BYTES;
+        long mb = mOff * Float.BYTES;
+        long vb = vOff * Float.BYTES;
+        FloatVector b1 = FloatVector.broadcast(F, k.b1);
+        FloatVector b2 = FloatVector.broadcast(F, k.b2);
+        FloatVector c1 = FloatVector.broadcast(F, k.oneMinusB1);
+        FloatVector c2 = FloatVector.broadcast(F, k.oneMinusB2);
+        FloatVector wd = FloatVector.broadcast(F, k.wd);
+        FloatVector shrink = FloatVector.broadcast(F, k.shrink);
+        FloatVector sqrtBc2 = FloatVector.broadcast(F, k.sqrtBc2);
+        FloatVector eps = FloatVector.broadcast(F, k.eps);
+        FloatVector stepSize = FloatVector.broadcast(F, k.stepSize);
+        long bound = F.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            long o = i * Float.BYTES;
+            FloatVector p = FloatVector.fromMemorySegment(F, param, pb + o, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(F, grad, gb + o, ORDER);
+            if (k.l2) {
+                g = g.add(wd.mul(p));
+            }
+            if (k.decay) {
+                p = p.mul(shrink);
+            }
+            FloatVector mi = b1.mul(FloatVector.fromMemorySegment(F, m, mb + o, ORDER)).add(c1.mul(g));
+            FloatVector vi = b2.mul(FloatVector.fromMemorySegment(F, v, vb + o, ORDER)).add(c2.mul(g).mul(g));
+            FloatVector denom = vi.sqrt().div(sqrtBc2).add(eps);
+            mi.intoMemorySegment(m, mb + o, ORDER);
+            vi.intoMemorySegment(v, vb + o, ORDER);
+            p.sub(stepSize.mul(mi).div(denom)).intoMemorySegment(param, pb + o, ORDER);
+        }
+        for (; i < n; i++) {
+            long o = i * Float.BYTES;
+            float p = param.get(FLOAT, pb + o);
+            float g = grad.get(FLOAT, gb + o);
+            if (k.l2) {
+                g = g + k.wd * p;
+            }
+            if (k.decay) {
+                p = p * k.shrink;
+            }
+            float mi = k.b1 * m.get(FLOAT, mb + o) + k.oneMinusB1 * g;
+            float vi = k.b2 * v.get(FLOAT, vb + o) + k.oneMinusB2 * g * g;
+            float denom = (float) Math.sqrt(vi) / k.sqrtBc2 + k.eps;
+            m.set(FLOAT, mb + o, mi);
+            v.set(FLOAT, vb + o, vi);
+            param.set(FLOAT, pb + o, p - k.stepSize * mi / denom);
+        }
+    }
+
+    // The per-call scalars, rounded to float once so both versions use identical values.
+    private record Constants(float b1, float b2, float oneMinusB1, float oneMinusB2, float eps, float wd,
+                             boolean l2, boolean decay, float shrink, float stepSize, float sqrtBc2) {
+        Constants(float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
+            this(beta1, beta2, (float) (1.0 - beta1), (float) (1.0 - beta2), eps, weightDecay,
+                    !decoupled && weightDecay != 0f, decoupled && weightDecay != 0f,
+                    (float) (1.0 - (double) lr * weightDecay),
+                    (float) (lr / (1.0 - Math.pow(beta1, step))),
+                    (float) Math.sqrt(1.0 - Math.pow(beta2, step)));
+        }
+    }
+
+    private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m, long mOff,
+                              MemorySegment v, long vOff, long n, float beta1, float beta2, int step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be >= 1 (the first step is 1), got " + step);
+        }
+        if (!(beta1 >= 0f && beta1 < 1f)) {
+            throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+        }
+        if (!(beta2 >= 0f && beta2 < 1f)) {
+            throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+        }
+        SegmentBounds.count("n", n);
+        SegmentBounds.floats("param", param, pOff, n);
+        SegmentBounds.floats("grad", grad, gOff, n);
+        SegmentBounds.floats("m", m, mOff, n);
+        SegmentBounds.floats("v", v, vOff, n);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.gatun.kernels.optim;
+
+import dev.gatun.kernels.Parallel;
+import dev.gatun.kernels.SegmentBounds;
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/*
+ * One SGD step, in place, with PyTorch's torch.optim.SGD semantics.
+ *   param[n], grad[n], buf[n] (momentum buffer, may be null when momentum == 0)
+ *     -> param and buf updated; grad is only read.
+ *
+ *   g = grad + wd * p                                     (only when wd != 0)
+ *   if momentum != 0:
+ *       buf = firstStep ? g : momentum * buf + (1 - dampening) * g
+ *       g   = nesterov ? g + momentum * buf : buf
+ *   p -= lr * g
+ *
+ * As in PyTorch, the first step copies g into the buffer without dampening, and nesterov needs
+ * momentum > 0 and dampening == 0. 1 - dampening is rounded to float once. All per-element math
+ * is float with separate roundings, the same in both versions: they agree bit for bit.
+ */
+public final class SgdStep {
+    private static final VectorSpecies<Float> F = Simd.FLOATS;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long PARALLEL_MIN = 1 << 16;
+    private static final long CHUNK_ALIGN = 64;
+
+    private SgdStep() {}
+
+    /**
+     * Applies one SGD step to {@code n} parameters. {@code bufOrNull} is the momentum buffer
+     * (required when {@code momentum != 0}); {@code firstStep} says it holds nothing yet.
+     */
+    public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
+                           long bufOff, long n, float lr, float momentum, float dampening, float weightDecay,
+                           boolean nesterov, boolean firstStep) {
+        if (!Simd.ENABLED) {
+            runScalar(param, pOff, grad, gOff, bufOrNull, bufOff, n, lr, momentum, dampening, weightDecay, nesterov,
+                    firstStep);
+            return;
+        }
+        check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
+        float undamped = (float) (1.0 - dampening);
+        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
+            vector(param, pOff, grad, gOff, bufOrNull, bufOff, n, lr, momentum, undamped, weightDecay, nesterov,
+                    firstStep);
+            return;
+        }
+        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
+        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
+        Parallel.forEach(Parallel.THREADS, t -> {
+            long start = Math.min(n, t * chunk);
+            long end = Math.min(n, start + chunk);
+            vector(param, pOff + start, grad, gOff + start, bufOrNull, bufOff + start, end - start, lr, momentum,
+                    undamped, weightDecay, nesterov, firstStep);
+        });
+    }
+
+    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
+                                 long bufOff, long n, float lr, float momentum, float dampening, float weightDecay,
+                                 boolean nesterov, boolean firstStep) {
+        check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
+        float undamped = (float) (1.0 - dampening);
+        for (long i = 0; i < n; i++) {
+            float p = param.getAtIndex(FLOAT, pOff + i);
+            float g = grad.getAtIndex(FLOAT, gOff + i);
+            if (weightDecay != 0f) {
+                g = g + weightDecay * p;
+            }
+            if (momentum != 0f) {
+                float b = firstStep ? g : momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + undamped * g;
+                bufOrNull.setAtIndex(FLOAT, bufOff + i, b);
+                g = nesterov ? g + momentum * b : b;
+            }
+            param.setAtIndex(FLOAT, pOff + i, p - lr * g);
+        }
+    }
+
+    private static void vector(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment buf,
+                               long bufOff, long n, float lr, float momentum, float undamped, float weightDecay,
+                               boolean nesterov, boolean firstStep) {
+        long pb = pOff * Float.BYTES;
+        long gb = gOff * Float.BYTES;
+        long bb = bufOff * Float.BYTES;
+        boolean decay = weightDecay != 0f;
+        boolean useBuf = momentum != 0f;
+        FloatVector lrV = FloatVector.broadcast(F, lr);
+        FloatVector mom = FloatVector.broadcast(F, momentum);
+        FloatVector und = FloatVector.broadcast(F, undamped);
+        FloatVector wd = FloatVector.broadcast(F, weightDecay);
+        long bound = F.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            long o = i * Float.BYTES;
+            FloatVector p = FloatVector.fromMemorySegment(F, param, pb + o, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(F, grad, gb + o, ORDER);
+            if (decay) {
+                g = g.add(wd.mul(p));
+            }
+            if (useBuf) {
+                FloatVector b = firstStep ? g
+                        : mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(und.mul(g));
+                b.intoMemorySegment(buf, bb + o, ORDER);
+                g = nesterov ? g.add(mom.mul(b)) : b;
+            }
+            p.sub(lrV.mul(g)).intoMemorySegment(param, pb + o, ORDER);
+        }
+        for (; i < n; i++) {
+            long o = i * Float.BYTES;
+            float p = param.get(FLOAT, pb + o);
+            float g = grad.get(FLOAT, gb + o);
+            if (decay) {
+                g = g + weightDecay * p;
+            }
+            if (useBuf) {
+                float b = firstStep ? g : momentum * buf.get(FLOAT, bb + o) + undamped * g;
+                buf.set(FLOAT, bb + o, b);
+                g = nesterov ? g + momentum * b : b;
+            }
+            param.set(FLOAT, pb + o, p - lr * g);
+        }
+    }
+
+    private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment buf,
+                              long bufOff, long n, float momentum, float dampening, boolean nesterov) {
+        if (nesterov && (momentum <= 0f || dampening != 0f)) {
+            throw new IllegalArgumentException("nesterov momentum needs momentum > 0 and dampening == 0, got momentum = "
+                    + momentum + ", dampening = " + dampening);
+        }
+        SegmentBounds.count("n", n);
+        SegmentBounds.floats("param", param, pOff, n);
+        SegmentBounds.floats("grad", grad, gOff, n);
+        if (momentum != 0f) {
+            if (buf == null) {
+                throw new IllegalArgumentException("momentum = " + momentum + " needs a momentum buffer, got null");
+            }
+            SegmentBounds.floats("buf", buf, bufOff, n);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.gatun.autograd;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation over the graph that ops record.
+ *
+ * <p>Ops call {@link #record} after computing their result; {@link #backward(Tensor)} walks the
+ * graph from a scalar in reverse topological order. Gradients of intermediate tensors live in
+ * the current scope and are dropped afterwards; gradients of leaves that require them (model
+ * parameters) are accumulated in the leaf's own scope, so they outlive the step.
+ */
+public final class Autograd {
+    private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private Autograd() {}
+
+    /** Turns gradient recording off on this thread until the returned handle is closed. */
+    public static NoGrad noGrad() {
+        NO_GRAD_DEPTH.get()[0]++;
+        return new NoGrad();
+    }
+
+    /** Closing it ends the no-grad region it was opened for. */
+    public static final class NoGrad implements AutoCloseable {
+        private boolean closed;
+
+        private NoGrad() {}
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                NO_GRAD_DEPTH.get()[0]--;
+            }
+        }
+    }
+
+    /** True when ops on this thread record their gradients. */
+    public static boolean isEnabled() {
+        return NO_GRAD_DEPTH.get()[0] == 0;
+    }
+
+    /**
+     * Attaches a gradient rule to {@code out} if recording is on and any input needs a gradient.
+     * Returns {@code out}.
+     */
+    public static Tensor record(Tensor out, String name, GradFn.Backward backward, Tensor... inputs) {
+        if (!isEnabled()) {
+            return out;
+        }
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad()) {
+                out.setGradFn(new GradFn(name, inputs, backward));
+                return out;
+            }
+        }
+        return out;
+    }
+
+    /** Back-propagates from a one-element tensor, seeding its gradient with 1. */
+    public static void backward(Tensor root) {
+        if (root.size() != 1) {
+            throw new IllegalArgumentException("backward() needs a scalar (one element), got " + root.describe()
+                    + "; reduce it first, e.g. loss.mean()");
+        }
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward(): " + root.describe()
+                    + " does not depend on any tensor that requires a gradient");
+        }
+        Tensor seed = Tensor.full(root.dtype(), 1.0, root.shape());
+        backward(root, seed);
+    }
+
+    /** Back-propagates {@code gradRoot} (same shape as root) through the graph. */
+    public static void backward(Tensor root, Tensor gradRoot) {
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        // Sums autograd allocated itself can be added into in place; gradients handed out by ops
+        // may alias other tensors (a view of the output gradient, say), so those are copied first.
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        grads.put(root, gradRoot);
+        try (NoGrad ignored = noGrad()) {
+            for (Tensor t : order) {
+                Tensor g = grads.remove(t);
+                if (g == null) {
+                    continue;
+                }
+                GradFn fn = t.gradFn();
+                if (fn == null) {
+                    accumulateIntoLeaf(t, g);
+                    continue;
+                }
+                Tensor[] inGrads = fn.backward().apply(g);
+                Tensor[] inputs = fn.inputs();
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    if (in == null || !in.requiresGrad() || inGrads[i] == null) {
+                        continue;
+                    }
+                    Tensor gi = inGrads[i];
+                    if (!Arrays.equals(gi.shape(), in.shape())) {
+                        throw new IllegalStateException("autograd: " + fn.name() + " produced a gradient "
+                                + gi.describe() + " for input " + i + " of shape " + in.describe());
+                    }
+                    Tensor prior = grads.get(in);
+                    if (prior == null) {
+                        grads.put(in, gi);
+                    } else if (owned.contains(prior)) {
+                        BackendRegistry.of(prior).axpby(1, gi, 1, prior);
+                    } else {
+                        Tensor sum = Tensor.zeros(prior.dtype(), prior.shape());
+                        BackendRegistry.of(sum).copy(prior, sum);
+                        BackendRegistry.of(sum).axpby(1, gi, 1, sum);
+                        grads.put(in, sum);
+                        owned.add(sum);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
+        Tensor existing = leaf.grad();
+        if (existing == null) {
+            Tensor fresh = Tensor.zeros(leaf.scope(), g.dtype(), leaf.shape());
+            BackendRegistry.of(fresh).copy(g, fresh);
+            leaf.setGrad(fresh);
+        } else {
+            BackendRegistry.of(existing).axpby(1, g, 1, existing);
+        }
+    }
+
+    /** Tensors reachable from root, each after every tensor that depends on it. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> postOrder = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        visited.add(root);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            GradFn fn = t.gradFn();
+            Tensor[] inputs = fn == null ? new Tensor[0] : fn.inputs();
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.requiresGrad() && visited.add(in)) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                postOrder.add(t);
+            }
+        }
+        Collections.reverse(postOrder);
+        return postOrder;
+    }
+
+    /** Sums a broadcast gradient back down to {@code shape} (the input's shape before broadcasting). */
+    public static Tensor sumToShape(Tensor g, int[] shape) {
+        Tensor out = g;
+        while (out.rank() > shape.length) {
+            out = out.sum(0, false);
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1 && out.dim(i) != 1) {
+                out = out.sum(i, true);
+            }
+        }
+        return out;
+    }
+}

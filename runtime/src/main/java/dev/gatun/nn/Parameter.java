@@ -1,0 +1,25 @@
+package dev.gatun.nn;
+
+import dev.gatun.tensor.Tensor;
+
+/**
+ * A trainable tensor with a name. Its tensor requires gradients and lives in the scope the
+ * module was built in; {@code backward()} accumulates into {@code tensor().grad()}.
+ */
+public record Parameter(String name, Tensor tensor) {
+    public Parameter {
+        tensor.requiresGrad(true);
+    }
+
+    /** The accumulated gradient, or null before the first backward pass. */
+    public Tensor grad() {
+        return tensor.grad();
+    }
+
+    /** Sets the gradient to zero (keeps its memory). */
+    public void zeroGrad() {
+        if (tensor.grad() != null) {
+            tensor.grad().fill(0);
+        }
+    }
+}

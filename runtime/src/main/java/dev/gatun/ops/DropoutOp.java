@@ -1,0 +1,20 @@
+package dev.gatun.ops;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.Backend;
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.tensor.Tensor;
+
+/** Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p). */
+public final class DropoutOp {
+    private DropoutOp() {}
+
+    /** y = x * mask with a mask drawn from {@code seed}; the gradient is dy * mask. */
+    public static Tensor apply(Tensor x, double p, long seed) {
+        Backend be = BackendRegistry.of(x);
+        Tensor mask = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        be.dropout(x, mask, y, p, seed);
+        return Autograd.record(y, "dropout", g -> new Tensor[] {g.mul(mask)}, x);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gatun.ops;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.Backend;
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.tensor.Tensor;
+
+/** Loss functions, each reduced to the mean over the batch. */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * Mean cross-entropy of class logits [batch, classes] against int32 labels [batch], fused
+     * with the log-softmax: the gradient is (softmax - onehot) / batch in one pass.
+     */
+    public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        Backend be = BackendRegistry.of(logits);
+        Tensor probs = Tensor.zeros(logits.dtype(), logits.shape());
+        double total = be.crossEntropy(logits, labels, probs);
+        int batch = logits.dim(0);
+        if (batch == 0) {
+            throw new IllegalArgumentException("cross-entropy of an empty batch " + logits.describe());
+        }
+        Tensor loss = Tensor.scalar(logits.dtype(), total / batch);
+        return Autograd.record(loss, "cross_entropy", g -> {
+            Tensor dx = Tensor.zeros(logits.dtype(), logits.shape());
+            be.crossEntropyBackward(probs, labels, g.item() / batch, dx);
+            return new Tensor[] {dx, null};
+        }, logits, labels);
+    }
+
+    /** Mean squared error over all elements. */
+    public static Tensor mse(Tensor prediction, Tensor target) {
+        if (!java.util.Arrays.equals(prediction.shape(), target.shape())) {
+            throw new IllegalArgumentException("mse: prediction " + prediction.describe() + " and target "
+                    + target.describe() + " differ in shape");
+        }
+        Tensor diff = prediction.sub(target);
+        return diff.mul(diff).mean();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.gatun.ops;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.Backend;
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.tensor.Shape;
+import dev.gatun.tensor.Tensor;
+
+/**
+ * Matrix products: {@code C = A·B} and the fused dense layer {@code Y = X·Wᵀ + b}.
+ *
+ * <pre>
+ * apply:  A [m, k], B [k, n]              → C [m, n]    dA = dC·Bᵀ, dB = Aᵀ·dC
+ * linear: X [n, in], W [out, in], b [out] → Y [n, out]  dX = dY·W, dW = dYᵀ·X, db = Σ_rows dY
+ * </pre>
+ * The transposes are GEMM flags, never copies.
+ */
+public final class MatMul {
+    private MatMul() {}
+
+    /** A·B for 2-D tensors. */
+    public static Tensor apply(Tensor a, Tensor b) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0)) {
+            throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape())
+                    + " do not multiply (need [m, k]·[k, n])");
+        }
+        Backend be = BackendRegistry.of(a);
+        Tensor c = Tensor.zeros(a.dtype(), a.dim(0), b.dim(1));
+        be.gemm(false, false, 1, a, b, 0, c);
+        return Autograd.record(c, "matmul", g -> {
+            Tensor da = null;
+            Tensor db = null;
+            if (a.requiresGrad()) {
+                da = Tensor.zeros(a.dtype(), a.shape());
+                be.gemm(false, true, 1, g, b, 0, da);
+            }
+            if (b.requiresGrad()) {
+                db = Tensor.zeros(b.dtype(), b.shape());
+                be.gemm(true, false, 1, a, g, 0, db);
+            }
+            return new Tensor[] {da, db};
+        }, a, b);
+    }
+
+    /** X·Wᵀ + b with W stored [out, in] (PyTorch's layout); bias may be null. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
+            throw new IllegalArgumentException("linear: input " + x.describe() + " does not match weight "
+                    + w.describe() + " (need x [batch, in] and w [out, in])");
+        }
+        int out = w.dim(0);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != out)) {
+            throw new IllegalArgumentException("linear: bias " + bias.describe() + " must be [" + out + "]");
+        }
+        Backend be = BackendRegistry.of(x);
+        Tensor y = Tensor.zeros(x.dtype(), x.dim(0), out);
+        double beta = 0;
+        if (bias != null) {
+            // Pre-load the bias rows so the GEMM adds to them (beta = 1): no second pass over Y.
+            be.binary(dev.gatun.backend.BinaryOp.ADD, y, bias, y);
+            beta = 1;
+        }
+        be.gemm(false, true, 1, x, w, beta, y);
+        return Autograd.record(y, "linear", g -> {
+            Tensor dx = null;
+            Tensor dw = null;
+            Tensor db = null;
+            if (x.requiresGrad()) {
+                dx = Tensor.zeros(x.dtype(), x.shape());
+                be.gemm(false, false, 1, g, w, 0, dx);
+            }
+            if (w.requiresGrad()) {
+                dw = Tensor.zeros(w.dtype(), w.shape());
+                be.gemm(true, false, 1, g, x, 0, dw);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                db = Tensor.zeros(bias.dtype(), bias.shape());
+                be.reduce(dev.gatun.backend.ReduceOp.SUM, g, 0, db, null);
+            }
+            return new Tensor[] {dx, dw, db};
+        }, x, w, bias);
+    }
+}

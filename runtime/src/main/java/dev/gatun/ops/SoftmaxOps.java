@@ -1,0 +1,35 @@
+package dev.gatun.ops;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.Backend;
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.tensor.Tensor;
+
+/** Softmax and log-softmax along the last axis. */
+public final class SoftmaxOps {
+    private SoftmaxOps() {}
+
+    /** e^x / Σ e^x along the last axis. */
+    public static Tensor softmax(Tensor x) {
+        return compute(x, false);
+    }
+
+    /** x - log Σ e^x along the last axis. */
+    public static Tensor logSoftmax(Tensor x) {
+        return compute(x, true);
+    }
+
+    private static Tensor compute(Tensor x, boolean log) {
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException("softmax needs at least one axis, got " + x.describe());
+        }
+        Backend be = BackendRegistry.of(x);
+        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        be.softmax(x, y, log);
+        return Autograd.record(y, log ? "log_softmax" : "softmax", g -> {
+            Tensor dx = Tensor.zeros(x.dtype(), x.shape());
+            be.softmaxBackward(y, g, dx, log);
+            return new Tensor[] {dx};
+        }, x);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gatun.train;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.data.DataLoader;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The training loop for classifiers: per batch forward, loss, backward and optimizer step, each
+ * in its own {@link Scope} so every intermediate is freed before the next batch; after each
+ * epoch, loss and accuracy on the test set in no-grad mode.
+ */
+public final class Trainer {
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Loss loss;
+    private final PrintStream out;
+    private final boolean interactive;
+
+    /**
+     * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
+     * (use {@link ProgressBar#isTerminal()}), otherwise plain lines are written.
+     */
+    public Trainer(Module model, Optimizer optimizer, Loss loss, PrintStream out, boolean interactive) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** Trains for {@code epochs} epochs; logs each epoch to {@code logOrNull} as it ends. */
+    public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs, MetricsLog logOrNull) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        }
+        List<EpochMetrics> history = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            Evaluation trained = trainEpoch(train, epoch, epochs);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation tested = test == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(test);
+            EpochMetrics m = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), tested.loss(),
+                    tested.accuracy(), seconds, trained.samples() / seconds);
+            history.add(m);
+            out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
+                    epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), seconds,
+                    m.samplesPerSecond());
+            if (logOrNull != null) {
+                try {
+                    logOrNull.add(m);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not write metrics to " + logOrNull.folder(), e);
+                }
+            }
+        }
+        return history;
+    }
+
+    /** One pass over the training data; returns the running mean loss and accuracy. */
+    public Evaluation trainEpoch(DataLoader train, int epoch, int epochs) {
+        model.train(true);
+        int[] order = train.order(epoch);
+        int batches = train.batchCount();
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        try (ProgressBar bar = new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
+                out, interactive)) {
+            for (int b = 0; b < batches; b++) {
+                try (Scope step = Scope.open("train step")) {
+                    DataLoader.Batch batch = train.batch(order, b);
+                    Tensor output = model.forward(batch.features());
+                    Tensor l = loss.apply(output, batch.labels());
+                    optimizer.zeroGrad();
+                    l.backward();
+                    optimizer.step();
+                    double value = l.item();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("loss became " + value + " at epoch " + epoch + ", batch " + b
+                                + "; lower the learning rate (now " + optimizer.learningRate() + ")");
+                    }
+                    lossSum += value * batch.size();
+                    correct += countCorrect(output, batch.labels());
+                    seen += batch.size();
+                    bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                }
+            }
+        }
+        return new Evaluation(lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1), seen);
+    }
+
+    /** Mean loss and accuracy over a data set, without recording gradients. */
+    public Evaluation evaluate(DataLoader data) {
+        model.train(false);
+        int[] order = data.order(0);
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            for (int b = 0; b < data.batchCount(); b++) {
+                try (Scope step = Scope.open("eval step")) {
+                    DataLoader.Batch batch = data.batch(order, b);
+                    Tensor output = model.forward(batch.features());
+                    lossSum += loss.apply(output, batch.labels()).item() * batch.size();
+                    correct += countCorrect(output, batch.labels());
+                    seen += batch.size();
+                }
+            }
+        } finally {
+            model.train(true);
+        }
+        return new Evaluation(lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1), seen);
+    }
+
+    private static long countCorrect(Tensor logits, Tensor labels) {
+        int[] predicted = logits.argmax().toIntArray();
+        int[] truth = labels.toIntArray();
+        long c = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (predicted[i] == truth[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+}

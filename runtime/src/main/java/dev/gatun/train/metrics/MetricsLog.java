@@ -1,0 +1,159 @@
+package dev.gatun.train.metrics;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-epoch metrics of one run, kept in {@code metrics.csv} and {@code metrics.json} in its
+ * {@link RunFolder}. Both files are rewritten atomically after every epoch, so a run that dies
+ * midway still leaves complete, parseable files behind.
+ *
+ * <p>Numbers have 6 significant digits and never depend on the default locale. The CSV spells
+ * non-finite values {@code NaN}, {@code Infinity}, {@code -Infinity}; JSON, which has no such
+ * literals, writes {@code null}.
+ */
+public final class MetricsLog {
+    public static final String CSV_FILE = "metrics.csv";
+    public static final String JSON_FILE = "metrics.json";
+    public static final String CSV_HEADER =
+            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second";
+
+    private static final String[] COLUMNS = CSV_HEADER.split(",");
+    private static final MathContext SIX_DIGITS = new MathContext(6);
+
+    private final RunFolder folder;
+    private final Map<String, String> run;
+    private final List<EpochMetrics> epochs = new ArrayList<>();
+
+    /**
+     * @param run facts about the run for the JSON's {@code "run"} object, e.g. sample, backend,
+     *     seed; kept in the map's iteration order
+     */
+    public MetricsLog(RunFolder folder, Map<String, String> run) {
+        this.folder = Objects.requireNonNull(folder, "folder");
+        this.run = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(run, "run")));
+        this.run.forEach((k, v) -> Objects.requireNonNull(v, () -> "run value for '" + k + "' is null"));
+    }
+
+    /** Appends one epoch and rewrites both files. */
+    public void add(EpochMetrics epoch) throws IOException {
+        epochs.add(Objects.requireNonNull(epoch, "epoch"));
+        write();
+    }
+
+    /** (Re)writes {@code metrics.csv} and {@code metrics.json} with the epochs so far. */
+    public void write() throws IOException {
+        folder.writeAtomically(CSV_FILE, csv().getBytes(StandardCharsets.UTF_8));
+        folder.writeAtomically(JSON_FILE, json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The epochs added so far. */
+    public List<EpochMetrics> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    /** The folder the files go to. */
+    public RunFolder folder() {
+        return folder;
+    }
+
+    /** The run facts given at construction. */
+    public Map<String, String> run() {
+        return run;
+    }
+
+    /** The content of {@code metrics.csv}: header and one row per epoch, {@code \n} line ends. */
+    public String csv() {
+        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+        for (EpochMetrics m : epochs) {
+            double[] values = values(m);
+            sb.append(m.epoch());
+            for (double v : values) {
+                sb.append(',').append(Double.isFinite(v) ? number(v) : Double.toString(v));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The content of {@code metrics.json}: {@code {"run": {...}, "epochs": [{...}, ...]}}. */
+    public String json() {
+        StringBuilder sb = new StringBuilder("{\n  \"run\": {");
+        String sep = "\n";
+        for (Map.Entry<String, String> e : run.entrySet()) {
+            sb.append(sep).append("    ");
+            string(sb, e.getKey());
+            sb.append(": ");
+            string(sb, e.getValue());
+            sep = ",\n";
+        }
+        sb.append(run.isEmpty() ? "" : "\n  ").append("},\n  \"epochs\": [");
+        sep = "\n";
+        for (EpochMetrics m : epochs) {
+            sb.append(sep).append("    {\"").append(COLUMNS[0]).append("\": ").append(m.epoch());
+            double[] values = values(m);
+            for (int i = 0; i < values.length; i++) {
+                sb.append(", \"").append(COLUMNS[i + 1]).append("\": ")
+                        .append(Double.isFinite(values[i]) ? number(values[i]) : "null");
+            }
+            sb.append('}');
+            sep = ",\n";
+        }
+        return sb.append(epochs.isEmpty() ? "" : "\n  ").append("]\n}\n").toString();
+    }
+
+    /** The double columns in {@link #CSV_HEADER} order, after the epoch. */
+    private static double[] values(EpochMetrics m) {
+        return new double[] {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
+                m.seconds(), m.samplesPerSecond()};
+    }
+
+    /**
+     * {@code v} to 6 significant digits, plain where readable ({@code 0.4312}, {@code 12345.7})
+     * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); valid in both CSV and JSON.
+     */
+    static String number(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal(v).round(SIX_DIGITS).stripTrailingZeros();
+        double magnitude = Math.abs(v);
+        if (magnitude >= 1e-4 && magnitude < 1e15) {
+            return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+        }
+        return d.toString();
+    }
+
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    // Control characters are illegal raw in JSON; U+2028/9 break JavaScript.
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

@@ -1,0 +1,129 @@
+package dev.gatun.train.metrics;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+
+/**
+ * The directory one training run writes its outputs to ({@code metrics.csv}, checkpoints...),
+ * named {@code <name>-<yyyyMMdd-HHmmss>} so runs never overwrite each other.
+ */
+public final class RunFolder {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path path;
+
+    private RunFolder(Path path) {
+        this.path = path;
+    }
+
+    /** Writes a file's content; used to stream large files (e.g. weights) without a byte[]. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Creates {@code parent/<name>-<yyyyMMdd-HHmmss>} (and {@code parent} if needed), adding
+     * {@code -2}, {@code -3}, ... when a run started in the same second already took the name.
+     */
+    public static RunFolder create(Path parent, String name) throws IOException {
+        return create(parent, name, Clock.systemDefaultZone());
+    }
+
+    /** {@link #create(Path, String)} at the time of {@code clock}, for tests. */
+    static RunFolder create(Path parent, String name, Clock clock) throws IOException {
+        Objects.requireNonNull(parent, "parent");
+        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\")
+                || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("run name must be a plain file name, got '" + name + "'");
+        }
+        Files.createDirectories(parent);
+        String base = name + "-" + LocalDateTime.now(clock).format(STAMP);
+        for (int n = 1; ; n++) {
+            Path dir = parent.resolve(n == 1 ? base : base + "-" + n);
+            try {
+                // createDirectory fails if it exists, so two runs racing cannot share a folder.
+                return new RunFolder(Files.createDirectory(dir));
+            } catch (FileAlreadyExistsException taken) {
+                if (n >= 10_000) {
+                    throw new IOException("cannot create a run folder in " + parent
+                            + ": " + base + " through " + dir.getFileName() + " all exist", taken);
+                }
+            }
+        }
+    }
+
+    /** The run's directory. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * A path inside the run folder, e.g. {@code "metrics.csv"} or {@code "checkpoints/epoch-3.bin"}.
+     *
+     * @throws IllegalArgumentException if {@code file} is absolute or climbs out of the folder
+     */
+    public Path resolve(String file) {
+        Path p = path.resolve(file).normalize();
+        if (Path.of(file).isAbsolute() || !p.startsWith(path) || p.equals(path)) {
+            throw new IllegalArgumentException("'" + file + "' is not a file inside the run folder " + path);
+        }
+        return p;
+    }
+
+    /** Replaces {@code fileName} with {@code bytes} atomically; see {@link #writeAtomically(String, Content)}. */
+    public Path writeAtomically(String fileName, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        return writeAtomically(fileName, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes {@code fileName} so that readers see the old file or the complete new one, never a
+     * half-written one: the content goes to a temporary file in the same directory, which is
+     * synced and then moved over the target. On failure the temporary file is removed.
+     *
+     * @return the written file
+     */
+    public Path writeAtomically(String fileName, Content content) throws IOException {
+        Objects.requireNonNull(content, "content");
+        Path target = resolve(fileName);
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                content.writeTo(out);
+                out.flush();
+                // Sync before the rename, or a crash could leave the new name on empty data.
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return path.toString();
+    }
+}

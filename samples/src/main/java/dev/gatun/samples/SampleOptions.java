@@ -1,0 +1,94 @@
+package dev.gatun.samples;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The options every sample takes:
+ * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR}.
+ */
+public record SampleOptions(int epochs, int batch, double lr, String backend, Path data, long seed, Path out) {
+    /** The usage text. */
+    public static final String USAGE = """
+            options:
+              --epochs N        training epochs (default %d)
+              --batch B         mini-batch size (default %d)
+              --lr X            learning rate (default %s)
+              --backend NAME    cpu (Vector API, default) or scalar (reference)
+              --data DIR        folder with the Fashion-MNIST IDX files (plain or .gz)
+              --seed S          random seed for weights, shuffling and dropout (default 42)
+              --out DIR         where run folders go (default runs)
+            """;
+
+    /** Parses {@code args} over the sample's defaults; throws with a message naming the bad option. */
+    public static SampleOptions parse(String[] args, int defaultEpochs, int defaultBatch, double defaultLr) {
+        int epochs = defaultEpochs;
+        int batch = defaultBatch;
+        double lr = defaultLr;
+        String backend = "cpu";
+        Path data = null;
+        long seed = 42;
+        Path out = Path.of("runs");
+        for (int i = 0; i < args.length; i++) {
+            String opt = args[i];
+            if (opt.equals("--help") || opt.equals("-h")) {
+                throw new HelpRequested(USAGE.formatted(defaultEpochs, defaultBatch, defaultLr));
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + opt + " needs a value");
+            }
+            String v = args[++i];
+            switch (opt) {
+                case "--epochs" -> epochs = positiveInt(opt, v, true);
+                case "--batch" -> batch = positiveInt(opt, v, false);
+                case "--lr" -> lr = positiveDouble(opt, v);
+                case "--backend" -> backend = v.toLowerCase(Locale.ROOT);
+                case "--data" -> data = Path.of(v);
+                case "--seed" -> seed = parseLong(opt, v);
+                case "--out" -> out = Path.of(v);
+                default -> throw new IllegalArgumentException("unknown option " + opt + "\n"
+                        + USAGE.formatted(defaultEpochs, defaultBatch, defaultLr));
+            }
+        }
+        return new SampleOptions(epochs, batch, lr, backend, data, seed, out);
+    }
+
+    /** Thrown for --help: the message is the usage text. */
+    public static final class HelpRequested extends RuntimeException {
+        HelpRequested(String usage) {
+            super(usage);
+        }
+    }
+
+    private static int positiveInt(String opt, String v, boolean zeroAllowed) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0 || (n == 0 && !zeroAllowed)) {
+                throw new IllegalArgumentException(opt + " must be " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    private static double positiveDouble(String opt, String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException(opt + " must be a positive number, got " + v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a number, got '" + v + "'");
+        }
+    }
+
+    private static long parseLong(String opt, String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs an integer, got '" + v + "'");
+        }
+    }
+}

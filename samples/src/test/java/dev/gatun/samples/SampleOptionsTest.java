@@ -1,0 +1,43 @@
+package dev.gatun.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SampleOptionsTest {
+    @Test
+    void parsesEveryOption() {
+        SampleOptions o = SampleOptions.parse(new String[] {"--epochs", "3", "--batch", "64", "--lr", "0.01",
+                "--backend", "SCALAR", "--data", "/d", "--seed", "-5", "--out", "o"}, 10, 128, 1e-3);
+        assertEquals(new SampleOptions(3, 64, 0.01, "scalar", Path.of("/d"), -5, Path.of("o")), o);
+        SampleOptions d = SampleOptions.parse(new String[0], 10, 128, 1e-3);
+        assertEquals(10, d.epochs());
+        assertEquals(128, d.batch());
+        assertEquals(42, d.seed());
+    }
+
+    @Test
+    void badOptionsNameTheProblem() {
+        assertMessage("--batch must be > 0", "--batch", "0");
+        assertMessage("--lr needs a number, got 'fast'", "--lr", "fast");
+        assertMessage("--epochs needs an integer", "--epochs", "1.5");
+        assertMessage("unknown option --color", "--color", "red");
+        assertMessage("option --seed needs a value", "--seed");
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SampleOptions.parse(args, 1, 1, 1));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        SampleOptions.HelpRequested h = assertThrows(SampleOptions.HelpRequested.class,
+                () -> SampleOptions.parse(new String[] {"--help"}, 10, 128, 1e-3));
+        assertTrue(h.getMessage().contains("--backend NAME"));
+    }
+}
