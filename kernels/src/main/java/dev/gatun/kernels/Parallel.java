@@ -39,6 +39,34 @@ public final class Parallel {
         return n;
     }
 
+    /** One contiguous piece {@code [start, end)} of an element range. */
+    @FunctionalInterface
+    public interface Range {
+        void run(long start, long end);
+    }
+
+    /**
+     * Splits {@code [0, n)} into one contiguous piece per thread, each starting on a multiple of
+     * 64 elements (whole cache lines, and whole vectors at every width), and runs them in
+     * parallel. Below {@code minParallel} elements the split costs more than it saves, so the
+     * caller's thread runs {@code body.run(0, n)} alone.
+     */
+    public static void forRange(long n, long minParallel, Range body) {
+        if (n < minParallel || THREADS == 1) {
+            body.run(0, n);
+            return;
+        }
+        long perThread = (n + THREADS - 1) / THREADS;
+        long chunk = (perThread + 63) & -64L;
+        forEach(THREADS, t -> {
+            long start = Math.min(n, t * chunk);
+            long end = Math.min(n, start + chunk);
+            if (start < end) {
+                body.run(start, end);
+            }
+        });
+    }
+
     /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)}, spread over the
      * threads, and returns when all are done. Task {@code i} goes to thread {@code i % THREADS}

@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.kernels.gemm.SgemmReference;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
@@ -26,6 +27,15 @@ public final class ScalarBackend implements Backend {
         Elements.requireFloatDType("gemm", c, a, b);
         Elements.requireContiguous("gemm", c);
         int m = mnk[0], n = mnk[1], k = mnk[2];
+        MatrixLayout la = MatrixLayout.of(a);
+        MatrixLayout lb = MatrixLayout.of(b);
+        if (c.dtype() == DType.FLOAT32 && la != null && lb != null) {
+            // The kernels' plain triple loop: still scalar, but without a strided read per element.
+            SgemmReference.sgemm(transA ^ la.transposed(), transB ^ lb.transposed(), m, n, k, (float) alpha,
+                    a.segment(), la.offset(), la.ld(), b.segment(), lb.offset(), lb.ld(), (float) beta,
+                    c.segment(), c.offset(), Math.max(n, 1));
+            return;
+        }
         int[] opA = {m, k};
         int[] opB = {k, n};
         Tensor av = transA ? a.transpose(0, 1) : a;

@@ -17,7 +17,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (sample) {
-                case "mlp" -> MlpSample.run(SampleOptions.parse(rest, 1, 128, 1e-3), System.out);
+                case "mlp" -> MlpSample.run(SampleOptions.parse(rest, 10, 128, 1e-3), System.out);
                 default -> {
                     System.err.println("unknown sample '" + sample + "'; available: mlp");
                     System.exit(2);

@@ -27,7 +27,6 @@ public final class Binary {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long PARALLEL_MIN = 1 << 16;
-    private static final long CHUNK_ALIGN = 64;
 
     private Binary() {}
 
@@ -49,18 +48,8 @@ public final class Binary {
             Scale.fill(out, outOff, n, scalar(op, as, bs));
             return;
         }
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            range(op, a, aOff, aStep, as, b, bOff, bStep, bs, out, outOff, n);
-            return;
-        }
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            range(op, a, aOff + start * aStep, aStep, as, b, bOff + start * bStep, bStep, bs,
-                    out, outOff + start, end - start);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                range(op, a, aOff + start * aStep, aStep, as, b, bOff + start * bStep, bStep, bs, out, outOff + start, end - start));
     }
 
     /** Scalar twin of {@link #apply}: same arguments, same results bit for bit. */

@@ -34,7 +34,6 @@ public final class Dropout {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long PARALLEL_MIN = 1 << 16;
-    private static final long CHUNK_ALIGN = 64;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final int M1 = 0x7feb352d;
     private static final int M2 = 0x846ca68b;
@@ -55,17 +54,8 @@ public final class Dropout {
         check(x, xOff, mask, maskOff, y, yOff, n, p);
         int threshold = threshold(p);
         float scale = scale(p);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            forwardVector(x, xOff, mask, maskOff, y, yOff, 0, n, threshold, scale, seed);
-            return;
-        }
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            forwardVector(x, xOff, mask, maskOff, y, yOff, start, end, threshold, scale, seed);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                forwardVector(x, xOff, mask, maskOff, y, yOff, start, end, threshold, scale, seed));
     }
 
     /** Whether element {@code index} is kept for this seed and p: the same draw {@link #forward} makes. */

@@ -27,7 +27,6 @@ public final class Relu {
     // Below this the thread hand-off costs more than the memory traffic it splits.
     private static final long PARALLEL_MIN = 1 << 16;
     // Chunk starts stay multiples of every vector length, so only the last chunk has a tail.
-    private static final long CHUNK_ALIGN = 64;
 
     private Relu() {}
 
@@ -38,16 +37,8 @@ public final class Relu {
             return;
         }
         checkForward(x, xOff, y, yOff, n);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            forwardVector(x, xOff * Float.BYTES, y, yOff * Float.BYTES, n);
-            return;
-        }
-        long chunk = chunk(n);
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            forwardVector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                forwardVector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
     }
 
     /** Scalar twin of {@link #forward}: same arguments, same results bit for bit. */
@@ -66,17 +57,8 @@ public final class Relu {
             return;
         }
         checkBackward(x, xOff, dy, dyOff, dx, dxOff, n);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            backwardVector(x, xOff * Float.BYTES, dy, dyOff * Float.BYTES, dx, dxOff * Float.BYTES, n);
-            return;
-        }
-        long chunk = chunk(n);
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            backwardVector(x, (xOff + start) * Float.BYTES, dy, (dyOff + start) * Float.BYTES,
-                    dx, (dxOff + start) * Float.BYTES, end - start);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                backwardVector(x, (xOff + start) * Float.BYTES, dy, (dyOff + start) * Float.BYTES, dx, (dxOff + start) * Float.BYTES, end - start));
     }
 
     /** Scalar twin of {@link #backward}: same arguments, same results bit for bit. */
@@ -121,10 +103,6 @@ public final class Relu {
         }
     }
 
-    private static long chunk(long n) {
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        return (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-    }
 
     private static void checkForward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         SegmentBounds.count("n", n);

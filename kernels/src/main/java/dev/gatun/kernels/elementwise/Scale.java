@@ -23,7 +23,6 @@ public final class Scale {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long PARALLEL_MIN = 1 << 16;
-    private static final long CHUNK_ALIGN = 64;
 
     private Scale() {}
 
@@ -34,16 +33,8 @@ public final class Scale {
             return;
         }
         checkAxpby(x, xOff, y, yOff, n);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            axpbyVector(alpha, x, xOff * Float.BYTES, beta, y, yOff * Float.BYTES, n);
-            return;
-        }
-        long chunk = chunk(n);
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            axpbyVector(alpha, x, (xOff + start) * Float.BYTES, beta, y, (yOff + start) * Float.BYTES, end - start);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                axpbyVector(alpha, x, (xOff + start) * Float.BYTES, beta, y, (yOff + start) * Float.BYTES, end - start));
     }
 
     /** Scalar twin of {@link #axpby}: same arguments, same results bit for bit. */
@@ -63,16 +54,8 @@ public final class Scale {
             return;
         }
         checkFill(y, yOff, n);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            fillVector(y, yOff * Float.BYTES, n, value);
-            return;
-        }
-        long chunk = chunk(n);
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            fillVector(y, (yOff + start) * Float.BYTES, end - start, value);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                fillVector(y, (yOff + start) * Float.BYTES, end - start, value));
     }
 
     /** Scalar twin of {@link #fill}. */
@@ -124,10 +107,6 @@ public final class Scale {
         }
     }
 
-    private static long chunk(long n) {
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        return (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-    }
 
     private static void checkAxpby(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         SegmentBounds.count("n", n);

@@ -26,9 +26,8 @@ final class GemmArgs {
 
     private static void matrix(String op, String name, String transName, boolean trans, int rows, int cols,
                                MemorySegment seg, long offset, int ld, boolean touched, int elementBytes) {
-        String shape = name + " is " + rows + "×" + cols + (transName == null ? "" : " (" + transName + "=" + trans + ")");
         if (ld < cols) {
-            throw new IllegalArgumentException(op + ": " + shape + " but ld" + name.toLowerCase() + "=" + ld + " < " + cols);
+            throw new IllegalArgumentException(op + ": " + shape(name, transName, trans, rows, cols) + " but ld" + name.toLowerCase() + "=" + ld + " < " + cols);
         }
         if (offset < 0) {
             throw new IllegalArgumentException(op + ": " + name.toLowerCase() + "Offset=" + offset + " < 0");
@@ -39,14 +38,19 @@ final class GemmArgs {
         if (seg == null) {
             throw new IllegalArgumentException(op + ": " + name + " is null");
         }
-        // Last element touched is (rows-1)*ld + cols-1 past the offset; ints are at most 2^31, so
-        // the element count fits a long, and only the byte count can overflow.
-        long needed = offset + (long) (rows - 1) * ld + cols;
+        // The last element touched is offset + (rows-1)·ld + cols-1. rows, ld and cols are ints, so
+        // the span fits a long; comparing it to held - offset keeps a huge offset from wrapping.
+        long span = (long) (rows - 1) * ld + cols;
         long held = seg.byteSize() / elementBytes;
-        if (needed > held) {
+        if (offset > held || span > held - offset) {
             String unit = elementBytes == Float.BYTES ? "floats" : "doubles";
-            throw new IllegalArgumentException(op + ": " + shape + ", ld" + name.toLowerCase() + "=" + ld + ", offset "
-                    + offset + " needs " + needed + " " + unit + " but the segment holds " + held);
+            throw new IllegalArgumentException(op + ": " + shape(name, transName, trans, rows, cols) + ", ld" + name.toLowerCase() + "=" + ld + ", offset "
+                    + offset + " needs " + (offset + span) + " " + unit + " but the segment holds " + held);
         }
+    }
+
+    /** "A is 100×30 (transA=false)"; built only for a message, never on the fast path. */
+    private static String shape(String name, String transName, boolean trans, int rows, int cols) {
+        return name + " is " + rows + "×" + cols + (transName == null ? "" : " (" + transName + "=" + trans + ")");
     }
 }

@@ -21,14 +21,22 @@ import java.lang.foreign.ValueLayout;
  * one join per call and no barrier in between. Small products stay on the caller's thread.
  */
 public final class Sgemm {
-    /** Depth of a packed block: a B sliver is KC×NR floats, 16 KiB at 256-bit, half of L1d. */
-    static final int KC = Integer.getInteger("gatun.sgemm.kc", 256);
-    /** Rows of a packed A block: MC×KC floats, 128 KiB, well inside a 512 KiB L2. */
-    static final int MC = Integer.getInteger("gatun.sgemm.mc", 128);
-    /** Columns of a packed B panel: KC×NC floats, 2 MiB, lives in the shared L3. */
-    static final int NC = Integer.getInteger("gatun.sgemm.nc", 2048);
-    /** Below this many multiply-adds the second thread costs more than it saves. */
-    static final long PARALLEL_MIN = Long.getLong("gatun.sgemm.parallelMin", 1L << 18);
+    /**
+     * Depth of a packed block, chosen so a B sliver (KC×NR floats) is 16 KiB, half of a 32 KiB
+     * L1d: 256 at 256-bit, 512 at 128-bit, 128 at 512-bit. On the 2-core Zen 3 it was tuned on,
+     * 256, 384 and 512 were within noise of each other at 256-bit; 512 was 3% ahead at 128-bit.
+     */
+    static final int KC = 4096 / NR;
+    /** Rows of a packed A block: MC×KC floats is 128 KiB, a quarter of the 512 KiB L2. */
+    static final int MC = 32768 / KC;
+    /** Columns of a packed B panel: KC×NC floats (2 MiB at 256-bit) lives in the shared L3. */
+    static final int NC = 2048;
+    /**
+     * Below this many multiply-adds the second thread costs more than it saves: a fork and join
+     * through {@link Parallel} is about 13 µs here, and the crossover measured at ~1M (128×64×128
+     * ran at the same speed on one thread and on two).
+     */
+    static final long PARALLEL_MIN = 1L << 20;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -67,24 +75,24 @@ public final class Sgemm {
         }
         Gemm g = new Gemm(transA, transB, m, n, k, alpha, a, aOffset * Float.BYTES, lda,
                 b, bOffset * Float.BYTES, ldb, beta, c, cAt, ldc, mr);
-        long work = (long) m * n * k;
-        if (Parallel.THREADS < 2 || work < PARALLEL_MIN) {
+        if (Parallel.THREADS < 2 || (double) m * n * k < PARALLEL_MIN) {
             g.block(0, m, 0, n, WORKSPACE.get());
             return;
         }
         int threads = Parallel.THREADS;
-        // Splitting M makes every thread pack all of op(B), splitting N all of op(A). Packing a
-        // transposed-for-the-kernel operand (A as stored m×k, B as stored n×k) is a strided copy,
-        // about twice the cost of a straight one. Weigh that against the imbalance of each split.
-        int rowsEach = roundUp(ceilDiv(m, threads), mr);
-        int colsEach = roundUp(ceilDiv(n, threads), NR);
-        long packA = (long) m * k * (transA ? 1 : 2);
-        long packB = (long) k * n * (transB ? 2 : 1);
-        long costM = (long) rowsEach * n * k / 16 + packA / threads + packB;
-        long costN = (long) colsEach * m * k / 16 + packA + packB / threads;
+        // Splitting M makes every thread pack all of op(B), splitting N all of op(A). Packing an
+        // operand the kernel needs transposed (A stored m×k, B stored n×k) costs ~0.3 ns a float,
+        // a straight copy ~0.15 ns, about as long as 8 multiply-adds on one core; weigh that
+        // against the rounding of each split to whole slivers.
+        int rowsEach = roundUp(Math.ceilDiv(m, threads), mr, m);
+        int colsEach = roundUp(Math.ceilDiv(n, threads), NR, n);
+        double packA = (double) m * k * (transA ? 1 : 2);
+        double packB = (double) k * n * (transB ? 2 : 1);
+        double costM = (double) rowsEach * n * k / 8 + packA / threads + packB;
+        double costN = (double) colsEach * m * k / 8 + packA + packB / threads;
         boolean splitM = costM <= costN;
         int chunk = splitM ? rowsEach : colsEach;
-        int tasks = ceilDiv(splitM ? m : n, chunk);
+        int tasks = Math.ceilDiv(splitM ? m : n, chunk);
         if (tasks < 2) {
             g.block(0, m, 0, n, WORKSPACE.get());
             return;
@@ -92,9 +100,9 @@ public final class Sgemm {
         Parallel.forEach(tasks, t -> {
             int from = t * chunk;
             if (splitM) {
-                g.block(from, Math.min(m, from + chunk), 0, n, WORKSPACE.get());
+                g.block(from, from + Math.min(chunk, m - from), 0, n, WORKSPACE.get());
             } else {
-                g.block(0, m, from, Math.min(n, from + chunk), WORKSPACE.get());
+                g.block(0, m, from, from + Math.min(chunk, n - from), WORKSPACE.get());
             }
         });
     }
@@ -117,12 +125,9 @@ public final class Sgemm {
         }
     }
 
-    static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    static int roundUp(int a, int multiple) {
-        return ceilDiv(a, multiple) * multiple;
+    /** {@code a} rounded up to a multiple of {@code multiple}, but at most {@code cap}. */
+    private static int roundUp(int a, int multiple, int cap) {
+        return (int) Math.min(cap, (long) Math.ceilDiv(a, multiple) * multiple);
     }
 
     /** One validated call; byte offsets. */
@@ -136,22 +141,23 @@ public final class Sgemm {
             int cols = j1 - j0;
             // Equal blocks rather than full ones plus a sliver: a 16-deep last k block would
             // pay the C load/store of every tile for almost no multiply-adds.
-            int kcMax = ceilDiv(k, ceilDiv(k, KC));
-            int mcMax = roundUp(ceilDiv(rows, ceilDiv(rows, MC)), mr);
-            int ncMax = roundUp(ceilDiv(cols, ceilDiv(cols, NC)), NR);
+            int kcMax = Math.ceilDiv(k, Math.ceilDiv(k, KC));
+            int mcMax = roundUp(Math.ceilDiv(rows, Math.ceilDiv(rows, MC)), mr, Integer.MAX_VALUE);
+            int ncMax = roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
             float[] packedA = w.a(mcMax * kcMax);
             float[] packedB = w.b(ncMax * kcMax);
-            float[] edge = w.edge;
+            float[] tile = w.tile;
             long ldcBytes = (long) ldc * Float.BYTES;
-            for (int jc = j0; jc < j1; jc += ncMax) {
-                int nc = Math.min(ncMax, j1 - jc);
-                for (int pc = 0; pc < k; pc += kcMax) {
-                    int kc = Math.min(kcMax, k - pc);
+            // Steps are the actual block sizes, so no index runs past j1, k or i1 near 2^31.
+            for (int jc = j0, nc; jc < j1; jc += nc) {
+                nc = Math.min(ncMax, j1 - jc);
+                for (int pc = 0, kc; pc < k; pc += kc) {
+                    kc = Math.min(kcMax, k - pc);
                     // Later k blocks add onto what the first one wrote.
                     float betaNow = pc == 0 ? beta : 1f;
                     SgemmPack.packB(transB, b, bAt, ldb, pc, kc, jc, nc, packedB);
-                    for (int ic = i0; ic < i1; ic += mcMax) {
-                        int mc = Math.min(mcMax, i1 - ic);
+                    for (int ic = i0, mc; ic < i1; ic += mc) {
+                        mc = Math.min(mcMax, i1 - ic);
                         SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nr = Math.min(NR, nc - jr);
@@ -160,7 +166,7 @@ public final class Sgemm {
                             for (int ir = 0; ir < mc; ir += mr) {
                                 SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packedB, bi,
                                         c, cCol + ir * ldcBytes, ldcBytes, betaNow,
-                                        Math.min(mr, mc - ir), nr, edge);
+                                        Math.min(mr, mc - ir), nr, tile);
                             }
                         }
                     }
@@ -173,7 +179,7 @@ public final class Sgemm {
     private static final class Workspace {
         private float[] a = new float[0];
         private float[] b = new float[0];
-        final float[] edge = new float[8 * NR];
+        final float[] tile = new float[8 * NR];
 
         float[] a(int size) {
             if (a.length < size) {

@@ -32,7 +32,6 @@ public final class AdamStep {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long PARALLEL_MIN = 1 << 16;
-    private static final long CHUNK_ALIGN = 64;
 
     private AdamStep() {}
 
@@ -44,22 +43,14 @@ public final class AdamStep {
                            MemorySegment v, long vOff, long n, float lr, float beta1, float beta2, float eps,
                            float weightDecay, boolean decoupled, int step) {
         if (!Simd.ENABLED) {
-            runScalar(param, pOff, grad, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            runScalar(param, pOff, grad, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled,
+                    step);
             return;
         }
         check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
         Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            vector(param, pOff, grad, gOff, m, mOff, v, vOff, n, k);
-            return;
-        }
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            vector(param, pOff + start, grad, gOff + start, m, mOff + start, v, vOff + start, end - start, k);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                vector(param, pOff + start, grad, gOff + start, m, mOff + start, v, vOff + start, end - start, k));
     }
 
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */

@@ -29,7 +29,6 @@ public final class SgdStep {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long PARALLEL_MIN = 1 << 16;
-    private static final long CHUNK_ALIGN = 64;
 
     private SgdStep() {}
 
@@ -47,19 +46,8 @@ public final class SgdStep {
         }
         check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
         float undamped = (float) (1.0 - dampening);
-        if (n < PARALLEL_MIN || Parallel.THREADS == 1) {
-            vector(param, pOff, grad, gOff, bufOrNull, bufOff, n, lr, momentum, undamped, weightDecay, nesterov,
-                    firstStep);
-            return;
-        }
-        long perThread = (n + Parallel.THREADS - 1) / Parallel.THREADS;
-        long chunk = (perThread + CHUNK_ALIGN - 1) & -CHUNK_ALIGN;
-        Parallel.forEach(Parallel.THREADS, t -> {
-            long start = Math.min(n, t * chunk);
-            long end = Math.min(n, start + chunk);
-            vector(param, pOff + start, grad, gOff + start, bufOrNull, bufOff + start, end - start, lr, momentum,
-                    undamped, weightDecay, nesterov, firstStep);
-        });
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                vector(param, pOff + start, grad, gOff + start, bufOrNull, bufOff + start, end - start, lr, momentum, undamped, weightDecay, nesterov, firstStep));
     }
 
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
@@ -131,8 +119,8 @@ public final class SgdStep {
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment buf,
                               long bufOff, long n, float momentum, float dampening, boolean nesterov) {
         if (nesterov && (momentum <= 0f || dampening != 0f)) {
-            throw new IllegalArgumentException("nesterov momentum needs momentum > 0 and dampening == 0, got momentum = "
-                    + momentum + ", dampening = " + dampening);
+            throw new IllegalArgumentException("nesterov momentum needs momentum > 0 and dampening == 0, got "
+                    + "momentum = " + momentum + ", dampening = " + dampening);
         }
         SegmentBounds.count("n", n);
         SegmentBounds.floats("param", param, pOff, n);

@@ -18,8 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Computed as a difference, never as log(softmax): a probability that underflows to 0 would give
  * -inf, while x - max - lse stays finite. The sum of exps is at least 1 (the max term), so its
  * log is >= 0 and finite. Rows with NaN or an infinite maximum come out NaN, as in PyTorch.
- * The vector version sums exps in float over vector lanes; the scalar twin sums in double and
- * rounds each output once, so they agree to a few ulp of (|x - max| + log-sum). y may alias x,
+ * The vector version sums exps in float over vector lanes (Softmax.expAndSum); the scalar twin
+ * sums in double and rounds each output once. They agree to a few ulp of |y| plus the float
+ * sum's relative error, which grows with row length (about 1e-5 absolute at 70 001 columns,
+ * 1e-6 at 784). y may alias x,
  * dx may alias dy or y (same offset).
  */
 public final class LogSoftmax {
@@ -104,35 +106,20 @@ public final class LogSoftmax {
 
     private static void forwardRows(MemorySegment x, long xOff, int from, int to, int cols,
                                     MemorySegment y, long yOff) {
-        int lanes = F.length();
         int bound = F.loopBound(cols);
+        float[] buf = Softmax.stage(cols);
         for (int r = from; r < to; r++) {
             long xb = (xOff + (long) r * cols) * Float.BYTES;
             long yb = (yOff + (long) r * cols) * Float.BYTES;
             float max = Softmax.max(x, xb, cols);
+            float lse = (float) Math.log(Softmax.expAndSum(x, xb, cols, max, null, 0, buf));
             FloatVector vmax = FloatVector.broadcast(F, max);
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            int c = 0;
-            for (; c + 2 * lanes <= bound; c += 2 * lanes) {
-                long o = xb + (long) c * Float.BYTES;
-                s0 = s0.add(FloatVector.fromMemorySegment(F, x, o, ORDER).sub(vmax).lanewise(VectorOperators.EXP));
-                s1 = s1.add(FloatVector.fromMemorySegment(F, x, o + (long) lanes * Float.BYTES, ORDER)
-                        .sub(vmax).lanewise(VectorOperators.EXP));
-            }
-            for (; c < bound; c += lanes) {
-                long o = xb + (long) c * Float.BYTES;
-                s0 = s0.add(FloatVector.fromMemorySegment(F, x, o, ORDER).sub(vmax).lanewise(VectorOperators.EXP));
-            }
-            float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-            for (; c < cols; c++) {
-                sum += (float) Math.exp(x.get(FLOAT, xb + (long) c * Float.BYTES) - max);
-            }
-            float lse = (float) Math.log(sum);
             FloatVector vlse = FloatVector.broadcast(F, lse);
-            for (c = 0; c < bound; c += lanes) {
+            int c = 0;
+            for (; c < bound; c += F.length()) {
                 long o = (long) c * Float.BYTES;
-                FloatVector.fromMemorySegment(F, x, xb + o, ORDER).sub(vmax).sub(vlse).intoMemorySegment(y, yb + o, ORDER);
+                FloatVector.fromMemorySegment(F, x, xb + o, ORDER).sub(vmax).sub(vlse)
+                        .intoMemorySegment(y, yb + o, ORDER);
             }
             for (; c < cols; c++) {
                 long o = (long) c * Float.BYTES;
@@ -145,6 +132,7 @@ public final class LogSoftmax {
                                      long dxOff, int from, int to, int cols) {
         int lanes = F.length();
         int bound = F.loopBound(cols);
+        float[] buf = Softmax.stage(cols);
         for (int r = from; r < to; r++) {
             long base = (long) r * cols * Float.BYTES;
             long yb = yOff * Float.BYTES + base;
@@ -166,15 +154,24 @@ public final class LogSoftmax {
                 sum += dy.get(FLOAT, gb + (long) c * Float.BYTES);
             }
             FloatVector s = FloatVector.broadcast(F, sum);
-            for (c = 0; c < bound; c += lanes) {
-                long o = (long) c * Float.BYTES;
-                FloatVector p = FloatVector.fromMemorySegment(F, y, yb + o, ORDER).lanewise(VectorOperators.EXP);
-                FloatVector.fromMemorySegment(F, dy, gb + o, ORDER).sub(p.mul(s)).intoMemorySegment(dx, db + o, ORDER);
-            }
-            for (; c < cols; c++) {
-                long o = (long) c * Float.BYTES;
-                float p = (float) Math.exp(y.get(FLOAT, yb + o));
-                dx.set(FLOAT, db + o, dy.get(FLOAT, gb + o) - p * sum);
+            // exp(y) goes through buf, so the loop around the SVML call touches no segment (see
+            // Softmax.expAndSum); the loop that does touch segments makes no call.
+            for (int done = 0; done < cols; done += Softmax.STAGE) {
+                int len = Math.min(Softmax.STAGE, cols - done);
+                long o0 = (long) done * Float.BYTES;
+                MemorySegment.copy(y, FLOAT, yb + o0, buf, 0, len);
+                Softmax.expShifted(buf, len, 0f);
+                int i = 0;
+                for (int vb = F.loopBound(len); i < vb; i += lanes) {
+                    long o = o0 + (long) i * Float.BYTES;
+                    FloatVector p = FloatVector.fromArray(F, buf, i);
+                    FloatVector.fromMemorySegment(F, dy, gb + o, ORDER).sub(p.mul(s))
+                            .intoMemorySegment(dx, db + o, ORDER);
+                }
+                for (; i < len; i++) {
+                    long o = o0 + (long) i * Float.BYTES;
+                    dx.set(FLOAT, db + o, dy.get(FLOAT, gb + o) - buf[i] * sum);
+                }
             }
         }
     }

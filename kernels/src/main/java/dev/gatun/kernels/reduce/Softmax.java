@@ -17,9 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Subtracting the row maximum keeps every exp in (0, 1], so nothing overflows and the sum is at
  * least 1. A row containing NaN, or whose maximum is +-inf, comes out NaN (as in PyTorch).
- * The vector version sums in float across vector lanes (lanewise EXP is the JDK's SVML exp) and
- * multiplies by 1/sum; the scalar twin does the row sums in double and divides, so the two agree
- * to a few ulp. y may alias x, dx may alias dy or y (same offset).
+ * The vector version subtracts the max and sums in float (over vector lanes; the exp is the
+ * JDK's SVML one, see expAndSum) and multiplies by 1/sum; the scalar twin works in double and
+ * divides. They agree to about 1e-6 relative, drifting up with row length through the float
+ * sum (8e-6 measured at 70 001 columns). y may alias x, dx may alias dy or y (same offset).
  */
 public final class Softmax {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -102,11 +103,12 @@ public final class Softmax {
 
     private static void forwardRows(MemorySegment x, long xOff, int from, int to, int cols,
                                     MemorySegment y, long yOff) {
+        float[] buf = stage(cols);
         for (int r = from; r < to; r++) {
             long xb = (xOff + (long) r * cols) * Float.BYTES;
             long yb = (yOff + (long) r * cols) * Float.BYTES;
             float max = max(x, xb, cols);
-            float sum = expAndSum(x, xb, cols, max, y, yb);
+            float sum = expAndSum(x, xb, cols, max, y, yb, buf);
             scale(y, yb, cols, 1f / sum);
         }
     }
@@ -176,41 +178,64 @@ public final class Softmax {
         return max;
     }
 
+    /** Floats per staging block; see {@link #expAndSum}. */
+    static final int STAGE = 1024;
+
+    /** A staging buffer for rows of {@code cols} floats, for {@link #expAndSum} and {@link #expShifted}. */
+    static float[] stage(int cols) {
+        return new float[Math.min(cols, STAGE)];
+    }
+
     /**
-     * Writes {@code exp(x - max)} for {@code n} floats to {@code y} and returns their float sum
-     * (two vector accumulators, lanes reduced by reduceLanes, then the tail in order).
+     * Writes {@code exp(x - max)} for {@code n} floats to {@code y} (which may be null: sum only)
+     * and returns their float sum: two vector accumulators over all whole vectors, reduced by
+     * reduceLanes, then the scalar tail in order.
+     *
+     * <p>lanewise(EXP) is a call into the JDK's SVML stubs, and around a call C2 re-checks a
+     * segment's bounds and liveness on every access; so the row goes through {@code buf} in
+     * blocks and the loop around the call touches only that array (measured ~1.2x faster overall).
      */
-    static float expAndSum(MemorySegment x, long xb, int n, float max, MemorySegment y, long yb) {
+    static float expAndSum(MemorySegment x, long xb, int n, float max, MemorySegment y, long yb, float[] buf) {
         int lanes = F.length();
-        int bound = F.loopBound(n);
-        FloatVector vmax = FloatVector.broadcast(F, max);
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = FloatVector.zero(F);
+        float tail = 0f;
+        for (int done = 0; done < n; done += STAGE) {
+            int len = Math.min(STAGE, n - done);
+            long o = (long) done * Float.BYTES;
+            MemorySegment.copy(x, FLOAT, xb + o, buf, 0, len);
+            expShifted(buf, len, max);
+            int bound = F.loopBound(len);
+            int i = 0;
+            for (; i + 2 * lanes <= bound; i += 2 * lanes) {
+                s0 = s0.add(FloatVector.fromArray(F, buf, i));
+                s1 = s1.add(FloatVector.fromArray(F, buf, i + lanes));
+            }
+            for (; i < bound; i += lanes) {
+                s0 = s0.add(FloatVector.fromArray(F, buf, i));
+            }
+            // STAGE is a multiple of every vector length, so only the last block has a tail.
+            for (; i < len; i++) {
+                tail += buf[i];
+            }
+            if (y != null) {
+                MemorySegment.copy(buf, 0, y, FLOAT, yb + o, len);
+            }
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD) + tail;
+    }
+
+    /** {@code buf[i] = exp(buf[i] - shift)} for {@code i < len}; the tail uses Math.exp. */
+    static void expShifted(float[] buf, int len, float shift) {
+        FloatVector vs = FloatVector.broadcast(F, shift);
+        int bound = F.loopBound(len);
         int i = 0;
-        for (; i + 2 * lanes <= bound; i += 2 * lanes) {
-            long o = (long) i * Float.BYTES;
-            long o2 = o + (long) lanes * Float.BYTES;
-            FloatVector e0 = FloatVector.fromMemorySegment(F, x, xb + o, ORDER).sub(vmax).lanewise(VectorOperators.EXP);
-            FloatVector e1 = FloatVector.fromMemorySegment(F, x, xb + o2, ORDER).sub(vmax).lanewise(VectorOperators.EXP);
-            e0.intoMemorySegment(y, yb + o, ORDER);
-            e1.intoMemorySegment(y, yb + o2, ORDER);
-            s0 = s0.add(e0);
-            s1 = s1.add(e1);
+        for (; i < bound; i += F.length()) {
+            FloatVector.fromArray(F, buf, i).sub(vs).lanewise(VectorOperators.EXP).intoArray(buf, i);
         }
-        for (; i < bound; i += lanes) {
-            long o = (long) i * Float.BYTES;
-            FloatVector e = FloatVector.fromMemorySegment(F, x, xb + o, ORDER).sub(vmax).lanewise(VectorOperators.EXP);
-            e.intoMemorySegment(y, yb + o, ORDER);
-            s0 = s0.add(e);
+        for (; i < len; i++) {
+            buf[i] = (float) Math.exp(buf[i] - shift);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            long o = (long) i * Float.BYTES;
-            float e = (float) Math.exp(x.get(FLOAT, xb + o) - max);
-            y.set(FLOAT, yb + o, e);
-            sum += e;
-        }
-        return sum;
     }
 
     /** Multiplies {@code n} floats at byte offset {@code yb} by {@code s} in place. */

@@ -90,9 +90,11 @@ class DropoutTest {
         float[] b = new float[n];
         float[] c = new float[n];
         float[] y = new float[n];
-        Dropout.forward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(a), 0, MemorySegment.ofArray(y), 0, n, 0.5f, 1L);
-        Dropout.forward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(b), 0, MemorySegment.ofArray(y), 0, n, 0.5f, 1L);
-        Dropout.forward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(c), 0, MemorySegment.ofArray(y), 0, n, 0.5f, 2L);
+        MemorySegment xs = MemorySegment.ofArray(x);
+        MemorySegment ys = MemorySegment.ofArray(y);
+        Dropout.forward(xs, 0, MemorySegment.ofArray(a), 0, ys, 0, n, 0.5f, 1L);
+        Dropout.forward(xs, 0, MemorySegment.ofArray(b), 0, ys, 0, n, 0.5f, 1L);
+        Dropout.forward(xs, 0, MemorySegment.ofArray(c), 0, ys, 0, n, 0.5f, 2L);
         assertTrue(java.util.Arrays.equals(a, b));
         int same = 0;
         for (int i = 0; i < n; i++) {

@@ -66,6 +66,9 @@ class SgemmTest {
         check(SgemmMicroKernel.MR, true, true, 300, 513, 257, -0.5f, 2f, 0, 1, r);
         check(SgemmMicroKernel.MR, true, false, 257, 300, 600, 1f, 1f, 1, 0, r);
         check(SgemmMicroKernel.MR, false, true, 129, 257, 513, 2f, -0.5f, 2, 2, r);
+        // Few rows, many columns: the threads split N instead of M.
+        check(SgemmMicroKernel.MR, false, false, 8, 1000, 300, 1f, 0f, 0, 1, r);
+        check(SgemmMicroKernel.MR, true, true, 6, 1001, 299, 1f, 1f, 1, 0, r);
     }
 
     @Test

@@ -44,8 +44,8 @@ class SgdStepTest {
         float[] buf = new float[2];
         float[][] grads = {{1f, 0.5f}, {2f, -1f}, {-1f, 0.25f}};
         for (int s = 0; s < 3; s++) {
-            SgdStep.run(MemorySegment.ofArray(p), 0, MemorySegment.ofArray(grads[s]), 0, MemorySegment.ofArray(buf), 0, 2,
-                    0.1f, momentum, dampening, wd, nesterov, s == 0);
+            SgdStep.run(MemorySegment.ofArray(p), 0, MemorySegment.ofArray(grads[s]), 0, MemorySegment.ofArray(buf), 0,
+                    2, 0.1f, momentum, dampening, wd, nesterov, s == 0);
         }
         return p;
     }
@@ -69,7 +69,8 @@ class SgdStepTest {
     void noMomentumNeedsNoBuffer() {
         float[] p = {1f, 2f, 3f};
         float[] g = {1f, 1f, -1f};
-        SgdStep.run(MemorySegment.ofArray(p), 0, MemorySegment.ofArray(g), 0, null, 0, 3, 0.5f, 0f, 0f, 0f, false, true);
+        SgdStep.run(MemorySegment.ofArray(p), 0, MemorySegment.ofArray(g), 0, null, 0, 3, 0.5f, 0f, 0f, 0f, false,
+                true);
         assertEquals(0.5f, p[0]);
         assertEquals(1.5f, p[1]);
         assertEquals(3.5f, p[2]);

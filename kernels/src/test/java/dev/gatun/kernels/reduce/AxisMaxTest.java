@@ -66,7 +66,8 @@ class AxisMaxTest {
 
     /** arg is the first l that no element beats (NaN beats all numbers), and y is that element. */
     private static void checkAgainstDefinition(MemorySegment x, long xOff, int outer, int len, int inner,
-                                               MemorySegment y, long yOff, MemorySegment arg, long argOff, String what) {
+                                               MemorySegment y, long yOff, MemorySegment arg, long argOff,
+                                               String what) {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int want = -1;

@@ -59,8 +59,8 @@ class CrossEntropyTest {
             Arrays.fill(x, 3.25f);
             int[] labels = {0, cols - 1, cols / 2, 0, cols / 3};
             float[] p = new float[rows * cols];
-            double loss = CrossEntropy.forward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(labels), 0, rows, cols,
-                    MemorySegment.ofArray(p), 0);
+            double loss = CrossEntropy.forward(MemorySegment.ofArray(x), 0, MemorySegment.ofArray(labels), 0, rows,
+                    cols, MemorySegment.ofArray(p), 0);
             assertEquals(rows * Math.log(cols), loss, 1e-5 * rows);
             for (float v : p) {
                 assertEquals(1.0 / cols, v, 1e-6 / cols);
