@@ -23,7 +23,7 @@ BENCH_JAR := bench/target/gatun-benchmarks.jar
 help:
 	@echo "make run  [SAMPLE=mlp] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
-	@echo "make bench                JMH SGEMM benchmark (scalar vs Vector API), GFLOP/s"
+	@echo "make bench [BENCH=regex]  JMH: SGEMM GFLOP/s (scalar vs Vector API), MLP train step samples/s"
 	@echo "JDK: $(JAVA_HOME)"
 
 build:
@@ -51,9 +51,14 @@ data:
 	  echo "t10k-labels-idx1-ubyte (plain or .gz) into a folder and pass ARGS='--data DIR' (or set GATUN_DATA=DIR)."; \
 	fi
 
+# JMH: SGEMM (scalar vs Vector API, GFLOP/s in the ":gflop" rows) and the MLP training step
+# (samples/s). Raw JSON and the console table go to bench/results/<machine>-<date>/.
+BENCH ?= SgemmBenchmark|MlpTrainStepBenchmark
+BENCH_OUT ?= bench/results/$(shell hostname -s 2>/dev/null || echo host)-cpu-$(shell date +%Y%m%d)
 bench: build
-	$(JAVA) $(JVM_FLAGS) -jar $(BENCH_JAR) SgemmBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s \
-	  -rf json -rff bench/results/sgemm-latest.json
+	mkdir -p $(BENCH_OUT)
+	$(JAVA) $(JVM_FLAGS) -jar $(BENCH_JAR) '$(BENCH)' -f 1 -wi 4 -i 5 -w 1s -r 1s \
+	  -rf json -rff $(BENCH_OUT)/jmh.json | tee $(BENCH_OUT)/jmh.txt
 
 clean:
 	$(MVN) -q clean

@@ -20,9 +20,11 @@ public final class Parallel {
     /** How many threads a kernel may use, the caller's included. */
     public static final int THREADS = threads();
 
+    private static final ThreadGroup WORKERS = new ThreadGroup("gatun-kernels");
+
     private static final ExecutorService POOL = THREADS > 1
             ? Executors.newFixedThreadPool(THREADS - 1, r -> {
-                Thread t = new Thread(r, "gatun-kernel");
+                Thread t = new Thread(WORKERS, r, "gatun-kernel");
                 t.setDaemon(true);
                 return t;
             })
@@ -77,7 +79,9 @@ public final class Parallel {
             return;
         }
         int workers = Math.min(THREADS, tasks);
-        if (workers == 1 || POOL == null) {
+        // A worker that waited on the pool it belongs to could wait forever (a kernel called from
+        // inside another kernel's task), so nested calls run on the calling thread.
+        if (workers == 1 || POOL == null || Thread.currentThread().getThreadGroup() == WORKERS) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }
