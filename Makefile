@@ -18,12 +18,14 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build bench data clean help
+.PHONY: run test build bench data clean help cuda-libs bindings
 
 help:
 	@echo "make run  [SAMPLE=mlp] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
 	@echo "make bench [BENCH=regex]  JMH: SGEMM GFLOP/s (scalar vs Vector API), MLP train step samples/s"
+	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
+	@echo "make bindings             regenerate the jextract bindings (needs jextract on PATH)"
 	@echo "JDK: $(JAVA_HOME)"
 
 build:
@@ -32,7 +34,7 @@ build:
 run: data build
 	$(JAVA) $(JVM_FLAGS) -jar $(SAMPLES_JAR) $(SAMPLE) $(ARGS)
 
-test: data
+test: data cuda-libs-if-possible
 	$(MVN) verify
 
 # Installs Fashion-MNIST where Debian packages it, when we are root with apt. Otherwise says how
@@ -62,3 +64,41 @@ bench: build
 
 clean:
 	$(MVN) -q clean
+
+# --- CUDA bindings -------------------------------------------------------------------------
+# NVIDIA wheels (CUDA runtime 13, cuBLAS 13, cuDNN 9) in pip layout: NVIDIA_PIP/nvidia/<pkg>/{include,lib}.
+# About 1.7 GB, about 45 s from a package index. The bindings tests find them through
+# GATUN_CUDA_PIP; without them those tests skip with a reason. No GPU is needed: without a
+# driver the libraries still load and return their error codes, which the tests check.
+NVIDIA_PIP ?= $(HOME)/.cache/gatun/nvidia
+CUDA_HOME ?= /usr/local/cuda
+JEXTRACT ?= jextract
+BINDINGS_OUT := bindings/src/generated/java
+BINDINGS_LIBS := cudart cuda cublas cudnn
+export GATUN_CUDA_PIP ?= $(NVIDIA_PIP)
+
+cuda-libs: $(NVIDIA_PIP)/.installed
+$(NVIDIA_PIP)/.installed:
+	mkdir -p $(NVIDIA_PIP)
+	python3 -m pip install --quiet --retries 1 --target $(NVIDIA_PIP) nvidia-cublas nvidia-cudnn-cu13 nvidia-cuda-runtime
+	touch $@
+
+# The tests must not fail for want of a package index: a failed install only warns.
+cuda-libs-if-possible:
+	@$(MAKE) --no-print-directory cuda-libs || echo "warning: NVIDIA libraries not installed; the bindings tests will skip"
+
+# Regenerates the jextract bindings from bindings/jextract/*.args (jextract must be on PATH;
+# the wheel headers need $(CUDA_HOME)/include for crt/host_defines.h) into a fresh folder,
+# swaps it in only when every library generated, then compiles and tests the module.
+bindings: cuda-libs
+	@command -v $(JEXTRACT) >/dev/null || { echo "jextract is not on PATH: build or install it, then run make bindings again"; exit 1; }
+	rm -rf bindings/target/generated-new && mkdir -p bindings/target/generated-new
+	set -e; for lib in $(BINDINGS_LIBS); do \
+	  echo "jextract $$lib (log: bindings/target/jextract-$$lib.log)"; \
+	  $(JEXTRACT) -I $(NVIDIA_PIP)/nvidia/cudnn/include -I $(NVIDIA_PIP)/nvidia/cu13/include \
+	    -I $(CUDA_HOME)/include @bindings/jextract/$$lib.args --output bindings/target/generated-new \
+	    > bindings/target/jextract-$$lib.log 2>&1 \
+	    || { grep -v 'warning: Skipping' bindings/target/jextract-$$lib.log; exit 1; }; \
+	done
+	rm -rf $(BINDINGS_OUT) && mv bindings/target/generated-new $(BINDINGS_OUT)
+	$(MVN) -pl bindings test
