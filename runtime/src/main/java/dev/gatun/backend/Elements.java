@@ -14,13 +14,7 @@ final class Elements {
 
     /** Physical element index of row-major position {@code flat} under shape/strides/offset. */
     static long physical(int[] shape, long[] strides, long offset, long flat) {
-        long p = offset;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            int d = shape[i];
-            p += (flat % d) * strides[i];
-            flat /= d;
-        }
-        return p;
+        return dev.gatun.tensor.Shape.physicalIndex(shape, strides, offset, flat);
     }
 
     static double get(MemorySegment seg, DType dtype, long index) {

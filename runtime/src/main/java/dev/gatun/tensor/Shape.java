@@ -60,6 +60,17 @@ public final class Shape {
         return out;
     }
 
+    /** Storage index of row-major position {@code flat} in a view with this shape, strides and offset. */
+    public static long physicalIndex(int[] shape, long[] strides, long offset, long flat) {
+        long p = offset;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            int d = shape[i];
+            p += (flat % d) * strides[i];
+            flat /= d;
+        }
+        return p;
+    }
+
     /** Normalizes a possibly negative axis against a rank. */
     public static int axis(int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;

@@ -222,16 +222,7 @@ public final class Tensor {
     // ---- element access (slow; for tests, printing and small data) -----------------------
 
     private long physical(long flat) {
-        if (shape.length == 0) {
-            return offset;
-        }
-        long p = offset;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            int d = shape[i];
-            p += (flat % d) * strides[i];
-            flat /= d;
-        }
-        return p;
+        return Shape.physicalIndex(shape, strides, offset, flat);
     }
 
     /** The element at row-major position {@code flat}, as a double. */
