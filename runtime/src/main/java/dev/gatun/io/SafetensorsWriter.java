@@ -9,6 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,17 +25,31 @@ import java.util.TreeMap;
 public final class SafetensorsWriter {
     private SafetensorsWriter() {}
 
-    /** Streams {@code parameters} (and string metadata) to {@code out}. */
+    /**
+     * Streams {@code parameters} (and string metadata; null or empty writes none) to {@code out}.
+     *
+     * <p>The bytes match the reference implementation's {@code save_file}: entries ordered by dtype
+     * alignment (F64, then F32, then I32) and then by name, compact JSON, header padded with
+     * spaces. Metadata keys are written sorted (the reference writes them in hash order).
+     */
     public static void write(List<Parameter> parameters, Map<String, String> metadata, OutputStream out)
             throws IOException {
-        Map<String, Tensor> byName = new TreeMap<>();
+        Map<String, Tensor> byName = new LinkedHashMap<>();
         for (Parameter p : parameters) {
             if (byName.put(p.name(), p.tensor()) != null) {
                 throw new IllegalArgumentException("two parameters are named '" + p.name() + "'");
             }
         }
+        writeTensors(byName, metadata, out);
+    }
+
+    /** Streams named tensors of any dtype (int32 included, which parameters cannot be). */
+    static void writeTensors(Map<String, Tensor> tensors, Map<String, String> metadata, OutputStream out)
+            throws IOException {
+        List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
+        entries.sort(ENTRY_ORDER);
         StringBuilder header = new StringBuilder("{");
-        if (!metadata.isEmpty()) {
+        if (metadata != null && !metadata.isEmpty()) {
             header.append("\"__metadata__\":{");
             boolean first = true;
             for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
@@ -41,9 +59,9 @@ public final class SafetensorsWriter {
             header.append('}');
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : byName.entrySet()) {
+        for (Map.Entry<String, Tensor> e : entries) {
             Tensor t = e.getValue();
-            long bytes = t.size() * t.dtype().byteSize();
+            long bytes = Math.multiplyExact(t.size(), (long) t.dtype().byteSize());
             header.append(header.length() > 1 ? "," : "").append(json(e.getKey())).append(":{\"dtype\":\"")
                     .append(code(t.dtype())).append("\",\"shape\":").append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
@@ -60,8 +78,8 @@ public final class SafetensorsWriter {
             out.write(' ');
         }
         byte[] buf = new byte[1 << 16];
-        for (Tensor t : byName.values()) {
-            Tensor c = t.contiguous();
+        for (Map.Entry<String, Tensor> e : entries) {
+            Tensor c = e.getValue().contiguous();
             MemorySegment seg = c.segment().asSlice(c.offset() * c.dtype().byteSize(), c.size() * c.dtype().byteSize());
             // Our memory is native order; the file is little-endian (the same on x86 and ARM).
             for (long pos = 0; pos < seg.byteSize(); pos += buf.length) {
@@ -85,6 +103,34 @@ public final class SafetensorsWriter {
         }
     }
 
+    /**
+     * The reference's order: larger dtype alignment first (its dtype enum, descending), then the
+     * name compared as UTF-8 bytes (Rust's string order).
+     */
+    private static final Comparator<Map.Entry<String, Tensor>> ENTRY_ORDER =
+            Comparator.<Map.Entry<String, Tensor>>comparingInt(e -> rank(e.getValue().dtype()))
+                    .reversed()
+                    .thenComparing(e -> e.getKey().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+
+    /** Position in the reference's dtype enum (only the relative order matters). */
+    private static int rank(DType d) {
+        return switch (d) {
+            case INT32 -> 0;
+            case FLOAT32 -> 2;
+            case FLOAT64 -> 3;
+        };
+    }
+
+    /** The dtype with safetensors code {@code code}, or null for codes this runtime lacks. */
+    static DType dtypeOf(String code) {
+        for (DType d : DType.values()) {
+            if (code(d).equals(code)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     /** The safetensors dtype code. */
     static String code(DType d) {
         return switch (d) {
@@ -103,6 +149,8 @@ public final class SafetensorsWriter {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
                     if (ch < 0x20) {
                         sb.append(String.format("\\u%04x", (int) ch));

@@ -1,0 +1,41 @@
+package dev.gatun.optim.schedule;
+
+import dev.gatun.optim.Optimizer;
+
+/**
+ * Drives an optimizer's learning rate from a schedule, like a torch scheduler: construction sets
+ * {@code lr(0)}, and each {@link #step()} (after {@code optimizer.step()}, per epoch or per batch)
+ * moves to the next index.
+ */
+public final class LrScheduler {
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private int step;
+
+    public LrScheduler(Optimizer optimizer, LrSchedule schedule) {
+        if (optimizer == null || schedule == null) {
+            throw new IllegalArgumentException("optimizer and schedule must not be null");
+        }
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        apply();
+    }
+
+    /** Advances one step and sets the optimizer's rate; returns the new rate. */
+    public double step() {
+        step++;
+        return apply();
+    }
+
+    /** Steps taken so far (the index of the rate now in use). */
+    public int stepCount() {
+        return step;
+    }
+
+    private double apply() {
+        double lr = schedule.lr(step);
+        // Optimizer rejects 0 (e.g. cosine annealing to etaMin = 0); the smallest double is a no-op update too.
+        optimizer.setLearningRate(lr == 0 ? Double.MIN_VALUE : lr);
+        return lr;
+    }
+}
