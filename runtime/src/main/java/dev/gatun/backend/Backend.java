@@ -63,6 +63,9 @@ public interface Backend {
     /** y = alpha * x + beta * y, same shapes; beta == 0 overwrites y. */
     void axpby(double alpha, Tensor x, double beta, Tensor y);
 
+    /** y = min(max(x, lo), hi), same shape; NaN stays NaN. y may be x. */
+    void clamp(Tensor x, double lo, double hi, Tensor y);
+
     /** Sets every element of y (any dtype). */
     void fill(Tensor y, double value);
 

@@ -2,6 +2,7 @@ package dev.gatun.backend;
 
 import dev.gatun.kernels.Simd;
 import dev.gatun.kernels.elementwise.Binary;
+import dev.gatun.kernels.elementwise.Clamp;
 import dev.gatun.kernels.elementwise.Dropout;
 import dev.gatun.kernels.elementwise.Exp;
 import dev.gatun.kernels.elementwise.Log;
@@ -246,6 +247,15 @@ public final class CpuBackend implements Backend {
             return;
         }
         Scale.axpby((float) alpha, x.segment(), x.offset(), (float) beta, y.segment(), y.offset(), y.size());
+    }
+
+    @Override
+    public void clamp(Tensor x, double lo, double hi, Tensor y) {
+        if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape())) {
+            reference.clamp(x, lo, hi, y);
+            return;
+        }
+        Clamp.forward(x.segment(), x.offset(), y.segment(), y.offset(), x.size(), (float) lo, (float) hi);
     }
 
     @Override

@@ -266,6 +266,19 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void clamp(Tensor x, double lo, double hi, Tensor y) {
+        Elements.requireSameShape("clamp", x, y);
+        Elements.requireContiguous("clamp", y);
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp needs lo <= hi, got lo=" + lo + ", hi=" + hi);
+        }
+        Elements.Reader rx = Elements.reader(x, x.shape());
+        for (long i = 0, n = y.size(); i < n; i++) {
+            Elements.set(y.segment(), y.dtype(), y.offset() + i, Math.min(Math.max(rx.at(i), lo), hi));
+        }
+    }
+
+    @Override
     public void fill(Tensor y, double value) {
         MemorySegment ys = y.segment();
         int[] s = y.shape();

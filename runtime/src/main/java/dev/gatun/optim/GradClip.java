@@ -44,14 +44,8 @@ public final class GradClip {
             if (g == null) {
                 continue;
             }
-            if (g.isContiguous()) {
-                // y = 0·x + coef·y with x == y: each element is read before it is written, so aliasing is safe.
-                BackendRegistry.of(g).axpby(0, g, coef, g);
-            } else {
-                for (long i = 0, n = g.size(); i < n; i++) {
-                    g.setFlat(i, g.getFlat(i) * coef);
-                }
-            }
+            // y = 0·x + coef·y with x == y: each element is read before it is written, so aliasing is safe.
+            BackendRegistry.of(g).axpby(0, g, coef, g);
         }
         return norm;
     }
@@ -66,15 +60,7 @@ public final class GradClip {
             if (g == null) {
                 continue;
             }
-            for (long i = 0, n = g.size(); i < n; i++) {
-                double v = g.getFlat(i);
-                // Only write elements that change; NaN stays NaN, as torch.clamp leaves it.
-                if (v > limit) {
-                    g.setFlat(i, limit);
-                } else if (v < -limit) {
-                    g.setFlat(i, -limit);
-                }
-            }
+            BackendRegistry.of(g).clamp(g, -limit, limit, g);
         }
     }
 }

@@ -15,7 +15,7 @@ public abstract class Optimizer {
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
-        checkPositive("learning rate", learningRate);
+        checkLearningRate(learningRate);
         this.parameters = List.copyOf(parameters);
         this.learningRate = learningRate;
     }
@@ -40,10 +40,17 @@ public abstract class Optimizer {
         return learningRate;
     }
 
-    /** Changes the learning rate (schedules call this between steps). */
+    /** Changes the learning rate (schedules call this between steps); 0 pauses updates. */
     public final void setLearningRate(double lr) {
-        checkPositive("learning rate", lr);
+        checkLearningRate(lr);
         this.learningRate = lr;
+    }
+
+    // As in PyTorch, 0 is allowed: schedules such as cosine annealing to etaMin = 0 reach it.
+    private static void checkLearningRate(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be >= 0 and finite, got " + lr);
+        }
     }
 
     static void checkPositive(String what, double v) {

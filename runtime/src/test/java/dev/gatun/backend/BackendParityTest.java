@@ -186,7 +186,7 @@ class BackendParityTest {
     }
 
     @Test
-    void axpbyFillCopyDropout() {
+    void axpbyClampFillCopyDropout() {
         for (int[] s : SHAPES) {
             Tensor x = rand(s);
             Tensor ye = rand(s);
@@ -194,6 +194,11 @@ class BackendParityTest {
             ref.axpby(1.5, x, -0.25, ye);
             cpu.axpby(1.5, x, -0.25, yg);
             close(ye, yg, 1e-6, "axpby");
+            Tensor ce = Tensor.zeros(s);
+            Tensor cg = Tensor.zeros(s);
+            ref.clamp(x, -1.5, 0.75, ce);
+            cpu.clamp(x, -1.5, 0.75, cg);
+            close(ce, cg, 0, "clamp");
             ref.fill(ye, 3.25);
             cpu.fill(yg, 3.25);
             close(ye, yg, 0, "fill");

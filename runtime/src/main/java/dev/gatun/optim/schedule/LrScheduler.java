@@ -34,8 +34,7 @@ public final class LrScheduler {
 
     private double apply() {
         double lr = schedule.lr(step);
-        // Optimizer rejects 0 (e.g. cosine annealing to etaMin = 0); the smallest double is a no-op update too.
-        optimizer.setLearningRate(lr == 0 ? Double.MIN_VALUE : lr);
+        optimizer.setLearningRate(lr);
         return lr;
     }
 }

@@ -81,10 +81,14 @@ class ReduceOnPlateauScheduleTest {
             assertEquals(0.05, sched.step(), 0);
             assertEquals(0.05, sgd.learningRate(), 0);
             assertEquals(2, sched.stepCount());
-            // Cosine annealing reaches etaMin = 0, which Optimizer rejects: the scheduler uses the smallest double.
+            // Cosine annealing reaches etaMin = 0; as in PyTorch the optimizer takes it, and a step then moves nothing.
             LrScheduler cos = new LrScheduler(sgd, new CosineAnnealing(0.1, 1, 0));
             assertEquals(0.0, cos.step(), 1e-18);
-            assertEquals(Double.MIN_VALUE, sgd.learningRate(), 0);
+            assertEquals(0.0, sgd.learningRate(), 0);
+            Tensor w = sgd.parameters().get(0).tensor();
+            w.setGrad(Tensor.full(DType.FLOAT32, 5, 1));
+            sgd.step();
+            assertEquals(0.0, w.item(), 0);
         }
     }
 }
