@@ -82,4 +82,81 @@ public interface Backend {
     /** One SGD update (PyTorch semantics); momentumBufOrNull when momentum == 0. */
     void sgdStep(Tensor param, Tensor grad, Tensor momentumBufOrNull, double lr, double momentum,
                  double dampening, double weightDecay, boolean nesterov, boolean firstStep);
+
+    // ---- Convolution (NCHW; see Conv2dGeometry for the shapes) ----
+
+    /** y = conv2d(x, w) + b; biasOrNull may be null. y is overwritten. */
+    void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y);
+
+    /** dx = the gradient of conv2d with respect to x, given dy; dx is overwritten. */
+    void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx);
+
+    /** dw (and dbias = Σ dy over batch and pixels, when not null) given x and dy; both overwritten. */
+    void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull);
+
+    // ---- Pooling (NCHW; see Pool2dGeometry) ----
+
+    /**
+     * Max pooling. argmax (int32, y's shape) receives the index h·inW + w, within its input plane,
+     * of the first maximum of each window; padding never wins. NaN propagates.
+     */
+    void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax);
+
+    /** dx = dy scattered to the argmax positions (overlapping windows add); dx is overwritten. */
+    void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx);
+
+    /** Average pooling; the divisor counts padded positions when countIncludePad (PyTorch's default). */
+    void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y);
+
+    /** Gradient of {@link #avgPool2d}; dx is overwritten. */
+    void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx);
+
+    // ---- Batch normalization (x is [N, C] or [N, C, ...]; statistics per channel, axis 1) ----
+
+    /**
+     * Training-mode batch norm, as cuDNN's ForwardTraining: y = (x − mean)·invStd·gamma + beta with
+     * the batch's biased variance; saveMean and saveInvStd [C] receive mean and 1/√(var + eps);
+     * runningMean/runningVar [C] (may be null) are updated in place as
+     * r = (1 − momentum)·r + momentum·batch value, with the unbiased variance (PyTorch's rule).
+     */
+    void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum,
+                        Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd);
+
+    /** Evaluation-mode batch norm with the running statistics: y = (x − rm)/√(rv + eps)·gamma + beta. */
+    void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                            double eps, Tensor y);
+
+    /** Gradients of {@link #batchNormTrain} (batch statistics): dx, dgamma, dbeta, all overwritten. */
+    void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy,
+                           Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    // ---- Recurrent cells: the pointwise part of one time step; the GEMMs are separate calls ----
+
+    /**
+     * LSTM step. gates [B, 4H] holds the pre-activations x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh in gate
+     * order i, f, g, o (PyTorch's and cuDNN's) and is overwritten with σ(i), σ(f), tanh(g), σ(o);
+     * then c = f·cPrev + i·g and h = o·tanh(c). cPrev, c, h are [B, H].
+     */
+    void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h);
+
+    /**
+     * Backward of {@link #lstmCell} given its activated gates, cPrev and c. dh and dc are the
+     * gradients reaching h and c (dc from the next step; may be null for none). Writes dGates
+     * [B, 4H] (pre-activation gradients) and dcPrev [B, H].
+     */
+    void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev);
+
+    /**
+     * GRU step, PyTorch's and cuDNN's formulation with gate order r, z, n: xg = x·W_ihᵀ + b_ih and
+     * hg = h·W_hhᵀ + b_hh are [B, 3H]; r = σ(xr + hr), z = σ(xz + hz), n = tanh(xn + r·hn),
+     * h = (1 − z)·n + z·hPrev. saved [B, 4H] receives r, z, n, hn for the backward pass.
+     */
+    void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved);
+
+    /**
+     * Backward of {@link #gruCell}: from saved, hPrev and dh writes dxg [B, 3H] (the gradient of
+     * the input projection), dhg [B, 3H] (of the hidden projection) and dhPrev [B, H] (the direct
+     * path z·dh only; the caller adds dhg·W_hh).
+     */
+    void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev);
 }

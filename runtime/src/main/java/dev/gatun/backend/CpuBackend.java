@@ -315,4 +315,74 @@ public final class CpuBackend implements Backend {
                 buf == null ? null : buf.segment(), buf == null ? 0 : buf.offset(), param.size(), (float) lr,
                 (float) momentum, (float) dampening, (float) weightDecay, nesterov, firstStep);
     }
+
+    @Override
+    public void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
+        CpuConvolution.conv2d(g, x, w, biasOrNull, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
+        CpuConvolution.conv2dBackwardData(g, dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
+        CpuConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
+    }
+
+    @Override
+    public void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        CpuPooling.maxPool2d(g, x, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        CpuPooling.maxPool2dBackward(g, dy, argmax, dx);
+    }
+
+    @Override
+    public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
+        CpuPooling.avgPool2d(g, countIncludePad, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
+        CpuPooling.avgPool2dBackward(g, countIncludePad, dy, dx);
+    }
+
+    @Override
+    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
+        CpuBatchNorm.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps, Tensor y) {
+        CpuBatchNorm.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        CpuBatchNorm.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
+        CpuRecurrentCells.lstmCell(gates, cPrev, c, h);
+    }
+
+    @Override
+    public void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
+        CpuRecurrentCells.lstmCellBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
+    }
+
+    @Override
+    public void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
+        CpuRecurrentCells.gruCell(xg, hg, hPrev, h, saved);
+    }
+
+    @Override
+    public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
+        CpuRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
+    }
 }

@@ -356,4 +356,74 @@ public final class ScalarBackend implements Backend {
             Elements.set(param.segment(), dt, param.offset() + i, p - lr * g);
         }
     }
+
+    @Override
+    public void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
+        ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
+        ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
+        ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
+    }
+
+    @Override
+    public void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        ScalarPooling.maxPool2d(g, x, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
+        ScalarPooling.maxPool2dBackward(g, dy, argmax, dx);
+    }
+
+    @Override
+    public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
+        ScalarPooling.avgPool2d(g, countIncludePad, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
+        ScalarPooling.avgPool2dBackward(g, countIncludePad, dy, dx);
+    }
+
+    @Override
+    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
+        ScalarBatchNorm.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps, Tensor y) {
+        ScalarBatchNorm.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        ScalarBatchNorm.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+    }
+
+    @Override
+    public void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
+        ScalarRecurrentCells.lstmCell(gates, cPrev, c, h);
+    }
+
+    @Override
+    public void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
+        ScalarRecurrentCells.lstmCellBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
+    }
+
+    @Override
+    public void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
+        ScalarRecurrentCells.gruCell(xg, hg, hPrev, h, saved);
+    }
+
+    @Override
+    public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
+        ScalarRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
+    }
 }

@@ -1,0 +1,116 @@
+package dev.gatun.backend;
+
+import dev.gatun.tensor.Shape;
+import dev.gatun.tensor.Tensor;
+
+/**
+ * The sizes of one 2-D convolution, NCHW, as cuDNN describes it.
+ *
+ * <pre>
+ * x [batch, inChannels, inH, inW]
+ * w [outChannels, inChannels / groups, kernelH, kernelW]      (PyTorch's and cuDNN's layout)
+ * b [outChannels]
+ * y [batch, outChannels, outH, outW]
+ * outH = (inH + 2·padH − dilationH·(kernelH − 1) − 1) / strideH + 1     (floor), same for W
+ * </pre>
+ * Group g convolves input channels [g·Cin/G, (g+1)·Cin/G) into output channels
+ * [g·Cout/G, (g+1)·Cout/G); groups == inChannels == outChannels is a depthwise convolution.
+ */
+public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int outChannels,
+                             int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                             int dilationH, int dilationW, int groups) {
+    /** Validates every size; the message names the offending one. */
+    public Conv2dGeometry {
+        positive("batch", batch);
+        positive("inChannels", inChannels);
+        positive("inH", inH);
+        positive("inW", inW);
+        positive("outChannels", outChannels);
+        positive("kernelH", kernelH);
+        positive("kernelW", kernelW);
+        positive("strideH", strideH);
+        positive("strideW", strideW);
+        positive("dilationH", dilationH);
+        positive("dilationW", dilationW);
+        positive("groups", groups);
+        if (padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("conv2d: padding must be >= 0, got (" + padH + ", " + padW + ")");
+        }
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("conv2d: groups=" + groups + " must divide inChannels=" + inChannels
+                    + " and outChannels=" + outChannels);
+        }
+        long spanH = (long) dilationH * (kernelH - 1) + 1;
+        long spanW = (long) dilationW * (kernelW - 1) + 1;
+        if (spanH > inH + 2L * padH || spanW > inW + 2L * padW) {
+            throw new IllegalArgumentException("conv2d: kernel " + kernelH + "x" + kernelW + " (dilation " + dilationH
+                    + "x" + dilationW + ", span " + spanH + "x" + spanW + ") is larger than the padded input "
+                    + (inH + 2L * padH) + "x" + (inW + 2L * padW));
+        }
+    }
+
+    private static void positive(String what, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("conv2d: " + what + " must be > 0, got " + v);
+        }
+    }
+
+    /**
+     * The geometry of convolving x with w, checking that their shapes agree.
+     *
+     * @param stride   {h, w}
+     * @param padding  {h, w}
+     * @param dilation {h, w}
+     */
+    public static Conv2dGeometry of(Tensor x, Tensor w, int[] stride, int[] padding, int[] dilation, int groups) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: input must be 4-D [batch, channels, height, width], got " + x.describe());
+        }
+        if (w.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: weight must be 4-D [outChannels, inChannels/groups, kH, kW], got "
+                    + w.describe());
+        }
+        if (groups <= 0) {
+            throw new IllegalArgumentException("conv2d: groups must be > 0, got " + groups);
+        }
+        if (w.dim(1) * groups != x.dim(1)) {
+            throw new IllegalArgumentException("conv2d: channel mismatch: input " + x.describe() + " has " + x.dim(1)
+                    + " channels but weight " + Shape.str(w.shape()) + " with groups=" + groups + " expects "
+                    + (w.dim(1) * groups));
+        }
+        if (x.dtype() != w.dtype()) {
+            throw new IllegalArgumentException("conv2d: input " + x.describe() + " and weight " + w.describe()
+                    + " differ in dtype");
+        }
+        return new Conv2dGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
+                stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], groups);
+    }
+
+    public int outH() {
+        return (inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+    }
+
+    public int outW() {
+        return (inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+    }
+
+    /** {batch, inChannels, inH, inW}. */
+    public int[] inputShape() {
+        return new int[] {batch, inChannels, inH, inW};
+    }
+
+    /** {outChannels, inChannels / groups, kernelH, kernelW}. */
+    public int[] weightShape() {
+        return new int[] {outChannels, inChannels / groups, kernelH, kernelW};
+    }
+
+    /** {batch, outChannels, outH, outW}. */
+    public int[] outputShape() {
+        return new int[] {batch, outChannels, outH(), outW()};
+    }
+
+    /** Multiply-adds of the forward pass times two. */
+    public double flops() {
+        return 2.0 * batch * outChannels * outH() * outW() * (inChannels / groups) * kernelH * kernelW;
+    }
+}
