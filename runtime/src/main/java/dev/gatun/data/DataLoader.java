@@ -27,7 +27,7 @@ public final class DataLoader {
         this.dropLast = dropLast;
     }
 
-    /** One mini-batch: features float32 [n, ...] and labels int32 [n]. */
+    /** One mini-batch: features float32 [n, ...] and labels, the targets (int32 [n] class labels, or regression values). */
     public record Batch(Tensor features, Tensor labels) {
         /** Examples in this batch. */
         public int size() {
@@ -82,13 +82,16 @@ public final class DataLoader {
         if (from < 0 || count <= 0) {
             throw new IndexOutOfBoundsException("batch " + b + " of " + batchCount());
         }
-        int[] fs = dataset.featureShape();
-        int[] shape = new int[fs.length + 1];
-        shape[0] = count;
-        System.arraycopy(fs, 0, shape, 1, fs.length);
-        Tensor x = Tensor.zeros(DType.FLOAT32, shape);
-        Tensor y = Tensor.zeros(DType.INT32, count);
+        Tensor x = Tensor.zeros(DType.FLOAT32, batchShape(count, dataset.featureShape()));
+        Tensor y = Tensor.zeros(dataset.targetDType(), batchShape(count, dataset.targetShape()));
         dataset.fill(order, from, count, x, y);
         return new Batch(x, y);
+    }
+
+    private static int[] batchShape(int count, int[] example) {
+        int[] shape = new int[example.length + 1];
+        shape[0] = count;
+        System.arraycopy(example, 0, shape, 1, example.length);
+        return shape;
     }
 }

@@ -1,8 +1,12 @@
 package dev.gatun.data;
 
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
-/** Labelled examples that can be copied, a batch at a time, into tensors. */
+/**
+ * Examples with targets that can be copied, a batch at a time, into tensors: class labels
+ * (int32, the default) for classification, or float32 values for regression.
+ */
 public interface Dataset {
     /** Number of examples. */
     int size();
@@ -10,12 +14,22 @@ public interface Dataset {
     /** Shape of one example's features, e.g. {@code [784]} or {@code [1, 28, 28]}. */
     int[] featureShape();
 
-    /** Number of classes (labels are 0..classes-1). */
+    /** Number of classes (labels are 0..classes-1); 0 for a regression data set. */
     int classes();
+
+    /** Dtype of the targets: int32 class labels, or float32 for regression. */
+    default DType targetDType() {
+        return DType.INT32;
+    }
+
+    /** Shape of one example's target: {@code []} for a class label, e.g. {@code [1]} for one value. */
+    default int[] targetShape() {
+        return new int[0];
+    }
 
     /**
      * Copies examples {@code indices[from .. from+count)} into {@code features} (float32
-     * [count, featureShape...]) and {@code labels} (int32 [count]).
+     * [count, featureShape...]) and {@code labels} ([count, targetShape...] of {@link #targetDType}).
      */
     void fill(int[] indices, int from, int count, Tensor features, Tensor labels);
 }

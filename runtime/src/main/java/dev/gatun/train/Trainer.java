@@ -4,6 +4,7 @@ import dev.gatun.autograd.Autograd;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Optimizer;
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.console.ProgressBar;
@@ -17,9 +18,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The training loop for classifiers: per batch forward, loss, backward and optimizer step, each
- * in its own {@link Scope} so every intermediate is freed before the next batch; after each
- * epoch, loss and accuracy on the test set in no-grad mode.
+ * The training loop: per batch forward, loss, backward and optimizer step, each in its own
+ * {@link Scope} so every intermediate is freed before the next batch; after each epoch, loss
+ * (and, for int32 class labels, accuracy) on the test set in no-grad mode. For regression
+ * targets accuracy is NaN and is not printed.
  */
 public final class Trainer {
     private final Module model;
@@ -54,9 +56,14 @@ public final class Trainer {
             EpochMetrics m = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), tested.loss(),
                     tested.accuracy(), seconds, trained.samples() / seconds);
             history.add(m);
-            out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
-                    epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), seconds,
-                    m.samplesPerSecond());
+            if (Double.isNaN(m.trainAccuracy())) {
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.6f | test loss %.6f | %.1f s, %.0f samples/s%n",
+                        epoch, epochs, m.trainLoss(), m.testLoss(), seconds, m.samplesPerSecond());
+            } else {
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
+                        epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), seconds,
+                        m.samplesPerSecond());
+            }
             if (logOrNull != null) {
                 try {
                     logOrNull.add(m);
@@ -98,7 +105,7 @@ public final class Trainer {
                 }
             }
         }
-        return new Evaluation(lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1), seen);
+        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(train, correct, seen), seen);
     }
 
     /** Mean loss and accuracy over a data set, without recording gradients. */
@@ -121,10 +128,19 @@ public final class Trainer {
         } finally {
             model.train(true);
         }
-        return new Evaluation(lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1), seen);
+        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(data, correct, seen), seen);
     }
 
+    /** Accuracy for class labels; NaN for regression targets, which have none. */
+    private static double accuracy(DataLoader data, long correct, int seen) {
+        return data.dataset().targetDType() == DType.INT32 ? (double) correct / Math.max(seen, 1) : Double.NaN;
+    }
+
+    /** Correct predictions of a classification batch; 0 for regression targets. */
     private static long countCorrect(Tensor logits, Tensor labels) {
+        if (labels.dtype() != DType.INT32) {
+            return 0;
+        }
         int[] predicted = logits.argmax().toIntArray();
         int[] truth = labels.toIntArray();
         long c = 0;
