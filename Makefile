@@ -55,7 +55,7 @@ data:
 
 # JMH: SGEMM (scalar vs Vector API, GFLOP/s in the ":gflop" rows) and the MLP training step
 # (samples/s). Raw JSON and the console table go to bench/results/<machine>-<date>/.
-BENCH ?= SgemmBenchmark|MlpTrainStepBenchmark
+BENCH ?= SgemmBenchmark|TrainStepBenchmark
 BENCH_OUT ?= bench/results/$(shell hostname -s 2>/dev/null || echo host)-cpu-$(shell date +%Y%m%d)
 bench: build
 	mkdir -p $(BENCH_OUT)

@@ -30,6 +30,8 @@ class BenchmarkSmokeTest {
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
                 .param("shape", "128")
+                // The scalar reference needs seconds per CNN step; the CPU backend covers the code.
+                .param("backend", "cpu")
                 .verbosity(VerboseMode.SILENT)
                 .build();
         Collection<RunResult> results = new Runner(opts).run();
@@ -41,7 +43,8 @@ class BenchmarkSmokeTest {
             assertTrue(score > 0 && Double.isFinite(score), name + " " + r.getParams() + " scored " + score);
         }
         Set<String> expected = new HashSet<>(Set.of(
-                "SgemmBenchmark.vector", "SgemmBenchmark.scalar", "MlpTrainStepBenchmark.trainStep",
+                "SgemmBenchmark.vector", "SgemmBenchmark.scalar", "TrainStepBenchmark.mlp", "TrainStepBenchmark.cnn",
+                "TrainStepBenchmark.lstm", "TrainStepBenchmark.sequence",
                 "FmaPeakBenchmark.singleThread", "FmaPeakBenchmark.twoThreads",
                 "DowncallBenchmark.libcAbs", "DowncallBenchmark.libcAbsCritical", "DowncallBenchmark.getpid",
                 "DowncallBenchmark.javaCall",

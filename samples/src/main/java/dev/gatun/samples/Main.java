@@ -4,22 +4,27 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Arrays;
 
-/** Entry point: {@code Main SAMPLE [options]}, where SAMPLE is mlp. */
+/** Entry point: {@code Main SAMPLE [options]}, where SAMPLE is mlp, cnn, lstm or sequence. */
 public final class Main {
+    private static final String SAMPLES = "mlp, cnn, lstm, sequence";
+
     private Main() {}
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: Main SAMPLE [options]   (SAMPLE: mlp)");
+            System.err.println("usage: Main SAMPLE [options]   (SAMPLE: " + SAMPLES + ")");
             System.exit(2);
         }
         String sample = args[0];
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (sample) {
-                case "mlp" -> MlpSample.run(SampleOptions.parse(rest, 10, 128, 1e-3), System.out);
+                case "mlp" -> FashionSample.MLP.run(FashionSample.MLP.parse(rest), System.out);
+                case "cnn" -> FashionSample.CNN.run(FashionSample.CNN.parse(rest), System.out);
+                case "lstm" -> FashionSample.LSTM.run(FashionSample.LSTM.parse(rest), System.out);
+                case "sequence" -> SequenceSample.run(SequenceSample.parse(rest), System.out);
                 default -> {
-                    System.err.println("unknown sample '" + sample + "'; available: mlp");
+                    System.err.println("unknown sample '" + sample + "'; available: " + SAMPLES);
                     System.exit(2);
                 }
             }

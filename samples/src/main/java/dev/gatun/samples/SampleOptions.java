@@ -5,9 +5,10 @@ import java.util.Locale;
 
 /**
  * The options every sample takes:
- * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR}.
+ * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR --limit N}.
  */
-public record SampleOptions(int epochs, int batch, double lr, String backend, Path data, long seed, Path out) {
+public record SampleOptions(int epochs, int batch, double lr, String backend, Path data, long seed, Path out,
+                            int limit) {
     /** The usage text. */
     public static final String USAGE = """
             options:
@@ -18,6 +19,7 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
               --data DIR        folder with the Fashion-MNIST IDX files (plain or .gz)
               --seed S          random seed for weights, shuffling and dropout (default 42)
               --out DIR         where run folders go (default runs)
+              --limit N         train on the first N training examples only (default 0: all)
             """;
 
     /** Parses {@code args} over the sample's defaults; throws with a message naming the bad option. */
@@ -29,6 +31,7 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
         Path data = null;
         long seed = 42;
         Path out = Path.of("runs");
+        int limit = 0;
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("--help") || opt.equals("-h")) {
@@ -46,11 +49,12 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
                 case "--data" -> data = Path.of(v);
                 case "--seed" -> seed = parseLong(opt, v);
                 case "--out" -> out = Path.of(v);
+                case "--limit" -> limit = positiveInt(opt, v, true);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n"
                         + USAGE.formatted(defaultEpochs, defaultBatch, defaultLr));
             }
         }
-        return new SampleOptions(epochs, batch, lr, backend, data, seed, out);
+        return new SampleOptions(epochs, batch, lr, backend, data, seed, out, limit);
     }
 
     /** Thrown for --help: the message is the usage text. */

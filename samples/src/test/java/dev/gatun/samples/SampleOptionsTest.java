@@ -11,12 +11,13 @@ class SampleOptionsTest {
     @Test
     void parsesEveryOption() {
         SampleOptions o = SampleOptions.parse(new String[] {"--epochs", "3", "--batch", "64", "--lr", "0.01",
-                "--backend", "SCALAR", "--data", "/d", "--seed", "-5", "--out", "o"}, 10, 128, 1e-3);
-        assertEquals(new SampleOptions(3, 64, 0.01, "scalar", Path.of("/d"), -5, Path.of("o")), o);
+                "--backend", "SCALAR", "--data", "/d", "--seed", "-5", "--out", "o", "--limit", "500"}, 10, 128, 1e-3);
+        assertEquals(new SampleOptions(3, 64, 0.01, "scalar", Path.of("/d"), -5, Path.of("o"), 500), o);
         SampleOptions d = SampleOptions.parse(new String[0], 10, 128, 1e-3);
         assertEquals(10, d.epochs());
         assertEquals(128, d.batch());
         assertEquals(42, d.seed());
+        assertEquals(0, d.limit());
     }
 
     @Test

@@ -1,0 +1,103 @@
+package dev.gatun.samples;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.data.FashionMnist;
+import dev.gatun.data.ImageDataset;
+import dev.gatun.data.Subset;
+import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.models.FashionModels;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Adam;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Fashion-MNIST classifier samples: one of {@link FashionModels}' networks trained with Adam.
+ * Each prints one line per epoch and finally {@code test accuracy: 0.XXXX}, and writes metrics
+ * and weights to a run folder.
+ *
+ * @param name         sample name on the command line and in the run folder
+ * @param description  the network, for the log
+ * @param featureShape one image as the network reads it
+ * @param epochs       default epochs
+ * @param batch        default batch size
+ * @param model        builds the network from a seeded generator
+ */
+public record FashionSample(String name, String description, int[] featureShape, int epochs, int batch,
+                            Function<RandomGenerator, Module> model) {
+    /** MLP 784-256-128-10 (the {@code make run} default). */
+    public static final FashionSample MLP = new FashionSample("mlp", "MLP 784-256-128-10, ReLU",
+            new int[] {784}, 10, 128, FashionModels::mlp);
+
+    /** Two 5×5 conv layers with max pooling, then a linear classifier. */
+    public static final FashionSample CNN = new FashionSample("cnn",
+            "CNN conv5x5 32 → maxpool 2 → conv5x5 64 → maxpool 2 → linear 3136→10, ReLU",
+            new int[] {1, 28, 28}, 3, 64, FashionModels::cnn);
+
+    /** LSTM over the 28 image rows, last hidden state → linear. */
+    public static final FashionSample LSTM = new FashionSample("lstm",
+            "LSTM over 28 rows of 28 pixels, hidden 128, last state → linear 10",
+            new int[] {28, 28}, 3, 64, FashionModels::lstm);
+
+    /** Default options of this sample (learning rate 1e-3 for all). */
+    public SampleOptions parse(String[] args) {
+        return SampleOptions.parse(args, epochs, batch, 1e-3);
+    }
+
+    /** Runs the sample; returns the final test accuracy. */
+    public double run(SampleOptions o, PrintStream out) throws IOException {
+        BackendRegistry.use(o.backend());
+        Path dir = FashionMnist.locate(o.data());
+        try (Scope modelScope = Scope.open("model")) {
+            FashionMnist.Split trainSplit = FashionMnist.Split.load(dir, true, modelScope.arena());
+            FashionMnist.Split testSplit = FashionMnist.Split.load(dir, false, modelScope.arena());
+            Dataset trainSet = Subset.first(new ImageDataset(trainSplit, featureShape), o.limit());
+            DataLoader train = new DataLoader(trainSet, o.batch(), true, o.seed(), false);
+            DataLoader test = new DataLoader(new ImageDataset(testSplit, featureShape), 1000, false, 0, false);
+
+            Module net = model.apply(new SplittableRandom(o.seed()));
+            Adam adam = new Adam(net.parameters(), o.lr());
+            out.printf(Locale.ROOT, "%s (%d parameters) on Fashion-MNIST from %s: %d train, %d test; "
+                    + "batch %d, Adam lr %s, seed %d, backend %s%n", description, net.parameterCount(), dir,
+                    trainSet.size(), testSplit.count(), o.batch(), o.lr(), o.seed(),
+                    BackendRegistry.current().description());
+
+            RunFolder folder = RunFolder.create(o.out(), name);
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put("sample", name);
+            run.put("model", description);
+            run.put("backend", BackendRegistry.current().name());
+            run.put("batch", Integer.toString(o.batch()));
+            run.put("lr", Double.toString(o.lr()));
+            run.put("seed", Long.toString(o.seed()));
+            run.put("train_examples", Integer.toString(trainSet.size()));
+            MetricsLog log = new MetricsLog(folder, run);
+
+            Trainer trainer = new Trainer(net, adam, Loss.CROSS_ENTROPY, out, ProgressBar.isTerminal());
+            List<EpochMetrics> history = trainer.fit(train, test, o.epochs(), log);
+            double accuracy = history.isEmpty() ? trainer.evaluate(test).accuracy() : history.getLast().testAccuracy();
+            log.write();
+            folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
+            out.println("run folder: " + folder.path());
+            out.printf(Locale.ROOT, "test accuracy: %.4f%n", accuracy);
+            return accuracy;
+        }
+    }
+}
