@@ -18,12 +18,13 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build bench data clean help cuda-libs bindings
+.PHONY: run test build bench bench-full bench-report bench-compare data clean help cuda-libs bindings
 
 help:
-	@echo "make run  [SAMPLE=mlp] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S']"
+	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --limit N']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
-	@echo "make bench [BENCH=regex]  JMH: SGEMM GFLOP/s (scalar vs Vector API), MLP train step samples/s"
+	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
+	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
 	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
 	@echo "make bindings             regenerate the jextract bindings (needs jextract on PATH)"
 	@echo "JDK: $(JAVA_HOME)"
@@ -53,14 +54,26 @@ data:
 	  echo "t10k-labels-idx1-ubyte (plain or .gz) into a folder and pass ARGS='--data DIR' (or set GATUN_DATA=DIR)."; \
 	fi
 
-# JMH: SGEMM (scalar vs Vector API, GFLOP/s in the ":gflop" rows) and the MLP training step
-# (samples/s). Raw JSON and the console table go to bench/results/<machine>-<date>/.
-BENCH ?= SgemmBenchmark|TrainStepBenchmark
-BENCH_OUT ?= bench/results/$(shell hostname -s 2>/dev/null || echo host)-cpu-$(shell date +%Y%m%d)
+# JMH into bench/results/<machine>-<date>/: jmh.json, jmh.txt, machine.json, report.md and PNG plots.
+# `make bench` is the quick profile (under 10 minutes on 2 cores); `make bench-full` runs every
+# benchmark at every size with longer iterations. BENCH=regex narrows either one.
+BENCH_QUICK := FmaPeakBenchmark|SgemmBenchmark|TrainStepBenchmark|DowncallBenchmark|DispatchOverheadBenchmark
+BENCH_QUICK_OPTS := -f 1 -wi 3 -w 1s -i 3 -r 1s -p shape=128,512,1024,2048,128x784x256
+BENCH_FULL_OPTS := -f 1 -wi 5 -w 2s -i 5 -r 2s
+BENCH_ENV = JAVA=$(JAVA) BENCH_JAR=$(BENCH_JAR) JVM_FLAGS='$(JVM_FLAGS)'
 bench: build
-	mkdir -p $(BENCH_OUT)
-	$(JAVA) $(JVM_FLAGS) -jar $(BENCH_JAR) '$(BENCH)' -f 1 -wi 4 -i 5 -w 1s -r 1s \
-	  -rf json -rff $(BENCH_OUT)/jmh.json | tee $(BENCH_OUT)/jmh.txt
+	$(BENCH_ENV) scripts/bench '$(or $(BENCH),$(BENCH_QUICK))' $(BENCH_QUICK_OPTS)
+
+bench-full: build
+	$(BENCH_ENV) scripts/bench '$(or $(BENCH),.*)' $(BENCH_FULL_OPTS)
+
+# Rebuilds a folder's report from its saved jmh.json (no benchmark reruns): make bench-report DIR=...
+bench-report: build
+	$(JAVA) $(JVM_FLAGS) -cp $(BENCH_JAR) dev.gatun.bench.report.Report render $(DIR)
+
+# Before/after of two result folders, into AFTER/compare.md: make bench-compare BEFORE=... AFTER=...
+bench-compare: build
+	$(JAVA) $(JVM_FLAGS) -cp $(BENCH_JAR) dev.gatun.bench.report.Report compare $(BEFORE) $(AFTER)
 
 clean:
 	$(MVN) -q clean
