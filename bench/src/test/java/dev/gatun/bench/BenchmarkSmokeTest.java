@@ -48,7 +48,9 @@ class BenchmarkSmokeTest {
                 "FmaPeakBenchmark.singleThread", "FmaPeakBenchmark.twoThreads",
                 "DowncallBenchmark.libcAbs", "DowncallBenchmark.libcAbsCritical", "DowncallBenchmark.getpid",
                 "DowncallBenchmark.javaCall",
-                "DispatchOverheadBenchmark.add", "DispatchOverheadBenchmark.scopeOpenClose"));
+                "DispatchOverheadBenchmark.add", "DispatchOverheadBenchmark.scopeOpenClose",
+                "OptimizerStepBenchmark.rmsprop", "OptimizerStepBenchmark.rmspropScalar",
+                "OptimizerStepBenchmark.adagrad", "OptimizerStepBenchmark.adagradScalar"));
         // Needs libcudart.so.13 (no GPU); elsewhere its setup fails by design and JMH skips it.
         if (CudaLibraries.get().isLoaded(CudaLibrary.CUDART)) {
             expected.add("DowncallBenchmark.cudaRuntimeGetVersion");

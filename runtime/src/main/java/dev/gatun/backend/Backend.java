@@ -159,4 +159,17 @@ public interface Backend {
      * path z·dh only; the caller adds dhg·W_hh).
      */
     void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev);
+
+    // ---- Optimizer steps added with RMSprop and Adagrad ----
+
+    /**
+     * One RMSprop update (PyTorch semantics, see {@link dev.gatun.optim.Rmsprop}) of contiguous
+     * param, grad and squareAvg; momentumBufOrNull when momentum == 0, gradAvgOrNull unless centered.
+     */
+    void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBufOrNull, Tensor gradAvgOrNull,
+                     double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered);
+
+    /** One Adagrad update (PyTorch semantics, see {@link dev.gatun.optim.Adagrad}); step is 1 on the first call. */
+    void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay, double eps,
+                     int step);
 }

@@ -385,4 +385,32 @@ public final class CpuBackend implements Backend {
     public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
         CpuRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
     }
+
+    @Override
+    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg, double lr,
+                            double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+        OptimizerShapes.check("rmsprop", param, grad, squareAvg, buf, gradAvg);
+        if (!fast(param, grad, squareAvg, buf, gradAvg)) {
+            reference.rmspropStep(param, grad, squareAvg, buf, gradAvg, lr, alpha, eps, weightDecay, momentum, centered);
+            return;
+        }
+        dev.gatun.kernels.optim.RmspropStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
+                squareAvg.segment(), squareAvg.offset(), buf == null ? null : buf.segment(),
+                buf == null ? 0 : buf.offset(), gradAvg == null ? null : gradAvg.segment(),
+                gradAvg == null ? 0 : gradAvg.offset(), param.size(), (float) lr, (float) alpha, (float) eps,
+                (float) weightDecay, (float) momentum, centered);
+    }
+
+    @Override
+    public void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay,
+                            double eps, int step) {
+        OptimizerShapes.check("adagrad", param, grad, sum);
+        if (!fast(param, grad, sum)) {
+            reference.adagradStep(param, grad, sum, lr, lrDecay, weightDecay, eps, step);
+            return;
+        }
+        dev.gatun.kernels.optim.AdagradStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
+                sum.segment(), sum.offset(), param.size(), (float) lr, (float) lrDecay, (float) weightDecay,
+                (float) eps, step);
+    }
 }

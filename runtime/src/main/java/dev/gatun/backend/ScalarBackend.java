@@ -426,4 +426,57 @@ public final class ScalarBackend implements Backend {
     public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
         ScalarRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
     }
+
+    @Override
+    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg, double lr,
+                            double alpha, double eps, double weightDecay, double momentum, boolean centered) {
+        OptimizerShapes.check("rmsprop", param, grad, squareAvg, buf, gradAvg);
+        if (momentum != 0 && buf == null) {
+            throw new IllegalArgumentException("rmsprop: momentum = " + momentum + " needs a momentum buffer, got null");
+        }
+        if (centered && gradAvg == null) {
+            throw new IllegalArgumentException("rmsprop: centered needs a gradient average buffer, got null");
+        }
+        DType dt = param.dtype();
+        for (long i = 0, n = param.size(); i < n; i++) {
+            double p = Elements.get(param.segment(), dt, param.offset() + i);
+            double g = Elements.get(grad.segment(), dt, grad.offset() + i) + weightDecay * p;
+            double s = alpha * Elements.get(squareAvg.segment(), dt, squareAvg.offset() + i) + (1 - alpha) * g * g;
+            Elements.set(squareAvg.segment(), dt, squareAvg.offset() + i, s);
+            double avg;
+            if (centered) {
+                double ga = alpha * Elements.get(gradAvg.segment(), dt, gradAvg.offset() + i) + (1 - alpha) * g;
+                Elements.set(gradAvg.segment(), dt, gradAvg.offset() + i, ga);
+                avg = Math.sqrt(s - ga * ga) + eps;
+            } else {
+                avg = Math.sqrt(s) + eps;
+            }
+            if (momentum != 0) {
+                double b = momentum * Elements.get(buf.segment(), dt, buf.offset() + i) + g / avg;
+                Elements.set(buf.segment(), dt, buf.offset() + i, b);
+                p -= lr * b;
+            } else {
+                p -= lr * g / avg;
+            }
+            Elements.set(param.segment(), dt, param.offset() + i, p);
+        }
+    }
+
+    @Override
+    public void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay,
+                            double eps, int step) {
+        OptimizerShapes.check("adagrad", param, grad, sum);
+        if (step < 1) {
+            throw new IllegalArgumentException("adagrad: step must be >= 1 (the first step is 1), got " + step);
+        }
+        double clr = lr / (1 + (step - 1) * lrDecay);
+        DType dt = param.dtype();
+        for (long i = 0, n = param.size(); i < n; i++) {
+            double p = Elements.get(param.segment(), dt, param.offset() + i);
+            double g = Elements.get(grad.segment(), dt, grad.offset() + i) + weightDecay * p;
+            double s = Elements.get(sum.segment(), dt, sum.offset() + i) + g * g;
+            Elements.set(sum.segment(), dt, sum.offset() + i, s);
+            Elements.set(param.segment(), dt, param.offset() + i, p - clr * g / (Math.sqrt(s) + eps));
+        }
+    }
 }

@@ -3,23 +3,20 @@ package dev.gatun.optim;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam (Kingma & Ba) with PyTorch's semantics: bias-corrected moments and ε added after the
  * square root. Weight decay is L2 (added to the gradient) or, with {@code decoupled}, AdamW's
- * p ← p·(1 − lr·wd).
+ * p ← p·(1 − lr·wd); {@link AdamW} is the decoupled form with its own defaults.
+ * State: {@code exp_avg.<param>} and {@code exp_avg_sq.<param>}.
  */
-public final class Adam extends Optimizer {
+public sealed class Adam extends Optimizer permits AdamW {
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
     private final boolean decoupled;
-    private final Map<Tensor, Tensor[]> moments = new IdentityHashMap<>();
-    private int step;
 
     /** Adam with the usual defaults (β = 0.9, 0.999; ε = 1e-8; no weight decay). */
     public Adam(List<Parameter> parameters, double lr) {
@@ -29,7 +26,7 @@ public final class Adam extends Optimizer {
     /** Adam or AdamW with every hyperparameter given. */
     public Adam(List<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay,
                 boolean decoupled) {
-        super(parameters, lr);
+        super(parameters, lr, "exp_avg", "exp_avg_sq");
         checkRange("beta1", beta1, 0, 1);
         checkRange("beta2", beta2, 0, 1);
         checkPositive("eps", eps);
@@ -42,23 +39,16 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    public void step() {
-        step++;
-        for (Parameter p : parameters()) {
-            Tensor w = p.tensor();
-            Tensor g = p.grad();
+    protected final void update(int step) {
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            Tensor w = ps.get(i).tensor();
+            Tensor g = ps.get(i).grad();
             if (g == null) {
                 continue;
             }
-            Tensor[] mv = moments.computeIfAbsent(w, k -> new Tensor[] {
-                    Tensor.zeros(k.scope(), k.dtype(), k.shape()), Tensor.zeros(k.scope(), k.dtype(), k.shape())});
-            BackendRegistry.of(w).adamStep(w, g, mv[0], mv[1], learningRate(), beta1, beta2, eps, weightDecay,
-                    decoupled, step);
+            BackendRegistry.of(w).adamStep(w, g, slotOrZeros(i, 0), slotOrZeros(i, 1), learningRate(), beta1, beta2,
+                    eps, weightDecay, decoupled, step);
         }
-    }
-
-    /** Steps taken so far. */
-    public int stepCount() {
-        return step;
     }
 }

@@ -1,27 +1,66 @@
 package dev.gatun.optim;
 
 import dev.gatun.nn.Parameter;
+import dev.gatun.tensor.Shape;
+import dev.gatun.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Updates parameters from their accumulated gradients. State (momentum, moments) lives in the
  * scope of each parameter, so it lasts as long as the model.
+ *
+ * <p>Per-parameter state is a fixed set of named slots (torch's names: {@code exp_avg},
+ * {@code momentum_buffer}, ...); {@link #stateTensors()} lists them as {@code <slot>.<parameter name>}
+ * and {@link #loadState} copies saved ones back. Optional gradient clipping runs inside
+ * {@link #step()}, before the update.
  */
 public abstract class Optimizer {
     private final List<Parameter> parameters;
+    private final List<String> slotNames;
+    // [parameter][slot]; null until the first step that needs it (torch allocates lazily too).
+    private final Tensor[][] slots;
     private double learningRate;
+    private int stepCount;
+    private double clipNorm = Double.NaN;
+    private double clipValue = Double.NaN;
+    private double lastGradNorm = Double.NaN;
 
-    protected Optimizer(List<Parameter> parameters, double learningRate) {
+    /** An optimizer over {@code parameters} keeping the per-parameter state slots {@code slotNames} (torch's names). */
+    protected Optimizer(List<Parameter> parameters, double learningRate, String... slotNames) {
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
         checkLearningRate(learningRate);
         this.parameters = List.copyOf(parameters);
+        this.slotNames = List.of(slotNames);
+        this.slots = new Tensor[this.parameters.size()][slotNames.length];
         this.learningRate = learningRate;
     }
 
-    /** Applies one update to every parameter that has a gradient. */
-    public abstract void step();
+    /**
+     * Clips gradients, then applies one update to every parameter that has a gradient.
+     * Clipping by value runs before clipping by norm when both are set.
+     */
+    public final void step() {
+        if (!Double.isNaN(clipValue)) {
+            GradClip.clipByValue(parameters, clipValue);
+        }
+        if (!Double.isNaN(clipNorm)) {
+            lastGradNorm = GradClip.clipByNorm(parameters, clipNorm);
+        }
+        stepCount++;
+        update(stepCount);
+    }
+
+    /** The update rule; {@code step} is 1 on the first call. */
+    protected abstract void update(int step);
 
     /** The parameters this optimizer updates. */
     public final List<Parameter> parameters() {
@@ -44,6 +83,133 @@ public abstract class Optimizer {
     public final void setLearningRate(double lr) {
         checkLearningRate(lr);
         this.learningRate = lr;
+    }
+
+    /** Steps taken so far (restored by {@link #loadState}). */
+    public final int stepCount() {
+        return stepCount;
+    }
+
+    /** From now on, every {@link #step()} first scales all gradients to an L2 norm of at most maxNorm (torch clip_grad_norm_). */
+    public final Optimizer clipGradNorm(double maxNorm) {
+        checkPositive("maxNorm", maxNorm);
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** From now on, every {@link #step()} first clamps each gradient element to [-limit, limit] (torch clip_grad_value_). */
+    public final Optimizer clipGradValue(double limit) {
+        checkPositive("clip limit", limit);
+        this.clipValue = limit;
+        return this;
+    }
+
+    /** The gradient norm before clipping in the last step; NaN without norm clipping or before the first step. */
+    public final double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    /** The scalars to save next to {@link #stateTensors()}. */
+    public final OptimizerState state() {
+        return new OptimizerState(getClass().getSimpleName(), stepCount, learningRate);
+    }
+
+    /**
+     * The per-parameter state allocated so far, as {@code <slot>.<parameter name>} → tensor, in
+     * parameter order. The tensors are the live state, not copies: save them before the next step.
+     */
+    public final Map<String, Tensor> stateTensors() {
+        requireUniqueNames();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            for (int s = 0; s < slotNames.size(); s++) {
+                if (slots[i][s] != null) {
+                    out.put(slotNames.get(s) + "." + parameters.get(i).name(), slots[i][s]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores what {@link #state()} and {@link #stateTensors()} saved, copying the tensors into
+     * this optimizer's own state. Everything is checked before anything is copied: the optimizer
+     * kind, every name (a known slot of a known parameter), shapes and dtypes, and that each
+     * parameter has either all of its slots or none.
+     */
+    public final void loadState(OptimizerState scalars, Map<String, Tensor> tensors) {
+        String kind = getClass().getSimpleName();
+        if (!kind.equals(scalars.optimizer())) {
+            throw new IllegalArgumentException("cannot load " + scalars.optimizer() + " state into " + kind);
+        }
+        requireUniqueNames();
+        Map<String, int[]> index = new HashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            for (int s = 0; s < slotNames.size(); s++) {
+                index.put(slotNames.get(s) + "." + parameters.get(i).name(), new int[] {i, s});
+            }
+        }
+        int[] present = new int[parameters.size()];
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            int[] at = index.get(e.getKey());
+            if (at == null) {
+                throw new IllegalArgumentException(kind + ": unknown state tensor '" + e.getKey() + "'; expected "
+                        + slotNames + " followed by '.' and one of the parameter names " + names());
+            }
+            Tensor w = parameters.get(at[0]).tensor();
+            Tensor t = e.getValue();
+            if (!Arrays.equals(t.shape(), w.shape()) || t.dtype() != w.dtype()) {
+                throw new IllegalArgumentException(kind + ": state tensor '" + e.getKey() + "' is " + t.describe()
+                        + " but its parameter is " + w.dtype() + Shape.str(w.shape()));
+            }
+            present[at[0]]++;
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            if (present[i] != 0 && present[i] != slotNames.size()) {
+                throw new IllegalArgumentException(kind + ": parameter '" + parameters.get(i).name() + "' has "
+                        + present[i] + " of its " + slotNames.size() + " state tensors " + slotNames);
+            }
+        }
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            int[] at = index.get(e.getKey());
+            slotOrZeros(at[0], at[1]).copyFrom(e.getValue());
+        }
+        setLearningRate(scalars.learningRate());
+        stepCount = scalars.step();
+    }
+
+    /** State slot {@code slot} of parameter {@code param}, or null if it was never allocated. */
+    protected final Tensor slot(int param, int slot) {
+        return slots[param][slot];
+    }
+
+    /** State slot {@code slot} of parameter {@code param}, allocated as zeros in the parameter's scope if needed. */
+    protected final Tensor slotOrZeros(int param, int slot) {
+        Tensor t = slots[param][slot];
+        if (t == null) {
+            Tensor w = parameters.get(param).tensor();
+            t = Tensor.zeros(w.scope(), w.dtype(), w.shape());
+            slots[param][slot] = t;
+        }
+        return t;
+    }
+
+    private List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (Parameter p : parameters) {
+            out.add(p.name());
+        }
+        return out;
+    }
+
+    private void requireUniqueNames() {
+        Set<String> seen = new HashSet<>();
+        for (Parameter p : parameters) {
+            if (!seen.add(p.name())) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": two parameters are named '"
+                        + p.name() + "', so their state cannot be told apart by name");
+            }
+        }
     }
 
     // As in PyTorch, 0 is allowed: schedules such as cosine annealing to etaMin = 0 reach it.

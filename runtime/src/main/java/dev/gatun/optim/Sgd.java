@@ -3,20 +3,18 @@ package dev.gatun.optim;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with PyTorch's semantics: weight decay added to the gradient,
  * momentum buffer b = μ·b + (1 − dampening)·g (b = g on the first step), Nesterov g + μ·b.
+ * State: {@code momentum_buffer.<param>} when momentum is not 0.
  */
 public final class Sgd extends Optimizer {
     private final double momentum;
     private final double dampening;
     private final double weightDecay;
     private final boolean nesterov;
-    private final Map<Tensor, Tensor> buffers = new IdentityHashMap<>();
 
     /** Plain SGD. */
     public Sgd(List<Parameter> parameters, double lr) {
@@ -26,7 +24,7 @@ public final class Sgd extends Optimizer {
     /** SGD with momentum, dampening, weight decay and optional Nesterov momentum. */
     public Sgd(List<Parameter> parameters, double lr, double momentum, double dampening, double weightDecay,
                boolean nesterov) {
-        super(parameters, lr);
+        super(parameters, lr, slots(momentum));
         checkRange("momentum", momentum, 0, 1);
         checkRange("dampening", dampening, 0, 1.0000001);
         checkRange("weight decay", weightDecay, 0, Double.MAX_VALUE);
@@ -39,23 +37,24 @@ public final class Sgd extends Optimizer {
         this.nesterov = nesterov;
     }
 
+    private static String[] slots(double momentum) {
+        return momentum != 0 ? new String[] {"momentum_buffer"} : new String[0];
+    }
+
     @Override
-    public void step() {
-        for (Parameter p : parameters()) {
-            Tensor w = p.tensor();
-            Tensor g = p.grad();
+    protected void update(int step) {
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            Tensor w = ps.get(i).tensor();
+            Tensor g = ps.get(i).grad();
             if (g == null) {
                 continue;
             }
             Tensor buf = null;
             boolean first = false;
             if (momentum != 0) {
-                buf = buffers.get(w);
-                if (buf == null) {
-                    buf = Tensor.zeros(w.scope(), w.dtype(), w.shape());
-                    buffers.put(w, buf);
-                    first = true;
-                }
+                first = slot(i, 0) == null;
+                buf = slotOrZeros(i, 0);
             }
             BackendRegistry.of(w).sgdStep(w, g, buf, learningRate(), momentum, dampening, weightDecay, nesterov, first);
         }

@@ -7,6 +7,9 @@ import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.train.callbacks.BatchContext;
+import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.callbacks.EpochContext;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.MetricsLog;
@@ -22,13 +25,20 @@ import java.util.Locale;
  * {@link Scope} so every intermediate is freed before the next batch; after each epoch, loss
  * (and, for int32 class labels, accuracy) on the test set in no-grad mode. For regression
  * targets accuracy is NaN and is not printed.
+ *
+ * <p>{@link Callback}s run in the order they were added: after every optimizer step and after
+ * every epoch (once the epoch is printed and logged). They may change the learning rate, replace
+ * the optimizer (the following batches step the new one) or {@link #requestStop() stop} training.
  */
 public final class Trainer {
     private final Module model;
-    private final Optimizer optimizer;
     private final Loss loss;
     private final PrintStream out;
     private final boolean interactive;
+    private final List<Callback> callbacks = new ArrayList<>();
+    // Callbacks may replace the optimizer between batches or epochs.
+    private Optimizer optimizer;
+    private boolean stopRequested;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -42,13 +52,60 @@ public final class Trainer {
         this.interactive = interactive;
     }
 
-    /** Trains for {@code epochs} epochs; logs each epoch to {@code logOrNull} as it ends. */
+    /** The model being trained. */
+    public Module model() {
+        return model;
+    }
+
+    /** The optimizer the next batch will step. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Replaces the optimizer from the next batch on. The new one starts with its own (empty)
+     * state; it should update the model's parameters.
+     */
+    public void setOptimizer(Optimizer optimizer) {
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        this.optimizer = optimizer;
+    }
+
+    /** Adds a callback, run after those added before it; returns this trainer. */
+    public Trainer addCallback(Callback callback) {
+        if (callback == null) {
+            throw new IllegalArgumentException("callback must not be null");
+        }
+        callbacks.add(callback);
+        return this;
+    }
+
+    /** Makes {@link #fit} return after the current epoch's callbacks (early stopping calls this). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True once a callback asked to stop during the current or last {@link #fit}. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Trains for {@code epochs} epochs, or fewer if a callback stops it; logs each epoch to
+     * {@code logOrNull} as it ends. Returns one entry per epoch run.
+     */
     public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs, MetricsLog logOrNull) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
         List<EpochMetrics> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        stopRequested = false;
+        for (Callback c : callbacks) {
+            c.onFitStart(this);
+        }
+        for (int epoch = 1; epoch <= epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
             Evaluation trained = trainEpoch(train, epoch, epochs);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -70,6 +127,10 @@ public final class Trainer {
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write metrics to " + logOrNull.folder(), e);
                 }
+            }
+            EpochContext context = new EpochContext(this, epochs, m);
+            for (Callback c : callbacks) {
+                c.onEpochEnd(context);
             }
         }
         return history;
@@ -102,6 +163,12 @@ public final class Trainer {
                     correct += countCorrect(output, batch.labels());
                     seen += batch.size();
                     bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    if (!callbacks.isEmpty()) {
+                        BatchContext context = new BatchContext(this, epoch, b, batches, value);
+                        for (Callback c : callbacks) {
+                            c.onBatchEnd(context);
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,115 @@
+package dev.gatun.kernels.optim;
+
+import dev.gatun.kernels.Parallel;
+import dev.gatun.kernels.SegmentBounds;
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/*
+ * One Adagrad step, in place, with PyTorch's torch.optim.Adagrad semantics.
+ *   param[n], grad[n], sum[n] (accumulated squares) -> param and sum updated; grad is only read.
+ *
+ *   g   = grad + wd * p                              (only when wd != 0)
+ *   clr = lr / (1 + (step - 1) * lrDecay)            step is 1 on the first call
+ *   sum = sum + g * g
+ *   p  -= clr * g / (sqrt(sum) + eps)
+ *
+ * clr is computed once in double and rounded to float, as PyTorch turns its Python-float scalars
+ * into float. Per element everything is float with separate roundings (no fused multiply-add),
+ * and vector sqrt/div are correctly rounded, so both versions agree bit for bit.
+ */
+public final class AdagradStep {
+    private static final VectorSpecies<Float> F = Simd.FLOATS;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long PARALLEL_MIN = 1 << 16;
+
+    private AdagradStep() {}
+
+    /** Applies Adagrad step number {@code step} (1 on the first call) to {@code n} parameters. */
+    public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum, long sOff,
+                           long n, float lr, float lrDecay, float weightDecay, float eps, int step) {
+        if (!Simd.ENABLED) {
+            runScalar(param, pOff, grad, gOff, sum, sOff, n, lr, lrDecay, weightDecay, eps, step);
+            return;
+        }
+        check(param, pOff, grad, gOff, sum, sOff, n, lrDecay, step);
+        float clr = decayedRate(lr, lrDecay, step);
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) -> vector(param, pOff + start, grad, gOff + start, sum,
+                sOff + start, end - start, clr, weightDecay, eps));
+    }
+
+    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
+                                 long sOff, long n, float lr, float lrDecay, float weightDecay, float eps, int step) {
+        check(param, pOff, grad, gOff, sum, sOff, n, lrDecay, step);
+        float clr = decayedRate(lr, lrDecay, step);
+        for (long i = 0; i < n; i++) {
+            float p = param.getAtIndex(FLOAT, pOff + i);
+            float g = grad.getAtIndex(FLOAT, gOff + i);
+            if (weightDecay != 0f) {
+                g = g + weightDecay * p;
+            }
+            float s = sum.getAtIndex(FLOAT, sOff + i) + g * g;
+            sum.setAtIndex(FLOAT, sOff + i, s);
+            param.setAtIndex(FLOAT, pOff + i, p - clr * (g / ((float) Math.sqrt(s) + eps)));
+        }
+    }
+
+    private static void vector(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
+                               long sOff, long n, float clr, float weightDecay, float eps) {
+        long pb = pOff * Float.BYTES;
+        long gb = gOff * Float.BYTES;
+        long sb = sOff * Float.BYTES;
+        boolean decay = weightDecay != 0f;
+        FloatVector wd = FloatVector.broadcast(F, weightDecay);
+        FloatVector epsV = FloatVector.broadcast(F, eps);
+        FloatVector clrV = FloatVector.broadcast(F, clr);
+        long bound = F.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            long o = i * Float.BYTES;
+            FloatVector p = FloatVector.fromMemorySegment(F, param, pb + o, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(F, grad, gb + o, ORDER);
+            if (decay) {
+                g = g.add(wd.mul(p));
+            }
+            FloatVector s = FloatVector.fromMemorySegment(F, sum, sb + o, ORDER).add(g.mul(g));
+            s.intoMemorySegment(sum, sb + o, ORDER);
+            p.sub(clrV.mul(g.div(s.sqrt().add(epsV)))).intoMemorySegment(param, pb + o, ORDER);
+        }
+        for (; i < n; i++) {
+            long o = i * Float.BYTES;
+            float p = param.get(FLOAT, pb + o);
+            float g = grad.get(FLOAT, gb + o);
+            if (decay) {
+                g = g + weightDecay * p;
+            }
+            float s = sum.get(FLOAT, sb + o) + g * g;
+            sum.set(FLOAT, sb + o, s);
+            param.set(FLOAT, pb + o, p - clr * (g / ((float) Math.sqrt(s) + eps)));
+        }
+    }
+
+    private static float decayedRate(float lr, float lrDecay, int step) {
+        return (float) (lr / (1.0 + (step - 1) * (double) lrDecay));
+    }
+
+    private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
+                              long sOff, long n, float lrDecay, int step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be >= 1 (the first step is 1), got " + step);
+        }
+        if (!(lrDecay >= 0f) || Float.isInfinite(lrDecay)) {
+            throw new IllegalArgumentException("lrDecay must be >= 0 and finite, got " + lrDecay);
+        }
+        SegmentBounds.count("n", n);
+        SegmentBounds.floats("param", param, pOff, n);
+        SegmentBounds.floats("grad", grad, gOff, n);
+        SegmentBounds.floats("sum", sum, sOff, n);
+    }
+}

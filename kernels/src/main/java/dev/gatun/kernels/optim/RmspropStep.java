@@ -1,0 +1,195 @@
+package dev.gatun.kernels.optim;
+
+import dev.gatun.kernels.Parallel;
+import dev.gatun.kernels.SegmentBounds;
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/*
+ * One RMSprop step, in place, with PyTorch's torch.optim.RMSprop semantics.
+ *   param[n], grad[n], sq[n] (square average), buf[n] (momentum buffer, null when momentum == 0),
+ *   gavg[n] (gradient average, null unless centered) -> param, sq, buf, gavg updated; grad is only read.
+ *
+ *   g    = grad + wd * p                                (only when wd != 0)
+ *   sq   = alpha * sq + (1 - alpha) * g * g
+ *   centered:  gavg = alpha * gavg + (1 - alpha) * g
+ *              avg  = sqrt(sq - gavg * gavg) + eps
+ *   otherwise: avg  = sqrt(sq) + eps
+ *   momentum:  buf = momentum * buf + g / avg;  p -= lr * buf      (buf starts at zero, as in torch)
+ *   otherwise: p -= lr * g / avg
+ *
+ * PyTorch writes the gavg update as a lerp, which can differ from the form above in the last bit.
+ * 1 - alpha is rounded to float once; all per-element math is float with separate roundings (no
+ * fused multiply-add), and vector sqrt/div are correctly rounded, so both versions agree bit for bit.
+ */
+public final class RmspropStep {
+    private static final VectorSpecies<Float> F = Simd.FLOATS;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long PARALLEL_MIN = 1 << 16;
+
+    private RmspropStep() {}
+
+    /**
+     * Applies one RMSprop step to {@code n} parameters. {@code bufOrNull} is needed when
+     * {@code momentum != 0}, {@code gradAvgOrNull} when {@code centered}.
+     */
+    public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq, long sqOff,
+                           MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull, long gaOff, long n,
+                           float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+        if (!Simd.ENABLED) {
+            runScalar(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, lr, alpha, eps,
+                    weightDecay, momentum, centered);
+            return;
+        }
+        check(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, alpha, momentum,
+                centered);
+        Constants k = new Constants(lr, alpha, eps, weightDecay, momentum, centered);
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) -> vector(param, pOff + start, grad, gOff + start, sq,
+                sqOff + start, bufOrNull, bufOff + start, gradAvgOrNull, gaOff + start, end - start, k));
+    }
+
+    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
+                                 long sqOff, MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull,
+                                 long gaOff, long n, float lr, float alpha, float eps, float weightDecay,
+                                 float momentum, boolean centered) {
+        check(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, alpha, momentum,
+                centered);
+        Constants k = new Constants(lr, alpha, eps, weightDecay, momentum, centered);
+        for (long i = 0; i < n; i++) {
+            float p = param.getAtIndex(FLOAT, pOff + i);
+            float g = grad.getAtIndex(FLOAT, gOff + i);
+            if (k.decay) {
+                g = g + k.wd * p;
+            }
+            float s = k.alpha * sq.getAtIndex(FLOAT, sqOff + i) + k.oneMinusAlpha * g * g;
+            sq.setAtIndex(FLOAT, sqOff + i, s);
+            float avg;
+            if (k.centered) {
+                float ga = k.alpha * gradAvgOrNull.getAtIndex(FLOAT, gaOff + i) + k.oneMinusAlpha * g;
+                gradAvgOrNull.setAtIndex(FLOAT, gaOff + i, ga);
+                avg = (float) Math.sqrt(s - ga * ga) + k.eps;
+            } else {
+                avg = (float) Math.sqrt(s) + k.eps;
+            }
+            if (k.useBuf) {
+                float b = k.momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + g / avg;
+                bufOrNull.setAtIndex(FLOAT, bufOff + i, b);
+                param.setAtIndex(FLOAT, pOff + i, p - k.lr * b);
+            } else {
+                param.setAtIndex(FLOAT, pOff + i, p - k.lr * (g / avg));
+            }
+        }
+    }
+
+    private static void vector(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
+                               long sqOff, MemorySegment buf, long bufOff, MemorySegment gavg, long gaOff, long n,
+                               Constants k) {
+        long pb = pOff * Float.BYTES;
+        long gb = gOff * Float.BYTES;
+        long sb = sqOff * Float.BYTES;
+        long bb = bufOff * Float.BYTES;
+        long ab = gaOff * Float.BYTES;
+        FloatVector alpha = FloatVector.broadcast(F, k.alpha);
+        FloatVector oneMinusAlpha = FloatVector.broadcast(F, k.oneMinusAlpha);
+        FloatVector wd = FloatVector.broadcast(F, k.wd);
+        FloatVector eps = FloatVector.broadcast(F, k.eps);
+        FloatVector lr = FloatVector.broadcast(F, k.lr);
+        FloatVector mom = FloatVector.broadcast(F, k.momentum);
+        long bound = F.loopBound(n);
+        long i = 0;
+        for (; i < bound; i += F.length()) {
+            long o = i * Float.BYTES;
+            FloatVector p = FloatVector.fromMemorySegment(F, param, pb + o, ORDER);
+            FloatVector g = FloatVector.fromMemorySegment(F, grad, gb + o, ORDER);
+            if (k.decay) {
+                g = g.add(wd.mul(p));
+            }
+            FloatVector s = alpha.mul(FloatVector.fromMemorySegment(F, sq, sb + o, ORDER))
+                    .add(oneMinusAlpha.mul(g).mul(g));
+            s.intoMemorySegment(sq, sb + o, ORDER);
+            FloatVector avg;
+            if (k.centered) {
+                FloatVector ga = alpha.mul(FloatVector.fromMemorySegment(F, gavg, ab + o, ORDER))
+                        .add(oneMinusAlpha.mul(g));
+                ga.intoMemorySegment(gavg, ab + o, ORDER);
+                avg = s.sub(ga.mul(ga)).sqrt().add(eps);
+            } else {
+                avg = s.sqrt().add(eps);
+            }
+            if (k.useBuf) {
+                FloatVector b = mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(g.div(avg));
+                b.intoMemorySegment(buf, bb + o, ORDER);
+                p.sub(lr.mul(b)).intoMemorySegment(param, pb + o, ORDER);
+            } else {
+                p.sub(lr.mul(g.div(avg))).intoMemorySegment(param, pb + o, ORDER);
+            }
+        }
+        for (; i < n; i++) {
+            long o = i * Float.BYTES;
+            float p = param.get(FLOAT, pb + o);
+            float g = grad.get(FLOAT, gb + o);
+            if (k.decay) {
+                g = g + k.wd * p;
+            }
+            float s = k.alpha * sq.get(FLOAT, sb + o) + k.oneMinusAlpha * g * g;
+            sq.set(FLOAT, sb + o, s);
+            float avg;
+            if (k.centered) {
+                float ga = k.alpha * gavg.get(FLOAT, ab + o) + k.oneMinusAlpha * g;
+                gavg.set(FLOAT, ab + o, ga);
+                avg = (float) Math.sqrt(s - ga * ga) + k.eps;
+            } else {
+                avg = (float) Math.sqrt(s) + k.eps;
+            }
+            if (k.useBuf) {
+                float b = k.momentum * buf.get(FLOAT, bb + o) + g / avg;
+                buf.set(FLOAT, bb + o, b);
+                param.set(FLOAT, pb + o, p - k.lr * b);
+            } else {
+                param.set(FLOAT, pb + o, p - k.lr * (g / avg));
+            }
+        }
+    }
+
+    // The per-call scalars, rounded to float once so both versions use identical values.
+    private record Constants(float lr, float alpha, float oneMinusAlpha, float eps, float wd, boolean decay,
+                             float momentum, boolean useBuf, boolean centered) {
+        Constants(float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+            this(lr, alpha, (float) (1.0 - alpha), eps, weightDecay, weightDecay != 0f, momentum, momentum != 0f,
+                    centered);
+        }
+    }
+
+    private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
+                              long sqOff, MemorySegment buf, long bufOff, MemorySegment gavg, long gaOff, long n,
+                              float alpha, float momentum, boolean centered) {
+        if (!(alpha >= 0f && alpha <= 1f)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        if (!(momentum >= 0f) || Float.isInfinite(momentum)) {
+            throw new IllegalArgumentException("momentum must be >= 0 and finite, got " + momentum);
+        }
+        SegmentBounds.count("n", n);
+        SegmentBounds.floats("param", param, pOff, n);
+        SegmentBounds.floats("grad", grad, gOff, n);
+        SegmentBounds.floats("squareAvg", sq, sqOff, n);
+        if (momentum != 0f) {
+            if (buf == null) {
+                throw new IllegalArgumentException("momentum = " + momentum + " needs a momentum buffer, got null");
+            }
+            SegmentBounds.floats("buf", buf, bufOff, n);
+        }
+        if (centered) {
+            if (gavg == null) {
+                throw new IllegalArgumentException("centered RMSprop needs a gradient average buffer, got null");
+            }
+            SegmentBounds.floats("gradAvg", gavg, gaOff, n);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gatun.optim;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.nn.Parameter;
+import dev.gatun.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Adagrad with torch {@code Adagrad}'s semantics: weight decay added to the gradient, sum of
+ * squares s += g², step size lr / (1 + (t − 1)·lrDecay), p ← p − clr·g / (sqrt(s) + ε).
+ * State: {@code sum.<param>}, allocated at construction and filled with the initial accumulator value.
+ */
+public final class Adagrad extends Optimizer {
+    private final double lrDecay;
+    private final double weightDecay;
+    private final double eps;
+
+    /** Adagrad with torch's defaults: no lr decay, no weight decay, accumulator starting at 0, ε = 1e-10. */
+    public Adagrad(List<Parameter> parameters, double lr) {
+        this(parameters, lr, 0, 0, 0, 1e-10);
+    }
+
+    /** Adagrad with every hyperparameter given. */
+    public Adagrad(List<Parameter> parameters, double lr, double lrDecay, double weightDecay,
+                   double initialAccumulatorValue, double eps) {
+        super(parameters, lr, "sum");
+        checkRange("lr decay", lrDecay, 0, Double.MAX_VALUE);
+        checkRange("weight decay", weightDecay, 0, Double.MAX_VALUE);
+        checkRange("initial accumulator value", initialAccumulatorValue, 0, Double.MAX_VALUE);
+        checkPositive("eps", eps);
+        this.lrDecay = lrDecay;
+        this.weightDecay = weightDecay;
+        this.eps = eps;
+        for (int i = 0; i < parameters.size(); i++) {
+            slotOrZeros(i, 0).fill(initialAccumulatorValue);
+        }
+    }
+
+    @Override
+    protected void update(int step) {
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            Tensor w = ps.get(i).tensor();
+            Tensor g = ps.get(i).grad();
+            if (g == null) {
+                continue;
+            }
+            BackendRegistry.of(w).adagradStep(w, g, slotOrZeros(i, 0), learningRate(), lrDecay, weightDecay, eps, step);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.gatun.optim;
+
+import dev.gatun.nn.Parameter;
+import java.util.List;
+
+/**
+ * torch {@code AdamW}: Adam with decoupled weight decay p ← p·(1 − lr·wd) before the Adam move,
+ * default wd 1e-2. The update is {@link Adam}'s with {@code decoupled = true}.
+ */
+public final class AdamW extends Adam {
+    /** AdamW with torch's defaults: β = 0.9, 0.999; ε = 1e-8; weight decay 1e-2. */
+    public AdamW(List<Parameter> parameters, double lr) {
+        this(parameters, lr, 0.9, 0.999, 1e-8, 1e-2);
+    }
+
+    /** AdamW with every hyperparameter given. */
+    public AdamW(List<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super(parameters, lr, beta1, beta2, eps, weightDecay, true);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.gatun.optim;
+
+/**
+ * The scalar part of an optimizer's state: which optimizer ({@code Adam}, {@code Sgd}, ...), the
+ * steps taken and the learning rate. The tensors are in {@link Optimizer#stateTensors()}.
+ */
+public record OptimizerState(String optimizer, int step, double learningRate) {
+    public OptimizerState {
+        if (optimizer == null || optimizer.isBlank()) {
+            throw new IllegalArgumentException("optimizer name must not be blank");
+        }
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + step);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gatun.optim;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.nn.Parameter;
+import dev.gatun.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RMSprop with torch {@code RMSprop}'s semantics: weight decay added to the gradient, square
+ * average s = α·s + (1 − α)·g², centered variant dividing by sqrt(s − ḡ²) + ε, optional momentum
+ * buffer (starting at zero) b = μ·b + g/avg. State: {@code square_avg.<param>}, plus
+ * {@code momentum_buffer.<param>} with momentum and {@code grad_avg.<param>} when centered.
+ */
+public final class Rmsprop extends Optimizer {
+    private final double alpha;
+    private final double eps;
+    private final double weightDecay;
+    private final double momentum;
+    private final boolean centered;
+
+    /** RMSprop with torch's defaults: α = 0.99, ε = 1e-8, no weight decay, no momentum, not centered. */
+    public Rmsprop(List<Parameter> parameters, double lr) {
+        this(parameters, lr, 0.99, 1e-8, 0, 0, false);
+    }
+
+    /** RMSprop with every hyperparameter given. */
+    public Rmsprop(List<Parameter> parameters, double lr, double alpha, double eps, double weightDecay,
+                   double momentum, boolean centered) {
+        super(parameters, lr, slots(momentum, centered));
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        checkPositive("eps", eps);
+        checkRange("weight decay", weightDecay, 0, Double.MAX_VALUE);
+        checkRange("momentum", momentum, 0, Double.MAX_VALUE);
+        this.alpha = alpha;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.momentum = momentum;
+        this.centered = centered;
+    }
+
+    private static String[] slots(double momentum, boolean centered) {
+        List<String> names = new ArrayList<>(List.of("square_avg"));
+        if (momentum != 0) {
+            names.add("momentum_buffer");
+        }
+        if (centered) {
+            names.add("grad_avg");
+        }
+        return names.toArray(String[]::new);
+    }
+
+    @Override
+    protected void update(int step) {
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            Tensor w = ps.get(i).tensor();
+            Tensor g = ps.get(i).grad();
+            if (g == null) {
+                continue;
+            }
+            int next = 1;
+            Tensor buf = momentum != 0 ? slotOrZeros(i, next++) : null;
+            Tensor gradAvg = centered ? slotOrZeros(i, next) : null;
+            BackendRegistry.of(w).rmspropStep(w, g, slotOrZeros(i, 0), buf, gradAvg, learningRate(), alpha, eps,
+                    weightDecay, momentum, centered);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gatun.train.callbacks;
+
+import dev.gatun.optim.schedule.LrSchedule;
+import dev.gatun.train.Trainer;
+
+/**
+ * Drives the trainer's current optimizer from an {@link LrSchedule}, per epoch or per batch, like
+ * a torch scheduler stepped at that rate: {@code lr(0)} when {@code fit} starts, {@code lr(t)}
+ * after t steps. Unlike {@link dev.gatun.optim.schedule.LrScheduler}, which is bound to one
+ * optimizer, it follows optimizer switches made by callbacks added before it. The step count
+ * carries over between {@code fit} calls.
+ */
+public final class LrScheduleCallback implements Callback {
+    /** How often the schedule advances. */
+    public enum Unit { EPOCH, BATCH }
+
+    private final LrSchedule schedule;
+    private final Unit unit;
+    private int step;
+
+    public LrScheduleCallback(LrSchedule schedule, Unit unit) {
+        if (schedule == null || unit == null) {
+            throw new IllegalArgumentException("schedule and unit must not be null");
+        }
+        this.schedule = schedule;
+        this.unit = unit;
+    }
+
+    @Override
+    public void onFitStart(Trainer trainer) {
+        trainer.optimizer().setLearningRate(schedule.lr(step));
+    }
+
+    @Override
+    public void onBatchEnd(BatchContext context) {
+        if (unit == Unit.BATCH) {
+            step++;
+            context.trainer().optimizer().setLearningRate(schedule.lr(step));
+        }
+    }
+
+    @Override
+    public void onEpochEnd(EpochContext context) {
+        if (unit == Unit.EPOCH) {
+            step++;
+            context.setLearningRate(schedule.lr(step));
+        }
+    }
+
+    /** Schedule steps taken so far (the index of the rate now in use). */
+    public int stepCount() {
+        return step;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gatun.train.metrics;
+
+import dev.gatun.tensor.Tensor;
+
+/**
+ * Fraction of samples whose true class is among the k highest logits. Ties are broken by class
+ * index, lower first (as argmax takes the first maximum): the true class t ranks
+ * {@code #{c : x[c] > x[t]} + #{c < t : x[c] == x[t]}}, and the sample counts when that rank is
+ * below k. So top-1 equals argmax accuracy, and a tie straddling the k-th place favours the lower
+ * classes. A NaN logit for the true class never counts; NaN logits elsewhere never outrank it.
+ */
+public final class TopKAccuracy {
+    private TopKAccuracy() {}
+
+    /** Top-k accuracy of logits [N, C] against int32 labels [N] in [0, C); NaN when N is 0. */
+    public static double of(Tensor logits, Tensor labels, int k) {
+        ConfusionMatrix.checkLogitsAndLabels(logits, labels);
+        int n = logits.dim(0);
+        int classes = logits.dim(1);
+        if (k < 1 || k > classes) {
+            throw new IllegalArgumentException("k must be in [1, " + classes + "] for " + classes + " classes, got " + k);
+        }
+        int[] truth = labels.toIntArray();
+        for (int i = 0; i < n; i++) {
+            if (truth[i] < 0 || truth[i] >= classes) {
+                throw new IllegalArgumentException("true class " + truth[i] + " at index " + i
+                        + " is out of range [0, " + classes + ")");
+            }
+        }
+        double[] x = logits.contiguous().toDoubleArray();
+        long hits = 0;
+        for (int i = 0; i < n; i++) {
+            int t = truth[i];
+            double xt = x[i * classes + t];
+            if (Double.isNaN(xt)) {
+                continue;
+            }
+            int rank = 0;
+            for (int c = 0; c < classes; c++) {
+                double xc = x[i * classes + c];
+                if (xc > xt || (xc == xt && c < t)) {
+                    rank++;
+                }
+            }
+            if (rank < k) {
+                hits++;
+            }
+        }
+        return n == 0 ? Double.NaN : (double) hits / n;
+    }
+}
