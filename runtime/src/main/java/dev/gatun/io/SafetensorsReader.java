@@ -85,16 +85,17 @@ public final class SafetensorsReader {
     }
 
     /**
-     * Copies every parameter of {@code module} from {@code file}. The file must hold exactly the
-     * model's parameter names, each with the same dtype and shape; otherwise nothing is copied and
-     * the error lists every missing, unexpected and mismatched tensor.
+     * Copies the {@link Module#state() state} of {@code module} (parameters, then buffers such as
+     * batch norm's running statistics) from {@code file}. The file must hold exactly those names,
+     * each with the same dtype and shape; otherwise nothing is copied and the error lists every
+     * missing, unexpected and mismatched tensor. Write such files from {@code module.state()}.
      */
     public static void loadInto(Module module, Path file) throws IOException {
-        List<Parameter> params = module.parameters();
+        List<Parameter> params = module.state();
         Map<String, Tensor> wanted = new LinkedHashMap<>();
         for (Parameter p : params) {
             if (wanted.put(p.name(), p.tensor()) != null) {
-                throw new IllegalArgumentException("the model has two parameters named '" + p.name() + "'");
+                throw new IllegalArgumentException("the model has two tensors named '" + p.name() + "'");
             }
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A layer or a network: a forward function plus its parameters and submodules.
+ * A layer or a network: a forward function plus its parameters, buffers and submodules.
  *
- * <p>Subclasses register parameters and children in their constructors; {@link #parameters()}
- * then lists them with dotted names ({@code 0.weight}). Parameters live in the scope that was
- * current when the module was built.
+ * <p>Subclasses register parameters, buffers and children in their constructors;
+ * {@link #parameters()} then lists the parameters with dotted names ({@code 0.weight}). Buffers
+ * are saved state that is not trained (batch norm's {@code running_mean}): optimizers see only
+ * {@link #parameters()}, while {@link #state()} (parameters, then buffers) is what a checkpoint
+ * holds. Both live in the scope that was current when the module was built.
  */
 public abstract class Module {
     private final List<Parameter> ownParameters = new ArrayList<>();
+    private final List<Parameter> ownBuffers = new ArrayList<>();
     private final List<NamedChild> children = new ArrayList<>();
     private boolean training = true;
 
@@ -25,6 +28,22 @@ public abstract class Module {
     protected final Parameter register(String name, Tensor tensor) {
         Parameter p = new Parameter(name, tensor);
         ownParameters.add(p);
+        return p;
+    }
+
+    /**
+     * Registers a buffer: state saved with the module but not trained, which ops update in place.
+     * Returns the tensor, which does not require gradients.
+     */
+    protected final Tensor registerBuffer(String name, Tensor tensor) {
+        ownBuffers.add(buffer(name, tensor));
+        return tensor;
+    }
+
+    /** A named tensor that stays out of autograd: Parameter's constructor marks its tensor trainable, so undo that. */
+    private static Parameter buffer(String name, Tensor tensor) {
+        Parameter p = new Parameter(name, tensor);
+        tensor.requiresGrad(false);
         return p;
     }
 
@@ -41,12 +60,35 @@ public abstract class Module {
         return out;
     }
 
+    /** Every buffer of this module and its submodules, with dotted names, in registration order. */
+    public final List<Parameter> buffers() {
+        List<Parameter> out = new ArrayList<>();
+        collectBuffers("", out);
+        return out;
+    }
+
+    /** Everything a checkpoint holds: {@link #parameters()} then {@link #buffers()}. */
+    public final List<Parameter> state() {
+        List<Parameter> out = parameters();
+        out.addAll(buffers());
+        return out;
+    }
+
     private void collect(String prefix, List<Parameter> out) {
         for (Parameter p : ownParameters) {
             out.add(new Parameter(prefix + p.name(), p.tensor()));
         }
         for (NamedChild c : children) {
             c.module().collect(prefix + c.name() + ".", out);
+        }
+    }
+
+    private void collectBuffers(String prefix, List<Parameter> out) {
+        for (Parameter b : ownBuffers) {
+            out.add(buffer(prefix + b.name(), b.tensor()));
+        }
+        for (NamedChild c : children) {
+            c.module().collectBuffers(prefix + c.name() + ".", out);
         }
     }
 
@@ -66,7 +108,7 @@ public abstract class Module {
         }
     }
 
-    /** Training mode (dropout active) or evaluation mode, for this module and its children. */
+    /** Training mode (dropout active, batch statistics) or evaluation mode, for this module and its children. */
     public final Module train(boolean on) {
         training = on;
         for (NamedChild c : children) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.nn.Activation;
+import dev.gatun.nn.BatchNorm1d;
 import dev.gatun.nn.Linear;
 import dev.gatun.nn.Parameter;
 import dev.gatun.nn.Sequential;
@@ -110,6 +111,30 @@ class SafetensorsReaderTest {
             }
             Tensor x = Tensor.uniform(9, -1, 1, DType.FLOAT32, 2, 4);
             assertArrayEquals(bits(a.forward(x).toFloatArray()), bits(b.forward(x).toFloatArray()));
+        }
+    }
+
+    @Test
+    void loadIntoRoundTripsBuffersThroughState() throws IOException {
+        try (Scope s = Scope.open()) {
+            Sequential a = new Sequential(new Linear(4, 3, new SplittableRandom(1)), new BatchNorm1d(3));
+            a.forward(Tensor.uniform(3, 1, 5, DType.FLOAT32, 6, 4)); // moves the running statistics
+            Sequential b = new Sequential(new Linear(4, 3, new SplittableRandom(2)), new BatchNorm1d(3));
+            Path f = save(a.state(), Map.of());
+            SafetensorsReader.loadInto(b, f);
+            for (int i = 0; i < a.state().size(); i++) {
+                assertArrayEquals(bits(a.state().get(i).tensor().toFloatArray()),
+                        bits(b.state().get(i).tensor().toFloatArray()), a.state().get(i).name());
+            }
+            a.train(false);
+            b.train(false);
+            Tensor x = Tensor.uniform(9, -1, 1, DType.FLOAT32, 2, 4);
+            assertArrayEquals(bits(a.forward(x).toFloatArray()), bits(b.forward(x).toFloatArray()));
+            // A file of parameters only lacks the buffers, and says so.
+            Path paramsOnly = save(a.parameters(), Map.of());
+            SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class,
+                    () -> SafetensorsReader.loadInto(b, paramsOnly));
+            assertTrue(e.getMessage().contains("missing from the file: [1.running_mean, 1.running_var]"), e.getMessage());
         }
     }
 

@@ -1,0 +1,90 @@
+package dev.gatun.nn;
+
+import dev.gatun.ops.Normalization;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Tensor;
+
+/**
+ * What BatchNorm1d and BatchNorm2d share: γ ({@code weight}, ones) and β ({@code bias}, zeros)
+ * parameters, {@code running_mean} (zeros) and {@code running_var} (ones) buffers, PyTorch's
+ * names and defaults; batch statistics in training mode, running ones in evaluation mode.
+ */
+abstract class BatchNormLayer extends Module {
+    private final int channels;
+    private final double eps;
+    private final double momentum;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+
+    BatchNormLayer(String layer, int channels, double eps, double momentum, DType dtype) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException(layer + ": channels must be > 0, got " + channels);
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException(layer + ": eps must be > 0, got " + eps);
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(layer + ": momentum must be in [0, 1], got " + momentum);
+        }
+        if (dtype == null || !dtype.isFloating()) {
+            throw new IllegalArgumentException(layer + ": dtype must be float32 or float64, got " + dtype);
+        }
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = register("weight", Tensor.ones(dtype, channels));
+        this.bias = register("bias", Tensor.zeros(dtype, channels));
+        this.runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, channels));
+        this.runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
+    }
+
+    /** Throws unless x has a shape this layer takes; the message names the layer and the shape it wants. */
+    abstract void checkInput(Tensor x);
+
+    @Override
+    public final Tensor forward(Tensor x) {
+        checkInput(x);
+        if (x.dim(1) != channels) {
+            throw new IllegalArgumentException(this + ": input " + x.describe() + " has " + x.dim(1)
+                    + " channels (axis 1), expected " + channels);
+        }
+        if (isTraining() && x.size() / channels <= 1) {
+            throw new IllegalArgumentException(this + ": expected more than 1 value per channel when training, got input "
+                    + x.describe());
+        }
+        return Normalization.batchNorm(x, weight.tensor(), bias.tensor(), runningMean, runningVar, isTraining(),
+                momentum, eps);
+    }
+
+    /** Channels (features) normalized. */
+    public final int channels() {
+        return channels;
+    }
+
+    /** γ [C]. */
+    public final Parameter weight() {
+        return weight;
+    }
+
+    /** β [C]. */
+    public final Parameter bias() {
+        return bias;
+    }
+
+    /** The running mean [C], updated in place by training-mode forward passes. */
+    public final Tensor runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance [C]. */
+    public final Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + channels + ")";
+    }
+}
