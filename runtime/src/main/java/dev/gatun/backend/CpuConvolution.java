@@ -1,20 +1,59 @@
 package dev.gatun.backend;
 
+import dev.gatun.kernels.conv.Conv2d;
+import dev.gatun.kernels.conv.ConvShape;
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
-/** The CPU backend's Convolution ops: Vector API kernels for float32, the scalar reference otherwise. */
+/**
+ * The CPU backend's Convolution ops: float32 on contiguous tensors runs the im2col + SGEMM
+ * kernels of {@link Conv2d}; float64 and strided views run the scalar reference (float64 is
+ * only used by gradient checks, on tiny shapes).
+ */
 final class CpuConvolution {
     private CpuConvolution() {}
 
     static void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
+        ScalarConvolution.checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
+        if (!fast(x, w, biasOrNull, y)) {
+            ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
+            return;
+        }
+        Conv2d.forward(shape(g), x.segment(), x.offset(), w.segment(), w.offset(),
+                biasOrNull == null ? null : biasOrNull.segment(), biasOrNull == null ? 0 : biasOrNull.offset(),
+                y.segment(), y.offset());
     }
 
     static void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
+        ScalarConvolution.checkShapes("conv2dBackwardData", g, dx, w, null, dy, "dy", g.outputShape());
+        if (!fast(dy, w, dx)) {
+            ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
+            return;
+        }
+        Conv2d.backwardData(shape(g), dy.segment(), dy.offset(), w.segment(), w.offset(), dx.segment(), dx.offset());
     }
 
     static void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
+        ScalarConvolution.checkShapes("conv2dBackwardWeight", g, x, dw, dbiasOrNull, dy, "dy", g.outputShape());
+        if (!fast(x, dy, dw, dbiasOrNull)) {
+            ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
+            return;
+        }
+        Conv2d.backwardWeight(shape(g), x.segment(), x.offset(), dy.segment(), dy.offset(), dw.segment(), dw.offset(),
+                dbiasOrNull == null ? null : dbiasOrNull.segment(), dbiasOrNull == null ? 0 : dbiasOrNull.offset());
+    }
+
+    private static boolean fast(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t != null && (t.dtype() != DType.FLOAT32 || !t.isContiguous())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ConvShape shape(Conv2dGeometry g) {
+        return new ConvShape(g.batch(), g.inChannels(), g.inH(), g.inW(), g.outChannels(), g.kernelH(), g.kernelW(),
+                g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups());
     }
 }

@@ -1,0 +1,116 @@
+package dev.gatun.bench;
+
+import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.conv.Conv2d;
+import dev.gatun.kernels.conv.ConvShape;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * 2-D convolution kernels ({@link Conv2d}, float32 NCHW): forward, backward data, backward weight
+ * (with the bias gradient), time per call.
+ *
+ * <p>Layers ({@code layer} param): {@code cnn-conv1} is the CNN sample's first layer
+ * (x [64, 1, 28, 28], 32 filters 5×5, pad 2), {@code cnn-conv2} its second
+ * (x [64, 32, 14, 14], 64 filters 5×5, pad 2, ~95% of the sample's FLOPs), {@code resnet-3x3} a
+ * ResNet stage-1 layer (x [8, 64, 56, 56], 64 filters 3×3, pad 1). {@code bench/pytorch/conv.py}
+ * times the same layers in PyTorch.
+ *
+ * <p>The score is milliseconds per call. Each pass (forward, backward data, backward weight) is
+ * 2·batch·outC·outH·outW·(inC/groups)·kH·kW FLOPs: cnn-conv1 0.0803 GFLOP, cnn-conv2 1.2845,
+ * resnet-3x3 1.8497 (printed at setup), so GFLOP/s = that / (score / 1000).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar bench/target/gatun-benchmarks.jar ConvBenchmark -p layer=cnn-conv2
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class ConvBenchmark {
+
+    /** One layer's tensors, off-heap in a shared arena as in the runtime. */
+    @State(Scope.Benchmark)
+    public static class Layer {
+        @Param({"cnn-conv1", "cnn-conv2", "resnet-3x3"})
+        public String layer;
+
+        ConvShape s;
+        double gflop;
+        MemorySegment x;
+        MemorySegment w;
+        MemorySegment b;
+        MemorySegment y;
+        MemorySegment dx;
+        MemorySegment dw;
+        MemorySegment db;
+        private Arena arena;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            s = switch (layer) {
+                case "cnn-conv1" -> new ConvShape(64, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1, 1, 1);
+                case "cnn-conv2" -> new ConvShape(64, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1);
+                case "resnet-3x3" -> new ConvShape(8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+                default -> throw new IllegalArgumentException("layer must be cnn-conv1, cnn-conv2 or resnet-3x3, got " + layer);
+            };
+            gflop = s.flops() / 1e9;
+            arena = Arena.ofShared();
+            x = random(s.inputSize(), 1);
+            w = random(s.weightSize(), 2);
+            b = random(s.outChannels(), 3);
+            y = random(s.outputSize(), 4);
+            dx = arena.allocate(s.inputSize() * Float.BYTES, 64);
+            dw = arena.allocate(s.weightSize() * Float.BYTES, 64);
+            db = arena.allocate((long) s.outChannels() * Float.BYTES, 64);
+            System.out.println("# " + Simd.describe() + ", " + layer + ": " + gflop + " GFLOP per pass");
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            arena.close();
+        }
+
+        private MemorySegment random(long floats, long seed) {
+            MemorySegment m = arena.allocate(floats * Float.BYTES, 64);
+            SplittableRandom r = new SplittableRandom(seed);
+            for (long i = 0; i < floats; i++) {
+                m.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (r.nextDouble() * 2 - 1));
+            }
+            return m;
+        }
+    }
+
+    @Benchmark
+    public void forward(Layer l) {
+        Conv2d.forward(l.s, l.x, 0, l.w, 0, l.b, 0, l.y, 0);
+    }
+
+    @Benchmark
+    public void backwardData(Layer l) {
+        Conv2d.backwardData(l.s, l.y, 0, l.w, 0, l.dx, 0);
+    }
+
+    @Benchmark
+    public void backwardWeight(Layer l) {
+        Conv2d.backwardWeight(l.s, l.x, 0, l.y, 0, l.dw, 0, l.db, 0);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gatun.kernels.conv;
+
+import dev.gatun.kernels.SegmentBounds;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The sizes of one NCHW 2-D convolution as the kernels see them.
+ *
+ * <pre>
+ * x [batch, inChannels, inH, inW]
+ * w [outChannels, inChannels / groups, kernelH, kernelW]
+ * y [batch, outChannels, outH, outW]
+ * outH = (inH + 2·padH − dilationH·(kernelH − 1) − 1) / strideH + 1     (floor), same for W
+ * </pre>
+ * The runtime's {@code Conv2dGeometry} checks the same things with tensor-level messages; this
+ * record repeats the checks because kernels are public and take raw segments.
+ */
+public record ConvShape(int batch, int inChannels, int inH, int inW, int outChannels,
+                        int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                        int dilationH, int dilationW, int groups) {
+    /** Validates every size; the message names the offending one. */
+    public ConvShape {
+        positive("batch", batch);
+        positive("inChannels", inChannels);
+        positive("inH", inH);
+        positive("inW", inW);
+        positive("outChannels", outChannels);
+        positive("kernelH", kernelH);
+        positive("kernelW", kernelW);
+        positive("strideH", strideH);
+        positive("strideW", strideW);
+        positive("dilationH", dilationH);
+        positive("dilationW", dilationW);
+        positive("groups", groups);
+        if (padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("conv: padding must be >= 0, got (" + padH + ", " + padW + ")");
+        }
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("conv: groups=" + groups + " must divide inChannels=" + inChannels
+                    + " and outChannels=" + outChannels);
+        }
+        long spanH = (long) dilationH * (kernelH - 1) + 1;
+        long spanW = (long) dilationW * (kernelW - 1) + 1;
+        if (spanH > inH + 2L * padH || spanW > inW + 2L * padW) {
+            throw new IllegalArgumentException("conv: kernel span " + spanH + "x" + spanW
+                    + " is larger than the padded input " + (inH + 2L * padH) + "x" + (inW + 2L * padW));
+        }
+        long col = SegmentBounds.product("conv column rows", (long) inChannels / groups * kernelH, kernelW);
+        long outPixels = ((inH + 2L * padH - spanH) / strideH + 1) * ((inW + 2L * padW - spanW) / strideW + 1);
+        SegmentBounds.product("conv column buffer", col, outPixels);
+    }
+
+    private static void positive(String what, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("conv: " + what + " must be > 0, got " + v);
+        }
+    }
+
+    public int outH() {
+        return (inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+    }
+
+    public int outW() {
+        return (inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+    }
+
+    /** Pixels of one input plane. */
+    public int inPlane() {
+        return inH * inW;
+    }
+
+    /** Pixels of one output plane. */
+    public int outPlane() {
+        return outH() * outW();
+    }
+
+    /** Input channels per group. */
+    public int groupIn() {
+        return inChannels / groups;
+    }
+
+    /** Output channels per group. */
+    public int groupOut() {
+        return outChannels / groups;
+    }
+
+    /** Rows of a group's column matrix, the GEMM depth: groupIn·kernelH·kernelW. */
+    public int patch() {
+        return groupIn() * kernelH * kernelW;
+    }
+
+    public long inputSize() {
+        return (long) batch * inChannels * inPlane();
+    }
+
+    public long weightSize() {
+        return (long) outChannels * patch();
+    }
+
+    public long outputSize() {
+        return (long) batch * outChannels * outPlane();
+    }
+
+    /** Multiply-adds of the forward pass times two (the same for each backward pass). */
+    public double flops() {
+        return 2.0 * outputSize() * patch();
+    }
+
+    void checkInput(String name, MemorySegment s, long off) {
+        SegmentBounds.floats(name, s, off, inputSize());
+    }
+
+    void checkWeight(String name, MemorySegment s, long off) {
+        SegmentBounds.floats(name, s, off, weightSize());
+    }
+
+    void checkOutput(String name, MemorySegment s, long off) {
+        SegmentBounds.floats(name, s, off, outputSize());
+    }
+
+    void checkBias(String name, MemorySegment s, long off) {
+        if (s != null) {
+            SegmentBounds.floats(name, s, off, outChannels);
+        }
+    }
+}
