@@ -30,7 +30,16 @@ public final class Parallel {
             })
             : null;
 
+    // True on a thread while it runs a share of forEach, the caller's thread included: a kernel
+    // called from inside a task then runs inline instead of queueing behind the busy workers.
+    private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> false);
+
     private Parallel() {}
+
+    /** True while the current thread runs a share of a parallel loop (nested loops run inline). */
+    public static boolean inTask() {
+        return IN_TASK.get() || Thread.currentThread().getThreadGroup() == WORKERS;
+    }
 
     private static int threads() {
         String asked = System.getProperty("gatun.threads", "");
@@ -80,8 +89,9 @@ public final class Parallel {
         }
         int workers = Math.min(THREADS, tasks);
         // A worker that waited on the pool it belongs to could wait forever (a kernel called from
-        // inside another kernel's task), so nested calls run on the calling thread.
-        if (workers == 1 || POOL == null || Thread.currentThread().getThreadGroup() == WORKERS) {
+        // inside another kernel's task), and the caller's own share would queue behind the busy
+        // workers, so nested calls run on the calling thread.
+        if (workers == 1 || POOL == null || inTask()) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }
@@ -97,12 +107,15 @@ public final class Parallel {
             }));
         }
         Throwable failure = null;
+        IN_TASK.set(true);
         try {
             for (int i = 0; i < tasks; i += workers) {
                 body.accept(i);
             }
         } catch (RuntimeException | Error e) {
             failure = e;
+        } finally {
+            IN_TASK.set(false);
         }
         for (Future<?> f : futures) {
             try {

@@ -42,6 +42,25 @@ class ParallelTest {
     }
 
     @Test
+    void nestedCallsRunOnTheThreadOfTheirTask() {
+        // Every task's inner loop must stay on the task's thread, the caller's share included:
+        // forking again from there would queue behind the workers' own tasks.
+        java.util.concurrent.ConcurrentHashMap<Integer, Thread> outer = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean moved = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.forEach(Parallel.THREADS, i -> {
+            outer.put(i, Thread.currentThread());
+            assertEquals(true, Parallel.inTask() || Parallel.THREADS == 1);
+            Parallel.forEach(8, j -> {
+                if (Thread.currentThread() != outer.get(i)) {
+                    moved.set(true);
+                }
+            });
+        });
+        assertEquals(false, moved.get());
+        assertEquals(false, Parallel.inTask(), "the flag is cleared after the loop");
+    }
+
+    @Test
     void exceptionsReachTheCaller() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forEach(4, i -> {
             if (i == 3) {
