@@ -1,0 +1,155 @@
+package dev.gatun.kernels.gemm;
+
+import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
+
+import dev.gatun.kernels.Simd;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A right-hand matrix op(B) packed once for many products C = alpha·op(A)·op(B) + beta·C.
+ *
+ * <p>Shapes as {@link Sgemm#sgemm}: op(B) is k×n, op(A) m×k, C m×n, row-major, offsets and leading
+ * dimensions in floats. The packing is {@link Sgemm}'s own (KC×NC panels of NR-column slivers),
+ * done for the whole of op(B) at {@link #pack}; each {@link #multiply} then packs only A. A
+ * recurrent layer multiplies the same W_hh by a small h at every time step ([64, 128]·[128, 512]
+ * for the LSTM sample), where packing W_hh again each time costs as much as a fifth of the product.
+ *
+ * <p>{@link #multiply} runs on the calling thread: rows of A and C are independent, so callers
+ * that want threads split them (as the recurrent layers do, over the batch, once per sequence).
+ * The segment of B is kept for the scalar path ({@code gatun.simd=false}) and k = 0; it must stay
+ * alive and unchanged while this object is used.
+ */
+public final class SgemmPackedB {
+    private final boolean transB;
+    private final int k;
+    private final int n;
+    private final MemorySegment b;
+    private final long bOffset;
+    private final int ldb;
+    private final int kcMax;
+    private final int ncMax;
+    private final int kBlocks;
+    private final int[] panelAt;
+    private final float[] packed;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() ->
+            new float[][] {new float[0], new float[8 * NR]});
+
+    private SgemmPackedB(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb) {
+        this.transB = transB;
+        this.k = k;
+        this.n = n;
+        this.b = b;
+        this.bOffset = bOffset;
+        this.ldb = ldb;
+        this.kcMax = k == 0 ? 1 : Math.ceilDiv(k, Math.ceilDiv(k, Sgemm.KC));
+        this.ncMax = n == 0 ? NR : roundUp(Math.ceilDiv(n, Math.ceilDiv(n, Sgemm.NC)), NR);
+        this.kBlocks = Math.ceilDiv(k, kcMax);
+        int nBlocks = Math.ceilDiv(n, ncMax);
+        this.panelAt = new int[nBlocks * kBlocks];
+        long total = 0;
+        for (int jb = 0, jc = 0; jb < nBlocks; jb++, jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pb = 0, pc = 0; pb < kBlocks; pb++, pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                panelAt[jb * kBlocks + pb] = (int) total;
+                total += (long) roundUp(nc, NR) * kc;
+            }
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("sgemm packed B: " + k + "×" + n + " is too large to pack");
+        }
+        this.packed = new float[(int) total];
+        if (!Simd.ENABLED) {
+            return;
+        }
+        float[] panel = new float[ncMax * kcMax];
+        long bAt = bOffset * Float.BYTES;
+        for (int jb = 0, jc = 0; jb < nBlocks; jb++, jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            for (int pb = 0, pc = 0; pb < kBlocks; pb++, pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                SgemmPack.packB(transB, b, bAt, ldb, pc, kc, jc, nc, panel);
+                System.arraycopy(panel, 0, packed, panelAt[jb * kBlocks + pb], roundUp(nc, NR) * kc);
+            }
+        }
+    }
+
+    /**
+     * Packs op(B) (k×n; B stored n×k with ldb >= k when transB, else k×n with ldb >= n).
+     *
+     * @throws IllegalArgumentException on negative sizes, a short ldb, a negative offset or a
+     *     segment too small for op(B)
+     */
+    public static SgemmPackedB pack(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb) {
+        // The checks of a product with this B and an empty A and C.
+        MemorySegment none = MemorySegment.ofArray(new float[0]);
+        GemmArgs.check("sgemm packed B", false, transB, 0, n, k, none, 0, Math.max(k, 0), b, bOffset, ldb,
+                none, 0, Math.max(n, 0), Float.BYTES);
+        return new SgemmPackedB(transB, k, n, b, bOffset, ldb);
+    }
+
+    /** k, the rows of op(B). */
+    public int k() {
+        return k;
+    }
+
+    /** n, the columns of op(B). */
+    public int n() {
+        return n;
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C on the calling thread. beta == 0 overwrites C.
+     *
+     * @throws IllegalArgumentException as {@link Sgemm#sgemm} does for A and C; C is then untouched
+     */
+    public void multiply(boolean transA, int m, float alpha, MemorySegment a, long aOffset, int lda,
+                         float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.check("sgemm packed", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc,
+                Float.BYTES);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (!Simd.ENABLED || k == 0 || alpha == 0f) {
+            SgemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        int mr = SgemmMicroKernel.MR;
+        float[][] scratch = SCRATCH.get();
+        int mcMax = roundUp(Math.ceilDiv(m, Math.ceilDiv(m, Sgemm.MC)), mr);
+        if (scratch[0].length < mcMax * kcMax) {
+            scratch[0] = new float[mcMax * kcMax];
+        }
+        float[] packedA = scratch[0];
+        float[] tile = scratch[1];
+        long aAt = aOffset * Float.BYTES;
+        long cAt = cOffset * Float.BYTES;
+        long ldcBytes = (long) ldc * Float.BYTES;
+        for (int jb = 0, jc = 0, nc; jc < n; jb++, jc += nc) {
+            nc = Math.min(ncMax, n - jc);
+            for (int pb = 0, pc = 0, kc; pc < k; pb++, pc += kc) {
+                kc = Math.min(kcMax, k - pc);
+                float betaNow = pc == 0 ? beta : 1f;
+                int panel = panelAt[jb * kBlocks + pb];
+                for (int ic = 0, mc; ic < m; ic += mc) {
+                    mc = Math.min(mcMax, m - ic);
+                    SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = panel + jr * kc;
+                        long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packed, bi, c, cCol + ir * ldcBytes,
+                                    ldcBytes, betaNow, Math.min(mr, mc - ir), nr, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int a, int multiple) {
+        return Math.ceilDiv(a, multiple) * multiple;
+    }
+}

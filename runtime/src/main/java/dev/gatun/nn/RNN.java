@@ -1,0 +1,38 @@
+package dev.gatun.nn;
+
+import dev.gatun.ops.RecurrentSequence.Cell;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Tensor;
+import java.util.random.RandomGenerator;
+
+/**
+ * A multi-layer RNN, PyTorch's nn.RNN: h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh); G = 1.
+ *
+ * <p>Parameters have PyTorch's names and layouts, so state dicts load as they are:
+ * {@code weight_ih_l{k}[_reverse]} [1·H, in], {@code weight_hh_l{k}[_reverse]} [1·H, H],
+ * {@code bias_ih_l{k}[_reverse]} and {@code bias_hh_l{k}[_reverse]} [1·H], gate blocks stacked in
+ * the order above, which is cuDNN's order too. Initialized U(±1/√H) like PyTorch. Layer k > 0
+ * reads the previous layer's directions concatenated; the reverse direction reads the sequence
+ * backwards and stores each output at its own time index. Each (layer, direction) runs as one
+ * autograd node over the whole sequence (see {@link dev.gatun.ops.RecurrentSequence}).
+ */
+public final class RNN extends RecurrentLayer {
+    /** One layer, one direction, time-major input, float32. */
+    public RNN(int inputSize, int hiddenSize, RandomGenerator rng) {
+        this(inputSize, hiddenSize, 1, false, false, DType.FLOAT32, rng);
+    }
+
+    /** The full form: input [T, B, in] (or [B, T, in] when batchFirst). */
+    public RNN(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, boolean batchFirst, DType dtype,
+               RandomGenerator rng) {
+        super(Cell.RNN_TANH, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dtype, rng);
+    }
+
+    /**
+     * Runs the layer from the initial state h0 [L·D, B, H] (null: zeros); c0 must be null, it is
+     * accepted only so that every recurrent layer has the same call.
+     */
+    public RecurrentOutput forward(Tensor x, Tensor h0OrNull, Tensor c0OrNull) {
+        return run(x, h0OrNull, c0OrNull);
+    }
+}
