@@ -183,7 +183,7 @@ public class TrainStepBenchmark {
     public static class Sequence extends Step {
         @Override
         Module build(SplittableRandom rng) {
-            return new LastStateLinear(new LSTM(1, 32, 1, false, true, DType.FLOAT32, rng), 32, 1, rng);
+            return new LastStateLinear(new LSTM(1, 32, 1, false, true, DType.FLOAT32, rng), 1, rng);
         }
 
         @Override

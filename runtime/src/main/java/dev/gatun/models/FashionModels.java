@@ -40,6 +40,6 @@ public final class FashionModels {
 
     /** Each image as 28 steps of 28 pixels: LSTM hidden 128, last hidden state → linear 10; input [batch, 28, 28]. */
     public static Module lstm(RandomGenerator rng) {
-        return new LastStateLinear(new LSTM(28, 128, 1, false, true, DType.FLOAT32, rng), 128, 10, rng);
+        return new LastStateLinear(new LSTM(28, 128, 1, false, true, DType.FLOAT32, rng), 10, rng);
     }
 }

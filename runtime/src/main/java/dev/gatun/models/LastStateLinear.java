@@ -1,31 +1,40 @@
 package dev.gatun.models;
 
-import dev.gatun.nn.LSTM;
 import dev.gatun.nn.Linear;
 import dev.gatun.nn.Module;
+import dev.gatun.nn.RecurrentLayer;
+import dev.gatun.ops.AxisConcat;
 import dev.gatun.tensor.Tensor;
 import java.util.random.RandomGenerator;
 
 /**
- * A sequence-to-one model: a batch-first recurrent encoder reads the whole sequence, and a
- * linear layer maps the top layer's final hidden state to the outputs (class logits, or the next
- * value of a series). Input [batch, steps, features]; output [batch, outputs].
+ * A sequence-to-one model: a recurrent encoder (RNN, LSTM or GRU) reads the whole sequence, and
+ * a linear layer maps the top layer's final hidden state to the outputs (class logits, or the
+ * next value of a series). For a bidirectional encoder the top layer's two final states (forward
+ * direction after the last step, reverse direction after the first) are concatenated.
+ * Input as the encoder takes it; output [batch, outputs].
  */
 public final class LastStateLinear extends Module {
-    private final LSTM encoder;
+    private final RecurrentLayer encoder;
     private final Linear head;
 
-    /** {@code hidden} must be the encoder's hidden size (its output features per direction). */
-    public LastStateLinear(LSTM encoder, int hidden, int outputs, RandomGenerator rng) {
+    /** A linear head of {@code outputs} units over {@code encoder}'s final state. */
+    public LastStateLinear(RecurrentLayer encoder, int outputs, RandomGenerator rng) {
         this.encoder = register("encoder", encoder);
-        this.head = register("head", new Linear(hidden, outputs, rng));
+        this.head = register("head", new Linear(encoder.directions() * encoder.hiddenSize(), outputs, rng));
     }
 
     @Override
     public Tensor forward(Tensor x) {
         Tensor hN = encoder.forward(x, null, null).hN(); // [layers·directions, batch, hidden]
-        int layers = hN.dim(0);
-        Tensor last = hN.slice(0, layers - 1, layers).reshape(hN.dim(1), hN.dim(2));
+        int planes = hN.dim(0);
+        int d = encoder.directions();
+        int batch = hN.dim(1);
+        int hidden = hN.dim(2);
+        Tensor last = d == 1
+                ? hN.slice(0, planes - 1, planes).reshape(batch, hidden)
+                : AxisConcat.apply(1, hN.slice(0, planes - 2, planes - 1).reshape(batch, hidden),
+                        hN.slice(0, planes - 1, planes).reshape(batch, hidden));
         return head.forward(last);
     }
 }

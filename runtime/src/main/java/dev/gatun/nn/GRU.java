@@ -32,6 +32,7 @@ public final class GRU extends RecurrentLayer {
      * Runs the layer from the initial state h0 [L·D, B, H] (null: zeros); c0 must be null, it is
      * accepted only so that every recurrent layer has the same call.
      */
+    @Override
     public RecurrentOutput forward(Tensor x, Tensor h0OrNull, Tensor c0OrNull) {
         return run(x, h0OrNull, c0OrNull);
     }

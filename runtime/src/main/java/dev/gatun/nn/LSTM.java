@@ -29,6 +29,7 @@ public final class LSTM extends RecurrentLayer {
     }
 
     /** Runs the layer from initial states h0 and c0 [L·D, B, H] (either may be null: zeros). */
+    @Override
     public RecurrentOutput forward(Tensor x, Tensor h0OrNull, Tensor c0OrNull) {
         return run(x, h0OrNull, c0OrNull);
     }

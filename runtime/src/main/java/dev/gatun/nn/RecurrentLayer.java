@@ -12,8 +12,9 @@ import java.util.random.RandomGenerator;
 /**
  * The shared body of {@link RNN}, {@link LSTM} and {@link GRU}: PyTorch's parameters, stacking and
  * directions around {@link RecurrentSequence}, which runs one (layer, direction) as one autograd node.
+ * Code that takes "any recurrent layer" takes this type.
  */
-abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GRU {
+public abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GRU {
     private final Cell cell;
     private final int inputSize;
     private final int hiddenSize;
@@ -119,6 +120,22 @@ abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GRU {
             throw new IllegalArgumentException(name + ": " + what + " must be [" + layers + ", " + batch + ", "
                     + hiddenSize + "] (numLayers·directions, batch, hiddenSize), got " + s.describe());
         }
+    }
+
+    /**
+     * Runs the layer from initial states h0 (and c0, LSTM only) [L·D, B, H]; null means zeros.
+     * Returns the output sequence and the final states.
+     */
+    public abstract RecurrentOutput forward(Tensor x, Tensor h0OrNull, Tensor c0OrNull);
+
+    /** L, the number of stacked layers. */
+    public final int numLayers() {
+        return numLayers;
+    }
+
+    /** D, 2 when bidirectional, else 1. */
+    public final int directions() {
+        return directions;
     }
 
     /** The input feature size. */

@@ -47,7 +47,7 @@ public final class Convolution {
             }
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.zeros(x.dtype(), g.outputShape());
+        Tensor y = Tensor.empty(x.dtype(), g.outputShape());
         be.conv2d(g, x, w, biasOrNull, y);
         return Autograd.record(y, "conv2d", dy -> {
             Tensor gy = dy.contiguous();
@@ -55,12 +55,12 @@ public final class Convolution {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.dtype(), x.shape());
+                dx = Tensor.empty(x.dtype(), x.shape());
                 be.conv2dBackwardData(g, gy, w, dx);
             }
             boolean needBias = biasOrNull != null && biasOrNull.requiresGrad();
             if (w.requiresGrad() || needBias) {
-                dw = Tensor.zeros(w.dtype(), w.shape());
+                dw = Tensor.empty(w.dtype(), w.shape());
                 db = needBias ? Tensor.zeros(biasOrNull.dtype(), biasOrNull.shape()) : null;
                 be.conv2dBackwardWeight(g, x, gy, dw, db);
             }

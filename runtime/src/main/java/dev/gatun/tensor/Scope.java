@@ -3,7 +3,9 @@ package dev.gatun.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,10 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
     private static final AtomicLong LIVE_BYTES = new AtomicLong();
+    // Tests set this so that an op which promised to overwrite its output but left a gap reads
+    // NaN (all bits set) there and fails loudly, instead of passing on leftover zeros.
+    private static final boolean POISON = Boolean.getBoolean("gatun.poisonUninitialized");
 
     private final Arena arena = Arena.ofShared();
     private final String name;
     private final Thread owner = Thread.currentThread();
+    private final List<HostBlockCache.Block> blocks = new ArrayList<>();
     private long bytes;
     private boolean closed;
 
@@ -55,6 +61,16 @@ public final class Scope implements AutoCloseable {
         return s;
     }
 
+    /** Host bytes kept for reuse by later scopes (freed with {@link #releaseCachedMemory()}). */
+    public static long cachedBytes() {
+        return HostBlockCache.cachedBytes();
+    }
+
+    /** Frees the host memory kept for reuse; tensors of open scopes are not affected. */
+    public static void releaseCachedMemory() {
+        HostBlockCache.clear();
+    }
+
     /** Bytes held by all scopes that are still open, process-wide. Flat across training steps when nothing leaks. */
     public static long liveBytes() {
         return LIVE_BYTES.get();
@@ -62,13 +78,46 @@ public final class Scope implements AutoCloseable {
 
     /** Allocates zeroed, 64-byte aligned memory owned by this scope. */
     public MemorySegment allocate(long byteSize) {
+        return allocate(byteSize, true);
+    }
+
+    /**
+     * Allocates 64-byte aligned memory owned by this scope whose contents are unspecified (left
+     * over from an earlier, closed scope), for outputs an op overwrites completely: it skips
+     * zeroing, which costs as much as writing the result.
+     */
+    public MemorySegment allocateUninitialized(long byteSize) {
+        return allocate(byteSize, false);
+    }
+
+    @SuppressWarnings("restricted")
+    private MemorySegment allocate(long byteSize, boolean zero) {
         if (closed) {
             throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
         }
         if (byteSize < 0) {
             throw new IllegalArgumentException("negative allocation size " + byteSize);
         }
-        MemorySegment seg = arena.allocate(Math.max(byteSize, 1), 64);
+        MemorySegment seg;
+        if (byteSize < HostBlockCache.MIN_BLOCK) {
+            seg = arena.allocate(Math.max(byteSize, 1), 64);
+            if (!zero && POISON) {
+                seg.fill((byte) -1);
+            }
+        } else {
+            boolean[] fresh = new boolean[1];
+            HostBlockCache.Block block = HostBlockCache.take(byteSize, fresh);
+            synchronized (this) {
+                blocks.add(block);
+            }
+            // A view bound to this scope's arena: it dies when the scope closes, the block does not.
+            seg = MemorySegment.ofAddress(block.memory().address()).reinterpret(byteSize, arena, null);
+            if (zero && !fresh[0]) {
+                seg.fill((byte) 0);
+            } else if (!zero && POISON) {
+                seg.fill((byte) -1);
+            }
+        }
         synchronized (this) {
             bytes += byteSize;
         }
@@ -103,6 +152,11 @@ public final class Scope implements AutoCloseable {
         closed = true;
         OPEN.get().remove(this);
         arena.close();
+        // Only now, with every view dead, may another scope reuse the blocks.
+        for (HostBlockCache.Block b : blocks) {
+            HostBlockCache.give(b);
+        }
+        blocks.clear();
         LIVE_BYTES.addAndGet(-bytes);
     }
 

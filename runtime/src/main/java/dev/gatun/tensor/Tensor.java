@@ -60,6 +60,18 @@ public final class Tensor {
         return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
+    /**
+     * A tensor in the current scope whose contents are unspecified, for results an op overwrites
+     * completely (saves zeroing the memory first).
+     */
+    public static Tensor empty(DType dtype, int... shape) {
+        Scope scope = Scope.current();
+        int[] s = shape.clone();
+        long n = Shape.checkedSize(s);
+        MemorySegment seg = scope.allocateUninitialized(Math.multiplyExact(n, (long) dtype.byteSize()));
+        return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
+    }
+
     /** Float32 zeros in the current scope. */
     public static Tensor zeros(int... shape) {
         return zeros(DType.FLOAT32, shape);

@@ -63,7 +63,7 @@ public final class SequenceSample {
             DataLoader test = new DataLoader(testSet, 256, false, 0, false);
             SplittableRandom rng = new SplittableRandom(o.seed());
             LastStateLinear net = new LastStateLinear(new LSTM(1, HIDDEN, 1, false, true, DType.FLOAT32, rng),
-                    HIDDEN, 1, rng);
+                    1, rng);
             Adam adam = new Adam(net.parameters(), o.lr());
             out.printf(Locale.ROOT, "Forecasting a sum of sines (periods 23, 61, 137; noise σ %.2f): LSTM hidden %d "
                     + "(%d parameters) reads %d steps, predicts the next; %d train windows, %d test; batch %d, "

@@ -1,0 +1,90 @@
+package dev.gatun.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Large host blocks kept for reuse after their scope closes, so that a training loop, which
+ * opens a scope per step and allocates the same sizes each time, does not map, fault in and
+ * zero fresh memory on every step (measured: 6% of a CNN training step went to zeroing new
+ * arena memory alone, plus the page faults of first touch).
+ *
+ * <p>Blocks of at least {@link #MIN_BLOCK} bytes are rounded up to a size class (8 classes per
+ * power of two, so at most 12.5% is wasted) and each owns its own arena, which is closed when
+ * the cache is over {@link #MAX_CACHED} bytes. A scope never hands out a block itself: it hands
+ * out a view bound to its own arena, so a tensor used after its scope closed still throws, even
+ * though the memory behind it lives on here.
+ */
+final class HostBlockCache {
+    /** Smaller allocations go straight to the scope's arena: cheap, and not worth a lookup. */
+    static final long MIN_BLOCK = 64 * 1024;
+    /** Free bytes kept at most; beyond it returned blocks are freed. */
+    static final long MAX_CACHED = Long.getLong("gatun.hostCacheBytes", 1L << 30);
+
+    /** A block of raw memory and the arena that owns it. */
+    record Block(MemorySegment memory, Arena arena) {
+        long size() {
+            return memory.byteSize();
+        }
+    }
+
+    private static final Map<Long, ArrayDeque<Block>> FREE = new HashMap<>();
+    private static long cachedBytes;
+
+    private HostBlockCache() {}
+
+    /** The size class of a request: 8 steps per power of two, at least MIN_BLOCK. */
+    static long sizeClass(long bytes) {
+        long b = Math.max(bytes, MIN_BLOCK);
+        int shift = 63 - Long.numberOfLeadingZeros(b - 1) - 3; // step = 1/8 of the power of two below
+        long step = 1L << Math.max(shift, 12);
+        return (b + step - 1) & -step;
+    }
+
+    /**
+     * A block of at least {@code bytes}: a cached one (contents left over from its last use) or a
+     * fresh, zeroed one. {@code fresh[0]} tells which.
+     */
+    static synchronized Block take(long bytes, boolean[] fresh) {
+        long size = sizeClass(bytes);
+        ArrayDeque<Block> list = FREE.get(size);
+        if (list != null && !list.isEmpty()) {
+            Block b = list.pop();
+            cachedBytes -= size;
+            fresh[0] = false;
+            return b;
+        }
+        fresh[0] = true;
+        Arena arena = Arena.ofShared();
+        return new Block(arena.allocate(size, 64), arena);
+    }
+
+    /** Returns a block whose views are all dead (their scope is closed). */
+    static synchronized void give(Block b) {
+        if (cachedBytes + b.size() > MAX_CACHED) {
+            b.arena().close();
+            return;
+        }
+        FREE.computeIfAbsent(b.size(), k -> new ArrayDeque<>()).push(b);
+        cachedBytes += b.size();
+    }
+
+    /** Bytes held for reuse. */
+    static synchronized long cachedBytes() {
+        return cachedBytes;
+    }
+
+    /** Frees every cached block. */
+    static synchronized void clear() {
+        for (ArrayDeque<Block> list : FREE.values()) {
+            for (Block b : list) {
+                b.arena().close();
+            }
+        }
+        FREE.clear();
+        cachedBytes = 0;
+    }
+}
