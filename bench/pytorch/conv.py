@@ -3,7 +3,7 @@
     /tmp/torchenv/bin/python bench/pytorch/conv.py --threads 2
 
 Layers: cnn-conv1 x[64,1,28,28] 32 filters 5x5 pad 2; cnn-conv2 x[64,32,14,14] 64 filters 5x5
-pad 2; resnet-3x3 x[8,64,56,56] 64 filters 3x3 pad 1. Each pass is 2*N*Cout*Hout*Wout*Cin*kH*kW
+pad 2; resnet-3x3 x[32,64,56,56] 64 filters 3x3 pad 1. Each pass is 2*N*Cout*Hout*Wout*Cin*kH*kW
 FLOPs. The backward passes call the aten convolution_backward op directly with one output mask
 bit each (backward weight also returns the bias gradient, as Gatun's does). Time is the best of
 5 rounds, each the mean of enough calls to last about a second.
@@ -16,7 +16,7 @@ import torch
 LAYERS = {
     "cnn-conv1": (64, 1, 28, 28, 32, 5, 2),
     "cnn-conv2": (64, 32, 14, 14, 64, 5, 2),
-    "resnet-3x3": (8, 64, 56, 56, 64, 3, 1),
+    "resnet-3x3": (32, 64, 56, 56, 64, 3, 1),
 }
 
 

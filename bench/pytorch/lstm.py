@@ -1,4 +1,4 @@
-"""PyTorch's LSTM at the shape of Gatun's LstmBenchmark and the LSTM sample, on the CPU.
+"""PyTorch's LSTM at the shape of the LSTM sample (RecurrentBenchmark's lstm, hidden 128, 28 steps), on the CPU.
 
 T = 28 steps of 28 pixels, batch 64, hidden 128, one layer. Prints ms for one step (the
 recurrent GEMM plus the cell, as eager ops), the sequence forward (no grad), forward and

@@ -29,19 +29,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Layers ({@code layer} param): {@code cnn-conv1} is the CNN sample's first layer
  * (x [64, 1, 28, 28], 32 filters 5×5, pad 2), {@code cnn-conv2} its second
  * (x [64, 32, 14, 14], 64 filters 5×5, pad 2, ~95% of the sample's FLOPs), {@code resnet-3x3} a
- * ResNet stage-1 layer (x [8, 64, 56, 56], 64 filters 3×3, pad 1). {@code bench/pytorch/conv.py}
+ * ResNet stage-1 layer (x [32, 64, 56, 56], 64 filters 3×3, pad 1). {@code bench/pytorch/conv.py}
  * times the same layers in PyTorch.
  *
- * <p>The score is milliseconds per call. Each pass (forward, backward data, backward weight) is
- * 2·batch·outC·outH·outW·(inC/groups)·kH·kW FLOPs: cnn-conv1 0.0803 GFLOP, cnn-conv2 1.2845,
- * resnet-3x3 1.8497 (printed at setup), so GFLOP/s = that / (score / 1000).
+ * <p>The score is calls per second, and the {@code :gflop} row GFLOP/s ({@link FlopCounter}). Each
+ * pass (forward, backward data, backward weight) is 2·batch·outC·outH·outW·(inC/groups)·kH·kW
+ * FLOPs: cnn-conv1 0.0803 GFLOP, cnn-conv2 1.2845, resnet-3x3 7.3987.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/gatun-benchmarks.jar ConvBenchmark -p layer=cnn-conv2
  * </pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
@@ -69,7 +69,7 @@ public class ConvBenchmark {
             s = switch (layer) {
                 case "cnn-conv1" -> new ConvShape(64, 1, 28, 28, 32, 5, 5, 1, 1, 2, 2, 1, 1, 1);
                 case "cnn-conv2" -> new ConvShape(64, 32, 14, 14, 64, 5, 5, 1, 1, 2, 2, 1, 1, 1);
-                case "resnet-3x3" -> new ConvShape(8, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+                case "resnet-3x3" -> new ConvShape(32, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
                 default -> throw new IllegalArgumentException("layer must be cnn-conv1, cnn-conv2 or resnet-3x3, got " + layer);
             };
             gflop = s.flops() / 1e9;
@@ -100,17 +100,20 @@ public class ConvBenchmark {
     }
 
     @Benchmark
-    public void forward(Layer l) {
+    public void forward(Layer l, FlopCounter f) {
         Conv2d.forward(l.s, l.x, 0, l.w, 0, l.b, 0, l.y, 0);
+        f.gflop += l.gflop;
     }
 
     @Benchmark
-    public void backwardData(Layer l) {
+    public void backwardData(Layer l, FlopCounter f) {
         Conv2d.backwardData(l.s, l.y, 0, l.w, 0, l.dx, 0);
+        f.gflop += l.gflop;
     }
 
     @Benchmark
-    public void backwardWeight(Layer l) {
+    public void backwardWeight(Layer l, FlopCounter f) {
         Conv2d.backwardWeight(l.s, l.x, 0, l.y, 0, l.dw, 0, l.db, 0);
+        f.gflop += l.gflop;
     }
 }

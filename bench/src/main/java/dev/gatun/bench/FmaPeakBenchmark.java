@@ -4,7 +4,6 @@ import dev.gatun.kernels.Simd;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,16 +76,9 @@ public class FmaPeakBenchmark {
         }
     }
 
-    /** Floating-point work done, reported by JMH per second: GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
-
     @Benchmark
     @Threads(1)
-    public float singleThread(Operands o, Flops f) {
+    public float singleThread(Operands o, FlopCounter f) {
         float r = run(o);
         f.gflop += o.gflopPerCall;
         return r;
@@ -94,7 +86,7 @@ public class FmaPeakBenchmark {
 
     @Benchmark
     @Threads(2)
-    public float twoThreads(Operands o, Flops f) {
+    public float twoThreads(Operands o, FlopCounter f) {
         float r = run(o);
         f.gflop += o.gflopPerCall;
         return r;

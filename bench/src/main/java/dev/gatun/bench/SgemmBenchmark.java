@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -88,20 +87,15 @@ public class SgemmBenchmark {
     }
 
     /** Floating-point work done, reported by JMH per second: GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
 
     @Benchmark
-    public void vector(VectorCase p, Flops f) {
+    public void vector(VectorCase p, FlopCounter f) {
         Sgemm.sgemm(p.transA, p.transB, p.m, p.n, p.k, 1f, p.a, 0, p.lda, p.b, 0, p.ldb, 0f, p.c, 0, p.n);
         f.gflop += p.gflop;
     }
 
     @Benchmark
-    public void scalar(ScalarCase p, Flops f) {
+    public void scalar(ScalarCase p, FlopCounter f) {
         SgemmReference.sgemm(p.transA, p.transB, p.m, p.n, p.k, 1f, p.a, 0, p.lda, p.b, 0, p.ldb, 0f, p.c, 0, p.n);
         f.gflop += p.gflop;
     }
