@@ -22,10 +22,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One RMSprop / Adagrad step over {@code shape} float32 parameters: the Vector API kernels
+ * One RMSprop / Adagrad step over {@code size} float32 parameters: the Vector API kernels
  * ({@code rmsprop}, {@code adagrad}) against their scalar twins ({@code *Scalar}). RMSprop runs
  * with torch's defaults (no momentum, not centered); both read param, grad and one state array
- * and write param and state, 20 bytes per element, so at large sizes GB/s = 20·shape / time.
+ * and write param and state, 20 bytes per element, so at large sizes GB/s = 20·size / time.
  * Parameters drift over the iterations (tiny lr); only the time matters.
  *
  * <pre>
@@ -39,12 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OptimizerStepBenchmark {
 
-    /** Parameters, gradients and one state array of {@code shape} floats. */
+    /** Parameters, gradients and one state array of {@code size} floats. */
     @State(Scope.Benchmark)
     public static class Arrays {
         /** Element count: a small layer, an MLP's worth, and one large enough to stream from memory. */
         @Param({"128", "65536", "1048576", "16777216"})
-        public String shape;
+        public String size;
 
         private Arena arena;
         long n;
@@ -54,7 +54,7 @@ public class OptimizerStepBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            n = Long.parseLong(shape);
+            n = Long.parseLong(size);
             arena = Arena.ofShared();
             SplittableRandom rnd = new SplittableRandom(1);
             param = arena.allocate(n * Float.BYTES, 64);

@@ -6,38 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.ops.Convolution;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Gradients of Convolution.conv2d against central differences in float64, and its input errors. */
-class ConvolutionGradientTest {
-    private Scope scope;
-    private final SplittableRandom rng = new SplittableRandom(5);
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open("conv grad test");
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    @AfterAll
-    static void restore() {
-        BackendRegistry.use("cpu");
-    }
-
-    private Tensor rand(int... shape) {
-        return Tensor.uniform(rng, -1, 1, DType.FLOAT64, shape);
+class ConvolutionGradientTest extends GradientTestBase {
+    ConvolutionGradientTest() {
+        super(5);
     }
 
     private static int[] p(int h, int w) {

@@ -5,37 +5,14 @@ import dev.gatun.ops.Losses;
 import dev.gatun.ops.MatMul;
 import dev.gatun.ops.DropoutOp;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every differentiable op's gradient against central finite differences, in float64, on both backends. */
-class GradientTest {
-    private Scope scope;
-    private final SplittableRandom rng = new SplittableRandom(7);
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open("grad test");
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    @AfterAll
-    static void restore() {
-        BackendRegistry.use("cpu");
-    }
-
-    private Tensor rand(int... shape) {
-        return Tensor.uniform(rng, -1, 1, DType.FLOAT64, shape);
+class GradientTest extends GradientTestBase {
+    GradientTest() {
+        super(7);
     }
 
     private Tensor positive(int... shape) {

@@ -3,33 +3,14 @@ package dev.gatun.autograd;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.ops.Pooling;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pooling gradients against central finite differences, in float64, on both backends. */
-class PoolingGradientTest {
-    private Scope scope;
-    private final SplittableRandom rng = new SplittableRandom(13);
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open("pooling grad test");
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    @AfterAll
-    static void restore() {
-        BackendRegistry.use("cpu");
+class PoolingGradientTest extends GradientTestBase {
+    PoolingGradientTest() {
+        super(13);
     }
 
     /** Distinct values 0.01 apart (shuffled), so no window has a tie a finite difference could flip. */
@@ -50,10 +31,6 @@ class PoolingGradientTest {
             t.setFlat(i, 0.01 * order[i] - 0.005 * n);
         }
         return t;
-    }
-
-    private Tensor rand(int... shape) {
-        return Tensor.uniform(rng, -1, 1, DType.FLOAT64, shape);
     }
 
     private static int[] p(int h, int w) {

@@ -14,15 +14,11 @@ import dev.gatun.ops.MatMul;
 import dev.gatun.ops.RecurrentSequence;
 import dev.gatun.ops.RecurrentSequence.Cell;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,27 +27,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the initial states and every weight and bias, and the same recurrence written step by step
  * with basic autograd ops (outputs and gradients must agree to rounding).
  */
-class RecurrentGradientTest {
-    private Scope scope;
-    private final SplittableRandom rng = new SplittableRandom(5);
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open("recurrent grad test");
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    @AfterAll
-    static void restore() {
-        BackendRegistry.use("cpu");
-    }
-
-    private Tensor rand(int... shape) {
-        return Tensor.uniform(rng, -1, 1, DType.FLOAT64, shape);
+class RecurrentGradientTest extends GradientTestBase {
+    RecurrentGradientTest() {
+        super(5);
     }
 
     /** A layer of the given cell; forward(x, h0, c0) through the common call. */

@@ -1,63 +1,35 @@
 package dev.gatun.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.Arrays;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CPU backend's batch norm against the scalar reference on the same random float32 inputs:
  * [N, C], [N, C, L] and [N, C, H, W], inputs offset from zero so cancellation matters.
  */
-class BatchNormParityTest {
-    private final Backend cpu = new CpuBackend();
-    private final Backend ref = new ScalarBackend();
-    private final SplittableRandom rng = new SplittableRandom(31);
-    private Scope scope;
+class BatchNormParityTest extends ParityTestBase {
+
+    BatchNormParityTest() {
+        super(31);
+    }
 
     private static final int[][] SHAPES = {{2, 3}, {129, 5}, {4, 3, 7}, {3, 2, 17}, {5, 4, 9, 11}, {16, 8, 28, 28},
         {1, 3, 2, 2}};
-
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    private Tensor rand(double lo, double hi, int... shape) {
-        return Tensor.uniform(rng, lo, hi, DType.FLOAT32, shape);
-    }
-
-    private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], tol * Math.max(1, Math.abs(e[i])), what + " at " + i);
-        }
-    }
 
     @Test
     void trainInferenceAndBackward() {
         for (int[] shape : SHAPES) {
             String what = Arrays.toString(shape);
             int c = shape[1];
-            Tensor x = rand(2, 4, shape);
-            Tensor gamma = rand(0.5, 2, c);
-            Tensor beta = rand(-1, 1, c);
-            Tensor[] running0 = {rand(-1, 1, c), rand(0.5, 2, c)};
+            Tensor x = uniform(2, 4, shape);
+            Tensor gamma = uniform(0.5, 2, c);
+            Tensor beta = uniform(-1, 1, c);
+            Tensor[] running0 = {uniform(-1, 1, c), uniform(0.5, 2, c)};
             Tensor[] running1 = {Tensor.zeros(c).copyFrom(running0[0]), Tensor.zeros(c).copyFrom(running0[1])};
             Tensor y0 = Tensor.zeros(DType.FLOAT32, shape);
             Tensor y1 = Tensor.zeros(DType.FLOAT32, shape);
@@ -79,7 +51,7 @@ class BatchNormParityTest {
             cpu.batchNormInference(x, gamma, beta, running0[0], running0[1], 1e-5, e1);
             assertClose(e0, e1, 1e-6, "inference " + what);
 
-            Tensor dy = rand(-1, 1, shape);
+            Tensor dy = uniform(-1, 1, shape);
             Tensor dx0 = Tensor.zeros(DType.FLOAT32, shape);
             Tensor dx1 = Tensor.zeros(DType.FLOAT32, shape);
             Tensor dg0 = Tensor.zeros(c);
@@ -97,7 +69,7 @@ class BatchNormParityTest {
 
     @Test
     void stridedInputFallsBackToTheReference() {
-        Tensor base = rand(-2, 2, 3, 6, 4);
+        Tensor base = uniform(-2, 2, 3, 6, 4);
         Tensor x = base.transpose(1, 2); // [3, 4, 6], channels 4, not contiguous
         Tensor gamma = Tensor.ones(DType.FLOAT32, 4);
         Tensor beta = Tensor.zeros(DType.FLOAT32, 4);
@@ -113,16 +85,16 @@ class BatchNormParityTest {
     @Test
     void rejectsBadInputsNamingTheProblem() {
         for (Backend be : new Backend[] {cpu, ref}) {
-            Tensor x = rand(-1, 1, 4, 3, 2, 2);
+            Tensor x = uniform(-1, 1, 4, 3, 2, 2);
             Tensor c3 = Tensor.zeros(3);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.batchNormTrain(x,
                     Tensor.ones(DType.FLOAT32, 4), c3, 1e-5, 0.1, null, null, Tensor.zeros(4, 3, 2, 2), c3, c3));
             assertTrue(e.getMessage().contains("gamma float32[4] must be [3]"), e.getMessage());
-            Tensor single = rand(-1, 1, 1, 3);
+            Tensor single = uniform(-1, 1, 1, 3);
             e = assertThrows(IllegalArgumentException.class, () -> be.batchNormTrain(single, c3, c3, 1e-5, 0.1,
                     null, null, Tensor.zeros(1, 3), c3, c3));
             assertTrue(e.getMessage().contains("more than 1 value per channel when training"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> be.batchNormInference(rand(-1, 1, 5), c3, c3, c3,
+            e = assertThrows(IllegalArgumentException.class, () -> be.batchNormInference(uniform(-1, 1, 5), c3, c3, c3,
                     c3, 1e-5, Tensor.zeros(5)));
             assertTrue(e.getMessage().contains("must be [N, C] or [N, C, ...]"), e.getMessage());
         }

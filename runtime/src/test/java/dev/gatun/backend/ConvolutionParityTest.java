@@ -1,24 +1,19 @@
 package dev.gatun.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.Arrays;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The CPU backend's convolution against the scalar reference on random float32 inputs. */
-class ConvolutionParityTest {
-    private final Backend cpu = new CpuBackend();
-    private final Backend ref = new ScalarBackend();
-    private final SplittableRandom rng = new SplittableRandom(21);
-    private Scope scope;
+class ConvolutionParityTest extends ParityTestBase {
+
+    ConvolutionParityTest() {
+        super(21);
+    }
 
     /** {batch, inC, inH, inW, outC, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups}. */
     private static final int[][] GEOMETRIES = {
@@ -31,31 +26,8 @@ class ConvolutionParityTest {
         {3, 8, 14, 14, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1},
     };
 
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
-    private Tensor rand(int... shape) {
-        return Tensor.uniform(rng, -1, 1, DType.FLOAT32, shape);
-    }
-
     private static Conv2dGeometry geometry(int[] a) {
         return new Conv2dGeometry(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
-    }
-
-    private static void close(Tensor expected, Tensor actual, double tol, String what) {
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], tol * Math.max(1, Math.abs(e[i])), what + " at " + i);
-        }
     }
 
     @Test
@@ -70,7 +42,7 @@ class ConvolutionParityTest {
                 Tensor y1 = rand(g.outputShape());
                 ref.conv2d(g, x, w, bias, y0);
                 cpu.conv2d(g, x, w, bias, y1);
-                close(y0, y1, 1e-5, "conv2d " + Arrays.toString(a) + " bias " + (bias != null));
+                assertClose(y0, y1, 1e-5, "conv2d " + Arrays.toString(a) + " bias " + (bias != null));
             }
         }
     }
@@ -85,7 +57,7 @@ class ConvolutionParityTest {
             Tensor dx1 = rand(g.inputShape());
             ref.conv2dBackwardData(g, dy, w, dx0);
             cpu.conv2dBackwardData(g, dy, w, dx1);
-            close(dx0, dx1, 1e-5, "conv2dBackwardData " + Arrays.toString(a));
+            assertClose(dx0, dx1, 1e-5, "conv2dBackwardData " + Arrays.toString(a));
         }
     }
 
@@ -103,9 +75,9 @@ class ConvolutionParityTest {
                 ref.conv2dBackwardWeight(g, x, dy, dw0, db0);
                 cpu.conv2dBackwardWeight(g, x, dy, dw1, db1);
                 String what = "conv2dBackwardWeight " + Arrays.toString(a) + " bias " + bias;
-                close(dw0, dw1, 1e-4, what + " dw");
+                assertClose(dw0, dw1, 1e-4, what + " dw");
                 if (bias) {
-                    close(db0, db1, 1e-4, what + " db");
+                    assertClose(db0, db1, 1e-4, what + " db");
                 }
             }
         }
@@ -121,7 +93,7 @@ class ConvolutionParityTest {
         Tensor y1 = Tensor.zeros(g.outputShape());
         ref.conv2d(g, xt.contiguous(), w, null, y0);
         cpu.conv2d(g, xt, w, null, y1);
-        close(y0, y1, 1e-5, "conv2d of a strided view");
+        assertClose(y0, y1, 1e-5, "conv2d of a strided view");
     }
 
     @Test

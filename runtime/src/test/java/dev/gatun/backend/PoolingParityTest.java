@@ -1,25 +1,20 @@
 package dev.gatun.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.Arrays;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The CPU backend's pooling ops against the scalar reference on the same random float32 inputs. */
-class PoolingParityTest {
-    private final Backend cpu = new CpuBackend();
-    private final Backend ref = new ScalarBackend();
-    private final SplittableRandom rng = new SplittableRandom(23);
-    private Scope scope;
+class PoolingParityTest extends ParityTestBase {
+
+    PoolingParityTest() {
+        super(23);
+    }
 
     /** {N, C, H, W, kernelH, kernelW, strideH, strideW, padH, padW}. */
     private static final int[][] CASES = {
@@ -28,27 +23,8 @@ class PoolingParityTest {
         {1, 5, 5, 6, 3, 1, 1, 1, 1, 0}
     };
 
-    @BeforeEach
-    void open() {
-        scope = Scope.open();
-    }
-
-    @AfterEach
-    void close() {
-        scope.close();
-    }
-
     private static Pool2dGeometry geometry(int[] c) {
         return new Pool2dGeometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
-    }
-
-    private static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
-        float[] e = expected.toFloatArray();
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) {
-            assertEquals(e[i], a[i], tol * Math.max(1, Math.abs(e[i])), what + " at " + i);
-        }
     }
 
     @Test
