@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.kernels.conv.ConvShape;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 
@@ -19,40 +20,20 @@ import dev.gatun.tensor.Tensor;
 public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int outChannels,
                              int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
                              int dilationH, int dilationW, int groups) {
-    /** Validates every size; the message names the offending one. */
+    /** Validates every size (the kernels' {@link ConvShape} rules); the message names the offending one. */
     public Conv2dGeometry {
-        positive("batch", batch);
-        positive("inChannels", inChannels);
-        positive("inH", inH);
-        positive("inW", inW);
-        positive("outChannels", outChannels);
-        positive("kernelH", kernelH);
-        positive("kernelW", kernelW);
-        positive("strideH", strideH);
-        positive("strideW", strideW);
-        positive("dilationH", dilationH);
-        positive("dilationW", dilationW);
-        positive("groups", groups);
-        if (padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv2d: padding must be >= 0, got (" + padH + ", " + padW + ")");
-        }
-        if (inChannels % groups != 0 || outChannels % groups != 0) {
-            throw new IllegalArgumentException("conv2d: groups=" + groups + " must divide inChannels=" + inChannels
-                    + " and outChannels=" + outChannels);
-        }
-        long spanH = (long) dilationH * (kernelH - 1) + 1;
-        long spanW = (long) dilationW * (kernelW - 1) + 1;
-        if (spanH > inH + 2L * padH || spanW > inW + 2L * padW) {
-            throw new IllegalArgumentException("conv2d: kernel " + kernelH + "x" + kernelW + " (dilation " + dilationH
-                    + "x" + dilationW + ", span " + spanH + "x" + spanW + ") is larger than the padded input "
-                    + (inH + 2L * padH) + "x" + (inW + 2L * padW));
+        try {
+            new ConvShape(batch, inChannels, inH, inW, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
+                    dilationH, dilationW, groups);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("conv2d: " + e.getMessage().replaceFirst("^conv: ", ""), e);
         }
     }
 
-    private static void positive(String what, int v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException("conv2d: " + what + " must be > 0, got " + v);
-        }
+    /** The same sizes as the kernels take them. */
+    public ConvShape kernelShape() {
+        return new ConvShape(batch, inChannels, inH, inW, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
+                dilationH, dilationW, groups);
     }
 
     /**
@@ -87,11 +68,11 @@ public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int ou
     }
 
     public int outH() {
-        return (inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+        return kernelShape().outH();
     }
 
     public int outW() {
-        return (inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+        return kernelShape().outW();
     }
 
     /** {batch, inChannels, inH, inW}. */

@@ -1,7 +1,6 @@
 package dev.gatun.backend;
 
 import dev.gatun.kernels.conv.Conv2d;
-import dev.gatun.kernels.conv.ConvShape;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
@@ -19,7 +18,7 @@ final class CpuConvolution {
             ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
             return;
         }
-        Conv2d.forward(shape(g), x.segment(), x.offset(), w.segment(), w.offset(),
+        Conv2d.forward(g.kernelShape(), x.segment(), x.offset(), w.segment(), w.offset(),
                 biasOrNull == null ? null : biasOrNull.segment(), biasOrNull == null ? 0 : biasOrNull.offset(),
                 y.segment(), y.offset());
     }
@@ -30,7 +29,7 @@ final class CpuConvolution {
             ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
             return;
         }
-        Conv2d.backwardData(shape(g), dy.segment(), dy.offset(), w.segment(), w.offset(), dx.segment(), dx.offset());
+        Conv2d.backwardData(g.kernelShape(), dy.segment(), dy.offset(), w.segment(), w.offset(), dx.segment(), dx.offset());
     }
 
     static void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
@@ -39,7 +38,7 @@ final class CpuConvolution {
             ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
             return;
         }
-        Conv2d.backwardWeight(shape(g), x.segment(), x.offset(), dy.segment(), dy.offset(), dw.segment(), dw.offset(),
+        Conv2d.backwardWeight(g.kernelShape(), x.segment(), x.offset(), dy.segment(), dy.offset(), dw.segment(), dw.offset(),
                 dbiasOrNull == null ? null : dbiasOrNull.segment(), dbiasOrNull == null ? 0 : dbiasOrNull.offset());
     }
 
@@ -52,8 +51,4 @@ final class CpuConvolution {
         return true;
     }
 
-    private static ConvShape shape(Conv2dGeometry g) {
-        return new ConvShape(g.batch(), g.inChannels(), g.inH(), g.inW(), g.outChannels(), g.kernelH(), g.kernelW(),
-                g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW(), g.groups());
-    }
 }

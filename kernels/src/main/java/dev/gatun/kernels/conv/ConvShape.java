@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  * y [batch, outChannels, outH, outW]
  * outH = (inH + 2·padH − dilationH·(kernelH − 1) − 1) / strideH + 1     (floor), same for W
  * </pre>
- * The runtime's {@code Conv2dGeometry} checks the same things with tensor-level messages; this
- * record repeats the checks because kernels are public and take raw segments.
+ * Kernels are public and take raw segments, so the checks live here; the runtime's
+ * {@code Conv2dGeometry} runs them through this record too.
  */
 public record ConvShape(int batch, int inChannels, int inH, int inW, int outChannels,
                         int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
