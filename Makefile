@@ -115,3 +115,5 @@ bindings: cuda-libs
 	done
 	rm -rf $(BINDINGS_OUT) && mv bindings/target/generated-new $(BINDINGS_OUT)
 	$(MVN) -pl bindings test
+
+include make/gpu.mk

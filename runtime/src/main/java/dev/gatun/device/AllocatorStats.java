@@ -1,0 +1,18 @@
+package dev.gatun.device;
+
+/**
+ * A snapshot of a {@link CachingAllocator}. Byte counts are of rounded block sizes.
+ *
+ * @param bytesInUse bytes in blocks handed out and not freed
+ * @param bytesCached bytes in freed blocks kept for reuse
+ * @param peakBytesInUse the largest {@code bytesInUse} so far
+ * @param blocksInUse blocks handed out and not freed
+ * @param blocksCached freed blocks kept for reuse
+ * @param deviceAllocations calls to the device's allocate that succeeded
+ * @param deviceFrees calls to the device's free
+ * @param cacheHits allocations served from the cache, without the device
+ * @param cacheFlushes times the whole cache was freed to make room after running out of memory
+ */
+public record AllocatorStats(long bytesInUse, long bytesCached, long peakBytesInUse, long blocksInUse,
+                             long blocksCached, long deviceAllocations, long deviceFrees, long cacheHits,
+                             long cacheFlushes) {}

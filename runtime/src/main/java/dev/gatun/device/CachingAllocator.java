@@ -1,0 +1,189 @@
+package dev.gatun.device;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Caches freed device blocks for reuse, as PyTorch's CUDA caching allocator does: cudaMalloc and
+ * cudaFree synchronize the device and cost tens of microseconds, while a training step frees and
+ * allocates the same sizes over and over.
+ *
+ * <p>Sizes are rounded up to size classes: to a multiple of 512 bytes up to 1 MiB, and to a
+ * multiple of 2 MiB above. Rounding lets a freed block serve the next request of about the same
+ * size (batch tails, varying sequence lengths) instead of only the exact same size; 512 bytes
+ * keeps the waste of small tensors (biases, scalars) low and keeps blocks aligned for vector
+ * loads, and 2 MiB for large ones bounds the number of classes, and so the number of distinct
+ * cached sizes that can strand memory, the way PyTorch rounds large segments to 2 MiB. A block is
+ * reused only for its own class: blocks are never split, so a larger block would waste more than
+ * a class's rounding.
+ *
+ * <p>When the device runs out of memory, every cached block is freed and the allocation retried
+ * once; if that fails too, an {@link OutOfDeviceMemoryException} gives the bytes requested, in use
+ * and cached. Thread-safe: one lock, held also across the device calls, which is what keeps the
+ * counters exact. Blocks are not tied to streams: a block freed while a stream still uses it must
+ * be synchronized first by the caller.
+ */
+public final class CachingAllocator implements AutoCloseable {
+    /** Rounding granule up to {@link #SMALL_LIMIT}. */
+    public static final long SMALL_GRANULE = 512;
+    /** Largest size rounded to {@link #SMALL_GRANULE}. */
+    public static final long SMALL_LIMIT = 1L << 20;
+    /** Rounding granule above {@link #SMALL_LIMIT}. */
+    public static final long LARGE_GRANULE = 2L << 20;
+
+    private final DeviceMemory device;
+    private final Map<Long, ArrayDeque<Long>> cache = new HashMap<>();
+    private long bytesInUse;
+    private long bytesCached;
+    private long peakBytesInUse;
+    private long blocksInUse;
+    private long blocksCached;
+    private long deviceAllocations;
+    private long deviceFrees;
+    private long cacheHits;
+    private long cacheFlushes;
+
+    /** An allocator over {@code device}, which it uses but does not close. */
+    public CachingAllocator(DeviceMemory device) {
+        if (device == null) {
+            throw new IllegalArgumentException("device is null");
+        }
+        this.device = device;
+    }
+
+    /** The device underneath. */
+    public DeviceMemory device() {
+        return device;
+    }
+
+    /** The size class of a request of {@code bytes > 0} bytes: the size of the block it gets. */
+    public static long sizeClass(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("bytes must be > 0, got " + bytes);
+        }
+        long granule = bytes <= SMALL_LIMIT ? SMALL_GRANULE : LARGE_GRANULE;
+        if (bytes > Long.MAX_VALUE - granule) {
+            throw new IllegalArgumentException("bytes " + bytes + " is too large to round to a size class");
+        }
+        return (bytes + granule - 1) / granule * granule;
+    }
+
+    /** A block of at least {@code bytes} bytes, from the cache when one of its size class is there. */
+    public synchronized DeviceBlock allocate(long bytes) {
+        long size = sizeClass(bytes);
+        ArrayDeque<Long> cached = cache.get(size);
+        long address;
+        if (cached != null && !cached.isEmpty()) {
+            address = cached.pop();
+            bytesCached -= size;
+            blocksCached--;
+            cacheHits++;
+        } else {
+            address = allocateOnDevice(bytes, size);
+        }
+        bytesInUse += size;
+        blocksInUse++;
+        peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
+        return new DeviceBlock(this, address, size, bytes);
+    }
+
+    /** Returns {@code block} to the cache; freeing it twice is a {@link DeviceMemoryException}. */
+    public synchronized void free(DeviceBlock block) {
+        checkOwned("free", block);
+        if (!block.markFreed()) {
+            block.checkLive("free");
+        }
+        cache.computeIfAbsent(block.size(), s -> new ArrayDeque<>()).push(block.rawAddress());
+        bytesInUse -= block.size();
+        blocksInUse--;
+        bytesCached += block.size();
+        blocksCached++;
+    }
+
+    /** Frees every cached block on the device; blocks in use are untouched. */
+    public synchronized void emptyCache() {
+        for (ArrayDeque<Long> blocks : cache.values()) {
+            while (!blocks.isEmpty()) {
+                device.free(blocks.pop());
+                deviceFrees++;
+            }
+        }
+        cache.clear();
+        bytesCached = 0;
+        blocksCached = 0;
+    }
+
+    /** A snapshot of the counters. */
+    public synchronized AllocatorStats stats() {
+        return new AllocatorStats(bytesInUse, bytesCached, peakBytesInUse, blocksInUse, blocksCached,
+                deviceAllocations, deviceFrees, cacheHits, cacheFlushes);
+    }
+
+    /** Copies all of {@code src} into the start of {@code dst}, on {@code stream}. */
+    public void copyHostToDevice(MemorySegment src, DeviceBlock dst, long stream) {
+        long bytes = src.byteSize();
+        checkRange("copyHostToDevice", dst, bytes);
+        device.copyHostToDevice(src, dst.address(), bytes, stream);
+    }
+
+    /** Fills all of {@code dst} from the start of {@code src}, on {@code stream}. */
+    public void copyDeviceToHost(DeviceBlock src, MemorySegment dst, long stream) {
+        long bytes = dst.byteSize();
+        checkRange("copyDeviceToHost", src, bytes);
+        device.copyDeviceToHost(src.address(), dst, bytes, stream);
+    }
+
+    /** Copies the first {@code bytes} bytes of {@code src} to {@code dst}, on {@code stream}. */
+    public void copyDeviceToDevice(DeviceBlock src, DeviceBlock dst, long bytes, long stream) {
+        checkRange("copyDeviceToDevice", src, bytes);
+        checkRange("copyDeviceToDevice", dst, bytes);
+        device.copyDeviceToDevice(src.address(), dst.address(), bytes, stream);
+    }
+
+    /** Frees the cache; blocks still in use stay allocated on the device. */
+    @Override
+    public void close() {
+        emptyCache();
+    }
+
+    private long allocateOnDevice(long bytes, long size) {
+        try {
+            long a = device.allocate(size);
+            deviceAllocations++;
+            return a;
+        } catch (OutOfDeviceMemoryException first) {
+            long freed = bytesCached;
+            emptyCache();
+            cacheFlushes++;
+            try {
+                long a = device.allocate(size);
+                deviceAllocations++;
+                return a;
+            } catch (OutOfDeviceMemoryException second) {
+                second.addSuppressed(first);
+                throw new OutOfDeviceMemoryException(device.name(), bytes, bytesInUse, bytesCached,
+                        "rounded to " + size + " bytes; freed " + freed + " cached bytes and retried once", second);
+            }
+        }
+    }
+
+    private void checkOwned(String op, DeviceBlock block) {
+        if (block == null) {
+            throw new IllegalArgumentException(op + ": block is null");
+        }
+        if (block.owner() != this) {
+            throw new IllegalArgumentException(op + ": " + block + " belongs to another allocator");
+        }
+    }
+
+    private void checkRange(String op, DeviceBlock block, long bytes) {
+        checkOwned(op, block);
+        block.checkLive(op);
+        if (bytes < 0 || bytes > block.requested()) {
+            throw new IllegalArgumentException(op + " of " + bytes + " bytes: " + block + " holds "
+                    + block.requested() + " bytes");
+        }
+    }
+}
