@@ -30,11 +30,16 @@ public final class FashionModels {
     /**
      * conv5×5 1→32 pad 2, ReLU, maxpool 2, conv5×5 32→64 pad 2, ReLU, maxpool 2, linear 3136→10;
      * input [batch, 1, 28, 28].
+     *
+     * <p>Each ReLU runs after its pooling rather than before: max pooling and ReLU are both
+     * monotone, so relu(maxpool(x)) = maxpool(relu(x)) with the same gradient (both route it to
+     * the window's first maximum, or to nothing when that maximum is negative), and the ReLU then
+     * touches a quarter of the values. The PyTorch reference uses the same order.
      */
     public static Sequential cnn(RandomGenerator rng) {
         return new Sequential(
-                new Conv2d(1, 32, 5, 1, 2, rng), Activation.relu(), new MaxPool2d(2),
-                new Conv2d(32, 64, 5, 1, 2, rng), Activation.relu(), new MaxPool2d(2),
+                new Conv2d(1, 32, 5, 1, 2, rng), new MaxPool2d(2), Activation.relu(),
+                new Conv2d(32, 64, 5, 1, 2, rng), new MaxPool2d(2), Activation.relu(),
                 new Flatten(), new Linear(64 * 7 * 7, 10, rng));
     }
 

@@ -48,7 +48,7 @@ public record FashionSample(String name, String description, int[] featureShape,
 
     /** Two 5×5 conv layers with max pooling, then a linear classifier. */
     public static final FashionSample CNN = new FashionSample("cnn",
-            "CNN conv5x5 32 → maxpool 2 → conv5x5 64 → maxpool 2 → linear 3136→10, ReLU",
+            "CNN conv5x5 32 → maxpool 2 → ReLU → conv5x5 64 → maxpool 2 → ReLU → linear 3136→10",
             new int[] {1, 28, 28}, 3, 64, FashionModels::cnn);
 
     /** LSTM over the 28 image rows, last hidden state → linear. */
