@@ -27,6 +27,8 @@ help:
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
 	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
 	@echo "make bindings             regenerate the jextract bindings (needs jextract on PATH)"
+	@echo "make ptx                  recompile the CUDA C kernels to the committed PTX (needs nvcc)"
+	@echo "make gpu-runner           dist/gpu-runner: jlinked Java + jars (<60 MB) to run tests/benchmarks on a GPU machine without Java"
 	@echo "JDK: $(JAVA_HOME)"
 
 build:
@@ -58,7 +60,8 @@ data:
 # `make bench` is the quick profile (under 10 minutes on 2 cores); `make bench-full` runs every
 # benchmark at every size with longer iterations. BENCH=regex narrows either one.
 BENCH_QUICK := Benchmark
-BENCH_QUICK_OPTS := -f 1 -wi 2 -w 1s -i 3 -r 1s -p shape=128,512,1024,128x784x256 -p size=65536,1048576 -p hidden=128
+BENCH_QUICK_OPTS := -f 1 -wi 2 -w 1s -i 2 -r 1s -p shape=64,128,512,1024,128x784x256,64x3136x10-tB,64x128x512-tB \
+  -p size=65536,1048576 -p hidden=128
 BENCH_FULL_OPTS := -f 1 -wi 5 -w 2s -i 5 -r 2s
 BENCH_ENV = JAVA=$(JAVA) BENCH_JAR=$(BENCH_JAR) JVM_FLAGS='$(JVM_FLAGS)'
 bench: build

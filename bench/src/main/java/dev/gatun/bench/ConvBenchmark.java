@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 2-D convolution kernels ({@link Conv2d}, float32 NCHW): forward, backward data, backward weight
- * (with the bias gradient), time per call.
+ * (with the bias gradient), on the Vector API kernels ({@code backend=cpu}) and on their scalar
+ * twins ({@code backend=scalar}, at the sample's layers only: resnet-3x3 would take ~10 s a call).
  *
  * <p>Layers ({@code layer} param): {@code cnn-conv1} is the CNN sample's first layer
  * (x [64, 1, 28, 28], 32 filters 5×5, pad 2), {@code cnn-conv2} its second
@@ -53,6 +54,12 @@ public class ConvBenchmark {
         @Param({"cnn-conv1", "cnn-conv2", "resnet-3x3"})
         public String layer;
 
+        /** cpu: the Vector API kernels; scalar: their scalar twins (direct loops in double). */
+        @Param({"cpu", "scalar"})
+        public String backend;
+
+        boolean scalar;
+
         ConvShape s;
         double gflop;
         MemorySegment x;
@@ -73,6 +80,15 @@ public class ConvBenchmark {
                 default -> throw new IllegalArgumentException("layer must be cnn-conv1, cnn-conv2 or resnet-3x3, got " + layer);
             };
             gflop = s.flops() / 1e9;
+            scalar = switch (backend) {
+                case "cpu" -> false;
+                case "scalar" -> true;
+                default -> throw new IllegalArgumentException("backend must be cpu or scalar, got " + backend);
+            };
+            if (scalar && layer.equals("resnet-3x3")) {
+                throw new IllegalArgumentException("the scalar twins run only at the sample's layers here: resnet-3x3"
+                        + " takes about 10 s per call");
+            }
             arena = Arena.ofShared();
             x = random(s.inputSize(), 1);
             w = random(s.weightSize(), 2);
@@ -101,19 +117,31 @@ public class ConvBenchmark {
 
     @Benchmark
     public void forward(Layer l, FlopCounter f) {
-        Conv2d.forward(l.s, l.x, 0, l.w, 0, l.b, 0, l.y, 0);
+        if (l.scalar) {
+            Conv2d.forwardScalar(l.s, l.x, 0, l.w, 0, l.b, 0, l.y, 0);
+        } else {
+            Conv2d.forward(l.s, l.x, 0, l.w, 0, l.b, 0, l.y, 0);
+        }
         f.gflop += l.gflop;
     }
 
     @Benchmark
     public void backwardData(Layer l, FlopCounter f) {
-        Conv2d.backwardData(l.s, l.y, 0, l.w, 0, l.dx, 0);
+        if (l.scalar) {
+            Conv2d.backwardDataScalar(l.s, l.y, 0, l.w, 0, l.dx, 0);
+        } else {
+            Conv2d.backwardData(l.s, l.y, 0, l.w, 0, l.dx, 0);
+        }
         f.gflop += l.gflop;
     }
 
     @Benchmark
     public void backwardWeight(Layer l, FlopCounter f) {
-        Conv2d.backwardWeight(l.s, l.x, 0, l.y, 0, l.dw, 0, l.db, 0);
+        if (l.scalar) {
+            Conv2d.backwardWeightScalar(l.s, l.x, 0, l.y, 0, l.dw, 0, l.db, 0);
+        } else {
+            Conv2d.backwardWeight(l.s, l.x, 0, l.y, 0, l.dw, 0, l.db, 0);
+        }
         f.gflop += l.gflop;
     }
 }

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * LSTM and GRU on the CPU backend, one layer, batch {@value #BATCH}, input {@value #INPUT}
+ * LSTM and GRU on the CPU backend (and the scalar reference, at hidden 128), one layer, batch {@value #BATCH}, input {@value #INPUT}
  * features (the Fashion-MNIST rows), at hidden sizes 128 and 512 and sequence lengths 28 and 100:
  *
  * <pre>
@@ -61,8 +61,12 @@ public class RecurrentBenchmark {
     @Param({"28", "100"})
     public int steps;
 
+    /** cpu: Vector API kernels; scalar: the reference backend (hidden 128 only: 512 takes minutes). */
+    @Param({"cpu", "scalar"})
+    public String backend;
+
     private dev.gatun.tensor.Scope scope;
-    private Backend backend;
+    private Backend be;
     private RecurrentLayer layer;
     private Tensor x;
     private Tensor h;
@@ -71,13 +75,18 @@ public class RecurrentBenchmark {
     private Tensor xg;
     private Tensor saved;
     private SgemmPackedB packedWhhT;
+    private Tensor wHh;
     private int gateCount;
     private double stepGflop;
     private double forwardGflop;
 
     @Setup(Level.Trial)
     public void setUp() {
-        backend = BackendRegistry.use("cpu");
+        if (backend.equals("scalar") && hidden > 128) {
+            throw new IllegalArgumentException("the scalar backend runs only at hidden 128 here: hidden " + hidden
+                    + " would take minutes per call");
+        }
+        be = BackendRegistry.use(backend);
         scope = dev.gatun.tensor.Scope.open("bench model");
         SplittableRandom rng = new SplittableRandom(42);
         gateCount = switch (cell) {
@@ -92,7 +101,7 @@ public class RecurrentBenchmark {
         gates = Tensor.uniform(rng, -1, 1, DType.FLOAT32, BATCH, gateCount * hidden);
         xg = Tensor.uniform(rng, -1, 1, DType.FLOAT32, BATCH, gateCount * hidden);
         saved = Tensor.zeros(DType.FLOAT32, BATCH, 4 * hidden);
-        Tensor wHh = layer.parameters().get(1).tensor(); // weight_hh_l0 [G·H, H]
+        wHh = layer.parameters().get(1).tensor(); // weight_hh_l0 [G·H, H]
         packedWhhT = SgemmPackedB.pack(true, hidden, gateCount * hidden, wHh.segment(), wHh.offset(), hidden);
         stepGflop = 2.0 * BATCH * gateCount * hidden * hidden / 1e9;
         forwardGflop = 2.0 * steps * BATCH * gateCount * hidden * (INPUT + hidden) / 1e9;
@@ -105,13 +114,17 @@ public class RecurrentBenchmark {
 
     @Benchmark
     public Tensor step(FlopCounter f) {
-        packedWhhT.multiply(false, BATCH, 1f, h.segment(), h.offset(), hidden, gateCount == 4 ? 1f : 0f,
-                gates.segment(), gates.offset(), gateCount * hidden);
-        if (gateCount == 4) {
-            backend.lstmCell(gates, c, c, h);
+        if (backend.equals("scalar")) {
+            be.gemm(false, true, 1, h, wHh, gateCount == 4 ? 1 : 0, gates);
         } else {
-            backend.gruCell(xg, gates, h, c, saved);
-            backend.copy(c, h);
+            packedWhhT.multiply(false, BATCH, 1f, h.segment(), h.offset(), hidden, gateCount == 4 ? 1f : 0f,
+                    gates.segment(), gates.offset(), gateCount * hidden);
+        }
+        if (gateCount == 4) {
+            be.lstmCell(gates, c, c, h);
+        } else {
+            be.gruCell(xg, gates, h, c, saved);
+            be.copy(c, h);
         }
         f.gflop += stepGflop;
         return h;

@@ -27,7 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Shapes ({@code shape} param): {@code "N"} is N×N times N×N; {@code "MxKxN"} is op(A) M×K times
  * op(B) K×N, with {@code -tA} / {@code -tB} when A is stored K×M / B is stored N×K. The MLP shapes
- * are a batch-128 784-256-128-10 network: forward X·W, backward Xᵀ·dY (tA) and dY·Wᵀ (tB).
+ * are a batch-128 784-256-128-10 network: forward X·W, backward Xᵀ·dY (tA) and dY·Wᵀ (tB). The
+ * CNN sample's classifier (batch 64, 3136→10): forward 64x3136x10-tB, backward 64x10x3136 (dX)
+ * and 10x64x3136-tA (dW). The LSTM sample (batch 64, 28 steps, hidden 128): the recurrent step
+ * 64x128x512-tB, the whole-sequence input projection 1792x28x512-tB, the step's backward
+ * 64x512x128 and the whole-sequence dW_hh 512x1792x128-tA.
  * C is overwritten (beta = 0), inputs are uniform in [-1, 1) without zeros, segments come from a
  * shared arena as in the runtime.
  *
@@ -52,10 +56,12 @@ public class SgemmBenchmark {
     /** Shapes for the vector kernel. */
     @State(Scope.Benchmark)
     public static class VectorCase extends Problem {
-        @Param({"128", "256", "512", "1024", "2048",
+        @Param({"64", "128", "256", "512", "1024", "2048", "4096",
                 "128x784x256", "128x256x128", "128x128x10",
                 "784x128x256-tA", "256x128x128-tA", "128x128x10-tA",
-                "128x256x784-tB", "128x128x256-tB", "128x10x128-tB"})
+                "128x256x784-tB", "128x128x256-tB", "128x10x128-tB",
+                "64x3136x10-tB", "64x10x3136", "10x64x3136-tA",
+                "64x128x512-tB", "1792x28x512-tB", "64x512x128", "512x1792x128-tA"})
         public String shape;
 
         @Setup(Level.Trial)
@@ -72,7 +78,7 @@ public class SgemmBenchmark {
     /** Shapes for the scalar twin: no square shape above 512. */
     @State(Scope.Benchmark)
     public static class ScalarCase extends Problem {
-        @Param({"128", "256", "512", "128x784x256", "784x128x256-tA", "128x256x784-tB"})
+        @Param({"64", "128", "256", "512", "128x784x256", "784x128x256-tA", "128x256x784-tB"})
         public String shape;
 
         @Setup(Level.Trial)
