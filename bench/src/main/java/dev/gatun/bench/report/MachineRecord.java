@@ -31,12 +31,14 @@ public record MachineRecord(String name, String cpu, int cores, String vectorWid
     /** Describes this machine now; {@code commit} comes from the caller (the Makefile knows the checkout). */
     public static MachineRecord probe(String name, String commit) {
         GpuAvailability gpu = Gpu.availability();
+        java.util.List<String> libraries = new java.util.ArrayList<>(CudaLibraries.get().describe());
+        libraries.addAll(cudaVersions());
         String gpuText = gpu.available() ? gpu.deviceCount() + " device(s): " + String.join("; ", gpu.libraries())
                 : "none (" + gpu.reason() + ")";
         return new MachineRecord(name, cpuModel(), Runtime.getRuntime().availableProcessors(), Simd.describe(),
                 Parallel.THREADS, System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"), System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.vm.version"), gpuText, CudaLibraries.get().describe(), commit,
+                + System.getProperty("java.vm.version"), gpuText, libraries, commit,
                 LocalDate.now(ZoneOffset.UTC).toString());
     }
 
@@ -90,6 +92,35 @@ public record MachineRecord(String name, String cpu, int cores, String vectorWid
             Thread.currentThread().interrupt();
             return "unknown";
         }
+    }
+
+    /** Versions the loaded libraries report of themselves (the driver's needs a driver). */
+    private static List<String> cudaVersions() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment v = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            if (CudaLibraries.get().isLoaded(dev.gatun.bindings.CudaLibrary.CUDART)) {
+                if (dev.gatun.bindings.cuda.runtime.cudart_h.cudaRuntimeGetVersion(v) == 0) {
+                    out.add("CUDA runtime " + version(v.get(java.lang.foreign.ValueLayout.JAVA_INT, 0)));
+                }
+                if (dev.gatun.bindings.cuda.runtime.cudart_h.cudaDriverGetVersion(v) == 0
+                        && v.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) > 0) {
+                    out.add("CUDA driver " + version(v.get(java.lang.foreign.ValueLayout.JAVA_INT, 0)));
+                }
+            }
+            if (CudaLibraries.get().isLoaded(dev.gatun.bindings.CudaLibrary.CUDNN)) {
+                long v = dev.gatun.bindings.cudnn.cudnn_h.cudnnGetVersion(); // 9.24.0 is 92400
+                out.add("cuDNN " + v / 10000 + "." + v % 10000 / 100 + "." + v % 100);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            out.add("library versions unavailable: " + e.getMessage());
+        }
+        return out;
+    }
+
+    // CUDA encodes 13.0 as 13000.
+    private static String version(int v) {
+        return v / 1000 + "." + (v % 1000) / 10;
     }
 
     private static String cpuModel() {
