@@ -109,8 +109,8 @@ public record MachineRecord(String name, String cpu, int cores, String vectorWid
                 }
             }
             if (CudaLibraries.get().isLoaded(dev.gatun.bindings.CudaLibrary.CUDNN)) {
-                long v = dev.gatun.bindings.cudnn.cudnn_h.cudnnGetVersion(); // 9.24.0 is 92400
-                out.add("cuDNN " + v / 10000 + "." + v % 10000 / 100 + "." + v % 100);
+                long cudnn = dev.gatun.bindings.cudnn.cudnn_h.cudnnGetVersion(); // 9.24.0 is 92400
+                out.add("cuDNN " + cudnn / 10000 + "." + cudnn % 10000 / 100 + "." + cudnn % 100);
             }
         } catch (RuntimeException | LinkageError e) {
             out.add("library versions unavailable: " + e.getMessage());
