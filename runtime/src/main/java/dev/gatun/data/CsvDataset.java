@@ -1,0 +1,355 @@
+package dev.gatun.data;
+
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Tensor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A table from a CSV file with a header row: one named label column, every other column a
+ * numeric float32 feature (features [F] in header order, the label column left out).
+ *
+ * <p>Fields are separated by commas; a field in double quotes may hold commas, and {@code ""}
+ * inside quotes is one quote. Whitespace around a field is ignored; blank lines are skipped.
+ * A quoted field may not span lines.
+ */
+public final class CsvDataset implements Dataset {
+    /** How the label column is read. */
+    public enum Labels {
+        /** Integer class ids 0..C-1; C is the largest id + 1. */
+        CLASS_IDS,
+        /**
+         * Class names, numbered in sorted (String.compareTo) order, so a training file and a test
+         * file with the same classes get the same numbering whatever their row order.
+         */
+        CLASS_NAMES,
+        /** A float regression target, served as float32 [1]. */
+        REGRESSION
+    }
+
+    private final Path file;
+    private final List<String> featureNames;
+    private final List<String> classNames;
+    private final ArrayDataset data;
+
+    private CsvDataset(Path file, List<String> featureNames, List<String> classNames, ArrayDataset data) {
+        this.file = file;
+        this.featureNames = List.copyOf(featureNames);
+        this.classNames = List.copyOf(classNames);
+        this.data = data;
+    }
+
+    /**
+     * Reads {@code file} (UTF-8).
+     *
+     * @throws CsvFormatException naming file, line and column: an empty file, a missing header,
+     *     an unknown label column, a row with the wrong number of fields, a non-numeric value
+     */
+    public static CsvDataset load(Path file, String labelColumn, Labels labels) throws IOException {
+        return load(file, labelColumn, labels, null);
+    }
+
+    /**
+     * Reads {@code file} with named classes numbered as in {@code classNames} (class c is
+     * {@code classNames.get(c)}), typically {@link #classNames()} of the training file, so a test
+     * file lacking some class still gets the training numbering.
+     *
+     * @throws CsvFormatException as {@link #load(Path, String, Labels)}, and for a class name not in the list
+     */
+    public static CsvDataset load(Path file, String labelColumn, List<String> classNames) throws IOException {
+        if (classNames.isEmpty() || new java.util.HashSet<>(classNames).size() != classNames.size()) {
+            throw new IllegalArgumentException("csv: class names must be a non-empty list without repeats, got "
+                    + classNames);
+        }
+        return load(file, labelColumn, Labels.CLASS_NAMES, List.copyOf(classNames));
+    }
+
+    private static CsvDataset load(Path file, String labelColumn, Labels labels, List<String> givenClasses)
+            throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            int line = 0;
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (line == 1 && text.startsWith("\uFEFF")) {
+                    text = text.substring(1);
+                }
+                if (text.isBlank()) {
+                    continue;
+                }
+                rows.add(splitFields(file, line, text));
+                lineNumbers.add(line);
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new CsvFormatException(file, 0, "the file is empty, expected a header row and data rows");
+        }
+        String[] header = rows.getFirst();
+        int headerLine = lineNumbers.getFirst();
+        if (allNumeric(header)) {
+            throw new CsvFormatException(file, headerLine, "missing header: the first row "
+                    + String.join(",", header) + " holds only numbers, expected column names");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int c = 0; c < header.length; c++) {
+            if (header[c].isEmpty()) {
+                throw new CsvFormatException(file, headerLine, "column " + (c + 1) + " of the header has no name");
+            }
+            Integer before = seen.putIfAbsent(header[c], c);
+            if (before != null) {
+                throw new CsvFormatException(file, headerLine, "column '" + header[c] + "' appears twice, as columns "
+                        + (before + 1) + " and " + (c + 1));
+            }
+        }
+        Integer labelAt = seen.get(labelColumn);
+        if (labelAt == null) {
+            throw new CsvFormatException(file, headerLine, "unknown label column '" + labelColumn
+                    + "', the header has " + String.join(", ", header));
+        }
+        int columns = header.length;
+        int features = columns - 1;
+        if (features == 0) {
+            throw new CsvFormatException(file, headerLine, "no feature columns besides the label column '"
+                    + labelColumn + "'");
+        }
+        int n = rows.size() - 1;
+        if (n == 0) {
+            throw new CsvFormatException(file, 0, "the header has no data rows after it");
+        }
+        List<String> featureNames = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            if (c != labelAt) {
+                featureNames.add(header[c]);
+            }
+        }
+        float[] x = new float[Math.multiplyExact(n, features)];
+        String[] rawLabels = new String[n];
+        for (int r = 0; r < n; r++) {
+            String[] row = rows.get(r + 1);
+            int line = lineNumbers.get(r + 1);
+            if (row.length != columns) {
+                throw new CsvFormatException(file, line, "expected " + columns + " fields as in the header, found "
+                        + row.length);
+            }
+            int j = 0;
+            for (int c = 0; c < columns; c++) {
+                if (c == labelAt) {
+                    rawLabels[r] = row[c];
+                } else {
+                    x[r * features + j++] = number(file, line, header[c], c, row[c]);
+                }
+            }
+        }
+        int[] featureShape = {features};
+        return switch (labels) {
+            case REGRESSION -> {
+                float[] y = new float[n];
+                for (int r = 0; r < n; r++) {
+                    y[r] = number(file, lineNumbers.get(r + 1), labelColumn, labelAt, rawLabels[r]);
+                }
+                yield new CsvDataset(file, featureNames, List.of(),
+                        ArrayDataset.regression(x, featureShape, y, new int[] {1}));
+            }
+            case CLASS_IDS -> {
+                int[] y = new int[n];
+                int max = 0;
+                for (int r = 0; r < n; r++) {
+                    y[r] = classId(file, lineNumbers.get(r + 1), labelColumn, labelAt, rawLabels[r]);
+                    max = Math.max(max, y[r]);
+                }
+                List<String> names = new ArrayList<>();
+                for (int c = 0; c <= max; c++) {
+                    names.add(Integer.toString(c));
+                }
+                yield new CsvDataset(file, featureNames, names, ArrayDataset.classification(x, featureShape, y, max + 1));
+            }
+            case CLASS_NAMES -> {
+                List<String> names = givenClasses != null ? givenClasses
+                        : new ArrayList<>(new TreeSet<>(List.of(rawLabels)));
+                Map<String, Integer> id = new HashMap<>();
+                for (int c = 0; c < names.size(); c++) {
+                    id.put(names.get(c), c);
+                }
+                int[] y = new int[n];
+                for (int r = 0; r < n; r++) {
+                    if (rawLabels[r].isEmpty()) {
+                        throw new CsvFormatException(file, lineNumbers.get(r + 1), "column '" + labelColumn
+                                + "' (" + (labelAt + 1) + ") is empty, expected a class name");
+                    }
+                    Integer c = id.get(rawLabels[r]);
+                    if (c == null) {
+                        throw new CsvFormatException(file, lineNumbers.get(r + 1), "column '" + labelColumn + "' ("
+                                + (labelAt + 1) + "): class '" + rawLabels[r] + "' is not one of " + names);
+                    }
+                    y[r] = c;
+                }
+                yield new CsvDataset(file, featureNames, names,
+                        ArrayDataset.classification(x, featureShape, y, names.size()));
+            }
+        };
+    }
+
+    /** The file read. */
+    public Path file() {
+        return file;
+    }
+
+    /** Names of the feature columns, in feature order. */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** Class c's name (its id as text for {@link Labels#CLASS_IDS}); empty for regression. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The table as arrays. */
+    public ArrayDataset data() {
+        return data;
+    }
+
+    @Override
+    public int size() {
+        return data.size();
+    }
+
+    @Override
+    public int[] featureShape() {
+        return data.featureShape();
+    }
+
+    @Override
+    public int classes() {
+        return data.classes();
+    }
+
+    @Override
+    public DType targetDType() {
+        return data.targetDType();
+    }
+
+    @Override
+    public int[] targetShape() {
+        return data.targetShape();
+    }
+
+    @Override
+    public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
+        data.fill(indices, from, count, features, labels);
+    }
+
+    /** One line's fields, unquoted and trimmed. */
+    static String[] splitFields(Path file, int line, String text) throws CsvFormatException {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        int len = text.length();
+        while (true) {
+            while (i < len && isBlank(text.charAt(i))) {
+                i++;
+            }
+            if (i < len && text.charAt(i) == '"') {
+                int open = i;
+                i++;
+                while (true) {
+                    if (i >= len) {
+                        throw new CsvFormatException(file, line, "field " + (fields.size() + 1)
+                                + ": the quote at character " + (open + 1) + " is never closed");
+                    }
+                    char ch = text.charAt(i++);
+                    if (ch == '"') {
+                        if (i < len && text.charAt(i) == '"') {
+                            field.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        field.append(ch);
+                    }
+                }
+                while (i < len && isBlank(text.charAt(i))) {
+                    i++;
+                }
+                if (i < len && text.charAt(i) != ',') {
+                    throw new CsvFormatException(file, line, "field " + (fields.size() + 1)
+                            + ": unexpected text after the closing quote at character " + i);
+                }
+                fields.add(field.toString());
+            } else {
+                int start = i;
+                while (i < len && text.charAt(i) != ',') {
+                    i++;
+                }
+                fields.add(text.substring(start, i).strip());
+            }
+            field.setLength(0);
+            if (i >= len) {
+                return fields.toArray(String[]::new);
+            }
+            i++; // the comma
+        }
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static boolean allNumeric(String[] row) {
+        for (String f : row) {
+            if (!isNumber(f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            return Float.isFinite(Float.parseFloat(s)) || s.isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static float number(Path file, int line, String column, int at, String s) throws CsvFormatException {
+        float v;
+        try {
+            v = Float.parseFloat(s);
+        } catch (NumberFormatException e) {
+            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
+                    + "' is not a number");
+        }
+        if (!Float.isFinite(v)) {
+            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
+                    + "' is not a finite number");
+        }
+        return v;
+    }
+
+    private static int classId(Path file, int line, String column, int at, String s) throws CsvFormatException {
+        int v;
+        try {
+            v = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
+                    + "' is not an integer class id (use Labels.CLASS_NAMES for named classes)");
+        }
+        if (v < 0) {
+            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): class id " + v
+                    + " is negative, expected 0..C-1");
+        }
+        return v;
+    }
+}

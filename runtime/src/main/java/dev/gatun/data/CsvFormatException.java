@@ -1,0 +1,29 @@
+package dev.gatun.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A CSV file that cannot be read as a data set; the message names the file, line and column. */
+public final class CsvFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path path;
+    private final int line;
+
+    /** {@code line} is 1-based, or 0 when the problem concerns the whole file. */
+    public CsvFormatException(Path path, int line, String problem) {
+        super(path + (line > 0 ? ":" + line : "") + ": " + problem);
+        this.path = path;
+        this.line = line;
+    }
+
+    /** The file that failed to read. */
+    public Path path() {
+        return path;
+    }
+
+    /** The 1-based line of the problem, or 0 for the whole file. */
+    public int line() {
+        return line;
+    }
+}

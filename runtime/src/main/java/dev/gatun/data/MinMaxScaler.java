@@ -1,0 +1,77 @@
+package dev.gatun.data;
+
+/**
+ * Per-feature min-max scaling fitted on training data: x' = (x - min) / (max - min), so the
+ * training values land in [0, 1] (other splits may fall outside). A constant feature maps to 0.
+ */
+public final class MinMaxScaler {
+    private final float[] min;
+    private final float[] max;
+    private final float[] scale;
+
+    private MinMaxScaler(float[] min, float[] max) {
+        this.min = min;
+        this.max = max;
+        this.scale = new float[min.length];
+        for (int j = 0; j < min.length; j++) {
+            float range = max[j] - min[j];
+            scale[j] = range > 0 ? 1f / range : 1f;
+        }
+    }
+
+    /** Fits the per-feature minimum and maximum of every example of {@code train}, a chunk at a time. */
+    public static MinMaxScaler fit(Dataset train) {
+        int features = FeatureStatistics.featureSize(train, "min-max scaler");
+        float[] min = filled(features, Float.POSITIVE_INFINITY);
+        float[] max = filled(features, Float.NEGATIVE_INFINITY);
+        DatasetScan.scan(train, (from, count, x, targets) -> {
+            FeatureStatistics.checkRows(x, features, "min-max scaler", from);
+            widen(min, max, x);
+        });
+        return new MinMaxScaler(min, max);
+    }
+
+    /** Fits on rows of a flat array [N * features]. */
+    public static MinMaxScaler fit(float[] x, int features) {
+        FeatureStatistics.checkRows(x, features, "min-max scaler", 0);
+        float[] min = filled(features, Float.POSITIVE_INFINITY);
+        float[] max = filled(features, Float.NEGATIVE_INFINITY);
+        widen(min, max, x);
+        return new MinMaxScaler(min, max);
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private static void widen(float[] min, float[] max, float[] x) {
+        int f = min.length;
+        for (int i = 0; i < x.length; i++) {
+            int j = i % f;
+            min[j] = Math.min(min[j], x[i]);
+            max[j] = Math.max(max[j], x[i]);
+        }
+    }
+
+    /** {@code source} with scaled features, computed as batches are filled. */
+    public Dataset transform(Dataset source) {
+        return new AffineFeatures(source, min, scale, "min-max scaler");
+    }
+
+    /** Scaled copy of rows of a flat array [N * features]. */
+    public float[] transform(float[] x) {
+        return AffineFeatures.apply(x, min, scale, "min-max scaler");
+    }
+
+    /** The fitted minima (a copy). */
+    public float[] min() {
+        return min.clone();
+    }
+
+    /** The fitted maxima (a copy). */
+    public float[] max() {
+        return max.clone();
+    }
+}

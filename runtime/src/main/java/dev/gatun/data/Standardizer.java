@@ -1,0 +1,104 @@
+package dev.gatun.data;
+
+/**
+ * Per-feature standardization fitted on training data: x' = (x - mean) / std, with the
+ * population std (divide by N, as scikit-learn). A constant feature (std 0) is only centered,
+ * so it becomes 0 rather than NaN. Fit on the training split, then {@link #transform} every split.
+ */
+public final class Standardizer {
+    private final float[] mean;
+    private final float[] std;
+    private final float[] scale;
+
+    private Standardizer(float[] mean, float[] std) {
+        this.mean = mean;
+        this.std = std;
+        this.scale = new float[std.length];
+        for (int j = 0; j < std.length; j++) {
+            scale[j] = std[j] > 0 ? 1f / std[j] : 1f;
+        }
+    }
+
+    /**
+     * Fits the per-feature mean and std of every example of {@code train}, in two passes of
+     * {@link Dataset#fill} (mean first, then squared deviations, which stays accurate when the
+     * mean is large against the spread).
+     */
+    public static Standardizer fit(Dataset train) {
+        int features = FeatureStatistics.featureSize(train, "standardizer");
+        double[] sum = new double[features];
+        DatasetScan.scan(train, (from, count, x, targets) -> {
+            FeatureStatistics.checkRows(x, features, "standardizer", from);
+            addSums(sum, x);
+        });
+        double[] mean = divide(sum, train.size());
+        double[] sq = new double[features];
+        DatasetScan.scan(train, (from, count, x, targets) -> addSquaredDeviations(sq, mean, x));
+        return of(mean, divide(sq, train.size()));
+    }
+
+    /** Fits on rows of a flat array [N * features]. */
+    public static Standardizer fit(float[] x, int features) {
+        FeatureStatistics.checkRows(x, features, "standardizer", 0);
+        int n = x.length / features;
+        double[] sum = new double[features];
+        addSums(sum, x);
+        double[] mean = divide(sum, n);
+        double[] sq = new double[features];
+        addSquaredDeviations(sq, mean, x);
+        return of(mean, divide(sq, n));
+    }
+
+    private static void addSums(double[] sum, float[] x) {
+        int f = sum.length;
+        for (int i = 0; i < x.length; i++) {
+            sum[i % f] += x[i];
+        }
+    }
+
+    private static void addSquaredDeviations(double[] sq, double[] mean, float[] x) {
+        int f = sq.length;
+        for (int i = 0; i < x.length; i++) {
+            double d = x[i] - mean[i % f];
+            sq[i % f] += d * d;
+        }
+    }
+
+    private static double[] divide(double[] v, int n) {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = v[j] / n;
+        }
+        return out;
+    }
+
+    private static Standardizer of(double[] mean, double[] variance) {
+        float[] m = new float[mean.length];
+        float[] sd = new float[mean.length];
+        for (int j = 0; j < mean.length; j++) {
+            m[j] = (float) mean[j];
+            sd[j] = (float) Math.sqrt(variance[j]);
+        }
+        return new Standardizer(m, sd);
+    }
+
+    /** {@code source} with standardized features, computed as batches are filled. */
+    public Dataset transform(Dataset source) {
+        return new AffineFeatures(source, mean, scale, "standardizer");
+    }
+
+    /** Standardized copy of rows of a flat array [N * features]. */
+    public float[] transform(float[] x) {
+        return AffineFeatures.apply(x, mean, scale, "standardizer");
+    }
+
+    /** The fitted means (a copy). */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** The fitted standard deviations (a copy); 0 for a constant feature. */
+    public float[] std() {
+        return std.clone();
+    }
+}
