@@ -4,6 +4,7 @@ import dev.gatun.nn.Linear;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.RecurrentLayer;
 import dev.gatun.ops.AxisConcat;
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 import java.util.random.RandomGenerator;
 
@@ -21,7 +22,9 @@ public final class LastStateLinear extends Module {
     /** A linear head of {@code outputs} units over {@code encoder}'s final state. */
     public LastStateLinear(RecurrentLayer encoder, int outputs, RandomGenerator rng) {
         this.encoder = register("encoder", encoder);
-        this.head = register("head", new Linear(encoder.directions() * encoder.hiddenSize(), outputs, rng));
+        // The head takes the encoder's dtype, so a float64 model (gradient checks) stays float64.
+        DType dtype = encoder.parameters().getFirst().tensor().dtype();
+        this.head = register("head", new Linear(encoder.directions() * encoder.hiddenSize(), outputs, true, dtype, rng));
     }
 
     @Override
