@@ -16,7 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,13 +54,6 @@ public class CopyBandwidthBenchmark {
     private MemorySegment pageable;
     private long bytes;
 
-    /** Bytes moved, reported by JMH per second: GB/s. */
-    @State(org.openjdk.jmh.annotations.Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
-
     @Setup(Level.Trial)
     public void setUp() {
         CudaLibraries.get().require(CudaLibrary.CUDART);
@@ -90,28 +82,28 @@ public class CopyBandwidthBenchmark {
         arena.close();
     }
 
-    private void copy(MemorySegment dst, MemorySegment src, int kind, String what, Bytes b) {
+    private void copy(MemorySegment dst, MemorySegment src, int kind, String what, ByteCounter b) {
         CudaStatus.checkRuntime(cudaMemcpy(dst, src, bytes, kind), what);
         b.gb += bytes / 1e9;
     }
 
     @Benchmark
-    public void pinnedToDevice(Bytes b) {
+    public void pinnedToDevice(ByteCounter b) {
         copy(device, pinned, cudaMemcpyHostToDevice(), "cudaMemcpy pinned→device", b);
     }
 
     @Benchmark
-    public void pageableToDevice(Bytes b) {
+    public void pageableToDevice(ByteCounter b) {
         copy(device, pageable, cudaMemcpyHostToDevice(), "cudaMemcpy pageable→device", b);
     }
 
     @Benchmark
-    public void deviceToPinned(Bytes b) {
+    public void deviceToPinned(ByteCounter b) {
         copy(pinned, device, cudaMemcpyDeviceToHost(), "cudaMemcpy device→pinned", b);
     }
 
     @Benchmark
-    public void deviceToPageable(Bytes b) {
+    public void deviceToPageable(ByteCounter b) {
         copy(pageable, device, cudaMemcpyDeviceToHost(), "cudaMemcpy device→pageable", b);
     }
 }

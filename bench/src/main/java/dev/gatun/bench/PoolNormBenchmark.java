@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,13 +48,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class PoolNormBenchmark {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
-
-    /** Bytes moved, reported by JMH per second: GB/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Bytes {
-        public double gb;
-    }
 
     /** Max pooling 2×2 stride 2 over one NCHW shape. */
     @State(Scope.Benchmark)
@@ -166,35 +158,35 @@ public class PoolNormBenchmark {
     }
 
     @Benchmark
-    public MemorySegment maxPoolForward(Pool p, Bytes b) {
+    public MemorySegment maxPoolForward(Pool p, ByteCounter b) {
         MaxPool.forward(p.shape, p.x, 0, p.y, 0, p.arg, 0);
         b.gb += p.forwardGb;
         return p.y;
     }
 
     @Benchmark
-    public MemorySegment maxPoolForwardScalar(Pool p, Bytes b) {
+    public MemorySegment maxPoolForwardScalar(Pool p, ByteCounter b) {
         MaxPool.forwardScalar(p.shape, p.x, 0, p.y, 0, p.arg, 0);
         b.gb += p.forwardGb;
         return p.y;
     }
 
     @Benchmark
-    public MemorySegment maxPoolBackward(Pool p, Bytes b) {
+    public MemorySegment maxPoolBackward(Pool p, ByteCounter b) {
         MaxPool.backward(p.shape, p.dy, 0, p.arg, 0, p.dx, 0);
         b.gb += p.backwardGb;
         return p.dx;
     }
 
     @Benchmark
-    public MemorySegment maxPoolBackwardScalar(Pool p, Bytes b) {
+    public MemorySegment maxPoolBackwardScalar(Pool p, ByteCounter b) {
         MaxPool.backwardScalar(p.shape, p.dy, 0, p.arg, 0, p.dx, 0);
         b.gb += p.backwardGb;
         return p.dx;
     }
 
     @Benchmark
-    public MemorySegment batchNormTrainForward(Norm p, Bytes b) {
+    public MemorySegment batchNormTrainForward(Norm p, ByteCounter b) {
         BatchNorm.statistics(p.x, 0, p.n, p.c, p.s, p.mean, 0, p.var, 0);
         p.fold();
         BatchNorm.normalize(p.x, 0, p.n, p.c, p.s, p.scale, 0, p.shift, 0, p.y, 0);
@@ -203,7 +195,7 @@ public class PoolNormBenchmark {
     }
 
     @Benchmark
-    public MemorySegment batchNormTrainForwardScalar(Norm p, Bytes b) {
+    public MemorySegment batchNormTrainForwardScalar(Norm p, ByteCounter b) {
         BatchNorm.statisticsScalar(p.x, 0, p.n, p.c, p.s, p.mean, 0, p.var, 0);
         p.fold();
         BatchNorm.normalizeScalar(p.x, 0, p.n, p.c, p.s, p.scale, 0, p.shift, 0, p.y, 0);
@@ -212,7 +204,7 @@ public class PoolNormBenchmark {
     }
 
     @Benchmark
-    public MemorySegment batchNormBackward(Norm p, Bytes b) {
+    public MemorySegment batchNormBackward(Norm p, ByteCounter b) {
         BatchNorm.backward(p.x, 0, p.dy, 0, p.n, p.c, p.s, p.mean, 0, p.invStd, 0, p.gamma, 0, p.dx, 0,
                 p.dgamma, 0, p.dbeta, 0);
         b.gb += p.backwardGb;
@@ -220,7 +212,7 @@ public class PoolNormBenchmark {
     }
 
     @Benchmark
-    public MemorySegment batchNormBackwardScalar(Norm p, Bytes b) {
+    public MemorySegment batchNormBackwardScalar(Norm p, ByteCounter b) {
         BatchNorm.backwardScalar(p.x, 0, p.dy, 0, p.n, p.c, p.s, p.mean, 0, p.invStd, 0, p.gamma, 0, p.dx, 0,
                 p.dgamma, 0, p.dbeta, 0);
         b.gb += p.backwardGb;

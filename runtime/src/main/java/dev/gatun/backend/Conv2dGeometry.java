@@ -68,11 +68,11 @@ public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int ou
     }
 
     public int outH() {
-        return kernelShape().outH();
+        return ConvShape.outSize(inH, padH, dilationH, kernelH, strideH);
     }
 
     public int outW() {
-        return kernelShape().outW();
+        return ConvShape.outSize(inW, padW, dilationW, kernelW, strideW);
     }
 
     /** {batch, inChannels, inH, inW}. */

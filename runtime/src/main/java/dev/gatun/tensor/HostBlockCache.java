@@ -44,22 +44,21 @@ final class HostBlockCache {
         return (b + step - 1) & -step;
     }
 
-    /**
-     * A block of at least {@code bytes}: a cached one (contents left over from its last use) or a
-     * fresh, zeroed one. {@code fresh[0]} tells which.
-     */
-    static synchronized Block take(long bytes, boolean[] fresh) {
+    /** A cached block of {@code bytes}' size class (contents left over from its last use), or null. */
+    static synchronized Block takeCached(long bytes) {
         long size = sizeClass(bytes);
         ArrayDeque<Block> list = FREE.get(size);
-        if (list != null && !list.isEmpty()) {
-            Block b = list.pop();
-            cachedBytes -= size;
-            fresh[0] = false;
-            return b;
+        if (list == null || list.isEmpty()) {
+            return null;
         }
-        fresh[0] = true;
+        cachedBytes -= size;
+        return list.pop();
+    }
+
+    /** A fresh, zeroed block of {@code bytes}' size class, in an arena of its own. */
+    static Block allocate(long bytes) {
         Arena arena = Arena.ofShared();
-        return new Block(arena.allocate(size, 64), arena);
+        return new Block(arena.allocate(sizeClass(bytes), 64), arena);
     }
 
     /** Returns a block whose views are all dead (their scope is closed). */

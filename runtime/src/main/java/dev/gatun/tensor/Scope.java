@@ -99,26 +99,25 @@ public final class Scope implements AutoCloseable {
             throw new IllegalArgumentException("negative allocation size " + byteSize);
         }
         MemorySegment seg;
+        HostBlockCache.Block block = null;
         if (byteSize < HostBlockCache.MIN_BLOCK) {
             seg = arena.allocate(Math.max(byteSize, 1), 64);
-            if (!zero && POISON) {
-                seg.fill((byte) -1);
-            }
         } else {
-            boolean[] fresh = new boolean[1];
-            HostBlockCache.Block block = HostBlockCache.take(byteSize, fresh);
-            synchronized (this) {
-                blocks.add(block);
-            }
+            HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
+            block = cached != null ? cached : HostBlockCache.allocate(byteSize);
             // A view bound to this scope's arena: it dies when the scope closes, the block does not.
             seg = MemorySegment.ofAddress(block.memory().address()).reinterpret(byteSize, arena, null);
-            if (zero && !fresh[0]) {
-                seg.fill((byte) 0);
-            } else if (!zero && POISON) {
-                seg.fill((byte) -1);
+            if (zero && cached != null) {
+                seg.fill((byte) 0); // fresh blocks come zeroed; reused ones hold their last contents
             }
         }
+        if (!zero && POISON) {
+            seg.fill((byte) -1);
+        }
         synchronized (this) {
+            if (block != null) {
+                blocks.add(block);
+            }
             bytes += byteSize;
         }
         LIVE_BYTES.addAndGet(byteSize);

@@ -61,10 +61,8 @@ public record MachineRecord(String name, String cpu, int cores, String vectorWid
     /** Writes {@code machine.json} into {@code folder}. */
     public void write(Path folder) throws IOException {
         Files.createDirectories(folder);
-        Path tmp = Files.createTempFile(folder, ".machine", ".tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(this) + "\n");
-        Files.move(tmp, folder.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Report.writeAtomically(folder.resolve(FILE),
+                (JSON.writeValueAsString(this) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Reads {@code machine.json} from {@code folder}, or null when the folder has none. */

@@ -1,10 +1,10 @@
 package dev.gatun.bench.report;
 
+import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,8 +158,12 @@ public final class Report {
     }
 
     private static Path writeAtomically(Path target, String text) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Replaces {@code target} atomically (the run folders' write: temporary file, sync, rename). */
+    static Path writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path abs = target.toAbsolutePath();
+        return RunFolder.open(abs.getParent()).writeAtomically(abs.getFileName().toString(), bytes);
     }
 }

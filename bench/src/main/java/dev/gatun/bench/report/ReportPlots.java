@@ -1,9 +1,7 @@
 package dev.gatun.bench.report;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,8 +54,7 @@ final class ReportPlots {
                 chart.addSeries(e.getKey(), xs, ys);
             }
             files.add(save(chart, folder, family + "-by-size.png"));
-            String[][] pairs = {{"vector", "scalar"}, {"cpu", "scalar"}, {"cuda", "cpu"}};
-            for (String[] p : pairs) {
+            for (String[] p : ReportTables.SPEEDUP_PAIRS) {
                 TreeMap<Double, BenchResult> fast = bySize.get(p[0]);
                 TreeMap<Double, BenchResult> slow = bySize.get(p[1]);
                 if (fast == null || slow == null) {
@@ -109,9 +106,7 @@ final class ReportPlots {
     }
 
     private static String save(IChart chart, Path folder, String name) throws IOException {
-        Path tmp = Files.createTempFile(folder, "." + name, ".tmp");
-        Files.write(tmp, ChartEncoder.getBytes(chart, "png"));
-        Files.move(tmp, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Report.writeAtomically(folder.resolve(name), ChartEncoder.getBytes(chart, "png"));
         return name;
     }
 }

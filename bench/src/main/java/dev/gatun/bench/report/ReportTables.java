@@ -100,18 +100,13 @@ final class ReportTables {
         return format(r.score()) + (Double.isNaN(r.error()) ? "" : " ± " + format(r.error()));
     }
 
-    /** Variant pairs worth a speedup column, faster candidate first. */
+    /** The variant pairs a speedup is shown for, faster candidate first: Vector API over scalar, GPU over CPU. */
+    static final List<String[]> SPEEDUP_PAIRS = List.of(
+            new String[] {"vector", "scalar"}, new String[] {"cpu", "scalar"}, new String[] {"cuda", "cpu"});
+
+    /** The pairs of {@link #SPEEDUP_PAIRS} whose both variants are present. */
     private static List<String[]> speedupPairs(List<String> vs) {
-        List<String[]> out = new ArrayList<>();
-        for (String fast : new String[] {"vector", "cpu"}) {
-            if (vs.contains(fast) && vs.contains("scalar")) {
-                out.add(new String[] {fast, "scalar"});
-            }
-        }
-        if (vs.contains("cuda") && vs.contains("cpu")) {
-            out.add(new String[] {"cuda", "cpu"});
-        }
-        return out;
+        return SPEEDUP_PAIRS.stream().filter(p -> vs.contains(p[0]) && vs.contains(p[1])).toList();
     }
 
     static String format(double v) {

@@ -100,26 +100,22 @@ public final class Conv2d {
         Scratch scratch = SCRATCH.get();
         MemorySegment col = scratch.col((long) patch * chunk * plane);
         MemorySegment out = scratch.out((long) og * chunk * plane);
-        for (int n0 = 0; n0 < s.batch(); n0 += chunk) {
-            int first = n0;
-            int images = Math.min(chunk, s.batch() - n0);
-            int ld = images * plane;
-            for (int g = 0; g < s.groups(); g++) {
-                int group = g;
-                forImages(images, i -> Im2col.im2col(s, x, xOff + ((long) (first + i) * s.inChannels() + (long) group * cg) * s.inPlane(),
-                        cg, col, (long) i * plane, ld));
-                Sgemm.sgemm(false, false, og, ld, patch, 1f, w, wOff + (long) g * og * patch, patch, col, 0, ld, 0f, out, 0, ld);
-                forImages(images, i -> {
-                    for (int o = 0; o < og; o++) {
-                        int channel = group * og + o;
-                        long from = (long) o * ld + (long) i * plane;
-                        long dst = yOff + ((long) (first + i) * s.outChannels() + channel) * plane;
-                        float bias = b == null ? 0f : b.getAtIndex(FLOAT, bOff + channel);
-                        copyAdd(out, from * Float.BYTES, y, dst * Float.BYTES, plane, bias);
-                    }
-                });
-            }
-        }
+        forEachBlock(s, chunk, blk -> {
+            int group = blk.group();
+            int ld = blk.ld();
+            forImages(blk.images(), i -> Im2col.im2col(s, x, inputAt(s, xOff, blk.first() + i, group), cg, col,
+                    (long) i * plane, ld));
+            Sgemm.sgemm(false, false, og, ld, patch, 1f, w, wOff + (long) group * og * patch, patch, col, 0, ld, 0f, out, 0, ld);
+            forImages(blk.images(), i -> {
+                for (int o = 0; o < og; o++) {
+                    int channel = group * og + o;
+                    long from = (long) o * ld + (long) i * plane;
+                    long dst = yOff + ((long) (blk.first() + i) * s.outChannels() + channel) * plane;
+                    float bias = b == null ? 0f : b.getAtIndex(FLOAT, bOff + channel);
+                    copyAdd(out, from * Float.BYTES, y, dst * Float.BYTES, plane, bias);
+                }
+            });
+        });
     }
 
     /** Scalar twin of {@link #forward}: the direct convolution, summed in double. */
@@ -181,21 +177,17 @@ public final class Conv2d {
         Scratch scratch = SCRATCH.get();
         MemorySegment col = scratch.col((long) patch * chunk * plane);
         MemorySegment out = scratch.out((long) og * chunk * plane);
-        for (int n0 = 0; n0 < s.batch(); n0 += chunk) {
-            int first = n0;
-            int images = Math.min(chunk, s.batch() - n0);
-            int ld = images * plane;
-            for (int g = 0; g < s.groups(); g++) {
-                int group = g;
-                forImages(images, i -> gather(s, dy, dyOff, first + i, group, out, i, ld));
-                Sgemm.sgemm(true, false, patch, ld, og, 1f, w, wOff + (long) g * og * patch, patch, out, 0, ld, 0f, col, 0, ld);
-                forImages(images, i -> {
-                    long at = dxOff + ((long) (first + i) * s.inChannels() + (long) group * cg) * s.inPlane();
-                    dx.asSlice(at * Float.BYTES, (long) cg * s.inPlane() * Float.BYTES).fill((byte) 0);
-                    Im2col.col2im(s, col, (long) i * plane, ld, cg, dx, at);
-                });
-            }
-        }
+        forEachBlock(s, chunk, blk -> {
+            int group = blk.group();
+            int ld = blk.ld();
+            forImages(blk.images(), i -> gather(s, dy, dyOff, blk.first() + i, group, out, i, ld));
+            Sgemm.sgemm(true, false, patch, ld, og, 1f, w, wOff + (long) group * og * patch, patch, out, 0, ld, 0f, col, 0, ld);
+            forImages(blk.images(), i -> {
+                long at = inputAt(s, dxOff, blk.first() + i, group);
+                dx.asSlice(at * Float.BYTES, (long) cg * s.inPlane() * Float.BYTES).fill((byte) 0);
+                Im2col.col2im(s, col, (long) i * plane, ld, cg, dx, at);
+            });
+        });
     }
 
     /** Scalar twin of {@link #backwardData}: for each dx element, the sum over the outputs it fed, in double. */
@@ -270,21 +262,17 @@ public final class Conv2d {
         Scratch scratch = SCRATCH.get();
         MemorySegment col = scratch.col((long) patch * chunk * plane);
         MemorySegment out = scratch.out((long) og * chunk * plane);
-        for (int n0 = 0; n0 < s.batch(); n0 += chunk) {
-            int first = n0;
-            int images = Math.min(chunk, s.batch() - n0);
-            int ld = images * plane;
-            float beta = n0 == 0 ? 0f : 1f;
-            for (int g = 0; g < s.groups(); g++) {
-                int group = g;
-                forImages(images, i -> {
-                    Im2col.im2col(s, x, xOff + ((long) (first + i) * s.inChannels() + (long) group * cg) * s.inPlane(),
-                            cg, col, (long) i * plane, ld);
-                    gather(s, dy, dyOff, first + i, group, out, i, ld);
-                });
-                Sgemm.sgemm(false, true, og, patch, ld, 1f, out, 0, ld, col, 0, ld, beta, dw, dwOff + (long) g * og * patch, patch);
-            }
-        }
+        forEachBlock(s, chunk, blk -> {
+            int group = blk.group();
+            int ld = blk.ld();
+            // The first chunk overwrites dw, later ones add to it.
+            float beta = blk.first() == 0 ? 0f : 1f;
+            forImages(blk.images(), i -> {
+                Im2col.im2col(s, x, inputAt(s, xOff, blk.first() + i, group), cg, col, (long) i * plane, ld);
+                gather(s, dy, dyOff, blk.first() + i, group, out, i, ld);
+            });
+            Sgemm.sgemm(false, true, og, patch, ld, 1f, out, 0, ld, col, 0, ld, beta, dw, dwOff + (long) group * og * patch, patch);
+        });
         if (db != null) {
             biasGradient(s, dy, dyOff, db, dbOff);
         }
@@ -408,6 +396,29 @@ public final class Conv2d {
     /** Whether the direct kernel beats im2col + GEMM for s (see the header). */
     static boolean direct(ConvShape s) {
         return DirectConv2d.supports(s) && s.patch() <= DIRECT_MAX_PATCH;
+    }
+
+    /** One GEMM's worth of work: images [first, first + images) of one group; ld = images·outPlane columns. */
+    private record Block(int first, int images, int ld, int group) {}
+
+    @FunctionalInterface
+    private interface BlockBody {
+        void run(Block block);
+    }
+
+    /** Runs {@code body} over the batch {@code chunk} images at a time, each group in turn. */
+    private static void forEachBlock(ConvShape s, int chunk, BlockBody body) {
+        for (int n0 = 0; n0 < s.batch(); n0 += chunk) {
+            int images = Math.min(chunk, s.batch() - n0);
+            for (int g = 0; g < s.groups(); g++) {
+                body.run(new Block(n0, images, images * s.outPlane(), g));
+            }
+        }
+    }
+
+    /** Float offset of group {@code group}'s first input channel of image {@code image}, from {@code base}. */
+    private static long inputAt(ConvShape s, long base, int image, int group) {
+        return base + ((long) image * s.inChannels() + (long) group * s.groupIn()) * s.inPlane();
     }
 
     /** Images per GEMM: as many as fit the column budget, at least one. */

@@ -57,11 +57,16 @@ public record ConvShape(int batch, int inChannels, int inH, int inW, int outChan
     }
 
     public int outH() {
-        return (inH + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+        return outSize(inH, padH, dilationH, kernelH, strideH);
     }
 
     public int outW() {
-        return (inW + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+        return outSize(inW, padW, dilationW, kernelW, strideW);
+    }
+
+    /** Output length along one axis: (in + 2·pad − dilation·(kernel − 1) − 1) / stride + 1, floored. */
+    public static int outSize(int in, int pad, int dilation, int kernel, int stride) {
+        return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
     }
 
     /** Pixels of one input plane. */

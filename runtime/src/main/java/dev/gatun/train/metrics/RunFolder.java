@@ -42,6 +42,17 @@ public final class RunFolder {
         return create(parent, name, Clock.systemDefaultZone());
     }
 
+    /**
+     * An existing directory used as a folder of results (a benchmark result folder, say), for its
+     * atomic writes; nothing is created.
+     */
+    public static RunFolder open(Path existing) throws IOException {
+        if (!Files.isDirectory(existing)) {
+            throw new java.io.FileNotFoundException(existing + " is not a directory");
+        }
+        return new RunFolder(existing.toAbsolutePath().normalize());
+    }
+
     /** {@link #create(Path, String)} at the time of {@code clock}, for tests. */
     static RunFolder create(Path parent, String name, Clock clock) throws IOException {
         Objects.requireNonNull(parent, "parent");
