@@ -1,12 +1,22 @@
 package dev.gatun.data;
 
+import dev.gatun.data.augment.Augmentation;
+import dev.gatun.data.augment.ImageShape;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.WeakHashMap;
 
 /**
  * Mini-batches over a data set. With shuffling, each epoch's order is a permutation drawn from
  * (seed, epoch) alone, so any epoch can be replayed (and a resumed run sees the same batches).
+ *
+ * <p>A loader made by {@link #withAugmentation} also transforms every image of its batches, with
+ * randomness drawn from (seed, epoch, example) alone, so augmented epochs replay bit for bit too.
+ * Use it for training only; evaluate on a loader without augmentation.
  */
 public final class DataLoader {
     private final Dataset dataset;
@@ -14,9 +24,18 @@ public final class DataLoader {
     private final boolean shuffle;
     private final long seed;
     private final boolean dropLast;
+    private final Augmentation augmentation;
+    // The epoch of each order this augmenting loader handed out and that is still in use, so
+    // batch(order, b) knows which epoch to augment. Arrays hash by identity; the keys are weak.
+    private final Map<int[], Integer> issuedEpochs = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** A loader; {@code dropLast} skips a final batch smaller than {@code batchSize}. */
     public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
+        this(dataset, batchSize, shuffle, seed, dropLast, null);
+    }
+
+    private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast,
+            Augmentation augmentation) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         }
@@ -25,6 +44,25 @@ public final class DataLoader {
         this.shuffle = shuffle;
         this.seed = seed;
         this.dropLast = dropLast;
+        this.augmentation = augmentation;
+    }
+
+    /**
+     * The same loader (data, batch size, order, seed) whose batches also go through
+     * {@code augmentation} (in place of any this loader has); the data set's examples must be
+     * images [C, H, W]. This loader is unchanged, so it can serve evaluation over the same data.
+     */
+    public DataLoader withAugmentation(Augmentation augmentation) {
+        if (augmentation == null) {
+            throw new IllegalArgumentException("augmentation must not be null");
+        }
+        ImageShape.of(dataset.featureShape());
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, augmentation);
+    }
+
+    /** The augmentation applied to every batch, if any. */
+    public Optional<Augmentation> augmentation() {
+        return Optional.ofNullable(augmentation);
     }
 
     /** One mini-batch: features float32 [n, ...] and labels, the targets (int32 [n] class labels, or regression values). */
@@ -72,11 +110,42 @@ public final class DataLoader {
                 idx[j] = t;
             }
         }
+        if (augmentation != null) {
+            issuedEpochs.put(idx, epoch);
+        }
         return idx;
     }
 
-    /** Loads batch {@code b} of an epoch order into new tensors in the current scope. */
+    /**
+     * Loads batch {@code b} of an epoch order into new tensors in the current scope. With an
+     * augmentation, {@code order} must be an array this loader's {@link #order(int)} returned,
+     * whose epoch seeds the augmentation; otherwise use {@link #batch(int, int[], int)}.
+     */
     public Batch batch(int[] order, int b) {
+        if (augmentation == null) {
+            return load(order, b);
+        }
+        Integer epoch = issuedEpochs.get(order);
+        if (epoch == null) {
+            throw new IllegalStateException("augmented loader: batch(order, b) needs an order returned by this loader's "
+                    + "order(epoch), to know the epoch; call batch(epoch, order, b) instead");
+        }
+        return batch(epoch, order, b);
+    }
+
+    /**
+     * Loads batch {@code b} of {@code order}, augmented (if this loader augments) as in
+     * {@code epoch}: the same (epoch, order, b) always gives bit-identical tensors.
+     */
+    public Batch batch(int epoch, int[] order, int b) {
+        Batch batch = load(order, b);
+        if (augmentation != null) {
+            augmentation.applyToBatch(batch.features(), seed, epoch, order, b * batchSize);
+        }
+        return batch;
+    }
+
+    private Batch load(int[] order, int b) {
         int from = b * batchSize;
         int count = Math.min(batchSize, order.length - from);
         if (from < 0 || count <= 0) {
