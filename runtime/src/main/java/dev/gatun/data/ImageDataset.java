@@ -11,7 +11,6 @@ import java.util.Arrays;
  * Pixels stay in the mapped (or inflated off-heap) IDX data until a batch is filled.
  */
 public final class ImageDataset implements Dataset {
-    private static final float SCALE = 1f / 255f;
 
     private final FashionMnist.Split split;
     private final int[] featureShape;
@@ -65,7 +64,7 @@ public final class ImageDataset implements Dataset {
             MemorySegment.copy(split.image(idx), ValueLayout.JAVA_BYTE, 0, row, 0, pixels);
             long o = base + (long) i * pixels;
             for (int p = 0; p < pixels; p++) {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) * SCALE);
+                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f); // as ImageFolder and torchvision's ToTensor, bit for bit
             }
             lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, split.label(idx));
         }
