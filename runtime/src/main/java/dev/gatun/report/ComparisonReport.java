@@ -1,0 +1,191 @@
+package dev.gatun.report;
+
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.knowm.xchart.XYChart;
+
+/**
+ * Compares finished runs by one metric: a ranking table (run, config facts, best value and its
+ * epoch, final test metrics, time) and the metric's curves, and validation loss's, overlaid on
+ * one chart each. Writes {@code comparison.html} (self-contained), {@code comparison.md},
+ * {@code comparison.csv} and the charts' PNGs into the output folder.
+ */
+public final class ComparisonReport {
+    public static final String HTML_FILE = "comparison.html";
+    public static final String MARKDOWN_FILE = "comparison.md";
+    public static final String CSV_FILE = "comparison.csv";
+
+    private ComparisonReport() {}
+
+    /**
+     * Ranks the runs in {@code runFolders} by the best value each reached of {@code metric} (an
+     * epoch column such as {@code val_accuracy}, or else a final metric such as
+     * {@code test_accuracy}) and writes the report into {@code outDir}, created if needed.
+     *
+     * @throws IllegalArgumentException naming the folder that has no {@code metrics.json} or no
+     *     finite value of the metric, before anything is written
+     */
+    public static Comparison write(Path outDir, List<Path> runFolders, String metric, boolean higherIsBetter)
+            throws IOException {
+        if (runFolders == null || runFolders.isEmpty()) {
+            throw new IllegalArgumentException("comparison: no run folders given");
+        }
+        if (metric == null || metric.isBlank()) {
+            throw new IllegalArgumentException("comparison: the metric to rank by must not be blank");
+        }
+        List<RunMetrics> runs = new ArrayList<>();
+        List<Comparison.Entry> entries = new ArrayList<>();
+        for (Path folder : runFolders) {
+            RunMetrics m = RunMetrics.read(folder);
+            runs.add(m);
+            entries.add(entry(m, metric, higherIsBetter));
+        }
+        Comparator<Comparison.Entry> byValue = Comparator.comparingDouble(Comparison.Entry::bestValue);
+        List<Comparison.Entry> ranking = new ArrayList<>(entries);
+        ranking.sort(higherIsBetter ? byValue.reversed() : byValue);
+        Comparison comparison = new Comparison(metric, higherIsBetter, ranking);
+
+        Files.createDirectories(outDir);
+        RunFolder out = RunFolder.open(outDir);
+        Columns columns = Columns.of(ranking);
+        out.writeAtomically(CSV_FILE, csv(comparison, columns).getBytes(StandardCharsets.UTF_8));
+        out.writeAtomically(MARKDOWN_FILE, markdown(comparison, columns).getBytes(StandardCharsets.UTF_8));
+        out.writeAtomically(HTML_FILE, html(outDir, comparison, columns, runs));
+        return comparison;
+    }
+
+    private static Comparison.Entry entry(RunMetrics m, String metric, boolean higherIsBetter) {
+        Optional<RunMetrics.Best> best = m.best(metric, higherIsBetter);
+        double value;
+        int epoch;
+        if (best.isPresent()) {
+            value = best.get().value();
+            epoch = best.get().epoch();
+        } else if (Double.isFinite(m.finalMetrics().getOrDefault(metric, Double.NaN))) {
+            value = m.finalMetrics().get(metric);
+            epoch = 0;
+        } else {
+            Set<String> known = new LinkedHashSet<>(m.metricNames());
+            known.addAll(m.finalMetrics().keySet());
+            throw new IllegalArgumentException("run folder " + m.folder() + ": " + RunMetrics.FILE
+                    + " has no finite value of metric '" + metric + "'; known metrics: " + known);
+        }
+        return new Comparison.Entry(m.name(), m.folder(), value, epoch, m.run(), m.finalMetrics(), m.totalSeconds());
+    }
+
+    /** The table's variable columns: run facts and final metrics present in any run, in first-seen order. */
+    private record Columns(List<String> facts, List<String> finals) {
+        static Columns of(List<Comparison.Entry> ranking) {
+            Set<String> facts = new LinkedHashSet<>();
+            Set<String> finals = new LinkedHashSet<>();
+            for (Comparison.Entry e : ranking) {
+                facts.addAll(e.facts().keySet());
+                finals.addAll(e.finalMetrics().keySet());
+            }
+            return new Columns(List.copyOf(facts), List.copyOf(finals));
+        }
+
+        List<String> header(String metric) {
+            List<String> h = new ArrayList<>(List.of("rank", "run", "best " + metric, "epoch"));
+            finals.forEach(f -> h.add("final " + f));
+            h.add("seconds");
+            h.addAll(facts);
+            return h;
+        }
+
+        List<String> row(int rank, Comparison.Entry e, boolean forCsv) {
+            List<String> r = new ArrayList<>(List.of(Integer.toString(rank), e.name(),
+                    forCsv ? MetricText.csv(e.bestValue()) : MetricText.cell(e.bestValue()),
+                    e.bestEpoch() == 0 ? (forCsv ? "" : "final") : Integer.toString(e.bestEpoch())));
+            for (String f : finals) {
+                double v = e.finalMetrics().getOrDefault(f, Double.NaN);
+                r.add(forCsv ? MetricText.csv(v) : MetricText.cell(v));
+            }
+            r.add(forCsv ? MetricText.csv(e.seconds()) : MetricText.cell(e.seconds()));
+            facts.forEach(k -> r.add(e.facts().getOrDefault(k, "")));
+            return r;
+        }
+    }
+
+    private static String bestSentence(Comparison c) {
+        Comparison.Entry b = c.best();
+        return String.format(Locale.ROOT, "Best run by %s (%s is better): %s, %s%s.", c.metric(),
+                c.higherIsBetter() ? "higher" : "lower", b.name(), MetricText.cell(b.bestValue()),
+                b.bestEpoch() == 0 ? " (final)" : " at epoch " + b.bestEpoch());
+    }
+
+    private static String csv(Comparison c, Columns columns) {
+        StringBuilder sb = new StringBuilder();
+        List<String> header = new ArrayList<>(List.of("rank", "run", c.metric(), "best_epoch"));
+        columns.finals().forEach(f -> header.add("final_" + f));
+        header.add("seconds");
+        header.addAll(columns.facts());
+        csvLine(sb, header);
+        for (int i = 0; i < c.ranking().size(); i++) {
+            csvLine(sb, columns.row(i + 1, c.ranking().get(i), true));
+        }
+        return sb.toString();
+    }
+
+    private static void csvLine(StringBuilder sb, List<String> cells) {
+        for (int i = 0; i < cells.size(); i++) {
+            String s = cells.get(i);
+            boolean quote = s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r");
+            sb.append(i == 0 ? "" : ",").append(quote ? '"' + s.replace("\"", "\"\"") + '"' : s);
+        }
+        sb.append('\n');
+    }
+
+    private static String markdown(Comparison c, Columns columns) {
+        StringBuilder sb = new StringBuilder("# Comparison by ").append(c.metric()).append("\n\n")
+                .append(bestSentence(c)).append("\n\n");
+        List<String> header = columns.header(c.metric());
+        markdownLine(sb, header);
+        sb.append("|---".repeat(header.size())).append("|\n");
+        for (int i = 0; i < c.ranking().size(); i++) {
+            markdownLine(sb, columns.row(i + 1, c.ranking().get(i), false));
+        }
+        return sb.toString();
+    }
+
+    private static void markdownLine(StringBuilder sb, List<String> cells) {
+        for (String s : cells) {
+            sb.append("| ").append(s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")).append(' ');
+        }
+        sb.append("|\n");
+    }
+
+    private static byte[] html(Path outDir, Comparison c, Columns columns, List<RunMetrics> runs) throws IOException {
+        HtmlPage page = new HtmlPage("Comparison by " + c.metric());
+        page.paragraph(bestSentence(c));
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < c.ranking().size(); i++) {
+            rows.add(columns.row(i + 1, c.ranking().get(i), false));
+        }
+        page.table(columns.header(c.metric()), rows, 0);
+        page.heading(2, "Curves");
+        overlay(page, outDir, c.metric(), runs);
+        if (!c.metric().equals("val_loss")) {
+            overlay(page, outDir, "val_loss", runs);
+        }
+        return page.bytes();
+    }
+
+    private static void overlay(HtmlPage page, Path outDir, String metric, List<RunMetrics> runs) throws IOException {
+        Optional<XYChart> chart = CurvePlots.overlay(metric, runs);
+        if (chart.isPresent()) {
+            String file = "compare-" + metric.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+            page.image(metric + " by run", ChartPng.write(outDir, file, chart.get()));
+        }
+    }
+}

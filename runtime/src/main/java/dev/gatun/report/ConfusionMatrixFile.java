@@ -1,0 +1,169 @@
+package dev.gatun.report;
+
+import dev.gatun.io.JsonStrings;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code confusion.json} in a run folder: {@code {"classes": [...], "matrix": [[...], ...]}},
+ * rows the true class and columns the predicted one, as {@link ConfusionMatrix} counts them.
+ *
+ * @param classes the class names, one per row and column
+ * @param matrix the counts, {@code matrix[true][predicted]}
+ */
+public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
+    public static final String FILE = "confusion.json";
+
+    public ConfusionMatrixFile {
+        classes = List.copyOf(classes);
+        long[][] copy = new long[matrix.length][];
+        for (int r = 0; r < matrix.length; r++) {
+            if (matrix[r].length != classes.size()) {
+                throw new IllegalArgumentException("confusion matrix row " + r + " has " + matrix[r].length
+                        + " columns for " + classes.size() + " classes");
+            }
+            for (int c = 0; c < matrix[r].length; c++) {
+                if (matrix[r][c] < 0) {
+                    throw new IllegalArgumentException("confusion matrix count [" + r + "][" + c + "] is negative: "
+                            + matrix[r][c]);
+                }
+            }
+            copy[r] = matrix[r].clone();
+        }
+        if (matrix.length != classes.size()) {
+            throw new IllegalArgumentException("confusion matrix has " + matrix.length + " rows for " + classes.size()
+                    + " classes");
+        }
+        matrix = copy;
+    }
+
+    /** Writes {@code confusion.json} atomically; one class name per class of the matrix. */
+    public static Path write(RunFolder folder, ConfusionMatrix counts, List<String> classNames) throws IOException {
+        if (classNames.size() != counts.classes()) {
+            throw new IllegalArgumentException("the confusion matrix has " + counts.classes() + " classes but "
+                    + classNames.size() + " class names were given");
+        }
+        return folder.writeAtomically(FILE,
+                new ConfusionMatrixFile(classNames, counts.counts()).json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The file's content. */
+    String json() {
+        StringBuilder sb = new StringBuilder("{\n  \"classes\": [");
+        for (int i = 0; i < classes.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(JsonStrings.quote(classes.get(i), true));
+        }
+        sb.append("],\n  \"matrix\": [");
+        for (int r = 0; r < matrix.length; r++) {
+            sb.append(r == 0 ? "\n    [" : ",\n    [");
+            for (int c = 0; c < matrix[r].length; c++) {
+                sb.append(c == 0 ? "" : ", ").append(matrix[r][c]);
+            }
+            sb.append(']');
+        }
+        return sb.append(matrix.length == 0 ? "" : "\n  ").append("]\n}\n").toString();
+    }
+
+    /**
+     * Reads {@code folder/confusion.json}.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public static ConfusionMatrixFile read(Path folder) {
+        Path file = folder.resolve(FILE);
+        JsonNode root;
+        try {
+            root = JsonMapper.shared().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.path("classes").isArray() || !root.path("matrix").isArray()) {
+            throw new IllegalArgumentException(file + ": expected {\"classes\": [...], \"matrix\": [[...], ...]}");
+        }
+        List<String> classes = new ArrayList<>();
+        for (JsonNode c : root.get("classes").values()) {
+            if (!c.isString()) {
+                throw new IllegalArgumentException(file + ": class names must be strings, got " + c);
+            }
+            classes.add(c.asString());
+        }
+        JsonNode rows = root.get("matrix");
+        long[][] matrix = new long[rows.size()][];
+        for (int r = 0; r < matrix.length; r++) {
+            JsonNode row = rows.get(r);
+            if (!row.isArray()) {
+                throw new IllegalArgumentException(file + ": matrix[" + r + "] must be an array");
+            }
+            matrix[r] = new long[row.size()];
+            for (int c = 0; c < matrix[r].length; c++) {
+                if (!row.get(c).isIntegralNumber()) {
+                    throw new IllegalArgumentException(file + ": matrix[" + r + "][" + c + "] must be an integer, got "
+                            + row.get(c));
+                }
+                matrix[r][c] = row.get(c).longValue();
+            }
+        }
+        try {
+            return new ConfusionMatrixFile(classes, matrix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The counts as a {@link ConfusionMatrix}, for its per-class precision, recall and F1. */
+    public ConfusionMatrix toConfusionMatrix() {
+        long total = 0;
+        for (long[] row : matrix) {
+            for (long v : row) {
+                total = Math.addExact(total, v);
+            }
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("confusion matrix counts " + total + " samples, too many to expand");
+        }
+        // ConfusionMatrix is built from predictions; expand the counts back into them.
+        int[] predicted = new int[(int) total];
+        int[] truth = new int[(int) total];
+        int i = 0;
+        for (int t = 0; t < matrix.length; t++) {
+            for (int p = 0; p < matrix.length; p++) {
+                for (long k = 0; k < matrix[t][p]; k++, i++) {
+                    truth[i] = t;
+                    predicted[i] = p;
+                }
+            }
+        }
+        return ConfusionMatrix.of(predicted, truth, Math.max(classes.size(), 1));
+    }
+
+    @Override
+    public long[][] matrix() {
+        long[][] out = new long[matrix.length][];
+        for (int r = 0; r < matrix.length; r++) {
+            out[r] = matrix[r].clone();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfusionMatrixFile f && classes.equals(f.classes) && java.util.Arrays.deepEquals(matrix, f.matrix);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * classes.hashCode() + java.util.Arrays.deepHashCode(matrix);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gatun.report;
+
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** The confusion matrix as a heat map: predicted class across, true class down, counts in the cells. */
+final class ConfusionPlot {
+    private ConfusionPlot() {}
+
+    static HeatMapChart chart(ConfusionMatrixFile confusion) {
+        int n = confusion.classes().size();
+        // Grow with the class count so names and counts stay legible.
+        int side = Math.max(500, Math.min(1400, 140 + 60 * n));
+        HeatMapChart chart = new HeatMapChartBuilder().width(side + 120).height(side).title("Confusion matrix")
+                .xAxisTitle("predicted class").yAxisTitle("true class").build();
+        chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("#0")
+                .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)})
+                .setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisLabelRotation(n > 6 ? 45 : 0);
+        // XChart thins out labels closer than the hint; every class needs its name.
+        chart.getStyler().setXAxisTickMarkSpacingHint(10).setYAxisTickMarkSpacingHint(10);
+        chart.getStyler().setValueFontColor(new Color(0xE6550D));
+        // The y axis counts upward; list classes in reverse so the first one sits on top, as in a table.
+        List<String> x = confusion.classes();
+        List<String> y = new ArrayList<>(x).reversed();
+        long[][] m = confusion.matrix();
+        List<Number[]> cells = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < n; p++) {
+                cells.add(new Number[] {p, n - 1 - t, m[t][p]});
+            }
+        }
+        chart.addSeries("samples", x, y, cells);
+        return chart;
+    }
+}

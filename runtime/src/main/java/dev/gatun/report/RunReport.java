@@ -1,0 +1,150 @@
+package dev.gatun.report;
+
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The report of one run: renders every plot its folder has data for ({@code loss.png},
+ * {@code accuracy.png}, {@code lr.png}, {@code confusion.png}, {@code hist-*.png}) and writes
+ * {@code report.html}, a single self-contained file with the run facts, config, final metrics,
+ * best epoch, timing, the per-epoch table, the plots and the per-class table.
+ */
+public final class RunReport {
+    public static final String FILE = "report.html";
+    /** The config files shown verbatim, the first one found. */
+    static final List<String> CONFIG_FILES = List.of("config.yaml", "config.yml", "config.json");
+
+    private RunReport() {}
+
+    /**
+     * Writes the plots and {@code report.html} into {@code runFolder}; returns the report's path.
+     *
+     * @throws IllegalArgumentException naming the folder if it has no {@code metrics.json}
+     */
+    public static Path write(Path runFolder) throws IOException {
+        RunMetrics m = RunMetrics.read(runFolder);
+        RunFolder folder = RunFolder.open(runFolder);
+        HtmlPage page = new HtmlPage("Run report: " + m.name());
+
+        page.heading(2, "Run");
+        Map<String, String> facts = new LinkedHashMap<>(m.run());
+        facts.put("epochs", Integer.toString(m.epochs().size()));
+        page.facts(facts);
+
+        page.heading(2, "Summary");
+        best(m).ifPresentOrElse(
+                b -> page.paragraph(String.format(Locale.ROOT, "Best epoch: %d (lowest %s, %s).", b.epoch(),
+                        b.metric(), MetricText.cell(b.value()))),
+                () -> page.paragraph("No epoch has a finite loss."));
+        page.paragraph(String.format(Locale.ROOT, "Training time: %s s in total, %s samples/s on average.",
+                MetricText.cell(m.totalSeconds()), MetricText.cell(m.meanSamplesPerSecond())));
+        if (!m.finalMetrics().isEmpty()) {
+            page.heading(3, "Final metrics");
+            Map<String, String> finals = new LinkedHashMap<>();
+            m.finalMetrics().forEach((k, v) -> finals.put(k, MetricText.cell(v)));
+            page.facts(finals);
+        }
+
+        page.heading(2, "Curves");
+        curve(page, runFolder, "loss.png", "loss curves", CurvePlots.loss(m));
+        curve(page, runFolder, "accuracy.png", "accuracy curves", CurvePlots.accuracy(m));
+        curve(page, runFolder, "lr.png", "learning rate", CurvePlots.learningRate(m));
+
+        if (Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))) {
+            ConfusionMatrixFile confusion = ConfusionMatrixFile.read(runFolder);
+            page.heading(2, "Confusion matrix");
+            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.chart(confusion)));
+            perClass(page, confusion);
+        }
+
+        if (Files.exists(runFolder.resolve(HistogramsFile.FILE))) {
+            List<HistogramsFile.EpochHistograms> epochs = HistogramsFile.read(runFolder);
+            if (!epochs.isEmpty()) {
+                page.heading(2, "Weight and gradient histograms (epoch " + epochs.getLast().epoch() + ")");
+                for (HistogramPlot.Titled t : HistogramPlot.charts(epochs)) {
+                    page.image(t.title(), ChartPng.write(runFolder, t.fileName(), t.chart()));
+                }
+            }
+        }
+
+        page.heading(2, "Per-epoch metrics");
+        epochTable(page, m);
+
+        for (String name : CONFIG_FILES) {
+            Path config = runFolder.resolve(name);
+            if (Files.isRegularFile(config)) {
+                page.heading(2, "Config (" + name + ")");
+                page.preformatted(Files.readString(config, StandardCharsets.UTF_8));
+                break;
+            }
+        }
+        return folder.writeAtomically(FILE, page.bytes());
+    }
+
+    /** {@link #write(Path)} for a run folder a trainer wrote into. */
+    public static Path write(RunFolder runFolder) throws IOException {
+        return write(runFolder.path());
+    }
+
+    /** The epoch with the lowest validation loss, or the lowest training loss when there is no validation. */
+    static Optional<RunMetrics.Best> best(RunMetrics m) {
+        return m.has("val_loss") ? m.best("val_loss", false) : m.best("train_loss", false);
+    }
+
+    private static void curve(HtmlPage page, Path dir, String file, String alt, Optional<XYChart> chart)
+            throws IOException {
+        if (chart.isPresent()) {
+            page.image(alt, ChartPng.write(dir, file, chart.get()));
+        }
+    }
+
+    private static void perClass(HtmlPage page, ConfusionMatrixFile confusion) {
+        ConfusionMatrix cm = confusion.toConfusionMatrix();
+        long[][] counts = confusion.matrix();
+        List<List<String>> rows = new ArrayList<>();
+        for (int c = 0; c < confusion.classes().size(); c++) {
+            long support = 0;
+            for (long v : counts[c]) {
+                support += v;
+            }
+            rows.add(List.of(confusion.classes().get(c), MetricText.cell(cm.precision(c)),
+                    MetricText.cell(cm.recall(c)), MetricText.cell(cm.f1(c)), Long.toString(support)));
+        }
+        rows.add(List.of("macro average", MetricText.cell(cm.macroPrecision()), MetricText.cell(cm.macroRecall()),
+                MetricText.cell(cm.macroF1()), Long.toString(cm.total())));
+        rows.add(List.of("micro average", MetricText.cell(cm.microPrecision()), MetricText.cell(cm.microRecall()),
+                MetricText.cell(cm.microF1()), Long.toString(cm.total())));
+        page.table(List.of("class", "precision", "recall", "F1", "support"), rows, -1);
+    }
+
+    private static void epochTable(HtmlPage page, RunMetrics m) {
+        List<String> names = new ArrayList<>(m.metricNames());
+        List<String> header = new ArrayList<>();
+        header.add("epoch");
+        header.addAll(names);
+        int bestEpoch = best(m).map(RunMetrics.Best::epoch).orElse(-1);
+        int highlighted = -1;
+        List<List<String>> rows = new ArrayList<>();
+        for (RunMetrics.Epoch e : m.epochs()) {
+            List<String> row = new ArrayList<>();
+            row.add(Integer.toString(e.epoch()));
+            names.forEach(n -> row.add(MetricText.cell(e.value(n))));
+            if (e.epoch() == bestEpoch && highlighted < 0) {
+                highlighted = rows.size();
+            }
+            rows.add(row);
+        }
+        page.table(header, rows, highlighted);
+    }
+}
