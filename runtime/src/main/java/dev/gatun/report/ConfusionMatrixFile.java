@@ -124,28 +124,7 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
 
     /** The counts as a {@link ConfusionMatrix}, for its per-class precision, recall and F1. */
     public ConfusionMatrix toConfusionMatrix() {
-        long total = 0;
-        for (long[] row : matrix) {
-            for (long v : row) {
-                total = Math.addExact(total, v);
-            }
-        }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("confusion matrix counts " + total + " samples, too many to expand");
-        }
-        // ConfusionMatrix is built from predictions; expand the counts back into them.
-        int[] predicted = new int[(int) total];
-        int[] truth = new int[(int) total];
-        int i = 0;
-        for (int t = 0; t < matrix.length; t++) {
-            for (int p = 0; p < matrix.length; p++) {
-                for (long k = 0; k < matrix[t][p]; k++, i++) {
-                    truth[i] = t;
-                    predicted[i] = p;
-                }
-            }
-        }
-        return ConfusionMatrix.of(predicted, truth, Math.max(classes.size(), 1));
+        return ConfusionMatrix.ofCounts(matrix);
     }
 
     @Override

@@ -45,6 +45,16 @@ class ConfusionMatrixFileTest {
     }
 
     @Test
+    void countsMustBeSquareAndNonNegative() {
+        var ragged = assertThrows(IllegalArgumentException.class,
+                () -> ConfusionMatrix.ofCounts(new long[][] {{1, 2}, {3}}));
+        assertTrue(ragged.getMessage().contains("row 1 has 1 columns, expected 2"), ragged.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class,
+                () -> ConfusionMatrix.ofCounts(new long[][] {{1, -2}, {3, 4}}));
+        assertTrue(negative.getMessage().contains("[0][1] is negative: -2"), negative.getMessage());
+    }
+
+    @Test
     void classNamesMustMatchTheClasses() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ConfusionMatrixFile.write(RunFolder.open(dir), CM, List.of("a", "b")));

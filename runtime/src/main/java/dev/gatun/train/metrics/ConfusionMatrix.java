@@ -47,6 +47,31 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(counts, truth.length);
     }
 
+    /** From counts[t][p] (rows true class, columns predicted), e.g. a saved matrix; copied. */
+    public static ConfusionMatrix ofCounts(long[][] counts) {
+        int classes = counts.length;
+        if (classes < 1) {
+            throw new IllegalArgumentException("a confusion matrix needs at least 1 class, got 0 rows");
+        }
+        long[][] copy = new long[classes][];
+        long total = 0;
+        for (int t = 0; t < classes; t++) {
+            if (counts[t].length != classes) {
+                throw new IllegalArgumentException("confusion matrix row " + t + " has " + counts[t].length
+                        + " columns, expected " + classes);
+            }
+            copy[t] = counts[t].clone();
+            for (int p = 0; p < classes; p++) {
+                if (copy[t][p] < 0) {
+                    throw new IllegalArgumentException("confusion matrix count [" + t + "][" + p + "] is negative: "
+                            + copy[t][p]);
+                }
+                total = Math.addExact(total, copy[t][p]);
+            }
+        }
+        return new ConfusionMatrix(copy, total);
+    }
+
     /** From logits [N, C] (the prediction is the first maximum of each row) and int32 labels [N]. */
     public static ConfusionMatrix of(Tensor logits, Tensor labels) {
         checkLogitsAndLabels(logits, labels);
