@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gatun", mixinStandardHelpOptions = true, version = "gatun 0.1.0",
         description = "Train, evaluate and compare neural networks on the Gatun runtime.",
-        subcommands = {InfoCommand.class})
+        subcommands = {CompareCommand.class, InfoCommand.class})
 public final class GatunCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

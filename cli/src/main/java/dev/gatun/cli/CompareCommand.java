@@ -1,0 +1,46 @@
+package dev.gatun.cli;
+
+import dev.gatun.report.Comparison;
+import dev.gatun.report.ComparisonReport;
+import dev.gatun.train.metrics.RunFolder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gatun compare RUN...}: ranks finished runs by one metric and writes a comparison report. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Rank run folders by a metric; write comparison.html/.md/.csv with overlaid curves.")
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "run folders (each with metrics.json)")
+    private List<Path> runs;
+
+    @Option(names = "--metric", defaultValue = "val_accuracy",
+            description = "metric to rank by: any per-epoch column (best epoch counts) or final one such as"
+                    + " test_accuracy (default: ${DEFAULT-VALUE})")
+    private String metric;
+
+    @Option(names = "--lower-is-better", negatable = true,
+            description = "rank the lowest value first (default: yes for *loss, *mse, *mae, *error)")
+    private Boolean lowerIsBetter;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "where the report goes (default: a new runs/compare-<date>-<time>/)")
+    private Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = out != null ? out : RunFolder.create(Path.of("runs"), "compare").path();
+        java.nio.file.Files.createDirectories(dir);
+        Comparison c = ComparisonReport.write(dir, runs, metric, MetricGoal.higherIsBetter(metric, lowerIsBetter));
+        ComparisonTable.print(spec.commandLine().getOut(), c, dir);
+        return 0;
+    }
+}
