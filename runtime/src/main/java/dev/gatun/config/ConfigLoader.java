@@ -1,0 +1,86 @@
+package dev.gatun.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads config files, YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) by extension,
+ * into trees, and the trees into experiments: one, or one per trial of a {@code search} section.
+ * A key given twice is an error in both formats.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private ConfigLoader() {}
+
+    /**
+     * The experiments a config file defines, each validated; unnamed ones take the file's name
+     * without its extension.
+     *
+     * @throws ConfigException naming the file or the path of the first problem
+     * @throws IOException when the file cannot be read
+     */
+    public static List<ExperimentConfig> load(Path file) throws IOException {
+        JsonNode tree = read(file);
+        String name = stem(file);
+        if (tree != null && tree.isObject() && tree.has("search")) {
+            return SearchSpace.expand(tree, name);
+        }
+        return List.of(ExperimentConfig.from(tree, name));
+    }
+
+    /** The tree of a YAML or JSON file. */
+    public static JsonNode read(Path file) throws IOException {
+        String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
+        if (!yaml && !lower.endsWith(".json")) {
+            throw new ConfigException(file.toString(), "unknown config format; name it .yaml, .yml or .json");
+        }
+        return parse(Files.readString(file), yaml, file.toString());
+    }
+
+    /** The tree of YAML text; {@code source} names it in errors. */
+    public static JsonNode parseYaml(String text, String source) {
+        return parse(text, true, source);
+    }
+
+    /** The tree of JSON text; {@code source} names it in errors. */
+    public static JsonNode parseJson(String text, String source) {
+        return parse(text, false, source);
+    }
+
+    /** A tree as indented JSON, e.g. for {@code config.json}. */
+    public static String toJson(JsonNode tree) {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+    }
+
+    private static JsonNode parse(String text, boolean yaml, String source) {
+        try {
+            JsonNode tree = (yaml ? YAML : JSON).readTree(text);
+            return tree == null || tree.isMissingNode() ? null : tree;
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException(source, "not valid " + (yaml ? "YAML" : "JSON") + where + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

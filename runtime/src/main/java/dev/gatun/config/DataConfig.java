@@ -1,0 +1,120 @@
+package dev.gatun.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code data} section: where examples come from, how much goes to validation (a fraction of
+ * the training examples, 0 for none) and to test (for sources without a test set of their own),
+ * and the preprocessing steps fitted on the training part, in order. Paths are relative to the
+ * working directory.
+ */
+public record DataConfig(Source source, double validation, double test, List<String> preprocessing) {
+    /** The {@code source} values. */
+    public static final List<String> SOURCES = List.of("fashion-mnist", "csv", "synthetic");
+
+    /** The {@code preprocessing} steps. */
+    public static final List<String> PREPROCESSING = List.of("standardize", "min_max", "one_hot");
+
+    /** The synthetic {@code kind} values. */
+    public static final List<String> SYNTHETIC = List.of("xor", "spirals", "moons", "circles", "blobs", "linear",
+            "polynomial");
+
+    public DataConfig {
+        preprocessing = List.copyOf(preprocessing);
+    }
+
+    /** Where the examples come from. */
+    public sealed interface Source {}
+
+    /** Fashion-MNIST from {@code dir} (null: the usual places), the first {@code limit} training images (0: all). */
+    public record FashionMnist(Path dirOrNull, int limit) implements Source {}
+
+    /** A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file. */
+    public record Csv(Path path, String label, String labels, Path testPathOrNull) implements Source {}
+
+    /** A generated data set of {@code n} examples (see {@link dev.gatun.data.Synthetic}). */
+    public record Synthetic(String kind, int n, double noise, double factor, int centers, int features, int degree)
+            implements Source {}
+
+    static DataConfig from(ConfigNode n) {
+        String source = n.choice("source", null, SOURCES);
+        List<String> common = List.of("source", "validation", "preprocessing");
+        Source s;
+        boolean ownTest;
+        switch (source) {
+            case "fashion-mnist" -> {
+                n.allowKeys(keys(common, "dir", "limit", "test"));
+                String dir = n.string("dir", null);
+                s = new FashionMnist(dir == null ? null : Path.of(dir), n.nonNegativeInt("limit", 0));
+                ownTest = true;
+            }
+            case "csv" -> {
+                n.allowKeys(keys(common, "path", "label", "labels", "test_path", "test"));
+                String path = n.string("path");
+                String label = n.string("label");
+                String labels = n.choice("labels", "names", List.of("ids", "names", "regression"));
+                String testPath = n.string("test_path", null);
+                s = new Csv(Path.of(path), label, labels, testPath == null ? null : Path.of(testPath));
+                ownTest = testPath != null;
+            }
+            default -> {
+                String kind = n.choice("kind", null, SYNTHETIC);
+                List<String> own = switch (kind) {
+                    case "circles" -> List.of("kind", "n", "noise", "factor", "test");
+                    case "blobs" -> List.of("kind", "n", "noise", "centers", "test");
+                    case "linear" -> List.of("kind", "n", "noise", "features", "test");
+                    case "polynomial" -> List.of("kind", "n", "noise", "degree", "test");
+                    default -> List.of("kind", "n", "noise", "test");
+                };
+                n.allowKeys(keys(common, own.toArray(String[]::new)));
+                int count = n.positiveInt("n", 1000);
+                double noise = n.nonNegative("noise", kind.equals("blobs") ? 1.0 : 0.1);
+                double factor = kind.equals("circles") ? n.number("factor", 0.5) : 0.5;
+                if (!(factor > 0 && factor < 1)) {
+                    throw n.error("factor", "must be in (0, 1)");
+                }
+                s = new Synthetic(kind, count, noise, factor, kind.equals("blobs") ? n.positiveInt("centers", 3) : 3,
+                        kind.equals("linear") ? n.positiveInt("features", 1) : 1,
+                        kind.equals("polynomial") ? n.nonNegativeInt("degree", 3) : 3);
+                ownTest = false;
+            }
+        }
+        double validation = n.number("validation", 0.1);
+        if (!(validation >= 0 && validation < 1)) {
+            throw n.error("validation", "must be in [0, 1)");
+        }
+        double test = 0;
+        if (!ownTest) {
+            test = n.number("test", 0.2);
+            if (!(test >= 0 && test < 1)) {
+                throw n.error("test", "must be in [0, 1)");
+            }
+        } else if (n.has("test")) {
+            throw n.error("test", "the data set has its own test set");
+        }
+        List<String> steps = n.strings("preprocessing");
+        for (int i = 0; i < steps.size(); i++) {
+            if (!PREPROCESSING.contains(steps.get(i))) {
+                throw new ConfigException(n.pathOf("preprocessing") + "[" + i + "]", "unknown '" + steps.get(i)
+                        + "' (known: " + String.join(", ", PREPROCESSING) + ")");
+            }
+        }
+        return new DataConfig(s, validation, test, steps);
+    }
+
+    /** True for class labels, false for regression targets. */
+    public boolean classification() {
+        return switch (source) {
+            case FashionMnist f -> true;
+            case Csv c -> !c.labels().equals("regression");
+            case Synthetic s -> !s.kind().equals("linear") && !s.kind().equals("polynomial");
+        };
+    }
+
+    private static String[] keys(List<String> common, String... own) {
+        String[] all = common.toArray(new String[common.size() + own.length]);
+        System.arraycopy(own, 0, all, common.size(), own.length);
+        return all;
+    }
+}

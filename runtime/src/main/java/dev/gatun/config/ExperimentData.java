@@ -1,0 +1,25 @@
+package dev.gatun.config;
+
+import dev.gatun.data.Dataset;
+import java.util.List;
+
+/**
+ * The data of one experiment, preprocessed: training examples, and the optional validation
+ * (per-epoch) and test (once at the end) parts.
+ *
+ * @param exampleShape the shape of one example as the network reads it
+ * @param classes the number of classes, 0 for regression
+ * @param classNames a name per class (numbers when the source has none); empty for regression
+ */
+public record ExperimentData(Dataset train, Dataset validationOrNull, Dataset testOrNull, int[] exampleShape,
+                             int classes, List<String> classNames) {
+    public ExperimentData {
+        exampleShape = exampleShape.clone();
+        classNames = List.copyOf(classNames);
+    }
+
+    @Override
+    public int[] exampleShape() {
+        return exampleShape.clone();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.gatun.config;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Evaluation;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Regularization;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.callbacks.EarlyStopping;
+import dev.gatun.train.callbacks.SwitchOptimizer;
+import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs one {@link ExperimentConfig} end to end: selects the backend, loads the data and builds the
+ * network, optimizer, loss and callbacks inside one {@link Scope}; creates a {@link RunFolder}
+ * named after the config holding {@code config.json} (the normalized config); trains with the
+ * metrics logged per epoch; evaluates the test set, if any, at the end; and writes
+ * {@code model.safetensors}.
+ */
+public final class ExperimentRunner {
+    private ExperimentRunner() {}
+
+    /**
+     * Runs {@code config}, putting its run folder under {@code runsDir}; progress goes to {@code out}.
+     *
+     * @throws ConfigException for a config that does not fit its data (path and problem)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     */
+    public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
+        if (!BackendRegistry.current().name().equals(config.backend())) {
+            BackendRegistry.use(config.backend());
+        }
+        try (Scope scope = Scope.open("experiment " + config.name())) {
+            ExperimentData data = DataFactory.load(config, scope);
+            List<int[]> shapes = ModelFactory.outputShapes(config.model(), data.exampleShape());
+            config.checkOutput(shapes.getLast(), data.classes() > 0 ? data.classes() : -1);
+
+            ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
+                    config.regularization());
+            Module net = built.module();
+            Optimizer optimizer = OptimizerFactory.create(config.optimizer(), net.parameters());
+            Loss base = config.loss().equals("mse") ? Loss.MSE : Loss.CROSS_ENTROPY;
+            Loss loss = built.regularization().isEmpty() ? base
+                    : Regularization.addTo(base, built.regularization().toArray(Regularization[]::new));
+
+            TrainingConfig t = config.training();
+            DataLoader train = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
+            DataLoader validation = loader(data.validationOrNull(), t.evalBatch());
+            DataLoader test = loader(data.testOrNull(), t.evalBatch());
+
+            RunFolder folder = RunFolder.create(runsDir, config.name());
+            folder.writeAtomically("config.json", (ConfigLoader.toJson(config.normalized()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put("config", config.name());
+            run.put("backend", BackendRegistry.current().name());
+            run.put("seed", Long.toString(config.seed()));
+            run.put("parameters", Long.toString(net.parameterCount()));
+            run.put("train_examples", Integer.toString(data.train().size()));
+            run.put("validation_examples", Integer.toString(size(data.validationOrNull())));
+            run.put("test_examples", Integer.toString(size(data.testOrNull())));
+            MetricsLog log = new MetricsLog(folder, run);
+            out.printf(Locale.ROOT, "%s: %d parameters, %d train / %d validation / %d test examples, backend %s, "
+                    + "run folder %s%n", config.name(), net.parameterCount(), data.train().size(),
+                    size(data.validationOrNull()), size(data.testOrNull()), BackendRegistry.current().name(), folder);
+
+            Trainer trainer = new Trainer(net, optimizer, loss, out, ProgressBar.isTerminal());
+            addCallbacks(trainer, config, train.batchCount());
+            List<EpochMetrics> history = trainer.fit(train, validation, t.epochs(), log);
+
+            Map<String, Double> end = new LinkedHashMap<>();
+            if (test != null) {
+                Evaluation e = trainer.evaluate(test);
+                end.put("test_loss", e.loss());
+                end.put("test_accuracy", e.accuracy());
+                out.printf(Locale.ROOT, "test loss %.6f%s%n", e.loss(),
+                        Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", e.accuracy()));
+            }
+            if (validation != null) {
+                Evaluation e = trainer.evaluate(validation);
+                end.put("val_loss", e.loss());
+                end.put("val_accuracy", e.accuracy());
+            }
+            log.write();
+            folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
+            return new ExperimentResult(config, folder, history, end);
+        }
+    }
+
+    /**
+     * The config's callbacks in the order they must run: metric names, optimizer switches, the
+     * schedule (which drives whichever optimizer is current), then early stopping.
+     */
+    static void addCallbacks(Trainer trainer, ExperimentConfig config, int batchesPerEpoch) {
+        trainer.addCallback(validationNames());
+        for (SwitchConfig s : config.switches()) {
+            if (s.optimizerOrNull() != null) {
+                trainer.addCallback(new SwitchOptimizer(s.epoch() - 1,
+                        ps -> OptimizerFactory.create(s.optimizerOrNull(), ps)));
+            } else {
+                trainer.addCallback(Callback.afterEachEpoch(ctx -> {
+                    if (ctx.epoch() == s.epoch() - 1) {
+                        ctx.setLearningRate(s.lr());
+                    }
+                }));
+            }
+        }
+        if (config.scheduleOrNull() != null) {
+            trainer.addCallback(ScheduleFactory.callback(config.scheduleOrNull(), config.optimizer().lr(),
+                    config.training().epochs(), batchesPerEpoch));
+        }
+        EarlyStoppingConfig e = config.earlyStoppingOrNull();
+        if (e != null) {
+            trainer.addCallback(new EarlyStopping(e.monitor(), e.mode().equals("max") ? EarlyStopping.Mode.MAX
+                    : EarlyStopping.Mode.MIN, e.patience(), e.minDelta(), e.restoreBest()));
+        }
+    }
+
+    /**
+     * Configs name the validation metrics {@code val_loss} and {@code val_accuracy}, as
+     * {@code metrics.csv} does; where the trainer calls them {@code test_*}, add them under those names.
+     */
+    private static Callback validationNames() {
+        return Callback.afterEachEpoch(ctx -> {
+            if (!ctx.metricNames().contains("val_loss") && ctx.metricNames().contains("test_loss")) {
+                ctx.putMetric("val_loss", ctx.metric("test_loss"));
+                ctx.putMetric("val_accuracy", ctx.metric("test_accuracy"));
+            }
+        });
+    }
+
+    private static DataLoader loader(Dataset data, int batch) {
+        return data == null ? null : new DataLoader(data, batch, false, 0, false);
+    }
+
+    private static int size(Dataset data) {
+        return data == null ? 0 : data.size();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.gatun.config;
+
+import java.util.List;
+
+/**
+ * One entry of {@code model.layers}: what it is and its output sizes; input sizes come from the
+ * layer before (see {@link ModelFactory#outputShapes}). Layers with parameters take optional
+ * {@code l1}/{@code l2} overrides of the regularization section.
+ */
+public sealed interface LayerConfig {
+    /** The {@code type} values, as a config spells them. */
+    List<String> TYPES = List.of("dense", "conv2d", "maxpool2d", "avgpool2d", "globalavgpool2d", "batchnorm",
+            "flatten", "relu", "sigmoid", "tanh", "dropout", "rnn", "lstm", "gru", "last_state");
+
+    /**
+     * Weight initializers: {@code default} is PyTorch's layer default (Kaiming-uniform with a = √5);
+     * the Kaiming ones are He's for ReLU (a = 0); see {@link dev.gatun.nn.Init}. Biases keep the default.
+     */
+    List<String> INITS = List.of("default", "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal");
+
+    /** Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}. */
+    record Dense(int units, boolean bias, String init, Penalty penalty) implements LayerConfig {}
+
+    /** {@code {type: conv2d, filters: 32, kernel: 5, stride: 1, padding: 2, dilation: 1, groups: 1}}; sizes are {h, w}. */
+    record Conv2d(int filters, int[] kernel, int[] stride, int[] padding, int[] dilation, int groups, boolean bias,
+                  String init, Penalty penalty) implements LayerConfig {}
+
+    /** {@code {type: maxpool2d|avgpool2d, kernel: 2, stride: kernel, padding: 0}}. */
+    record Pool2d(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerConfig {}
+
+    /** {@code {type: globalavgpool2d}}: [C, H, W] → [C]. */
+    record GlobalAvgPool2d() implements LayerConfig {}
+
+    /** {@code {type: batchnorm, eps: 1e-5, momentum: 0.1}}: 1-d over [F], 2-d over [C, H, W]. */
+    record BatchNorm(double eps, double momentum, Penalty penalty) implements LayerConfig {}
+
+    /** {@code {type: flatten}}: [d1, d2, ...] → [d1·d2·...]. */
+    record Flatten() implements LayerConfig {}
+
+    /** {@code {type: relu|sigmoid|tanh}}. */
+    record Activation(String function) implements LayerConfig {}
+
+    /** {@code {type: dropout, p: 0.2}}. */
+    record Dropout(double p) implements LayerConfig {}
+
+    /**
+     * {@code {type: rnn|lstm|gru, hidden: 128, layers: 1, bidirectional: false}} over batch-first
+     * sequences [T, F]; outputs the sequence [T, directions·hidden].
+     */
+    record Recurrent(String cell, int hidden, int layers, boolean bidirectional, Penalty penalty)
+            implements LayerConfig {}
+
+    /**
+     * {@code {type: last_state, units: 10}} right after a recurrent layer: a linear head over its
+     * final hidden state ({@link dev.gatun.models.LastStateLinear}); outputs [units].
+     */
+    record LastState(int units, Penalty penalty) implements LayerConfig {}
+
+    /** Reads one layer, rejecting unknown types, unknown keys and out-of-range values. */
+    static LayerConfig from(ConfigNode n) {
+        if ("softmax".equals(n.has("type") ? n.string("type") : null)) {
+            throw n.error("type", "softmax is not a layer: cross_entropy applies log-softmax to the logits");
+        }
+        String type = n.choice("type", null, TYPES);
+        return switch (type) {
+            case "dense" -> {
+                n.allowKeys("type", "units", "bias", "init", "l1", "l2");
+                yield new Dense(n.positiveInt("units"), n.bool("bias", true), n.choice("init", "default", INITS),
+                        Penalty.override(n));
+            }
+            case "conv2d" -> {
+                n.allowKeys("type", "filters", "kernel", "stride", "padding", "dilation", "groups", "bias", "init",
+                        "l1", "l2");
+                int filters = n.positiveInt("filters");
+                if (!n.has("kernel")) {
+                    throw n.error("kernel", "missing");
+                }
+                int[] kernel = positive(n, "kernel", null);
+                int[] stride = positive(n, "stride", new int[] {1, 1});
+                int[] padding = nonNegative(n, "padding", new int[] {0, 0});
+                int[] dilation = positive(n, "dilation", new int[] {1, 1});
+                int groups = n.positiveInt("groups", 1);
+                if (filters % groups != 0) {
+                    throw n.error("groups", "must divide filters (" + filters + ")");
+                }
+                yield new Conv2d(filters, kernel, stride, padding, dilation, groups, n.bool("bias", true),
+                        n.choice("init", "default", INITS), Penalty.override(n));
+            }
+            case "maxpool2d", "avgpool2d" -> {
+                n.allowKeys("type", "kernel", "stride", "padding");
+                if (!n.has("kernel")) {
+                    throw n.error("kernel", "missing");
+                }
+                int[] kernel = positive(n, "kernel", null);
+                yield new Pool2d(type.equals("maxpool2d"), kernel, positive(n, "stride", kernel),
+                        nonNegative(n, "padding", new int[] {0, 0}));
+            }
+            case "globalavgpool2d" -> {
+                n.allowKeys("type");
+                yield new GlobalAvgPool2d();
+            }
+            case "batchnorm" -> {
+                n.allowKeys("type", "eps", "momentum", "l1", "l2");
+                double eps = n.positive("eps", 1e-5);
+                double momentum = n.number("momentum", 0.1);
+                if (!(momentum >= 0 && momentum <= 1)) {
+                    throw n.error("momentum", "must be in [0, 1]");
+                }
+                yield new BatchNorm(eps, momentum, Penalty.override(n));
+            }
+            case "flatten" -> {
+                n.allowKeys("type");
+                yield new Flatten();
+            }
+            case "relu", "sigmoid", "tanh" -> {
+                n.allowKeys("type");
+                yield new Activation(type);
+            }
+            case "dropout" -> {
+                n.allowKeys("type", "p");
+                double p = n.number("p", 0.5);
+                if (!(p >= 0 && p < 1)) {
+                    throw n.error("p", "must be in [0, 1)");
+                }
+                yield new Dropout(p);
+            }
+            case "rnn", "lstm", "gru" -> {
+                n.allowKeys("type", "hidden", "layers", "bidirectional", "l1", "l2");
+                yield new Recurrent(type, n.positiveInt("hidden"), n.positiveInt("layers", 1),
+                        n.bool("bidirectional", false), Penalty.override(n));
+            }
+            case "last_state" -> {
+                n.allowKeys("type", "units", "l1", "l2");
+                yield new LastState(n.positiveInt("units"), Penalty.override(n));
+            }
+            default -> throw new IllegalStateException("unhandled layer type " + type);
+        };
+    }
+
+    private static int[] positive(ConfigNode n, String key, int[] fallback) {
+        int[] v = n.ints(key, 2, fallback);
+        if (v[0] <= 0 || v[1] <= 0) {
+            throw n.error(key, "must be > 0");
+        }
+        return v;
+    }
+
+    private static int[] nonNegative(ConfigNode n, String key, int[] fallback) {
+        int[] v = n.ints(key, 2, fallback);
+        if (v[0] < 0 || v[1] < 0) {
+            throw n.error(key, "must be >= 0");
+        }
+        return v;
+    }
+}

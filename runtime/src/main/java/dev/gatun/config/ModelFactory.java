@@ -1,0 +1,260 @@
+package dev.gatun.config;
+
+import dev.gatun.backend.Conv2dGeometry;
+import dev.gatun.backend.Pool2dGeometry;
+import dev.gatun.models.LastStateLinear;
+import dev.gatun.nn.Activation;
+import dev.gatun.nn.AvgPool2d;
+import dev.gatun.nn.BatchNorm1d;
+import dev.gatun.nn.BatchNorm2d;
+import dev.gatun.nn.Conv2d;
+import dev.gatun.nn.Dropout;
+import dev.gatun.nn.Flatten;
+import dev.gatun.nn.GRU;
+import dev.gatun.nn.GlobalAvgPool2d;
+import dev.gatun.nn.Init;
+import dev.gatun.nn.LSTM;
+import dev.gatun.nn.Linear;
+import dev.gatun.nn.MaxPool2d;
+import dev.gatun.nn.Module;
+import dev.gatun.nn.Parameter;
+import dev.gatun.nn.RNN;
+import dev.gatun.nn.RecurrentLayer;
+import dev.gatun.nn.Sequential;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Shape;
+import dev.gatun.tensor.Tensor;
+import dev.gatun.train.Regularization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Builds a network from a {@link ModelConfig}. Shapes are inferred layer by layer from the
+ * example shape, so a config gives only output sizes. Weights are drawn in layer order from
+ * {@code new SplittableRandom(seed)}, exactly as the hand-written {@link dev.gatun.models.FashionModels}
+ * draw them, and the layers are numbered as in a {@link Sequential}: a config spelling out one of
+ * those networks builds it bit for bit, under the same parameter names. A network of a single
+ * module (an LSTM with its {@code last_state} head) is that module, unwrapped.
+ */
+public final class ModelFactory {
+    private ModelFactory() {}
+
+    /** A built network and the penalties its layers asked for. */
+    public record Built(Module module, List<Regularization> regularization) {}
+
+    /**
+     * The shape of one example after each layer (without the batch axis), for an example of
+     * shape {@code input}; the error names the first layer that cannot take its input.
+     */
+    public static List<int[]> outputShapes(ModelConfig model, int[] input) {
+        List<int[]> shapes = new ArrayList<>();
+        int[] shape = input.clone();
+        for (int i = 0; i < model.layers().size(); i++) {
+            LayerConfig layer = model.layers().get(i);
+            if (layer instanceof LayerConfig.LastState && (i == 0
+                    || !(model.layers().get(i - 1) instanceof LayerConfig.Recurrent))) {
+                throw new ConfigException(path(i) + ".type", "last_state must follow an rnn, lstm or gru layer");
+            }
+            shape = outputShape(layer, shape, path(i));
+            shapes.add(shape);
+        }
+        return shapes;
+    }
+
+    /** The network alone, with the config's per-layer penalties ignored. */
+    public static Module module(ModelConfig model, int[] input, long seed) {
+        return build(model, input, seed, Penalty.NONE).module();
+    }
+
+    /**
+     * The network in the current scope, for examples of shape {@code input}; {@code global} is the
+     * regularization section, which per-layer {@code l1}/{@code l2} override.
+     */
+    public static Built build(ModelConfig model, int[] input, long seed, Penalty global) {
+        outputShapes(model, input);
+        RandomGenerator rng = new SplittableRandom(seed);
+        // Dropout masks get their own stream, so adding dropout does not move the weights.
+        SplittableRandom dropoutSeeds = new SplittableRandom(~seed);
+        List<Module> modules = new ArrayList<>();
+        List<Regularization> penalties = new ArrayList<>();
+        int[] shape = input.clone();
+        List<LayerConfig> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerConfig layer = layers.get(i);
+            Module m;
+            Penalty penalty = null;
+            switch (layer) {
+                case LayerConfig.Dense d -> {
+                    Linear linear = new Linear(shape[0], d.units(), d.bias(), DType.FLOAT32, rng);
+                    initialize(linear.weight(), d.init(), rng);
+                    m = linear;
+                    penalty = d.penalty();
+                }
+                case LayerConfig.Conv2d c -> {
+                    Conv2d conv = new Conv2d(shape[0], c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(),
+                            c.groups(), c.bias(), DType.FLOAT32, rng);
+                    initialize(conv.weight(), c.init(), rng);
+                    m = conv;
+                    penalty = c.penalty();
+                }
+                case LayerConfig.Pool2d p -> m = p.max() ? new MaxPool2d(p.kernel(), p.stride(), p.padding())
+                        : new AvgPool2d(p.kernel(), p.stride(), p.padding());
+                case LayerConfig.GlobalAvgPool2d g -> m = new GlobalAvgPool2d();
+                case LayerConfig.BatchNorm b -> {
+                    m = shape.length == 3 ? new BatchNorm2d(shape[0], b.eps(), b.momentum(), DType.FLOAT32)
+                            : new BatchNorm1d(shape[0], b.eps(), b.momentum(), DType.FLOAT32);
+                    penalty = b.penalty();
+                }
+                case LayerConfig.Flatten f -> m = new Flatten();
+                case LayerConfig.Activation a -> m = switch (a.function()) {
+                    case "relu" -> Activation.relu();
+                    case "sigmoid" -> Activation.sigmoid();
+                    default -> Activation.tanh();
+                };
+                case LayerConfig.Dropout d -> m = new Dropout(d.p(), dropoutSeeds.nextLong());
+                case LayerConfig.Recurrent r -> {
+                    RecurrentLayer encoder = recurrent(r, shape[1], rng);
+                    penalty = r.penalty();
+                    if (i + 1 < layers.size() && layers.get(i + 1) instanceof LayerConfig.LastState head) {
+                        // The head's penalty applies to the head, the encoder's to the encoder.
+                        addPenalties(penalties, encoder.parameters(), penalty.orElse(global));
+                        LastStateLinear whole = new LastStateLinear(encoder, head.units(), rng);
+                        List<Parameter> headParameters = whole.parameters().subList(
+                                encoder.parameters().size(), whole.parameters().size());
+                        addPenalties(penalties, headParameters, head.penalty().orElse(global));
+                        modules.add(whole);
+                        shape = outputShape(head, outputShape(layer, shape, path(i)), path(i + 1));
+                        i++;
+                        continue;
+                    }
+                    m = encoder;
+                }
+                case LayerConfig.LastState l -> throw new IllegalStateException("checked by outputShapes");
+            }
+            if (penalty != null) {
+                addPenalties(penalties, m.parameters(), penalty.orElse(global));
+            }
+            modules.add(m);
+            shape = outputShape(layer, shape, path(i));
+        }
+        Module network = modules.size() == 1 ? modules.getFirst() : new Sequential(modules.toArray(Module[]::new));
+        return new Built(network, List.copyOf(penalties));
+    }
+
+    private static RecurrentLayer recurrent(LayerConfig.Recurrent r, int features, RandomGenerator rng) {
+        return switch (r.cell()) {
+            case "rnn" -> new RNN(features, r.hidden(), r.layers(), r.bidirectional(), true, DType.FLOAT32, rng);
+            case "gru" -> new GRU(features, r.hidden(), r.layers(), r.bidirectional(), true, DType.FLOAT32, rng);
+            default -> new LSTM(features, r.hidden(), r.layers(), r.bidirectional(), true, DType.FLOAT32, rng);
+        };
+    }
+
+    private static void addPenalties(List<Regularization> out, List<Parameter> parameters, Penalty penalty) {
+        if (parameters.isEmpty()) {
+            return;
+        }
+        if (penalty.l1() > 0) {
+            out.add(Regularization.l1(parameters, penalty.l1()));
+        }
+        if (penalty.l2() > 0) {
+            out.add(Regularization.l2(parameters, penalty.l2()));
+        }
+    }
+
+    /** Replaces the layer's default (PyTorch) weights with another initializer's, drawn from the same stream. */
+    private static void initialize(Parameter weight, String init, RandomGenerator rng) {
+        if (init.equals("default")) {
+            return;
+        }
+        Tensor w = weight.tensor();
+        try (Scope scope = Scope.open("init")) {
+            int[] shape = w.shape();
+            Tensor fresh = switch (init) {
+                case "kaiming_uniform" -> Init.kaimingUniform(rng, w.dtype(), 0, shape);
+                case "kaiming_normal" -> Init.kaimingNormal(rng, w.dtype(), shape);
+                case "xavier_uniform" -> Init.xavierUniform(rng, w.dtype(), shape);
+                case "xavier_normal" -> Init.xavierNormal(rng, w.dtype(), shape);
+                default -> throw new IllegalStateException("unhandled init " + init);
+            };
+            w.copyFrom(fresh);
+        }
+    }
+
+    private static String path(int i) {
+        return "model.layers[" + i + "]";
+    }
+
+    private static int[] outputShape(LayerConfig layer, int[] in, String path) {
+        return switch (layer) {
+            case LayerConfig.Dense d -> {
+                if (in.length != 1) {
+                    throw new ConfigException(path, "dense needs one example as a flat [features], got "
+                            + Shape.str(in) + "; put a flatten layer before it");
+                }
+                yield new int[] {d.units()};
+            }
+            case LayerConfig.Conv2d c -> {
+                needImage(in, path, "conv2d");
+                if (in[0] % c.groups() != 0) {
+                    throw new ConfigException(path + ".groups", "must divide the input channels (" + in[0] + ")");
+                }
+                try {
+                    Conv2dGeometry g = new Conv2dGeometry(1, in[0], in[1], in[2], c.filters(), c.kernel()[0],
+                            c.kernel()[1], c.stride()[0], c.stride()[1], c.padding()[0], c.padding()[1],
+                            c.dilation()[0], c.dilation()[1], c.groups());
+                    yield new int[] {c.filters(), g.outH(), g.outW()};
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(path, e.getMessage() + " (input " + Shape.str(in) + ")", e);
+                }
+            }
+            case LayerConfig.Pool2d p -> {
+                needImage(in, path, p.max() ? "maxpool2d" : "avgpool2d");
+                try {
+                    Pool2dGeometry g = new Pool2dGeometry(1, in[0], in[1], in[2], p.kernel()[0], p.kernel()[1],
+                            p.stride()[0], p.stride()[1], p.padding()[0], p.padding()[1]);
+                    yield new int[] {in[0], g.outH(), g.outW()};
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(path, e.getMessage() + " (input " + Shape.str(in) + ")", e);
+                }
+            }
+            case LayerConfig.GlobalAvgPool2d g -> {
+                needImage(in, path, "globalavgpool2d");
+                yield new int[] {in[0]};
+            }
+            case LayerConfig.BatchNorm b -> {
+                if (in.length < 1 || in.length > 3) {
+                    throw new ConfigException(path, "batchnorm needs [features], [channels, length] or [channels, "
+                            + "height, width], got " + Shape.str(in));
+                }
+                yield in;
+            }
+            case LayerConfig.Flatten f -> {
+                long n = Shape.checkedSize(in);
+                if (n > Integer.MAX_VALUE) {
+                    throw new ConfigException(path, "flatten of " + Shape.str(in) + " gives more than 2^31 features");
+                }
+                yield new int[] {(int) n};
+            }
+            case LayerConfig.Activation a -> in;
+            case LayerConfig.Dropout d -> in;
+            case LayerConfig.Recurrent r -> {
+                if (in.length != 2) {
+                    throw new ConfigException(path, r.cell() + " needs one example as a sequence [steps, features], got "
+                            + Shape.str(in));
+                }
+                yield new int[] {in[0], (r.bidirectional() ? 2 : 1) * r.hidden()};
+            }
+            case LayerConfig.LastState l -> new int[] {l.units()};
+        };
+    }
+
+    private static void needImage(int[] in, String path, String type) {
+        if (in.length != 3) {
+            throw new ConfigException(path, type + " needs one example as an image [channels, height, width], got "
+                    + Shape.str(in));
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gatun.config;
+
+import dev.gatun.optim.schedule.CosineAnnealing;
+import dev.gatun.optim.schedule.CosineWarmRestarts;
+import dev.gatun.optim.schedule.CyclicTriangular;
+import dev.gatun.optim.schedule.ExponentialLr;
+import dev.gatun.optim.schedule.LinearWarmup;
+import dev.gatun.optim.schedule.LrSchedule;
+import dev.gatun.optim.schedule.OneCycle;
+import dev.gatun.optim.schedule.ReduceOnPlateau;
+import dev.gatun.optim.schedule.StepLr;
+import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.callbacks.LrScheduleCallback;
+
+/**
+ * Turns a {@link ScheduleConfig} into the callback that drives the trainer's learning rate:
+ * an {@link LrScheduleCallback} over the {@code optim.schedule} rule (with its warm-up), or, for
+ * plateau, a callback feeding the monitored metric to a {@link ReduceOnPlateau} after each epoch.
+ */
+public final class ScheduleFactory {
+    private ScheduleFactory() {}
+
+    /**
+     * The callback for a run of {@code epochs} epochs of {@code batchesPerEpoch} batches starting
+     * at rate {@code baseLr}.
+     *
+     * @throws ConfigException when the rule's values do not fit together (path {@code schedule})
+     */
+    public static Callback callback(ScheduleConfig c, double baseLr, int epochs, int batchesPerEpoch) {
+        try {
+            if (c.rule() instanceof ScheduleConfig.Plateau p) {
+                ReduceOnPlateau plateau = new ReduceOnPlateau(baseLr, p.mode().equals("max")
+                        ? ReduceOnPlateau.Mode.MAX : ReduceOnPlateau.Mode.MIN, p.factor(), p.patience(), p.threshold(),
+                        p.cooldown(), p.minLr());
+                return Callback.afterEachEpoch(ctx -> ctx.setLearningRate(plateau.observe(ctx.metric(p.monitor()))));
+            }
+            LrScheduleCallback.Unit unit = c.per().equals("batch") ? LrScheduleCallback.Unit.BATCH
+                    : LrScheduleCallback.Unit.EPOCH;
+            int steps = unit == LrScheduleCallback.Unit.BATCH ? Math.multiplyExact(epochs, batchesPerEpoch) : epochs;
+            return new LrScheduleCallback(schedule(c, baseLr, steps), unit);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("schedule", e.getMessage(), e);
+        }
+    }
+
+    /** The rate as a function of the step, warm-up included; {@code steps} is the run's length in schedule steps. */
+    public static LrSchedule schedule(ScheduleConfig c, double baseLr, int steps) {
+        LrSchedule rule = switch (c.rule()) {
+            case ScheduleConfig.Step s -> new StepLr(baseLr, s.stepSize(), s.gamma());
+            case ScheduleConfig.Exponential e -> new ExponentialLr(baseLr, e.gamma());
+            case ScheduleConfig.Cosine cos -> new CosineAnnealing(baseLr, cos.tMax(), cos.etaMin());
+            case ScheduleConfig.CosineRestarts r -> new CosineWarmRestarts(baseLr, r.t0(), r.tMult(), r.etaMin());
+            case ScheduleConfig.Cyclic cy -> new CyclicTriangular(baseLr, cy.maxLr(), cy.stepSizeUp(), cy.stepSizeDown());
+            case ScheduleConfig.OneCycle o -> new OneCycle(o.maxLr(), o.totalSteps() == 0 ? steps : o.totalSteps(),
+                    o.pctStart(), o.divFactor(), o.finalDivFactor());
+            case ScheduleConfig.Plateau p -> throw new IllegalArgumentException("plateau depends on a metric, not the step");
+        };
+        return c.warmup() > 0 ? new LinearWarmup(c.warmup(), c.warmupStartFactor(), rule) : rule;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.gatun.config;
+
+/**
+ * The {@code training} section: {@code {epochs: 10, batch: 128, eval_batch: 1000, checkpoint_every: 0}};
+ * {@code checkpoint_every} 0 writes no checkpoints.
+ */
+public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery) {
+    static TrainingConfig from(ConfigNode n) {
+        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every");
+        return new TrainingConfig(n.positiveInt("epochs", 10), n.positiveInt("batch", 128),
+                n.positiveInt("eval_batch", 1000), n.nonNegativeInt("checkpoint_every", 0));
+    }
+}

@@ -1,0 +1,219 @@
+package dev.gatun.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatun.data.DataLoader;
+import dev.gatun.io.SafetensorsReader;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Adam;
+import dev.gatun.optim.Sgd;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.callbacks.Callback;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Experiments run end to end from configs: data parts, callbacks, outputs and results. */
+class ExperimentRunnerTest {
+    @TempDir
+    Path runs;
+
+    private Scope scope;
+
+    @BeforeEach
+    void open() {
+        scope = Scope.open("test");
+    }
+
+    @AfterEach
+    void close() {
+        scope.close();
+    }
+
+    @Test
+    void spiralsTrainsToHighAccuracyInSecondsAndFillsTheRunFolder() throws IOException {
+        ExperimentConfig c = ConfigLoader.load(ShippedConfigsTest.dir().resolve("spirals.yaml")).getFirst();
+        long start = System.nanoTime();
+        ExperimentResult r = ExperimentRunner.run(c, runs, quiet());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(r.metric("test_accuracy") >= 0.97, "test accuracy " + r.metric("test_accuracy"));
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        assertEquals(60, r.history().size());
+        assertEquals(List.of("test_loss", "test_accuracy", "val_loss", "val_accuracy"), List.copyOf(r.finalMetrics().keySet()));
+
+        Path folder = r.folder().path();
+        assertTrue(folder.getFileName().toString().startsWith("spirals-"), folder.toString());
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(Set.of("config.json", "metrics.csv", "metrics.json", "model.safetensors"),
+                    files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        }
+        // config.json is the normalized config, which reads back to itself.
+        ExperimentConfig saved = ConfigLoader.load(folder.resolve("config.json")).getFirst();
+        assertEquals(c.normalized(), saved.normalized());
+        assertEquals(61, Files.readAllLines(folder.resolve("metrics.csv")).size());
+        try (Scope read = Scope.open("read")) {
+            var weights = SafetensorsReader.read(folder.resolve("model.safetensors"), read);
+            assertEquals(Set.of("0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"), weights.keySet());
+        }
+    }
+
+    @Test
+    void moonsStopsEarlyWithHighAccuracy() throws IOException {
+        ExperimentConfig c = ConfigLoader.load(ShippedConfigsTest.dir().resolve("moons.yaml")).getFirst();
+        ExperimentResult r = ExperimentRunner.run(c, runs, quiet());
+        assertTrue(r.history().size() < 40, "ran " + r.history().size() + " epochs");
+        assertTrue(r.metric("test_accuracy") >= 0.97, "test accuracy " + r.metric("test_accuracy"));
+    }
+
+    @Test
+    void dataPartsAreSplitStratifiedAndPreprocessed() throws IOException {
+        ExperimentConfig c = ExperimentConfig.from(ConfigValidationTest.edited(
+                "data: {source: synthetic, kind: blobs, n: 100, centers: 4, validation: 0.125, test: 0.2, "
+                        + "preprocessing: [standardize]}\nmodel.layers[2].units: 4"), "t");
+        ExperimentData d = DataFactory.load(c, scope);
+        assertEquals(20, d.testOrNull().size());
+        // Test: 0.2 of each class of 25 = 5; validation: round(0.125 · 20) = 3 of each remaining 20.
+        assertEquals(12, d.validationOrNull().size());
+        assertEquals(68, d.train().size());
+        assertEquals(4, d.classes());
+        assertEquals(List.of("0", "1", "2", "3"), d.classNames());
+        assertArrayEquals(new int[] {2}, d.exampleShape());
+        // Standardized on the training part: mean 0 and std 1 per feature there.
+        float[] x = dev.gatun.data.ArrayDataset.copyOf(d.train()).features();
+        for (int f = 0; f < 2; f++) {
+            double sum = 0;
+            double sq = 0;
+            for (int i = f; i < x.length; i += 2) {
+                sum += x[i];
+                sq += x[i] * x[i];
+            }
+            double mean = sum / 68;
+            assertEquals(0, mean, 1e-5);
+            assertEquals(1, Math.sqrt(sq / 68 - mean * mean), 1e-4);
+        }
+    }
+
+    @Test
+    void aCsvFileIsReadWithNamedClassesAndItsShapeChecked(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("points.csv");
+        StringBuilder s = new StringBuilder("x,y,kind\n");
+        for (int i = 0; i < 40; i++) {
+            s.append(i % 7).append(',').append(i % 5).append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Files.writeString(csv, s.toString());
+        String data = "data: {source: csv, path: '" + csv + "', label: kind, validation: 0, test: 0.25}";
+        ExperimentData d = DataFactory.load(ExperimentConfig.from(ConfigValidationTest.edited(data), "t"), scope);
+        assertEquals(List.of("even", "odd"), d.classNames());
+        assertEquals(30, d.train().size());
+        assertNull(d.validationOrNull());
+        ConfigException e = assertThrows(ConfigException.class, () -> DataFactory.load(
+                ExperimentConfig.from(ConfigValidationTest.edited(data + "\nmodel.input: [3]"), "t"), scope));
+        assertEquals("model.input: [3] does not match the data set's examples, [2]", e.getMessage());
+    }
+
+    @Test
+    void switchesReplaceTheOptimizerOrTheRateFromTheirEpoch() {
+        ExperimentConfig c = ExperimentConfig.from(ConfigValidationTest.edited(
+                "switch: [{epoch: 2, lr: 0.005}, {epoch: 3, optimizer: {type: sgd, lr: 0.1, momentum: 0.5}}]"), "t");
+        List<String> seen = new ArrayList<>();
+        Trainer trainer = trainer(c);
+        // Records which optimizer and rate each epoch trains with.
+        trainer.addCallback(new Callback() {
+            @Override
+            public void onBatchEnd(dev.gatun.train.callbacks.BatchContext ctx) {
+                if (ctx.batch() == 0) {
+                    seen.add(ctx.epoch() + ":" + ctx.trainer().optimizer().getClass().getSimpleName() + "@"
+                            + ctx.trainer().optimizer().learningRate());
+                }
+            }
+        });
+        ExperimentRunner.addCallbacks(trainer, c, 1);
+        trainer.fit(loader(), null, 4, null);
+        assertEquals(List.of("1:Adam@0.01", "2:Adam@0.005", "3:Sgd@0.1", "4:Sgd@0.1"), seen);
+        assertInstanceOf(Sgd.class, trainer.optimizer());
+    }
+
+    @Test
+    void theScheduleDrivesTheRateWithItsWarmup() {
+        ExperimentConfig c = ExperimentConfig.from(ConfigValidationTest.edited(
+                "schedule: {type: cosine, t_max: 10, warmup: 2, warmup_start_factor: 0.1}\noptimizer.lr: 0.1"), "t");
+        var schedule = ScheduleFactory.schedule(c.scheduleOrNull(), 0.1, 5);
+        // lr(t) = 0.1·(1 + cos(πt/10))/2 · (0.1 + 0.9·min(t, 2)/2)
+        assertEquals(0.1 * 0.1, schedule.lr(0), 1e-15);
+        assertEquals(0.1 * (1 + Math.cos(Math.PI / 10)) / 2 * 0.55, schedule.lr(1), 1e-15);
+        assertEquals(0.1 * (1 + Math.cos(Math.PI * 5 / 10)) / 2, schedule.lr(5), 1e-15);
+
+        List<Double> rates = new ArrayList<>();
+        Trainer trainer = trainer(c);
+        ExperimentRunner.addCallbacks(trainer, c, 1);
+        trainer.addCallback(Callback.afterEachEpoch(ctx -> rates.add(ctx.optimizer().learningRate())));
+        trainer.fit(loader(), null, 3, null);
+        assertEquals(List.of(schedule.lr(1), schedule.lr(2), schedule.lr(3)), rates);
+    }
+
+    @Test
+    void oneCycleSpansTheWholeRunInBatches() {
+        ExperimentConfig c = ExperimentConfig.from(ConfigValidationTest.edited(
+                "schedule: {type: one_cycle, max_lr: 0.1, per: batch}"), "t");
+        // 5 epochs of 4 batches: 20 steps, the peak at step 0.3·20 − 1 = 5.
+        var schedule = ScheduleFactory.schedule(c.scheduleOrNull(), 0.01, 20);
+        assertEquals(0.1 / 25, schedule.lr(0), 1e-15);
+        assertEquals(0.1, schedule.lr(5), 1e-15);
+        assertEquals(0.1 / 25 / 1e4, schedule.lr(19), 1e-15);
+    }
+
+    @Test
+    void optimizersGetTheirOwnSettings() {
+        Module net = ModelFactory.module(ExperimentConfig.from(ConfigValidationTest.edited("seed: 1"), "t").model(),
+                new int[] {2}, 1);
+        var rmsprop = OptimizerFactory.create(ExperimentConfig.from(ConfigValidationTest.edited(
+                "optimizer: {type: rmsprop, lr: 0.02, momentum: 0.9, centered: true, clip_norm: 1}"), "t").optimizer(),
+                net.parameters());
+        assertEquals("Rmsprop", rmsprop.state().optimizer());
+        assertEquals(0.02, rmsprop.learningRate());
+        var adamw = OptimizerFactory.create(ExperimentConfig.from(ConfigValidationTest.edited(
+                "optimizer: {type: adamw}"), "t").optimizer(), net.parameters());
+        assertEquals("AdamW", adamw.state().optimizer());
+        var adam = OptimizerFactory.create(ExperimentConfig.from(ConfigValidationTest.edited("seed: 1"), "t").optimizer(),
+                net.parameters());
+        assertInstanceOf(Adam.class, adam);
+        var adagrad = OptimizerFactory.create(ExperimentConfig.from(ConfigValidationTest.edited(
+                "optimizer: {type: adagrad, initial_accumulator: 0.5}"), "t").optimizer(), net.parameters());
+        assertEquals(0.01, adagrad.learningRate());
+        // Adagrad allocates its accumulators at once, filled with the initial value.
+        assertEquals(0.5f, adagrad.stateTensors().get("sum.0.weight").toFloatArray()[0]);
+    }
+
+    private Trainer trainer(ExperimentConfig c) {
+        Module net = ModelFactory.module(c.model(), new int[] {2}, c.seed());
+        return new Trainer(net, OptimizerFactory.create(c.optimizer(), net.parameters()), Loss.CROSS_ENTROPY, quiet(),
+                false);
+    }
+
+    private static DataLoader loader() {
+        return new DataLoader(dev.gatun.data.Synthetic.moons(16, 0.1, 1), 16, false, 0, false);
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}
