@@ -9,9 +9,10 @@ import java.util.List;
  * and the preprocessing steps fitted on the training part, in order. Paths are relative to the
  * working directory.
  */
-public record DataConfig(Source source, double validation, double test, List<String> preprocessing) {
+public record DataConfig(Source source, double validation, double test, List<String> preprocessing,
+                         AugmentationConfig augmentation) {
     /** The {@code source} values. */
-    public static final List<String> SOURCES = List.of("fashion-mnist", "csv", "synthetic");
+    public static final List<String> SOURCES = List.of("fashion-mnist", "csv", "images", "synthetic");
 
     /** The {@code preprocessing} steps. */
     public static final List<String> PREPROCESSING = List.of("standardize", "min_max", "one_hot");
@@ -33,13 +34,19 @@ public record DataConfig(Source source, double validation, double test, List<Str
     /** A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file. */
     public record Csv(Path path, String label, String labels, Path testPathOrNull) implements Source {}
 
+    /**
+     * A directory of labelled images, {@code path/<class>/*.png}; {@code channels} 0 keeps what
+     * the files hold, {@code heightWidthOrNull} resizes (bilinear); an optional test directory.
+     */
+    public record Images(Path path, Path testPathOrNull, int channels, int[] heightWidthOrNull) implements Source {}
+
     /** A generated data set of {@code n} examples (see {@link dev.gatun.data.Synthetic}). */
     public record Synthetic(String kind, int n, double noise, double factor, int centers, int features, int degree)
             implements Source {}
 
     static DataConfig from(ConfigNode n) {
         String source = n.choice("source", null, SOURCES);
-        List<String> common = List.of("source", "validation", "preprocessing");
+        List<String> common = List.of("source", "validation", "preprocessing", "augmentation");
         Source s;
         boolean ownTest;
         switch (source) {
@@ -56,6 +63,21 @@ public record DataConfig(Source source, double validation, double test, List<Str
                 String labels = n.choice("labels", "names", List.of("ids", "names", "regression"));
                 String testPath = n.string("test_path", null);
                 s = new Csv(Path.of(path), label, labels, testPath == null ? null : Path.of(testPath));
+                ownTest = testPath != null;
+            }
+            case "images" -> {
+                n.allowKeys(keys(common, "path", "test_path", "channels", "size", "test"));
+                String path = n.string("path");
+                String testPath = n.string("test_path", null);
+                int channels = n.nonNegativeInt("channels", 0);
+                if (channels != 0 && channels != 1 && channels != 3) {
+                    throw n.error("channels", "must be 1 (gray), 3 (colour) or 0 (as stored), got " + channels);
+                }
+                int[] size = n.has("size") ? n.ints("size", 2, null) : null;
+                if (size != null && (size[0] < 1 || size[1] < 1)) {
+                    throw n.error("size", "must be [height, width] with both > 0");
+                }
+                s = new Images(Path.of(path), testPath == null ? null : Path.of(testPath), channels, size);
                 ownTest = testPath != null;
             }
             default -> {
@@ -100,7 +122,11 @@ public record DataConfig(Source source, double validation, double test, List<Str
                         + "' (known: " + String.join(", ", PREPROCESSING) + ")");
             }
         }
-        return new DataConfig(s, validation, test, steps);
+        AugmentationConfig augmentation = AugmentationConfig.from(n.objects("augmentation"));
+        if (!augmentation.isEmpty() && s instanceof Synthetic) {
+            throw n.error("augmentation", "needs image examples; synthetic data sets are points");
+        }
+        return new DataConfig(s, validation, test, steps, augmentation);
     }
 
     /** True for class labels, false for regression targets. */
@@ -108,6 +134,7 @@ public record DataConfig(Source source, double validation, double test, List<Str
         return switch (source) {
             case FashionMnist f -> true;
             case Csv c -> !c.labels().equals("regression");
+            case Images i -> true;
             case Synthetic s -> !s.kind().equals("linear") && !s.kind().equals("polynomial");
         };
     }

@@ -3,6 +3,8 @@ package dev.gatun.config;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.data.Dataset;
 import dev.gatun.data.FashionMnist;
+import dev.gatun.data.ImageFolder;
+import dev.gatun.data.augment.Augmentation;
 import dev.gatun.data.ImageDataset;
 import dev.gatun.data.MinMaxScaler;
 import dev.gatun.data.OneHot;
@@ -65,6 +67,24 @@ public final class DataFactory {
                             : CsvDataset.load(c.testPathOrNull(), c.label(), labels);
                 }
             }
+            case DataConfig.Images i -> {
+                ImageFolder.Options options = ImageFolder.Options.defaults().withChannels(i.channels());
+                if (i.heightWidthOrNull() != null) {
+                    options = options.resizedTo(i.heightWidthOrNull()[0], i.heightWidthOrNull()[1],
+                            ImageFolder.Interpolation.BILINEAR);
+                }
+                ImageFolder train = ImageFolder.load(i.path(), options);
+                all = train;
+                names = train.classNames();
+                if (i.testPathOrNull() != null) {
+                    ImageFolder t = ImageFolder.load(i.testPathOrNull(), options);
+                    if (!t.classNames().equals(train.classNames())) {
+                        throw new ConfigException("data.test_path", i.testPathOrNull() + " has classes " + t.classNames()
+                                + " but " + i.path() + " has " + train.classNames());
+                    }
+                    test = t;
+                }
+            }
             case DataConfig.Synthetic s -> all = synthetic(s, seed);
         }
         if (d.test() > 0) {
@@ -80,26 +100,17 @@ public final class DataFactory {
             validation = parts.validation();
         }
         int classes = train.classes();
+        List<FittedPreprocessing.Step> fitted = new ArrayList<>();
         for (String step : d.preprocessing()) {
-            switch (step) {
-                case "standardize" -> {
-                    Standardizer s = Standardizer.fit(train);
-                    train = s.transform(train);
-                    validation = validation == null ? null : s.transform(validation);
-                    test = test == null ? null : s.transform(test);
-                }
-                case "min_max" -> {
-                    MinMaxScaler s = MinMaxScaler.fit(train);
-                    train = s.transform(train);
-                    validation = validation == null ? null : s.transform(validation);
-                    test = test == null ? null : s.transform(test);
-                }
-                default -> {
-                    train = OneHot.of(train);
-                    validation = validation == null ? null : OneHot.of(validation);
-                    test = test == null ? null : OneHot.of(test);
-                }
-            }
+            FittedPreprocessing.Step f = switch (step) {
+                case "standardize" -> new FittedPreprocessing.Standardize(Standardizer.fit(train));
+                case "min_max" -> new FittedPreprocessing.MinMax(MinMaxScaler.fit(train));
+                default -> new FittedPreprocessing.OneHotTargets();
+            };
+            fitted.add(f);
+            train = f.apply(train);
+            validation = validation == null ? null : f.apply(validation);
+            test = test == null ? null : f.apply(test);
         }
         int[] example = train.featureShape();
         int[] input = config.model().inputOrNull();
@@ -114,7 +125,13 @@ public final class DataFactory {
             }
             names = numbers;
         }
-        return new ExperimentData(train, validation, test, example, classes, classes > 0 ? names : List.of());
+        Augmentation augmentation = d.augmentation().buildOrNull();
+        if (augmentation != null && example.length != 3) {
+            throw new ConfigException("data.augmentation", "needs image examples [channels, height, width], got "
+                    + Shape.str(example) + "; set model.input to the image shape");
+        }
+        return new ExperimentData(train, validation, test, example, classes, classes > 0 ? names : List.of(),
+                new FittedPreprocessing(fitted), augmentation);
     }
 
     private static Dataset synthetic(DataConfig.Synthetic s, long seed) {

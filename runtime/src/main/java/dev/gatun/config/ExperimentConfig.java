@@ -100,6 +100,8 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         return switch (data.source()) {
             case DataConfig.FashionMnist f -> new int[] {784};
             case DataConfig.Csv c -> null;
+            case DataConfig.Images i -> i.channels() != 0 && i.heightWidthOrNull() != null
+                    ? new int[] {i.channels(), i.heightWidthOrNull()[0], i.heightWidthOrNull()[1]} : null;
             case DataConfig.Synthetic s -> switch (s.kind()) {
                 case "linear" -> new int[] {s.features()};
                 case "polynomial" -> new int[] {1};
@@ -113,6 +115,7 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         return switch (data.source()) {
             case DataConfig.FashionMnist f -> 10;
             case DataConfig.Csv c -> -1;
+            case DataConfig.Images i -> -1;
             case DataConfig.Synthetic s -> switch (s.kind()) {
                 case "blobs" -> s.centers();
                 case "linear", "polynomial" -> -1;

@@ -1,6 +1,7 @@
 package dev.gatun.config;
 
 import dev.gatun.data.Dataset;
+import dev.gatun.data.augment.Augmentation;
 import java.util.List;
 
 /**
@@ -10,9 +11,12 @@ import java.util.List;
  * @param exampleShape the shape of one example as the network reads it
  * @param classes the number of classes, 0 for regression
  * @param classNames a name per class (numbers when the source has none); empty for regression
+ * @param preprocessing the steps as fitted on the training part, already applied to every part
+ * @param augmentationOrNull what to apply to training batches, or null
  */
 public record ExperimentData(Dataset train, Dataset validationOrNull, Dataset testOrNull, int[] exampleShape,
-                             int classes, List<String> classNames) {
+                             int classes, List<String> classNames, FittedPreprocessing preprocessing,
+                             Augmentation augmentationOrNull) {
     public ExperimentData {
         exampleShape = exampleShape.clone();
         classNames = List.copyOf(classNames);

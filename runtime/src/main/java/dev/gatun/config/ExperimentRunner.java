@@ -61,7 +61,8 @@ public final class ExperimentRunner {
                     : Regularization.addTo(base, built.regularization().toArray(Regularization[]::new));
 
             TrainingConfig t = config.training();
-            DataLoader train = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
+            DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
+            DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
             DataLoader validation = loader(data.validationOrNull(), t.evalBatch());
             DataLoader test = loader(data.testOrNull(), t.evalBatch());
 

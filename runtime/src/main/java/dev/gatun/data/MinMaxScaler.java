@@ -31,6 +31,21 @@ public final class MinMaxScaler {
         return new MinMaxScaler(min, max);
     }
 
+    /** A scaler from saved minima and maxima (e.g. a trained model's {@code model.json}). */
+    public static MinMaxScaler of(float[] min, float[] max) {
+        if (min.length != max.length || min.length == 0) {
+            throw new IllegalArgumentException("min-max scaler: " + min.length + " minima and " + max.length
+                    + " maxima; need the same number, at least 1");
+        }
+        for (int j = 0; j < min.length; j++) {
+            if (!Float.isFinite(min[j]) || !Float.isFinite(max[j]) || min[j] > max[j]) {
+                throw new IllegalArgumentException("min-max scaler: feature " + j + " has min " + min[j] + " and max "
+                        + max[j] + "; need finite values with min <= max");
+            }
+        }
+        return new MinMaxScaler(min.clone(), max.clone());
+    }
+
     /** Fits on rows of a flat array [N * features]. */
     public static MinMaxScaler fit(float[] x, int features) {
         FeatureStatistics.checkRows(x, features, "min-max scaler", 0);

@@ -72,6 +72,24 @@ public final class Standardizer {
         return out;
     }
 
+    /**
+     * A standardizer from saved statistics (e.g. a trained model's {@code model.json}), so new
+     * data is transformed exactly as the training data was.
+     */
+    public static Standardizer of(float[] mean, float[] std) {
+        if (mean.length != std.length || mean.length == 0) {
+            throw new IllegalArgumentException("standardizer: " + mean.length + " means and " + std.length
+                    + " standard deviations; need the same number, at least 1");
+        }
+        for (int j = 0; j < std.length; j++) {
+            if (!Float.isFinite(mean[j]) || !(std[j] >= 0) || !Float.isFinite(std[j])) {
+                throw new IllegalArgumentException("standardizer: feature " + j + " has mean " + mean[j] + " and std "
+                        + std[j] + "; need finite values and std >= 0");
+            }
+        }
+        return new Standardizer(mean.clone(), std.clone());
+    }
+
     private static Standardizer of(double[] mean, double[] variance) {
         float[] m = new float[mean.length];
         float[] sd = new float[mean.length];

@@ -63,7 +63,7 @@ class ConfigValidationTest {
                 Arguments.of("data.kind: donut",
                         "data.kind: unknown 'donut' (known: xor, spirals, moons, circles, blobs, linear, polynomial)"),
                 Arguments.of("data.centers: 3", "data.centers: unknown key (known: source, validation, preprocessing, "
-                        + "kind, n, noise, test)"),
+                        + "augmentation, kind, n, noise, test)"),
                 Arguments.of("optimizer: {type: sgd, nesterov: true}",
                         "optimizer.nesterov: needs momentum > 0 and dampening = 0"),
                 Arguments.of("switch: [{epoch: 1, lr: 0.1}]",
@@ -86,6 +86,19 @@ class ConfigValidationTest {
                 Arguments.of("data: {source: fashion-mnist, test: 0.2}",
                         "data.test: the data set has its own test set"),
                 Arguments.of("regularization: {l2: -1}", "regularization.l2: must be >= 0"),
+                Arguments.of("data.augmentation: [{type: hflip}]",
+                        "data.augmentation: needs image examples; synthetic data sets are points"),
+                Arguments.of("data: {source: images, path: x, augmentation: [{type: flip}]}",
+                        "data.augmentation[0].type: unknown 'flip' (known: random_crop, hflip, noise, erasing)"),
+                Arguments.of("data: {source: images, path: x, augmentation: [{type: hflip, p: 2}]}",
+                        "data.augmentation[0].p: must be in [0, 1]"),
+                Arguments.of("data: {source: images, path: x, augmentation: [{type: random_crop, pad: 0}]}",
+                        "data.augmentation[0].pad: must be > 0"),
+                Arguments.of("data: {source: images, path: x, augmentation: [{type: erasing, scale: [0.5, 0.1]}]}",
+                        "data.augmentation[0].scale: must be [min, max] with 0 <= min <= max <= 1"),
+                Arguments.of("data: {source: images, path: x, channels: 2}",
+                        "data.channels: must be 1 (gray), 3 (colour) or 0 (as stored), got 2"),
+                Arguments.of("data: {source: images}", "data.path: missing"),
                 Arguments.of("search: {method: grid}",
                         "search: this config is a search space; expand it with SearchSpace (gatun train does)"));
     }
