@@ -10,7 +10,15 @@ import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Regularization;
+import dev.gatun.train.Predictions;
 import dev.gatun.train.Trainer;
+import dev.gatun.report.ConfusionMatrixFile;
+import dev.gatun.report.DecisionBoundary;
+import dev.gatun.report.HistogramRecorder;
+import dev.gatun.report.RunReport;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.RegressionMetrics;
+import java.util.Arrays;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EarlyStopping;
 import dev.gatun.train.callbacks.SwitchOptimizer;
@@ -35,6 +43,10 @@ import java.util.Map;
  * {@code model.safetensors}.
  */
 public final class ExperimentRunner {
+    /** The decision-boundary plot of a 2-feature classifier, in its run folder. */
+    public static final String DECISION_BOUNDARY = "decision_boundary.png";
+    private static final int HISTOGRAM_BINS = 30;
+
     private ExperimentRunner() {}
 
     /**
@@ -69,6 +81,7 @@ public final class ExperimentRunner {
             RunFolder folder = RunFolder.create(runsDir, config.name());
             folder.writeAtomically("config.json", (ConfigLoader.toJson(config.normalized()) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
+            ModelCard.of(data).write(folder);
             Map<String, String> run = new LinkedHashMap<>();
             run.put("config", config.name());
             run.put("backend", BackendRegistry.current().name());
@@ -84,6 +97,7 @@ public final class ExperimentRunner {
 
             Trainer trainer = new Trainer(net, optimizer, loss, out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
+            trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
             List<EpochMetrics> history = trainer.fit(train, validation, t.epochs(), log);
 
             Map<String, Double> end = new LinkedHashMap<>();
@@ -93,6 +107,10 @@ public final class ExperimentRunner {
                 end.put("test_accuracy", e.accuracy());
                 out.printf(Locale.ROOT, "test loss %.6f%s%n", e.loss(),
                         Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", e.accuracy()));
+                end.putAll(testMetrics(Predictions.of(net, test), data, folder));
+            }
+            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2})) {
+                DecisionBoundary.write(folder.resolve(DECISION_BOUNDARY), net, data.train(), data.classNames());
             }
             if (validation != null) {
                 Evaluation e = trainer.evaluate(validation);
@@ -101,8 +119,35 @@ public final class ExperimentRunner {
             }
             log.write();
             folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
+            RunReport.write(folder.path());
             return new ExperimentResult(config, folder, history, end);
         }
+    }
+
+    /**
+     * Metrics beyond loss and accuracy on the test part: macro precision, recall and F1 and the
+     * confusion matrix (written to {@code confusion.json}) for classes; MSE, MAE and R² for
+     * regression.
+     */
+    private static Map<String, Double> testMetrics(Predictions p, ExperimentData data, RunFolder folder)
+            throws IOException {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (p.labels() != null) {
+            ConfusionMatrix cm = p.confusion();
+            m.put("test_macro_precision", cm.macroPrecision());
+            m.put("test_macro_recall", cm.macroRecall());
+            m.put("test_macro_f1", cm.macroF1());
+            if (p.width() > 2) {
+                m.put("test_top2_accuracy", p.topK(2));
+            }
+            ConfusionMatrixFile.write(folder, cm, data.classNames());
+        } else {
+            RegressionMetrics r = p.regression();
+            m.put("test_mse", r.mse());
+            m.put("test_mae", r.mae());
+            m.put("test_r2", r.r2());
+        }
+        return m;
     }
 
     /**

@@ -55,13 +55,21 @@ class ExperimentRunnerTest {
         ExperimentResult r = ExperimentRunner.run(c, runs, quiet());
         assertTrue(r.metric("test_accuracy") >= 0.97, "test accuracy " + r.metric("test_accuracy"));
         assertEquals(60, r.history().size());
-        assertEquals(List.of("test_loss", "test_accuracy", "val_loss", "val_accuracy"), List.copyOf(r.finalMetrics().keySet()));
+        assertEquals(List.of("test_loss", "test_accuracy", "test_macro_precision", "test_macro_recall", "test_macro_f1",
+                "val_loss", "val_accuracy"), List.copyOf(r.finalMetrics().keySet()));
 
         Path folder = r.folder().path();
         assertTrue(folder.getFileName().toString().startsWith("spirals-"), folder.toString());
         try (Stream<Path> files = Files.list(folder)) {
-            assertEquals(Set.of("config.json", "metrics.csv", "metrics.json", "model.safetensors"),
-                    files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+            Set<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            assertTrue(names.containsAll(Set.of("config.json", "model.json", "metrics.csv", "metrics.json",
+                    "model.safetensors", "confusion.json", "histograms.json", "report.html", "loss.png", "accuracy.png",
+                    ExperimentRunner.DECISION_BOUNDARY)), names.toString());
+        }
+        try (Scope load = Scope.open("load")) {
+            TrainedModel m = TrainedModel.load(folder);
+            assertEquals(List.of("0", "1"), m.card().classNames());
+            assertArrayEquals(new int[] {2}, m.card().input());
         }
         // config.json is the normalized config, which reads back to itself.
         ExperimentConfig saved = ConfigLoader.load(folder.resolve("config.json")).getFirst();

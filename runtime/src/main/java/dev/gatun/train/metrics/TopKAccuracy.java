@@ -15,19 +15,24 @@ public final class TopKAccuracy {
     /** Top-k accuracy of logits [N, C] against int32 labels [N] in [0, C); NaN when N is 0. */
     public static double of(Tensor logits, Tensor labels, int k) {
         ConfusionMatrix.checkLogitsAndLabels(logits, labels);
-        int n = logits.dim(0);
-        int classes = logits.dim(1);
+        return of(logits.contiguous().toDoubleArray(), logits.dim(1), labels.toIntArray(), k);
+    }
+
+    /** Top-k accuracy of row-major logits {@code x} [N, classes] against labels [N]; NaN when N is 0. */
+    public static double of(double[] x, int classes, int[] truth, int k) {
+        int n = truth.length;
         if (k < 1 || k > classes) {
             throw new IllegalArgumentException("k must be in [1, " + classes + "] for " + classes + " classes, got " + k);
         }
-        int[] truth = labels.toIntArray();
+        if (x.length != (long) n * classes) {
+            throw new IllegalArgumentException(x.length + " logits are not " + n + " rows of " + classes + " classes");
+        }
         for (int i = 0; i < n; i++) {
             if (truth[i] < 0 || truth[i] >= classes) {
                 throw new IllegalArgumentException("true class " + truth[i] + " at index " + i
                         + " is out of range [0, " + classes + ")");
             }
         }
-        double[] x = logits.contiguous().toDoubleArray();
         long hits = 0;
         for (int i = 0; i < n; i++) {
             int t = truth[i];

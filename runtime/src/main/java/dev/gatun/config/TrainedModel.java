@@ -1,0 +1,52 @@
+package dev.gatun.config;
+
+import dev.gatun.io.SafetensorsReader;
+import dev.gatun.nn.Module;
+import dev.gatun.tensor.Scope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A trained network rebuilt from a folder holding {@code config.json}, {@code model.json} and
+ * {@code model.safetensors}: a run folder, an export, or a checkpoint. The config builds the
+ * network, the card gives its input shape, classes and preprocessing, and the weights are
+ * validated (names, dtypes, shapes) before any is copied.
+ */
+public record TrainedModel(ExperimentConfig config, ModelCard card, Module module) {
+    /** The weights file in a trained-model folder. */
+    public static final String WEIGHTS = "model.safetensors";
+    /** The config file in a trained-model folder. */
+    public static final String CONFIG = "config.json";
+
+    /**
+     * Loads the model in {@code dir}; its tensors live in the innermost open {@link Scope}.
+     *
+     * @throws IOException naming the missing or malformed file
+     */
+    public static TrainedModel load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "not a directory");
+        }
+        Path configFile = dir.resolve(CONFIG);
+        Path weights = dir.resolve(WEIGHTS);
+        for (Path p : new Path[] {configFile, weights}) {
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchFileException(p.toString(), null, "missing: a trained-model folder holds " + CONFIG
+                        + ", " + ModelCard.FILE + " and " + WEIGHTS);
+            }
+        }
+        ModelCard card = ModelCard.read(dir);
+        ExperimentConfig config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
+        Module module = ModelFactory.module(config.model(), card.input(), config.seed());
+        try {
+            SafetensorsReader.loadInto(module, weights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(weights + " does not fit the network of " + configFile + ": "
+                    + e.getMessage(), e);
+        }
+        module.train(false);
+        return new TrainedModel(config, card, module);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.gatun.train;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.data.DataLoader;
+import dev.gatun.nn.Module;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.RegressionMetrics;
+import dev.gatun.train.metrics.TopKAccuracy;
+import java.util.Arrays;
+
+/**
+ * A model's outputs over a whole data set, with the data set's labels or targets: what
+ * evaluation, the confusion matrix and {@code gatun predict} are computed from.
+ *
+ * @param outputs row-major [count, width]: logits for a classifier, values for regression
+ * @param labels the int32 class labels [count], or null for regression targets
+ * @param targets the float targets [count * width], or null for class labels
+ */
+public record Predictions(int count, int width, double[] outputs, int[] labels, double[] targets) {
+    /**
+     * Runs {@code model} over {@code data} in its order, without recording gradients and in
+     * evaluation mode (dropout off, batch norm on running statistics); restores the mode after.
+     */
+    public static Predictions of(Module model, DataLoader data) {
+        boolean classes = data.dataset().targetDType() == DType.INT32;
+        int n = data.samplesPerEpoch();
+        double[] outputs = null;
+        int[] labels = classes ? new int[n] : null;
+        double[] targets = null;
+        int width = -1;
+        int seen = 0;
+        int[] order = data.order(0);
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            for (int b = 0; b < data.batchCount(); b++) {
+                try (Scope step = Scope.open("predict step")) {
+                    DataLoader.Batch batch = data.batch(order, b);
+                    Tensor out = model.forward(batch.features());
+                    int rows = batch.size();
+                    double[] o = out.contiguous().toDoubleArray();
+                    if (width < 0) {
+                        width = o.length / rows;
+                        outputs = new double[n * width];
+                        targets = classes ? null : new double[n * width];
+                    }
+                    if (o.length != rows * width) {
+                        throw new IllegalStateException("the model gave " + out.describe() + " for a batch of " + rows);
+                    }
+                    System.arraycopy(o, 0, outputs, seen * width, o.length);
+                    if (classes) {
+                        System.arraycopy(batch.labels().toIntArray(), 0, labels, seen, rows);
+                    } else {
+                        double[] t = batch.labels().contiguous().toDoubleArray();
+                        if (t.length != o.length) {
+                            throw new IllegalArgumentException("the model outputs " + width + " values per example but "
+                                    + "the targets have " + t.length / rows);
+                        }
+                        System.arraycopy(t, 0, targets, seen * width, t.length);
+                    }
+                    seen += rows;
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        if (width < 0) {
+            throw new IllegalArgumentException("no examples to predict");
+        }
+        return new Predictions(seen, width, outputs, labels, targets);
+    }
+
+    /** The predicted class of each example: the first maximum of its logits. */
+    public int[] predictedClasses() {
+        int[] p = new int[count];
+        for (int i = 0; i < count; i++) {
+            int best = 0;
+            for (int c = 1; c < width; c++) {
+                if (outputs[i * width + c] > outputs[i * width + best]) {
+                    best = c;
+                }
+            }
+            p[i] = best;
+        }
+        return p;
+    }
+
+    /** The softmax of example {@code i}'s logits. */
+    public double[] probabilities(int i) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < width; c++) {
+            max = Math.max(max, outputs[i * width + c]);
+        }
+        double[] p = new double[width];
+        double sum = 0;
+        for (int c = 0; c < width; c++) {
+            p[c] = Math.exp(outputs[i * width + c] - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < width; c++) {
+            p[c] /= sum;
+        }
+        return p;
+    }
+
+    /** The confusion matrix of a classifier's predictions. */
+    public ConfusionMatrix confusion() {
+        requireLabels();
+        return ConfusionMatrix.of(predictedClasses(), labels, width);
+    }
+
+    /** Top-k accuracy (ties as {@link TopKAccuracy}). */
+    public double topK(int k) {
+        requireLabels();
+        return TopKAccuracy.of(outputs, width, labels, k);
+    }
+
+    /** MSE, MAE and R² of a regression model's outputs against the targets. */
+    public RegressionMetrics regression() {
+        if (targets == null) {
+            throw new IllegalStateException("these are class predictions; regression metrics need float targets");
+        }
+        return RegressionMetrics.of(Arrays.copyOf(outputs, count * width), Arrays.copyOf(targets, count * width));
+    }
+
+    private void requireLabels() {
+        if (labels == null) {
+            throw new IllegalStateException("these are regression outputs; class metrics need int32 labels");
+        }
+    }
+}
