@@ -44,7 +44,7 @@ public final class SafetensorsWriter {
     }
 
     /** Streams named tensors of any dtype (int32 included, which parameters cannot be). */
-    static void writeTensors(Map<String, Tensor> tensors, Map<String, String> metadata, OutputStream out)
+    public static void writeTensors(Map<String, Tensor> tensors, Map<String, String> metadata, OutputStream out)
             throws IOException {
         List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
         entries.sort(ENTRY_ORDER);

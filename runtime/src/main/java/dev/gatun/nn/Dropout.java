@@ -2,15 +2,20 @@ package dev.gatun.nn;
 
 import dev.gatun.ops.DropoutOp;
 import dev.gatun.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * Inverted dropout: in training, zeroes each element with probability p and scales the rest by
- * 1/(1-p); in evaluation, the identity. Masks come from a seeded stream, so runs repeat.
+ * 1/(1-p); in evaluation, the identity.
+ *
+ * <p>Masks are counter-based: the n-th training call draws its mask from a seed mixed from
+ * {@code (seed, n)}, so the whole random state is the call count {@link #draws()}. A checkpoint
+ * saves it and {@link #setDraws} restores it, and a resumed run draws the same masks as an
+ * uninterrupted one.
  */
 public final class Dropout extends Module {
     private final double p;
-    private final SplittableRandom seeds;
+    private final long seed;
+    private long draws;
 
     /** Dropout with probability p in [0, 1) and a seed for its masks. */
     public Dropout(double p, long seed) {
@@ -18,7 +23,7 @@ public final class Dropout extends Module {
             throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
         }
         this.p = p;
-        this.seeds = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     @Override
@@ -26,7 +31,28 @@ public final class Dropout extends Module {
         if (!isTraining() || p == 0) {
             return x;
         }
-        return DropoutOp.apply(x, p, seeds.nextLong());
+        return DropoutOp.apply(x, p, maskSeed(seed, draws++));
+    }
+
+    /** Masks drawn so far (training calls with p > 0). */
+    public long draws() {
+        return draws;
+    }
+
+    /** Continues the mask sequence after {@code draws} masks, as a resumed run must. */
+    public void setDraws(long draws) {
+        if (draws < 0) {
+            throw new IllegalArgumentException("Dropout: draws must be >= 0, got " + draws);
+        }
+        this.draws = draws;
+    }
+
+    /** The seed of mask {@code n}: SplitMix64's finalizer over seed and counter, so nearby counters give unrelated masks. */
+    static long maskSeed(long seed, long n) {
+        long z = seed + (n + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @Override

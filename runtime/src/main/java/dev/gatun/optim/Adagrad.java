@@ -3,7 +3,9 @@ package dev.gatun.optim;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adagrad with torch {@code Adagrad}'s semantics: weight decay added to the gradient, sum of
@@ -34,6 +36,15 @@ public final class Adagrad extends Optimizer {
         for (int i = 0; i < parameters.size(); i++) {
             slotOrZeros(i, 0).fill(initialAccumulatorValue);
         }
+    }
+
+    @Override
+    protected Map<String, Double> ownHyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("lr_decay", lrDecay);
+        h.put("weight_decay", weightDecay);
+        h.put("eps", eps);
+        return h;
     }
 
     @Override

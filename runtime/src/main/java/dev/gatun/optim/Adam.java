@@ -3,7 +3,9 @@ package dev.gatun.optim;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam (Kingma & Ba) with PyTorch's semantics: bias-corrected moments and ε added after the
@@ -36,6 +38,17 @@ public sealed class Adam extends Optimizer permits AdamW {
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
+    }
+
+    @Override
+    protected Map<String, Double> ownHyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("beta1", beta1);
+        h.put("beta2", beta2);
+        h.put("eps", eps);
+        h.put("weight_decay", weightDecay);
+        h.put("decoupled", decoupled ? 1.0 : 0.0);
+        return h;
     }
 
     @Override

@@ -109,6 +109,28 @@ public abstract class Optimizer {
         return lastGradNorm;
     }
 
+    /**
+     * The settings that define the update rule, by torch's names ({@code beta1}, {@code eps},
+     * {@code weight_decay}, ...; flags as 0 or 1), then {@code clip_grad_norm} and
+     * {@code clip_grad_value} when set. The learning rate is state, not a setting. Checkpoints
+     * record these and refuse to resume into an optimizer whose settings differ.
+     */
+    public final Map<String, Double> hyperparameters() {
+        Map<String, Double> out = new LinkedHashMap<>(ownHyperparameters());
+        if (!Double.isNaN(clipNorm)) {
+            out.put("clip_grad_norm", clipNorm);
+        }
+        if (!Double.isNaN(clipValue)) {
+            out.put("clip_grad_value", clipValue);
+        }
+        return out;
+    }
+
+    /** This optimizer's own settings for {@link #hyperparameters()}, in a fixed order. */
+    protected Map<String, Double> ownHyperparameters() {
+        return Map.of();
+    }
+
     /** The scalars to save next to {@link #stateTensors()}. */
     public final OptimizerState state() {
         return new OptimizerState(getClass().getSimpleName(), stepCount, learningRate);

@@ -4,7 +4,9 @@ import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * RMSprop with torch {@code RMSprop}'s semantics: weight decay added to the gradient, square
@@ -50,6 +52,17 @@ public final class Rmsprop extends Optimizer {
             names.add("grad_avg");
         }
         return names.toArray(String[]::new);
+    }
+
+    @Override
+    protected Map<String, Double> ownHyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("alpha", alpha);
+        h.put("eps", eps);
+        h.put("weight_decay", weightDecay);
+        h.put("momentum", momentum);
+        h.put("centered", centered ? 1.0 : 0.0);
+        return h;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.gatun.optim;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent with PyTorch's semantics: weight decay added to the gradient,
@@ -39,6 +41,16 @@ public final class Sgd extends Optimizer {
 
     private static String[] slots(double momentum) {
         return momentum != 0 ? new String[] {"momentum_buffer"} : new String[0];
+    }
+
+    @Override
+    protected Map<String, Double> ownHyperparameters() {
+        Map<String, Double> h = new LinkedHashMap<>();
+        h.put("momentum", momentum);
+        h.put("dampening", dampening);
+        h.put("weight_decay", weightDecay);
+        h.put("nesterov", nesterov ? 1.0 : 0.0);
+        return h;
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.gatun.tensor.Tensor;
 import dev.gatun.train.callbacks.BatchContext;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EpochContext;
+import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.MetricsLog;
@@ -23,8 +24,13 @@ import java.util.Locale;
 /**
  * The training loop: per batch forward, loss, backward and optimizer step, each in its own
  * {@link Scope} so every intermediate is freed before the next batch; after each epoch, loss
- * (and, for int32 class labels, accuracy) on the test set in no-grad mode. For regression
+ * (and, for int32 class labels, accuracy) on the validation set in no-grad mode. For regression
  * targets accuracy is NaN and is not printed.
+ *
+ * <p>A run can be continued from a {@link Checkpoint}: {@link #resume} restores the optimizer,
+ * dropout counters, callbacks' state and the metrics history, and the next {@code fit} goes on
+ * with the epoch after the checkpoint's. On the CPU the continued run is bit-identical to one
+ * that was never interrupted.
  *
  * <p>{@link Callback}s run in the order they were added: after every optimizer step and after
  * every epoch (once the epoch is printed and logged). They may change the learning rate, replace
@@ -39,6 +45,9 @@ public final class Trainer {
     // Callbacks may replace the optimizer between batches or epochs.
     private Optimizer optimizer;
     private boolean stopRequested;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    // Set by resume(), consumed by the next fit().
+    private Checkpoint resumeFrom;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -82,6 +91,38 @@ public final class Trainer {
         return this;
     }
 
+    /** The callbacks in the order they run. */
+    public List<Callback> callbacks() {
+        return List.copyOf(callbacks);
+    }
+
+    /**
+     * Continues the run saved in {@code checkpoint} (already {@link Checkpoint#load loaded} into
+     * this trainer's model): restores the optimizer's state and learning rate, every dropout's
+     * mask counter and the metrics history now, and the callbacks' state when the next
+     * {@link #fit} starts (after their {@code onFitStart}). That fit runs the epochs after the
+     * checkpoint's, up to its {@code epochs}. Everything is checked before anything changes.
+     */
+    public void resume(Checkpoint checkpoint) {
+        checkpoint.restore(this);
+        history.clear();
+        history.addAll(checkpoint.history());
+        resumeFrom = checkpoint;
+    }
+
+    /**
+     * Every epoch of the current run so far, including those before a {@link #resume}; what a
+     * checkpoint saves as its history.
+     */
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    /** The last epoch completed (0 before the first), counting those before a {@link #resume}. */
+    public int completedEpochs() {
+        return history.isEmpty() ? 0 : history.getLast().epoch();
+    }
+
     /** Makes {@link #fit} return after the current epoch's callbacks (early stopping calls this). */
     public void requestStop() {
         stopRequested = true;
@@ -93,32 +134,46 @@ public final class Trainer {
     }
 
     /**
-     * Trains for {@code epochs} epochs, or fewer if a callback stops it; logs each epoch to
-     * {@code logOrNull} as it ends. Returns one entry per epoch run.
+     * Trains until epoch {@code epochs}, or fewer if a callback stops it; logs each epoch to
+     * {@code logOrNull} as it ends. A fresh run starts at epoch 1; after {@link #resume} it starts
+     * after the checkpoint's epoch, and an empty log first gets the checkpoint's history. Without
+     * a validation loader ({@code null}) the validation metrics are NaN. Returns one entry per
+     * epoch run by this call.
      */
-    public List<EpochMetrics> fit(DataLoader train, DataLoader test, int epochs, MetricsLog logOrNull) {
+    public List<EpochMetrics> fit(DataLoader train, DataLoader validation, int epochs, MetricsLog logOrNull) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
-        List<EpochMetrics> history = new ArrayList<>();
+        Checkpoint resumed = resumeFrom;
+        resumeFrom = null;
+        if (resumed == null) {
+            history.clear();
+        } else if (logOrNull != null && logOrNull.epochs().isEmpty()) {
+            logOrNull.restore(history);
+        }
+        List<EpochMetrics> ran = new ArrayList<>();
         stopRequested = false;
         for (Callback c : callbacks) {
             c.onFitStart(this);
         }
-        for (int epoch = 1; epoch <= epochs && !stopRequested; epoch++) {
+        if (resumed != null) {
+            resumed.restoreCallbacks(this);
+        }
+        for (int epoch = completedEpochs() + 1; epoch <= epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
             Evaluation trained = trainEpoch(train, epoch, epochs);
             double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation tested = test == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(test);
-            EpochMetrics m = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), tested.loss(),
-                    tested.accuracy(), seconds, trained.samples() / seconds);
+            Evaluation validated = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation);
+            EpochMetrics m = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), validated.loss(),
+                    validated.accuracy(), optimizer.learningRate(), seconds, trained.samples() / seconds);
+            ran.add(m);
             history.add(m);
             if (Double.isNaN(m.trainAccuracy())) {
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.6f | test loss %.6f | %.1f s, %.0f samples/s%n",
-                        epoch, epochs, m.trainLoss(), m.testLoss(), seconds, m.samplesPerSecond());
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.6f | val loss %.6f | %.1f s, %.0f samples/s%n",
+                        epoch, epochs, m.trainLoss(), m.valLoss(), seconds, m.samplesPerSecond());
             } else {
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | test loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
-                        epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), seconds,
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
+                        epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), seconds,
                         m.samplesPerSecond());
             }
             if (logOrNull != null) {
@@ -133,7 +188,7 @@ public final class Trainer {
                 c.onEpochEnd(context);
             }
         }
-        return history;
+        return ran;
     }
 
     /** One pass over the training data; returns the running mean loss and accuracy. */

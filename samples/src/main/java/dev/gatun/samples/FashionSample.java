@@ -5,23 +5,20 @@ import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.data.ImageDataset;
+import dev.gatun.data.Splits;
 import dev.gatun.data.Subset;
-import dev.gatun.io.SafetensorsWriter;
 import dev.gatun.models.FashionModels;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Adam;
 import dev.gatun.tensor.Scope;
+import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.console.ProgressBar;
-import dev.gatun.train.metrics.EpochMetrics;
-import dev.gatun.train.metrics.MetricsLog;
-import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,8 +27,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * The Fashion-MNIST classifier samples: one of {@link FashionModels}' networks trained with Adam.
- * Each prints one line per epoch and finally {@code test accuracy: 0.XXXX}, and writes metrics
- * and weights to a run folder.
+ * A stratified share of the training set ({@code --validation}) is held out for the per-epoch
+ * validation curves; the test set is evaluated once at the end. Each prints one line per epoch
+ * and finally {@code test accuracy: 0.XXXX}, and writes metrics, checkpoints and the exported
+ * model to a run folder ({@link SampleRun}).
  *
  * @param name         sample name on the command line and in the run folder
  * @param description  the network, for the log
@@ -68,34 +67,45 @@ public record FashionSample(String name, String description, int[] featureShape,
         try (Scope modelScope = Scope.open("model")) {
             FashionMnist.Split trainSplit = FashionMnist.Split.load(dir, true, modelScope.arena());
             FashionMnist.Split testSplit = FashionMnist.Split.load(dir, false, modelScope.arena());
-            Dataset trainSet = Subset.first(new ImageDataset(trainSplit, featureShape), o.limit());
+            Dataset all = Subset.first(new ImageDataset(trainSplit, featureShape), o.limit());
+            Dataset trainSet = all;
+            DataLoader validation = null;
+            if (o.validation() > 0) {
+                Splits.TrainValidation split = Splits.trainValidation(all, o.validation(), o.seed(), true);
+                trainSet = split.train();
+                validation = new DataLoader(split.validation(), 1000, false, 0, false);
+            }
             DataLoader train = new DataLoader(trainSet, o.batch(), true, o.seed(), false);
             DataLoader test = new DataLoader(new ImageDataset(testSplit, featureShape), 1000, false, 0, false);
 
             Module net = model.apply(new SplittableRandom(o.seed()));
             Adam adam = new Adam(net.parameters(), o.lr());
-            out.printf(Locale.ROOT, "%s (%d parameters) on Fashion-MNIST from %s: %d train, %d test; "
+            out.printf(Locale.ROOT, "%s (%d parameters) on Fashion-MNIST from %s: %d train, %d validation, %d test; "
                     + "batch %d, Adam lr %s, seed %d, backend %s%n", description, net.parameterCount(), dir,
-                    trainSet.size(), testSplit.count(), o.batch(), o.lr(), o.seed(),
-                    BackendRegistry.current().description());
+                    trainSet.size(), validation == null ? 0 : validation.dataset().size(), testSplit.count(),
+                    o.batch(), o.lr(), o.seed(), BackendRegistry.current().description());
 
-            RunFolder folder = RunFolder.create(o.out(), name);
-            Map<String, String> run = new LinkedHashMap<>();
-            run.put("sample", name);
-            run.put("model", description);
-            run.put("backend", BackendRegistry.current().name());
-            run.put("batch", Integer.toString(o.batch()));
-            run.put("lr", Double.toString(o.lr()));
-            run.put("seed", Long.toString(o.seed()));
-            run.put("train_examples", Integer.toString(trainSet.size()));
-            MetricsLog log = new MetricsLog(folder, run);
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("sample", name);
+            facts.put("model", description);
+            facts.put("backend", BackendRegistry.current().name());
+            facts.put("batch", Integer.toString(o.batch()));
+            facts.put("lr", Double.toString(o.lr()));
+            facts.put("seed", Long.toString(o.seed()));
+            facts.put("train_examples", Integer.toString(trainSet.size()));
+            facts.put("validation_fraction", Double.toString(o.validation()));
+            SampleRun run = SampleRun.open(o, name, facts);
 
             Trainer trainer = new Trainer(net, adam, Loss.CROSS_ENTROPY, out, ProgressBar.isTerminal());
-            List<EpochMetrics> history = trainer.fit(train, test, o.epochs(), log);
-            double accuracy = history.isEmpty() ? trainer.evaluate(test).accuracy() : history.getLast().testAccuracy();
-            log.write();
-            folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
-            out.println("run folder: " + folder.path());
+            run.attach(trainer, modelScope, out);
+            trainer.fit(train, validation, o.epochs(), run.log());
+            Evaluation tested = trainer.evaluate(test);
+            double accuracy = tested.accuracy();
+            Map<String, Double> results = new LinkedHashMap<>();
+            results.put("test_loss", tested.loss());
+            results.put("test_accuracy", accuracy);
+            run.finish(net, results);
+            out.println("run folder: " + run.folder().path());
             out.printf(Locale.ROOT, "test accuracy: %.4f%n", accuracy);
             return accuracy;
         }

@@ -5,10 +5,13 @@ import java.util.Locale;
 
 /**
  * The options every sample takes:
- * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR --limit N}.
+ * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR --limit N
+ * --validation F --checkpoint-every N --resume DIR}.
+ *
+ * @param resume a checkpoint directory or a run folder to continue, or null
  */
 public record SampleOptions(int epochs, int batch, double lr, String backend, Path data, long seed, Path out,
-                            int limit) {
+                            int limit, double validation, int checkpointEvery, Path resume) {
     /** The usage text. */
     public static final String USAGE = """
             options:
@@ -20,6 +23,17 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
               --seed S          random seed for weights, shuffling and dropout (default 42)
               --out DIR         where run folders go (default runs)
               --limit N         train on the first N training examples only (default 0: all)
+              --validation F    hold out this fraction of the training examples (stratified by class
+                                for classifiers) as a validation set for the per-epoch curves
+                                (default 0.1; 0: none); the test set is evaluated once, at the end
+              --checkpoint-every N
+                                save a checkpoint every N epochs and after the last one into the
+                                run folder's checkpoints/epoch-NNNN/, keeping the newest 2
+                                (default 0: none)
+              --resume DIR      continue a run from a checkpoint directory, or from the newest
+                                checkpoint of a run folder: the run goes on in that same run folder
+                                (--out is ignored) up to --epochs in all, and its metrics files get
+                                the earlier epochs too; the other options must match the run's
             """;
 
     /** Parses {@code args} over the sample's defaults; throws with a message naming the bad option. */
@@ -32,6 +46,9 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
         long seed = 42;
         Path out = Path.of("runs");
         int limit = 0;
+        double validation = 0.1;
+        int checkpointEvery = 0;
+        Path resume = null;
         for (int i = 0; i < args.length; i++) {
             String opt = args[i];
             if (opt.equals("--help") || opt.equals("-h")) {
@@ -50,11 +67,15 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
                 case "--seed" -> seed = parseLong(opt, v);
                 case "--out" -> out = Path.of(v);
                 case "--limit" -> limit = positiveInt(opt, v, true);
+                case "--validation" -> validation = fraction(opt, v);
+                case "--checkpoint-every" -> checkpointEvery = positiveInt(opt, v, true);
+                case "--resume" -> resume = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt + "\n"
                         + USAGE.formatted(defaultEpochs, defaultBatch, defaultLr));
             }
         }
-        return new SampleOptions(epochs, batch, lr, backend, data, seed, out, limit);
+        return new SampleOptions(epochs, batch, lr, backend, data, seed, out, limit, validation, checkpointEvery,
+                resume);
     }
 
     /** Thrown for --help: the message is the usage text. */
@@ -81,6 +102,18 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
             double d = Double.parseDouble(v.trim());
             if (!(d > 0) || Double.isInfinite(d)) {
                 throw new IllegalArgumentException(opt + " must be a positive number, got " + v);
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a number, got '" + v + "'");
+        }
+    }
+
+    private static double fraction(String opt, String v) {
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= 0 && d < 1)) {
+                throw new IllegalArgumentException(opt + " must be in [0, 1), got " + v);
             }
             return d;
         } catch (NumberFormatException e) {

@@ -3,26 +3,25 @@ package dev.gatun.samples;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
 import dev.gatun.data.ForecastWindows;
 import dev.gatun.data.SumOfSines;
-import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.data.Splits;
+import dev.gatun.data.Subset;
 import dev.gatun.models.LastStateLinear;
 import dev.gatun.nn.LSTM;
 import dev.gatun.optim.Adam;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.console.ProgressBar;
-import dev.gatun.train.metrics.EpochMetrics;
-import dev.gatun.train.metrics.MetricsLog;
-import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,8 +29,10 @@ import java.util.SplittableRandom;
 /**
  * What recurrent networks are for: forecasting a noisy signal from its recent past. An LSTM reads
  * {@value #WINDOW} steps of a sum of three sines with noise ({@link SumOfSines#standard()}) and
- * predicts the next value. The sample trains on the first {@value #TRAIN} steps, tests on the
- * rest, and compares the test MSE with two yardsticks: repeating the last value (what a model
+ * predicts the next value. The sample trains on the first {@value #TRAIN} steps (or the first
+ * {@code --limit} windows of them; holding out a
+ * random {@code --validation} share of those windows for the per-epoch curves), tests on the
+ * rest once at the end, and compares the test MSE with two yardsticks: repeating the last value (what a model
  * with no idea of the dynamics does) and the noise variance (what no model can beat). It then
  * plots, in the terminal, one-step predictions and a free-running forecast (the model fed its own
  * outputs) against the truth, and writes them to {@code predictions.csv} in the run folder.
@@ -57,8 +58,15 @@ public final class SequenceSample {
         SumOfSines signal = SumOfSines.standard();
         float[] series = signal.generate(LENGTH, o.seed());
         try (Scope modelScope = Scope.open("model")) {
-            ForecastWindows trainSet = new ForecastWindows(series, 0, TRAIN, WINDOW);
+            Dataset windows = Subset.first(new ForecastWindows(series, 0, TRAIN, WINDOW), o.limit());
             ForecastWindows testSet = new ForecastWindows(series, TRAIN, LENGTH, WINDOW);
+            Dataset trainSet = windows;
+            DataLoader validation = null;
+            if (o.validation() > 0) {
+                Splits.TrainValidation split = Splits.trainValidation(windows, o.validation(), o.seed(), false);
+                trainSet = split.train();
+                validation = new DataLoader(split.validation(), 256, false, 0, false);
+            }
             DataLoader train = new DataLoader(trainSet, o.batch(), true, o.seed(), false);
             DataLoader test = new DataLoader(testSet, 256, false, 0, false);
             SplittableRandom rng = new SplittableRandom(o.seed());
@@ -66,23 +74,25 @@ public final class SequenceSample {
                     1, rng);
             Adam adam = new Adam(net.parameters(), o.lr());
             out.printf(Locale.ROOT, "Forecasting a sum of sines (periods 23, 61, 137; noise σ %.2f): LSTM hidden %d "
-                    + "(%d parameters) reads %d steps, predicts the next; %d train windows, %d test; batch %d, "
-                    + "Adam lr %s, seed %d, backend %s%n", signal.noise(), HIDDEN, net.parameterCount(), WINDOW,
-                    trainSet.size(), testSet.size(), o.batch(), o.lr(), o.seed(), BackendRegistry.current().description());
+                    + "(%d parameters) reads %d steps, predicts the next; %d train windows, %d validation, %d test; "
+                    + "batch %d, Adam lr %s, seed %d, backend %s%n", signal.noise(), HIDDEN, net.parameterCount(),
+                    WINDOW, trainSet.size(), validation == null ? 0 : validation.dataset().size(), testSet.size(),
+                    o.batch(), o.lr(), o.seed(), BackendRegistry.current().description());
 
-            RunFolder folder = RunFolder.create(o.out(), "sequence");
-            Map<String, String> run = new LinkedHashMap<>();
-            run.put("sample", "sequence");
-            run.put("model", "LSTM 1→" + HIDDEN + ", last state → linear 1, window " + WINDOW);
-            run.put("backend", BackendRegistry.current().name());
-            run.put("batch", Integer.toString(o.batch()));
-            run.put("lr", Double.toString(o.lr()));
-            run.put("seed", Long.toString(o.seed()));
-            MetricsLog log = new MetricsLog(folder, run);
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("sample", "sequence");
+            facts.put("model", "LSTM 1→" + HIDDEN + ", last state → linear 1, window " + WINDOW);
+            facts.put("backend", BackendRegistry.current().name());
+            facts.put("batch", Integer.toString(o.batch()));
+            facts.put("lr", Double.toString(o.lr()));
+            facts.put("seed", Long.toString(o.seed()));
+            facts.put("validation_fraction", Double.toString(o.validation()));
+            SampleRun run = SampleRun.open(o, "sequence", facts);
             Trainer trainer = new Trainer(net, adam, Loss.MSE, out, ProgressBar.isTerminal());
-            List<EpochMetrics> history = trainer.fit(train, test, o.epochs(), log);
-            double mse = history.isEmpty() ? trainer.evaluate(test).loss() : history.getLast().testLoss();
-            log.write();
+            run.attach(trainer, modelScope, out);
+            trainer.fit(train, validation, o.epochs(), run.log());
+            Evaluation tested = trainer.evaluate(test);
+            double mse = tested.loss();
 
             double naive = 0;
             for (int t = TRAIN + WINDOW; t < LENGTH; t++) {
@@ -103,9 +113,13 @@ public final class SequenceSample {
                 csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f%n", TRAIN + WINDOW + i, curves[0][i],
                         curves[1][i], curves[2][i]));
             }
-            folder.writeAtomically("predictions.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-            folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
-            out.println("run folder: " + folder.path());
+            run.folder().writeAtomically("predictions.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+            Map<String, Double> results = new LinkedHashMap<>();
+            results.put("test_loss", mse);
+            results.put("test_accuracy", tested.accuracy());
+            results.put("test_mse", mse);
+            run.finish(net, results);
+            out.println("run folder: " + run.folder().path());
             out.printf(Locale.ROOT, "test mse: %.6f%n", mse);
             return mse;
         }

@@ -11,13 +11,19 @@ class SampleOptionsTest {
     @Test
     void parsesEveryOption() {
         SampleOptions o = SampleOptions.parse(new String[] {"--epochs", "3", "--batch", "64", "--lr", "0.01",
-                "--backend", "SCALAR", "--data", "/d", "--seed", "-5", "--out", "o", "--limit", "500"}, 10, 128, 1e-3);
-        assertEquals(new SampleOptions(3, 64, 0.01, "scalar", Path.of("/d"), -5, Path.of("o"), 500), o);
+                "--backend", "SCALAR", "--data", "/d", "--seed", "-5", "--out", "o", "--limit", "500", "--validation", "0.2",
+                "--checkpoint-every", "2", "--resume", "runs/mlp-1"}, 10, 128, 1e-3);
+        assertEquals(new SampleOptions(3, 64, 0.01, "scalar", Path.of("/d"), -5, Path.of("o"), 500, 0.2, 2,
+                Path.of("runs/mlp-1")), o);
         SampleOptions d = SampleOptions.parse(new String[0], 10, 128, 1e-3);
         assertEquals(10, d.epochs());
         assertEquals(128, d.batch());
         assertEquals(42, d.seed());
         assertEquals(0, d.limit());
+        assertEquals(0.1, d.validation());
+        assertEquals(0, d.checkpointEvery());
+        assertEquals(null, d.resume());
+        assertEquals(0, SampleOptions.parse(new String[] {"--validation", "0"}, 1, 1, 1).validation());
     }
 
     @Test
@@ -27,6 +33,8 @@ class SampleOptionsTest {
         assertMessage("--epochs needs an integer", "--epochs", "1.5");
         assertMessage("unknown option --color", "--color", "red");
         assertMessage("option --seed needs a value", "--seed");
+        assertMessage("--validation must be in [0, 1), got 1", "--validation", "1");
+        assertMessage("--checkpoint-every must be >= 0", "--checkpoint-every", "-1");
     }
 
     private static void assertMessage(String expected, String... args) {
@@ -40,5 +48,7 @@ class SampleOptionsTest {
         SampleOptions.HelpRequested h = assertThrows(SampleOptions.HelpRequested.class,
                 () -> SampleOptions.parse(new String[] {"--help"}, 10, 128, 1e-3));
         assertTrue(h.getMessage().contains("--backend NAME"));
+        assertTrue(h.getMessage().contains("--validation F") && h.getMessage().contains("--checkpoint-every N")
+                && h.getMessage().contains("--resume DIR"), h.getMessage());
     }
 }

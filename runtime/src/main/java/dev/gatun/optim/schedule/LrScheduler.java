@@ -32,6 +32,13 @@ public final class LrScheduler {
         return step;
     }
 
+    /** Continues after {@code steps} steps, as a resumed run must, and sets the optimizer's rate. */
+    public double restore(int steps) {
+        Checks.nonNegative("steps", steps);
+        step = steps;
+        return apply();
+    }
+
     private double apply() {
         double lr = schedule.lr(step);
         optimizer.setLearningRate(lr);

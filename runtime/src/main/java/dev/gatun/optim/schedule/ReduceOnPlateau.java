@@ -92,6 +92,28 @@ public final class ReduceOnPlateau {
         return lr;
     }
 
+    /** Everything that changes as values are observed: what a checkpoint saves. */
+    public record State(double lr, double best, int badObservations, int cooldownLeft) {}
+
+    /** The current state. */
+    public State state() {
+        return new State(lr, best, badObservations, cooldownLeft);
+    }
+
+    /** Continues from a saved {@link #state()}; the settings stay this instance's. */
+    public void restore(State state) {
+        Checks.nonNegative("lr", state.lr());
+        Checks.nonNegative("badObservations", state.badObservations());
+        Checks.nonNegative("cooldownLeft", state.cooldownLeft());
+        if (Double.isNaN(state.best())) {
+            throw new IllegalArgumentException("best must not be NaN");
+        }
+        lr = state.lr();
+        best = state.best();
+        badObservations = state.badObservations();
+        cooldownLeft = state.cooldownLeft();
+    }
+
     /** The best metric seen so far (±∞ before the first observation). */
     public double best() {
         return best;

@@ -12,7 +12,7 @@ import dev.gatun.train.metrics.TopKAccuracy;
 /**
  * After each epoch, classifies a data set (no-grad, evaluation mode) and adds its metrics to the
  * {@link EpochContext} for the callbacks after it (e.g. {@link EarlyStopping} on
- * {@code "test_macro_f1"}): {@code <prefix>_macro_precision}, {@code _macro_recall},
+ * {@code "val_macro_f1"}): {@code <prefix>_macro_precision}, {@code _macro_recall},
  * {@code _macro_f1}, {@code _top<k>_accuracy}. The epoch's confusion matrix stays readable.
  */
 public final class ClassificationReport implements Callback {

@@ -4,7 +4,10 @@ import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.Trainer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stops training once a monitored metric has not improved for {@code patience} epochs in a row
@@ -13,8 +16,9 @@ import java.util.List;
  * in MAX); NaN never improves. With {@code restoreBestWeights}, the parameters of the best epoch
  * are copied aside (into tensors in each parameter's own scope, reused every time) and copied
  * back when it stops. Add it after callbacks that {@link EpochContext#putMetric add} the metric.
+ * Checkpoints save its progress and the kept weights (key {@code early_stopping}).
  */
-public final class EarlyStopping implements Callback {
+public final class EarlyStopping implements StatefulCallback {
     /** Whether a lower (loss) or higher (accuracy) value is better. */
     public enum Mode { MIN, MAX }
 
@@ -33,7 +37,7 @@ public final class EarlyStopping implements Callback {
     /** Stops on {@code monitor} (an {@link EpochContext} metric name) with the given rule. */
     public EarlyStopping(String monitor, Mode mode, int patience, double minDelta, boolean restoreBestWeights) {
         if (monitor == null || monitor.isBlank()) {
-            throw new IllegalArgumentException("monitor must name a metric, e.g. test_loss");
+            throw new IllegalArgumentException("monitor must name a metric, e.g. val_loss");
         }
         if (mode == null) {
             throw new IllegalArgumentException("mode must not be null");
@@ -52,9 +56,9 @@ public final class EarlyStopping implements Callback {
         reset();
     }
 
-    /** On the test (validation) loss, restoring the best weights. */
-    public static EarlyStopping onTestLoss(int patience) {
-        return new EarlyStopping("test_loss", Mode.MIN, patience, 0, true);
+    /** On the validation loss, restoring the best weights. */
+    public static EarlyStopping onValidationLoss(int patience) {
+        return new EarlyStopping("val_loss", Mode.MIN, patience, 0, true);
     }
 
     @Override
@@ -107,6 +111,73 @@ public final class EarlyStopping implements Callback {
     /** The epoch at which it stopped training, 0 if it has not. */
     public int stoppedEpoch() {
         return stoppedEpoch;
+    }
+
+    @Override
+    public String stateKey() {
+        return "early_stopping";
+    }
+
+    @Override
+    public Map<String, Double> state() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("best", best);
+        s.put("best_epoch", (double) bestEpoch);
+        s.put("wait", (double) wait);
+        s.put("stopped_epoch", (double) stoppedEpoch);
+        return s;
+    }
+
+    /** The best epoch's parameters by name, when they are kept. */
+    @Override
+    public Map<String, Tensor> stateTensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < bestWeights.size(); i++) {
+            out.put(parameters.get(i).name(), bestWeights.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    public void restoreState(Trainer trainer, Map<String, Double> state, Map<String, Tensor> tensors) {
+        double savedBest = StatefulCallback.require(this, state, "best");
+        int savedBestEpoch = StatefulCallback.requireCount(this, state, "best_epoch");
+        int savedWait = StatefulCallback.requireCount(this, state, "wait");
+        int savedStopped = StatefulCallback.requireCount(this, state, "stopped_epoch");
+        List<Parameter> ps = trainer.model().parameters();
+        if (!tensors.isEmpty()) {
+            List<String> problems = new ArrayList<>();
+            for (Parameter p : ps) {
+                Tensor t = tensors.get(p.name());
+                if (t == null) {
+                    problems.add("no best weights for '" + p.name() + "'");
+                } else if (t.dtype() != p.tensor().dtype() || !Arrays.equals(t.shape(), p.tensor().shape())) {
+                    problems.add("best weights for '" + p.name() + "' are " + t.describe() + " but the parameter is "
+                            + p.tensor().describe());
+                }
+            }
+            if (tensors.size() != ps.size()) {
+                problems.add(tensors.size() + " saved tensors for " + ps.size() + " parameters");
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("callback 'early_stopping': " + String.join("; ", problems));
+            }
+        }
+        best = savedBest;
+        bestEpoch = savedBestEpoch;
+        wait = savedWait;
+        stoppedEpoch = savedStopped;
+        bestWeights.clear();
+        parameters = List.of();
+        if (!tensors.isEmpty()) {
+            for (Parameter p : ps) {
+                Tensor w = p.tensor();
+                Tensor kept = Tensor.zeros(w.scope(), w.dtype(), w.shape());
+                kept.copyFrom(tensors.get(p.name()));
+                bestWeights.add(kept);
+            }
+            parameters = ps;
+        }
     }
 
     private void reset() {

@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * What a callback sees after an epoch: the epoch's metrics by name, and the trainer to change.
- * The built-in names are {@code train_loss}, {@code train_accuracy}, {@code test_loss},
- * {@code test_accuracy} (the "test" loader given to {@code fit}, e.g. a validation set) and
- * {@code lr}; a callback may {@link #putMetric add} more for the callbacks after it.
+ * The built-in names are {@code train_loss}, {@code train_accuracy}, {@code val_loss},
+ * {@code val_accuracy} (the validation loader given to {@code fit}) and {@code lr}; a callback
+ * may {@link #putMetric add} more for the callbacks after it.
  */
 public final class EpochContext {
     private final Trainer trainer;
@@ -25,8 +25,8 @@ public final class EpochContext {
         this.metrics = metrics;
         named.put("train_loss", metrics.trainLoss());
         named.put("train_accuracy", metrics.trainAccuracy());
-        named.put("test_loss", metrics.testLoss());
-        named.put("test_accuracy", metrics.testAccuracy());
+        named.put("val_loss", metrics.valLoss());
+        named.put("val_accuracy", metrics.valAccuracy());
         named.put("lr", trainer.optimizer().learningRate());
     }
 
@@ -45,7 +45,7 @@ public final class EpochContext {
         return metrics;
     }
 
-    /** A metric by name; NaN when it was not measured (no test set). */
+    /** A metric by name; NaN when it was not measured (no validation set). */
     public double metric(String name) {
         Double v = named.get(name);
         if (v == null) {

@@ -24,7 +24,7 @@ public final class MetricsLog {
     public static final String CSV_FILE = "metrics.csv";
     public static final String JSON_FILE = "metrics.json";
     public static final String CSV_HEADER =
-            "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,samples_per_second";
+            "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second";
 
     private static final String[] COLUMNS = CSV_HEADER.split(",");
     private static final MathContext SIX_DIGITS = new MathContext(6);
@@ -32,6 +32,7 @@ public final class MetricsLog {
     private final RunFolder folder;
     private final Map<String, String> run;
     private final List<EpochMetrics> epochs = new ArrayList<>();
+    private Map<String, Double> finalMetrics;
 
     /**
      * @param run facts about the run for the JSON's {@code "run"} object, e.g. sample, backend,
@@ -47,6 +48,32 @@ public final class MetricsLog {
     public void add(EpochMetrics epoch) throws IOException {
         epochs.add(Objects.requireNonNull(epoch, "epoch"));
         write();
+    }
+
+    /**
+     * Replaces the epochs so far without writing, e.g. with a checkpoint's history when a resumed
+     * run continues in a new folder; the next {@link #add} or {@link #write} writes them all.
+     */
+    public void restore(List<EpochMetrics> history) {
+        List<EpochMetrics> copy = List.copyOf(history);
+        epochs.clear();
+        epochs.addAll(copy);
+    }
+
+    /**
+     * Sets the run's end results (e.g. {@code test_loss}, {@code test_accuracy}) for the JSON's
+     * {@code "final"} object, in the map's order, and rewrites both files.
+     */
+    public void setFinal(Map<String, Double> metrics) throws IOException {
+        Map<String, Double> copy = new LinkedHashMap<>(Objects.requireNonNull(metrics, "metrics"));
+        copy.forEach((k, v) -> Objects.requireNonNull(v, () -> "final metric '" + k + "' is null"));
+        finalMetrics = Collections.unmodifiableMap(copy);
+        write();
+    }
+
+    /** The end results set by {@link #setFinal}, or an empty map before. */
+    public Map<String, Double> finalMetrics() {
+        return finalMetrics == null ? Map.of() : finalMetrics;
     }
 
     /** (Re)writes {@code metrics.csv} and {@code metrics.json} with the epochs so far. */
@@ -84,7 +111,10 @@ public final class MetricsLog {
         return sb.toString();
     }
 
-    /** The content of {@code metrics.json}: {@code {"run": {...}, "epochs": [{...}, ...]}}. */
+    /**
+     * The content of {@code metrics.json}: {@code {"run": {...}, "epochs": [{...}, ...]}}, plus
+     * {@code "final": {...}} once {@link #setFinal} was called.
+     */
     public String json() {
         StringBuilder sb = new StringBuilder("{\n  \"run\": {");
         String sep = "\n";
@@ -107,12 +137,25 @@ public final class MetricsLog {
             sb.append('}');
             sep = ",\n";
         }
-        return sb.append(epochs.isEmpty() ? "" : "\n  ").append("]\n}\n").toString();
+        sb.append(epochs.isEmpty() ? "" : "\n  ").append(']');
+        if (finalMetrics != null) {
+            sb.append(",\n  \"final\": {");
+            sep = "\n";
+            for (Map.Entry<String, Double> e : finalMetrics.entrySet()) {
+                sb.append(sep).append("    ");
+                string(sb, e.getKey());
+                double v = e.getValue();
+                sb.append(": ").append(Double.isFinite(v) ? number(v) : "null");
+                sep = ",\n";
+            }
+            sb.append(finalMetrics.isEmpty() ? "" : "\n  ").append('}');
+        }
+        return sb.append("\n}\n").toString();
     }
 
     /** The double columns in {@link #CSV_HEADER} order, after the epoch. */
     private static double[] values(EpochMetrics m) {
-        return new double[] {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
+        return new double[] {m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), m.learningRate(),
                 m.seconds(), m.samplesPerSecond()};
     }
 
@@ -120,7 +163,7 @@ public final class MetricsLog {
      * {@code v} to 6 significant digits, plain where readable ({@code 0.4312}, {@code 12345.7})
      * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); valid in both CSV and JSON.
      */
-    static String number(double v) {
+    public static String number(double v) {
         if (v == 0) {
             return "0";
         }

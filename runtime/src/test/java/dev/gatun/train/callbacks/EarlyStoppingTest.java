@@ -136,11 +136,11 @@ class EarlyStoppingTest {
     }
 
     @Test
-    void monitorsTheTestLossByDefaultAndNamesAMissingMetric() {
-        EarlyStopping stop = EarlyStopping.onTestLoss(2);
+    void monitorsTheValidationLossByDefaultAndNamesAMissingMetric() {
+        EarlyStopping stop = EarlyStopping.onValidationLoss(2);
         trainer.addCallback(stop);
         trainer.fit(train, train, 2, null);
-        assertTrue(stop.bestEpoch() >= 1, "a finite test loss improves on +∞");
+        assertTrue(stop.bestEpoch() >= 1, "a finite validation loss improves on +∞");
 
         Trainer other = new Trainer(net, new Sgd(net.parameters(), 0.5), Loss.CROSS_ENTROPY, QUIET, false);
         other.addCallback(new EarlyStopping("val_f1", EarlyStopping.Mode.MAX, 1, 0, false));
@@ -151,10 +151,10 @@ class EarlyStoppingTest {
     @Test
     void badSettingsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EarlyStopping("test_loss", EarlyStopping.Mode.MIN, -1, 0, true));
+                () -> new EarlyStopping("val_loss", EarlyStopping.Mode.MIN, -1, 0, true));
         assertTrue(e.getMessage().contains("patience"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new EarlyStopping("test_loss", EarlyStopping.Mode.MIN, 1, -0.1, true));
+                () -> new EarlyStopping("val_loss", EarlyStopping.Mode.MIN, 1, -0.1, true));
         assertTrue(e.getMessage().contains("minDelta"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(" ", EarlyStopping.Mode.MIN, 1, 0, true));
         assertTrue(e.getMessage().contains("monitor"), e.getMessage());

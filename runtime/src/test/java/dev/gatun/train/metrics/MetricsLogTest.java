@@ -19,8 +19,8 @@ class MetricsLogTest {
     @TempDir
     Path dir;
 
-    private static final EpochMetrics ONE = new EpochMetrics(1, 0.612345678, 0.78125, 0.5, 0.8123, 7.25, 8275.862);
-    private static final EpochMetrics TWO = new EpochMetrics(2, 0.4312, 0.845, 0.45, 0.84, 6.5, 9230.77);
+    private static final EpochMetrics ONE = new EpochMetrics(1, 0.612345678, 0.78125, 0.5, 0.8123, 0.001, 7.25, 8275.862);
+    private static final EpochMetrics TWO = new EpochMetrics(2, 0.4312, 0.845, 0.45, 0.84, 5e-4, 6.5, 9230.77);
 
     private MetricsLog twoEpochs(Map<String, String> run) throws IOException {
         MetricsLog log = new MetricsLog(RunFolder.create(dir, "mlp"), run);
@@ -38,14 +38,14 @@ class MetricsLogTest {
             List<String> lines = Files.readAllLines(log.folder().path().resolve("metrics.csv"));
             assertEquals(3, lines.size());
             assertEquals(MetricsLog.CSV_HEADER, lines.get(0));
-            assertEquals("1,0.612346,0.78125,0.5,0.8123,7.25,8275.86", lines.get(1));
+            assertEquals("1,0.612346,0.78125,0.5,0.8123,0.001,7.25,8275.86", lines.get(1));
             for (int row = 0; row < 2; row++) {
                 String[] cells = lines.get(row + 1).split(",");
-                assertEquals(7, cells.length);
+                assertEquals(8, cells.length);
                 EpochMetrics m = List.of(ONE, TWO).get(row);
                 assertEquals(m.epoch(), Integer.parseInt(cells[0]));
-                double[] expected = {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(),
-                        m.seconds(), m.samplesPerSecond()};
+                double[] expected = {m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(),
+                        m.learningRate(), m.seconds(), m.samplesPerSecond()};
                 for (int i = 0; i < expected.length; i++) {
                     assertEquals(expected[i], Double.parseDouble(cells[i + 1]), Math.abs(expected[i]) * 1e-5);
                 }
@@ -72,7 +72,9 @@ class MetricsLogTest {
         assertTrue(json.contains("\"epochs\": ["), json);
         assertEquals(2, count(json, "\"epoch\": "));
         assertTrue(json.contains("{\"epoch\": 2, \"train_loss\": 0.4312, \"train_accuracy\": 0.845,"
-                + " \"test_loss\": 0.45, \"test_accuracy\": 0.84, \"seconds\": 6.5, \"samples_per_second\": 9230.77}"), json);
+                + " \"val_loss\": 0.45, \"val_accuracy\": 0.84, \"lr\": 0.0005, \"seconds\": 6.5,"
+                + " \"samples_per_second\": 9230.77}"), json);
+        assertTrue(!json.contains("\"final\""), "no final object before setFinal: " + json);
         for (String key : MetricsLog.CSV_HEADER.split(",")) {
             assertEquals(2, count(json, "\"" + key + "\": "), key);
         }
@@ -102,12 +104,44 @@ class MetricsLogTest {
     @Test
     void nonFiniteIsNullInJsonAndNamedInCsv() throws IOException {
         MetricsLog log = new MetricsLog(RunFolder.create(dir, "nan"), Map.of());
-        log.add(new EpochMetrics(1, Double.NaN, 0.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1, 2));
+        log.add(new EpochMetrics(1, Double.NaN, 0.5, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1, 1, 2));
         String json = log.json();
         assertTrue(json.contains("\"train_loss\": null"), json);
-        assertTrue(json.contains("\"test_loss\": null, \"test_accuracy\": null"), json);
+        assertTrue(json.contains("\"val_loss\": null, \"val_accuracy\": null"), json);
         assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
-        assertEquals("1,NaN,0.5,Infinity,-Infinity,1,2", log.csv().split("\n")[1]);
+        assertEquals("1,NaN,0.5,Infinity,-Infinity,0.1,1,2", log.csv().split("\n")[1]);
+    }
+
+    @Test
+    void headerIsTheSharedSchema() {
+        assertEquals("epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second",
+                MetricsLog.CSV_HEADER);
+    }
+
+    @Test
+    void finalMetricsFollowTheEpochs() throws IOException {
+        MetricsLog log = twoEpochs(Map.of("sample", "mlp"));
+        Map<String, Double> end = new LinkedHashMap<>();
+        end.put("test_loss", 0.375);
+        end.put("test_accuracy", 0.8625);
+        end.put("test_macro_f1", Double.NaN);
+        log.setFinal(end);
+        String json = Files.readString(log.folder().path().resolve("metrics.json"));
+        assertBalanced(json);
+        assertTrue(json.endsWith("  ],\n  \"final\": {\n    \"test_loss\": 0.375,\n    \"test_accuracy\": 0.8625,\n"
+                + "    \"test_macro_f1\": null\n  }\n}\n"), json);
+        assertEquals(end, log.finalMetrics());
+        assertEquals(3, Files.readAllLines(log.folder().path().resolve("metrics.csv")).size(), "the CSV is per epoch only");
+    }
+
+    @Test
+    void restoreReplacesTheEpochsWithoutWriting() throws IOException {
+        MetricsLog log = new MetricsLog(RunFolder.create(dir, "resumed"), Map.of());
+        log.restore(List.of(ONE, TWO));
+        assertTrue(!Files.exists(log.folder().path().resolve("metrics.csv")));
+        log.add(new EpochMetrics(3, 0.4, 0.85, 0.44, 0.845, 1e-4, 6, 10000));
+        assertEquals(List.of(1, 2, 3), log.epochs().stream().map(EpochMetrics::epoch).toList());
+        assertEquals(4, Files.readAllLines(log.folder().path().resolve("metrics.csv")).size());
     }
 
     @Test
@@ -125,7 +159,7 @@ class MetricsLogTest {
     @Test
     void atomicWritesLeaveNoTempFiles() throws IOException {
         MetricsLog log = twoEpochs(Map.of("a", "b"));
-        log.add(new EpochMetrics(3, 0.4, 0.85, 0.44, 0.845, 6, 10000));
+        log.add(new EpochMetrics(3, 0.4, 0.85, 0.44, 0.845, 1e-4, 6, 10000));
         try (Stream<Path> files = Files.list(log.folder().path())) {
             assertEquals(List.of("metrics.csv", "metrics.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());

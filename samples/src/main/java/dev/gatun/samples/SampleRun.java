@@ -1,0 +1,134 @@
+package dev.gatun.samples;
+
+import dev.gatun.nn.Module;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.checkpoint.Checkpoint;
+import dev.gatun.train.checkpoint.CheckpointCallback;
+import dev.gatun.train.checkpoint.ModelExport;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A sample's run on disk: its run folder and metrics log, checkpoints every
+ * {@code --checkpoint-every} epochs, continuing from {@code --resume}, and at the end the test
+ * results in {@code metrics.json}'s {@code "final"} plus the exported model
+ * ({@code model.safetensors} and {@code config.json}).
+ *
+ * <p>A resumed run continues in the run folder the checkpoint belongs to, so one folder holds
+ * the whole run's curves and checkpoints. The options that shape training (sample, batch, lr,
+ * seed, limit, validation) must be those the run started with; {@code --epochs} may grow.
+ */
+final class SampleRun {
+    // Checkpoints kept by --checkpoint-every: enough to survive a crash during a save.
+    private static final int KEEP_LAST = 2;
+
+    private final SampleOptions options;
+    private final RunFolder folder;
+    private final MetricsLog log;
+    private final ObjectNode config;
+    private final Path checkpoint;
+
+    private SampleRun(SampleOptions options, RunFolder folder, MetricsLog log, ObjectNode config, Path checkpoint) {
+        this.options = options;
+        this.folder = folder;
+        this.log = log;
+        this.config = config;
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * A new run folder under {@code --out} named after the sample, or, with {@code --resume}, the
+     * folder of the checkpoint to continue. {@code facts} go to the metrics' {@code "run"} object.
+     */
+    static SampleRun open(SampleOptions o, String sample, Map<String, String> facts) throws IOException {
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        config.put("sample", sample);
+        config.put("batch", o.batch());
+        config.put("lr", o.lr());
+        config.put("seed", o.seed());
+        config.put("limit", o.limit());
+        config.put("validation", o.validation());
+        Path checkpoint = o.resume() == null ? null : locate(o.resume());
+        RunFolder folder = checkpoint == null ? RunFolder.create(o.out(), sample)
+                : RunFolder.open(checkpoint.toAbsolutePath().getParent().getParent());
+        return new SampleRun(o, folder, new MetricsLog(folder, facts), config, checkpoint);
+    }
+
+    /** The checkpoint directory {@code --resume} names: itself, or the newest in a run folder. */
+    private static Path locate(Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent == null || !parent.getFileName().toString().equals(Checkpoint.DIRECTORY)) {
+                throw new IllegalArgumentException("--resume: checkpoint " + dir + " is not inside a run folder's "
+                        + Checkpoint.DIRECTORY + "/ directory");
+            }
+            return dir;
+        }
+        Path latest = Files.isDirectory(dir) ? CheckpointCallback.latest(dir) : null;
+        if (latest == null) {
+            throw new FileNotFoundException("--resume: " + dir + " is neither a checkpoint (no "
+                    + Checkpoint.JSON_FILE + ") nor a run folder with checkpoints");
+        }
+        return latest;
+    }
+
+    /**
+     * Adds the checkpoint callback (as the trainer's last) and, when resuming, loads the
+     * checkpoint into the trainer's model and resumes the trainer; optimizer state goes to
+     * {@code scope}.
+     */
+    void attach(Trainer trainer, Scope scope, PrintStream out) throws IOException {
+        if (options.checkpointEvery() > 0) {
+            trainer.addCallback(new CheckpointCallback(folder.path(), config, Map.of("seed", options.seed()),
+                    options.checkpointEvery(), KEEP_LAST));
+        }
+        if (checkpoint != null) {
+            Checkpoint cp = Checkpoint.load(checkpoint, trainer.model(), scope);
+            requireSameConfig(cp.modelConfig());
+            trainer.resume(cp);
+            out.printf("resumed from %s after epoch %d%n", cp.directory(), cp.epoch());
+        }
+    }
+
+    private void requireSameConfig(JsonNode saved) {
+        List<String> differences = new ArrayList<>();
+        for (String key : config.propertyNames()) {
+            JsonNode mine = config.get(key);
+            JsonNode theirs = saved.get(key);
+            // Compared as JSON text: the seed is written as a long but reads back as an int node.
+            if (theirs == null || !theirs.toString().equals(mine.toString())) {
+                differences.add(key + " " + theirs + " in the checkpoint but " + mine + " now");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume: the options differ from the run's: "
+                    + String.join("; ", differences));
+        }
+    }
+
+    /** Records the end results in {@code metrics.json} and exports the model. */
+    void finish(Module model, Map<String, Double> results) throws IOException {
+        log.setFinal(results);
+        ModelExport.write(folder, model, config);
+    }
+
+    RunFolder folder() {
+        return folder;
+    }
+
+    MetricsLog log() {
+        return log;
+    }
+}
