@@ -11,6 +11,11 @@ import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Regularization;
 import dev.gatun.train.Predictions;
+import dev.gatun.train.checkpoint.Checkpoint;
+import dev.gatun.train.checkpoint.CheckpointCallback;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import dev.gatun.train.Trainer;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.report.DecisionBoundary;
@@ -46,6 +51,11 @@ public final class ExperimentRunner {
     /** The decision-boundary plot of a 2-feature classifier, in its run folder. */
     public static final String DECISION_BOUNDARY = "decision_boundary.png";
     private static final int HISTOGRAM_BINS = 30;
+    // Checkpoints kept by training.checkpoint_every: enough to survive a crash during a save.
+    private static final int KEEP_CHECKPOINTS = 2;
+    /** Keys of the model config saved in checkpoints: the normalized config and the model card. */
+    static final String CONFIG_KEY = "config";
+    static final String CARD_KEY = "model";
 
     private ExperimentRunner() {}
 
@@ -56,6 +66,29 @@ public final class ExperimentRunner {
      * @throws IOException for data files that cannot be read and outputs that cannot be written
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
+        return execute(config, runsDir, null, config.training().epochs(), out);
+    }
+
+    /**
+     * Continues a run from a checkpoint ({@code path} is a checkpoint directory, or a run folder
+     * whose newest checkpoint is taken), in the run's own folder, up to {@code epochs} (0: the
+     * config's). The config comes from the checkpoint, so the resumed run equals the uninterrupted
+     * one on the same backend.
+     */
+    public static ExperimentResult resume(Path path, int epochs, PrintStream out) throws IOException {
+        Path checkpoint = Checkpoint.locate(path);
+        JsonNode saved = Checkpoint.readModelConfig(checkpoint);
+        if (!saved.path(CONFIG_KEY).isObject()) {
+            throw new IllegalArgumentException(checkpoint + " was not saved by a config run (its model_config has no '"
+                    + CONFIG_KEY + "'); resume it with the program that wrote it");
+        }
+        ExperimentConfig config = ExperimentConfig.from(saved.get(CONFIG_KEY),
+                Checkpoint.runFolderOf(checkpoint).getFileName().toString());
+        return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out);
+    }
+
+    private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
+            PrintStream out) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -67,7 +100,16 @@ public final class ExperimentRunner {
             ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
                     config.regularization());
             Module net = built.module();
-            Optimizer optimizer = OptimizerFactory.create(config.optimizer(), net.parameters());
+            ModelCard card = ModelCard.of(data);
+            Checkpoint saved = checkpoint == null ? null : Checkpoint.load(checkpoint, net, scope);
+            // The optimizer in use when the checkpoint was taken: the config's, or a later switch's.
+            OptimizerConfig active = config.optimizer();
+            for (SwitchConfig sw : config.switches()) {
+                if (saved != null && sw.optimizerOrNull() != null && sw.epoch() - 1 <= saved.epoch()) {
+                    active = sw.optimizerOrNull();
+                }
+            }
+            Optimizer optimizer = OptimizerFactory.create(active, net.parameters());
             Loss base = config.loss().equals("mse") ? Loss.MSE : Loss.CROSS_ENTROPY;
             Loss loss = built.regularization().isEmpty() ? base
                     : Regularization.addTo(base, built.regularization().toArray(Regularization[]::new));
@@ -78,10 +120,15 @@ public final class ExperimentRunner {
             DataLoader validation = loader(data.validationOrNull(), t.evalBatch());
             DataLoader test = loader(data.testOrNull(), t.evalBatch());
 
-            RunFolder folder = RunFolder.create(runsDir, config.name());
-            folder.writeAtomically("config.json", (ConfigLoader.toJson(config.normalized()) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            ModelCard.of(data).write(folder);
+            RunFolder folder;
+            if (saved == null) {
+                folder = RunFolder.create(runsDir, config.name());
+                folder.writeAtomically(TrainedModel.CONFIG, (ConfigLoader.toJson(config.normalized()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                card.write(folder);
+            } else {
+                folder = RunFolder.open(Checkpoint.runFolderOf(checkpoint));
+            }
             Map<String, String> run = new LinkedHashMap<>();
             run.put("config", config.name());
             run.put("backend", BackendRegistry.current().name());
@@ -98,7 +145,19 @@ public final class ExperimentRunner {
             Trainer trainer = new Trainer(net, optimizer, loss, out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
-            List<EpochMetrics> history = trainer.fit(train, validation, t.epochs(), log);
+            if (t.checkpointEvery() > 0) {
+                ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
+                modelConfig.set(CONFIG_KEY, config.normalized());
+                modelConfig.set(CARD_KEY, card.toJson());
+                // Last: a checkpoint must see the epoch after every other callback has run.
+                trainer.addCallback(new CheckpointCallback(folder.path(), modelConfig, Map.of("seed", config.seed()),
+                        t.checkpointEvery(), KEEP_CHECKPOINTS));
+            }
+            if (saved != null) {
+                trainer.resume(saved);
+                out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", checkpoint, saved.epoch());
+            }
+            trainer.fit(train, validation, epochs, log);
 
             Map<String, Double> end = new LinkedHashMap<>();
             if (test != null) {
@@ -109,18 +168,18 @@ public final class ExperimentRunner {
                         Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", e.accuracy()));
                 end.putAll(testMetrics(Predictions.of(net, test), data, folder));
             }
-            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2})) {
-                DecisionBoundary.write(folder.resolve(DECISION_BOUNDARY), net, data.train(), data.classNames());
-            }
             if (validation != null) {
                 Evaluation e = trainer.evaluate(validation);
                 end.put("val_loss", e.loss());
                 end.put("val_accuracy", e.accuracy());
             }
-            log.write();
-            folder.writeAtomically("model.safetensors", s -> SafetensorsWriter.write(net.state(), run, s));
+            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2})) {
+                DecisionBoundary.write(folder.resolve(DECISION_BOUNDARY), net, data.train(), data.classNames());
+            }
+            log.setFinal(end);
+            folder.writeAtomically(TrainedModel.WEIGHTS, s -> SafetensorsWriter.write(net.state(), run, s));
             RunReport.write(folder.path());
-            return new ExperimentResult(config, folder, history, end);
+            return new ExperimentResult(config, folder, trainer.history(), end);
         }
     }
 
@@ -151,11 +210,10 @@ public final class ExperimentRunner {
     }
 
     /**
-     * The config's callbacks in the order they must run: metric names, optimizer switches, the
+     * The config's callbacks in the order they must run: optimizer switches, the
      * schedule (which drives whichever optimizer is current), then early stopping.
      */
     static void addCallbacks(Trainer trainer, ExperimentConfig config, int batchesPerEpoch) {
-        trainer.addCallback(validationNames());
         for (SwitchConfig s : config.switches()) {
             if (s.optimizerOrNull() != null) {
                 trainer.addCallback(new SwitchOptimizer(s.epoch() - 1,
@@ -177,19 +235,6 @@ public final class ExperimentRunner {
             trainer.addCallback(new EarlyStopping(e.monitor(), e.mode().equals("max") ? EarlyStopping.Mode.MAX
                     : EarlyStopping.Mode.MIN, e.patience(), e.minDelta(), e.restoreBest()));
         }
-    }
-
-    /**
-     * Configs name the validation metrics {@code val_loss} and {@code val_accuracy}, as
-     * {@code metrics.csv} does; where the trainer calls them {@code test_*}, add them under those names.
-     */
-    private static Callback validationNames() {
-        return Callback.afterEachEpoch(ctx -> {
-            if (!ctx.metricNames().contains("val_loss") && ctx.metricNames().contains("test_loss")) {
-                ctx.putMetric("val_loss", ctx.metric("test_loss"));
-                ctx.putMetric("val_accuracy", ctx.metric("test_accuracy"));
-            }
-        });
     }
 
     private static DataLoader loader(Dataset data, int batch) {

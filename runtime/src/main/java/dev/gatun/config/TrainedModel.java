@@ -1,6 +1,8 @@
 package dev.gatun.config;
 
 import dev.gatun.io.SafetensorsReader;
+import dev.gatun.train.checkpoint.Checkpoint;
+import tools.jackson.databind.JsonNode;
 import dev.gatun.nn.Module;
 import dev.gatun.tensor.Scope;
 import java.io.IOException;
@@ -10,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * A trained network rebuilt from a folder holding {@code config.json}, {@code model.json} and
- * {@code model.safetensors}: a run folder, an export, or a checkpoint. The config builds the
+ * {@code model.safetensors} (a run folder or an export), or from a checkpoint of a config run
+ * (whose {@code checkpoint.json} holds both the config and the card). The config builds the
  * network, the card gives its input shape, classes and preprocessing, and the weights are
  * validated (names, dtypes, shapes) before any is copied.
  */
@@ -29,16 +32,32 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a directory");
         }
-        Path configFile = dir.resolve(CONFIG);
         Path weights = dir.resolve(WEIGHTS);
-        for (Path p : new Path[] {configFile, weights}) {
-            if (!Files.isRegularFile(p)) {
-                throw new NoSuchFileException(p.toString(), null, "missing: a trained-model folder holds " + CONFIG
-                        + ", " + ModelCard.FILE + " and " + WEIGHTS);
+        Path configFile = dir.resolve(CONFIG);
+        ModelCard card;
+        ExperimentConfig config;
+        if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
+            configFile = dir.resolve(Checkpoint.JSON_FILE);
+            JsonNode saved = Checkpoint.readModelConfig(dir);
+            if (!saved.path(ExperimentRunner.CONFIG_KEY).isObject() || !saved.path(ExperimentRunner.CARD_KEY).isObject()) {
+                throw new IllegalArgumentException(configFile + ": not a checkpoint of a config run (its model_config"
+                        + " lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
             }
+            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), configFile.toString());
+            config = ExperimentConfig.from(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString());
+        } else {
+            for (Path p : new Path[] {configFile, dir.resolve(ModelCard.FILE)}) {
+                if (!Files.isRegularFile(p)) {
+                    throw new NoSuchFileException(p.toString(), null, "missing: a trained-model folder holds " + CONFIG
+                            + ", " + ModelCard.FILE + " and " + WEIGHTS + " (or is a checkpoint)");
+                }
+            }
+            card = ModelCard.read(dir);
+            config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
         }
-        ModelCard card = ModelCard.read(dir);
-        ExperimentConfig config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
+        if (!Files.isRegularFile(weights)) {
+            throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");
+        }
         Module module = ModelFactory.module(config.model(), card.input(), config.seed());
         try {
             SafetensorsReader.loadInto(module, weights);

@@ -203,7 +203,7 @@ public final class Trainer {
                 out, interactive)) {
             for (int b = 0; b < batches; b++) {
                 try (Scope step = Scope.open("train step")) {
-                    DataLoader.Batch batch = train.batch(order, b);
+                    DataLoader.Batch batch = train.batch(epoch, order, b);
                     Tensor output = model.forward(batch.features());
                     Tensor l = loss.apply(output, batch.labels());
                     optimizer.zeroGrad();

@@ -172,6 +172,59 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aResumedRunEqualsTheUninterruptedOneBitForBit() throws IOException {
+        // Dropout, a schedule, early stopping's state and an optimizer switch all cross the checkpoint.
+        String yaml = """
+                name: resumable
+                seed: 11
+                data: {source: synthetic, kind: moons, n: 300, noise: 0.2, validation: 0.2, test: 0.2,
+                       preprocessing: [standardize]}
+                model:
+                  layers:
+                    - {type: dense, units: 16}
+                    - {type: relu}
+                    - {type: dropout, p: 0.2}
+                    - {type: dense, units: 2}
+                optimizer: {type: adam, lr: 0.02}
+                schedule: {type: cosine, t_max: 6}
+                early_stopping: {monitor: val_loss, patience: 10}
+                switch: [{epoch: 3, optimizer: {type: sgd, lr: 0.05, momentum: 0.9}}]
+                training: {epochs: 6, batch: 16, checkpoint_every: 1}
+                """;
+        ExperimentConfig c = ExperimentConfig.from(ConfigLoader.parseYaml(yaml, "resumable.yaml"), "resumable");
+        ExperimentResult whole = ExperimentRunner.run(c, runs, quiet());
+        Path folder = whole.folder().path();
+        byte[] weights = Files.readAllBytes(folder.resolve(TrainedModel.WEIGHTS));
+        // Keep-last 2 leaves epochs 5 and 6; continue from 5 as if the run had died during epoch 6.
+        Path five = folder.resolve("checkpoints").resolve(dev.gatun.train.checkpoint.Checkpoint.directoryName(5));
+        ExperimentResult resumed = ExperimentRunner.resume(five, 0, quiet());
+        assertEquals(folder, resumed.folder().path());
+        assertEquals(6, resumed.history().size());
+        for (int e = 0; e < 6; e++) {
+            var a = whole.history().get(e);
+            var b = resumed.history().get(e);
+            assertEquals(Double.doubleToLongBits(a.trainLoss()), Double.doubleToLongBits(b.trainLoss()), "epoch " + (e + 1));
+            assertEquals(Double.doubleToLongBits(a.valLoss()), Double.doubleToLongBits(b.valLoss()), "epoch " + (e + 1));
+            assertEquals(Double.doubleToLongBits(a.learningRate()), Double.doubleToLongBits(b.learningRate()));
+        }
+        assertArrayEquals(weights, Files.readAllBytes(folder.resolve(TrainedModel.WEIGHTS)));
+        assertEquals(whole.finalMetrics(), resumed.finalMetrics());
+
+        // A checkpoint is also a trained model: it evaluates like the run's weights at that epoch.
+        try (Scope load = Scope.open("load")) {
+            TrainedModel m = TrainedModel.load(five);
+            assertEquals(c.normalized(), m.config().normalized());
+            assertEquals(2, m.card().classNames().size());
+        }
+    }
+
+    @Test
+    void resumingSomethingThatIsNotACheckpointNamesIt(@TempDir Path empty) {
+        var e = assertThrows(java.io.FileNotFoundException.class, () -> ExperimentRunner.resume(empty, 0, quiet()));
+        assertTrue(e.getMessage().contains("is neither a checkpoint"), e.getMessage());
+    }
+
+    @Test
     void savedPreprocessingWithAMissingFieldNamesIt() {
         var tree = ConfigLoader.parseJson("[{\"type\": \"standardize\", \"mean\": [0.5]}]", "model.json");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

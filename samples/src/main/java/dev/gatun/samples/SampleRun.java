@@ -62,26 +62,17 @@ final class SampleRun {
         config.put("validation", o.validation());
         Path checkpoint = o.resume() == null ? null : locate(o.resume());
         RunFolder folder = checkpoint == null ? RunFolder.create(o.out(), sample)
-                : RunFolder.open(checkpoint.toAbsolutePath().getParent().getParent());
+                : RunFolder.open(Checkpoint.runFolderOf(checkpoint));
         return new SampleRun(o, folder, new MetricsLog(folder, facts), config, checkpoint);
     }
 
     /** The checkpoint directory {@code --resume} names: itself, or the newest in a run folder. */
     private static Path locate(Path dir) throws IOException {
-        if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
-            Path parent = dir.toAbsolutePath().getParent();
-            if (parent == null || !parent.getFileName().toString().equals(Checkpoint.DIRECTORY)) {
-                throw new IllegalArgumentException("--resume: checkpoint " + dir + " is not inside a run folder's "
-                        + Checkpoint.DIRECTORY + "/ directory");
-            }
-            return dir;
+        try {
+            return Checkpoint.locate(dir);
+        } catch (IllegalArgumentException | FileNotFoundException e) {
+            throw new IllegalArgumentException("--resume: " + e.getMessage(), e);
         }
-        Path latest = Files.isDirectory(dir) ? CheckpointCallback.latest(dir) : null;
-        if (latest == null) {
-            throw new FileNotFoundException("--resume: " + dir + " is neither a checkpoint (no "
-                    + Checkpoint.JSON_FILE + ") nor a run folder with checkpoints");
-        }
-        return latest;
     }
 
     /**

@@ -310,6 +310,49 @@ public final class Checkpoint {
                 callbackTensors, seeds, draws, history);
     }
 
+    /**
+     * The checkpoint a user names: {@code path} itself when it holds {@value #JSON_FILE} (it must
+     * sit in a run folder's {@value #DIRECTORY}/ directory), else the newest checkpoint of the run
+     * folder {@code path}.
+     *
+     * @throws FileNotFoundException when {@code path} is neither
+     */
+    public static Path locate(Path path) throws IOException {
+        if (Files.isRegularFile(path.resolve(JSON_FILE))) {
+            Path parent = path.toAbsolutePath().normalize().getParent();
+            if (parent == null || !parent.getFileName().toString().equals(DIRECTORY)) {
+                throw new IllegalArgumentException("checkpoint " + path + " is not inside a run folder's " + DIRECTORY
+                        + "/ directory");
+            }
+            return path;
+        }
+        Path latest = Files.isDirectory(path) ? CheckpointCallback.latest(path) : null;
+        if (latest == null) {
+            throw new java.io.FileNotFoundException(path + " is neither a checkpoint (no " + JSON_FILE
+                    + ") nor a run folder with checkpoints");
+        }
+        return latest;
+    }
+
+    /** The run folder a checkpoint directory belongs to ({@code <run>/checkpoints/epoch-NNNN}). */
+    public static Path runFolderOf(Path checkpointDir) {
+        return checkpointDir.toAbsolutePath().normalize().getParent().getParent();
+    }
+
+    /**
+     * The model config saved in {@code dir}'s {@value #JSON_FILE}, read before any model exists
+     * (to build the model it describes); the format and version are checked.
+     */
+    public static JsonNode readModelConfig(Path dir) throws IOException {
+        JsonNode root = readJson(dir);
+        Fields f = new Fields(dir);
+        if (!FORMAT.equals(f.string(root, "format")) || f.integer(root, "version") != VERSION) {
+            throw f.problem("not a version " + VERSION + " " + FORMAT + " (format \"" + root.path("format").asString("")
+                    + "\", version " + root.path("version") + ")");
+        }
+        return f.object(root, "model_config");
+    }
+
     private static JsonNode readJson(Path dir) throws IOException {
         Path file = dir.resolve(JSON_FILE);
         if (!Files.isRegularFile(file)) {

@@ -175,7 +175,7 @@ class AugmentedLoaderTest {
         List<EpochMetrics> history = trainer.fit(train, plain, 3, null);
         assertEquals(3, history.size());
         for (EpochMetrics m : history) {
-            assertTrue(Double.isFinite(m.trainLoss()) && Double.isFinite(m.testLoss()), m.toString());
+            assertTrue(Double.isFinite(m.trainLoss()) && Double.isFinite(m.valLoss()), m.toString());
         }
 
         // The same steps written out with explicit epochs give the same weights, bit for bit.
