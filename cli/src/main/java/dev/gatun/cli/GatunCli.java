@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gatun", mixinStandardHelpOptions = true, version = "gatun 0.1.0",
         description = "Train, evaluate and compare neural networks on the Gatun runtime.",
-        subcommands = {CompareCommand.class, InfoCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, CompareCommand.class,
+                InfoCommand.class})
 public final class GatunCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -38,6 +39,10 @@ public final class GatunCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The runtime logs its backend choice once through java.util.logging; one plain line here.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -29,7 +29,7 @@ class InfoCommandTest {
     void helpListsEveryCommandAndExitsZero() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());
-        for (String command : new String[] {"info"}) {
+        for (String command : new String[] {"train", "eval", "predict", "compare", "info"}) {
             assertTrue(run.out().contains(command), run.out());
         }
     }

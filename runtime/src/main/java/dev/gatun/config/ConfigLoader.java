@@ -33,8 +33,27 @@ public final class ConfigLoader {
      * @throws IOException when the file cannot be read
      */
     public static List<ExperimentConfig> load(Path file) throws IOException {
+        return load(file, java.util.Map.of());
+    }
+
+    /**
+     * {@link #load(Path)} with {@code overrides} applied to the tree first: each key is a config
+     * path ({@code optimizer.lr}, {@code model.layers[0].units}) and each value YAML text
+     * ({@code 0.01}, {@code [64, 64]}), as {@code gatun train --set} gives them.
+     */
+    public static List<ExperimentConfig> load(Path file, java.util.Map<String, String> overrides) throws IOException {
         JsonNode tree = read(file);
         String name = stem(file);
+        if (!overrides.isEmpty()) {
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException(file.toString(), "the config must be a mapping of keys to values");
+            }
+            for (java.util.Map.Entry<String, String> o : overrides.entrySet()) {
+                JsonNode value = parseYaml(o.getValue(), "--set " + o.getKey());
+                SearchSpace.set((tools.jackson.databind.node.ObjectNode) tree, o.getKey(),
+                        value == null ? tools.jackson.databind.node.NullNode.instance : value, "--set " + o.getKey());
+            }
+        }
         if (tree != null && tree.isObject() && tree.has("search")) {
             return SearchSpace.expand(tree, name);
         }

@@ -32,8 +32,16 @@ public final class CsvDataset implements Dataset {
          */
         CLASS_NAMES,
         /** A float regression target, served as float32 [1]. */
-        REGRESSION
+        REGRESSION,
+        /**
+         * No label column (inputs to predict): every column is a feature, and every row gets
+         * label 0 of the one class {@value CsvDataset#UNLABELLED}. The label column name is ignored.
+         */
+        NONE
     }
+
+    /** The one class name of a {@link Labels#NONE} file. */
+    public static final String UNLABELLED = "unlabelled";
 
     private final Path file;
     private final List<String> featureNames;
@@ -111,13 +119,13 @@ public final class CsvDataset implements Dataset {
                         + (before + 1) + " and " + (c + 1));
             }
         }
-        Integer labelAt = seen.get(labelColumn);
+        Integer labelAt = labels == Labels.NONE ? Integer.valueOf(-1) : seen.get(labelColumn);
         if (labelAt == null) {
             throw new CsvFormatException(file, headerLine, "unknown label column '" + labelColumn
                     + "', the header has " + String.join(", ", header));
         }
         int columns = header.length;
-        int features = columns - 1;
+        int features = labelAt < 0 ? columns : columns - 1;
         if (features == 0) {
             throw new CsvFormatException(file, headerLine, "no feature columns besides the label column '"
                     + labelColumn + "'");
@@ -152,6 +160,8 @@ public final class CsvDataset implements Dataset {
         }
         int[] featureShape = {features};
         return switch (labels) {
+            case NONE -> new CsvDataset(file, featureNames, List.of(UNLABELLED),
+                    ArrayDataset.classification(x, featureShape, new int[n], 1));
             case REGRESSION -> {
                 float[] y = new float[n];
                 for (int r = 0; r < n; r++) {

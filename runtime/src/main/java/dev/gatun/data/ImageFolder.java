@@ -176,6 +176,36 @@ public final class ImageFolder implements Dataset {
                 labelList.add(c);
             }
         }
+        return assemble(root, names, images, labelList, options);
+    }
+
+    /**
+     * Unlabelled images (e.g. to predict), in the order given, as one class named
+     * {@value #UNLABELLED}; sizes and channels follow {@code options} as in {@link #load}.
+     *
+     * @throws FormatException naming a file that is missing or cannot be decoded
+     */
+    public static ImageFolder ofFiles(List<Path> files, Options options) throws IOException {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no image files given");
+        }
+        List<Decoded> images = new ArrayList<>();
+        List<Integer> labelList = new ArrayList<>();
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new FormatException(file, "no such image file");
+            }
+            images.add(decode(file));
+            labelList.add(0);
+        }
+        return assemble(files.getFirst(), List.of(UNLABELLED), images, labelList, options);
+    }
+
+    /** The one class name of {@link #ofFiles}. */
+    public static final String UNLABELLED = "unlabelled";
+
+    private static ImageFolder assemble(Path root, List<String> names, List<Decoded> images, List<Integer> labelList,
+            Options options) throws FormatException {
         int channels = options.channels();
         if (channels == 0) {
             channels = images.stream().allMatch(d -> d.channels() == 1) ? 1 : 3;

@@ -106,6 +106,24 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return p;
     }
 
+    /** The mean cross-entropy of the logits against the labels (log-softmax in double). */
+    public double crossEntropy() {
+        requireLabels();
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < width; c++) {
+                max = Math.max(max, outputs[i * width + c]);
+            }
+            double z = 0;
+            for (int c = 0; c < width; c++) {
+                z += Math.exp(outputs[i * width + c] - max);
+            }
+            sum += max + Math.log(z) - outputs[i * width + labels[i]];
+        }
+        return sum / count;
+    }
+
     /** The confusion matrix of a classifier's predictions. */
     public ConfusionMatrix confusion() {
         requireLabels();

@@ -70,8 +70,10 @@ final class SampleRun {
     private static Path locate(Path dir) throws IOException {
         try {
             return Checkpoint.locate(dir);
-        } catch (IllegalArgumentException | FileNotFoundException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--resume: " + e.getMessage(), e);
+        } catch (FileNotFoundException e) {
+            throw new FileNotFoundException("--resume: " + e.getMessage());
         }
     }
 

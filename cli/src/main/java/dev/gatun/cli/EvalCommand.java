@@ -1,0 +1,126 @@
+package dev.gatun.cli;
+
+import dev.gatun.config.ModelInputs;
+import dev.gatun.config.TrainedModel;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.report.ConfusionMatrixFile;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Predictions;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RegressionMetrics;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gatun eval MODEL}: scores a trained model on labelled data, its own test part by default. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate a trained model (a run folder, an export or a checkpoint) on labelled data:",
+                "accuracy, top-k, per-class and macro precision/recall/F1 and the confusion matrix for classes;",
+                "MSE, MAE and R² for regression."})
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "run folder, export folder or checkpoint directory")
+    private Path model;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "CSV file, Fashion-MNIST IDX folder or folder of class folders of images"
+                    + " (default: the run's own test part)")
+    private Path data;
+
+    @Option(names = "--label", paramLabel = "COLUMN", description = "label column of a CSV file (default: the config's, or 'label')")
+    private String label;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "2", description = "also report top-K accuracy (default: ${DEFAULT-VALUE})")
+    private int top;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "examples per forward pass (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "also write evaluation.json and confusion.json there")
+    private Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Scope scope = Scope.open("gatun eval")) {
+            TrainedModel m = TrainedModel.load(model);
+            Dataset examples = ModelInputs.labelled(m, data, label);
+            Predictions p = Predictions.of(m.module(), new DataLoader(examples, batch, false, 0, false));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            out.printf(Locale.ROOT, "model %s (%s) on %d examples of %s%n", model, m.config().name(), p.count(),
+                    data == null ? "its test part" : data);
+            ConfusionMatrix cm = null;
+            if (p.labels() != null) {
+                cm = p.confusion();
+                metrics.put("loss", p.crossEntropy());
+                metrics.put("accuracy", cm.accuracy());
+                if (top > 1 && top <= p.width()) {
+                    metrics.put("top" + top + "_accuracy", p.topK(top));
+                }
+                metrics.put("macro_precision", cm.macroPrecision());
+                metrics.put("macro_recall", cm.macroRecall());
+                metrics.put("macro_f1", cm.macroF1());
+                printClasses(out, cm, m.card().classNames());
+            } else {
+                RegressionMetrics r = p.regression();
+                metrics.put("mse", r.mse());
+                metrics.put("mae", r.mae());
+                metrics.put("r2", r.r2());
+            }
+            metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s: %s%n", k, MetricsLog.number(v)));
+            if (outDir != null) {
+                Files.createDirectories(outDir);
+                RunFolder folder = RunFolder.open(outDir);
+                StringBuilder json = new StringBuilder("{");
+                String sep = "";
+                for (Map.Entry<String, Double> e : metrics.entrySet()) {
+                    json.append(sep).append("\n  \"").append(e.getKey()).append("\": ").append(MetricsLog.number(e.getValue()));
+                    sep = ",";
+                }
+                folder.writeAtomically("evaluation.json", (json + "\n}\n").getBytes(StandardCharsets.UTF_8));
+                if (cm != null) {
+                    ConfusionMatrixFile.write(folder, cm, m.card().classNames());
+                }
+                out.println("wrote " + outDir.resolve("evaluation.json"));
+            }
+        }
+        return 0;
+    }
+
+    private static void printClasses(PrintWriter out, ConfusionMatrix cm, List<String> names) {
+        int width = Math.max(5, names.stream().mapToInt(String::length).max().orElse(5));
+        out.printf(Locale.ROOT, "%-" + width + "s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support");
+        for (int c = 0; c < cm.classes(); c++) {
+            long support = 0;
+            for (int p = 0; p < cm.classes(); p++) {
+                support += cm.count(c, p);
+            }
+            out.printf(Locale.ROOT, "%-" + width + "s %9.4f %9.4f %9.4f %8d%n", names.get(c), cm.precision(c),
+                    cm.recall(c), cm.f1(c), support);
+        }
+        out.println("confusion matrix (rows: true class, columns: predicted):");
+        for (int t = 0; t < cm.classes(); t++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", names.get(t)));
+            for (int p = 0; p < cm.classes(); p++) {
+                row.append(String.format(Locale.ROOT, " %6d", cm.count(t, p)));
+            }
+            out.println(row);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.gatun.cli;
+
+import dev.gatun.config.ModelInputs;
+import dev.gatun.config.TrainedModel;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.data.ImageFolder;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Predictions;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gatun predict MODEL INPUT}: the trained model's predictions for new examples, as CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predict with a trained model (run folder, export or checkpoint) on a CSV file of feature",
+                "columns, an image file or a folder of images. Writes CSV: for classes, each example's predicted",
+                "class and its probability (and the runners-up with --top); for regression, the predicted values."})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "run folder, export folder or checkpoint directory")
+    private Path model;
+
+    @Parameters(index = "1", paramLabel = "INPUT", description = "CSV file, image file or folder of images")
+    private Path input;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "classes listed per example (default: ${DEFAULT-VALUE})")
+    private int top;
+
+    @Option(names = "--label", paramLabel = "COLUMN", description = "a CSV column to ignore (e.g. the label of a test file)")
+    private String label;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "write the CSV there instead of standard output")
+    private Path outFile;
+
+    @Override
+    public Integer call() throws Exception {
+        String csv;
+        int count;
+        try (Scope scope = Scope.open("gatun predict")) {
+            TrainedModel m = TrainedModel.load(model);
+            Dataset examples = ModelInputs.unlabelled(m, input, label);
+            Predictions p = Predictions.of(m.module(), new DataLoader(examples, 256, false, 0, false));
+            List<String> sources = sources(examples, p.count());
+            csv = m.card().classification() ? classes(p, m.card().classNames(), sources) : values(p, sources);
+            count = p.count();
+        }
+        if (outFile == null) {
+            spec.commandLine().getOut().print(csv);
+        } else {
+            Path dir = outFile.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            RunFolder.open(dir).writeAtomically(outFile.getFileName().toString(), csv.getBytes(StandardCharsets.UTF_8));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("wrote " + count + " predictions to " + outFile);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /** Each example's origin: the image file name, or the CSV data row (1-based). */
+    private static List<String> sources(Dataset examples, int n) {
+        List<String> s = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            s.add(examples instanceof ImageFolder f ? f.files().get(i).getFileName().toString() : Integer.toString(i + 1));
+        }
+        return s;
+    }
+
+    private String classes(Predictions p, List<String> names, List<String> sources) {
+        int k = Math.max(1, Math.min(top, p.width()));
+        StringBuilder sb = new StringBuilder("example,predicted,class,probability");
+        for (int r = 2; r <= k; r++) {
+            sb.append(",class_").append(r).append(",probability_").append(r);
+        }
+        sb.append('\n');
+        int[] predicted = p.predictedClasses();
+        for (int i = 0; i < p.count(); i++) {
+            double[] prob = p.probabilities(i);
+            sb.append(quote(sources.get(i))).append(',').append(predicted[i]).append(',').append(quote(names.get(predicted[i])))
+                    .append(',').append(MetricsLog.number(prob[predicted[i]]));
+            boolean[] used = new boolean[p.width()];
+            used[predicted[i]] = true;
+            for (int r = 2; r <= k; r++) {
+                int best = -1;
+                for (int c = 0; c < p.width(); c++) {
+                    if (!used[c] && (best < 0 || prob[c] > prob[best])) {
+                        best = c;
+                    }
+                }
+                used[best] = true;
+                sb.append(',').append(quote(names.get(best))).append(',').append(MetricsLog.number(prob[best]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String values(Predictions p, List<String> sources) {
+        StringBuilder sb = new StringBuilder("example");
+        for (int j = 0; j < p.width(); j++) {
+            sb.append(p.width() == 1 ? ",prediction" : ",prediction_" + j);
+        }
+        sb.append('\n');
+        for (int i = 0; i < p.count(); i++) {
+            sb.append(quote(sources.get(i)));
+            for (int j = 0; j < p.width(); j++) {
+                sb.append(',').append(MetricsLog.number(p.outputs()[i * p.width() + j]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.gatun.cli;
+
+import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.DataConfig;
+import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.ExperimentResult;
+import dev.gatun.config.ExperimentRunner;
+import dev.gatun.report.Comparison;
+import dev.gatun.report.ComparisonReport;
+import dev.gatun.report.RunReport;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gatun train CONFIG...}: trains each config in turn (a {@code search} section expands
+ * into its trials), each into its own run folder with metrics, checkpoints, plots and
+ * {@code report.html}; with more than one run, ranks them in a comparison report.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train models defined in YAML/JSON configs, each into runs/<name>-<date>-<time>/ with metrics,"
+                + " plots and report.html; several configs (or a search section) end with a comparison report.",
+                "Examples: gatun train configs/spirals.yaml | gatun train configs/*.yaml --set training.epochs=5"
+                        + " | gatun train --resume runs/spirals-20261122-101500"})
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "CONFIG", description = "config files (.yaml, .yml, .json)")
+    private List<Path> configs = new ArrayList<>();
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+            description = "where run folders go (default: ${DEFAULT-VALUE})")
+    private Path runs;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "override a config value, e.g. --set optimizer.lr=0.01 --set 'model.layers[0].units=32'")
+    private Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--epochs", paramLabel = "N", description = "train for N epochs (same as --set training.epochs=N)")
+    private Integer epochs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed (same as --set seed=S)")
+    private Long seed;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "cpu or scalar (same as --set backend=NAME)")
+    private String backend;
+
+    @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT",
+            description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder")
+    private Path resume;
+
+    @Option(names = "--metric", paramLabel = "NAME",
+            description = "metric that ranks several runs (default: val_accuracy or val_loss, test_* without validation)")
+    private String metric;
+
+    @Option(names = "--lower-is-better", negatable = true,
+            description = "rank the lowest metric first (default: yes for *loss, *mse, *mae, *error)")
+    private Boolean lowerIsBetter;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintStream progress = WriterStream.of(out);
+        if (resume != null) {
+            if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null) {
+                throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
+                        + " CONFIG, --set, --seed or --backend (only --epochs, to train longer)");
+            }
+            ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
+            finished(out, r);
+            return 0;
+        }
+        if (configs.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give at least one CONFIG file (or --resume RUN)");
+        }
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        if (epochs != null) {
+            all.put("training.epochs", Integer.toString(epochs));
+        }
+        if (seed != null) {
+            all.put("seed", Long.toString(seed));
+        }
+        if (backend != null) {
+            all.put("backend", backend);
+        }
+        // Every config is read and validated before the first trains: a typo in the last file
+        // should not surface an hour into the first.
+        List<ExperimentConfig> experiments = new ArrayList<>();
+        for (Path file : configs) {
+            experiments.addAll(ConfigLoader.load(file, all));
+        }
+        List<ExperimentResult> results = new ArrayList<>();
+        for (int i = 0; i < experiments.size(); i++) {
+            ExperimentConfig c = experiments.get(i);
+            if (experiments.size() > 1) {
+                out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
+            }
+            ExperimentResult r = ExperimentRunner.run(c, runs, progress);
+            finished(out, r);
+            results.add(r);
+        }
+        if (results.size() > 1) {
+            String m = metric != null ? metric : defaultMetric(experiments.getFirst());
+            Path dir = RunFolder.create(runs, "compare").path();
+            Comparison c = ComparisonReport.write(dir, results.stream().map(r -> r.folder().path()).toList(), m,
+                    MetricGoal.higherIsBetter(m, lowerIsBetter));
+            ComparisonTable.print(out, c, dir);
+        }
+        return 0;
+    }
+
+    private static void finished(PrintWriter out, ExperimentResult r) {
+        out.println("run folder: " + r.folder() + " (report: " + r.folder().path().resolve(RunReport.FILE) + ")");
+        double acc = r.metric("test_accuracy");
+        double mse = r.metric("test_mse");
+        if (!Double.isNaN(acc)) {
+            out.printf(Locale.ROOT, "test accuracy: %.4f%n", acc);
+        } else if (!Double.isNaN(mse)) {
+            out.printf(Locale.ROOT, "test mse: %.6f%n", mse);
+        }
+        out.flush();
+    }
+
+    /** Accuracy for classes, loss for regression; on the validation part if the runs keep one. */
+    static String defaultMetric(ExperimentConfig c) {
+        DataConfig d = c.data();
+        return (d.validation() > 0 ? "val_" : "test_") + (d.classification() ? "accuracy" : "loss");
+    }
+}
