@@ -3,6 +3,7 @@ package dev.gatun.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,7 +30,57 @@ public final class Simd {
     /** Float lanes per vector. */
     public static final int FLOAT_LANES = FLOATS.length();
 
+    // Rotations by half, a quarter, ... of the lanes, for sum(): lane i of rearrange(ROT_k) is lane i + k.
+    private static final VectorShuffle<Float> F_ROT_1 = rotation(FLOATS, 1);
+    private static final VectorShuffle<Float> F_ROT_2 = rotation(FLOATS, 2);
+    private static final VectorShuffle<Float> F_ROT_3 = rotation(FLOATS, 3);
+    private static final VectorShuffle<Float> F_ROT_4 = rotation(FLOATS, 4);
+    private static final VectorShuffle<Double> D_ROT_1 = rotation(DOUBLES, 1);
+    private static final VectorShuffle<Double> D_ROT_2 = rotation(DOUBLES, 2);
+    private static final VectorShuffle<Double> D_ROT_3 = rotation(DOUBLES, 3);
+    private static final int DOUBLE_LANES = DOUBLES.length();
+
     private Simd() {}
+
+    /**
+     * The sum of a vector's lanes, always added in the same tree order.
+     *
+     * <p>Not {@code reduceLanes(ADD)}: its order is unspecified and does change with the JIT tier
+     * (the interpreter adds lanes left to right, C2 in a tree), so the same data could sum to
+     * different floats early and late in a run, and a resumed run would not repeat an
+     * uninterrupted one bit for bit. Lane-wise adds and rearranges are exact in every tier.
+     */
+    public static float sum(FloatVector v) {
+        v = v.add(v.rearrange(F_ROT_1));
+        if (FLOAT_LANES >= 4) {
+            v = v.add(v.rearrange(F_ROT_2));
+        }
+        if (FLOAT_LANES >= 8) {
+            v = v.add(v.rearrange(F_ROT_3));
+        }
+        if (FLOAT_LANES >= 16) {
+            v = v.add(v.rearrange(F_ROT_4));
+        }
+        return v.lane(0);
+    }
+
+    /** {@link #sum(FloatVector)} for doubles. */
+    public static double sum(DoubleVector v) {
+        v = v.add(v.rearrange(D_ROT_1));
+        if (DOUBLE_LANES >= 4) {
+            v = v.add(v.rearrange(D_ROT_2));
+        }
+        if (DOUBLE_LANES >= 8) {
+            v = v.add(v.rearrange(D_ROT_3));
+        }
+        return v.lane(0);
+    }
+
+    /** Rotation by lanes / 2^level (identity when that is below one lane). */
+    private static <E> VectorShuffle<E> rotation(VectorSpecies<E> species, int level) {
+        int by = species.length() >> level;
+        return VectorShuffle.iota(species, Math.max(by, 0), 1, true);
+    }
 
     private static VectorShape shape() {
         String bits = System.getProperty("gatun.simd.bits", "");

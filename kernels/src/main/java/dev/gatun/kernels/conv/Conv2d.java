@@ -347,7 +347,7 @@ public final class Conv2d {
         for (int bound = F.loopBound(n); k < bound; k += F.length()) {
             acc = acc.add(FloatVector.fromMemorySegment(F, a, at + (long) k * Float.BYTES, ORDER));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; k < n; k++) {
             sum += a.get(FLOAT, at + (long) k * Float.BYTES);
         }

@@ -209,10 +209,10 @@ final class DirectConv2d {
                             }
                         }
                         // Lanes reduced one by one: an array of vectors would box them (measured 10x slower).
-                        float[] sums = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
-                            a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD),
-                            b0.reduceLanes(VectorOperators.ADD), b1.reduceLanes(VectorOperators.ADD),
-                            b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD)};
+                        float[] sums = {Simd.sum(a0), Simd.sum(a1),
+                            Simd.sum(a2), Simd.sum(a3),
+                            Simd.sum(b0), Simd.sum(b1),
+                            Simd.sum(b2), Simd.sum(b3)};
                         for (int q = 0; q < js; q++) {
                             dw[wAt + j0 + q] += sums[q];
                             if (two) {

@@ -219,7 +219,7 @@ public final class BatchNorm {
         for (; k < bound; k += lanes) {
             a0 = a0.add(FloatVector.fromMemorySegment(F, x, xb + (long) k * Float.BYTES, ORDER));
         }
-        double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double sum = Simd.sum(a0.add(a1));
         for (; k < s; k++) {
             sum += x.get(FLOAT, xb + (long) k * Float.BYTES);
         }
@@ -244,7 +244,7 @@ public final class BatchNorm {
             FloatVector d0 = FloatVector.fromMemorySegment(F, x, xb + (long) k * Float.BYTES, ORDER).sub(mv);
             a0 = d0.fma(d0, a0);
         }
-        double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double sum = Simd.sum(a0.add(a1));
         for (; k < s; k++) {
             double d = x.get(FLOAT, xb + (long) k * Float.BYTES) - mean;
             sum += d * d;
@@ -267,8 +267,8 @@ public final class BatchNorm {
             sg = sg.add(g);
             sx = FloatVector.fromMemorySegment(F, x, xb + o, ORDER).sub(mv).fma(g, sx);
         }
-        double sumG = sg.reduceLanes(VectorOperators.ADD);
-        double sumX = sx.reduceLanes(VectorOperators.ADD);
+        double sumG = Simd.sum(sg);
+        double sumX = Simd.sum(sx);
         for (; k < s; k++) {
             long o = (long) k * Float.BYTES;
             double g = dy.get(FLOAT, gb + o);

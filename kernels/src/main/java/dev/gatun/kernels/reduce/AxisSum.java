@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   inner == 1: a row is a horizontal sum. Four vector accumulators take consecutive vectors in
  *               turn (acc[k] gets vectors k, k+4, k+8, ...), one more pass adds leftover whole
  *               vectors into acc[0], then (acc0 + acc1) + (acc2 + acc3) is reduced across lanes
- *               by reduceLanes(ADD), and the scalar tail is added last, in order. This differs
+ *               by Simd.sum (a fixed tree), and the scalar tail is added last, in order. This differs
  *               from the twin's plain order by rounding only (and is usually more accurate).
  * Work is split across threads by outer slice, or by column blocks when outer is small; a
  * single row (outer == 1, inner == 1) stays on one thread, so results never depend on the
@@ -120,7 +120,7 @@ public final class AxisSum {
         for (int bound = F.loopBound(len); i < bound; i += lanes) {
             acc0 = acc0.add(FloatVector.fromMemorySegment(F, x, xb + (long) i * Float.BYTES, ORDER));
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             sum += x.get(FLOAT, xb + (long) i * Float.BYTES);
         }

@@ -149,7 +149,7 @@ public final class LogSoftmax {
             for (; c < bound; c += lanes) {
                 acc0 = acc0.add(FloatVector.fromMemorySegment(F, dy, gb + (long) c * Float.BYTES, ORDER));
             }
-            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sum = Simd.sum(acc0.add(acc1));
             for (; c < cols; c++) {
                 sum += dy.get(FLOAT, gb + (long) c * Float.BYTES);
             }

@@ -138,7 +138,7 @@ public final class Softmax {
                 acc0 = FloatVector.fromMemorySegment(F, dy, gb + o, ORDER)
                         .fma(FloatVector.fromMemorySegment(F, y, yb + o, ORDER), acc0);
             }
-            float dot = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float dot = Simd.sum(acc0.add(acc1));
             for (; c < cols; c++) {
                 long o = (long) c * Float.BYTES;
                 dot += dy.get(FLOAT, gb + o) * y.get(FLOAT, yb + o);
@@ -189,7 +189,7 @@ public final class Softmax {
     /**
      * Writes {@code exp(x - max)} for {@code n} floats to {@code y} (which may be null: sum only)
      * and returns their float sum: two vector accumulators over all whole vectors, reduced by
-     * reduceLanes, then the scalar tail in order.
+     * Simd.sum (a fixed tree), then the scalar tail in order.
      *
      * <p>lanewise(EXP) is a call into the JDK's SVML stubs, and around a call C2 re-checks a
      * segment's bounds and liveness on every access; so the row goes through {@code buf} in
@@ -222,7 +222,7 @@ public final class Softmax {
                 MemorySegment.copy(buf, 0, y, FLOAT, yb + o, len);
             }
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD) + tail;
+        return Simd.sum(s0.add(s1)) + tail;
     }
 
     /** {@code buf[i] = exp(buf[i] - shift)} for {@code i < len}; the tail uses Math.exp. */
