@@ -27,10 +27,6 @@ import java.util.List;
  * Splits are seeded from the experiment's seed, so a config always gets the same parts.
  */
 public final class DataFactory {
-    /** Fashion-MNIST's class names, in label order. */
-    public static final List<String> FASHION_CLASSES = List.of("T-shirt", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-
     private DataFactory() {}
 
     /**
@@ -50,7 +46,7 @@ public final class DataFactory {
                 Path dir = FashionMnist.locate(f.dirOrNull());
                 all = Subset.first(new ImageDataset(FashionMnist.Split.load(dir, true, scope.arena()), shape), f.limit());
                 test = new ImageDataset(FashionMnist.Split.load(dir, false, scope.arena()), shape);
-                names = FASHION_CLASSES;
+                names = FashionMnist.CLASS_NAMES;
             }
             case DataConfig.Csv c -> {
                 CsvDataset.Labels labels = switch (c.labels()) {

@@ -31,6 +31,10 @@ public final class FashionMnist {
 
     public static final int CLASSES = 10;
 
+    /** The class names, in label order. */
+    public static final List<String> CLASS_NAMES = List.of("T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
     private FashionMnist() {}
 
     /**

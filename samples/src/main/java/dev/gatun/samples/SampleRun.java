@@ -1,6 +1,10 @@
 package dev.gatun.samples;
 
 import dev.gatun.nn.Module;
+import dev.gatun.report.ConfusionMatrixFile;
+import dev.gatun.report.HistogramRecorder;
+import dev.gatun.report.RunReport;
+import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.checkpoint.Checkpoint;
@@ -33,6 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class SampleRun {
     // Checkpoints kept by --checkpoint-every: enough to survive a crash during a save.
     private static final int KEEP_LAST = 2;
+    private static final int HISTOGRAM_BINS = 30;
 
     private final SampleOptions options;
     private final RunFolder folder;
@@ -83,6 +88,7 @@ final class SampleRun {
      * {@code scope}.
      */
     void attach(Trainer trainer, Scope scope, PrintStream out) throws IOException {
+        trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
         if (options.checkpointEvery() > 0) {
             trainer.addCallback(new CheckpointCallback(folder.path(), config, Map.of("seed", options.seed()),
                     options.checkpointEvery(), KEEP_LAST));
@@ -111,10 +117,19 @@ final class SampleRun {
         }
     }
 
-    /** Records the end results in {@code metrics.json} and exports the model. */
+    /**
+     * Records the end results in {@code metrics.json}, exports the model and writes the run's
+     * plots and {@code report.html}.
+     */
     void finish(Module model, Map<String, Double> results) throws IOException {
         log.setFinal(results);
         ModelExport.write(folder, model, config);
+        RunReport.write(folder.path());
+    }
+
+    /** Writes the test set's confusion matrix ({@code confusion.json}) for the report. */
+    void confusion(ConfusionMatrix matrix, List<String> classNames) throws IOException {
+        ConfusionMatrixFile.write(folder, matrix, classNames);
     }
 
     RunFolder folder() {

@@ -1,13 +1,9 @@
 package dev.gatun.train.callbacks;
 
-import dev.gatun.autograd.Autograd;
 import dev.gatun.data.DataLoader;
-import dev.gatun.nn.Module;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Scope;
-import dev.gatun.tensor.Tensor;
+import dev.gatun.train.Predictions;
 import dev.gatun.train.metrics.ConfusionMatrix;
-import dev.gatun.train.metrics.TopKAccuracy;
 
 /**
  * After each epoch, classifies a data set (no-grad, evaluation mode) and adds its metrics to the
@@ -40,37 +36,12 @@ public final class ClassificationReport implements Callback {
 
     @Override
     public void onEpochEnd(EpochContext context) {
-        Module model = context.trainer().model();
-        int classes = data.dataset().classes();
-        int n = data.batchCount() * data.batchSize();
-        int[] predicted = new int[n];
-        int[] truth = new int[n];
-        int seen = 0;
-        double topHits = 0;
-        int[] order = data.order(0);
-        model.train(false);
-        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
-            for (int b = 0; b < data.batchCount(); b++) {
-                try (Scope step = Scope.open("report step")) {
-                    var batch = data.batch(order, b);
-                    Tensor logits = model.forward(batch.features());
-                    int[] p = logits.argmax().toIntArray();
-                    int[] t = batch.labels().toIntArray();
-                    System.arraycopy(p, 0, predicted, seen, p.length);
-                    System.arraycopy(t, 0, truth, seen, t.length);
-                    topHits += TopKAccuracy.of(logits, batch.labels(), topK) * t.length;
-                    seen += t.length;
-                }
-            }
-        } finally {
-            model.train(true);
-        }
-        last = ConfusionMatrix.of(java.util.Arrays.copyOf(predicted, seen), java.util.Arrays.copyOf(truth, seen),
-                classes);
+        Predictions p = Predictions.of(context.trainer().model(), data);
+        last = p.confusion();
         context.putMetric(prefix + "_macro_precision", last.macroPrecision());
         context.putMetric(prefix + "_macro_recall", last.macroRecall());
         context.putMetric(prefix + "_macro_f1", last.macroF1());
-        context.putMetric(prefix + "_top" + topK + "_accuracy", seen == 0 ? Double.NaN : topHits / seen);
+        context.putMetric(prefix + "_top" + topK + "_accuracy", p.topK(topK));
     }
 
     /** The confusion matrix of the last epoch, or null before the first. */
