@@ -4,15 +4,11 @@ import dev.gatun.io.JsonStrings;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code confusion.json} in a run folder: {@code {"classes": [...], "matrix": [[...], ...]}},
@@ -81,14 +77,7 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
      */
     public static ConfusionMatrixFile read(Path folder) {
         Path file = folder.resolve(FILE);
-        JsonNode root;
-        try {
-            root = JsonMapper.shared().readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = JsonFile.read(folder, FILE);
         if (root == null || !root.path("classes").isArray() || !root.path("matrix").isArray()) {
             throw new IllegalArgumentException(file + ": expected {\"classes\": [...], \"matrix\": [[...], ...]}");
         }

@@ -3,15 +3,11 @@ package dev.gatun.report;
 import dev.gatun.io.JsonStrings;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code histograms.json} in a run folder: per epoch, the weight and gradient histogram of each
@@ -68,14 +64,7 @@ public final class HistogramsFile {
      */
     public static List<EpochHistograms> read(Path folder) {
         Path file = folder.resolve(FILE);
-        JsonNode root;
-        try {
-            root = JsonMapper.shared().readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = JsonFile.read(folder, FILE);
         JsonNode epochsNode = root == null ? null : root.get("epochs");
         if (epochsNode == null || !epochsNode.isArray()) {
             throw new IllegalArgumentException(file + ": \"epochs\" must be an array");

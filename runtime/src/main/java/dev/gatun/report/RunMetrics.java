@@ -1,9 +1,5 @@
 package dev.gatun.report;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,9 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A run's {@code metrics.json} as read back from its folder: the run facts, one row of named
@@ -59,16 +53,7 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
      */
     public static RunMetrics read(Path folder) {
         Path file = folder.resolve(FILE);
-        JsonNode root;
-        try {
-            root = JsonMapper.shared().readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("run folder " + folder + " has no " + FILE, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        JsonNode root = JsonFile.read(folder, FILE);
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a JSON object at the top level");
         }
