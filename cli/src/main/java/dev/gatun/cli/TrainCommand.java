@@ -63,6 +63,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder")
     private Path resume;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+            description = "train N configs side by side, each in its own JVM with its share of the cores;"
+                    + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
+    private int jobs;
+
     @Option(names = "--metric", paramLabel = "NAME",
             description = "metric that ranks several runs (default: val_accuracy or val_loss, test_* without validation)")
     private String metric;
@@ -103,22 +108,39 @@ final class TrainCommand implements Callable<Integer> {
         for (Path file : configs) {
             experiments.addAll(ConfigLoader.load(file, all));
         }
-        List<ExperimentResult> results = new ArrayList<>();
-        for (int i = 0; i < experiments.size(); i++) {
-            ExperimentConfig c = experiments.get(i);
-            if (experiments.size() > 1) {
-                out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
-            }
-            ExperimentResult r = ExperimentRunner.run(c, runs, progress);
-            finished(out, r);
-            results.add(r);
+        if (jobs < 1) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
         }
-        if (results.size() > 1) {
+        List<Path> folders = new ArrayList<>();
+        boolean failed = false;
+        if (jobs > 1 && experiments.size() > 1) {
+            for (ParallelRuns.Outcome o : ParallelRuns.run(experiments, runs, Math.min(jobs, experiments.size()), out)) {
+                if (o.folderOrNull() == null) {
+                    failed = true;
+                } else {
+                    folders.add(o.folderOrNull());
+                }
+            }
+        } else {
+            for (int i = 0; i < experiments.size(); i++) {
+                ExperimentConfig c = experiments.get(i);
+                if (experiments.size() > 1) {
+                    out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
+                }
+                ExperimentResult r = ExperimentRunner.run(c, runs, progress);
+                finished(out, r);
+                folders.add(r.folder().path());
+            }
+        }
+        if (folders.size() > 1) {
             String m = metric != null ? metric : defaultMetric(experiments.getFirst());
             Path dir = RunFolder.create(runs, "compare").path();
-            Comparison c = ComparisonReport.write(dir, results.stream().map(r -> r.folder().path()).toList(), m,
-                    MetricGoal.higherIsBetter(m, lowerIsBetter));
+            Comparison c = ComparisonReport.write(dir, folders, m, MetricGoal.higherIsBetter(m, lowerIsBetter));
             ComparisonTable.print(out, c, dir);
+        }
+        if (failed) {
+            spec.commandLine().getErr().println("gatun train: some runs failed; see their logs above");
+            return 1;
         }
         return 0;
     }

@@ -109,6 +109,26 @@ class TrainEvalPredictTest {
     }
 
     @Test
+    void jobsTrainConfigsSideBySideInTheirOwnProcesses() throws IOException {
+        CliRun side = CliRun.of("train", CONFIGS.resolve("xor.json").toString(), CONFIGS.resolve("blobs.yaml").toString(),
+                "--runs", runs.toString(), "--epochs", "3", "--jobs", "2");
+        assertEquals(0, side.exitCode(), side.out() + side.err());
+        assertTrue(side.out().contains("[1/2] xor: done") && side.out().contains("[2/2] blobs: done"), side.out());
+        assertTrue(side.out().contains("best by val_accuracy"), side.out());
+        for (String name : List.of("xor-", "blobs-")) {
+            try (Stream<Path> s = Files.list(runs)) {
+                Path run = s.filter(p -> p.getFileName().toString().startsWith(name)).findFirst().orElseThrow();
+                String log = Files.readString(run.resolve("train.log"));
+                assertTrue(log.contains("epoch 3/3") && log.contains("test accuracy: "), log);
+                assertTrue(Files.isRegularFile(run.resolve("report.html")));
+            }
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".pending")), "scratch folder removed");
+        }
+    }
+
+    @Test
     void aBadConfigFailsWithItsPathBeforeAnythingTrains() throws IOException {
         Path bad = runs.resolve("bad.yaml");
         Files.writeString(bad, Files.readString(CONFIGS.resolve("moons.yaml")).replace("units: 32}", "units: 0}"));
