@@ -49,7 +49,7 @@ import java.util.Map;
  */
 public final class ExperimentRunner {
     /** The decision-boundary plot of a 2-feature classifier, in its run folder. */
-    public static final String DECISION_BOUNDARY = "decision_boundary.png";
+    public static final String DECISION_BOUNDARY = RunReport.DECISION_BOUNDARY;
     private static final int HISTOGRAM_BINS = 30;
     // Checkpoints kept by training.checkpoint_every: enough to survive a crash during a save.
     private static final int KEEP_CHECKPOINTS = 2;

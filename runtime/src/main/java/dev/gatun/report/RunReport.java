@@ -22,6 +22,8 @@ import org.knowm.xchart.XYChart;
  */
 public final class RunReport {
     public static final String FILE = "report.html";
+    /** A decision-boundary plot the run drew ({@link DecisionBoundary}), shown when present. */
+    public static final String DECISION_BOUNDARY = "decision_boundary.png";
     /** The config files shown verbatim, the first one found. */
     static final List<String> CONFIG_FILES = List.of("config.yaml", "config.yml", "config.json");
 
@@ -60,6 +62,12 @@ public final class RunReport {
         curve(page, runFolder, "loss.png", "loss curves", CurvePlots.loss(m));
         curve(page, runFolder, "accuracy.png", "accuracy curves", CurvePlots.accuracy(m));
         curve(page, runFolder, "lr.png", "learning rate", CurvePlots.learningRate(m));
+
+        Path boundary = runFolder.resolve(DECISION_BOUNDARY);
+        if (Files.isRegularFile(boundary)) {
+            page.heading(2, "Decision boundary");
+            page.image("decision boundary", Files.readAllBytes(boundary));
+        }
 
         if (Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))) {
             ConfusionMatrixFile confusion = ConfusionMatrixFile.read(runFolder);

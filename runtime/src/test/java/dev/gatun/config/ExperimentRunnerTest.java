@@ -66,6 +66,8 @@ class ExperimentRunnerTest {
                     "model.safetensors", "confusion.json", "histograms.json", "report.html", "loss.png", "accuracy.png",
                     ExperimentRunner.DECISION_BOUNDARY)), names.toString());
         }
+        String report = Files.readString(folder.resolve("report.html"));
+        assertTrue(report.contains("<h2>Decision boundary</h2>") && report.contains("<h2>Confusion matrix</h2>"));
         try (Scope load = Scope.open("load")) {
             TrainedModel m = TrainedModel.load(folder);
             assertEquals(List.of("0", "1"), m.card().classNames());
