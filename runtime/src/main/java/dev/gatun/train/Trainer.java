@@ -168,14 +168,10 @@ public final class Trainer {
                     validated.accuracy(), optimizer.learningRate(), seconds, trained.samples() / seconds);
             ran.add(m);
             history.add(m);
-            if (Double.isNaN(m.trainAccuracy())) {
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.6f | val loss %.6f | %.1f s, %.0f samples/s%n",
-                        epoch, epochs, m.trainLoss(), m.valLoss(), seconds, m.samplesPerSecond());
-            } else {
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.1f s, %.0f samples/s%n",
-                        epoch, epochs, m.trainLoss(), m.trainAccuracy(), m.valLoss(), m.valAccuracy(), seconds,
-                        m.samplesPerSecond());
-            }
+            out.printf(Locale.ROOT, "epoch %d/%d: %s%s | %.1f s, %.0f samples/s%n", epoch, epochs,
+                    lossAndAccuracy("train", m.trainLoss(), m.trainAccuracy()),
+                    validation == null ? "" : " | " + lossAndAccuracy("val", m.valLoss(), m.valAccuracy()),
+                    seconds, m.samplesPerSecond());
             if (logOrNull != null) {
                 try {
                     logOrNull.add(m);
@@ -189,6 +185,12 @@ public final class Trainer {
             }
         }
         return ran;
+    }
+
+    /** "train loss 0.1234 acc 0.9876", or a loss with more digits and no accuracy for regression. */
+    private static String lossAndAccuracy(String part, double loss, double accuracy) {
+        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "%s loss %.6f", part, loss)
+                : String.format(Locale.ROOT, "%s loss %.4f acc %.4f", part, loss, accuracy);
     }
 
     /** One pass over the training data; returns the running mean loss and accuracy. */
