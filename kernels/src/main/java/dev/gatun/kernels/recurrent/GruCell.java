@@ -2,10 +2,10 @@ package dev.gatun.kernels.recurrent;
 
 import dev.gatun.kernels.SegmentBounds;
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /*
@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *             dxg = dr, dz, dn          dhg = dr, dz, dn·r               dhPrev = dh·z
  *             (dhPrev is the direct path only; the caller adds dhg·W_hh.)
  *
- * σ and tanh as in LstmCell (vector EXP through staged float[] rows; scalar twins in double rounded
- * once). backward is plain float arithmetic in the same order in both versions.
+ * σ and tanh as in LstmCell (VectorMath on staged float[] rows; the scalar twins use VectorMath's
+ * scalar functions), and everything else is float arithmetic in the same order in both versions:
+ * the twin gives the same bits, forward and backward.
  */
 public final class GruCell {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -62,10 +63,10 @@ public final class GruCell {
             long h0 = hgOff + 3 * b * hidden;
             long s0 = sOff + 4 * b * hidden;
             for (long j = 0; j < hidden; j++) {
-                float r = LstmCell.sigmoid(xg.getAtIndex(FLOAT, x0 + j) + hg.getAtIndex(FLOAT, h0 + j));
-                float z = LstmCell.sigmoid(xg.getAtIndex(FLOAT, x0 + hidden + j) + hg.getAtIndex(FLOAT, h0 + hidden + j));
+                float r = VectorMath.sigmoid(xg.getAtIndex(FLOAT, x0 + j) + hg.getAtIndex(FLOAT, h0 + j));
+                float z = VectorMath.sigmoid(xg.getAtIndex(FLOAT, x0 + hidden + j) + hg.getAtIndex(FLOAT, h0 + hidden + j));
                 float hn = hg.getAtIndex(FLOAT, h0 + 2L * hidden + j);
-                float n = LstmCell.tanh(xg.getAtIndex(FLOAT, x0 + 2L * hidden + j) + r * hn);
+                float n = VectorMath.tanh(xg.getAtIndex(FLOAT, x0 + 2L * hidden + j) + r * hn);
                 float hp = hPrev.getAtIndex(FLOAT, hpOff + b * hidden + j);
                 saved.setAtIndex(FLOAT, s0 + j, r);
                 saved.setAtIndex(FLOAT, s0 + hidden + j, z);
@@ -145,7 +146,7 @@ public final class GruCell {
         for (; j < twoH; j++) {
             xb[j] = xb[j] + hgb[j];
         }
-        LstmCell.sigmoidInPlace(xb, 0, twoH);
+        VectorMath.sigmoid(xb, 0, twoH);
         j = 0;
         for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {
             FloatVector r = FloatVector.fromArray(F, xb, j);
@@ -155,7 +156,7 @@ public final class GruCell {
         for (; j < hidden; j++) {
             xb[twoH + j] = xb[twoH + j] + xb[j] * hgb[twoH + j];
         }
-        LstmCell.tanhInPlace(xb, twoH, hidden);
+        VectorMath.tanh(xb, twoH, hidden);
         FloatVector one = FloatVector.broadcast(F, 1f);
         j = 0;
         for (int bound = F.loopBound(hidden); j < bound; j += F.length()) {

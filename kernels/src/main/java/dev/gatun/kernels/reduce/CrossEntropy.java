@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (loss +inf) where the true loss is large but finite. Per-row losses are summed in double in
  * row order, also when rows are split over threads, so the result never depends on the thread
  * count. Every label is checked to lie in [0, cols) before anything is written.
- * The vector forward is Softmax's row kernel (float sums, SVML exp); the scalar twin sums in
+ * The vector forward is Softmax's row kernel (float sums, VectorMath exp); the scalar twin sums in
  * double, so probabilities agree as Softmax's do (~1e-6 relative) and each row's loss to about
  * the float row sum's relative error (~1e-7 at 784 columns, ~1e-5 at 70 001). backward is exact
  * arithmetic in the same order in both: bit-identical. probs may alias logits, dx may alias probs.

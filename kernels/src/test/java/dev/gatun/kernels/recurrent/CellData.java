@@ -29,13 +29,16 @@ final class CellData {
         return arena.allocate(s.byteSize()).copyFrom(s);
     }
 
-    /** Asserts two segments agree element-wise within rel·|expected| + abs. */
-    static void assertClose(MemorySegment expected, MemorySegment actual, double rel, double abs, String what) {
+    /** Asserts two segments hold the same floats bit for bit (any NaN equals any NaN). */
+    static void assertSameBits(MemorySegment expected, MemorySegment actual, String what) {
         long n = expected.byteSize() / Float.BYTES;
         for (long i = 0; i < n; i++) {
             float e = expected.getAtIndex(F, i);
             float a = actual.getAtIndex(F, i);
-            assertEquals(e, a, rel * Math.abs(e) + abs, what + " at " + i);
+            if (Float.floatToIntBits(e) != Float.floatToIntBits(a)) {
+                assertEquals(e, a, what + " at " + i);
+                assertEquals(Float.floatToIntBits(e), Float.floatToIntBits(a), what + " at " + i + " (sign of zero)");
+            }
         }
     }
 }

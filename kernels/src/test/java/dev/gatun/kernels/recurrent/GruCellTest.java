@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** GruCell against its scalar twin (tolerances as in LstmCellTest; backward is the same float arithmetic). */
+/** GruCell against its scalar twin: the same float arithmetic and VectorMath functions, so the same bits. */
 class GruCellTest {
     @Test
     void forwardMatchesTwin() {
@@ -28,8 +28,8 @@ class GruCellTest {
                 GruCell.forward(b, h, xg, 1, hg, 2, hp, 0, out, 3, saved, 0);
                 GruCell.forwardScalar(b, h, xg, 1, hg, 2, hp, 0, outRef, 3, savedRef, 0);
                 String what = Arrays.toString(s);
-                CellData.assertClose(outRef, out, 1e-5, 1e-6, what + " h");
-                CellData.assertClose(savedRef, saved, 1e-5, 1e-6, what + " saved");
+                CellData.assertSameBits(outRef, out, what + " h");
+                CellData.assertSameBits(savedRef, saved, what + " saved");
             }
         }
     }
@@ -69,9 +69,9 @@ class GruCellTest {
                 GruCell.backward(b, h, saved, 1, hp, 0, dh, 2, dxg, 0, dhg, 1, dhp, 0);
                 GruCell.backwardScalar(b, h, saved, 1, hp, 0, dh, 2, dxgRef, 0, dhgRef, 1, dhpRef, 0);
                 String what = Arrays.toString(s);
-                CellData.assertClose(dxgRef, dxg, 1e-6, 1e-7, what + " dxg");
-                CellData.assertClose(dhgRef, dhg, 1e-6, 1e-7, what + " dhg");
-                CellData.assertClose(dhpRef, dhp, 1e-6, 1e-7, what + " dhPrev");
+                CellData.assertSameBits(dxgRef, dxg, what + " dxg");
+                CellData.assertSameBits(dhgRef, dhg, what + " dhg");
+                CellData.assertSameBits(dhpRef, dhp, what + " dhPrev");
             }
         }
     }
