@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 /*
  * 2-D convolution, NCHW, float32 (shapes in ConvShape): the entry points, and the choice of method.
  *   forward:        x, w, b -> y        y[n, o] = Σ_{c,i,j} w[o, c, i, j]·x[n, c, ·+i, ·+j] + b[o]
- *   backwardData:   dy, w -> dx         dx = col2im(Wᵀ·dY)
+ *   backwardData:   dy, w -> dx         dx = col2im(Wᵀ·dY), at stride 1 a forward conv of dy (below)
  *   backwardWeight: x, dy -> dw, db     dw = Σ_n dY_n·col_nᵀ,  db[o] = Σ_{n,pixels} dy[n, o]
  * Per group g, W_g is the [outC/G, patch] block of w and col_g the im2col of group g's channels
  * (patch = inC/G·kH·kW, the GEMM depth).
@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (x [64,32,14,14], 64 5×5, pad 2, ~95% of its FLOPs).
  *
  *  - Direct convolution (DirectConv2d) when stride is 1 and patch <= DIRECT_MAX_PATCH = 32,
- *    else im2col + Sgemm. im2col+GEMM vs direct, ms, forward / backwardWeight:
+ *    else a GEMM (below). im2col+GEMM vs direct, ms, forward / backwardWeight:
  *      conv1 (patch 25)              3.1-4.3 / 5.5-5.9   vs  3.1 / 3.8-4.1
  *      3×3, 3 → 32 on 32×32 (27)     5.0 / 7.2-7.8       vs  4.3-4.5 / 4.2-4.4
  *      3×3, 8 → 32 on 16×16 (72)     2.2-2.4 / 3.5-4.6   vs  5.5-5.6 / 3.5
@@ -35,29 +35,82 @@ import jdk.incubator.vector.VectorSpecies;
  *    With a depth of 25 the GEMM spends its time packing; the direct kernel has no register
  *    blocking over input channels, so it falls behind as soon as the depth grows. Backward data
  *    always takes the GEMM path (a first layer, where direct would apply, never needs it).
- *  - GEMM path: images are gathered CHUNK at a time into one column matrix
- *    [patch, images·outH·outW] and multiplied in one GEMM (outputs scattered back to NCHW
- *    afterwards). Sgemm on conv2's forward shape 64×n×800, GFLOP/s (one thread): n = 196 (one
+ *    Rechecked against the implicit GEMM below (batch 64, ms, forward / backwardWeight): conv1
+ *    direct 3.1 / 4.9-5.0 vs implicit 3.1-3.6 / 13.1-13.6; 3×3, 3 → 32 on 32×32 direct
+ *    4.5 / 5.2 vs implicit 4.7 / 18.5 (an op(B) of 25 or 27 columns is one and a half slivers,
+ *    and M = 32 is thin), so the threshold stays.
+ *  - GEMM path, forward and backward weight: an implicit GEMM. op(B) is the column matrix
+ *    [patch, images·outH·outW] (forward: Y_g = W_g·col) or its transpose (backward weight:
+ *    dW_g = dY_g·colᵀ), but it is never stored: Sgemm asks a ColumnPanels for each KC×NC panel,
+ *    which writes the packed slivers straight from zero-padded copies of the input planes (every
+ *    element is padded[patchAt[q] + pixelAt[column]], so any stride, dilation or group). Before,
+ *    im2col wrote the column matrix (8 MiB chunks, 13 images of conv2) and Sgemm's packB copied
+ *    it again (transposed, 4×4 at a time, for backward weight): ~25% of a CNN training step in a
+ *    JFR profile (im2col 10%, packB 9%, transpose4 4.6%). A sliver row is two vectors; a vector
+ *    whose columns form at most three runs of adjacent floats (an output row's pixels at stride
+ *    1, a kernel row's taps at dilation 1) is three plain loads blended together, else one
+ *    gather. Packing the whole op(B) of conv2 on one thread, ns a float: gathers 0.55-0.62,
+ *    blended loads 0.24-0.26 (either direction), vector copies of each run spilling into the next
+ *    0.70 (col) and 1.18 (colᵀ, runs of 5): the short runs pay a store-forwarding stall each.
+ *    Padding the batch's input: 0.4-0.5 ms.
+ *    conv2 (thread CPU ms, one thread, best of 6-20, heavy contention), old → gathers → blends:
+ *      forward          27.1-33.4 → 24.1-26.1 → 18.2-18.9
+ *      backwardWeight   26.6-30.7 → 23.1-23.3 → 18.2-19.2
+ *    resnet-3x3 (x [32,64,56,56], 64 3×3, pad 1), old → blends: forward 125.8 → 112.8,
+ *    backwardWeight 125.6 → 123.4 (its 3-tap runs need a fourth load in half the vectors, which
+ *    then gather). JMH ConvBenchmark on cnn-conv2, both threads, calls/s, medians of 8 one-second
+ *    iterations in 3 runs interleaved with the old jar (noisy: another benchmark shared the
+ *    cores): forward 49.2 / 38.7 / 40.4 against 27.7 / 19.8 / 28.0, backwardWeight
+ *    50.1 / 44.8 / 41.6 against 32.4 / 25.9 / 37.8; backwardData (unchanged) 39.4 / 34.0 / 47.7
+ *    against 39.4 / 30.5 / 31.3, the noise band. TrainStepBenchmark.cnn, samples/s, medians of
+ *    5×2 s in 3 interleaved runs: 600 / 694 / 690 against 540 / 590 / 504, and again with the
+ *    implicit forward and backward weight 670 / 617 / 600 against 480 / 509 / 555; with backward
+ *    data as a convolution too (5 interleaved pairs) 723 / 765 / 1533 / 744 / 778 against
+ *    479 / 635 / 1315 / 606 / 565, the third pair while the other benchmark paused (best
+ *    iterations 1606 against 1410). JFR profile of the step before that last change
+ *    (samples by first gatun frame): kernel4 44%, conv1's direct kernel 16% (backwardWeightImage
+ *    7.7, forwardImage 6.0, loadRows 2.4), blendRows 6.9%, col2im's addRun 6.0%, padPlane 0.7%.
+ *    Images per implicit GEMM: as many as keep the padded input and the output matrix within
+ *    COLUMN_FLOATS (the whole batch of conv2); 15 images per GEMM measured within noise of it.
+ *  - Backward data at stride 1 (and padding <= dilation·(kernel − 1)) is the forward
+ *    convolution of dy with the weights flipped in space and transposed per group, padded by
+ *    dilation·(kernel − 1) − pad, so it runs as the implicit forward GEMM too (M = inC/G, depth
+ *    outC/G·kH·kW): no column matrix, no col2im. conv2, thread CPU ms, one thread, best of 20:
+ *    21.4 against 23.8 for GEMM + col2im (both threads, wall: 22.8 against 28.8); resnet-3x3
+ *    106.7 against 117.8. But the flipped GEMM's M is inC/G, and each packed float of its op(B)
+ *    then serves only that many rows: 5×5, 16 → 64 on 14×14 took 14.2 against 12.2, 3×3,
+ *    16 → 32 on 16×16 5.9 against 5.1, 3×3, 8 → 32 on 16×16 3.9 against 3.2, 3×3, 3 → 32 on
+ *    32×32 9.6 against 5.9; so from FLIPPED_MIN_GROUP_IN = 32 input channels per group only.
+ *    JMH ConvBenchmark cnn-conv2 backwardData, calls/s, medians of 8 in 3 interleaved runs:
+ *    43.8 / 48.2 / 47.1 against 37.1 / 35.1 / 33.1 for the old jar.
+ *  - Other backward data (stride > 1, more padding than the kernel spans, or fewer than
+ *    FLIPPED_MIN_GROUP_IN input channels per group): images are gathered CHUNK at a time into one matrix dY and
+ *    multiplied into a stored column matrix [patch, images·outH·outW], then col2im adds it back.
+ *    Sgemm on conv2's forward shape 64×n×800 with a stored B, GFLOP/s (one thread): n = 196 (one
  *    image) 42-59, n = 2548 (13 images) 55-62, n = 12544 (whole batch) 47-51. The chunk is capped
- *    at COLUMN_FLOATS (8 MiB) so the column matrix stays in the 32 MiB L3 between im2col writing
- *    it and Sgemm packing it; that is the 13-image chunk for conv2. Whole passes of conv2 on both
- *    threads (wall ms, best of 20, forward / backwardData / backwardWeight): cap 2 MiB
- *    (3 images) 14.4-15.0 / 19.9 / 14.6-15.1, cap 8 MiB 12.2 / 16.1 / 12.8 (105, 80, 100
- *    GFLOP/s); on one thread a 64 MiB cap (whole batch) was within noise of 8 MiB.
+ *    at COLUMN_FLOATS (8 MiB) so the column matrix stays in the 32 MiB L3 between the GEMM
+ *    writing it and col2im reading it; that is the 13-image chunk for conv2. Whole passes of
+ *    conv2 on both threads (wall ms, best of 20, forward / backwardData / backwardWeight, all
+ *    three on stored column matrices then): cap 2 MiB (3 images) 14.4-15.0 / 19.9 / 14.6-15.1,
+ *    cap 8 MiB 12.2 / 16.1 / 12.8 (105, 80, 100 GFLOP/s); on one thread a 64 MiB cap (whole
+ *    batch) was within noise of 8 MiB.
  *  - Per-image GEMMs inside Parallel.forEach (one image per thread, no fork inside the GEMM)
  *    cannot be had today: Sgemm forks again from the caller's thread, whose nested share then
  *    waits behind the worker's whole task, and Sgemm has no single-threaded entry. So Sgemm
- *    splits each chunk's GEMM over the threads, and im2col, col2im, gathers and scatters run one
+ *    splits each chunk's GEMM over the threads, and padding, col2im, gathers and scatters run one
  *    contiguous range of images per thread (interleaved images made the threads share a cache
  *    line at every image boundary in the column matrix).
- *  - Scratch (column and output matrices) is one pair of off-heap segments per calling thread,
- *    grown on demand and reused, so a training step allocates nothing large. Off-heap rather
- *    than float[]: Sgemm measured 7-12% faster reading an off-heap B (64×2548×800: 61.6 vs 54.8
- *    GFLOP/s), im2col 5% slower writing it (5.2-5.5 vs 4.8-5.1 ms for conv2's batch).
- *  - Time split of conv2 on one thread (ms): forward = im2col 5.2 + GEMM 28; backwardData =
- *    GEMM 20 + col2im 6.4-8.5; backwardWeight = im2col 5 + GEMM 25. The GEMMs run at 45-65 GFLOP/s
- *    against 77 for Sgemm at 512³ measured alongside: conv2's M = 64 (forward, backward weight)
- *    or K = 64 (backward data) is thin for the 2-level blocking.
+ *  - Scratch (column and output matrices, the padded planes) is per calling thread, grown on
+ *    demand and reused, so a training step allocates nothing large. Off-heap rather than
+ *    float[] for the matrices: Sgemm measured 7-12% faster reading an off-heap B
+ *    (64×2548×800: 61.6 vs 54.8 GFLOP/s), im2col 5% slower writing it (5.2-5.5 vs 4.8-5.1 ms
+ *    for conv2's batch). The padded planes are a float[]: the packer's vector loads and gathers
+ *    read them, several times each.
+ *  - Time split of conv2 on one thread (ms), with stored column matrices: forward = im2col 5.2 +
+ *    GEMM 28; backwardData = GEMM 20 + col2im 6.4-8.5; backwardWeight = im2col 5 + GEMM 25. The
+ *    GEMMs ran at 45-65 GFLOP/s against 77 for Sgemm at 512³ measured alongside: conv2's M = 64
+ *    (forward, backward weight) or K = 64 (backward data) is thin for the 2-level blocking.
+ *    The implicit forward and backward weight now take 18-19 ms whole (~70 GFLOP/s).
  *
  * The scalar twins are direct 7-loop convolutions accumulated in double and rounded once, the
  * reference both fast paths are tested against (they sum in float, in other orders: relative
@@ -68,6 +121,8 @@ public final class Conv2d {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     static final long COLUMN_FLOATS = 1L << 21;
+    /** Fewest input channels per group (the flipped GEMM's M) for which backward data runs as a forward convolution (see the header). */
+    static final int FLIPPED_MIN_GROUP_IN = 32;
     /** Largest GEMM depth (groupIn·kH·kW) for which the direct kernel runs instead (see the header). */
     static final int DIRECT_MAX_PATCH = 32;
 
@@ -87,34 +142,40 @@ public final class Conv2d {
             DirectConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
             return;
         }
-        forwardChunked(s, x, xOff, w, wOff, b, bOff, y, yOff, chunkImages(s));
+        forwardImplicit(s, x, xOff, w, wOff, b, bOff, y, yOff, implicitChunk(s));
     }
 
-    /** {@link #forward} on checked arguments, {@code chunk} images per GEMM (tests force several chunks). */
-    static void forwardChunked(ConvShape s, MemorySegment x, long xOff, MemorySegment w, long wOff,
-                               MemorySegment b, long bOff, MemorySegment y, long yOff, int chunk) {
+    /** {@link #forward} on checked arguments as an implicit GEMM ({@link ColumnPanels}), {@code chunk} images per GEMM. */
+    static void forwardImplicit(ConvShape s, MemorySegment x, long xOff, MemorySegment w, long wOff,
+                                MemorySegment b, long bOff, MemorySegment y, long yOff, int chunk) {
         int plane = s.outPlane();
-        int cg = s.groupIn();
         int og = s.groupOut();
         int patch = s.patch();
         Scratch scratch = SCRATCH.get();
-        MemorySegment col = scratch.col((long) patch * chunk * plane);
+        ColumnPanels panels = scratch.panels;
         MemorySegment out = scratch.out((long) og * chunk * plane);
         forEachBlock(s, chunk, blk -> {
             int group = blk.group();
             int ld = blk.ld();
-            forImages(blk.images(), i -> Im2col.im2col(s, x, inputAt(s, xOff, blk.first() + i, group), cg, col,
-                    (long) i * plane, ld));
-            Sgemm.sgemm(false, false, og, ld, patch, 1f, w, wOff + (long) group * og * patch, patch, col, 0, ld, 0f, out, 0, ld);
-            forImages(blk.images(), i -> {
-                for (int o = 0; o < og; o++) {
-                    int channel = group * og + o;
-                    long from = (long) o * ld + (long) i * plane;
-                    long dst = yOff + ((long) (blk.first() + i) * s.outChannels() + channel) * plane;
-                    float bias = b == null ? 0f : b.getAtIndex(FLOAT, bOff + channel);
-                    copyAdd(out, from * Float.BYTES, y, dst * Float.BYTES, plane, bias);
-                }
-            });
+            panels.load(s, x, xOff, blk.first(), blk.images(), group, false);
+            Sgemm.sgemm(false, og, ld, patch, 1f, w, wOff + (long) group * og * patch, patch, panels, 0f, out, 0, ld);
+            scatter(s, out, blk, b, bOff, y, yOff);
+        });
+    }
+
+    /** y's planes of the block's images and group = the GEMM's output matrix (columns = images·pixels) + bias. */
+    private static void scatter(ConvShape s, MemorySegment out, Block blk, MemorySegment b, long bOff,
+                                MemorySegment y, long yOff) {
+        int plane = s.outPlane();
+        int og = s.groupOut();
+        forImages(blk.images(), i -> {
+            for (int o = 0; o < og; o++) {
+                int channel = blk.group() * og + o;
+                long from = (long) o * blk.ld() + (long) i * plane;
+                long dst = yOff + ((long) (blk.first() + i) * s.outChannels() + channel) * plane;
+                float bias = b == null ? 0f : b.getAtIndex(FLOAT, bOff + channel);
+                copyAdd(out, from * Float.BYTES, y, dst * Float.BYTES, plane, bias);
+            }
         });
     }
 
@@ -164,7 +225,55 @@ public final class Conv2d {
             return;
         }
         checkBackwardData(s, dy, dyOff, w, wOff, dx, dxOff);
-        backwardDataChunked(s, dy, dyOff, w, wOff, dx, dxOff, chunkImages(s));
+        ConvShape t = transposed(s);
+        if (t != null && s.groupIn() >= FLIPPED_MIN_GROUP_IN) {
+            backwardDataFlipped(s, t, dy, dyOff, w, wOff, dx, dxOff);
+        } else {
+            backwardDataChunked(s, dy, dyOff, w, wOff, dx, dxOff, chunkImages(s));
+        }
+    }
+
+    /** {@link #backwardData} on checked arguments as the forward convolution t = {@link #transposed}(s). */
+    static void backwardDataFlipped(ConvShape s, ConvShape t, MemorySegment dy, long dyOff, MemorySegment w, long wOff,
+                                    MemorySegment dx, long dxOff) {
+        MemorySegment flipped = SCRATCH.get().flipped(s.weightSize());
+        flipWeights(s, w, wOff, flipped);
+        forwardImplicit(t, dy, dyOff, flipped, 0, null, 0, dx, dxOff, implicitChunk(t));
+    }
+
+    /**
+     * At stride 1, dx is the forward convolution of dy with the weights flipped in space and
+     * transposed per group (see {@link #flipWeights}), dilated as w, padded by
+     * dilation·(kernel − 1) − pad: the shape of that convolution, or null where it does not
+     * exist (a stride above 1, or more padding than the kernel's span).
+     */
+    static ConvShape transposed(ConvShape s) {
+        int padH = s.dilationH() * (s.kernelH() - 1) - s.padH();
+        int padW = s.dilationW() * (s.kernelW() - 1) - s.padW();
+        if (s.strideH() != 1 || s.strideW() != 1 || padH < 0 || padW < 0) {
+            return null;
+        }
+        return new ConvShape(s.batch(), s.outChannels(), s.outH(), s.outW(), s.inChannels(), s.kernelH(), s.kernelW(),
+                1, 1, padH, padW, s.dilationH(), s.dilationW(), s.groups());
+    }
+
+    /** flipped[g·cg + c, o, i, j] = w[g·og + o, c, kH−1−i, kW−1−j]: the weights of {@link #transposed}. */
+    private static void flipWeights(ConvShape s, MemorySegment w, long wOff, MemorySegment flipped) {
+        int cg = s.groupIn();
+        int og = s.groupOut();
+        int kh = s.kernelH();
+        int kw = s.kernelW();
+        for (int g = 0; g < s.groups(); g++) {
+            for (int c = 0; c < cg; c++) {
+                for (int o = 0; o < og; o++) {
+                    long from = wOff + ((long) (g * og + o) * cg + c) * kh * kw;
+                    long to = ((long) (g * cg + c) * og + o) * kh * kw;
+                    for (int k = 0; k < kh * kw; k++) {
+                        flipped.setAtIndex(FLOAT, to + kh * kw - 1 - k, w.getAtIndex(FLOAT, from + k));
+                    }
+                }
+            }
+        }
     }
 
     /** {@link #backwardData} on checked arguments, {@code chunk} images per GEMM. */
@@ -249,29 +358,25 @@ public final class Conv2d {
             }
             return;
         }
-        backwardWeightChunked(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, chunkImages(s));
+        backwardWeightImplicit(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, implicitChunk(s));
     }
 
-    /** {@link #backwardWeight} on checked arguments, {@code chunk} images per GEMM. */
-    static void backwardWeightChunked(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
-                                      MemorySegment dw, long dwOff, MemorySegment db, long dbOff, int chunk) {
-        int plane = s.outPlane();
-        int cg = s.groupIn();
+    /** {@link #backwardWeight} on checked arguments as an implicit GEMM (op(B) = colᵀ), {@code chunk} images per GEMM. */
+    static void backwardWeightImplicit(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
+                                       MemorySegment dw, long dwOff, MemorySegment db, long dbOff, int chunk) {
         int og = s.groupOut();
         int patch = s.patch();
         Scratch scratch = SCRATCH.get();
-        MemorySegment col = scratch.col((long) patch * chunk * plane);
-        MemorySegment out = scratch.out((long) og * chunk * plane);
+        ColumnPanels panels = scratch.panels;
+        MemorySegment out = scratch.out((long) og * chunk * s.outPlane());
         forEachBlock(s, chunk, blk -> {
             int group = blk.group();
             int ld = blk.ld();
             // The first chunk overwrites dw, later ones add to it.
             float beta = blk.first() == 0 ? 0f : 1f;
-            forImages(blk.images(), i -> {
-                Im2col.im2col(s, x, inputAt(s, xOff, blk.first() + i, group), cg, col, (long) i * plane, ld);
-                gather(s, dy, dyOff, blk.first() + i, group, out, i, ld);
-            });
-            Sgemm.sgemm(false, true, og, patch, ld, 1f, out, 0, ld, col, 0, ld, beta, dw, dwOff + (long) group * og * patch, patch);
+            panels.load(s, x, xOff, blk.first(), blk.images(), group, true);
+            forImages(blk.images(), i -> gather(s, dy, dyOff, blk.first() + i, group, out, i, ld));
+            Sgemm.sgemm(false, og, patch, ld, 1f, out, 0, ld, panels, beta, dw, dwOff + (long) group * og * patch, patch);
         });
         if (db != null) {
             biasGradient(s, dy, dyOff, db, dbOff);
@@ -421,7 +526,15 @@ public final class Conv2d {
         return base + ((long) image * s.inChannels() + (long) group * s.groupIn()) * s.inPlane();
     }
 
-    /** Images per GEMM: as many as fit the column budget, at least one. */
+    /** Images per implicit GEMM: as many as keep the padded input and the output matrix within the column budget. */
+    static int implicitChunk(ConvShape s) {
+        long padded = (long) s.groupIn() * (s.inH() + 2 * s.padH()) * (s.inW() + 2 * s.padW());
+        long perImage = Math.max(padded, (long) s.groupOut() * s.outPlane());
+        return (int) Math.max(1, Math.min(s.batch(), COLUMN_FLOATS / perImage));
+    }
+
+
+    /** Images per backward-data GEMM: as many as fit the column budget, at least one. */
     static int chunkImages(ConvShape s) {
         long perImage = (long) s.patch() * s.outPlane();
         return (int) Math.max(1, Math.min(s.batch(), COLUMN_FLOATS / perImage));
@@ -458,6 +571,8 @@ public final class Conv2d {
     private static final class Scratch {
         private MemorySegment col = MemorySegment.NULL;
         private MemorySegment out = MemorySegment.NULL;
+        private MemorySegment flipped = MemorySegment.NULL;
+        final ColumnPanels panels = new ColumnPanels();
 
         MemorySegment col(long floats) {
             if (col.byteSize() < floats * Float.BYTES) {
@@ -471,6 +586,13 @@ public final class Conv2d {
                 out = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
             }
             return out;
+        }
+
+        MemorySegment flipped(long floats) {
+            if (flipped.byteSize() < floats * Float.BYTES) {
+                flipped = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
+            }
+            return flipped;
         }
     }
 }

@@ -24,6 +24,16 @@ final class GemmArgs {
         matrix(op, "C", null, false, m, n, c, cOffset, ldc, m > 0 && n > 0, elementBytes);
     }
 
+    /** {@link #check} for a product whose op(B) is not a stored matrix (an implicit GEMM). */
+    static void checkWithoutB(String op, boolean transA, int m, int n, int k, MemorySegment a, long aOffset, int lda,
+                              MemorySegment c, long cOffset, int ldc, int elementBytes) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException(op + ": m, n, k must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+        }
+        matrix(op, "A", "transA", transA, transA ? k : m, transA ? m : k, a, aOffset, lda, m > 0 && k > 0, elementBytes);
+        matrix(op, "C", null, false, m, n, c, cOffset, ldc, m > 0 && n > 0, elementBytes);
+    }
+
     private static void matrix(String op, String name, String transName, boolean trans, int rows, int cols,
                                MemorySegment seg, long offset, int ld, boolean touched, int elementBytes) {
         if (ld < cols) {

@@ -16,6 +16,9 @@ import java.lang.foreign.ValueLayout;
  * MR-row slivers, which stays in L2); then every NR sliver of B (stays in L1) against every MR
  * sliver of A, one register tile each ({@link SgemmMicroKernel}).
  *
+ * <p>The panels of op(B) may also come from a {@link BPanels} instead of a stored matrix (an
+ * implicit GEMM: a convolution packs its column matrix straight from the input planes).
+ *
  * <p>The two halves of C (along M or N, whichever duplicates less packing) go to the two
  * threads of {@link Parallel}; each thread packs into its own buffers, so there is one fork and
  * one join per call and no barrier in between. Small products stay on the caller's thread.
@@ -65,6 +68,38 @@ public final class Sgemm {
                       MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                       float beta, MemorySegment c, long cOffset, int ldc) {
         GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        long bAt = bOffset * Float.BYTES;
+        // A stored B is packed through the same interface, one call per KC×NC panel. Against the
+        // code before it existed (thread CPU µs, one thread, best of 3 interleaved runs):
+        // 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
+        // 3425-3606 vs 3164-3499, all within the noise of a shared machine.
+        BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
+        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, c, cOffset, ldc);
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, row-major, with op(B) (k×n) packed by {@code b} rather than
+     * read from a stored matrix: an implicit GEMM. The rest as {@link #sgemm}: op(A) is m×k (A
+     * stored k×m with lda >= m when transA, else m×k with lda >= k), C is m×n, offsets in floats.
+     *
+     * @throws IllegalArgumentException on negative sizes, short leading dimensions, negative
+     *     offsets or segments too small for A or C; C is then untouched
+     */
+    public static void sgemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
+                             BPanels b, float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.checkWithoutB("sgemm", transA, m, n, k, a, aOffset, lda, c, cOffset, ldc, Float.BYTES);
+        if (!Simd.ENABLED) {
+            SgemmReference.sgemm(transA, m, n, k, alpha, a, aOffset, lda, b, beta, c, cOffset, ldc);
+            return;
+        }
+        // A derived op(B) costs about two straight copies a float to pack (ColumnPanels: 0.24-0.62
+        // ns), which the choice of split below weighs.
+        run(SgemmMicroKernel.MR, transA, m, n, k, alpha, a, aOffset, lda, b, 2, beta, c, cOffset, ldc);
+    }
+
+    /** The blocked product on checked arguments; packBCost weighs packing a float of op(B) (1 = a straight copy). */
+    private static void run(int mr, boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset,
+                            int lda, BPanels panels, int packBCost, float beta, MemorySegment c, long cOffset, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -73,8 +108,7 @@ public final class Sgemm {
             scale(c, cAt, ldc, m, n, beta);
             return;
         }
-        Gemm g = new Gemm(transA, transB, m, n, k, alpha, a, aOffset * Float.BYTES, lda,
-                b, bOffset * Float.BYTES, ldb, beta, c, cAt, ldc, mr);
+        Gemm g = new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, panels, beta, c, cAt, ldc, mr);
         if (Parallel.THREADS < 2 || (double) m * n * k < PARALLEL_MIN) {
             g.block(0, m, 0, n, WORKSPACE.get());
             return;
@@ -87,7 +121,7 @@ public final class Sgemm {
         int rowsEach = roundUp(Math.ceilDiv(m, threads), mr, m);
         int colsEach = roundUp(Math.ceilDiv(n, threads), NR, n);
         double packA = (double) m * k * (transA ? 1 : 2);
-        double packB = (double) k * n * (transB ? 2 : 1);
+        double packB = (double) k * n * packBCost;
         double costM = (double) rowsEach * n * k / 8 + packA / threads + packB;
         double costN = (double) colsEach * m * k / 8 + packA + packB / threads;
         boolean splitM = costM <= costN;
@@ -131,9 +165,8 @@ public final class Sgemm {
     }
 
     /** One validated call; byte offsets. */
-    private record Gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                        MemorySegment a, long aAt, int lda, MemorySegment b, long bAt, int ldb,
-                        float beta, MemorySegment c, long cAt, int ldc, int mr) {
+    private record Gemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aAt, int lda,
+                        BPanels b, float beta, MemorySegment c, long cAt, int ldc, int mr) {
 
         /** C[i0..i1) × [j0..j1) on the calling thread, with its own packing buffers. */
         void block(int i0, int i1, int j0, int j1, Workspace w) {
@@ -155,7 +188,7 @@ public final class Sgemm {
                     kc = Math.min(kcMax, k - pc);
                     // Later k blocks add onto what the first one wrote.
                     float betaNow = pc == 0 ? beta : 1f;
-                    SgemmPack.packB(transB, b, bAt, ldb, pc, kc, jc, nc, packedB);
+                    b.pack(pc, kc, jc, nc, packedB);
                     for (int ic = i0, mc; ic < i1; ic += mc) {
                         mc = Math.min(mcMax, i1 - ic);
                         SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);

@@ -48,4 +48,27 @@ public final class SgemmReference {
             }
         }
     }
+
+    /**
+     * Same contract as the implicit {@link Sgemm#sgemm(boolean, int, int, int, float, MemorySegment, long, int,
+     * BPanels, float, MemorySegment, long, int)}: op(B) is packed whole as one panel, unpacked into a
+     * k×n matrix and multiplied as above.
+     */
+    public static void sgemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
+                             BPanels b, float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.checkWithoutB("sgemm", transA, m, n, k, a, aOffset, lda, c, cOffset, ldc, Float.BYTES);
+        int w = BPanels.SLIVER;
+        float[] packed = new float[Math.multiplyExact(Math.ceilDiv(n, w) * w, k)];
+        if (k > 0 && n > 0) {
+            b.pack(0, k, 0, n, packed);
+        }
+        float[] stored = new float[Math.multiplyExact(k, n)];
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) {
+                stored[p * n + j] = packed[(j / w) * k * w + p * w + j % w];
+            }
+        }
+        sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, MemorySegment.ofArray(stored), 0, Math.max(n, 1),
+                beta, c, cOffset, ldc);
+    }
 }

@@ -9,14 +9,22 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * The im2col + SGEMM convolution against its direct twin. The twin sums in double, the GEMM in
+ * The GEMM convolutions (implicit for forward and backward weight; for backward data the implicit
+ * forward convolution of dy with flipped weights at stride 1, else GEMM + col2im) and the direct
+ * kernel against their direct twin. The twin sums in double, the GEMM in
  * float in another order, so results differ by rounding that grows with the number of terms
  * summed per output (patch for y, images·pixels for dw); the tolerance follows that count.
- * Every case also runs with one and two images per GEMM so the chunking is exercised.
+ * Every case also runs with one, two and three images per GEMM and the whole batch, so the
+ * chunking (uneven splits included) is exercised.
  */
 class Conv2dTest {
     private static double tolerance(long terms) {
         return 2e-7 * terms + 1e-6;
+    }
+
+    /** Images per GEMM: one, two and three (uneven splits of most batches), and the whole batch. */
+    private static int[] implicitChunks(ConvShape s) {
+        return new int[] {1, 2, 3, s.batch()};
     }
 
     @Test
@@ -24,6 +32,13 @@ class Conv2dTest {
         long direct = Arrays.stream(ConvData.SHAPES).map(ConvData::shape).filter(Conv2d::direct).count();
         assertTrue(direct >= 3 && direct <= ConvData.SHAPES.length - 3,
                 direct + " of " + ConvData.SHAPES.length + " shapes take the direct kernel; both methods need several");
+    }
+
+    @Test
+    void shapesReachBothBackwardDataMethods() {
+        long asConvolution = Arrays.stream(ConvData.SHAPES).map(ConvData::shape).filter(s -> Conv2d.transposed(s) != null).count();
+        assertTrue(asConvolution >= 3 && asConvolution <= ConvData.SHAPES.length - 3,
+                asConvolution + " of " + ConvData.SHAPES.length + " shapes run backward data as a convolution; both methods need several");
     }
 
     @Test
@@ -38,14 +53,13 @@ class Conv2dTest {
                     MemorySegment ref = ConvData.guards(arena, 4, s.outputSize());
                     Conv2d.forwardScalar(s, x, 3, w, 1, bias ? b : null, 2, ref, 4);
                     String what = "forward " + Arrays.toString(a) + " bias " + bias;
-                    for (int chunk : new int[] {0, 1, 2}) {
+                    MemorySegment y0 = ConvData.random(arena, 4, s.outputSize(), 9);
+                    Conv2d.forward(s, x, 3, w, 1, bias ? b : null, 2, y0, 4);
+                    ConvData.assertClose(ref, y0, tolerance(s.patch()), what);
+                    for (int chunk : implicitChunks(s)) {
                         MemorySegment y = ConvData.random(arena, 4, s.outputSize(), 9);
-                        if (chunk == 0) {
-                            Conv2d.forward(s, x, 3, w, 1, bias ? b : null, 2, y, 4);
-                        } else {
-                            Conv2d.forwardChunked(s, x, 3, w, 1, bias ? b : null, 2, y, 4, chunk);
-                        }
-                        ConvData.assertClose(ref, y, tolerance(s.patch()), what + " chunk " + chunk);
+                        Conv2d.forwardImplicit(s, x, 3, w, 1, bias ? b : null, 2, y, 4, chunk);
+                        ConvData.assertClose(ref, y, tolerance(s.patch()), what + " implicit chunk " + chunk);
                     }
                 }
             }
@@ -71,6 +85,12 @@ class Conv2dTest {
                     }
                     ConvData.assertClose(ref, dx, tolerance(terms), "backwardData " + Arrays.toString(a) + " chunk " + chunk);
                 }
+                ConvShape t = Conv2d.transposed(s);
+                if (t != null) {
+                    MemorySegment dx = ConvData.random(arena, 2, s.inputSize(), 9);
+                    Conv2d.backwardDataFlipped(s, t, dy, 3, w, 1, dx, 2);
+                    ConvData.assertClose(ref, dx, tolerance(terms), "backwardData " + Arrays.toString(a) + " flipped");
+                }
             }
         }
     }
@@ -88,16 +108,17 @@ class Conv2dTest {
                     MemorySegment refB = ConvData.guards(arena, 1, s.outChannels());
                     Conv2d.backwardWeightScalar(s, x, 3, dy, 1, refW, 2, bias ? refB : null, 1);
                     String what = "backwardWeight " + Arrays.toString(a) + " bias " + bias;
-                    for (int chunk : new int[] {0, 1, 2}) {
+                    MemorySegment dw0 = ConvData.random(arena, 2, s.weightSize(), 9);
+                    MemorySegment db0 = ConvData.guards(arena, 1, s.outChannels());
+                    Conv2d.backwardWeight(s, x, 3, dy, 1, dw0, 2, bias ? db0 : null, 1);
+                    ConvData.assertClose(refW, dw0, tolerance(terms), what + " dw");
+                    ConvData.assertClose(refB, db0, tolerance(terms), what + " db");
+                    for (int chunk : implicitChunks(s)) {
                         MemorySegment dw = ConvData.random(arena, 2, s.weightSize(), 9);
                         MemorySegment db = ConvData.guards(arena, 1, s.outChannels());
-                        if (chunk == 0) {
-                            Conv2d.backwardWeight(s, x, 3, dy, 1, dw, 2, bias ? db : null, 1);
-                        } else {
-                            Conv2d.backwardWeightChunked(s, x, 3, dy, 1, dw, 2, bias ? db : null, 1, chunk);
-                        }
-                        ConvData.assertClose(refW, dw, tolerance(terms), what + " dw chunk " + chunk);
-                        ConvData.assertClose(refB, db, tolerance(terms), what + " db chunk " + chunk);
+                        Conv2d.backwardWeightImplicit(s, x, 3, dy, 1, dw, 2, bias ? db : null, 1, chunk);
+                        ConvData.assertClose(refW, dw, tolerance(terms), what + " dw implicit chunk " + chunk);
+                        ConvData.assertClose(refB, db, tolerance(terms), what + " db implicit chunk " + chunk);
                     }
                 }
             }

@@ -17,7 +17,11 @@ final class ConvData {
     /**
      * {batch, inC, inH, inW, outC, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups}:
      * sizes 1, primes and vector tails; stride 2 and 3, padding, dilation 2, groups 2, depthwise,
-     * 1×1, non-square, the CNN sample's first layer (one input channel, 5×5, pad 2).
+     * 1×1, non-square, the CNN sample's first layer (one input channel, 5×5, pad 2); conv2's 14×14
+     * 5×5 pad 2 (GEMM slivers spanning output rows and images), a patch of 300 (several k blocks
+     * of the forward GEMM) in 2 groups, stride 2 with dilation along H only, and a 1×3 kernel
+     * padded by 1 along H (more padding than its span, so backward data cannot be a convolution),
+     * and 32 input channels (backward data as a convolution by default).
      */
     static final int[][] SHAPES = {
         {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1},
@@ -30,6 +34,11 @@ final class ConvData {
         {5, 1, 28, 28, 8, 5, 5, 1, 1, 2, 2, 1, 1, 1},
         {2, 4, 8, 23, 3, 3, 1, 2, 1, 0, 3, 3, 1, 1},
         {4, 8, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+        {5, 6, 14, 14, 10, 5, 5, 1, 1, 2, 2, 1, 1, 1},
+        {3, 24, 9, 7, 6, 5, 5, 1, 1, 2, 2, 1, 1, 2},
+        {2, 7, 12, 11, 9, 3, 5, 2, 1, 1, 2, 2, 1, 1},
+        {3, 3, 6, 5, 4, 1, 3, 1, 1, 1, 1, 1, 1, 1},
+        {2, 32, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1},
     };
 
     private ConvData() {}

@@ -1,0 +1,24 @@
+package dev.gatun.kernels.gemm;
+
+/**
+ * The right-hand operand op(B) (k×n) of an implicit GEMM
+ * ({@link Sgemm#sgemm(boolean, int, int, int, float, java.lang.foreign.MemorySegment, long, int, BPanels, float,
+ * java.lang.foreign.MemorySegment, long, int)}): written straight into Sgemm's packed layout one panel at a
+ * time, so a B that is derived from other data (a convolution's column matrix) is never stored whole.
+ *
+ * <p>Layout of a packed panel op(B)[p0, p0+kc) × [j0, j0+nc): ceil(nc / {@link #SLIVER}) slivers,
+ * sliver s starting at s·kc·SLIVER and holding kc rows of SLIVER floats:
+ * {@code dst[s·kc·SLIVER + p·SLIVER + c] = op(B)[p0 + p][j0 + s·SLIVER + c]}, zeros for columns past nc.
+ * The same layout {@link Sgemm}'s own packing of a stored B produces.
+ */
+@FunctionalInterface
+public interface BPanels {
+    /** Columns per sliver: two vectors of {@link dev.gatun.kernels.Simd#FLOATS}. */
+    int SLIVER = SgemmMicroKernel.NR;
+
+    /**
+     * Packs op(B)[p0, p0+kc) × [j0, j0+nc) into dst as described above. Called from several
+     * threads at once, each with its own dst.
+     */
+    void pack(int p0, int kc, int j0, int nc, float[] dst);
+}
