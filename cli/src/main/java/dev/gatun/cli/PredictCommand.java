@@ -3,8 +3,6 @@ package dev.gatun.cli;
 import dev.gatun.config.ModelInputs;
 import dev.gatun.config.TrainedModel;
 import dev.gatun.data.DataLoader;
-import dev.gatun.data.Dataset;
-import dev.gatun.data.ImageFolder;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.metrics.MetricsLog;
@@ -13,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,9 +49,9 @@ final class PredictCommand implements Callable<Integer> {
         int count;
         try (Scope scope = Scope.open("gatun predict")) {
             TrainedModel m = TrainedModel.load(model);
-            Dataset examples = ModelInputs.unlabelled(m, input, label);
-            Predictions p = Predictions.of(m.module(), new DataLoader(examples, 256, false, 0, false));
-            List<String> sources = sources(examples, p.count());
+            ModelInputs.Unlabelled examples = ModelInputs.unlabelled(m, input, label);
+            Predictions p = Predictions.of(m.module(), new DataLoader(examples.data(), 256, false, 0, false));
+            List<String> sources = examples.names();
             csv = m.card().classification() ? classes(p, m.card().classNames(), sources) : values(p, sources);
             count = p.count();
         }
@@ -69,15 +66,6 @@ final class PredictCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    /** Each example's origin: the image file name, or the CSV data row (1-based). */
-    private static List<String> sources(Dataset examples, int n) {
-        List<String> s = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            s.add(examples instanceof ImageFolder f ? f.files().get(i).getFileName().toString() : Integer.toString(i + 1));
-        }
-        return s;
     }
 
     private String classes(Predictions p, List<String> names, List<String> sources) {

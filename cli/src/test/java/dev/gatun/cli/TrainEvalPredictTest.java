@@ -147,6 +147,67 @@ class TrainEvalPredictTest {
         assertTrue(missing.err().contains("nowhere"), missing.err());
     }
 
+    @Test
+    void imageModelsEvaluateAndPredictOnImageFolders() throws IOException {
+        Path images = runs.resolve("halves");
+        writeHalves(images, 20, 3);
+        Path config = runs.resolve("halves.yaml");
+        Files.writeString(config, """
+                name: halves
+                seed: 5
+                data: {source: images, path: '%s', validation: 0, test: 0.25, preprocessing: [standardize],
+                       augmentation: [{type: hflip}]}
+                model:
+                  layers:
+                    - {type: conv2d, filters: 4, kernel: 3, padding: 1}
+                    - {type: relu}
+                    - {type: flatten}
+                    - {type: dense, units: 2}
+                optimizer: {type: adam, lr: 0.01}
+                training: {epochs: 10, batch: 8}
+                """.formatted(images));
+        Path out = runs.resolve("out");
+        CliRun train = CliRun.of("train", config.toString(), "--runs", out.toString());
+        assertEquals(0, train.exitCode(), train.err());
+        Path run;
+        try (Stream<Path> s = Files.list(out)) {
+            run = s.findFirst().orElseThrow();
+        }
+        // Fresh images of both classes, through the saved standardization.
+        Path fresh = runs.resolve("fresh");
+        writeHalves(fresh, 10, 99);
+        CliRun eval = CliRun.of("eval", run.toString(), "--data", fresh.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        assertTrue(number(eval.out(), "\naccuracy: ([0-9.]+)") >= 0.9, eval.out());
+
+        CliRun predict = CliRun.of("predict", run.toString(), fresh.resolve("top").toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        List<String> rows = predict.out().lines().skip(1).toList();
+        assertEquals(10, rows.size());
+        long top = rows.stream().filter(r -> r.split(",")[2].equals("top")).count();
+        assertTrue(top >= 9, predict.out());
+        assertTrue(rows.getFirst().startsWith("0.png,"), rows.getFirst());
+    }
+
+    /** Class "top" is bright in its upper half, "bottom" in its lower half; 8×8 gray PNGs. */
+    private static void writeHalves(Path root, int perClass, long seed) throws IOException {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (String cls : List.of("bottom", "top")) {
+            Files.createDirectories(root.resolve(cls));
+            for (int k = 0; k < perClass; k++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8,
+                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                for (int y = 0; y < 8; y++) {
+                    for (int x = 0; x < 8; x++) {
+                        boolean bright = cls.equals("top") == (y < 4);
+                        img.getRaster().setSample(x, y, 0, (bright ? 160 : 40) + rng.nextInt(60));
+                    }
+                }
+                javax.imageio.ImageIO.write(img, "png", root.resolve(cls).resolve(k + ".png").toFile());
+            }
+        }
+    }
+
     /** Writes moons' test part (as split by the config, before preprocessing) as x0,x1,label. */
     private static int[] writeRawTestPart(Path csv) throws IOException {
         try (Scope s = Scope.open("raw")) {

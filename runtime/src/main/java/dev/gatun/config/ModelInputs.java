@@ -73,20 +73,32 @@ public final class ModelInputs {
         return card.preprocessing().apply(fitted(raw, card, sourceOrNull));
     }
 
+    /** Examples to predict, in the model's input form, each with a name for the output (file or row). */
+    public record Unlabelled(Dataset data, List<String> names) {
+        public Unlabelled {
+            names = List.copyOf(names);
+            if (names.size() != data.size()) {
+                throw new IllegalArgumentException(names.size() + " names for " + data.size() + " examples");
+            }
+        }
+    }
+
     /**
      * Unlabelled examples to predict: {@code input} is a CSV file of feature columns (a column
      * named {@code labelColumnOrNull}, if given and present, is ignored), one image file, or a
-     * folder of image files, taken in name order.
+     * folder of image files, taken in name order. Images are named by file, CSV rows by their
+     * 1-based data row.
      */
-    public static Dataset unlabelled(TrainedModel model, Path input, String labelColumnOrNull) throws IOException {
+    public static Unlabelled unlabelled(TrainedModel model, Path input, String labelColumnOrNull) throws IOException {
         Dataset raw;
+        List<String> names = new ArrayList<>();
         if (isCsv(input)) {
-            boolean hasLabel = labelColumnOrNull != null && Files.readAllLines(input).stream()
-                    .filter(l -> !l.isBlank()).findFirst()
-                    .map(h -> Arrays.asList(h.replace("\uFEFF", "").split(",", -1)).contains(labelColumnOrNull))
-                    .orElse(false);
-            raw = hasLabel ? CsvDataset.load(input, labelColumnOrNull, CsvDataset.Labels.CLASS_NAMES)
+            raw = hasColumn(input, labelColumnOrNull)
+                    ? CsvDataset.load(input, labelColumnOrNull, CsvDataset.Labels.CLASS_NAMES)
                     : CsvDataset.load(input, null, CsvDataset.Labels.NONE);
+            for (int i = 1; i <= raw.size(); i++) {
+                names.add(Integer.toString(i));
+            }
         } else {
             List<Path> files = new ArrayList<>();
             if (Files.isDirectory(input)) {
@@ -99,9 +111,26 @@ public final class ModelInputs {
             } else {
                 files.add(input);
             }
-            raw = ImageFolder.ofFiles(files, imageOptions(model));
+            ImageFolder images = ImageFolder.ofFiles(files, imageOptions(model));
+            images.files().forEach(f -> names.add(f.getFileName().toString()));
+            raw = images;
         }
-        return model.card().preprocessing().apply(fitted(raw, model.card(), input));
+        return new Unlabelled(model.card().preprocessing().apply(fitted(raw, model.card(), input)), names);
+    }
+
+    /** Whether the CSV header (its first non-blank line) has a column named {@code column}. */
+    private static boolean hasColumn(Path csv, String column) throws IOException {
+        if (column == null) {
+            return false;
+        }
+        try (java.io.BufferedReader in = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isBlank()) {
+                    return Arrays.asList(line.replace("\uFEFF", "").split(",", -1)).contains(column);
+                }
+            }
+        }
+        return false;
     }
 
     /** Image options that give what the model was trained on: its channels and size. */
