@@ -48,7 +48,13 @@ public final class AdagradStep {
                                  long sOff, long n, float lr, float lrDecay, float weightDecay, float eps, int step) {
         check(param, pOff, grad, gOff, sum, sOff, n, lrDecay, step);
         float clr = decayedRate(lr, lrDecay, step);
-        for (long i = 0; i < n; i++) {
+        scalar(param, pOff, grad, gOff, sum, sOff, 0, n, clr, weightDecay, eps);
+    }
+
+    /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
+    private static void scalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
+            long sOff, long from, long n, float clr, float weightDecay, float eps) {
+        for (long i = from; i < n; i++) {
             float p = param.getAtIndex(FLOAT, pOff + i);
             float g = grad.getAtIndex(FLOAT, gOff + i);
             if (weightDecay != 0f) {
@@ -82,17 +88,8 @@ public final class AdagradStep {
             s.intoMemorySegment(sum, sb + o, ORDER);
             p.sub(clrV.mul(g.div(s.sqrt().add(epsV)))).intoMemorySegment(param, pb + o, ORDER);
         }
-        for (; i < n; i++) {
-            long o = i * Float.BYTES;
-            float p = param.get(FLOAT, pb + o);
-            float g = grad.get(FLOAT, gb + o);
-            if (decay) {
-                g = g + weightDecay * p;
-            }
-            float s = sum.get(FLOAT, sb + o) + g * g;
-            sum.set(FLOAT, sb + o, s);
-            param.set(FLOAT, pb + o, p - clr * (g / ((float) Math.sqrt(s) + eps)));
-        }
+        // The tail, fewer than a vector of elements, runs the scalar twin.
+        scalar(param, pOff, grad, gOff, sum, sOff, i, n, clr, weightDecay, eps);
     }
 
     private static float decayedRate(float lr, float lrDecay, int step) {

@@ -59,7 +59,13 @@ public final class AdamStep {
                                  float eps, float weightDecay, boolean decoupled, int step) {
         check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
         Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
-        for (long i = 0; i < n; i++) {
+        scalar(param, pOff, grad, gOff, m, mOff, v, vOff, 0, n, k);
+    }
+
+    /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
+    private static void scalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m,
+            long mOff, MemorySegment v, long vOff, long from, long n, Constants k) {
+        for (long i = from; i < n; i++) {
             float p = param.getAtIndex(FLOAT, pOff + i);
             float g = grad.getAtIndex(FLOAT, gOff + i);
             if (k.l2) {
@@ -111,23 +117,8 @@ public final class AdamStep {
             vi.intoMemorySegment(v, vb + o, ORDER);
             p.sub(stepSize.mul(mi).div(denom)).intoMemorySegment(param, pb + o, ORDER);
         }
-        for (; i < n; i++) {
-            long o = i * Float.BYTES;
-            float p = param.get(FLOAT, pb + o);
-            float g = grad.get(FLOAT, gb + o);
-            if (k.l2) {
-                g = g + k.wd * p;
-            }
-            if (k.decay) {
-                p = p * k.shrink;
-            }
-            float mi = k.b1 * m.get(FLOAT, mb + o) + k.oneMinusB1 * g;
-            float vi = k.b2 * v.get(FLOAT, vb + o) + k.oneMinusB2 * g * g;
-            float denom = (float) Math.sqrt(vi) / k.sqrtBc2 + k.eps;
-            m.set(FLOAT, mb + o, mi);
-            v.set(FLOAT, vb + o, vi);
-            param.set(FLOAT, pb + o, p - k.stepSize * mi / denom);
-        }
+        // The tail, fewer than a vector of elements, runs the scalar twin.
+        scalar(param, pOff, grad, gOff, m, mOff, v, vOff, i, n, k);
     }
 
     // The per-call scalars, rounded to float once so both versions use identical values.

@@ -61,7 +61,14 @@ public final class RmspropStep {
         check(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, alpha, momentum,
                 centered);
         Constants k = new Constants(lr, alpha, eps, weightDecay, momentum, centered);
-        for (long i = 0; i < n; i++) {
+        scalar(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, 0, n, k);
+    }
+
+    /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
+    private static void scalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
+            long sqOff, MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull, long gaOff, long from,
+            long n, Constants k) {
+        for (long i = from; i < n; i++) {
             float p = param.getAtIndex(FLOAT, pOff + i);
             float g = grad.getAtIndex(FLOAT, gOff + i);
             if (k.decay) {
@@ -130,31 +137,8 @@ public final class RmspropStep {
                 p.sub(lr.mul(g.div(avg))).intoMemorySegment(param, pb + o, ORDER);
             }
         }
-        for (; i < n; i++) {
-            long o = i * Float.BYTES;
-            float p = param.get(FLOAT, pb + o);
-            float g = grad.get(FLOAT, gb + o);
-            if (k.decay) {
-                g = g + k.wd * p;
-            }
-            float s = k.alpha * sq.get(FLOAT, sb + o) + k.oneMinusAlpha * g * g;
-            sq.set(FLOAT, sb + o, s);
-            float avg;
-            if (k.centered) {
-                float ga = k.alpha * gavg.get(FLOAT, ab + o) + k.oneMinusAlpha * g;
-                gavg.set(FLOAT, ab + o, ga);
-                avg = (float) Math.sqrt(s - ga * ga) + k.eps;
-            } else {
-                avg = (float) Math.sqrt(s) + k.eps;
-            }
-            if (k.useBuf) {
-                float b = k.momentum * buf.get(FLOAT, bb + o) + g / avg;
-                buf.set(FLOAT, bb + o, b);
-                param.set(FLOAT, pb + o, p - k.lr * b);
-            } else {
-                param.set(FLOAT, pb + o, p - k.lr * (g / avg));
-            }
-        }
+        // The tail, fewer than a vector of elements, runs the scalar twin.
+        scalar(param, pOff, grad, gOff, sq, sqOff, buf, bufOff, gavg, gaOff, i, n, k);
     }
 
     // The per-call scalars, rounded to float once so both versions use identical values.

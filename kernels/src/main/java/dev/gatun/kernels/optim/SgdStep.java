@@ -56,7 +56,15 @@ public final class SgdStep {
                                  boolean nesterov, boolean firstStep) {
         check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
         float undamped = (float) (1.0 - dampening);
-        for (long i = 0; i < n; i++) {
+        scalar(param, pOff, grad, gOff, bufOrNull, bufOff, 0, n, lr, momentum, undamped, weightDecay, nesterov,
+                firstStep);
+    }
+
+    /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
+    private static void scalar(MemorySegment param, long pOff, MemorySegment grad, long gOff,
+            MemorySegment bufOrNull, long bufOff, long from, long n, float lr, float momentum, float undamped,
+            float weightDecay, boolean nesterov, boolean firstStep) {
+        for (long i = from; i < n; i++) {
             float p = param.getAtIndex(FLOAT, pOff + i);
             float g = grad.getAtIndex(FLOAT, gOff + i);
             if (weightDecay != 0f) {
@@ -100,20 +108,8 @@ public final class SgdStep {
             }
             p.sub(lrV.mul(g)).intoMemorySegment(param, pb + o, ORDER);
         }
-        for (; i < n; i++) {
-            long o = i * Float.BYTES;
-            float p = param.get(FLOAT, pb + o);
-            float g = grad.get(FLOAT, gb + o);
-            if (decay) {
-                g = g + weightDecay * p;
-            }
-            if (useBuf) {
-                float b = firstStep ? g : momentum * buf.get(FLOAT, bb + o) + undamped * g;
-                buf.set(FLOAT, bb + o, b);
-                g = nesterov ? g + momentum * b : b;
-            }
-            param.set(FLOAT, pb + o, p - lr * g);
-        }
+        // The tail, fewer than a vector of elements, runs the scalar twin.
+        scalar(param, pOff, grad, gOff, buf, bufOff, i, n, lr, momentum, undamped, weightDecay, nesterov, firstStep);
     }
 
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment buf,

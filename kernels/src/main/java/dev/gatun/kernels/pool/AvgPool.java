@@ -37,17 +37,13 @@ public final class AvgPool {
         }
         s.checkInput("x", x, xOff);
         s.checkOutput("y", y, yOff);
-        boolean pairs = s.isTwoByTwo();
-        MaxPool.forPlanes(s, (from, to) -> {
-            MaxPool.Staging st = pairs ? new MaxPool.Staging(s) : null;
-            for (int p = from; p < to; p++) {
-                long xp = xOff + p * s.inPlane();
-                long yp = yOff + p * s.outPlane();
-                if (pairs) {
-                    forwardPlaneTwoByTwo(s, x, xp, y, yp, st);
-                } else {
-                    forwardPlane(s, countIncludePad, x, xp, y, yp);
-                }
+        MaxPool.eachPlane(s, (p, st) -> {
+            long xp = xOff + p * s.inPlane();
+            long yp = yOff + p * s.outPlane();
+            if (st != null) {
+                forwardPlaneTwoByTwo(s, x, xp, y, yp, st);
+            } else {
+                forwardPlane(s, countIncludePad, x, xp, y, yp);
             }
         });
     }
@@ -71,17 +67,13 @@ public final class AvgPool {
         }
         s.checkOutput("dy", dy, dyOff);
         s.checkInput("dx", dx, dxOff);
-        boolean pairs = s.isTwoByTwo();
-        MaxPool.forPlanes(s, (from, to) -> {
-            MaxPool.Staging st = pairs ? new MaxPool.Staging(s) : null;
-            for (int p = from; p < to; p++) {
-                long dyp = dyOff + p * s.outPlane();
-                long dxp = dxOff + p * s.inPlane();
-                if (pairs) {
-                    backwardPlaneTwoByTwo(s, dy, dyp, dx, dxp, st);
-                } else {
-                    backwardPlane(s, countIncludePad, dy, dyp, dx, dxp);
-                }
+        MaxPool.eachPlane(s, (p, st) -> {
+            long dyp = dyOff + p * s.outPlane();
+            long dxp = dxOff + p * s.inPlane();
+            if (st != null) {
+                backwardPlaneTwoByTwo(s, dy, dyp, dx, dxp, st);
+            } else {
+                backwardPlane(s, countIncludePad, dy, dyp, dx, dxp);
             }
         });
     }

@@ -54,18 +54,14 @@ public final class MaxPool {
             return;
         }
         checkForward(s, x, xOff, y, yOff, arg, argOff);
-        boolean pairs = s.isTwoByTwo();
-        forPlanes(s, (from, to) -> {
-            Staging st = pairs ? new Staging(s) : null;
-            for (int p = from; p < to; p++) {
-                long xp = xOff + p * s.inPlane();
-                long yp = yOff + p * s.outPlane();
-                long ap = argOff + p * s.outPlane();
-                if (pairs) {
-                    forwardPlaneTwoByTwo(s, x, xp, y, yp, arg, ap, st);
-                } else {
-                    forwardPlane(s, x, xp, y, yp, arg, ap);
-                }
+        eachPlane(s, (p, st) -> {
+            long xp = xOff + p * s.inPlane();
+            long yp = yOff + p * s.outPlane();
+            long ap = argOff + p * s.outPlane();
+            if (st != null) {
+                forwardPlaneTwoByTwo(s, x, xp, y, yp, arg, ap, st);
+            } else {
+                forwardPlane(s, x, xp, y, yp, arg, ap);
             }
         });
     }
@@ -87,18 +83,14 @@ public final class MaxPool {
             return;
         }
         checkBackward(s, dy, dyOff, arg, argOff, dx, dxOff);
-        boolean pairs = s.isTwoByTwo();
-        forPlanes(s, (from, to) -> {
-            Staging st = pairs ? new Staging(s) : null;
-            for (int p = from; p < to; p++) {
-                long dyp = dyOff + p * s.outPlane();
-                long ap = argOff + p * s.outPlane();
-                long dxp = dxOff + p * s.inPlane();
-                if (pairs) {
-                    backwardPlaneTwoByTwo(s, dy, dyp, arg, ap, dx, dxp, st);
-                } else {
-                    backwardPlane(s, dy, dyp, arg, ap, dx, dxp);
-                }
+        eachPlane(s, (p, st) -> {
+            long dyp = dyOff + p * s.outPlane();
+            long ap = argOff + p * s.outPlane();
+            long dxp = dxOff + p * s.inPlane();
+            if (st != null) {
+                backwardPlaneTwoByTwo(s, dy, dyp, arg, ap, dx, dxp, st);
+            } else {
+                backwardPlane(s, dy, dyp, arg, ap, dx, dxp);
             }
         });
     }
@@ -286,8 +278,28 @@ public final class MaxPool {
         void run(int from, int to);
     }
 
+    /** Work on one plane; {@code staging} is the thread's 2×2 staging, null off the 2×2 stride-2 path. */
+    @FunctionalInterface
+    interface PlaneBody {
+        void run(int plane, Staging staging);
+    }
+
+    /**
+     * Runs {@code body} for every plane, threaded by {@link #forPlanes}; each thread gets its own
+     * {@link Staging} when the geometry takes the 2×2 vector path.
+     */
+    static void eachPlane(PoolShape s, PlaneBody body) {
+        boolean pairs = s.isTwoByTwo();
+        forPlanes(s, (from, to) -> {
+            Staging st = pairs ? new Staging(s) : null;
+            for (int p = from; p < to; p++) {
+                body.run(p, st);
+            }
+        });
+    }
+
     /** Splits the planes evenly over the threads when the work is large enough. */
-    static void forPlanes(PoolShape s, PlaneRange body) {
+    private static void forPlanes(PoolShape s, PlaneRange body) {
         int planes = s.planes();
         long work = (long) planes * Math.max(s.inPlane(), s.outPlane());
         if (work < PARALLEL_MIN || planes < 2 || Parallel.THREADS == 1) {
