@@ -48,15 +48,7 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(int step) {
-        List<Parameter> ps = parameters();
-        for (int i = 0; i < ps.size(); i++) {
-            Tensor w = ps.get(i).tensor();
-            Tensor g = ps.get(i).grad();
-            if (g == null) {
-                continue;
-            }
-            BackendRegistry.of(w).adagradStep(w, g, slotOrZeros(i, 0), learningRate(), lrDecay, weightDecay, eps, step);
-        }
+    protected void update(int i, Tensor w, Tensor g, int step) {
+        BackendRegistry.of(w).adagradStep(w, g, slotOrZeros(i, 0), learningRate(), lrDecay, weightDecay, eps, step);
     }
 }

@@ -52,16 +52,8 @@ public sealed class Adam extends Optimizer permits AdamW {
     }
 
     @Override
-    protected final void update(int step) {
-        List<Parameter> ps = parameters();
-        for (int i = 0; i < ps.size(); i++) {
-            Tensor w = ps.get(i).tensor();
-            Tensor g = ps.get(i).grad();
-            if (g == null) {
-                continue;
-            }
-            BackendRegistry.of(w).adamStep(w, g, slotOrZeros(i, 0), slotOrZeros(i, 1), learningRate(), beta1, beta2,
-                    eps, weightDecay, decoupled, step);
-        }
+    protected final void update(int i, Tensor w, Tensor g, int step) {
+        BackendRegistry.of(w).adamStep(w, g, slotOrZeros(i, 0), slotOrZeros(i, 1), learningRate(), beta1, beta2,
+                eps, weightDecay, decoupled, step);
     }
 }

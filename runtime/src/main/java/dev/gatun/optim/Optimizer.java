@@ -56,11 +56,19 @@ public abstract class Optimizer {
             lastGradNorm = GradClip.clipByNorm(parameters, clipNorm);
         }
         stepCount++;
-        update(stepCount);
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor g = parameters.get(i).grad();
+            if (g != null) {
+                update(i, parameters.get(i).tensor(), g, stepCount);
+            }
+        }
     }
 
-    /** The update rule; {@code step} is 1 on the first call. */
-    protected abstract void update(int step);
+    /**
+     * The update rule for parameter {@code index} (its slots are {@code slot(index, ...)}), which
+     * has gradient {@code grad}; {@code step} is 1 on the first call.
+     */
+    protected abstract void update(int index, Tensor weight, Tensor grad, int step);
 
     /** The parameters this optimizer updates. */
     public final List<Parameter> parameters() {

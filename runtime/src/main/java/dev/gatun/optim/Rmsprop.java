@@ -66,19 +66,11 @@ public final class Rmsprop extends Optimizer {
     }
 
     @Override
-    protected void update(int step) {
-        List<Parameter> ps = parameters();
-        for (int i = 0; i < ps.size(); i++) {
-            Tensor w = ps.get(i).tensor();
-            Tensor g = ps.get(i).grad();
-            if (g == null) {
-                continue;
-            }
-            int next = 1;
-            Tensor buf = momentum != 0 ? slotOrZeros(i, next++) : null;
-            Tensor gradAvg = centered ? slotOrZeros(i, next) : null;
-            BackendRegistry.of(w).rmspropStep(w, g, slotOrZeros(i, 0), buf, gradAvg, learningRate(), alpha, eps,
-                    weightDecay, momentum, centered);
-        }
+    protected void update(int i, Tensor w, Tensor g, int step) {
+        int next = 1;
+        Tensor buf = momentum != 0 ? slotOrZeros(i, next++) : null;
+        Tensor gradAvg = centered ? slotOrZeros(i, next) : null;
+        BackendRegistry.of(w).rmspropStep(w, g, slotOrZeros(i, 0), buf, gradAvg, learningRate(), alpha, eps,
+                weightDecay, momentum, centered);
     }
 }

@@ -54,21 +54,13 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(int step) {
-        List<Parameter> ps = parameters();
-        for (int i = 0; i < ps.size(); i++) {
-            Tensor w = ps.get(i).tensor();
-            Tensor g = ps.get(i).grad();
-            if (g == null) {
-                continue;
-            }
-            Tensor buf = null;
-            boolean first = false;
-            if (momentum != 0) {
-                first = slot(i, 0) == null;
-                buf = slotOrZeros(i, 0);
-            }
-            BackendRegistry.of(w).sgdStep(w, g, buf, learningRate(), momentum, dampening, weightDecay, nesterov, first);
+    protected void update(int i, Tensor w, Tensor g, int step) {
+        Tensor buf = null;
+        boolean first = false;
+        if (momentum != 0) {
+            first = slot(i, 0) == null;
+            buf = slotOrZeros(i, 0);
         }
+        BackendRegistry.of(w).sgdStep(w, g, buf, learningRate(), momentum, dampening, weightDecay, nesterov, first);
     }
 }
