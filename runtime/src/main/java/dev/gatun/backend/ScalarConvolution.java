@@ -16,35 +16,16 @@ final class ScalarConvolution {
         checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
         double[] xs = x.toDoubleArray();
         double[] ws = w.toDoubleArray();
-        double[] bs = biasOrNull == null ? null : biasOrNull.toDoubleArray();
-        int outH = g.outH();
-        int outW = g.outW();
-        int cg = g.inChannels() / g.groups();
-        int og = g.outChannels() / g.groups();
-        long at = 0;
-        for (int n = 0; n < g.batch(); n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                int c0 = o / og * cg;
-                for (int oh = 0; oh < outH; oh++) {
-                    for (int ow = 0; ow < outW; ow++) {
-                        double sum = bs == null ? 0 : bs[o];
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < g.kernelH(); i++) {
-                                int ih = oh * g.strideH() - g.padH() + i * g.dilationH();
-                                for (int j = 0; j < g.kernelW(); j++) {
-                                    int iw = ow * g.strideW() - g.padW() + j * g.dilationW();
-                                    if (ih >= 0 && ih < g.inH() && iw >= 0 && iw < g.inW()) {
-                                        sum += xs[index(g.inChannels(), g.inH(), g.inW(), n, c0 + c, ih, iw)]
-                                                * ws[index(cg, g.kernelH(), g.kernelW(), o, c, i, j)];
-                                    }
-                                }
-                            }
-                        }
-                        y.setFlat(at++, sum);
-                    }
-                }
+        double[] ys = new double[Math.toIntExact(y.size())];
+        if (biasOrNull != null) {
+            double[] bs = biasOrNull.toDoubleArray();
+            int plane = g.outH() * g.outW();
+            for (int at = 0; at < ys.length; at++) {
+                ys[at] = bs[at / plane % g.outChannels()];
             }
         }
+        eachTerm(g, (xAt, wAt, yAt) -> ys[yAt] += xs[xAt] * ws[wAt]);
+        write(ys, y);
     }
 
     static void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
@@ -52,36 +33,9 @@ final class ScalarConvolution {
         double[] dys = dy.toDoubleArray();
         double[] ws = w.toDoubleArray();
         double[] dxs = new double[Math.toIntExact(dx.size())];
-        int outH = g.outH();
-        int outW = g.outW();
-        int cg = g.inChannels() / g.groups();
-        int og = g.outChannels() / g.groups();
-        // The transpose of the forward loop: every product w·x of the forward pass sends w·dy back to x.
-        for (int n = 0; n < g.batch(); n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                int c0 = o / og * cg;
-                for (int oh = 0; oh < outH; oh++) {
-                    for (int ow = 0; ow < outW; ow++) {
-                        double d = dys[index(g.outChannels(), outH, outW, n, o, oh, ow)];
-                        for (int c = 0; c < cg; c++) {
-                            for (int i = 0; i < g.kernelH(); i++) {
-                                int ih = oh * g.strideH() - g.padH() + i * g.dilationH();
-                                for (int j = 0; j < g.kernelW(); j++) {
-                                    int iw = ow * g.strideW() - g.padW() + j * g.dilationW();
-                                    if (ih >= 0 && ih < g.inH() && iw >= 0 && iw < g.inW()) {
-                                        dxs[index(g.inChannels(), g.inH(), g.inW(), n, c0 + c, ih, iw)]
-                                                += d * ws[index(cg, g.kernelH(), g.kernelW(), o, c, i, j)];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < dxs.length; i++) {
-            dx.setFlat(i, dxs[i]);
-        }
+        // The transpose of the forward sum: every product w·x of the forward pass sends w·dy back to x.
+        eachTerm(g, (xAt, wAt, yAt) -> dxs[xAt] += dys[yAt] * ws[wAt]);
+        write(dxs, dx);
     }
 
     static void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
@@ -89,7 +43,30 @@ final class ScalarConvolution {
         double[] xs = x.toDoubleArray();
         double[] dys = dy.toDoubleArray();
         double[] dws = new double[Math.toIntExact(dw.size())];
-        double[] dbs = new double[g.outChannels()];
+        eachTerm(g, (xAt, wAt, yAt) -> dws[wAt] += dys[yAt] * xs[xAt]);
+        write(dws, dw);
+        if (dbiasOrNull != null) {
+            double[] dbs = new double[g.outChannels()];
+            int plane = g.outH() * g.outW();
+            for (int at = 0; at < dys.length; at++) {
+                dbs[at / plane % g.outChannels()] += dys[at];
+            }
+            write(dbs, dbiasOrNull);
+        }
+    }
+
+    /** One term of the convolution sum: y[yAt] += x[xAt]·w[wAt] (row-major indices). */
+    @FunctionalInterface
+    private interface Term {
+        void visit(int xAt, int wAt, int yAt);
+    }
+
+    /**
+     * Visits every term of the direct 7-loop convolution in the order n, o, oh, ow, c, i, j,
+     * skipping taps that fall into the padding; the three passes differ only in what they add
+     * where.
+     */
+    private static void eachTerm(Conv2dGeometry g, Term term) {
         int outH = g.outH();
         int outW = g.outW();
         int cg = g.inChannels() / g.groups();
@@ -99,16 +76,15 @@ final class ScalarConvolution {
                 int c0 = o / og * cg;
                 for (int oh = 0; oh < outH; oh++) {
                     for (int ow = 0; ow < outW; ow++) {
-                        double d = dys[index(g.outChannels(), outH, outW, n, o, oh, ow)];
-                        dbs[o] += d;
+                        int yAt = index(g.outChannels(), outH, outW, n, o, oh, ow);
                         for (int c = 0; c < cg; c++) {
                             for (int i = 0; i < g.kernelH(); i++) {
                                 int ih = oh * g.strideH() - g.padH() + i * g.dilationH();
                                 for (int j = 0; j < g.kernelW(); j++) {
                                     int iw = ow * g.strideW() - g.padW() + j * g.dilationW();
                                     if (ih >= 0 && ih < g.inH() && iw >= 0 && iw < g.inW()) {
-                                        dws[index(cg, g.kernelH(), g.kernelW(), o, c, i, j)]
-                                                += d * xs[index(g.inChannels(), g.inH(), g.inW(), n, c0 + c, ih, iw)];
+                                        term.visit(index(g.inChannels(), g.inH(), g.inW(), n, c0 + c, ih, iw),
+                                                index(cg, g.kernelH(), g.kernelW(), o, c, i, j), yAt);
                                     }
                                 }
                             }
@@ -117,13 +93,11 @@ final class ScalarConvolution {
                 }
             }
         }
-        for (int i = 0; i < dws.length; i++) {
-            dw.setFlat(i, dws[i]);
-        }
-        if (dbiasOrNull != null) {
-            for (int o = 0; o < dbs.length; o++) {
-                dbiasOrNull.setFlat(o, dbs[o]);
-            }
+    }
+
+    private static void write(double[] values, Tensor t) {
+        for (int i = 0; i < values.length; i++) {
+            t.setFlat(i, values[i]);
         }
     }
 
