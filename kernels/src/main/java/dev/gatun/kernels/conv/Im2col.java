@@ -17,15 +17,14 @@ import jdk.incubator.vector.VectorSpecies;
  * ldCol >= outH·outW lets several images sit side by side in one column matrix (image b at
  * column b·outH·outW), so one GEMM covers a chunk of the batch.
  *
- * The fast versions first copy each input plane into a zero-bordered float[] (per thread,
- * reused), so every (c, i, j, oh) run of the column matrix is one unconditional copy (stride 1)
- * or gather (stride > 1) with no bounds tests: in the CNN sample's second layer these runs are
- * 14 floats long and there are 716 800 of them per batch, so per-run overhead is everything.
- * Measured under contention on the 2-core Zen 3 (whole batch of that layer, one thread): the
- * first version (bounds per run, MemorySegment.copy and slice fills straight from x) ~20 ms;
- * the padded-plane version below ~4 ms. col2im accumulates into the padded plane the same way
- * and copies its interior back (6.4-8.5 ms for that batch, a read-modify-write per run; keeping
- * a plane row in registers and adding all kW shifted runs with masked loads measured 14 ms). Both twins visit elements in the same order and do the same
+ * im2col is only the plain reference now: the convolutions pack Sgemm's panels straight from
+ * the image (ColumnPanels, an implicit GEMM), whose tests compare against it.
+ *
+ * col2im, the backward-data path where the implicit GEMM does not pay, first copies each plane
+ * into a zero-bordered float[] (per thread, reused) and accumulates every (c, i, j, oh) run into
+ * it with no bounds tests, then copies the interior back (6.4-8.5 ms for the CNN's second layer's
+ * batch on one thread; keeping a plane row in registers and adding all kW shifted runs with
+ * masked loads measured 14 ms). Its twin visits elements in the same order and does the same
  * float additions, so results are bit-identical.
  */
 public final class Im2col {
@@ -39,41 +38,11 @@ public final class Im2col {
     /**
      * Writes the column matrix of {@code channels} input channels of one image, starting at
      * {@code xOff} (the image's first channel of the range), into col at {@code colOff}, rows
-     * {@code ldCol} floats apart. Offsets in floats.
+     * {@code ldCol} floats apart; offsets in floats. One bounds test per element, straight from x:
+     * the reference the implicit GEMM's packer ({@link ColumnPanels}) is tested against (the
+     * convolutions themselves never materialize this matrix).
      */
     public static void im2col(ConvShape s, MemorySegment x, long xOff, int channels, MemorySegment col, long colOff, long ldCol) {
-        if (!Simd.ENABLED) {
-            im2colScalar(s, x, xOff, channels, col, colOff, ldCol);
-            return;
-        }
-        check(s, "x", x, xOff, channels, col, colOff, ldCol);
-        int outH = s.outH();
-        int outW = s.outW();
-        int wp = s.inW() + 2 * s.padW();
-        float[] plane = paddedPlane(s);
-        for (int c = 0; c < channels; c++) {
-            loadPlane(s, x, xOff + (long) c * s.inPlane(), plane, wp);
-            for (int i = 0; i < s.kernelH(); i++) {
-                for (int j = 0; j < s.kernelW(); j++) {
-                    long dst = colOff + ((long) (c * s.kernelH() + i) * s.kernelW() + j) * ldCol;
-                    int src = i * s.dilationH() * wp + j * s.dilationW();
-                    for (int oh = 0; oh < outH; oh++, dst += outW) {
-                        int from = src + oh * s.strideH() * wp;
-                        if (s.strideW() == 1) {
-                            MemorySegment.copy(plane, from, col, FLOAT, dst * Float.BYTES, outW);
-                        } else {
-                            for (int ow = 0; ow < outW; ow++) {
-                                col.setAtIndex(FLOAT, dst + ow, plane[from + ow * s.strideW()]);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Scalar twin of {@link #im2col}: one bounds test per element, straight from x. */
-    public static void im2colScalar(ConvShape s, MemorySegment x, long xOff, int channels, MemorySegment col, long colOff, long ldCol) {
         check(s, "x", x, xOff, channels, col, colOff, ldCol);
         int outW = s.outW();
         for (int c = 0; c < channels; c++) {

@@ -35,7 +35,7 @@ class ColumnPanelsTest {
                     MemorySegment colSeg = MemorySegment.ofArray(col);
                     for (int n = 0; n < images; n++) {
                         long at = 5 + ((long) (first + n) * s.inChannels() + (long) g * s.groupIn()) * s.inPlane();
-                        Im2col.im2colScalar(s, x, at, s.groupIn(), colSeg, (long) n * s.outPlane(), ld);
+                        Im2col.im2col(s, x, at, s.groupIn(), colSeg, (long) n * s.outPlane(), ld);
                     }
                     for (boolean transposed : new boolean[] {false, true}) {
                         panels.load(s, x, 5, first, images, g, transposed);
