@@ -173,7 +173,7 @@ public final class ExperimentRunner {
                 end.put("val_loss", e.loss());
                 end.put("val_accuracy", e.accuracy());
             }
-            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2})) {
+            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2}) && RunReport.canPlot()) {
                 DecisionBoundary.write(folder.resolve(DECISION_BOUNDARY), net, data.train(), data.classNames());
             }
             log.setFinal(end);

@@ -182,6 +182,10 @@ public final class ComparisonReport {
     }
 
     private static void overlay(HtmlPage page, Path outDir, String metric, List<RunMetrics> runs) throws IOException {
+        if (!ChartRuntime.AVAILABLE) {
+            page.paragraph(ChartRuntime.UNAVAILABLE);
+            return;
+        }
         Optional<XYChart> chart = CurvePlots.overlay(metric, runs);
         if (chart.isPresent()) {
             String file = "compare-" + metric.replaceAll("[^A-Za-z0-9._-]", "_") + ".png";

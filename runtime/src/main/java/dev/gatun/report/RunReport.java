@@ -58,6 +58,27 @@ public final class RunReport {
             page.facts(finals);
         }
 
+        if (ChartRuntime.AVAILABLE) {
+            plots(page, runFolder, m);
+        } else {
+            page.paragraph(ChartRuntime.UNAVAILABLE);
+        }
+
+        page.heading(2, "Per-epoch metrics");
+        epochTable(page, m);
+
+        for (String name : CONFIG_FILES) {
+            Path config = runFolder.resolve(name);
+            if (Files.isRegularFile(config)) {
+                page.heading(2, "Config (" + name + ")");
+                page.preformatted(Files.readString(config, StandardCharsets.UTF_8));
+                break;
+            }
+        }
+        return folder.writeAtomically(FILE, page.bytes());
+    }
+
+    private static void plots(HtmlPage page, Path runFolder, RunMetrics m) throws IOException {
         page.heading(2, "Curves");
         curve(page, runFolder, "loss.png", "loss curves", CurvePlots.loss(m));
         curve(page, runFolder, "accuracy.png", "accuracy curves", CurvePlots.accuracy(m));
@@ -85,19 +106,11 @@ public final class RunReport {
                 }
             }
         }
+    }
 
-        page.heading(2, "Per-epoch metrics");
-        epochTable(page, m);
-
-        for (String name : CONFIG_FILES) {
-            Path config = runFolder.resolve(name);
-            if (Files.isRegularFile(config)) {
-                page.heading(2, "Config (" + name + ")");
-                page.preformatted(Files.readString(config, StandardCharsets.UTF_8));
-                break;
-            }
-        }
-        return folder.writeAtomically(FILE, page.bytes());
+    /** Whether plots can be drawn in this Java runtime (it has java.desktop); reports skip them otherwise. */
+    public static boolean canPlot() {
+        return ChartRuntime.AVAILABLE;
     }
 
     /** {@link #write(Path)} for a run folder a trainer wrote into. */
