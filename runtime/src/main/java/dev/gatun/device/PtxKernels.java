@@ -60,9 +60,55 @@ public final class PtxKernels {
     /** out = a / b with 4-D broadcasting strides. */
     public static final PtxKernel BINARY_DIV = broadcast("binary_div");
 
+    // ---- added for the CUDA backend: pooling and recurrent cells
+    /**
+     * Max pooling of contiguous NCHW planes (planes = batch·channels); argmax (int32, y's shape)
+     * = h·inW + w of each window's first maximum; NaN wins (MaxPool's scan rule).
+     */
+    public static final PtxKernel MAX_POOL2D = kernel("pool", "max_pool2d",
+            p("x", POINTER), p("y", POINTER), p("argmax", POINTER), p("planes", I64), p("inH", I32), p("inW", I32),
+            p("outH", I32), p("outW", I32), p("kH", I32), p("kW", I32), p("sH", I32), p("sW", I32), p("pH", I32),
+            p("pW", I32));
+    /**
+     * dx = dy gathered from the cells whose argmax points at each input element; dx is overwritten
+     * (no zeroing needed). The window geometry bounds each element's search.
+     */
+    public static final PtxKernel MAX_POOL2D_BACKWARD = kernel("pool", "max_pool2d_backward",
+            p("dy", POINTER), p("argmax", POINTER), p("dx", POINTER), p("planes", I64), p("inH", I32), p("inW", I32),
+            p("outH", I32), p("outW", I32), p("kH", I32), p("kW", I32), p("sH", I32), p("sW", I32), p("pH", I32),
+            p("pW", I32));
+    /** Average pooling; the divisor is kH·kW when countIncludePad, else the input elements in the window. */
+    public static final PtxKernel AVG_POOL2D = kernel("pool", "avg_pool2d",
+            p("x", POINTER), p("y", POINTER), p("planes", I64), p("inH", I32), p("inW", I32), p("outH", I32),
+            p("outW", I32), p("kH", I32), p("kW", I32), p("sH", I32), p("sW", I32), p("pH", I32), p("pW", I32),
+            p("countIncludePad", I32));
+    /** Gradient of AVG_POOL2D, gathered per input element; dx is overwritten. */
+    public static final PtxKernel AVG_POOL2D_BACKWARD = kernel("pool", "avg_pool2d_backward",
+            p("dy", POINTER), p("dx", POINTER), p("planes", I64), p("inH", I32), p("inW", I32), p("outH", I32),
+            p("outW", I32), p("kH", I32), p("kW", I32), p("sH", I32), p("sW", I32), p("pH", I32), p("pW", I32),
+            p("countIncludePad", I32));
+    /** LSTM step: gates [B, 4H] (i f g o) activated in place, c = f·cPrev + i·g, h = o·tanh(c). */
+    public static final PtxKernel LSTM_CELL = kernel("lstm_cell", "lstm_cell",
+            p("gates", POINTER), p("cPrev", POINTER), p("c", POINTER), p("h", POINTER), p("batch", I32),
+            p("hidden", I32));
+    /** LSTM step backward to dGates [B, 4H] and dcPrev [B, H]; dc may be 0 (no gradient from a later step). */
+    public static final PtxKernel LSTM_CELL_BACKWARD = kernel("lstm_cell", "lstm_cell_backward",
+            p("gates", POINTER), p("cPrev", POINTER), p("c", POINTER), p("dh", POINTER), p("dc", POINTER),
+            p("dGates", POINTER), p("dcPrev", POINTER), p("batch", I32), p("hidden", I32));
+    /** GRU step (r z n): h [B, H] and saved [B, 4H] = r, z, n, hn from xg, hg [B, 3H] and hPrev. */
+    public static final PtxKernel GRU_CELL = kernel("gru_cell", "gru_cell",
+            p("xg", POINTER), p("hg", POINTER), p("hPrev", POINTER), p("h", POINTER), p("saved", POINTER),
+            p("batch", I32), p("hidden", I32));
+    /** GRU step backward to dxg, dhg [B, 3H] and dhPrev [B, H] (the direct path z·dh only). */
+    public static final PtxKernel GRU_CELL_BACKWARD = kernel("gru_cell", "gru_cell_backward",
+            p("saved", POINTER), p("hPrev", POINTER), p("dh", POINTER), p("dxg", POINTER), p("dhg", POINTER),
+            p("dhPrev", POINTER), p("batch", I32), p("hidden", I32));
+
     /** Every kernel, in source-file order. */
     public static final List<PtxKernel> ALL = List.of(CROSS_ENTROPY_BACKWARD, ADAM_STEP, SGD_STEP, RMSPROP_STEP,
-            ADAGRAD_STEP, AXPBY, FILL, BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV);
+            ADAGRAD_STEP, AXPBY, FILL, BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV,
+            MAX_POOL2D, MAX_POOL2D_BACKWARD, AVG_POOL2D, AVG_POOL2D_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL,
+            GRU_CELL_BACKWARD);
 
     private PtxKernels() {}
 
