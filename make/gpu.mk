@@ -23,7 +23,8 @@ ptx: $(PTX_FILES)
 
 # The first line records the command; the comment lines nvcc writes before .version (its build
 # and version) are ignored by the staleness test, so a newer nvcc alone does not fail the build.
-$(PTX_DIR)/%.ptx: $(CUDA_SRC)/%.cu make/gpu.mk
+# Every .cu also depends on the shared headers (*.cuh), which are included, not compiled alone.
+$(PTX_DIR)/%.ptx: $(CUDA_SRC)/%.cu $(wildcard $(CUDA_SRC)/*.cuh) make/gpu.mk
 	@command -v $(NVCC) >/dev/null || { echo "nvcc not found at $(NVCC): set CUDA_HOME or NVCC"; exit 1; }
 	@mkdir -p $(@D)
 	$(NVCC) $(PTX_FLAGS) -o $@.tmp $<
