@@ -23,8 +23,8 @@ ptx: $(PTX_FILES)
 
 # The first line records the command; the comment lines nvcc writes before .version (its build
 # and version) are ignored by the staleness test, so a newer nvcc alone does not fail the build.
-# Every PTX depends on the shared headers too (vector_math.cuh): coarse, but a header change then
-# never leaves a stale PTX behind.
+# Every .cu also depends on the shared headers (*.cuh), which are included, not compiled alone:
+# coarse, but a header change then never leaves a stale PTX behind.
 $(PTX_DIR)/%.ptx: $(CUDA_SRC)/%.cu $(wildcard $(CUDA_SRC)/*.cuh) make/gpu.mk
 	@command -v $(NVCC) >/dev/null || { echo "nvcc not found at $(NVCC): set CUDA_HOME or NVCC"; exit 1; }
 	@mkdir -p $(@D)

@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * The CUDA kernels that cuBLAS and cuDNN lack, compiled to PTX by {@code make ptx} from
  * {@code kernels/src/main/cuda/*.cu} and committed under {@code dev/gatun/kernels/ptx/}, so that
- * running them needs a driver but no CUDA compiler. Each kernel matches the CPU kernel named in
- * its source's header bit for bit. The host computes the per-call constants (as the CPU kernels
+ * running them needs a driver but no CUDA compiler. Each kernel matches the CPU code named in its
+ * source's header bit for bit, or, where float32 transcendentals or summation order differ, within
+ * the tolerance that header states. The host computes the per-call constants (as the CPU kernels
  * do) and folds element offsets into the pointers.
  */
 public final class PtxKernels {
@@ -104,11 +105,62 @@ public final class PtxKernels {
             p("saved", POINTER), p("hPrev", POINTER), p("dh", POINTER), p("dxg", POINTER), p("dhg", POINTER),
             p("dhPrev", POINTER), p("batch", I32), p("hidden", I32));
 
+
+    // ---- added for the CUDA backend: elementwise, reductions, softmax, copy, dropout
+    // Elementwise kernels loop grid-stride (any launch). The row and reduce kernels take any block
+    // size in [1, 1024] and any grid; the launch that suits each is in its .cu header.
+
+    /** y = f(x) for op = UnaryOp.ordinal() (RELU, SIGMOID, TANH, EXP, LOG); y may alias x. */
+    public static final PtxKernel UNARY_FORWARD = kernel("unary", "unary_forward",
+            p("op", I32), p("x", POINTER), p("y", POINTER), p("n", I64));
+    /** dx = dy * f'(x, y); x (RELU, LOG) or y (SIGMOID, TANH, EXP) may be 0 when the op does not read it. */
+    public static final PtxKernel UNARY_BACKWARD = kernel("unary", "unary_backward",
+            p("op", I32), p("x", POINTER), p("y", POINTER), p("dy", POINTER), p("dx", POINTER), p("n", I64));
+    /** y = min(max(x, lo), hi) as Math.min/Math.max (NaN stays NaN); the host checks lo <= hi. */
+    public static final PtxKernel CLAMP = kernel("unary", "clamp",
+            p("x", POINTER), p("y", POINTER), p("n", I64), p("lo", F32), p("hi", F32));
+    /**
+     * Strided 32-bit copy over a shape of rank <= 8 (s0..s7, unused dims ignored) with source
+     * strides a0..a7 and destination strides b0..b7 in elements; mode 0 copies the bits, 1 converts
+     * float32 to int32 as Java's (int), 2 int32 to float32.
+     */
+    public static final PtxKernel COPY_STRIDED = copyStrided();
+    /** y[o, i] = sum over k of x[o, k, i] for contiguous x[outer, axis, inner]. */
+    public static final PtxKernel REDUCE_SUM = kernel("reduce", "reduce_sum",
+            p("x", POINTER), p("y", POINTER), p("outer", I64), p("axis", I32), p("inner", I64));
+    /** y = max over the axis (NaN largest), arg (int32, may be 0) = index of the first maximum. */
+    public static final PtxKernel REDUCE_MAX = kernel("reduce", "reduce_max",
+            p("x", POINTER), p("y", POINTER), p("arg", POINTER), p("outer", I64), p("axis", I32), p("inner", I64));
+    /** Row-wise softmax, or log-softmax when log is true, over contiguous x[rows, cols]. */
+    public static final PtxKernel SOFTMAX_ROWS = kernel("softmax", "softmax_rows",
+            p("x", POINTER), p("y", POINTER), p("rows", I32), p("cols", I32), p("log", I32));
+    /** Gradient of SOFTMAX_ROWS given its output y and dy. */
+    public static final PtxKernel SOFTMAX_BACKWARD_ROWS = kernel("softmax", "softmax_backward_rows",
+            p("y", POINTER), p("dy", POINTER), p("dx", POINTER), p("rows", I32), p("cols", I32), p("log", I32));
+    /**
+     * probs = softmax(logits) and rowLoss[r] = -log probs[r, label[r]] (via log-sum-exp); a label
+     * outside [0, cols) gives rowLoss NaN and atomicMax(badRow, r): fill *badRow with -1 first.
+     */
+    public static final PtxKernel CROSS_ENTROPY_FORWARD = kernel("cross_entropy", "cross_entropy_forward",
+            p("logits", POINTER), p("labels", POINTER), p("probs", POINTER), p("rowLoss", POINTER),
+            p("badRow", POINTER), p("rows", I32), p("cols", I32));
+    /** out[r] = index of the first maximum of row r, with ScalarBackend.argmax's NaN rule. */
+    public static final PtxKernel ARGMAX_ROWS = kernel("argmax", "argmax_rows",
+            p("x", POINTER), p("out", POINTER), p("rows", I32), p("cols", I32));
+    /**
+     * Dropout's mask and y = x * mask from (seed, element index); the host passes the float p's
+     * threshold = (int) Math.ceil(p * 16777216.0) and scale = (float) (1.0 / (1.0 - p)).
+     */
+    public static final PtxKernel DROPOUT = kernel("dropout", "dropout",
+            p("x", POINTER), p("mask", POINTER), p("y", POINTER), p("n", I64), p("threshold", I32), p("scale", F32),
+            p("seed", I64));
+
     /** Every kernel, in source-file order. */
     public static final List<PtxKernel> ALL = List.of(CROSS_ENTROPY_BACKWARD, ADAM_STEP, SGD_STEP, RMSPROP_STEP,
             ADAGRAD_STEP, AXPBY, FILL, BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV,
             MAX_POOL2D, MAX_POOL2D_BACKWARD, AVG_POOL2D, AVG_POOL2D_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL,
-            GRU_CELL_BACKWARD);
+            GRU_CELL_BACKWARD, UNARY_FORWARD, UNARY_BACKWARD, CLAMP, COPY_STRIDED, REDUCE_SUM, REDUCE_MAX, SOFTMAX_ROWS,
+            SOFTMAX_BACKWARD_ROWS, CROSS_ENTROPY_FORWARD, ARGMAX_ROWS, DROPOUT);
 
     private PtxKernels() {}
 
@@ -143,6 +195,17 @@ public final class PtxKernels {
             }
         }
         return new PtxKernel("binary_broadcast", entry, params);
+    }
+
+    private static PtxKernel copyStrided() {
+        List<PtxKernel.Param> params = new ArrayList<>(List.of(p("src", POINTER), p("dst", POINTER), p("n", I64),
+                p("rank", I32), p("mode", I32)));
+        for (String prefix : List.of("s", "a", "b")) {
+            for (int i = 0; i < 8; i++) {
+                params.add(p(prefix + i, I64));
+            }
+        }
+        return new PtxKernel("copy", "copy_strided", params);
     }
 
     private static PtxKernel kernel(String file, String entry, PtxKernel.Param... params) {
