@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * sequence  LSTM 1→32 over 48 steps, last state → linear 1, batch 32, MSE
  * </pre>
  * Inputs are random (pixels in [0, 1), labels in 0..9), drawn once per trial; the weights change
- * every step, so no step repeats another's work.
+ * every step, so no step repeats another's work. With {@code -p backend=cuda} the model and the
+ * batch live on the GPU; reading the loss back each step waits for the step to finish, so the
+ * score is the device's real throughput, not its queueing rate.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/gatun-benchmarks.jar TrainStepBenchmark
@@ -55,6 +57,7 @@ public class TrainStepBenchmark {
     /** A model, its optimizer and one batch, built in the chosen backend's scope. */
     @State(Scope.Benchmark)
     public abstract static class Step {
+        /** cpu, scalar, or cuda (on a GPU machine: -p backend=cuda): model and batch on its device. */
         @Param({"cpu", "scalar"})
         public String backend;
 
@@ -77,10 +80,10 @@ public class TrainStepBenchmark {
             BackendRegistry.use(backend);
             scope = dev.gatun.tensor.Scope.open("bench model");
             SplittableRandom rng = new SplittableRandom(42);
-            net = build(rng);
+            net = build(rng).to(BackendRegistry.device());
             adam = new Adam(net.parameters(), 1e-3);
-            x = input(rng);
-            target = target(rng);
+            x = input(rng).to(BackendRegistry.device());
+            target = target(rng).to(BackendRegistry.device());
         }
 
         @TearDown(Level.Trial)

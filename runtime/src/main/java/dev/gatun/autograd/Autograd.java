@@ -77,7 +77,7 @@ public final class Autograd {
             throw new IllegalStateException("backward(): " + root.describe()
                     + " does not depend on any tensor that requires a gradient");
         }
-        Tensor seed = Tensor.full(root.dtype(), 1.0, root.shape());
+        Tensor seed = root.newFull(1.0, root.shape());
         backward(root, seed);
     }
 
@@ -118,7 +118,7 @@ public final class Autograd {
                     } else if (owned.contains(prior)) {
                         BackendRegistry.of(prior).axpby(1, gi, 1, prior);
                     } else {
-                        Tensor sum = Tensor.zeros(prior.dtype(), prior.shape());
+                        Tensor sum = prior.newZeros(prior.shape());
                         BackendRegistry.of(sum).copy(prior, sum);
                         BackendRegistry.of(sum).axpby(1, gi, 1, sum);
                         grads.put(in, sum);
@@ -132,7 +132,7 @@ public final class Autograd {
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
         Tensor existing = leaf.grad();
         if (existing == null) {
-            Tensor fresh = Tensor.zeros(leaf.scope(), g.dtype(), leaf.shape());
+            Tensor fresh = Tensor.zeros(leaf.scope(), leaf.device(), g.dtype(), leaf.shape());
             BackendRegistry.of(fresh).copy(g, fresh);
             leaf.setGrad(fresh);
         } else {

@@ -17,6 +17,11 @@ public interface Backend {
     /** One line for logs: name plus what it runs on. */
     String description();
 
+    /** The device whose tensors this backend computes on: the host unless overridden. */
+    default dev.gatun.tensor.Device device() {
+        return dev.gatun.tensor.Device.CPU;
+    }
+
     /**
      * C = alpha * op(A) * op(B) + beta * C for 2-D tensors; op transposes when asked. A and B may
      * be row-major or transposed views with unit stride in one axis; C is contiguous.

@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -9,8 +10,14 @@ import java.util.function.Supplier;
 /**
  * The one place a backend is chosen.
  *
- * <p>{@code -Dgatun.backend=scalar|cpu|cuda} forces a choice; otherwise the best available one
- * (cpu) is used. The scalar reference backend is always present. The choice is logged once.
+ * <p>{@code -Dgatun.backend=scalar|cpu|cuda|fake} forces a choice; otherwise the best available
+ * one (cpu) is used. The scalar reference backend is always present. The choice is logged once.
+ *
+ * <p>The chosen backend also names the {@link #device() device} models and batches go to. Ops
+ * run on the backend of their tensors' device ({@link #of}): host tensors on the chosen host
+ * backend (cpu when a device backend was chosen), CUDA tensors on the CUDA backend, fake-device
+ * tensors on the fake one, so that data loading and metrics stay on the host while the model
+ * computes on the device.
  */
 public final class BackendRegistry {
     /** System property that forces a backend. */
@@ -23,7 +30,11 @@ public final class BackendRegistry {
     static {
         FACTORIES.put("scalar", ScalarBackend::new);
         FACTORIES.put("cpu", CpuBackend::new);
+        FACTORIES.put("cuda", CudaBackend::new);
+        FACTORIES.put("fake", FakeDeviceBackend::create);
     }
+
+    private static final Map<Device, Backend> DEVICE_BACKENDS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private BackendRegistry() {}
 
@@ -49,10 +60,28 @@ public final class BackendRegistry {
         return b;
     }
 
-    /** The backend that runs ops on {@code t} (all host tensors share the current one). */
+    /** The backend that runs ops on {@code t}: the one of its device (all host tensors share one). */
     public static Backend of(Tensor t) {
         t.checkAlive();
-        return current();
+        Device d = t.device();
+        if (d.isHost()) {
+            Backend b = current();
+            return b.device().isHost() ? b : DEVICE_BACKENDS.computeIfAbsent(Device.CPU, k -> new CpuBackend());
+        }
+        Backend b = current();
+        if (b.device().equals(d)) {
+            return b;
+        }
+        return DEVICE_BACKENDS.computeIfAbsent(d, k -> switch (k.kind()) {
+            case CUDA -> new CudaBackend(k.index());
+            case FAKE -> FakeDeviceBackend.create();
+            case CPU -> throw new AssertionError(k);
+        });
+    }
+
+    /** The device the chosen backend computes on: where trainers put models and batches. */
+    public static Device device() {
+        return current().device();
     }
 
     /** Switches the backend for the rest of the process (samples' {@code --backend}); logs the change. */
@@ -67,8 +96,7 @@ public final class BackendRegistry {
     public static synchronized Backend create(String name) {
         Supplier<Backend> f = FACTORIES.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + String.join(", ", FACTORIES.keySet())
-                    + (name.equals("cuda") ? " (the CUDA backend is not built yet)" : ""));
+            throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + String.join(", ", FACTORIES.keySet()));
         }
         return f.get();
     }

@@ -137,7 +137,7 @@ public final class SafetensorsReader {
                 MemorySegment data = map(ch, h, arena);
                 for (Entry e : h.entries()) {
                     Tensor t = wanted.get(e.name());
-                    if (t.isContiguous()) {
+                    if (t.isContiguous() && t.device().isHost()) {
                         copy(data, e, t.segment(), t.offset() * t.dtype().byteSize());
                     } else {
                         try (Scope tmp = Scope.open("safetensors-load")) {

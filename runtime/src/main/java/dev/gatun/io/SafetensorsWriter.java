@@ -2,6 +2,8 @@ package dev.gatun.io;
 
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Device;
+import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,17 +81,23 @@ public final class SafetensorsWriter {
         }
         byte[] buf = new byte[1 << 16];
         for (Map.Entry<String, Tensor> e : entries) {
-            Tensor c = e.getValue().contiguous();
-            MemorySegment seg = c.segment().asSlice(c.offset() * c.dtype().byteSize(), c.size() * c.dtype().byteSize());
-            // Our memory is native order; the file is little-endian (the same on x86 and ARM).
-            for (long pos = 0; pos < seg.byteSize(); pos += buf.length) {
-                int n = (int) Math.min(buf.length, seg.byteSize() - pos);
-                MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
-                if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-                    swap(buf, n, c.dtype().byteSize());
-                }
-                out.write(buf, 0, n);
+            // A device tensor is copied to the host first, in a scope of its own.
+            try (Scope host = Scope.open("safetensors-write")) {
+                writeData(out, e.getValue().to(Device.CPU).contiguous(), buf);
             }
+        }
+    }
+
+    private static void writeData(OutputStream out, Tensor c, byte[] buf) throws IOException {
+        MemorySegment seg = c.segment().asSlice(c.offset() * c.dtype().byteSize(), c.size() * c.dtype().byteSize());
+        // Our memory is native order; the file is little-endian (the same on x86 and ARM).
+        for (long pos = 0; pos < seg.byteSize(); pos += buf.length) {
+            int n = (int) Math.min(buf.length, seg.byteSize() - pos);
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
+            if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+                swap(buf, n, c.dtype().byteSize());
+            }
+            out.write(buf, 0, n);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gatun.nn;
 
+import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,24 @@ public abstract class Module {
         for (Parameter p : parameters()) {
             p.zeroGrad();
         }
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code device} in place (the same Tensor objects, so
+     * layers and optimizers built on them keep working) and drops their gradients. Optimizer
+     * state made before the move stays where it was: move the model before training.
+     */
+    public final Module to(Device device) {
+        for (Parameter p : state()) {
+            p.tensor().moveTo(device);
+        }
+        return this;
+    }
+
+    /** The device of the first parameter or buffer; the host for a module without any. */
+    public final Device device() {
+        List<Parameter> s = state();
+        return s.isEmpty() ? Device.CPU : s.getFirst().tensor().device();
     }
 
     /** Training mode (dropout active, batch statistics) or evaluation mode, for this module and its children. */

@@ -42,10 +42,10 @@ public final class Activations {
                     + x.describe());
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.empty(x.dtype(), x.shape());
+        Tensor y = x.newEmpty(x.shape());
         be.unary(op, x, y);
         return Autograd.record(y, op.name().toLowerCase(java.util.Locale.ROOT), g -> {
-            Tensor dx = Tensor.empty(x.dtype(), x.shape());
+            Tensor dx = x.newEmpty(x.shape());
             be.unaryBackward(op, x, y, g, dx);
             return new Tensor[] {dx};
         }, x);

@@ -19,7 +19,7 @@ public final class Arithmetic {
             throw new IllegalArgumentException(op.name().toLowerCase(java.util.Locale.ROOT) + ": dtype mismatch "
                     + a.describe() + " vs " + b.describe());
         }
-        Tensor out = Tensor.zeros(a.dtype(), Shape.broadcast(a.shape(), b.shape()));
+        Tensor out = a.newZeros(Shape.broadcast(a.shape(), b.shape()));
         BackendRegistry.of(a).binary(op, a, b, out);
         return out;
     }
@@ -57,7 +57,7 @@ public final class Arithmetic {
     /** x * c for a constant c. */
     public static Tensor scale(Tensor x, double c) {
         Backend be = BackendRegistry.of(x);
-        Tensor out = Tensor.zeros(x.dtype(), x.shape());
+        Tensor out = x.newZeros(x.shape());
         be.axpby(c, x, 0, out);
         return Autograd.record(out, "scale", g -> new Tensor[] {scale(g, c)}, x);
     }

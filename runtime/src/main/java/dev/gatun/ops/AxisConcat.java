@@ -43,7 +43,7 @@ public final class AxisConcat {
         }
         shape[a] = total;
         Backend be = BackendRegistry.of(first);
-        Tensor y = Tensor.zeros(first.dtype(), shape);
+        Tensor y = first.newZeros(shape);
         int[] starts = new int[parts.length];
         int at = 0;
         for (int i = 0; i < parts.length; i++) {
@@ -55,7 +55,7 @@ public final class AxisConcat {
             Tensor[] grads = new Tensor[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 if (parts[i].requiresGrad()) {
-                    grads[i] = Tensor.zeros(g.dtype(), parts[i].shape());
+                    grads[i] = g.newZeros(parts[i].shape());
                     be.copy(window(g, a, starts[i], parts[i].dim(a)), grads[i]);
                 }
             }

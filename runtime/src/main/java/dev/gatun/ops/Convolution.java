@@ -47,7 +47,7 @@ public final class Convolution {
             }
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.empty(x.dtype(), g.outputShape());
+        Tensor y = x.newEmpty(g.outputShape());
         be.conv2d(g, x, w, biasOrNull, y);
         return Autograd.record(y, "conv2d", dy -> {
             Tensor gy = dy.contiguous();
@@ -55,13 +55,13 @@ public final class Convolution {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.empty(x.dtype(), x.shape());
+                dx = x.newEmpty(x.shape());
                 be.conv2dBackwardData(g, gy, w, dx);
             }
             boolean needBias = biasOrNull != null && biasOrNull.requiresGrad();
             if (w.requiresGrad() || needBias) {
-                dw = Tensor.empty(w.dtype(), w.shape());
-                db = needBias ? Tensor.zeros(biasOrNull.dtype(), biasOrNull.shape()) : null;
+                dw = w.newEmpty(w.shape());
+                db = needBias ? biasOrNull.newZeros(biasOrNull.shape()) : null;
                 be.conv2dBackwardWeight(g, x, gy, dw, db);
             }
             return new Tensor[] {dx, w.requiresGrad() ? dw : null, db};

@@ -12,8 +12,8 @@ public final class DropoutOp {
     /** y = x * mask with a mask drawn from {@code seed}; the gradient is dy * mask. */
     public static Tensor apply(Tensor x, double p, long seed) {
         Backend be = BackendRegistry.of(x);
-        Tensor mask = Tensor.zeros(x.dtype(), x.shape());
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor mask = x.newZeros(x.shape());
+        Tensor y = x.newZeros(x.shape());
         be.dropout(x, mask, y, p, seed);
         return Autograd.record(y, "dropout", g -> new Tensor[] {g.mul(mask)}, x);
     }

@@ -15,15 +15,15 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         Backend be = BackendRegistry.of(logits);
-        Tensor probs = Tensor.zeros(logits.dtype(), logits.shape());
+        Tensor probs = logits.newZeros(logits.shape());
         double total = be.crossEntropy(logits, labels, probs);
         int batch = logits.dim(0);
         if (batch == 0) {
             throw new IllegalArgumentException("cross-entropy of an empty batch " + logits.describe());
         }
-        Tensor loss = Tensor.scalar(logits.dtype(), total / batch);
+        Tensor loss = logits.newFull(total / batch);
         return Autograd.record(loss, "cross_entropy", g -> {
-            Tensor dx = Tensor.zeros(logits.dtype(), logits.shape());
+            Tensor dx = logits.newZeros(logits.shape());
             be.crossEntropyBackward(probs, labels, g.item() / batch, dx);
             return new Tensor[] {dx, null};
         }, logits, labels);

@@ -25,17 +25,17 @@ public final class MatMul {
                     + " do not multiply (need [m, k]·[k, n])");
         }
         Backend be = BackendRegistry.of(a);
-        Tensor c = Tensor.zeros(a.dtype(), a.dim(0), b.dim(1));
+        Tensor c = a.newZeros(a.dim(0), b.dim(1));
         be.gemm(false, false, 1, a, b, 0, c);
         return Autograd.record(c, "matmul", g -> {
             Tensor da = null;
             Tensor db = null;
             if (a.requiresGrad()) {
-                da = Tensor.zeros(a.dtype(), a.shape());
+                da = a.newZeros(a.shape());
                 be.gemm(false, true, 1, g, b, 0, da);
             }
             if (b.requiresGrad()) {
-                db = Tensor.zeros(b.dtype(), b.shape());
+                db = b.newZeros(b.shape());
                 be.gemm(true, false, 1, a, g, 0, db);
             }
             return new Tensor[] {da, db};
@@ -53,7 +53,7 @@ public final class MatMul {
             throw new IllegalArgumentException("linear: bias " + bias.describe() + " must be [" + out + "]");
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.zeros(x.dtype(), x.dim(0), out);
+        Tensor y = x.newZeros(x.dim(0), out);
         double beta = 0;
         if (bias != null) {
             // Pre-load the bias rows so the GEMM adds to them (beta = 1): no second pass over Y.
@@ -66,15 +66,15 @@ public final class MatMul {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.dtype(), x.shape());
+                dx = x.newZeros(x.shape());
                 be.gemm(false, false, 1, g, w, 0, dx);
             }
             if (w.requiresGrad()) {
-                dw = Tensor.zeros(w.dtype(), w.shape());
+                dw = w.newZeros(w.shape());
                 be.gemm(true, false, 1, g, x, 0, dw);
             }
             if (bias != null && bias.requiresGrad()) {
-                db = Tensor.zeros(bias.dtype(), bias.shape());
+                db = bias.newZeros(bias.shape());
                 be.reduce(dev.gatun.backend.ReduceOp.SUM, g, 0, db, null);
             }
             return new Tensor[] {dx, dw, db};

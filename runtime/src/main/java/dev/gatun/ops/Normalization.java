@@ -37,16 +37,16 @@ public final class Normalization {
             throw new IllegalArgumentException("batchNorm: gamma and beta are required");
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = x.newZeros(x.shape());
         if (training) {
             int c = x.dim(1);
-            Tensor saveMean = Tensor.zeros(x.dtype(), c);
-            Tensor saveInvStd = Tensor.zeros(x.dtype(), c);
+            Tensor saveMean = x.newZeros(c);
+            Tensor saveInvStd = x.newZeros(c);
             be.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
             return Autograd.record(y, "batchNorm", dy -> {
-                Tensor dx = Tensor.zeros(x.dtype(), x.shape());
-                Tensor dgamma = Tensor.zeros(gamma.dtype(), gamma.shape());
-                Tensor dbeta = Tensor.zeros(beta.dtype(), beta.shape());
+                Tensor dx = x.newZeros(x.shape());
+                Tensor dgamma = gamma.newZeros(gamma.shape());
+                Tensor dbeta = beta.newZeros(beta.shape());
                 be.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
                 return new Tensor[] {dx, dgamma, dbeta};
             }, x, gamma, beta);
@@ -56,17 +56,17 @@ public final class Normalization {
         }
         be.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
         return Autograd.record(y, "batchNorm(eval)", dy -> {
-            Tensor zeros = Tensor.zeros(x.dtype(), x.dim(1));
-            Tensor ones = Tensor.full(x.dtype(), 1, x.dim(1));
+            Tensor zeros = x.newZeros(x.dim(1));
+            Tensor ones = x.newFull(1, x.dim(1));
             Tensor dx = null;
             if (x.requiresGrad()) {
                 // dy·γ/√(rv + eps) is the same per-channel affine map with mean 0 and β = 0.
-                dx = Tensor.zeros(x.dtype(), x.shape());
+                dx = x.newZeros(x.shape());
                 be.batchNormInference(dy, gamma, zeros, zeros, runningVar, eps, dx);
             }
             Tensor dgamma = null;
             if (gamma.requiresGrad()) {
-                Tensor xhat = Tensor.zeros(x.dtype(), x.shape());
+                Tensor xhat = x.newZeros(x.shape());
                 be.batchNormInference(x, ones, zeros, runningMean, runningVar, eps, xhat);
                 be.binary(BinaryOp.MUL, xhat, dy, xhat);
                 dgamma = channelSums(be, xhat);
@@ -83,9 +83,9 @@ public final class Normalization {
         Tensor ct = t.contiguous();
         int[] shape = {n, c, (int) (t.size() / ((long) n * c))};
         Tensor rows = ct.view(shape, Shape.contiguousStrides(shape), ct.offset());
-        Tensor perSample = Tensor.zeros(t.dtype(), n, c);
+        Tensor perSample = t.newZeros(n, c);
         be.reduce(ReduceOp.SUM, rows, 2, perSample, null);
-        Tensor out = Tensor.zeros(t.dtype(), c);
+        Tensor out = t.newZeros(c);
         be.reduce(ReduceOp.SUM, perSample, 0, out, null);
         return out;
     }

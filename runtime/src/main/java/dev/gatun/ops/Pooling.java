@@ -26,11 +26,11 @@ public final class Pooling {
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
         Pool2dGeometry g = geometry("maxPool2d", x, kernel, stride, padding);
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.empty(x.dtype(), g.outputShape());
-        Tensor argmax = Tensor.empty(DType.INT32, g.outputShape());
+        Tensor y = x.newEmpty(g.outputShape());
+        Tensor argmax = x.newEmpty(DType.INT32, g.outputShape());
         be.maxPool2d(g, x, y, argmax);
         return Autograd.record(y, "maxPool2d", dy -> {
-            Tensor dx = Tensor.empty(x.dtype(), x.shape());
+            Tensor dx = x.newEmpty(x.shape());
             be.maxPool2dBackward(g, dy, argmax, dx);
             return new Tensor[] {dx};
         }, x);
@@ -40,10 +40,10 @@ public final class Pooling {
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Pool2dGeometry g = geometry("avgPool2d", x, kernel, stride, padding);
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.empty(x.dtype(), g.outputShape());
+        Tensor y = x.newEmpty(g.outputShape());
         be.avgPool2d(g, countIncludePad, x, y);
         return Autograd.record(y, "avgPool2d", dy -> {
-            Tensor dx = Tensor.empty(x.dtype(), x.shape());
+            Tensor dx = x.newEmpty(x.shape());
             be.avgPool2dBackward(g, countIncludePad, dy, dx);
             return new Tensor[] {dx};
         }, x);

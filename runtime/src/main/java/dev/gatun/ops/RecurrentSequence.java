@@ -132,7 +132,7 @@ public final class RecurrentSequence {
         long start = ((long) plane * s[1] + from) * s[2] * s[3];
         Tensor y = states.view(shape, Shape.contiguousStrides(shape), states.offset() + start);
         return Autograd.record(y, "recurrent states", g -> {
-            Tensor ds = Tensor.zeros(g.dtype(), s);
+            Tensor ds = g.newZeros(s);
             copyRows(g, ds.view(shape, Shape.contiguousStrides(shape), start));
             return new Tensor[] {ds};
         }, states);
@@ -144,7 +144,7 @@ public final class RecurrentSequence {
      * MemorySegment.copy each instead of element by element through the reference backend.
      */
     private static void copyRows(Tensor src, Tensor dst) {
-        if (src.isContiguous() || src.strides()[2] != 1 || src.dtype() != dst.dtype()) {
+        if (src.isContiguous() || src.strides()[2] != 1 || src.dtype() != dst.dtype() || !src.device().isHost()) {
             BackendRegistry.of(dst).copy(src, dst);
             return;
         }
@@ -303,17 +303,17 @@ public final class RecurrentSequence {
 
         Tensor run() {
             inputs = timeMajor(x);
-            gates = Tensor.zeros(x.dtype(), steps * batch, gh);
+            gates = x.newZeros(steps * batch, gh);
             // The biases go in first and the GEMM adds onto them (beta = 1): no second pass.
             if (cell == Cell.GRU) {
                 be.binary(BinaryOp.ADD, gates, bIh, gates);
             } else {
-                Tensor bias = Tensor.zeros(x.dtype(), gh);
+                Tensor bias = x.newZeros(gh);
                 be.binary(BinaryOp.ADD, bIh, bHh, bias);
                 be.binary(BinaryOp.ADD, gates, bias, gates);
             }
             be.gemm(false, true, 1, inputs, wIh, 1, gates);
-            states = Tensor.zeros(x.dtype(), cell.planes(), steps + 1, batch, hidden);
+            states = x.newZeros(cell.planes(), steps + 1, batch, hidden);
             int first = slotBefore(time(0));
             if (h0 != null) {
                 be.copy(h0, as(slot(states, 0, first), h0.shape()));
@@ -326,9 +326,9 @@ public final class RecurrentSequence {
                 packedWhhT = SgemmPackedB.pack(true, hidden, gh, wHh.segment(), wHh.offset(), hidden);
             }
             if (cell == Cell.GRU) {
-                saved = Tensor.zeros(x.dtype(), steps * batch, 4 * hidden);
-                hiddenGates = Tensor.zeros(x.dtype(), batch, gh);
-                hiddenBias = Tensor.zeros(x.dtype(), batch, gh);
+                saved = x.newZeros(steps * batch, 4 * hidden);
+                hiddenGates = x.newZeros(batch, gh);
+                hiddenBias = x.newZeros(batch, gh);
                 be.binary(BinaryOp.ADD, hiddenBias, bHh, hiddenBias);
             }
             eachStep(false, this::forwardStep);
@@ -407,9 +407,9 @@ public final class RecurrentSequence {
             if (x.isContiguous()) {
                 return as(x, steps * batch, in);
             }
-            Tensor out = Tensor.zeros(x.dtype(), steps * batch, in);
+            Tensor out = x.newZeros(steps * batch, in);
             long[] st = x.strides();
-            if (st[2] != 1) {
+            if (st[2] != 1 || !x.device().isHost()) {
                 be.copy(x, as(out, steps, batch, in));
                 return out;
             }
@@ -435,17 +435,17 @@ public final class RecurrentSequence {
             backwardDone = true;
             gs = gradStates;
             if (!gs.isContiguous()) {
-                gs = Tensor.zeros(gs.dtype(), gs.shape());
+                gs = gs.newZeros(gs.shape());
                 be.copy(gradStates, gs);
             }
             boolean gru = cell == Cell.GRU;
             int last = finalSlot(reverse, steps);
-            dh[0] = Tensor.zeros(x.dtype(), batch, hidden);
-            dh[1] = Tensor.zeros(x.dtype(), batch, hidden);
+            dh[0] = x.newZeros(batch, hidden);
+            dh[1] = x.newZeros(batch, hidden);
             be.copy(slot(gs, 0, last), dh[0]);
             if (cell == Cell.LSTM) {
-                dc[0] = Tensor.zeros(x.dtype(), batch, hidden);
-                dc[1] = Tensor.zeros(x.dtype(), batch, hidden);
+                dc[0] = x.newZeros(batch, hidden);
+                dc[1] = x.newZeros(batch, hidden);
                 be.copy(slot(gs, 1, last), dc[0]);
             }
             // dGates of the input projection and of the hidden projection: the same tensor except for
@@ -453,7 +453,7 @@ public final class RecurrentSequence {
             // row t's gates before writing its gradient there, and nothing reads them afterwards
             // (that is why a second backward pass is refused above). It saves a [T·B, G·H] buffer.
             dInput = gates;
-            dHidden = gru ? Tensor.zeros(x.dtype(), steps * batch, gh) : dInput;
+            dHidden = gru ? x.newZeros(steps * batch, gh) : dInput;
             needH0 = h0 != null && h0.requiresGrad();
             if (packed) {
                 packedWhh = SgemmPackedB.pack(false, gh, hidden, wHh.segment(), wHh.offset(), hidden);
@@ -511,19 +511,19 @@ public final class RecurrentSequence {
             Tensor dbIh = null;
             Tensor dbHh = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.dtype(), x.shape());
+                dx = x.newZeros(x.shape());
                 be.gemm(false, false, 1, dInput, wIh, 0, as(dx, steps * batch, in));
             }
             if (needH0) {
-                dh0 = Tensor.zeros(x.dtype(), h0.shape());
+                dh0 = x.newZeros(h0.shape());
                 be.copy(dh[steps & 1], as(dh0, batch, hidden));
             }
             if (c0 != null && c0.requiresGrad()) {
-                dc0 = Tensor.zeros(x.dtype(), c0.shape());
+                dc0 = x.newZeros(c0.shape());
                 be.copy(dc[steps & 1], as(dc0, batch, hidden));
             }
             if (wIh.requiresGrad()) {
-                dWih = Tensor.zeros(x.dtype(), wIh.shape());
+                dWih = x.newZeros(wIh.shape());
                 be.gemm(true, false, 1, dInput, inputs, 0, dWih);
             }
             if (wHh.requiresGrad()) {
@@ -532,15 +532,15 @@ public final class RecurrentSequence {
                 int from = reverse ? 1 : 0;
                 Tensor hPrev = states.view(new int[] {steps * batch, hidden}, new long[] {hidden, 1},
                         states.offset() + (long) from * batch * hidden);
-                dWhh = Tensor.zeros(x.dtype(), wHh.shape());
+                dWhh = x.newZeros(wHh.shape());
                 be.gemm(true, false, 1, dHidden, hPrev, 0, dWhh);
             }
             if (bIh.requiresGrad()) {
-                dbIh = Tensor.zeros(x.dtype(), gh);
+                dbIh = x.newZeros(gh);
                 be.reduce(ReduceOp.SUM, dInput, 0, dbIh, null);
             }
             if (bHh.requiresGrad()) {
-                dbHh = Tensor.zeros(x.dtype(), gh);
+                dbHh = x.newZeros(gh);
                 if (gru || dbIh == null) {
                     be.reduce(ReduceOp.SUM, dHidden, 0, dbHh, null);
                 } else {

@@ -31,7 +31,7 @@ public final class Reductions {
     /** Repeats g (x reduced along axis) back over x's shape. */
     private static Tensor expand(Tensor g, int[] xShape, int axis) {
         Tensor gk = g.reshape(reducedShape(xShape, axis, true));
-        Tensor out = Tensor.zeros(g.dtype(), xShape);
+        Tensor out = g.newZeros(xShape);
         BackendRegistry.of(g).binary(BinaryOp.ADD, out, gk, out);
         return out;
     }
@@ -40,7 +40,7 @@ public final class Reductions {
     public static Tensor sum(Tensor x, int axis, boolean keepDim) {
         int a = Shape.axis(axis, x.rank());
         int[] xs = x.shape();
-        Tensor y = Tensor.zeros(x.dtype(), reducedShape(xs, a, keepDim));
+        Tensor y = x.newZeros(reducedShape(xs, a, keepDim));
         BackendRegistry.of(x).reduce(ReduceOp.SUM, x, a, y, null);
         return Autograd.record(y, "sum", g -> new Tensor[] {expand(g.contiguous(), xs, a)}, x);
     }
@@ -75,13 +75,13 @@ public final class Reductions {
             throw new IllegalArgumentException("max over an empty axis " + a + " of " + x.describe());
         }
         int[] ys = reducedShape(xs, a, keepDim);
-        Tensor y = Tensor.zeros(x.dtype(), ys);
-        Tensor arg = Tensor.zeros(DType.INT32, ys);
+        Tensor y = x.newZeros(ys);
+        Tensor arg = x.newZeros(DType.INT32, ys);
         Backend be = BackendRegistry.of(x);
         be.reduce(ReduceOp.MAX, x, a, y, arg);
         return Autograd.record(y, "max", g -> {
             // Scatter g to the arg positions; element access is fine here, max is not a hot op.
-            Tensor dx = Tensor.zeros(x.dtype(), xs);
+            Tensor dx = x.newZeros(xs);
             Tensor gc = g.contiguous();
             int len = xs[a];
             long inner = 1;
@@ -103,7 +103,7 @@ public final class Reductions {
         if (x.rank() != 2) {
             throw new IllegalArgumentException("argmax: needs [rows, cols], got " + x.describe());
         }
-        Tensor out = Tensor.zeros(DType.INT32, x.dim(0));
+        Tensor out = x.newZeros(DType.INT32, x.dim(0));
         BackendRegistry.of(x).argmax(x, out);
         return out;
     }

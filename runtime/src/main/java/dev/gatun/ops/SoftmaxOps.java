@@ -24,10 +24,10 @@ public final class SoftmaxOps {
             throw new IllegalArgumentException("softmax needs at least one axis, got " + x.describe());
         }
         Backend be = BackendRegistry.of(x);
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = x.newZeros(x.shape());
         be.softmax(x, y, log);
         return Autograd.record(y, log ? "log_softmax" : "softmax", g -> {
-            Tensor dx = Tensor.zeros(x.dtype(), x.shape());
+            Tensor dx = x.newZeros(x.shape());
             be.softmaxBackward(y, g, dx, log);
             return new Tensor[] {dx};
         }, x);

@@ -76,7 +76,7 @@ public final class Views {
         s[a] = end - start;
         Tensor y = x.view(s, st, offset);
         return Autograd.record(y, "slice", g -> {
-            Tensor dx = Tensor.zeros(g.dtype(), original);
+            Tensor dx = g.newZeros(original);
             Tensor window = dx.view(s, dx.strides(), (long) start * dx.strides()[a]);
             BackendRegistry.of(dx).copy(g, window);
             return new Tensor[] {dx};
@@ -85,7 +85,7 @@ public final class Views {
 
     /** A contiguous copy. */
     public static Tensor copy(Tensor x) {
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = x.newZeros(x.shape());
         BackendRegistry.of(x).copy(x, y);
         return Autograd.record(y, "copy", g -> new Tensor[] {g}, x);
     }
@@ -95,7 +95,7 @@ public final class Views {
         if (target == x.dtype()) {
             return copy(x);
         }
-        Tensor y = Tensor.zeros(target, x.shape());
+        Tensor y = x.newZeros(target, x.shape());
         BackendRegistry.of(x).copy(x, y);
         if (!target.isFloating()) {
             return y;

@@ -218,7 +218,7 @@ public abstract class Optimizer {
         Tensor t = slots[param][slot];
         if (t == null) {
             Tensor w = parameters.get(param).tensor();
-            t = Tensor.zeros(w.scope(), w.dtype(), w.shape());
+            t = Tensor.zeros(w.scope(), w.device(), w.dtype(), w.shape());
             slots[param][slot] = t;
         }
         return t;

@@ -138,7 +138,7 @@ public final class DecisionBoundary {
                 xy[2 * k + 1] = (float) (b.yMax() - (row + 0.5) * (b.yMax() - b.yMin()) / GRID);
             }
             try (Scope step = Scope.open("decision boundary batch")) {
-                Tensor out = model.forward(Tensor.of(xy, count, 2));
+                Tensor out = model.forward(Tensor.of(xy, count, 2).to(model.device()));
                 if (out.rank() != 2 || out.dim(0) != count) {
                     throw new IllegalArgumentException("a decision boundary needs a model mapping [N, 2] to [N, classes], got "
                             + out.describe() + " for " + count + " inputs");

@@ -1,5 +1,7 @@
 package dev.gatun.tensor;
 
+import dev.gatun.device.CudaContext;
+import dev.gatun.device.DeviceBlock;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -32,6 +34,9 @@ public final class Scope implements AutoCloseable {
     private final String name;
     private final Thread owner = Thread.currentThread();
     private final List<HostBlockCache.Block> blocks = new ArrayList<>();
+    // Device memory goes back to its allocator's cache on close; the device's single stream orders
+    // any work still queued on it before the block's next use.
+    private final List<DeviceBlock> deviceBlocks = new ArrayList<>();
     private long bytes;
     private boolean closed;
 
@@ -124,6 +129,32 @@ public final class Scope implements AutoCloseable {
         return seg;
     }
 
+    /**
+     * Allocates {@code bytes} on a device other than the host, owned by this scope: CUDA memory
+     * from the device's caching allocator (back to its cache when the scope closes), or host
+     * memory marked as the fake device's.
+     */
+    Storage allocateOn(Device device, long bytes, boolean zero) {
+        return switch (device.kind()) {
+            case CPU -> Storage.host(allocate(bytes, zero));
+            case FAKE -> new Storage(device, allocate(bytes, zero), 0, bytes);
+            case CUDA -> {
+                if (closed) {
+                    throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
+                }
+                CudaContext ctx = CudaContext.of(device.index());
+                DeviceBlock block = ctx.allocator().allocate(Math.max(bytes, 1));
+                synchronized (this) {
+                    deviceBlocks.add(block);
+                }
+                if (zero) {
+                    ctx.zero(block.address(), Math.max(bytes, 1));
+                }
+                yield new Storage(device, null, block.address(), bytes);
+            }
+        };
+    }
+
     /** The arena, for code that maps files or allocates raw memory owned by this scope. */
     public Arena arena() {
         return arena;
@@ -156,6 +187,10 @@ public final class Scope implements AutoCloseable {
             HostBlockCache.give(b);
         }
         blocks.clear();
+        for (DeviceBlock b : deviceBlocks) {
+            b.free();
+        }
+        deviceBlocks.clear();
         LIVE_BYTES.addAndGet(-bytes);
     }
 

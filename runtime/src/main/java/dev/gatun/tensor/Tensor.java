@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * them; {@link #backward()} then fills {@link #grad()} of every tensor that requires it.
  */
 public final class Tensor {
-    private final MemorySegment segment;
+    // Not final: Module.to moves parameters in place (moveTo), keeping the Tensor object that
+    // layers and optimizers hold.
+    private Storage storage;
     private final Scope scope;
     private final DType dtype;
     private final int[] shape;
@@ -36,7 +38,11 @@ public final class Tensor {
     private GradFn gradFn;
 
     Tensor(MemorySegment segment, Scope scope, DType dtype, int[] shape, long[] strides, long offset) {
-        this.segment = segment;
+        this(Storage.host(segment), scope, dtype, shape, strides, offset);
+    }
+
+    Tensor(Storage storage, Scope scope, DType dtype, int[] shape, long[] strides, long offset) {
+        this.storage = storage;
         this.scope = scope;
         this.dtype = dtype;
         this.shape = shape;
@@ -70,6 +76,54 @@ public final class Tensor {
         long n = Shape.checkedSize(s);
         MemorySegment seg = scope.allocateUninitialized(Math.multiplyExact(n, (long) dtype.byteSize()));
         return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
+    }
+
+    /** Zeros on {@code device}, owned by {@code scope}. */
+    public static Tensor zeros(Scope scope, Device device, DType dtype, int... shape) {
+        return allocate(scope, device, dtype, shape, true);
+    }
+
+    /** A tensor on {@code device} in the current scope whose contents are unspecified (see {@link #empty}). */
+    public static Tensor empty(Device device, DType dtype, int... shape) {
+        return allocate(Scope.current(), device, dtype, shape, false);
+    }
+
+    private static Tensor allocate(Scope scope, Device device, DType dtype, int[] shape, boolean zero) {
+        int[] s = shape.clone();
+        long bytes = Math.multiplyExact(Shape.checkedSize(s), (long) dtype.byteSize());
+        Storage storage = device.isHost()
+                ? Storage.host(zero ? scope.allocate(bytes) : scope.allocateUninitialized(bytes))
+                : scope.allocateOn(device, bytes, zero);
+        return new Tensor(storage, scope, dtype, s, Shape.contiguousStrides(s), 0);
+    }
+
+    /** Zeros of this tensor's dtype on its device, in the current scope: how ops make their results. */
+    public Tensor newZeros(int... shape) {
+        return newZeros(dtype, shape);
+    }
+
+    /** Zeros of {@code dtype} on this tensor's device, in the current scope. */
+    public Tensor newZeros(DType dtype, int... shape) {
+        return allocate(Scope.current(), storage.device(), dtype, shape, true);
+    }
+
+    /** An uninitialized tensor of this dtype on this tensor's device, for results an op overwrites completely. */
+    public Tensor newEmpty(int... shape) {
+        return newEmpty(dtype, shape);
+    }
+
+    /** An uninitialized tensor of {@code dtype} on this tensor's device. */
+    public Tensor newEmpty(DType dtype, int... shape) {
+        return allocate(Scope.current(), storage.device(), dtype, shape, false);
+    }
+
+    /** A tensor of this dtype on this tensor's device filled with {@code value}. */
+    public Tensor newFull(double value, int... shape) {
+        Tensor t = newZeros(shape);
+        if (value != 0) {
+            t.fill(value);
+        }
+        return t;
     }
 
     /** Float32 zeros in the current scope. */
@@ -127,21 +181,21 @@ public final class Tensor {
     /** A float32 tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(float[] data, int... shape) {
         Tensor t = zeros(DType.FLOAT32, checkLength(data.length, shape));
-        MemorySegment.copy(data, 0, t.segment, DType.FLOAT32.layout(), 0, data.length);
+        MemorySegment.copy(data, 0, t.storage.host(), DType.FLOAT32.layout(), 0, data.length);
         return t;
     }
 
     /** A float64 tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(double[] data, int... shape) {
         Tensor t = zeros(DType.FLOAT64, checkLength(data.length, shape));
-        MemorySegment.copy(data, 0, t.segment, DType.FLOAT64.layout(), 0, data.length);
+        MemorySegment.copy(data, 0, t.storage.host(), DType.FLOAT64.layout(), 0, data.length);
         return t;
     }
 
     /** An int32 tensor holding a copy of {@code data}, with the given shape. */
     public static Tensor of(int[] data, int... shape) {
         Tensor t = zeros(DType.INT32, checkLength(data.length, shape));
-        MemorySegment.copy(data, 0, t.segment, DType.INT32.layout(), 0, data.length);
+        MemorySegment.copy(data, 0, t.storage.host(), DType.INT32.layout(), 0, data.length);
         return t;
     }
 
@@ -202,13 +256,54 @@ public final class Tensor {
         return scope;
     }
 
+    Storage storage() {
+        return storage;
+    }
+
+    /** The device this tensor's memory is on. */
+    public Device device() {
+        return storage.device();
+    }
+
     /**
-     * The storage segment, for backends and kernels. Throws if the owning scope was closed, so
-     * a use after close is an exception, never a crash.
+     * The storage segment, for host backends and kernels. Throws if the owning scope was closed,
+     * so a use after close is an exception, never a crash, and for a tensor on a device, whose
+     * memory host code cannot touch.
      */
     public MemorySegment segment() {
         checkAlive();
-        return segment;
+        Storage st = storage;
+        if (!st.device().isHost()) {
+            throw new IllegalStateException("tensor " + describe() + " is on " + st.device()
+                    + ": host code cannot read it; copy it to the host with to(Device.CPU)");
+        }
+        return st.host();
+    }
+
+    /**
+     * The device address of this tensor's storage (element 0 of the storage, not of this view:
+     * add {@link #offset()} elements), for the CUDA backend. Throws unless on a CUDA device.
+     */
+    public long deviceAddress() {
+        checkAlive();
+        Storage st = storage;
+        if (st.device().kind() != Device.Kind.CUDA) {
+            throw new IllegalStateException("tensor " + describe() + " is on " + st.device() + ", not on a CUDA device");
+        }
+        return st.address();
+    }
+
+    /**
+     * A host view of a fake-device tensor's memory, for the fake device's backend: it runs the
+     * host kernels on it. Throws unless this tensor is on the fake device.
+     */
+    public Tensor fakeDeviceHostView() {
+        checkAlive();
+        Storage st = storage;
+        if (st.device().kind() != Device.Kind.FAKE) {
+            throw new IllegalStateException("tensor " + describe() + " is on " + st.device() + ", not on the fake device");
+        }
+        return new Tensor(Storage.host(st.host()), scope, dtype, shape.clone(), strides.clone(), offset);
     }
 
     /** Throws {@link IllegalStateException} if this tensor's scope was closed. */
@@ -237,23 +332,34 @@ public final class Tensor {
         return Shape.physicalIndex(shape, strides, offset, flat);
     }
 
-    /** The element at row-major position {@code flat}, as a double. */
+    /**
+     * The element at row-major position {@code flat}, as a double. On a device this copies one
+     * element to the host and waits for it: fine for a loss value, far too slow in a loop (copy the
+     * tensor with {@link #to(Device)} first).
+     */
     public double getFlat(long flat) {
         checkAlive();
         Objects.checkIndex(flat, size);
         long p = physical(flat);
+        MemorySegment segment = storage.device().isHost() ? storage.host() : DeviceTransfer.readElement(this, p);
+        long i = storage.device().isHost() ? p : 0;
         return switch (dtype) {
-            case FLOAT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfFloat) dtype.layout(), p);
-            case FLOAT64 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfDouble) dtype.layout(), p);
-            case INT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfInt) dtype.layout(), p);
+            case FLOAT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfFloat) dtype.layout(), i);
+            case FLOAT64 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfDouble) dtype.layout(), i);
+            case INT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfInt) dtype.layout(), i);
         };
     }
 
-    /** Sets the element at row-major position {@code flat}. */
+    /** Sets the element at row-major position {@code flat} (on a device: one small copy, see {@link #getFlat}). */
     public void setFlat(long flat, double value) {
         checkAlive();
         Objects.checkIndex(flat, size);
         long p = physical(flat);
+        if (!storage.device().isHost()) {
+            DeviceTransfer.writeElement(this, p, value);
+            return;
+        }
+        MemorySegment segment = storage.host();
         switch (dtype) {
             case FLOAT32 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfFloat) dtype.layout(), p, (float) value);
             case FLOAT64 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfDouble) dtype.layout(), p, value);
@@ -297,6 +403,11 @@ public final class Tensor {
     /** All elements in row-major order as floats. */
     public float[] toFloatArray() {
         checkFits();
+        if (!device().isHost()) {
+            try (Scope s = Scope.open("toFloatArray")) {
+                return to(Device.CPU).toFloatArray();
+            }
+        }
         float[] out = new float[(int) size];
         if (dtype == DType.FLOAT32 && isContiguous()) {
             MemorySegment.copy(segment(), DType.FLOAT32.layout(), offset * 4, out, 0, out.length);
@@ -311,6 +422,11 @@ public final class Tensor {
     /** All elements in row-major order as doubles. */
     public double[] toDoubleArray() {
         checkFits();
+        if (!device().isHost()) {
+            try (Scope s = Scope.open("toDoubleArray")) {
+                return to(Device.CPU).toDoubleArray();
+            }
+        }
         double[] out = new double[(int) size];
         for (int i = 0; i < out.length; i++) {
             out[i] = getFlat(i);
@@ -321,6 +437,11 @@ public final class Tensor {
     /** All elements in row-major order as ints (truncating floats). */
     public int[] toIntArray() {
         checkFits();
+        if (!device().isHost()) {
+            try (Scope s = Scope.open("toIntArray")) {
+                return to(Device.CPU).toIntArray();
+            }
+        }
         int[] out = new int[(int) size];
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) getFlat(i);
@@ -354,7 +475,7 @@ public final class Tensor {
     /** A view with new shape and strides over the same storage; no autograd. */
     public Tensor view(int[] newShape, long[] newStrides, long newOffset) {
         checkAlive();
-        return new Tensor(segment, scope, dtype, newShape.clone(), newStrides.clone(), newOffset);
+        return new Tensor(storage, scope, dtype, newShape.clone(), newStrides.clone(), newOffset);
     }
 
     /** The same data with another shape; one axis may be -1. Contiguous data only (no copy). */
@@ -388,6 +509,34 @@ public final class Tensor {
     /** A contiguous copy with a new dtype (float32 ↔ float64 ↔ int32); gradients flow between float types. */
     public Tensor to(DType target) {
         return Views.cast(this, target);
+    }
+
+    /**
+     * This tensor on {@code target}: itself when already there, otherwise a contiguous copy in
+     * the current scope. Gradients flow back to the source device.
+     */
+    public Tensor to(Device target) {
+        return DeviceTransfer.to(this, target);
+    }
+
+    /**
+     * Moves this tensor's data to {@code target} in place, keeping this Tensor object: how
+     * {@code Module.to} moves parameters and buffers that layers and optimizers hold. The new
+     * memory belongs to this tensor's scope; the old is freed with the scope. The gradient is
+     * dropped. Views taken before the move keep the old memory. Only for contiguous tensors
+     * that own their storage from its start.
+     */
+    public void moveTo(Device target) {
+        checkAlive();
+        if (storage.device().equals(target)) {
+            return;
+        }
+        if (!isContiguous() || offset != 0) {
+            throw new IllegalStateException("moveTo: " + describe() + " is a view; only whole contiguous tensors move in place");
+        }
+        Storage moved = DeviceTransfer.copyStorage(this, target);
+        this.storage = moved;
+        this.grad = null;
     }
 
     // ---- math (differentiable) ---------------------------------------------------------------
@@ -562,6 +711,10 @@ public final class Tensor {
             return "Tensor(" + describe() + ", closed)";
         }
         StringBuilder sb = new StringBuilder("Tensor(").append(describe());
+        if (!device().isHost()) {
+            return sb.append(", on ").append(device()).append(gradFn != null ? ", grad_fn=" + gradFn.name() : "")
+                    .append(')').toString();
+        }
         if (size <= 100) {
             sb.append(", ");
             format(sb, 0, 0);

@@ -39,7 +39,7 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
             for (int b = 0; b < data.batchCount(); b++) {
                 try (Scope step = Scope.open("predict step")) {
                     DataLoader.Batch batch = data.batch(order, b);
-                    Tensor out = model.forward(batch.features());
+                    Tensor out = model.forward(batch.features().to(model.device()));
                     int rows = batch.size();
                     double[] o = out.contiguous().toDoubleArray();
                     if (width < 0) {

@@ -4,7 +4,9 @@ import dev.gatun.autograd.Autograd;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Optimizer;
+import dev.gatun.backend.BackendRegistry;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.callbacks.BatchContext;
@@ -54,6 +56,12 @@ public final class Trainer {
      * (use {@link ProgressBar#isTerminal()}), otherwise plain lines are written.
      */
     public Trainer(Module model, Optimizer optimizer, Loss loss, PrintStream out, boolean interactive) {
+        // The chosen backend's device is where training runs: a model built on the host moves
+        // there before its optimizer has made any state, so nothing else changes for a GPU run.
+        Device target = BackendRegistry.device();
+        if (!model.device().equals(target)) {
+            model.to(target);
+        }
         this.model = model;
         this.optimizer = optimizer;
         this.loss = loss;
@@ -206,8 +214,8 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 try (Scope step = Scope.open("train step")) {
                     DataLoader.Batch batch = train.batch(epoch, order, b);
-                    Tensor output = model.forward(batch.features());
-                    Tensor l = loss.apply(output, batch.labels());
+                    Tensor output = model.forward(batch.features().to(model.device()));
+                    Tensor l = loss.apply(output, batch.labels().to(model.device()));
                     optimizer.zeroGrad();
                     l.backward();
                     optimizer.step();
@@ -243,8 +251,8 @@ public final class Trainer {
             for (int b = 0; b < data.batchCount(); b++) {
                 try (Scope step = Scope.open("eval step")) {
                     DataLoader.Batch batch = data.batch(order, b);
-                    Tensor output = model.forward(batch.features());
-                    lossSum += loss.apply(output, batch.labels()).item() * batch.size();
+                    Tensor output = model.forward(batch.features().to(model.device()));
+                    lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
                     correct += countCorrect(output, batch.labels());
                     seen += batch.size();
                 }

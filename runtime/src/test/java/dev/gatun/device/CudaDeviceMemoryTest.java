@@ -61,4 +61,32 @@ class CudaDeviceMemoryTest {
             b.free();
         }
     }
+
+    @Test
+    void onAGpuTheAllocatorFreesItsCacheAndRetriesWhenTheDeviceIsFull() {
+        GpuAvailability gpu = Gpu.availability();
+        if (!gpu.available()) {
+            abort("no GPU here: " + gpu.reason());
+        }
+        try (CudaDeviceMemory device = new CudaDeviceMemory(0); CachingAllocator allocator = new CachingAllocator(device);
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            assertEquals(0, dev.gatun.bindings.cuda.runtime.cudart_h.cudaMemGetInfo(free, total));
+            // Two blocks of 60% of the free memory cannot both exist: the second only fits once the
+            // first, freed into the cache, is given back to the device.
+            long big = free.get(ValueLayout.JAVA_LONG, 0) / 10 * 6 / CachingAllocator.LARGE_GRANULE
+                    * CachingAllocator.LARGE_GRANULE;
+            DeviceBlock first = allocator.allocate(big);
+            first.free();
+            assertEquals(big, allocator.stats().bytesCached());
+            DeviceBlock second = allocator.allocate(big + CachingAllocator.LARGE_GRANULE);
+            assertEquals(1, allocator.stats().cacheFlushes(), "the cache was freed once to make room");
+            assertEquals(0, allocator.stats().bytesCached());
+            second.free();
+            DeviceBlock again = allocator.allocate(big + CachingAllocator.LARGE_GRANULE);
+            assertEquals(1, allocator.stats().cacheHits(), "a freed block of the same class is reused");
+            again.free();
+        }
+    }
 }

@@ -143,8 +143,8 @@ public final class SequenceSample {
                 try (Scope step = Scope.open("forecast step")) {
                     float[] actual = new float[WINDOW];
                     System.arraycopy(series, target - WINDOW, actual, 0, WINDOW);
-                    oneStep[i] = net.forward(Tensor.of(actual, 1, WINDOW, 1)).item();
-                    free[i] = net.forward(Tensor.of(window.clone(), 1, WINDOW, 1)).item();
+                    oneStep[i] = net.forward(Tensor.of(actual, 1, WINDOW, 1).to(net.device())).item();
+                    free[i] = net.forward(Tensor.of(window.clone(), 1, WINDOW, 1).to(net.device())).item();
                 }
                 System.arraycopy(window, 1, window, 0, WINDOW - 1);
                 window[WINDOW - 1] = (float) free[i];

@@ -172,7 +172,7 @@ public final class EarlyStopping implements StatefulCallback {
         if (!tensors.isEmpty()) {
             for (Parameter p : ps) {
                 Tensor w = p.tensor();
-                Tensor kept = Tensor.zeros(w.scope(), w.dtype(), w.shape());
+                Tensor kept = Tensor.zeros(w.scope(), w.device(), w.dtype(), w.shape());
                 kept.copyFrom(tensors.get(p.name()));
                 bestWeights.add(kept);
             }
@@ -196,7 +196,7 @@ public final class EarlyStopping implements StatefulCallback {
             bestWeights.clear();
             for (Parameter p : ps) {
                 Tensor w = p.tensor();
-                bestWeights.add(Tensor.zeros(w.scope(), w.dtype(), w.shape()));
+                bestWeights.add(Tensor.zeros(w.scope(), w.device(), w.dtype(), w.shape()));
             }
         }
         parameters = ps;

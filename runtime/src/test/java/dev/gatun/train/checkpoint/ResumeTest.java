@@ -82,11 +82,11 @@ class ResumeTest {
     }
 
     /**
-     * On both CPU backends. The models here are small enough that the cpu backend's Vector API
-     * lane reductions, whose rounding may change once the JIT compiles them, are not reached.
+     * On both CPU backends, and on the fake device, where the trainer moves the model and every
+     * batch to the device and the checkpoint is written from and loaded into device tensors.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"cpu", "scalar"})
+    @ValueSource(strings = {"cpu", "scalar", "fake"})
     void resumedRunEqualsTheUninterruptedOne(String backend) throws IOException {
         BackendRegistry.use(backend);
         List<EpochMetrics> straight;

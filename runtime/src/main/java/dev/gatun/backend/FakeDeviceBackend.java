@@ -1,0 +1,77 @@
+package dev.gatun.backend;
+
+import dev.gatun.tensor.Device;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+
+/**
+ * The backend of the {@link Device#fake() fake device}: every op checks that all its tensors are
+ * on the fake device, exactly as the CUDA backend does, then runs the CPU backend on host views of
+ * them. It lets the suite run models, trainers and checkpoints "on a device" without a GPU, so
+ * that a host read of device memory, a tensor left on the host, or an output made on the wrong
+ * device fails here as it would on CUDA. A proxy wraps every method of {@link Backend}, so a new
+ * op is covered without code here.
+ */
+final class FakeDeviceBackend {
+    private FakeDeviceBackend() {}
+
+    static Backend create() {
+        Backend cpu = new CpuBackend();
+        Device fake = Device.fake();
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name" -> "fake";
+                    case "description" -> "fake (host memory treated as device memory, CPU kernels; for tests)";
+                    case "device" -> fake;
+                    case "toString" -> "FakeDeviceBackend";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "copy" -> copy(cpu, fake, (Tensor) args[0], (Tensor) args[1]);
+                    default -> invoke(cpu, method, unwrap(method.getName(), fake, args));
+                });
+    }
+
+    private static Object copy(Backend cpu, Device fake, Tensor src, Tensor dst) {
+        if (!src.device().equals(dst.device())) {
+            try (Scope s = Scope.open("copy across devices")) {
+                Tensor here = src.detach().to(dst.device());
+                BackendRegistry.of(dst).copy(here, dst);
+            }
+            return null;
+        }
+        cpu.copy(host(fake, "copy", src), host(fake, "copy", dst));
+        return null;
+    }
+
+    private static Object[] unwrap(String op, Device fake, Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof Tensor t) {
+                out[i] = host(fake, op, t);
+            }
+        }
+        return out;
+    }
+
+    private static Tensor host(Device fake, String op, Tensor t) {
+        if (!t.device().equals(fake)) {
+            throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is on " + t.device()
+                    + " but the fake backend runs on " + fake + "; move it with to(Device.fake())");
+        }
+        return t.fakeDeviceHostView();
+    }
+
+    private static Object invoke(Backend cpu, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(cpu, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
