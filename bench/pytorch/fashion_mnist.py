@@ -12,6 +12,9 @@ Prints test accuracy per epoch and training samples/s, so Gatun's figures can be
 PyTorch's on the same machine.
 
     python3 bench/pytorch/fashion_mnist.py --model cnn --epochs 1 --seeds 1 2 42 --threads 2
+    python3 bench/pytorch/fashion_mnist.py --model cnn --device cuda     # on a GPU, true float32
+
+On cuda, TF32 is switched off for cuDNN and cuBLAS, as Gatun's CUDA backend computes by default.
 """
 import argparse
 import gzip
@@ -72,8 +75,12 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="train on the first N examples only (0: all)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[42])
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    dev = torch.device(a.device)
     load = lambda stem: read_idx(find(a.data, stem))
     batch, build, shape = MODELS[a.model]
     xtr = torch.from_numpy(load("train-images-idx3-ubyte").reshape(-1, *shape).astype(np.float32) / 255)
@@ -82,14 +89,15 @@ def main():
         xtr, ytr = xtr[:a.limit], ytr[:a.limit]
     xte = torch.from_numpy(load("t10k-images-idx3-ubyte").reshape(-1, *shape).astype(np.float32) / 255)
     yte = torch.from_numpy(load("t10k-labels-idx1-ubyte").astype(np.int64))
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, model {a.model}, batch {batch}")
+    xtr, ytr, xte, yte = xtr.to(dev), ytr.to(dev), xte.to(dev), yte.to(dev)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}, model {a.model}, batch {batch}")
     for seed in a.seeds:
         torch.manual_seed(seed)
-        net = build()
+        net = build().to(dev)
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
         for epoch in range(1, a.epochs + 1):
-            perm = torch.randperm(len(xtr))
+            perm = torch.randperm(len(xtr), device=dev)
             start = time.perf_counter()
             for i in range(0, len(xtr), batch):
                 idx = perm[i:i + batch]
@@ -97,6 +105,8 @@ def main():
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
             seconds = time.perf_counter() - start
             with torch.no_grad():
                 correct = sum((net(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum().item()

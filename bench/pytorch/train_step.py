@@ -1,0 +1,84 @@
+"""PyTorch's side of Gatun's TrainStepBenchmark: one training step (forward, cross-entropy or
+MSE, backward, Adam) of each sample's model on a fixed random batch, as samples per second.
+
+  mlp       784-256-128-10, batch 128
+  cnn       conv5x5 32, maxpool, conv5x5 64, maxpool, linear 3136-10, batch 64
+  lstm      LSTM 28->128 over 28 steps, last state -> linear 10, batch 64
+  sequence  LSTM 1->32 over 48 steps, last state -> linear 1, batch 32, MSE
+
+Each step reads the loss back (loss.item()), as Gatun's benchmark and trainer do, so on a GPU
+the figure is the device's real step rate; "queued" is the same loop reading it only at the end.
+TF32 is off (true float32), as in Gatun's CUDA backend by default.
+
+    python3 bench/pytorch/train_step.py --device cuda
+    python3 bench/pytorch/train_step.py --device cpu --threads 2
+"""
+import argparse
+import time
+
+import torch
+from torch import nn
+
+from fashion_mnist import MODELS
+
+
+class Forecaster(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(1, 32, batch_first=False)
+        self.head = nn.Linear(32, 1)
+
+    def forward(self, x):
+        _, (h, _) = self.lstm(x)
+        return self.head(h[-1])
+
+
+def cases():
+    for name in ("mlp", "cnn", "lstm"):
+        batch, build, shape = MODELS[name]
+        yield name, batch, build, (batch, *shape), lambda b: torch.randint(0, 10, (b,)), nn.CrossEntropyLoss()
+    yield "sequence", 32, Forecaster, (48, 32, 1), lambda b: torch.randn(b, 1), nn.MSELoss()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    dev = torch.device(a.device)
+    print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
+                                                 f", {torch.get_num_threads()} threads"))
+    for name, batch, build, shape, target, loss_fn in cases():
+        torch.manual_seed(42)
+        net = build().to(dev)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        x = torch.rand(shape, device=dev)
+        y = target(batch).to(dev)
+
+        def step():
+            loss = loss_fn(net(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss
+
+        for sync in (True, False):
+            for _ in range(20):
+                step().item()
+            steps, start = 0, time.perf_counter()
+            while time.perf_counter() - start < a.seconds:
+                loss = step()
+                if sync:
+                    loss.item()
+                steps += 1
+            loss.item()
+            rate = steps * batch / (time.perf_counter() - start)
+            print(f"{name:9s} {'synced' if sync else 'queued'}: {rate:10.0f} samples/s")
+
+
+if __name__ == "__main__":
+    main()
