@@ -21,7 +21,7 @@ BENCH_JAR := bench/target/gatun-benchmarks.jar
 .PHONY: run test build bench bench-full bench-report bench-compare data clean help cuda-libs bindings
 
 help:
-	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --limit N']"
+	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"

@@ -11,7 +11,7 @@ class InfoCommandTest {
     void reportsBackendsVectorWidthGpuAndLibraries() {
         CliRun run = CliRun.of("info");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("backends: cpu, scalar"), run.out());
+        assertTrue(run.out().contains("backends: cpu, cuda, fake, scalar"), run.out());
         assertTrue(run.out().contains(Simd.describe()), run.out());
         // Either a device count or the reason there is none, never silence.
         assertTrue(run.out().matches("(?s).*gpu: +(\\d+ CUDA device|none \\(.+\\)).*"), run.out());

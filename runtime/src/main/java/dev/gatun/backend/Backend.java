@@ -17,6 +17,11 @@ public interface Backend {
     /** One line for logs: name plus what it runs on. */
     String description();
 
+    /** A fused whole-sequence recurrent layer, or null to run sequences step by step (the default). */
+    default FusedRecurrence fusedRecurrence() {
+        return null;
+    }
+
     /** The device whose tensors this backend computes on: the host unless overridden. */
     default dev.gatun.tensor.Device device() {
         return dev.gatun.tensor.Device.CPU;

@@ -41,6 +41,7 @@ public final class CudaBackend implements Backend {
     private final CudaOperands operands;
     private final CudnnConvolution convolution;
     private final CudnnBatchNorm batchNorm;
+    private final CudnnRecurrence recurrence;
     private final boolean tf32;
 
     /** The backend of CUDA device 0. */
@@ -58,6 +59,13 @@ public final class CudaBackend implements Backend {
                 : cublas_h.CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
         this.convolution = new CudnnConvolution(ctx, tf32);
         this.batchNorm = new CudnnBatchNorm(ctx);
+        this.recurrence = new CudnnRecurrence(ctx, this, tf32);
+    }
+
+    /** cuDNN's RNN API runs whole float32 layers; see {@link CudnnRecurrence}. */
+    @Override
+    public FusedRecurrence fusedRecurrence() {
+        return recurrence;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.backend.BinaryOp;
 import dev.gatun.backend.CpuBackend;
+import dev.gatun.backend.FusedRecurrence;
 import dev.gatun.backend.ReduceOp;
 import dev.gatun.backend.UnaryOp;
 import dev.gatun.kernels.Parallel;
@@ -40,7 +41,8 @@ import java.lang.foreign.MemorySegment;
  * recurrence, the batch is split in row blocks over the threads, each thread taking its block
  * through the whole sequence: one fork per pass instead of two per step, and the small cell
  * kernels run on both cores. Float64 and other backends run the same steps through
- * {@link Backend#gemm}.
+ * {@link Backend#gemm}, except that a backend with a {@link FusedRecurrence} (CUDA: cuDNN's RNN
+ * API) runs the whole float32 layer in one call.
  */
 public final class RecurrentSequence {
     /** The cell a layer runs, with its gate count G. */
@@ -104,7 +106,36 @@ public final class RecurrentSequence {
                 throw new IllegalArgumentException(op + ": dtype mismatch " + x.describe() + " vs " + t.describe());
             }
         }
+        FusedRecurrence fused = BackendRegistry.of(x).fusedRecurrence();
+        if (fused != null && x.dtype() == DType.FLOAT32) {
+            return runFused(fused, cell, reverse, x, h0, c0, wIh, wHh, bIh, bHh, steps, batch, hidden);
+        }
         return new Forward(cell, reverse, x, h0, c0, wIh, wHh, bIh, bHh, steps, batch, in, hidden).run();
+    }
+
+    /** The layer as one call of a backend's fused implementation (cuDNN), with the same autograd node. */
+    private static Tensor runFused(FusedRecurrence fused, Cell cell, boolean reverse, Tensor x, Tensor h0, Tensor c0,
+                                   Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, int steps, int batch, int hidden) {
+        Tensor states = x.newZeros(cell.planes(), steps + 1, batch, hidden);
+        FusedRecurrence.Saved saved = fused.forward(cell.gates(), reverse, x, h0, c0, wIh, wHh, bIh, bHh, states);
+        boolean[] done = {false};
+        return Autograd.record(states, cell.name().toLowerCase() + " sequence", g -> {
+            if (done[0]) {
+                throw new IllegalStateException(cell.name().toLowerCase() + " sequence: backward runs once per forward;"
+                        + " run the forward pass again");
+            }
+            done[0] = true;
+            Tensor[] grads = {
+                x.requiresGrad() ? x.newZeros(x.shape()) : null,
+                h0 != null && h0.requiresGrad() ? x.newZeros(h0.shape()) : null,
+                c0 != null && c0.requiresGrad() ? x.newZeros(c0.shape()) : null,
+                wIh.requiresGrad() ? x.newZeros(wIh.shape()) : null,
+                wHh.requiresGrad() ? x.newZeros(wHh.shape()) : null,
+                bIh.requiresGrad() ? x.newZeros(bIh.shape()) : null,
+                bHh.requiresGrad() ? x.newZeros(bHh.shape()) : null};
+            fused.backward(saved, g, grads[0], grads[1], grads[2], grads[3], grads[4], grads[5], grads[6]);
+            return grads;
+        }, x, h0, c0, wIh, wHh, bIh, bHh);
     }
 
     /** Slots [from, to) holding the outputs at times 0..T-1 of a direction. */

@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.gatun.bindings.Gpu;
 import dev.gatun.bindings.GpuAvailability;
+import dev.gatun.nn.GRU;
+import dev.gatun.nn.LSTM;
+import dev.gatun.nn.Parameter;
+import dev.gatun.nn.RNN;
+import dev.gatun.nn.RecurrentLayer;
+import dev.gatun.nn.RecurrentOutput;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
@@ -379,6 +385,66 @@ class DeviceBackendParityTest {
             RuntimeException r = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> dev.unary(UnaryOp.RELU, f64, Tensor.empty(device, DType.FLOAT64, 4)));
             assertTrue(r.getMessage().contains("float64"), r.getMessage());
+        }
+    }
+
+    /**
+     * Whole recurrent layers through the autograd op: two layers, both directions, batch-first,
+     * initial states, every gradient. On cuda this is cuDNN's RNN API (one call a layer and
+     * direction) against the CPU's step-by-step kernels; on fake, the step path on a device.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fake", "cuda"})
+    void recurrentLayersForwardAndBackward(String backend) {
+        on(backend);
+        int batch = 3, steps = 7, in = 5, hidden = 11;
+        for (int kind = 0; kind < 3; kind++) {
+            Tensor[] grads = null;
+            Tensor[] outputs = null;
+            Tensor x = rand(batch, steps, in);
+            Tensor h0 = rand(4, batch, hidden);
+            Tensor c0 = rand(4, batch, hidden);
+            Tensor r = rand(batch, steps, 2 * hidden);
+            for (Backend be : new Backend[] {cpu, dev}) {
+                boolean onDevice = be == dev;
+                java.util.Random seeds = new java.util.Random(kind);
+                SplittableRandom init = new SplittableRandom(seeds.nextLong());
+                RecurrentLayer layer = switch (kind) {
+                    case 0 -> new LSTM(in, hidden, 2, true, true, DType.FLOAT32, init);
+                    case 1 -> new GRU(in, hidden, 2, true, true, DType.FLOAT32, init);
+                    default -> new RNN(in, hidden, 2, true, true, DType.FLOAT32, init);
+                };
+                Device where = onDevice ? device : Device.CPU;
+                layer.to(where);
+                Tensor xs = x.to(where).detach().requiresGrad(true);
+                Tensor hs = h0.to(where).detach().requiresGrad(true);
+                Tensor cs = kind == 0 ? c0.to(where).detach().requiresGrad(true) : null;
+                RecurrentOutput out = layer.forward(xs, hs, cs);
+                Tensor loss = out.output().mul(r.to(where)).sum().add(out.hN().mul(out.hN()).sum());
+                if (kind == 0) {
+                    loss = loss.add(out.cN().mul(out.cN()).sum());
+                }
+                loss.backward();
+                java.util.List<Tensor> g = new java.util.ArrayList<>(java.util.List.of(out.output(), out.hN(), xs.grad(),
+                        hs.grad()));
+                if (kind == 0) {
+                    g.add(out.cN());
+                    g.add(cs.grad());
+                }
+                for (Parameter p : layer.parameters()) {
+                    g.add(p.grad());
+                }
+                Tensor[] now = g.toArray(Tensor[]::new);
+                if (!onDevice) {
+                    grads = now;
+                } else {
+                    outputs = now;
+                }
+            }
+            for (int i = 0; i < grads.length; i++) {
+                assertEquals(device, outputs[i].device(), "kind " + kind + " tensor " + i);
+                close(grads[i], outputs[i], SUM_TOL, "recurrent kind " + kind + " tensor " + i);
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ class ConfigValidationTest {
                 Arguments.of("training.epochs: 2.5", "training.epochs: expected an integer, got 2.5"),
                 Arguments.of("model.layers[2].units: 3",
                         "model.layers[2]: the network outputs [3] per example but the data set has 2 classes"),
-                Arguments.of("backend: cuda", "backend: unknown 'cuda' (known: cpu, scalar)"),
+                Arguments.of("backend: tpu", "backend: unknown 'tpu' (known: cpu, cuda, fake, scalar)"),
                 Arguments.of("data.kind: donut",
                         "data.kind: unknown 'donut' (known: xor, spirals, moons, circles, blobs, linear, polynomial)"),
                 Arguments.of("data.centers: 3", "data.centers: unknown key (known: source, validation, preprocessing, "

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The options every sample takes:
- * {@code --epochs N --batch B --lr X --backend cpu|scalar --data DIR --seed S --out DIR --limit N
+ * {@code --epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --out DIR --limit N
  * --validation F --checkpoint-every N --resume DIR}.
  *
  * @param resume a checkpoint directory or a run folder to continue, or null
@@ -18,7 +18,8 @@ public record SampleOptions(int epochs, int batch, double lr, String backend, Pa
               --epochs N        training epochs (default %d)
               --batch B         mini-batch size (default %d)
               --lr X            learning rate (default %s)
-              --backend NAME    cpu (Vector API, default) or scalar (reference)
+              --backend NAME    cpu (Vector API, default), scalar (reference) or cuda (GPU: model
+                                and batches on CUDA device 0)
               --data DIR        folder with the Fashion-MNIST IDX files (plain or .gz)
               --seed S          random seed for weights, shuffling and dropout (default 42)
               --out DIR         where run folders go (default runs)
