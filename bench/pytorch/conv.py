@@ -1,6 +1,8 @@
-"""PyTorch CPU conv2d forward / backward-data / backward-weight on the shapes of Gatun's ConvBenchmark.
+"""PyTorch conv2d forward / backward-data / backward-weight on the shapes of Gatun's ConvBenchmark
+(CPU) and DeviceOpsBenchmark (CPU or GPU).
 
     /tmp/torchenv/bin/python bench/pytorch/conv.py --threads 2
+    python3 bench/pytorch/conv.py --device cuda     # true float32 (TF32 off), cuDNN autotuned
 
 Layers: cnn-conv1 x[64,1,28,28] 32 filters 5x5 pad 2; cnn-conv2 x[64,32,14,14] 64 filters 5x5
 pad 2; resnet-3x3 x[32,64,56,56] 64 filters 3x3 pad 1. Each pass is 2*N*Cout*Hout*Wout*Cin*kH*kW
@@ -13,6 +15,7 @@ import time
 
 import torch
 
+DEVICE = torch.device("cpu")
 LAYERS = {
     "cnn-conv1": (64, 1, 28, 28, 32, 5, 2),
     "cnn-conv2": (64, 32, 14, 14, 64, 5, 2),
@@ -20,10 +23,17 @@ LAYERS = {
 }
 
 
+def sync():
+    if torch.cuda.is_available() and DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def best_ms(fn, seconds):
     fn()
+    sync()
     start = time.perf_counter()
     fn()
+    sync()
     once = max(time.perf_counter() - start, 1e-6)
     reps = max(3, int(seconds / once))
     best = float("inf")
@@ -31,6 +41,7 @@ def best_ms(fn, seconds):
         start = time.perf_counter()
         for _ in range(reps):
             fn()
+        sync()
         best = min(best, (time.perf_counter() - start) / reps)
     return best * 1e3
 
@@ -39,14 +50,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=1.0, help="length of one timing round")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     a = ap.parse_args()
+    global DEVICE
+    DEVICE = torch.device(a.device)
     torch.set_num_threads(a.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True
+    print(f"torch {torch.__version__}, {DEVICE}, {torch.get_num_threads()} threads")
     torch.manual_seed(0)
     for name, (n, cin, h, w, cout, k, pad) in LAYERS.items():
-        x = torch.rand(n, cin, h, w) * 2 - 1
-        wt = torch.rand(cout, cin, k, k) * 2 - 1
-        b = torch.rand(cout) * 2 - 1
+        x = (torch.rand(n, cin, h, w) * 2 - 1).to(DEVICE)
+        wt = (torch.rand(cout, cin, k, k) * 2 - 1).to(DEVICE)
+        b = (torch.rand(cout) * 2 - 1).to(DEVICE)
         y = torch.nn.functional.conv2d(x, wt, b, padding=pad)
         dy = torch.rand_like(y) * 2 - 1
         gflop = 2.0 * n * cout * y.shape[2] * y.shape[3] * cin * k * k / 1e9

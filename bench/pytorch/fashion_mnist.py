@@ -80,6 +80,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True
     dev = torch.device(a.device)
     load = lambda stem: read_idx(find(a.data, stem))
     batch, build, shape = MODELS[a.model]

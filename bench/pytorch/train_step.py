@@ -8,7 +8,8 @@ MSE, backward, Adam) of each sample's model on a fixed random batch, as samples 
 
 Each step reads the loss back (loss.item()), as Gatun's benchmark and trainer do, so on a GPU
 the figure is the device's real step rate; "queued" is the same loop reading it only at the end.
-TF32 is off (true float32), as in Gatun's CUDA backend by default.
+TF32 is off (true float32), as in Gatun's CUDA backend by default, and cuDNN autotunes its
+convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFind.
 
     python3 bench/pytorch/train_step.py --device cuda
     python3 bench/pytorch/train_step.py --device cpu --threads 2
@@ -49,6 +50,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True  # autotuned convolutions, as Gatun's cudnnFind plans
     dev = torch.device(a.device)
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
                                                  f", {torch.get_num_threads()} threads"))
