@@ -49,14 +49,20 @@ public final class CudaBackend implements Backend {
         this(0);
     }
 
-    /** The backend of CUDA device {@code index}; throws {@link dev.gatun.bindings.NoGpuException} without one. */
+    /**
+     * The backend of CUDA device {@code index}, TF32 as {@value #TF32_PROPERTY} says; throws
+     * {@link dev.gatun.bindings.NoGpuException} without a GPU.
+     */
     public CudaBackend(int index) {
+        this(index, Boolean.getBoolean(TF32_PROPERTY));
+    }
+
+    /** The backend of CUDA device {@code index}, with TF32 tensor-core math allowed or not. */
+    public CudaBackend(int index, boolean tf32) {
         this.ctx = CudaContext.of(index);
         this.device = Device.cuda(index);
         this.operands = new CudaOperands(device, this);
-        this.tf32 = Boolean.getBoolean(TF32_PROPERTY);
-        checkCublas(cublas_h.cublasSetMathMode(ctx.cublas(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
-                : cublas_h.CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
+        this.tf32 = tf32;
         this.convolution = new CudnnConvolution(ctx, tf32);
         this.batchNorm = new CudnnBatchNorm(ctx);
         this.recurrence = new CudnnRecurrence(ctx, this, tf32);
@@ -111,6 +117,10 @@ public final class CudaBackend implements Backend {
         // C[m, n] = op(A)·op(B) is computed as the column-major Cᵀ[n, m] = op(B)ᵀ·op(A)ᵀ: swap the
         // operands (B first), swap m and n, keep each operand's own transpose flag, ldc = n.
         try (Arena call = Arena.ofConfined()) {
+            // The handle is the device's, shared by every backend instance: set this one's math
+            // mode on each call (a host-side flag, no device work).
+            checkCublas(cublas_h.cublasSetMathMode(ctx.cublas(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
+                    : cublas_h.CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
             checkCublas(cublas_h.cublasSgemm_v2(ctx.cublas(), tb ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
                     ta ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), n, m, k,
                     call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha), seg(operands.ptr("gemm", db)), lb.ld(),

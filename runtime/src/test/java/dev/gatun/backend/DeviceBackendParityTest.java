@@ -447,4 +447,34 @@ class DeviceBackendParityTest {
             }
         }
     }
+
+    /**
+     * With TF32 allowed, GEMM and convolution round their inputs to 10 mantissa bits: they must
+     * stay within a TF32 tolerance of the CPU, and differ from the float32 results (or TF32 was
+     * never used).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cuda"})
+    void tf32GemmAndConvolutionStayWithinTf32Tolerance(String backend) {
+        on(backend);
+        Backend tf32 = new CudaBackend(0, true);
+        Tensor a = rand(512, 512), b = rand(512, 512);
+        Tensor expected = Tensor.zeros(512, 512);
+        cpu.gemm(false, false, 1, a, b, 0, expected);
+        Tensor fast = Tensor.empty(device, DType.FLOAT32, 512, 512);
+        tf32.gemm(false, false, 1, d(a), d(b), 0, fast);
+        Tensor exact = Tensor.empty(device, DType.FLOAT32, 512, 512);
+        dev.gemm(false, false, 1, d(a), d(b), 0, exact);
+        close(expected, fast, 1e-2, "TF32 gemm");
+        close(expected, exact, SUM_TOL, "float32 gemm");
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(fast.toFloatArray(), exact.toFloatArray()),
+                "TF32 and float32 GEMMs gave the same bits: TF32 was not used");
+        Conv2dGeometry g = new Conv2dGeometry(8, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Tensor x = rand(g.inputShape()), w = rand(g.weightShape());
+        Tensor y = Tensor.zeros(g.outputShape());
+        cpu.conv2d(g, x, w, null, y);
+        Tensor yFast = Tensor.empty(device, DType.FLOAT32, g.outputShape());
+        tf32.conv2d(g, d(x), d(w), null, yFast);
+        close(y, yFast, 1e-2, "TF32 conv2d");
+    }
 }

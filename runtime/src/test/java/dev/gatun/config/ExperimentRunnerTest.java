@@ -92,6 +92,41 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aConfigRunsOnTheDeviceItNamesAndEqualsTheHostRun() throws IOException {
+        // backend: fake puts the model and every batch on the fake device (the GPU's path on the
+        // host); the decision boundary, checkpoints and report read the device-side model.
+        ExperimentConfig host = ConfigLoader.load(ShippedConfigsTest.dir().resolve("moons.yaml")).getFirst();
+        ExperimentConfig device = ConfigLoader.load(ShippedConfigsTest.dir().resolve("moons.yaml"),
+                java.util.Map.of("backend", "fake", "name", "moons-on-device")).getFirst();
+        try {
+            ExperimentResult a = ExperimentRunner.run(host, runs, quiet());
+            ExperimentResult b = ExperimentRunner.run(device, runs, quiet());
+            assertEquals(a.history().size(), b.history().size());
+            assertEquals(a.metric("test_accuracy"), b.metric("test_accuracy"));
+            assertEquals(a.history().getLast().trainLoss(), b.history().getLast().trainLoss());
+        } finally {
+            dev.gatun.backend.BackendRegistry.use("cpu");
+        }
+    }
+
+    @Test
+    void aConfigTrainsOnAGpu() throws IOException {
+        dev.gatun.bindings.GpuAvailability gpu = dev.gatun.bindings.Gpu.availability();
+        if (!gpu.available()) {
+            org.junit.jupiter.api.Assumptions.abort("no GPU here: " + gpu.reason());
+        }
+        ExperimentConfig c = ConfigLoader.load(ShippedConfigsTest.dir().resolve("moons.yaml"),
+                java.util.Map.of("backend", "cuda", "name", "moons-on-gpu")).getFirst();
+        try {
+            ExperimentResult r = ExperimentRunner.run(c, runs, quiet());
+            assertTrue(r.metric("test_accuracy") >= 0.97, "test accuracy " + r.metric("test_accuracy"));
+            assertTrue(java.nio.file.Files.isRegularFile(r.folder().path().resolve(TrainedModel.WEIGHTS)));
+        } finally {
+            dev.gatun.backend.BackendRegistry.use("cpu");
+        }
+    }
+
+    @Test
     void dataPartsAreSplitStratifiedAndPreprocessed() throws IOException {
         ExperimentConfig c = ExperimentConfig.from(ConfigValidationTest.edited(
                 "data: {source: synthetic, kind: blobs, n: 100, centers: 4, validation: 0.125, test: 0.2, "
