@@ -109,6 +109,22 @@ class DeviceBackendParityTest {
         }
     }
 
+    /**
+     * Every element within {@code tol} of the largest |expected|: a TF32 product's error grows
+     * with its row's and column's norms, not with the element it lands in.
+     */
+    private static void closeToScale(Tensor expected, Tensor actual, double tol, String what) {
+        double[] e = expected.toDoubleArray();
+        double[] a = actual.toDoubleArray();
+        double scale = 0;
+        for (double v : e) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(e[i], a[i], tol * scale, what + " at " + i + " (scale " + scale + ")");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"fake", "cuda"})
     void gemmAllTransposesViewsAndBeta(String backend) {
@@ -465,7 +481,7 @@ class DeviceBackendParityTest {
         tf32.gemm(false, false, 1, d(a), d(b), 0, fast);
         Tensor exact = Tensor.empty(device, DType.FLOAT32, 512, 512);
         dev.gemm(false, false, 1, d(a), d(b), 0, exact);
-        close(expected, fast, 1e-2, "TF32 gemm");
+        closeToScale(expected, fast, 2e-3, "TF32 gemm");
         close(expected, exact, SUM_TOL, "float32 gemm");
         org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(fast.toFloatArray(), exact.toFloatArray()),
                 "TF32 and float32 GEMMs gave the same bits: TF32 was not used");
@@ -475,6 +491,6 @@ class DeviceBackendParityTest {
         cpu.conv2d(g, x, w, null, y);
         Tensor yFast = Tensor.empty(device, DType.FLOAT32, g.outputShape());
         tf32.conv2d(g, d(x), d(w), null, yFast);
-        close(y, yFast, 1e-2, "TF32 conv2d");
+        closeToScale(y, yFast, 2e-3, "TF32 conv2d");
     }
 }
