@@ -22,14 +22,7 @@ extern "C" __global__ void argmax_rows(const float* x, int* out, int rows, int c
         // A thread that sees no column holds (NaN, INT_MAX): last in the order, so any column beats it.
         float best = __int_as_float(0x7fc00000);
         int at = 0x7fffffff;
-        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-            float v = xr[c];
-            if (MaxFirstIgnoringNan::before(v, c, best, at)) {
-                best = v;
-                at = c;
-            }
-        }
-        block_first_max<MaxFirstIgnoringNan>(best, at, s, si);
+        row_first_max<MaxFirstIgnoringNan>(xr, cols, best, at, s, si);
         if (threadIdx.x == 0) {
             float first = cols > 0 ? xr[0] : 0.0f;
             out[r] = (cols == 0 || first != first) ? 0 : at;

@@ -1,6 +1,7 @@
 /*
  * Block-wide reductions shared by the row kernels (reduce.cu, softmax.cu, cross_entropy.cu,
- * argmax.cu); included, not compiled on its own (make ptx compiles only *.cu).
+ * argmax.cu), and the row scans built on them that more than one kernel runs; included, not
+ * compiled on its own (make ptx compiles only *.cu).
  *
  * They work for any blockDim.x in [1, 1024]: a halving tree over shared memory pairs slot t with
  * t + ceil(width / 2), so a block size that is not a power of two needs no padding. Every thread of
@@ -105,4 +106,34 @@ __device__ __forceinline__ void block_first_max(float& v, int& i, float* s, int*
     v = s[0];
     i = si[0];
     __syncthreads();
+}
+
+// The first maximum under Order of row[0, n) over the block: each thread scans its stride of the
+// row from (v, i), which come in as the value and index of "no element", then the block combines
+// the threads' results, which every thread gets back in (v, i).
+template <typename Order>
+__device__ __forceinline__ void row_first_max(const float* row, int n, float& v, int& i, float* s, int* si) {
+    for (int k = threadIdx.x; k < n; k += blockDim.x) {
+        float x = row[k];
+        if (Order::before(x, k, v, i)) {
+            v = x;
+            i = k;
+        }
+    }
+    block_first_max<Order>(v, i, s, si);
+}
+
+// What softmax over row[0, n) needs, for every thread of the block: m = the row's maximum (NaN if
+// any element is) and sum = the sum of expf(row[c] - m), in a per-thread run then a block tree.
+__device__ __forceinline__ void row_softmax_stats(const float* row, int n, float* s, float& m, float& sum) {
+    m = -INFINITY;
+    for (int c = threadIdx.x; c < n; c += blockDim.x) {
+        m = nan_max(m, row[c]);
+    }
+    m = block_max(m, s);
+    sum = 0.0f;
+    for (int c = threadIdx.x; c < n; c += blockDim.x) {
+        sum = sum + expf(row[c] - m);
+    }
+    sum = block_sum(sum, s);
 }

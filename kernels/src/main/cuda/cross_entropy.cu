@@ -35,18 +35,10 @@ extern "C" __global__ void cross_entropy_forward(const float* logits, const int*
         float* pr = probs + (long long) r * cols;
         int label = labels[r];
         bool bad = label < 0 || label >= cols;
-        // Read before any thread of the block writes the row (block_max below synchronises).
+        // Read before any thread of the block writes the row (row_softmax_stats synchronises).
         float target = bad ? 0.0f : xr[label];
-        float m = -INFINITY;
-        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-            m = nan_max(m, xr[c]);
-        }
-        m = block_max(m, s);
-        float sum = 0.0f;
-        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-            sum = sum + expf(xr[c] - m);
-        }
-        sum = block_sum(sum, s);
+        float m, sum;
+        row_softmax_stats(xr, cols, s, m, sum);
         for (int c = threadIdx.x; c < cols; c += blockDim.x) {
             pr[c] = expf(xr[c] - m) / sum;
         }

@@ -29,6 +29,20 @@
  * agree within a float rounding per added term.
  */
 
+// The geometry every pooling kernel receives, gathered so the index helpers below take one
+// argument instead of ten.
+struct PoolDims {
+    int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW;
+};
+
+// Input rows (or columns) [*lo, *hi) of the window of output row (or column) o, clipped to the
+// input's `in` rows: the window starts at o·s − p and is k long.
+static __device__ __forceinline__ void window(int o, int k, int s, int p, int in, int* lo, int* hi) {
+    int start = o * s - p;
+    *lo = max(start, 0);
+    *hi = min(start + k, in);
+}
+
 // The output rows (or columns) whose windows cover input row (or column) h: [*lo, *hi], empty
 // when *lo > *hi. Window oh covers h iff oh·s − p <= h < oh·s − p + k.
 static __device__ __forceinline__ void covering(int h, int k, int s, int p, int out, int* lo, int* hi) {
@@ -37,26 +51,57 @@ static __device__ __forceinline__ void covering(int h, int k, int s, int p, int 
     *hi = min((h + p) / s, out - 1);
 }
 
+// Output element i of the planes·outH·outW grid: its plane and the input rows [h0, h1) and
+// columns [w0, w1) of its clipped window.
+struct OutputCell {
+    long long plane;
+    int h0, h1, w0, w1;
+};
+
+static __device__ __forceinline__ OutputCell outputCell(long long i, const PoolDims& d) {
+    long long outPlane = (long long) d.outH * d.outW;
+    OutputCell c;
+    c.plane = i / outPlane;
+    long long o = i - c.plane * outPlane;
+    int oh = (int) (o / d.outW);
+    int ow = (int) (o - (long long) oh * d.outW);
+    window(oh, d.kH, d.sH, d.pH, d.inH, &c.h0, &c.h1);
+    window(ow, d.kW, d.sW, d.pW, d.inW, &c.w0, &c.w1);
+    return c;
+}
+
+// Input element i of the planes·inH·inW grid: its plane, its index at = h·inW + w in the plane,
+// and the output rows [ohLo, ohHi] and columns [owLo, owHi] whose windows cover it.
+struct InputCell {
+    long long plane;
+    int at, ohLo, ohHi, owLo, owHi;
+};
+
+static __device__ __forceinline__ InputCell inputCell(long long i, const PoolDims& d) {
+    long long inPlane = (long long) d.inH * d.inW;
+    InputCell c;
+    c.plane = i / inPlane;
+    c.at = (int) (i - c.plane * inPlane);
+    int h = c.at / d.inW;
+    int w = c.at - h * d.inW;
+    covering(h, d.kH, d.sH, d.pH, d.outH, &c.ohLo, &c.ohHi);
+    covering(w, d.kW, d.sW, d.pW, d.outW, &c.owLo, &c.owHi);
+    return c;
+}
+
 extern "C" __global__ void max_pool2d(const float* x, float* y, int* argmax, long long planes, int inH, int inW,
                                       int outH, int outW, int kH, int kW, int sH, int sW, int pH, int pW) {
-    long long outPlane = (long long) outH * outW;
+    const PoolDims d = {inH, inW, outH, outW, kH, kW, sH, sW, pH, pW};
     long long inPlane = (long long) inH * inW;
-    long long n = planes * outPlane;
+    long long n = planes * ((long long) outH * outW);
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
          i += (long long) blockDim.x * gridDim.x) {
-        long long p = i / outPlane;
-        long long o = i - p * outPlane;
-        int oh = (int) (o / outW);
-        int ow = (int) (o - (long long) oh * outW);
-        int hs = oh * sH - pH;
-        int ws = ow * sW - pW;
-        int h0 = max(hs, 0), h1 = min(hs + kH, inH);
-        int w0 = max(ws, 0), w1 = min(ws + kW, inW);
-        const float* xp = x + p * inPlane;
+        OutputCell c = outputCell(i, d);
+        const float* xp = x + c.plane * inPlane;
         float best = -INFINITY;
-        int bestAt = h0 * inW + w0;
-        for (int h = h0; h < h1; h++) {
-            for (int w = w0; w < w1; w++) {
+        int bestAt = c.h0 * inW + c.w0;
+        for (int h = c.h0; h < c.h1; h++) {
+            for (int w = c.w0; w < c.w1; w++) {
                 int at = h * inW + w;
                 float v = xp[at];
                 if (!(v <= best) && best == best) {
@@ -73,25 +118,19 @@ extern "C" __global__ void max_pool2d(const float* x, float* y, int* argmax, lon
 extern "C" __global__ void max_pool2d_backward(const float* dy, const int* argmax, float* dx, long long planes,
                                                int inH, int inW, int outH, int outW, int kH, int kW, int sH, int sW,
                                                int pH, int pW) {
+    const PoolDims d = {inH, inW, outH, outW, kH, kW, sH, sW, pH, pW};
     long long outPlane = (long long) outH * outW;
-    long long inPlane = (long long) inH * inW;
-    long long n = planes * inPlane;
+    long long n = planes * ((long long) inH * inW);
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
          i += (long long) blockDim.x * gridDim.x) {
-        long long p = i / inPlane;
-        int at = (int) (i - p * inPlane);
-        int h = at / inW;
-        int w = at - h * inW;
-        int ohLo, ohHi, owLo, owHi;
-        covering(h, kH, sH, pH, outH, &ohLo, &ohHi);
-        covering(w, kW, sW, pW, outW, &owLo, &owHi);
-        const float* dyp = dy + p * outPlane;
-        const int* ap = argmax + p * outPlane;
+        InputCell c = inputCell(i, d);
+        const float* dyp = dy + c.plane * outPlane;
+        const int* ap = argmax + c.plane * outPlane;
         float acc = 0.0f;
-        for (int oh = ohLo; oh <= ohHi; oh++) {
-            for (int ow = owLo; ow <= owHi; ow++) {
+        for (int oh = c.ohLo; oh <= c.ohHi; oh++) {
+            for (int ow = c.owLo; ow <= c.owHi; ow++) {
                 long long o = (long long) oh * outW + ow;
-                if (ap[o] == at) {
+                if (ap[o] == c.at) {
                     acc = acc + dyp[o];
                 }
             }
@@ -102,27 +141,20 @@ extern "C" __global__ void max_pool2d_backward(const float* dy, const int* argma
 
 extern "C" __global__ void avg_pool2d(const float* x, float* y, long long planes, int inH, int inW, int outH,
                                       int outW, int kH, int kW, int sH, int sW, int pH, int pW, int countIncludePad) {
-    long long outPlane = (long long) outH * outW;
+    const PoolDims d = {inH, inW, outH, outW, kH, kW, sH, sW, pH, pW};
     long long inPlane = (long long) inH * inW;
-    long long n = planes * outPlane;
+    long long n = planes * ((long long) outH * outW);
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
          i += (long long) blockDim.x * gridDim.x) {
-        long long p = i / outPlane;
-        long long o = i - p * outPlane;
-        int oh = (int) (o / outW);
-        int ow = (int) (o - (long long) oh * outW);
-        int hs = oh * sH - pH;
-        int ws = ow * sW - pW;
-        int h0 = max(hs, 0), h1 = min(hs + kH, inH);
-        int w0 = max(ws, 0), w1 = min(ws + kW, inW);
-        const float* xp = x + p * inPlane;
+        OutputCell c = outputCell(i, d);
+        const float* xp = x + c.plane * inPlane;
         double sum = 0.0;
-        for (int h = h0; h < h1; h++) {
-            for (int w = w0; w < w1; w++) {
+        for (int h = c.h0; h < c.h1; h++) {
+            for (int w = c.w0; w < c.w1; w++) {
                 sum += (double) xp[h * inW + w];
             }
         }
-        int div = countIncludePad ? kH * kW : (h1 - h0) * (w1 - w0);
+        int div = countIncludePad ? kH * kW : (c.h1 - c.h0) * (c.w1 - c.w0);
         y[i] = (float) (sum / (double) div);
     }
 }
@@ -130,26 +162,21 @@ extern "C" __global__ void avg_pool2d(const float* x, float* y, long long planes
 extern "C" __global__ void avg_pool2d_backward(const float* dy, float* dx, long long planes, int inH, int inW,
                                                int outH, int outW, int kH, int kW, int sH, int sW, int pH, int pW,
                                                int countIncludePad) {
+    const PoolDims d = {inH, inW, outH, outW, kH, kW, sH, sW, pH, pW};
     long long outPlane = (long long) outH * outW;
-    long long inPlane = (long long) inH * inW;
-    long long n = planes * inPlane;
+    long long n = planes * ((long long) inH * inW);
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
          i += (long long) blockDim.x * gridDim.x) {
-        long long p = i / inPlane;
-        int at = (int) (i - p * inPlane);
-        int h = at / inW;
-        int w = at - h * inW;
-        int ohLo, ohHi, owLo, owHi;
-        covering(h, kH, sH, pH, outH, &ohLo, &ohHi);
-        covering(w, kW, sW, pW, outW, &owLo, &owHi);
-        const float* dyp = dy + p * outPlane;
+        InputCell c = inputCell(i, d);
+        const float* dyp = dy + c.plane * outPlane;
         float acc = 0.0f;
-        for (int oh = ohLo; oh <= ohHi; oh++) {
-            int hs = oh * sH - pH;
-            int rows = min(hs + kH, inH) - max(hs, 0);
-            for (int ow = owLo; ow <= owHi; ow++) {
-                int ws = ow * sW - pW;
-                int div = countIncludePad ? kH * kW : rows * (min(ws + kW, inW) - max(ws, 0));
+        for (int oh = c.ohLo; oh <= c.ohHi; oh++) {
+            int h0, h1;
+            window(oh, kH, sH, pH, inH, &h0, &h1);
+            for (int ow = c.owLo; ow <= c.owHi; ow++) {
+                int w0, w1;
+                window(ow, kW, sW, pW, inW, &w0, &w1);
+                int div = countIncludePad ? kH * kW : (h1 - h0) * (w1 - w0);
                 // The CPU twin rounds each share to float before adding it.
                 float g = (float) ((double) dyp[(long long) oh * outW + ow] / (double) div);
                 acc = acc + g;

@@ -31,6 +31,13 @@
 #define SMALL_AXIS 32
 #define TILE 32
 
+// Output j's column x[o, 0.., i] (o = j / inner, i = j % inner) in the one-thread-per-output layout:
+// its element k is at col[k * inner].
+__device__ __forceinline__ const float* output_column(const float* x, long long j, int axis, long long inner) {
+    long long o = j / inner;
+    return x + o * axis * inner + (j - o * inner);
+}
+
 // ---- sum ----
 
 extern "C" __global__ void reduce_sum(const float* x, float* y, long long outer, int axis, long long inner) {
@@ -39,8 +46,7 @@ extern "C" __global__ void reduce_sum(const float* x, float* y, long long outer,
         long long outputs = outer * inner;
         for (long long j = blockIdx.x * (long long) blockDim.x + threadIdx.x; j < outputs;
              j += (long long) blockDim.x * gridDim.x) {
-            long long o = j / inner;
-            const float* col = x + o * axis * inner + (j - o * inner);
+            const float* col = output_column(x, j, axis, inner);
             float acc = 0.0f;
             for (int k = 0; k < axis; k++) {
                 acc = acc + col[k * inner];
@@ -106,8 +112,7 @@ extern "C" __global__ void reduce_max(const float* x, float* y, int* arg, long l
         long long outputs = outer * inner;
         for (long long j = blockIdx.x * (long long) blockDim.x + threadIdx.x; j < outputs;
              j += (long long) blockDim.x * gridDim.x) {
-            long long o = j / inner;
-            const float* col = x + o * axis * inner + (j - o * inner);
+            const float* col = output_column(x, j, axis, inner);
             // AxisMax.runScalar's scan: a later element wins only if larger, or the first NaN.
             float best = axis > 0 ? col[0] : noValue;
             int at = 0;
@@ -128,14 +133,7 @@ extern "C" __global__ void reduce_max(const float* x, float* y, int* arg, long l
             const float* row = x + o * axis;
             float best = noValue;
             int at = noIndex;
-            for (int k = threadIdx.x; k < axis; k += blockDim.x) {
-                float v = row[k];
-                if (MaxFirst::before(v, k, best, at)) {
-                    best = v;
-                    at = k;
-                }
-            }
-            block_first_max<MaxFirst>(best, at, s, si);
+            row_first_max<MaxFirst>(row, axis, best, at, s, si);
             if (threadIdx.x == 0) {
                 y[o] = best;
                 if (arg != 0) {

@@ -29,16 +29,8 @@ extern "C" __global__ void softmax_rows(const float* x, float* y, int rows, int 
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* xr = x + (long long) r * cols;
         float* yr = y + (long long) r * cols;
-        float m = -INFINITY;
-        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-            m = nan_max(m, xr[c]);
-        }
-        m = block_max(m, s);
-        float sum = 0.0f;
-        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-            sum = sum + expf(xr[c] - m);
-        }
-        sum = block_sum(sum, s);
+        float m, sum;
+        row_softmax_stats(xr, cols, s, m, sum);
         if (log) {
             float logSum = logf(sum);
             for (int c = threadIdx.x; c < cols; c += blockDim.x) {

@@ -16,7 +16,10 @@ import dev.gatun.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The backend for tensors on a CUDA device: GEMM through cuBLAS, convolution and batch norm
@@ -471,12 +474,10 @@ public final class CudaBackend implements Backend {
         ScalarPooling.checkForward("maxPool2d", g, x, y);
         ScalarPooling.checkIndices("maxPool2d", g, argmax);
         CudaOperands.requireFloat("maxPool2d", x, y);
-        long planes = (long) g.batch() * g.channels();
-        long outputs = planes * g.outH() * g.outW();
+        long outputs = planes(g) * g.outH() * g.outW();
         long py = operands.out("maxPool2d", y), pa = operands.out("maxPool2d", argmax);
         if (outputs > 0) {
-            ctx.launch(PtxKernels.MAX_POOL2D, outputs, operands.dense("maxPool2d", x), py, pa, planes, g.inH(), g.inW(),
-                    g.outH(), g.outW(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padH(), g.padW());
+            launchPool(PtxKernels.MAX_POOL2D, outputs, g, null, operands.dense("maxPool2d", x), py, pa);
         }
     }
 
@@ -485,13 +486,11 @@ public final class CudaBackend implements Backend {
         ScalarPooling.checkBackward("maxPool2dBackward", g, dy, dx);
         ScalarPooling.checkIndices("maxPool2dBackward", g, argmax);
         CudaOperands.requireFloat("maxPool2dBackward", dy, dx);
-        long planes = (long) g.batch() * g.channels();
-        long inputs = planes * g.inH() * g.inW();
+        long inputs = planes(g) * g.inH() * g.inW();
         long pdx = operands.out("maxPool2dBackward", dx);
         if (inputs > 0) {
-            ctx.launch(PtxKernels.MAX_POOL2D_BACKWARD, inputs, operands.dense("maxPool2dBackward", dy),
-                    operands.dense("maxPool2dBackward", argmax), pdx, planes, g.inH(), g.inW(), g.outH(), g.outW(),
-                    g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padH(), g.padW());
+            launchPool(PtxKernels.MAX_POOL2D_BACKWARD, inputs, g, null, operands.dense("maxPool2dBackward", dy),
+                    operands.dense("maxPool2dBackward", argmax), pdx);
         }
     }
 
@@ -499,13 +498,10 @@ public final class CudaBackend implements Backend {
     public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
         ScalarPooling.checkForward("avgPool2d", g, x, y);
         CudaOperands.requireFloat("avgPool2d", x, y);
-        long planes = (long) g.batch() * g.channels();
-        long outputs = planes * g.outH() * g.outW();
+        long outputs = planes(g) * g.outH() * g.outW();
         long py = operands.out("avgPool2d", y);
         if (outputs > 0) {
-            ctx.launch(PtxKernels.AVG_POOL2D, outputs, operands.dense("avgPool2d", x), py, planes, g.inH(), g.inW(),
-                    g.outH(), g.outW(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padH(), g.padW(),
-                    countIncludePad);
+            launchPool(PtxKernels.AVG_POOL2D, outputs, g, countIncludePad, operands.dense("avgPool2d", x), py);
         }
     }
 
@@ -513,14 +509,33 @@ public final class CudaBackend implements Backend {
     public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
         ScalarPooling.checkBackward("avgPool2dBackward", g, dy, dx);
         CudaOperands.requireFloat("avgPool2dBackward", dy, dx);
-        long planes = (long) g.batch() * g.channels();
-        long inputs = planes * g.inH() * g.inW();
+        long inputs = planes(g) * g.inH() * g.inW();
         long pdx = operands.out("avgPool2dBackward", dx);
         if (inputs > 0) {
-            ctx.launch(PtxKernels.AVG_POOL2D_BACKWARD, inputs, operands.dense("avgPool2dBackward", dy), pdx, planes,
-                    g.inH(), g.inW(), g.outH(), g.outW(), g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padH(),
-                    g.padW(), countIncludePad);
+            launchPool(PtxKernels.AVG_POOL2D_BACKWARD, inputs, g, countIncludePad,
+                    operands.dense("avgPool2dBackward", dy), pdx);
         }
+    }
+
+    /** The NCHW planes pool.cu works on: batch·channels. */
+    private static long planes(Pool2dGeometry g) {
+        return (long) g.batch() * g.channels();
+    }
+
+    /**
+     * Launches a pool.cu kernel with one thread per element of its grid: the tensor addresses,
+     * then the planes and geometry all four kernels take, then countIncludePad for the average
+     * pools (null for the max pools, which take none).
+     */
+    private void launchPool(PtxKernel kernel, long elements, Pool2dGeometry g, Boolean countIncludePad,
+                            Object... addresses) {
+        List<Object> args = new ArrayList<>(Arrays.asList(addresses));
+        Collections.addAll(args, planes(g), g.inH(), g.inW(), g.outH(), g.outW(), g.kernelH(), g.kernelW(),
+                g.strideH(), g.strideW(), g.padH(), g.padW());
+        if (countIncludePad != null) {
+            args.add(countIncludePad);
+        }
+        ctx.launch(kernel, elements, args.toArray());
     }
 
     // ---- batch norm (cuDNN) -----------------------------------------------------------------------

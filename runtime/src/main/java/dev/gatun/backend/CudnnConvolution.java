@@ -9,10 +9,16 @@ import dev.gatun.bindings.cudnn.cudnn_h;
 import dev.gatun.device.CudaContext;
 import dev.gatun.device.DeviceBlock;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Convolution forward, backward data and backward weight through cuDNN's legacy convolution API.
@@ -126,63 +132,63 @@ final class CudnnConvolution {
             checkCudnn(cudnn_h.cudnnSetConvolutionGroupCount(conv, g.groups()), "cudnnSetConvolutionGroupCount");
             checkCudnn(cudnn_h.cudnnSetConvolutionMathType(conv, tf32 ? cudnn_h.CUDNN_TENSOR_OP_MATH()
                     : cudnn_h.CUDNN_FMA_MATH()), "cudnnSetConvolutionMathType");
-            Choice fwd = findForward(call, x, w, conv, y);
-            Choice bwdData = findBackwardData(call, x, w, conv, y);
-            Choice bwdFilter = findBackwardFilter(call, x, w, conv, y);
+            Choice fwd = find(call, FORWARD, (max, count, results) ->
+                    cudnn_h.cudnnFindConvolutionForwardAlgorithm(ctx.cudnn(), x, w, conv, y, max, count, results));
+            Choice bwdData = find(call, BACKWARD_DATA, (max, count, results) ->
+                    cudnn_h.cudnnFindConvolutionBackwardDataAlgorithm(ctx.cudnn(), w, y, conv, x, max, count,
+                            results));
+            Choice bwdFilter = find(call, BACKWARD_FILTER, (max, count, results) ->
+                    cudnn_h.cudnnFindConvolutionBackwardFilterAlgorithm(ctx.cudnn(), x, y, conv, w, max, count,
+                            results));
             return new Plan(x, w, y, bias, conv, fwd, bwdData, bwdFilter);
         }
     }
 
+    /**
+     * What choosing one direction's algorithm needs: its name (for errors), the number of
+     * algorithms cuDNN has for it, its Find function's name, and the static accessors of the
+     * perf-struct class jextract generated for it (one class per direction, with the same methods).
+     */
+    private record Direction(String name, IntSupplier algoCount, String findFunction,
+                             Supplier<MemoryLayout> layout, BiFunction<MemorySegment, Long, MemorySegment> asSlice,
+                             ToIntFunction<MemorySegment> algo, ToIntFunction<MemorySegment> status,
+                             ToLongFunction<MemorySegment> memory) {}
+
+    private static final Direction FORWARD = new Direction("forward", cudnn_h::CUDNN_CONVOLUTION_FWD_ALGO_COUNT,
+            "cudnnFindConvolutionForwardAlgorithm", cudnnConvolutionFwdAlgoPerfStruct::layout,
+            cudnnConvolutionFwdAlgoPerfStruct::asSlice, cudnnConvolutionFwdAlgoPerfStruct::algo,
+            cudnnConvolutionFwdAlgoPerfStruct::status, cudnnConvolutionFwdAlgoPerfStruct::memory);
+    private static final Direction BACKWARD_DATA = new Direction("backward-data",
+            cudnn_h::CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, "cudnnFindConvolutionBackwardDataAlgorithm",
+            cudnnConvolutionBwdDataAlgoPerfStruct::layout, cudnnConvolutionBwdDataAlgoPerfStruct::asSlice,
+            cudnnConvolutionBwdDataAlgoPerfStruct::algo, cudnnConvolutionBwdDataAlgoPerfStruct::status,
+            cudnnConvolutionBwdDataAlgoPerfStruct::memory);
+    private static final Direction BACKWARD_FILTER = new Direction("backward-filter",
+            cudnn_h::CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, "cudnnFindConvolutionBackwardFilterAlgorithm",
+            cudnnConvolutionBwdFilterAlgoPerfStruct::layout, cudnnConvolutionBwdFilterAlgoPerfStruct::asSlice,
+            cudnnConvolutionBwdFilterAlgoPerfStruct::algo, cudnnConvolutionBwdFilterAlgoPerfStruct::status,
+            cudnnConvolutionBwdFilterAlgoPerfStruct::memory);
+
+    /** A direction's cuDNN Find call: up to max perf structs into results, their number into count. */
+    @FunctionalInterface
+    private interface FindCall {
+        int find(int max, MemorySegment count, MemorySegment results);
+    }
+
     // cuDNN's Find calls run every algorithm once on scratch buffers they allocate themselves and
     // return them sorted fastest first; the first that succeeded within the limit wins.
-    private Choice findForward(Arena call, MemorySegment x, MemorySegment w, MemorySegment conv, MemorySegment y) {
-        int max = cudnn_h.CUDNN_CONVOLUTION_FWD_ALGO_COUNT();
-        MemorySegment results = call.allocate(cudnnConvolutionFwdAlgoPerfStruct.layout(), max);
+    private static Choice find(Arena call, Direction d, FindCall findCall) {
+        int max = d.algoCount().getAsInt();
+        MemorySegment results = call.allocate(d.layout().get(), max);
         MemorySegment count = call.allocate(ValueLayout.JAVA_INT);
-        checkCudnn(cudnn_h.cudnnFindConvolutionForwardAlgorithm(ctx.cudnn(), x, w, conv, y, max, count, results),
-                "cudnnFindConvolutionForwardAlgorithm");
+        checkCudnn(findCall.find(max, count, results), d.findFunction());
         for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
-            MemorySegment r = cudnnConvolutionFwdAlgoPerfStruct.asSlice(results, i);
-            if (usable(cudnnConvolutionFwdAlgoPerfStruct.status(r), cudnnConvolutionFwdAlgoPerfStruct.memory(r))) {
-                return new Choice(cudnnConvolutionFwdAlgoPerfStruct.algo(r), cudnnConvolutionFwdAlgoPerfStruct.memory(r));
+            MemorySegment r = d.asSlice().apply(results, (long) i);
+            if (usable(d.status().applyAsInt(r), d.memory().applyAsLong(r))) {
+                return new Choice(d.algo().applyAsInt(r), d.memory().applyAsLong(r));
             }
         }
-        throw new IllegalStateException("cuDNN found no forward convolution algorithm within " + WORKSPACE_LIMIT
-                + " bytes of workspace");
-    }
-
-    private Choice findBackwardData(Arena call, MemorySegment x, MemorySegment w, MemorySegment conv, MemorySegment y) {
-        int max = cudnn_h.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT();
-        MemorySegment results = call.allocate(cudnnConvolutionBwdDataAlgoPerfStruct.layout(), max);
-        MemorySegment count = call.allocate(ValueLayout.JAVA_INT);
-        checkCudnn(cudnn_h.cudnnFindConvolutionBackwardDataAlgorithm(ctx.cudnn(), w, y, conv, x, max, count, results),
-                "cudnnFindConvolutionBackwardDataAlgorithm");
-        for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
-            MemorySegment r = cudnnConvolutionBwdDataAlgoPerfStruct.asSlice(results, i);
-            if (usable(cudnnConvolutionBwdDataAlgoPerfStruct.status(r), cudnnConvolutionBwdDataAlgoPerfStruct.memory(r))) {
-                return new Choice(cudnnConvolutionBwdDataAlgoPerfStruct.algo(r),
-                        cudnnConvolutionBwdDataAlgoPerfStruct.memory(r));
-            }
-        }
-        throw new IllegalStateException("cuDNN found no backward-data convolution algorithm within " + WORKSPACE_LIMIT
-                + " bytes of workspace");
-    }
-
-    private Choice findBackwardFilter(Arena call, MemorySegment x, MemorySegment w, MemorySegment conv, MemorySegment y) {
-        int max = cudnn_h.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT();
-        MemorySegment results = call.allocate(cudnnConvolutionBwdFilterAlgoPerfStruct.layout(), max);
-        MemorySegment count = call.allocate(ValueLayout.JAVA_INT);
-        checkCudnn(cudnn_h.cudnnFindConvolutionBackwardFilterAlgorithm(ctx.cudnn(), x, y, conv, w, max, count, results),
-                "cudnnFindConvolutionBackwardFilterAlgorithm");
-        for (int i = 0; i < count.get(ValueLayout.JAVA_INT, 0); i++) {
-            MemorySegment r = cudnnConvolutionBwdFilterAlgoPerfStruct.asSlice(results, i);
-            if (usable(cudnnConvolutionBwdFilterAlgoPerfStruct.status(r),
-                    cudnnConvolutionBwdFilterAlgoPerfStruct.memory(r))) {
-                return new Choice(cudnnConvolutionBwdFilterAlgoPerfStruct.algo(r),
-                        cudnnConvolutionBwdFilterAlgoPerfStruct.memory(r));
-            }
-        }
-        throw new IllegalStateException("cuDNN found no backward-filter convolution algorithm within "
+        throw new IllegalStateException("cuDNN found no " + d.name() + " convolution algorithm within "
                 + WORKSPACE_LIMIT + " bytes of workspace");
     }
 

@@ -1,55 +1,27 @@
 package dev.gatun.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assumptions.abort;
 
-import dev.gatun.bindings.Gpu;
-import dev.gatun.bindings.GpuAvailability;
 import dev.gatun.kernels.elementwise.Scale;
 import dev.gatun.kernels.optim.AdagradStep;
 import dev.gatun.kernels.optim.AdamStep;
 import dev.gatun.kernels.optim.RmspropStep;
 import dev.gatun.kernels.optim.SgdStep;
 import dev.gatun.kernels.reduce.CrossEntropy;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * On a GPU: every PTX kernel gives the CPU kernel's results bit for bit on odd sizes. Skips
  * without one (the no-GPU behaviour is in PtxModuleTest and CudaDeviceMemoryTest).
  */
-class PtxKernelParityTest {
+class PtxKernelParityTest extends PtxParityTestBase {
     private static final int N = 4099;
-    private static final int THREADS = 256;
+    // The kernels loop grid-stride, so 64 blocks of THREADS cover every size used here.
+    private static final int BLOCKS = 64;
 
-    private CudaDeviceMemory device;
-    private CachingAllocator allocator;
-    private Arena arena;
-    private final SplittableRandom random = new SplittableRandom(7);
-
-    @BeforeEach
-    void open() {
-        GpuAvailability gpu = Gpu.availability();
-        if (!gpu.available()) {
-            abort("no GPU here: " + gpu.reason());
-        }
-        device = new CudaDeviceMemory(0);
-        allocator = new CachingAllocator(device);
-        arena = Arena.ofConfined();
-    }
-
-    @AfterEach
-    void close() {
-        if (device != null) {
-            allocator.close();
-            device.close();
-            arena.close();
-        }
+    PtxKernelParityTest() {
+        super(7);
     }
 
     @Test
@@ -60,14 +32,14 @@ class PtxKernelParityTest {
             float[] p = values(N), g = values(N), m = values(N), v = positive(N);
             DeviceBlock dp = upload(p), dg = upload(g), dm = upload(m), dv = upload(v);
             // AdamStep's per-call constants, computed the same way.
-            run("adam_step", PtxKernels.ADAM_STEP, dp, dg, dm, dv, (long) N, b1, b2, (float) (1.0 - b1),
+            run(PtxKernels.ADAM_STEP, BLOCKS, THREADS, dp, dg, dm, dv, (long) N, b1, b2, (float) (1.0 - b1),
                     (float) (1.0 - b2), eps, wd, !decoupled, decoupled, (float) (1.0 - (double) lr * wd),
                     (float) (lr / (1.0 - Math.pow(b1, step))), (float) Math.sqrt(1.0 - Math.pow(b2, step)));
             MemorySegment hp = seg(p), hg = seg(g), hm = seg(m), hv = seg(v);
             AdamStep.runScalar(hp, 0, hg, 0, hm, 0, hv, 0, N, lr, b1, b2, eps, wd, decoupled, step);
-            assertArrayEquals(floats(hp), download(dp, N));
-            assertArrayEquals(floats(hm), download(dm, N));
-            assertArrayEquals(floats(hv), download(dv, N));
+            assertArrayEquals(floats(hp), floats(dp, N));
+            assertArrayEquals(floats(hm), floats(dm, N));
+            assertArrayEquals(floats(hv), floats(dv, N));
         }
     }
 
@@ -75,24 +47,24 @@ class PtxKernelParityTest {
     void sgdWithNesterovMatchesTheCpu() {
         float[] p = values(N), g = values(N), b = values(N);
         DeviceBlock dp = upload(p), dg = upload(g), db = upload(b);
-        run("sgd_step", PtxKernels.SGD_STEP, dp, dg, db, (long) N, 0.05f, 0.9f, 1f, 1e-4f, true, false);
+        run(PtxKernels.SGD_STEP, BLOCKS, THREADS, dp, dg, db, (long) N, 0.05f, 0.9f, 1f, 1e-4f, true, false);
         MemorySegment hp = seg(p), hb = seg(b);
         SgdStep.runScalar(hp, 0, seg(g), 0, hb, 0, N, 0.05f, 0.9f, 0f, 1e-4f, true, false);
-        assertArrayEquals(floats(hp), download(dp, N));
-        assertArrayEquals(floats(hb), download(db, N));
+        assertArrayEquals(floats(hp), floats(dp, N));
+        assertArrayEquals(floats(hb), floats(db, N));
     }
 
     @Test
     void centeredRmspropWithMomentumMatchesTheCpu() {
         float[] p = values(N), g = values(N), sq = positive(N), b = values(N), ga = new float[N];
         DeviceBlock dp = upload(p), dg = upload(g), dsq = upload(sq), db = upload(b), dga = upload(ga);
-        run("rmsprop_step", PtxKernels.RMSPROP_STEP, dp, dg, dsq, db, dga, (long) N, 0.01f, 0.99f,
+        run(PtxKernels.RMSPROP_STEP, BLOCKS, THREADS, dp, dg, dsq, db, dga, (long) N, 0.01f, 0.99f,
                 (float) (1.0 - 0.99f), 1e-8f, 1e-3f, 0.5f, true);
         MemorySegment hp = seg(p), hsq = seg(sq), hb = seg(b), hga = seg(ga);
         RmspropStep.runScalar(hp, 0, seg(g), 0, hsq, 0, hb, 0, hga, 0, N, 0.01f, 0.99f, 1e-8f, 1e-3f, 0.5f, true);
-        assertArrayEquals(floats(hp), download(dp, N));
-        assertArrayEquals(floats(hsq), download(dsq, N));
-        assertArrayEquals(floats(hga), download(dga, N));
+        assertArrayEquals(floats(hp), floats(dp, N));
+        assertArrayEquals(floats(hsq), floats(dsq, N));
+        assertArrayEquals(floats(hga), floats(dga, N));
     }
 
     @Test
@@ -101,12 +73,12 @@ class PtxKernelParityTest {
         DeviceBlock dp = upload(p), dg = upload(g), ds = upload(s);
         float lr = 0.1f, lrDecay = 0.01f, wd = 1e-3f, eps = 1e-10f;
         int step = 5;
-        run("adagrad_step", PtxKernels.ADAGRAD_STEP, dp, dg, ds, (long) N,
+        run(PtxKernels.ADAGRAD_STEP, BLOCKS, THREADS, dp, dg, ds, (long) N,
                 (float) (lr / (1.0 + (step - 1) * (double) lrDecay)), wd, eps);
         MemorySegment hp = seg(p), hs = seg(s);
         AdagradStep.runScalar(hp, 0, seg(g), 0, hs, 0, N, lr, lrDecay, wd, eps, step);
-        assertArrayEquals(floats(hp), download(dp, N));
-        assertArrayEquals(floats(hs), download(ds, N));
+        assertArrayEquals(floats(hp), floats(dp, N));
+        assertArrayEquals(floats(hs), floats(ds, N));
     }
 
     @Test
@@ -117,24 +89,23 @@ class PtxKernelParityTest {
         for (int r = 0; r < rows; r++) {
             labels[r] = random.nextInt(cols);
         }
-        MemorySegment hl = arena.allocateFrom(ValueLayout.JAVA_INT, labels);
-        DeviceBlock dprobs = upload(probs), dl = allocator.allocate(hl.byteSize()), dx = allocator.allocate(4L * rows * cols);
-        allocator.copyHostToDevice(hl, dl, DeviceMemory.DEFAULT_STREAM);
-        run("cross_entropy_backward", PtxKernels.CROSS_ENTROPY_BACKWARD, dprobs, dl, dx, rows, cols, 1f / rows);
-        MemorySegment hdx = arena.allocate(4L * rows * cols);
+        MemorySegment hl = seg(labels);
+        DeviceBlock dprobs = upload(probs), dl = upload(hl), dx = allocate((long) rows * cols);
+        run(PtxKernels.CROSS_ENTROPY_BACKWARD, BLOCKS, THREADS, dprobs, dl, dx, rows, cols, 1f / rows);
+        MemorySegment hdx = seg(new float[rows * cols]);
         CrossEntropy.backwardScalar(seg(probs), 0, hl, 0, rows, cols, 1f / rows, hdx, 0);
-        assertArrayEquals(floats(hdx), download(dx, rows * cols));
+        assertArrayEquals(floats(hdx), floats(dx, rows * cols));
 
         float[] x = values(N), y = values(N);
         DeviceBlock dxv = upload(x), dy = upload(y);
-        run("scale", PtxKernels.AXPBY, 1.5f, dxv, -0.25f, dy, (long) N);
+        run(PtxKernels.AXPBY, BLOCKS, THREADS, 1.5f, dxv, -0.25f, dy, (long) N);
         MemorySegment hy = seg(y);
         Scale.axpbyScalar(1.5f, seg(x), 0, -0.25f, hy, 0, N);
-        assertArrayEquals(floats(hy), download(dy, N));
-        run("scale", PtxKernels.FILL, dy, (long) N, 3.25f);
+        assertArrayEquals(floats(hy), floats(dy, N));
+        run(PtxKernels.FILL, BLOCKS, THREADS, dy, (long) N, 3.25f);
         float[] filled = new float[N];
         java.util.Arrays.fill(filled, 3.25f);
-        assertArrayEquals(filled, download(dy, N));
+        assertArrayEquals(filled, floats(dy, N));
     }
 
     @Test
@@ -145,8 +116,8 @@ class PtxKernelParityTest {
         long[] as = {35, 0, 7, 1};
         long[] bs = {0, 7, 0, 1};
         int n = (int) (d[0] * d[1] * d[2] * d[3]);
-        DeviceBlock da = upload(a), db = upload(b), dout = allocator.allocate(4L * n);
-        run("binary_broadcast", PtxKernels.BINARY_DIV, da, db, dout, d[0], d[1], d[2], d[3], as[0], as[1], as[2],
+        DeviceBlock da = upload(a), db = upload(b), dout = allocate(n);
+        run(PtxKernels.BINARY_DIV, BLOCKS, THREADS, da, db, dout, d[0], d[1], d[2], d[3], as[0], as[1], as[2],
                 as[3], bs[0], bs[1], bs[2], bs[3]);
         float[] expected = new float[n];
         int i = 0;
@@ -159,51 +130,14 @@ class PtxKernelParityTest {
                 }
             }
         }
-        assertArrayEquals(expected, download(dout, n));
-    }
-
-    private void run(String file, PtxKernel kernel, Object... args) {
-        try (PtxModule module = PtxModule.load(file)) {
-            // The kernels loop grid-stride, so 64 blocks cover every size used here.
-            module.launch(kernel, 64, THREADS, DeviceMemory.DEFAULT_STREAM, args);
-            device.synchronize(DeviceMemory.DEFAULT_STREAM);
-        }
-    }
-
-    private DeviceBlock upload(float[] values) {
-        MemorySegment host = seg(values);
-        DeviceBlock b = allocator.allocate(host.byteSize());
-        allocator.copyHostToDevice(host, b, DeviceMemory.DEFAULT_STREAM);
-        return b;
-    }
-
-    private float[] download(DeviceBlock block, int n) {
-        MemorySegment host = arena.allocate(4L * n);
-        allocator.copyDeviceToHost(block, host, DeviceMemory.DEFAULT_STREAM);
-        return floats(host);
-    }
-
-    private MemorySegment seg(float[] values) {
-        return arena.allocateFrom(ValueLayout.JAVA_FLOAT, values);
-    }
-
-    private static float[] floats(MemorySegment s) {
-        return s.toArray(ValueLayout.JAVA_FLOAT);
+        assertArrayEquals(expected, floats(dout, n));
     }
 
     private float[] values(int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) random.nextDouble(-2, 2);
-        }
-        return out;
+        return values(n, -2, 2);
     }
 
     private float[] positive(int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) random.nextDouble(0.01, 1);
-        }
-        return out;
+        return values(n, 0.01, 1);
     }
 }

@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * What the CUDA-backend kernel parity tests share: a device with a caching allocator (skipping
  * the test without a GPU), a tensor scope, the scalar and CPU backends as references, seeded
- * inputs, uploads and downloads, and the float comparisons with a per-element allowance.
+ * inputs, uploads and downloads, host segments for the CPU kernels' scalar twins, launches, and
+ * the float comparisons with a per-element allowance.
  */
 abstract class PtxParityTestBase {
     protected static final int THREADS = 256;
@@ -77,11 +79,11 @@ abstract class PtxParityTestBase {
     }
 
     protected DeviceBlock upload(float[] values) {
-        return upload(arena.allocateFrom(ValueLayout.JAVA_FLOAT, values));
+        return upload(seg(values));
     }
 
     protected DeviceBlock upload(int[] values) {
-        return upload(arena.allocateFrom(ValueLayout.JAVA_INT, values));
+        return upload(seg(values));
     }
 
     /** A device copy of t's whole storage (views included), so that {@link #at} finds t.offset(). */
@@ -89,7 +91,8 @@ abstract class PtxParityTestBase {
         return upload(t.segment());
     }
 
-    private DeviceBlock upload(MemorySegment host) {
+    /** A device copy of a host segment (one that a CPU twin also reads, say). */
+    protected DeviceBlock upload(MemorySegment host) {
         DeviceBlock b = allocate(host.byteSize() / 4);
         if (host.byteSize() > 0) {
             allocator.copyHostToDevice(host, b, DeviceMemory.DEFAULT_STREAM);
@@ -105,21 +108,33 @@ abstract class PtxParityTestBase {
     }
 
     protected float[] floats(DeviceBlock block, long n) {
-        if (n == 0) {
-            return new float[0];
-        }
-        MemorySegment host = arena.allocate(4 * n);
-        allocator.copyDeviceToHost(block, host, DeviceMemory.DEFAULT_STREAM);
-        return host.toArray(ValueLayout.JAVA_FLOAT);
+        return download(block, n).toArray(ValueLayout.JAVA_FLOAT);
     }
 
     protected int[] ints(DeviceBlock block, long n) {
-        if (n == 0) {
-            return new int[0];
-        }
+        return download(block, n).toArray(ValueLayout.JAVA_INT);
+    }
+
+    /** The first n 32-bit elements of a block, copied to the host. */
+    private MemorySegment download(DeviceBlock block, long n) {
         MemorySegment host = arena.allocate(4 * n);
-        allocator.copyDeviceToHost(block, host, DeviceMemory.DEFAULT_STREAM);
-        return host.toArray(ValueLayout.JAVA_INT);
+        if (n > 0) {
+            allocator.copyDeviceToHost(block, host, DeviceMemory.DEFAULT_STREAM);
+        }
+        return host;
+    }
+
+    /** A host copy of values, for the CPU twins that take segments. */
+    protected MemorySegment seg(float[] values) {
+        return arena.allocateFrom(ValueLayout.JAVA_FLOAT, values);
+    }
+
+    protected MemorySegment seg(int[] values) {
+        return arena.allocateFrom(ValueLayout.JAVA_INT, values);
+    }
+
+    protected static float[] floats(MemorySegment host) {
+        return host.toArray(ValueLayout.JAVA_FLOAT);
     }
 
     /** The device address of element {@code index} of a 32-bit block: how the host folds offsets in. */
@@ -133,6 +148,13 @@ abstract class PtxParityTestBase {
         for (int i = 0; i < n; i++) {
             out[i] = (float) random.nextDouble(lo, hi);
         }
+        return out;
+    }
+
+    /** n NaNs: an output that starts as NaN shows any element the kernel failed to write. */
+    protected static float[] nans(int n) {
+        float[] out = new float[n];
+        Arrays.fill(out, Float.NaN);
         return out;
     }
 

@@ -1,25 +1,12 @@
 package dev.gatun.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.abort;
 
-import dev.gatun.backend.Backend;
-import dev.gatun.backend.ScalarBackend;
-import dev.gatun.bindings.Gpu;
-import dev.gatun.bindings.GpuAvailability;
 import dev.gatun.kernels.recurrent.GruCell;
 import dev.gatun.kernels.recurrent.LstmCell;
-import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,42 +16,17 @@ import org.junit.jupiter.api.Test;
  * {@link #REL} / {@link #ABS}. Batch 5, hidden 37; pre-activations include saturating values
  * (where e^-|x| is subnormal or 0) and a NaN. Skips without a GPU.
  */
-class PtxRecurrentParityTest {
+class PtxRecurrentParityTest extends PtxParityTestBase {
     private static final int B = 5;
     private static final int H = 37;
     // Fewer threads than elements, so every thread goes round the grid-stride loop.
     private static final int BLOCKS = 3;
-    private static final int THREADS = 32;
+    private static final int BLOCK_THREADS = 32;
     private static final double REL = 1e-5;
     private static final double ABS = 1e-6;
 
-    private final Backend ref = new ScalarBackend();
-    private final SplittableRandom random = new SplittableRandom(23);
-    private CudaDeviceMemory device;
-    private CachingAllocator allocator;
-    private Arena arena;
-    private Scope scope;
-
-    @BeforeEach
-    void open() {
-        GpuAvailability gpu = Gpu.availability();
-        if (!gpu.available()) {
-            abort("no GPU here: " + gpu.reason());
-        }
-        device = new CudaDeviceMemory(0);
-        allocator = new CachingAllocator(device);
-        arena = Arena.ofConfined();
-        scope = Scope.open("PtxRecurrentParityTest");
-    }
-
-    @AfterEach
-    void close() {
-        if (device != null) {
-            scope.close();
-            allocator.close();
-            device.close();
-            arena.close();
-        }
+    PtxRecurrentParityTest() {
+        super(23);
     }
 
     @Test
@@ -73,8 +35,8 @@ class PtxRecurrentParityTest {
         float[] cPrev = values(B * H, -1, 1);
 
         DeviceBlock dg = upload(gates), dc = upload(nans(B * H)), dh = upload(nans(B * H));
-        run(PtxKernels.LSTM_CELL, dg, upload(cPrev), dc, dh, B, H);
-        float[] gGpu = download(dg, 4 * B * H), cGpu = download(dc, B * H), hGpu = download(dh, B * H);
+        run(PtxKernels.LSTM_CELL, BLOCKS, BLOCK_THREADS, dg, upload(cPrev), dc, dh, B, H);
+        float[] gGpu = floats(dg, 4 * B * H), cGpu = floats(dc, B * H), hGpu = floats(dh, B * H);
 
         MemorySegment tg = seg(gates), tc = seg(new float[B * H]), th = seg(new float[B * H]);
         LstmCell.forwardScalar(B, H, tg, 0, seg(cPrev), 0, tc, 0, th, 0);
@@ -83,7 +45,7 @@ class PtxRecurrentParityTest {
         assertArrayEquals(floats(th), hGpu, "h vs LstmCell");
 
         Tensor rg = Tensor.of(gates, B, 4 * H), rc = Tensor.zeros(B, H), rh = Tensor.zeros(B, H);
-        ref.lstmCell(rg, Tensor.of(cPrev, B, H), rc, rh);
+        scalar.lstmCell(rg, Tensor.of(cPrev, B, H), rc, rh);
         assertClose(rg.toFloatArray(), gGpu, "gates vs ScalarBackend");
         assertClose(rc.toFloatArray(), cGpu, "c vs ScalarBackend");
         assertClose(rh.toFloatArray(), hGpu, "h vs ScalarBackend");
@@ -104,9 +66,9 @@ class PtxRecurrentParityTest {
             float[] dc = withDc ? values(B * H, -1, 1) : null;
 
             DeviceBlock ddg = upload(nans(4 * B * H)), ddcp = upload(nans(B * H));
-            run(PtxKernels.LSTM_CELL_BACKWARD, upload(act), upload(cPrev), upload(c), upload(dh),
-                    withDc ? upload(dc) : 0L, ddg, ddcp, B, H);
-            float[] dgGpu = download(ddg, 4 * B * H), dcpGpu = download(ddcp, B * H);
+            run(PtxKernels.LSTM_CELL_BACKWARD, BLOCKS, BLOCK_THREADS, upload(act), upload(cPrev), upload(c),
+                    upload(dh), withDc ? upload(dc) : 0L, ddg, ddcp, B, H);
+            float[] dgGpu = floats(ddg, 4 * B * H), dcpGpu = floats(ddcp, B * H);
 
             MemorySegment tdg = seg(new float[4 * B * H]), tdcp = seg(new float[B * H]);
             LstmCell.backwardScalar(B, H, seg(act), 0, seg(cPrev), 0, seg(c), 0, seg(dh), 0,
@@ -116,7 +78,7 @@ class PtxRecurrentParityTest {
             assertArrayEquals(floats(tdcp), dcpGpu, "dcPrev vs LstmCell" + what);
 
             Tensor rdg = Tensor.zeros(B, 4 * H), rdcp = Tensor.zeros(B, H);
-            ref.lstmCellBackward(Tensor.of(act, B, 4 * H), Tensor.of(cPrev, B, H), Tensor.of(c, B, H),
+            scalar.lstmCellBackward(Tensor.of(act, B, 4 * H), Tensor.of(cPrev, B, H), Tensor.of(c, B, H),
                     Tensor.of(dh, B, H), withDc ? Tensor.of(dc, B, H) : null, rdg, rdcp);
             assertClose(rdg.toFloatArray(), dgGpu, "dGates vs ScalarBackend" + what);
             assertClose(rdcp.toFloatArray(), dcpGpu, "dcPrev vs ScalarBackend" + what);
@@ -129,11 +91,12 @@ class PtxRecurrentParityTest {
         float[] cPrev = values(B * H, -1, 1), c = values(B * H, -2, 2), dh = values(B * H, -1, 1);
         float[] dc = values(B * H, -1, 1);
         DeviceBlock ddc = upload(dc), ddg = upload(nans(4 * B * H));
-        run(PtxKernels.LSTM_CELL_BACKWARD, upload(act), upload(cPrev), upload(c), upload(dh), ddc, ddg, ddc, B, H);
+        run(PtxKernels.LSTM_CELL_BACKWARD, BLOCKS, BLOCK_THREADS, upload(act), upload(cPrev), upload(c), upload(dh),
+                ddc, ddg, ddc, B, H);
         MemorySegment tdg = seg(new float[4 * B * H]), tdcp = seg(new float[B * H]);
         LstmCell.backwardScalar(B, H, seg(act), 0, seg(cPrev), 0, seg(c), 0, seg(dh), 0, seg(dc), 0, tdg, 0, tdcp, 0);
-        assertArrayEquals(floats(tdg), download(ddg, 4 * B * H));
-        assertArrayEquals(floats(tdcp), download(ddc, B * H));
+        assertArrayEquals(floats(tdg), floats(ddg, 4 * B * H));
+        assertArrayEquals(floats(tdcp), floats(ddc, B * H));
     }
 
     @Test
@@ -143,8 +106,8 @@ class PtxRecurrentParityTest {
         float[] hPrev = values(B * H, -1, 1);
 
         DeviceBlock dh = upload(nans(B * H)), ds = upload(nans(4 * B * H));
-        run(PtxKernels.GRU_CELL, upload(xg), upload(hg), upload(hPrev), dh, ds, B, H);
-        float[] hGpu = download(dh, B * H), sGpu = download(ds, 4 * B * H);
+        run(PtxKernels.GRU_CELL, BLOCKS, BLOCK_THREADS, upload(xg), upload(hg), upload(hPrev), dh, ds, B, H);
+        float[] hGpu = floats(dh, B * H), sGpu = floats(ds, 4 * B * H);
 
         MemorySegment th = seg(new float[B * H]), ts = seg(new float[4 * B * H]);
         GruCell.forwardScalar(B, H, seg(xg), 0, seg(hg), 0, seg(hPrev), 0, th, 0, ts, 0);
@@ -152,7 +115,7 @@ class PtxRecurrentParityTest {
         assertArrayEquals(floats(ts), sGpu, "saved vs GruCell");
 
         Tensor rh = Tensor.zeros(B, H), rs = Tensor.zeros(B, 4 * H);
-        ref.gruCell(Tensor.of(xg, B, 3 * H), Tensor.of(hg, B, 3 * H), Tensor.of(hPrev, B, H), rh, rs);
+        scalar.gruCell(Tensor.of(xg, B, 3 * H), Tensor.of(hg, B, 3 * H), Tensor.of(hPrev, B, H), rh, rs);
         assertClose(rh.toFloatArray(), hGpu, "h vs ScalarBackend");
         assertClose(rs.toFloatArray(), sGpu, "saved vs ScalarBackend");
         assertTrue(Float.isNaN(hGpu[0]), "the NaN input gate propagates to h");
@@ -171,8 +134,9 @@ class PtxRecurrentParityTest {
         float[] dh = values(B * H, -1, 1);
 
         DeviceBlock dxg = upload(nans(3 * B * H)), dhg = upload(nans(3 * B * H)), dhp = upload(nans(B * H));
-        run(PtxKernels.GRU_CELL_BACKWARD, upload(saved), upload(hPrev), upload(dh), dxg, dhg, dhp, B, H);
-        float[] dxgGpu = download(dxg, 3 * B * H), dhgGpu = download(dhg, 3 * B * H), dhpGpu = download(dhp, B * H);
+        run(PtxKernels.GRU_CELL_BACKWARD, BLOCKS, BLOCK_THREADS, upload(saved), upload(hPrev), upload(dh), dxg, dhg,
+                dhp, B, H);
+        float[] dxgGpu = floats(dxg, 3 * B * H), dhgGpu = floats(dhg, 3 * B * H), dhpGpu = floats(dhp, B * H);
 
         MemorySegment tx = seg(new float[3 * B * H]), th = seg(new float[3 * B * H]), tp = seg(new float[B * H]);
         GruCell.backwardScalar(B, H, seg(saved), 0, seg(hPrev), 0, seg(dh), 0, tx, 0, th, 0, tp, 0);
@@ -181,51 +145,13 @@ class PtxRecurrentParityTest {
         assertArrayEquals(floats(tp), dhpGpu, "dhPrev vs GruCell");
 
         Tensor rx = Tensor.zeros(B, 3 * H), rhg = Tensor.zeros(B, 3 * H), rp = Tensor.zeros(B, H);
-        ref.gruCellBackward(Tensor.of(saved, B, 4 * H), Tensor.of(hPrev, B, H), Tensor.of(dh, B, H), rx, rhg, rp);
+        scalar.gruCellBackward(Tensor.of(saved, B, 4 * H), Tensor.of(hPrev, B, H), Tensor.of(dh, B, H), rx, rhg, rp);
         assertClose(rx.toFloatArray(), dxgGpu, "dxg vs ScalarBackend");
         assertClose(rhg.toFloatArray(), dhgGpu, "dhg vs ScalarBackend");
         assertClose(rp.toFloatArray(), dhpGpu, "dhPrev vs ScalarBackend");
     }
 
-    // ---- device plumbing, as in PtxKernelParityTest ---------------------------------------------
-
-    private void run(PtxKernel kernel, Object... args) {
-        try (PtxModule module = PtxModule.load(kernel.file())) {
-            module.launch(kernel, BLOCKS, THREADS, DeviceMemory.DEFAULT_STREAM, args);
-            device.synchronize(DeviceMemory.DEFAULT_STREAM);
-        }
-    }
-
-    private DeviceBlock upload(float[] values) {
-        MemorySegment host = seg(values);
-        DeviceBlock b = allocator.allocate(host.byteSize());
-        allocator.copyHostToDevice(host, b, DeviceMemory.DEFAULT_STREAM);
-        return b;
-    }
-
-    private float[] download(DeviceBlock block, int n) {
-        MemorySegment host = arena.allocate(4L * n);
-        allocator.copyDeviceToHost(block, host, DeviceMemory.DEFAULT_STREAM);
-        return floats(host);
-    }
-
-    private MemorySegment seg(float[] values) {
-        return arena.allocateFrom(ValueLayout.JAVA_FLOAT, values);
-    }
-
-    private static float[] floats(MemorySegment s) {
-        return s.toArray(ValueLayout.JAVA_FLOAT);
-    }
-
     // ---- values and comparisons ----------------------------------------------------------------
-
-    private float[] values(int n, double lo, double hi) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) random.nextDouble(lo, hi);
-        }
-        return out;
-    }
 
     /**
      * Pre-activations in [-4, 4), with saturating values every 13th element (±20 and ±100: e^-100
@@ -242,21 +168,8 @@ class PtxRecurrentParityTest {
         return out;
     }
 
-    private static float[] nans(int n) {
-        float[] out = new float[n];
-        Arrays.fill(out, Float.NaN);
-        return out;
-    }
-
-    /** |actual − expected| <= ABS + REL·|expected| everywhere, NaN where expected is NaN. */
+    /** |actual − expected| <= ABS + REL·|expected| everywhere; NaN and infinities exactly. */
     private static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.isNaN(expected[i])) {
-                assertTrue(Float.isNaN(actual[i]), what + " at " + i + ": expected NaN, got " + actual[i]);
-            } else {
-                assertEquals(expected[i], actual[i], ABS + REL * Math.abs(expected[i]), what + " at " + i);
-            }
-        }
+        assertRelative(expected, actual, REL, ABS, what);
     }
 }
