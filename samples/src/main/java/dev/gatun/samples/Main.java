@@ -1,5 +1,6 @@
 package dev.gatun.samples;
 
+import dev.gatun.bindings.NoGpuException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -30,6 +31,10 @@ public final class Main {
             }
         } catch (SampleOptions.HelpRequested help) {
             System.out.print(help.getMessage());
+        } catch (NoGpuException e) {
+            System.err.println("error: --backend cuda needs a GPU: " + e.getMessage()
+                    + " (bin/gatun info shows what was found)");
+            System.exit(4);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);

@@ -37,6 +37,21 @@ class SampleOptionsTest {
         assertMessage("--checkpoint-every must be >= 0", "--checkpoint-every", "-1");
     }
 
+    @Test
+    void cudaWithoutAGpuIsAClearNoGpuError(@org.junit.jupiter.api.io.TempDir Path out) {
+        if (dev.gatun.bindings.Gpu.availability().available()) {
+            org.junit.jupiter.api.Assumptions.abort("this machine has a GPU: the no-GPU error cannot be seen here");
+        }
+        try {
+            SampleOptions o = FashionSample.MLP.parse(new String[] {"--backend", "cuda", "--out", out.toString()});
+            dev.gatun.bindings.NoGpuException e = assertThrows(dev.gatun.bindings.NoGpuException.class,
+                    () -> FashionSample.MLP.run(o, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+            assertTrue(e.getMessage().startsWith("no GPU"), e.getMessage());
+        } finally {
+            dev.gatun.backend.BackendRegistry.use("cpu");
+        }
+    }
+
     private static void assertMessage(String expected, String... args) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SampleOptions.parse(args, 1, 1, 1));
