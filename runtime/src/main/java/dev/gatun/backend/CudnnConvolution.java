@@ -105,12 +105,7 @@ final class CudnnConvolution {
     }
 
     private synchronized Plan plan(Conv2dGeometry g) {
-        Plan p = plans.get(g);
-        if (p == null) {
-            p = makePlan(g);
-            plans.put(g, p);
-        }
-        return p;
+        return plans.computeIfAbsent(g, this::makePlan);
     }
 
     private Plan makePlan(Conv2dGeometry g) {

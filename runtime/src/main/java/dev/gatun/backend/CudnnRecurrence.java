@@ -188,12 +188,7 @@ final class CudnnRecurrence implements FusedRecurrence {
     }
 
     private synchronized Plan plan(Key k) {
-        Plan p = plans.get(k);
-        if (p == null) {
-            p = makePlan(k);
-            plans.put(k, p);
-        }
-        return p;
+        return plans.computeIfAbsent(k, this::makePlan);
     }
 
     private Plan makePlan(Key k) {
