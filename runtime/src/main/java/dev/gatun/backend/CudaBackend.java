@@ -120,8 +120,9 @@ public final class CudaBackend implements Backend {
         // C[m, n] = op(A)·op(B) is computed as the column-major Cᵀ[n, m] = op(B)ᵀ·op(A)ᵀ: swap the
         // operands (B first), swap m and n, keep each operand's own transpose flag, ldc = n.
         try (Arena call = Arena.ofConfined()) {
+          synchronized (ctx.select()) {
             // The handle is the device's, shared by every backend instance: set this one's math
-            // mode on each call (a host-side flag, no device work).
+            // mode on each call (a host-side flag, no device work), under the context's lock.
             checkCublas(cublas_h.cublasSetMathMode(ctx.cublas(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
                     : cublas_h.CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
             checkCublas(cublas_h.cublasSgemm_v2(ctx.cublas(), tb ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
@@ -129,6 +130,7 @@ public final class CudaBackend implements Backend {
                     call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha), seg(operands.ptr("gemm", db)), lb.ld(),
                     seg(operands.ptr("gemm", da)), la.ld(), call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) beta),
                     seg(pc), Math.max(n, 1)), "cublasSgemm_v2");
+          }
         }
     }
 
@@ -178,11 +180,17 @@ public final class CudaBackend implements Backend {
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         Elements.requireSameShape("unaryBackward " + op, dy, dx);
+        Tensor needed = op.backwardUsesOutput() ? y : x;
+        if (needed == null) {
+            throw new IllegalArgumentException("unaryBackward " + op + ": needs "
+                    + (op.backwardUsesOutput() ? "the output y" : "the input x") + ", got null");
+        }
+        Elements.requireSameShape("unaryBackward " + op, needed, dx);
         CudaOperands.requireFloat("unaryBackward " + op, x, y, dy, dx);
         long pdx = operands.out("unaryBackward", dx);
         if (dx.size() > 0) {
-            long px = op.backwardUsesOutput() || x == null ? 0 : operands.dense("unaryBackward", x);
-            long py = op.backwardUsesOutput() && y != null ? operands.dense("unaryBackward", y) : 0;
+            long px = op.backwardUsesOutput() ? 0 : operands.dense("unaryBackward", x);
+            long py = op.backwardUsesOutput() ? operands.dense("unaryBackward", y) : 0;
             ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.ordinal(), px, py, operands.dense("unaryBackward", dy),
                     pdx, dx.size());
         }
@@ -204,6 +212,10 @@ public final class CudaBackend implements Backend {
             ctx.launchGrid(PtxKernels.REDUCE_SUM, blocks, 256, px, py, (long) split.outer(), split.len(),
                     (long) split.inner());
         } else {
+            if (argOrNull != null && (argOrNull.dtype() != DType.INT32 || argOrNull.size() != y.size())) {
+                throw new IllegalArgumentException("reduce MAX: argmax must be int32 with y's " + y.size()
+                        + " elements, got " + argOrNull.describe());
+            }
             long parg = argOrNull == null ? 0 : operands.out("reduce", argOrNull);
             ctx.launchGrid(PtxKernels.REDUCE_MAX, blocks, 256, px, py, parg, (long) split.outer(), split.len(),
                     (long) split.inner());
@@ -270,6 +282,9 @@ public final class CudaBackend implements Backend {
     @Override
     public void crossEntropyBackward(Tensor probs, Tensor labels, double scale, Tensor dx) {
         Elements.requireSameShape("cross-entropy backward", probs, dx);
+        // The same shape rules as the forward pass, whose kernel also checked every label's range
+        // (the loss op runs it first); here a bad label would only be read, never written through.
+        CrossEntropyShapes.check(probs, labels, dx);
         CudaOperands.requireFloat("cross-entropy backward", probs, dx);
         long pdx = operands.out("cross-entropy backward", dx);
         int rows = probs.dim(0);
@@ -444,8 +459,10 @@ public final class CudaBackend implements Backend {
         ScalarConvolution.checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
         CudaOperands.requireFloat("conv2d", x, w, biasOrNull, y);
         long py = operands.out("conv2d", y);
-        convolution.forward(g, operands.dense("conv2d", x), operands.dense("conv2d", w),
-                biasOrNull == null ? 0 : operands.dense("conv2d", biasOrNull), py);
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            convolution.forward(g, operands.dense("conv2d", x), operands.dense("conv2d", w),
+                    biasOrNull == null ? 0 : operands.dense("conv2d", biasOrNull), py);
+        }
     }
 
     @Override
@@ -453,8 +470,10 @@ public final class CudaBackend implements Backend {
         ScalarConvolution.checkShapes("conv2dBackwardData", g, dx, w, null, dy, "dy", g.outputShape());
         CudaOperands.requireFloat("conv2dBackwardData", dy, w, dx);
         long pdx = operands.out("conv2dBackwardData", dx);
-        convolution.backwardData(g, operands.dense("conv2dBackwardData", dy), operands.dense("conv2dBackwardData", w),
-                pdx);
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            convolution.backwardData(g, operands.dense("conv2dBackwardData", dy), operands.dense("conv2dBackwardData", w),
+                    pdx);
+        }
     }
 
     @Override
@@ -463,8 +482,10 @@ public final class CudaBackend implements Backend {
         CudaOperands.requireFloat("conv2dBackwardWeight", x, dy, dw, dbiasOrNull);
         long pdw = operands.out("conv2dBackwardWeight", dw);
         long pdb = dbiasOrNull == null ? 0 : operands.out("conv2dBackwardWeight", dbiasOrNull);
-        convolution.backwardWeight(g, operands.dense("conv2dBackwardWeight", x),
-                operands.dense("conv2dBackwardWeight", dy), pdw, pdb);
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            convolution.backwardWeight(g, operands.dense("conv2dBackwardWeight", x),
+                    operands.dense("conv2dBackwardWeight", dy), pdw, pdb);
+        }
     }
 
     // ---- pooling (PTX) ----------------------------------------------------------------------------
@@ -544,11 +565,17 @@ public final class CudaBackend implements Backend {
     public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean,
                                Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
         ScalarBatchNorm.checkTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+        if ((runningMean == null) != (runningVar == null)) {
+            throw new IllegalArgumentException("batchNormTrain on cuda: cuDNN updates running mean and variance together;"
+                    + " pass both or neither");
+        }
         CudaOperands.requireFloat("batchNormTrain", x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd);
         String op = "batchNormTrain";
-        batchNorm.train(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, beta), eps, momentum,
-                runningMean == null ? 0 : operands.out(op, runningMean), runningVar == null ? 0 : operands.out(op, runningVar),
-                operands.out(op, y), operands.out(op, saveMean), operands.out(op, saveInvStd));
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            batchNorm.train(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, beta), eps, momentum,
+                    runningMean == null ? 0 : operands.out(op, runningMean), runningVar == null ? 0 : operands.out(op, runningVar),
+                    operands.out(op, y), operands.out(op, saveMean), operands.out(op, saveInvStd));
+        }
     }
 
     @Override
@@ -557,8 +584,10 @@ public final class CudaBackend implements Backend {
         ScalarBatchNorm.checkInference(x, gamma, beta, runningMean, runningVar, eps, y);
         CudaOperands.requireFloat("batchNormInference", x, gamma, beta, runningMean, runningVar, y);
         String op = "batchNormInference";
-        batchNorm.inference(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, beta),
-                operands.dense(op, runningMean), operands.dense(op, runningVar), eps, operands.out(op, y));
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            batchNorm.inference(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, beta),
+                    operands.dense(op, runningMean), operands.dense(op, runningVar), eps, operands.out(op, y));
+        }
     }
 
     @Override
@@ -567,9 +596,11 @@ public final class CudaBackend implements Backend {
         ScalarBatchNorm.checkBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
         CudaOperands.requireFloat("batchNormBackward", x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
         String op = "batchNormBackward";
-        batchNorm.backward(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, saveMean),
-                operands.dense(op, saveInvStd), operands.dense(op, dy), operands.out(op, dx), operands.out(op, dgamma),
-                operands.out(op, dbeta));
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            batchNorm.backward(x.shape(), operands.dense(op, x), operands.dense(op, gamma), operands.dense(op, saveMean),
+                    operands.dense(op, saveInvStd), operands.dense(op, dy), operands.out(op, dx), operands.out(op, dgamma),
+                    operands.out(op, dbeta));
+        }
     }
 
     // ---- recurrent cells (PTX) --------------------------------------------------------------------

@@ -25,11 +25,6 @@ final class CudaOperands {
         return t.deviceAddress() + t.offset() * t.dtype().byteSize();
     }
 
-    /** {@link #ptr} for an optional tensor: 0 (NULL) when absent. */
-    long ptrOrNull(String op, Tensor t) {
-        return t == null ? 0L : ptr(op, t);
-    }
-
     /** The address of t's elements in row-major order: t itself when contiguous, else a dense copy. */
     long dense(String op, Tensor t) {
         return ptr(op, contiguous(op, t));
@@ -62,7 +57,8 @@ final class CudaOperands {
         }
         if (t.dtype() == DType.FLOAT64) {
             throw new UnsupportedOperationException(op + ": the cuda backend computes in float32 (and int32 for"
-                    + " indices); " + t.describe() + " is float64: convert it with to(DType.FLOAT32)");
+                    + " indices); " + t.describe() + " is float64: convert it on the host with to(DType.FLOAT32)"
+                    + " before moving it");
         }
     }
 

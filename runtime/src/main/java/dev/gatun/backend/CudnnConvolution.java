@@ -109,6 +109,10 @@ final class CudnnConvolution {
     }
 
     private Plan makePlan(Conv2dGeometry g) {
+        // cuDNN's Find allocates its scratch with plain cudaMalloc: give it the blocks the caching
+        // allocator holds idle, or it may skip fast algorithms (or find none) for want of memory.
+        // Only a new geometry gets here, so the cache is rebuilt rarely.
+        ctx.allocator().emptyCache();
         int f = cudnn_h.CUDNN_DATA_FLOAT();
         int nchw = cudnn_h.CUDNN_TENSOR_NCHW();
         try (Arena call = Arena.ofConfined()) {

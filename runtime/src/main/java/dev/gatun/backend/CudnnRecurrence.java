@@ -46,8 +46,10 @@ final class CudnnRecurrence implements FusedRecurrence {
                         MemorySegment matrixDesc, MemorySegment biasDesc, long weightBytes, long workBytes,
                         long reserveBytes, DeviceBlock seqLengths) {}
 
+    // h0 and c0 are the states tensor's own initial slots, not the caller's tensors, which the
+    // caller may change before the backward pass (the step-by-step path reads only its states too).
     private record State(Key key, Plan plan, boolean reverse, Tensor x, Tensor h0, Tensor c0, Tensor y,
-                         Tensor weights, Tensor reserve, Tensor wIh, Tensor wHh) implements Saved {}
+                         Tensor weights, Tensor reserve) implements Saved {}
 
     CudnnRecurrence(CudaContext ctx, CudaBackend backend, boolean tf32) {
         this.ctx = ctx;
@@ -58,6 +60,21 @@ final class CudnnRecurrence implements FusedRecurrence {
     @Override
     public Saved forward(int gates, boolean reverse, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
                          Tensor bIh, Tensor bHh, Tensor states) {
+        synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
+            return forwardOnDevice(gates, reverse, x, h0, c0, wIh, wHh, bIh, bHh, states);
+        }
+    }
+
+    @Override
+    public void backward(Saved saved, Tensor gradStates, Tensor dx, Tensor dh0, Tensor dc0, Tensor dWih, Tensor dWhh,
+                         Tensor dbIh, Tensor dbHh) {
+        synchronized (ctx.select()) {
+            backwardOnDevice((State) saved, gradStates, dx, dh0, dc0, dWih, dWhh, dbIh, dbHh);
+        }
+    }
+
+    private Saved forwardOnDevice(int gates, boolean reverse, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+                                  Tensor bIh, Tensor bHh, Tensor states) {
         int steps = x.dim(0), batch = x.dim(1), in = x.dim(2), hidden = wHh.dim(1);
         Key key = new Key(gates, steps, batch, in, hidden);
         Plan p = plan(key);
@@ -90,13 +107,12 @@ final class CudnnRecurrence implements FusedRecurrence {
             }
             backend.copy(cy, slot(states, 1, fin, batch, hidden));
         }
-        return new State(key, p, reverse, xs, hx, cx, y, weights, reserve, wIh, wHh);
+        return new State(key, p, reverse, xs, h0 == null ? null : slot(states, 0, init, batch, hidden),
+                c0 == null ? null : slot(states, 1, init, batch, hidden), y, weights, reserve);
     }
 
-    @Override
-    public void backward(Saved saved, Tensor gradStates, Tensor dx, Tensor dh0, Tensor dc0, Tensor dWih, Tensor dWhh,
-                         Tensor dbIh, Tensor dbHh) {
-        State s = (State) saved;
+    private void backwardOnDevice(State s, Tensor gradStates, Tensor dx, Tensor dh0, Tensor dc0, Tensor dWih,
+                                  Tensor dWhh, Tensor dbIh, Tensor dbHh) {
         Key k = s.key();
         Plan p = s.plan();
         int steps = k.steps(), batch = k.batch(), hidden = k.hidden();
@@ -293,7 +309,11 @@ final class CudnnRecurrence implements FusedRecurrence {
     }
 
     private static int words(long bytes) {
-        return Math.toIntExact(Math.max(1, (bytes + 3) / 4));
+        long words = Math.max(1, (bytes + 3) / 4);
+        if (words > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("cuDNN asks for " + bytes + " bytes of RNN space, more than one tensor holds");
+        }
+        return (int) words;
     }
 
     /** The device address of t's first element; 0 (NULL) for no tensor. */

@@ -98,6 +98,17 @@ public final class CudaContext {
                 MemorySegment.ofAddress(stream)), "cudaMemsetAsync");
     }
 
+    /**
+     * Makes this device the calling thread's current one (cuBLAS and cuDNN calls run on the
+     * current device, which is per thread) and returns this context, for
+     * {@code synchronized (ctx.select()) { ...library call... }}: the handles must not be used by
+     * two threads at once either.
+     */
+    public CudaContext select() {
+        CudaStatus.checkRuntime(cudart_h.cudaSetDevice(index), "cudaSetDevice");
+        return this;
+    }
+
     /** Waits for everything queued on the stream. */
     public void synchronize() {
         memory.synchronize(stream);

@@ -83,7 +83,7 @@ public final class SafetensorsWriter {
         for (Map.Entry<String, Tensor> e : entries) {
             // A device tensor is copied to the host first, in a scope of its own.
             try (Scope host = Scope.open("safetensors-write")) {
-                writeData(out, e.getValue().to(Device.CPU).contiguous(), buf);
+                writeData(out, e.getValue().detach().to(Device.CPU).contiguous(), buf);
             }
         }
     }

@@ -26,8 +26,9 @@ public record Device(Kind kind, int index) {
         if (kind == null) {
             throw new IllegalArgumentException("device kind is null");
         }
-        if (index < 0 || (kind == Kind.CPU && index != 0)) {
-            throw new IllegalArgumentException("bad device index " + index + " for " + kind);
+        if (index < 0 || (kind != Kind.CUDA && index != 0)) {
+            throw new IllegalArgumentException("bad device index " + index + " for " + kind
+                    + (kind == Kind.CUDA ? "" : ": there is only " + kind.name().toLowerCase(Locale.ROOT) + ":0"));
         }
     }
 

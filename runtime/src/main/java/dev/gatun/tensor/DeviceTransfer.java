@@ -18,6 +18,7 @@ final class DeviceTransfer {
         if (source.equals(target)) {
             return t;
         }
+        requireDeviceDType(t, target);
         Tensor src = t.contiguous();
         Tensor out = Tensor.empty(target, t.dtype(), t.shape());
         copyBytes(src, src.offset() * t.dtype().byteSize(), out, 0, t.size() * t.dtype().byteSize());
@@ -27,7 +28,16 @@ final class DeviceTransfer {
         return Autograd.record(out, "to(" + target + ")", g -> new Tensor[] {g.to(source)}, t);
     }
 
+    /** CUDA computes in float32 and int32: a float64 tensor is refused before it gets there. */
+    static void requireDeviceDType(Tensor t, Device target) {
+        if (target.kind() == Device.Kind.CUDA && t.dtype() == DType.FLOAT64) {
+            throw new IllegalArgumentException("cannot move " + t.describe() + " to " + target + ": the cuda backend "
+                    + "computes in float32 (and int32); convert it on the host first with to(DType.FLOAT32)");
+        }
+    }
+
     static Storage copyStorage(Tensor t, Device target) {
+        requireDeviceDType(t, target);
         long bytes = t.size() * t.dtype().byteSize();
         Storage moved = t.scope().allocateOn(target, bytes, false);
         Tensor dst = new Tensor(moved, t.scope(), t.dtype(), t.shape(), t.strides(), 0);
@@ -91,7 +101,7 @@ final class DeviceTransfer {
         } else {
             // Between two GPUs: through the host, which needs no peer access.
             try (Scope bounce = Scope.open("device-to-device bounce")) {
-                Tensor host = Tensor.empty(Device.CPU, DType.INT32, (int) ((bytes + 3) / 4));
+                Tensor host = Tensor.empty(Device.CPU, DType.INT32, Math.toIntExact((bytes + 3) / 4));
                 copyBytes(src, srcOffset, host, 0, bytes);
                 copyBytes(host, 0, dst, dstOffset, bytes);
             }

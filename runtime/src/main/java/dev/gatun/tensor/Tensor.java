@@ -405,7 +405,7 @@ public final class Tensor {
         checkFits();
         if (!device().isHost()) {
             try (Scope s = Scope.open("toFloatArray")) {
-                return to(Device.CPU).toFloatArray();
+                return detach().to(Device.CPU).toFloatArray();
             }
         }
         float[] out = new float[(int) size];
@@ -424,7 +424,7 @@ public final class Tensor {
         checkFits();
         if (!device().isHost()) {
             try (Scope s = Scope.open("toDoubleArray")) {
-                return to(Device.CPU).toDoubleArray();
+                return detach().to(Device.CPU).toDoubleArray();
             }
         }
         double[] out = new double[(int) size];
@@ -439,7 +439,7 @@ public final class Tensor {
         checkFits();
         if (!device().isHost()) {
             try (Scope s = Scope.open("toIntArray")) {
-                return to(Device.CPU).toIntArray();
+                return detach().to(Device.CPU).toIntArray();
             }
         }
         int[] out = new int[(int) size];
@@ -531,7 +531,7 @@ public final class Tensor {
         if (storage.device().equals(target)) {
             return;
         }
-        if (!isContiguous() || offset != 0) {
+        if (!isContiguous() || offset != 0 || storage.bytes() != size * dtype.byteSize()) {
             throw new IllegalStateException("moveTo: " + describe() + " is a view; only whole contiguous tensors move in place");
         }
         Storage moved = DeviceTransfer.copyStorage(this, target);

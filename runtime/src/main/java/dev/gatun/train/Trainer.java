@@ -58,8 +58,9 @@ public final class Trainer {
     public Trainer(Module model, Optimizer optimizer, Loss loss, PrintStream out, boolean interactive) {
         // The chosen backend's device is where training runs: a model built on the host moves
         // there before its optimizer has made any state, so nothing else changes for a GPU run.
+        // A model the caller already placed on a device stays there; batches follow the model.
         Device target = BackendRegistry.device();
-        if (!model.device().equals(target)) {
+        if (model.device().isHost() && !target.isHost()) {
             model.to(target);
         }
         this.model = model;

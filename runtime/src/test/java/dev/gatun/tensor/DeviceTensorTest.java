@@ -74,6 +74,35 @@ class DeviceTensorTest {
     }
 
     @Test
+    void badDevicesAndFloat64OnCudaAreRefusedBeforeAnythingMoves() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Device.parse("fake:1"));
+        assertTrue(e.getMessage().contains("there is only fake:0"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Device.parse("tpu"));
+        try (Scope s = Scope.open()) {
+            Tensor d = Tensor.zeros(DType.FLOAT64, 3);
+            IllegalArgumentException f64 = assertThrows(IllegalArgumentException.class, () -> d.to(Device.cuda(0)));
+            assertEquals("cannot move float64[3] to cuda:0: the cuda backend computes in float32 (and int32); convert it"
+                    + " on the host first with to(DType.FLOAT32)", f64.getMessage());
+        }
+    }
+
+    @Test
+    void aModelPlacedOnADeviceStaysThereWhateverTheBackend() {
+        try (Scope s = Scope.open()) {
+            SplittableRandom rng = new SplittableRandom(3);
+            Sequential model = new Sequential(new Linear(2, 8, rng), Activation.relu(), new Linear(8, 3, rng));
+            model.to(FAKE);
+            Trainer trainer = new Trainer(model, new Adam(model.parameters(), 0.03), Loss.CROSS_ENTROPY,
+                    new PrintStream(OutputStream.nullOutputStream()), false);
+            assertEquals(FAKE, model.device(), "the cpu backend's trainer leaves a device model where it is");
+            DataLoader train = new DataLoader(Synthetic.blobs(96, 3, 1.0, 5), 32, true, 9, false);
+            List<EpochMetrics> h = trainer.fit(train, null, 2, null);
+            assertEquals(2, h.size());
+            assertEquals(FAKE, model.parameters().getFirst().grad().device());
+        }
+    }
+
+    @Test
     void deviceMemoryBelongsToItsScope() {
         Tensor t;
         try (Scope s = Scope.open("short")) {
