@@ -397,7 +397,10 @@ class DeviceBackendParityTest {
                 onDev::segment);
         assertTrue(hostRead.getMessage().contains("is on " + device), hostRead.getMessage());
         if (backend.equals("cuda")) {
-            Tensor f64 = Tensor.zeros(DType.FLOAT64, 4).to(device);
+            IllegalArgumentException moved = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Tensor.zeros(DType.FLOAT64, 4).to(device));
+            assertTrue(moved.getMessage().contains("computes in float32"), moved.getMessage());
+            Tensor f64 = Tensor.empty(device, DType.FLOAT64, 4);
             RuntimeException r = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> dev.unary(UnaryOp.RELU, f64, Tensor.empty(device, DType.FLOAT64, 4)));
             assertTrue(r.getMessage().contains("float64"), r.getMessage());
