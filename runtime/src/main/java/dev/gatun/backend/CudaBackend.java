@@ -22,8 +22,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The backend for tensors on a CUDA device: GEMM through cuBLAS, convolution and batch norm
- * through cuDNN, everything else through the PTX kernels in {@link PtxKernels}. Every call is
+ * The backend for tensors on a CUDA device: GEMM through cuBLAS; convolution, batch norm,
+ * ReLU/sigmoid/tanh, softmax and whole recurrent layers through cuDNN; everything else through the
+ * PTX kernels in {@link PtxKernels} (pooling keeps the argmax indices the SPI hands back, and
+ * dropout draws the CPU's masks bit for bit, which cuDNN's pooling and dropout cannot). Every call is
  * queued on the device's one stream ({@link CudaContext}); host code sees results through
  * copies, which wait. It computes in float32 (int32 for labels and indices) and refuses float64
  * with an error that names the op. Shapes are checked with the same code as the CPU backends.
@@ -45,6 +47,7 @@ public final class CudaBackend implements Backend {
     private final CudnnConvolution convolution;
     private final CudnnBatchNorm batchNorm;
     private final CudnnRecurrence recurrence;
+    private final CudnnActivations activations;
     private final boolean tf32;
 
     /** The backend of CUDA device 0. */
@@ -69,6 +72,7 @@ public final class CudaBackend implements Backend {
         this.convolution = new CudnnConvolution(ctx, tf32);
         this.batchNorm = new CudnnBatchNorm(ctx);
         this.recurrence = new CudnnRecurrence(ctx, this, tf32);
+        this.activations = new CudnnActivations(ctx);
     }
 
     /** cuDNN's RNN API runs whole float32 layers; see {@link CudnnRecurrence}. */
@@ -172,8 +176,16 @@ public final class CudaBackend implements Backend {
         Elements.requireSameShape("unary " + op, x, y);
         CudaOperands.requireFloat("unary " + op, x, y);
         long py = operands.out("unary", y);
-        if (y.size() > 0) {
-            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.ordinal(), operands.dense("unary", x), py, y.size());
+        if (y.size() == 0) {
+            return;
+        }
+        long px = operands.dense("unary", x);
+        if (CudnnActivations.covers(op, y.size())) {
+            synchronized (ctx.select()) {
+                activations.forward(op, px, py, y.size());
+            }
+        } else {
+            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.ordinal(), px, py, y.size());
         }
     }
 
@@ -191,8 +203,14 @@ public final class CudaBackend implements Backend {
         if (dx.size() > 0) {
             long px = op.backwardUsesOutput() ? 0 : operands.dense("unaryBackward", x);
             long py = op.backwardUsesOutput() ? operands.dense("unaryBackward", y) : 0;
-            ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.ordinal(), px, py, operands.dense("unaryBackward", dy),
-                    pdx, dx.size());
+            long pdy = operands.dense("unaryBackward", dy);
+            if (CudnnActivations.covers(op, dx.size())) {
+                synchronized (ctx.select()) {
+                    activations.backward(op, op.backwardUsesOutput() ? py : px, pdy, pdx, dx.size());
+                }
+            } else {
+                ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.ordinal(), px, py, pdy, pdx, dx.size());
+            }
         }
     }
 
@@ -229,9 +247,16 @@ public final class CudaBackend implements Backend {
         long py = operands.out("softmax", y);
         int cols = x.dim(-1);
         int rows = cols == 0 ? 0 : Math.toIntExact(x.size() / cols);
-        if (rows > 0) {
-            ctx.launchGrid(PtxKernels.SOFTMAX_ROWS, rowBlocks(rows), rowThreads(cols), operands.dense("softmax", x), py,
-                    rows, cols, log);
+        if (rows == 0) {
+            return;
+        }
+        long px = operands.dense("softmax", x);
+        if (CudnnActivations.fits(rows, cols)) {
+            synchronized (ctx.select()) {
+                activations.softmax(px, py, rows, cols, log);
+            }
+        } else {
+            ctx.launchGrid(PtxKernels.SOFTMAX_ROWS, rowBlocks(rows), rowThreads(cols), px, py, rows, cols, log);
         }
     }
 
@@ -244,8 +269,16 @@ public final class CudaBackend implements Backend {
         int cols = y.dim(-1);
         int rows = cols == 0 ? 0 : Math.toIntExact(y.size() / cols);
         if (rows > 0) {
-            ctx.launchGrid(PtxKernels.SOFTMAX_BACKWARD_ROWS, rowBlocks(rows), rowThreads(cols), operands.dense("softmaxBackward", y),
-                    operands.dense("softmaxBackward", dy), pdx, rows, cols, log);
+            long py = operands.dense("softmaxBackward", y);
+            long pdy = operands.dense("softmaxBackward", dy);
+            if (CudnnActivations.fits(rows, cols)) {
+                synchronized (ctx.select()) {
+                    activations.softmaxBackward(py, pdy, pdx, rows, cols, log);
+                }
+            } else {
+                ctx.launchGrid(PtxKernels.SOFTMAX_BACKWARD_ROWS, rowBlocks(rows), rowThreads(cols), py, pdy, pdx, rows,
+                        cols, log);
+            }
         }
     }
 
