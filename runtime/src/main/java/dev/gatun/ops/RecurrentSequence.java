@@ -150,7 +150,9 @@ public final class RecurrentSequence {
 
     /**
      * Slots [from, to) of one plane of {@code states} (as returned by {@link #run}) as a contiguous
-     * view [to − from, B, H], with autograd.
+     * view [to − from, B, H], with autograd. On a backend with a {@link FusedRecurrence} (cuda),
+     * plane 1 (LSTM cell states) holds only the initial and the final slot; the slots in between
+     * are zeros, and gradients reaching them are ignored.
      */
     public static Tensor slots(Tensor states, int plane, int from, int to) {
         int[] s = states.shape();
