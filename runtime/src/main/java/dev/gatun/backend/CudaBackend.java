@@ -154,8 +154,16 @@ public final class CudaBackend implements Backend {
         long[] bs = BroadcastStrides.of(b, target);
         long[][] dims = BroadcastStrides.collapse(target, as, bs, 4);
         if (dims == null) {
-            throw new UnsupportedOperationException("binary " + op + " on cuda: output " + out.describe()
-                    + " has more than 4 dimensions that cannot be merged");
+            // More than 4 dimensions that do not merge: spell both operands out densely at the
+            // output's shape (strided copies), after which the whole op is one flat run.
+            try (Scope s = Scope.open("binary, densely")) {
+                Tensor da = Tensor.empty(device, a.dtype(), target);
+                Tensor db = Tensor.empty(device, b.dtype(), target);
+                copy(a.view(target, as, a.offset()), da);
+                copy(b.view(target, bs, b.offset()), db);
+                binary(op, da, db, out);
+            }
+            return;
         }
         long[] d = dims[0], sa = dims[1], sb = dims[2];
         PtxKernel k = switch (op) {
@@ -403,22 +411,43 @@ public final class CudaBackend implements Backend {
         if (src.size() == 0) {
             return;
         }
-        int mode = src.dtype() == dst.dtype() ? 0 : src.dtype() == DType.FLOAT32 ? 1 : 2;
         int[] shape = src.shape();
-        if (shape.length > 8) {
-            throw new UnsupportedOperationException("copy on cuda: at most 8 dimensions, got " + src.describe());
-        }
-        long[] s = new long[8], a = new long[8], b = new long[8];
         long[] sa = src.strides(), sb = dst.strides();
-        for (int i = 0; i < 8; i++) {
+        if (shape.length > COPY_RANK) {
+            long[][] merged = BroadcastStrides.collapse(shape, sa, sb, COPY_RANK);
+            if (merged == null) {
+                // More dimensions than the kernel walks, even merged: copy slice by slice along the first.
+                int[] inner = Arrays.copyOfRange(shape, 1, shape.length);
+                long[] srcInner = Arrays.copyOfRange(sa, 1, sa.length);
+                long[] dstInner = Arrays.copyOfRange(sb, 1, sb.length);
+                for (int i = 0; i < shape[0]; i++) {
+                    copy(src.view(inner, srcInner, src.offset() + i * sa[0]),
+                            dst.view(inner, dstInner, dst.offset() + i * sb[0]));
+                }
+                return;
+            }
+            copyStrided(src, dst, COPY_RANK, merged[0], merged[1], merged[2]);
+            return;
+        }
+        long[] s = new long[COPY_RANK], a = new long[COPY_RANK], b = new long[COPY_RANK];
+        for (int i = 0; i < COPY_RANK; i++) {
             s[i] = i < shape.length ? shape[i] : 1;
             a[i] = i < shape.length ? sa[i] : 0;
             b[i] = i < shape.length ? sb[i] : 0;
         }
+        copyStrided(src, dst, shape.length, s, a, b);
+    }
+
+    /** The strided-copy kernel over the first {@code rank} of 8 dimensions, with the dtype conversion. */
+    private void copyStrided(Tensor src, Tensor dst, int rank, long[] s, long[] a, long[] b) {
+        int mode = src.dtype() == dst.dtype() ? 0 : src.dtype() == DType.FLOAT32 ? 1 : 2;
         ctx.launch(PtxKernels.COPY_STRIDED, src.size(), operands.ptr("copy", src), operands.ptr("copy", dst), src.size(),
-                shape.length, mode, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], a[0], a[1], a[2], a[3], a[4], a[5],
+                rank, mode, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], a[0], a[1], a[2], a[3], a[4], a[5],
                 a[6], a[7], b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
     }
+
+    /** Dimensions the strided-copy kernel walks (shapes are merged down to this, or split). */
+    private static final int COPY_RANK = 8;
 
     @Override
     public void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed) {

@@ -151,10 +151,12 @@ class DeviceBackendParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fake", "cuda"})
-    void binaryBroadcastsUpToFiveDimensions(String backend) {
+    void binaryBroadcastsOverAnyRank(String backend) {
         on(backend);
         int[][][] cases = {{{3, 17}, {3, 17}}, {{4, 1, 5}, {1, 6, 5}}, {{2, 3, 4, 5}, {5}}, {{7}, {1}},
-                {{2, 3, 4, 5, 6}, {2, 3, 4, 5, 6}}, {{2, 1, 4, 5, 6}, {1, 3, 1, 1, 6}}};
+                {{2, 3, 4, 5, 6}, {2, 3, 4, 5, 6}}, {{2, 1, 4, 5, 6}, {1, 3, 1, 1, 6}},
+                // Six dimensions whose broadcasts alternate, so no two merge: dense operands first.
+                {{2, 1, 3, 1, 2, 3}, {1, 3, 1, 2, 1, 3}}};
         for (BinaryOp op : BinaryOp.values()) {
             for (int[][] c : cases) {
                 Tensor a = rand(c[0]);
@@ -269,6 +271,21 @@ class DeviceBackendParityTest {
         Tensor asInt = Tensor.empty(device, DType.INT32, 4);
         dev.copy(d(floats), asInt);
         assertArrayEquals(new int[] {-3, 0, 0, Integer.MAX_VALUE}, asInt.toIntArray());
+        // More dimensions than the copy kernel walks: nine, all axes reversed so that none merge
+        // (copied slice by slice), and nine of which seven merge (copied in one launch).
+        Tensor nine = rand(2, 3, 2, 3, 2, 3, 2, 3, 2);
+        Tensor nineOnDevice = d(nine);
+        java.util.function.UnaryOperator<Tensor> reverse = t -> t.transpose(0, 8).transpose(1, 7).transpose(2, 6)
+                .transpose(3, 5);
+        java.util.function.UnaryOperator<Tensor> swapFirst = t -> t.transpose(0, 1);
+        for (var permute : java.util.List.of(reverse, swapFirst)) {
+            Tensor src = permute.apply(nine);
+            Tensor expectedCopy = Tensor.zeros(src.shape());
+            cpu.copy(src, expectedCopy);
+            Tensor actualCopy = Tensor.empty(device, DType.FLOAT32, src.shape());
+            dev.copy(permute.apply(nineOnDevice), actualCopy);
+            close(expectedCopy, actualCopy, 0, "copy of a 9-D view");
+        }
         // Dropout's mask comes from a counter-based RNG: the same bits on every device.
         same("dropout", 0, new Tensor[] {rand(4099), Tensor.zeros(4099), Tensor.zeros(4099)}, 2,
                 (be, t) -> be.dropout(t[0], t[1], t[2], 0.3, 1234));
