@@ -9,8 +9,7 @@ import java.lang.foreign.ValueLayout;
  * Another data set with each feature j mapped to (x - shift[j]) · scale[j] as batches are filled;
  * the source is never modified. Standardizing and min-max scaling are both this map.
  */
-final class AffineFeatures implements Dataset {
-    private final Dataset base;
+final class AffineFeatures extends DatasetView {
     private final float[] shift;
     private final float[] scale;
 
@@ -20,7 +19,7 @@ final class AffineFeatures implements Dataset {
             throw new IllegalArgumentException(who + ": fitted on " + shift.length + " features but the data set has "
                     + f + " per example (shape " + java.util.Arrays.toString(base.featureShape()) + ")");
         }
-        this.base = base;
+        super(base);
         this.shift = shift;
         this.scale = scale;
     }
@@ -38,31 +37,6 @@ final class AffineFeatures implements Dataset {
             out[i] = (x[i] - shift[j]) * scale[j];
         }
         return out;
-    }
-
-    @Override
-    public int size() {
-        return base.size();
-    }
-
-    @Override
-    public int[] featureShape() {
-        return base.featureShape();
-    }
-
-    @Override
-    public int classes() {
-        return base.classes();
-    }
-
-    @Override
-    public DType targetDType() {
-        return base.targetDType();
-    }
-
-    @Override
-    public int[] targetShape() {
-        return base.targetShape();
     }
 
     @Override

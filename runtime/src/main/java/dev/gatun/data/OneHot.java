@@ -11,12 +11,11 @@ import java.lang.foreign.ValueLayout;
  * The wrapped data set reports float32 targets of shape [C] and keeps {@link #classes()} = C, so
  * callers still know how many classes the rows encode.
  */
-public final class OneHot implements Dataset {
-    private final Dataset base;
+public final class OneHot extends DatasetView {
     private final int classes;
 
     private OneHot(Dataset base, int classes) {
-        this.base = base;
+        super(base);
         this.classes = classes;
     }
 
@@ -44,16 +43,6 @@ public final class OneHot implements Dataset {
             out[i * classes + labels[i]] = 1f;
         }
         return out;
-    }
-
-    @Override
-    public int size() {
-        return base.size();
-    }
-
-    @Override
-    public int[] featureShape() {
-        return base.featureShape();
     }
 
     @Override

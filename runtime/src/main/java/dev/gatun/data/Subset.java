@@ -4,8 +4,7 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
 /** Some examples of another data set, in a given order: a quick subset, a validation split, a fold. */
-public final class Subset implements Dataset {
-    private final Dataset base;
+public final class Subset extends DatasetView {
     private final int[] indices;
 
     /** The examples {@code indices} of {@code base}; each must be a valid index there. */
@@ -16,7 +15,7 @@ public final class Subset implements Dataset {
                         + base.size() + " examples");
             }
         }
-        this.base = base;
+        super(base);
         this.indices = indices.clone();
     }
 
@@ -38,26 +37,6 @@ public final class Subset implements Dataset {
     @Override
     public int size() {
         return indices.length;
-    }
-
-    @Override
-    public int[] featureShape() {
-        return base.featureShape();
-    }
-
-    @Override
-    public int classes() {
-        return base.classes();
-    }
-
-    @Override
-    public DType targetDType() {
-        return base.targetDType();
-    }
-
-    @Override
-    public int[] targetShape() {
-        return base.targetShape();
     }
 
     @Override
