@@ -434,16 +434,23 @@ public final class Conv2d {
         }
     }
 
-    /** db[o] = Σ over images and pixels of dy[n, o]: vector sums of each plane, added in double. */
+    /**
+     * db[o] = Σ over images and pixels of dy[n, o]: vector sums of each plane, added in double.
+     * Channels go to threads in contiguous ranges; each sum is one thread's, in a fixed order.
+     */
     private static void biasGradient(ConvShape s, MemorySegment dy, long dyOff, MemorySegment db, long dbOff) {
         int plane = s.outPlane();
-        for (int o = 0; o < s.outChannels(); o++) {
-            double sum = 0;
-            for (int n = 0; n < s.batch(); n++) {
-                sum += planeSum(dy, (dyOff + ((long) n * s.outChannels() + o) * plane) * Float.BYTES, plane);
+        int channels = s.outChannels();
+        int threads = Math.min(Parallel.THREADS, channels);
+        Parallel.forEach(threads, t -> {
+            for (int o = channels * t / threads; o < channels * (t + 1) / threads; o++) {
+                double sum = 0;
+                for (int n = 0; n < s.batch(); n++) {
+                    sum += planeSum(dy, (dyOff + ((long) n * channels + o) * plane) * Float.BYTES, plane);
+                }
+                db.setAtIndex(FLOAT, dbOff + o, (float) sum);
             }
-            db.setAtIndex(FLOAT, dbOff + o, (float) sum);
-        }
+        });
     }
 
     private static float planeSum(MemorySegment a, long at, int n) {

@@ -14,13 +14,23 @@ import jdk.incubator.vector.VectorSpecies;
  *   forward:        y[n, o, oh, ow]  = b[o] + Σ_{c,i,j} w[o, c, i, j]·xp[n, c, oh + i·dH, ow + j·dW]
  *   backwardWeight: dw[o, c, i, j]   = Σ_{n,oh,ow} dy[n, o, oh, ow]·xp[n, c, oh + i·dH, ow + j·dW]
  * xp is x with its zero border (padding) made explicit, one image at a time in a per-thread
- * float[]. Both vectorize along ow (an output row is a few vectors) and work on two output
+ * float[]. Both walk the output pixels flat at xp's row pitch wp (t = oh·wp + ow), so a tap
+ * (c, i, j) is a single offset into xp for any run of pixels, and both work on two output
  * channels at a time, so each unaligned load of xp feeds two FMAs (1.3-1.5x over one channel
- * at a time). No column matrix is built. Rows are computed in whole vectors: masked loads for
- * the row ends measured 1.7-2.1x slower on conv1. The lanes past outW read on into xp's next
- * row (or a slack past its end) and are dropped (forward) or multiplied by dy rows zero-padded
- * to whole vectors (backwardWeight), so they add exactly nothing for finite x; an infinite or
- * NaN x can reach dw entries whose taps never touched it (y is unaffected).
+ * at a time). No column matrix is built. The lanes at ow >= outW (wp - outW of every wp) read
+ * on into xp's next row (or a slack past its end) and are dropped (forward) or multiplied by
+ * the zero gaps of dy rows laid out at pitch wp (backwardWeight), so they add exactly nothing
+ * for finite x; an infinite or NaN x can reach dw entries whose taps never touched it (y is
+ * unaffected). Masked loads for the row ends measured 1.7-2.1x slower on conv1.
+ *
+ * Register blocks: forward, 2 channels × 4 vectors of pixels over one flat loop of all taps;
+ * backwardWeight, 2 channels × 5 (or 4) taps of a kernel row over one flat loop of all pixels.
+ * Neither tap nor pixel loop may be unrolled by C2: unrolled, it hoisted the loads of several
+ * iterations and spilled accumulators to the stack (backwardWeight then ran at 31 GFLOP/s), so
+ * the steps are read from non-final fields. conv1 (x [64,1,28,28], 32 5×5, pad 2), both
+ * threads, best of 20 calls, before → after: backwardWeight with the bias gradient 2.55-2.61 →
+ * 1.32-1.34 ms (31 → 60 GFLOP/s; before, 4-tap blocks computed 8 taps for a row of 5, per
+ * output row), forward 1.44-1.45 → 1.33-1.34 ms (of which 0.2 ms copies rows out to y).
  *
  * It wins where im2col + GEMM has a tiny GEMM depth: the CNN sample's first layer (1 input
  * channel, 5×5, so depth 25) spends its GEMM time packing, not multiplying. Conv2d decides
@@ -55,6 +65,11 @@ final class DirectConv2d {
         Conv2d.forImages(s.batch(), n -> forwardImage(s, x, xOff, weights, bias, y, yOff, n));
     }
 
+    /**
+     * Image n's output planes. Like backwardWeightImage, output pixels are walked flat at xp's
+     * row pitch (t = oh·wp + ow), so every tap is one offset into xp for a whole block of BLOCK
+     * pixels; the lanes at ow >= outW are computed and dropped when the rows are copied out.
+     */
     private static void forwardImage(ConvShape s, MemorySegment x, long xOff, float[] w, float[] bias,
                                      MemorySegment y, long yOff, int n) {
         int hp = s.inH() + 2 * s.padH();
@@ -64,65 +79,71 @@ final class DirectConv2d {
         int outW = s.outW();
         int cg = s.groupIn();
         int og = s.groupOut();
-        int taps = s.kernelH() * s.kernelW();
-        float[] row = new float[Math.ceilDiv(outW, BLOCK) * BLOCK];
-        float[] row2 = new float[row.length];
+        int taps = cg * s.kernelH() * s.kernelW();
+        // Tap q = (c, i, j) of a group reads xp at tapAt[q] + t from the group's first plane.
+        int[] tapAt = new int[taps];
+        for (int c = 0, q = 0; c < cg; c++) {
+            for (int i = 0; i < s.kernelH(); i++) {
+                for (int j = 0; j < s.kernelW(); j++, q++) {
+                    tapAt[q] = (c * hp + i * s.dilationH()) * wp + j * s.dilationW();
+                }
+            }
+        }
+        float[] pair = new float[2 * taps];
+        float[] rowA = new float[Math.ceilDiv(outH * wp, BLOCK) * BLOCK];
+        float[] rowB = new float[rowA.length];
         int lanes = F.length();
+        int one = unitStep;
         // Two output channels at a time share every load of xp: 8 FMAs per 4 loads.
         for (int o = 0; o < s.outChannels(); o += (o + 1) % og != 0 ? 2 : 1) {
             // Pairs never straddle groups: a group's last odd channel runs alone (computed twice, stored once).
             boolean two = (o + 1) % og != 0;
             int o1 = two ? o + 1 : o;
-            int c0 = o / og * cg;
-            int w0 = o * cg * taps;
-            int w1 = o1 * cg * taps;
-            for (int oh = 0; oh < outH; oh++) {
-                for (int ow0 = 0; ow0 < outW; ow0 += BLOCK) {
-                    FloatVector a0 = FloatVector.broadcast(F, bias[o]);
-                    FloatVector a1 = a0;
-                    FloatVector a2 = a0;
-                    FloatVector a3 = a0;
-                    FloatVector b0 = FloatVector.broadcast(F, bias[o1]);
-                    FloatVector b1 = b0;
-                    FloatVector b2 = b0;
-                    FloatVector b3 = b0;
-                    for (int c = 0; c < cg; c++) {
-                        int plane = (c0 + c) * hp * wp;
-                        for (int i = 0; i < s.kernelH(); i++) {
-                            int rowAt = plane + (oh + i * s.dilationH()) * wp + ow0;
-                            int tap = (c * s.kernelH() + i) * s.kernelW();
-                            for (int j = 0; j < s.kernelW(); j++) {
-                                FloatVector u = FloatVector.broadcast(F, w[w0 + tap + j]);
-                                FloatVector v = FloatVector.broadcast(F, w[w1 + tap + j]);
-                                int at = rowAt + j * s.dilationW();
-                                FloatVector x0 = FloatVector.fromArray(F, xp, at);
-                                FloatVector x1 = FloatVector.fromArray(F, xp, at + lanes);
-                                FloatVector x2 = FloatVector.fromArray(F, xp, at + 2 * lanes);
-                                FloatVector x3 = FloatVector.fromArray(F, xp, at + 3 * lanes);
-                                a0 = x0.fma(u, a0);
-                                a1 = x1.fma(u, a1);
-                                a2 = x2.fma(u, a2);
-                                a3 = x3.fma(u, a3);
-                                b0 = x0.fma(v, b0);
-                                b1 = x1.fma(v, b1);
-                                b2 = x2.fma(v, b2);
-                                b3 = x3.fma(v, b3);
-                            }
-                        }
-                    }
-                    a0.intoArray(row, ow0);
-                    a1.intoArray(row, ow0 + lanes);
-                    a2.intoArray(row, ow0 + 2 * lanes);
-                    a3.intoArray(row, ow0 + 3 * lanes);
-                    b0.intoArray(row2, ow0);
-                    b1.intoArray(row2, ow0 + lanes);
-                    b2.intoArray(row2, ow0 + 2 * lanes);
-                    b3.intoArray(row2, ow0 + 3 * lanes);
+            for (int q = 0; q < taps; q++) {
+                pair[2 * q] = w[o * taps + q];
+                pair[2 * q + 1] = w[o1 * taps + q];
+            }
+            int base = o / og * cg * hp * wp;
+            for (int t = 0; t < rowA.length; t += BLOCK) {
+                FloatVector a0 = FloatVector.broadcast(F, bias[o]);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                FloatVector b0 = FloatVector.broadcast(F, bias[o1]);
+                FloatVector b1 = b0;
+                FloatVector b2 = b0;
+                FloatVector b3 = b0;
+                for (int q = 0; q < taps; q += one) {
+                    FloatVector u = FloatVector.broadcast(F, pair[2 * q]);
+                    FloatVector v = FloatVector.broadcast(F, pair[2 * q + 1]);
+                    int at = base + tapAt[q] + t;
+                    FloatVector x0 = FloatVector.fromArray(F, xp, at);
+                    FloatVector x1 = FloatVector.fromArray(F, xp, at + lanes);
+                    FloatVector x2 = FloatVector.fromArray(F, xp, at + 2 * lanes);
+                    FloatVector x3 = FloatVector.fromArray(F, xp, at + 3 * lanes);
+                    a0 = x0.fma(u, a0);
+                    a1 = x1.fma(u, a1);
+                    a2 = x2.fma(u, a2);
+                    a3 = x3.fma(u, a3);
+                    b0 = x0.fma(v, b0);
+                    b1 = x1.fma(v, b1);
+                    b2 = x2.fma(v, b2);
+                    b3 = x3.fma(v, b3);
                 }
-                long dst = yOff + (((long) n * s.outChannels() + o) * outH + oh) * outW;
-                MemorySegment.copy(row, 0, y, FLOAT, dst * Float.BYTES, outW);
+                a0.intoArray(rowA, t);
+                a1.intoArray(rowA, t + lanes);
+                a2.intoArray(rowA, t + 2 * lanes);
+                a3.intoArray(rowA, t + 3 * lanes);
+                b0.intoArray(rowB, t);
+                b1.intoArray(rowB, t + lanes);
+                b2.intoArray(rowB, t + 2 * lanes);
+                b3.intoArray(rowB, t + 3 * lanes);
+            }
+            long dst = yOff + ((long) n * s.outChannels() + o) * outH * outW;
+            for (int oh = 0; oh < outH; oh++) {
+                MemorySegment.copy(rowA, oh * wp, y, FLOAT, (dst + (long) oh * outW) * Float.BYTES, outW);
                 if (two) {
-                    MemorySegment.copy(row2, 0, y, FLOAT, (dst + (long) outH * outW) * Float.BYTES, outW);
+                    MemorySegment.copy(rowB, oh * wp, y, FLOAT, (dst + (long) (outH + oh) * outW) * Float.BYTES, outW);
                 }
             }
         }
@@ -134,8 +155,12 @@ final class DirectConv2d {
         int threads = Math.min(Parallel.THREADS, s.batch());
         float[][] partial = new float[threads][Math.toIntExact(s.weightSize())];
         Parallel.forEach(threads, t -> {
+            // dy planes with xp's row pitch: pixel t = oh·wp + ow, zeros past outW (see backwardWeightImage).
+            int wp = s.inW() + 2 * s.padW();
+            float[] d = new float[Math.ceilDiv(s.outH() * wp, F.length()) * F.length()];
+            float[] e = new float[d.length];
             for (int n = s.batch() * t / threads; n < s.batch() * (t + 1) / threads; n++) {
-                backwardWeightImage(s, x, xOff, dy, dyOff, n, partial[t]);
+                backwardWeightImage(s, x, xOff, dy, dyOff, n, partial[t], d, e);
             }
         });
         float[] sum = partial[0];
@@ -147,76 +172,50 @@ final class DirectConv2d {
         MemorySegment.copy(sum, 0, dw, FLOAT, dwOff * Float.BYTES, sum.length);
     }
 
+    /**
+     * Image n's share of dw, added to {@code dw}. d and e hold two dy planes with xp's row pitch
+     * wp, so an output pixel t = oh·wp + ow and the input it meets through tap (i, j),
+     * xp[plane + i·dH·wp + j·dW + t], advance together: each kernel row of taps is one flat loop
+     * over t. The lanes at ow >= outW multiply dy's zero gaps.
+     */
     private static void backwardWeightImage(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
-                                            int n, float[] dw) {
+                                            int n, float[] dw, float[] d, float[] e) {
         int hp = s.inH() + 2 * s.padH();
         int wp = s.inW() + 2 * s.padW();
         float[] xp = padImage(s, x, xOff + (long) n * s.inChannels() * s.inPlane(), hp, wp);
         int outH = s.outH();
-        int outW = s.outW();
-        int lanes = F.length();
         int cg = s.groupIn();
         int og = s.groupOut();
-        // dy rows padded with zeros to whole vectors, so the lanes past outW add nothing.
-        int outWv = Math.ceilDiv(outW, lanes) * lanes;
-        float[] d = new float[outH * outWv];
-        float[] e = new float[outH * outWv];
+        int kw = s.kernelW();
+        int dw1 = s.dilationW();
+        int taps = tapsPerBlock(kw);
+        float[] sums = new float[2 * TAPS_MAX];
+        int unrolledStep = notUnrolled;
         // Two output channels at a time share every load of xp.
         for (int o = 0; o < s.outChannels(); o += (o + 1) % og != 0 ? 2 : 1) {
             // Pairs never straddle groups: a group's last odd channel runs alone (computed twice, stored once).
             boolean two = (o + 1) % og != 0;
             int o1 = two ? o + 1 : o;
-            loadRows(s, dy, dyOff + ((long) n * s.outChannels() + o) * outH * outW, d, outWv);
-            loadRows(s, dy, dyOff + ((long) n * s.outChannels() + o1) * outH * outW, e, outWv);
+            loadRows(s, dy, dyOff + ((long) n * s.outChannels() + o) * outH * s.outW(), d, wp);
+            loadRows(s, dy, dyOff + ((long) n * s.outChannels() + o1) * outH * s.outW(), e, wp);
             int c0 = o / og * cg;
             for (int c = 0; c < cg; c++) {
                 int plane = (c0 + c) * hp * wp;
                 for (int i = 0; i < s.kernelH(); i++) {
-                    int tap = (c * s.kernelH() + i) * s.kernelW();
-                    int wAt = o * cg * s.kernelH() * s.kernelW() + tap;
-                    int wAt1 = o1 * cg * s.kernelH() * s.kernelW() + tap;
-                    // Four kernel columns at a time, each with its own accumulator per channel.
-                    for (int j0 = 0; j0 < s.kernelW(); j0 += 4) {
-                        int js = Math.min(4, s.kernelW() - j0);
-                        FloatVector a0 = FloatVector.zero(F);
-                        FloatVector a1 = a0;
-                        FloatVector a2 = a0;
-                        FloatVector a3 = a0;
-                        FloatVector b0 = a0;
-                        FloatVector b1 = a0;
-                        FloatVector b2 = a0;
-                        FloatVector b3 = a0;
-                        int dw1 = s.dilationW();
-                        for (int oh = 0; oh < outH; oh++) {
-                            int rowAt = plane + (oh + i * s.dilationH()) * wp + j0 * dw1;
-                            for (int ow = 0; ow < outWv; ow += lanes) {
-                                FloatVector dv = FloatVector.fromArray(F, d, oh * outWv + ow);
-                                FloatVector ev = FloatVector.fromArray(F, e, oh * outWv + ow);
-                                int at = rowAt + ow;
-                                // Taps past the kernel's last column (js < 4) read valid xp and are dropped below.
-                                FloatVector x0 = FloatVector.fromArray(F, xp, at);
-                                FloatVector x1 = FloatVector.fromArray(F, xp, at + dw1);
-                                FloatVector x2 = FloatVector.fromArray(F, xp, at + 2 * dw1);
-                                FloatVector x3 = FloatVector.fromArray(F, xp, at + 3 * dw1);
-                                a0 = x0.fma(dv, a0);
-                                a1 = x1.fma(dv, a1);
-                                a2 = x2.fma(dv, a2);
-                                a3 = x3.fma(dv, a3);
-                                b0 = x0.fma(ev, b0);
-                                b1 = x1.fma(ev, b1);
-                                b2 = x2.fma(ev, b2);
-                                b3 = x3.fma(ev, b3);
-                            }
+                    int rowAt = plane + i * s.dilationH() * wp;
+                    int wAt = ((o * cg + c) * s.kernelH() + i) * kw;
+                    int wAt1 = ((o1 * cg + c) * s.kernelH() + i) * kw;
+                    for (int j0 = 0; j0 < kw; j0 += taps) {
+                        // Taps past the kernel's last column read valid xp and are dropped.
+                        if (taps == 5) {
+                            fiveTaps(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, sums);
+                        } else {
+                            fourTaps(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, sums);
                         }
-                        // Lanes reduced one by one: an array of vectors would box them (measured 10x slower).
-                        float[] sums = {Simd.sum(a0), Simd.sum(a1),
-                            Simd.sum(a2), Simd.sum(a3),
-                            Simd.sum(b0), Simd.sum(b1),
-                            Simd.sum(b2), Simd.sum(b3)};
-                        for (int q = 0; q < js; q++) {
+                        for (int q = 0; q < Math.min(taps, kw - j0); q++) {
                             dw[wAt + j0 + q] += sums[q];
                             if (two) {
-                                dw[wAt1 + j0 + q] += sums[4 + q];
+                                dw[wAt1 + j0 + q] += sums[TAPS_MAX + q];
                             }
                         }
                     }
@@ -225,10 +224,100 @@ final class DirectConv2d {
         }
     }
 
-    /** One dy plane into rows of outWv floats (the tail of each row stays zero). */
-    private static void loadRows(ConvShape s, MemorySegment dy, long from, float[] d, int outWv) {
+    /** Taps per register block of backwardWeight: 5 or 4, whichever computes fewer dropped taps for a kernel row of kw. */
+    static int tapsPerBlock(int kw) {
+        return Math.ceilDiv(kw, 5) * 5 <= Math.ceilDiv(kw, 4) * 4 ? 5 : 4;
+    }
+
+    private static final int TAPS_MAX = 5;
+
+    /**
+     * The tap loops' step, F.length() read from a non-final field: C2 does not unroll a loop
+     * whose step is not a constant. Unrolled 4 times, fiveTaps kept the loads of four iterations
+     * live at once and spilled half its accumulators to the stack.
+     */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static int notUnrolled = F.length();
+
+    /** 1, read from a non-final field for the same reason (forwardImage's tap loop). */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static int unitStep = 1;
+
+    /**
+     * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, for q < 5,
+     * over t < d.length: 10 accumulators, 7 loads per 10 FMAs.
+     */
+    private static void fiveTaps(float[] xp, int at, int step, float[] d, float[] e, int lanes, float[] sums) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
+        for (int t = 0; t < d.length; t += lanes) {
+            FloatVector dv = FloatVector.fromArray(F, d, t);
+            FloatVector ev = FloatVector.fromArray(F, e, t);
+            int u = at + t;
+            FloatVector xv = FloatVector.fromArray(F, xp, u);
+            a0 = xv.fma(dv, a0);
+            b0 = xv.fma(ev, b0);
+            xv = FloatVector.fromArray(F, xp, u + step);
+            a1 = xv.fma(dv, a1);
+            b1 = xv.fma(ev, b1);
+            xv = FloatVector.fromArray(F, xp, u + 2 * step);
+            a2 = xv.fma(dv, a2);
+            b2 = xv.fma(ev, b2);
+            xv = FloatVector.fromArray(F, xp, u + 3 * step);
+            a3 = xv.fma(dv, a3);
+            b3 = xv.fma(ev, b3);
+            xv = FloatVector.fromArray(F, xp, u + 4 * step);
+            a4 = xv.fma(dv, a4);
+            b4 = xv.fma(ev, b4);
+        }
+        // Lanes reduced one by one: an array of vectors would box them (measured 10x slower).
+        sums[0] = Simd.sum(a0);
+        sums[1] = Simd.sum(a1);
+        sums[2] = Simd.sum(a2);
+        sums[3] = Simd.sum(a3);
+        sums[4] = Simd.sum(a4);
+        sums[TAPS_MAX] = Simd.sum(b0);
+        sums[TAPS_MAX + 1] = Simd.sum(b1);
+        sums[TAPS_MAX + 2] = Simd.sum(b2);
+        sums[TAPS_MAX + 3] = Simd.sum(b3);
+        sums[TAPS_MAX + 4] = Simd.sum(b4);
+    }
+
+    /** {@link #fiveTaps} for four taps (q < 4). */
+    private static void fourTaps(float[] xp, int at, int step, float[] d, float[] e, int lanes, float[] sums) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int t = 0; t < d.length; t += lanes) {
+            FloatVector dv = FloatVector.fromArray(F, d, t);
+            FloatVector ev = FloatVector.fromArray(F, e, t);
+            int u = at + t;
+            FloatVector xv = FloatVector.fromArray(F, xp, u);
+            a0 = xv.fma(dv, a0);
+            b0 = xv.fma(ev, b0);
+            xv = FloatVector.fromArray(F, xp, u + step);
+            a1 = xv.fma(dv, a1);
+            b1 = xv.fma(ev, b1);
+            xv = FloatVector.fromArray(F, xp, u + 2 * step);
+            a2 = xv.fma(dv, a2);
+            b2 = xv.fma(ev, b2);
+            xv = FloatVector.fromArray(F, xp, u + 3 * step);
+            a3 = xv.fma(dv, a3);
+            b3 = xv.fma(ev, b3);
+        }
+        sums[0] = Simd.sum(a0);
+        sums[1] = Simd.sum(a1);
+        sums[2] = Simd.sum(a2);
+        sums[3] = Simd.sum(a3);
+        sums[TAPS_MAX] = Simd.sum(b0);
+        sums[TAPS_MAX + 1] = Simd.sum(b1);
+        sums[TAPS_MAX + 2] = Simd.sum(b2);
+        sums[TAPS_MAX + 3] = Simd.sum(b3);
+    }
+
+    /** One dy plane into d at row pitch {@code pitch}; the gaps past outW in each row stay zero. */
+    private static void loadRows(ConvShape s, MemorySegment dy, long from, float[] d, int pitch) {
         for (int oh = 0; oh < s.outH(); oh++) {
-            MemorySegment.copy(dy, FLOAT, (from + (long) oh * s.outW()) * Float.BYTES, d, oh * outWv, s.outW());
+            MemorySegment.copy(dy, FLOAT, (from + (long) oh * s.outW()) * Float.BYTES, d, oh * pitch, s.outW());
         }
     }
 
@@ -237,7 +326,8 @@ final class DirectConv2d {
         float[][] holder = PADDED.get();
         int size = s.inChannels() * hp * wp;
         // Whole-vector loads run past the last row by up to a block plus the kernel's span.
-        int slack = 2 * BLOCK + (s.kernelW() + 3) * s.dilationW();
+        // (backwardWeight: a flat row of outH·wp rounded up to whole vectors, from a block's last tap.)
+        int slack = 2 * BLOCK + (s.kernelW() + TAPS_MAX) * s.dilationW();
         if (holder[0].length < size + slack) {
             holder[0] = new float[size + slack];
         }
