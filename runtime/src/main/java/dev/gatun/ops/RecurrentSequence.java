@@ -336,14 +336,15 @@ public final class RecurrentSequence {
 
         Tensor run() {
             inputs = timeMajor(x);
-            gates = x.newZeros(steps * batch, gh);
             // The biases go in first and the GEMM adds onto them (beta = 1): no second pass.
             if (cell == Cell.GRU) {
+                gates = x.newZeros(steps * batch, gh);
                 be.binary(BinaryOp.ADD, gates, bIh, gates);
             } else {
-                Tensor bias = x.newZeros(gh);
-                be.binary(BinaryOp.ADD, bIh, bHh, bias);
-                be.binary(BinaryOp.ADD, gates, bias, gates);
+                // Both biases broadcast into every row in one pass, so gates needs no zeroing.
+                gates = x.newEmpty(steps * batch, gh);
+                Tensor everyRow = bIh.view(new int[] {steps * batch, gh}, new long[] {0, 1}, bIh.offset());
+                be.binary(BinaryOp.ADD, everyRow, bHh, gates);
             }
             be.gemm(false, true, 1, inputs, wIh, 1, gates);
             states = x.newZeros(cell.planes(), steps + 1, batch, hidden);
