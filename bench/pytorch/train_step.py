@@ -15,6 +15,7 @@ convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFin
     python3 bench/pytorch/train_step.py --device cpu --threads 2
 """
 import argparse
+import statistics
 import time
 
 import torch
@@ -46,6 +47,10 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--models", default="mlp,cnn,lstm,sequence", help="comma-separated subset to time")
+    ap.add_argument("--windows", type=int, default=1,
+                    help="time N windows of --seconds each and print their median and best, as JMH iterations "
+                         "(on a shared machine the best window is the least disturbed one)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.backends.cudnn.allow_tf32 = False
@@ -55,6 +60,8 @@ def main():
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
                                                  f", {torch.get_num_threads()} threads"))
     for name, batch, build, shape, target, loss_fn in cases():
+        if name not in a.models.split(","):
+            continue
         torch.manual_seed(42)
         net = build().to(dev)
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
@@ -71,15 +78,22 @@ def main():
         for sync in (True, False):
             for _ in range(20):
                 step().item()
-            steps, start = 0, time.perf_counter()
-            while time.perf_counter() - start < a.seconds:
-                loss = step()
-                if sync:
-                    loss.item()
-                steps += 1
-            loss.item()
-            rate = steps * batch / (time.perf_counter() - start)
-            print(f"{name:9s} {'synced' if sync else 'queued'}: {rate:10.0f} samples/s")
+            rates = []
+            for _ in range(a.windows):
+                steps, start = 0, time.perf_counter()
+                while time.perf_counter() - start < a.seconds:
+                    loss = step()
+                    if sync:
+                        loss.item()
+                    steps += 1
+                loss.item()
+                rates.append(steps * batch / (time.perf_counter() - start))
+            mode = 'synced' if sync else 'queued'
+            if a.windows == 1:
+                print(f"{name:9s} {mode}: {rates[0]:10.0f} samples/s")
+            else:
+                print(f"{name:9s} {mode}: median {statistics.median(rates):10.0f}, best {max(rates):10.0f} samples/s "
+                      f"over {a.windows} windows of {a.seconds:g} s")
 
 
 if __name__ == "__main__":

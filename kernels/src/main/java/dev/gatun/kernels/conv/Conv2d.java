@@ -20,7 +20,25 @@ import jdk.incubator.vector.VectorSpecies;
  * Per group g, W_g is the [outC/G, patch] block of w and col_g the im2col of group g's channels
  * (patch = inC/G·kH·kW, the GEMM depth).
  *
- * Choices, measured under heavy contention (load average 4-6 on the 2-core Zen 3, other builds
+ * Choices, newest first.
+ *
+ *  - Row tiles (RowTileConv2d) for a stride-1 forward convolution, and for backward data when it
+ *    runs as the flipped forward convolution, when the row's last tile wastes at most
+ *    ROW_TILE_MAX_WASTE of its lanes and a group has at most ROW_TILE_MAX_OUT output channels:
+ *    the GEMM's register tile reads its B vectors in place from the padded input, so nothing is
+ *    packed but the weights, for NR − outW mod NR extra lanes per row. Both threads, best of 20
+ *    calls per JVM, 3 JVMs, ms, implicit GEMM (or direct) → row tiles:
+ *      conv2 forward                       9.2-9.6 → 8.7-9.0
+ *      conv2 backward data (flipped, M 32) 11.08   → 9.0-9.1
+ *      conv1 forward (direct before)       1.30-1.38 → 1.10
+ *      resnet-3x3 forward (M 64)           64.8    → 64.2 (no gain: with 64 channels and 9-tap
+ *                                                           runs the packing is cheap there)
+ *    A JFR profile of the CNN step before: the implicit-GEMM packer (ColumnPanels.blendRows)
+ *    took 18% of it, two thirds of that for the forward and flipped passes (the flipped one
+ *    packs 1600×12544 floats for M = 32 rows). Specializing the packer by run count (one, two or
+ *    three loads per vector) and packing one sliver at a time into L1 both measured within noise.
+ *
+ * Older choices, measured under heavy contention (load average 4-6 on the 2-core Zen 3, other builds
  * running): thread CPU time with -Dgatun.threads=1, best of 10, unless noted. Layers: conv1 =
  * the CNN sample's first (x [64,1,28,28], 32 5×5 filters, pad 2), conv2 its second
  * (x [64,32,14,14], 64 5×5, pad 2, ~95% of its FLOPs).
@@ -123,6 +141,10 @@ public final class Conv2d {
     static final long COLUMN_FLOATS = 1L << 21;
     /** Fewest input channels per group (the flipped GEMM's M) for which backward data runs as a forward convolution (see the header). */
     static final int FLIPPED_MIN_GROUP_IN = 32;
+    /** Largest share of row-tile lanes past outW for which a stride-1 forward convolution runs as row tiles (see the header). */
+    static final double ROW_TILE_MAX_WASTE = 0.125;
+    /** Most output channels per group for which it does. */
+    static final int ROW_TILE_MAX_OUT = 64;
     /** Largest GEMM depth (groupIn·kH·kW) for which the direct kernel runs instead (see the header). */
     static final int DIRECT_MAX_PATCH = 32;
 
@@ -138,6 +160,10 @@ public final class Conv2d {
             return;
         }
         checkForward(s, x, xOff, w, wOff, b, bOff, y, yOff);
+        if (rowTile(s)) {
+            RowTileConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
+            return;
+        }
         if (direct(s)) {
             DirectConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
             return;
@@ -227,18 +253,25 @@ public final class Conv2d {
         checkBackwardData(s, dy, dyOff, w, wOff, dx, dxOff);
         ConvShape t = transposed(s);
         if (t != null && s.groupIn() >= FLIPPED_MIN_GROUP_IN) {
-            backwardDataFlipped(s, t, dy, dyOff, w, wOff, dx, dxOff);
+            backwardDataFlipped(s, t, dy, dyOff, w, wOff, dx, dxOff, rowTile(t));
         } else {
             backwardDataChunked(s, dy, dyOff, w, wOff, dx, dxOff, chunkImages(s));
         }
     }
 
-    /** {@link #backwardData} on checked arguments as the forward convolution t = {@link #transposed}(s). */
+    /**
+     * {@link #backwardData} on checked arguments as the forward convolution t = {@link #transposed}(s),
+     * run as row tiles ({@link RowTileConv2d}) or as an implicit GEMM.
+     */
     static void backwardDataFlipped(ConvShape s, ConvShape t, MemorySegment dy, long dyOff, MemorySegment w, long wOff,
-                                    MemorySegment dx, long dxOff) {
+                                    MemorySegment dx, long dxOff, boolean rowTile) {
         MemorySegment flipped = SCRATCH.get().flipped(s.weightSize());
         flipWeights(s, w, wOff, flipped);
-        forwardImplicit(t, dy, dyOff, flipped, 0, null, 0, dx, dxOff, implicitChunk(t));
+        if (rowTile) {
+            RowTileConv2d.forward(t, dy, dyOff, flipped, 0, null, 0, dx, dxOff);
+        } else {
+            forwardImplicit(t, dy, dyOff, flipped, 0, null, 0, dx, dxOff, implicitChunk(t));
+        }
     }
 
     /**
@@ -503,6 +536,11 @@ public final class Conv2d {
                 body.accept(i);
             }
         });
+    }
+
+    /** Whether a forward convolution runs as row tiles rather than as a GEMM or the direct kernel (see the header). */
+    static boolean rowTile(ConvShape s) {
+        return RowTileConv2d.supports(s) && RowTileConv2d.waste(s) <= ROW_TILE_MAX_WASTE && s.groupOut() <= ROW_TILE_MAX_OUT;
     }
 
     /** Whether the direct kernel beats im2col + GEMM for s (see the header). */

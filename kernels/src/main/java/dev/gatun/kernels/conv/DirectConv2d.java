@@ -322,7 +322,7 @@ final class DirectConv2d {
     }
 
     /** Image n's channels with their zero border, in this thread's buffer [inChannels, hp, wp]. */
-    private static float[] padImage(ConvShape s, MemorySegment x, long at, int hp, int wp) {
+    static float[] padImage(ConvShape s, MemorySegment x, long at, int hp, int wp) {
         float[][] holder = PADDED.get();
         int size = s.inChannels() * hp * wp;
         // Whole-vector loads run past the last row by up to a block plus the kernel's span.
