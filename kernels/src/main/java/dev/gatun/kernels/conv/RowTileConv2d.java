@@ -34,8 +34,25 @@ final class RowTileConv2d {
     static final int MR = 4;
     /** Pixels per tile: two vectors. */
     static final int NR = 2 * LANES;
+    /**
+     * The store masks of a tile's first and second vector for nr valid pixels, index nr. Made
+     * once, not per tile: indexInRange on a partial vector showed up as calls to
+     * AbstractMask.checkIndex0 (2.6% of a CNN training step's JFR samples), though conv2's
+     * passes timed the same either way (9.13 against 9.18 ms, best of 20).
+     */
+    private static final VectorMask<Float>[] FIRST = masks(0);
+    private static final VectorMask<Float>[] SECOND = masks(LANES);
 
     private RowTileConv2d() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] masks(int from) {
+        VectorMask<Float>[] m = (VectorMask<Float>[]) new VectorMask<?>[NR + 1];
+        for (int nr = 0; nr <= NR; nr++) {
+            m[nr] = F.indexInRange(from, nr);
+        }
+        return m;
+    }
 
     /** Stride 1 in both axes: each tile's pixels are adjacent floats of the padded input. */
     static boolean supports(ConvShape s) {
@@ -129,8 +146,8 @@ final class RowTileConv2d {
             c31 = a.fma(b1, c31);
             ai += MR;
         }
-        VectorMask<Float> m0 = F.indexInRange(0, nr);
-        VectorMask<Float> m1 = F.indexInRange(LANES, nr);
+        VectorMask<Float> m0 = FIRST[nr];
+        VectorMask<Float> m1 = SECOND[nr];
         long v = (long) LANES * Float.BYTES;
         c00.intoMemorySegment(y, yAt, ORDER, m0);
         c01.intoMemorySegment(y, yAt + v, ORDER, m1);
