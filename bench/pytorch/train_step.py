@@ -13,6 +13,7 @@ convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFin
 
     python3 bench/pytorch/train_step.py --device cuda
     python3 bench/pytorch/train_step.py --device cpu --threads 2
+    python3 bench/pytorch/train_step.py --device cpu --models cnn --windows 12 --seconds 1   # median and best of 12 windows
 """
 import argparse
 import statistics
