@@ -207,11 +207,7 @@ final class DirectConv2d {
                     int wAt1 = ((o1 * cg + c) * s.kernelH() + i) * kw;
                     for (int j0 = 0; j0 < kw; j0 += taps) {
                         // Taps past the kernel's last column read valid xp and are dropped.
-                        if (taps == 5) {
-                            fiveTaps(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, sums);
-                        } else {
-                            fourTaps(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, sums);
-                        }
+                        tapBlock(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, taps == 5, sums);
                         for (int q = 0; q < Math.min(taps, kw - j0); q++) {
                             dw[wAt + j0 + q] += sums[q];
                             if (two) {
@@ -233,7 +229,7 @@ final class DirectConv2d {
 
     /**
      * The tap loops' step, F.length() read from a non-final field: C2 does not unroll a loop
-     * whose step is not a constant. Unrolled 4 times, fiveTaps kept the loads of four iterations
+     * whose step is not a constant. Unrolled 4 times, tapBlock kept the loads of four iterations
      * live at once and spilled half its accumulators to the stack.
      */
     @SuppressWarnings("FieldMayBeFinal")
@@ -244,10 +240,13 @@ final class DirectConv2d {
     private static int unitStep = 1;
 
     /**
-     * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, for q < 5,
-     * over t < d.length: 10 accumulators, 7 loads per 10 FMAs.
+     * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, over
+     * t < d.length, for q < 5 (fifth) or q < 4: 10 or 8 accumulators, 7 or 6 loads per 10 or 8
+     * FMAs. fifth is the same for the whole loop, so C2 compiles one loop per value of it
+     * (unswitching) rather than testing it on every step.
      */
-    private static void fiveTaps(float[] xp, int at, int step, float[] d, float[] e, int lanes, float[] sums) {
+    private static void tapBlock(float[] xp, int at, int step, float[] d, float[] e, int lanes, boolean fifth,
+                                 float[] sums) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
         for (int t = 0; t < d.length; t += lanes) {
@@ -266,9 +265,11 @@ final class DirectConv2d {
             xv = FloatVector.fromArray(F, xp, u + 3 * step);
             a3 = xv.fma(dv, a3);
             b3 = xv.fma(ev, b3);
-            xv = FloatVector.fromArray(F, xp, u + 4 * step);
-            a4 = xv.fma(dv, a4);
-            b4 = xv.fma(ev, b4);
+            if (fifth) {
+                xv = FloatVector.fromArray(F, xp, u + 4 * step);
+                a4 = xv.fma(dv, a4);
+                b4 = xv.fma(ev, b4);
+            }
         }
         // Lanes reduced one by one: an array of vectors would box them (measured 10x slower).
         sums[0] = Simd.sum(a0);
@@ -281,37 +282,6 @@ final class DirectConv2d {
         sums[TAPS_MAX + 2] = Simd.sum(b2);
         sums[TAPS_MAX + 3] = Simd.sum(b3);
         sums[TAPS_MAX + 4] = Simd.sum(b4);
-    }
-
-    /** {@link #fiveTaps} for four taps (q < 4). */
-    private static void fourTaps(float[] xp, int at, int step, float[] d, float[] e, int lanes, float[] sums) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        for (int t = 0; t < d.length; t += lanes) {
-            FloatVector dv = FloatVector.fromArray(F, d, t);
-            FloatVector ev = FloatVector.fromArray(F, e, t);
-            int u = at + t;
-            FloatVector xv = FloatVector.fromArray(F, xp, u);
-            a0 = xv.fma(dv, a0);
-            b0 = xv.fma(ev, b0);
-            xv = FloatVector.fromArray(F, xp, u + step);
-            a1 = xv.fma(dv, a1);
-            b1 = xv.fma(ev, b1);
-            xv = FloatVector.fromArray(F, xp, u + 2 * step);
-            a2 = xv.fma(dv, a2);
-            b2 = xv.fma(ev, b2);
-            xv = FloatVector.fromArray(F, xp, u + 3 * step);
-            a3 = xv.fma(dv, a3);
-            b3 = xv.fma(ev, b3);
-        }
-        sums[0] = Simd.sum(a0);
-        sums[1] = Simd.sum(a1);
-        sums[2] = Simd.sum(a2);
-        sums[3] = Simd.sum(a3);
-        sums[TAPS_MAX] = Simd.sum(b0);
-        sums[TAPS_MAX + 1] = Simd.sum(b1);
-        sums[TAPS_MAX + 2] = Simd.sum(b2);
-        sums[TAPS_MAX + 3] = Simd.sum(b3);
     }
 
     /** One dy plane into d at row pitch {@code pitch}; the gaps past outW in each row stay zero. */
