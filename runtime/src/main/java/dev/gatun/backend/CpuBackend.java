@@ -118,12 +118,20 @@ public final class CpuBackend implements Backend {
         MemorySegment as = a.segment();
         MemorySegment bs = b.segment();
         MemorySegment os = out.segment();
-        for (long r = 0; r < rows; r++) {
-            long ao = Elements.physical(outer, sa, a.offset(), r);
-            long bo = Elements.physical(outer, sb, b.offset(), r);
-            Binary.apply(kop, as, ao, (int) sa[rank - 1], bs, bo, (int) sb[rank - 1], os, out.offset() + r * cols, cols);
-        }
+        // Rows go to threads in contiguous ranges (a row's own kernel call then stays on its
+        // thread): one thread walking an LSTM's [1792, 512] bias rows took 4.7% of its training step.
+        int threads = n < BROADCAST_ROWS_PARALLEL_MIN ? 1 : (int) Math.min(Parallel.THREADS, rows);
+        Parallel.forEach(threads, t -> {
+            for (long r = rows * t / threads; r < rows * (t + 1) / threads; r++) {
+                long ao = Elements.physical(outer, sa, a.offset(), r);
+                long bo = Elements.physical(outer, sb, b.offset(), r);
+                Binary.apply(kop, as, ao, (int) sa[rank - 1], bs, bo, (int) sb[rank - 1], os, out.offset() + r * cols, cols);
+            }
+        });
     }
+
+    /** Fewest output elements for which a row-by-row broadcast binary op splits its rows over the threads. */
+    private static final long BROADCAST_ROWS_PARALLEL_MIN = 1 << 16;
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor y) {

@@ -73,7 +73,9 @@ class BackendParityTest {
     @Test
     void binaryWithBroadcasting() {
         int[][][] pairs = {{{3, 17}, {3, 17}}, {{33, 10}, {10}}, {{33, 10}, {33, 1}}, {{1}, {7, 5}}, {{4, 1, 6}, {5, 1}},
-                           {{129, 784}, {129, 784}}, {{2, 3, 4}, {2, 3, 4}}};
+                           {{129, 784}, {129, 784}}, {{2, 3, 4}, {2, 3, 4}},
+                           // Big enough that the broadcast rows split over the threads, in uneven ranges.
+                           {{301, 257}, {257}}, {{3, 101, 257}, {101, 1}}};
         for (BinaryOp op : BinaryOp.values()) {
             for (int[][] p : pairs) {
                 Tensor a = rand(p[0]);
