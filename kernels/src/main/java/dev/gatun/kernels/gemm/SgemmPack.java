@@ -47,7 +47,16 @@ final class SgemmPack {
     static void packA(boolean transA, MemorySegment a, long aAt, int lda, float alpha,
                       int i0, int mc, int p0, int kc, int mr, float[] dst) {
         long pitch = (long) lda * Float.BYTES;
-        for (int s = 0, base = 0; s < mc; s += mr, base += mr * kc) {
+        int s = 0;
+        int base = 0;
+        if (transA && mr == 4) {
+            // Four whole slivers per pass over the stored rows: one loop step per 16 floats
+            // instead of per 4 (the LSTM's weight-gradient GEMMs spent 8% of a training step here).
+            for (; s + 16 <= mc; s += 16, base += 16 * kc) {
+                copyFourSlivers(a, aAt + ((long) p0 * lda + i0 + s) * Float.BYTES, pitch, kc, alpha, dst, base);
+            }
+        }
+        for (; s < mc; s += mr, base += mr * kc) {
             int rows = Math.min(mr, mc - s);
             if (transA) {
                 // Stored k×m: the mr values of sliver column p sit side by side in stored row p.
@@ -108,6 +117,27 @@ final class SgemmPack {
                     }
                 }
             }
+        }
+    }
+
+    /** Four 4-row slivers from 16 adjacent floats of each of kc stored rows, times alpha. */
+    private static void copyFourSlivers(MemorySegment a, long src, long pitch, int kc, float alpha, float[] dst, int d) {
+        int step = 4 * kc;
+        if (alpha == 1f) {
+            for (int p = 0; p < kc; p++, src += pitch, d += 4) {
+                FloatVector.fromMemorySegment(S4, a, src, ORDER).intoArray(dst, d);
+                FloatVector.fromMemorySegment(S4, a, src + 16, ORDER).intoArray(dst, d + step);
+                FloatVector.fromMemorySegment(S4, a, src + 32, ORDER).intoArray(dst, d + 2 * step);
+                FloatVector.fromMemorySegment(S4, a, src + 48, ORDER).intoArray(dst, d + 3 * step);
+            }
+            return;
+        }
+        FloatVector scale = FloatVector.broadcast(S4, alpha);
+        for (int p = 0; p < kc; p++, src += pitch, d += 4) {
+            FloatVector.fromMemorySegment(S4, a, src, ORDER).mul(scale).intoArray(dst, d);
+            FloatVector.fromMemorySegment(S4, a, src + 16, ORDER).mul(scale).intoArray(dst, d + step);
+            FloatVector.fromMemorySegment(S4, a, src + 32, ORDER).mul(scale).intoArray(dst, d + 2 * step);
+            FloatVector.fromMemorySegment(S4, a, src + 48, ORDER).mul(scale).intoArray(dst, d + 3 * step);
         }
     }
 
