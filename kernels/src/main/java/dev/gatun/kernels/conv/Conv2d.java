@@ -43,7 +43,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the CNN sample's first (x [64,1,28,28], 32 5×5 filters, pad 2), conv2 its second
  * (x [64,32,14,14], 64 5×5, pad 2, ~95% of its FLOPs).
  *
- *  - Direct convolution (DirectConv2d) when stride is 1 and patch <= DIRECT_MAX_PATCH = 32,
+ *  - (Forward now takes row tiles first where they apply, above; the direct kernel keeps
+ *    backward weight and the forward passes row tiles would waste too many lanes on.)
+ *    Direct convolution (DirectConv2d) when stride is 1 and patch <= DIRECT_MAX_PATCH = 32,
  *    else a GEMM (below). im2col+GEMM vs direct, ms, forward / backwardWeight:
  *      conv1 (patch 25)              3.1-4.3 / 5.5-5.9   vs  3.1 / 3.8-4.1
  *      3×3, 3 → 32 on 32×32 (27)     5.0 / 7.2-7.8       vs  4.3-4.5 / 4.2-4.4
