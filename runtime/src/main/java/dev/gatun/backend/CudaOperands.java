@@ -55,11 +55,6 @@ final class CudaOperands {
             throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is on " + t.device()
                     + " but the cuda backend runs on " + device + "; move it with to(Device.parse(\"" + device + "\"))");
         }
-        if (t.dtype() == DType.FLOAT64) {
-            throw new UnsupportedOperationException(op + ": the cuda backend computes in float32 (and int32 for"
-                    + " indices); " + t.describe() + " is float64: convert it on the host with to(DType.FLOAT32)"
-                    + " before moving it");
-        }
     }
 
     /** Requires float32 (op names the operation in the message). */

@@ -30,8 +30,16 @@ final class DeviceTransfer {
 
     /** CUDA computes in float32 and int32: a float64 tensor is refused before it gets there. */
     static void requireDeviceDType(Tensor t, Device target) {
-        if (target.kind() == Device.Kind.CUDA && t.dtype() == DType.FLOAT64) {
-            throw new IllegalArgumentException("cannot move " + t.describe() + " to " + target + ": the cuda backend "
+        requireDeviceDType(t.dtype(), target, "move " + t.describe() + " to");
+    }
+
+    /**
+     * The one check that keeps float64 off CUDA devices, for moves and for tensors made there
+     * directly ({@code action} says which, as "move float64[3] to"), so no op ever meets one.
+     */
+    static void requireDeviceDType(DType dtype, Device target, String action) {
+        if (target.kind() == Device.Kind.CUDA && dtype == DType.FLOAT64) {
+            throw new IllegalArgumentException("cannot " + action + " " + target + ": the cuda backend "
                     + "computes in float32 (and int32); convert it on the host first with to(DType.FLOAT32)");
         }
     }

@@ -83,6 +83,11 @@ class DeviceTensorTest {
             IllegalArgumentException f64 = assertThrows(IllegalArgumentException.class, () -> d.to(Device.cuda(0)));
             assertEquals("cannot move float64[3] to cuda:0: the cuda backend computes in float32 (and int32); convert it"
                     + " on the host first with to(DType.FLOAT32)", f64.getMessage());
+            // Made there directly: refused before any CUDA call, so this runs without a GPU too.
+            IllegalArgumentException made = assertThrows(IllegalArgumentException.class,
+                    () -> Tensor.zeros(s, Device.cuda(0), DType.FLOAT64, 2, 3));
+            assertEquals("cannot allocate float64[2, 3] on cuda:0: the cuda backend computes in float32 (and int32);"
+                    + " convert it on the host first with to(DType.FLOAT32)", made.getMessage());
         }
     }
 
