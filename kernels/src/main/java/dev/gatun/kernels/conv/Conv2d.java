@@ -30,7 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  *    calls per JVM, 3 JVMs, ms, implicit GEMM (or direct) → row tiles:
  *      conv2 forward                       9.2-9.6 → 8.7-9.0
  *      conv2 backward data (flipped, M 32) 11.08   → 9.0-9.1
- *      conv1 forward (direct before)       1.30-1.38 → 1.10
+ *      conv1 forward, direct kernel        0.98 (its tap loop unrolled) against 1.17: the direct
+ *                                          kernel keeps the shapes it takes (patch <= 32)
  *      resnet-3x3 forward (M 64)           64.8    → 64.2 (no gain: with 64 channels and 9-tap
  *                                                           runs the packing is cheap there)
  *    A JFR profile of the CNN step before: the implicit-GEMM packer (ColumnPanels.blendRows)
@@ -43,8 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the CNN sample's first (x [64,1,28,28], 32 5×5 filters, pad 2), conv2 its second
  * (x [64,32,14,14], 64 5×5, pad 2, ~95% of its FLOPs).
  *
- *  - (Forward now takes row tiles first where they apply, above; the direct kernel keeps
- *    backward weight and the forward passes row tiles would waste too many lanes on.)
+ *  - (The direct kernel is tried first; row tiles take the other stride-1 forward passes.)
  *    Direct convolution (DirectConv2d) when stride is 1 and patch <= DIRECT_MAX_PATCH = 32,
  *    else a GEMM (below). im2col+GEMM vs direct, ms, forward / backwardWeight:
  *      conv1 (patch 25)              3.1-4.3 / 5.5-5.9   vs  3.1 / 3.8-4.1
@@ -162,12 +162,12 @@ public final class Conv2d {
             return;
         }
         checkForward(s, x, xOff, w, wOff, b, bOff, y, yOff);
-        if (rowTile(s)) {
-            RowTileConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
-            return;
-        }
         if (direct(s)) {
             DirectConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
+            return;
+        }
+        if (rowTile(s)) {
+            RowTileConv2d.forward(s, x, xOff, w, wOff, b, bOff, y, yOff);
             return;
         }
         forwardImplicit(s, x, xOff, w, wOff, b, bOff, y, yOff, implicitChunk(s));

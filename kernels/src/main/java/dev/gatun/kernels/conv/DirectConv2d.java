@@ -25,12 +25,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Register blocks: forward, 2 channels × 4 vectors of pixels over one flat loop of all taps;
  * backwardWeight, 2 channels × 5 (or 4) taps of a kernel row over one flat loop of all pixels.
- * Neither tap nor pixel loop may be unrolled by C2: unrolled, it hoisted the loads of several
- * iterations and spilled accumulators to the stack (backwardWeight then ran at 31 GFLOP/s), so
- * the steps are read from non-final fields. conv1 (x [64,1,28,28], 32 5×5, pad 2), both
- * threads, best of 20 calls, before → after: backwardWeight with the bias gradient 2.55-2.61 →
- * 1.32-1.34 ms (31 → 60 GFLOP/s; before, 4-tap blocks computed 8 taps for a row of 5, per
- * output row), forward 1.44-1.45 → 1.33-1.34 ms (of which 0.2 ms copies rows out to y).
+ backwardWeight's pixel loop must not be unrolled by C2: unrolled, it hoisted the loads of
+ * several iterations and spilled accumulators to the stack (31 GFLOP/s), so its step is read
+ * from a non-final field. forward's tap loop is the other way round: unrolled it runs 0.98 ms
+ * on conv1, kept rolled the same way 1.30 (best of 20, 3 JVMs each). conv1 (x [64,1,28,28],
+ * 32 5×5, pad 2), both threads, best of 20 calls, before → after: backwardWeight with the bias
+ * gradient 2.55-2.61 → 1.32-1.34 ms (31 → 60 GFLOP/s; before, 4-tap blocks computed 8 taps for
+ * a row of 5, per output row), forward 1.44-1.45 → 0.98 ms (row tiles took 1.17 there).
  *
  * It wins where im2col + GEMM has a tiny GEMM depth: the CNN sample's first layer (1 input
  * channel, 5×5, so depth 25) spends its GEMM time packing, not multiplying. Conv2d decides
@@ -93,7 +94,6 @@ final class DirectConv2d {
         float[] rowA = new float[Math.ceilDiv(outH * wp, BLOCK) * BLOCK];
         float[] rowB = new float[rowA.length];
         int lanes = F.length();
-        int one = unitStep;
         // Two output channels at a time share every load of xp: 8 FMAs per 4 loads.
         for (int o = 0; o < s.outChannels(); o += (o + 1) % og != 0 ? 2 : 1) {
             // Pairs never straddle groups: a group's last odd channel runs alone (computed twice, stored once).
@@ -113,7 +113,7 @@ final class DirectConv2d {
                 FloatVector b1 = b0;
                 FloatVector b2 = b0;
                 FloatVector b3 = b0;
-                for (int q = 0; q < taps; q += one) {
+                for (int q = 0; q < taps; q++) {
                     FloatVector u = FloatVector.broadcast(F, pair[2 * q]);
                     FloatVector v = FloatVector.broadcast(F, pair[2 * q + 1]);
                     int at = base + tapAt[q] + t;
@@ -190,7 +190,7 @@ final class DirectConv2d {
         int dw1 = s.dilationW();
         int taps = tapsPerBlock(kw);
         float[] sums = new float[2 * TAPS_MAX];
-        int unrolledStep = notUnrolled;
+        int pixelStep = notUnrolled;
         // Two output channels at a time share every load of xp.
         for (int o = 0; o < s.outChannels(); o += (o + 1) % og != 0 ? 2 : 1) {
             // Pairs never straddle groups: a group's last odd channel runs alone (computed twice, stored once).
@@ -207,7 +207,7 @@ final class DirectConv2d {
                     int wAt1 = ((o1 * cg + c) * s.kernelH() + i) * kw;
                     for (int j0 = 0; j0 < kw; j0 += taps) {
                         // Taps past the kernel's last column read valid xp and are dropped.
-                        tapBlock(xp, rowAt + j0 * dw1, dw1, d, e, unrolledStep, taps == 5, sums);
+                        tapBlock(xp, rowAt + j0 * dw1, dw1, d, e, pixelStep, taps == 5, sums);
                         for (int q = 0; q < Math.min(taps, kw - j0); q++) {
                             dw[wAt + j0 + q] += sums[q];
                             if (two) {
@@ -228,16 +228,13 @@ final class DirectConv2d {
     private static final int TAPS_MAX = 5;
 
     /**
-     * The tap loops' step, F.length() read from a non-final field: C2 does not unroll a loop
+     * backwardWeight's pixel-loop step, F.length() read from a non-final field: C2 does not unroll a loop
      * whose step is not a constant. Unrolled 4 times, tapBlock kept the loads of four iterations
      * live at once and spilled half its accumulators to the stack.
      */
     @SuppressWarnings("FieldMayBeFinal")
     private static int notUnrolled = F.length();
 
-    /** 1, read from a non-final field for the same reason (forwardImage's tap loop). */
-    @SuppressWarnings("FieldMayBeFinal")
-    private static int unitStep = 1;
 
     /**
      * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, over
