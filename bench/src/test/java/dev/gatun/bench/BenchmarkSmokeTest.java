@@ -7,6 +7,8 @@ import dev.gatun.bindings.CudaLibraries;
 import dev.gatun.bindings.CudaLibrary;
 import dev.gatun.bindings.Gpu;
 import java.lang.reflect.Method;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -64,7 +66,10 @@ class BenchmarkSmokeTest {
     private static Set<String> declaredBenchmarks() throws Exception {
         Path root = Path.of(FmaPeakBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Set<String> out = new HashSet<>();
-        try (Stream<Path> files = Files.list(root.resolve("dev/gatun/bench"))) {
+        // Under Maven the classes are a directory; in the GPU runner they are a jar.
+        try (FileSystem jar = Files.isRegularFile(root) ? FileSystems.newFileSystem(root) : null;
+                Stream<Path> files = Files.list(jar == null ? root.resolve("dev/gatun/bench")
+                        : jar.getPath("dev/gatun/bench"))) {
             for (Path f : files.toList()) {
                 String file = f.getFileName().toString();
                 if (!file.endsWith("Benchmark.class")) {
