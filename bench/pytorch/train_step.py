@@ -14,9 +14,11 @@ convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFin
     python3 bench/pytorch/train_step.py --device cuda
     python3 bench/pytorch/train_step.py --device cpu --threads 2
     python3 bench/pytorch/train_step.py --device cpu --models cnn --windows 12 --seconds 1   # median and best of 12 windows
+    python3 bench/pytorch/train_step.py --loop cnn   # endless, "<monotonic ns> <samples>" a step (for paired.py)
 """
 import argparse
 import statistics
+import sys
 import time
 
 import torch
@@ -52,16 +54,21 @@ def main():
     ap.add_argument("--windows", type=int, default=1,
                     help="time N windows of --seconds each and print their median and best, as JMH iterations "
                          "(on a shared machine the best window is the least disturbed one)")
+    ap.add_argument("--loop", metavar="MODEL",
+                    help="train MODEL's step forever, printing '<monotonic ns> <samples so far>' after each "
+                         "(synced) step: the PyTorch side of paired.py")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.benchmark = True  # autotuned convolutions, as Gatun's cudnnFind plans
     dev = torch.device(a.device)
+    if a.loop and a.loop not in ("mlp", "cnn", "lstm", "sequence"):
+        ap.error(f"--loop {a.loop}: not a model (mlp, cnn, lstm, sequence)")
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
                                                  f", {torch.get_num_threads()} threads"))
     for name, batch, build, shape, target, loss_fn in cases():
-        if name not in a.models.split(","):
+        if name not in (a.loop or a.models).split(","):
             continue
         torch.manual_seed(42)
         net = build().to(dev)
@@ -75,6 +82,14 @@ def main():
             loss.backward()
             opt.step()
             return loss
+
+        if a.loop:
+            samples = 0
+            while True:
+                step().item()
+                samples += batch
+                sys.stdout.write(f"{time.monotonic_ns()} {samples}\n")
+                sys.stdout.flush()
 
         for sync in (True, False):
             for _ in range(20):

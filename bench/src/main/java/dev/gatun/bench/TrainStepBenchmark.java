@@ -69,6 +69,9 @@ public class TrainStepBenchmark {
 
         abstract Module build(SplittableRandom rng);
 
+        /** Examples per step. */
+        abstract int batch();
+
         abstract Tensor input(SplittableRandom rng);
 
         abstract Tensor target(SplittableRandom rng);
@@ -104,8 +107,6 @@ public class TrainStepBenchmark {
 
     /** A classifier over Fashion-MNIST-sized inputs. */
     abstract static class Classifier extends Step {
-        abstract int batch();
-
         abstract int[] example();
 
         @Override
@@ -190,13 +191,18 @@ public class TrainStepBenchmark {
         }
 
         @Override
+        int batch() {
+            return 32;
+        }
+
+        @Override
         Tensor input(SplittableRandom rng) {
-            return Tensor.uniform(rng, -1, 1, DType.FLOAT32, 32, 48, 1);
+            return Tensor.uniform(rng, -1, 1, DType.FLOAT32, batch(), 48, 1);
         }
 
         @Override
         Tensor target(SplittableRandom rng) {
-            return Tensor.uniform(rng, -1, 1, DType.FLOAT32, 32, 1);
+            return Tensor.uniform(rng, -1, 1, DType.FLOAT32, batch(), 1);
         }
 
         @Override

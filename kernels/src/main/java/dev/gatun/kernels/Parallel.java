@@ -1,34 +1,20 @@
 package dev.gatun.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
  * The worker threads CPU kernels split their work over.
  *
- * <p>One fixed pool of daemon threads, sized by {@code gatun.threads} (default: available
- * processors). The caller's thread runs one share itself, so a 2-core machine uses exactly
- * 2 threads. Segments handed to kernels must come from shared (not confined) arenas, since
- * workers touch them from other threads.
+ * <p>{@code gatun.threads} threads in all (default: available processors): the caller's and
+ * {@link KernelWorkers}' daemon threads, so a 2-core machine uses exactly 2 threads. Segments
+ * handed to kernels must come from shared (not confined) arenas, since workers touch them from
+ * other threads.
  */
 public final class Parallel {
     /** How many threads a kernel may use, the caller's included. */
     public static final int THREADS = threads();
 
-    private static final ThreadGroup WORKERS = new ThreadGroup("gatun-kernels");
-
-    private static final ExecutorService POOL = THREADS > 1
-            ? Executors.newFixedThreadPool(THREADS - 1, r -> {
-                Thread t = new Thread(WORKERS, r, "gatun-kernel");
-                t.setDaemon(true);
-                return t;
-            })
-            : null;
+    private static final KernelWorkers POOL = THREADS > 1 ? new KernelWorkers(THREADS - 1) : null;
 
     // True on a thread while it runs a share of forEach, the caller's thread included: a kernel
     // called from inside a task then runs inline instead of queueing behind the busy workers.
@@ -38,7 +24,7 @@ public final class Parallel {
 
     /** True while the current thread runs a share of a parallel loop (nested loops run inline). */
     public static boolean inTask() {
-        return IN_TASK.get() || Thread.currentThread().getThreadGroup() == WORKERS;
+        return IN_TASK.get() || KernelWorkers.isWorker(Thread.currentThread());
     }
 
     private static int threads() {
@@ -80,8 +66,16 @@ public final class Parallel {
 
     /**
      * Runs {@code body.accept(i)} for every {@code i} in {@code [0, tasks)}, spread over the
-     * threads, and returns when all are done. Task {@code i} goes to thread {@code i % THREADS}
-     * so a split into {@code THREADS} equal tasks is balanced. Exceptions are rethrown here.
+     * threads, and returns when all are done. Exceptions are rethrown here (the first one; later
+     * tasks are then skipped).
+     *
+     * <p>Threads claim tasks one at a time from a shared counter rather than taking a fixed
+     * share. On a shared machine a core is now and then taken away for milliseconds, or a worker
+     * wakes late: with fixed shares every op would wait for the slow thread's whole half, while
+     * claiming lets the other thread take what is left. Kernels that split into more tasks than
+     * threads (conv images, for one) balance within the op. The caller waits only for tasks that
+     * were claimed, not for a worker that has not started: one that starts late finds nothing
+     * left and returns.
      */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) {
@@ -97,40 +91,17 @@ public final class Parallel {
             }
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(workers - 1);
-        for (int w = 1; w < workers; w++) {
-            final int first = w;
-            futures.add(POOL.submit(() -> {
-                for (int i = first; i < tasks; i += workers) {
-                    body.accept(i);
-                }
-            }));
-        }
-        Throwable failure = null;
+        TaskClaims claims = new TaskClaims(tasks, body, Thread.currentThread());
+        POOL.post(claims);
         IN_TASK.set(true);
         try {
-            for (int i = 0; i < tasks; i += workers) {
-                body.accept(i);
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
+            claims.work();
         } finally {
             IN_TASK.set(false);
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
+        claims.awaitAll();
+        POOL.retract(claims);
+        Throwable failure = claims.failure();
         if (failure instanceof RuntimeException re) {
             throw re;
         }

@@ -69,4 +69,79 @@ class ParallelTest {
         }));
         assertEquals("task 3 failed", e.getMessage());
     }
+
+    @Test
+    void aBusyThreadLeavesTheRestToTheOthers() {
+        // Task 0 holds its thread until every other task has finished. With fixed shares (task i
+        // on thread i % THREADS) its thread would also own tasks 2, 4, 6 and this would never
+        // end; with claiming, the other threads take them all.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Parallel.THREADS > 1, "needs 2 threads");
+        int tasks = 8;
+        java.util.concurrent.CountDownLatch others = new java.util.concurrent.CountDownLatch(tasks - 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Parallel.forEach(tasks, i -> {
+            if (i == 0) {
+                try {
+                    assertEquals(true, others.await(10, java.util.concurrent.TimeUnit.SECONDS),
+                            "tasks 1.." + (tasks - 1) + " were left waiting for task 0's thread");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                others.countDown();
+            }
+        }));
+    }
+
+    @Test
+    void concurrentCallersEachGetAllTheirTasksDone() throws Exception {
+        // Callers on several threads post into the workers' one slot, replacing each other's
+        // jobs: each must still see every one of its own tasks run once, with the results visible.
+        int callers = 4, rounds = 300, tasks = 7;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            java.util.List<java.util.concurrent.Future<Long>> sums = new java.util.ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                final int caller = c;
+                sums.add(pool.submit(() -> {
+                    long total = 0;
+                    for (int r = 0; r < rounds; r++) {
+                        long[] out = new long[tasks];
+                        Parallel.forEach(tasks, i -> out[i] = 1000L * caller + i);
+                        for (long v : out) {
+                            total += v;
+                        }
+                    }
+                    return total;
+                }));
+            }
+            for (int c = 0; c < callers; c++) {
+                long expected = (long) rounds * (tasks * 1000L * c + (long) tasks * (tasks - 1) / 2);
+                assertEquals(expected, sums.get(c).get(30, java.util.concurrent.TimeUnit.SECONDS), "caller " + c);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailureSkipsTheRemainingTasksAndTheNextLoopStillRuns() {
+        AtomicLong ran = new AtomicLong();
+        assertThrows(IllegalArgumentException.class, () -> Parallel.forEach(1000, i -> {
+            ran.incrementAndGet();
+            if (i == 0) {
+                throw new IllegalArgumentException("first");
+            }
+            try {
+                Thread.sleep(1); // long enough that the failure lands before the others are all run
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        assertEquals(true, ran.get() < 1000, "after the failure the remaining tasks are skipped: ran " + ran.get());
+        AtomicLongArray hits = new AtomicLongArray(50);
+        Parallel.forEach(50, i -> hits.incrementAndGet(i));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(1, hits.get(i));
+        }
+    }
 }

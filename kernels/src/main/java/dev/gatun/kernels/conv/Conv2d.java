@@ -147,6 +147,8 @@ public final class Conv2d {
     static final double ROW_TILE_MAX_WASTE = 0.125;
     /** Most output channels per group for which it does. */
     static final int ROW_TILE_MAX_OUT = 64;
+    /** Image ranges per thread in forImages: enough to rebalance around a slowed core, few enough that each is many tiles. */
+    static final int IMAGE_TASKS_PER_THREAD = 4;
     /** Largest GEMM depth (groupIn·kH·kW) for which the direct kernel runs instead (see the header). */
     static final int DIRECT_MAX_PATCH = 32;
 
@@ -527,14 +529,15 @@ public final class Conv2d {
     }
 
     /**
-     * Runs body(i) for i in [0, images), one contiguous range of images per thread: images sit
-     * side by side in the column matrix, so interleaving them between threads would make the
-     * threads share a cache line at every boundary.
+     * Runs body(i) for i in [0, images), in contiguous ranges of images: images sit side by side
+     * in the column matrix, so interleaving them between threads would make the threads share a
+     * cache line at every boundary. There are IMAGE_TASKS_PER_THREAD ranges a thread, which the
+     * threads claim as they go, so a thread slowed by the machine's other load does fewer.
      */
     static void forImages(int images, IntConsumer body) {
-        int threads = Math.min(Parallel.THREADS, images);
-        Parallel.forEach(threads, t -> {
-            for (int i = images * t / threads; i < images * (t + 1) / threads; i++) {
+        int tasks = Math.min(images, Parallel.THREADS * IMAGE_TASKS_PER_THREAD);
+        Parallel.forEach(tasks, t -> {
+            for (int i = images * t / tasks; i < images * (t + 1) / tasks; i++) {
                 body.accept(i);
             }
         });

@@ -1,0 +1,47 @@
+package dev.gatun.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * TrainStepBenchmark's step in an endless loop that prints, after every step, the monotonic
+ * clock in nanoseconds and the samples trained so far ({@code "<ns> <samples>"}). It is the Gatun
+ * side of {@code bench/pytorch/paired.py}, which stops and resumes this process and PyTorch's in
+ * turns of a few seconds and times each turn from these lines.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/gatun-benchmarks.jar dev.gatun.bench.TrainStepLoop cnn [cpu]
+ * </pre>
+ */
+public final class TrainStepLoop {
+    private TrainStepLoop() {}
+
+    public static void main(String[] args) {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: TrainStepLoop mlp|cnn|lstm|sequence [backend]");
+            System.exit(2);
+        }
+        TrainStepBenchmark.Step step = switch (args[0].toLowerCase(Locale.ROOT)) {
+            case "mlp" -> new TrainStepBenchmark.Mlp();
+            case "cnn" -> new TrainStepBenchmark.Cnn();
+            case "lstm" -> new TrainStepBenchmark.Lstm();
+            case "sequence" -> new TrainStepBenchmark.Sequence();
+            default -> {
+                System.err.println("unknown model '" + args[0] + "': mlp, cnn, lstm or sequence");
+                System.exit(2);
+                yield null;
+            }
+        };
+        step.backend = args.length == 2 ? args[1] : "cpu";
+        step.setUp();
+        // System.nanoTime is CLOCK_MONOTONIC on Linux, the clock of Python's time.monotonic_ns.
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        long samples = 0;
+        while (true) {
+            step.run();
+            samples += step.batch();
+            out.println(System.nanoTime() + " " + samples);
+            out.flush();
+        }
+    }
+}
