@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The daemon threads that help a {@link Parallel#forEach} caller. The caller posts its tasks in
  * one slot; each worker takes every newly posted job, claims tasks from it until none is left,
- * then watches the slot for {@link #IDLE_SPIN_NANOS} before it parks.
+ * then watches the slot for 50 µs ({@code -Dgatun.workerSpinMicros}) before it parks.
  *
  * <p>Why spin: a training step is a chain of ops of 20 µs to a few ms each, and waking a parked
  * thread costs 10–30 µs on these VMs (measured with Parallel.forEach on two tiny tasks: 12 µs a
@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * still finish their own tasks, helped or not.
  */
 final class KernelWorkers {
-    private static final long IDLE_SPIN_NANOS = 50_000;
+    /** {@code gatun.workerSpinMicros}: how long an idle worker watches for a job before it parks (0: at once). */
+    private static final long IDLE_SPIN_NANOS = spinNanos();
     private static final ThreadGroup GROUP = new ThreadGroup("gatun-kernels");
 
     private final AtomicReference<TaskClaims> slot = new AtomicReference<>();
@@ -27,6 +28,21 @@ final class KernelWorkers {
             workers[i] = new Worker(i);
             workers[i].start();
         }
+    }
+
+    private static long spinNanos() {
+        String asked = System.getProperty("gatun.workerSpinMicros", "50").trim();
+        long micros;
+        try {
+            micros = Long.parseLong(asked);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("gatun.workerSpinMicros must be a whole number of microseconds, got '"
+                    + asked + "'");
+        }
+        if (micros < 0 || micros > 1_000_000) {
+            throw new IllegalArgumentException("gatun.workerSpinMicros must be in 0..1000000, got " + micros);
+        }
+        return micros * 1000;
     }
 
     static boolean isWorker(Thread t) {
