@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Loop nest per image: output row, row tile, block of 4 channels; the taps of one row tile
  * (inC/G·kH rows of NR + (kW−1)·dW floats) stay in L1 while every channel block reads them.
- * Images go to threads in contiguous ranges, each thread padding its images into its own buffer.
+ * Images go to threads in contiguous ranges (Conv2d.forImages), each thread padding its images
+ * into its own buffer.
  */
 final class RowTileConv2d {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
