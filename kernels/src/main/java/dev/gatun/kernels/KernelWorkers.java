@@ -49,14 +49,19 @@ final class KernelWorkers {
         return t.getThreadGroup() == GROUP;
     }
 
-    /** Offers claims to the workers, waking those that sleep. */
-    void post(TaskClaims claims) {
+    /**
+     * Offers claims to the workers, waking at most {@code helpers} of those that sleep: a job of
+     * two tasks on a 16-core machine needs one helper, not fifteen woken to find nothing left.
+     */
+    void post(TaskClaims claims, int helpers) {
         slot.set(claims);
-        for (Worker w : workers) {
+        for (int i = 0; i < workers.length && helpers > 0; i++) {
+            Worker w = workers[i];
             // Dekker with the worker: it sets sleeping, then reads the slot; we set the slot,
             // then read sleeping. One of us sees the other's write, so no job is missed.
             if (w.sleeping) {
                 LockSupport.unpark(w);
+                helpers--;
             }
         }
     }

@@ -92,7 +92,7 @@ public final class Parallel {
             return;
         }
         TaskClaims claims = new TaskClaims(tasks, body, Thread.currentThread());
-        POOL.post(claims);
+        POOL.post(claims, workers - 1);
         IN_TASK.set(true);
         try {
             claims.work();

@@ -10,8 +10,9 @@ import java.lang.reflect.Proxy;
 /**
  * The backend of the {@link Device#fake() fake device}: every op checks that all its tensors are
  * on the fake device, as the CUDA backend checks its own, then runs the CPU backend on host views
- * of them. It checks placement only: CUDA's float32-only and rank limits are not imitated. It lets the suite run models, trainers and checkpoints "on a device" without a GPU, so
- * that a host read of device memory, a tensor left on the host, or an output made on the wrong
+ * of them. It checks placement only: CUDA's float32-only and rank limits are not imitated. It
+ * lets the suite run models, trainers and checkpoints "on a device" without a GPU, so that a
+ * host read of device memory, a tensor left on the host, or an output made on the wrong
  * device fails here as it would on CUDA. A proxy wraps every method of {@link Backend}, so a new
  * op is covered without code here.
  */

@@ -30,17 +30,20 @@ final class DeviceTransfer {
 
     /** CUDA computes in float32 and int32: a float64 tensor is refused before it gets there. */
     static void requireDeviceDType(Tensor t, Device target) {
-        requireDeviceDType(t.dtype(), target, "move " + t.describe() + " to");
+        requireDeviceDType(t.dtype(), t.shape(), target, true);
     }
 
     /**
      * The one check that keeps float64 off CUDA devices, for moves and for tensors made there
-     * directly ({@code action} says which, as "move float64[3] to"), so no op ever meets one.
+     * directly, so no op ever meets one. Every allocation passes here: the message is built only
+     * on refusal.
      */
-    static void requireDeviceDType(DType dtype, Device target, String action) {
+    static void requireDeviceDType(DType dtype, int[] shape, Device target, boolean move) {
         if (target.kind() == Device.Kind.CUDA && dtype == DType.FLOAT64) {
-            throw new IllegalArgumentException("cannot " + action + " " + target + ": the cuda backend "
-                    + "computes in float32 (and int32); convert it on the host first with to(DType.FLOAT32)");
+            String what = dtype.label() + Shape.str(shape);
+            throw new IllegalArgumentException("cannot " + (move ? "move " + what + " to " : "allocate " + what + " on ")
+                    + target + ": the cuda backend computes in float32 (and int32); convert it on the host first"
+                    + " with to(DType.FLOAT32)");
         }
     }
 

@@ -91,7 +91,7 @@ public final class Tensor {
     private static Tensor allocate(Scope scope, Device device, DType dtype, int[] shape, boolean zero) {
         int[] s = shape.clone();
         long bytes = Math.multiplyExact(Shape.checkedSize(s), (long) dtype.byteSize());
-        DeviceTransfer.requireDeviceDType(dtype, device, "allocate " + dtype.name().toLowerCase() + Arrays.toString(s) + " on");
+        DeviceTransfer.requireDeviceDType(dtype, s, device, false);
         Storage storage = device.isHost()
                 ? Storage.host(zero ? scope.allocate(bytes) : scope.allocateUninitialized(bytes))
                 : scope.allocateOn(device, bytes, zero);

@@ -63,7 +63,24 @@ final class DirectConv2d {
         if (b != null) {
             MemorySegment.copy(b, FLOAT, bOff * Float.BYTES, bias, 0, bias.length);
         }
-        Conv2d.forImages(s.batch(), n -> forwardImage(s, x, xOff, weights, bias, y, yOff, n));
+        int[] tapAt = tapOffsets(s, s.inH() + 2 * s.padH(), s.inW() + 2 * s.padW());
+        Conv2d.forImages(s.batch(), n -> forwardImage(s, x, xOff, weights, bias, tapAt, y, yOff, n));
+    }
+
+    /**
+     * tapAt[q] for tap q = (c, i, j) of one group's patch: its offset into a padded image
+     * [channels, hp, wp] from the group's first plane, so pixel t = oh·wp + ow reads tapAt[q] + t.
+     */
+    static int[] tapOffsets(ConvShape s, int hp, int wp) {
+        int[] tapAt = new int[s.patch()];
+        for (int c = 0, q = 0; c < s.groupIn(); c++) {
+            for (int i = 0; i < s.kernelH(); i++) {
+                for (int j = 0; j < s.kernelW(); j++, q++) {
+                    tapAt[q] = (c * hp + i * s.dilationH()) * wp + j * s.dilationW();
+                }
+            }
+        }
+        return tapAt;
     }
 
     /**
@@ -71,7 +88,7 @@ final class DirectConv2d {
      * row pitch (t = oh·wp + ow), so every tap is one offset into xp for a whole block of BLOCK
      * pixels; the lanes at ow >= outW are computed and dropped when the rows are copied out.
      */
-    private static void forwardImage(ConvShape s, MemorySegment x, long xOff, float[] w, float[] bias,
+    private static void forwardImage(ConvShape s, MemorySegment x, long xOff, float[] w, float[] bias, int[] tapAt,
                                      MemorySegment y, long yOff, int n) {
         int hp = s.inH() + 2 * s.padH();
         int wp = s.inW() + 2 * s.padW();
@@ -80,16 +97,7 @@ final class DirectConv2d {
         int outW = s.outW();
         int cg = s.groupIn();
         int og = s.groupOut();
-        int taps = cg * s.kernelH() * s.kernelW();
-        // Tap q = (c, i, j) of a group reads xp at tapAt[q] + t from the group's first plane.
-        int[] tapAt = new int[taps];
-        for (int c = 0, q = 0; c < cg; c++) {
-            for (int i = 0; i < s.kernelH(); i++) {
-                for (int j = 0; j < s.kernelW(); j++, q++) {
-                    tapAt[q] = (c * hp + i * s.dilationH()) * wp + j * s.dilationW();
-                }
-            }
-        }
+        int taps = tapAt.length;
         float[] pair = new float[2 * taps];
         float[] rowA = new float[Math.ceilDiv(outH * wp, BLOCK) * BLOCK];
         float[] rowB = new float[rowA.length];
@@ -234,7 +242,6 @@ final class DirectConv2d {
      */
     @SuppressWarnings("FieldMayBeFinal")
     private static int notUnrolled = F.length();
-
 
     /**
      * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, over

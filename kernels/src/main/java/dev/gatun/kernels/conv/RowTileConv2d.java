@@ -89,14 +89,7 @@ final class RowTileConv2d {
         for (int o = 0; o < s.outChannels(); o++) {
             bias[(o / og * blocks + o % og / MR) * MR + o % og % MR] = b == null ? 0f : b.getAtIndex(FLOAT, bOff + o);
         }
-        int[] tapAt = new int[patch];
-        for (int c = 0, q = 0; c < cg; c++) {
-            for (int i = 0; i < s.kernelH(); i++) {
-                for (int j = 0; j < s.kernelW(); j++, q++) {
-                    tapAt[q] = (c * hp + i * s.dilationH()) * wp + j * s.dilationW();
-                }
-            }
-        }
+        int[] tapAt = DirectConv2d.tapOffsets(s, hp, wp);
         long planeBytes = (long) s.outPlane() * Float.BYTES;
         Conv2d.forImages(s.batch(), n -> {
             float[] xp = DirectConv2d.padImage(s, x, xOff + (long) n * s.inChannels() * s.inPlane(), hp, wp);
