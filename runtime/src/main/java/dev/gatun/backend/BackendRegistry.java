@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.device.DeviceRuntimes;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -29,9 +30,9 @@ public final class BackendRegistry {
 
     static {
         FACTORIES.put("scalar", ScalarBackend::new);
-        FACTORIES.put("cpu", CpuBackend::new);
-        FACTORIES.put("cuda", CudaBackend::new);
-        FACTORIES.put("fake", FakeDeviceBackend::create);
+        FACTORIES.put("cpu", BackendRegistry::cpu);
+        FACTORIES.put("cuda", () -> DeviceRuntimes.provider(Device.Kind.CUDA).backend(0));
+        FACTORIES.put("fake", () -> FakeDeviceBackend.create(Device.fake()));
     }
 
     private static final Map<Device, Backend> DEVICE_BACKENDS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,7 +51,7 @@ public final class BackendRegistry {
             synchronized (BackendRegistry.class) {
                 if (current == null) {
                     String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-                    current = create(forced.isEmpty() ? "cpu" : forced);
+                    current = create(forced.isEmpty() ? defaultName() : forced);
                     LOG.log(System.Logger.Level.INFO, "gatun backend: " + current.description()
                             + (forced.isEmpty() ? " (default)" : " (forced by -D" + PROPERTY + ")"));
                 }
@@ -66,17 +67,26 @@ public final class BackendRegistry {
         Device d = t.device();
         if (d.isHost()) {
             Backend b = current();
-            return b.device().isHost() ? b : DEVICE_BACKENDS.computeIfAbsent(Device.CPU, k -> new CpuBackend());
+            return b.device().isHost() ? b : DEVICE_BACKENDS.computeIfAbsent(Device.CPU, k -> create(defaultName()));
         }
         Backend b = current();
         if (b.device().equals(d)) {
             return b;
         }
-        return DEVICE_BACKENDS.computeIfAbsent(d, k -> switch (k.kind()) {
-            case CUDA -> new CudaBackend(k.index());
-            case FAKE -> FakeDeviceBackend.create();
-            case CPU -> throw new AssertionError(k);
-        });
+        return DEVICE_BACKENDS.computeIfAbsent(d, k -> k.kind() == Device.Kind.FAKE
+                ? FakeDeviceBackend.create(k) : DeviceRuntimes.provider(k.kind()).backend(k.index()));
+    }
+
+    /** The best host backend: cpu with the Vector API, else scalar. */
+    static String defaultName() {
+        return VectorApi.AVAILABLE ? "cpu" : "scalar";
+    }
+
+    private static Backend cpu() {
+        if (!VectorApi.AVAILABLE) {
+            throw new IllegalStateException("the cpu backend needs the Vector API: " + VectorApi.HOW_TO_ENABLE);
+        }
+        return new CpuBackend();
     }
 
     /** The device the chosen backend computes on: where trainers put models and batches. */
@@ -99,5 +109,19 @@ public final class BackendRegistry {
             throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + String.join(", ", FACTORIES.keySet()));
         }
         return f.get();
+    }
+
+    /** Whether jdk.incubator.vector is loaded; without it the cpu backend's classes cannot link. */
+    private static final class VectorApi {
+        static final String HOW_TO_ENABLE = "start java with --add-modules jdk.incubator.vector"
+                + " (or put Gatun on the module path, which resolves it)";
+        static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+        static {
+            if (!AVAILABLE) {
+                LOG.log(System.Logger.Level.WARNING, "gatun: jdk.incubator.vector is not loaded, so the fast cpu"
+                        + " backend is off and the scalar one runs; to get the cpu backend, " + HOW_TO_ENABLE);
+            }
+        }
     }
 }

@@ -19,9 +19,8 @@ import java.lang.reflect.Proxy;
 final class FakeDeviceBackend {
     private FakeDeviceBackend() {}
 
-    static Backend create() {
-        Backend cpu = new CpuBackend();
-        Device fake = Device.fake();
+    static Backend create(Device fake) {
+        Backend cpu = BackendRegistry.create(BackendRegistry.defaultName());
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "name" -> "fake";
@@ -65,7 +64,7 @@ final class FakeDeviceBackend {
             throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is on " + t.device()
                     + " but the fake backend runs on " + fake + "; move it with to(Device.fake())");
         }
-        return t.fakeDeviceHostView();
+        return t.deviceHostView();
     }
 
     private static Object invoke(Backend cpu, Method method, Object[] args) throws Throwable {

@@ -4,6 +4,7 @@ import dev.gatun.bindings.CudaStatus;
 import dev.gatun.bindings.cublas.cublas_h;
 import dev.gatun.bindings.cuda.runtime.cudart_h;
 import dev.gatun.bindings.cudnn.cudnn_h;
+import dev.gatun.tensor.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,7 +22,7 @@ import java.util.Map;
  * queued before. Host code that reads results synchronizes through the copies, which wait.
  * Nothing is ever closed: the handles and cache live as long as the process, as PyTorch's do.
  */
-public final class CudaContext {
+public final class CudaContext implements DeviceRuntime {
     private static final Map<Integer, CudaContext> OPEN = new HashMap<>();
 
     private final int index;
@@ -62,6 +63,31 @@ public final class CudaContext {
         return c;
     }
 
+    @Override
+    public Device device() {
+        return Device.cuda(index);
+    }
+
+    @Override
+    public DeviceBlock allocate(long bytes) {
+        return allocator.allocate(bytes);
+    }
+
+    @Override
+    public void copyIn(MemorySegment src, long dst) {
+        memory.copyHostToDevice(src, dst, src.byteSize(), stream);
+    }
+
+    @Override
+    public void copyOut(long src, MemorySegment dst) {
+        memory.copyDeviceToHost(src, dst, dst.byteSize(), stream);
+    }
+
+    @Override
+    public void copyWithin(long src, long dst, long bytes) {
+        memory.copyDeviceToDevice(src, dst, bytes, stream);
+    }
+
     /** The device number. */
     public int index() {
         return index;
@@ -93,6 +119,7 @@ public final class CudaContext {
     }
 
     /** Sets {@code bytes} bytes at {@code address} to zero, on the stream. */
+    @Override
     public void zero(long address, long bytes) {
         CudaStatus.checkRuntime(cudart_h.cudaMemsetAsync(MemorySegment.ofAddress(address), 0, bytes,
                 MemorySegment.ofAddress(stream)), "cudaMemsetAsync");
@@ -110,6 +137,7 @@ public final class CudaContext {
     }
 
     /** Waits for everything queued on the stream. */
+    @Override
     public void synchronize() {
         memory.synchronize(stream);
     }

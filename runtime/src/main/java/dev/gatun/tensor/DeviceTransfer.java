@@ -1,14 +1,14 @@
 package dev.gatun.tensor;
 
 import dev.gatun.autograd.Autograd;
-import dev.gatun.device.CudaContext;
+import dev.gatun.device.DeviceRuntime;
+import dev.gatun.device.DeviceRuntimes;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Copies between devices: {@link Tensor#to(Device)}, {@link Tensor#moveTo(Device)} and single
- * elements read or written from the host. The host and the fake device copy with
- * MemorySegment.copy; CUDA copies go through the device's pinned staging buffers on its stream and
- * have finished when they return.
+ * elements read or written from the host. Host memory copies with MemorySegment.copy; every other
+ * device through its {@link DeviceRuntime}, and a copy has finished when it returns.
  */
 final class DeviceTransfer {
     private DeviceTransfer() {}
@@ -28,22 +28,25 @@ final class DeviceTransfer {
         return Autograd.record(out, "to(" + target + ")", g -> new Tensor[] {g.to(source)}, t);
     }
 
-    /** CUDA computes in float32 and int32: a float64 tensor is refused before it gets there. */
+    /** A device that does not hold the dtype (float64 on CUDA) refuses it before any op meets it. */
     static void requireDeviceDType(Tensor t, Device target) {
         requireDeviceDType(t.dtype(), t.shape(), target, true);
     }
 
     /**
-     * The one check that keeps float64 off CUDA devices, for moves and for tensors made there
-     * directly, so no op ever meets one. Every allocation passes here: the message is built only
-     * on refusal.
+     * The one check that keeps a dtype off a device that does not hold it, for moves and for
+     * tensors made there directly. Every allocation passes here: the message is built only on
+     * refusal.
      */
     static void requireDeviceDType(DType dtype, int[] shape, Device target, boolean move) {
-        if (target.kind() == Device.Kind.CUDA && dtype == DType.FLOAT64) {
+        if (target.isHost()) {
+            return;
+        }
+        String refusal = DeviceRuntimes.refusal(target, dtype);
+        if (refusal != null) {
             String what = dtype.label() + Shape.str(shape);
             throw new IllegalArgumentException("cannot " + (move ? "move " + what + " to " : "allocate " + what + " on ")
-                    + target + ": the cuda backend computes in float32 (and int32); convert it on the host first"
-                    + " with to(DType.FLOAT32)");
+                    + target + ": " + refusal);
         }
     }
 
@@ -60,12 +63,8 @@ final class DeviceTransfer {
     static MemorySegment readElement(Tensor t, long physical) {
         long size = t.dtype().byteSize();
         Storage st = storage(t);
-        if (st.device().kind() == Device.Kind.FAKE) {
-            return st.host().asSlice(physical * size, size);
-        }
         MemorySegment one = MemorySegment.ofArray(new long[1]).asSlice(0, size);
-        CudaContext ctx = cuda(st.device());
-        ctx.memory().copyDeviceToHost(st.address() + physical * size, one, size, ctx.stream());
+        DeviceRuntimes.of(st.device()).copyOut(st.address() + physical * size, one);
         return one;
     }
 
@@ -79,12 +78,7 @@ final class DeviceTransfer {
             case INT32 -> one.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) value);
         }
         Storage st = storage(t);
-        if (st.device().kind() == Device.Kind.FAKE) {
-            MemorySegment.copy(one, 0, st.host(), physical * size, size);
-            return;
-        }
-        CudaContext ctx = cuda(st.device());
-        ctx.memory().copyHostToDevice(one, st.address() + physical * size, size, ctx.stream());
+        DeviceRuntimes.of(st.device()).copyIn(one, st.address() + physical * size);
     }
 
     /** Copies {@code bytes} bytes between the storages of two alive tensors, at byte offsets. */
@@ -94,23 +88,18 @@ final class DeviceTransfer {
         }
         Storage s = storage(src);
         Storage d = storage(dst);
-        boolean sCuda = s.device().kind() == Device.Kind.CUDA;
-        boolean dCuda = d.device().kind() == Device.Kind.CUDA;
-        if (!sCuda && !dCuda) {
+        boolean sHost = s.device().isHost();
+        boolean dHost = d.device().isHost();
+        if (sHost && dHost) {
             MemorySegment.copy(s.host(), srcOffset, d.host(), dstOffset, bytes);
-        } else if (!sCuda) {
-            CudaContext ctx = cuda(d.device());
-            ctx.memory().copyHostToDevice(s.host().asSlice(srcOffset, bytes), d.address() + dstOffset, bytes,
-                    ctx.stream());
-        } else if (!dCuda) {
-            CudaContext ctx = cuda(s.device());
-            ctx.memory().copyDeviceToHost(s.address() + srcOffset, d.host().asSlice(dstOffset, bytes), bytes,
-                    ctx.stream());
+        } else if (sHost) {
+            DeviceRuntimes.of(d.device()).copyIn(s.host().asSlice(srcOffset, bytes), d.address() + dstOffset);
+        } else if (dHost) {
+            DeviceRuntimes.of(s.device()).copyOut(s.address() + srcOffset, d.host().asSlice(dstOffset, bytes));
         } else if (s.device().equals(d.device())) {
-            CudaContext ctx = cuda(s.device());
-            ctx.memory().copyDeviceToDevice(s.address() + srcOffset, d.address() + dstOffset, bytes, ctx.stream());
+            DeviceRuntimes.of(s.device()).copyWithin(s.address() + srcOffset, d.address() + dstOffset, bytes);
         } else {
-            // Between two GPUs: through the host, which needs no peer access.
+            // Between two devices: through the host, which needs no peer access.
             try (Scope bounce = Scope.open("device-to-device bounce")) {
                 Tensor host = Tensor.empty(Device.CPU, DType.INT32, Math.toIntExact((bytes + 3) / 4));
                 copyBytes(src, srcOffset, host, 0, bytes);
@@ -122,9 +111,5 @@ final class DeviceTransfer {
     private static Storage storage(Tensor t) {
         t.checkAlive();
         return t.storage();
-    }
-
-    static CudaContext cuda(Device d) {
-        return CudaContext.of(d.index());
     }
 }

@@ -1,7 +1,8 @@
 package dev.gatun.tensor;
 
-import dev.gatun.device.CudaContext;
 import dev.gatun.device.DeviceBlock;
+import dev.gatun.device.DeviceRuntime;
+import dev.gatun.device.DeviceRuntimes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -130,29 +131,25 @@ public final class Scope implements AutoCloseable {
     }
 
     /**
-     * Allocates {@code bytes} on a device other than the host, owned by this scope: CUDA memory
-     * from the device's caching allocator (back to its cache when the scope closes), or host
-     * memory marked as the fake device's.
+     * Allocates {@code bytes} on {@code device}, owned by this scope: host memory, or a block from
+     * the device's allocator, given back to its cache when the scope closes.
      */
     Storage allocateOn(Device device, long bytes, boolean zero) {
-        return switch (device.kind()) {
-            case CPU -> Storage.host(allocate(bytes, zero));
-            case FAKE -> new Storage(device, allocate(bytes, zero), 0, bytes);
-            case CUDA -> {
-                if (closed) {
-                    throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
-                }
-                CudaContext ctx = CudaContext.of(device.index());
-                DeviceBlock block = ctx.allocator().allocate(Math.max(bytes, 1));
-                synchronized (this) {
-                    deviceBlocks.add(block);
-                }
-                if (zero) {
-                    ctx.zero(block.address(), Math.max(bytes, 1));
-                }
-                yield new Storage(device, null, block.address(), bytes);
-            }
-        };
+        if (device.isHost()) {
+            return Storage.host(allocate(bytes, zero));
+        }
+        if (closed) {
+            throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
+        }
+        DeviceRuntime rt = DeviceRuntimes.of(device);
+        DeviceBlock block = rt.allocate(Math.max(bytes, 1));
+        synchronized (this) {
+            deviceBlocks.add(block);
+        }
+        if (zero) {
+            rt.zero(block.address(), Math.max(bytes, 1));
+        }
+        return new Storage(device, null, block.address(), bytes);
     }
 
     /** The arena, for code that maps files or allocates raw memory owned by this scope. */

@@ -3,12 +3,12 @@ package dev.gatun.tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A tensor's memory: a host segment (the host and the fake device) or a device address (CUDA),
- * with the device it is on. Views share their base tensor's storage.
+ * A tensor's memory: a host segment, or an address on a device, with the device it is on. Views
+ * share their base tensor's storage.
  *
  * @param device where the memory is
- * @param host the memory for the host and the fake device; null on CUDA
- * @param address the device address on CUDA; 0 otherwise
+ * @param host the memory on the host; null on a device
+ * @param address the address on a device; 0 on the host
  * @param bytes the size in bytes
  */
 record Storage(Device device, MemorySegment host, long address, long bytes) {

@@ -2,6 +2,7 @@ package dev.gatun.tensor;
 
 import dev.gatun.autograd.GradFn;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.device.DeviceRuntimes;
 import dev.gatun.ops.Activations;
 import dev.gatun.ops.Arithmetic;
 import dev.gatun.ops.MatMul;
@@ -283,28 +284,30 @@ public final class Tensor {
 
     /**
      * The device address of this tensor's storage (element 0 of the storage, not of this view:
-     * add {@link #offset()} elements), for the CUDA backend. Throws unless on a CUDA device.
+     * add {@link #offset()} elements), for device backends. Throws for a host tensor.
      */
     public long deviceAddress() {
         checkAlive();
         Storage st = storage;
-        if (st.device().kind() != Device.Kind.CUDA) {
-            throw new IllegalStateException("tensor " + describe() + " is on " + st.device() + ", not on a CUDA device");
+        if (st.device().isHost()) {
+            throw new IllegalStateException("tensor " + describe() + " is on the host, not on a device");
         }
         return st.address();
     }
 
     /**
-     * A host view of a fake-device tensor's memory, for the fake device's backend: it runs the
-     * host kernels on it. Throws unless this tensor is on the fake device.
+     * A host view of this device tensor's memory, for a backend that runs host kernels on device
+     * memory the host can map (the fake device's). Throws for a host tensor and for devices whose
+     * memory the host cannot map.
      */
-    public Tensor fakeDeviceHostView() {
+    public Tensor deviceHostView() {
         checkAlive();
         Storage st = storage;
-        if (st.device().kind() != Device.Kind.FAKE) {
-            throw new IllegalStateException("tensor " + describe() + " is on " + st.device() + ", not on the fake device");
+        if (st.device().isHost()) {
+            throw new IllegalStateException("tensor " + describe() + " is on the host, not on a device");
         }
-        return new Tensor(Storage.host(st.host()), scope, dtype, shape.clone(), strides.clone(), offset);
+        MemorySegment view = DeviceRuntimes.of(st.device()).hostView(st.address(), st.bytes());
+        return new Tensor(Storage.host(view), scope, dtype, shape.clone(), strides.clone(), offset);
     }
 
     /** Throws {@link IllegalStateException} if this tensor's scope was closed. */

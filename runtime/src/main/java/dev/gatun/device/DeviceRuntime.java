@@ -1,0 +1,43 @@
+package dev.gatun.device;
+
+import dev.gatun.tensor.Device;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One device as tensors see it: an allocator of blocks plus copies in, out and within, ordered on
+ * the device's one stream. Tensor code reaches every device other than the host through this
+ * interface alone; a device kind plugs in through a {@link DeviceProvider}.
+ *
+ * <p>Copies may be queued; {@link #copyOut} waits for its data, {@link #synchronize} for
+ * everything. Addresses are the device's, as plain longs; a block stays valid until freed.
+ */
+public interface DeviceRuntime {
+    /** The device this runtime serves. */
+    Device device();
+
+    /** A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. */
+    DeviceBlock allocate(long bytes);
+
+    /** Sets {@code bytes} bytes at {@code address} to zero. */
+    void zero(long address, long bytes);
+
+    /** Copies host {@code src} (all of it) to device address {@code dst}. */
+    void copyIn(MemorySegment src, long dst);
+
+    /** Copies {@code dst.byteSize()} bytes from device address {@code src} into host {@code dst}; returns when done. */
+    void copyOut(long src, MemorySegment dst);
+
+    /** Copies {@code bytes} bytes between two non-overlapping ranges of this device. */
+    void copyWithin(long src, long dst, long bytes);
+
+    /** Waits until every queued copy and kernel of this device has finished. */
+    void synchronize();
+
+    /**
+     * A host view of {@code bytes} bytes at device address {@code address}, for devices whose
+     * memory the host can map (the fake device); others throw.
+     */
+    default MemorySegment hostView(long address, long bytes) {
+        throw new UnsupportedOperationException(device() + ": host code cannot map this device's memory");
+    }
+}
