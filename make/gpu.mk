@@ -1,7 +1,7 @@
 # --- GPU groundwork (included by the main Makefile) ------------------------------------------
 #
-# make ptx         compile kernels/src/main/cuda/*.cu to the committed PTX under
-#                  kernels/src/main/resources/dev/gatun/kernels/ptx/ (needs nvcc; CUDA 13 here)
+# make ptx         compile cuda/src/main/cuda/*.cu to the committed PTX under
+#                  cuda/src/main/resources/dev/gatun/cuda/ptx/ (needs nvcc; CUDA 13 here)
 # make gpu-runner  dist/gpu-runner/: a jlinked Java, the project and test jars, the JUnit console
 #                  and the JMH benchmarks, to run the tests and benchmarks on a CUDA machine
 #                  without Java (see scripts/gpu-runner)
@@ -15,8 +15,8 @@ NVCC ?= $(CUDA_HOME)/bin/nvcc
 # product and sum rounds as in the Java kernels (nvcc's default IEEE sqrt and division do the rest)
 # and the device results match the CPU's bit for bit.
 PTX_FLAGS := -ptx -arch=compute_80 -fmad=false
-CUDA_SRC := kernels/src/main/cuda
-PTX_DIR := kernels/src/main/resources/dev/gatun/kernels/ptx
+CUDA_SRC := cuda/src/main/cuda
+PTX_DIR := cuda/src/main/resources/dev/gatun/cuda/ptx
 PTX_FILES := $(patsubst $(CUDA_SRC)/%.cu,$(PTX_DIR)/%.ptx,$(wildcard $(CUDA_SRC)/*.cu))
 
 ptx: $(PTX_FILES)

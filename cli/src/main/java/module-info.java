@@ -1,0 +1,11 @@
+/** The {@code gatun} command: train, eval, predict, compare and info, on YAML/JSON configs. */
+module dev.gatun.cli {
+    requires dev.gatun.bindings;
+    requires dev.gatun.kernels;
+    requires dev.gatun.train;
+    requires info.picocli;
+    requires java.management;
+
+    // picocli reads the command classes' annotated fields reflectively.
+    opens dev.gatun.cli to info.picocli;
+}

@@ -1,0 +1,74 @@
+package dev.gatun.backend;
+
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Strided element access for the reference paths: the physical index of a row-major position,
+ * and dtype-generic reads and writes. Slow by design; fast paths live in kernels.
+ */
+public final class Elements {
+    private Elements() {}
+
+    /** Physical element index of row-major position {@code flat} under shape/strides/offset. */
+    static long physical(int[] shape, long[] strides, long offset, long flat) {
+        return dev.gatun.tensor.Shape.physicalIndex(shape, strides, offset, flat);
+    }
+
+    static double get(MemorySegment seg, DType dtype, long index) {
+        return switch (dtype) {
+            case FLOAT32 -> seg.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index);
+            case FLOAT64 -> seg.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index);
+            case INT32 -> seg.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, index);
+        };
+    }
+
+    static void set(MemorySegment seg, DType dtype, long index, double value) {
+        switch (dtype) {
+            case FLOAT32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index, (float) value);
+            case FLOAT64 -> seg.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index, value);
+            case INT32 -> seg.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, index, (int) value);
+        }
+    }
+
+    /** A reader of t's elements in row-major order, as if t had shape {@code target} (broadcast). */
+    static Reader reader(Tensor t, int[] target) {
+        long[] strides = dev.gatun.tensor.Shape.broadcastStrides(t.shape(), t.strides(), target);
+        return new Reader(t.segment(), t.dtype(), target, strides, t.offset());
+    }
+
+    /** Reads a (possibly broadcast, strided) tensor by row-major position. */
+    record Reader(MemorySegment seg, DType dtype, int[] shape, long[] strides, long offset) {
+        double at(long flat) {
+            return get(seg, dtype, physical(shape, strides, offset, flat));
+        }
+    }
+
+    /** Requires a contiguous output tensor, the form every backend writes. */
+    static void requireContiguous(String op, Tensor t) {
+        if (!t.isContiguous()) {
+            throw new IllegalArgumentException(op + ": output " + t.describe() + " must be contiguous");
+        }
+    }
+
+    /** Requires equal shapes. */
+    public static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": shape mismatch " + a.describe() + " vs " + b.describe());
+        }
+    }
+
+    /** Requires a float dtype, and the same dtype on every tensor. */
+    static void requireFloatDType(String op, Tensor first, Tensor... rest) {
+        if (!first.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": needs float tensors, got " + first.describe());
+        }
+        for (Tensor t : rest) {
+            if (t != null && t.dtype() != first.dtype()) {
+                throw new IllegalArgumentException(op + ": dtype mismatch " + first.describe() + " vs " + t.describe());
+            }
+        }
+    }
+}

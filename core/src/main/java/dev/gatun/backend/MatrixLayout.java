@@ -1,0 +1,54 @@
+package dev.gatun.backend;
+
+import dev.gatun.tensor.Tensor;
+
+/**
+ * How a 2-D tensor sits in memory as a BLAS operand: row-major with leading dimension {@code ld},
+ * or, for a transposed view (unit stride along rows), as the transpose of a row-major matrix.
+ * Lets GEMM consume {@code x.t()} without a copy.
+ */
+public record MatrixLayout(boolean transposed, int ld, long offset) {
+    /** The layout of a 2-D tensor, or null when neither axis has unit stride (the caller copies). */
+    public static MatrixLayout of(Tensor t) {
+        if (t.rank() != 2) {
+            throw new IllegalArgumentException("gemm: operands must be 2-D, got " + t.describe());
+        }
+        long[] s = t.strides();
+        int rows = t.dim(0);
+        int cols = t.dim(1);
+        if (s[1] == 1 || cols == 1) {
+            long ld = rows == 1 ? Math.max(cols, 1) : s[0];
+            if (ld >= Math.max(cols, 1) && ld <= Integer.MAX_VALUE) {
+                return new MatrixLayout(false, (int) ld, t.offset());
+            }
+        }
+        if (s[0] == 1 || rows == 1) {
+            long ld = cols == 1 ? Math.max(rows, 1) : s[1];
+            if (ld >= Math.max(rows, 1) && ld <= Integer.MAX_VALUE) {
+                return new MatrixLayout(true, (int) ld, t.offset());
+            }
+        }
+        return null;
+    }
+
+    /** Validates the shapes of C = op(A) op(B) and returns {m, n, k}. */
+    public static int[] gemmDims(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
+            throw new IllegalArgumentException("gemm: operands must be 2-D, got A " + a.describe() + ", B "
+                    + b.describe() + ", C " + c.describe());
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "×" + k + " (A "
+                    + a.describe() + (transA ? " transposed" : "") + ") but op(B) is " + kb + "×" + n + " (B "
+                    + b.describe() + (transB ? " transposed" : "") + ")");
+        }
+        if (c.dim(0) != m || c.dim(1) != n) {
+            throw new IllegalArgumentException("gemm: C is " + c.describe() + " but op(A)·op(B) is [" + m + ", " + n + "]");
+        }
+        return new int[] {m, n, k};
+    }
+}

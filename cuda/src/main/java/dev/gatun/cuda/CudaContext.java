@@ -1,0 +1,174 @@
+package dev.gatun.cuda;
+
+import dev.gatun.bindings.CudaStatus;
+import dev.gatun.bindings.cublas.cublas_h;
+import dev.gatun.bindings.cuda.runtime.cudart_h;
+import dev.gatun.bindings.cudnn.cudnn_h;
+import dev.gatun.device.CachingAllocator;
+import dev.gatun.device.DeviceBlock;
+import dev.gatun.device.DeviceRuntime;
+import dev.gatun.tensor.Device;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything one CUDA device needs, opened once per process on first use: its {@link
+ * CudaDeviceMemory}, a {@link CachingAllocator} over it, one stream that every copy, kernel,
+ * cuBLAS and cuDNN call of this device is ordered on, the cuBLAS and cuDNN handles bound to that
+ * stream, and the PTX modules, loaded when a kernel of theirs is first launched.
+ *
+ * <p>One stream keeps the device's work in program order, so a block freed to the allocator's
+ * cache can be handed to the next op without waiting: anything that could still read it was
+ * queued before. Host code that reads results synchronizes through the copies, which wait.
+ * Nothing is ever closed: the handles and cache live as long as the process, as PyTorch's do.
+ */
+public final class CudaContext implements DeviceRuntime {
+    private static final Map<Integer, CudaContext> OPEN = new HashMap<>();
+
+    private final int index;
+    private final CudaDeviceMemory memory;
+    private final CachingAllocator allocator;
+    private final long stream;
+    private final MemorySegment cublas;
+    private final MemorySegment cudnn;
+    private final Map<String, PtxModule> modules = new HashMap<>();
+
+    private CudaContext(int index) {
+        this.index = index;
+        this.memory = new CudaDeviceMemory(index);
+        this.allocator = new CachingAllocator(memory);
+        this.stream = memory.createStream();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment p = call.allocate(ValueLayout.ADDRESS);
+            CudaStatus.checkCublas(cublas_h.cublasCreate_v2(p), "cublasCreate_v2");
+            this.cublas = p.get(ValueLayout.ADDRESS, 0);
+            CudaStatus.checkCublas(cublas_h.cublasSetStream_v2(cublas, MemorySegment.ofAddress(stream)),
+                    "cublasSetStream_v2");
+            CudaStatus.checkCudnn(cudnn_h.cudnnCreate(p), "cudnnCreate");
+            this.cudnn = p.get(ValueLayout.ADDRESS, 0);
+            CudaStatus.checkCudnn(cudnn_h.cudnnSetStream(cudnn, MemorySegment.ofAddress(stream)), "cudnnSetStream");
+        }
+    }
+
+    /**
+     * The context of CUDA device {@code index}, opened on first call. Without a driver or a
+     * device this throws {@link dev.gatun.bindings.NoGpuException} with the runtime's reason.
+     */
+    public static synchronized CudaContext of(int index) {
+        CudaContext c = OPEN.get(index);
+        if (c == null) {
+            c = new CudaContext(index);
+            OPEN.put(index, c);
+        }
+        return c;
+    }
+
+    @Override
+    public Device device() {
+        return Device.cuda(index);
+    }
+
+    @Override
+    public DeviceBlock allocate(long bytes) {
+        return allocator.allocate(bytes);
+    }
+
+    @Override
+    public void copyIn(MemorySegment src, long dst) {
+        memory.copyHostToDevice(src, dst, src.byteSize(), stream);
+    }
+
+    @Override
+    public void copyOut(long src, MemorySegment dst) {
+        memory.copyDeviceToHost(src, dst, dst.byteSize(), stream);
+    }
+
+    @Override
+    public void copyWithin(long src, long dst, long bytes) {
+        memory.copyDeviceToDevice(src, dst, bytes, stream);
+    }
+
+    /** The device number. */
+    public int index() {
+        return index;
+    }
+
+    /** Raw memory and copies. */
+    public CudaDeviceMemory memory() {
+        return memory;
+    }
+
+    /** The caching allocator every tensor of this device draws from. */
+    public CachingAllocator allocator() {
+        return allocator;
+    }
+
+    /** The device's stream. */
+    public long stream() {
+        return stream;
+    }
+
+    /** The cuBLAS handle, bound to {@link #stream()}. */
+    public MemorySegment cublas() {
+        return cublas;
+    }
+
+    /** The cuDNN handle, bound to {@link #stream()}. */
+    public MemorySegment cudnn() {
+        return cudnn;
+    }
+
+    /** Sets {@code bytes} bytes at {@code address} to zero, on the stream. */
+    @Override
+    public void zero(long address, long bytes) {
+        CudaStatus.checkRuntime(cudart_h.cudaMemsetAsync(MemorySegment.ofAddress(address), 0, bytes,
+                MemorySegment.ofAddress(stream)), "cudaMemsetAsync");
+    }
+
+    /**
+     * Makes this device the calling thread's current one (cuBLAS and cuDNN calls run on the
+     * current device, which is per thread) and returns this context, for
+     * {@code synchronized (ctx.select()) { ...library call... }}: the handles must not be used by
+     * two threads at once either.
+     */
+    public CudaContext select() {
+        CudaStatus.checkRuntime(cudart_h.cudaSetDevice(index), "cudaSetDevice");
+        return this;
+    }
+
+    /** Waits for everything queued on the stream. */
+    @Override
+    public void synchronize() {
+        memory.synchronize(stream);
+    }
+
+    /**
+     * Launches a grid-stride kernel over {@code n} work items on the stream: 256 threads a block,
+     * at most 32 blocks per multiprocessor's worth (4096), the loop inside covers the rest.
+     */
+    public void launch(PtxKernel kernel, long n, Object... args) {
+        launchGrid(kernel, PtxModule.blocksFor(n, 256, 4096), 256, args);
+    }
+
+    /** Launches {@code kernel} on {@code blocks} blocks of {@code threads} threads, on the stream. */
+    public void launchGrid(PtxKernel kernel, int blocks, int threads, Object... args) {
+        module(kernel.file()).launch(kernel, blocks, threads, stream, args);
+    }
+
+    private synchronized PtxModule module(String file) {
+        PtxModule m = modules.get(file);
+        if (m == null) {
+            m = PtxModule.loadText(file, PtxKernels.ptx(file), index);
+            modules.put(file, m);
+        }
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "cuda:" + index;
+    }
+}

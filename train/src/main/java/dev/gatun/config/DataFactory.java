@@ -1,0 +1,153 @@
+package dev.gatun.config;
+
+import dev.gatun.data.CsvDataset;
+import dev.gatun.data.Dataset;
+import dev.gatun.data.FashionMnist;
+import dev.gatun.data.ImageDataset;
+import dev.gatun.data.ImageFolder;
+import dev.gatun.data.MinMaxScaler;
+import dev.gatun.data.OneHot;
+import dev.gatun.data.Splits;
+import dev.gatun.data.Standardizer;
+import dev.gatun.data.Subset;
+import dev.gatun.data.Synthetic;
+import dev.gatun.data.augment.Augmentation;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Loads the data a {@link DataConfig} describes and prepares it: test part held out (for sources
+ * without their own test set), validation part split off the training examples (stratified for
+ * classes), then each preprocessing step fitted on the training part and applied to every part.
+ * Splits are seeded from the experiment's seed, so a config always gets the same parts.
+ */
+public final class DataFactory {
+    private DataFactory() {}
+
+    /**
+     * The experiment's data; image files are mapped into {@code scope}, which must outlive training.
+     *
+     * @throws IOException for a missing or malformed data file (the message names it)
+     */
+    public static ExperimentData load(ExperimentConfig config, Scope scope) throws IOException {
+        DataConfig d = config.data();
+        long seed = config.seed();
+        Dataset all;
+        Dataset test = null;
+        List<String> names = List.of();
+        switch (d.source()) {
+            case DataConfig.FashionMnist f -> {
+                int[] shape = config.exampleShapeOrNull();
+                Path dir = FashionMnist.locate(f.dirOrNull());
+                all = Subset.first(new ImageDataset(FashionMnist.Split.load(dir, true, scope.arena()), shape), f.limit());
+                test = new ImageDataset(FashionMnist.Split.load(dir, false, scope.arena()), shape);
+                names = FashionMnist.CLASS_NAMES;
+            }
+            case DataConfig.Csv c -> {
+                CsvDataset.Labels labels = switch (c.labels()) {
+                    case "ids" -> CsvDataset.Labels.CLASS_IDS;
+                    case "regression" -> CsvDataset.Labels.REGRESSION;
+                    default -> CsvDataset.Labels.CLASS_NAMES;
+                };
+                CsvDataset train = CsvDataset.load(c.path(), c.label(), labels);
+                all = train;
+                names = train.classNames();
+                if (c.testPathOrNull() != null) {
+                    test = labels == CsvDataset.Labels.CLASS_NAMES
+                            ? CsvDataset.load(c.testPathOrNull(), c.label(), train.classNames())
+                            : CsvDataset.load(c.testPathOrNull(), c.label(), labels);
+                }
+            }
+            case DataConfig.Images i -> {
+                ImageFolder.Options options = ImageFolder.Options.defaults().withChannels(i.channels());
+                if (i.heightWidthOrNull() != null) {
+                    options = options.resizedTo(i.heightWidthOrNull()[0], i.heightWidthOrNull()[1],
+                            ImageFolder.Interpolation.BILINEAR);
+                }
+                ImageFolder train = ImageFolder.load(i.path(), options);
+                all = train;
+                names = train.classNames();
+                if (i.testPathOrNull() != null) {
+                    ImageFolder t = ImageFolder.load(i.testPathOrNull(), options);
+                    if (!t.classNames().equals(train.classNames())) {
+                        throw new ConfigException("data.test_path", i.testPathOrNull() + " has classes " + t.classNames()
+                                + " but " + i.path() + " has " + train.classNames());
+                    }
+                    test = t;
+                }
+            }
+            case DataConfig.Synthetic s -> all = synthetic(s, seed);
+        }
+        if (d.test() > 0) {
+            Splits.TrainValidation parts = split(all, d.test(), seed + 1, d.classification(), "data.test");
+            all = parts.train();
+            test = parts.validation();
+        }
+        Dataset train = all;
+        Dataset validation = null;
+        if (d.validation() > 0) {
+            Splits.TrainValidation parts = split(all, d.validation(), seed + 2, d.classification(), "data.validation");
+            train = parts.train();
+            validation = parts.validation();
+        }
+        int classes = train.classes();
+        List<FittedPreprocessing.Step> fitted = new ArrayList<>();
+        for (String step : d.preprocessing()) {
+            FittedPreprocessing.Step f = switch (step) {
+                case "standardize" -> new FittedPreprocessing.Standardize(Standardizer.fit(train));
+                case "min_max" -> new FittedPreprocessing.MinMax(MinMaxScaler.fit(train));
+                default -> new FittedPreprocessing.OneHotTargets();
+            };
+            fitted.add(f);
+            train = f.apply(train);
+            validation = validation == null ? null : f.apply(validation);
+            test = test == null ? null : f.apply(test);
+        }
+        int[] example = train.featureShape();
+        int[] input = config.model().inputOrNull();
+        if (input != null && !Arrays.equals(input, example)) {
+            throw new ConfigException("model.input", Shape.str(input) + " does not match the data set's examples, "
+                    + Shape.str(example));
+        }
+        if (classes > 0 && names.isEmpty()) {
+            List<String> numbers = new ArrayList<>();
+            for (int c = 0; c < classes; c++) {
+                numbers.add(Integer.toString(c));
+            }
+            names = numbers;
+        }
+        Augmentation augmentation = d.augmentation().buildOrNull();
+        if (augmentation != null && example.length != 3) {
+            throw new ConfigException("data.augmentation", "needs image examples [channels, height, width], got "
+                    + Shape.str(example) + "; set model.input to the image shape");
+        }
+        return new ExperimentData(train, validation, test, example, classes, classes > 0 ? names : List.of(),
+                new FittedPreprocessing(fitted), augmentation);
+    }
+
+    private static Dataset synthetic(DataConfig.Synthetic s, long seed) {
+        return switch (s.kind()) {
+            case "xor" -> Synthetic.xor(s.n(), s.noise(), seed);
+            case "spirals" -> Synthetic.twoSpirals(s.n(), s.noise(), seed);
+            case "moons" -> Synthetic.moons(s.n(), s.noise(), seed);
+            case "circles" -> Synthetic.circles(s.n(), s.noise(), s.factor(), seed);
+            case "blobs" -> Synthetic.blobs(s.n(), s.centers(), s.noise(), seed);
+            case "linear" -> Synthetic.linearRegression(s.n(), s.features(), s.noise(), seed).data();
+            default -> Synthetic.polynomialRegression(s.n(), s.degree(), s.noise(), seed).data();
+        };
+    }
+
+    private static Splits.TrainValidation split(Dataset data, double fraction, long seed, boolean stratified,
+            String path) {
+        try {
+            return Splits.trainValidation(data, fraction, seed, stratified);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path, e.getMessage(), e);
+        }
+    }
+}

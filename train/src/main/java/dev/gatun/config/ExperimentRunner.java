@@ -1,0 +1,247 @@
+package dev.gatun.config;
+
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.report.ConfusionMatrixFile;
+import dev.gatun.report.DecisionBoundary;
+import dev.gatun.report.HistogramRecorder;
+import dev.gatun.report.RunReport;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.Evaluation;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Predictions;
+import dev.gatun.train.Regularization;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.callbacks.EarlyStopping;
+import dev.gatun.train.callbacks.SwitchOptimizer;
+import dev.gatun.train.checkpoint.Checkpoint;
+import dev.gatun.train.checkpoint.CheckpointCallback;
+import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RegressionMetrics;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs one {@link ExperimentConfig} end to end: selects the backend, loads the data and builds the
+ * network, optimizer, loss and callbacks inside one {@link Scope}; creates a {@link RunFolder}
+ * named after the config holding {@code config.json} (the normalized config); trains with the
+ * metrics logged per epoch; evaluates the test set, if any, at the end; and writes
+ * {@code model.safetensors}.
+ */
+public final class ExperimentRunner {
+    /** The decision-boundary plot of a 2-feature classifier, in its run folder. */
+    public static final String DECISION_BOUNDARY = RunReport.DECISION_BOUNDARY;
+    private static final int HISTOGRAM_BINS = 30;
+    // Checkpoints kept by training.checkpoint_every: enough to survive a crash during a save.
+    private static final int KEEP_CHECKPOINTS = 2;
+    /** Keys of the model config saved in checkpoints: the normalized config and the model card. */
+    static final String CONFIG_KEY = "config";
+    static final String CARD_KEY = "model";
+
+    private ExperimentRunner() {}
+
+    /**
+     * Runs {@code config}, putting its run folder under {@code runsDir}; progress goes to {@code out}.
+     *
+     * @throws ConfigException for a config that does not fit its data (path and problem)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     */
+    public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
+        return execute(config, runsDir, null, config.training().epochs(), out);
+    }
+
+    /**
+     * Continues a run from a checkpoint ({@code path} is a checkpoint directory, or a run folder
+     * whose newest checkpoint is taken), in the run's own folder, up to {@code epochs} (0: the
+     * config's). The config comes from the checkpoint, so the resumed run equals the uninterrupted
+     * one on the same backend.
+     */
+    public static ExperimentResult resume(Path path, int epochs, PrintStream out) throws IOException {
+        Path checkpoint = Checkpoint.locate(path);
+        JsonNode saved = Checkpoint.readModelConfig(checkpoint);
+        if (!saved.path(CONFIG_KEY).isObject()) {
+            throw new IllegalArgumentException(checkpoint + " was not saved by a config run (its model_config has no '"
+                    + CONFIG_KEY + "'); resume it with the program that wrote it");
+        }
+        ExperimentConfig config = ExperimentConfig.from(saved.get(CONFIG_KEY),
+                Checkpoint.runFolderOf(checkpoint).getFileName().toString());
+        return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out);
+    }
+
+    private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
+            PrintStream out) throws IOException {
+        if (!BackendRegistry.current().name().equals(config.backend())) {
+            BackendRegistry.use(config.backend());
+        }
+        try (Scope scope = Scope.open("experiment " + config.name())) {
+            ExperimentData data = DataFactory.load(config, scope);
+            List<int[]> shapes = ModelFactory.outputShapes(config.model(), data.exampleShape());
+            config.checkOutput(shapes.getLast(), data.classes() > 0 ? data.classes() : -1);
+
+            ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
+                    config.regularization());
+            Module net = built.module();
+            ModelCard card = ModelCard.of(data);
+            Checkpoint saved = checkpoint == null ? null : Checkpoint.load(checkpoint, net, scope);
+            // The optimizer in use when the checkpoint was taken: the config's, or a later switch's.
+            OptimizerConfig active = config.optimizer();
+            for (SwitchConfig sw : config.switches()) {
+                if (saved != null && sw.optimizerOrNull() != null && sw.epoch() - 1 <= saved.epoch()) {
+                    active = sw.optimizerOrNull();
+                }
+            }
+            Optimizer optimizer = OptimizerFactory.create(active, net.parameters());
+            Loss base = config.loss().equals("mse") ? Loss.MSE : Loss.CROSS_ENTROPY;
+            Loss loss = built.regularization().isEmpty() ? base
+                    : Regularization.addTo(base, built.regularization().toArray(Regularization[]::new));
+
+            TrainingConfig t = config.training();
+            DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
+            DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
+            DataLoader validation = loader(data.validationOrNull(), t.evalBatch());
+            DataLoader test = loader(data.testOrNull(), t.evalBatch());
+
+            RunFolder folder;
+            if (saved == null) {
+                folder = RunFolder.create(runsDir, config.name());
+                folder.writeAtomically(TrainedModel.CONFIG, (ConfigLoader.toJson(config.normalized()) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                card.write(folder);
+            } else {
+                folder = RunFolder.open(Checkpoint.runFolderOf(checkpoint));
+            }
+            Map<String, String> run = new LinkedHashMap<>();
+            run.put("config", config.name());
+            run.put("backend", BackendRegistry.current().name());
+            run.put("seed", Long.toString(config.seed()));
+            run.put("parameters", Long.toString(net.parameterCount()));
+            run.put("train_examples", Integer.toString(data.train().size()));
+            run.put("validation_examples", Integer.toString(size(data.validationOrNull())));
+            run.put("test_examples", Integer.toString(size(data.testOrNull())));
+            MetricsLog log = new MetricsLog(folder, run);
+            out.printf(Locale.ROOT, "%s: %d parameters, %d train / %d validation / %d test examples, backend %s, "
+                    + "run folder %s%n", config.name(), net.parameterCount(), data.train().size(),
+                    size(data.validationOrNull()), size(data.testOrNull()), BackendRegistry.current().name(), folder);
+
+            Trainer trainer = new Trainer(net, optimizer, loss, out, ProgressBar.isTerminal());
+            addCallbacks(trainer, config, train.batchCount());
+            trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
+            if (t.checkpointEvery() > 0) {
+                ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
+                modelConfig.set(CONFIG_KEY, config.normalized());
+                modelConfig.set(CARD_KEY, card.toJson());
+                // Last: a checkpoint must see the epoch after every other callback has run.
+                trainer.addCallback(new CheckpointCallback(folder.path(), modelConfig, Map.of("seed", config.seed()),
+                        t.checkpointEvery(), KEEP_CHECKPOINTS));
+            }
+            if (saved != null) {
+                trainer.resume(saved);
+                out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", checkpoint, saved.epoch());
+            }
+            trainer.fit(train, validation, epochs, log);
+
+            Map<String, Double> end = new LinkedHashMap<>();
+            if (test != null) {
+                Evaluation e = trainer.evaluate(test);
+                end.put("test_loss", e.loss());
+                end.put("test_accuracy", e.accuracy());
+                out.printf(Locale.ROOT, "test loss %.6f%s%n", e.loss(),
+                        Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", e.accuracy()));
+                end.putAll(testMetrics(Predictions.of(net, test), data, folder));
+            }
+            if (validation != null) {
+                Evaluation e = trainer.evaluate(validation);
+                end.put("val_loss", e.loss());
+                end.put("val_accuracy", e.accuracy());
+            }
+            if (data.classes() > 0 && Arrays.equals(data.exampleShape(), new int[] {2}) && RunReport.canPlot()) {
+                DecisionBoundary.write(folder.resolve(DECISION_BOUNDARY), net, data.train(), data.classNames());
+            }
+            log.setFinal(end);
+            folder.writeAtomically(TrainedModel.WEIGHTS, s -> SafetensorsWriter.write(net.state(), run, s));
+            RunReport.write(folder.path());
+            return new ExperimentResult(config, folder, trainer.history(), end);
+        }
+    }
+
+    /**
+     * Metrics beyond loss and accuracy on the test part: macro precision, recall and F1 and the
+     * confusion matrix (written to {@code confusion.json}) for classes; MSE, MAE and R² for
+     * regression.
+     */
+    private static Map<String, Double> testMetrics(Predictions p, ExperimentData data, RunFolder folder)
+            throws IOException {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (p.labels() != null) {
+            ConfusionMatrix cm = p.confusion();
+            m.put("test_macro_precision", cm.macroPrecision());
+            m.put("test_macro_recall", cm.macroRecall());
+            m.put("test_macro_f1", cm.macroF1());
+            if (p.width() > 2) {
+                m.put("test_top2_accuracy", p.topK(2));
+            }
+            ConfusionMatrixFile.write(folder, cm, data.classNames());
+        } else {
+            RegressionMetrics r = p.regression();
+            m.put("test_mse", r.mse());
+            m.put("test_mae", r.mae());
+            m.put("test_r2", r.r2());
+        }
+        return m;
+    }
+
+    /**
+     * The config's callbacks in the order they must run: optimizer switches, the
+     * schedule (which drives whichever optimizer is current), then early stopping.
+     */
+    static void addCallbacks(Trainer trainer, ExperimentConfig config, int batchesPerEpoch) {
+        for (SwitchConfig s : config.switches()) {
+            if (s.optimizerOrNull() != null) {
+                trainer.addCallback(new SwitchOptimizer(s.epoch() - 1,
+                        ps -> OptimizerFactory.create(s.optimizerOrNull(), ps)));
+            } else {
+                trainer.addCallback(Callback.afterEachEpoch(ctx -> {
+                    if (ctx.epoch() == s.epoch() - 1) {
+                        ctx.setLearningRate(s.lr());
+                    }
+                }));
+            }
+        }
+        if (config.scheduleOrNull() != null) {
+            trainer.addCallback(ScheduleFactory.callback(config.scheduleOrNull(), config.optimizer().lr(),
+                    config.training().epochs(), batchesPerEpoch));
+        }
+        EarlyStoppingConfig e = config.earlyStoppingOrNull();
+        if (e != null) {
+            trainer.addCallback(new EarlyStopping(e.monitor(), e.mode().equals("max") ? EarlyStopping.Mode.MAX
+                    : EarlyStopping.Mode.MIN, e.patience(), e.minDelta(), e.restoreBest()));
+        }
+    }
+
+    private static DataLoader loader(Dataset data, int batch) {
+        return data == null ? null : new DataLoader(data, batch, false, 0, false);
+    }
+
+    private static int size(Dataset data) {
+        return data == null ? 0 : data.size();
+    }
+}

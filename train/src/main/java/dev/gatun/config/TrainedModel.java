@@ -1,0 +1,71 @@
+package dev.gatun.config;
+
+import dev.gatun.io.SafetensorsReader;
+import dev.gatun.nn.Module;
+import dev.gatun.tensor.Scope;
+import dev.gatun.train.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A trained network rebuilt from a folder holding {@code config.json}, {@code model.json} and
+ * {@code model.safetensors} (a run folder or an export), or from a checkpoint of a config run
+ * (whose {@code checkpoint.json} holds both the config and the card). The config builds the
+ * network, the card gives its input shape, classes and preprocessing, and the weights are
+ * validated (names, dtypes, shapes) before any is copied.
+ */
+public record TrainedModel(ExperimentConfig config, ModelCard card, Module module) {
+    /** The weights file in a trained-model folder. */
+    public static final String WEIGHTS = "model.safetensors";
+    /** The config file in a trained-model folder. */
+    public static final String CONFIG = "config.json";
+
+    /**
+     * Loads the model in {@code dir}; its tensors live in the innermost open {@link Scope}.
+     *
+     * @throws IOException naming the missing or malformed file
+     */
+    public static TrainedModel load(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "not a directory");
+        }
+        Path weights = dir.resolve(WEIGHTS);
+        Path configFile = dir.resolve(CONFIG);
+        ModelCard card;
+        ExperimentConfig config;
+        if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
+            configFile = dir.resolve(Checkpoint.JSON_FILE);
+            JsonNode saved = Checkpoint.readModelConfig(dir);
+            if (!saved.path(ExperimentRunner.CONFIG_KEY).isObject() || !saved.path(ExperimentRunner.CARD_KEY).isObject()) {
+                throw new IllegalArgumentException(configFile + ": not a checkpoint of a config run (its model_config"
+                        + " lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
+            }
+            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), configFile.toString());
+            config = ExperimentConfig.from(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString());
+        } else {
+            for (Path p : new Path[] {configFile, dir.resolve(ModelCard.FILE)}) {
+                if (!Files.isRegularFile(p)) {
+                    throw new NoSuchFileException(p.toString(), null, "missing: a trained-model folder holds " + CONFIG
+                            + ", " + ModelCard.FILE + " and " + WEIGHTS + " (or is a checkpoint)");
+                }
+            }
+            card = ModelCard.read(dir);
+            config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
+        }
+        if (!Files.isRegularFile(weights)) {
+            throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");
+        }
+        Module module = ModelFactory.module(config.model(), card.input(), config.seed());
+        try {
+            SafetensorsReader.loadInto(module, weights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(weights + " does not fit the network of " + configFile + ": "
+                    + e.getMessage(), e);
+        }
+        module.train(false);
+        return new TrainedModel(config, card, module);
+    }
+}

@@ -1,0 +1,287 @@
+package dev.gatun.train;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.BackendRegistry;
+import dev.gatun.data.DataLoader;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Device;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+import dev.gatun.train.callbacks.BatchContext;
+import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.callbacks.EpochContext;
+import dev.gatun.train.checkpoint.Checkpoint;
+import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The training loop: per batch forward, loss, backward and optimizer step, each in its own
+ * {@link Scope} so every intermediate is freed before the next batch; after each epoch, loss
+ * (and, for int32 class labels, accuracy) on the validation set in no-grad mode. For regression
+ * targets accuracy is NaN and is not printed.
+ *
+ * <p>A run can be continued from a {@link Checkpoint}: {@link #resume} restores the optimizer,
+ * dropout counters, callbacks' state and the metrics history, and the next {@code fit} goes on
+ * with the epoch after the checkpoint's. On the CPU the continued run is bit-identical to one
+ * that was never interrupted.
+ *
+ * <p>{@link Callback}s run in the order they were added: after every optimizer step and after
+ * every epoch (once the epoch is printed and logged). They may change the learning rate, replace
+ * the optimizer (the following batches step the new one) or {@link #requestStop() stop} training.
+ */
+public final class Trainer {
+    private final Module model;
+    private final Loss loss;
+    private final PrintStream out;
+    private final boolean interactive;
+    private final List<Callback> callbacks = new ArrayList<>();
+    // Callbacks may replace the optimizer between batches or epochs.
+    private Optimizer optimizer;
+    private boolean stopRequested;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    // Set by resume(), consumed by the next fit().
+    private Checkpoint resumeFrom;
+
+    /**
+     * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
+     * (use {@link ProgressBar#isTerminal()}), otherwise plain lines are written.
+     */
+    public Trainer(Module model, Optimizer optimizer, Loss loss, PrintStream out, boolean interactive) {
+        // The chosen backend's device is where training runs: a model built on the host moves
+        // there before its optimizer has made any state, so nothing else changes for a GPU run.
+        // A model the caller already placed on a device stays there; batches follow the model.
+        Device target = BackendRegistry.device();
+        if (model.device().isHost() && !target.isHost()) {
+            model.to(target);
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.out = out;
+        this.interactive = interactive;
+    }
+
+    /** The model being trained. */
+    public Module model() {
+        return model;
+    }
+
+    /** The optimizer the next batch will step. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Replaces the optimizer from the next batch on. The new one starts with its own (empty)
+     * state; it should update the model's parameters.
+     */
+    public void setOptimizer(Optimizer optimizer) {
+        if (optimizer == null) {
+            throw new IllegalArgumentException("optimizer must not be null");
+        }
+        this.optimizer = optimizer;
+    }
+
+    /** Adds a callback, run after those added before it; returns this trainer. */
+    public Trainer addCallback(Callback callback) {
+        if (callback == null) {
+            throw new IllegalArgumentException("callback must not be null");
+        }
+        callbacks.add(callback);
+        return this;
+    }
+
+    /** The callbacks in the order they run. */
+    public List<Callback> callbacks() {
+        return List.copyOf(callbacks);
+    }
+
+    /**
+     * Continues the run saved in {@code checkpoint} (already {@link Checkpoint#load loaded} into
+     * this trainer's model): restores the optimizer's state and learning rate, every dropout's
+     * mask counter and the metrics history now, and the callbacks' state when the next
+     * {@link #fit} starts (after their {@code onFitStart}). That fit runs the epochs after the
+     * checkpoint's, up to its {@code epochs}. Everything is checked before anything changes.
+     */
+    public void resume(Checkpoint checkpoint) {
+        checkpoint.restore(this);
+        history.clear();
+        history.addAll(checkpoint.history());
+        resumeFrom = checkpoint;
+    }
+
+    /**
+     * Every epoch of the current run so far, including those before a {@link #resume}; what a
+     * checkpoint saves as its history.
+     */
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    /** The last epoch completed (0 before the first), counting those before a {@link #resume}. */
+    public int completedEpochs() {
+        return history.isEmpty() ? 0 : history.getLast().epoch();
+    }
+
+    /** Makes {@link #fit} return after the current epoch's callbacks (early stopping calls this). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True once a callback asked to stop during the current or last {@link #fit}. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /**
+     * Trains until epoch {@code epochs}, or fewer if a callback stops it; logs each epoch to
+     * {@code logOrNull} as it ends. A fresh run starts at epoch 1; after {@link #resume} it starts
+     * after the checkpoint's epoch, and an empty log first gets the checkpoint's history. Without
+     * a validation loader ({@code null}) the validation metrics are NaN. Returns one entry per
+     * epoch run by this call.
+     */
+    public List<EpochMetrics> fit(DataLoader train, DataLoader validation, int epochs, MetricsLog logOrNull) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        }
+        Checkpoint resumed = resumeFrom;
+        resumeFrom = null;
+        if (resumed == null) {
+            history.clear();
+        } else if (logOrNull != null && logOrNull.epochs().isEmpty()) {
+            logOrNull.restore(history);
+        }
+        List<EpochMetrics> ran = new ArrayList<>();
+        stopRequested = false;
+        for (Callback c : callbacks) {
+            c.onFitStart(this);
+        }
+        if (resumed != null) {
+            resumed.restoreCallbacks(this);
+        }
+        for (int epoch = completedEpochs() + 1; epoch <= epochs && !stopRequested; epoch++) {
+            long start = System.nanoTime();
+            Evaluation trained = trainEpoch(train, epoch, epochs);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation validated = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation);
+            EpochMetrics m = new EpochMetrics(epoch, trained.loss(), trained.accuracy(), validated.loss(),
+                    validated.accuracy(), optimizer.learningRate(), seconds, trained.samples() / seconds);
+            ran.add(m);
+            history.add(m);
+            out.printf(Locale.ROOT, "epoch %d/%d: %s%s | %.1f s, %.0f samples/s%n", epoch, epochs,
+                    lossAndAccuracy("train", m.trainLoss(), m.trainAccuracy()),
+                    validation == null ? "" : " | " + lossAndAccuracy("val", m.valLoss(), m.valAccuracy()),
+                    seconds, m.samplesPerSecond());
+            if (logOrNull != null) {
+                try {
+                    logOrNull.add(m);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not write metrics to " + logOrNull.folder(), e);
+                }
+            }
+            EpochContext context = new EpochContext(this, epochs, m);
+            for (Callback c : callbacks) {
+                c.onEpochEnd(context);
+            }
+        }
+        return ran;
+    }
+
+    /** "train loss 0.1234 acc 0.9876", or a loss with more digits and no accuracy for regression. */
+    private static String lossAndAccuracy(String part, double loss, double accuracy) {
+        return Double.isNaN(accuracy) ? String.format(Locale.ROOT, "%s loss %.6f", part, loss)
+                : String.format(Locale.ROOT, "%s loss %.4f acc %.4f", part, loss, accuracy);
+    }
+
+    /** One pass over the training data; returns the running mean loss and accuracy. */
+    public Evaluation trainEpoch(DataLoader train, int epoch, int epochs) {
+        model.train(true);
+        int[] order = train.order(epoch);
+        int batches = train.batchCount();
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        try (ProgressBar bar = new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
+                out, interactive)) {
+            for (int b = 0; b < batches; b++) {
+                try (Scope step = Scope.open("train step")) {
+                    DataLoader.Batch batch = train.batch(epoch, order, b);
+                    Tensor output = model.forward(batch.features().to(model.device()));
+                    Tensor l = loss.apply(output, batch.labels().to(model.device()));
+                    optimizer.zeroGrad();
+                    l.backward();
+                    optimizer.step();
+                    double value = l.item();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("loss became " + value + " at epoch " + epoch + ", batch " + b
+                                + "; lower the learning rate (now " + optimizer.learningRate() + ")");
+                    }
+                    lossSum += value * batch.size();
+                    correct += countCorrect(output, batch.labels());
+                    seen += batch.size();
+                    bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    if (!callbacks.isEmpty()) {
+                        BatchContext context = new BatchContext(this, epoch, b, batches, value);
+                        for (Callback c : callbacks) {
+                            c.onBatchEnd(context);
+                        }
+                    }
+                }
+            }
+        }
+        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(train, correct, seen), seen);
+    }
+
+    /** Mean loss and accuracy over a data set, without recording gradients. */
+    public Evaluation evaluate(DataLoader data) {
+        model.train(false);
+        int[] order = data.order(0);
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            for (int b = 0; b < data.batchCount(); b++) {
+                try (Scope step = Scope.open("eval step")) {
+                    DataLoader.Batch batch = data.batch(order, b);
+                    Tensor output = model.forward(batch.features().to(model.device()));
+                    lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
+                    correct += countCorrect(output, batch.labels());
+                    seen += batch.size();
+                }
+            }
+        } finally {
+            model.train(true);
+        }
+        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(data, correct, seen), seen);
+    }
+
+    /** Accuracy for class labels; NaN for regression targets, which have none. */
+    private static double accuracy(DataLoader data, long correct, int seen) {
+        return data.dataset().targetDType() == DType.INT32 ? (double) correct / Math.max(seen, 1) : Double.NaN;
+    }
+
+    /** Correct predictions of a classification batch; 0 for regression targets. */
+    private static long countCorrect(Tensor logits, Tensor labels) {
+        if (labels.dtype() != DType.INT32) {
+            return 0;
+        }
+        int[] predicted = logits.argmax().toIntArray();
+        int[] truth = labels.toIntArray();
+        long c = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (predicted[i] == truth[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+}
