@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * each call returns exactly (to the bit) what the same call returns alone. The network stays in
  * evaluation mode and is only read; each call runs with gradients off, in a {@link Scope} of its
  * own on the calling thread that is freed before it returns, and returns plain arrays. Do not
- * train or change the network while a predictor holds it.
+ * train or change the network while a predictor holds it. The network runs where its parameters
+ * are: {@code TrainedModel.predictor} loads them on the host, where the above is tested on the
+ * cpu and scalar backends.
  *
  * <p><b>Memory.</b> The predictor owns its network's tensors (in a {@link Scope#detach() detached}
  * scope) and frees them in {@link #close()}, which any thread may call: it waits for calls in
@@ -45,6 +47,7 @@ public final class Predictor implements AutoCloseable {
     /**
      * A network and what using it takes.
      *
+     * @param module the network, its tensors in the scope current while the {@link Loader} runs
      * @param input one example's shape, as the network reads it (without the batch axis)
      * @param preprocessing what turns a raw example into the network's input
      * @param classNames one name per output class; empty for a regression network
