@@ -23,6 +23,7 @@ BENCH_JAR := bench/target/gatun-benchmarks.jar
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
+	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; needs mvn install first"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
@@ -121,3 +122,4 @@ bindings: cuda-libs
 	$(MVN) -pl bindings test
 
 include make/gpu.mk
+include make/embedding.mk

@@ -40,6 +40,7 @@ public final class Scope implements AutoCloseable {
     private final List<DeviceBlock> deviceBlocks = new ArrayList<>();
     private long bytes;
     private boolean closed;
+    private boolean detached;
 
     private Scope(String name) {
         this.name = name;
@@ -167,17 +168,40 @@ public final class Scope implements AutoCloseable {
         return !closed;
     }
 
-    /** Frees every tensor of this scope. Closing twice is a no-op. */
+    /**
+     * Takes this scope off its thread's stack of open scopes, for memory an object keeps beyond
+     * the code that filled it (a predictor's model until the predictor closes): ops on this thread
+     * allocate in the scope below it again, its tensors stay valid, and any one thread may close
+     * it. Only the thread that opened it may detach it.
+     */
+    public Scope detach() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("scope '" + name + "' can only be detached by the thread that opened it");
+        }
+        if (closed) {
+            throw new IllegalStateException("scope '" + name + "' is closed: cannot detach it");
+        }
+        OPEN.get().remove(this);
+        detached = true;
+        return this;
+    }
+
+    /**
+     * Frees every tensor of this scope. Closing twice is a no-op. Only the thread that opened it
+     * may close it, unless it was {@link #detach() detached}.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
-        if (Thread.currentThread() != owner) {
+        if (!detached && Thread.currentThread() != owner) {
             throw new IllegalStateException("scope '" + name + "' must be closed by the thread that opened it");
         }
         closed = true;
-        OPEN.get().remove(this);
+        if (!detached) {
+            OPEN.get().remove(this);
+        }
         arena.close();
         // Only now, with every view dead, may another scope reuse the blocks.
         for (HostBlockCache.Block b : blocks) {

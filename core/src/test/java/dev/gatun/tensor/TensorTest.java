@@ -95,6 +95,47 @@ class TensorTest {
     }
 
     @Test
+    void aDetachedScopeKeepsItsTensorsAndClosesFromAnotherThread() throws InterruptedException {
+        try (Scope outer = Scope.open("outer")) {
+            Scope kept = Scope.open("kept");
+            Tensor t = Tensor.full(DType.FLOAT32, 3, 4);
+            assertTrue(kept.detach() == kept && kept.isOpen());
+            assertTrue(Scope.current() == outer, "ops allocate in the scope below again");
+            assertTrue(Tensor.zeros(2).scope() == outer);
+            IllegalStateException[] failed = new IllegalStateException[1];
+            Thread other = new Thread(() -> {
+                assertArrayEquals(new float[] {3, 3, 3, 3}, t.toFloatArray());
+                try {
+                    kept.close();
+                } catch (IllegalStateException e) {
+                    failed[0] = e;
+                }
+            });
+            other.start();
+            other.join();
+            assertEquals(null, failed[0]);
+            assertFalse(kept.isOpen());
+            assertThrows(IllegalStateException.class, t::toFloatArray);
+        }
+        Scope owned = Scope.open("owned");
+        try {
+            RuntimeException[] refused = new RuntimeException[1];
+            Thread other = new Thread(() -> {
+                try {
+                    owned.detach();
+                } catch (IllegalStateException e) {
+                    refused[0] = e;
+                }
+            });
+            other.start();
+            other.join();
+            assertTrue(refused[0] != null && refused[0].getMessage().contains("thread that opened it"));
+        } finally {
+            owned.close();
+        }
+    }
+
+    @Test
     void noScopeIsAClearError() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Tensor.zeros(3));
         assertTrue(e.getMessage().contains("no open Scope"), e.getMessage());

@@ -1,6 +1,10 @@
 package dev.gatun.samples;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.FittedPreprocessing;
+import dev.gatun.config.ModelCard;
 import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.data.FashionMnist;
@@ -18,7 +22,9 @@ import dev.gatun.train.Trainer;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.console.ProgressBar;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,13 +32,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The Fashion-MNIST classifier samples: one of {@link FashionModels}' networks trained with Adam.
  * A stratified share of the training set ({@code --validation}) is held out for the per-epoch
  * validation curves; the test set is evaluated once at the end. Each prints one line per epoch
  * and finally {@code test accuracy: 0.XXXX}, and writes metrics, checkpoints and the exported
- * model to a run folder ({@link SampleRun}).
+ * model to a run folder ({@link SampleRun}), with the {@link #config config} and model card that
+ * let {@code TrainedModel} load it.
  *
  * @param name         sample name on the command line and in the run folder
  * @param description  the network, for the log
@@ -62,8 +70,37 @@ public record FashionSample(String name, String description, int[] featureShape,
         return SampleOptions.parse(args, epochs, batch, 1e-3);
     }
 
+    /**
+     * The config that trains this network as the sample does with {@code o}: the shipped
+     * {@code configs/fashion-NAME.yaml} (bundled in this jar) with the options' seed, backend, data,
+     * learning rate, epochs and batch.
+     */
+    public ExperimentConfig config(SampleOptions o) throws IOException {
+        String file = "fashion-" + name + ".yaml";
+        ObjectNode tree;
+        try (InputStream in = FashionSample.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IOException(file + " is missing from the samples jar; rebuild it");
+            }
+            tree = (ObjectNode) ConfigLoader.parseYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
+        }
+        tree.put("seed", o.seed());
+        tree.put("backend", o.backend());
+        ObjectNode data = (ObjectNode) tree.get("data");
+        data.put("validation", o.validation());
+        data.put("limit", o.limit());
+        if (o.data() != null) {
+            data.put("dir", o.data().toAbsolutePath().toString());
+        }
+        ((ObjectNode) tree.get("optimizer")).put("lr", o.lr());
+        // A config trains at least one epoch; a sample run of --epochs 0 (an untrained network) records 1.
+        ((ObjectNode) tree.get("training")).put("epochs", Math.max(1, o.epochs())).put("batch", o.batch());
+        return ExperimentConfig.from(tree, "fashion-" + name);
+    }
+
     /** Runs the sample; returns the final test accuracy. */
     public double run(SampleOptions o, PrintStream out) throws IOException {
+        ExperimentConfig trained = config(o);
         BackendRegistry.use(o.backend());
         Path dir = FashionMnist.locate(o.data());
         try (Scope modelScope = Scope.open("model")) {
@@ -109,7 +146,8 @@ public record FashionSample(String name, String description, int[] featureShape,
             ConfusionMatrix cm = Predictions.of(net, test).confusion();
             results.put("test_macro_f1", cm.macroF1());
             run.confusion(cm, FashionMnist.CLASS_NAMES);
-            run.finish(net, results);
+            run.finish(net, results, trained,
+                    new ModelCard(featureShape, FashionMnist.CLASS_NAMES, FittedPreprocessing.none()));
             out.println("run folder: " + run.folder().path());
             out.printf(Locale.ROOT, "test accuracy: %.4f%n", accuracy);
             return accuracy;

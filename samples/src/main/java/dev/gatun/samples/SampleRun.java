@@ -1,5 +1,7 @@
 package dev.gatun.samples;
 
+import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.ModelCard;
 import dev.gatun.nn.Module;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.report.HistogramRecorder;
@@ -28,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A sample's run on disk: its run folder and metrics log, checkpoints every
  * {@code --checkpoint-every} epochs, continuing from {@code --resume}, and at the end the test
  * results in {@code metrics.json}'s {@code "final"} plus the exported model
- * ({@code model.safetensors} and {@code config.json}).
+ * ({@code model.safetensors} and {@code config.json}, and {@code model.json} where a config
+ * builds the network).
  *
  * <p>A resumed run continues in the run folder the checkpoint belongs to, so one folder holds
  * the whole run's curves and checkpoints. The options that shape training (sample, batch, lr,
@@ -122,8 +125,26 @@ final class SampleRun {
      * plots and {@code report.html}.
      */
     void finish(Module model, Map<String, Double> results) throws IOException {
+        finish(model, results, config, null);
+    }
+
+    /**
+     * {@link #finish(Module, Map)} for a network a config can build: {@code config.json} is then
+     * that config and {@code model.json} the card, so that {@link dev.gatun.config.TrainedModel}
+     * ({@code gatun eval}, {@code gatun predict}, a predictor) loads the run folder.
+     */
+    void finish(Module model, Map<String, Double> results, ExperimentConfig trained, ModelCard card)
+            throws IOException {
+        finish(model, results, trained.normalized(), card);
+    }
+
+    private void finish(Module model, Map<String, Double> results, JsonNode exported, ModelCard cardOrNull)
+            throws IOException {
         log.setFinal(results);
-        ModelExport.write(folder, model, config);
+        ModelExport.write(folder, model, exported);
+        if (cardOrNull != null) {
+            cardOrNull.write(folder);
+        }
         RunReport.write(folder.path());
     }
 

@@ -4,6 +4,7 @@ import dev.gatun.data.Dataset;
 import dev.gatun.data.MinMaxScaler;
 import dev.gatun.data.OneHot;
 import dev.gatun.data.Standardizer;
+import dev.gatun.predict.FeatureTransform;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +21,9 @@ public record FittedPreprocessing(List<Step> steps) {
     /** One fitted step. */
     public sealed interface Step {
         Dataset apply(Dataset data);
+
+        /** What the step does to the rows of raw examples a {@link dev.gatun.predict.Predictor} is given. */
+        FeatureTransform features();
     }
 
     /** Standardization with the training part's mean and std. */
@@ -27,6 +31,11 @@ public record FittedPreprocessing(List<Step> steps) {
         @Override
         public Dataset apply(Dataset data) {
             return standardizer.transform(data);
+        }
+
+        @Override
+        public FeatureTransform features() {
+            return standardizer::transform;
         }
     }
 
@@ -36,6 +45,11 @@ public record FittedPreprocessing(List<Step> steps) {
         public Dataset apply(Dataset data) {
             return scaler.transform(data);
         }
+
+        @Override
+        public FeatureTransform features() {
+            return scaler::transform;
+        }
     }
 
     /** Class labels as one-hot float targets (nothing to fit). */
@@ -43,6 +57,12 @@ public record FittedPreprocessing(List<Step> steps) {
         @Override
         public Dataset apply(Dataset data) {
             return OneHot.of(data);
+        }
+
+        /** None: this step changes targets only. */
+        @Override
+        public FeatureTransform features() {
+            return FeatureTransform.NONE;
         }
     }
 
@@ -62,6 +82,15 @@ public record FittedPreprocessing(List<Step> steps) {
             d = s.apply(d);
         }
         return d;
+    }
+
+    /** Every step's {@link Step#features()}, in order: the preprocessing of a predictor's raw rows. */
+    public FeatureTransform featureTransform() {
+        FeatureTransform t = FeatureTransform.NONE;
+        for (Step s : steps) {
+            t = t.andThen(s.features());
+        }
+        return t;
     }
 
     /** The steps as JSON: {@code [{"type": "standardize", "mean": [...], "std": [...]}, ...]}. */

@@ -2,6 +2,7 @@ package dev.gatun.config;
 
 import dev.gatun.io.SafetensorsReader;
 import dev.gatun.nn.Module;
+import dev.gatun.predict.Predictor;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.checkpoint.Checkpoint;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * {@code model.safetensors} (a run folder or an export), or from a checkpoint of a config run
  * (whose {@code checkpoint.json} holds both the config and the card). The config builds the
  * network, the card gives its input shape, classes and preprocessing, and the weights are
- * validated (names, dtypes, shapes) before any is copied.
+ * validated (names, dtypes, shapes) before any is copied. {@link #predictor(Path)} loads one for
+ * an application to use.
  */
 public record TrainedModel(ExperimentConfig config, ModelCard card, Module module) {
     /** The weights file in a trained-model folder. */
@@ -67,5 +69,20 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         }
         module.train(false);
         return new TrainedModel(config, card, module);
+    }
+
+    /**
+     * The model in {@code dir} (as {@link #load}) as a {@link Predictor}, which owns its memory and
+     * applies the saved preprocessing to the raw rows it is given: close it when done.
+     *
+     * @throws IOException naming the missing or malformed file
+     */
+    public static Predictor predictor(Path dir) throws IOException {
+        return Predictor.load(dir.toString(), () -> load(dir).network());
+    }
+
+    /** The network with its input shape, preprocessing and class names, as a {@link Predictor} takes it. */
+    public Predictor.Network network() {
+        return new Predictor.Network(module, card.input(), card.preprocessing().featureTransform(), card.classNames());
     }
 }

@@ -3,6 +3,7 @@ package dev.gatun.train;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
+import dev.gatun.predict.ClassProbabilities;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
@@ -77,33 +78,14 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
     public int[] predictedClasses() {
         int[] p = new int[count];
         for (int i = 0; i < count; i++) {
-            int best = 0;
-            for (int c = 1; c < width; c++) {
-                if (outputs[i * width + c] > outputs[i * width + best]) {
-                    best = c;
-                }
-            }
-            p[i] = best;
+            p[i] = ClassProbabilities.best(outputs, i * width, width);
         }
         return p;
     }
 
     /** The softmax of example {@code i}'s logits. */
     public double[] probabilities(int i) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < width; c++) {
-            max = Math.max(max, outputs[i * width + c]);
-        }
-        double[] p = new double[width];
-        double sum = 0;
-        for (int c = 0; c < width; c++) {
-            p[c] = Math.exp(outputs[i * width + c] - max);
-            sum += p[c];
-        }
-        for (int c = 0; c < width; c++) {
-            p[c] /= sum;
-        }
-        return p;
+        return ClassProbabilities.softmax(outputs, i * width, width);
     }
 
     /** The mean cross-entropy of the logits against the labels (log-softmax in double). */
