@@ -15,6 +15,7 @@ module dev.gatun.core {
     exports dev.gatun.ops;
     exports dev.gatun.optim;
     exports dev.gatun.optim.schedule;
+    exports dev.gatun.predict;
     exports dev.gatun.tensor;
 
     uses dev.gatun.device.DeviceProvider;

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam (Kingma & Ba) with PyTorch's semantics: bias-corrected moments and ε added after the
+ * Adam (Kingma &amp; Ba) with PyTorch's semantics: bias-corrected moments and ε added after the
  * square root. Weight decay is L2 (added to the gradient) or, with {@code decoupled}, AdamW's
  * p ← p·(1 − lr·wd); {@link AdamW} is the decoupled form with its own defaults.
- * State: {@code exp_avg.<param>} and {@code exp_avg_sq.<param>}.
+ * State: {@code exp_avg.NAME} and {@code exp_avg_sq.NAME}, for each parameter NAME.
  */
 public sealed class Adam extends Optimizer permits AdamW {
     private final double beta1;

@@ -13,7 +13,7 @@ import java.util.List;
 public record PtxKernel(String file, String entry, List<Param> params) {
     /** A kernel parameter's type as the launcher passes it. */
     public enum Type {
-        /** A device address ({@code float*}, {@code int*}): a long or a {@link DeviceBlock}. */
+        /** A device address ({@code float*}, {@code int*}): a long or a {@link dev.gatun.device.DeviceBlock}. */
         POINTER(".u64"),
         /** {@code long long}: a long. */
         I64(".u64"),

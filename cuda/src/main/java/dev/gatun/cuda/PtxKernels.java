@@ -116,11 +116,11 @@ public final class PtxKernels {
     /** dx = dy * f'(x, y); x (RELU, LOG) or y (SIGMOID, TANH, EXP) may be 0 when the op does not read it. */
     public static final PtxKernel UNARY_BACKWARD = kernel("unary", "unary_backward",
             p("op", I32), p("x", POINTER), p("y", POINTER), p("dy", POINTER), p("dx", POINTER), p("n", I64));
-    /** y = min(max(x, lo), hi) as Math.min/Math.max (NaN stays NaN); the host checks lo <= hi. */
+    /** y = min(max(x, lo), hi) as Math.min/Math.max (NaN stays NaN); the host checks lo &lt;= hi. */
     public static final PtxKernel CLAMP = kernel("unary", "clamp",
             p("x", POINTER), p("y", POINTER), p("n", I64), p("lo", F32), p("hi", F32));
     /**
-     * Strided 32-bit copy over a shape of rank <= 8 (s0..s7, unused dims ignored) with source
+     * Strided 32-bit copy over a shape of rank at most 8 (s0..s7, unused dims ignored) with source
      * strides a0..a7 and destination strides b0..b7 in elements; mode 0 copies the bits, 1 converts
      * float32 to int32 as Java's (int), 2 int32 to float32.
      */

@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * an add, a divide and a multiply). Special values follow {@code Math}: NaN gives NaN;
  * exp(+inf) = +inf, exp(-inf) = 0, overflow (x > 88.72) gives +inf, results below
  * {@code Float.MIN_NORMAL} are subnormal (rounded once) down to 0; log(0) = log(-0) = -inf,
- * log(x < 0) = NaN, log(+inf) = +inf, subnormal inputs are exact; tanh(±0) = ±0,
+ * log(x &lt; 0) = NaN, log(+inf) = +inf, subnormal inputs are exact; tanh(±0) = ±0,
  * tanh(±inf) = ±1. NaN payloads are not specified.
  */
 public final class VectorMath {
