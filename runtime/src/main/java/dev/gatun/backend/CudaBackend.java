@@ -180,9 +180,10 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor y) {
-        Elements.requireSameShape("unary " + op, x, y);
-        CudaOperands.requireFloat("unary " + op, x, y);
+    public void unary(UnaryFn f, Tensor x, Tensor y) {
+        UnaryOp op = f.op();
+        Elements.requireSameShape("unary " + f, x, y);
+        CudaOperands.requireFloat("unary " + f, x, y);
         long py = operands.out("unary", y);
         if (y.size() == 0) {
             return;
@@ -193,12 +194,13 @@ public final class CudaBackend implements Backend {
                 activations.forward(op, px, py, y.size());
             }
         } else {
-            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.ordinal(), px, py, y.size());
+            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.code(), (float) f.parameter(), px, py, y.size());
         }
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        UnaryOp op = f.op();
         Elements.requireSameShape("unaryBackward " + op, dy, dx);
         Tensor needed = op.backwardUsesOutput() ? y : x;
         if (needed == null) {
@@ -217,7 +219,8 @@ public final class CudaBackend implements Backend {
                     activations.backward(op, op.backwardUsesOutput() ? py : px, pdy, pdx, dx.size());
                 }
             } else {
-                ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.ordinal(), px, py, pdy, pdx, dx.size());
+                ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.code(), (float) f.parameter(), px, py, pdy, pdx,
+                        dx.size());
             }
         }
     }

@@ -77,7 +77,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor y) {
+    public void unary(UnaryFn op, Tensor x, Tensor y) {
         Elements.requireFloatDType("unary " + op, y, x);
         Elements.requireSameShape("unary " + op, x, y);
         Elements.requireContiguous("unary " + op, y);
@@ -89,7 +89,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryFn op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         Elements.requireFloatDType("unary backward " + op, dx, dy);
         Elements.requireContiguous("unary backward " + op, dx);
         int[] s = dx.shape();
