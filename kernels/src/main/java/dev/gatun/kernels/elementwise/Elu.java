@@ -61,8 +61,7 @@ public final class Elu extends StagedActivation {
     @Override
     void forwardBlock(float[] x, float[] s1, float[] s2, int n, float p) {
         int bound = F.loopBound(n);
-        System.arraycopy(x, 0, s1, 0, bound);
-        VectorMath.exp(s1, 0, bound);
+        expInto(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, i);
             FloatVector m1 = expm1(v, FloatVector.fromArray(F, s1, i));
@@ -81,8 +80,7 @@ public final class Elu extends StagedActivation {
     @Override
     void backwardBlock(float[] x, float[] dy, float[] s1, int n, float p) {
         int bound = F.loopBound(n);
-        System.arraycopy(x, 0, s1, 0, bound);
-        VectorMath.exp(s1, 0, bound);
+        expInto(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, dy, i);
             FloatVector e = FloatVector.fromArray(F, s1, i);

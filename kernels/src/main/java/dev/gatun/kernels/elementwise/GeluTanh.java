@@ -24,14 +24,19 @@ public final class GeluTanh extends StagedActivation {
 
     private GeluTanh() {}
 
+    /** {@code t[i] = tanh(√(2/π)·(x[i] + 0.044715·x[i]³))} for i below bound, a multiple of the vector length. */
+    private static void innerTanh(float[] x, float[] t, int bound) {
+        for (int i = 0; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            v.add(v.mul(v).mul(v).mul(KAPPA)).mul(BETA).intoArray(t, i);
+        }
+        VectorMath.tanh(t, 0, bound);
+    }
+
     @Override
     void forwardBlock(float[] x, float[] s1, float[] s2, int n, float p) {
         int bound = F.loopBound(n);
-        for (int i = 0; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            v.add(v.mul(v).mul(v).mul(KAPPA)).mul(BETA).intoArray(s1, i);
-        }
-        VectorMath.tanh(s1, 0, bound);
+        innerTanh(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, i);
             FloatVector t = FloatVector.fromArray(F, s1, i);
@@ -52,11 +57,7 @@ public final class GeluTanh extends StagedActivation {
     void backwardBlock(float[] x, float[] dy, float[] s1, int n, float p) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int bound = F.loopBound(n);
-        for (int i = 0; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, i);
-            v.add(v.mul(v).mul(v).mul(KAPPA)).mul(BETA).intoArray(s1, i);
-        }
-        VectorMath.tanh(s1, 0, bound);
+        innerTanh(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, i);
             FloatVector t = FloatVector.fromArray(F, s1, i);

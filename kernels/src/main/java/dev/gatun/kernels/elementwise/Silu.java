@@ -25,8 +25,7 @@ public final class Silu extends StagedActivation {
     @Override
     void forwardBlock(float[] x, float[] s1, float[] s2, int n, float p) {
         int bound = F.loopBound(n);
-        System.arraycopy(x, 0, s1, 0, bound);
-        VectorMath.sigmoid(s1, 0, bound);
+        sigmoidInto(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, s1, i)).intoArray(x, i);
         }
@@ -44,8 +43,7 @@ public final class Silu extends StagedActivation {
     void backwardBlock(float[] x, float[] dy, float[] s1, int n, float p) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int bound = F.loopBound(n);
-        System.arraycopy(x, 0, s1, 0, bound);
-        VectorMath.sigmoid(s1, 0, bound);
+        sigmoidInto(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, i);
             FloatVector s = FloatVector.fromArray(F, s1, i);

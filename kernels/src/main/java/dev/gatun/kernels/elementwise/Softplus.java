@@ -68,8 +68,7 @@ public final class Softplus extends StagedActivation {
     @Override
     void backwardBlock(float[] x, float[] dy, float[] s1, int n, float p) {
         int bound = F.loopBound(n);
-        System.arraycopy(x, 0, s1, 0, bound);
-        VectorMath.sigmoid(s1, 0, bound);
+        sigmoidInto(x, s1, bound);
         for (int i = 0; i < bound; i += F.length()) {
             FloatVector g = FloatVector.fromArray(F, dy, i);
             FloatVector above = FloatVector.fromArray(F, x, i);

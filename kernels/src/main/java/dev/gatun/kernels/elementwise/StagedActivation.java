@@ -3,6 +3,7 @@ package dev.gatun.kernels.elementwise;
 import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.SegmentBounds;
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.VectorMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -37,6 +38,18 @@ public abstract class StagedActivation {
 
     /** dy * f'(x; p): the scalar twin of {@link #backwardBlock}. */
     abstract float backwardOne(float x, float dy, float p);
+
+    /** {@code into[i] = e^x[i]} for {@code i < n}, VectorMath's bits. */
+    static void expInto(float[] x, float[] into, int n) {
+        System.arraycopy(x, 0, into, 0, n);
+        VectorMath.exp(into, 0, n);
+    }
+
+    /** {@code into[i] = σ(x[i])} for {@code i < n}, VectorMath's bits. */
+    static void sigmoidInto(float[] x, float[] into, int n) {
+        System.arraycopy(x, 0, into, 0, n);
+        VectorMath.sigmoid(into, 0, n);
+    }
 
     /** {@code y[i] = f(x[i]; p)} for {@code i < n}. */
     public final void forward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n, float p) {
