@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /*
- * The shared driver of the activations with an optional parameter p (Gelu, GeluTanh, LeakyRelu,
- * Elu, Silu, Softplus):
+ * The shared driver of the activations with an optional parameter p (leaky ReLU's slope, ELU's
+ * alpha), one subclass each:
  *   forward:  x[n] -> y[n]             y  = f(x; p)
  *   backward: x[n], dy[n] -> dx[n]     dx = dy * f'(x; p)
  *
