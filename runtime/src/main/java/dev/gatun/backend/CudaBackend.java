@@ -182,8 +182,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void unary(UnaryFn f, Tensor x, Tensor y) {
         UnaryOp op = f.op();
-        Elements.requireSameShape("unary " + f, x, y);
-        CudaOperands.requireFloat("unary " + f, x, y);
+        Elements.requireSameShape("unary " + op, x, y);
+        CudaOperands.requireFloat("unary " + op, x, y);
         long py = operands.out("unary", y);
         if (y.size() == 0) {
             return;
