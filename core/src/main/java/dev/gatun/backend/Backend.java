@@ -37,13 +37,14 @@ public interface Backend {
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 
     /** y = f(x), same shape. */
-    void unary(UnaryOp op, Tensor x, Tensor y);
+    void unary(UnaryFn f, Tensor x, Tensor y);
 
     /**
      * dx = dy * f'(x) for the ops whose derivative {@link UnaryOp#backwardUsesOutput() uses} y
-     * (sigmoid, tanh, exp) or x (relu, log); x and y are both passed.
+     * (sigmoid, tanh, exp) or x (the others); x and y are both passed, and the one not used may
+     * be null.
      */
-    void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx);
+    void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx);
 
     /**
      * Reduces {@code axis} of x into y (x's shape with that axis set to 1 or removed; same

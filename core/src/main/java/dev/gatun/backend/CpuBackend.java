@@ -5,11 +5,18 @@ import dev.gatun.kernels.Simd;
 import dev.gatun.kernels.elementwise.Binary;
 import dev.gatun.kernels.elementwise.Clamp;
 import dev.gatun.kernels.elementwise.Dropout;
+import dev.gatun.kernels.elementwise.Elu;
 import dev.gatun.kernels.elementwise.Exp;
+import dev.gatun.kernels.elementwise.Gelu;
+import dev.gatun.kernels.elementwise.GeluTanh;
+import dev.gatun.kernels.elementwise.LeakyRelu;
 import dev.gatun.kernels.elementwise.Log;
 import dev.gatun.kernels.elementwise.Relu;
 import dev.gatun.kernels.elementwise.Scale;
 import dev.gatun.kernels.elementwise.Sigmoid;
+import dev.gatun.kernels.elementwise.Silu;
+import dev.gatun.kernels.elementwise.Softplus;
+import dev.gatun.kernels.elementwise.StagedActivation;
 import dev.gatun.kernels.elementwise.Tanh;
 import dev.gatun.kernels.gemm.Dgemm;
 import dev.gatun.kernels.gemm.Sgemm;
@@ -134,42 +141,67 @@ public final class CpuBackend implements Backend {
     private static final long BROADCAST_ROWS_PARALLEL_MIN = 1 << 16;
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor y) {
+    public void unary(UnaryFn f, Tensor x, Tensor y) {
         if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape())) {
-            reference.unary(op, x, y);
+            reference.unary(f, x, y);
             return;
         }
         MemorySegment xs = x.segment();
         MemorySegment ys = y.segment();
+        long xo = x.offset();
+        long yo = y.offset();
         long n = x.size();
-        switch (op) {
-            case RELU -> Relu.forward(xs, x.offset(), ys, y.offset(), n);
-            case SIGMOID -> Sigmoid.forward(xs, x.offset(), ys, y.offset(), n);
-            case TANH -> Tanh.forward(xs, x.offset(), ys, y.offset(), n);
-            case EXP -> Exp.forward(xs, x.offset(), ys, y.offset(), n);
-            case LOG -> Log.forward(xs, x.offset(), ys, y.offset(), n);
-        }
+        Runnable kernel = switch (f.op()) {
+            case RELU -> () -> Relu.forward(xs, xo, ys, yo, n);
+            case SIGMOID -> () -> Sigmoid.forward(xs, xo, ys, yo, n);
+            case TANH -> () -> Tanh.forward(xs, xo, ys, yo, n);
+            case EXP -> () -> Exp.forward(xs, xo, ys, yo, n);
+            case LOG -> () -> Log.forward(xs, xo, ys, yo, n);
+            case GELU, GELU_TANH, LEAKY_RELU, ELU, SILU, SOFTPLUS ->
+                    () -> staged(f.op()).forward(xs, xo, ys, yo, n, (float) f.parameter());
+        };
+        kernel.run();
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        boolean viaOutput = op.backwardUsesOutput();
-        Tensor kept = viaOutput ? y : x;
+    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        UnaryOp op = f.op();
+        Tensor kept = op.backwardUsesOutput() ? y : x;
         if (kept == null || !fast(kept, dy, dx) || !Arrays.equals(kept.shape(), dx.shape())
                 || !Arrays.equals(dy.shape(), dx.shape())) {
-            reference.unaryBackward(op, x, y, dy, dx);
+            reference.unaryBackward(f, x, y, dy, dx);
             return;
         }
+        MemorySegment ks = kept.segment();
+        MemorySegment gs = dy.segment();
+        MemorySegment ds = dx.segment();
+        long ko = kept.offset();
+        long go = dy.offset();
+        long o = dx.offset();
         long n = dx.size();
-        switch (op) {
-            case RELU -> Relu.backward(x.segment(), x.offset(), dy.segment(), dy.offset(), dx.segment(), dx.offset(), n);
-            case SIGMOID -> Sigmoid.backward(y.segment(), y.offset(), dy.segment(), dy.offset(), dx.segment(), dx.offset(), n);
-            case TANH -> Tanh.backward(y.segment(), y.offset(), dy.segment(), dy.offset(), dx.segment(), dx.offset(), n);
-            case EXP -> Binary.apply(Binary.Op.MUL, dy.segment(), dy.offset(), 1, y.segment(), y.offset(), 1,
-                    dx.segment(), dx.offset(), n);
-            case LOG -> Binary.apply(Binary.Op.DIV, dy.segment(), dy.offset(), 1, x.segment(), x.offset(), 1,
-                    dx.segment(), dx.offset(), n);
-        }
+        Runnable kernel = switch (op) {
+            case RELU -> () -> Relu.backward(ks, ko, gs, go, ds, o, n);
+            case SIGMOID -> () -> Sigmoid.backward(ks, ko, gs, go, ds, o, n);
+            case TANH -> () -> Tanh.backward(ks, ko, gs, go, ds, o, n);
+            case EXP -> () -> Binary.apply(Binary.Op.MUL, gs, go, 1, ks, ko, 1, ds, o, n);
+            case LOG -> () -> Binary.apply(Binary.Op.DIV, gs, go, 1, ks, ko, 1, ds, o, n);
+            case GELU, GELU_TANH, LEAKY_RELU, ELU, SILU, SOFTPLUS ->
+                    () -> staged(op).backward(ks, ko, gs, go, ds, o, n, (float) f.parameter());
+        };
+        kernel.run();
+    }
+
+    /** The kernel of an activation computed by a {@link StagedActivation}; null for the others. */
+    private static StagedActivation staged(UnaryOp op) {
+        return switch (op) {
+            case GELU -> Gelu.KERNEL;
+            case GELU_TANH -> GeluTanh.KERNEL;
+            case LEAKY_RELU -> LeakyRelu.KERNEL;
+            case ELU -> Elu.KERNEL;
+            case SILU -> Silu.KERNEL;
+            case SOFTPLUS -> Softplus.KERNEL;
+            case RELU, SIGMOID, TANH, EXP, LOG -> null;
+        };
     }
 
     @Override

@@ -77,21 +77,21 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor y) {
-        Elements.requireFloatDType("unary " + op, y, x);
-        Elements.requireSameShape("unary " + op, x, y);
-        Elements.requireContiguous("unary " + op, y);
+    public void unary(UnaryFn f, Tensor x, Tensor y) {
+        Elements.requireFloatDType("unary " + f.op(), y, x);
+        Elements.requireSameShape("unary " + f.op(), x, y);
+        Elements.requireContiguous("unary " + f.op(), y);
         Elements.Reader rx = Elements.reader(x, x.shape());
         MemorySegment ys = y.segment();
         for (long i = 0, n = y.size(); i < n; i++) {
-            Elements.set(ys, y.dtype(), y.offset() + i, op.apply(rx.at(i)));
+            Elements.set(ys, y.dtype(), y.offset() + i, f.apply(rx.at(i)));
         }
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        Elements.requireFloatDType("unary backward " + op, dx, dy);
-        Elements.requireContiguous("unary backward " + op, dx);
+    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        Elements.requireFloatDType("unary backward " + f.op(), dx, dy);
+        Elements.requireContiguous("unary backward " + f.op(), dx);
         int[] s = dx.shape();
         Elements.Reader rx = x == null ? null : Elements.reader(x, s);
         Elements.Reader ry = y == null ? null : Elements.reader(y, s);
@@ -100,7 +100,7 @@ public final class ScalarBackend implements Backend {
         for (long i = 0, n = dx.size(); i < n; i++) {
             double xv = rx == null ? Double.NaN : rx.at(i);
             double yv = ry == null ? Double.NaN : ry.at(i);
-            Elements.set(out, dx.dtype(), dx.offset() + i, rdy.at(i) * op.derivative(xv, yv));
+            Elements.set(out, dx.dtype(), dx.offset() + i, rdy.at(i) * f.derivative(xv, yv));
         }
     }
 

@@ -1,16 +1,34 @@
 package dev.gatun.nn;
 
+import dev.gatun.backend.UnaryFn;
 import dev.gatun.backend.UnaryOp;
 import dev.gatun.ops.Activations;
 import dev.gatun.tensor.Tensor;
 
-/** An element-wise activation as a layer: {@code new Activation(UnaryOp.RELU)} or the factories. */
+/**
+ * An activation as a layer: any element-wise {@link UnaryOp} ({@code new Activation(UnaryOp.GELU)},
+ * {@code new Activation(UnaryFn.of(UnaryOp.LEAKY_RELU, 0.2))}), softmax over the last axis, or one
+ * named as configs name them ({@link #of(String)}, see {@link ActivationTypes}).
+ */
 public final class Activation extends Module {
-    private final UnaryOp op;
+    /** The element-wise function, or null for softmax. */
+    private final UnaryFn fn;
 
-    /** The layer applying {@code op}. */
+    /** The layer applying {@code op} with its default parameter. */
     public Activation(UnaryOp op) {
-        this.op = op;
+        this(UnaryFn.of(op));
+    }
+
+    /** The layer applying {@code fn}. */
+    public Activation(UnaryFn fn) {
+        if (fn == null) {
+            throw new IllegalArgumentException("activation: fn is null; use Activation.softmax() for softmax");
+        }
+        this.fn = fn;
+    }
+
+    private Activation() {
+        this.fn = null;
     }
 
     /** ReLU layer. */
@@ -28,19 +46,28 @@ public final class Activation extends Module {
         return new Activation(UnaryOp.TANH);
     }
 
+    /** Softmax over the last axis. */
+    public static Activation softmax() {
+        return new Activation();
+    }
+
+    /** The activation a config calls {@code type} ({@code gelu}, {@code swish}, ...), with its defaults. */
+    public static Activation of(String type) {
+        return ActivationTypes.layer(type, null, Double.NaN);
+    }
+
+    /** The element-wise function applied, or null for softmax. */
+    public UnaryFn function() {
+        return fn;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
-        return Activations.unary(op, x);
+        return fn == null ? x.softmax() : Activations.unary(fn, x);
     }
 
     @Override
     public String toString() {
-        return switch (op) {
-            case RELU -> "ReLU";
-            case SIGMOID -> "Sigmoid";
-            case TANH -> "Tanh";
-            case EXP -> "Exp";
-            case LOG -> "Log";
-        };
+        return fn == null ? ActivationTypes.SOFTMAX : fn.toString();
     }
 }

@@ -3,10 +3,11 @@ package dev.gatun.ops;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.UnaryFn;
 import dev.gatun.backend.UnaryOp;
 import dev.gatun.tensor.Tensor;
 
-/** Element-wise functions: relu, sigmoid, tanh, exp, log. */
+/** Element-wise functions: relu, sigmoid, tanh, exp, log, and any {@link UnaryOp} through {@link #unary}. */
 public final class Activations {
     private Activations() {}
 
@@ -35,18 +36,23 @@ public final class Activations {
         return unary(UnaryOp.LOG, x);
     }
 
-    /** y = op(x), recording dx = dy * op'(x). */
+    /** y = op(x) with the op's default parameter, recording dx = dy * op'(x). */
     public static Tensor unary(UnaryOp op, Tensor x) {
+        return unary(UnaryFn.of(op), x);
+    }
+
+    /** y = f(x), recording dx = dy * f'(x). */
+    public static Tensor unary(UnaryFn f, Tensor x) {
+        String name = f.op().name().toLowerCase(java.util.Locale.ROOT);
         if (!x.dtype().isFloating()) {
-            throw new IllegalArgumentException(op.name().toLowerCase(java.util.Locale.ROOT) + ": needs a float tensor, got "
-                    + x.describe());
+            throw new IllegalArgumentException(name + ": needs a float tensor, got " + x.describe());
         }
         Backend be = BackendRegistry.of(x);
         Tensor y = x.newEmpty(x.shape());
-        be.unary(op, x, y);
-        return Autograd.record(y, op.name().toLowerCase(java.util.Locale.ROOT), g -> {
+        be.unary(f, x, y);
+        return Autograd.record(y, name, g -> {
             Tensor dx = x.newEmpty(x.shape());
-            be.unaryBackward(op, x, y, g, dx);
+            be.unaryBackward(f, x, y, g, dx);
             return new Tensor[] {dx};
         }, x);
     }

@@ -7,6 +7,7 @@ import dev.gatun.backend.BinaryOp;
 import dev.gatun.backend.CpuBackend;
 import dev.gatun.backend.FusedRecurrence;
 import dev.gatun.backend.ReduceOp;
+import dev.gatun.backend.UnaryFn;
 import dev.gatun.backend.UnaryOp;
 import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.gemm.SgemmPackedB;
@@ -224,6 +225,7 @@ public final class RecurrentSequence {
         void run(int k, int r0, int r1);
     }
 
+    private static final UnaryFn TANH = UnaryFn.of(UnaryOp.TANH);
     private static final long SPLIT_MIN = 1L << 20;
     private static final long WHOLE_SEQUENCE_MAX = 1L << 16;
 
@@ -389,7 +391,7 @@ public final class RecurrentSequence {
                     if (recurrent) {
                         recurrentGemm(hPrev, g);
                     }
-                    be.unary(UnaryOp.TANH, g, h);
+                    be.unary(TANH, g, h);
                 }
                 case GRU -> {
                     Tensor hg = rows(hiddenGates, 0, r0, r1);
@@ -513,7 +515,7 @@ public final class RecurrentSequence {
                     be.copy(slot(gs, 0, before, r0, r1), dhNextRows);
                 }
                 case RNN_TANH -> {
-                    be.unaryBackward(UnaryOp.TANH, rows(gates, t, r0, r1), slot(states, 0, slotAfter(t), r0, r1),
+                    be.unaryBackward(TANH, rows(gates, t, r0, r1), slot(states, 0, slotAfter(t), r0, r1),
                             dhRows, dg);
                     be.copy(slot(gs, 0, before, r0, r1), dhNextRows);
                 }

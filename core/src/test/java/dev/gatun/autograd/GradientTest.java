@@ -1,6 +1,12 @@
 package dev.gatun.autograd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.UnaryFn;
+import dev.gatun.backend.UnaryOp;
+import dev.gatun.nn.Activation;
+import dev.gatun.ops.Activations;
 import dev.gatun.ops.DropoutOp;
 import dev.gatun.ops.Losses;
 import dev.gatun.ops.MatMul;
@@ -59,6 +65,44 @@ class GradientTest extends GradientTestBase {
         GradCheck.check("tanh", in -> in.get(0).tanh(), rand(3, 5));
         GradCheck.check("exp", in -> in.get(0).exp(), rand(3, 5));
         GradCheck.check("log", in -> in.get(0).log(), positive(3, 5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "cpu"})
+    void parametrisedActivations(String backend) {
+        BackendRegistry.use(backend);
+        // Away from the kink at 0 of leaky ReLU and ELU (alpha != 1), and over [-4, 4] so GELU's,
+        // SiLU's and softplus's curvature shows.
+        Tensor x = uniform(-4, 4, 4, 6);
+        for (long i = 0; i < x.size(); i++) {
+            double v = x.getFlat(i);
+            x.setFlat(i, v + Math.copySign(0.1, v));
+        }
+        for (UnaryFn f : new UnaryFn[] {UnaryFn.of(UnaryOp.GELU), UnaryFn.of(UnaryOp.GELU_TANH), UnaryFn.of(UnaryOp.SILU),
+            UnaryFn.of(UnaryOp.SOFTPLUS), UnaryFn.of(UnaryOp.LEAKY_RELU), UnaryFn.of(UnaryOp.LEAKY_RELU, 0.3),
+            UnaryFn.of(UnaryOp.ELU), UnaryFn.of(UnaryOp.ELU, 0.4), UnaryFn.of(UnaryOp.ELU, 2.5)}) {
+            GradCheck.check(f.toString(), in -> Activations.unary(f, in.get(0)), x);
+        }
+        GradCheck.check("softmax layer", in -> Activation.of("softmax").forward(in.get(0)), rand(3, 5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "cpu"})
+    void activationParametersSetTheGradient(String backend) {
+        BackendRegistry.use(backend);
+        Tensor x = Tensor.of(new double[] {-2, -0.5, 0.5, 2}, 4);
+        for (double slope : new double[] {0.01, 0.3}) {
+            x.requiresGrad(true);
+            x.setGrad(null);
+            Activations.unary(UnaryFn.of(UnaryOp.LEAKY_RELU, slope), x).sum().backward();
+            assertArrayEquals(new double[] {slope, slope, 1, 1}, x.grad().toDoubleArray(), 0.0, "leaky_relu slope " + slope);
+        }
+        for (double alpha : new double[] {1, 2.5}) {
+            x.setGrad(null);
+            Activations.unary(UnaryFn.of(UnaryOp.ELU, alpha), x).sum().backward();
+            assertArrayEquals(new double[] {alpha * Math.exp(-2), alpha * Math.exp(-0.5), 1, 1},
+                    x.grad().toDoubleArray(), 1e-15, "elu alpha " + alpha);
+        }
     }
 
     @ParameterizedTest

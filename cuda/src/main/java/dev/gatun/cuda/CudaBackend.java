@@ -20,6 +20,7 @@ import dev.gatun.backend.ScalarBatchNorm;
 import dev.gatun.backend.ScalarConvolution;
 import dev.gatun.backend.ScalarPooling;
 import dev.gatun.backend.ScalarRecurrentCells;
+import dev.gatun.backend.UnaryFn;
 import dev.gatun.backend.UnaryOp;
 import dev.gatun.bindings.CudaLibraries;
 import dev.gatun.bindings.CudaLibrary;
@@ -196,7 +197,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor y) {
+    public void unary(UnaryFn f, Tensor x, Tensor y) {
+        UnaryOp op = f.op();
         Elements.requireSameShape("unary " + op, x, y);
         CudaOperands.requireFloat("unary " + op, x, y);
         long py = operands.out("unary", y);
@@ -209,12 +211,13 @@ public final class CudaBackend implements Backend {
                 activations.forward(op, px, py, y.size());
             }
         } else {
-            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.ordinal(), px, py, y.size());
+            ctx.launch(PtxKernels.UNARY_FORWARD, y.size(), op.code(), (float) f.parameter(), px, py, y.size());
         }
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        UnaryOp op = f.op();
         Elements.requireSameShape("unaryBackward " + op, dy, dx);
         Tensor needed = op.backwardUsesOutput() ? y : x;
         if (needed == null) {
@@ -233,7 +236,8 @@ public final class CudaBackend implements Backend {
                     activations.backward(op, op.backwardUsesOutput() ? py : px, pdy, pdx, dx.size());
                 }
             } else {
-                ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.ordinal(), px, py, pdy, pdx, dx.size());
+                ctx.launch(PtxKernels.UNARY_BACKWARD, dx.size(), op.code(), (float) f.parameter(), px, py, pdy, pdx,
+                        dx.size());
             }
         }
     }

@@ -110,12 +110,19 @@ public final class PtxKernels {
     // Elementwise kernels loop grid-stride (any launch). The row and reduce kernels take any block
     // size in [1, 1024] and any grid; the launch that suits each is in its .cu header.
 
-    /** y = f(x) for op = UnaryOp.ordinal() (RELU, SIGMOID, TANH, EXP, LOG); y may alias x. */
+    /**
+     * y = f(x; param) for op = UnaryOp.code() (an unknown code traps); param is the op's
+     * parameter (leaky ReLU's slope, ELU's alpha), ignored by the others; y may alias x.
+     */
     public static final PtxKernel UNARY_FORWARD = kernel("unary", "unary_forward",
-            p("op", I32), p("x", POINTER), p("y", POINTER), p("n", I64));
-    /** dx = dy * f'(x, y); x (RELU, LOG) or y (SIGMOID, TANH, EXP) may be 0 when the op does not read it. */
+            p("op", I32), p("param", F32), p("x", POINTER), p("y", POINTER), p("n", I64));
+    /**
+     * dx = dy * f'(x, y; param); y (SIGMOID, TANH, EXP: UnaryOp.backwardUsesOutput) or x (the
+     * others) may be 0 when the op does not read it.
+     */
     public static final PtxKernel UNARY_BACKWARD = kernel("unary", "unary_backward",
-            p("op", I32), p("x", POINTER), p("y", POINTER), p("dy", POINTER), p("dx", POINTER), p("n", I64));
+            p("op", I32), p("param", F32), p("x", POINTER), p("y", POINTER), p("dy", POINTER), p("dx", POINTER),
+            p("n", I64));
     /** y = min(max(x, lo), hi) as Math.min/Math.max (NaN stays NaN); the host checks lo &lt;= hi. */
     public static final PtxKernel CLAMP = kernel("unary", "clamp",
             p("x", POINTER), p("y", POINTER), p("n", I64), p("lo", F32), p("hi", F32));

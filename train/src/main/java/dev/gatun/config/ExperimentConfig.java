@@ -1,6 +1,7 @@
 package dev.gatun.config;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.nn.ActivationTypes;
 import dev.gatun.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +137,12 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         }
         if (loss.equals("mse") && classes && !oneHot) {
             throw new ConfigException("loss", "mse needs numeric targets; add one_hot to data.preprocessing");
+        }
+        int last = model.layers().size() - 1;
+        if (loss.equals("cross_entropy") && model.layers().get(last) instanceof LayerConfig.Activation a
+                && a.type().equals(ActivationTypes.SOFTMAX)) {
+            throw new ConfigException("model.layers[" + last + "].type", "softmax before cross_entropy, which applies "
+                    + "log-softmax to the logits itself: drop this layer");
         }
         checkMonitor("early_stopping.monitor", earlyStoppingOrNull == null ? null : earlyStoppingOrNull.monitor());
         if (scheduleOrNull != null && scheduleOrNull.rule() instanceof ScheduleConfig.Plateau p) {

@@ -1,5 +1,8 @@
 package dev.gatun.config;
 
+import dev.gatun.backend.UnaryOp;
+import dev.gatun.nn.ActivationTypes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,9 +11,8 @@ import java.util.List;
  * {@code l1}/{@code l2} overrides of the regularization section.
  */
 public sealed interface LayerConfig {
-    /** The {@code type} values, as a config spells them. */
-    List<String> TYPES = List.of("dense", "conv2d", "maxpool2d", "avgpool2d", "globalavgpool2d", "batchnorm",
-            "flatten", "relu", "sigmoid", "tanh", "dropout", "rnn", "lstm", "gru", "last_state");
+    /** The {@code type} values, as a config spells them; the activations come from {@link ActivationTypes}. */
+    List<String> TYPES = types();
 
     /**
      * Weight initializers: {@code default} is PyTorch's layer default (Kaiming-uniform with a = √5);
@@ -37,8 +39,36 @@ public sealed interface LayerConfig {
     /** {@code {type: flatten}}: [d1, d2, ...] → [d1·d2·...]. */
     record Flatten() implements LayerConfig {}
 
-    /** {@code {type: relu|sigmoid|tanh}}. */
-    record Activation(String function) implements LayerConfig {}
+    /**
+     * An activation ({@link ActivationTypes}): {@code {type: relu}}, {@code {type: gelu, approximate: tanh}},
+     * {@code {type: leaky_relu, slope: 0.01}}, {@code {type: elu, alpha: 1.0}}, {@code {type: softmax}}, ...;
+     * {@code option} is the value of the type's option (gelu's approximate) or null, {@code parameter}
+     * the op's parameter (slope, alpha) or 0 when it has none.
+     */
+    record Activation(String type, String option, double parameter) implements LayerConfig {
+        /** The type with its defaults. */
+        public Activation(String type) {
+            this(type, defaultOption(type), defaultParameter(type));
+        }
+
+        private static String defaultOption(String type) {
+            ActivationTypes.Type t = known(type);
+            return t.optionKey() == null ? null : t.optionValues().getFirst();
+        }
+
+        private static double defaultParameter(String type) {
+            UnaryOp.Parameter p = known(type).parameter(null);
+            return p == null ? 0 : p.defaultValue();
+        }
+
+        private static ActivationTypes.Type known(String type) {
+            ActivationTypes.Type t = ActivationTypes.type(type);
+            if (t == null) {
+                throw new IllegalArgumentException("unknown activation '" + type + "'");
+            }
+            return t;
+        }
+    }
 
     /** {@code {type: dropout, p: 0.2}}. */
     record Dropout(double p) implements LayerConfig {}
@@ -58,10 +88,11 @@ public sealed interface LayerConfig {
 
     /** Reads one layer, rejecting unknown types, unknown keys and out-of-range values. */
     static LayerConfig from(ConfigNode n) {
-        if ("softmax".equals(n.has("type") ? n.string("type") : null)) {
-            throw n.error("type", "softmax is not a layer: cross_entropy applies log-softmax to the logits");
-        }
         String type = n.choice("type", null, TYPES);
+        ActivationTypes.Type activation = ActivationTypes.type(type);
+        if (activation != null) {
+            return activation(n, type, activation);
+        }
         return switch (type) {
             case "dense" -> {
                 n.allowKeys("type", "units", "bias", "init", "l1", "l2");
@@ -112,10 +143,6 @@ public sealed interface LayerConfig {
                 n.allowKeys("type");
                 yield new Flatten();
             }
-            case "relu", "sigmoid", "tanh" -> {
-                n.allowKeys("type");
-                yield new Activation(type);
-            }
             case "dropout" -> {
                 n.allowKeys("type", "p");
                 double p = n.number("p", 0.5);
@@ -135,6 +162,40 @@ public sealed interface LayerConfig {
             }
             default -> throw new IllegalStateException("unhandled layer type " + type);
         };
+    }
+
+    /** An activation layer: its option (gelu's approximate) and parameter (slope, alpha), range-checked. */
+    private static Activation activation(ConfigNode n, String type, ActivationTypes.Type activation) {
+        List<String> keys = new ArrayList<>(List.of("type"));
+        if (activation.optionKey() != null) {
+            keys.add(activation.optionKey());
+        }
+        for (UnaryOp op : activation.ops()) {
+            if (op.parameter() != null && !keys.contains(op.parameter().name())) {
+                keys.add(op.parameter().name());
+            }
+        }
+        n.allowKeys(keys.toArray(String[]::new));
+        String option = activation.optionKey() == null ? null
+                : n.choice(activation.optionKey(), activation.optionValues().getFirst(), activation.optionValues());
+        UnaryOp.Parameter p = activation.parameter(option);
+        double value = 0;
+        if (p != null) {
+            value = n.number(p.name(), p.defaultValue());
+            String problem = p.problem(value);
+            if (problem != null) {
+                throw n.error(p.name(), problem);
+            }
+        }
+        return new Activation(type, option, value);
+    }
+
+    private static List<String> types() {
+        List<String> types = new ArrayList<>(List.of("dense", "conv2d", "maxpool2d", "avgpool2d", "globalavgpool2d",
+                "batchnorm", "flatten"));
+        types.addAll(ActivationTypes.names());
+        types.addAll(List.of("dropout", "rnn", "lstm", "gru", "last_state"));
+        return List.copyOf(types);
     }
 
     private static int[] positive(ConfigNode n, String key, int[] fallback) {

@@ -3,7 +3,7 @@ package dev.gatun.config;
 import dev.gatun.backend.Conv2dGeometry;
 import dev.gatun.backend.Pool2dGeometry;
 import dev.gatun.models.LastStateLinear;
-import dev.gatun.nn.Activation;
+import dev.gatun.nn.ActivationTypes;
 import dev.gatun.nn.AvgPool2d;
 import dev.gatun.nn.BatchNorm1d;
 import dev.gatun.nn.BatchNorm2d;
@@ -109,11 +109,7 @@ public final class ModelFactory {
                     penalty = b.penalty();
                 }
                 case LayerConfig.Flatten f -> m = new Flatten();
-                case LayerConfig.Activation a -> m = switch (a.function()) {
-                    case "relu" -> Activation.relu();
-                    case "sigmoid" -> Activation.sigmoid();
-                    default -> Activation.tanh();
-                };
+                case LayerConfig.Activation a -> m = ActivationTypes.layer(a.type(), a.option(), a.parameter());
                 case LayerConfig.Dropout d -> m = new Dropout(d.p(), dropoutSeeds.nextLong());
                 case LayerConfig.Recurrent r -> {
                     RecurrentLayer encoder = recurrent(r, shape[1], rng);

@@ -41,11 +41,23 @@ class ConfigValidationTest {
                 Arguments.of("optimizer.momentum: 0.9", "optimizer.momentum: unknown key (known: type, lr, "
                         + "weight_decay, betas, eps, clip_norm, clip_value)"),
                 Arguments.of("optimizer.betas: [0.9]", "optimizer.betas: expected a list of 2 numbers, got a list of 1"),
-                Arguments.of("model.layers[1].type: softmax",
-                        "model.layers[1].type: softmax is not a layer: cross_entropy applies log-softmax to the logits"),
-                Arguments.of("model.layers[1].type: swish", "model.layers[1].type: unknown 'swish' (known: dense, conv2d, "
-                        + "maxpool2d, avgpool2d, globalavgpool2d, batchnorm, flatten, relu, sigmoid, tanh, dropout, rnn, "
-                        + "lstm, gru, last_state)"),
+                Arguments.of("model.layers: [{type: dense, units: 2}, {type: softmax}]",
+                        "model.layers[1].type: softmax before cross_entropy, which applies log-softmax to the logits "
+                        + "itself: drop this layer"),
+                Arguments.of("model.layers[1].type: mish", "model.layers[1].type: unknown 'mish' (known: dense, conv2d, "
+                        + "maxpool2d, avgpool2d, globalavgpool2d, batchnorm, flatten, relu, sigmoid, tanh, gelu, "
+                        + "leaky_relu, elu, silu, swish, softplus, softmax, dropout, rnn, lstm, gru, last_state)"),
+                Arguments.of("model.layers[1]: {type: leaky_relu, slope: -0.1}", "model.layers[1].slope: must be >= 0"),
+                Arguments.of("model.layers[1]: {type: leaky_relu, slop: 0.1}",
+                        "model.layers[1].slop: unknown key (did you mean 'slope'?)"),
+                Arguments.of("model.layers[1]: {type: elu, alpha: 0}", "model.layers[1].alpha: must be > 0"),
+                Arguments.of("model.layers[1]: {type: elu, alpha: big}",
+                        "model.layers[1].alpha: expected a number, got 'big'"),
+                Arguments.of("model.layers[1]: {type: gelu, approximate: fast}",
+                        "model.layers[1].approximate: unknown 'fast' (known: none, tanh)"),
+                Arguments.of("model.layers[1]: {type: gelu, alpha: 1}",
+                        "model.layers[1].alpha: unknown key (known: type, approximate)"),
+                Arguments.of("model.layers[1]: {type: swish, slope: 1}", "model.layers[1].slope: unknown key (known: type)"),
                 Arguments.of("loss: mse", "loss: mse needs numeric targets; add one_hot to data.preprocessing"),
                 Arguments.of("data.validation: 0\nearly_stopping: {monitor: val_loss}",
                         "early_stopping.monitor: val_loss needs a validation set (data.validation > 0)"),
@@ -133,6 +145,19 @@ class ConfigValidationTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ExperimentConfig.from(ConfigLoader.parseYaml("", "empty.yaml"), "empty"));
         assertEquals("empty: the config must be a mapping of keys to values, got nothing", e.getMessage());
+    }
+
+    @Test
+    void activationDefaultsAreSpelledOutInTheNormalizedConfig() {
+        ExperimentConfig c = ExperimentConfig.from(edited("model.layers[1]: {type: leaky_relu}"), "test");
+        assertEquals(0.01, c.normalized().get("model").get("layers").get(1).get("slope").doubleValue());
+        c = ExperimentConfig.from(edited("model.layers[1]: {type: gelu}"), "test");
+        assertEquals("none", c.normalized().get("model").get("layers").get(1).get("approximate").stringValue());
+        c = ExperimentConfig.from(edited("model.layers[1]: {type: elu, alpha: 2}"), "test");
+        assertEquals(new LayerConfig.Activation("elu", null, 2), c.model().layers().get(1));
+        // softmax is a layer anywhere but right before cross_entropy.
+        c = ExperimentConfig.from(edited("model.layers[1]: {type: softmax}"), "test");
+        assertEquals(new LayerConfig.Activation("softmax"), c.model().layers().get(1));
     }
 
     @Test

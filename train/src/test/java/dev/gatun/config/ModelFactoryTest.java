@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatun.backend.UnaryFn;
+import dev.gatun.backend.UnaryOp;
 import dev.gatun.models.FashionModels;
 import dev.gatun.models.LastStateLinear;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
+import dev.gatun.ops.Activations;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
@@ -219,6 +222,39 @@ class ModelFactoryTest {
     private static Module build(String file) throws IOException {
         ExperimentConfig c = ConfigLoader.load(ShippedConfigsTest.dir().resolve(file)).getFirst();
         return ModelFactory.module(c.model(), c.exampleShapeOrNull(), c.seed());
+    }
+
+    @Test
+    void everyActivationTypeBuildsItsLayerWithItsOptionsAndParameters() {
+        ModelConfig model = model("""
+                input: [6]
+                layers:
+                  - {type: relu}
+                  - {type: gelu}
+                  - {type: gelu, approximate: tanh}
+                  - {type: leaky_relu, slope: 0.2}
+                  - {type: elu, alpha: 0.5}
+                  - {type: silu}
+                  - {type: swish}
+                  - {type: softplus}
+                  - {type: softmax}
+                """);
+        Module net = ModelFactory.module(model, model.inputOrNull(), 1);
+        assertTrue(net.parameters().isEmpty());
+        List<UnaryFn> expected = List.of(UnaryFn.of(UnaryOp.RELU), UnaryFn.of(UnaryOp.GELU),
+                UnaryFn.of(UnaryOp.GELU_TANH), UnaryFn.of(UnaryOp.LEAKY_RELU, 0.2), UnaryFn.of(UnaryOp.ELU, 0.5),
+                UnaryFn.of(UnaryOp.SILU), UnaryFn.of(UnaryOp.SILU), UnaryFn.of(UnaryOp.SOFTPLUS));
+        Tensor x = Tensor.uniform(new SplittableRandom(2), -3, 3, DType.FLOAT64, 4, 6);
+        Tensor byHand = x;
+        for (UnaryFn f : expected) {
+            byHand = Activations.unary(f, byHand);
+        }
+        byHand = byHand.softmax();
+        assertArrayEquals(byHand.toDoubleArray(), net.forward(x).toDoubleArray(), 0.0);
+        assertEquals(new LayerConfig.Activation("leaky_relu", null, 0.2), model.layers().get(3));
+        assertEquals(new LayerConfig.Activation("gelu", "none", 0), model.layers().get(1));
+        assertEquals(new LayerConfig.Activation("gelu"), model.layers().get(1));
+        assertEquals(new LayerConfig.Activation("elu"), new LayerConfig.Activation("elu", null, 1.0));
     }
 
     private static ModelConfig model(String yaml) {
