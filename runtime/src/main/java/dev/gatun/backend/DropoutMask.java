@@ -4,12 +4,6 @@ package dev.gatun.backend;
 final class DropoutMask {
     private DropoutMask() {}
 
-    static void check(double p) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
-        }
-    }
-
     static boolean keep(long seed, long index, double p) {
         return dev.gatun.kernels.elementwise.Dropout.keep(seed, index, (float) p);
     }
