@@ -31,10 +31,13 @@ import java.util.Arrays;
  * The CPU backend: float32 on contiguous data runs the Vector API kernels of {@code kernels/};
  * GEMM also takes transposed views directly and runs float64 through {@link Dgemm}. Anything
  * else (float64 element-wise ops, odd strides) falls back to the scalar reference, which is
- * correct for every layout.
+ * correct for every layout. The convolution, pooling, batch-norm and cell ops come from
+ * {@link CpuConvolution}, {@link CpuPooling}, {@link CpuBatchNorm} and {@link CpuRecurrentCells},
+ * recurrent layers from {@link CpuRecurrence}.
  */
 public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, CpuBatchNorm, CpuRecurrentCells {
     private final ScalarBackend reference = new ScalarBackend();
+    private final CpuRecurrence recurrence = new CpuRecurrence(this);
 
     @Override
     public String name() {
@@ -44,7 +47,7 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
     /** Packed W_hh and the batch's rows over the threads; see {@link CpuRecurrence}. */
     @Override
     public FusedRecurrence fusedRecurrence() {
-        return new CpuRecurrence(this);
+        return recurrence;
     }
 
     @Override

@@ -18,11 +18,8 @@ final class CpuRecurrence extends SteppedRecurrence {
     /** Elements of a block's gates below which no kernel inside splits it again (they split from 2^16). */
     private static final long WHOLE_SEQUENCE_MAX = 1L << 16;
 
-    private final Backend be;
-
     CpuRecurrence(Backend be) {
         super(be);
-        this.be = be;
     }
 
     @Override

@@ -35,7 +35,8 @@ public interface ElementwiseOps {
     /**
      * {@link #axpby} on arguments it has checked. The default multiplies and adds with
      * {@link #binary} (a factor of 1 costs no pass): in float64 that is the reference's arithmetic
-     * exactly; in float32 each pass rounds, where the reference rounds once.
+     * exactly (but for the sign of a zero), in float32 each pass rounds where the reference rounds
+     * once.
      */
     default void axpbyUnchecked(double alpha, Tensor x, double beta, Tensor y) {
         try (Scope s = Scope.open("axpby")) {

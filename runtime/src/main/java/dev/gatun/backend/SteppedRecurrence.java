@@ -22,7 +22,8 @@ import java.lang.foreign.MemorySegment;
  * also does the per-step products with W_hh ({@link CpuRecurrence} packs W_hh once per pass).
  */
 class SteppedRecurrence implements FusedRecurrence {
-    private final Backend be;
+    /** The backend whose gemm and cell ops run the steps. */
+    final Backend be;
 
     SteppedRecurrence(Backend be) {
         this.be = be;
