@@ -9,6 +9,7 @@ module dev.gatun.core {
 
     exports dev.gatun.autograd;
     exports dev.gatun.backend;
+    exports dev.gatun.backend.operand to dev.gatun.cuda;
     exports dev.gatun.device;
     exports dev.gatun.io;
     exports dev.gatun.nn;

@@ -1,5 +1,7 @@
 package dev.gatun.backend;
 
+import dev.gatun.backend.operand.AxisSplit;
+import dev.gatun.backend.operand.MatrixLayout;
 import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.Simd;
 import dev.gatun.kernels.elementwise.Binary;
@@ -38,14 +40,23 @@ import java.util.Arrays;
  * The CPU backend: float32 on contiguous data runs the Vector API kernels of {@code kernels/};
  * GEMM also takes transposed views directly and runs float64 through {@link Dgemm}. Anything
  * else (float64 element-wise ops, odd strides) falls back to the scalar reference, which is
- * correct for every layout.
+ * correct for every layout. The convolution, pooling, batch-norm and cell ops come from
+ * {@link CpuConvolution}, {@link CpuPooling}, {@link CpuBatchNorm} and {@link CpuRecurrentCells},
+ * recurrent layers from {@link CpuRecurrence}.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, CpuBatchNorm, CpuRecurrentCells {
     private final ScalarBackend reference = new ScalarBackend();
+    private final CpuRecurrence recurrence = new CpuRecurrence(this);
 
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /** Packed W_hh and the batch's rows over the threads; see {@link CpuRecurrence}. */
+    @Override
+    public FusedRecurrence fusedRecurrence() {
+        return recurrence;
     }
 
     @Override
@@ -63,40 +74,34 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        int[] mnk = MatrixLayout.gemmDims(transA, transB, a, b, c);
-        Elements.requireFloatDType("gemm", c, a, b);
-        Elements.requireContiguous("gemm", c);
+    public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
         if (la == null || lb == null) {
-            reference.gemm(transA, transB, alpha, a, b, beta, c);
+            reference.gemmUnchecked(transA, transB, alpha, a, b, beta, c);
             return;
         }
         // A transposed view of a row-major matrix is that matrix with the transpose flag flipped.
         boolean ta = transA ^ la.transposed();
         boolean tb = transB ^ lb.transposed();
-        int ldc = Math.max(mnk[1], 1);
+        int m = c.dim(0), n = c.dim(1), k = GemmChecks.inner(transA, a);
+        int ldc = Math.max(n, 1);
         if (c.dtype() == DType.FLOAT32) {
-            Sgemm.sgemm(ta, tb, mnk[0], mnk[1], mnk[2], (float) alpha, a.segment(), la.offset(), la.ld(),
+            Sgemm.sgemm(ta, tb, m, n, k, (float) alpha, a.segment(), la.offset(), la.ld(),
                     b.segment(), lb.offset(), lb.ld(), (float) beta, c.segment(), c.offset(), ldc);
         } else {
-            Dgemm.dgemm(ta, tb, mnk[0], mnk[1], mnk[2], alpha, a.segment(), la.offset(), la.ld(),
+            Dgemm.dgemm(ta, tb, m, n, k, alpha, a.segment(), la.offset(), la.ld(),
                     b.segment(), lb.offset(), lb.ld(), beta, c.segment(), c.offset(), ldc);
         }
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    public void binaryUnchecked(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (!fast(out) || a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32) {
-            reference.binary(op, a, b, out);
+            reference.binaryUnchecked(op, a, b, out);
             return;
         }
         int[] target = out.shape();
-        if (!Arrays.equals(Shape.broadcast(a.shape(), b.shape()), target)) {
-            reference.binary(op, a, b, out); // reports the mismatch
-            return;
-        }
         Binary.Op kop = Binary.Op.valueOf(op.name());
         long n = out.size();
         if (n == 0) {
@@ -117,7 +122,7 @@ public final class CpuBackend implements Backend {
         long[] sa = Shape.broadcastStrides(a.shape(), a.strides(), target);
         long[] sb = Shape.broadcastStrides(b.shape(), b.strides(), target);
         if ((sa[rank - 1] != 0 && sa[rank - 1] != 1) || (sb[rank - 1] != 0 && sb[rank - 1] != 1)) {
-            reference.binary(op, a, b, out);
+            reference.binaryUnchecked(op, a, b, out);
             return;
         }
         long rows = n / cols;
@@ -141,9 +146,9 @@ public final class CpuBackend implements Backend {
     private static final long BROADCAST_ROWS_PARALLEL_MIN = 1 << 16;
 
     @Override
-    public void unary(UnaryFn f, Tensor x, Tensor y) {
-        if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape())) {
-            reference.unary(f, x, y);
+    public void unaryUnchecked(UnaryFn f, Tensor x, Tensor y) {
+        if (!fast(x, y)) {
+            reference.unaryUnchecked(f, x, y);
             return;
         }
         MemorySegment xs = x.segment();
@@ -164,12 +169,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackwardUnchecked(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         UnaryOp op = f.op();
         Tensor kept = op.backwardUsesOutput() ? y : x;
-        if (kept == null || !fast(kept, dy, dx) || !Arrays.equals(kept.shape(), dx.shape())
-                || !Arrays.equals(dy.shape(), dx.shape())) {
-            reference.unaryBackward(f, x, y, dy, dx);
+        if (!fast(kept, dy, dx)) {
+            reference.unaryBackwardUnchecked(f, x, y, dy, dx);
             return;
         }
         MemorySegment ks = kept.segment();
@@ -205,12 +209,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
-        if (!fast(x, y) || (argOrNull != null && !argOrNull.isContiguous())) {
-            reference.reduce(op, x, axis, y, argOrNull);
+    public void reduceUnchecked(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
+        if (!fast(x, y)) {
+            reference.reduceUnchecked(op, x, axis, y, argOrNull);
             return;
         }
-        AxisSplit s = AxisSplit.of(x, axis, y);
+        AxisSplit s = AxisSplit.of(x, axis);
         if (op == ReduceOp.SUM) {
             AxisSum.run(x.segment(), x.offset(), s.outer(), s.len(), s.inner(), y.segment(), y.offset());
         } else {
@@ -220,9 +224,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmax(Tensor x, Tensor y, boolean log) {
-        if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape()) || x.rank() == 0) {
-            reference.softmax(x, y, log);
+    public void softmaxUnchecked(Tensor x, Tensor y, boolean log) {
+        if (!fast(x, y)) {
+            reference.softmaxUnchecked(x, y, log);
             return;
         }
         int cols = x.dim(-1);
@@ -235,10 +239,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx, boolean log) {
-        if (!fast(y, dy, dx) || !Arrays.equals(y.shape(), dx.shape()) || !Arrays.equals(dy.shape(), dx.shape())
-                || y.rank() == 0) {
-            reference.softmaxBackward(y, dy, dx, log);
+    public void softmaxBackwardUnchecked(Tensor y, Tensor dy, Tensor dx, boolean log) {
+        if (!fast(y, dy, dx)) {
+            reference.softmaxBackwardUnchecked(y, dy, dx, log);
             return;
         }
         int cols = y.dim(-1);
@@ -251,19 +254,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double crossEntropy(Tensor logits, Tensor labels, Tensor probs) {
-        CrossEntropyShapes.check(logits, labels, probs);
+    public double crossEntropyUnchecked(Tensor logits, Tensor labels, Tensor probs) {
         if (!fast(logits, probs) || !labels.isContiguous()) {
-            return reference.crossEntropy(logits, labels, probs);
+            return reference.crossEntropyUnchecked(logits, labels, probs);
         }
         return CrossEntropy.forward(logits.segment(), logits.offset(), labels.segment(), labels.offset(),
                 logits.dim(0), logits.dim(1), probs.segment(), probs.offset());
     }
 
     @Override
-    public void crossEntropyBackward(Tensor probs, Tensor labels, double scale, Tensor dx) {
-        if (!fast(probs, dx) || !labels.isContiguous() || !Arrays.equals(probs.shape(), dx.shape())) {
-            reference.crossEntropyBackward(probs, labels, scale, dx);
+    public void crossEntropyBackwardUnchecked(Tensor probs, Tensor labels, double scale, Tensor dx) {
+        if (!fast(probs, dx) || !labels.isContiguous()) {
+            reference.crossEntropyBackwardUnchecked(probs, labels, scale, dx);
             return;
         }
         CrossEntropy.backward(probs.segment(), probs.offset(), labels.segment(), labels.offset(), probs.dim(0),
@@ -271,28 +273,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void argmax(Tensor x, Tensor out) {
-        if (!fast(x) || x.rank() != 2 || out.rank() != 1 || out.dtype() != DType.INT32 || !out.isContiguous()
-                || out.dim(0) != x.dim(0)) {
-            reference.argmax(x, out);
+    public void argmaxUnchecked(Tensor x, Tensor out) {
+        if (!fast(x)) {
+            reference.argmaxUnchecked(x, out);
             return;
         }
         Argmax.run(x.segment(), x.offset(), x.dim(0), x.dim(1), out.segment(), out.offset());
     }
 
     @Override
-    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
-        if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape())) {
-            reference.axpby(alpha, x, beta, y);
+    public void axpbyUnchecked(double alpha, Tensor x, double beta, Tensor y) {
+        if (!fast(x, y)) {
+            reference.axpbyUnchecked(alpha, x, beta, y);
             return;
         }
         Scale.axpby((float) alpha, x.segment(), x.offset(), (float) beta, y.segment(), y.offset(), y.size());
     }
 
     @Override
-    public void clamp(Tensor x, double lo, double hi, Tensor y) {
-        if (!fast(x, y) || !Arrays.equals(x.shape(), y.shape())) {
-            reference.clamp(x, lo, hi, y);
+    public void clampUnchecked(Tensor x, double lo, double hi, Tensor y) {
+        if (!fast(x, y)) {
+            reference.clampUnchecked(x, lo, hi, y);
             return;
         }
         Clamp.forward(x.segment(), x.offset(), y.segment(), y.offset(), x.size(), (float) lo, (float) hi);
@@ -308,34 +309,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()
-                && Arrays.equals(src.shape(), dst.shape())) {
+    public void copyUnchecked(Tensor src, Tensor dst) {
+        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
             long bytes = src.size() * src.dtype().byteSize();
             MemorySegment.copy(src.segment(), src.offset() * src.dtype().byteSize(), dst.segment(),
                     dst.offset() * dst.dtype().byteSize(), bytes);
             return;
         }
-        reference.copy(src, dst);
+        reference.copyUnchecked(src, dst);
     }
 
     @Override
-    public void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed) {
-        if (!fast(x, mask, y) || !Arrays.equals(x.shape(), y.shape()) || !Arrays.equals(x.shape(), mask.shape())) {
-            reference.dropout(x, mask, y, p, seed);
+    public void dropoutUnchecked(Tensor x, Tensor mask, Tensor y, double p, long seed) {
+        if (!fast(x, mask, y)) {
+            reference.dropoutUnchecked(x, mask, y, p, seed);
             return;
         }
-        DropoutMask.check(p);
         Dropout.forward(x.segment(), x.offset(), mask.segment(), mask.offset(), y.segment(), y.offset(), x.size(),
                 (float) p, seed);
     }
 
     @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                         double eps, double weightDecay, boolean decoupled, int step) {
-        OptimizerShapes.check("adam", param, grad, m, v);
+    public void adamStepUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                                  double beta2, double eps, double weightDecay, boolean decoupled, int step) {
         if (!fast(param, grad, m, v)) {
-            reference.adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+            reference.adamStepUnchecked(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
             return;
         }
         AdamStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(), m.segment(), m.offset(),
@@ -344,11 +342,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor buf, double lr, double momentum, double dampening,
-                        double weightDecay, boolean nesterov, boolean firstStep) {
-        OptimizerShapes.check("sgd", param, grad, buf);
+    public void sgdStepUnchecked(Tensor param, Tensor grad, Tensor buf, double lr, double momentum, double dampening,
+                                 double weightDecay, boolean nesterov, boolean firstStep) {
         if (!fast(param, grad, buf)) {
-            reference.sgdStep(param, grad, buf, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+            reference.sgdStepUnchecked(param, grad, buf, lr, momentum, dampening, weightDecay, nesterov, firstStep);
             return;
         }
         SgdStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
@@ -357,81 +354,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        CpuConvolution.conv2d(g, x, w, biasOrNull, y);
-    }
-
-    @Override
-    public void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        CpuConvolution.conv2dBackwardData(g, dy, w, dx);
-    }
-
-    @Override
-    public void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        CpuConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
-    }
-
-    @Override
-    public void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        CpuPooling.maxPool2d(g, x, y, argmax);
-    }
-
-    @Override
-    public void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        CpuPooling.maxPool2dBackward(g, dy, argmax, dx);
-    }
-
-    @Override
-    public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
-        CpuPooling.avgPool2d(g, countIncludePad, x, y);
-    }
-
-    @Override
-    public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
-        CpuPooling.avgPool2dBackward(g, countIncludePad, dy, dx);
-    }
-
-    @Override
-    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        CpuBatchNorm.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
-    }
-
-    @Override
-    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps, Tensor y) {
-        CpuBatchNorm.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
-    }
-
-    @Override
-    public void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx, Tensor dgamma, Tensor dbeta) {
-        CpuBatchNorm.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
-    }
-
-    @Override
-    public void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
-        CpuRecurrentCells.lstmCell(gates, cPrev, c, h);
-    }
-
-    @Override
-    public void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
-        CpuRecurrentCells.lstmCellBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
-    }
-
-    @Override
-    public void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
-        CpuRecurrentCells.gruCell(xg, hg, hPrev, h, saved);
-    }
-
-    @Override
-    public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
-        CpuRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
-    }
-
-    @Override
-    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg, double lr,
-                            double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        OptimizerShapes.check("rmsprop", param, grad, squareAvg, buf, gradAvg);
+    public void rmspropStepUnchecked(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg,
+                                     double lr, double alpha, double eps, double weightDecay, double momentum,
+                                     boolean centered) {
         if (!fast(param, grad, squareAvg, buf, gradAvg)) {
-            reference.rmspropStep(param, grad, squareAvg, buf, gradAvg, lr, alpha, eps, weightDecay, momentum, centered);
+            reference.rmspropStepUnchecked(param, grad, squareAvg, buf, gradAvg, lr, alpha, eps, weightDecay, momentum, centered);
             return;
         }
         dev.gatun.kernels.optim.RmspropStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
@@ -442,11 +369,10 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay,
-                            double eps, int step) {
-        OptimizerShapes.check("adagrad", param, grad, sum);
+    public void adagradStepUnchecked(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay,
+                                     double weightDecay, double eps, int step) {
         if (!fast(param, grad, sum)) {
-            reference.adagradStep(param, grad, sum, lr, lrDecay, weightDecay, eps, step);
+            reference.adagradStepUnchecked(param, grad, sum, lr, lrDecay, weightDecay, eps, step);
             return;
         }
         dev.gatun.kernels.optim.AdagradStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),

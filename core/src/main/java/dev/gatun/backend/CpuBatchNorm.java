@@ -6,19 +6,19 @@ import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The CPU backend's BatchNorm ops: Vector API kernels when x and the outputs of its size are
- * contiguous float32, the scalar reference otherwise. The per-channel arithmetic (invStd, the
- * folded scale and shift, running statistics) is C values, done here in double.
+ * The CPU backend's batch-norm ops, as it inherits them: Vector API kernels when x and the
+ * outputs of its size are contiguous float32, the scalar reference otherwise. The per-channel
+ * arithmetic (invStd, the folded scale and shift, running statistics) is C values, done here in
+ * double.
  */
-final class CpuBatchNorm {
-    private CpuBatchNorm() {}
-
-    static void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean,
-                               Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        ScalarBatchNorm.checkTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+interface CpuBatchNorm extends ScalarBatchNorm {
+    @Override
+    default void batchNormTrainUnchecked(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum,
+                                         Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean,
+                                         Tensor saveInvStd) {
         if (!fast(x, y)) {
-            ScalarBatchNorm.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean,
-                    saveInvStd);
+            ScalarBatchNorm.super.batchNormTrainUnchecked(x, gamma, beta, eps, momentum, runningMean, runningVar, y,
+                    saveMean, saveInvStd);
             return;
         }
         int n = x.dim(0);
@@ -45,11 +45,11 @@ final class CpuBatchNorm {
                 MemorySegment.ofArray(shift), 0, y.segment(), y.offset());
     }
 
-    static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                   double eps, Tensor y) {
-        ScalarBatchNorm.checkInference(x, gamma, beta, runningMean, runningVar, eps, y);
+    @Override
+    default void batchNormInferenceUnchecked(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                             Tensor runningVar, double eps, Tensor y) {
         if (!fast(x, y)) {
-            ScalarBatchNorm.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
+            ScalarBatchNorm.super.batchNormInferenceUnchecked(x, gamma, beta, runningMean, runningVar, eps, y);
             return;
         }
         int c = x.dim(1);
@@ -64,11 +64,11 @@ final class CpuBatchNorm {
                 MemorySegment.ofArray(shift), 0, y.segment(), y.offset());
     }
 
-    static void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx,
-                                  Tensor dgamma, Tensor dbeta) {
-        ScalarBatchNorm.checkBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+    @Override
+    default void batchNormBackwardUnchecked(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy,
+                                            Tensor dx, Tensor dgamma, Tensor dbeta) {
         if (!fast(x, dx) || !fast(dy, dy)) {
-            ScalarBatchNorm.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+            ScalarBatchNorm.super.batchNormBackwardUnchecked(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
             return;
         }
         int c = x.dim(1);

@@ -5,17 +5,15 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
 /**
- * The CPU backend's Convolution ops: float32 on contiguous tensors runs the im2col + SGEMM
- * kernels of {@link Conv2d}; float64 and strided views run the scalar reference (float64 is
- * only used by gradient checks, on tiny shapes).
+ * The CPU backend's convolution ops, as it inherits them: float32 on contiguous tensors runs the
+ * im2col + SGEMM kernels of {@link Conv2d}; float64 and strided views run the scalar reference
+ * (float64 is only used by gradient checks, on tiny shapes).
  */
-final class CpuConvolution {
-    private CpuConvolution() {}
-
-    static void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        ScalarConvolution.checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
+interface CpuConvolution extends ScalarConvolution {
+    @Override
+    default void conv2dUnchecked(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
         if (!fast(x, w, biasOrNull, y)) {
-            ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
+            ScalarConvolution.super.conv2dUnchecked(g, x, w, biasOrNull, y);
             return;
         }
         Conv2d.forward(g.kernelShape(), x.segment(), x.offset(), w.segment(), w.offset(),
@@ -23,19 +21,19 @@ final class CpuConvolution {
                 y.segment(), y.offset());
     }
 
-    static void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        ScalarConvolution.checkShapes("conv2dBackwardData", g, dx, w, null, dy, "dy", g.outputShape());
+    @Override
+    default void conv2dBackwardDataUnchecked(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
         if (!fast(dy, w, dx)) {
-            ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
+            ScalarConvolution.super.conv2dBackwardDataUnchecked(g, dy, w, dx);
             return;
         }
         Conv2d.backwardData(g.kernelShape(), dy.segment(), dy.offset(), w.segment(), w.offset(), dx.segment(), dx.offset());
     }
 
-    static void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        ScalarConvolution.checkShapes("conv2dBackwardWeight", g, x, dw, dbiasOrNull, dy, "dy", g.outputShape());
+    @Override
+    default void conv2dBackwardWeightUnchecked(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
         if (!fast(x, dy, dw, dbiasOrNull)) {
-            ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
+            ScalarConvolution.super.conv2dBackwardWeightUnchecked(g, x, dy, dw, dbiasOrNull);
             return;
         }
         Conv2d.backwardWeight(g.kernelShape(), x.segment(), x.offset(), dy.segment(), dy.offset(), dw.segment(), dw.offset(),
@@ -50,5 +48,4 @@ final class CpuConvolution {
         }
         return true;
     }
-
 }

@@ -6,44 +6,43 @@ import dev.gatun.kernels.pool.PoolShape;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
-/** The CPU backend's Pooling ops: Vector API kernels for contiguous float32, the scalar reference otherwise. */
-final class CpuPooling {
-    private CpuPooling() {}
-
-    static void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        ScalarPooling.checkForward("maxPool2d", g, x, y);
-        ScalarPooling.checkIndices("maxPool2d", g, argmax);
-        if (!fast(x, y) || !argmax.isContiguous()) {
-            ScalarPooling.maxPool2d(g, x, y, argmax);
+/**
+ * The CPU backend's pooling ops, as it inherits them: Vector API kernels for contiguous float32,
+ * the scalar reference otherwise.
+ */
+interface CpuPooling extends ScalarPooling {
+    @Override
+    default void maxPool2dUnchecked(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
+        if (!fast(x, y)) {
+            ScalarPooling.super.maxPool2dUnchecked(g, x, y, argmax);
             return;
         }
         MaxPool.forward(shape(g), x.segment(), x.offset(), y.segment(), y.offset(), argmax.segment(), argmax.offset());
     }
 
-    static void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        ScalarPooling.checkBackward("maxPool2dBackward", g, dy, dx);
-        ScalarPooling.checkIndices("maxPool2dBackward", g, argmax);
+    @Override
+    default void maxPool2dBackwardUnchecked(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
         if (!fast(dy, dx) || !argmax.isContiguous()) {
-            ScalarPooling.maxPool2dBackward(g, dy, argmax, dx);
+            ScalarPooling.super.maxPool2dBackwardUnchecked(g, dy, argmax, dx);
             return;
         }
         MaxPool.backward(shape(g), dy.segment(), dy.offset(), argmax.segment(), argmax.offset(), dx.segment(),
                 dx.offset());
     }
 
-    static void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
-        ScalarPooling.checkForward("avgPool2d", g, x, y);
+    @Override
+    default void avgPool2dUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
         if (!fast(x, y)) {
-            ScalarPooling.avgPool2d(g, countIncludePad, x, y);
+            ScalarPooling.super.avgPool2dUnchecked(g, countIncludePad, x, y);
             return;
         }
         AvgPool.forward(shape(g), countIncludePad, x.segment(), x.offset(), y.segment(), y.offset());
     }
 
-    static void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
-        ScalarPooling.checkBackward("avgPool2dBackward", g, dy, dx);
+    @Override
+    default void avgPool2dBackwardUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
         if (!fast(dy, dx)) {
-            ScalarPooling.avgPool2dBackward(g, countIncludePad, dy, dx);
+            ScalarPooling.super.avgPool2dBackwardUnchecked(g, countIncludePad, dy, dx);
             return;
         }
         AvgPool.backward(shape(g), countIncludePad, dy.segment(), dy.offset(), dx.segment(), dx.offset());

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
  * Strided element access for the reference paths: the physical index of a row-major position,
  * and dtype-generic reads and writes. Slow by design; fast paths live in kernels.
  */
-public final class Elements {
+final class Elements {
     private Elements() {}
 
     /** Physical element index of row-major position {@code flat} under shape/strides/offset. */
@@ -54,10 +54,29 @@ public final class Elements {
     }
 
     /** Requires equal shapes. */
-    public static void requireSameShape(String op, Tensor a, Tensor b) {
-        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+    static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (!sameShape(a, b)) {
             throw new IllegalArgumentException(op + ": shape mismatch " + a.describe() + " vs " + b.describe());
         }
+    }
+
+    /** Whether a and b have the same shape; compares in place, since {@link Tensor#shape()} copies. */
+    static boolean sameShape(Tensor a, Tensor b) {
+        int rank = a.rank();
+        if (rank != b.rank()) {
+            return false;
+        }
+        for (int i = 0; i < rank; i++) {
+            if (a.dim(i) != b.dim(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether t is [d0, d1, d2, d3], compared in place. */
+    static boolean hasShape(Tensor t, int d0, int d1, int d2, int d3) {
+        return t.rank() == 4 && t.dim(0) == d0 && t.dim(1) == d1 && t.dim(2) == d2 && t.dim(3) == d3;
     }
 
     /** Requires a float dtype, and the same dtype on every tensor. */

@@ -3,6 +3,7 @@ package dev.gatun.backend;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -30,6 +31,8 @@ final class FakeDeviceBackend {
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "copy" -> copy(cpu, fake, (Tensor) args[0], (Tensor) args[1]);
+                    // The CPU's recurrence reads host memory; the default steps through this proxy's ops.
+                    case "fusedRecurrence" -> InvocationHandler.invokeDefault(proxy, method, args);
                     default -> invoke(cpu, method, unwrap(method.getName(), fake, args));
                 });
     }

@@ -3,9 +3,10 @@ package dev.gatun.backend;
 import dev.gatun.tensor.Tensor;
 
 /**
- * A whole single-direction recurrent layer in one call, for backends that have one (the CUDA
- * backend, through cuDNN's RNN API); the others run {@link dev.gatun.ops.RecurrentSequence} step
- * by step through {@link Backend#gemm} and the cell ops. Shapes and the states' slot layout are
+ * A whole single-direction recurrent layer in one call: how {@link dev.gatun.ops.RecurrentSequence}
+ * runs on a backend ({@link Backend#fusedRecurrence}). Step by step through the backend's gemm
+ * and cell ops by default ({@link SteppedRecurrence}; the CPU's packs W_hh and splits the batch
+ * over threads), one call to cuDNN's RNN API on CUDA. Shapes and the states' slot layout are
  * RecurrentSequence's; {@code gates} is G: 1 (tanh RNN), 3 (GRU), 4 (LSTM).
  */
 public interface FusedRecurrence {
@@ -14,8 +15,9 @@ public interface FusedRecurrence {
 
     /**
      * Runs the layer and fills {@code states} [S, T+1, B, H] (zeros on entry): every hidden state,
-     * and of the cell states (LSTM) the initial and the final one; the cell states in between are
-     * kept inside the saved state, not in {@code states}, so gradients reaching them are ignored.
+     * and of the cell states (LSTM) at least the initial and the final one. An implementation may
+     * keep the cell states in between inside the saved state instead (cuDNN does); then they stay
+     * zero in {@code states} and gradients reaching them are ignored.
      */
     Saved forward(int gates, boolean reverse, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh,
                   Tensor bHh, Tensor states);

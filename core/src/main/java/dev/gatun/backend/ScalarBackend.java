@@ -1,16 +1,20 @@
 package dev.gatun.backend;
 
+import dev.gatun.backend.operand.AxisSplit;
+import dev.gatun.backend.operand.ClassLabels;
+import dev.gatun.backend.operand.MatrixLayout;
 import dev.gatun.kernels.gemm.SgemmReference;
 import dev.gatun.tensor.DType;
-import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
  * The reference backend: plain loops over any strides and dtypes, accumulating in double.
- * Always present; every faster backend is tested against it.
+ * Always present; every faster backend is tested against it. It implements every op itself, the
+ * composite ones included, so that their defaults are tested against it too.
  */
-public final class ScalarBackend implements Backend {
+public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPooling, ScalarBatchNorm,
+        ScalarRecurrentCells {
     @Override
     public String name() {
         return "scalar";
@@ -22,11 +26,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        int[] mnk = MatrixLayout.gemmDims(transA, transB, a, b, c);
-        Elements.requireFloatDType("gemm", c, a, b);
-        Elements.requireContiguous("gemm", c);
-        int m = mnk[0], n = mnk[1], k = mnk[2];
+    public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        int m = c.dim(0), n = c.dim(1), k = GemmChecks.inner(transA, a);
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
         if (c.dtype() == DType.FLOAT32 && la != null && lb != null) {
@@ -59,15 +60,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        Elements.requireFloatDType("binary " + op, out, a, b);
-        Elements.requireContiguous("binary " + op, out);
+    public void binaryUnchecked(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         int[] target = out.shape();
-        int[] bshape = Shape.broadcast(a.shape(), b.shape());
-        if (!java.util.Arrays.equals(bshape, target)) {
-            throw new IllegalArgumentException("binary " + op + ": " + a.describe() + " and " + b.describe()
-                    + " broadcast to " + Shape.str(bshape) + ", not to the output " + out.describe());
-        }
         Elements.Reader ra = Elements.reader(a, target);
         Elements.Reader rb = Elements.reader(b, target);
         MemorySegment os = out.segment();
@@ -77,10 +71,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryFn f, Tensor x, Tensor y) {
-        Elements.requireFloatDType("unary " + f.op(), y, x);
-        Elements.requireSameShape("unary " + f.op(), x, y);
-        Elements.requireContiguous("unary " + f.op(), y);
+    public void unaryUnchecked(UnaryFn f, Tensor x, Tensor y) {
         Elements.Reader rx = Elements.reader(x, x.shape());
         MemorySegment ys = y.segment();
         for (long i = 0, n = y.size(); i < n; i++) {
@@ -89,9 +80,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        Elements.requireFloatDType("unary backward " + f.op(), dx, dy);
-        Elements.requireContiguous("unary backward " + f.op(), dx);
+    public void unaryBackwardUnchecked(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         int[] s = dx.shape();
         Elements.Reader rx = x == null ? null : Elements.reader(x, s);
         Elements.Reader ry = y == null ? null : Elements.reader(y, s);
@@ -105,10 +94,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
-        Elements.requireFloatDType("reduce " + op, y, x);
-        Elements.requireContiguous("reduce " + op, y);
-        AxisSplit split = AxisSplit.of(x, axis, y);
+    public void reduceUnchecked(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
+        AxisSplit split = AxisSplit.of(x, axis);
         Elements.Reader rx = Elements.reader(x, x.shape());
         MemorySegment ys = y.segment();
         for (int o = 0; o < split.outer(); o++) {
@@ -134,10 +121,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void softmax(Tensor x, Tensor y, boolean log) {
-        Elements.requireFloatDType("softmax", y, x);
-        Elements.requireSameShape("softmax", x, y);
-        Elements.requireContiguous("softmax", y);
+    public void softmaxUnchecked(Tensor x, Tensor y, boolean log) {
         int cols = x.dim(-1);
         long rows = cols == 0 ? 0 : x.size() / cols;
         Elements.Reader rx = Elements.reader(x, x.shape());
@@ -160,9 +144,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx, boolean log) {
-        Elements.requireFloatDType("softmax backward", dx, y, dy);
-        Elements.requireContiguous("softmax backward", dx);
+    public void softmaxBackwardUnchecked(Tensor y, Tensor dy, Tensor dx, boolean log) {
         int cols = y.dim(-1);
         long rows = cols == 0 ? 0 : y.size() / cols;
         Elements.Reader ry = Elements.reader(y, y.shape());
@@ -183,8 +165,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public double crossEntropy(Tensor logits, Tensor labels, Tensor probs) {
-        CrossEntropyShapes.check(logits, labels, probs);
+    public double crossEntropyUnchecked(Tensor logits, Tensor labels, Tensor probs) {
         int rows = logits.dim(0);
         int cols = logits.dim(1);
         Elements.Reader rx = Elements.reader(logits, logits.shape());
@@ -192,7 +173,7 @@ public final class ScalarBackend implements Backend {
         MemorySegment ps = probs.segment();
         double total = 0;
         for (int r = 0; r < rows; r++) {
-            int label = CrossEntropyShapes.label(rl.at(r), r, cols);
+            int label = ClassLabels.check(rl.at(r), r, cols);
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < cols; c++) {
                 max = Math.max(max, rx.at((long) r * cols + c));
@@ -211,16 +192,14 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(Tensor probs, Tensor labels, double scale, Tensor dx) {
-        Elements.requireContiguous("cross-entropy backward", dx);
-        Elements.requireSameShape("cross-entropy backward", probs, dx);
+    public void crossEntropyBackwardUnchecked(Tensor probs, Tensor labels, double scale, Tensor dx) {
         int rows = probs.dim(0);
         int cols = probs.dim(1);
         Elements.Reader rp = Elements.reader(probs, probs.shape());
         Elements.Reader rl = Elements.reader(labels, labels.shape());
         MemorySegment out = dx.segment();
         for (int r = 0; r < rows; r++) {
-            int label = CrossEntropyShapes.label(rl.at(r), r, cols);
+            int label = ClassLabels.check(rl.at(r), r, cols);
             for (int c = 0; c < cols; c++) {
                 long i = (long) r * cols + c;
                 Elements.set(out, dx.dtype(), dx.offset() + i, (rp.at(i) - (c == label ? 1 : 0)) * scale);
@@ -229,12 +208,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void argmax(Tensor x, Tensor out) {
-        if (x.rank() != 2 || out.rank() != 1 || out.dim(0) != x.dim(0) || out.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("argmax: needs x [rows, cols] and int32 out [rows], got "
-                    + x.describe() + " and " + out.describe());
-        }
-        Elements.requireContiguous("argmax", out);
+    public void argmaxUnchecked(Tensor x, Tensor out) {
         int rows = x.dim(0);
         int cols = x.dim(1);
         Elements.Reader rx = Elements.reader(x, x.shape());
@@ -253,9 +227,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
-        Elements.requireSameShape("axpby", x, y);
-        Elements.requireContiguous("axpby", y);
+    public void axpbyUnchecked(double alpha, Tensor x, double beta, Tensor y) {
         Elements.Reader rx = Elements.reader(x, x.shape());
         MemorySegment ys = y.segment();
         for (long i = 0, n = y.size(); i < n; i++) {
@@ -266,12 +238,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void clamp(Tensor x, double lo, double hi, Tensor y) {
-        Elements.requireSameShape("clamp", x, y);
-        Elements.requireContiguous("clamp", y);
-        if (!(lo <= hi)) {
-            throw new IllegalArgumentException("clamp needs lo <= hi, got lo=" + lo + ", hi=" + hi);
-        }
+    public void clampUnchecked(Tensor x, double lo, double hi, Tensor y) {
         Elements.Reader rx = Elements.reader(x, x.shape());
         for (long i = 0, n = y.size(); i < n; i++) {
             Elements.set(y.segment(), y.dtype(), y.offset() + i, Math.min(Math.max(rx.at(i), lo), hi));
@@ -289,8 +256,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        Elements.requireSameShape("copy", src, dst);
+    public void copyUnchecked(Tensor src, Tensor dst) {
         Elements.Reader rs = Elements.reader(src, src.shape());
         MemorySegment ds = dst.segment();
         int[] s = dst.shape();
@@ -301,12 +267,7 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed) {
-        Elements.requireSameShape("dropout", x, y);
-        Elements.requireSameShape("dropout", x, mask);
-        Elements.requireContiguous("dropout", y);
-        Elements.requireContiguous("dropout", mask);
-        DropoutMask.check(p);
+    public void dropoutUnchecked(Tensor x, Tensor mask, Tensor y, double p, long seed) {
         Elements.Reader rx = Elements.reader(x, x.shape());
         float keepScale = (float) (1.0 / (1.0 - p));
         for (long i = 0, n = y.size(); i < n; i++) {
@@ -317,9 +278,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                         double eps, double weightDecay, boolean decoupled, int step) {
-        OptimizerShapes.check("adam", param, grad, m, v);
+    public void adamStepUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                                  double beta2, double eps, double weightDecay, boolean decoupled, int step) {
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         DType dt = param.dtype();
@@ -341,9 +301,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor buf, double lr, double momentum, double dampening,
-                        double weightDecay, boolean nesterov, boolean firstStep) {
-        OptimizerShapes.check("sgd", param, grad, buf);
+    public void sgdStepUnchecked(Tensor param, Tensor grad, Tensor buf, double lr, double momentum, double dampening,
+                                 double weightDecay, boolean nesterov, boolean firstStep) {
         DType dt = param.dtype();
         for (long i = 0, n = param.size(); i < n; i++) {
             double p = Elements.get(param.segment(), dt, param.offset() + i);
@@ -358,85 +317,9 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        ScalarConvolution.conv2d(g, x, w, biasOrNull, y);
-    }
-
-    @Override
-    public void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        ScalarConvolution.conv2dBackwardData(g, dy, w, dx);
-    }
-
-    @Override
-    public void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        ScalarConvolution.conv2dBackwardWeight(g, x, dy, dw, dbiasOrNull);
-    }
-
-    @Override
-    public void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        ScalarPooling.maxPool2d(g, x, y, argmax);
-    }
-
-    @Override
-    public void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        ScalarPooling.maxPool2dBackward(g, dy, argmax, dx);
-    }
-
-    @Override
-    public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
-        ScalarPooling.avgPool2d(g, countIncludePad, x, y);
-    }
-
-    @Override
-    public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
-        ScalarPooling.avgPool2dBackward(g, countIncludePad, dy, dx);
-    }
-
-    @Override
-    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        ScalarBatchNorm.batchNormTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
-    }
-
-    @Override
-    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps, Tensor y) {
-        ScalarBatchNorm.batchNormInference(x, gamma, beta, runningMean, runningVar, eps, y);
-    }
-
-    @Override
-    public void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx, Tensor dgamma, Tensor dbeta) {
-        ScalarBatchNorm.batchNormBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
-    }
-
-    @Override
-    public void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
-        ScalarRecurrentCells.lstmCell(gates, cPrev, c, h);
-    }
-
-    @Override
-    public void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
-        ScalarRecurrentCells.lstmCellBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
-    }
-
-    @Override
-    public void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
-        ScalarRecurrentCells.gruCell(xg, hg, hPrev, h, saved);
-    }
-
-    @Override
-    public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
-        ScalarRecurrentCells.gruCellBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
-    }
-
-    @Override
-    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg, double lr,
-                            double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        OptimizerShapes.check("rmsprop", param, grad, squareAvg, buf, gradAvg);
-        if (momentum != 0 && buf == null) {
-            throw new IllegalArgumentException("rmsprop: momentum = " + momentum + " needs a momentum buffer, got null");
-        }
-        if (centered && gradAvg == null) {
-            throw new IllegalArgumentException("rmsprop: centered needs a gradient average buffer, got null");
-        }
+    public void rmspropStepUnchecked(Tensor param, Tensor grad, Tensor squareAvg, Tensor buf, Tensor gradAvg,
+                                     double lr, double alpha, double eps, double weightDecay, double momentum,
+                                     boolean centered) {
         DType dt = param.dtype();
         for (long i = 0, n = param.size(); i < n; i++) {
             double p = Elements.get(param.segment(), dt, param.offset() + i);
@@ -463,12 +346,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay,
-                            double eps, int step) {
-        OptimizerShapes.check("adagrad", param, grad, sum);
-        if (step < 1) {
-            throw new IllegalArgumentException("adagrad: step must be >= 1 (the first step is 1), got " + step);
-        }
+    public void adagradStepUnchecked(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay,
+                                     double weightDecay, double eps, int step) {
         double clr = lr / (1 + (step - 1) * lrDecay);
         DType dt = param.dtype();
         for (long i = 0, n = param.size(); i < n; i++) {

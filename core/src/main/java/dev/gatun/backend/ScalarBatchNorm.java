@@ -2,18 +2,16 @@ package dev.gatun.backend;
 
 import dev.gatun.tensor.Tensor;
 
-
 /**
- * The scalar reference of the BatchNorm ops: plain loops in double over any strides. x is
- * [N, C] or [N, C, ...]; statistics are per channel over M = N·(spatial size) elements, the
- * variance in two passes.
+ * The scalar reference of the batch-norm ops, as the scalar backend inherits them: plain loops in
+ * double over any strides. x is [N, C] or [N, C, ...]; statistics are per channel over
+ * M = N·(spatial size) elements, the variance in two passes.
  */
-public final class ScalarBatchNorm {
-    private ScalarBatchNorm() {}
-
-    static void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean,
-                               Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        checkTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+interface ScalarBatchNorm extends NormalizationOps {
+    @Override
+    default void batchNormTrainUnchecked(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum,
+                                         Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean,
+                                         Tensor saveInvStd) {
         int c = x.dim(1);
         long spatial = spatial(x);
         long m = x.dim(0) * spatial;
@@ -45,9 +43,9 @@ public final class ScalarBatchNorm {
         }
     }
 
-    static void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
-                                   double eps, Tensor y) {
-        checkInference(x, gamma, beta, runningMean, runningVar, eps, y);
+    @Override
+    default void batchNormInferenceUnchecked(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                             Tensor runningVar, double eps, Tensor y) {
         int c = x.dim(1);
         long spatial = spatial(x);
         Elements.Reader xr = Elements.reader(x, x.shape());
@@ -59,9 +57,9 @@ public final class ScalarBatchNorm {
         }
     }
 
-    static void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx,
-                                  Tensor dgamma, Tensor dbeta) {
-        checkBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+    @Override
+    default void batchNormBackwardUnchecked(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy,
+                                            Tensor dx, Tensor dgamma, Tensor dbeta) {
         int c = x.dim(1);
         long spatial = spatial(x);
         long m = x.dim(0) * spatial;
@@ -104,86 +102,4 @@ public final class ScalarBatchNorm {
     static long spatial(Tensor x) {
         return x.size() / ((long) x.dim(0) * x.dim(1));
     }
-
-    // ---- argument checks, shared with CpuBatchNorm ----------------------------------------------
-
-    public static void checkTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean,
-                           Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        String op = "batchNormTrain";
-        checkInput(op, x, eps);
-        int c = x.dim(1);
-        if (x.size() / c <= 1) {
-            throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got input "
-                    + x.describe());
-        }
-        if (!(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException(op + ": momentum must be in [0, 1], got " + momentum);
-        }
-        requireChannels(op, "gamma", gamma, c);
-        requireChannels(op, "beta", beta, c);
-        requireChannels(op, "saveMean", saveMean, c);
-        requireChannels(op, "saveInvStd", saveInvStd, c);
-        if (runningMean != null) {
-            requireChannels(op, "runningMean", runningMean, c);
-        }
-        if (runningVar != null) {
-            requireChannels(op, "runningVar", runningVar, c);
-        }
-        Elements.requireSameShape(op, x, y);
-        Elements.requireFloatDType(op, x, gamma, beta, runningMean, runningVar, y, saveMean, saveInvStd);
-        Elements.requireContiguous(op, y);
-    }
-
-    public static void checkInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps,
-                               Tensor y) {
-        String op = "batchNormInference";
-        checkInput(op, x, eps);
-        int c = x.dim(1);
-        requireChannels(op, "gamma", gamma, c);
-        requireChannels(op, "beta", beta, c);
-        requireChannels(op, "runningMean", runningMean, c);
-        requireChannels(op, "runningVar", runningVar, c);
-        Elements.requireSameShape(op, x, y);
-        Elements.requireFloatDType(op, x, gamma, beta, runningMean, runningVar, y);
-        Elements.requireContiguous(op, y);
-    }
-
-    public static void checkBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx,
-                              Tensor dgamma, Tensor dbeta) {
-        String op = "batchNormBackward";
-        checkInput(op, x, 0);
-        int c = x.dim(1);
-        requireChannels(op, "gamma", gamma, c);
-        requireChannels(op, "saveMean", saveMean, c);
-        requireChannels(op, "saveInvStd", saveInvStd, c);
-        requireChannels(op, "dgamma", dgamma, c);
-        requireChannels(op, "dbeta", dbeta, c);
-        Elements.requireSameShape(op, x, dy);
-        Elements.requireSameShape(op, x, dx);
-        Elements.requireFloatDType(op, x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
-        Elements.requireContiguous(op, dx);
-    }
-
-    private static void checkInput(String op, Tensor x, double eps) {
-        if (x.rank() < 2) {
-            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, ...], got " + x.describe());
-        }
-        if (x.size() == 0) {
-            throw new IllegalArgumentException(op + ": input " + x.describe() + " is empty");
-        }
-        if (!(eps >= 0)) {
-            throw new IllegalArgumentException(op + ": eps must be >= 0, got " + eps);
-        }
-    }
-
-    private static void requireChannels(String op, String name, Tensor t, int c) {
-        if (t == null) {
-            throw new IllegalArgumentException(op + ": " + name + " is null");
-        }
-        if (t.rank() != 1 || t.dim(0) != c) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " must be [" + c
-                    + "], one value per channel of the input");
-        }
-    }
-
 }

@@ -1,19 +1,15 @@
 package dev.gatun.backend;
 
-import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
-import java.util.Arrays;
 
 /**
- * The scalar reference of the Convolution ops: the direct 7-loop convolution in double over any
- * float dtype and any strides. Inputs are read once into row-major double arrays (which resolves
- * strided views), outputs written element by element.
+ * The scalar reference of the convolution ops, as the scalar backend inherits them: the direct
+ * 7-loop convolution in double over any float dtype and any strides. Inputs are read once into
+ * row-major double arrays (which resolves strided views), outputs written element by element.
  */
-public final class ScalarConvolution {
-    private ScalarConvolution() {}
-
-    static void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
+interface ScalarConvolution extends ConvolutionOps {
+    @Override
+    default void conv2dUnchecked(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
         double[] xs = x.toDoubleArray();
         double[] ws = w.toDoubleArray();
         double[] ys = new double[Math.toIntExact(y.size())];
@@ -28,8 +24,8 @@ public final class ScalarConvolution {
         write(ys, y);
     }
 
-    static void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        checkShapes("conv2dBackwardData", g, dx, w, null, dy, "dy", g.outputShape());
+    @Override
+    default void conv2dBackwardDataUnchecked(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
         double[] dys = dy.toDoubleArray();
         double[] ws = w.toDoubleArray();
         double[] dxs = new double[Math.toIntExact(dx.size())];
@@ -38,8 +34,8 @@ public final class ScalarConvolution {
         write(dxs, dx);
     }
 
-    static void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        checkShapes("conv2dBackwardWeight", g, x, dw, dbiasOrNull, dy, "dy", g.outputShape());
+    @Override
+    default void conv2dBackwardWeightUnchecked(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
         double[] xs = x.toDoubleArray();
         double[] dys = dy.toDoubleArray();
         double[] dws = new double[Math.toIntExact(dw.size())];
@@ -57,7 +53,7 @@ public final class ScalarConvolution {
 
     /** One term of the convolution sum: y[yAt] += x[xAt]·w[wAt] (row-major indices). */
     @FunctionalInterface
-    private interface Term {
+    interface Term {
         void visit(int xAt, int wAt, int yAt);
     }
 
@@ -104,39 +100,5 @@ public final class ScalarConvolution {
     /** Row-major index of [a, b, c, d] in a tensor [·, nb, nc, nd]. */
     private static int index(int nb, int nc, int nd, int a, int b, int c, int d) {
         return ((a * nb + b) * nc + c) * nd + d;
-    }
-
-    /**
-     * Checks every tensor of one call against g, for both backends: the input-side tensor
-     * (x or dx) has g's input shape, the weight-side one (w or dw) g's weight shape, the bias (or
-     * its gradient, may be null) [outChannels], the output-side one g's output shape; all the
-     * same float dtype; outputs contiguous.
-     */
-    public static void checkShapes(String op, Conv2dGeometry g, Tensor input, Tensor weight, Tensor biasOrNull,
-                            Tensor output, String outputName, int[] outputShape) {
-        Elements.requireFloatDType(op, input, weight, biasOrNull, output);
-        requireShape(op, "input", input, g.inputShape());
-        requireShape(op, "weight", weight, g.weightShape());
-        if (biasOrNull != null) {
-            requireShape(op, "bias", biasOrNull, new int[] {g.outChannels()});
-        }
-        requireShape(op, outputName, output, outputShape);
-        switch (op) {
-            case "conv2d" -> Elements.requireContiguous(op, output);
-            case "conv2dBackwardData" -> Elements.requireContiguous(op, input);
-            default -> {
-                Elements.requireContiguous(op, weight);
-                if (biasOrNull != null) {
-                    Elements.requireContiguous(op, biasOrNull);
-                }
-            }
-        }
-    }
-
-    private static void requireShape(String op, String what, Tensor t, int[] expected) {
-        if (!Arrays.equals(t.shape(), expected)) {
-            throw new IllegalArgumentException(op + ": " + what + " " + t.describe() + " does not match the geometry, which needs "
-                    + Shape.str(expected));
-        }
     }
 }

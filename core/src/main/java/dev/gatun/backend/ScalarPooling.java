@@ -1,19 +1,15 @@
 package dev.gatun.backend;
 
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
-import java.util.Arrays;
 
 /**
- * The scalar reference of the Pooling ops: plain loops in double over any strides, with the
- * scan rule of {@code kernels/pool/MaxPool} (first maximum wins, padding is skipped, NaN wins).
+ * The scalar reference of the pooling ops, as the scalar backend inherits them: plain loops in
+ * double over any strides, with the scan rule of {@code kernels/pool/MaxPool} (first maximum
+ * wins, padding is skipped, NaN wins).
  */
-public final class ScalarPooling {
-    private ScalarPooling() {}
-
-    static void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        checkForward("maxPool2d", g, x, y);
-        checkIndices("maxPool2d", g, argmax);
+interface ScalarPooling extends PoolingOps {
+    @Override
+    default void maxPool2dUnchecked(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
         Elements.Reader xr = Elements.reader(x, x.shape());
         int outH = g.outH();
         int outW = g.outW();
@@ -46,9 +42,8 @@ public final class ScalarPooling {
         }
     }
 
-    static void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        checkBackward("maxPool2dBackward", g, dy, dx);
-        checkIndices("maxPool2dBackward", g, argmax);
+    @Override
+    default void maxPool2dBackwardUnchecked(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
         Elements.Reader gr = Elements.reader(dy, dy.shape());
         Elements.Reader ar = Elements.reader(argmax, argmax.shape());
         long plane = (long) g.inH() * g.inW();
@@ -68,8 +63,8 @@ public final class ScalarPooling {
         write(acc, dx);
     }
 
-    static void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
-        checkForward("avgPool2d", g, x, y);
+    @Override
+    default void avgPool2dUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
         Elements.Reader xr = Elements.reader(x, x.shape());
         long plane = (long) g.inH() * g.inW();
         long o = 0;
@@ -92,8 +87,8 @@ public final class ScalarPooling {
         }
     }
 
-    static void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
-        checkBackward("avgPool2dBackward", g, dy, dx);
+    @Override
+    default void avgPool2dBackwardUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
         Elements.Reader gr = Elements.reader(dy, dy.shape());
         long plane = (long) g.inH() * g.inW();
         long planes = (long) g.batch() * g.channels();
@@ -126,36 +121,6 @@ public final class ScalarPooling {
     private static void write(double[] values, Tensor out) {
         for (int i = 0; i < values.length; i++) {
             Elements.set(out.segment(), out.dtype(), out.offset() + i, values[i]);
-        }
-    }
-
-    // ---- argument checks, shared with CpuPooling ----------------------------------------------
-
-    public static void checkForward(String op, Pool2dGeometry g, Tensor x, Tensor y) {
-        requireShape(op, "x", x, new int[] {g.batch(), g.channels(), g.inH(), g.inW()});
-        requireShape(op, "y", y, g.outputShape());
-        Elements.requireFloatDType(op, x, y);
-        Elements.requireContiguous(op, y);
-    }
-
-    public static void checkBackward(String op, Pool2dGeometry g, Tensor dy, Tensor dx) {
-        requireShape(op, "dy", dy, g.outputShape());
-        requireShape(op, "dx", dx, new int[] {g.batch(), g.channels(), g.inH(), g.inW()});
-        Elements.requireFloatDType(op, dy, dx);
-        Elements.requireContiguous(op, dx);
-    }
-
-    public static void checkIndices(String op, Pool2dGeometry g, Tensor argmax) {
-        requireShape(op, "argmax", argmax, g.outputShape());
-        if (argmax.dtype() != DType.INT32) {
-            throw new IllegalArgumentException(op + ": argmax must be int32, got " + argmax.describe());
-        }
-    }
-
-    private static void requireShape(String op, String name, Tensor t, int[] shape) {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " must have shape "
-                    + dev.gatun.tensor.Shape.str(shape));
         }
     }
 }

@@ -1,23 +1,21 @@
 package dev.gatun.backend;
 
-import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 
 /**
- * The scalar reference of the recurrent cell ops: plain loops in double over any strides. Also
- * holds the shape checks both backends run before touching memory.
+ * The scalar reference of the recurrent cell ops, as the scalar backend inherits them: plain
+ * loops in double over any strides.
  */
-public final class ScalarRecurrentCells {
-    private ScalarRecurrentCells() {}
-
-    static void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
-        int[] bh = checkLstm("lstmCell", gates, cPrev, c, h);
+interface ScalarRecurrentCells extends RecurrentCellOps {
+    @Override
+    default void lstmCellUnchecked(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
         Matrix g = new Matrix(gates);
         Matrix cp = new Matrix(cPrev);
         Matrix co = new Matrix(c);
         Matrix ho = new Matrix(h);
-        int hidden = bh[1];
-        for (int b = 0; b < bh[0]; b++) {
+        int batch = h.dim(0);
+        int hidden = h.dim(1);
+        for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 double i = sigmoid(g.get(b, j));
                 double f = sigmoid(g.get(b, hidden + j));
@@ -34,8 +32,9 @@ public final class ScalarRecurrentCells {
         }
     }
 
-    static void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
-        int[] bh = checkLstmBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
+    @Override
+    default void lstmCellBackwardUnchecked(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates,
+                                           Tensor dcPrev) {
         Matrix g = new Matrix(gates);
         Matrix cp = new Matrix(cPrev);
         Matrix co = new Matrix(c);
@@ -43,8 +42,9 @@ public final class ScalarRecurrentCells {
         Matrix dco = dc == null ? null : new Matrix(dc);
         Matrix dg = new Matrix(dGates);
         Matrix dcp = new Matrix(dcPrev);
-        int hidden = bh[1];
-        for (int b = 0; b < bh[0]; b++) {
+        int batch = dcPrev.dim(0);
+        int hidden = dcPrev.dim(1);
+        for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 double i = g.get(b, j);
                 double f = g.get(b, hidden + j);
@@ -63,15 +63,16 @@ public final class ScalarRecurrentCells {
         }
     }
 
-    static void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
-        int[] bh = checkGru(xg, hg, hPrev, h, saved);
+    @Override
+    default void gruCellUnchecked(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
         Matrix x = new Matrix(xg);
         Matrix hh = new Matrix(hg);
         Matrix hp = new Matrix(hPrev);
         Matrix ho = new Matrix(h);
         Matrix s = new Matrix(saved);
-        int hidden = bh[1];
-        for (int b = 0; b < bh[0]; b++) {
+        int batch = h.dim(0);
+        int hidden = h.dim(1);
+        for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 double r = sigmoid(x.get(b, j) + hh.get(b, j));
                 double z = sigmoid(x.get(b, hidden + j) + hh.get(b, hidden + j));
@@ -87,16 +88,17 @@ public final class ScalarRecurrentCells {
         }
     }
 
-    static void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
-        int[] bh = checkGruBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
+    @Override
+    default void gruCellBackwardUnchecked(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
         Matrix s = new Matrix(saved);
         Matrix hp = new Matrix(hPrev);
         Matrix dho = new Matrix(dh);
         Matrix dx = new Matrix(dxg);
         Matrix dhh = new Matrix(dhg);
         Matrix dhp = new Matrix(dhPrev);
-        int hidden = bh[1];
-        for (int b = 0; b < bh[0]; b++) {
+        int batch = dhPrev.dim(0);
+        int hidden = dhPrev.dim(1);
+        for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 double r = s.get(b, j);
                 double z = s.get(b, hidden + j);
@@ -124,7 +126,7 @@ public final class ScalarRecurrentCells {
     }
 
     /** A 2-D tensor read and written by (row, column) through its strides. */
-    private record Matrix(Tensor t, long rowStride, long colStride) {
+    record Matrix(Tensor t, long rowStride, long colStride) {
         Matrix(Tensor t) {
             this(t, t.strides()[0], t.strides()[1]);
         }
@@ -135,77 +137,6 @@ public final class ScalarRecurrentCells {
 
         void set(int r, int c, double v) {
             Elements.set(t.segment(), t.dtype(), t.offset() + r * rowStride + c * colStride, v);
-        }
-    }
-
-    // ---- shape checks, shared with CpuRecurrentCells; each returns {batch, hidden} ----
-
-    public static int[] checkLstm(String op, Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
-        int[] bh = gateRows(op, "gates", gates, 4);
-        Elements.requireFloatDType(op, gates, cPrev, c, h);
-        state(op, "cPrev", cPrev, bh);
-        state(op, "c", c, bh);
-        state(op, "h", h, bh);
-        return bh;
-    }
-
-    public static int[] checkLstmBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) {
-        String op = "lstmCellBackward";
-        int[] bh = checkLstm(op, gates, cPrev, c, dh);
-        Elements.requireFloatDType(op, gates, dc, dGates, dcPrev);
-        if (dc != null) {
-            state(op, "dc", dc, bh);
-        }
-        if (!java.util.Arrays.equals(dGates.shape(), gates.shape())) {
-            throw new IllegalArgumentException(op + ": dGates " + dGates.describe() + " must have the shape of gates "
-                    + Shape.str(gates.shape()));
-        }
-        state(op, "dcPrev", dcPrev, bh);
-        return bh;
-    }
-
-    public static int[] checkGru(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
-        String op = "gruCell";
-        int[] bh = gateRows(op, "xg", xg, 3);
-        Elements.requireFloatDType(op, xg, hg, hPrev, h, saved);
-        gates(op, "hg", hg, bh, 3);
-        state(op, "hPrev", hPrev, bh);
-        state(op, "h", h, bh);
-        gates(op, "saved", saved, bh, 4);
-        return bh;
-    }
-
-    public static int[] checkGruBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
-        String op = "gruCellBackward";
-        int[] bh = gateRows(op, "saved", saved, 4);
-        Elements.requireFloatDType(op, saved, hPrev, dh, dxg, dhg, dhPrev);
-        state(op, "hPrev", hPrev, bh);
-        state(op, "dh", dh, bh);
-        gates(op, "dxg", dxg, bh, 3);
-        gates(op, "dhg", dhg, bh, 3);
-        state(op, "dhPrev", dhPrev, bh);
-        return bh;
-    }
-
-    private static int[] gateRows(String op, String name, Tensor t, int gates) {
-        if (t.rank() != 2 || t.dim(1) % gates != 0) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " must be [batch, "
-                    + gates + "·hidden]");
-        }
-        return new int[] {t.dim(0), t.dim(1) / gates};
-    }
-
-    private static void gates(String op, String name, Tensor t, int[] bh, int gates) {
-        if (t.rank() != 2 || t.dim(0) != bh[0] || t.dim(1) != gates * bh[1]) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " must be [" + bh[0] + ", "
-                    + gates * bh[1] + "]");
-        }
-    }
-
-    private static void state(String op, String name, Tensor t, int[] bh) {
-        if (t.rank() != 2 || t.dim(0) != bh[0] || t.dim(1) != bh[1]) {
-            throw new IllegalArgumentException(op + ": " + name + " " + t.describe() + " must be [" + bh[0] + ", "
-                    + bh[1] + "]");
         }
     }
 }

@@ -43,10 +43,10 @@ abstract class ParityTestBase {
         return Tensor.uniform(rng, lo, hi, DType.FLOAT32, shape);
     }
 
-    /** Every element within {@code tol} relative to max(1, |expected|). */
+    /** Every element within {@code tol} relative to max(1, |expected|); tol 0 asks for equality (−0 equals +0). */
     protected static void assertClose(Tensor expected, Tensor actual, double tol, String what) {
-        float[] e = expected.contiguous().toFloatArray();
-        float[] a = actual.contiguous().toFloatArray();
+        double[] e = expected.contiguous().toDoubleArray();
+        double[] a = actual.contiguous().toDoubleArray();
         assertEquals(e.length, a.length, what);
         for (int i = 0; i < e.length; i++) {
             assertEquals(e[i], a[i], tol * Math.max(1, Math.abs(e[i])), what + " at " + i);

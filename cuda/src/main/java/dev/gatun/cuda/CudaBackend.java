@@ -2,33 +2,25 @@ package dev.gatun.cuda;
 
 import static dev.gatun.bindings.CudaStatus.checkCublas;
 
-import dev.gatun.backend.AxisSplit;
 import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.backend.BinaryOp;
-import dev.gatun.backend.BroadcastStrides;
 import dev.gatun.backend.Conv2dGeometry;
-import dev.gatun.backend.CrossEntropyShapes;
-import dev.gatun.backend.DropoutMask;
-import dev.gatun.backend.Elements;
 import dev.gatun.backend.FusedRecurrence;
-import dev.gatun.backend.MatrixLayout;
-import dev.gatun.backend.OptimizerShapes;
 import dev.gatun.backend.Pool2dGeometry;
 import dev.gatun.backend.ReduceOp;
-import dev.gatun.backend.ScalarBatchNorm;
-import dev.gatun.backend.ScalarConvolution;
-import dev.gatun.backend.ScalarPooling;
-import dev.gatun.backend.ScalarRecurrentCells;
 import dev.gatun.backend.UnaryFn;
 import dev.gatun.backend.UnaryOp;
+import dev.gatun.backend.operand.AxisSplit;
+import dev.gatun.backend.operand.BroadcastStrides;
+import dev.gatun.backend.operand.ClassLabels;
+import dev.gatun.backend.operand.MatrixLayout;
 import dev.gatun.bindings.CudaLibraries;
 import dev.gatun.bindings.CudaLibrary;
 import dev.gatun.bindings.cublas.cublas_h;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
-import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,7 +37,7 @@ import java.util.List;
  * dropout draws the CPU's masks bit for bit, which cuDNN's pooling and dropout cannot). Every call is
  * queued on the device's one stream ({@link CudaContext}); host code sees results through
  * copies, which wait. It computes in float32 (int32 for labels and indices) and refuses float64
- * with an error that names the op. Shapes are checked with the same code as the CPU backends.
+ * with an error that names the op. Shapes are checked by the SPI's entry points, as for every backend.
  *
  * <p>{@code -Dgatun.cuda.tf32=true} lets cuBLAS and cuDNN use TF32 tensor cores for float32
  * GEMM and convolution (inputs rounded to 10 mantissa bits, several times faster on Ampere and
@@ -122,8 +114,7 @@ public final class CudaBackend implements Backend {
     // ---- GEMM -------------------------------------------------------------------------------
 
     @Override
-    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        int[] mnk = MatrixLayout.gemmDims(transA, transB, a, b, c);
+    public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         CudaOperands.requireFloat("gemm", a, b, c);
         long pc = operands.out("gemm", c);
         Tensor da = MatrixLayout.of(a) == null ? operands.contiguous("gemm", a) : a;
@@ -132,7 +123,7 @@ public final class CudaBackend implements Backend {
         MatrixLayout lb = MatrixLayout.of(db);
         boolean ta = transA ^ la.transposed();
         boolean tb = transB ^ lb.transposed();
-        int m = mnk[0], n = mnk[1], k = mnk[2];
+        int m = c.dim(0), n = c.dim(1), k = transA ? a.dim(0) : a.dim(1);
         if (m == 0 || n == 0) {
             return;
         }
@@ -158,14 +149,9 @@ public final class CudaBackend implements Backend {
     // ---- element-wise -------------------------------------------------------------------------
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        CudaOperands.requireFloat("binary " + op, a, b, out);
+    public void binaryUnchecked(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        CudaOperands.requireFloat("binary", a, b, out);
         int[] target = out.shape();
-        if (!Arrays.equals(Shape.broadcast(a.shape(), b.shape()), target)) {
-            throw new IllegalArgumentException("binary " + op + ": " + a.describe() + " and " + b.describe()
-                    + " broadcast to " + Shape.str(Shape.broadcast(a.shape(), b.shape())) + ", not to output "
-                    + out.describe());
-        }
         long po = operands.out("binary", out);
         long[] as = BroadcastStrides.of(a, target);
         long[] bs = BroadcastStrides.of(b, target);
@@ -197,9 +183,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void unary(UnaryFn f, Tensor x, Tensor y) {
+    public void unaryUnchecked(UnaryFn f, Tensor x, Tensor y) {
         UnaryOp op = f.op();
-        Elements.requireSameShape("unary " + op, x, y);
         CudaOperands.requireFloat("unary " + op, x, y);
         long py = operands.out("unary", y);
         if (y.size() == 0) {
@@ -216,15 +201,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    public void unaryBackwardUnchecked(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         UnaryOp op = f.op();
-        Elements.requireSameShape("unaryBackward " + op, dy, dx);
-        Tensor needed = op.backwardUsesOutput() ? y : x;
-        if (needed == null) {
-            throw new IllegalArgumentException("unaryBackward " + op + ": needs "
-                    + (op.backwardUsesOutput() ? "the output y" : "the input x") + ", got null");
-        }
-        Elements.requireSameShape("unaryBackward " + op, needed, dx);
         CudaOperands.requireFloat("unaryBackward " + op, x, y, dy, dx);
         long pdx = operands.out("unaryBackward", dx);
         if (dx.size() > 0) {
@@ -243,10 +221,10 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
-        CudaOperands.requireFloat("reduce " + op, x, y);
+    public void reduceUnchecked(ReduceOp op, Tensor x, int axis, Tensor y, Tensor argOrNull) {
+        CudaOperands.requireFloat("reduce", x, y);
         long py = operands.out("reduce", y);
-        AxisSplit split = AxisSplit.of(x, axis, y);
+        AxisSplit split = AxisSplit.of(x, axis);
         long px = operands.dense("reduce", x);
         long work = (long) split.outer() * split.inner();
         if (work == 0) {
@@ -258,10 +236,6 @@ public final class CudaBackend implements Backend {
             ctx.launchGrid(PtxKernels.REDUCE_SUM, blocks, 256, px, py, (long) split.outer(), split.len(),
                     (long) split.inner());
         } else {
-            if (argOrNull != null && (argOrNull.dtype() != DType.INT32 || argOrNull.size() != y.size())) {
-                throw new IllegalArgumentException("reduce MAX: argmax must be int32 with y's " + y.size()
-                        + " elements, got " + argOrNull.describe());
-            }
             long parg = argOrNull == null ? 0 : operands.out("reduce", argOrNull);
             ctx.launchGrid(PtxKernels.REDUCE_MAX, blocks, 256, px, py, parg, (long) split.outer(), split.len(),
                     (long) split.inner());
@@ -269,8 +243,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void softmax(Tensor x, Tensor y, boolean log) {
-        Elements.requireSameShape("softmax", x, y);
+    public void softmaxUnchecked(Tensor x, Tensor y, boolean log) {
         CudaOperands.requireFloat("softmax", x, y);
         long py = operands.out("softmax", y);
         int cols = x.dim(-1);
@@ -289,9 +262,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void softmaxBackward(Tensor y, Tensor dy, Tensor dx, boolean log) {
-        Elements.requireSameShape("softmaxBackward", y, dx);
-        Elements.requireSameShape("softmaxBackward", dy, dx);
+    public void softmaxBackwardUnchecked(Tensor y, Tensor dy, Tensor dx, boolean log) {
         CudaOperands.requireFloat("softmaxBackward", y, dy, dx);
         long pdx = operands.out("softmaxBackward", dx);
         int cols = y.dim(-1);
@@ -311,8 +282,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public double crossEntropy(Tensor logits, Tensor labels, Tensor probs) {
-        CrossEntropyShapes.check(logits, labels, probs);
+    public double crossEntropyUnchecked(Tensor logits, Tensor labels, Tensor probs) {
         CudaOperands.requireFloat("cross-entropy", logits, probs);
         int rows = logits.dim(0);
         int cols = logits.dim(1);
@@ -330,7 +300,7 @@ public final class CudaBackend implements Backend {
                     operands.ptr("cross-entropy", badRow), rows, cols);
             int bad = (int) badRow.getFlat(0);
             if (bad >= 0) {
-                CrossEntropyShapes.label(labels.getFlat(bad), bad, cols); // throws with the CPU's message
+                ClassLabels.check(labels.getFlat(bad), bad, cols); // throws with the CPU's message
             }
             double total = 0;
             for (float v : rowLoss.toFloatArray()) {
@@ -341,11 +311,9 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void crossEntropyBackward(Tensor probs, Tensor labels, double scale, Tensor dx) {
-        Elements.requireSameShape("cross-entropy backward", probs, dx);
-        // The same shape rules as the forward pass, whose kernel also checked every label's range
-        // (the loss op runs it first); here a bad label would only be read, never written through.
-        CrossEntropyShapes.check(probs, labels, dx);
+    public void crossEntropyBackwardUnchecked(Tensor probs, Tensor labels, double scale, Tensor dx) {
+        // The forward pass's kernel checked every label's range (the loss op runs it first); here a
+        // bad label would only be read, never written through.
         CudaOperands.requireFloat("cross-entropy backward", probs, dx);
         long pdx = operands.out("cross-entropy backward", dx);
         int rows = probs.dim(0);
@@ -357,11 +325,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void argmax(Tensor x, Tensor out) {
-        if (x.rank() != 2 || out.rank() != 1 || out.dim(0) != x.dim(0) || out.dtype() != DType.INT32) {
-            throw new IllegalArgumentException("argmax: needs x [rows, cols] and int32 out [rows], got "
-                    + x.describe() + " and " + out.describe());
-        }
+    public void argmaxUnchecked(Tensor x, Tensor out) {
         CudaOperands.requireFloat("argmax", x);
         long po = operands.out("argmax", out);
         if (x.dim(0) > 0) {
@@ -371,8 +335,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void axpby(double alpha, Tensor x, double beta, Tensor y) {
-        Elements.requireSameShape("axpby", x, y);
+    public void axpbyUnchecked(double alpha, Tensor x, double beta, Tensor y) {
         CudaOperands.requireFloat("axpby", x, y);
         long py = operands.out("axpby", y);
         if (y.size() > 0) {
@@ -381,8 +344,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void clamp(Tensor x, double lo, double hi, Tensor y) {
-        Elements.requireSameShape("clamp", x, y);
+    public void clampUnchecked(Tensor x, double lo, double hi, Tensor y) {
         CudaOperands.requireFloat("clamp", x, y);
         long py = operands.out("clamp", y);
         if (y.size() > 0) {
@@ -410,10 +372,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        if (!Arrays.equals(src.shape(), dst.shape())) {
-            throw new IllegalArgumentException("copy: shapes differ: " + src.describe() + " into " + dst.describe());
-        }
+    public void copyUnchecked(Tensor src, Tensor dst) {
         if (!src.device().equals(dst.device())) {
             // One side is elsewhere (a checkpoint loaded on the host, say): bring it over first.
             try (Scope s = Scope.open("copy across devices")) {
@@ -470,11 +429,8 @@ public final class CudaBackend implements Backend {
     private static final int COPY_RANK = 8;
 
     @Override
-    public void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed) {
-        Elements.requireSameShape("dropout", x, y);
-        Elements.requireSameShape("dropout", x, mask);
+    public void dropoutUnchecked(Tensor x, Tensor mask, Tensor y, double p, long seed) {
         CudaOperands.requireFloat("dropout", x, mask, y);
-        DropoutMask.check(p);
         long pm = operands.out("dropout", mask);
         long py = operands.out("dropout", y);
         if (y.size() > 0) {
@@ -489,9 +445,8 @@ public final class CudaBackend implements Backend {
     // ---- optimizers: the host computes the per-call constants exactly as the CPU kernels do --------
 
     @Override
-    public void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
-                         double weightDecay, boolean decoupled, int step) {
-        OptimizerShapes.check("adam", param, grad, m, v);
+    public void adamStepUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                                  double eps, double weightDecay, boolean decoupled, int step) {
         CudaOperands.requireFloat("adam", param, grad, m, v);
         float b1 = (float) beta1, b2 = (float) beta2, flr = (float) lr, wd = (float) weightDecay;
         ctx.launch(PtxKernels.ADAM_STEP, param.size(), operands.out("adam", param), operands.out("adam", grad),
@@ -501,9 +456,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void sgdStep(Tensor param, Tensor grad, Tensor momentumBufOrNull, double lr, double momentum,
-                        double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
-        OptimizerShapes.check("sgd", param, grad, momentumBufOrNull);
+    public void sgdStepUnchecked(Tensor param, Tensor grad, Tensor momentumBufOrNull, double lr, double momentum,
+                                 double dampening, double weightDecay, boolean nesterov, boolean firstStep) {
         CudaOperands.requireFloat("sgd", param, grad, momentumBufOrNull);
         ctx.launch(PtxKernels.SGD_STEP, param.size(), operands.out("sgd", param), operands.out("sgd", grad),
                 momentumBufOrNull == null ? 0L : operands.out("sgd", momentumBufOrNull), param.size(), (float) lr,
@@ -511,9 +465,9 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void rmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBufOrNull, Tensor gradAvgOrNull,
-                            double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
-        OptimizerShapes.check("rmsprop", param, grad, squareAvg, momentumBufOrNull, gradAvgOrNull);
+    public void rmspropStepUnchecked(Tensor param, Tensor grad, Tensor squareAvg, Tensor momentumBufOrNull,
+                                     Tensor gradAvgOrNull, double lr, double alpha, double eps, double weightDecay,
+                                     double momentum, boolean centered) {
         CudaOperands.requireFloat("rmsprop", param, grad, squareAvg, momentumBufOrNull, gradAvgOrNull);
         float a = (float) alpha;
         ctx.launch(PtxKernels.RMSPROP_STEP, param.size(), operands.out("rmsprop", param), operands.out("rmsprop", grad),
@@ -524,9 +478,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void adagradStep(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay, double weightDecay,
-                            double eps, int step) {
-        OptimizerShapes.check("adagrad", param, grad, sum);
+    public void adagradStepUnchecked(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay,
+                                     double weightDecay, double eps, int step) {
         CudaOperands.requireFloat("adagrad", param, grad, sum);
         float flr = (float) lr, decay = (float) lrDecay;
         ctx.launch(PtxKernels.ADAGRAD_STEP, param.size(), operands.out("adagrad", param), operands.out("adagrad", grad),
@@ -537,8 +490,7 @@ public final class CudaBackend implements Backend {
     // ---- convolution (cuDNN) --------------------------------------------------------------------
 
     @Override
-    public void conv2d(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
-        ScalarConvolution.checkShapes("conv2d", g, x, w, biasOrNull, y, "y", g.outputShape());
+    public void conv2dUnchecked(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull, Tensor y) {
         CudaOperands.requireFloat("conv2d", x, w, biasOrNull, y);
         long py = operands.out("conv2d", y);
         synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
@@ -548,8 +500,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void conv2dBackwardData(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
-        ScalarConvolution.checkShapes("conv2dBackwardData", g, dx, w, null, dy, "dy", g.outputShape());
+    public void conv2dBackwardDataUnchecked(Conv2dGeometry g, Tensor dy, Tensor w, Tensor dx) {
         CudaOperands.requireFloat("conv2dBackwardData", dy, w, dx);
         long pdx = operands.out("conv2dBackwardData", dx);
         synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
@@ -559,8 +510,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void conv2dBackwardWeight(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
-        ScalarConvolution.checkShapes("conv2dBackwardWeight", g, x, dw, dbiasOrNull, dy, "dy", g.outputShape());
+    public void conv2dBackwardWeightUnchecked(Conv2dGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbiasOrNull) {
         CudaOperands.requireFloat("conv2dBackwardWeight", x, dy, dw, dbiasOrNull);
         long pdw = operands.out("conv2dBackwardWeight", dw);
         long pdb = dbiasOrNull == null ? 0 : operands.out("conv2dBackwardWeight", dbiasOrNull);
@@ -573,9 +523,7 @@ public final class CudaBackend implements Backend {
     // ---- pooling (PTX) ----------------------------------------------------------------------------
 
     @Override
-    public void maxPool2d(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
-        ScalarPooling.checkForward("maxPool2d", g, x, y);
-        ScalarPooling.checkIndices("maxPool2d", g, argmax);
+    public void maxPool2dUnchecked(Pool2dGeometry g, Tensor x, Tensor y, Tensor argmax) {
         CudaOperands.requireFloat("maxPool2d", x, y);
         long outputs = planes(g) * g.outH() * g.outW();
         long py = operands.out("maxPool2d", y), pa = operands.out("maxPool2d", argmax);
@@ -585,9 +533,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dBackward(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
-        ScalarPooling.checkBackward("maxPool2dBackward", g, dy, dx);
-        ScalarPooling.checkIndices("maxPool2dBackward", g, argmax);
+    public void maxPool2dBackwardUnchecked(Pool2dGeometry g, Tensor dy, Tensor argmax, Tensor dx) {
         CudaOperands.requireFloat("maxPool2dBackward", dy, dx);
         long inputs = planes(g) * g.inH() * g.inW();
         long pdx = operands.out("maxPool2dBackward", dx);
@@ -598,8 +544,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void avgPool2d(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
-        ScalarPooling.checkForward("avgPool2d", g, x, y);
+    public void avgPool2dUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor x, Tensor y) {
         CudaOperands.requireFloat("avgPool2d", x, y);
         long outputs = planes(g) * g.outH() * g.outW();
         long py = operands.out("avgPool2d", y);
@@ -609,8 +554,7 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void avgPool2dBackward(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
-        ScalarPooling.checkBackward("avgPool2dBackward", g, dy, dx);
+    public void avgPool2dBackwardUnchecked(Pool2dGeometry g, boolean countIncludePad, Tensor dy, Tensor dx) {
         CudaOperands.requireFloat("avgPool2dBackward", dy, dx);
         long inputs = planes(g) * g.inH() * g.inW();
         long pdx = operands.out("avgPool2dBackward", dx);
@@ -644,9 +588,9 @@ public final class CudaBackend implements Backend {
     // ---- batch norm (cuDNN) -----------------------------------------------------------------------
 
     @Override
-    public void batchNormTrain(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum, Tensor runningMean,
-                               Tensor runningVar, Tensor y, Tensor saveMean, Tensor saveInvStd) {
-        ScalarBatchNorm.checkTrain(x, gamma, beta, eps, momentum, runningMean, runningVar, y, saveMean, saveInvStd);
+    public void batchNormTrainUnchecked(Tensor x, Tensor gamma, Tensor beta, double eps, double momentum,
+                                        Tensor runningMean, Tensor runningVar, Tensor y, Tensor saveMean,
+                                        Tensor saveInvStd) {
         if ((runningMean == null) != (runningVar == null)) {
             throw new IllegalArgumentException("batchNormTrain on cuda: cuDNN updates running mean and variance together;"
                     + " pass both or neither");
@@ -661,9 +605,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, double eps,
-                                   Tensor y) {
-        ScalarBatchNorm.checkInference(x, gamma, beta, runningMean, runningVar, eps, y);
+    public void batchNormInferenceUnchecked(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                            Tensor runningVar, double eps, Tensor y) {
         CudaOperands.requireFloat("batchNormInference", x, gamma, beta, runningMean, runningVar, y);
         String op = "batchNormInference";
         synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
@@ -673,9 +616,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void batchNormBackward(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy, Tensor dx,
-                                  Tensor dgamma, Tensor dbeta) {
-        ScalarBatchNorm.checkBackward(x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
+    public void batchNormBackwardUnchecked(Tensor x, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dy,
+                                           Tensor dx, Tensor dgamma, Tensor dbeta) {
         CudaOperands.requireFloat("batchNormBackward", x, gamma, saveMean, saveInvStd, dy, dx, dgamma, dbeta);
         String op = "batchNormBackward";
         synchronized (ctx.select()) { // cuDNN runs on the current device; its handle is not thread-safe
@@ -688,8 +630,8 @@ public final class CudaBackend implements Backend {
     // ---- recurrent cells (PTX) --------------------------------------------------------------------
 
     @Override
-    public void lstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
-        int[] bh = ScalarRecurrentCells.checkLstm("lstmCell", gates, cPrev, c, h);
+    public void lstmCellUnchecked(Tensor gates, Tensor cPrev, Tensor c, Tensor h) {
+        int[] bh = {h.dim(0), h.dim(1)};
         CudaOperands.requireFloat("lstmCell", gates, cPrev, c, h);
         String op = "lstmCell";
         if (bh[0] * (long) bh[1] > 0) {
@@ -699,9 +641,9 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void lstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates,
-                                 Tensor dcPrev) {
-        int[] bh = ScalarRecurrentCells.checkLstmBackward(gates, cPrev, c, dh, dc, dGates, dcPrev);
+    public void lstmCellBackwardUnchecked(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates,
+                                          Tensor dcPrev) {
+        int[] bh = {dcPrev.dim(0), dcPrev.dim(1)};
         CudaOperands.requireFloat("lstmCellBackward", gates, cPrev, c, dh, dc, dGates, dcPrev);
         String op = "lstmCellBackward";
         if (bh[0] * (long) bh[1] > 0) {
@@ -713,8 +655,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void gruCell(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
-        int[] bh = ScalarRecurrentCells.checkGru(xg, hg, hPrev, h, saved);
+    public void gruCellUnchecked(Tensor xg, Tensor hg, Tensor hPrev, Tensor h, Tensor saved) {
+        int[] bh = {h.dim(0), h.dim(1)};
         CudaOperands.requireFloat("gruCell", xg, hg, hPrev, h, saved);
         String op = "gruCell";
         if (bh[0] * (long) bh[1] > 0) {
@@ -724,8 +666,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
-        int[] bh = ScalarRecurrentCells.checkGruBackward(saved, hPrev, dh, dxg, dhg, dhPrev);
+    public void gruCellBackwardUnchecked(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev) {
+        int[] bh = {dhPrev.dim(0), dhPrev.dim(1)};
         CudaOperands.requireFloat("gruCellBackward", saved, hPrev, dh, dxg, dhg, dhPrev);
         String op = "gruCellBackward";
         if (bh[0] * (long) bh[1] > 0) {

@@ -1,4 +1,4 @@
-package dev.gatun.backend;
+package dev.gatun.backend.operand;
 
 import dev.gatun.tensor.Tensor;
 
@@ -29,26 +29,5 @@ public record MatrixLayout(boolean transposed, int ld, long offset) {
             }
         }
         return null;
-    }
-
-    /** Validates the shapes of C = op(A) op(B) and returns {m, n, k}. */
-    public static int[] gemmDims(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
-        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
-            throw new IllegalArgumentException("gemm: operands must be 2-D, got A " + a.describe() + ", B "
-                    + b.describe() + ", C " + c.describe());
-        }
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        if (k != kb) {
-            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "×" + k + " (A "
-                    + a.describe() + (transA ? " transposed" : "") + ") but op(B) is " + kb + "×" + n + " (B "
-                    + b.describe() + (transB ? " transposed" : "") + ")");
-        }
-        if (c.dim(0) != m || c.dim(1) != n) {
-            throw new IllegalArgumentException("gemm: C is " + c.describe() + " but op(A)·op(B) is [" + m + ", " + n + "]");
-        }
-        return new int[] {m, n, k};
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatun.backend;
+package dev.gatun.backend.operand;
 
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;

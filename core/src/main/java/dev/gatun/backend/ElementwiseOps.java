@@ -1,0 +1,101 @@
+package dev.gatun.backend;
+
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+
+/**
+ * Element-wise ops. Core: binary, unary, unaryBackward, clamp, fill, copy, dropout; axpby has a
+ * default built from {@link #binary}.
+ */
+public interface ElementwiseOps {
+    /** out = a op b with NumPy broadcasting of a and b to out's shape. out may be a or b. */
+    default void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        ElementwiseChecks.binary(op, a, b, out);
+        binaryUnchecked(op, a, b, out);
+    }
+
+    /** {@link #binary} on arguments it has checked. */
+    void binaryUnchecked(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** y = f(x), same shape. y may be x. */
+    default void unary(UnaryFn f, Tensor x, Tensor y) {
+        ElementwiseChecks.unary(f, x, y);
+        unaryUnchecked(f, x, y);
+    }
+
+    /** {@link #unary} on arguments it has checked. */
+    void unaryUnchecked(UnaryFn f, Tensor x, Tensor y);
+
+    /**
+     * dx = dy * f'(x) for the ops whose derivative {@link UnaryOp#backwardUsesOutput() uses} y
+     * (sigmoid, tanh, exp) or x (the others); x and y are both passed, and the one not used may
+     * be null.
+     */
+    default void unaryBackward(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        ElementwiseChecks.unaryBackward(f, x, y, dy, dx);
+        unaryBackwardUnchecked(f, x, y, dy, dx);
+    }
+
+    /** {@link #unaryBackward} on arguments it has checked. */
+    void unaryBackwardUnchecked(UnaryFn f, Tensor x, Tensor y, Tensor dy, Tensor dx);
+
+    /** y = alpha * x + beta * y, same shapes; beta == 0 overwrites y. */
+    default void axpby(double alpha, Tensor x, double beta, Tensor y) {
+        ElementwiseChecks.axpby(x, y);
+        axpbyUnchecked(alpha, x, beta, y);
+    }
+
+    /**
+     * {@link #axpby} on arguments it has checked. The default multiplies and adds with
+     * {@link #binary} (a factor of 1 costs no pass): in float64 that is the reference's arithmetic
+     * exactly (but for the sign of a zero), in float32 each pass rounds where the reference rounds
+     * once.
+     */
+    default void axpbyUnchecked(double alpha, Tensor x, double beta, Tensor y) {
+        try (Scope s = Scope.open("axpby")) {
+            if (beta == 0) {
+                binary(BinaryOp.MUL, x, ScalarOperand.of(this, y, alpha), y);
+                return;
+            }
+            Tensor ax = x;
+            if (alpha != 1) {
+                ax = y.newEmpty(y.shape());
+                binary(BinaryOp.MUL, x, ScalarOperand.of(this, y, alpha), ax);
+            }
+            if (beta != 1) {
+                binary(BinaryOp.MUL, y, ScalarOperand.of(this, y, beta), y);
+            }
+            binary(BinaryOp.ADD, ax, y, y);
+        }
+    }
+
+    /** y = min(max(x, lo), hi), same shape; NaN stays NaN. y may be x. */
+    default void clamp(Tensor x, double lo, double hi, Tensor y) {
+        ElementwiseChecks.clamp(x, lo, hi, y);
+        clampUnchecked(x, lo, hi, y);
+    }
+
+    /** {@link #clamp} on arguments it has checked. */
+    void clampUnchecked(Tensor x, double lo, double hi, Tensor y);
+
+    /** Sets every element of y (any dtype, any strides). */
+    void fill(Tensor y, double value);
+
+    /** Copies src into dst of the same shape (any strides); converts dtype when they differ. */
+    default void copy(Tensor src, Tensor dst) {
+        ElementwiseChecks.copy(src, dst);
+        copyUnchecked(src, dst);
+    }
+
+    /** {@link #copy} on arguments it has checked. */
+    void copyUnchecked(Tensor src, Tensor dst);
+
+    /** Inverted dropout: mask = 0 or 1/(1-p) from a counter-based RNG seeded by seed, y = x * mask. */
+    default void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed) {
+        ElementwiseChecks.dropout(x, mask, y, p);
+        dropoutUnchecked(x, mask, y, p, seed);
+    }
+
+    /** {@link #dropout} on arguments it has checked. */
+    void dropoutUnchecked(Tensor x, Tensor mask, Tensor y, double p, long seed);
+}
