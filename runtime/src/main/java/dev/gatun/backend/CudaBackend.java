@@ -8,6 +8,9 @@ import dev.gatun.bindings.cublas.cublas_h;
 import dev.gatun.device.CudaContext;
 import dev.gatun.device.PtxKernel;
 import dev.gatun.device.PtxKernels;
+import dev.gatun.kernels.optim.AdagradStep;
+import dev.gatun.kernels.optim.AdamStep;
+import dev.gatun.kernels.optim.RmspropStep;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
@@ -473,11 +476,10 @@ public final class CudaBackend implements Backend {
                          double weightDecay, boolean decoupled, int step) {
         OptimizerShapes.check("adam", param, grad, m, v);
         CudaOperands.requireFloat("adam", param, grad, m, v);
-        float b1 = (float) beta1, b2 = (float) beta2, flr = (float) lr, wd = (float) weightDecay;
+        AdamStep.Constants k = AdamStep.Constants.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         ctx.launch(PtxKernels.ADAM_STEP, param.size(), operands.out("adam", param), operands.out("adam", grad),
-                operands.out("adam", m), operands.out("adam", v), param.size(), b1, b2, (float) (1.0 - b1),
-                (float) (1.0 - b2), (float) eps, wd, !decoupled, decoupled, (float) (1.0 - (double) flr * wd),
-                (float) (flr / (1.0 - Math.pow(b1, step))), (float) Math.sqrt(1.0 - Math.pow(b2, step)));
+                operands.out("adam", m), operands.out("adam", v), param.size(), k.b1(), k.b2(), k.oneMinusB1(),
+                k.oneMinusB2(), k.eps(), k.wd(), k.l2(), k.decay(), k.shrink(), k.stepSize(), k.sqrtBc2());
     }
 
     @Override
@@ -487,7 +489,7 @@ public final class CudaBackend implements Backend {
         CudaOperands.requireFloat("sgd", param, grad, momentumBufOrNull);
         ctx.launch(PtxKernels.SGD_STEP, param.size(), operands.out("sgd", param), operands.out("sgd", grad),
                 momentumBufOrNull == null ? 0L : operands.out("sgd", momentumBufOrNull), param.size(), (float) lr,
-                (float) momentum, (float) (1.0 - (float) dampening), (float) weightDecay, nesterov, firstStep);
+                (float) momentum, (float) (1.0 - dampening), (float) weightDecay, nesterov, firstStep);
     }
 
     @Override
@@ -495,12 +497,12 @@ public final class CudaBackend implements Backend {
                             double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         OptimizerShapes.check("rmsprop", param, grad, squareAvg, momentumBufOrNull, gradAvgOrNull);
         CudaOperands.requireFloat("rmsprop", param, grad, squareAvg, momentumBufOrNull, gradAvgOrNull);
-        float a = (float) alpha;
+        RmspropStep.Constants k = RmspropStep.Constants.of(lr, alpha, eps, weightDecay, momentum, centered);
         ctx.launch(PtxKernels.RMSPROP_STEP, param.size(), operands.out("rmsprop", param), operands.out("rmsprop", grad),
                 operands.out("rmsprop", squareAvg),
                 momentumBufOrNull == null ? 0L : operands.out("rmsprop", momentumBufOrNull),
-                gradAvgOrNull == null ? 0L : operands.out("rmsprop", gradAvgOrNull), param.size(), (float) lr, a,
-                (float) (1.0 - a), (float) eps, (float) weightDecay, (float) momentum, centered);
+                gradAvgOrNull == null ? 0L : operands.out("rmsprop", gradAvgOrNull), param.size(), k.lr(), k.alpha(),
+                k.oneMinusAlpha(), k.eps(), k.wd(), k.momentum(), k.centered());
     }
 
     @Override
@@ -508,9 +510,8 @@ public final class CudaBackend implements Backend {
                             double eps, int step) {
         OptimizerShapes.check("adagrad", param, grad, sum);
         CudaOperands.requireFloat("adagrad", param, grad, sum);
-        float flr = (float) lr, decay = (float) lrDecay;
         ctx.launch(PtxKernels.ADAGRAD_STEP, param.size(), operands.out("adagrad", param), operands.out("adagrad", grad),
-                operands.out("adagrad", sum), param.size(), (float) (flr / (1.0 + (step - 1) * (double) decay)),
+                operands.out("adagrad", sum), param.size(), AdagradStep.decayedRate(lr, lrDecay, step),
                 (float) weightDecay, (float) eps);
     }
 
