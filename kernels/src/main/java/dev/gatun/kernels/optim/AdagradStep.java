@@ -94,7 +94,14 @@ public final class AdagradStep {
         scalar(param, pOff, grad, gOff, sum, sOff, i, n, clr, weightDecay, eps);
     }
 
-    /** The step's learning rate, computed in double and rounded to float once; also the CUDA kernel's. */
+    /**
+     * The step's learning rate, computed in double and rounded to float once; also the CUDA kernel's.
+     *
+     * @param lr the learning rate
+     * @param lrDecay the learning rate's decay per step
+     * @param step the step number, from 1
+     * @return lr / (1 + (step - 1) * lrDecay) as a float
+     */
     public static float decayedRate(double lr, double lrDecay, int step) {
         return (float) (lr / (1.0 + (step - 1) * lrDecay));
     }

@@ -130,10 +130,33 @@ public final class AdamStep {
     /**
      * The per-call scalars of one step, each computed in double and rounded to float once, so that
      * both versions here and the CUDA kernel use identical values.
+     *
+     * @param b1 beta1
+     * @param b2 beta2
+     * @param oneMinusB1 1 - beta1
+     * @param oneMinusB2 1 - beta2
+     * @param eps added to the denominator
+     * @param wd the weight decay
+     * @param l2 weight decay added to the gradient (Adam)
+     * @param decay weight decay applied to the parameter (AdamW)
+     * @param shrink 1 - lr * wd, AdamW's factor
+     * @param stepSize lr / (1 - beta1^step)
+     * @param sqrtBc2 sqrt(1 - beta2^step)
      */
     public record Constants(float b1, float b2, float oneMinusB1, float oneMinusB2, float eps, float wd,
                             boolean l2, boolean decay, float shrink, float stepSize, float sqrtBc2) {
-        /** The constants of step number {@code step} (1 on the first call). */
+        /**
+         * The constants of step number {@code step} (1 on the first call).
+         *
+         * @param lr the learning rate
+         * @param beta1 the first moment's decay
+         * @param beta2 the second moment's decay
+         * @param eps added to the denominator
+         * @param weightDecay the weight decay
+         * @param decoupled AdamW's decay of the parameter rather than Adam's of the gradient
+         * @param step the step number, from 1
+         * @return the constants, each rounded to float once
+         */
         public static Constants of(double lr, double beta1, double beta2, double eps, double weightDecay,
                 boolean decoupled, int step) {
             return new Constants((float) beta1, (float) beta2, (float) (1.0 - beta1), (float) (1.0 - beta2),

@@ -147,10 +147,30 @@ public final class RmspropStep {
     /**
      * The per-call scalars of one step, each computed in double and rounded to float once, so that
      * both versions here and the CUDA kernel use identical values.
+     *
+     * @param lr the learning rate
+     * @param alpha the square average's decay
+     * @param oneMinusAlpha 1 - alpha
+     * @param eps added to the denominator
+     * @param wd the weight decay
+     * @param decay whether wd != 0
+     * @param momentum the momentum factor
+     * @param useBuf whether momentum != 0
+     * @param centered whether the gradient average is subtracted
      */
     public record Constants(float lr, float alpha, float oneMinusAlpha, float eps, float wd, boolean decay,
                             float momentum, boolean useBuf, boolean centered) {
-        /** The constants for these hyperparameters. */
+        /**
+         * The constants for these hyperparameters.
+         *
+         * @param lr the learning rate
+         * @param alpha the square average's decay
+         * @param eps added to the denominator
+         * @param weightDecay the weight decay
+         * @param momentum the momentum factor, 0 for none
+         * @param centered whether to subtract the gradient average
+         * @return the constants, each rounded to float once
+         */
         public static Constants of(double lr, double alpha, double eps, double weightDecay, double momentum,
                 boolean centered) {
             return new Constants((float) lr, (float) alpha, (float) (1.0 - alpha), (float) eps, (float) weightDecay,
