@@ -85,14 +85,6 @@ public interface Backend {
     /** Inverted dropout: mask = 0 or 1/(1-p) from a counter-based RNG seeded by seed, y = x * mask. */
     void dropout(Tensor x, Tensor mask, Tensor y, double p, long seed);
 
-    /** One Adam/AdamW update of contiguous param, grad, m, v (see {@link dev.gatun.optim.Adam}). */
-    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                  double eps, double weightDecay, boolean decoupled, int step);
-
-    /** One SGD update (PyTorch semantics); momentumBufOrNull when momentum == 0. */
-    void sgdStep(Tensor param, Tensor grad, Tensor momentumBufOrNull, double lr, double momentum,
-                 double dampening, double weightDecay, boolean nesterov, boolean firstStep);
-
     // ---- Convolution (NCHW; see Conv2dGeometry for the shapes) ----
 
     /** y = conv2d(x, w) + b; biasOrNull may be null. y is overwritten. */
@@ -170,7 +162,15 @@ public interface Backend {
      */
     void gruCellBackward(Tensor saved, Tensor hPrev, Tensor dh, Tensor dxg, Tensor dhg, Tensor dhPrev);
 
-    // ---- Optimizer steps added with RMSprop and Adagrad ----
+    // ---- Optimizer steps (PyTorch semantics), in place ----
+
+    /** One Adam/AdamW update of contiguous param, grad, m, v (see {@link dev.gatun.optim.Adam}). */
+    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                  double eps, double weightDecay, boolean decoupled, int step);
+
+    /** One SGD update (PyTorch semantics); momentumBufOrNull when momentum == 0. */
+    void sgdStep(Tensor param, Tensor grad, Tensor momentumBufOrNull, double lr, double momentum,
+                 double dampening, double weightDecay, boolean nesterov, boolean firstStep);
 
     /**
      * One RMSprop update (PyTorch semantics, see {@link dev.gatun.optim.Rmsprop}) of contiguous
