@@ -47,78 +47,78 @@ final class ExactConversion {
             throw new SafetensorsFormatException(file, "tensor '" + e.name() + "' is " + from + " in the file but "
                     + to.label() + " in the model; float values do not load into integer tensors");
         }
-        switch (to) {
-            case FLOAT32 -> toFloat32(file, e, data, count, dst, dstOffset);
-            case FLOAT64 -> toFloat64(file, e, data, count, dst, dstOffset);
-            case INT32 -> toInt32(file, e, data, count, dst, dstOffset);
-        }
-    }
-
-    private static void toFloat32(Path file, SafetensorsReader.Entry e, MemorySegment data, long count,
-            MemorySegment dst, long dstOffset) throws SafetensorsFormatException {
-        SafetensorsDType from = e.dtype();
         int width = from.byteSize();
         for (long i = 0; i < count; i++) {
             long at = e.begin() + i * width;
-            int bits;
-            if (from == SafetensorsDType.F64) {
-                double v = from.floatAt(data, at);
-                float f = (float) v;
-                if (f != v && !Double.isNaN(v)) {
-                    throw inexact(file, e, i, Double.toString(v), DType.FLOAT32);
+            switch (to) {
+                case FLOAT32 -> {
+                    int bits = float32Bits(file, e, data, at, i);
+                    if (dst != null) {
+                        dst.set(INT, dstOffset + i * Float.BYTES, bits);
+                    }
                 }
-                bits = Float.floatToRawIntBits(f);
-            } else if (from.isFloat()) {
-                bits = from.float32BitsAt(data, at);
-            } else {
-                long v = integerAt(file, e, data, at, i);
-                float f = v;
-                // 2^63 (what Long.MAX_VALUE rounds to) casts back to Long.MAX_VALUE, so rule it out first.
-                if (!(f < 0x1p63f && (long) f == v)) {
-                    throw inexact(file, e, i, Long.toString(v), DType.FLOAT32);
+                case FLOAT64 -> {
+                    double v = float64(file, e, data, at, i);
+                    if (dst != null) {
+                        dst.set(DOUBLE, dstOffset + i * Double.BYTES, v);
+                    }
                 }
-                bits = Float.floatToRawIntBits(f);
-            }
-            if (dst != null) {
-                dst.set(INT, dstOffset + i * Float.BYTES, bits);
+                case INT32 -> {
+                    int v = int32(file, e, data, at, i);
+                    if (dst != null) {
+                        dst.set(INT, dstOffset + i * Integer.BYTES, v);
+                    }
+                }
             }
         }
     }
 
-    private static void toFloat64(Path file, SafetensorsReader.Entry e, MemorySegment data, long count,
-            MemorySegment dst, long dstOffset) throws SafetensorsFormatException {
+    /** The float32 bits of element {@code i} (at byte {@code at}), which must convert exactly. */
+    private static int float32Bits(Path file, SafetensorsReader.Entry e, MemorySegment data, long at, long i)
+            throws SafetensorsFormatException {
         SafetensorsDType from = e.dtype();
-        int width = from.byteSize();
-        for (long i = 0; i < count; i++) {
-            long at = e.begin() + i * width;
-            double d;
-            if (from.isFloat()) {
-                d = from.floatAt(data, at);
-            } else {
-                long v = integerAt(file, e, data, at, i);
-                d = v;
-                if (!(d < 0x1p63 && (long) d == v)) {
-                    throw inexact(file, e, i, Long.toString(v), DType.FLOAT64);
-                }
+        if (from == SafetensorsDType.F64) {
+            double v = from.floatAt(data, at);
+            float f = (float) v;
+            if (f != v && !Double.isNaN(v)) {
+                throw inexact(file, e, i, Double.toString(v), DType.FLOAT32);
             }
-            if (dst != null) {
-                dst.set(DOUBLE, dstOffset + i * Double.BYTES, d);
-            }
+            return Float.floatToRawIntBits(f);
         }
+        if (from.isFloat()) {
+            return from.float32BitsAt(data, at);
+        }
+        long v = integerAt(file, e, data, at, i);
+        float f = v;
+        // 2^63 (what Long.MAX_VALUE rounds to) casts back to Long.MAX_VALUE, so rule it out first.
+        if (!(f < 0x1p63f && (long) f == v)) {
+            throw inexact(file, e, i, Long.toString(v), DType.FLOAT32);
+        }
+        return Float.floatToRawIntBits(f);
     }
 
-    private static void toInt32(Path file, SafetensorsReader.Entry e, MemorySegment data, long count,
-            MemorySegment dst, long dstOffset) throws SafetensorsFormatException {
-        int width = e.dtype().byteSize();
-        for (long i = 0; i < count; i++) {
-            long v = integerAt(file, e, data, e.begin() + i * width, i);
-            if (v != (int) v) {
-                throw inexact(file, e, i, Long.toString(v), DType.INT32);
-            }
-            if (dst != null) {
-                dst.set(INT, dstOffset + i * Integer.BYTES, (int) v);
-            }
+    /** Element {@code i} (at byte {@code at}) as a double, which must convert exactly. */
+    private static double float64(Path file, SafetensorsReader.Entry e, MemorySegment data, long at, long i)
+            throws SafetensorsFormatException {
+        if (e.dtype().isFloat()) {
+            return e.dtype().floatAt(data, at);
         }
+        long v = integerAt(file, e, data, at, i);
+        double d = v;
+        if (!(d < 0x1p63 && (long) d == v)) {
+            throw inexact(file, e, i, Long.toString(v), DType.FLOAT64);
+        }
+        return d;
+    }
+
+    /** Element {@code i} (at byte {@code at}) of an integer type as an int, which must fit. */
+    private static int int32(Path file, SafetensorsReader.Entry e, MemorySegment data, long at, long i)
+            throws SafetensorsFormatException {
+        long v = integerAt(file, e, data, at, i);
+        if (v != (int) v) {
+            throw inexact(file, e, i, Long.toString(v), DType.INT32);
+        }
+        return (int) v;
     }
 
     /** An integer element; a BOOL byte other than 0 and 1 is a malformed file. */
