@@ -6,6 +6,7 @@
 module dev.gatun.cuda {
     requires dev.gatun.bindings;
     requires dev.gatun.core;
+    requires dev.gatun.kernels;
 
     exports dev.gatun.cuda;
 

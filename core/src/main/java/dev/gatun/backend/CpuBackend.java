@@ -337,8 +337,7 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
             return;
         }
         AdamStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(), m.segment(), m.offset(),
-                v.segment(), v.offset(), param.size(), (float) lr, (float) beta1, (float) beta2, (float) eps,
-                (float) weightDecay, decoupled, step);
+                v.segment(), v.offset(), param.size(), lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
     @Override
@@ -349,8 +348,8 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
             return;
         }
         SgdStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
-                buf == null ? null : buf.segment(), buf == null ? 0 : buf.offset(), param.size(), (float) lr,
-                (float) momentum, (float) dampening, (float) weightDecay, nesterov, firstStep);
+                buf == null ? null : buf.segment(), buf == null ? 0 : buf.offset(), param.size(), lr, momentum,
+                dampening, weightDecay, nesterov, firstStep);
     }
 
     @Override
@@ -364,8 +363,8 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
         dev.gatun.kernels.optim.RmspropStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
                 squareAvg.segment(), squareAvg.offset(), buf == null ? null : buf.segment(),
                 buf == null ? 0 : buf.offset(), gradAvg == null ? null : gradAvg.segment(),
-                gradAvg == null ? 0 : gradAvg.offset(), param.size(), (float) lr, (float) alpha, (float) eps,
-                (float) weightDecay, (float) momentum, centered);
+                gradAvg == null ? 0 : gradAvg.offset(), param.size(), lr, alpha, eps, weightDecay, momentum,
+                centered);
     }
 
     @Override
@@ -376,7 +375,6 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
             return;
         }
         dev.gatun.kernels.optim.AdagradStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
-                sum.segment(), sum.offset(), param.size(), (float) lr, (float) lrDecay, (float) weightDecay,
-                (float) eps, step);
+                sum.segment(), sum.offset(), param.size(), lr, lrDecay, weightDecay, eps, step);
     }
 }

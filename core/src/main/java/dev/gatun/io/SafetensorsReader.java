@@ -2,14 +2,12 @@ package dev.gatun.io;
 
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,10 +30,15 @@ import java.util.TreeSet;
  * implementation's): an 8-byte little-endian header length, a JSON header, then raw
  * little-endian tensor data.
  *
+ * <p>Tensors may be F64, F32, F16, BF16, I64, I32, U8 or BOOL; each value converts exactly into a
+ * Gatun dtype or the file is refused, naming the tensor, its dtype, the value and its index (see
+ * {@link #read} and {@link #loadInto}).
+ *
  * <p>The whole header is validated before any tensor memory is allocated: its length, UTF-8,
  * strict JSON, each entry's dtype, shape and byte range, and that the byte ranges tile the data
- * section exactly. Every problem is reported as a {@link SafetensorsFormatException} naming the
- * file. Data is read through a read-only memory mapping and copied into the caller's scope.
+ * section exactly; then every value that needs converting is checked. Every problem is reported
+ * as a {@link SafetensorsFormatException} naming the file. Data is read through a read-only memory
+ * mapping and copied into the caller's scope.
  */
 public final class SafetensorsReader {
     /** Largest header accepted (the reference uses the same limit). */
@@ -44,23 +47,34 @@ public final class SafetensorsReader {
     private static final String METADATA_KEY = "__metadata__";
     private static final int MAX_JSON_DEPTH = 16;
 
+    /**
+     * PyTorch's batch norm saves a batch counter beside its running statistics. Only its
+     * {@code momentum=None} mode (a cumulative average) reads it; Gatun's batch norm always has a
+     * momentum and keeps no counter, so {@link #loadInto} checks it and leaves it out.
+     */
+    static final String BATCH_COUNTER = "num_batches_tracked";
+
     private SafetensorsReader() {}
 
     /** The tensors and string metadata of a file. Both maps keep the header's order. */
     public record Safetensors(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
-    /** One validated header entry. */
-    private record Entry(String name, DType dtype, int[] shape, long begin, long end) {}
+    /** One validated header entry: its dtype as the file has it, and its byte range in the data section. */
+    record Entry(String name, SafetensorsDType dtype, int[] shape, long begin, long end) {}
 
     /** A validated header. {@code entries} are in header order. */
     private record Header(long dataStart, long dataLength, List<Entry> entries, Map<String, String> metadata) {}
 
-    /** Reads every tensor of {@code file} into new tensors owned by {@code scope}. */
+    /**
+     * Reads every tensor of {@code file} into new tensors owned by {@code scope}: F64 as float64,
+     * F32, F16 and BF16 as float32, I32, U8 and BOOL (0 and 1) as int32, and I64 as int32 when
+     * every value fits.
+     */
     public static Map<String, Tensor> read(Path file, Scope scope) throws IOException {
         return load(file, scope).tensors();
     }
 
-    /** Reads tensors (owned by {@code scope}) and metadata. */
+    /** Reads tensors (owned by {@code scope}, dtypes as {@link #read} gives them) and metadata. */
     public static Safetensors load(Path file, Scope scope) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
@@ -68,8 +82,11 @@ public final class SafetensorsReader {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = map(ch, h, arena);
                 for (Entry e : h.entries()) {
-                    Tensor t = Tensor.zeros(scope, e.dtype(), e.shape());
-                    copy(data, e, t.segment(), 0);
+                    ExactConversion.convert(file, e, data, e.dtype().natural(), null, 0);
+                }
+                for (Entry e : h.entries()) {
+                    Tensor t = Tensor.zeros(scope, e.dtype().natural(), e.shape());
+                    ExactConversion.convert(file, e, data, t.dtype(), t.segment(), 0);
                     tensors.put(e.name(), t);
                 }
             }
@@ -87,8 +104,17 @@ public final class SafetensorsReader {
     /**
      * Copies the {@link Module#state() state} of {@code module} (parameters, then buffers such as
      * batch norm's running statistics) from {@code file}. The file must hold exactly those names,
-     * each with the same dtype and shape; otherwise nothing is copied and the error lists every
-     * missing, unexpected and mismatched tensor. Write such files from {@code module.state()}.
+     * each with the same shape and a dtype whose values convert exactly into the model's: F16,
+     * BF16 and F32 into float32 or float64, and F64 and the integer types value by value (an I64
+     * of 2^24 + 1 loads into float64 but is refused for float32). Otherwise nothing is copied and
+     * the error lists every missing, unexpected and mismatched tensor, or names the first value
+     * that does not convert. Write such files from {@code module.state()}.
+     *
+     * <p>One name needs no tensor in the model: PyTorch's {@code P.num_batches_tracked}, where the
+     * model has {@code P.running_mean} and {@code P.running_var} (a batch norm) and no tensor of
+     * that name. It must be an integer scalar, as PyTorch writes it, and is not loaded: Gatun's
+     * batch norm always uses its momentum, which is what PyTorch does with the counter too unless
+     * {@code momentum=None}.
      */
     public static void loadInto(Module module, Path file) throws IOException {
         List<Parameter> params = module.state();
@@ -109,6 +135,19 @@ public final class SafetensorsReader {
             missing.removeAll(inFile.keySet());
             TreeSet<String> unexpected = new TreeSet<>(inFile.keySet());
             unexpected.removeAll(wanted.keySet());
+            List<Entry> counters = new ArrayList<>();
+            for (String name : unexpected) {
+                if (isBatchNormCounter(name, wanted)) {
+                    counters.add(inFile.get(name));
+                }
+            }
+            for (Entry c : counters) {
+                unexpected.remove(c.name());
+                if (c.dtype().isFloat() || c.shape().length != 0) {
+                    problems.add("tensor '" + c.name() + "' should be PyTorch's batch counter, an integer scalar, but is "
+                            + c.dtype() + " " + Shape.str(c.shape()));
+                }
+            }
             if (!missing.isEmpty()) {
                 problems.add("missing from the file: " + missing);
             }
@@ -121,9 +160,9 @@ public final class SafetensorsReader {
                     continue;
                 }
                 Tensor t = w.getValue();
-                if (e.dtype() != t.dtype()) {
-                    problems.add("tensor '" + e.name() + "' is " + SafetensorsWriter.code(e.dtype())
-                            + " in the file but " + SafetensorsWriter.code(t.dtype()) + " in the model");
+                if (!ExactConversion.possible(e.dtype(), t.dtype())) {
+                    problems.add("tensor '" + e.name() + "' is " + e.dtype() + " in the file but "
+                            + SafetensorsDType.of(t.dtype()) + " in the model");
                 }
                 if (!Arrays.equals(e.shape(), t.shape())) {
                     problems.add("tensor '" + e.name() + "' has shape " + Shape.str(e.shape()) + " in the file but "
@@ -135,20 +174,34 @@ public final class SafetensorsReader {
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = map(ch, h, arena);
-                for (Entry e : h.entries()) {
-                    Tensor t = wanted.get(e.name());
+                for (Map.Entry<String, Tensor> w : wanted.entrySet()) {
+                    ExactConversion.convert(file, inFile.get(w.getKey()), data, w.getValue().dtype(), null, 0);
+                }
+                for (Map.Entry<String, Tensor> w : wanted.entrySet()) {
+                    Entry e = inFile.get(w.getKey());
+                    Tensor t = w.getValue();
                     if (t.isContiguous() && t.device().isHost()) {
-                        copy(data, e, t.segment(), t.offset() * t.dtype().byteSize());
+                        ExactConversion.convert(file, e, data, t.dtype(), t.segment(), t.offset() * t.dtype().byteSize());
                     } else {
                         try (Scope tmp = Scope.open("safetensors-load")) {
-                            Tensor c = Tensor.zeros(tmp, e.dtype(), e.shape());
-                            copy(data, e, c.segment(), 0);
+                            Tensor c = Tensor.zeros(tmp, t.dtype(), e.shape());
+                            ExactConversion.convert(file, e, data, t.dtype(), c.segment(), 0);
                             t.copyFrom(c);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** True for {@code P.num_batches_tracked} (or the bare name) where the model has P's running statistics. */
+    private static boolean isBatchNormCounter(String name, Map<String, Tensor> wanted) {
+        if (!name.endsWith(BATCH_COUNTER)) {
+            return false;
+        }
+        String prefix = name.substring(0, name.length() - BATCH_COUNTER.length());
+        return (prefix.isEmpty() || prefix.endsWith(".")) && wanted.containsKey(prefix + "running_mean")
+                && wanted.containsKey(prefix + "running_var");
     }
 
     // ---- data ------------------------------------------------------------------------------
@@ -158,16 +211,6 @@ public final class SafetensorsReader {
             return MemorySegment.NULL;
         }
         return ch.map(FileChannel.MapMode.READ_ONLY, h.dataStart(), h.dataLength(), arena);
-    }
-
-    /** Copies entry {@code e} from the little-endian file data into native-order memory at {@code dstOffset}. */
-    private static void copy(MemorySegment data, Entry e, MemorySegment dst, long dstOffset) {
-        long count = (e.end() - e.begin()) / e.dtype().byteSize();
-        if (count == 0) {
-            return;
-        }
-        ValueLayout fileLayout = e.dtype().layout().withOrder(ByteOrder.LITTLE_ENDIAN);
-        MemorySegment.copy(data, fileLayout, e.begin(), dst, e.dtype().layout(), dstOffset, count);
     }
 
     // ---- header ----------------------------------------------------------------------------
@@ -268,10 +311,10 @@ public final class SafetensorsReader {
             throw new SafetensorsFormatException(file, "tensor '" + name + "' needs a string \"dtype\", got "
                     + Json.kind(dt));
         }
-        DType dtype = SafetensorsWriter.dtypeOf(code);
+        SafetensorsDType dtype = SafetensorsDType.of(code);
         if (dtype == null) {
             throw new SafetensorsFormatException(file, "unsupported dtype '" + code + "' for tensor '" + name
-                    + "' (supported: F32, F64, I32)");
+                    + "' (supported: " + SafetensorsDType.SUPPORTED + ")");
         }
         // shape
         Object sh = m.get("shape");

@@ -65,7 +65,7 @@ public final class SafetensorsWriter {
             Tensor t = e.getValue();
             long bytes = Math.multiplyExact(t.size(), (long) t.dtype().byteSize());
             header.append(header.length() > 1 ? "," : "").append(json(e.getKey())).append(":{\"dtype\":\"")
-                    .append(code(t.dtype())).append("\",\"shape\":").append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
+                    .append(SafetensorsDType.of(t.dtype())).append("\",\"shape\":").append(java.util.Arrays.toString(t.shape()).replace(" ", ""))
                     .append(",\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
             offset += bytes;
         }
@@ -126,25 +126,6 @@ public final class SafetensorsWriter {
             case INT32 -> 0;
             case FLOAT32 -> 2;
             case FLOAT64 -> 3;
-        };
-    }
-
-    /** The dtype with safetensors code {@code code}, or null for codes this runtime lacks. */
-    static DType dtypeOf(String code) {
-        for (DType d : DType.values()) {
-            if (code(d).equals(code)) {
-                return d;
-            }
-        }
-        return null;
-    }
-
-    /** The safetensors dtype code. */
-    static String code(DType d) {
-        return switch (d) {
-            case FLOAT32 -> "F32";
-            case FLOAT64 -> "F64";
-            case INT32 -> "I32";
         };
     }
 

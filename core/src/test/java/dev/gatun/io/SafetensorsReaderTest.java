@@ -163,10 +163,6 @@ class SafetensorsReaderTest {
                     () -> SafetensorsReader.loadInto(shifted, f));
             assertTrue(e.getMessage().contains("missing from the file: [1.bias, 1.weight]"), e.getMessage());
             assertTrue(e.getMessage().contains("not in the model: [0.bias, 0.weight]"), e.getMessage());
-            Sequential f64 = new Sequential(new Linear(4, 5, true, DType.FLOAT64, new SplittableRandom(1)));
-            e = assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.loadInto(f64, f));
-            assertTrue(e.getMessage().contains("tensor '0.weight' is F32 in the file but F64 in the model"),
-                    e.getMessage());
         }
     }
 
@@ -242,8 +238,8 @@ class SafetensorsReaderTest {
 
     @Test
     void rejectsUnsupportedDtype() throws IOException {
-        assertContains(rejected(file("{\"x\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)),
-                "unsupported dtype 'BF16' for tensor 'x'");
+        assertContains(rejected(file("{\"x\":{\"dtype\":\"I8\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2)),
+                "unsupported dtype 'I8' for tensor 'x' (supported: F64, F32, F16, BF16, I64, I32, U8, BOOL)");
     }
 
     @Test

@@ -18,6 +18,9 @@ import dev.gatun.backend.operand.MatrixLayout;
 import dev.gatun.bindings.CudaLibraries;
 import dev.gatun.bindings.CudaLibrary;
 import dev.gatun.bindings.cublas.cublas_h;
+import dev.gatun.kernels.optim.AdagradStep;
+import dev.gatun.kernels.optim.AdamStep;
+import dev.gatun.kernels.optim.RmspropStep;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
@@ -448,11 +451,10 @@ public final class CudaBackend implements Backend {
     public void adamStepUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
                                   double eps, double weightDecay, boolean decoupled, int step) {
         CudaOperands.requireFloat("adam", param, grad, m, v);
-        float b1 = (float) beta1, b2 = (float) beta2, flr = (float) lr, wd = (float) weightDecay;
+        AdamStep.Constants k = AdamStep.Constants.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         ctx.launch(PtxKernels.ADAM_STEP, param.size(), operands.out("adam", param), operands.out("adam", grad),
-                operands.out("adam", m), operands.out("adam", v), param.size(), b1, b2, (float) (1.0 - b1),
-                (float) (1.0 - b2), (float) eps, wd, !decoupled, decoupled, (float) (1.0 - (double) flr * wd),
-                (float) (flr / (1.0 - Math.pow(b1, step))), (float) Math.sqrt(1.0 - Math.pow(b2, step)));
+                operands.out("adam", m), operands.out("adam", v), param.size(), k.b1(), k.b2(), k.oneMinusB1(),
+                k.oneMinusB2(), k.eps(), k.wd(), k.l2(), k.decay(), k.shrink(), k.stepSize(), k.sqrtBc2());
     }
 
     @Override
@@ -461,7 +463,7 @@ public final class CudaBackend implements Backend {
         CudaOperands.requireFloat("sgd", param, grad, momentumBufOrNull);
         ctx.launch(PtxKernels.SGD_STEP, param.size(), operands.out("sgd", param), operands.out("sgd", grad),
                 momentumBufOrNull == null ? 0L : operands.out("sgd", momentumBufOrNull), param.size(), (float) lr,
-                (float) momentum, (float) (1.0 - (float) dampening), (float) weightDecay, nesterov, firstStep);
+                (float) momentum, (float) (1.0 - dampening), (float) weightDecay, nesterov, firstStep);
     }
 
     @Override
@@ -469,21 +471,20 @@ public final class CudaBackend implements Backend {
                                      Tensor gradAvgOrNull, double lr, double alpha, double eps, double weightDecay,
                                      double momentum, boolean centered) {
         CudaOperands.requireFloat("rmsprop", param, grad, squareAvg, momentumBufOrNull, gradAvgOrNull);
-        float a = (float) alpha;
+        RmspropStep.Constants k = RmspropStep.Constants.of(lr, alpha, eps, weightDecay, momentum, centered);
         ctx.launch(PtxKernels.RMSPROP_STEP, param.size(), operands.out("rmsprop", param), operands.out("rmsprop", grad),
                 operands.out("rmsprop", squareAvg),
                 momentumBufOrNull == null ? 0L : operands.out("rmsprop", momentumBufOrNull),
-                gradAvgOrNull == null ? 0L : operands.out("rmsprop", gradAvgOrNull), param.size(), (float) lr, a,
-                (float) (1.0 - a), (float) eps, (float) weightDecay, (float) momentum, centered);
+                gradAvgOrNull == null ? 0L : operands.out("rmsprop", gradAvgOrNull), param.size(), k.lr(), k.alpha(),
+                k.oneMinusAlpha(), k.eps(), k.wd(), k.momentum(), k.centered());
     }
 
     @Override
     public void adagradStepUnchecked(Tensor param, Tensor grad, Tensor sum, double lr, double lrDecay,
                                      double weightDecay, double eps, int step) {
         CudaOperands.requireFloat("adagrad", param, grad, sum);
-        float flr = (float) lr, decay = (float) lrDecay;
         ctx.launch(PtxKernels.ADAGRAD_STEP, param.size(), operands.out("adagrad", param), operands.out("adagrad", grad),
-                operands.out("adagrad", sum), param.size(), (float) (flr / (1.0 + (step - 1) * (double) decay)),
+                operands.out("adagrad", sum), param.size(), AdagradStep.decayedRate(lr, lrDecay, step),
                 (float) weightDecay, (float) eps);
     }
 

@@ -61,7 +61,7 @@ public final class PtxKernels {
     /** out = a / b with 4-D broadcasting strides. */
     public static final PtxKernel BINARY_DIV = broadcast("binary_div");
 
-    // ---- added for the CUDA backend: pooling and recurrent cells
+    // ---- Pooling and recurrent cells
     /**
      * Max pooling of contiguous NCHW planes (planes = batch·channels); argmax (int32, y's shape)
      * = h·inW + w of each window's first maximum; NaN wins (MaxPool's scan rule).
@@ -106,7 +106,7 @@ public final class PtxKernels {
             p("dhPrev", POINTER), p("batch", I32), p("hidden", I32));
 
 
-    // ---- added for the CUDA backend: elementwise, reductions, softmax, copy, dropout
+    // ---- Elementwise, reductions, softmax, copy, dropout
     // Elementwise kernels loop grid-stride (any launch). The row and reduce kernels take any block
     // size in [1, 1024] and any grid; the launch that suits each is in its .cu header.
 

@@ -28,14 +28,13 @@ class PtxKernelParityTest extends PtxParityTestBase {
     @Test
     void adamAndAdamWMatchTheCpu() {
         for (boolean decoupled : new boolean[] {false, true}) {
-            float lr = 1e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.01f;
+            double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.01;
             int step = 3;
             float[] p = values(N), g = values(N), m = values(N), v = positive(N);
             DeviceBlock dp = upload(p), dg = upload(g), dm = upload(m), dv = upload(v);
-            // AdamStep's per-call constants, computed the same way.
-            run(PtxKernels.ADAM_STEP, BLOCKS, THREADS, dp, dg, dm, dv, (long) N, b1, b2, (float) (1.0 - b1),
-                    (float) (1.0 - b2), eps, wd, !decoupled, decoupled, (float) (1.0 - (double) lr * wd),
-                    (float) (lr / (1.0 - Math.pow(b1, step))), (float) Math.sqrt(1.0 - Math.pow(b2, step)));
+            AdamStep.Constants k = AdamStep.Constants.of(lr, b1, b2, eps, wd, decoupled, step);
+            run(PtxKernels.ADAM_STEP, BLOCKS, THREADS, dp, dg, dm, dv, (long) N, k.b1(), k.b2(), k.oneMinusB1(),
+                    k.oneMinusB2(), k.eps(), k.wd(), k.l2(), k.decay(), k.shrink(), k.stepSize(), k.sqrtBc2());
             MemorySegment hp = seg(p), hg = seg(g), hm = seg(m), hv = seg(v);
             AdamStep.runScalar(hp, 0, hg, 0, hm, 0, hv, 0, N, lr, b1, b2, eps, wd, decoupled, step);
             assertArrayEquals(floats(hp), floats(dp, N));
@@ -59,10 +58,11 @@ class PtxKernelParityTest extends PtxParityTestBase {
     void centeredRmspropWithMomentumMatchesTheCpu() {
         float[] p = values(N), g = values(N), sq = positive(N), b = values(N), ga = new float[N];
         DeviceBlock dp = upload(p), dg = upload(g), dsq = upload(sq), db = upload(b), dga = upload(ga);
-        run(PtxKernels.RMSPROP_STEP, BLOCKS, THREADS, dp, dg, dsq, db, dga, (long) N, 0.01f, 0.99f,
-                (float) (1.0 - 0.99f), 1e-8f, 1e-3f, 0.5f, true);
+        RmspropStep.Constants k = RmspropStep.Constants.of(0.01, 0.99, 1e-8, 1e-3, 0.5, true);
+        run(PtxKernels.RMSPROP_STEP, BLOCKS, THREADS, dp, dg, dsq, db, dga, (long) N, k.lr(), k.alpha(),
+                k.oneMinusAlpha(), k.eps(), k.wd(), k.momentum(), k.centered());
         MemorySegment hp = seg(p), hsq = seg(sq), hb = seg(b), hga = seg(ga);
-        RmspropStep.runScalar(hp, 0, seg(g), 0, hsq, 0, hb, 0, hga, 0, N, 0.01f, 0.99f, 1e-8f, 1e-3f, 0.5f, true);
+        RmspropStep.runScalar(hp, 0, seg(g), 0, hsq, 0, hb, 0, hga, 0, N, 0.01, 0.99, 1e-8, 1e-3, 0.5, true);
         assertArrayEquals(floats(hp), floats(dp, N));
         assertArrayEquals(floats(hsq), floats(dsq, N));
         assertArrayEquals(floats(hga), floats(dga, N));
@@ -72,10 +72,10 @@ class PtxKernelParityTest extends PtxParityTestBase {
     void adagradMatchesTheCpu() {
         float[] p = values(N), g = values(N), s = positive(N);
         DeviceBlock dp = upload(p), dg = upload(g), ds = upload(s);
-        float lr = 0.1f, lrDecay = 0.01f, wd = 1e-3f, eps = 1e-10f;
+        double lr = 0.1, lrDecay = 0.01, wd = 1e-3, eps = 1e-10;
         int step = 5;
-        run(PtxKernels.ADAGRAD_STEP, BLOCKS, THREADS, dp, dg, ds, (long) N,
-                (float) (lr / (1.0 + (step - 1) * (double) lrDecay)), wd, eps);
+        run(PtxKernels.ADAGRAD_STEP, BLOCKS, THREADS, dp, dg, ds, (long) N, AdagradStep.decayedRate(lr, lrDecay, step),
+                (float) wd, (float) eps);
         MemorySegment hp = seg(p), hs = seg(s);
         AdagradStep.runScalar(hp, 0, seg(g), 0, hs, 0, N, lr, lrDecay, wd, eps, step);
         assertArrayEquals(floats(hp), floats(dp, N));

@@ -20,117 +20,27 @@ import jdk.incubator.vector.VectorSpecies;
  * Per group g, W_g is the [outC/G, patch] block of w and col_g the im2col of group g's channels
  * (patch = inC/G·kH·kW, the GEMM depth).
  *
- * Choices, newest first.
- *
- *  - Row tiles (RowTileConv2d) for a stride-1 forward convolution, and for backward data when it
- *    runs as the flipped forward convolution, when the row's last tile wastes at most
- *    ROW_TILE_MAX_WASTE of its lanes and a group has at most ROW_TILE_MAX_OUT output channels:
- *    the GEMM's register tile reads its B vectors in place from the padded input, so nothing is
- *    packed but the weights, for NR − outW mod NR extra lanes per row. Both threads, best of 20
- *    calls per JVM, 3 JVMs, ms, implicit GEMM (or direct) → row tiles:
- *      conv2 forward                       9.2-9.6 → 8.7-9.0
- *      conv2 backward data (flipped, M 32) 11.08   → 9.0-9.1
- *      conv1 forward, direct kernel        0.98 (its tap loop unrolled) against 1.17: the direct
- *                                          kernel keeps the shapes it takes (patch <= 32)
- *      resnet-3x3 forward (M 64)           64.8    → 64.2 (no gain: with 64 channels and 9-tap
- *                                                           runs the packing is cheap there)
- *    A JFR profile of the CNN step before: the implicit-GEMM packer (ColumnPanels.blendRows)
- *    took 18% of it, two thirds of that for the forward and flipped passes (the flipped one
- *    packs 1600×12544 floats for M = 32 rows). Specializing the packer by run count (one, two or
- *    three loads per vector) and packing one sliver at a time into L1 both measured within noise.
- *
- * Older choices, measured under heavy contention (load average 4-6 on the 2-core Zen 3, other builds
- * running): thread CPU time with -Dgatun.threads=1, best of 10, unless noted. Layers: conv1 =
- * the CNN sample's first (x [64,1,28,28], 32 5×5 filters, pad 2), conv2 its second
- * (x [64,32,14,14], 64 5×5, pad 2, ~95% of its FLOPs).
- *
- *  - (The direct kernel is tried first; row tiles take the other stride-1 forward passes.)
- *    Direct convolution (DirectConv2d) when stride is 1 and patch <= DIRECT_MAX_PATCH = 32,
- *    else a GEMM (below). im2col+GEMM vs direct, ms, forward / backwardWeight:
- *      conv1 (patch 25)              3.1-4.3 / 5.5-5.9   vs  3.1 / 3.8-4.1
- *      3×3, 3 → 32 on 32×32 (27)     5.0 / 7.2-7.8       vs  4.3-4.5 / 4.2-4.4
- *      3×3, 8 → 32 on 16×16 (72)     2.2-2.4 / 3.5-4.6   vs  5.5-5.6 / 3.5
- *      5×5, 4 → 64 on 14×14 (100)    4.0-4.4 / 5.3-6.5   vs  9.9-10.1 / 9.9-10.0
- *      conv2, batch 16 (800)         8.0-10.3 / 7.8-10.1 vs  19.2 / 18.2
- *    With a depth of 25 the GEMM spends its time packing; the direct kernel has no register
- *    blocking over input channels, so it falls behind as soon as the depth grows. Backward data
- *    always takes the GEMM path (a first layer, where direct would apply, never needs it).
- *    Rechecked against the implicit GEMM below (batch 64, ms, forward / backwardWeight): conv1
- *    direct 3.1 / 4.9-5.0 vs implicit 3.1-3.6 / 13.1-13.6; 3×3, 3 → 32 on 32×32 direct
- *    4.5 / 5.2 vs implicit 4.7 / 18.5 (an op(B) of 25 or 27 columns is one and a half slivers,
- *    and M = 32 is thin), so the threshold stays.
- *  - GEMM path, forward and backward weight: an implicit GEMM. op(B) is the column matrix
- *    [patch, images·outH·outW] (forward: Y_g = W_g·col) or its transpose (backward weight:
- *    dW_g = dY_g·colᵀ), but it is never stored: Sgemm asks a ColumnPanels for each KC×NC panel,
- *    which writes the packed slivers straight from zero-padded copies of the input planes (every
- *    element is padded[patchAt[q] + pixelAt[column]], so any stride, dilation or group). Before,
- *    im2col wrote the column matrix (8 MiB chunks, 13 images of conv2) and Sgemm's packB copied
- *    it again (transposed, 4×4 at a time, for backward weight): ~25% of a CNN training step in a
- *    JFR profile (im2col 10%, packB 9%, transpose4 4.6%). A sliver row is two vectors; a vector
- *    whose columns form at most three runs of adjacent floats (an output row's pixels at stride
- *    1, a kernel row's taps at dilation 1) is three plain loads blended together, else one
- *    gather. Packing the whole op(B) of conv2 on one thread, ns a float: gathers 0.55-0.62,
- *    blended loads 0.24-0.26 (either direction), vector copies of each run spilling into the next
- *    0.70 (col) and 1.18 (colᵀ, runs of 5): the short runs pay a store-forwarding stall each.
- *    Padding the batch's input: 0.4-0.5 ms.
- *    conv2 (thread CPU ms, one thread, best of 6-20, heavy contention), old → gathers → blends:
- *      forward          27.1-33.4 → 24.1-26.1 → 18.2-18.9
- *      backwardWeight   26.6-30.7 → 23.1-23.3 → 18.2-19.2
- *    resnet-3x3 (x [32,64,56,56], 64 3×3, pad 1), old → blends: forward 125.8 → 112.8,
- *    backwardWeight 125.6 → 123.4 (its 3-tap runs need a fourth load in half the vectors, which
- *    then gather). JMH ConvBenchmark on cnn-conv2, both threads, calls/s, medians of 8 one-second
- *    iterations in 3 runs interleaved with the old jar (noisy: another benchmark shared the
- *    cores): forward 49.2 / 38.7 / 40.4 against 27.7 / 19.8 / 28.0, backwardWeight
- *    50.1 / 44.8 / 41.6 against 32.4 / 25.9 / 37.8; backwardData (unchanged) 39.4 / 34.0 / 47.7
- *    against 39.4 / 30.5 / 31.3, the noise band. TrainStepBenchmark.cnn, samples/s, medians of
- *    5×2 s in 3 interleaved runs: 600 / 694 / 690 against 540 / 590 / 504, and again with the
- *    implicit forward and backward weight 670 / 617 / 600 against 480 / 509 / 555; with backward
- *    data as a convolution too (5 interleaved pairs) 723 / 765 / 1533 / 744 / 778 against
- *    479 / 635 / 1315 / 606 / 565, the third pair while the other benchmark paused (best
- *    iterations 1606 against 1410). JFR profile of the step before that last change
- *    (samples by first gatun frame): kernel4 44%, conv1's direct kernel 16% (backwardWeightImage
- *    7.7, forwardImage 6.0, loadRows 2.4), blendRows 6.9%, col2im's addRun 6.0%, padPlane 0.7%.
- *    Images per implicit GEMM: as many as keep the padded input and the output matrix within
- *    COLUMN_FLOATS (the whole batch of conv2); 15 images per GEMM measured within noise of it.
- *  - Backward data at stride 1 (and padding <= dilation·(kernel − 1)) is the forward
- *    convolution of dy with the weights flipped in space and transposed per group, padded by
- *    dilation·(kernel − 1) − pad, so it runs as the implicit forward GEMM too (M = inC/G, depth
- *    outC/G·kH·kW): no column matrix, no col2im. conv2, thread CPU ms, one thread, best of 20:
- *    21.4 against 23.8 for GEMM + col2im (both threads, wall: 22.8 against 28.8); resnet-3x3
- *    106.7 against 117.8. But the flipped GEMM's M is inC/G, and each packed float of its op(B)
- *    then serves only that many rows: 5×5, 16 → 64 on 14×14 took 14.2 against 12.2, 3×3,
- *    16 → 32 on 16×16 5.9 against 5.1, 3×3, 8 → 32 on 16×16 3.9 against 3.2, 3×3, 3 → 32 on
- *    32×32 9.6 against 5.9; so from FLIPPED_MIN_GROUP_IN = 32 input channels per group only.
- *    JMH ConvBenchmark cnn-conv2 backwardData, calls/s, medians of 8 in 3 interleaved runs:
- *    43.8 / 48.2 / 47.1 against 37.1 / 35.1 / 33.1 for the old jar.
- *  - Other backward data (stride > 1, more padding than the kernel spans, or fewer than
- *    FLIPPED_MIN_GROUP_IN input channels per group): images are gathered CHUNK at a time into one matrix dY and
- *    multiplied into a stored column matrix [patch, images·outH·outW], then col2im adds it back.
- *    Sgemm on conv2's forward shape 64×n×800 with a stored B, GFLOP/s (one thread): n = 196 (one
- *    image) 42-59, n = 2548 (13 images) 55-62, n = 12544 (whole batch) 47-51. The chunk is capped
- *    at COLUMN_FLOATS (8 MiB) so the column matrix stays in the 32 MiB L3 between the GEMM
- *    writing it and col2im reading it; that is the 13-image chunk for conv2. Whole passes of
- *    conv2 on both threads (wall ms, best of 20, forward / backwardData / backwardWeight, all
- *    three on stored column matrices then): cap 2 MiB (3 images) 14.4-15.0 / 19.9 / 14.6-15.1,
- *    cap 8 MiB 12.2 / 16.1 / 12.8 (105, 80, 100 GFLOP/s); on one thread a 64 MiB cap (whole
- *    batch) was within noise of 8 MiB.
- *  - Per-image GEMMs inside Parallel.forEach (one image per thread, no fork inside the GEMM)
- *    cannot be had today: Sgemm forks again from the caller's thread, whose nested share then
- *    waits behind the worker's whole task, and Sgemm has no single-threaded entry. So Sgemm
- *    splits each chunk's GEMM over the threads, and padding, col2im, gathers and scatters run one
- *    contiguous range of images per thread (interleaved images made the threads share a cache
- *    line at every image boundary in the column matrix).
- *  - Scratch (column and output matrices, the padded planes) is per calling thread, grown on
- *    demand and reused, so a training step allocates nothing large. Off-heap rather than
- *    float[] for the matrices: Sgemm measured 7-12% faster reading an off-heap B
- *    (64×2548×800: 61.6 vs 54.8 GFLOP/s), im2col 5% slower writing it (5.2-5.5 vs 4.8-5.1 ms
- *    for conv2's batch). The padded planes are a float[]: the packer's vector loads and gathers
- *    read them, several times each.
- *  - Time split of conv2 on one thread (ms), with stored column matrices: forward = im2col 5.2 +
- *    GEMM 28; backwardData = GEMM 20 + col2im 6.4-8.5; backwardWeight = im2col 5 + GEMM 25. The
- *    GEMMs ran at 45-65 GFLOP/s against 77 for Sgemm at 512³ measured alongside: conv2's M = 64
- *    (forward, backward weight) or K = 64 (backward data) is thin for the 2-level blocking.
- *    The implicit forward and backward weight now take 18-19 ms whole (~70 GFLOP/s).
+ * Methods, tried in this order (the measurements behind each rule are in
+ * bench/results/conv2d-kernel-journal.md):
+ *  - Direct (DirectConv2d), forward and backward weight at stride 1 with patch <= DIRECT_MAX_PATCH:
+ *    a GEMM of depth 25 spends its time packing; deeper, direct falls behind for want of register
+ *    blocking over input channels.
+ *  - Row tiles (RowTileConv2d), other stride-1 forward passes and the flipped backward data, while
+ *    the last tile of a row wastes at most ROW_TILE_MAX_WASTE of its lanes and a group has at
+ *    most ROW_TILE_MAX_OUT output channels: the register tile reads the padded input in place,
+ *    so only the weights are packed (conv2 forward 9.4 -> 8.8 ms, backward data 11.1 -> 9.0).
+ *  - Implicit GEMM (ColumnPanels packing Sgemm's slivers straight from padded input planes), the
+ *    other forward and backward-weight passes: no column matrix is stored (conv2 forward and
+ *    backward weight 27-33 -> 18-19 ms on one thread).
+ *  - Backward data at stride 1 with padding <= dilation·(kernel − 1) and at least
+ *    FLIPPED_MIN_GROUP_IN input channels per group: the forward convolution of dy with the
+ *    weights flipped and transposed per group, as row tiles or the implicit GEMM; with fewer
+ *    channels the flipped GEMM's M is too thin.
+ *  - Other backward data: Wᵀ·dY into a stored column matrix, a chunk of images at a time, capped at
+ *    COLUMN_FLOATS so that it stays in L3 until col2im adds it back.
+ * Sgemm splits each chunk's GEMM over the threads; padding, col2im, gathers and scatters take
+ * contiguous ranges of images per thread. Scratch is per calling thread and reused: off-heap
+ * matrices (Sgemm reads them faster), float[] padded planes (the packer's loads and gathers).
  *
  * The scalar twins are direct 7-loop convolutions accumulated in double and rounded once, the
  * reference both fast paths are tested against (they sum in float, in other orders: relative

@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   sum = sum + g * g
  *   p  -= clr * g / (sqrt(sum) + eps)
  *
- * clr is computed once in double and rounded to float, as PyTorch turns its Python-float scalars
- * into float. Per element everything is float with separate roundings (no fused multiply-add),
- * and vector sqrt/div are correctly rounded, so both versions agree bit for bit.
+ * clr is computed once in double from the double hyperparameters and rounded to float, as PyTorch
+ * computes it in Python floats and its float kernels convert it. Per element everything is float
+ * with separate roundings (no fused multiply-add), and vector sqrt/div are correctly rounded, so
+ * both versions agree bit for bit.
  */
 public final class AdagradStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -32,7 +33,7 @@ public final class AdagradStep {
 
     /** Applies Adagrad step number {@code step} (1 on the first call) to {@code n} parameters. */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum, long sOff,
-                           long n, float lr, float lrDecay, float weightDecay, float eps, int step) {
+                           long n, double lr, double lrDecay, double weightDecay, double eps, int step) {
         if (!Simd.ENABLED) {
             runScalar(param, pOff, grad, gOff, sum, sOff, n, lr, lrDecay, weightDecay, eps, step);
             return;
@@ -40,15 +41,16 @@ public final class AdagradStep {
         check(param, pOff, grad, gOff, sum, sOff, n, lrDecay, step);
         float clr = decayedRate(lr, lrDecay, step);
         Parallel.forRange(n, PARALLEL_MIN, (start, end) -> vector(param, pOff + start, grad, gOff + start, sum,
-                sOff + start, end - start, clr, weightDecay, eps));
+                sOff + start, end - start, clr, (float) weightDecay, (float) eps));
     }
 
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
-                                 long sOff, long n, float lr, float lrDecay, float weightDecay, float eps, int step) {
+                                 long sOff, long n, double lr, double lrDecay, double weightDecay, double eps,
+                                 int step) {
         check(param, pOff, grad, gOff, sum, sOff, n, lrDecay, step);
         float clr = decayedRate(lr, lrDecay, step);
-        scalar(param, pOff, grad, gOff, sum, sOff, 0, n, clr, weightDecay, eps);
+        scalar(param, pOff, grad, gOff, sum, sOff, 0, n, clr, (float) weightDecay, (float) eps);
     }
 
     /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
@@ -92,16 +94,24 @@ public final class AdagradStep {
         scalar(param, pOff, grad, gOff, sum, sOff, i, n, clr, weightDecay, eps);
     }
 
-    private static float decayedRate(float lr, float lrDecay, int step) {
-        return (float) (lr / (1.0 + (step - 1) * (double) lrDecay));
+    /**
+     * The step's learning rate, computed in double and rounded to float once; also the CUDA kernel's.
+     *
+     * @param lr the learning rate
+     * @param lrDecay the learning rate's decay per step
+     * @param step the step number, from 1
+     * @return lr / (1 + (step - 1) * lrDecay) as a float
+     */
+    public static float decayedRate(double lr, double lrDecay, int step) {
+        return (float) (lr / (1.0 + (step - 1) * lrDecay));
     }
 
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
-                              long sOff, long n, float lrDecay, int step) {
+                              long sOff, long n, double lrDecay, int step) {
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1 (the first step is 1), got " + step);
         }
-        if (!(lrDecay >= 0f) || Float.isInfinite(lrDecay)) {
+        if (!(lrDecay >= 0) || Double.isInfinite(lrDecay)) {
             throw new IllegalArgumentException("lrDecay must be >= 0 and finite, got " + lrDecay);
         }
         SegmentBounds.count("n", n);

@@ -20,12 +20,18 @@ import jdk.incubator.vector.VectorSpecies;
  *   p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)     bc1 = 1 - b1^step, bc2 = 1 - b2^step
  *
  * The last line is lr * mhat / (sqrt(vhat) + eps) arranged as PyTorch evaluates it (addcdiv of
- * m by sqrt(v)/sqrt(bc2) + eps, scaled by lr/bc1). Per-call constants (lr/bc1, sqrt(bc2),
- * 1 - lr*wd, 1 - b1, 1 - b2) are computed once in double and rounded to float, as PyTorch turns
- * its Python-float scalars into float. The m update is written b1*m + (1-b1)*g rather than
- * PyTorch's lerp, which can differ in the last bit. Per element everything is float
- * with separate roundings (no fused multiply-add), and vector sqrt/div are correctly rounded
- * like the scalar ones, so the vector version and its twin agree bit for bit.
+ * m by sqrt(v)/sqrt(bc2) + eps, scaled by lr/bc1).
+ *
+ * The hyperparameters arrive in double. Each per-call constant (b1, b2, 1 - b1, 1 - b2, eps, wd,
+ * 1 - lr*wd, lr/bc1, sqrt(bc2)) is computed from them in double and rounded to float once, as
+ * PyTorch computes them in Python floats and its float kernels convert each scalar to float.
+ * (Rounding beta2 first makes 1 - b2 wrong by 1.3e-5, relative, for 0.999.)
+ *
+ * Per element everything is float with separate roundings, and vector sqrt/div are correctly
+ * rounded like the scalar ones, so the vector version and its twin agree bit for bit. PyTorch's
+ * CPU kernels differ in the last bits (torch 2.13, measured): they fuse the multiply-adds of
+ * add(alpha=), lerp (its m update, m + (1-b1)*(g - m)) and addcmul, and their float sqrt is one
+ * ulp off for about 0.7% of values.
  */
 public final class AdamStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -40,25 +46,25 @@ public final class AdamStep {
      * {@code step} (1 on the first call) to {@code n} parameters, updating param, m and v in place.
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m, long mOff,
-                           MemorySegment v, long vOff, long n, float lr, float beta1, float beta2, float eps,
-                           float weightDecay, boolean decoupled, int step) {
+                           MemorySegment v, long vOff, long n, double lr, double beta1, double beta2, double eps,
+                           double weightDecay, boolean decoupled, int step) {
         if (!Simd.ENABLED) {
             runScalar(param, pOff, grad, gOff, m, mOff, v, vOff, n, lr, beta1, beta2, eps, weightDecay, decoupled,
                     step);
             return;
         }
         check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
-        Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        Constants k = Constants.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
                 vector(param, pOff + start, grad, gOff + start, m, mOff + start, v, vOff + start, end - start, k));
     }
 
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m,
-                                 long mOff, MemorySegment v, long vOff, long n, float lr, float beta1, float beta2,
-                                 float eps, float weightDecay, boolean decoupled, int step) {
+                                 long mOff, MemorySegment v, long vOff, long n, double lr, double beta1,
+                                 double beta2, double eps, double weightDecay, boolean decoupled, int step) {
         check(param, pOff, grad, gOff, m, mOff, v, vOff, n, beta1, beta2, step);
-        Constants k = new Constants(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        Constants k = Constants.of(lr, beta1, beta2, eps, weightDecay, decoupled, step);
         scalar(param, pOff, grad, gOff, m, mOff, v, vOff, 0, n, k);
     }
 
@@ -121,27 +127,54 @@ public final class AdamStep {
         scalar(param, pOff, grad, gOff, m, mOff, v, vOff, i, n, k);
     }
 
-    // The per-call scalars, rounded to float once so both versions use identical values.
-    private record Constants(float b1, float b2, float oneMinusB1, float oneMinusB2, float eps, float wd,
-                             boolean l2, boolean decay, float shrink, float stepSize, float sqrtBc2) {
-        Constants(float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, int step) {
-            this(beta1, beta2, (float) (1.0 - beta1), (float) (1.0 - beta2), eps, weightDecay,
-                    !decoupled && weightDecay != 0f, decoupled && weightDecay != 0f,
-                    (float) (1.0 - (double) lr * weightDecay),
-                    (float) (lr / (1.0 - Math.pow(beta1, step))),
+    /**
+     * The per-call scalars of one step, each computed in double and rounded to float once, so that
+     * both versions here and the CUDA kernel use identical values.
+     *
+     * @param b1 beta1
+     * @param b2 beta2
+     * @param oneMinusB1 1 - beta1
+     * @param oneMinusB2 1 - beta2
+     * @param eps added to the denominator
+     * @param wd the weight decay
+     * @param l2 weight decay added to the gradient (Adam)
+     * @param decay weight decay applied to the parameter (AdamW)
+     * @param shrink 1 - lr * wd, AdamW's factor
+     * @param stepSize lr / (1 - beta1^step)
+     * @param sqrtBc2 sqrt(1 - beta2^step)
+     */
+    public record Constants(float b1, float b2, float oneMinusB1, float oneMinusB2, float eps, float wd,
+                            boolean l2, boolean decay, float shrink, float stepSize, float sqrtBc2) {
+        /**
+         * The constants of step number {@code step} (1 on the first call).
+         *
+         * @param lr the learning rate
+         * @param beta1 the first moment's decay
+         * @param beta2 the second moment's decay
+         * @param eps added to the denominator
+         * @param weightDecay the weight decay
+         * @param decoupled AdamW's decay of the parameter rather than Adam's of the gradient
+         * @param step the step number, from 1
+         * @return the constants, each rounded to float once
+         */
+        public static Constants of(double lr, double beta1, double beta2, double eps, double weightDecay,
+                boolean decoupled, int step) {
+            return new Constants((float) beta1, (float) beta2, (float) (1.0 - beta1), (float) (1.0 - beta2),
+                    (float) eps, (float) weightDecay, !decoupled && weightDecay != 0, decoupled && weightDecay != 0,
+                    (float) (1.0 - lr * weightDecay), (float) (lr / (1.0 - Math.pow(beta1, step))),
                     (float) Math.sqrt(1.0 - Math.pow(beta2, step)));
         }
     }
 
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m, long mOff,
-                              MemorySegment v, long vOff, long n, float beta1, float beta2, int step) {
+                              MemorySegment v, long vOff, long n, double beta1, double beta2, int step) {
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1 (the first step is 1), got " + step);
         }
-        if (!(beta1 >= 0f && beta1 < 1f)) {
+        if (!(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
         }
-        if (!(beta2 >= 0f && beta2 < 1f)) {
+        if (!(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
         }
         SegmentBounds.count("n", n);

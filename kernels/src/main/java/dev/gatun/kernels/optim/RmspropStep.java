@@ -22,9 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   momentum:  buf = momentum * buf + g / avg;  p -= lr * buf      (buf starts at zero, as in torch)
  *   otherwise: p -= lr * g / avg
  *
- * PyTorch writes the gavg update as a lerp, which can differ from the form above in the last bit.
- * 1 - alpha is rounded to float once; all per-element math is float with separate roundings (no
- * fused multiply-add), and vector sqrt/div are correctly rounded, so both versions agree bit for bit.
+ * The hyperparameters arrive in double; 1 - alpha is computed from alpha in double and rounded to
+ * float once, as PyTorch computes it in Python floats before its float kernel converts it (rounding
+ * alpha first makes 1 - alpha wrong by 9.5e-7, relative, for 0.99). All per-element math is float
+ * with separate roundings, and vector sqrt/div are correctly rounded, so both versions agree bit
+ * for bit. PyTorch's CPU kernels differ in the last bits: they fuse the multiply-adds of
+ * add(alpha=), addcmul and lerp (its gavg update), and compute p - (lr * g) / avg.
  */
 public final class RmspropStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -40,7 +43,7 @@ public final class RmspropStep {
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq, long sqOff,
                            MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull, long gaOff, long n,
-                           float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
+                           double lr, double alpha, double eps, double weightDecay, double momentum, boolean centered) {
         if (!Simd.ENABLED) {
             runScalar(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, lr, alpha, eps,
                     weightDecay, momentum, centered);
@@ -48,7 +51,7 @@ public final class RmspropStep {
         }
         check(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, alpha, momentum,
                 centered);
-        Constants k = new Constants(lr, alpha, eps, weightDecay, momentum, centered);
+        Constants k = Constants.of(lr, alpha, eps, weightDecay, momentum, centered);
         Parallel.forRange(n, PARALLEL_MIN, (start, end) -> vector(param, pOff + start, grad, gOff + start, sq,
                 sqOff + start, bufOrNull, bufOff + start, gradAvgOrNull, gaOff + start, end - start, k));
     }
@@ -56,11 +59,11 @@ public final class RmspropStep {
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
                                  long sqOff, MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull,
-                                 long gaOff, long n, float lr, float alpha, float eps, float weightDecay,
-                                 float momentum, boolean centered) {
+                                 long gaOff, long n, double lr, double alpha, double eps, double weightDecay,
+                                 double momentum, boolean centered) {
         check(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, n, alpha, momentum,
                 centered);
-        Constants k = new Constants(lr, alpha, eps, weightDecay, momentum, centered);
+        Constants k = Constants.of(lr, alpha, eps, weightDecay, momentum, centered);
         scalar(param, pOff, grad, gOff, sq, sqOff, bufOrNull, bufOff, gradAvgOrNull, gaOff, 0, n, k);
     }
 
@@ -141,29 +144,54 @@ public final class RmspropStep {
         scalar(param, pOff, grad, gOff, sq, sqOff, buf, bufOff, gavg, gaOff, i, n, k);
     }
 
-    // The per-call scalars, rounded to float once so both versions use identical values.
-    private record Constants(float lr, float alpha, float oneMinusAlpha, float eps, float wd, boolean decay,
-                             float momentum, boolean useBuf, boolean centered) {
-        Constants(float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
-            this(lr, alpha, (float) (1.0 - alpha), eps, weightDecay, weightDecay != 0f, momentum, momentum != 0f,
-                    centered);
+    /**
+     * The per-call scalars of one step, each computed in double and rounded to float once, so that
+     * both versions here and the CUDA kernel use identical values.
+     *
+     * @param lr the learning rate
+     * @param alpha the square average's decay
+     * @param oneMinusAlpha 1 - alpha
+     * @param eps added to the denominator
+     * @param wd the weight decay
+     * @param decay whether wd != 0
+     * @param momentum the momentum factor
+     * @param useBuf whether momentum != 0
+     * @param centered whether the gradient average is subtracted
+     */
+    public record Constants(float lr, float alpha, float oneMinusAlpha, float eps, float wd, boolean decay,
+                            float momentum, boolean useBuf, boolean centered) {
+        /**
+         * The constants for these hyperparameters.
+         *
+         * @param lr the learning rate
+         * @param alpha the square average's decay
+         * @param eps added to the denominator
+         * @param weightDecay the weight decay
+         * @param momentum the momentum factor, 0 for none
+         * @param centered whether to subtract the gradient average
+         * @return the constants, each rounded to float once
+         */
+        public static Constants of(double lr, double alpha, double eps, double weightDecay, double momentum,
+                boolean centered) {
+            return new Constants((float) lr, (float) alpha, (float) (1.0 - alpha), (float) eps, (float) weightDecay,
+                    weightDecay != 0, (float) momentum, momentum != 0, centered);
         }
     }
 
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
                               long sqOff, MemorySegment buf, long bufOff, MemorySegment gavg, long gaOff, long n,
-                              float alpha, float momentum, boolean centered) {
-        if (!(alpha >= 0f && alpha <= 1f)) {
+                              double alpha, double momentum, boolean centered) {
+        if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
-        if (!(momentum >= 0f) || Float.isInfinite(momentum)) {
+        if (!(momentum >= 0) || Double.isInfinite(momentum)) {
             throw new IllegalArgumentException("momentum must be >= 0 and finite, got " + momentum);
         }
         SegmentBounds.count("n", n);
         SegmentBounds.floats("param", param, pOff, n);
         SegmentBounds.floats("grad", grad, gOff, n);
         SegmentBounds.floats("squareAvg", sq, sqOff, n);
-        if (momentum != 0f) {
+        if (momentum != 0) {
             if (buf == null) {
                 throw new IllegalArgumentException("momentum = " + momentum + " needs a momentum buffer, got null");
             }

@@ -21,8 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   p -= lr * g
  *
  * As in PyTorch, the first step copies g into the buffer without dampening, and nesterov needs
- * momentum > 0 and dampening == 0. 1 - dampening is rounded to float once. All per-element math
- * is float with separate roundings, the same in both versions: they agree bit for bit.
+ * momentum > 0 and dampening == 0. 1 - dampening is computed in double from the double
+ * dampening and rounded to float once, as PyTorch computes it in Python floats. All per-element
+ * math is float with separate roundings, the same in both versions: they agree bit for bit.
  */
 public final class SgdStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -37,7 +38,7 @@ public final class SgdStep {
      * (required when {@code momentum != 0}); {@code firstStep} says it holds nothing yet.
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
-                           long bufOff, long n, float lr, float momentum, float dampening, float weightDecay,
+                           long bufOff, long n, double lr, double momentum, double dampening, double weightDecay,
                            boolean nesterov, boolean firstStep) {
         if (!Simd.ENABLED) {
             runScalar(param, pOff, grad, gOff, bufOrNull, bufOff, n, lr, momentum, dampening, weightDecay, nesterov,
@@ -46,18 +47,19 @@ public final class SgdStep {
         }
         check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
         float undamped = (float) (1.0 - dampening);
-        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
-                vector(param, pOff + start, grad, gOff + start, bufOrNull, bufOff + start, end - start, lr, momentum, undamped, weightDecay, nesterov, firstStep));
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) -> vector(param, pOff + start, grad, gOff + start, bufOrNull,
+                bufOff + start, end - start, (float) lr, (float) momentum, undamped, (float) weightDecay, nesterov,
+                firstStep));
     }
 
     /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
-                                 long bufOff, long n, float lr, float momentum, float dampening, float weightDecay,
-                                 boolean nesterov, boolean firstStep) {
+                                 long bufOff, long n, double lr, double momentum, double dampening,
+                                 double weightDecay, boolean nesterov, boolean firstStep) {
         check(param, pOff, grad, gOff, bufOrNull, bufOff, n, momentum, dampening, nesterov);
         float undamped = (float) (1.0 - dampening);
-        scalar(param, pOff, grad, gOff, bufOrNull, bufOff, 0, n, lr, momentum, undamped, weightDecay, nesterov,
-                firstStep);
+        scalar(param, pOff, grad, gOff, bufOrNull, bufOff, 0, n, (float) lr, (float) momentum, undamped,
+                (float) weightDecay, nesterov, firstStep);
     }
 
     /** Elements [from, n) of the update, one at a time: the scalar twin, and the vector tail. */
@@ -113,15 +115,15 @@ public final class SgdStep {
     }
 
     private static void check(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment buf,
-                              long bufOff, long n, float momentum, float dampening, boolean nesterov) {
-        if (nesterov && (momentum <= 0f || dampening != 0f)) {
+                              long bufOff, long n, double momentum, double dampening, boolean nesterov) {
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("nesterov momentum needs momentum > 0 and dampening == 0, got "
                     + "momentum = " + momentum + ", dampening = " + dampening);
         }
         SegmentBounds.count("n", n);
         SegmentBounds.floats("param", param, pOff, n);
         SegmentBounds.floats("grad", grad, gOff, n);
-        if (momentum != 0f) {
+        if (momentum != 0) {
             if (buf == null) {
                 throw new IllegalArgumentException("momentum = " + momentum + " needs a momentum buffer, got null");
             }
