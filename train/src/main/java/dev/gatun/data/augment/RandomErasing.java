@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * channel, with torchvision RandomErasing's semantics: up to 10 tries draw an area fraction
  * s ~ U(scaleMin, scaleMax) and a log-uniform aspect ratio r in [ratioMin, ratioMax], giving
  * h = round(√(s·H·W·r)), w = round(√(s·H·W/r)) (half to even, like Python); the first try with
- * h < H and w < W is placed uniformly at random, and when none fits the image is left alone.
+ * h &lt; H and w &lt; W is placed uniformly at random, and when none fits the image is left alone.
  *
  * @param p        the probability of erasing, in [0, 1]
  * @param scaleMin smallest erased fraction of the image area, in [0, 1]

@@ -45,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code optimizer.safetensors}: {@link Optimizer#stateTensors()} (moments, momentum);
  *   <li>{@code callbacks.safetensors}: tensors of {@link StatefulCallback}s, named
  *       {@code <state key>/<name>} (early stopping's best weights);
- *   <li>{@code checkpoint.json}: format and {@value #VERSION version}, epoch, the caller's model
+ *   <li>{@code checkpoint.json}: format version ({@value #VERSION}), epoch, the caller's model
  *       config (any JSON object), optimizer name, step, learning rate and hyperparameters, the
  *       callbacks' scalar state, the random state (seeds the caller names, each dropout's mask
  *       counter), the metrics history, and each tensor file's size and SHA-256.
@@ -315,7 +315,7 @@ public final class Checkpoint {
      * sit in a run folder's {@value #DIRECTORY}/ directory), else the newest checkpoint of the run
      * folder {@code path}.
      *
-     * @throws FileNotFoundException when {@code path} is neither
+     * @throws java.io.FileNotFoundException when {@code path} is neither
      */
     public static Path locate(Path path) throws IOException {
         if (Files.isRegularFile(path.resolve(JSON_FILE))) {
