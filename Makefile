@@ -23,7 +23,7 @@ BENCH_JAR := bench/target/gatun-benchmarks.jar
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
-	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; needs mvn install first"
+	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; make test runs it after mvn install"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
@@ -39,8 +39,11 @@ build:
 run: data build
 	$(JAVA) $(JVM_FLAGS) -jar $(SAMPLES_JAR) $(SAMPLE) $(ARGS)
 
+# install, not only verify: the embedding sample is a separate Maven project that builds against
+# the installed artifacts. verify also builds the API modules' Javadoc, failing on any warning.
 test: data cuda-libs-if-possible
-	$(MVN) verify
+	$(MVN) $(MVN_REPO_ARGS) install
+	$(MAKE) --no-print-directory embedding-sample
 
 # Installs Fashion-MNIST where Debian packages it, when we are root with apt. Otherwise says how
 # to get it; the samples then stop with the same advice and the data tests skip with a reason.

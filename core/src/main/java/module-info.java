@@ -18,6 +18,7 @@ module dev.gatun.core {
     exports dev.gatun.optim.schedule;
     exports dev.gatun.predict;
     exports dev.gatun.tensor;
+    exports dev.gatun.tensor.internal to dev.gatun.cuda;
 
     uses dev.gatun.device.DeviceProvider;
 }

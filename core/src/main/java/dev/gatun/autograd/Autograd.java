@@ -2,6 +2,7 @@ package dev.gatun.autograd;
 
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.tensor.internal.TensorInternals;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class Autograd {
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.setGradFn(new GradFn(name, inputs, backward));
+                TensorInternals.setGradFn(out, new GradFn(name, inputs, backward));
                 return out;
             }
         }

@@ -3,6 +3,7 @@ package dev.gatun.backend;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.tensor.internal.TensorInternals;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -67,7 +68,7 @@ final class FakeDeviceBackend {
             throw new IllegalArgumentException(op + ": tensor " + t.describe() + " is on " + t.device()
                     + " but the fake backend runs on " + fake + "; move it with to(Device.fake())");
         }
-        return t.deviceHostView();
+        return TensorInternals.deviceHostView(t);
     }
 
     private static Object invoke(Backend cpu, Method method, Object[] args) throws Throwable {

@@ -9,6 +9,7 @@ import dev.gatun.ops.MatMul;
 import dev.gatun.ops.Reductions;
 import dev.gatun.ops.SoftmaxOps;
 import dev.gatun.ops.Views;
+import dev.gatun.tensor.internal.TensorInternals;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
@@ -282,11 +283,26 @@ public final class Tensor {
         return st.host();
     }
 
-    /**
-     * The device address of this tensor's storage (element 0 of the storage, not of this view:
-     * add {@link #offset()} elements), for device backends. Throws for a host tensor.
-     */
-    public long deviceAddress() {
+    static {
+        TensorInternals.install(new TensorInternals.Access() {
+            @Override
+            public void setGradFn(Tensor t, GradFn fn) {
+                t.gradFn = fn;
+            }
+
+            @Override
+            public long deviceAddress(Tensor t) {
+                return t.deviceAddress();
+            }
+
+            @Override
+            public Tensor deviceHostView(Tensor t) {
+                return t.deviceHostView();
+            }
+        });
+    }
+
+    private long deviceAddress() {
         checkAlive();
         Storage st = storage;
         if (st.device().isHost()) {
@@ -295,12 +311,7 @@ public final class Tensor {
         return st.address();
     }
 
-    /**
-     * A host view of this device tensor's memory, for a backend that runs host kernels on device
-     * memory the host can map (the fake device's). Throws for a host tensor and for devices whose
-     * memory the host cannot map.
-     */
-    public Tensor deviceHostView() {
+    private Tensor deviceHostView() {
         checkAlive();
         Storage st = storage;
         if (st.device().isHost()) {
@@ -684,11 +695,6 @@ public final class Tensor {
     /** How this tensor was computed, or null for a leaf. */
     public GradFn gradFn() {
         return gradFn;
-    }
-
-    /** Records how this tensor was computed. Called by ops. */
-    public void setGradFn(GradFn fn) {
-        this.gradFn = fn;
     }
 
     /** Back-propagates from this scalar: d(this)/d(leaf) is accumulated into every leaf's grad. */

@@ -3,6 +3,7 @@ package dev.gatun.cuda;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.tensor.internal.TensorInternals;
 
 /**
  * Turns tensors into the device addresses the CUDA backend passes to cuBLAS, cuDNN and its
@@ -22,7 +23,7 @@ final class CudaOperands {
     /** The address of t's first element; t must be on this device, float32 or int32. */
     long ptr(String op, Tensor t) {
         check(op, t);
-        return t.deviceAddress() + t.offset() * t.dtype().byteSize();
+        return TensorInternals.deviceAddress(t) + t.offset() * t.dtype().byteSize();
     }
 
     /** The address of t's elements in row-major order: t itself when contiguous, else a dense copy. */

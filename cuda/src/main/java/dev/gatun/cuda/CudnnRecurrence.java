@@ -9,6 +9,7 @@ import dev.gatun.bindings.cudnn.cudnn_h;
 import dev.gatun.device.DeviceBlock;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.tensor.internal.TensorInternals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -319,6 +320,6 @@ final class CudnnRecurrence implements FusedRecurrence {
 
     /** The device address of t's first element; 0 (NULL) for no tensor. */
     private static long addr(Tensor t) {
-        return t == null ? 0L : t.deviceAddress() + t.offset() * t.dtype().byteSize();
+        return t == null ? 0L : TensorInternals.deviceAddress(t) + t.offset() * t.dtype().byteSize();
     }
 }

@@ -1,0 +1,54 @@
+package dev.gatun.tensor.internal;
+
+import dev.gatun.autograd.GradFn;
+import dev.gatun.tensor.Tensor;
+
+/**
+ * What the tensor lends to autograd and to device backends, and to no one else: this package is
+ * not exported (the cuda module alone gets it, by a qualified export), so these stay out of the
+ * API that applications see.
+ */
+public final class TensorInternals {
+    /** The tensor's side of the bridge, installed once by {@link Tensor}'s static initializer. */
+    public interface Access {
+        /** Records how {@code t} was computed. */
+        void setGradFn(Tensor t, GradFn fn);
+
+        /** The device address of {@code t}'s storage (element 0 of the storage, not of the view). */
+        long deviceAddress(Tensor t);
+
+        /** A host view of a device tensor whose memory the host can map (the fake device's). */
+        Tensor deviceHostView(Tensor t);
+    }
+
+    // Written in Tensor's static initializer: whoever holds a tensor has seen that write.
+    private static Access access;
+
+    private TensorInternals() {}
+
+    /** Called by {@link Tensor} alone, once. */
+    public static void install(Access a) {
+        if (access != null) {
+            throw new IllegalStateException("TensorInternals is installed already");
+        }
+        access = a;
+    }
+
+    /** Records how {@code t} was computed: autograd's one write into a tensor. */
+    public static void setGradFn(Tensor t, GradFn fn) {
+        access.setGradFn(t, fn);
+    }
+
+    /**
+     * The device address of {@code t}'s storage (add {@code t.offset()} elements for the view's
+     * first element); throws for a host tensor.
+     */
+    public static long deviceAddress(Tensor t) {
+        return access.deviceAddress(t);
+    }
+
+    /** A host view of {@code t}, a tensor on a device the host can map; throws otherwise. */
+    public static Tensor deviceHostView(Tensor t) {
+        return access.deviceHostView(t);
+    }
+}
