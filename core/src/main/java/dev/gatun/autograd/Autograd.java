@@ -25,7 +25,11 @@ public final class Autograd {
 
     private Autograd() {}
 
-    /** Turns gradient recording off on this thread until the returned handle is closed. */
+    /**
+     * Turns gradient recording off on this thread until the returned handle is closed.
+     *
+     * @return the handle whose {@code close()} turns recording back on
+     */
     public static NoGrad noGrad() {
         NO_GRAD_DEPTH.get()[0]++;
         return new NoGrad();
@@ -46,7 +50,7 @@ public final class Autograd {
         }
     }
 
-    /** True when ops on this thread record their gradients. */
+    /** {@return whether ops on this thread record their gradients} */
     public static boolean isEnabled() {
         return NO_GRAD_DEPTH.get()[0] == 0;
     }
@@ -54,6 +58,12 @@ public final class Autograd {
     /**
      * Attaches a gradient rule to {@code out} if recording is on and any input needs a gradient.
      * Returns {@code out}.
+     *
+     * @param out the op's result
+     * @param name the op's name, shown in {@code Tensor.toString()}
+     * @param backward the rule from the output's gradient to the inputs' gradients
+     * @param inputs the op's tensor inputs, in order
+     * @return {@code out}
      */
     public static Tensor record(Tensor out, String name, GradFn.Backward backward, Tensor... inputs) {
         if (!isEnabled()) {
@@ -68,7 +78,11 @@ public final class Autograd {
         return out;
     }
 
-    /** Back-propagates from a one-element tensor, seeding its gradient with 1. */
+    /**
+     * Back-propagates from a one-element tensor, seeding its gradient with 1.
+     *
+     * @param root the tensor to differentiate; one element for the one-argument form
+     */
     public static void backward(Tensor root) {
         if (root.size() != 1) {
             throw new IllegalArgumentException("backward() needs a scalar (one element), got " + root.describe()
@@ -82,7 +96,12 @@ public final class Autograd {
         backward(root, seed);
     }
 
-    /** Back-propagates {@code gradRoot} (same shape as root) through the graph. */
+    /**
+     * Back-propagates {@code gradRoot} (same shape as root) through the graph.
+     *
+     * @param root the tensor to differentiate; one element for the one-argument form
+     * @param gradRoot the gradient to start from, of root's shape
+     */
     public static void backward(Tensor root, Tensor gradRoot) {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
@@ -169,7 +188,13 @@ public final class Autograd {
         return postOrder;
     }
 
-    /** Sums a broadcast gradient back down to {@code shape} (the input's shape before broadcasting). */
+    /**
+     * Sums a broadcast gradient back down to {@code shape} (the input's shape before broadcasting).
+     *
+     * @param g the gradient, of the broadcast shape
+     * @param shape the shape to sum down to
+     * @return the gradient summed over the broadcast axes, of shape {@code shape}
+     */
     public static Tensor sumToShape(Tensor g, int[] shape) {
         Tensor out = g;
         while (out.rank() > shape.length) {

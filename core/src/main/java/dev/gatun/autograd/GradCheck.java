@@ -15,7 +15,13 @@ import java.util.function.Function;
 public final class GradCheck {
     private GradCheck() {}
 
-    /** {@link #check(String, double, double, Function, Tensor...)} with step and tolerance 1e-6. */
+    /**
+     * {@link #check(String, double, double, Function, Tensor...)} with step and tolerance 1e-6.
+     *
+     * @param name what is checked, for the message
+     * @param f the function of the inputs, in order
+     * @param inputs the inputs; float64 ones get {@code requiresGrad}
+     */
     public static void check(String name, Function<List<Tensor>, Tensor> f, Tensor... inputs) {
         check(name, 1e-6, 1e-6, f, inputs);
     }

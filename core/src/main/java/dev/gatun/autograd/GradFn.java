@@ -15,6 +15,12 @@ public record GradFn(String name, Tensor[] inputs, Backward backward) {
     /** The gradient rule of an op. */
     @FunctionalInterface
     public interface Backward {
+        /**
+         * The inputs' gradients for one output gradient.
+         *
+         * @param gradOutput the gradient of the op's output
+         * @return one gradient per input, each of its input's shape; null where an input needs none
+         */
         Tensor[] apply(Tensor gradOutput);
     }
 }

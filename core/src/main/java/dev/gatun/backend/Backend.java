@@ -35,22 +35,24 @@ package dev.gatun.backend;
  */
 public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, ConvolutionOps, PoolingOps, NormalizationOps,
         RecurrentCellOps, OptimizerOps {
-    /** Short name used by {@code gatun.backend}: scalar, cpu, cuda. */
+    /** {@return the short name {@code gatun.backend} selects this backend by: scalar, cpu, cuda} */
     String name();
 
-    /** One line for logs: name plus what it runs on. */
+    /** {@return one line for logs: the name plus what it runs on} */
     String description();
 
     /**
      * A whole single-direction recurrent layer in one call. The default steps through time with
      * {@link #gemm} and the cell ops; the CPU backend adds packed weights and threads, the CUDA
      * backend calls cuDNN.
+     *
+     * @return the recurrent-layer implementation of this backend
      */
     default FusedRecurrence fusedRecurrence() {
         return new SteppedRecurrence(this);
     }
 
-    /** The device whose tensors this backend computes on: the host unless overridden. */
+    /** {@return the device whose tensors this backend computes on: the host unless overridden} */
     default dev.gatun.tensor.Device device() {
         return dev.gatun.tensor.Device.CPU;
     }

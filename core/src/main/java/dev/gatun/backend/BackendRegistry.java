@@ -39,12 +39,12 @@ public final class BackendRegistry {
 
     private BackendRegistry() {}
 
-    /** The names of the registered backends. */
+    /** {@return the names of the registered backends} */
     public static synchronized java.util.Set<String> names() {
         return java.util.Set.copyOf(FACTORIES.keySet());
     }
 
-    /** The backend in use, chosen on first call. */
+    /** {@return the backend in use, chosen on first call} */
     public static Backend current() {
         Backend b = current;
         if (b == null) {
@@ -61,7 +61,12 @@ public final class BackendRegistry {
         return b;
     }
 
-    /** The backend that runs ops on {@code t}: the one of its device (all host tensors share one). */
+    /**
+     * The backend that runs ops on {@code t}: the one of its device (all host tensors share one).
+     *
+     * @param t the tensor an op runs on
+     * @return the backend of t's device
+     */
     public static Backend of(Tensor t) {
         t.checkAlive();
         Device d = t.device();
@@ -89,12 +94,19 @@ public final class BackendRegistry {
         return new CpuBackend();
     }
 
-    /** The device the chosen backend computes on: where trainers put models and batches. */
+    /**
+     * {@return the device the chosen backend computes on: where trainers put models and batches}
+     */
     public static Device device() {
         return current().device();
     }
 
-    /** Switches the backend for the rest of the process (samples' {@code --backend}); logs the change. */
+    /**
+     * Switches the backend for the rest of the process (samples' {@code --backend}); logs the change.
+     *
+     * @param name the backend's name: scalar, cpu or cuda
+     * @return the backend now in use
+     */
     public static synchronized Backend use(String name) {
         Backend b = create(name);
         current = b;
@@ -102,7 +114,12 @@ public final class BackendRegistry {
         return b;
     }
 
-    /** A new instance of the named backend, or an error listing the known names. */
+    /**
+     * A new instance of the named backend, or an error listing the known names.
+     *
+     * @param name the backend's name: scalar, cpu or cuda
+     * @return a new backend instance
+     */
     public static synchronized Backend create(String name) {
         Supplier<Backend> f = FACTORIES.get(name);
         if (f == null) {

@@ -2,9 +2,22 @@ package dev.gatun.backend;
 
 /** Element-wise binary arithmetic. */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV;
+    /** a + b. */
+    ADD,
+    /** a - b. */
+    SUB,
+    /** a · b. */
+    MUL,
+    /** a / b. */
+    DIV;
 
-    /** The result for one pair of values. */
+    /**
+     * The result for one pair of values.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return a op b
+     */
     public double apply(double a, double b) {
         return switch (this) {
             case ADD -> a + b;

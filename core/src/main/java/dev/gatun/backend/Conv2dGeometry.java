@@ -16,6 +16,21 @@ import dev.gatun.tensor.Tensor;
  * </pre>
  * Group g convolves input channels [g·Cin/G, (g+1)·Cin/G) into output channels
  * [g·Cout/G, (g+1)·Cout/G); groups == inChannels == outChannels is a depthwise convolution.
+ *
+ * @param batch the number of images
+ * @param inChannels the input channels
+ * @param inH the input height
+ * @param inW the input width
+ * @param outChannels the output channels
+ * @param kernelH the kernel height
+ * @param kernelW the kernel width
+ * @param strideH the vertical stride, > 0
+ * @param strideW the horizontal stride, > 0
+ * @param padH the zero padding above and below, >= 0
+ * @param padW the zero padding left and right, >= 0
+ * @param dilationH the vertical spacing of kernel taps, > 0
+ * @param dilationW the horizontal spacing of kernel taps, > 0
+ * @param groups the number of channel groups; divides inChannels and outChannels
  */
 public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int outChannels,
                              int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
@@ -30,7 +45,7 @@ public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int ou
         }
     }
 
-    /** The same sizes as the kernels take them. */
+    /** {@return the same sizes as the kernels take them} */
     public ConvShape kernelShape() {
         return new ConvShape(batch, inChannels, inH, inW, outChannels, kernelH, kernelW, strideH, strideW, padH, padW,
                 dilationH, dilationW, groups);
@@ -39,9 +54,13 @@ public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int ou
     /**
      * The geometry of convolving x with w, checking that their shapes agree.
      *
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param w the weights [outChannels, inChannels / groups, kernelH, kernelW]
      * @param stride   {h, w}
      * @param padding  {h, w}
      * @param dilation {h, w}
+     * @param groups the number of channel groups; divides inChannels and outChannels
+     * @return the geometry
      */
     public static Conv2dGeometry of(Tensor x, Tensor w, int[] stride, int[] padding, int[] dilation, int groups) {
         if (x.rank() != 4) {
@@ -67,30 +86,32 @@ public record Conv2dGeometry(int batch, int inChannels, int inH, int inW, int ou
                 stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], groups);
     }
 
+    /** {@return the output height} */
     public int outH() {
         return ConvShape.outSize(inH, padH, dilationH, kernelH, strideH);
     }
 
+    /** {@return the output width} */
     public int outW() {
         return ConvShape.outSize(inW, padW, dilationW, kernelW, strideW);
     }
 
-    /** {batch, inChannels, inH, inW}. */
+    /** {@return {batch, inChannels, inH, inW}} */
     public int[] inputShape() {
         return new int[] {batch, inChannels, inH, inW};
     }
 
-    /** {outChannels, inChannels / groups, kernelH, kernelW}. */
+    /** {@return {outChannels, inChannels / groups, kernelH, kernelW}} */
     public int[] weightShape() {
         return new int[] {outChannels, inChannels / groups, kernelH, kernelW};
     }
 
-    /** {batch, outChannels, outH, outW}. */
+    /** {@return {batch, outChannels, outH, outW}} */
     public int[] outputShape() {
         return new int[] {batch, outChannels, outH(), outW()};
     }
 
-    /** Multiply-adds of the forward pass times two. */
+    /** {@return the multiply-adds of the forward pass times two} */
     public double flops() {
         return 2.0 * batch * outChannels * outH() * outW() * (inChannels / groups) * kernelH * kernelW;
     }

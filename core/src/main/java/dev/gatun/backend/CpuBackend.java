@@ -48,6 +48,9 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
     private final ScalarBackend reference = new ScalarBackend();
     private final CpuRecurrence recurrence = new CpuRecurrence(this);
 
+    /** A CPU backend with its own scalar reference and recurrence. */
+    public CpuBackend() {}
+
     @Override
     public String name() {
         return "cpu";

@@ -6,6 +6,17 @@ import dev.gatun.tensor.Tensor;
  * The sizes of one 2-D pooling, NCHW: x [batch, channels, inH, inW] → y [batch, channels, outH, outW]
  * with outH = (inH + 2·padH − kernelH) / strideH + 1 (floor, PyTorch's default), same for W.
  * Padding may be at most half the kernel (PyTorch's rule), so every window overlaps the input.
+ *
+ * @param batch the number of images
+ * @param channels the channels per image
+ * @param inH the input height
+ * @param inW the input width
+ * @param kernelH the window height
+ * @param kernelW the window width
+ * @param strideH the vertical step between windows
+ * @param strideW the horizontal step between windows
+ * @param padH the implicit padding above and below, at most kernelH / 2
+ * @param padW the implicit padding left and right, at most kernelW / 2
  */
 public record Pool2dGeometry(int batch, int channels, int inH, int inW, int kernelH, int kernelW,
                              int strideH, int strideW, int padH, int padW) {
@@ -29,7 +40,15 @@ public record Pool2dGeometry(int batch, int channels, int inH, int inW, int kern
         }
     }
 
-    /** The geometry of pooling x [batch, channels, h, w]. */
+    /**
+     * The geometry of pooling x [batch, channels, h, w].
+     *
+     * @param x the input [batch, channels, h, w]
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit padding {height, width}
+     * @return the geometry
+     */
     public static Pool2dGeometry of(Tensor x, int[] kernel, int[] stride, int[] padding) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("pool2d: input must be 4-D [batch, channels, height, width], got "
@@ -39,15 +58,17 @@ public record Pool2dGeometry(int batch, int channels, int inH, int inW, int kern
                 padding[0], padding[1]);
     }
 
+    /** {@return the output height} */
     public int outH() {
         return (inH + 2 * padH - kernelH) / strideH + 1;
     }
 
+    /** {@return the output width} */
     public int outW() {
         return (inW + 2 * padW - kernelW) / strideW + 1;
     }
 
-    /** {batch, channels, outH, outW}. */
+    /** {@return {batch, channels, outH, outW}} */
     public int[] outputShape() {
         return new int[] {batch, channels, outH(), outW()};
     }

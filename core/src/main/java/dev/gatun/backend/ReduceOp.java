@@ -2,5 +2,8 @@ package dev.gatun.backend;
 
 /** Reductions along one axis. */
 public enum ReduceOp {
-    SUM, MAX
+    /** The sum. */
+    SUM,
+    /** The maximum; NaN counts as larger than everything. */
+    MAX
 }

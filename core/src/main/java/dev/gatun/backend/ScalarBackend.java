@@ -15,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  */
 public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPooling, ScalarBatchNorm,
         ScalarRecurrentCells {
+    /** A scalar backend; it holds no state. */
+    public ScalarBackend() {}
+
     @Override
     public String name() {
         return "scalar";

@@ -3,6 +3,9 @@ package dev.gatun.backend;
 /**
  * An element-wise function as the backends apply it: an op and the value of its parameter
  * ({@code leaky_relu}'s slope, {@code elu}'s alpha; 0 for ops without one).
+ *
+ * @param op the operation
+ * @param parameter the parameter's value; 0 for ops without one
  */
 public record UnaryFn(UnaryOp op, double parameter) {
     /** Checks the parameter against the op's range; an op without one takes only 0. */
@@ -23,22 +26,42 @@ public record UnaryFn(UnaryOp op, double parameter) {
         }
     }
 
-    /** The op with its default parameter (PyTorch's), if it has one. */
+    /**
+     * The op with its default parameter (PyTorch's), if it has one.
+     *
+     * @param op the operation
+     * @return the function
+     */
     public static UnaryFn of(UnaryOp op) {
         return new UnaryFn(op, op.parameter() == null ? 0 : op.parameter().defaultValue());
     }
 
-    /** The op with the given parameter value. */
+    /**
+     * The op with the given parameter value.
+     *
+     * @return the function
+     */
     public static UnaryFn of(UnaryOp op, double parameter) {
         return new UnaryFn(op, parameter);
     }
 
-    /** f(x). */
+    /**
+     * f(x).
+     *
+     * @param x the input value
+     * @return f(x)
+     */
     public double apply(double x) {
         return op.apply(x, parameter);
     }
 
-    /** f'(x) from x and y = f(x); see {@link UnaryOp#derivative}. */
+    /**
+     * f'(x) from x and y = f(x); see {@link UnaryOp#derivative}.
+     *
+     * @param x the input value
+     * @param y f(x)
+     * @return f'(x)
+     */
     public double derivative(double x, double y) {
         return op.derivative(x, y, parameter);
     }

@@ -16,10 +16,15 @@ import java.util.List;
  * {@link UnaryFn} pairs an op with its parameter's value.
  */
 public enum UnaryOp {
+    /** max(x, 0). */
     RELU(0, LayerName.of("relu"), null),
+    /** 1 / (1 + e^-x). */
     SIGMOID(1, LayerName.of("sigmoid"), null),
+    /** tanh(x). */
     TANH(2, LayerName.of("tanh"), null),
+    /** e^x. */
     EXP(3, null, null),
+    /** ln(x). */
     LOG(4, null, null),
     /** x·Φ(x), Φ the standard normal CDF (PyTorch's approximate='none'). */
     GELU(5, LayerName.of("gelu").option("approximate", "none"), null),
@@ -38,6 +43,11 @@ public enum UnaryOp {
      * How configs name an op used as a layer: its {@code type} and aliases, and, where one type
      * covers several ops (gelu), the option key and the value that selects this one; the first
      * op declared with a type is its default.
+     *
+     * @param type the layer type configs use
+     * @param aliases other names of the type
+     * @param optionKey the option that selects among the type's ops, or null
+     * @param optionValue the option's value that selects this op, or null
      */
     public record LayerName(String type, List<String> aliases, String optionKey, String optionValue) {
         static LayerName of(String type, String... aliases) {
@@ -52,9 +62,18 @@ public enum UnaryOp {
     /**
      * A parameter: its name in configs, its default (PyTorch's), and its range, which is x >= 0,
      * or x > 0 where {@code positive}; always finite.
+     *
+     * @param name the parameter's name in configs
+     * @param defaultValue the default value, PyTorch's
+     * @param positive whether the value must be > 0 rather than >= 0
      */
     public record Parameter(String name, double defaultValue, boolean positive) {
-        /** Why {@code value} is out of range, or null when it is fine. */
+        /**
+         * Why {@code value} is out of range, or null when it is fine.
+         *
+         * @param value the value to check
+         * @return why value is out of range, or null when it is fine
+         */
         public String problem(double value) {
             if (!Double.isFinite(value)) {
                 return "must be a finite number, got " + value;
@@ -82,22 +101,30 @@ public enum UnaryOp {
         this.parameter = parameter;
     }
 
-    /** The integer naming this op in the CUDA kernels; fixed, unlike the ordinal. */
+    /** {@return the integer naming this op in the CUDA kernels; fixed, unlike the ordinal} */
     public int code() {
         return code;
     }
 
-    /** How configs name this op as a layer, or null when it is no activation layer (exp, log). */
+    /**
+     * {@return how configs name this op as a layer, or null when it is no activation layer (exp, log)}
+     */
     public LayerName layerName() {
         return layerName;
     }
 
-    /** Its parameter, or null when it has none. */
+    /** {@return this op's parameter, or null when it has none} */
     public Parameter parameter() {
         return parameter;
     }
 
-    /** f(x) with parameter p (ignored by ops without one). */
+    /**
+     * f(x) with parameter p (ignored by ops without one).
+     *
+     * @param x the input value
+     * @param p the parameter's value
+     * @return f(x)
+     */
     public double apply(double x, double p) {
         return switch (this) {
             case RELU -> x > 0 ? x : 0;
@@ -115,7 +142,14 @@ public enum UnaryOp {
         };
     }
 
-    /** f'(x) expressed with x and y = f(x), whichever is cheaper and stable, for parameter p. */
+    /**
+     * f'(x) expressed with x and y = f(x), whichever is cheaper and stable, for parameter p.
+     *
+     * @param x the input value
+     * @param y f(x)
+     * @param p the parameter's value
+     * @return f'(x)
+     */
     public double derivative(double x, double y, double p) {
         return switch (this) {
             case RELU -> x > 0 ? 1 : 0;
@@ -142,7 +176,9 @@ public enum UnaryOp {
         };
     }
 
-    /** True when the derivative only needs the output, so the input need not be kept. */
+    /**
+     * {@return whether the derivative needs only the output, so that the input need not be kept}
+     */
     public boolean backwardUsesOutput() {
         return switch (this) {
             case SIGMOID, TANH, EXP -> true;

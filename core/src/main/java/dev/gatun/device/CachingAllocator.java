@@ -45,7 +45,11 @@ public final class CachingAllocator implements AutoCloseable {
     private long cacheHits;
     private long cacheFlushes;
 
-    /** An allocator over {@code device}, which it uses but does not close. */
+    /**
+     * An allocator over {@code device}, which it uses but does not close.
+     *
+     * @param device the device memory the blocks come from
+     */
     public CachingAllocator(DeviceMemory device) {
         if (device == null) {
             throw new IllegalArgumentException("device is null");
@@ -53,12 +57,17 @@ public final class CachingAllocator implements AutoCloseable {
         this.device = device;
     }
 
-    /** The device underneath. */
+    /** {@return the device underneath} */
     public DeviceMemory device() {
         return device;
     }
 
-    /** The size class of a request of {@code bytes > 0} bytes: the size of the block it gets. */
+    /**
+     * The size class of a request of {@code bytes > 0} bytes: the size of the block it gets.
+     *
+     * @param bytes the number of bytes
+     * @return the size of the block such a request gets
+     */
     public static long sizeClass(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("bytes must be > 0, got " + bytes);
@@ -70,7 +79,12 @@ public final class CachingAllocator implements AutoCloseable {
         return (bytes + granule - 1) / granule * granule;
     }
 
-    /** A block of at least {@code bytes} bytes, from the cache when one of its size class is there. */
+    /**
+     * A block of at least {@code bytes} bytes, from the cache when one of its size class is there.
+     *
+     * @param bytes the number of bytes
+     * @return the block
+     */
     public synchronized DeviceBlock allocate(long bytes) {
         long size = sizeClass(bytes);
         ArrayDeque<Long> cached = cache.get(size);
@@ -89,7 +103,11 @@ public final class CachingAllocator implements AutoCloseable {
         return new DeviceBlock(this, address, size, bytes);
     }
 
-    /** Returns {@code block} to the cache; freeing it twice is a {@link DeviceMemoryException}. */
+    /**
+     * Returns {@code block} to the cache; freeing it twice is a {@link DeviceMemoryException}.
+     *
+     * @param block a block from {@link #allocate}
+     */
     public synchronized void free(DeviceBlock block) {
         checkOwned("free", block);
         if (!block.markFreed()) {
@@ -115,27 +133,46 @@ public final class CachingAllocator implements AutoCloseable {
         blocksCached = 0;
     }
 
-    /** A snapshot of the counters. */
+    /** {@return a snapshot of the counters} */
     public synchronized AllocatorStats stats() {
         return new AllocatorStats(bytesInUse, bytesCached, peakBytesInUse, blocksInUse, blocksCached,
                 deviceAllocations, deviceFrees, cacheHits, cacheFlushes);
     }
 
-    /** Copies all of {@code src} into the start of {@code dst}, on {@code stream}. */
+    /**
+     * Copies all of {@code src} into the start of {@code dst}, on {@code stream}.
+     *
+     * @param src the source
+     * @param dst the destination
+     * @param stream the stream the copy is queued on
+     */
     public void copyHostToDevice(MemorySegment src, DeviceBlock dst, long stream) {
         long bytes = src.byteSize();
         checkRange("copyHostToDevice", dst, bytes);
         device.copyHostToDevice(src, dst.address(), bytes, stream);
     }
 
-    /** Fills all of {@code dst} from the start of {@code src}, on {@code stream}. */
+    /**
+     * Fills all of {@code dst} from the start of {@code src}, on {@code stream}.
+     *
+     * @param src the source
+     * @param dst the destination
+     * @param stream the stream the copy is queued on
+     */
     public void copyDeviceToHost(DeviceBlock src, MemorySegment dst, long stream) {
         long bytes = dst.byteSize();
         checkRange("copyDeviceToHost", src, bytes);
         device.copyDeviceToHost(src.address(), dst, bytes, stream);
     }
 
-    /** Copies the first {@code bytes} bytes of {@code src} to {@code dst}, on {@code stream}. */
+    /**
+     * Copies the first {@code bytes} bytes of {@code src} to {@code dst}, on {@code stream}.
+     *
+     * @param src the source
+     * @param dst the destination
+     * @param bytes the number of bytes
+     * @param stream the stream the copy is queued on
+     */
     public void copyDeviceToDevice(DeviceBlock src, DeviceBlock dst, long bytes, long stream) {
         checkRange("copyDeviceToDevice", src, bytes);
         checkRange("copyDeviceToDevice", dst, bytes);

@@ -19,23 +19,25 @@ public final class DeviceBlock {
         this.requested = requested;
     }
 
-    /** The device address; throws once the block is freed. */
+    /** {@return the device address; throws once the block is freed} */
     public long address() {
         checkLive("address");
         return address;
     }
 
-    /** The bytes asked for; the block may be larger ({@link #size()}). */
+    /** {@return the bytes asked for; the block may be larger ({@link #size()})} */
     public long requested() {
         return requested;
     }
 
-    /** The bytes the block really has: {@link #requested()} rounded up to its size class. */
+    /**
+     * {@return the bytes the block really has: {@link #requested()} rounded up to its size class}
+     */
     public long size() {
         return size;
     }
 
-    /** Whether {@link #free()} was called. */
+    /** {@return whether {@link #free()} was called} */
     public boolean isFreed() {
         return freed;
     }

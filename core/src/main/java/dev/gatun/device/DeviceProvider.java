@@ -9,21 +9,39 @@ import dev.gatun.tensor.Device;
  * and its program ({@link Backend}). The CUDA module provides one; the fake device is built in.
  */
 public interface DeviceProvider {
-    /** The device kind served. */
+    /** {@return the device kind served} */
     Device.Kind kind();
 
-    /** Null when a device of this kind can be opened here, else why not, in one line ("no GPU: ..."). */
+    /**
+     * Null when a device of this kind can be opened here, else why not, in one line ("no GPU: ...").
+     *
+     * @return null when a device of this kind can be opened here, else why not, in one line ("no
+     *     GPU: ...")
+     */
     String unavailable();
 
-    /** The runtime of device {@code index}, opened once and kept for the process. */
+    /**
+     * The runtime of device {@code index}, opened once and kept for the process.
+     *
+     * @param index the device number within the kind
+     * @return the device's runtime
+     */
     DeviceRuntime runtime(int index);
 
-    /** A backend computing on device {@code index}. */
+    /**
+     * A backend computing on device {@code index}.
+     *
+     * @param index the device number within the kind
+     * @return a backend for that device
+     */
     Backend backend(int index);
 
     /**
      * Whether devices of this kind hold tensors of {@code dtype}; null if it does, else the reason it does
      * not, for the one-line refusal of a move or an allocation.
+     *
+     * @param dtype the element type
+     * @return null when such devices hold dtype, else the reason they do not
      */
     default String refusal(DType dtype) {
         return null;

@@ -12,22 +12,48 @@ import java.lang.foreign.MemorySegment;
  * everything. Addresses are the device's, as plain longs; a block stays valid until freed.
  */
 public interface DeviceRuntime {
-    /** The device this runtime serves. */
+    /** {@return the device this runtime serves} */
     Device device();
 
-    /** A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. */
+    /**
+     * A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back.
+     *
+     * @param bytes the number of bytes
+     * @return the block
+     */
     DeviceBlock allocate(long bytes);
 
-    /** Sets {@code bytes} bytes at {@code address} to zero. */
+    /**
+     * Sets {@code bytes} bytes at {@code address} to zero.
+     *
+     * @param address the device address
+     * @param bytes the number of bytes
+     */
     void zero(long address, long bytes);
 
-    /** Copies host {@code src} (all of it) to device address {@code dst}. */
+    /**
+     * Copies host {@code src} (all of it) to device address {@code dst}.
+     *
+     * @param src the source
+     * @param dst the destination device address
+     */
     void copyIn(MemorySegment src, long dst);
 
-    /** Copies {@code dst.byteSize()} bytes from device address {@code src} into host {@code dst}; returns when done. */
+    /**
+     * Copies {@code dst.byteSize()} bytes from device address {@code src} into host {@code dst}; returns when done.
+     *
+     * @param src the source device address
+     * @param dst the destination
+     */
     void copyOut(long src, MemorySegment dst);
 
-    /** Copies {@code bytes} bytes between two non-overlapping ranges of this device. */
+    /**
+     * Copies {@code bytes} bytes between two non-overlapping ranges of this device.
+     *
+     * @param src the source device address
+     * @param dst the destination device address
+     * @param bytes the number of bytes
+     */
     void copyWithin(long src, long dst, long bytes);
 
     /** Waits until every queued copy and kernel of this device has finished. */
@@ -36,6 +62,10 @@ public interface DeviceRuntime {
     /**
      * A host view of {@code bytes} bytes at device address {@code address}, for devices whose
      * memory the host can map (the fake device); others throw.
+     *
+     * @param address the device address
+     * @param bytes the number of bytes
+     * @return the host view of that memory
      */
     default MemorySegment hostView(long address, long bytes) {
         throw new UnsupportedOperationException(device() + ": host code cannot map this device's memory");

@@ -17,7 +17,12 @@ public final class DeviceRuntimes {
 
     private DeviceRuntimes() {}
 
-    /** The runtime of {@code device}, opened on first use; the host has none. */
+    /**
+     * The runtime of {@code device}, opened on first use; the host has none.
+     *
+     * @param device a non-host device
+     * @return the device's runtime
+     */
     public static DeviceRuntime of(Device device) {
         DeviceRuntime rt = OPEN.get(device);
         if (rt != null) {
@@ -30,12 +35,23 @@ public final class DeviceRuntimes {
                 ? new FakeDeviceRuntime() : provider(d.kind()).runtime(d.index()));
     }
 
-    /** Why {@code device} does not hold {@code dtype}, or null if it does; opens nothing. */
+    /**
+     * Why {@code device} does not hold {@code dtype}, or null if it does; opens nothing.
+     *
+     * @param device the device asked to hold dtype
+     * @param dtype the element type
+     * @return the reason, or null
+     */
     public static String refusal(Device device, DType dtype) {
         return device.kind() == Device.Kind.FAKE ? null : provider(device.kind()).refusal(dtype);
     }
 
-    /** The provider of {@code kind}, or an error saying which module provides it. */
+    /**
+     * The provider of {@code kind}, or an error saying which module provides it.
+     *
+     * @param kind the device kind
+     * @return the kind's provider
+     */
     public static DeviceProvider provider(Device.Kind kind) {
         DeviceProvider p = providers().get(kind);
         if (p == null) {
@@ -49,6 +65,9 @@ public final class DeviceRuntimes {
     /**
      * Null when a device of {@code kind} can be opened here, else why not: no provider module, or
      * the provider's reason (no driver, no device).
+     *
+     * @param kind the device kind
+     * @return null when such a device can be opened, else the reason
      */
     public static String unavailable(Device.Kind kind) {
         if (kind == Device.Kind.FAKE || kind == Device.Kind.CPU) {
@@ -59,7 +78,12 @@ public final class DeviceRuntimes {
                 + " or class path" : p.unavailable();
     }
 
-    /** Whether a provider of {@code kind} is present (the fake device always is). */
+    /**
+     * Whether a provider of {@code kind} is present (the fake device always is).
+     *
+     * @param kind the device kind
+     * @return whether a provider of kind is present
+     */
     public static boolean provides(Device.Kind kind) {
         return kind == Device.Kind.FAKE || providers().containsKey(kind);
     }

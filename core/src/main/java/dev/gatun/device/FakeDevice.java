@@ -20,7 +20,15 @@ public final class FakeDevice implements DeviceMemory {
     /** cudaMalloc aligns to at least 256 bytes; kernels may rely on it. */
     public static final long ALIGNMENT = 256;
 
-    /** What the device has done so far. */
+    /**
+     * What the device has done so far.
+     *
+     * @param allocations the allocations made
+     * @param frees the allocations freed
+     * @param bytesInUse the bytes allocated and not freed
+     * @param peakBytesInUse the largest bytesInUse so far
+     * @param copies the copies made, in any direction
+     */
     public record Counters(long allocations, long frees, long bytesInUse, long peakBytesInUse, long copies) {}
 
     private record Allocation(Arena arena, MemorySegment segment) {}
@@ -36,7 +44,11 @@ public final class FakeDevice implements DeviceMemory {
     private long copies;
     private boolean closed;
 
-    /** A fake device that can hold {@code capacityBytes} bytes at once. */
+    /**
+     * A fake device that can hold {@code capacityBytes} bytes at once.
+     *
+     * @param capacityBytes the most bytes allocated at once
+     */
     public FakeDevice(long capacityBytes) {
         if (capacityBytes <= 0) {
             throw new IllegalArgumentException("capacityBytes must be > 0, got " + capacityBytes);
@@ -45,7 +57,7 @@ public final class FakeDevice implements DeviceMemory {
         streams.add(DEFAULT_STREAM);
     }
 
-    /** The capacity given to the constructor. */
+    /** {@return the capacity given to the constructor, in bytes} */
     public long capacity() {
         return capacity;
     }
@@ -138,12 +150,17 @@ public final class FakeDevice implements DeviceMemory {
         checkStream("synchronize", stream, 0);
     }
 
-    /** A snapshot of the counters. */
+    /** {@return a snapshot of the counters} */
     public synchronized Counters counters() {
         return new Counters(allocations, frees, bytesInUse, peakBytesInUse, copies);
     }
 
-    /** Whether {@code address} starts a live allocation. */
+    /**
+     * Whether {@code address} starts a live allocation.
+     *
+     * @param address a device address
+     * @return whether address starts a live allocation
+     */
     public synchronized boolean isLive(long address) {
         return live.containsKey(address);
     }
@@ -151,6 +168,10 @@ public final class FakeDevice implements DeviceMemory {
     /**
      * The host memory behind {@code bytes} bytes at device address {@code address}, for tests that
      * look at device contents; valid until that allocation is freed.
+     *
+     * @param address a device address
+     * @param bytes the number of bytes
+     * @return the host memory behind that range
      */
     public synchronized MemorySegment view(long address, long bytes) {
         return resolve("view", "address", address, bytes, DEFAULT_STREAM);

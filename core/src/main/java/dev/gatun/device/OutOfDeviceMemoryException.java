@@ -8,16 +8,22 @@ package dev.gatun.device;
 public final class OutOfDeviceMemoryException extends DeviceMemoryException {
     private static final long serialVersionUID = 1L;
 
+    /** The size asked for, in bytes. */
     private final long bytesRequested;
+    /** The bytes allocated and not freed at the time. */
     private final long bytesInUse;
+    /** The bytes freed by their users but kept by an allocator at the time. */
     private final long bytesCached;
 
     /**
+     * An exception whose message names the device and the three byte counts.
+     *
      * @param device the device's name
      * @param bytesRequested the size asked for (after rounding, when it differs, both are in {@code detail})
      * @param bytesInUse bytes allocated and not freed
      * @param bytesCached bytes freed by their users but kept by an allocator
      * @param detail extra words for the message, may be empty
+     * @param cause the underlying failure, or null
      */
     public OutOfDeviceMemoryException(String device, long bytesRequested, long bytesInUse, long bytesCached,
                                       String detail, Throwable cause) {
@@ -29,14 +35,17 @@ public final class OutOfDeviceMemoryException extends DeviceMemoryException {
         this.bytesCached = bytesCached;
     }
 
+    /** {@return the size asked for, in bytes} */
     public long bytesRequested() {
         return bytesRequested;
     }
 
+    /** {@return the bytes allocated and not freed when the allocation failed} */
     public long bytesInUse() {
         return bytesInUse;
     }
 
+    /** {@return the bytes freed by their users but kept by an allocator when the allocation failed} */
     public long bytesCached() {
         return bytesCached;
     }

@@ -9,6 +9,10 @@ public final class JsonStrings {
      * has them). With {@code escapeLineSeparators}, U+2028/U+2029 are escaped too, because they
      * break JavaScript that embeds the JSON; safetensors headers leave them raw, as the
      * reference (serde_json) does, so our files stay byte-identical to its.
+     *
+     * @param s the string
+     * @param escapeLineSeparators whether to escape U+2028 and U+2029 as well
+     * @return the JSON string literal, quotes included
      */
     public static String quote(String s, boolean escapeLineSeparators) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');

@@ -9,12 +9,18 @@ public final class SafetensorsFormatException extends IOException {
 
     private final transient Path file;
 
+    /**
+     * An exception naming {@code file} and what is wrong with it.
+     *
+     * @param file the file at fault
+     * @param problem what is wrong, in words
+     */
     public SafetensorsFormatException(Path file, String problem) {
         super(file + ": " + problem);
         this.file = file;
     }
 
-    /** The offending file. */
+    /** {@return the offending file} */
     public Path file() {
         return file;
     }

@@ -56,7 +56,12 @@ public final class SafetensorsReader {
 
     private SafetensorsReader() {}
 
-    /** The tensors and string metadata of a file. Both maps keep the header's order. */
+    /**
+     * The tensors and string metadata of a file. Both maps keep the header's order.
+     *
+     * @param tensors the tensors by name
+     * @param metadata the string metadata by key
+     */
     public record Safetensors(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
     /** One validated header entry: its dtype as the file has it, and its byte range in the data section. */
@@ -69,12 +74,24 @@ public final class SafetensorsReader {
      * Reads every tensor of {@code file} into new tensors owned by {@code scope}: F64 as float64,
      * F32, F16 and BF16 as float32, I32, U8 and BOOL (0 and 1) as int32, and I64 as int32 when
      * every value fits.
+     *
+     * @param file the safetensors file
+     * @param scope the scope owning the new tensors
+     * @return the tensors by name, in the header's order
+     * @throws IOException if the file cannot be read or is not valid safetensors
      */
     public static Map<String, Tensor> read(Path file, Scope scope) throws IOException {
         return load(file, scope).tensors();
     }
 
-    /** Reads tensors (owned by {@code scope}, dtypes as {@link #read} gives them) and metadata. */
+    /**
+     * Reads tensors (owned by {@code scope}, dtypes as {@link #read} gives them) and metadata.
+     *
+     * @param file the safetensors file
+     * @param scope the scope owning the new tensors
+     * @return the tensors and the metadata
+     * @throws IOException if the file cannot be read or is not valid safetensors
+     */
     public static Safetensors load(Path file, Scope scope) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
@@ -94,7 +111,13 @@ public final class SafetensorsReader {
         }
     }
 
-    /** The string metadata of {@code file} (empty when it has none); the file is fully validated. */
+    /**
+     * The string metadata of {@code file} (empty when it has none); the file is fully validated.
+     *
+     * @param file the safetensors file
+     * @return the metadata by key, in the header's order
+     * @throws IOException if the file cannot be read or is not valid safetensors
+     */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(file, ch).metadata();
@@ -115,6 +138,10 @@ public final class SafetensorsReader {
      * that name. It must be an integer scalar, as PyTorch writes it, and is not loaded: Gatun's
      * batch norm always uses its momentum, which is what PyTorch does with the counter too unless
      * {@code momentum=None}.
+     *
+     * @param module the model whose state is loaded
+     * @param file the safetensors file
+     * @throws IOException if the file cannot be read or is not valid safetensors
      */
     public static void loadInto(Module module, Path file) throws IOException {
         List<Parameter> params = module.state();

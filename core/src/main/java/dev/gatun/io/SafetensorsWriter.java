@@ -33,6 +33,11 @@ public final class SafetensorsWriter {
      * <p>The bytes match the reference implementation's {@code save_file}: entries ordered by dtype
      * alignment (F64, then F32, then I32) and then by name, compact JSON, header padded with
      * spaces. Metadata keys are written sorted (the reference writes them in hash order).
+     *
+     * @param parameters the named tensors to write
+     * @param metadata string metadata to write; null or empty for none
+     * @param out the stream written to; not closed
+     * @throws IOException if writing to out fails
      */
     public static void write(List<Parameter> parameters, Map<String, String> metadata, OutputStream out)
             throws IOException {
@@ -45,7 +50,14 @@ public final class SafetensorsWriter {
         writeTensors(byName, metadata, out);
     }
 
-    /** Streams named tensors of any dtype (int32 included, which parameters cannot be). */
+    /**
+     * Streams named tensors of any dtype (int32 included, which parameters cannot be).
+     *
+     * @param tensors the tensors to write, by name
+     * @param metadata string metadata to write; null or empty for none
+     * @param out the stream written to; not closed
+     * @throws IOException if writing to out fails
+     */
     public static void writeTensors(Map<String, Tensor> tensors, Map<String, String> metadata, OutputStream out)
             throws IOException {
         List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());

@@ -14,12 +14,20 @@ public final class Activation extends Module {
     /** The element-wise function, or null for softmax. */
     private final UnaryFn fn;
 
-    /** The layer applying {@code op} with its default parameter. */
+    /**
+     * The layer applying {@code op} with its default parameter.
+     *
+     * @param op the operation
+     */
     public Activation(UnaryOp op) {
         this(UnaryFn.of(op));
     }
 
-    /** The layer applying {@code fn}. */
+    /**
+     * The layer applying {@code fn}.
+     *
+     * @param fn the function, with its parameter
+     */
     public Activation(UnaryFn fn) {
         if (fn == null) {
             throw new IllegalArgumentException("activation: fn is null; use Activation.softmax() for softmax");
@@ -31,32 +39,37 @@ public final class Activation extends Module {
         this.fn = null;
     }
 
-    /** ReLU layer. */
+    /** {@return a ReLU layer} */
     public static Activation relu() {
         return new Activation(UnaryOp.RELU);
     }
 
-    /** Sigmoid layer. */
+    /** {@return a sigmoid layer} */
     public static Activation sigmoid() {
         return new Activation(UnaryOp.SIGMOID);
     }
 
-    /** Tanh layer. */
+    /** {@return a tanh layer} */
     public static Activation tanh() {
         return new Activation(UnaryOp.TANH);
     }
 
-    /** Softmax over the last axis. */
+    /** {@return a softmax layer over the last axis} */
     public static Activation softmax() {
         return new Activation();
     }
 
-    /** The activation a config calls {@code type} ({@code gelu}, {@code swish}, ...), with its defaults. */
+    /**
+     * The activation a config calls {@code type} ({@code gelu}, {@code swish}, ...), with its defaults.
+     *
+     * @param type the layer type or alias
+     * @return the layer
+     */
     public static Activation of(String type) {
         return ActivationTypes.layer(type, null, Double.NaN);
     }
 
-    /** The element-wise function applied, or null for softmax. */
+    /** {@return the element-wise function applied, or null for softmax} */
     public UnaryFn function() {
         return fn;
     }

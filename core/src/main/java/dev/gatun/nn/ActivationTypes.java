@@ -20,14 +20,23 @@ public final class ActivationTypes {
     /**
      * One layer type: its name; the option that picks among its ops (gelu's {@code approximate}),
      * or null; and its ops, the default first (none for softmax).
+     *
+     * @param name the type's name
+     * @param optionKey the option that picks among the ops, or null
+     * @param ops the ops, the default first; empty for softmax
      */
     public record Type(String name, String optionKey, List<UnaryOp> ops) {
-        /** The option's values, the default first; empty without an option. */
+        /** {@return the option's values, the default first; empty without an option} */
         public List<String> optionValues() {
             return optionKey == null ? List.of() : ops.stream().map(op -> op.layerName().optionValue()).toList();
         }
 
-        /** The op an option value selects (null: the default); null for softmax. */
+        /**
+         * The op an option value selects (null: the default); null for softmax.
+         *
+         * @param option the option's value, or null for the default
+         * @return the op, or null for softmax
+         */
         public UnaryOp op(String option) {
             if (ops.isEmpty()) {
                 return null;
@@ -44,7 +53,12 @@ public final class ActivationTypes {
                     + String.join(", ", optionValues()) + ")");
         }
 
-        /** The parameter of the op an option value selects, or null when it has none. */
+        /**
+         * The parameter of the op an option value selects, or null when it has none.
+         *
+         * @param option the option's value, or null for the default
+         * @return the parameter, or null
+         */
         public UnaryOp.Parameter parameter(String option) {
             UnaryOp op = op(option);
             return op == null ? null : op.parameter();
@@ -55,12 +69,17 @@ public final class ActivationTypes {
 
     private ActivationTypes() {}
 
-    /** Every type name and alias, in declaration order, softmax last. */
+    /** {@return every type name and alias, in declaration order, softmax last} */
     public static List<String> names() {
         return List.copyOf(BY_NAME.keySet());
     }
 
-    /** The type a name or alias denotes, or null when it is no activation. */
+    /**
+     * The type a name or alias denotes, or null when it is no activation.
+     *
+     * @param name a type name or alias
+     * @return the type, or null
+     */
     public static Type type(String name) {
         return BY_NAME.get(name);
     }
@@ -68,6 +87,11 @@ public final class ActivationTypes {
     /**
      * The layer {@code name} denotes, with an option value (null: the default) and a parameter
      * value (NaN: the default; ignored by ops without one).
+     *
+     * @param name a type name or alias
+     * @param option the option's value, or null for the default
+     * @param parameter the parameter's value, or NaN for the default
+     * @return the layer
      */
     public static Activation layer(String name, String option, double parameter) {
         Type type = BY_NAME.get(name);

@@ -11,17 +11,34 @@ public final class AvgPool2d extends Module {
     private final int[] padding;
     private final boolean countIncludePad;
 
-    /** A square kernel with stride = kernel, no padding. */
+    /**
+     * A square kernel with stride = kernel, no padding.
+     *
+     * @param kernel the window's side, also the stride
+     */
     public AvgPool2d(int kernel) {
         this(new int[] {kernel, kernel}, new int[] {kernel, kernel}, new int[] {0, 0});
     }
 
-    /** Kernel, stride and padding as {height, width}; padded zeros count in the divisor (PyTorch's default). */
+    /**
+     * Kernel, stride and padding as {height, width}; padded zeros count in the divisor (PyTorch's default).
+     *
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit zero padding {height, width}
+     */
     public AvgPool2d(int[] kernel, int[] stride, int[] padding) {
         this(kernel, stride, padding, true);
     }
 
-    /** As above; with countIncludePad false the divisor is the number of input elements in the window. */
+    /**
+     * As above; with countIncludePad false the divisor is the number of input elements in the window.
+     *
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit zero padding {height, width}
+     * @param countIncludePad whether padded zeros count in the divisor
+     */
     public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         this.kernel = MaxPool2d.checkedPair("AvgPool2d", "kernel", kernel, 1);
         this.stride = MaxPool2d.checkedPair("AvgPool2d", "stride", stride, 1);

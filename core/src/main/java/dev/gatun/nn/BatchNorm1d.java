@@ -5,17 +5,33 @@ import dev.gatun.tensor.Tensor;
 
 /** Batch normalization of [N, C] or [N, C, L] inputs over N (and L), per feature C (PyTorch's BatchNorm1d). */
 public final class BatchNorm1d extends BatchNormLayer {
-    /** float32, eps 1e-5, momentum 0.1. */
+    /**
+     * float32, eps 1e-5, momentum 0.1.
+     *
+     * @param features the number of features C of the [N, C] input
+     */
     public BatchNorm1d(int features) {
         this(features, DType.FLOAT32);
     }
 
-    /** eps 1e-5, momentum 0.1, in the given dtype. */
+    /**
+     * eps 1e-5, momentum 0.1, in the given dtype.
+     *
+     * @param features the number of features C of the [N, C] input
+     * @param dtype the dtype of the parameters and running statistics
+     */
     public BatchNorm1d(int features, DType dtype) {
         this(features, 1e-5, 0.1, dtype);
     }
 
-    /** All options. */
+    /**
+     * All options.
+     *
+     * @param features the number of features C of the [N, C] input
+     * @param eps added to the variance before the square root
+     * @param momentum the weight of each batch's statistics in the running ones
+     * @param dtype the dtype of the parameters and running statistics
+     */
     public BatchNorm1d(int features, double eps, double momentum, DType dtype) {
         super("BatchNorm1d", features, eps, momentum, dtype);
     }

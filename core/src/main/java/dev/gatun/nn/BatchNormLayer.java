@@ -58,27 +58,27 @@ abstract class BatchNormLayer extends Module {
                 momentum, eps);
     }
 
-    /** Channels (features) normalized. */
+    /** {@return the number of channels (features) normalized} */
     public final int channels() {
         return channels;
     }
 
-    /** γ [C]. */
+    /** {@return γ [C], the scale} */
     public final Parameter weight() {
         return weight;
     }
 
-    /** β [C]. */
+    /** {@return β [C], the shift} */
     public final Parameter bias() {
         return bias;
     }
 
-    /** The running mean [C], updated in place by training-mode forward passes. */
+    /** {@return the running mean [C], updated in place by training-mode forward passes} */
     public final Tensor runningMean() {
         return runningMean;
     }
 
-    /** The running (unbiased) variance [C]. */
+    /** {@return the running (unbiased) variance [C]} */
     public final Tensor runningVar() {
         return runningVar;
     }

@@ -22,13 +22,35 @@ public final class Conv2d extends Module {
     private final Parameter weight;
     private final Parameter bias;
 
-    /** A square-kernel layer with bias, dilation 1, one group, float32. */
+    /**
+     * A square-kernel layer with bias, dilation 1, one group, float32.
+     *
+     * @param inChannels the input channels
+     * @param outChannels the output channels
+     * @param kernel the kernel's side
+     * @param stride the stride in both directions
+     * @param padding the zero padding on each side
+     * @param rng the source of the initial weights
+     */
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, int padding, RandomGenerator rng) {
         this(inChannels, outChannels, new int[] {kernel, kernel}, new int[] {stride, stride},
                 new int[] {padding, padding}, new int[] {1, 1}, 1, true, DType.FLOAT32, rng);
     }
 
-    /** The full layer; kernel, stride, padding and dilation are {h, w}. */
+    /**
+     * The full layer; kernel, stride, padding and dilation are {h, w}.
+     *
+     * @param inChannels the input channels
+     * @param outChannels the output channels
+     * @param kernel the kernel size {h, w}
+     * @param stride the stride {h, w}
+     * @param padding the zero padding {h, w}
+     * @param dilation the spacing of kernel taps {h, w}
+     * @param groups the number of channel groups; divides inChannels and outChannels
+     * @param bias whether the layer has a bias
+     * @param dtype the dtype of the parameters
+     * @param rng the source of the initial weights
+     */
     public Conv2d(int inChannels, int outChannels, int[] kernel, int[] stride, int[] padding, int[] dilation,
                   int groups, boolean bias, DType dtype, RandomGenerator rng) {
         if (inChannels <= 0 || outChannels <= 0) {
@@ -68,12 +90,12 @@ public final class Conv2d extends Module {
         return Convolution.conv2d(x, weight.tensor(), bias == null ? null : bias.tensor(), stride, padding, dilation, groups);
     }
 
-    /** The weight [out, in/groups, kH, kW]. */
+    /** {@return the weight [out, in/groups, kH, kW]} */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias [out], or null. */
+    /** {@return the bias [out], or null} */
     public Parameter bias() {
         return bias;
     }

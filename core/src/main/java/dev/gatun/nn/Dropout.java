@@ -17,7 +17,12 @@ public final class Dropout extends Module {
     private final long seed;
     private long draws;
 
-    /** Dropout with probability p in [0, 1) and a seed for its masks. */
+    /**
+     * Dropout with probability p in [0, 1) and a seed for its masks.
+     *
+     * @param p the probability of dropping an element, in [0, 1)
+     * @param seed the seed the masks are drawn from
+     */
     public Dropout(double p, long seed) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
@@ -34,12 +39,16 @@ public final class Dropout extends Module {
         return DropoutOp.apply(x, p, maskSeed(seed, draws++));
     }
 
-    /** Masks drawn so far (training calls with p > 0). */
+    /** {@return the masks drawn so far (training calls with p > 0)} */
     public long draws() {
         return draws;
     }
 
-    /** Continues the mask sequence after {@code draws} masks, as a resumed run must. */
+    /**
+     * Continues the mask sequence after {@code draws} masks, as a resumed run must.
+     *
+     * @param draws the number of masks already drawn
+     */
     public void setDraws(long draws) {
         if (draws < 0) {
             throw new IllegalArgumentException("Dropout: draws must be >= 0, got " + draws);

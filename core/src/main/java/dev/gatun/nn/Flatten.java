@@ -7,6 +7,9 @@ import dev.gatun.tensor.Tensor;
  * else a contiguous copy first. Gradients flow back through the reshape.
  */
 public final class Flatten extends Module {
+    /** A flatten layer; it has no parameters. */
+    public Flatten() {}
+
     @Override
     public Tensor forward(Tensor x) {
         if (x.rank() < 1) {

@@ -15,12 +15,26 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;
 
-    /** A layer with bias, float32, drawing its initial weights from rng. */
+    /**
+     * A layer with bias, float32, drawing its initial weights from rng.
+     *
+     * @param in the input features
+     * @param out the output features
+     * @param rng the source of the initial weights
+     */
     public Linear(int in, int out, RandomGenerator rng) {
         this(in, out, true, DType.FLOAT32, rng);
     }
 
-    /** A layer with or without bias in the given dtype. */
+    /**
+     * A layer with or without bias in the given dtype.
+     *
+     * @param in the input features
+     * @param out the output features
+     * @param withBias whether the layer has a bias
+     * @param dtype the dtype of the parameters
+     * @param rng the source of the initial weights
+     */
     public Linear(int in, int out, boolean withBias, DType dtype, RandomGenerator rng) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear: sizes must be > 0, got in=" + in + ", out=" + out);
@@ -41,12 +55,12 @@ public final class Linear extends Module {
         return MatMul.linear(x, weight.tensor(), bias == null ? null : bias.tensor());
     }
 
-    /** The weight [out, in]. */
+    /** {@return the weight [out, in]} */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias [out], or null. */
+    /** {@return the bias [out], or null} */
     public Parameter bias() {
         return bias;
     }

@@ -10,12 +10,22 @@ public final class MaxPool2d extends Module {
     private final int[] stride;
     private final int[] padding;
 
-    /** A square kernel with stride = kernel and no padding: {@code MaxPool2d(2)} halves H and W. */
+    /**
+     * A square kernel with stride = kernel and no padding: {@code MaxPool2d(2)} halves H and W.
+     *
+     * @param kernel the window's side, also the stride
+     */
     public MaxPool2d(int kernel) {
         this(new int[] {kernel, kernel}, new int[] {kernel, kernel}, new int[] {0, 0});
     }
 
-    /** Kernel, stride and padding as {height, width}. */
+    /**
+     * Kernel, stride and padding as {height, width}.
+     *
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit padding {height, width}, at most half the window
+     */
     public MaxPool2d(int[] kernel, int[] stride, int[] padding) {
         this.kernel = checkedPair("MaxPool2d", "kernel", kernel, 1);
         this.stride = checkedPair("MaxPool2d", "stride", stride, 1);

@@ -22,10 +22,24 @@ public abstract class Module {
 
     private record NamedChild(String name, Module module) {}
 
-    /** Computes the output for input x. */
+    /** A module in training mode with nothing registered yet; subclasses register in their constructors. */
+    protected Module() {}
+
+    /**
+     * Computes the output for input x.
+     *
+     * @param x the input
+     * @return the output
+     */
     public abstract Tensor forward(Tensor x);
 
-    /** Registers a parameter of this module. */
+    /**
+     * Registers a parameter of this module.
+     *
+     * @param name the name, unique within this module
+     * @param tensor the tensor; it is made to require gradients
+     * @return the parameter
+     */
     protected final Parameter register(String name, Tensor tensor) {
         Parameter p = new Parameter(name, tensor);
         ownParameters.add(p);
@@ -35,6 +49,10 @@ public abstract class Module {
     /**
      * Registers a buffer: state saved with the module but not trained, which ops update in place.
      * Returns the tensor, which does not require gradients.
+     *
+     * @param name the name, unique within this module
+     * @param tensor the buffer; it is made not to require gradients
+     * @return the tensor
      */
     protected final Tensor registerBuffer(String name, Tensor tensor) {
         ownBuffers.add(buffer(name, tensor));
@@ -48,27 +66,40 @@ public abstract class Module {
         return p;
     }
 
-    /** Registers a submodule. */
+    /**
+     * Registers a submodule.
+     *
+     * @param <M> the submodule's type
+     * @param name the name, unique within this module
+     * @param child the submodule
+     * @return the submodule
+     */
     protected final <M extends Module> M register(String name, M child) {
         children.add(new NamedChild(name, child));
         return child;
     }
 
-    /** Every parameter of this module and its submodules, with dotted names, in registration order. */
+    /**
+     * {@return every parameter of this module and its submodules, with dotted names, in registration
+     * order}
+     */
     public final List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>();
         collect("", out);
         return out;
     }
 
-    /** Every buffer of this module and its submodules, with dotted names, in registration order. */
+    /**
+     * {@return every buffer of this module and its submodules, with dotted names, in registration
+     * order}
+     */
     public final List<Parameter> buffers() {
         List<Parameter> out = new ArrayList<>();
         collectBuffers("", out);
         return out;
     }
 
-    /** Everything a checkpoint holds: {@link #parameters()} then {@link #buffers()}. */
+    /** {@return everything a checkpoint holds: {@link #parameters()} then {@link #buffers()}} */
     public final List<Parameter> state() {
         List<Parameter> out = parameters();
         out.addAll(buffers());
@@ -93,7 +124,7 @@ public abstract class Module {
         }
     }
 
-    /** Number of trainable scalars. */
+    /** {@return the number of trainable scalars} */
     public final long parameterCount() {
         long n = 0;
         for (Parameter p : parameters()) {
@@ -113,6 +144,9 @@ public abstract class Module {
      * Moves every parameter and buffer to {@code device} in place (the same Tensor objects, so
      * layers and optimizers built on them keep working) and drops their gradients. Optimizer
      * state made before the move stays where it was: move the model before training.
+     *
+     * @param device the target device
+     * @return this module
      */
     public final Module to(Device device) {
         for (Parameter p : state()) {
@@ -121,13 +155,18 @@ public abstract class Module {
         return this;
     }
 
-    /** The device of the first parameter or buffer; the host for a module without any. */
+    /** {@return the device of the first parameter or buffer; the host for a module without any} */
     public final Device device() {
         List<Parameter> s = state();
         return s.isEmpty() ? Device.CPU : s.getFirst().tensor().device();
     }
 
-    /** Training mode (dropout active, batch statistics) or evaluation mode, for this module and its children. */
+    /**
+     * Training mode (dropout active, batch statistics) or evaluation mode, for this module and its children.
+     *
+     * @param on true for training mode, false for evaluation mode
+     * @return this module
+     */
     public final Module train(boolean on) {
         training = on;
         for (NamedChild c : children) {
@@ -136,7 +175,7 @@ public abstract class Module {
         return this;
     }
 
-    /** True in training mode. */
+    /** {@return whether this module is in training mode} */
     public final boolean isTraining() {
         return training;
     }

@@ -5,13 +5,17 @@ import dev.gatun.tensor.Tensor;
 /**
  * A trainable tensor with a name. Its tensor requires gradients and lives in the scope the
  * module was built in; {@code backward()} accumulates into {@code tensor().grad()}.
+ *
+ * @param name the dotted name, e.g. {@code 0.weight}
+ * @param tensor the trainable tensor
  */
 public record Parameter(String name, Tensor tensor) {
+    /** Marks the tensor as requiring gradients. */
     public Parameter {
         tensor.requiresGrad(true);
     }
 
-    /** The accumulated gradient, or null before the first backward pass. */
+    /** {@return the accumulated gradient, or null before the first backward pass} */
     public Tensor grad() {
         return tensor.grad();
     }

@@ -17,12 +17,28 @@ import java.util.random.RandomGenerator;
  * autograd node over the whole sequence (see {@link dev.gatun.ops.RecurrentSequence}).
  */
 public final class RNN extends RecurrentLayer {
-    /** One layer, one direction, time-major input, float32. */
+    /**
+     * One layer, one direction, time-major input, float32.
+     *
+     * @param inputSize the input features per step
+     * @param hiddenSize the hidden size H
+     * @param rng the source of the initial weights
+     */
     public RNN(int inputSize, int hiddenSize, RandomGenerator rng) {
         this(inputSize, hiddenSize, 1, false, false, DType.FLOAT32, rng);
     }
 
-    /** The full form: input [T, B, in] (or [B, T, in] when batchFirst). */
+    /**
+     * The full form: input [T, B, in] (or [B, T, in] when batchFirst).
+     *
+     * @param inputSize the input features per step
+     * @param hiddenSize the hidden size H
+     * @param numLayers the number of stacked layers
+     * @param bidirectional whether each layer also runs backwards in time
+     * @param batchFirst whether input and output are [B, T, ...] rather than [T, B, ...]
+     * @param dtype the dtype of the parameters
+     * @param rng the source of the initial weights
+     */
     public RNN(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, boolean batchFirst, DType dtype,
                RandomGenerator rng) {
         super(Cell.RNN_TANH, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dtype, rng);

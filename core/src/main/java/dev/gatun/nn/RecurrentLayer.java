@@ -125,25 +125,30 @@ public abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GR
     /**
      * Runs the layer from initial states h0 (and c0, LSTM only) [L·D, B, H]; null means zeros.
      * Returns the output sequence and the final states.
+     *
+     * @param x the input [T, B, in], or [B, T, in] when batch-first
+     * @param h0OrNull the initial hidden state [L·D, B, H], or null for zeros
+     * @param c0OrNull the initial cell state [L·D, B, H] (LSTM only), or null for zeros
+     * @return the output sequence and the final states
      */
     public abstract RecurrentOutput forward(Tensor x, Tensor h0OrNull, Tensor c0OrNull);
 
-    /** L, the number of stacked layers. */
+    /** {@return L, the number of stacked layers} */
     public final int numLayers() {
         return numLayers;
     }
 
-    /** D, 2 when bidirectional, else 1. */
+    /** {@return D, 2 when bidirectional, else 1} */
     public final int directions() {
         return directions;
     }
 
-    /** The input feature size. */
+    /** {@return the input feature size} */
     public final int inputSize() {
         return inputSize;
     }
 
-    /** H, the hidden size. */
+    /** {@return H, the hidden size} */
     public final int hiddenSize() {
         return hiddenSize;
     }

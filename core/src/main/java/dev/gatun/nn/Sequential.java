@@ -7,7 +7,11 @@ import java.util.List;
 public final class Sequential extends Module {
     private final List<Module> layers;
 
-    /** A chain of the given modules. */
+    /**
+     * A chain of the given modules.
+     *
+     * @param layers the modules, applied in order
+     */
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
         for (int i = 0; i < layers.length; i++) {
@@ -24,7 +28,7 @@ public final class Sequential extends Module {
         return h;
     }
 
-    /** The layers in order. */
+    /** {@return the layers in order} */
     public List<Module> layers() {
         return layers;
     }

@@ -11,37 +11,69 @@ import dev.gatun.tensor.Tensor;
 public final class Activations {
     private Activations() {}
 
-    /** max(x, 0). */
+    /**
+     * {@return max(x, 0), element-wise}
+     *
+     * @param x the input
+     */
     public static Tensor relu(Tensor x) {
         return unary(UnaryOp.RELU, x);
     }
 
-    /** 1 / (1 + e^-x). */
+    /**
+     * {@return 1 / (1 + e^-x), element-wise}
+     *
+     * @param x the input
+     */
     public static Tensor sigmoid(Tensor x) {
         return unary(UnaryOp.SIGMOID, x);
     }
 
-    /** tanh(x). */
+    /**
+     * {@return tanh(x), element-wise}
+     *
+     * @param x the input
+     */
     public static Tensor tanh(Tensor x) {
         return unary(UnaryOp.TANH, x);
     }
 
-    /** e^x. */
+    /**
+     * {@return e^x, element-wise}
+     *
+     * @param x the input
+     */
     public static Tensor exp(Tensor x) {
         return unary(UnaryOp.EXP, x);
     }
 
-    /** ln(x). */
+    /**
+     * {@return ln(x), element-wise}
+     *
+     * @param x the input
+     */
     public static Tensor log(Tensor x) {
         return unary(UnaryOp.LOG, x);
     }
 
-    /** y = op(x) with the op's default parameter, recording dx = dy * op'(x). */
+    /**
+     * y = op(x) with the op's default parameter, recording dx = dy * op'(x).
+     *
+     * @param op the operation
+     * @param x the input
+     * @return a new tensor of x's shape
+     */
     public static Tensor unary(UnaryOp op, Tensor x) {
         return unary(UnaryFn.of(op), x);
     }
 
-    /** y = f(x), recording dx = dy * f'(x). */
+    /**
+     * y = f(x), recording dx = dy * f'(x).
+     *
+     * @param f the function, with its parameter
+     * @param x the input
+     * @return a new tensor of x's shape
+     */
     public static Tensor unary(UnaryFn f, Tensor x) {
         String name = f.op().name().toLowerCase(java.util.Locale.ROOT);
         if (!x.dtype().isFloating()) {

@@ -24,27 +24,47 @@ public final class Arithmetic {
         return out;
     }
 
-    /** a + b. */
+    /**
+     * {@return a + b, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     */
     public static Tensor add(Tensor a, Tensor b) {
         return Autograd.record(compute(BinaryOp.ADD, a, b), "add",
                 g -> new Tensor[] {Autograd.sumToShape(g, a.shape()), Autograd.sumToShape(g, b.shape())}, a, b);
     }
 
-    /** a - b. */
+    /**
+     * {@return a - b, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         return Autograd.record(compute(BinaryOp.SUB, a, b), "sub",
                 g -> new Tensor[] {Autograd.sumToShape(g, a.shape()),
                                    b.requiresGrad() ? Autograd.sumToShape(g.neg(), b.shape()) : null}, a, b);
     }
 
-    /** a * b. */
+    /**
+     * {@return a * b, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         return Autograd.record(compute(BinaryOp.MUL, a, b), "mul",
                 g -> new Tensor[] {a.requiresGrad() ? Autograd.sumToShape(g.mul(b), a.shape()) : null,
                                    b.requiresGrad() ? Autograd.sumToShape(g.mul(a), b.shape()) : null}, a, b);
     }
 
-    /** a / b. */
+    /**
+     * {@return a / b, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand, broadcast against a
+     */
     public static Tensor div(Tensor a, Tensor b) {
         return Autograd.record(compute(BinaryOp.DIV, a, b), "div", g -> {
             Tensor da = a.requiresGrad() ? Autograd.sumToShape(g.div(b), a.shape()) : null;
@@ -54,7 +74,12 @@ public final class Arithmetic {
         }, a, b);
     }
 
-    /** x * c for a constant c. */
+    /**
+     * {@return x * c for a constant c}
+     *
+     * @param x the tensor
+     * @param c the constant
+     */
     public static Tensor scale(Tensor x, double c) {
         Backend be = BackendRegistry.of(x);
         Tensor out = x.newZeros(x.shape());

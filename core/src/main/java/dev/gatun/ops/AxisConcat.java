@@ -17,7 +17,13 @@ import dev.gatun.tensor.Tensor;
 public final class AxisConcat {
     private AxisConcat() {}
 
-    /** The parts joined along {@code axis}; a single part is returned as is. */
+    /**
+     * The parts joined along {@code axis}; a single part is returned as is.
+     *
+     * @param axis the axis to join along; negative counts from the end
+     * @param parts the tensors, of equal shapes but along the axis
+     * @return the joined tensor
+     */
     public static Tensor apply(int axis, Tensor... parts) {
         if (parts.length == 0) {
             throw new IllegalArgumentException("concat: needs at least one tensor");

@@ -23,10 +23,14 @@ public final class Convolution {
     /**
      * y = conv2d(x, w) + b.
      *
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param w the weights [outChannels, inChannels / groups, kH, kW]
      * @param biasOrNull [outChannels] or null
      * @param stride     {h, w}, each > 0
      * @param padding    {h, w}, each >= 0
      * @param dilation   {h, w}, each > 0
+     * @param groups the number of channel groups; divides both channel counts
+     * @return the output [batch, outChannels, outH, outW]
      * @throws IllegalArgumentException naming the problem: ranks, channel mismatch, bias shape or
      *     dtype, a kernel larger than the padded input, bad stride/padding/dilation/groups
      */

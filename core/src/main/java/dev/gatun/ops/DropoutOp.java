@@ -9,7 +9,14 @@ import dev.gatun.tensor.Tensor;
 public final class DropoutOp {
     private DropoutOp() {}
 
-    /** y = x * mask with a mask drawn from {@code seed}; the gradient is dy * mask. */
+    /**
+     * y = x * mask with a mask drawn from {@code seed}; the gradient is dy * mask.
+     *
+     * @param x the input
+     * @param p the probability of dropping an element, in [0, 1]
+     * @param seed the seed the mask is drawn from
+     * @return x·mask, of x's shape
+     */
     public static Tensor apply(Tensor x, double p, long seed) {
         Backend be = BackendRegistry.of(x);
         Tensor mask = x.newZeros(x.shape());

@@ -12,6 +12,10 @@ public final class Losses {
     /**
      * Mean cross-entropy of class logits [batch, classes] against int32 labels [batch], fused
      * with the log-softmax: the gradient is (softmax - onehot) / batch in one pass.
+     *
+     * @param logits the class scores [batch, classes]
+     * @param labels the class of each example, int32 [batch]
+     * @return the mean loss, a scalar tensor
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         Backend be = BackendRegistry.of(logits);
@@ -29,7 +33,13 @@ public final class Losses {
         }, logits, labels);
     }
 
-    /** Mean squared error over all elements. */
+    /**
+     * Mean squared error over all elements.
+     *
+     * @param prediction the predictions
+     * @param target the targets, of the predictions' shape
+     * @return the mean of (prediction - target)², a scalar tensor
+     */
     public static Tensor mse(Tensor prediction, Tensor target) {
         if (!java.util.Arrays.equals(prediction.shape(), target.shape())) {
             throw new IllegalArgumentException("mse: prediction " + prediction.describe() + " and target "

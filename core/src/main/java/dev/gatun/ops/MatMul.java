@@ -18,7 +18,13 @@ import dev.gatun.tensor.Tensor;
 public final class MatMul {
     private MatMul() {}
 
-    /** A·B for 2-D tensors. */
+    /**
+     * A·B for 2-D tensors.
+     *
+     * @param a the left matrix [m, k]
+     * @param b the right matrix [k, n]
+     * @return the product [m, n]
+     */
     public static Tensor apply(Tensor a, Tensor b) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0)) {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape())
@@ -42,7 +48,14 @@ public final class MatMul {
         }, a, b);
     }
 
-    /** X·Wᵀ + b with W stored [out, in] (PyTorch's layout); bias may be null. */
+    /**
+     * X·Wᵀ + b with W stored [out, in] (PyTorch's layout); bias may be null.
+     *
+     * @param x the input [batch, in]
+     * @param w the weights [out, in]
+     * @param bias the bias [out], or null
+     * @return the output [batch, out]
+     */
     public static Tensor linear(Tensor x, Tensor w, Tensor bias) {
         if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
             throw new IllegalArgumentException("linear: input " + x.describe() + " does not match weight "

@@ -27,6 +27,16 @@ public final class Normalization {
      * Batch norm of x with per-channel gamma and beta [C]. In training the batch's statistics are
      * used and runningMean/runningVar (either may be null) are updated; in evaluation the running
      * statistics are used and must be given.
+     *
+     * @param x the input [N, C] or [N, C, H, W]
+     * @param gamma the per-channel scale [C]
+     * @param beta the per-channel shift [C]
+     * @param runningMean the running mean [C], updated in training; may be null in training
+     * @param runningVar the running variance [C], updated in training; may be null in training
+     * @param training whether to use (and update with) the batch's statistics
+     * @param momentum the weight of the batch statistics in the running ones
+     * @param eps added to the variance before the square root
+     * @return the normalized tensor, of x's shape
      */
     public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                    boolean training, double momentum, double eps) {

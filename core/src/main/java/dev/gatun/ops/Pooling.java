@@ -22,7 +22,15 @@ import java.util.Arrays;
 public final class Pooling {
     private Pooling() {}
 
-    /** Max pooling; the gradient goes to the first maximum of each window. */
+    /**
+     * Max pooling; the gradient goes to the first maximum of each window.
+     *
+     * @param x the input [N, C, H, W]
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit padding {height, width}, at most half the window
+     * @return the output [N, C, outH, outW]
+     */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
         Pool2dGeometry g = geometry("maxPool2d", x, kernel, stride, padding);
         Backend be = BackendRegistry.of(x);
@@ -36,7 +44,16 @@ public final class Pooling {
         }, x);
     }
 
-    /** Average pooling; the divisor counts padded positions when countIncludePad (PyTorch's default). */
+    /**
+     * Average pooling; the divisor counts padded positions when countIncludePad (PyTorch's default).
+     *
+     * @param x the input [N, C, H, W]
+     * @param kernel the window {height, width}
+     * @param stride the step between windows {height, width}
+     * @param padding the implicit padding {height, width}, at most half the window
+     * @param countIncludePad whether padded zeros count in the divisor
+     * @return the output [N, C, outH, outW]
+     */
     public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         Pool2dGeometry g = geometry("avgPool2d", x, kernel, stride, padding);
         Backend be = BackendRegistry.of(x);
@@ -49,7 +66,12 @@ public final class Pooling {
         }, x);
     }
 
-    /** The mean of each [H, W] plane: [N, C, H, W] → [N, C]. */
+    /**
+     * The mean of each [H, W] plane: [N, C, H, W] → [N, C].
+     *
+     * @param x the input [N, C, H, W]
+     * @return the means [N, C]
+     */
     public static Tensor globalAvgPool2d(Tensor x) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("globalAvgPool2d: input must be 4-D [batch, channels, height, width], got "

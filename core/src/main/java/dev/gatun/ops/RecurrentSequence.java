@@ -29,7 +29,12 @@ import java.lang.foreign.MemorySegment;
 public final class RecurrentSequence {
     /** The cell a layer runs, with its gate count G. */
     public enum Cell {
-        RNN_TANH(1), LSTM(4), GRU(3);
+        /** Elman RNN with tanh: one gate block. */
+        RNN_TANH(1),
+        /** LSTM: gates i, f, g, o. */
+        LSTM(4),
+        /** GRU: gates r, z, n. */
+        GRU(3);
 
         private final int gates;
 
@@ -37,12 +42,12 @@ public final class RecurrentSequence {
             this.gates = gates;
         }
 
-        /** G: gate blocks in W_ih and W_hh. */
+        /** {@return G, the gate blocks in W_ih and W_hh} */
         public int gates() {
             return gates;
         }
 
-        /** S: planes of states (h, and c for LSTM). */
+        /** {@return S, the planes of states (h, and c for LSTM)} */
         public int planes() {
             return this == LSTM ? 2 : 1;
         }
@@ -50,7 +55,20 @@ public final class RecurrentSequence {
 
     private RecurrentSequence() {}
 
-    /** Runs the layer; returns the states [S, T+1, B, H] (see the class comment for the slots). */
+    /**
+     * Runs the layer; returns the states [S, T+1, B, H] (see the class comment for the slots).
+     *
+     * @param cell the cell type: tanh RNN, LSTM or GRU
+     * @param reverse whether the direction runs backwards in time
+     * @param x the input sequence [T, B, in]
+     * @param h0 the initial hidden state [B, H], or null for zeros
+     * @param c0 the initial cell state [B, H] (LSTM), or null for zeros
+     * @param wIh the input weights [G·H, in]
+     * @param wHh the hidden weights [G·H, H]
+     * @param bIh the input bias [G·H]
+     * @param bHh the hidden bias [G·H]
+     * @return the states [S, T+1, B, H]
+     */
     public static Tensor run(Cell cell, boolean reverse, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
                              Tensor bIh, Tensor bHh) {
         String op = cell.name().toLowerCase() + " sequence";
@@ -117,12 +135,24 @@ public final class RecurrentSequence {
         }, x, h0, c0, wIh, wHh, bIh, bHh);
     }
 
-    /** Slots [from, to) holding the outputs at times 0..T-1 of a direction. */
+    /**
+     * Slots [from, to) holding the outputs at times 0..T-1 of a direction.
+     *
+     * @param reverse whether the direction runs backwards in time
+     * @param steps T, the sequence length
+     * @return {from, to}
+     */
     public static int[] outputSlots(boolean reverse, int steps) {
         return reverse ? new int[] {0, steps} : new int[] {1, steps + 1};
     }
 
-    /** The slot of the final state of a direction. */
+    /**
+     * The slot of the final state of a direction.
+     *
+     * @param reverse whether the direction runs backwards in time
+     * @param steps T, the sequence length
+     * @return the slot index
+     */
     public static int finalSlot(boolean reverse, int steps) {
         return reverse ? 0 : steps;
     }
@@ -132,6 +162,12 @@ public final class RecurrentSequence {
      * view [to − from, B, H], with autograd. On CUDA (cuDNN's recurrence) plane 1 (LSTM cell
      * states) holds only the initial and the final slot; the slots in between are zeros, and
      * gradients reaching them are ignored.
+     *
+     * @param states the states from {@link #run}, [S, T+1, B, H]
+     * @param plane the plane: 0 for h, 1 for c (LSTM)
+     * @param from the first slot
+     * @param to one past the last slot
+     * @return the view [to − from, B, H]
      */
     public static Tensor slots(Tensor states, int plane, int from, int to) {
         int[] s = states.shape();

@@ -36,7 +36,14 @@ public final class Reductions {
         return out;
     }
 
-    /** Σ along an axis. */
+    /**
+     * Σ along an axis.
+     *
+     * @param x the input
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1 rather than remove it
+     * @return the sums
+     */
     public static Tensor sum(Tensor x, int axis, boolean keepDim) {
         int a = Shape.axis(axis, x.rank());
         int[] xs = x.shape();
@@ -45,7 +52,14 @@ public final class Reductions {
         return Autograd.record(y, "sum", g -> new Tensor[] {expand(g.contiguous(), xs, a)}, x);
     }
 
-    /** Mean along an axis. */
+    /**
+     * Mean along an axis.
+     *
+     * @param x the input
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1 rather than remove it
+     * @return the means
+     */
     public static Tensor mean(Tensor x, int axis, boolean keepDim) {
         int a = Shape.axis(axis, x.rank());
         if (x.dim(a) == 0) {
@@ -54,12 +68,22 @@ public final class Reductions {
         return sum(x, a, keepDim).mul(1.0 / x.dim(a));
     }
 
-    /** Σ of every element, as a rank-0 tensor. */
+    /**
+     * Σ of every element, as a rank-0 tensor.
+     *
+     * @param x the input
+     * @return the sum, a rank-0 tensor
+     */
     public static Tensor sumAll(Tensor x) {
         return sum(x.contiguous().reshape((int) x.size()), 0, false);
     }
 
-    /** Mean of every element, as a rank-0 tensor. */
+    /**
+     * Mean of every element, as a rank-0 tensor.
+     *
+     * @param x the input
+     * @return the mean, a rank-0 tensor
+     */
     public static Tensor meanAll(Tensor x) {
         if (x.size() == 0) {
             throw new IllegalArgumentException("mean of an empty tensor " + x.describe());
@@ -67,7 +91,14 @@ public final class Reductions {
         return sumAll(x).mul(1.0 / x.size());
     }
 
-    /** Max along an axis; the gradient flows to the first maximum. */
+    /**
+     * Max along an axis; the gradient flows to the first maximum.
+     *
+     * @param x the input
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1 rather than remove it
+     * @return the maxima
+     */
     public static Tensor max(Tensor x, int axis, boolean keepDim) {
         int a = Shape.axis(axis, x.rank());
         int[] xs = x.shape();
@@ -98,7 +129,12 @@ public final class Reductions {
         }, x);
     }
 
-    /** Row-wise index of the maximum of a 2-D tensor, as int32 [rows]. */
+    /**
+     * Row-wise index of the maximum of a 2-D tensor, as int32 [rows].
+     *
+     * @param x the 2-D input [rows, cols]
+     * @return the indices, int32 [rows]
+     */
     public static Tensor argmax(Tensor x) {
         if (x.rank() != 2) {
             throw new IllegalArgumentException("argmax: needs [rows, cols], got " + x.describe());

@@ -9,12 +9,22 @@ import dev.gatun.tensor.Tensor;
 public final class SoftmaxOps {
     private SoftmaxOps() {}
 
-    /** e^x / Σ e^x along the last axis. */
+    /**
+     * e^x / Σ e^x along the last axis.
+     *
+     * @param x the input
+     * @return the softmax, of x's shape
+     */
     public static Tensor softmax(Tensor x) {
         return compute(x, false);
     }
 
-    /** x - log Σ e^x along the last axis. */
+    /**
+     * x - log Σ e^x along the last axis.
+     *
+     * @param x the input
+     * @return the log-softmax, of x's shape
+     */
     public static Tensor logSoftmax(Tensor x) {
         return compute(x, true);
     }

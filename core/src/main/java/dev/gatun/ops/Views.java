@@ -10,7 +10,13 @@ import dev.gatun.tensor.Tensor;
 public final class Views {
     private Views() {}
 
-    /** The same elements with another shape; one axis may be -1. Needs contiguous data. */
+    /**
+     * The same elements with another shape; one axis may be -1. Needs contiguous data.
+     *
+     * @param x the tensor
+     * @param newShape the new shape; one axis may be -1, inferred from the size
+     * @return a view of x's data
+     */
     public static Tensor reshape(Tensor x, int... newShape) {
         int[] s = newShape.clone();
         int inferred = -1;
@@ -46,7 +52,14 @@ public final class Views {
         return Autograd.record(y, "reshape", g -> new Tensor[] {g.contiguous().reshape(original)}, x);
     }
 
-    /** Swaps two axes. */
+    /**
+     * Swaps two axes.
+     *
+     * @param x the tensor
+     * @param axis0 one axis
+     * @param axis1 the other axis
+     * @return a view of x's data
+     */
     public static Tensor transpose(Tensor x, int axis0, int axis1) {
         int a = Shape.axis(axis0, x.rank());
         int b = Shape.axis(axis1, x.rank());
@@ -62,7 +75,15 @@ public final class Views {
         return Autograd.record(y, "transpose", g -> new Tensor[] {g.transpose(a, b)}, x);
     }
 
-    /** Elements [start, end) along an axis. */
+    /**
+     * Elements [start, end) along an axis.
+     *
+     * @param x the tensor
+     * @param axis the axis to slice; negative counts from the end
+     * @param start the first index, included
+     * @param end the last index, excluded
+     * @return a view of x's data
+     */
     public static Tensor slice(Tensor x, int axis, int start, int end) {
         int a = Shape.axis(axis, x.rank());
         int[] s = x.shape();
@@ -83,14 +104,25 @@ public final class Views {
         }, x);
     }
 
-    /** A contiguous copy. */
+    /**
+     * A contiguous copy.
+     *
+     * @param x the tensor
+     * @return a contiguous copy
+     */
     public static Tensor copy(Tensor x) {
         Tensor y = x.newZeros(x.shape());
         BackendRegistry.of(x).copy(x, y);
         return Autograd.record(y, "copy", g -> new Tensor[] {g}, x);
     }
 
-    /** A contiguous copy converted to another dtype. */
+    /**
+     * A contiguous copy converted to another dtype.
+     *
+     * @param x the tensor
+     * @param target the dtype to convert to
+     * @return a contiguous copy of dtype target
+     */
     public static Tensor cast(Tensor x, DType target) {
         if (target == x.dtype()) {
             return copy(x);

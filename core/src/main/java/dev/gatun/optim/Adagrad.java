@@ -17,12 +17,26 @@ public final class Adagrad extends Optimizer {
     private final double weightDecay;
     private final double eps;
 
-    /** Adagrad with torch's defaults: no lr decay, no weight decay, accumulator starting at 0, ε = 1e-10. */
+    /**
+     * Adagrad with torch's defaults: no lr decay, no weight decay, accumulator starting at 0, ε = 1e-10.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     */
     public Adagrad(List<Parameter> parameters, double lr) {
         this(parameters, lr, 0, 0, 0, 1e-10);
     }
 
-    /** Adagrad with every hyperparameter given. */
+    /**
+     * Adagrad with every hyperparameter given.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     * @param lrDecay the learning-rate decay: step t uses lr / (1 + (t - 1)·lrDecay)
+     * @param weightDecay the weight decay; 0 for none
+     * @param initialAccumulatorValue the starting value of the squared-gradient sums
+     * @param eps the term added to the denominator for stability
+     */
     public Adagrad(List<Parameter> parameters, double lr, double lrDecay, double weightDecay,
                    double initialAccumulatorValue, double eps) {
         super(parameters, lr, "sum");

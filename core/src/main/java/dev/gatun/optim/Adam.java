@@ -20,12 +20,27 @@ public sealed class Adam extends Optimizer permits AdamW {
     private final double weightDecay;
     private final boolean decoupled;
 
-    /** Adam with the usual defaults (β = 0.9, 0.999; ε = 1e-8; no weight decay). */
+    /**
+     * Adam with the usual defaults (β = 0.9, 0.999; ε = 1e-8; no weight decay).
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     */
     public Adam(List<Parameter> parameters, double lr) {
         this(parameters, lr, 0.9, 0.999, 1e-8, 0, false);
     }
 
-    /** Adam or AdamW with every hyperparameter given. */
+    /**
+     * Adam or AdamW with every hyperparameter given.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     * @param beta1 the decay rate of the first-moment estimate
+     * @param beta2 the decay rate of the second-moment estimate
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+     */
     public Adam(List<Parameter> parameters, double lr, double beta1, double beta2, double eps, double weightDecay,
                 boolean decoupled) {
         super(parameters, lr, "exp_avg", "exp_avg_sq");

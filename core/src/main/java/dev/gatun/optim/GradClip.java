@@ -19,6 +19,10 @@ public final class GradClip {
      * when that is below 1, where norm is the L2 norm of all gradients together. Returns the norm
      * before clipping. A non-finite norm is returned without touching the gradients (torch would
      * fill them with NaN); check the result to skip such a step.
+     *
+     * @param ps the parameters whose gradients are clipped
+     * @param maxNorm the largest L2 norm allowed
+     * @return the L2 norm of all gradients before clipping
      */
     public static double clipByNorm(List<Parameter> ps, double maxNorm) {
         if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
@@ -50,7 +54,12 @@ public final class GradClip {
         return norm;
     }
 
-    /** torch {@code clip_grad_value_}: clamps every gradient element to {@code [-limit, limit]}. */
+    /**
+     * torch {@code clip_grad_value_}: clamps every gradient element to {@code [-limit, limit]}.
+     *
+     * @param ps the parameters whose gradients are clipped
+     * @param limit the largest magnitude allowed, > 0
+     */
     public static void clipByValue(List<Parameter> ps, double limit) {
         if (!(limit >= 0) || Double.isInfinite(limit)) {
             throw new IllegalArgumentException("limit must be >= 0 and finite, got " + limit);

@@ -32,7 +32,13 @@ public abstract class Optimizer {
     private double clipValue = Double.NaN;
     private double lastGradNorm = Double.NaN;
 
-    /** An optimizer over {@code parameters} keeping the per-parameter state slots {@code slotNames} (torch's names). */
+    /**
+     * An optimizer over {@code parameters} keeping the per-parameter state slots {@code slotNames} (torch's names).
+     *
+     * @param parameters the parameters to update
+     * @param learningRate the initial learning rate
+     * @param slotNames the names of the per-parameter state slots, e.g. {@code exp_avg}
+     */
     protected Optimizer(List<Parameter> parameters, double learningRate, String... slotNames) {
         if (parameters.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
@@ -67,10 +73,15 @@ public abstract class Optimizer {
     /**
      * The update rule for parameter {@code index} (its slots are {@code slot(index, ...)}), which
      * has gradient {@code grad}; {@code step} is 1 on the first call.
+     *
+     * @param index the parameter's index
+     * @param weight the parameter's tensor, updated in place
+     * @param grad its gradient
+     * @param step the step number, 1 on the first call
      */
     protected abstract void update(int index, Tensor weight, Tensor grad, int step);
 
-    /** The parameters this optimizer updates. */
+    /** {@return the parameters this optimizer updates} */
     public final List<Parameter> parameters() {
         return parameters;
     }
@@ -82,37 +93,54 @@ public abstract class Optimizer {
         }
     }
 
-    /** The current learning rate. */
+    /** {@return the current learning rate} */
     public final double learningRate() {
         return learningRate;
     }
 
-    /** Changes the learning rate (schedules call this between steps); 0 pauses updates. */
+    /**
+     * Changes the learning rate (schedules call this between steps); 0 pauses updates.
+     *
+     * @param lr the new learning rate, >= 0
+     */
     public final void setLearningRate(double lr) {
         checkLearningRate(lr);
         this.learningRate = lr;
     }
 
-    /** Steps taken so far (restored by {@link #loadState}). */
+    /** {@return the steps taken so far (restored by {@link #loadState})} */
     public final int stepCount() {
         return stepCount;
     }
 
-    /** From now on, every {@link #step()} first scales all gradients to an L2 norm of at most maxNorm (torch clip_grad_norm_). */
+    /**
+     * From now on, every {@link #step()} first scales all gradients to an L2 norm of at most maxNorm (torch clip_grad_norm_).
+     *
+     * @param maxNorm the largest L2 norm allowed
+     * @return this optimizer
+     */
     public final Optimizer clipGradNorm(double maxNorm) {
         checkPositive("maxNorm", maxNorm);
         this.clipNorm = maxNorm;
         return this;
     }
 
-    /** From now on, every {@link #step()} first clamps each gradient element to [-limit, limit] (torch clip_grad_value_). */
+    /**
+     * From now on, every {@link #step()} first clamps each gradient element to [-limit, limit] (torch clip_grad_value_).
+     *
+     * @param limit the largest magnitude allowed
+     * @return this optimizer
+     */
     public final Optimizer clipGradValue(double limit) {
         checkPositive("clip limit", limit);
         this.clipValue = limit;
         return this;
     }
 
-    /** The gradient norm before clipping in the last step; NaN without norm clipping or before the first step. */
+    /**
+     * {@return the gradient norm before clipping in the last step; NaN without norm clipping or before
+     * the first step}
+     */
     public final double lastGradNorm() {
         return lastGradNorm;
     }
@@ -122,6 +150,8 @@ public abstract class Optimizer {
      * {@code weight_decay}, ...; flags as 0 or 1), then {@code clip_grad_norm} and
      * {@code clip_grad_value} when set. The learning rate is state, not a setting. Checkpoints
      * record these and refuse to resume into an optimizer whose settings differ.
+     *
+     * @return the settings by name, in a fixed order
      */
     public final Map<String, Double> hyperparameters() {
         Map<String, Double> out = new LinkedHashMap<>(ownHyperparameters());
@@ -134,12 +164,12 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** This optimizer's own settings for {@link #hyperparameters()}, in a fixed order. */
+    /** {@return this optimizer's own settings for {@link #hyperparameters()}, in a fixed order} */
     protected Map<String, Double> ownHyperparameters() {
         return Map.of();
     }
 
-    /** The scalars to save next to {@link #stateTensors()}. */
+    /** {@return the scalars to save next to {@link #stateTensors()}} */
     public final OptimizerState state() {
         return new OptimizerState(getClass().getSimpleName(), stepCount, learningRate);
     }
@@ -147,6 +177,8 @@ public abstract class Optimizer {
     /**
      * The per-parameter state allocated so far, as {@code <slot>.<parameter name>} → tensor, in
      * parameter order. The tensors are the live state, not copies: save them before the next step.
+     *
+     * @return the state by {@code <slot>.<parameter name>}
      */
     public final Map<String, Tensor> stateTensors() {
         requireUniqueNames();
@@ -166,6 +198,9 @@ public abstract class Optimizer {
      * this optimizer's own state. Everything is checked before anything is copied: the optimizer
      * kind, every name (a known slot of a known parameter), shapes and dtypes, and that each
      * parameter has either all of its slots or none.
+     *
+     * @param scalars the scalars from {@link #state()}
+     * @param tensors the tensors from {@link #stateTensors()}, by name
      */
     public final void loadState(OptimizerState scalars, Map<String, Tensor> tensors) {
         String kind = getClass().getSimpleName();
@@ -208,12 +243,24 @@ public abstract class Optimizer {
         stepCount = scalars.step();
     }
 
-    /** State slot {@code slot} of parameter {@code param}, or null if it was never allocated. */
+    /**
+     * State slot {@code slot} of parameter {@code param}, or null if it was never allocated.
+     *
+     * @param param the parameter's index
+     * @param slot the slot's index, in the order of the constructor's slot names
+     * @return the slot's tensor, or null
+     */
     protected final Tensor slot(int param, int slot) {
         return slots[param][slot];
     }
 
-    /** State slot {@code slot} of parameter {@code param}, allocated as zeros in the parameter's scope if needed. */
+    /**
+     * State slot {@code slot} of parameter {@code param}, allocated as zeros in the parameter's scope if needed.
+     *
+     * @param param the parameter's index
+     * @param slot the slot's index, in the order of the constructor's slot names
+     * @return the slot's tensor
+     */
     protected final Tensor slotOrZeros(int param, int slot) {
         Tensor t = slots[param][slot];
         if (t == null) {

@@ -21,12 +21,27 @@ public final class Rmsprop extends Optimizer {
     private final double momentum;
     private final boolean centered;
 
-    /** RMSprop with torch's defaults: α = 0.99, ε = 1e-8, no weight decay, no momentum, not centered. */
+    /**
+     * RMSprop with torch's defaults: α = 0.99, ε = 1e-8, no weight decay, no momentum, not centered.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     */
     public Rmsprop(List<Parameter> parameters, double lr) {
         this(parameters, lr, 0.99, 1e-8, 0, 0, false);
     }
 
-    /** RMSprop with every hyperparameter given. */
+    /**
+     * RMSprop with every hyperparameter given.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     * @param alpha the smoothing constant of the averages
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param momentum the momentum factor; 0 for none
+     * @param centered whether to divide by the estimated variance rather than the mean square
+     */
     public Rmsprop(List<Parameter> parameters, double lr, double alpha, double eps, double weightDecay,
                    double momentum, boolean centered) {
         super(parameters, lr, slots(momentum, centered));

@@ -18,12 +18,26 @@ public final class Sgd extends Optimizer {
     private final double weightDecay;
     private final boolean nesterov;
 
-    /** Plain SGD. */
+    /**
+     * Plain SGD.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     */
     public Sgd(List<Parameter> parameters, double lr) {
         this(parameters, lr, 0, 0, 0, false);
     }
 
-    /** SGD with momentum, dampening, weight decay and optional Nesterov momentum. */
+    /**
+     * SGD with momentum, dampening, weight decay and optional Nesterov momentum.
+     *
+     * @param parameters the parameters to update
+     * @param lr the learning rate
+     * @param momentum the momentum factor; 0 for none
+     * @param dampening the dampening of the momentum
+     * @param weightDecay the weight decay; 0 for none
+     * @param nesterov whether to use Nesterov momentum
+     */
     public Sgd(List<Parameter> parameters, double lr, double momentum, double dampening, double weightDecay,
                boolean nesterov) {
         super(parameters, lr, slots(momentum));

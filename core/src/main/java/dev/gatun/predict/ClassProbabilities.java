@@ -7,7 +7,14 @@ package dev.gatun.predict;
 public final class ClassProbabilities {
     private ClassProbabilities() {}
 
-    /** The softmax of {@code logits[from, from + width)}, in double (max subtracted first). */
+    /**
+     * The softmax of {@code logits[from, from + width)}, in double (max subtracted first).
+     *
+     * @param logits the logits of one or more examples
+     * @param from the index of the example's first logit
+     * @param width the number of classes
+     * @return the probabilities, one per class
+     */
     public static double[] softmax(double[] logits, int from, int width) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < width; c++) {
@@ -25,7 +32,14 @@ public final class ClassProbabilities {
         return p;
     }
 
-    /** The predicted class of {@code logits[from, from + width)}: the first maximum. */
+    /**
+     * The predicted class of {@code logits[from, from + width)}: the first maximum.
+     *
+     * @param logits the logits of one or more examples
+     * @param from the index of the example's first logit
+     * @param width the number of classes
+     * @return the class index, in [0, width)
+     */
     public static int best(double[] logits, int from, int width) {
         int best = 0;
         for (int c = 1; c < width; c++) {

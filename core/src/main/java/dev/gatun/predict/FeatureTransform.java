@@ -15,10 +15,18 @@ public interface FeatureTransform {
      * {@code rows} transformed: whole examples one after another (row-major,
      * {@code [count * features]}) in, as many values out. Must not modify {@code rows}; may
      * return it when it changes nothing.
+     *
+     * @param rows the examples, row-major
+     * @return the transformed values, as many as in rows
      */
     float[] apply(float[] rows);
 
-    /** This transform, then {@code next}. */
+    /**
+     * This transform, then {@code next}.
+     *
+     * @param next the transform applied after this one
+     * @return the composed transform
+     */
     default FeatureTransform andThen(FeatureTransform next) {
         return rows -> next.apply(apply(rows));
     }

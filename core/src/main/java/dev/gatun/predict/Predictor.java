@@ -53,6 +53,7 @@ public final class Predictor implements AutoCloseable {
      * @param classNames one name per output class; empty for a regression network
      */
     public record Network(Module module, int[] input, FeatureTransform preprocessing, List<String> classNames) {
+        /** Copies the shape and class names and checks that the network is complete. */
         public Network {
             input = input.clone();
             classNames = List.copyOf(classNames);
@@ -64,6 +65,7 @@ public final class Predictor implements AutoCloseable {
             }
         }
 
+        /** {@return one example's shape, as the network reads it} */
         @Override
         public int[] input() {
             return input.clone();
@@ -73,6 +75,12 @@ public final class Predictor implements AutoCloseable {
     /** Builds or reads a network; whatever tensors it makes belong to the predictor. */
     @FunctionalInterface
     public interface Loader {
+        /**
+         * Builds or reads the network.
+         *
+         * @return the network
+         * @throws IOException if the loader fails to read the network
+         */
         Network load() throws IOException;
     }
 
@@ -110,6 +118,11 @@ public final class Predictor implements AutoCloseable {
      * A predictor owning the network {@code loader} returns: the loader runs with a fresh scope
      * current, so the network's parameters (and anything else it allocates) belong to the
      * predictor until {@link #close()}. {@code name} appears in errors.
+     *
+     * @param name a name for error messages
+     * @param loader builds or reads the network
+     * @return the predictor
+     * @throws IOException if the loader fails to read the network
      */
     public static Predictor load(String name, Loader loader) throws IOException {
         Scope memory = Scope.open("predictor " + name);
@@ -123,32 +136,42 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** One example's shape as the network reads it. */
+    /** {@return one example's shape as the network reads it} */
     public int[] inputShape() {
         return input.clone();
     }
 
-    /** Values in one example's row: the product of {@link #inputShape()}. */
+    /** {@return the values in one example's row: the product of {@link #inputShape()}} */
     public int inputSize() {
         return inputSize;
     }
 
-    /** True for a classifier, whose outputs are class probabilities. */
+    /** {@return whether this is a classifier, whose outputs are class probabilities} */
     public boolean classification() {
         return !classNames.isEmpty();
     }
 
-    /** One name per class; empty for regression. */
+    /** {@return one name per class; empty for regression} */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The class probabilities (a classifier) or predicted values of one raw example. */
+    /**
+     * The class probabilities (a classifier) or predicted values of one raw example.
+     *
+     * @param row one raw example's values
+     * @return the class probabilities or predicted values
+     */
     public float[] predict(float[] row) {
         return rows(run(prepare(new float[][] {row}), 1))[0];
     }
 
-    /** {@link #predict(float[])} of each row, as one batch. */
+    /**
+     * {@link #predict(float[])} of each row, as one batch.
+     *
+     * @param rows raw examples, one per row
+     * @return the class probabilities or predicted values, one row per example
+     */
     public float[][] predict(float[][] rows) {
         return rows.length == 0 ? new float[0][] : rows(run(prepare(rows), rows.length));
     }
@@ -157,6 +180,9 @@ public final class Predictor implements AutoCloseable {
      * The class probabilities or values of a batch already in the network's input form: float32 of
      * shape {@code [n, ...inputShape()]}, on any device, preprocessed (this method does not
      * preprocess it). The tensor stays the caller's.
+     *
+     * @param batch the batch [n, ...inputShape()], float32
+     * @return one row of outputs per example
      */
     public float[][] predictPreprocessed(Tensor batch) {
         int[] want = withBatch(batch.rank() == 0 ? -1 : batch.dim(0));
@@ -168,13 +194,23 @@ public final class Predictor implements AutoCloseable {
         return count == 0 ? new float[0][] : rows(run(count, () -> batch));
     }
 
-    /** The most probable class of one raw example. */
+    /**
+     * The most probable class of one raw example.
+     *
+     * @param row one raw example's values
+     * @return the predicted class
+     */
     public Prediction classify(float[] row) {
         requireClasses();
         return classes(run(prepare(new float[][] {row}), 1)).getFirst();
     }
 
-    /** {@link #classify(float[])} of each row, as one batch. */
+    /**
+     * {@link #classify(float[])} of each row, as one batch.
+     *
+     * @param rows raw examples, one per row
+     * @return the predicted classes, one per row
+     */
     public List<Prediction> classify(float[][] rows) {
         requireClasses();
         return rows.length == 0 ? List.of() : classes(run(prepare(rows), rows.length));

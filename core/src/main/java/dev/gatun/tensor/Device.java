@@ -16,12 +16,18 @@ import java.util.Locale;
 public record Device(Kind kind, int index) {
     /** The kinds of memory a tensor can live in. */
     public enum Kind {
-        CPU, CUDA, FAKE
+        /** Host memory. */
+        CPU,
+        /** A CUDA device's memory. */
+        CUDA,
+        /** Host memory treated as device memory, for tests without a GPU. */
+        FAKE
     }
 
     /** Host memory: what every tensor gets unless placed elsewhere. */
     public static final Device CPU = new Device(Kind.CPU, 0);
 
+    /** Checks the kind and the index: only CUDA has devices past 0. */
     public Device {
         if (kind == null) {
             throw new IllegalArgumentException("device kind is null");
@@ -32,17 +38,27 @@ public record Device(Kind kind, int index) {
         }
     }
 
-    /** CUDA device {@code index}. */
+    /**
+     * CUDA device {@code index}.
+     *
+     * @param index the CUDA device number, 0-based
+     * @return the device
+     */
     public static Device cuda(int index) {
         return new Device(Kind.CUDA, index);
     }
 
-    /** The fake device (see the class comment). */
+    /** {@return the fake device (see the class comment)} */
     public static Device fake() {
         return new Device(Kind.FAKE, 0);
     }
 
-    /** Parses {@code cpu}, {@code cuda}, {@code cuda:N}, {@code fake}. */
+    /**
+     * Parses {@code cpu}, {@code cuda}, {@code cuda:N}, {@code fake}.
+     *
+     * @param text the device's name
+     * @return the device
+     */
     public static Device parse(String text) {
         String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         int colon = s.indexOf(':');
@@ -63,7 +79,9 @@ public record Device(Kind kind, int index) {
         };
     }
 
-    /** True for host memory, which host code (and the CPU backends) may read and write. */
+    /**
+     * {@return whether this is host memory, which host code (and the CPU backends) may read and write}
+     */
     public boolean isHost() {
         return kind == Kind.CPU;
     }

@@ -23,12 +23,16 @@ public final class MemoryBudget {
 
     private MemoryBudget() {}
 
-    /** The budget in bytes. */
+    /** {@return the budget in bytes} */
     public static long limit() {
         return limit;
     }
 
-    /** Sets the budget for the rest of the process; {@code bytes} must be positive. */
+    /**
+     * Sets the budget for the rest of the process.
+     *
+     * @param bytes the new budget, positive
+     */
     public static void setLimit(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("the memory budget must be positive, got " + bytes + " bytes");
@@ -51,8 +55,12 @@ public final class MemoryBudget {
     }
 
     /**
-     * The product of non-negative sizes times {@code bytesEach}, or -1 when it overflows a long: for
-     * sizes read from files, whose product must not wrap around before {@link #require} sees it.
+     * The product of non-negative sizes times {@code bytesEach}, for sizes read from files, whose
+     * product must not wrap around before {@link #require} sees it.
+     *
+     * @param bytesEach the bytes of one element
+     * @param sizes the dimensions or counts
+     * @return the bytes, or -1 when a size is negative or the product overflows a long
      */
     public static long bytes(long bytesEach, long... sizes) {
         long total = bytesEach;
@@ -69,7 +77,12 @@ public final class MemoryBudget {
         return total;
     }
 
-    /** "1.50 GiB (1610612736 bytes)": a size for messages. */
+    /**
+     * A size for messages: "1.50 GiB (1610612736 bytes)".
+     *
+     * @param bytes the size; negative means more than a long holds
+     * @return the text
+     */
     public static String format(long bytes) {
         if (bytes < 0) {
             return "more than " + Long.MAX_VALUE + " bytes";
@@ -88,6 +101,9 @@ public final class MemoryBudget {
      * Parses a size: a whole number of bytes, or a number with a unit k, m, g, t (powers of 1024;
      * {@code KiB}, {@code MB}, {@code G} and the like are accepted too).
      *
+     * @param text the size as written
+     * @param where where it was written (an option, a field), for the message
+     * @return the bytes
      * @throws IllegalArgumentException naming {@code where} and the text
      */
     public static long parse(String text, String where) {

@@ -7,10 +7,18 @@ package dev.gatun.tensor;
 public final class MemoryBudgetException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The bytes asked for; negative when the size overflowed. */
     private final long requested;
+    /** The budget at the time. */
     private final long limit;
 
-    /** {@code what} needs {@code requested} bytes (negative: more than a long holds) against {@code limit}. */
+    /**
+     * An over-budget request.
+     *
+     * @param what what needs the memory
+     * @param requested the bytes it needs; negative when more than a long holds
+     * @param limit the budget
+     */
     public MemoryBudgetException(String what, long requested, long limit) {
         super(what + " needs " + MemoryBudget.format(requested) + ", over the memory budget of "
                 + MemoryBudget.format(limit) + " (set it with --max-memory or -D" + MemoryBudget.PROPERTY + ")");
@@ -18,12 +26,12 @@ public final class MemoryBudgetException extends IllegalStateException {
         this.limit = limit;
     }
 
-    /** The bytes asked for; negative when the size overflowed. */
+    /** {@return the bytes asked for; negative when the size overflowed} */
     public long requested() {
         return requested;
     }
 
-    /** The budget at the time. */
+    /** {@return the budget at the time} */
     public long limit() {
         return limit;
     }

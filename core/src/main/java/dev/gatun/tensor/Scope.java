@@ -46,19 +46,28 @@ public final class Scope implements AutoCloseable {
         this.name = name;
     }
 
-    /** Opens a scope and makes it the current one on this thread until it is closed. */
+    /**
+     * Opens a scope and makes it the current one on this thread until it is closed.
+     *
+     * @return the new current scope
+     */
     public static Scope open() {
         return open("scope");
     }
 
-    /** Opens a named scope (the name shows up in use-after-close errors). */
+    /**
+     * Opens a named scope (the name shows up in use-after-close errors).
+     *
+     * @param name the scope's name
+     * @return the new current scope
+     */
     public static Scope open(String name) {
         Scope s = new Scope(name);
         OPEN.get().push(s);
         return s;
     }
 
-    /** The innermost open scope of this thread. */
+    /** {@return the innermost open scope of this thread} */
     public static Scope current() {
         Scope s = OPEN.get().peek();
         if (s == null) {
@@ -68,7 +77,10 @@ public final class Scope implements AutoCloseable {
         return s;
     }
 
-    /** Host bytes kept for reuse by later scopes (freed with {@link #releaseCachedMemory()}). */
+    /**
+     * {@return the host bytes kept for reuse by later scopes (freed with {@link
+     * #releaseCachedMemory()})}
+     */
     public static long cachedBytes() {
         return HostBlockCache.cachedBytes();
     }
@@ -78,12 +90,21 @@ public final class Scope implements AutoCloseable {
         HostBlockCache.clear();
     }
 
-    /** Bytes held by all scopes that are still open, process-wide. Flat across training steps when nothing leaks. */
+    /**
+     * Bytes held by all scopes that are still open, process-wide. Flat across training steps when nothing leaks.
+     *
+     * @return the bytes held by open scopes
+     */
     public static long liveBytes() {
         return LIVE_BYTES.get();
     }
 
-    /** Allocates zeroed, 64-byte aligned memory owned by this scope. */
+    /**
+     * Allocates zeroed, 64-byte aligned memory owned by this scope.
+     *
+     * @param byteSize the number of bytes
+     * @return the memory
+     */
     public MemorySegment allocate(long byteSize) {
         return allocate(byteSize, true);
     }
@@ -92,6 +113,9 @@ public final class Scope implements AutoCloseable {
      * Allocates 64-byte aligned memory owned by this scope whose contents are unspecified (left
      * over from an earlier, closed scope), for outputs an op overwrites completely: it skips
      * zeroing, which costs as much as writing the result.
+     *
+     * @param byteSize the number of bytes
+     * @return the memory
      */
     public MemorySegment allocateUninitialized(long byteSize) {
         return allocate(byteSize, false);
@@ -153,17 +177,17 @@ public final class Scope implements AutoCloseable {
         return new Storage(device, null, block.address(), bytes);
     }
 
-    /** The arena, for code that maps files or allocates raw memory owned by this scope. */
+    /** {@return the arena, for code that maps files or allocates raw memory owned by this scope} */
     public Arena arena() {
         return arena;
     }
 
-    /** This scope's name. */
+    /** {@return this scope's name} */
     public String name() {
         return name;
     }
 
-    /** True until {@link #close()}. */
+    /** {@return whether this scope is still open, until {@link #close()}} */
     public boolean isOpen() {
         return !closed;
     }
@@ -173,6 +197,8 @@ public final class Scope implements AutoCloseable {
      * the code that filled it (a predictor's model until the predictor closes): ops on this thread
      * allocate in the scope below it again, its tensors stay valid, and any one thread may close
      * it. Only the thread that opened it may detach it.
+     *
+     * @return this scope
      */
     public Scope detach() {
         if (Thread.currentThread() != owner) {

@@ -6,7 +6,12 @@ import java.util.Arrays;
 public final class Shape {
     private Shape() {}
 
-    /** Checks every dimension is >= 0 and returns the element count, guarding overflow. */
+    /**
+     * Checks every dimension is >= 0 and returns the element count, guarding overflow.
+     *
+     * @param shape the dimensions
+     * @return the product of the dimensions
+     */
     public static long checkedSize(int[] shape) {
         long n = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -19,7 +24,12 @@ public final class Shape {
         return n;
     }
 
-    /** Row-major (C order) strides in elements. */
+    /**
+     * Row-major (C order) strides in elements.
+     *
+     * @param shape the dimensions
+     * @return the strides, in elements
+     */
     public static long[] contiguousStrides(int[] shape) {
         long[] s = new long[shape.length];
         long acc = 1;
@@ -30,7 +40,13 @@ public final class Shape {
         return s;
     }
 
-    /** The NumPy broadcast of two shapes, or an error naming both. */
+    /**
+     * The NumPy broadcast of two shapes, or an error naming both.
+     *
+     * @param a one shape
+     * @param b the other shape
+     * @return the broadcast shape
+     */
     public static int[] broadcast(int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
         int[] out = new int[rank];
@@ -49,6 +65,11 @@ public final class Shape {
     /**
      * Strides that read a tensor of {@code shape}/{@code strides} as if it had shape {@code target}
      * (stride 0 on broadcast axes).
+     *
+     * @param shape the tensor's shape
+     * @param strides the tensor's strides, in elements
+     * @param target the shape to read it as
+     * @return one stride per dimension of target
      */
     public static long[] broadcastStrides(int[] shape, long[] strides, int[] target) {
         long[] out = new long[target.length];
@@ -60,7 +81,15 @@ public final class Shape {
         return out;
     }
 
-    /** Storage index of row-major position {@code flat} in a view with this shape, strides and offset. */
+    /**
+     * Storage index of row-major position {@code flat} in a view with this shape, strides and offset.
+     *
+     * @param shape the view's shape
+     * @param strides the tensor's strides, in elements
+     * @param offset the view's offset in the storage, in elements
+     * @param flat the row-major position, in [0, size)
+     * @return the storage index, in elements
+     */
     public static long physicalIndex(int[] shape, long[] strides, long offset, long flat) {
         long p = offset;
         for (int i = shape.length - 1; i >= 0; i--) {
@@ -71,7 +100,13 @@ public final class Shape {
         return p;
     }
 
-    /** Normalizes a possibly negative axis against a rank. */
+    /**
+     * Normalizes a possibly negative axis against a rank.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param rank the number of dimensions
+     * @return the axis, in [0, rank)
+     */
     public static int axis(int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) {
@@ -80,7 +115,12 @@ public final class Shape {
         return a;
     }
 
-    /** Formats a shape as {@code [2, 3]}. */
+    /**
+     * Formats a shape as {@code [2, 3]}.
+     *
+     * @param shape the dimensions
+     * @return the formatted shape
+     */
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }

@@ -55,12 +55,25 @@ public final class Tensor {
 
     // ---- creation -------------------------------------------------------------------------
 
-    /** Zeros in the current scope. */
+    /**
+     * Zeros in the current scope.
+     *
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor zeros(DType dtype, int... shape) {
         return zeros(Scope.current(), dtype, shape);
     }
 
-    /** Zeros owned by {@code scope}. */
+    /**
+     * Zeros owned by {@code scope}.
+     *
+     * @param scope the scope owning the memory
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor zeros(Scope scope, DType dtype, int... shape) {
         int[] s = shape.clone();
         long n = Shape.checkedSize(s);
@@ -71,6 +84,10 @@ public final class Tensor {
     /**
      * A tensor in the current scope whose contents are unspecified, for results an op overwrites
      * completely (saves zeroing the memory first).
+     *
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
      */
     public static Tensor empty(DType dtype, int... shape) {
         Scope scope = Scope.current();
@@ -80,12 +97,27 @@ public final class Tensor {
         return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
-    /** Zeros on {@code device}, owned by {@code scope}. */
+    /**
+     * Zeros on {@code device}, owned by {@code scope}.
+     *
+     * @param scope the scope owning the memory
+     * @param device the device the memory is on
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor zeros(Scope scope, Device device, DType dtype, int... shape) {
         return allocate(scope, device, dtype, shape, true);
     }
 
-    /** A tensor on {@code device} in the current scope whose contents are unspecified (see {@link #empty}). */
+    /**
+     * A tensor on {@code device} in the current scope whose contents are unspecified (see {@link #empty}).
+     *
+     * @param device the device the memory is on
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor empty(Device device, DType dtype, int... shape) {
         return allocate(Scope.current(), device, dtype, shape, false);
     }
@@ -100,27 +132,55 @@ public final class Tensor {
         return new Tensor(storage, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
-    /** Zeros of this tensor's dtype on its device, in the current scope: how ops make their results. */
+    /**
+     * Zeros of this tensor's dtype on its device, in the current scope: how ops make their results.
+     *
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newZeros(int... shape) {
         return newZeros(dtype, shape);
     }
 
-    /** Zeros of {@code dtype} on this tensor's device, in the current scope. */
+    /**
+     * Zeros of {@code dtype} on this tensor's device, in the current scope.
+     *
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newZeros(DType dtype, int... shape) {
         return allocate(Scope.current(), storage.device(), dtype, shape, true);
     }
 
-    /** An uninitialized tensor of this dtype on this tensor's device, for results an op overwrites completely. */
+    /**
+     * An uninitialized tensor of this dtype on this tensor's device, for results an op overwrites completely.
+     *
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newEmpty(int... shape) {
         return newEmpty(dtype, shape);
     }
 
-    /** An uninitialized tensor of {@code dtype} on this tensor's device. */
+    /**
+     * An uninitialized tensor of {@code dtype} on this tensor's device.
+     *
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newEmpty(DType dtype, int... shape) {
         return allocate(Scope.current(), storage.device(), dtype, shape, false);
     }
 
-    /** A tensor of this dtype on this tensor's device filled with {@code value}. */
+    /**
+     * A tensor of this dtype on this tensor's device filled with {@code value}.
+     *
+     * @param value the value of every element
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newFull(double value, int... shape) {
         Tensor t = newZeros(shape);
         if (value != 0) {
@@ -129,17 +189,35 @@ public final class Tensor {
         return t;
     }
 
-    /** Float32 zeros in the current scope. */
+    /**
+     * Float32 zeros in the current scope.
+     *
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor zeros(int... shape) {
         return zeros(DType.FLOAT32, shape);
     }
 
-    /** Ones in the current scope. */
+    /**
+     * Ones in the current scope.
+     *
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor ones(DType dtype, int... shape) {
         return full(dtype, 1.0, shape);
     }
 
-    /** A tensor filled with {@code value}. */
+    /**
+     * A tensor filled with {@code value}.
+     *
+     * @param dtype the element type
+     * @param value the value of every element
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public static Tensor full(DType dtype, double value, int... shape) {
         Tensor t = zeros(dtype, shape);
         if (value != 0) {
@@ -148,17 +226,40 @@ public final class Tensor {
         return t;
     }
 
-    /** Zeros with the dtype and shape of {@code like}, in the current scope. */
+    /**
+     * Zeros with the dtype and shape of {@code like}, in the current scope.
+     *
+     * @param like the tensor whose dtype and shape are copied
+     * @return the new tensor
+     */
     public static Tensor zerosLike(Tensor like) {
         return zeros(like.dtype, like.shape);
     }
 
-    /** Seeded uniform values in [lo, hi). */
+    /**
+     * Seeded uniform values in [lo, hi).
+     *
+     * @param seed the random seed
+     * @param lo the lower bound, included
+     * @param hi the upper bound, excluded
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor uniform(long seed, double lo, double hi, DType dtype, int... shape) {
         return uniform(new SplittableRandom(seed), lo, hi, dtype, shape);
     }
 
-    /** Uniform values in [lo, hi) drawn from {@code rng}. */
+    /**
+     * Uniform values in [lo, hi) drawn from {@code rng}.
+     *
+     * @param rng the random source
+     * @param lo the lower bound, included
+     * @param hi the upper bound, excluded
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor uniform(RandomGenerator rng, double lo, double hi, DType dtype, int... shape) {
         Tensor t = zeros(dtype, shape);
         for (long i = 0; i < t.size; i++) {
@@ -167,12 +268,30 @@ public final class Tensor {
         return t;
     }
 
-    /** Seeded normal values with the given mean and standard deviation. */
+    /**
+     * Seeded normal values with the given mean and standard deviation.
+     *
+     * @param seed the random seed
+     * @param mean the distribution's mean
+     * @param std the standard deviation
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor normal(long seed, double mean, double std, DType dtype, int... shape) {
         return normal(new SplittableRandom(seed), mean, std, dtype, shape);
     }
 
-    /** Normal values drawn from {@code rng}. */
+    /**
+     * Normal values drawn from {@code rng}.
+     *
+     * @param rng the random source
+     * @param mean the distribution's mean
+     * @param std the standard deviation
+     * @param dtype the element type
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor normal(RandomGenerator rng, double mean, double std, DType dtype, int... shape) {
         Tensor t = zeros(dtype, shape);
         for (long i = 0; i < t.size; i++) {
@@ -181,28 +300,52 @@ public final class Tensor {
         return t;
     }
 
-    /** A float32 tensor holding a copy of {@code data}, with the given shape. */
+    /**
+     * A float32 tensor holding a copy of {@code data}, with the given shape.
+     *
+     * @param data the values, row-major
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor of(float[] data, int... shape) {
         Tensor t = zeros(DType.FLOAT32, checkLength(data.length, shape));
         MemorySegment.copy(data, 0, t.storage.host(), DType.FLOAT32.layout(), 0, data.length);
         return t;
     }
 
-    /** A float64 tensor holding a copy of {@code data}, with the given shape. */
+    /**
+     * A float64 tensor holding a copy of {@code data}, with the given shape.
+     *
+     * @param data the values, row-major
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor of(double[] data, int... shape) {
         Tensor t = zeros(DType.FLOAT64, checkLength(data.length, shape));
         MemorySegment.copy(data, 0, t.storage.host(), DType.FLOAT64.layout(), 0, data.length);
         return t;
     }
 
-    /** An int32 tensor holding a copy of {@code data}, with the given shape. */
+    /**
+     * An int32 tensor holding a copy of {@code data}, with the given shape.
+     *
+     * @param data the values, row-major
+     * @param shape the new tensor's dimensions
+     * @return the new tensor, in the current scope
+     */
     public static Tensor of(int[] data, int... shape) {
         Tensor t = zeros(DType.INT32, checkLength(data.length, shape));
         MemorySegment.copy(data, 0, t.storage.host(), DType.INT32.layout(), 0, data.length);
         return t;
     }
 
-    /** A scalar (rank 0) tensor. */
+    /**
+     * A scalar (rank 0) tensor.
+     *
+     * @param dtype the element type
+     * @param value the element's value
+     * @return the new rank-0 tensor, in the current scope
+     */
     public static Tensor scalar(DType dtype, double value) {
         return full(dtype, value);
     }
@@ -219,42 +362,47 @@ public final class Tensor {
 
     // ---- metadata -------------------------------------------------------------------------
 
-    /** Element type. */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of one axis (negative counts from the end). */
+    /**
+     * Size of one axis (negative counts from the end).
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the axis' size
+     */
     public int dim(int axis) {
         return shape[Shape.axis(axis, shape.length)];
     }
 
-    /** Number of axes. */
+    /** {@return the number of axes} */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements. */
+    /** {@return the number of elements} */
     public long size() {
         return size;
     }
 
-    /** A copy of the strides, in elements. */
+    /** {@return a copy of the strides, in elements} */
     public long[] strides() {
         return strides.clone();
     }
 
-    /** Offset of the first element in the storage, in elements. */
+    /** {@return the offset of the first element in the storage, in elements} */
     public long offset() {
         return offset;
     }
 
-    /** The scope owning this tensor's memory. */
+    /** {@return the scope owning this tensor's memory} */
     public Scope scope() {
         return scope;
     }
@@ -263,7 +411,7 @@ public final class Tensor {
         return storage;
     }
 
-    /** The device this tensor's memory is on. */
+    /** {@return the device this tensor's memory is on} */
     public Device device() {
         return storage.device();
     }
@@ -272,6 +420,8 @@ public final class Tensor {
      * The storage segment, for host backends and kernels. Throws if the owning scope was closed,
      * so a use after close is an exception, never a crash, and for a tensor on a device, whose
      * memory host code cannot touch.
+     *
+     * @return the storage segment
      */
     public MemorySegment segment() {
         checkAlive();
@@ -329,7 +479,7 @@ public final class Tensor {
         }
     }
 
-    /** True when the elements are laid out densely in row-major order. */
+    /** {@return whether the elements are laid out densely in row-major order} */
     public boolean isContiguous() {
         long expect = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
@@ -351,6 +501,9 @@ public final class Tensor {
      * The element at row-major position {@code flat}, as a double. On a device this copies one
      * element to the host and waits for it: fine for a loss value, far too slow in a loop (copy the
      * tensor with {@link #to(Device)} first).
+     *
+     * @param flat the row-major position
+     * @return the element's value
      */
     public double getFlat(long flat) {
         checkAlive();
@@ -365,7 +518,12 @@ public final class Tensor {
         };
     }
 
-    /** Sets the element at row-major position {@code flat} (on a device: one small copy, see {@link #getFlat}). */
+    /**
+     * Sets the element at row-major position {@code flat} (on a device: one small copy, see {@link #getFlat}).
+     *
+     * @param flat the row-major position
+     * @param value the value to store
+     */
     public void setFlat(long flat, double value) {
         checkAlive();
         Objects.checkIndex(flat, size);
@@ -382,12 +540,22 @@ public final class Tensor {
         }
     }
 
-    /** The element at the given indices. */
+    /**
+     * The element at the given indices.
+     *
+     * @param index one index per axis
+     * @return the element's value
+     */
     public double get(int... index) {
         return getFlat(flatIndex(index));
     }
 
-    /** Sets the element at the given indices. */
+    /**
+     * Sets the element at the given indices.
+     *
+     * @param value the value to store
+     * @param index one index per axis
+     */
     public void set(double value, int... index) {
         setFlat(flatIndex(index), value);
     }
@@ -407,7 +575,7 @@ public final class Tensor {
         return flat;
     }
 
-    /** The single value of a one-element tensor. */
+    /** {@return the single value of a one-element tensor} */
     public double item() {
         if (size != 1) {
             throw new IllegalStateException("item() needs one element, tensor has shape " + Shape.str(shape));
@@ -415,7 +583,7 @@ public final class Tensor {
         return getFlat(0);
     }
 
-    /** All elements in row-major order as floats. */
+    /** {@return all elements in row-major order as floats} */
     public float[] toFloatArray() {
         checkFits();
         if (!device().isHost()) {
@@ -434,7 +602,7 @@ public final class Tensor {
         return out;
     }
 
-    /** All elements in row-major order as doubles. */
+    /** {@return all elements in row-major order as doubles} */
     public double[] toDoubleArray() {
         checkFits();
         if (!device().isHost()) {
@@ -449,7 +617,7 @@ public final class Tensor {
         return out;
     }
 
-    /** All elements in row-major order as ints (truncating floats). */
+    /** {@return all elements in row-major order as ints (truncating floats)} */
     public int[] toIntArray() {
         checkFits();
         if (!device().isHost()) {
@@ -470,13 +638,23 @@ public final class Tensor {
         }
     }
 
-    /** Fills every element with {@code value} (in place, not recorded for autograd). */
+    /**
+     * Fills every element with {@code value} (in place, not recorded for autograd).
+     *
+     * @param value the value of every element
+     * @return this tensor
+     */
     public Tensor fill(double value) {
         BackendRegistry.of(this).fill(this, value);
         return this;
     }
 
-    /** Copies {@code src} (same shape, same dtype) into this tensor in place. */
+    /**
+     * Copies {@code src} (same shape, same dtype) into this tensor in place.
+     *
+     * @param src the source, of this tensor's shape and dtype
+     * @return this tensor
+     */
     public Tensor copyFrom(Tensor src) {
         if (!Arrays.equals(shape, src.shape) || dtype != src.dtype) {
             throw new IllegalArgumentException("copyFrom: " + src.describe() + " into " + describe());
@@ -487,23 +665,41 @@ public final class Tensor {
 
     // ---- views ------------------------------------------------------------------------------
 
-    /** A view with new shape and strides over the same storage; no autograd. */
+    /**
+     * A view with new shape and strides over the same storage; no autograd.
+     *
+     * @param newShape the view's shape
+     * @param newStrides the view's strides, in elements
+     * @param newOffset the view's offset in the storage, in elements
+     * @return the view
+     */
     public Tensor view(int[] newShape, long[] newStrides, long newOffset) {
         checkAlive();
         return new Tensor(storage, scope, dtype, newShape.clone(), newStrides.clone(), newOffset);
     }
 
-    /** The same data with another shape; one axis may be -1. Contiguous data only (no copy). */
+    /**
+     * The same data with another shape; one axis may be -1. Contiguous data only (no copy).
+     *
+     * @param newShape the new shape; one axis may be -1, inferred from the size
+     * @return a view of the same data
+     */
     public Tensor reshape(int... newShape) {
         return Views.reshape(this, newShape);
     }
 
-    /** Swaps two axes (no copy). */
+    /**
+     * Swaps two axes (no copy).
+     *
+     * @param axis0 one axis
+     * @param axis1 the other axis
+     * @return a view of the same data
+     */
     public Tensor transpose(int axis0, int axis1) {
         return Views.transpose(this, axis0, axis1);
     }
 
-    /** The 2-D transpose. */
+    /** {@return the 2-D transpose, a view} */
     public Tensor t() {
         if (shape.length != 2) {
             throw new IllegalArgumentException("t() needs a matrix, got shape " + Shape.str(shape));
@@ -511,17 +707,31 @@ public final class Tensor {
         return transpose(0, 1);
     }
 
-    /** Elements {@code [start, end)} along {@code axis} (no copy). */
+    /**
+     * Elements {@code [start, end)} along {@code axis} (no copy).
+     *
+     * @param axis the axis; negative counts from the end
+     * @param start the first index, included
+     * @param end the last index, excluded
+     * @return a view of the same data
+     */
     public Tensor slice(int axis, int start, int end) {
         return Views.slice(this, axis, start, end);
     }
 
-    /** A contiguous tensor with the same values: this one if already contiguous, else a copy. */
+    /**
+     * {@return a contiguous tensor with the same values: this one if already contiguous, else a copy}
+     */
     public Tensor contiguous() {
         return isContiguous() ? this : Views.copy(this);
     }
 
-    /** A contiguous copy with a new dtype (float32 ↔ float64 ↔ int32); gradients flow between float types. */
+    /**
+     * A contiguous copy with a new dtype (float32 ↔ float64 ↔ int32); gradients flow between float types.
+     *
+     * @param target the dtype to convert to
+     * @return the converted copy
+     */
     public Tensor to(DType target) {
         return Views.cast(this, target);
     }
@@ -529,6 +739,9 @@ public final class Tensor {
     /**
      * This tensor on {@code target}: itself when already there, otherwise a contiguous copy in
      * the current scope. Gradients flow back to the source device.
+     *
+     * @param target the device to move to
+     * @return this tensor or its copy on target
      */
     public Tensor to(Device target) {
         return DeviceTransfer.to(this, target);
@@ -540,6 +753,8 @@ public final class Tensor {
      * memory belongs to this tensor's scope; the old is freed with the scope. The gradient is
      * dropped. Views taken before the move keep the old memory. Only for contiguous tensors
      * that own their storage from its start.
+     *
+     * @param target the device to move to
      */
     public void moveTo(Device target) {
         checkAlive();
@@ -556,114 +771,175 @@ public final class Tensor {
 
     // ---- math (differentiable) ---------------------------------------------------------------
 
-    /** Matrix product of 2-D tensors. */
+    /**
+     * Matrix product of 2-D tensors.
+     *
+     * @param other the right matrix
+     * @return the product
+     */
     public Tensor matmul(Tensor other) {
         return MatMul.apply(this, other);
     }
 
-    /** Broadcasting addition. */
+    /**
+     * Broadcasting addition.
+     *
+     * @param other the other operand
+     * @return the sum
+     */
     public Tensor add(Tensor other) {
         return Arithmetic.add(this, other);
     }
 
-    /** Broadcasting subtraction. */
+    /**
+     * Broadcasting subtraction.
+     *
+     * @param other the other operand
+     * @return the difference
+     */
     public Tensor sub(Tensor other) {
         return Arithmetic.sub(this, other);
     }
 
-    /** Broadcasting multiplication. */
+    /**
+     * Broadcasting multiplication.
+     *
+     * @param other the other operand
+     * @return the product
+     */
     public Tensor mul(Tensor other) {
         return Arithmetic.mul(this, other);
     }
 
-    /** Broadcasting division. */
+    /**
+     * Broadcasting division.
+     *
+     * @param other the other operand
+     * @return the quotient
+     */
     public Tensor div(Tensor other) {
         return Arithmetic.div(this, other);
     }
 
-    /** Multiplies by a constant. */
+    /**
+     * Multiplies by a constant.
+     *
+     * @param c the constant
+     * @return the product
+     */
     public Tensor mul(double c) {
         return Arithmetic.scale(this, c);
     }
 
-    /** Adds a constant. */
+    /**
+     * Adds a constant.
+     *
+     * @param c the constant
+     * @return the sum
+     */
     public Tensor add(double c) {
         return Arithmetic.add(this, scalar(dtype, c));
     }
 
-    /** Element-wise negation. */
+    /** {@return the element-wise negation} */
     public Tensor neg() {
         return Arithmetic.scale(this, -1);
     }
 
-    /** max(x, 0). */
+    /** {@return max(x, 0), element-wise} */
     public Tensor relu() {
         return Activations.relu(this);
     }
 
-    /** 1 / (1 + e^-x). */
+    /** {@return 1 / (1 + e^-x), element-wise} */
     public Tensor sigmoid() {
         return Activations.sigmoid(this);
     }
 
-    /** Hyperbolic tangent. */
+    /** {@return the hyperbolic tangent, element-wise} */
     public Tensor tanh() {
         return Activations.tanh(this);
     }
 
-    /** e^x. */
+    /** {@return e^x, element-wise} */
     public Tensor exp() {
         return Activations.exp(this);
     }
 
-    /** Natural logarithm. */
+    /** {@return the natural logarithm, element-wise} */
     public Tensor log() {
         return Activations.log(this);
     }
 
-    /** Sum along an axis (the axis is removed unless keepDim). */
+    /**
+     * Sum along an axis (the axis is removed unless keepDim).
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1
+     * @return the sum
+     */
     public Tensor sum(int axis, boolean keepDim) {
         return Reductions.sum(this, axis, keepDim);
     }
 
-    /** Sum of all elements, as a scalar tensor. */
+    /** {@return the sum of all elements, as a scalar tensor} */
     public Tensor sum() {
         return Reductions.sumAll(this);
     }
 
-    /** Mean along an axis. */
+    /**
+     * Mean along an axis.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1
+     * @return the mean
+     */
     public Tensor mean(int axis, boolean keepDim) {
         return Reductions.mean(this, axis, keepDim);
     }
 
-    /** Mean of all elements, as a scalar tensor. */
+    /** {@return the mean of all elements, as a scalar tensor} */
     public Tensor mean() {
         return Reductions.meanAll(this);
     }
 
-    /** Maximum along an axis; the gradient goes to the first maximum. */
+    /**
+     * Maximum along an axis; the gradient goes to the first maximum.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDim whether to keep the axis with size 1
+     * @return the maxima
+     */
     public Tensor max(int axis, boolean keepDim) {
         return Reductions.max(this, axis, keepDim);
     }
 
-    /** Index of the maximum along the last axis of a 2-D tensor, as int32 [rows]. Not differentiable. */
+    /**
+     * {@return the index of the maximum along the last axis of a 2-D tensor, as int32 [rows]; not
+     * differentiable}
+     */
     public Tensor argmax() {
         return Reductions.argmax(this);
     }
 
-    /** Softmax along the last axis. */
+    /** {@return the softmax along the last axis} */
     public Tensor softmax() {
         return SoftmaxOps.softmax(this);
     }
 
-    /** Log-softmax along the last axis. */
+    /** {@return the log-softmax along the last axis} */
     public Tensor logSoftmax() {
         return SoftmaxOps.logSoftmax(this);
     }
 
     // ---- autograd -----------------------------------------------------------------------------
 
-    /** Marks this tensor as a leaf whose gradient is accumulated by {@link #backward()}. */
+    /**
+     * Marks this tensor as a leaf whose gradient is accumulated by {@link #backward()}.
+     *
+     * @param on whether gradients are wanted
+     * @return this tensor
+     */
     public Tensor requiresGrad(boolean on) {
         if (on && !dtype.isFloating()) {
             throw new IllegalArgumentException("only float tensors can require gradients, this is " + dtype.label());
@@ -672,27 +948,34 @@ public final class Tensor {
         return this;
     }
 
-    /** True if gradients flow into this tensor (a leaf that asked for them, or a recorded op result). */
+    /**
+     * {@return whether gradients flow into this tensor (a leaf that asked for them, or a recorded op
+     * result)}
+     */
     public boolean requiresGrad() {
         return requiresGrad || gradFn != null;
     }
 
-    /** True for tensors not produced by a recorded op. */
+    /** {@return whether this tensor was not produced by a recorded op} */
     public boolean isLeaf() {
         return gradFn == null;
     }
 
-    /** The accumulated gradient, or null before any backward pass. */
+    /** {@return the accumulated gradient, or null before any backward pass} */
     public Tensor grad() {
         return grad;
     }
 
-    /** Replaces the gradient (null clears it). Used by autograd and optimizers. */
+    /**
+     * Replaces the gradient (null clears it). Used by autograd and optimizers.
+     *
+     * @param g the new gradient, or null
+     */
     public void setGrad(Tensor g) {
         this.grad = g;
     }
 
-    /** How this tensor was computed, or null for a leaf. */
+    /** {@return how this tensor was computed, or null for a leaf} */
     public GradFn gradFn() {
         return gradFn;
     }
@@ -702,14 +985,14 @@ public final class Tensor {
         dev.gatun.autograd.Autograd.backward(this);
     }
 
-    /** A view of the same data cut off from the graph. */
+    /** {@return a view of the same data cut off from the graph} */
     public Tensor detach() {
         return view(shape, strides, offset);
     }
 
     // ---- printing -----------------------------------------------------------------------------
 
-    /** {@code float32[2, 3]}. */
+    /** {@return the dtype and shape, e.g. {@code float32[2, 3]}} */
     public String describe() {
         return dtype.label() + Shape.str(shape);
     }

@@ -70,12 +70,19 @@ public final class CudaBackend implements Backend {
     /**
      * The backend of CUDA device {@code index}, TF32 as {@value #TF32_PROPERTY} says; throws
      * {@link dev.gatun.bindings.NoGpuException} without a GPU.
+     *
+     * @param index the CUDA device number, 0-based
      */
     public CudaBackend(int index) {
         this(index, Boolean.getBoolean(TF32_PROPERTY));
     }
 
-    /** The backend of CUDA device {@code index}, with TF32 tensor-core math allowed or not. */
+    /**
+     * The backend of CUDA device {@code index}, with TF32 tensor-core math allowed or not.
+     *
+     * @param index the CUDA device number, 0-based
+     * @param tf32 whether float32 matrix products may use TF32 tensor-core math
+     */
     public CudaBackend(int index, boolean tf32) {
         this.ctx = CudaContext.of(index);
         this.device = Device.cuda(index);
@@ -109,7 +116,7 @@ public final class CudaBackend implements Backend {
                 + CudaLibraries.get().library(CudaLibrary.CUDNN).describe() + ")";
     }
 
-    /** The device's context (memory, allocator, stream). */
+    /** {@return the device's context (memory, allocator, stream)} */
     public CudaContext context() {
         return ctx;
     }

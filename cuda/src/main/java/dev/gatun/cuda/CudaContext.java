@@ -56,6 +56,9 @@ public final class CudaContext implements DeviceRuntime {
     /**
      * The context of CUDA device {@code index}, opened on first call. Without a driver or a
      * device this throws {@link dev.gatun.bindings.NoGpuException} with the runtime's reason.
+     *
+     * @param index the CUDA device number, 0-based
+     * @return the device's context, shared by all callers
      */
     public static synchronized CudaContext of(int index) {
         CudaContext c = OPEN.get(index);
@@ -91,32 +94,32 @@ public final class CudaContext implements DeviceRuntime {
         memory.copyDeviceToDevice(src, dst, bytes, stream);
     }
 
-    /** The device number. */
+    /** {@return the CUDA device number} */
     public int index() {
         return index;
     }
 
-    /** Raw memory and copies. */
+    /** {@return the raw device memory and copies} */
     public CudaDeviceMemory memory() {
         return memory;
     }
 
-    /** The caching allocator every tensor of this device draws from. */
+    /** {@return the caching allocator every tensor of this device draws from} */
     public CachingAllocator allocator() {
         return allocator;
     }
 
-    /** The device's stream. */
+    /** {@return the device's CUDA stream handle, as an address} */
     public long stream() {
         return stream;
     }
 
-    /** The cuBLAS handle, bound to {@link #stream()}. */
+    /** {@return the cuBLAS handle, bound to {@link #stream()}} */
     public MemorySegment cublas() {
         return cublas;
     }
 
-    /** The cuDNN handle, bound to {@link #stream()}. */
+    /** {@return the cuDNN handle, bound to {@link #stream()}} */
     public MemorySegment cudnn() {
         return cudnn;
     }
@@ -133,6 +136,8 @@ public final class CudaContext implements DeviceRuntime {
      * current device, which is per thread) and returns this context, for
      * {@code synchronized (ctx.select()) { ...library call... }}: the handles must not be used by
      * two threads at once either.
+     *
+     * @return this context
      */
     public CudaContext select() {
         CudaStatus.checkRuntime(cudart_h.cudaSetDevice(index), "cudaSetDevice");
@@ -148,12 +153,23 @@ public final class CudaContext implements DeviceRuntime {
     /**
      * Launches a grid-stride kernel over {@code n} work items on the stream: 256 threads a block,
      * at most 32 blocks per multiprocessor's worth (4096), the loop inside covers the rest.
+     *
+     * @param kernel the kernel to run; its PTX module is loaded on first use
+     * @param n the number of work items the kernel's loop covers
+     * @param args the kernel's arguments, in its parameter order
      */
     public void launch(PtxKernel kernel, long n, Object... args) {
         launchGrid(kernel, PtxModule.blocksFor(n, 256, 4096), 256, args);
     }
 
-    /** Launches {@code kernel} on {@code blocks} blocks of {@code threads} threads, on the stream. */
+    /**
+     * Launches {@code kernel} on {@code blocks} blocks of {@code threads} threads, on the stream.
+     *
+     * @param kernel the kernel to run; its PTX module is loaded on first use
+     * @param blocks the number of thread blocks in the 1-D grid
+     * @param threads the threads per block
+     * @param args the kernel's arguments, in its parameter order
+     */
     public void launchGrid(PtxKernel kernel, int blocks, int threads, Object... args) {
         module(kernel.file()).launch(kernel, blocks, threads, stream, args);
     }

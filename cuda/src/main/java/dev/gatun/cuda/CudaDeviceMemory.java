@@ -49,6 +49,8 @@ public final class CudaDeviceMemory implements DeviceMemory {
     /**
      * Opens device {@code device}. Without a driver or a device this throws {@link NoGpuException}
      * with the runtime's reason; nothing is allocated before that check.
+     *
+     * @param device the CUDA device number, 0-based
      */
     public CudaDeviceMemory(int device) {
         CudaLibraries.get().require(CudaLibrary.CUDART);
@@ -99,7 +101,7 @@ public final class CudaDeviceMemory implements DeviceMemory {
         check(cudart_h.cudaFree(MemorySegment.ofAddress(address)), "cudaFree", "free", bytes);
     }
 
-    /** Bytes allocated through this object and not freed. */
+    /** {@return the bytes allocated through this object and not freed} */
     public long bytesInUse() {
         return bytesInUse.get();
     }

@@ -10,6 +10,9 @@ import dev.gatun.tensor.Device;
 
 /** CUDA devices: {@link CudaContext} is the memory, {@link CudaBackend} the program. */
 public final class CudaDeviceProvider implements DeviceProvider {
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public CudaDeviceProvider() {}
+
     @Override
     public Device.Kind kind() {
         return Device.Kind.CUDA;

@@ -28,20 +28,26 @@ public record PtxKernel(String file, String entry, List<Param> params) {
             this.ptxType = ptxType;
         }
 
-        /** How nvcc declares the parameter in PTX, e.g. {@code .u64}. */
+        /** {@return how nvcc declares the parameter in PTX, e.g. {@code .u64}} */
         public String ptxType() {
             return ptxType;
         }
     }
 
-    /** One parameter: its name in the .cu source and its type. */
+    /**
+     * One parameter: its name in the .cu source and its type.
+     *
+     * @param name the parameter's name in the .cu source
+     * @param type how the launcher passes the argument
+     */
     public record Param(String name, Type type) {}
 
+    /** Copies {@code params} so the record stays immutable. */
     public PtxKernel {
         params = List.copyOf(params);
     }
 
-    /** The resource path of the PTX file. */
+    /** {@return the class-path resource path of the PTX file} */
     public String resource() {
         return PtxKernels.RESOURCE_DIR + file + ".ptx";
     }

@@ -171,17 +171,27 @@ public final class PtxKernels {
 
     private PtxKernels() {}
 
-    /** The distinct PTX files, each once, in {@link #ALL}'s order. */
+    /** {@return the distinct PTX files, each once, in {@link #ALL}'s order} */
     public static List<String> files() {
         return ALL.stream().map(PtxKernel::file).distinct().toList();
     }
 
-    /** The kernel with PTX entry {@code entry}. */
+    /**
+     * The kernel with PTX entry {@code entry}.
+     *
+     * @param entry the PTX {@code .entry} name
+     * @return the kernel, or empty when no kernel has that entry
+     */
     public static Optional<PtxKernel> find(String entry) {
         return ALL.stream().filter(k -> k.entry().equals(entry)).findFirst();
     }
 
-    /** The text of {@code file}'s PTX; an IllegalArgumentException names a file that is not there. */
+    /**
+     * The text of {@code file}'s PTX; an IllegalArgumentException names a file that is not there.
+     *
+     * @param file the PTX file's base name, as in {@link PtxKernel#file()}
+     * @return the PTX text
+     */
     public static String ptx(String file) {
         String resource = RESOURCE_DIR + file + ".ptx";
         try (InputStream in = PtxKernels.class.getResourceAsStream(resource)) {

@@ -55,13 +55,25 @@ public final class PtxModule implements AutoCloseable {
         }
     }
 
-    /** Loads the committed PTX file {@code file} (see {@link PtxKernels#files()}) on device 0. */
+    /**
+     * Loads the committed PTX file {@code file} (see {@link PtxKernels#files()}) on device 0.
+     *
+     * @param file the PTX file's base name, as in {@link PtxKernel#file()}
+     * @return the loaded module
+     */
     public static PtxModule load(String file) {
         String ptx = PtxKernels.ptx(file);
         return new PtxModule(file, ptx, 0);
     }
 
-    /** Loads PTX text on device {@code device}; {@code name} is for messages. */
+    /**
+     * Loads PTX text on device {@code device}; {@code name} is for messages.
+     *
+     * @param name a name for error messages
+     * @param ptx the PTX source text
+     * @param device the CUDA device number, 0-based
+     * @return the loaded module
+     */
     public static PtxModule loadText(String name, String ptx, int device) {
         if (ptx == null || !ptx.contains(".entry")) {
             throw new IllegalArgumentException("PTX for " + name + " has no .entry: not PTX, or no kernels");
@@ -73,6 +85,12 @@ public final class PtxModule implements AutoCloseable {
      * Launches {@code kernel} on a 1-D grid of {@code blocks} blocks of {@code threads} threads
      * on {@code stream}, asynchronously. Arguments follow the kernel's parameter list: a long or
      * {@link DeviceBlock} per pointer, a long per I64, an int or boolean per I32, a float per F32.
+     *
+     * @param kernel the kernel to launch; its file must be this module's
+     * @param blocks the number of thread blocks
+     * @param threads the threads per block
+     * @param stream the CUDA stream handle to queue the launch on
+     * @param args the arguments, in the kernel's parameter order
      */
     public synchronized void launch(PtxKernel kernel, int blocks, int threads, long stream, Object... args) {
         if (blocks <= 0 || threads <= 0 || threads > 1024) {
@@ -95,6 +113,11 @@ public final class PtxModule implements AutoCloseable {
     /**
      * Blocks for a grid-stride kernel over {@code n} elements: enough to cover n, at most
      * {@code maxBlocks} (a few waves of the device's multiprocessors is plenty; the loop does the rest).
+     *
+     * @param n the number of elements the kernel's loop covers
+     * @param threads the threads per block
+     * @param maxBlocks the largest grid to return
+     * @return {@code ceil(n / threads)}, clamped to [1, maxBlocks]
      */
     public static int blocksFor(long n, int threads, int maxBlocks) {
         if (n < 0 || threads <= 0 || maxBlocks <= 0) {

@@ -40,7 +40,12 @@ public final class Erf {
 
     private Erf() {}
 
-    /** erf(x) = 2/√π ∫₀ˣ e^{-t²} dt. */
+    /**
+     * erf(x) = 2/√π ∫₀ˣ e^{-t²} dt.
+     *
+     * @param x the argument
+     * @return erf(x), in [-1, 1]
+     */
     public static double erf(double x) {
         double y = Math.abs(x);
         if (y <= THRESHOLD) {
@@ -51,7 +56,12 @@ public final class Erf {
         return x < 0 ? -r : r;
     }
 
-    /** erfc(x) = 1 - erf(x), without the cancellation for large x. */
+    /**
+     * erfc(x) = 1 - erf(x), without the cancellation for large x.
+     *
+     * @param x the argument
+     * @return erfc(x), in [0, 2]
+     */
     public static double erfc(double x) {
         double y = Math.abs(x);
         if (y <= THRESHOLD) {

@@ -22,7 +22,10 @@ public final class Parallel {
 
     private Parallel() {}
 
-    /** True while the current thread runs a share of a parallel loop (nested loops run inline). */
+    /**
+     * {@return whether the current thread runs a share of a parallel loop (nested loops then run
+     * inline)}
+     */
     public static boolean inTask() {
         return IN_TASK.get() || KernelWorkers.isWorker(Thread.currentThread());
     }
@@ -39,6 +42,12 @@ public final class Parallel {
     /** One contiguous piece {@code [start, end)} of an element range. */
     @FunctionalInterface
     public interface Range {
+        /**
+         * Runs the piece {@code [start, end)}.
+         *
+         * @param start the first index of the piece
+         * @param end one past the last index of the piece
+         */
         void run(long start, long end);
     }
 
@@ -47,6 +56,10 @@ public final class Parallel {
      * 64 elements (whole cache lines, and whole vectors at every width), and runs them in
      * parallel. Below {@code minParallel} elements the split costs more than it saves, so the
      * caller's thread runs {@code body.run(0, n)} alone.
+     *
+     * @param n the length of the range {@code [0, n)}
+     * @param minParallel the smallest n worth splitting over threads
+     * @param body the work for one piece
      */
     public static void forRange(long n, long minParallel, Range body) {
         if (n < minParallel || THREADS == 1) {
@@ -76,6 +89,9 @@ public final class Parallel {
      * threads (conv images, for one) balance within the op. The caller waits only for tasks that
      * were claimed, not for a worker that has not started: one that starts late finds nothing
      * left and returns.
+     *
+     * @param tasks the number of tasks
+     * @param body the work for task {@code i}
      */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) {

@@ -12,24 +12,50 @@ import java.lang.foreign.MemorySegment;
 public final class SegmentBounds {
     private SegmentBounds() {}
 
-    /** Throws unless {@code count >= 0}; {@code name} is the parameter, e.g. {@code "n"}. */
+    /**
+     * Throws unless {@code count >= 0}; {@code name} is the parameter, e.g. {@code "n"}.
+     *
+     * @param name the parameter's name, for the message
+     * @param count the value checked
+     */
     public static void count(String name, long count) {
         if (count < 0) {
             throw new IllegalArgumentException(name + " must be >= 0, got " + count);
         }
     }
 
-    /** Throws unless {@code seg} holds floats {@code [off, off + n)}. */
+    /**
+     * Throws unless {@code seg} holds floats {@code [off, off + n)}.
+     *
+     * @param name the parameter's name, for the message
+     * @param seg the segment
+     * @param off the first element's index, in elements of the checked type
+     * @param n the number of elements that must fit
+     */
     public static void floats(String name, MemorySegment seg, long off, long n) {
         elements(name, seg, off, n, Float.BYTES, "floats");
     }
 
-    /** Throws unless {@code seg} holds int32 values {@code [off, off + n)}. */
+    /**
+     * Throws unless {@code seg} holds int32 values {@code [off, off + n)}.
+     *
+     * @param name the parameter's name, for the message
+     * @param seg the segment
+     * @param off the first element's index, in elements of the checked type
+     * @param n the number of elements that must fit
+     */
     public static void ints(String name, MemorySegment seg, long off, long n) {
         elements(name, seg, off, n, Integer.BYTES, "ints");
     }
 
-    /** {@code a * b} for non-negative sizes, or an exception naming {@code what} if it overflows a long. */
+    /**
+     * {@code a * b} for non-negative sizes, or an exception naming {@code what} if it overflows a long.
+     *
+     * @param what what the product sizes, for the message
+     * @param a a non-negative size
+     * @param b a non-negative size
+     * @return {@code a * b}
+     */
     public static long product(String what, long a, long b) {
         try {
             return Math.multiplyExact(a, b);

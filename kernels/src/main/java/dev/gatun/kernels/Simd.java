@@ -49,6 +49,9 @@ public final class Simd {
      * (the interpreter adds lanes left to right, C2 in a tree), so the same data could sum to
      * different floats early and late in a run, and a resumed run would not repeat an
      * uninterrupted one bit for bit. Lane-wise adds and rearranges are exact in every tier.
+     *
+     * @param v the vector
+     * @return the sum of the lanes
      */
     public static float sum(FloatVector v) {
         v = v.add(v.rearrange(F_ROT_1));
@@ -64,7 +67,12 @@ public final class Simd {
         return v.lane(0);
     }
 
-    /** {@link #sum(FloatVector)} for doubles. */
+    /**
+     * {@link #sum(FloatVector)} for doubles.
+     *
+     * @param v the vector
+     * @return the sum of the lanes
+     */
     public static double sum(DoubleVector v) {
         v = v.add(v.rearrange(D_ROT_1));
         if (DOUBLE_LANES >= 4) {
@@ -100,12 +108,15 @@ public final class Simd {
         return asked;
     }
 
-    /** True when the chosen width is wider than the CPU's vectors, so every vector op is emulated. */
+    /**
+     * {@return whether the chosen width is wider than the CPU's vectors, so that every vector op is
+     * emulated}
+     */
     public static boolean isEmulated() {
         return FLOATS.vectorBitSize() > VectorShape.preferredShape().vectorBitSize();
     }
 
-    /** A one-line description, e.g. {@code "SIMD 256-bit (8 floats)"}. */
+    /** {@return a one-line description, e.g. {@code "SIMD 256-bit (8 floats)"}} */
     public static String describe() {
         if (!ENABLED) {
             return "SIMD off (scalar kernels)";

@@ -85,7 +85,12 @@ public final class VectorMath {
 
     private VectorMath() {}
 
-    /** e^x lane-wise; the same bits as {@link #exp(float)} on every lane. */
+    /**
+     * e^x lane-wise; the same bits as {@link #exp(float)} on every lane.
+     *
+     * @param x the argument
+     * @return e^x on every lane
+     */
     public static FloatVector exp(FloatVector x) {
         if (!x.abs().compare(VectorOperators.LE, EXP_NORMAL).allTrue()) {
             return expWide(x);
@@ -97,7 +102,12 @@ public final class VectorMath {
         return p.mul(t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
-    /** Scalar twin of {@link #exp(FloatVector)}: the same operations, the same bits. */
+    /**
+     * Scalar twin of {@link #exp(FloatVector)}: the same operations, the same bits.
+     *
+     * @param x the argument
+     * @return e^x
+     */
     public static float exp(float x) {
         if (!(Math.abs(x) <= EXP_NORMAL)) {
             return expWide(x);
@@ -156,7 +166,12 @@ public final class VectorMath {
         return Math.fma(r * r, u, r) + 1f;
     }
 
-    /** Natural logarithm lane-wise; the same bits as {@link #log(float)} on every lane. */
+    /**
+     * Natural logarithm lane-wise; the same bits as {@link #log(float)} on every lane.
+     *
+     * @param x the argument
+     * @return ln x on every lane
+     */
     public static FloatVector log(FloatVector x) {
         // Subnormals are scaled into the normal range first (exactly), and k corrected.
         VectorMask<Float> tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
@@ -185,7 +200,12 @@ public final class VectorMath {
         return l.blend(c(x, Float.NaN), x.compare(VectorOperators.GE, 0f).not());
     }
 
-    /** Scalar twin of {@link #log(FloatVector)}: the same operations, the same bits. */
+    /**
+     * Scalar twin of {@link #log(FloatVector)}: the same operations, the same bits.
+     *
+     * @param x the argument
+     * @return ln x
+     */
     public static float log(float x) {
         if (!(x >= 0f)) {
             return Float.NaN;
@@ -219,7 +239,12 @@ public final class VectorMath {
         return Math.fma(e, LOG_LN2_HI, f + y);
     }
 
-    /** Hyperbolic tangent lane-wise; the same bits as {@link #tanh(float)} on every lane. */
+    /**
+     * Hyperbolic tangent lane-wise; the same bits as {@link #tanh(float)} on every lane.
+     *
+     * @param x the argument
+     * @return tanh x on every lane
+     */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector e = exp(a.mul(-2f));
@@ -236,7 +261,12 @@ public final class VectorMath {
         return t.reinterpretAsInts().or(sign).reinterpretAsFloats();
     }
 
-    /** Scalar twin of {@link #tanh(FloatVector)}: the same operations, the same bits. */
+    /**
+     * Scalar twin of {@link #tanh(FloatVector)}: the same operations, the same bits.
+     *
+     * @param x the argument
+     * @return tanh x
+     */
     public static float tanh(float x) {
         float a = Math.abs(x);
         float t;
@@ -258,6 +288,9 @@ public final class VectorMath {
      * The logistic function 1 / (1 + e^-x) lane-wise, through e = e^-|x| in (0, 1], so it neither
      * overflows nor loses small outputs: 1/(1 + e) for x >= 0, e/(1 + e) below. The same bits
      * as {@link #sigmoid(float)} on every lane.
+     *
+     * @param x the argument
+     * @return 1 / (1 + e^-x) on every lane
      */
     public static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
@@ -265,7 +298,12 @@ public final class VectorMath {
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0f));
     }
 
-    /** Scalar twin of {@link #sigmoid(FloatVector)}: the same operations, the same bits. */
+    /**
+     * Scalar twin of {@link #sigmoid(FloatVector)}: the same operations, the same bits.
+     *
+     * @param x the argument
+     * @return 1 / (1 + e^-x)
+     */
     public static float sigmoid(float x) {
         float e = exp(-Math.abs(x));
         float r = 1f / (e + 1f);
@@ -280,7 +318,13 @@ public final class VectorMath {
     // path's range (overflow, subnormal results, NaN, inf) go through the vector functions
     // above, which give the same bits on the lanes the fast path would have handled.
 
-    /** {@code buf[i] = e^buf[i]} for i in [from, from + n); the same bits as {@link #exp(float)}. */
+    /**
+     * {@code buf[i] = e^buf[i]} for i in [from, from + n); the same bits as {@link #exp(float)}.
+     *
+     * @param buf the values, overwritten with the results
+     * @param from the index of the first element
+     * @param n the number of elements
+     */
     public static void exp(float[] buf, int from, int n) {
         expShifted(buf, from, n, 0f);
     }
@@ -288,6 +332,11 @@ public final class VectorMath {
     /**
      * {@code buf[i] = e^(buf[i] - shift)} for i in [from, from + n): a float subtraction, then
      * the same bits as {@link #exp(float)}. (x - 0 is x, bit for bit, for every float.)
+     *
+     * @param buf the values, overwritten with the results
+     * @param from the index of the first element
+     * @param n the number of elements
+     * @param shift subtracted from every element before the exponential
      */
     public static void expShifted(float[] buf, int from, int n, float shift) {
         FloatVector s = FloatVector.broadcast(F, shift);
@@ -343,7 +392,13 @@ public final class VectorMath {
         }
     }
 
-    /** {@code buf[i] = log(buf[i])} for i in [from, from + n); the same bits as {@link #log(float)}. */
+    /**
+     * {@code buf[i] = log(buf[i])} for i in [from, from + n); the same bits as {@link #log(float)}.
+     *
+     * @param buf the values, overwritten with the results
+     * @param from the index of the first element
+     * @param n the number of elements
+     */
     public static void log(float[] buf, int from, int n) {
         FloatVector l6 = FloatVector.broadcast(F, L6);
         FloatVector l5 = FloatVector.broadcast(F, L5);
@@ -385,7 +440,13 @@ public final class VectorMath {
         }
     }
 
-    /** {@code buf[i] = tanh(buf[i])} for i in [from, from + n); the same bits as {@link #tanh(float)}. */
+    /**
+     * {@code buf[i] = tanh(buf[i])} for i in [from, from + n); the same bits as {@link #tanh(float)}.
+     *
+     * @param buf the values, overwritten with the results
+     * @param from the index of the first element
+     * @param n the number of elements
+     */
     public static void tanh(float[] buf, int from, int n) {
         FloatVector ln2Hi = FloatVector.broadcast(F, -LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(F, -LN2_LO);
@@ -432,7 +493,13 @@ public final class VectorMath {
         }
     }
 
-    /** {@code buf[i] = σ(buf[i])} for i in [from, from + n); the same bits as {@link #sigmoid(float)}. */
+    /**
+     * {@code buf[i] = σ(buf[i])} for i in [from, from + n); the same bits as {@link #sigmoid(float)}.
+     *
+     * @param buf the values, overwritten with the results
+     * @param from the index of the first element
+     * @param n the number of elements
+     */
     public static void sigmoid(float[] buf, int from, int n) {
         FloatVector ln2Hi = FloatVector.broadcast(F, -LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(F, -LN2_LO);

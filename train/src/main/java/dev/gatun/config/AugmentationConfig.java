@@ -14,11 +14,14 @@ import java.util.List;
  * only. Each entry is {@code {type: random_crop, pad: 2}}, {@code {type: hflip, p: 0.5}},
  * {@code {type: noise, std: 0.05}} or {@code {type: erasing, p: 0.5, scale: [0.02, 0.33],
  * ratio: [0.3, 3.3]}} (torchvision's defaults).
+ *
+ * @param stages the augmentations, in the order they run
  */
 public record AugmentationConfig(List<Augmentation> stages) {
     /** The {@code type} values. */
     public static final List<String> TYPES = List.of("random_crop", "hflip", "noise", "erasing");
 
+    /** Copies the list of stages. */
     public AugmentationConfig {
         stages = List.copyOf(stages);
     }
@@ -70,12 +73,12 @@ public record AugmentationConfig(List<Augmentation> stages) {
         return p;
     }
 
-    /** True when there is nothing to apply. */
+    /** {@return whether there is nothing to apply} */
     public boolean isEmpty() {
         return stages.isEmpty();
     }
 
-    /** The stages as one augmentation, or null when there are none. */
+    /** {@return the stages as one augmentation, or null when there are none} */
     public Augmentation buildOrNull() {
         return stages.isEmpty() ? null : stages.size() == 1 ? stages.getFirst() : Compose.of(stages.toArray(Augmentation[]::new));
     }

@@ -29,6 +29,8 @@ public final class ConfigLoader {
      * The experiments a config file defines, each validated; unnamed ones take the file's name
      * without its extension.
      *
+     * @param file the YAML or JSON config file
+     * @return the experiments, in file order
      * @throws ConfigException naming the file or the path of the first problem
      * @throws IOException when the file cannot be read
      */
@@ -40,6 +42,11 @@ public final class ConfigLoader {
      * {@link #load(Path)} with {@code overrides} applied to the tree first: each key is a config
      * path ({@code optimizer.lr}, {@code model.layers[0].units}) and each value YAML text
      * ({@code 0.01}, {@code [64, 64]}), as {@code gatun train --set} gives them.
+     *
+     * @param file the YAML or JSON config file
+     * @param overrides config paths mapped to YAML values
+     * @return the experiments, in file order
+     * @throws IOException when the file cannot be read
      */
     public static List<ExperimentConfig> load(Path file, java.util.Map<String, String> overrides) throws IOException {
         JsonNode tree = read(file);
@@ -60,7 +67,13 @@ public final class ConfigLoader {
         return List.of(ExperimentConfig.from(tree, name));
     }
 
-    /** The tree of a YAML or JSON file. */
+    /**
+     * The tree of a YAML or JSON file.
+     *
+     * @param file the YAML or JSON config file
+     * @return the parsed tree
+     * @throws IOException when the file cannot be read
+     */
     public static JsonNode read(Path file) throws IOException {
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
@@ -70,17 +83,34 @@ public final class ConfigLoader {
         return parse(Files.readString(file), yaml, file.toString());
     }
 
-    /** The tree of YAML text; {@code source} names it in errors. */
+    /**
+     * The tree of YAML text; {@code source} names it in errors.
+     *
+     * @param text the document
+     * @param source what the text is, for error messages
+     * @return the parsed tree
+     */
     public static JsonNode parseYaml(String text, String source) {
         return parse(text, true, source);
     }
 
-    /** The tree of JSON text; {@code source} names it in errors. */
+    /**
+     * The tree of JSON text; {@code source} names it in errors.
+     *
+     * @param text the document
+     * @param source what the text is, for error messages
+     * @return the parsed tree
+     */
     public static JsonNode parseJson(String text, String source) {
         return parse(text, false, source);
     }
 
-    /** A tree as indented JSON, e.g. for {@code config.json}. */
+    /**
+     * A tree as indented JSON, e.g. for {@code config.json}.
+     *
+     * @param tree the config tree to print
+     * @return the indented JSON text
+     */
     public static String toJson(JsonNode tree) {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
     }

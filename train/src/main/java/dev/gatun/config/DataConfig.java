@@ -8,6 +8,12 @@ import java.util.List;
  * the training examples, 0 for none) and to test (for sources without a test set of their own),
  * and the preprocessing steps fitted on the training part, in order. Paths are relative to the
  * working directory.
+ *
+ * @param source where the examples come from
+ * @param validation the fraction of the training examples held out for validation, 0 for none
+ * @param test the fraction held out for testing, for sources without a test set; 0 for none
+ * @param preprocessing the preprocessing step names, in order
+ * @param augmentation the image augmentations of training batches
  */
 public record DataConfig(Source source, double validation, double test, List<String> preprocessing,
                          AugmentationConfig augmentation) {
@@ -21,6 +27,7 @@ public record DataConfig(Source source, double validation, double test, List<Str
     public static final List<String> SYNTHETIC = List.of("xor", "spirals", "moons", "circles", "blobs", "linear",
             "polynomial");
 
+    /** Copies the list of preprocessing steps. */
     public DataConfig {
         preprocessing = List.copyOf(preprocessing);
     }
@@ -28,19 +35,46 @@ public record DataConfig(Source source, double validation, double test, List<Str
     /** Where the examples come from. */
     public sealed interface Source {}
 
-    /** Fashion-MNIST from {@code dir} (null: the usual places), the first {@code limit} training images (0: all). */
+    /**
+     * Fashion-MNIST from {@code dir} (null: the usual places), the first {@code limit} training images (0: all).
+     *
+     * @param dirOrNull the directory of the IDX files, or null to search the usual places
+     * @param limit the number of training images to use, 0 for all
+     */
     public record FashionMnist(Path dirOrNull, int limit) implements Source {}
 
-    /** A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file. */
+    /**
+     * A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file.
+     *
+     * @param path the file or directory of the training data
+     * @param label the name of the label column
+     * @param labels how the label column reads: {@code ids}, {@code names} or {@code regression}
+     * @param testPathOrNull a separate test file or directory, or null
+     */
     public record Csv(Path path, String label, String labels, Path testPathOrNull) implements Source {}
 
     /**
      * A directory of labelled images, {@code path/<class>/*.png}; {@code channels} 0 keeps what
      * the files hold, {@code heightWidthOrNull} resizes (bilinear); an optional test directory.
+     *
+     * @param path the file or directory of the training data
+     * @param testPathOrNull a separate test file or directory, or null
+     * @param channels the channels to convert to, 1 or 3; 0 keeps what the files hold
+     * @param heightWidthOrNull {height, width} to resize to (bilinear), or null to keep the size
      */
     public record Images(Path path, Path testPathOrNull, int channels, int[] heightWidthOrNull) implements Source {}
 
-    /** A generated data set of {@code n} examples (see {@link dev.gatun.data.Synthetic}). */
+    /**
+     * A generated data set of {@code n} examples (see {@link dev.gatun.data.Synthetic}).
+     *
+     * @param kind the generator, one of {@link #SYNTHETIC}
+     * @param n the number of examples
+     * @param noise the noise's standard deviation
+     * @param factor the inner circle's radius relative to the outer one (circles)
+     * @param centers the number of blobs (blobs)
+     * @param features the input dimensions (linear)
+     * @param degree the polynomial's degree (polynomial)
+     */
     public record Synthetic(String kind, int n, double noise, double factor, int centers, int features, int degree)
             implements Source {}
 
@@ -129,7 +163,7 @@ public record DataConfig(Source source, double validation, double test, List<Str
         return new DataConfig(s, validation, test, steps, augmentation);
     }
 
-    /** True for class labels, false for regression targets. */
+    /** {@return whether the targets are class labels rather than regression values} */
     public boolean classification() {
         return switch (source) {
             case FashionMnist f -> true;

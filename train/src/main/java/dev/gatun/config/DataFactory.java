@@ -32,6 +32,9 @@ public final class DataFactory {
     /**
      * The experiment's data; image files are mapped into {@code scope}, which must outlive training.
      *
+     * @param config the experiment
+     * @param scope the scope image files are mapped into
+     * @return the data, split and preprocessed
      * @throws IOException for a missing or malformed data file (the message names it)
      */
     public static ExperimentData load(ExperimentConfig config, Scope scope) throws IOException {

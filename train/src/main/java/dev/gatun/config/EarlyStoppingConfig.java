@@ -5,6 +5,12 @@ import java.util.List;
 /**
  * The {@code early_stopping} section: {@code {monitor: val_loss, mode: min, patience: 3,
  * min_delta: 0, restore_best: true}}; the mode defaults to max for accuracies, min for losses.
+ *
+ * @param monitor the metric watched, e.g. {@code val_loss}
+ * @param mode {@code min} or {@code max}: whether lower or higher is better
+ * @param patience the epochs without improvement tolerated
+ * @param minDelta the least change that counts as an improvement
+ * @param restoreBest whether to restore the best epoch's weights when stopping
  */
 public record EarlyStoppingConfig(String monitor, String mode, int patience, double minDelta, boolean restoreBest) {
     /** The metrics a config may watch, as {@code metrics.csv} names them. */

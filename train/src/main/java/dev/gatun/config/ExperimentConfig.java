@@ -15,10 +15,19 @@ import tools.jackson.databind.node.ObjectNode;
  * combinations, and the layer shapes when the example shape is known) and names the path of the
  * first problem; {@link #normalized()} is the config with every default spelled out.
  *
- * @param regularization the {@code regularization} section, which layers may override
+ * @param name the experiment's name, used for its run folder
+ * @param seed the seed of every random choice of the run
+ * @param backend the backend to run on: scalar, cpu (the default) or cuda
+ * @param data the {@code data} section
+ * @param model the {@code model} section
+ * @param loss the loss: {@code cross_entropy} or {@code mse}
+ * @param optimizer the {@code optimizer} section
  * @param scheduleOrNull null for a constant rate
+ * @param regularization the {@code regularization} section, which layers may override
  * @param earlyStoppingOrNull null to train every epoch
+ * @param training the {@code training} section
  * @param switches optimizer or rate changes, by ascending epoch
+ * @param normalized the config tree with every default spelled out
  */
 public record ExperimentConfig(String name, long seed, String backend, DataConfig data, ModelConfig model,
                                String loss, OptimizerConfig optimizer, ScheduleConfig scheduleOrNull,
@@ -31,12 +40,13 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
     static final String[] KEYS = {"name", "seed", "backend", "data", "model", "loss", "optimizer", "schedule",
         "regularization", "early_stopping", "training", "switch"};
 
+    /** Copies the switches and the normalized tree. */
     public ExperimentConfig {
         switches = List.copyOf(switches);
         normalized = normalized.deepCopy();
     }
 
-    /** The normalized config tree (a copy): what {@code config.json} holds. */
+    /** {@return the normalized config tree (a copy): what {@code config.json} holds} */
     @Override
     public ObjectNode normalized() {
         return normalized.deepCopy();
@@ -46,6 +56,9 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
      * Reads and validates a config tree; {@code defaultName} names it when it has no {@code name}
      * (the file name, say). A {@code search} section is rejected: expand it with {@link SearchSpace}.
      *
+     * @param tree the config tree
+     * @param defaultName the name to use when the tree has none
+     * @return the validated config
      * @throws ConfigException naming the path of the first problem
      */
     public static ExperimentConfig from(JsonNode tree, String defaultName) {
@@ -92,6 +105,8 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
      * The shape of one example as the network reads it, when known before loading the data:
      * {@code model.input}, else the data source's own (784 pixels for Fashion-MNIST, 2 coordinates
      * for the 2-D synthetic sets); null for a CSV file without {@code model.input}.
+     *
+     * @return the example shape, or null
      */
     public int[] exampleShapeOrNull() {
         int[] input = model.inputOrNull();

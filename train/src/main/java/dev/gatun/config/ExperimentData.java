@@ -8,6 +8,9 @@ import java.util.List;
  * The data of one experiment, preprocessed: training examples, and the optional validation
  * (per-epoch) and test (once at the end) parts.
  *
+ * @param train the training examples
+ * @param validationOrNull the validation examples, or null
+ * @param testOrNull the test examples, or null
  * @param exampleShape the shape of one example as the network reads it
  * @param classes the number of classes, 0 for regression
  * @param classNames a name per class (numbers when the source has none); empty for regression
@@ -17,11 +20,13 @@ import java.util.List;
 public record ExperimentData(Dataset train, Dataset validationOrNull, Dataset testOrNull, int[] exampleShape,
                              int classes, List<String> classNames, FittedPreprocessing preprocessing,
                              Augmentation augmentationOrNull) {
+    /** Copies the example shape and the class names. */
     public ExperimentData {
         exampleShape = exampleShape.clone();
         classNames = List.copyOf(classNames);
     }
 
+    /** {@return the shape of one example as the network reads it (a copy)} */
     @Override
     public int[] exampleShape() {
         return exampleShape.clone();

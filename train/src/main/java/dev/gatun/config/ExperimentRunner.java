@@ -62,6 +62,10 @@ public final class ExperimentRunner {
     /**
      * Runs {@code config}, putting its run folder under {@code runsDir}; progress goes to {@code out}.
      *
+     * @param config the experiment
+     * @param runsDir the directory the run folder is created in
+     * @param out where progress is printed
+     * @return what the experiment produced
      * @throws ConfigException for a config that does not fit its data (path and problem)
      * @throws IOException for data files that cannot be read and outputs that cannot be written
      */
@@ -74,6 +78,12 @@ public final class ExperimentRunner {
      * whose newest checkpoint is taken), in the run's own folder, up to {@code epochs} (0: the
      * config's). The config comes from the checkpoint, so the resumed run equals the uninterrupted
      * one on the same backend.
+     *
+     * @param path a checkpoint directory, or a run folder
+     * @param epochs the last epoch to train, or 0 for the config's
+     * @param out where progress is printed
+     * @return what the resumed run produced
+     * @throws IOException when the checkpoint or data cannot be read or outputs cannot be written
      */
     public static ExperimentResult resume(Path path, int epochs, PrintStream out) throws IOException {
         Path checkpoint = Checkpoint.locate(path);

@@ -16,17 +16,33 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code data.preprocessing} steps as fitted on a run's training part. A trained model is
  * only valid on data transformed the same way, so the statistics are saved with it (in
  * {@code model.json}) and applied again by {@code gatun eval} and {@code gatun predict}.
+ *
+ * @param steps the fitted steps, in order
  */
 public record FittedPreprocessing(List<Step> steps) {
     /** One fitted step. */
     public sealed interface Step {
+        /**
+         * Applies the step to a data set.
+         *
+         * @param data the data set
+         * @return data, transformed as it is read
+         */
         Dataset apply(Dataset data);
 
-        /** What the step does to the rows of raw examples a {@link dev.gatun.predict.Predictor} is given. */
+        /**
+         * What the step does to the rows of raw examples a {@link dev.gatun.predict.Predictor} is given.
+         *
+         * @return the transform of raw rows
+         */
         FeatureTransform features();
     }
 
-    /** Standardization with the training part's mean and std. */
+    /**
+     * Standardization with the training part's mean and std.
+     *
+     * @param standardizer the fitted standardizer
+     */
     public record Standardize(Standardizer standardizer) implements Step {
         @Override
         public Dataset apply(Dataset data) {
@@ -39,7 +55,11 @@ public record FittedPreprocessing(List<Step> steps) {
         }
     }
 
-    /** Min-max scaling with the training part's range. */
+    /**
+     * Min-max scaling with the training part's range.
+     *
+     * @param scaler the fitted scaler
+     */
     public record MinMax(MinMaxScaler scaler) implements Step {
         @Override
         public Dataset apply(Dataset data) {
@@ -66,16 +86,22 @@ public record FittedPreprocessing(List<Step> steps) {
         }
     }
 
+    /** Copies the list of steps. */
     public FittedPreprocessing {
         steps = List.copyOf(steps);
     }
 
-    /** No preprocessing. */
+    /** {@return the empty preprocessing, which changes nothing} */
     public static FittedPreprocessing none() {
         return new FittedPreprocessing(List.of());
     }
 
-    /** {@code data} through every step, in order. */
+    /**
+     * {@code data} through every step, in order.
+     *
+     * @param data the data set
+     * @return data, transformed as it is read
+     */
     public Dataset apply(Dataset data) {
         Dataset d = data;
         for (Step s : steps) {
@@ -84,7 +110,11 @@ public record FittedPreprocessing(List<Step> steps) {
         return d;
     }
 
-    /** Every step's {@link Step#features()}, in order: the preprocessing of a predictor's raw rows. */
+    /**
+     * Every step's {@link Step#features()}, in order: the preprocessing of a predictor's raw rows.
+     *
+     * @return the transform of raw rows
+     */
     public FeatureTransform featureTransform() {
         FeatureTransform t = FeatureTransform.NONE;
         for (Step s : steps) {
@@ -93,7 +123,9 @@ public record FittedPreprocessing(List<Step> steps) {
         return t;
     }
 
-    /** The steps as JSON: {@code [{"type": "standardize", "mean": [...], "std": [...]}, ...]}. */
+    /**
+     * {@return the steps as JSON: {@code [{"type": "standardize", "mean": [...], "std": [...]}, ...]}}
+     */
     public ArrayNode toJson() {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         for (Step s : steps) {
@@ -118,6 +150,9 @@ public record FittedPreprocessing(List<Step> steps) {
     /**
      * Reads {@link #toJson()}'s form; {@code where} names the file for errors.
      *
+     * @param array the JSON array of steps
+     * @param where the file, for error messages
+     * @return the steps
      * @throws IllegalArgumentException naming the step and field that is missing or malformed
      */
     public static FittedPreprocessing fromJson(JsonNode array, String where) {

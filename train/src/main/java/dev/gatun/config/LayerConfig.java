@@ -20,20 +20,54 @@ public sealed interface LayerConfig {
      */
     List<String> INITS = List.of("default", "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal");
 
-    /** Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}. */
+    /**
+     * Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}.
+     *
+     * @param units the number of outputs
+     * @param bias whether the layer has a bias
+     * @param init the weight initialization: {@code default}, {@code kaiming_uniform}, {@code
+     *     kaiming_normal}, {@code xavier_uniform} or {@code xavier_normal}
+     * @param penalty the layer's L1 and L2 override, NaN where unset
+     */
     record Dense(int units, boolean bias, String init, Penalty penalty) implements LayerConfig {}
 
-    /** {@code {type: conv2d, filters: 32, kernel: 5, stride: 1, padding: 2, dilation: 1, groups: 1}}; sizes are {h, w}. */
+    /**
+     * {@code {type: conv2d, filters: 32, kernel: 5, stride: 1, padding: 2, dilation: 1, groups: 1}}; sizes are {h, w}.
+     *
+     * @param filters the number of output channels
+     * @param kernel the window size {h, w}
+     * @param stride the stride {h, w}
+     * @param padding the zero padding {h, w}
+     * @param dilation the spacing of kernel taps {h, w}
+     * @param groups the number of channel groups
+     * @param bias whether the layer has a bias
+     * @param init the weight initialization: {@code default}, {@code kaiming_uniform}, {@code
+     *     kaiming_normal}, {@code xavier_uniform} or {@code xavier_normal}
+     * @param penalty the layer's L1 and L2 override, NaN where unset
+     */
     record Conv2d(int filters, int[] kernel, int[] stride, int[] padding, int[] dilation, int groups, boolean bias,
                   String init, Penalty penalty) implements LayerConfig {}
 
-    /** {@code {type: maxpool2d|avgpool2d, kernel: 2, stride: kernel, padding: 0}}. */
+    /**
+     * {@code {type: maxpool2d|avgpool2d, kernel: 2, stride: kernel, padding: 0}}.
+     *
+     * @param max true for max pooling, false for average pooling
+     * @param kernel the window size {h, w}
+     * @param stride the stride {h, w}
+     * @param padding the zero padding {h, w}
+     */
     record Pool2d(boolean max, int[] kernel, int[] stride, int[] padding) implements LayerConfig {}
 
     /** {@code {type: globalavgpool2d}}: [C, H, W] → [C]. */
     record GlobalAvgPool2d() implements LayerConfig {}
 
-    /** {@code {type: batchnorm, eps: 1e-5, momentum: 0.1}}: 1-d over [F], 2-d over [C, H, W]. */
+    /**
+     * {@code {type: batchnorm, eps: 1e-5, momentum: 0.1}}: 1-d over [F], 2-d over [C, H, W].
+     *
+     * @param eps added to the variance before the square root
+     * @param momentum the weight of each batch's statistics in the running ones
+     * @param penalty the layer's L1 and L2 override, NaN where unset
+     */
     record BatchNorm(double eps, double momentum, Penalty penalty) implements LayerConfig {}
 
     /** {@code {type: flatten}}: [d1, d2, ...] → [d1·d2·...]. */
@@ -44,9 +78,17 @@ public sealed interface LayerConfig {
      * {@code {type: leaky_relu, slope: 0.01}}, {@code {type: elu, alpha: 1.0}}, {@code {type: softmax}}, ...;
      * {@code option} is the value of the type's option (gelu's approximate) or null, {@code parameter}
      * the op's parameter (slope, alpha) or 0 when it has none.
+     *
+     * @param type the activation type, e.g. {@code relu}
+     * @param option the value of the type's option, or null
+     * @param parameter the op's parameter, or 0 when it has none
      */
     record Activation(String type, String option, double parameter) implements LayerConfig {
-        /** The type with its defaults. */
+        /**
+         * The type with its defaults.
+         *
+         * @param type the activation type, e.g. {@code relu}
+         */
         public Activation(String type) {
             this(type, defaultOption(type), defaultParameter(type));
         }
@@ -70,12 +112,22 @@ public sealed interface LayerConfig {
         }
     }
 
-    /** {@code {type: dropout, p: 0.2}}. */
+    /**
+     * {@code {type: dropout, p: 0.2}}.
+     *
+     * @param p the probability of dropping an element, in [0, 1)
+     */
     record Dropout(double p) implements LayerConfig {}
 
     /**
      * {@code {type: rnn|lstm|gru, hidden: 128, layers: 1, bidirectional: false}} over batch-first
      * sequences [T, F]; outputs the sequence [T, directions·hidden].
+     *
+     * @param cell {@code rnn}, {@code lstm} or {@code gru}
+     * @param hidden the hidden size
+     * @param layers the number of stacked layers
+     * @param bidirectional whether each layer also runs backwards in time
+     * @param penalty the layer's L1 and L2 override, NaN where unset
      */
     record Recurrent(String cell, int hidden, int layers, boolean bidirectional, Penalty penalty)
             implements LayerConfig {}
@@ -83,10 +135,18 @@ public sealed interface LayerConfig {
     /**
      * {@code {type: last_state, units: 10}} right after a recurrent layer: a linear head over its
      * final hidden state ({@link dev.gatun.models.LastStateLinear}); outputs [units].
+     *
+     * @param units the number of outputs
+     * @param penalty the layer's L1 and L2 override, NaN where unset
      */
     record LastState(int units, Penalty penalty) implements LayerConfig {}
 
-    /** Reads one layer, rejecting unknown types, unknown keys and out-of-range values. */
+    /**
+     * Reads one layer, rejecting unknown types, unknown keys and out-of-range values.
+     *
+     * @param n the layer's config node
+     * @return the layer
+     */
     static LayerConfig from(ConfigNode n) {
         String type = n.choice("type", null, TYPES);
         ActivationTypes.Type activation = ActivationTypes.type(type);

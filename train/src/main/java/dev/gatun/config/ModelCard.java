@@ -18,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param input one example's shape, as the network reads it
  * @param classNames one name per class; empty for a regression model
+ * @param preprocessing the preprocessing, as fitted on the training data
  */
 public record ModelCard(int[] input, List<String> classNames, FittedPreprocessing preprocessing) {
     /** The file name in a run or export folder. */
@@ -25,6 +26,7 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
     private static final String FORMAT = "gatun-model";
     private static final int VERSION = 1;
 
+    /** Copies the shape and class names and checks the shape. */
     public ModelCard {
         input = input.clone();
         classNames = List.copyOf(classNames);
@@ -38,22 +40,28 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
         }
     }
 
-    /** The card of an experiment's data. */
+    /**
+     * The card of an experiment's data.
+     *
+     * @param data the experiment's data
+     * @return the card
+     */
     public static ModelCard of(ExperimentData data) {
         return new ModelCard(data.exampleShape(), data.classNames(), data.preprocessing());
     }
 
+    /** {@return one example's shape, as the network reads it (a copy)} */
     @Override
     public int[] input() {
         return input.clone();
     }
 
-    /** True for a classifier. */
+    /** {@return whether the model is a classifier} */
     public boolean classification() {
         return !classNames.isEmpty();
     }
 
-    /** The card as JSON. */
+    /** {@return the card as JSON} */
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("format", FORMAT);
@@ -69,7 +77,12 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
         return o;
     }
 
-    /** Writes {@code model.json} into {@code folder} atomically. */
+    /**
+     * Writes {@code model.json} into {@code folder} atomically.
+     *
+     * @param folder the run folder
+     * @throws IOException when the file cannot be written
+     */
     public void write(dev.gatun.train.metrics.RunFolder folder) throws IOException {
         folder.writeAtomically(FILE, (ConfigLoader.toJson(toJson()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -77,6 +90,8 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
     /**
      * Reads {@code dir/model.json}.
      *
+     * @param dir the directory holding {@code model.json}
+     * @return the card
      * @throws IOException when it is missing (naming the file) or malformed (naming the field)
      */
     public static ModelCard read(Path dir) throws IOException {
@@ -88,7 +103,13 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
         return fromJson(ConfigLoader.parseJson(Files.readString(file), file.toString()), file.toString());
     }
 
-    /** Parses {@link #toJson()}'s form; {@code where} names the source in errors. */
+    /**
+     * Parses {@link #toJson()}'s form; {@code where} names the source in errors.
+     *
+     * @param o the JSON object
+     * @param where the source, for error messages
+     * @return the card
+     */
     public static ModelCard fromJson(JsonNode o, String where) {
         if (o == null || !o.isObject()) {
             throw new IllegalArgumentException(where + ": expected a JSON object");

@@ -6,14 +6,18 @@ import java.util.List;
 /**
  * The {@code model} section: the shape of one example ({@code input}, or null to take it from
  * the data set) and the layers in order.
+ *
+ * @param inputOrNull the shape of one example, or null to take it from the data set
+ * @param layers the layers, in order
  */
 public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
+    /** Copies the shape and the list of layers. */
     public ModelConfig {
         inputOrNull = inputOrNull == null ? null : inputOrNull.clone();
         layers = List.copyOf(layers);
     }
 
-    /** The shape of one example, or null when the data set gives it. */
+    /** {@return the shape of one example (a copy), or null when the data set gives it} */
     @Override
     public int[] inputOrNull() {
         return inputOrNull == null ? null : inputOrNull.clone();

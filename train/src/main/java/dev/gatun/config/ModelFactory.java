@@ -42,12 +42,21 @@ import java.util.random.RandomGenerator;
 public final class ModelFactory {
     private ModelFactory() {}
 
-    /** A built network and the penalties its layers asked for. */
+    /**
+     * A built network and the penalties its layers asked for.
+     *
+     * @param module the network
+     * @param regularization one penalty per layer group that asked for one
+     */
     public record Built(Module module, List<Regularization> regularization) {}
 
     /**
      * The shape of one example after each layer (without the batch axis), for an example of
      * shape {@code input}; the error names the first layer that cannot take its input.
+     *
+     * @param model the {@code model} section
+     * @param input the shape of one example
+     * @return one shape per layer
      */
     public static List<int[]> outputShapes(ModelConfig model, int[] input) {
         List<int[]> shapes = new ArrayList<>();
@@ -64,7 +73,14 @@ public final class ModelFactory {
         return shapes;
     }
 
-    /** The network alone, with the config's per-layer penalties ignored. */
+    /**
+     * The network alone, with the config's per-layer penalties ignored.
+     *
+     * @param model the {@code model} section
+     * @param input the shape of one example
+     * @param seed the seed of the initial weights
+     * @return the network, in the current scope
+     */
     public static Module module(ModelConfig model, int[] input, long seed) {
         return build(model, input, seed, Penalty.NONE).module();
     }
@@ -72,6 +88,12 @@ public final class ModelFactory {
     /**
      * The network in the current scope, for examples of shape {@code input}; {@code global} is the
      * regularization section, which per-layer {@code l1}/{@code l2} override.
+     *
+     * @param model the {@code model} section
+     * @param input the shape of one example
+     * @param seed the seed of the initial weights
+     * @param global the {@code regularization} section
+     * @return the network and its penalties
      */
     public static Built build(ModelConfig model, int[] input, long seed, Penalty global) {
         outputShapes(model, input);

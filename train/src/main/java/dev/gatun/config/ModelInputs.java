@@ -33,7 +33,13 @@ public final class ModelInputs {
      * {@code source} null, the run's own test part (or validation part) is used. Images are
      * mapped into the innermost open {@link Scope}.
      *
+     * @param model the trained model
+     * @param sourceOrNull a CSV file, a Fashion-MNIST folder or an image folder; null for the run's
+     *     own data
+     * @param labelColumnOrNull the label column's name, or null
+     * @return the examples, preprocessed as the model was trained
      * @throws IllegalArgumentException when the data does not fit the model (shape, classes)
+     * @throws IOException when the input cannot be read
      */
     public static Dataset labelled(TrainedModel model, Path sourceOrNull, String labelColumnOrNull) throws IOException {
         ModelCard card = model.card();
@@ -73,8 +79,14 @@ public final class ModelInputs {
         return card.preprocessing().apply(fitted(raw, card, sourceOrNull));
     }
 
-    /** Examples to predict, in the model's input form, each with a name for the output (file or row). */
+    /**
+     * Examples to predict, in the model's input form, each with a name for the output (file or row).
+     *
+     * @param data the examples, in the model's input form
+     * @param names one name per example
+     */
     public record Unlabelled(Dataset data, List<String> names) {
+        /** Copies the names and checks there is one per example. */
         public Unlabelled {
             names = List.copyOf(names);
             if (names.size() != data.size()) {
@@ -88,6 +100,12 @@ public final class ModelInputs {
      * named {@code labelColumnOrNull}, if given and present, is ignored), one image file, or a
      * folder of image files, taken in name order. Images are named by file, CSV rows by their
      * 1-based data row.
+     *
+     * @param model the trained model
+     * @param input a CSV file, an image file or a folder of image files
+     * @param labelColumnOrNull the label column's name, or null
+     * @return the examples and their names
+     * @throws IOException when the input cannot be read
      */
     public static Unlabelled unlabelled(TrainedModel model, Path input, String labelColumnOrNull) throws IOException {
         Dataset raw;

@@ -8,6 +8,22 @@ import java.util.List;
  * sgd (momentum, dampening, nesterov), adam/adamw (betas, eps), rmsprop (alpha, eps, momentum,
  * centered), adagrad (lr_decay, eps, initial_accumulator). Unused fields hold their defaults;
  * a missing clip is NaN.
+ *
+ * @param type {@code sgd}, {@code adam}, {@code adamw}, {@code rmsprop} or {@code adagrad}
+ * @param lr the learning rate
+ * @param weightDecay the weight decay
+ * @param momentum the momentum factor (sgd, rmsprop)
+ * @param dampening the dampening of the momentum (sgd)
+ * @param nesterov whether to use Nesterov momentum (sgd)
+ * @param beta1 the first-moment decay rate (adam, adamw)
+ * @param beta2 the second-moment decay rate (adam, adamw)
+ * @param eps the term added to the denominator (adam, adamw, rmsprop, adagrad)
+ * @param alpha the smoothing constant (rmsprop)
+ * @param centered whether to divide by the estimated variance (rmsprop)
+ * @param lrDecay the learning-rate decay (adagrad)
+ * @param initialAccumulator the starting value of the squared-gradient sums (adagrad)
+ * @param clipNorm the largest gradient L2 norm, or NaN for no clipping
+ * @param clipValue the largest gradient element magnitude, or NaN for no clipping
  */
 public record OptimizerConfig(String type, double lr, double weightDecay, double momentum, double dampening,
                               boolean nesterov, double beta1, double beta2, double eps, double alpha,

@@ -13,7 +13,13 @@ import java.util.List;
 public final class OptimizerFactory {
     private OptimizerFactory() {}
 
-    /** A fresh optimizer (empty state) over {@code parameters}. */
+    /**
+     * A fresh optimizer (empty state) over {@code parameters}.
+     *
+     * @param c the optimizer section
+     * @param parameters the parameters to update
+     * @return the optimizer
+     */
     public static Optimizer create(OptimizerConfig c, List<Parameter> parameters) {
         Optimizer o = switch (c.type()) {
             case "sgd" -> new Sgd(parameters, c.lr(), c.momentum(), c.dampening(), c.weightDecay(), c.nesterov());

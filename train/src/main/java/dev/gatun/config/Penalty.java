@@ -4,12 +4,20 @@ package dev.gatun.config;
  * L1 and L2 penalty strengths (λ, see {@link dev.gatun.train.Regularization}): the config's
  * {@code regularization} section, or one layer's {@code l1}/{@code l2} override, where NaN means
  * "as the regularization section says".
+ *
+ * @param l1 the L1 strength λ₁, or NaN when unset
+ * @param l2 the L2 strength λ₂, or NaN when unset
  */
 public record Penalty(double l1, double l2) {
     /** No penalty. */
     public static final Penalty NONE = new Penalty(0, 0);
 
-    /** This override with the unset strengths taken from {@code global}. */
+    /**
+     * This override with the unset strengths taken from {@code global}.
+     *
+     * @param global the regularization section's strengths
+     * @return the combined strengths
+     */
     public Penalty orElse(Penalty global) {
         return new Penalty(Double.isNaN(l1) ? global.l1 : l1, Double.isNaN(l2) ? global.l2 : l2);
     }

@@ -7,6 +7,11 @@ import java.util.List;
  * warmup_start_factor: 0.1}}. Step counts ({@code t_max}, {@code step_size}, {@code warmup}...)
  * are in the unit the schedule advances in: epochs, or batches with {@code per: batch}. The base
  * rate is the optimizer's {@code lr}; a linear warm-up multiplies onto any rule but plateau.
+ *
+ * @param rule the schedule's rule
+ * @param per {@code epoch} or {@code batch}: what one schedule step is
+ * @param warmup the warm-up steps, 0 for none
+ * @param warmupStartFactor the warm-up's factor at step 0
  */
 public record ScheduleConfig(Rule rule, String per, int warmup, double warmupStartFactor) {
     /** The {@code type} values. */
@@ -16,26 +21,70 @@ public record ScheduleConfig(Rule rule, String per, int warmup, double warmupSta
     /** How the rate moves; one record per {@code type}. */
     public sealed interface Rule {}
 
-    /** {@code step}: × gamma every {@code step_size} steps. */
+    /**
+     * {@code step}: × gamma every {@code step_size} steps.
+     *
+     * @param stepSize the steps between reductions
+     * @param gamma the factor per reduction
+     */
     public record Step(int stepSize, double gamma) implements Rule {}
 
-    /** {@code exponential}: × gamma every step. */
+    /**
+     * {@code exponential}: × gamma every step.
+     *
+     * @param gamma the factor per reduction
+     */
     public record Exponential(double gamma) implements Rule {}
 
-    /** {@code cosine}: down to {@code eta_min} over {@code t_max} steps. */
+    /**
+     * {@code cosine}: down to {@code eta_min} over {@code t_max} steps.
+     *
+     * @param tMax the steps from lr down to eta_min
+     * @param etaMin the lowest rate
+     */
     public record Cosine(int tMax, double etaMin) implements Rule {}
 
-    /** {@code cosine_restarts}: cosine over {@code t_0} steps, restarting; each period × {@code t_mult}. */
+    /**
+     * {@code cosine_restarts}: cosine over {@code t_0} steps, restarting; each period × {@code t_mult}.
+     *
+     * @param t0 the first period's length in steps
+     * @param tMult the factor each period grows by
+     * @param etaMin the lowest rate
+     */
     public record CosineRestarts(int t0, int tMult, double etaMin) implements Rule {}
 
-    /** {@code cyclic}: triangular between lr and {@code max_lr}, up {@code step_size_up}, down {@code step_size_down}. */
+    /**
+     * {@code cyclic}: triangular between lr and {@code max_lr}, up {@code step_size_up}, down {@code step_size_down}.
+     *
+     * @param maxLr the highest rate
+     * @param stepSizeUp the steps from lr up to max_lr
+     * @param stepSizeDown the steps from max_lr back down to lr
+     */
     public record Cyclic(double maxLr, int stepSizeUp, int stepSizeDown) implements Rule {}
 
-    /** {@code one_cycle}: up to {@code max_lr} and down again; {@code total_steps} 0 means the whole run. */
+    /**
+     * {@code one_cycle}: up to {@code max_lr} and down again; {@code total_steps} 0 means the whole run.
+     *
+     * @param maxLr the highest rate
+     * @param totalSteps the length of the cycle in steps, 0 for the whole run
+     * @param pctStart the fraction of the cycle spent rising
+     * @param divFactor the starting rate is max_lr / div_factor
+     * @param finalDivFactor the final rate is the starting rate / final_div_factor
+     */
     public record OneCycle(double maxLr, int totalSteps, double pctStart, double divFactor, double finalDivFactor)
             implements Rule {}
 
-    /** {@code plateau}: × factor once {@code monitor} has not improved for more than {@code patience} epochs. */
+    /**
+     * {@code plateau}: × factor once {@code monitor} has not improved for more than {@code patience} epochs.
+     *
+     * @param monitor the metric watched, e.g. {@code val_loss}
+     * @param mode {@code min} or {@code max}: whether lower or higher is better
+     * @param factor the factor the rate is multiplied by
+     * @param patience the epochs without improvement tolerated
+     * @param threshold the least relative change that counts as an improvement
+     * @param cooldown the epochs to wait after a reduction
+     * @param minLr the lowest rate
+     */
     public record Plateau(String monitor, String mode, double factor, int patience, double threshold, int cooldown,
                           double minLr) implements Rule {}
 

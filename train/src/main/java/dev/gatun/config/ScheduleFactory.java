@@ -24,6 +24,11 @@ public final class ScheduleFactory {
      * The callback for a run of {@code epochs} epochs of {@code batchesPerEpoch} batches starting
      * at rate {@code baseLr}.
      *
+     * @param c the schedule section
+     * @param baseLr the optimizer's rate, the schedule's base
+     * @param epochs the epochs of the run
+     * @param batchesPerEpoch the batches per epoch
+     * @return the callback driving the rate
      * @throws ConfigException when the rule's values do not fit together (path {@code schedule})
      */
     public static Callback callback(ScheduleConfig c, double baseLr, int epochs, int batchesPerEpoch) {
@@ -43,7 +48,14 @@ public final class ScheduleFactory {
         }
     }
 
-    /** The rate as a function of the step, warm-up included; {@code steps} is the run's length in schedule steps. */
+    /**
+     * The rate as a function of the step, warm-up included; {@code steps} is the run's length in schedule steps.
+     *
+     * @param c the schedule section
+     * @param baseLr the optimizer's rate, the schedule's base
+     * @param steps the run's length in schedule steps
+     * @return the schedule
+     */
     public static LrSchedule schedule(ScheduleConfig c, double baseLr, int steps) {
         LrSchedule rule = switch (c.rule()) {
             case ScheduleConfig.Step s -> new StepLr(baseLr, s.stepSize(), s.gamma());

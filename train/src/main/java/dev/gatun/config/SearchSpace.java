@@ -42,6 +42,9 @@ public final class SearchSpace {
      * The trials of a config tree with a {@code search} section, each validated; {@code defaultName}
      * names the config when it has no {@code name}.
      *
+     * @param tree the config tree with a {@code search} section
+     * @param defaultName the name to use when the tree has none
+     * @return one validated config per trial
      * @throws ConfigException for a bad search section (path {@code search...}), a path that is not in
      *     the config, or a trial that is not a valid config (its path, and the trial's values)
      */
@@ -58,7 +61,13 @@ public final class SearchSpace {
         return out;
     }
 
-    /** The concrete config trees of the trials, unvalidated beyond the search section and the paths. */
+    /**
+     * The concrete config trees of the trials, unvalidated beyond the search section and the paths.
+     *
+     * @param tree the config tree with a {@code search} section
+     * @param defaultName the name to use when the tree has none
+     * @return one config tree per trial
+     */
     public static List<ObjectNode> trees(JsonNode tree, String defaultName) {
         ConfigNode root = ConfigNode.root(tree, defaultName);
         ConfigNode search = root.object("search");

@@ -5,6 +5,7 @@ package dev.gatun.config;
  * ({@code {epoch: 5, optimizer: {type: sgd, lr: 0.01}}}, starting with empty state) or the same
  * one at a new rate ({@code {epoch: 5, lr: 0.0001}}). A schedule, if any, goes on driving the rate.
  *
+ * @param epoch the first epoch of the change
  * @param optimizerOrNull the new optimizer, or null for a rate change
  * @param lr the new rate, or NaN when a new optimizer is given
  */

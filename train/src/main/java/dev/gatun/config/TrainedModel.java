@@ -18,6 +18,10 @@ import tools.jackson.databind.JsonNode;
  * network, the card gives its input shape, classes and preprocessing, and the weights are
  * validated (names, dtypes, shapes) before any is copied. {@link #predictor(Path)} loads one for
  * an application to use.
+ *
+ * @param config the config the network was built from
+ * @param card the input shape, classes and preprocessing
+ * @param module the network, with the trained weights
  */
 public record TrainedModel(ExperimentConfig config, ModelCard card, Module module) {
     /** The weights file in a trained-model folder. */
@@ -28,6 +32,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
     /**
      * Loads the model in {@code dir}; its tensors live in the innermost open {@link Scope}.
      *
+     * @param dir a run folder, an export or a checkpoint directory
+     * @return the model
      * @throws IOException naming the missing or malformed file
      */
     public static TrainedModel load(Path dir) throws IOException {
@@ -75,13 +81,19 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
      * The model in {@code dir} (as {@link #load}) as a {@link Predictor}, which owns its memory and
      * applies the saved preprocessing to the raw rows it is given: close it when done.
      *
+     * @param dir a run folder, an export or a checkpoint directory
+     * @return the predictor; close it when done
      * @throws IOException naming the missing or malformed file
      */
     public static Predictor predictor(Path dir) throws IOException {
         return Predictor.load(dir.toString(), () -> load(dir).network());
     }
 
-    /** The network with its input shape, preprocessing and class names, as a {@link Predictor} takes it. */
+    /**
+     * The network with its input shape, preprocessing and class names, as a {@link Predictor} takes it.
+     *
+     * @return the network as a predictor takes it
+     */
     public Predictor.Network network() {
         return new Predictor.Network(module, card.input(), card.preprocessing().featureTransform(), card.classNames());
     }

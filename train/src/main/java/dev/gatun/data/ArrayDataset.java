@@ -70,17 +70,38 @@ public final class ArrayDataset implements Dataset {
         }
     }
 
-    /** Classification: {@code features} holds N examples of {@code featureShape}; labels in 0..classes-1. */
+    /**
+     * Classification: {@code features} holds N examples of {@code featureShape}; labels in 0..classes-1.
+     *
+     * @param features the features of N examples, row-major
+     * @param featureShape the shape of one example's features
+     * @param labels the class label of each example
+     * @param classes the number of classes
+     * @return the data set; the arrays are copied
+     */
     public static ArrayDataset classification(float[] features, int[] featureShape, int[] labels, int classes) {
         return new ArrayDataset(features, featureShape, labels, classes, null, null);
     }
 
-    /** Regression: {@code targets} holds N float32 targets of {@code targetShape}, e.g. {@code [1]}. */
+    /**
+     * Regression: {@code targets} holds N float32 targets of {@code targetShape}, e.g. {@code [1]}.
+     *
+     * @param features the features of N examples, row-major
+     * @param featureShape the shape of one example's features
+     * @param targets the targets of N examples, row-major
+     * @param targetShape the shape of one example's target
+     * @return the data set; the arrays are copied
+     */
     public static ArrayDataset regression(float[] features, int[] featureShape, float[] targets, int[] targetShape) {
         return new ArrayDataset(features, featureShape, null, 0, targets, targetShape);
     }
 
-    /** Every example of {@code source} read into arrays, through its {@link Dataset#fill}. */
+    /**
+     * Every example of {@code source} read into arrays, through its {@link Dataset#fill}.
+     *
+     * @param source the data set to read
+     * @return the copy
+     */
     public static ArrayDataset copyOf(Dataset source) {
         if (source instanceof ArrayDataset a) {
             return a;
@@ -120,7 +141,7 @@ public final class ArrayDataset implements Dataset {
         return featureShape.clone();
     }
 
-    /** Values per example: the product of {@link #featureShape}. */
+    /** {@return the values per example: the product of {@link #featureShape}} */
     public int featureSize() {
         return featureSize;
     }
@@ -140,17 +161,23 @@ public final class ArrayDataset implements Dataset {
         return targetShape.clone();
     }
 
-    /** All features, [N * featureSize] row-major (a copy). */
+    /** {@return all features, [N * featureSize] row-major (a copy)} */
     public float[] features() {
         return features.clone();
     }
 
-    /** Feature {@code j} (flat index within an example) of example {@code i}. */
+    /**
+     * Feature {@code j} (flat index within an example) of example {@code i}.
+     *
+     * @param i the example's index
+     * @param j the feature's flat index within the example
+     * @return the feature's value
+     */
     public float feature(int i, int j) {
         return features[Objects.checkIndex(i, count) * featureSize + Objects.checkIndex(j, featureSize)];
     }
 
-    /** The class labels (a copy). */
+    /** {@return the class labels (a copy)} */
     public int[] labels() {
         if (labels == null) {
             throw new IllegalStateException("array data set: a regression set has no class labels");
@@ -158,7 +185,7 @@ public final class ArrayDataset implements Dataset {
         return labels.clone();
     }
 
-    /** The regression targets, [N * targetSize] row-major (a copy). */
+    /** {@return the regression targets, [N * targetSize] row-major (a copy)} */
     public float[] targets() {
         if (targets == null) {
             throw new IllegalStateException("array data set: a classification set has no float targets");
@@ -194,7 +221,12 @@ public final class ArrayDataset implements Dataset {
         }
     }
 
-    /** The class labels of any classification data set, read through its {@link Dataset#fill} a chunk at a time. */
+    /**
+     * The class labels of any classification data set, read through its {@link Dataset#fill} a chunk at a time.
+     *
+     * @param source the data set to read
+     * @return one label per example
+     */
     public static int[] labelsOf(Dataset source) {
         if (source.targetDType() != DType.INT32 || source.targetShape().length != 0) {
             throw new IllegalArgumentException("data set has " + source.targetDType() + " targets of shape "

@@ -58,6 +58,10 @@ public final class CsvDataset implements Dataset {
     /**
      * Reads {@code file} (UTF-8).
      *
+     * @param file the CSV file
+     * @param labelColumn the name of the label column
+     * @param labels how to read the label column
+     * @return the table
      * @throws CsvFormatException naming file, line and column: an empty file, a missing header,
      *     an unknown label column, a row with the wrong number of fields, a non-numeric value
      */
@@ -70,6 +74,10 @@ public final class CsvDataset implements Dataset {
      * {@code classNames.get(c)}), typically {@link #classNames()} of the training file, so a test
      * file lacking some class still gets the training numbering.
      *
+     * @param file the CSV file
+     * @param labelColumn the name of the label column
+     * @param classNames the class names, class c being {@code classNames.get(c)}
+     * @return the table
      * @throws CsvFormatException as {@link #load(Path, String, Labels)}, and for a class name not in the list
      */
     public static CsvDataset load(Path file, String labelColumn, List<String> classNames) throws IOException {
@@ -209,22 +217,25 @@ public final class CsvDataset implements Dataset {
         };
     }
 
-    /** The file read. */
+    /** {@return the file read} */
     public Path file() {
         return file;
     }
 
-    /** Names of the feature columns, in feature order. */
+    /** {@return the names of the feature columns, in feature order} */
     public List<String> featureNames() {
         return featureNames;
     }
 
-    /** Class c's name (its id as text for {@link Labels#CLASS_IDS}); empty for regression. */
+    /**
+     * {@return the class names, class c's at index c (its id as text for {@link Labels#CLASS_IDS}); empty for
+     * regression}
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The table as arrays. */
+    /** {@return the table as arrays} */
     public ArrayDataset data() {
         return data;
     }

@@ -8,21 +8,28 @@ public final class CsvFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path path;
+    /** The 1-based line of the problem, or 0 for the whole file. */
     private final int line;
 
-    /** {@code line} is 1-based, or 0 when the problem concerns the whole file. */
+    /**
+     * {@code line} is 1-based, or 0 when the problem concerns the whole file.
+     *
+     * @param path the file
+     * @param line the 1-based line, or 0 for the whole file
+     * @param problem what is wrong
+     */
     public CsvFormatException(Path path, int line, String problem) {
         super(path + (line > 0 ? ":" + line : "") + ": " + problem);
         this.path = path;
         this.line = line;
     }
 
-    /** The file that failed to read. */
+    /** {@return the file that failed to read} */
     public Path path() {
         return path;
     }
 
-    /** The 1-based line of the problem, or 0 for the whole file. */
+    /** {@return the 1-based line of the problem, or 0 for the whole file} */
     public int line() {
         return line;
     }

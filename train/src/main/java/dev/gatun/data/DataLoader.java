@@ -29,7 +29,15 @@ public final class DataLoader {
     // batch(order, b) knows which epoch to augment. Arrays hash by identity; the keys are weak.
     private final Map<int[], Integer> issuedEpochs = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** A loader; {@code dropLast} skips a final batch smaller than {@code batchSize}. */
+    /**
+     * A loader; {@code dropLast} skips a final batch smaller than {@code batchSize}.
+     *
+     * @param dataset the examples
+     * @param batchSize the examples per batch
+     * @param shuffle whether each epoch has its own random order
+     * @param seed the seed of the orders and of the augmentation
+     * @param dropLast whether to skip a final batch smaller than batchSize
+     */
     public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
         this(dataset, batchSize, shuffle, seed, dropLast, null);
     }
@@ -51,6 +59,9 @@ public final class DataLoader {
      * The same loader (data, batch size, order, seed) whose batches also go through
      * {@code augmentation} (in place of any this loader has); the data set's examples must be
      * images [C, H, W]. This loader is unchanged, so it can serve evaluation over the same data.
+     *
+     * @param augmentation the augmentation of every batch
+     * @return the new loader
      */
     public DataLoader withAugmentation(Augmentation augmentation) {
         if (augmentation == null) {
@@ -60,41 +71,53 @@ public final class DataLoader {
         return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, augmentation);
     }
 
-    /** The augmentation applied to every batch, if any. */
+    /** {@return the augmentation applied to every batch, if any} */
     public Optional<Augmentation> augmentation() {
         return Optional.ofNullable(augmentation);
     }
 
-    /** One mini-batch: features float32 [n, ...] and labels, the targets (int32 [n] class labels, or regression values). */
+    /**
+     * One mini-batch: features float32 [n, ...] and labels, the targets (int32 [n] class labels, or regression values).
+     *
+     * @param features float32 [n, ...], the examples' features
+     * @param labels the targets: int32 [n] class labels, or regression values
+     */
     public record Batch(Tensor features, Tensor labels) {
-        /** Examples in this batch. */
+        /** {@return the number of examples in this batch} */
         public int size() {
             return labels.dim(0);
         }
     }
 
-    /** The data set. */
+    /** {@return the data set} */
     public Dataset dataset() {
         return dataset;
     }
 
-    /** Examples per batch. */
+    /** {@return the examples per batch} */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Batches per epoch. */
+    /** {@return the batches per epoch} */
     public int batchCount() {
         int n = dataset.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** Examples seen per epoch (all of them, unless dropLast cuts a short final batch). */
+    /**
+     * {@return the examples seen per epoch (all of them, unless dropLast cuts a short final batch)}
+     */
     public int samplesPerEpoch() {
         return dropLast ? batchCount() * batchSize : dataset.size();
     }
 
-    /** The example order of an epoch. */
+    /**
+     * The example order of an epoch.
+     *
+     * @param epoch the epoch; with shuffling, it seeds the order
+     * @return the indices of the examples, in the order they are served
+     */
     public int[] order(int epoch) {
         int n = dataset.size();
         int[] idx = new int[n];
@@ -120,6 +143,10 @@ public final class DataLoader {
      * Loads batch {@code b} of an epoch order into new tensors in the current scope. With an
      * augmentation, {@code order} must be an array this loader's {@link #order(int)} returned,
      * whose epoch seeds the augmentation; otherwise use {@link #batch(int, int[], int)}.
+     *
+     * @param order an epoch's example order
+     * @param b the batch's index within the epoch, 0-based
+     * @return the batch
      */
     public Batch batch(int[] order, int b) {
         if (augmentation == null) {
@@ -136,6 +163,11 @@ public final class DataLoader {
     /**
      * Loads batch {@code b} of {@code order}, augmented (if this loader augments) as in
      * {@code epoch}: the same (epoch, order, b) always gives bit-identical tensors.
+     *
+     * @param epoch the epoch whose augmentation draws to repeat
+     * @param order an epoch's example order
+     * @param b the batch's index within the epoch, 0-based
+     * @return the batch
      */
     public Batch batch(int epoch, int[] order, int b) {
         Batch batch = load(order, b);

@@ -8,21 +8,24 @@ import dev.gatun.tensor.Tensor;
  * (int32, the default) for classification, or float32 values for regression.
  */
 public interface Dataset {
-    /** Number of examples. */
+    /** {@return the number of examples} */
     int size();
 
-    /** Shape of one example's features, e.g. {@code [784]} or {@code [1, 28, 28]}. */
+    /** {@return the shape of one example's features, e.g. {@code [784]} or {@code [1, 28, 28]}} */
     int[] featureShape();
 
-    /** Number of classes (labels are 0..classes-1); 0 for a regression data set. */
+    /** {@return the number of classes (labels are 0..classes-1); 0 for a regression data set} */
     int classes();
 
-    /** Dtype of the targets: int32 class labels, or float32 for regression. */
+    /** {@return the dtype of the targets: int32 class labels, or float32 for regression} */
     default DType targetDType() {
         return DType.INT32;
     }
 
-    /** Shape of one example's target: {@code []} for a class label, e.g. {@code [1]} for one value. */
+    /**
+     * {@return the shape of one example's target: {@code []} for a class label, e.g. {@code [1]} for
+     * one value}
+     */
     default int[] targetShape() {
         return new int[0];
     }
@@ -30,6 +33,12 @@ public interface Dataset {
     /**
      * Copies examples {@code indices[from .. from+count)} into {@code features} (float32
      * [count, featureShape...]) and {@code labels} ([count, targetShape...] of {@link #targetDType}).
+     *
+     * @param indices the example indices to read from
+     * @param from the first position in indices
+     * @param count the number of examples
+     * @param features receives the features, float32 [count, featureShape...]
+     * @param labels receives the targets, [count, targetShape...]
      */
     void fill(int[] indices, int from, int count, Tensor features, Tensor labels);
 }

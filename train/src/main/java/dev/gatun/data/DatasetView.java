@@ -8,6 +8,7 @@ import dev.gatun.tensor.Tensor;
  * (a subset's size and order, standardized features, one-hot targets).
  */
 abstract class DatasetView implements Dataset {
+    /** The data set seen through this one. */
     protected final Dataset base;
 
     DatasetView(Dataset base) {

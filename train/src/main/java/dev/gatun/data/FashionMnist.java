@@ -20,15 +20,22 @@ import java.util.Objects;
 public final class FashionMnist {
     /** Where {@code apt-get install dataset-fashion-mnist} puts the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The system property naming the data directory. */
     public static final String PROPERTY = "gatun.data";
+    /** The environment variable naming the data directory. */
     public static final String ENV = "GATUN_DATA";
 
+    /** The training images' file name, without {@code .gz}. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    /** The training labels' file name, without {@code .gz}. */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    /** The test images' file name, without {@code .gz}. */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    /** The test labels' file name, without {@code .gz}. */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
     private static final List<String> STEMS = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
 
+    /** The number of classes. */
     public static final int CLASSES = 10;
 
     /** The class names, in label order. */
@@ -44,6 +51,7 @@ public final class FashionMnist {
      * back, so a mistyped {@code --data} never silently trains on some other copy.
      *
      * @param explicitDirOrNull the directory the user named, or {@code null} to search
+     * @return the directory
      * @throws FileNotFoundException listing the places searched and how to install the data
      */
     public static Path locate(Path explicitDirOrNull) throws FileNotFoundException {
@@ -93,6 +101,11 @@ public final class FashionMnist {
     /**
      * The file for {@code stem} in {@code dir}: {@code stem} itself or {@code stem.gz},
      * preferring the uncompressed one since it can be memory-mapped.
+     *
+     * @param dir the directory holding the IDX files
+     * @param stem the file name without {@code .gz}
+     * @return the file
+     * @throws FileNotFoundException when neither the file nor its {@code .gz} exists
      */
     public static Path file(Path dir, String stem) throws FileNotFoundException {
         Path plain = dir.resolve(stem);
@@ -106,8 +119,14 @@ public final class FashionMnist {
         throw new FileNotFoundException("neither " + plain + " nor " + gz + " exists");
     }
 
-    /** One half of the data set: images (N x rows x cols, ubyte) and their labels (N, ubyte, 0..9). */
+    /**
+     * One half of the data set: images (N x rows x cols, ubyte) and their labels (N, ubyte, 0..9).
+     *
+     * @param images the image file, N × rows × cols unsigned bytes
+     * @param labels the label file, N unsigned bytes in 0..9
+     */
     public record Split(IdxFile images, IdxFile labels) {
+        /** Checks that both files are given. */
         public Split {
             Objects.requireNonNull(images, "images");
             Objects.requireNonNull(labels, "labels");
@@ -116,6 +135,12 @@ public final class FashionMnist {
         /**
          * Loads and validates the training ({@code train}) or test split from {@code dir}.
          * The data lives in {@code arena}.
+         *
+         * @param dir the directory holding the IDX files
+         * @param train true for the training split, false for the test split
+         * @param arena the arena owning the data
+         * @return the split
+         * @throws IOException when a file is missing or malformed
          */
         public static Split load(Path dir, boolean train, Arena arena) throws IOException {
             IdxFile images = IdxFile.read(file(dir, train ? TRAIN_IMAGES : TEST_IMAGES), arena);
@@ -143,25 +168,37 @@ public final class FashionMnist {
             return new Split(images, labels);
         }
 
-        /** Number of examples. */
+        /** {@return the number of examples} */
         public int count() {
             return images.count();
         }
 
+        /** {@return the image height in pixels} */
         public int rows() {
             return images.dim(1);
         }
 
+        /** {@return the image width in pixels} */
         public int cols() {
             return images.dim(2);
         }
 
-        /** The class (0..9) of example {@code index}. */
+        /**
+         * The class (0..9) of example {@code index}.
+         *
+         * @param index the example's index
+         * @return the class, 0..9
+         */
         public int label(int index) {
             return labels.unsignedByte(index);
         }
 
-        /** The {@code rows * cols} pixel bytes (0..255) of example {@code index}. */
+        /**
+         * The {@code rows * cols} pixel bytes (0..255) of example {@code index}.
+         *
+         * @param index the example's index
+         * @return the pixel bytes
+         */
         public MemorySegment image(int index) {
             return images.item(index);
         }

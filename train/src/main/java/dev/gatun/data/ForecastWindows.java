@@ -19,7 +19,14 @@ public final class ForecastWindows implements Dataset {
     private final int window;
     private final int count;
 
-    /** Windows of {@code window} steps over {@code series[from, to)}. */
+    /**
+     * Windows of {@code window} steps over {@code series[from, to)}.
+     *
+     * @param series the time series
+     * @param from the first step used
+     * @param to one past the last step used
+     * @param window the steps per window
+     */
     public ForecastWindows(float[] series, int from, int to, int window) {
         if (from < 0 || to > series.length || from >= to) {
             throw new IllegalArgumentException("forecast windows: range [" + from + ", " + to
@@ -63,7 +70,7 @@ public final class ForecastWindows implements Dataset {
         return new int[] {1};
     }
 
-    /** Steps per window. */
+    /** {@return the steps per window} */
     public int window() {
         return window;
     }

@@ -26,6 +26,11 @@ import java.util.zip.ZipException;
  *
  * <p>Plain files are memory-mapped and {@link #data()} is a slice of the mapping just past the
  * header; gzip files are inflated straight into an off-heap segment from the arena.
+ *
+ * @param path the file
+ * @param type the element type
+ * @param dims the dimensions
+ * @param data the elements, big-endian as in the file
  */
 public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
 
@@ -38,6 +43,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
     private static final ValueLayout.OfInt INT_BE =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    /** Copies the dimensions and checks that the data holds exactly their elements. */
     public IdxFile {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(type, "type");
@@ -58,6 +64,9 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
     /**
      * Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name).
      *
+     * @param path the file
+     * @param arena the arena owning the data
+     * @return the parsed file
      * @throws IdxFormatException when the file is missing or malformed
      */
     public static IdxFile read(Path path, Arena arena) throws IOException {
@@ -74,40 +83,57 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         }
     }
 
-    /** Number of elements: the product of the dimensions (1 for a 0-D file, which IDX forbids anyway). */
+    /** {@return the number of elements: the product of the dimensions} */
     public long elementCount() {
         return product(dims);
     }
 
-    /** Number of dimensions. */
+    /** {@return the number of dimensions} */
     public int rank() {
         return dims.length;
     }
 
-    /** Size of one dimension. */
+    /**
+     * Size of one dimension.
+     *
+     * @param axis the dimension's index
+     * @return the dimension's size
+     */
     public int dim(int axis) {
         return dims[Objects.checkIndex(axis, dims.length)];
     }
 
-    /** A copy of the dimensions; the record's array never escapes so the file stays immutable. */
+    /** {@return a copy of the dimensions} */
     @Override
     public int[] dims() {
         return dims.clone();
     }
 
-    /** Entries along the first axis: images in an image file, labels in a label file. */
+    /**
+     * {@return the entries along the first axis: images in an image file, labels in a label file}
+     */
     public int count() {
         return dims[0];
     }
 
-    /** The bytes of entry {@code index} along the first axis, e.g. one 28x28 image. */
+    /**
+     * The bytes of entry {@code index} along the first axis, e.g. one 28x28 image.
+     *
+     * @param index the entry's index
+     * @return the entry's bytes
+     */
     public MemorySegment item(long index) {
         Objects.checkIndex(index, count());
         long itemBytes = data.byteSize() / Math.max(1, dims[0]);
         return data.asSlice(index * itemBytes, itemBytes);
     }
 
-    /** Element {@code index} (row-major over all dimensions) of UBYTE data, as 0..255. */
+    /**
+     * Element {@code index} (row-major over all dimensions) of UBYTE data, as 0..255.
+     *
+     * @param index the element's row-major index
+     * @return the element, 0..255
+     */
     public int unsignedByte(long index) {
         if (type != IdxType.UBYTE) {
             throw new IllegalStateException(path + " holds " + type + " data, not UBYTE");

@@ -10,17 +10,30 @@ public final class IdxFormatException extends IOException {
     /** The file in question, as given by the caller. */
     private final transient Path path;
 
+    /**
+     * An exception naming {@code path} and what is wrong with it.
+     *
+     * @param path the file
+     * @param problem what is wrong
+     */
     public IdxFormatException(Path path, String problem) {
         super(path + ": " + problem);
         this.path = path;
     }
 
+    /**
+     * An exception naming {@code path} and what is wrong with it.
+     *
+     * @param path the file
+     * @param problem what is wrong
+     * @param cause the exception that revealed the problem
+     */
     public IdxFormatException(Path path, String problem, Throwable cause) {
         super(path + ": " + problem, cause);
         this.path = path;
     }
 
-    /** The file that failed to read. */
+    /** {@return the file that failed to read} */
     public Path path() {
         return path;
     }

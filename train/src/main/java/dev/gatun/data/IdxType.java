@@ -2,11 +2,17 @@ package dev.gatun.data;
 
 /** Element type of an IDX file, as coded by the third byte of its magic number. */
 public enum IdxType {
+    /** Unsigned byte. */
     UBYTE(0x08, 1),
+    /** Signed byte. */
     BYTE(0x09, 1),
+    /** 16-bit signed integer. */
     SHORT(0x0B, 2),
+    /** 32-bit signed integer. */
     INT(0x0C, 4),
+    /** 32-bit IEEE float. */
     FLOAT(0x0D, 4),
+    /** 64-bit IEEE float. */
     DOUBLE(0x0E, 8);
 
     private final int code;
@@ -17,17 +23,22 @@ public enum IdxType {
         this.byteSize = byteSize;
     }
 
-    /** The type byte in the file's magic number. */
+    /** {@return the type byte in the file's magic number} */
     public int code() {
         return code;
     }
 
-    /** Bytes per element. */
+    /** {@return the bytes per element} */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The type with this code, or {@code null} when the code names no IDX type. */
+    /**
+     * The type with this code, or {@code null} when the code names no IDX type.
+     *
+     * @param code the type byte
+     * @return the type, or {@code null}
+     */
     public static IdxType ofCode(int code) {
         for (IdxType t : values()) {
             if (t.code == code) {

@@ -19,6 +19,9 @@ public final class ImageDataset implements Dataset {
     /**
      * A data set over {@code split} whose examples have {@code featureShape}, which must hold
      * rows × cols elements: {@code [784]} for an MLP, {@code [1, 28, 28]} for a CNN.
+     *
+     * @param split the Fashion-MNIST split
+     * @param featureShape the shape of one example, holding rows × cols elements
      */
     public ImageDataset(FashionMnist.Split split, int... featureShape) {
         this.split = split;

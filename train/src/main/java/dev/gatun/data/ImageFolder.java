@@ -64,17 +64,29 @@ public final class ImageFolder implements Dataset {
             }
         }
 
-        /** The images' own channels and one common size. */
+        /** {@return the options keeping the images' own channels, with one common size} */
         public static Options defaults() {
             return new Options(0, 0, 0, Interpolation.BILINEAR);
         }
 
-        /** These options with {@code channels} forced (1 or 3; 0 for the images' own). */
+        /**
+         * These options with {@code channels} forced (1 or 3; 0 for the images' own).
+         *
+         * @param channels 1 or 3, or 0 for the images' own
+         * @return the new options
+         */
         public Options withChannels(int channels) {
             return new Options(channels, height, width, interpolation);
         }
 
-        /** These options resizing every image to {@code height} × {@code width} with {@code interpolation}. */
+        /**
+         * These options resizing every image to {@code height} × {@code width} with {@code interpolation}.
+         *
+         * @param height the target height, > 0
+         * @param width the target width, > 0
+         * @param interpolation how pixels are resampled
+         * @return the new options
+         */
         public Options resizedTo(int height, int width, Interpolation interpolation) {
             if (height <= 0 || width <= 0) {
                 throw new IllegalArgumentException("image folder: target height and width must be > 0, got "
@@ -90,19 +102,30 @@ public final class ImageFolder implements Dataset {
 
         private final transient Path path;
 
-        /** A problem with {@code path}. */
+        /**
+         * A problem with {@code path}.
+         *
+         * @param path the folder or file at fault
+         * @param problem what is wrong
+         */
         public FormatException(Path path, String problem) {
             super(path + ": " + problem);
             this.path = path;
         }
 
-        /** A problem with {@code path}, caused by {@code cause}. */
+        /**
+         * A problem with {@code path}, caused by {@code cause}.
+         *
+         * @param path the folder or file at fault
+         * @param problem what is wrong
+         * @param cause the exception that revealed the problem
+         */
         public FormatException(Path path, String problem, Throwable cause) {
             super(path + ": " + problem, cause);
             this.path = path;
         }
 
-        /** The folder or file at fault. */
+        /** {@return the folder or file at fault} */
         public Path path() {
             return path;
         }
@@ -129,7 +152,13 @@ public final class ImageFolder implements Dataset {
         this.imageSize = featureShape[0] * featureShape[1] * featureShape[2];
     }
 
-    /** Reads {@code root} with {@link Options#defaults()}. */
+    /**
+     * Reads {@code root} with {@link Options#defaults()}.
+     *
+     * @param root the folder of class folders
+     * @return the images and their labels
+     * @throws IOException when the folder cannot be listed or an image cannot be read
+     */
     public static ImageFolder load(Path root) throws IOException {
         return load(root, Options.defaults());
     }
@@ -137,6 +166,9 @@ public final class ImageFolder implements Dataset {
     /**
      * Reads every image under {@code root}'s class directories.
      *
+     * @param root the folder of class folders
+     * @param options the channels and size to convert to
+     * @return the images and their labels
      * @throws FormatException naming the folder or file: root not a directory, no class
      *     directories, a class directory without images, a file that cannot be decoded, or an
      *     image whose size differs from the first one's when no target size is given
@@ -183,6 +215,9 @@ public final class ImageFolder implements Dataset {
      * Unlabelled images (e.g. to predict), in the order given, as one class named
      * {@value #UNLABELLED}; sizes and channels follow {@code options} as in {@link #load}.
      *
+     * @param files the image files
+     * @param options the channels and size to convert to
+     * @return the images, as one class
      * @throws FormatException naming a file that is missing or cannot be decoded
      */
     public static ImageFolder ofFiles(List<Path> files, Options options) throws IOException {
@@ -239,17 +274,17 @@ public final class ImageFolder implements Dataset {
         return new ImageFolder(names, files, labels, all, new int[] {channels, height, width});
     }
 
-    /** The class names, sorted; class i has label i. */
+    /** {@return the class names, sorted; class i has label i} */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The image files, in example order. */
+    /** {@return the image files, in example order} */
     public List<Path> files() {
         return files;
     }
 
-    /** The class label of every example (a copy). */
+    /** {@return the class label of every example (a copy)} */
     public int[] labels() {
         return labels.clone();
     }

@@ -20,6 +20,10 @@ public final class KFold {
     /**
      * Folds of {@code data}.
      *
+     * @param data the data set
+     * @param k the number of folds, in [2, N]
+     * @param seed the seed of the assignment to folds
+     * @param stratified whether every class is spread evenly over the folds
      * @throws IllegalArgumentException when k is not in [2, N], or stratification needs labels the set lacks
      */
     public KFold(Dataset data, int k, long seed, boolean stratified) {
@@ -67,12 +71,17 @@ public final class KFold {
         this.k = k;
     }
 
-    /** Number of folds. */
+    /** {@return the number of folds} */
     public int k() {
         return k;
     }
 
-    /** Fold {@code i}: validation on its examples, training on all others (both ascending). */
+    /**
+     * Fold {@code i}: validation on its examples, training on all others (both ascending).
+     *
+     * @param i the fold's index, in [0, k)
+     * @return the fold's training and validation parts
+     */
     public Splits.TrainValidation fold(int i) {
         if (i < 0 || i >= k) {
             throw new IllegalArgumentException("k-fold: fold " + i + " does not exist, folds are 0.." + (k - 1));

@@ -19,7 +19,12 @@ public final class MinMaxScaler {
         }
     }
 
-    /** Fits the per-feature minimum and maximum of every example of {@code train}, a chunk at a time. */
+    /**
+     * Fits the per-feature minimum and maximum of every example of {@code train}, a chunk at a time.
+     *
+     * @param train the training data
+     * @return the fitted scaler
+     */
     public static MinMaxScaler fit(Dataset train) {
         int features = FeatureStatistics.featureSize(train, "min-max scaler");
         float[] min = filled(features, Float.POSITIVE_INFINITY);
@@ -31,7 +36,13 @@ public final class MinMaxScaler {
         return new MinMaxScaler(min, max);
     }
 
-    /** A scaler from saved minima and maxima (e.g. a trained model's {@code model.json}). */
+    /**
+     * A scaler from saved minima and maxima (e.g. a trained model's {@code model.json}).
+     *
+     * @param min the per-feature minima
+     * @param max the per-feature maxima
+     * @return the scaler
+     */
     public static MinMaxScaler of(float[] min, float[] max) {
         if (min.length != max.length || min.length == 0) {
             throw new IllegalArgumentException("min-max scaler: " + min.length + " minima and " + max.length
@@ -46,7 +57,13 @@ public final class MinMaxScaler {
         return new MinMaxScaler(min.clone(), max.clone());
     }
 
-    /** Fits on rows of a flat array [N * features]. */
+    /**
+     * Fits on rows of a flat array [N * features].
+     *
+     * @param x the examples, row-major [N * features]
+     * @param features the values per example
+     * @return the fitted scaler
+     */
     public static MinMaxScaler fit(float[] x, int features) {
         FeatureStatistics.checkRows(x, features, "min-max scaler", 0);
         float[] min = filled(features, Float.POSITIVE_INFINITY);
@@ -70,22 +87,32 @@ public final class MinMaxScaler {
         }
     }
 
-    /** {@code source} with scaled features, computed as batches are filled. */
+    /**
+     * {@code source} with scaled features, computed as batches are filled.
+     *
+     * @param source the data set
+     * @return the scaled data set
+     */
     public Dataset transform(Dataset source) {
         return new AffineFeatures(source, min, scale, "min-max scaler");
     }
 
-    /** Scaled copy of rows of a flat array [N * features]. */
+    /**
+     * Scaled copy of rows of a flat array [N * features].
+     *
+     * @param x the examples, row-major [N * features]
+     * @return the scaled copy
+     */
     public float[] transform(float[] x) {
         return AffineFeatures.apply(x, min, scale, "min-max scaler");
     }
 
-    /** The fitted minima (a copy). */
+    /** {@return the fitted minima (a copy)} */
     public float[] min() {
         return min.clone();
     }
 
-    /** The fitted maxima (a copy). */
+    /** {@return the fitted maxima (a copy)} */
     public float[] max() {
         return max.clone();
     }

@@ -19,7 +19,12 @@ public final class OneHot extends DatasetView {
         this.classes = classes;
     }
 
-    /** {@code source}'s int32 labels served as one-hot float32 [classes()] targets. */
+    /**
+     * {@code source}'s int32 labels served as one-hot float32 [classes()] targets.
+     *
+     * @param source a data set with int32 class labels
+     * @return the one-hot view of source
+     */
     public static OneHot of(Dataset source) {
         if (source.targetDType() != DType.INT32 || source.targetShape().length != 0 || source.classes() < 1) {
             throw new IllegalArgumentException("one-hot: needs int32 class labels, the data set has "
@@ -29,7 +34,13 @@ public final class OneHot extends DatasetView {
         return new OneHot(source, source.classes());
     }
 
-    /** One-hot rows [labels.length * classes] of labels in 0..classes-1. */
+    /**
+     * One-hot rows [labels.length * classes] of labels in 0..classes-1.
+     *
+     * @param labels the class labels
+     * @param classes the number of classes
+     * @return the one-hot rows, row-major
+     */
     public static float[] encode(int[] labels, int classes) {
         if (classes < 1) {
             throw new IllegalArgumentException("one-hot: classes must be >= 1, got " + classes);

@@ -9,7 +9,12 @@ import java.util.SplittableRandom;
 public final class Splits {
     private Splits() {}
 
-    /** A training part and a validation part of one data set; together they hold every example once. */
+    /**
+     * A training part and a validation part of one data set; together they hold every example once.
+     *
+     * @param train the training part
+     * @param validation the validation part
+     */
     public record TrainValidation(Subset train, Subset validation) {}
 
     /**
@@ -18,6 +23,11 @@ public final class Splits {
      * round(fraction · N_c) of its examples to validation, so every class's share of each part is
      * within one example of {@code fraction}. Indices within each part are ascending.
      *
+     * @param data the data set
+     * @param validationFraction the fraction of the examples that goes to validation, in (0, 1)
+     * @param seed the seed of the split
+     * @param stratified whether to split each class on its own
+     * @return the two parts
      * @throws IllegalArgumentException for a fraction outside (0, 1), a part that would be empty,
      *     or stratification of a data set without int32 class labels
      */

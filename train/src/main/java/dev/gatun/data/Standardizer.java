@@ -23,6 +23,9 @@ public final class Standardizer {
      * Fits the per-feature mean and std of every example of {@code train}, in two passes of
      * {@link Dataset#fill} (mean first, then squared deviations, which stays accurate when the
      * mean is large against the spread).
+     *
+     * @param train the training data
+     * @return the fitted standardizer
      */
     public static Standardizer fit(Dataset train) {
         int features = FeatureStatistics.featureSize(train, "standardizer");
@@ -37,7 +40,13 @@ public final class Standardizer {
         return of(mean, divide(sq, train.size()));
     }
 
-    /** Fits on rows of a flat array [N * features]. */
+    /**
+     * Fits on rows of a flat array [N * features].
+     *
+     * @param x the examples, row-major [N * features]
+     * @param features the values per example
+     * @return the fitted standardizer
+     */
     public static Standardizer fit(float[] x, int features) {
         FeatureStatistics.checkRows(x, features, "standardizer", 0);
         int n = x.length / features;
@@ -75,6 +84,10 @@ public final class Standardizer {
     /**
      * A standardizer from saved statistics (e.g. a trained model's {@code model.json}), so new
      * data is transformed exactly as the training data was.
+     *
+     * @param mean the per-feature means
+     * @param std the per-feature standard deviations
+     * @return the standardizer
      */
     public static Standardizer of(float[] mean, float[] std) {
         if (mean.length != std.length || mean.length == 0) {
@@ -100,22 +113,32 @@ public final class Standardizer {
         return new Standardizer(m, sd);
     }
 
-    /** {@code source} with standardized features, computed as batches are filled. */
+    /**
+     * {@code source} with standardized features, computed as batches are filled.
+     *
+     * @param source the data set
+     * @return the standardized data set
+     */
     public Dataset transform(Dataset source) {
         return new AffineFeatures(source, mean, scale, "standardizer");
     }
 
-    /** Standardized copy of rows of a flat array [N * features]. */
+    /**
+     * Standardized copy of rows of a flat array [N * features].
+     *
+     * @param x the examples, row-major [N * features]
+     * @return the standardized copy
+     */
     public float[] transform(float[] x) {
         return AffineFeatures.apply(x, mean, scale, "standardizer");
     }
 
-    /** The fitted means (a copy). */
+    /** {@return the fitted means (a copy)} */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** The fitted standard deviations (a copy); 0 for a constant feature. */
+    /** {@return the fitted standard deviations (a copy); 0 for a constant feature} */
     public float[] std() {
         return std.clone();
     }

@@ -7,7 +7,12 @@ import dev.gatun.tensor.Tensor;
 public final class Subset extends DatasetView {
     private final int[] indices;
 
-    /** The examples {@code indices} of {@code base}; each must be a valid index there. */
+    /**
+     * The examples {@code indices} of {@code base}; each must be a valid index there.
+     *
+     * @param base the data set
+     * @param indices the indices of the examples, in the order served
+     */
     public Subset(Dataset base, int[] indices) {
         for (int i : indices) {
             if (i < 0 || i >= base.size()) {
@@ -19,7 +24,13 @@ public final class Subset extends DatasetView {
         this.indices = indices.clone();
     }
 
-    /** The first {@code n} examples of {@code base}, or all of them when n is 0 or at least its size. */
+    /**
+     * The first {@code n} examples of {@code base}, or all of them when n is 0 or at least its size.
+     *
+     * @param base the data set
+     * @param n the number of examples, or 0 for all
+     * @return the first n examples, or base itself
+     */
     public static Dataset first(Dataset base, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("subset: example count must be >= 0, got " + n);

@@ -31,12 +31,21 @@ public record SumOfSines(double[] periods, double[] amplitudes, double noise) {
         amplitudes = amplitudes.clone();
     }
 
-    /** The sample's default signal: periods 23, 61 and 137 steps, amplitudes 1, 0.6, 0.4, noise 0.1. */
+    /**
+     * {@return the sample's default signal: periods 23, 61 and 137 steps, amplitudes 1, 0.6, 0.4, noise
+     * 0.1}
+     */
     public static SumOfSines standard() {
         return new SumOfSines(new double[] {23, 61, 137}, new double[] {1, 0.6, 0.4}, 0.1);
     }
 
-    /** {@code length} steps of the signal; phases and noise are drawn from {@code seed}. */
+    /**
+     * {@code length} steps of the signal; phases and noise are drawn from {@code seed}.
+     *
+     * @param length the number of steps
+     * @param seed the seed of the phases and the noise
+     * @return the signal
+     */
     public float[] generate(int length, long seed) {
         if (length <= 0) {
             throw new IllegalArgumentException("sum of sines: length must be > 0, got " + length);
@@ -57,13 +66,13 @@ public record SumOfSines(double[] periods, double[] amplitudes, double noise) {
         return s;
     }
 
-    /** The periods (a copy). */
+    /** {@return the periods (a copy)} */
     @Override
     public double[] periods() {
         return periods.clone();
     }
 
-    /** The amplitudes (a copy). */
+    /** {@return the amplitudes (a copy)} */
     @Override
     public double[] amplitudes() {
         return amplitudes.clone();

@@ -16,12 +16,18 @@ public final class Synthetic {
     /**
      * A regression data set (features [F], float32 target [1]) and the exact model behind it:
      * y = weights · x + bias + noise.
+     *
+     * @param data the data set
+     * @param weights the weights w
+     * @param bias the bias b
      */
     public record Regression(ArrayDataset data, float[] weights, float bias) {
+        /** Copies the weights. */
         public Regression {
             weights = weights.clone();
         }
 
+        /** {@return the weights w (a copy)} */
         @Override
         public float[] weights() {
             return weights.clone();
@@ -31,6 +37,11 @@ public final class Synthetic {
     /**
      * XOR: class 0 in the quadrants where x₀ and x₁ have the same sign, class 1 where they differ.
      * |x₀|, |x₁| ~ U(0, 1], signs drawn to match the class, then noise added.
+     *
+     * @param n the number of examples
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate
+     * @param seed the seed of every draw
+     * @return the data set
      */
     public static ArrayDataset xor(int n, double noise, long seed) {
         check(n, 2, noise, "xor", "noise");
@@ -51,6 +62,11 @@ public final class Synthetic {
     /**
      * Two interleaved spirals of 1.5 turns: t ~ U[0, 1), angle θ = 3πt, radius r = t, point
      * r·(cos(θ + πc), sin(θ + πc)) for class c, plus noise.
+     *
+     * @param n the number of examples
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate
+     * @param seed the seed of every draw
+     * @return the data set
      */
     public static ArrayDataset twoSpirals(int n, double noise, long seed) {
         check(n, 2, noise, "two spirals", "noise");
@@ -71,6 +87,11 @@ public final class Synthetic {
     /**
      * Two interleaving half circles (scikit-learn's make_moons), θ ~ U[0, π]: class 0 at
      * (cos θ, sin θ), class 1 at (1 - cos θ, 0.5 - sin θ), plus noise.
+     *
+     * @param n the number of examples
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate
+     * @param seed the seed of every draw
+     * @return the data set
      */
     public static ArrayDataset moons(int n, double noise, long seed) {
         check(n, 2, noise, "moons", "noise");
@@ -93,7 +114,11 @@ public final class Synthetic {
      * Two concentric circles (scikit-learn's make_circles), θ ~ U[0, 2π): class 0 on the unit
      * circle, class 1 on the circle of radius {@code factor} inside it, plus noise.
      *
+     * @param n the number of examples
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate
      * @param factor inner radius over outer, in (0, 1)
+     * @param seed the seed of every draw
+     * @return the data set
      */
     public static ArrayDataset circles(int n, double noise, double factor, long seed) {
         check(n, 2, noise, "circles", "noise");
@@ -118,6 +143,12 @@ public final class Synthetic {
     /**
      * Isotropic Gaussian blobs (scikit-learn's make_blobs) in 2-D: {@code centers} centres drawn
      * from U[-10, 10)², example i of class i mod centers at its centre + N(0, std²) per coordinate.
+     *
+     * @param n the number of examples
+     * @param centers the number of blobs, one class each
+     * @param std the standard deviation around each centre
+     * @param seed the seed of every draw
+     * @return the data set
      */
     public static ArrayDataset blobs(int n, int centers, double std, long seed) {
         if (centers < 1) {
@@ -145,6 +176,12 @@ public final class Synthetic {
     /**
      * Linear regression: x ~ N(0, I) in {@code features} dimensions, weights ~ N(0, 1), bias ~ N(0, 1),
      * y = w·x + b + noise·N(0, 1).
+     *
+     * @param n the number of examples
+     * @param features the input dimensions
+     * @param noise the standard deviation of the Gaussian noise added to y
+     * @param seed the seed of every draw
+     * @return the data set and the exact model
      */
     public static Regression linearRegression(int n, int features, double noise, long seed) {
         if (features < 1) {
@@ -175,6 +212,12 @@ public final class Synthetic {
      * Polynomial regression in one variable: x ~ U[-1, 1), coefficients c₀..c_degree ~ N(0, 1),
      * y = Σ c_k x^k + noise·N(0, 1). Features are [1] (x alone; expanding powers is the model's
      * job); {@link Regression#bias()} is c₀ and {@link Regression#weights()} are c₁..c_degree.
+     *
+     * @param n the number of examples
+     * @param degree the polynomial's degree
+     * @param noise the standard deviation of the Gaussian noise added to y
+     * @param seed the seed of every draw
+     * @return the data set and the exact model
      */
     public static Regression polynomialRegression(int n, int degree, double noise, long seed) {
         if (degree < 0) {

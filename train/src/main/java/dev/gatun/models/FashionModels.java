@@ -19,7 +19,12 @@ import java.util.random.RandomGenerator;
 public final class FashionModels {
     private FashionModels() {}
 
-    /** MLP 784-256-128-10 with ReLU; input [batch, 784]. */
+    /**
+     * MLP 784-256-128-10 with ReLU; input [batch, 784].
+     *
+     * @param rng the source of the initial weights
+     * @return the network
+     */
     public static Sequential mlp(RandomGenerator rng) {
         return new Sequential(
                 new Linear(784, 256, rng), Activation.relu(),
@@ -35,6 +40,9 @@ public final class FashionModels {
      * monotone, so relu(maxpool(x)) = maxpool(relu(x)) with the same gradient (both route it to
      * the window's first maximum, or to nothing when that maximum is negative), and the ReLU then
      * touches a quarter of the values. The PyTorch reference uses the same order.
+     *
+     * @param rng the source of the initial weights
+     * @return the network
      */
     public static Sequential cnn(RandomGenerator rng) {
         return new Sequential(
@@ -43,7 +51,12 @@ public final class FashionModels {
                 new Flatten(), new Linear(64 * 7 * 7, 10, rng));
     }
 
-    /** Each image as 28 steps of 28 pixels: LSTM hidden 128, last hidden state → linear 10; input [batch, 28, 28]. */
+    /**
+     * Each image as 28 steps of 28 pixels: LSTM hidden 128, last hidden state → linear 10; input [batch, 28, 28].
+     *
+     * @param rng the source of the initial weights
+     * @return the network
+     */
     public static Module lstm(RandomGenerator rng) {
         return new LastStateLinear(new LSTM(28, 128, 1, false, true, DType.FLOAT32, rng), 10, rng);
     }

@@ -19,7 +19,13 @@ public final class LastStateLinear extends Module {
     private final RecurrentLayer encoder;
     private final Linear head;
 
-    /** A linear head of {@code outputs} units over {@code encoder}'s final state. */
+    /**
+     * A linear head of {@code outputs} units over {@code encoder}'s final state.
+     *
+     * @param encoder the recurrent layer whose final hidden state is read
+     * @param outputs the number of outputs
+     * @param rng the source of the initial weights
+     */
     public LastStateLinear(RecurrentLayer encoder, int outputs, RandomGenerator rng) {
         this.encoder = register("encoder", encoder);
         // The head takes the encoder's dtype, so a float64 model (gradient checks) stays float64.

@@ -18,6 +18,7 @@ public record Comparison(String metric, boolean higherIsBetter, List<Entry> rank
      * One run in the ranking.
      *
      * @param name the run folder's name
+     * @param folder the run folder
      * @param bestValue the best value of the metric over the run's epochs (or its final value
      *     when the metric is only among the final metrics)
      * @param bestEpoch the epoch of {@code bestValue}; 0 when it is a final metric
@@ -27,17 +28,19 @@ public record Comparison(String metric, boolean higherIsBetter, List<Entry> rank
      */
     public record Entry(String name, Path folder, double bestValue, int bestEpoch, Map<String, String> facts,
             Map<String, Double> finalMetrics, double seconds) {
+        /** Copies the facts and the final metrics. */
         public Entry {
             facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
             finalMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(finalMetrics));
         }
     }
 
+    /** Copies the ranking. */
     public Comparison {
         ranking = List.copyOf(ranking);
     }
 
-    /** The best run by {@link #metric}. */
+    /** {@return the best run by {@link #metric}} */
     public Entry best() {
         return ranking.getFirst();
     }

@@ -21,8 +21,11 @@ import org.knowm.xchart.XYChart;
  * {@code comparison.csv} and the charts' PNGs into the output folder.
  */
 public final class ComparisonReport {
+    /** The self-contained HTML report's file name. */
     public static final String HTML_FILE = "comparison.html";
+    /** The Markdown report's file name. */
     public static final String MARKDOWN_FILE = "comparison.md";
+    /** The CSV table's file name. */
     public static final String CSV_FILE = "comparison.csv";
 
     private ComparisonReport() {}
@@ -32,8 +35,14 @@ public final class ComparisonReport {
      * epoch column such as {@code val_accuracy}, or else a final metric such as
      * {@code test_accuracy}) and writes the report into {@code outDir}, created if needed.
      *
+     * @param outDir the folder the report is written into
+     * @param runFolders the run folders to compare
+     * @param metric the metric to rank by
+     * @param higherIsBetter whether the highest value ranks first
+     * @return the ranking
      * @throws IllegalArgumentException naming the folder that has no {@code metrics.json} or no
      *     finite value of the metric, before anything is written
+     * @throws IOException when a file cannot be read or written
      */
     public static Comparison write(Path outDir, List<Path> runFolders, String metric, boolean higherIsBetter)
             throws IOException {

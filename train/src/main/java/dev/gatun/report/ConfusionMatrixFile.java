@@ -20,6 +20,10 @@ import tools.jackson.databind.JsonNode;
 public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
     public static final String FILE = "confusion.json";
 
+    /**
+     * Copies the class names and the counts, checking that the matrix is square with one row per
+     * class.
+     */
     public ConfusionMatrixFile {
         classes = List.copyOf(classes);
         long[][] copy = new long[matrix.length][];
@@ -43,7 +47,15 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
         matrix = copy;
     }
 
-    /** Writes {@code confusion.json} atomically; one class name per class of the matrix. */
+    /**
+     * Writes {@code confusion.json} atomically; one class name per class of the matrix.
+     *
+     * @param folder the run folder
+     * @param counts the confusion matrix
+     * @param classNames one name per class
+     * @return the file written
+     * @throws IOException when the file cannot be written
+     */
     public static Path write(RunFolder folder, ConfusionMatrix counts, List<String> classNames) throws IOException {
         if (classNames.size() != counts.classes()) {
             throw new IllegalArgumentException("the confusion matrix has " + counts.classes() + " classes but "
@@ -73,6 +85,8 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
     /**
      * Reads {@code folder/confusion.json}.
      *
+     * @param folder the run folder
+     * @return the file's contents
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static ConfusionMatrixFile read(Path folder) {
@@ -111,11 +125,14 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
         }
     }
 
-    /** The counts as a {@link ConfusionMatrix}, for its per-class precision, recall and F1. */
+    /**
+     * {@return the counts as a {@link ConfusionMatrix}, for its per-class precision, recall and F1}
+     */
     public ConfusionMatrix toConfusionMatrix() {
         return ConfusionMatrix.ofCounts(matrix);
     }
 
+    /** {@return the counts, {@code matrix[true][predicted]} (a copy)} */
     @Override
     public long[][] matrix() {
         long[][] out = new long[matrix.length][];

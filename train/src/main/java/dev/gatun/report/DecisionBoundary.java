@@ -27,7 +27,9 @@ import java.util.Locale;
  * exact rectangle of pixels.
  */
 public final class DecisionBoundary {
+    /** The picture's width in pixels. */
     public static final int WIDTH = 800;
+    /** The picture's height in pixels. */
     public static final int HEIGHT = 640;
     /** Grid cells per axis. */
     static final int GRID = 200;
@@ -45,7 +47,15 @@ public final class DecisionBoundary {
 
     private DecisionBoundary() {}
 
-    /** {@link #write(Path, Module, Dataset, List)} with classes named by their index. */
+    /**
+     * {@link #write(Path, Module, Dataset, List)} with classes named by their index.
+     *
+     * @param png the PNG file to write
+     * @param model a model of 2 inputs
+     * @param data the data set drawn, 2 features and int32 class labels
+     * @return the file written
+     * @throws IOException when the file cannot be written
+     */
     public static Path write(Path png, Module model, Dataset data) throws IOException {
         return write(png, model, data, null);
     }
@@ -56,8 +66,13 @@ public final class DecisionBoundary {
      * output is read as a binary logit (class 1 where it is > 0); otherwise the class is the
      * argmax of its outputs.
      *
+     * @param png the PNG file to write
+     * @param model a model of 2 inputs
+     * @param data the data set drawn, 2 features and int32 class labels
      * @param classNames one name per class for the legend, or null for "class 0", "class 1"...
+     * @return the file written
      * @throws IllegalArgumentException unless the data has exactly 2 features and int32 class labels
+     * @throws IOException when the file cannot be written
      */
     public static Path write(Path png, Module model, Dataset data, List<String> classNames) throws IOException {
         if (!Arrays.equals(data.featureShape(), new int[] {2})) {

@@ -10,11 +10,15 @@ import java.util.Objects;
  *
  * @param name the parameter's dotted name, e.g. {@code 0.weight}
  * @param kind {@code "weight"} or {@code "grad"}
+ * @param min the lower edge of the first bin
+ * @param max the upper edge of the last bin
+ * @param counts the count of each bin
  */
 public record Histogram(String name, String kind, double min, double max, long[] counts) {
     public static final String WEIGHT = "weight";
     public static final String GRAD = "grad";
 
+    /** Checks the name, the kind and that there is at least one bin; copies the counts. */
     public Histogram {
         Objects.requireNonNull(name, "name");
         if (!WEIGHT.equals(kind) && !GRAD.equals(kind)) {
@@ -34,6 +38,12 @@ public record Histogram(String name, String kind, double min, double max, long[]
      * The histogram of {@code values} in {@code bins} bins spanning their finite minimum and
      * maximum; when those are equal the range is widened by 0.5 either side (as numpy does), and
      * with no finite value at all it is [0, 1] with every count 0.
+     *
+     * @param name the parameter's dotted name
+     * @param kind {@code "weight"} or {@code "grad"}
+     * @param values the values counted; non-finite ones are skipped
+     * @param bins the number of bins, > 0
+     * @return the histogram
      */
     public static Histogram of(String name, String kind, double[] values, int bins) {
         if (bins < 1) {
@@ -65,12 +75,13 @@ public record Histogram(String name, String kind, double min, double max, long[]
         return new Histogram(name, kind, lo, hi, counts);
     }
 
+    /** {@return the count of each bin (a copy)} */
     @Override
     public long[] counts() {
         return counts.clone();
     }
 
-    /** The centre of each bin, for plotting. */
+    /** {@return the centre of each bin, for plotting} */
     public double[] binCentres() {
         double[] c = new double[counts.length];
         double width = (max - min) / counts.length;

@@ -21,7 +21,12 @@ public final class HistogramRecorder implements Callback {
     private final int bins;
     private final List<HistogramsFile.EpochHistograms> epochs = new ArrayList<>();
 
-    /** Records into {@code folder} with {@code bins} bins per histogram. */
+    /**
+     * Records into {@code folder} with {@code bins} bins per histogram.
+     *
+     * @param folder the run folder
+     * @param bins the bins per histogram
+     */
     public HistogramRecorder(RunFolder folder, int bins) {
         if (folder == null) {
             throw new IllegalArgumentException("folder must not be null");
@@ -55,7 +60,7 @@ public final class HistogramRecorder implements Callback {
         }
     }
 
-    /** The epochs recorded so far (including any found in the folder at construction). */
+    /** {@return the epochs recorded so far (including any found in the folder at construction)} */
     public List<HistogramsFile.EpochHistograms> epochs() {
         return List.copyOf(epochs);
     }

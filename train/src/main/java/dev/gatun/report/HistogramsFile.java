@@ -16,10 +16,17 @@ import tools.jackson.databind.JsonNode;
  * bit for bit.
  */
 public final class HistogramsFile {
+    /** The file's name in a run folder. */
     public static final String FILE = "histograms.json";
 
-    /** The histograms recorded after one epoch. */
+    /**
+     * The histograms recorded after one epoch.
+     *
+     * @param epoch the epoch, 1-based
+     * @param layers one histogram per parameter and kind
+     */
     public record EpochHistograms(int epoch, List<Histogram> layers) {
+        /** Copies the list of histograms. */
         public EpochHistograms {
             layers = List.copyOf(layers);
         }
@@ -27,7 +34,14 @@ public final class HistogramsFile {
 
     private HistogramsFile() {}
 
-    /** Replaces {@code histograms.json} in the folder atomically. */
+    /**
+     * Replaces {@code histograms.json} in the folder atomically.
+     *
+     * @param folder the run folder
+     * @param epochs every epoch's histograms
+     * @return the file written
+     * @throws IOException when the file cannot be written
+     */
     public static Path write(RunFolder folder, List<EpochHistograms> epochs) throws IOException {
         return folder.writeAtomically(FILE, json(epochs).getBytes(StandardCharsets.UTF_8));
     }
@@ -60,6 +74,8 @@ public final class HistogramsFile {
     /**
      * Reads {@code folder/histograms.json}.
      *
+     * @param folder the run folder
+     * @return every epoch's histograms, in file order
      * @throws IllegalArgumentException naming the file and the JSON path of a malformed entry
      */
     public static List<EpochHistograms> read(Path folder) {

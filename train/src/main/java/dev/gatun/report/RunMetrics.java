@@ -25,21 +25,39 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
     /** The file this record is read from. */
     public static final String FILE = "metrics.json";
 
-    /** One epoch: its 1-based number and its metrics by name ({@code train_loss}, {@code lr}...). */
+    /**
+     * One epoch: its 1-based number and its metrics by name ({@code train_loss}, {@code lr}...).
+     *
+     * @param epoch the epoch, 1-based
+     * @param values the metrics by name
+     */
     public record Epoch(int epoch, Map<String, Double> values) {
+        /** Copies the values. */
         public Epoch {
             values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
 
-        /** The named value; NaN when absent or null. */
+        /**
+         * The named value; NaN when absent or null.
+         *
+         * @param name the metric's name
+         * @return the value, or NaN
+         */
         public double value(String name) {
             return values.getOrDefault(name, Double.NaN);
         }
     }
 
-    /** The epoch holding the best value of a metric. */
+    /**
+     * The epoch holding the best value of a metric.
+     *
+     * @param metric the metric the value is the best of
+     * @param epoch the epoch, 1-based
+     * @param value the best value
+     */
     public record Best(String metric, int epoch, double value) {}
 
+    /** Copies the run facts, the epochs and the final metrics. */
     public RunMetrics {
         run = Collections.unmodifiableMap(new LinkedHashMap<>(run));
         epochs = List.copyOf(epochs);
@@ -49,6 +67,8 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
     /**
      * Reads {@code folder/metrics.json}.
      *
+     * @param folder the run folder
+     * @return the metrics
      * @throws IllegalArgumentException naming the folder when the file is missing or malformed
      */
     public static RunMetrics read(Path folder) {
@@ -102,22 +122,32 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         return values;
     }
 
-    /** The folder's name, used as the run's name in comparisons. */
+    /** {@return the folder's name, used as the run's name in comparisons} */
     public String name() {
         return folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
     }
 
-    /** The epoch numbers, in file order. */
+    /** {@return the epoch numbers, in file order} */
     public double[] epochNumbers() {
         return epochs.stream().mapToDouble(Epoch::epoch).toArray();
     }
 
-    /** The metric's value for every epoch, NaN where not measured. */
+    /**
+     * The metric's value for every epoch, NaN where not measured.
+     *
+     * @param metric the metric's name, e.g. {@code val_accuracy}
+     * @return one value per epoch
+     */
     public double[] series(String metric) {
         return epochs.stream().mapToDouble(e -> e.value(metric)).toArray();
     }
 
-    /** True if some epoch has a finite value of the metric. */
+    /**
+     * True if some epoch has a finite value of the metric.
+     *
+     * @param metric the metric's name, e.g. {@code val_accuracy}
+     * @return whether some epoch has a finite value of it
+     */
     public boolean has(String metric) {
         for (Epoch e : epochs) {
             if (Double.isFinite(e.value(metric))) {
@@ -127,14 +157,20 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         return false;
     }
 
-    /** Every metric name some epoch carries, in first-seen order. */
+    /** {@return every metric name some epoch carries, in first-seen order} */
     public Set<String> metricNames() {
         Set<String> names = new LinkedHashSet<>();
         epochs.forEach(e -> names.addAll(e.values().keySet()));
         return names;
     }
 
-    /** The first epoch with the lowest (or highest) finite value of the metric; empty if none is finite. */
+    /**
+     * The first epoch with the lowest (or highest) finite value of the metric; empty if none is finite.
+     *
+     * @param metric the metric's name, e.g. {@code val_accuracy}
+     * @param higherIsBetter whether higher values are better
+     * @return the best epoch, or empty
+     */
     public Optional<Best> best(String metric, boolean higherIsBetter) {
         Best best = null;
         for (Epoch e : epochs) {
@@ -146,7 +182,7 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         return Optional.ofNullable(best);
     }
 
-    /** Sum of the epochs' {@code seconds}, NaNs skipped. */
+    /** {@return the sum of the epochs' {@code seconds}, NaNs skipped} */
     public double totalSeconds() {
         double s = 0;
         for (double v : series("seconds")) {
@@ -155,7 +191,9 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         return s;
     }
 
-    /** Mean of the epochs' finite {@code samples_per_second}; NaN when there is none. */
+    /**
+     * {@return the mean of the epochs' finite {@code samples_per_second}; NaN when there is none}
+     */
     public double meanSamplesPerSecond() {
         double sum = 0;
         int n = 0;

@@ -21,6 +21,7 @@ import org.knowm.xchart.XYChart;
  * best epoch, timing, the per-epoch table, the plots and the per-class table.
  */
 public final class RunReport {
+    /** The report's file name in a run folder. */
     public static final String FILE = "report.html";
     /** A decision-boundary plot the run drew ({@link DecisionBoundary}), shown when present. */
     public static final String DECISION_BOUNDARY = "decision_boundary.png";
@@ -32,7 +33,10 @@ public final class RunReport {
     /**
      * Writes the plots and {@code report.html} into {@code runFolder}; returns the report's path.
      *
+     * @param runFolder the run folder
+     * @return the report's path
      * @throws IllegalArgumentException naming the folder if it has no {@code metrics.json}
+     * @throws IOException when a file cannot be read or written
      */
     public static Path write(Path runFolder) throws IOException {
         RunMetrics m = RunMetrics.read(runFolder);
@@ -108,12 +112,21 @@ public final class RunReport {
         }
     }
 
-    /** Whether plots can be drawn in this Java runtime (it has java.desktop); reports skip them otherwise. */
+    /**
+     * {@return whether plots can be drawn in this Java runtime (it has java.desktop); reports skip them
+     * otherwise}
+     */
     public static boolean canPlot() {
         return ChartRuntime.AVAILABLE;
     }
 
-    /** {@link #write(Path)} for a run folder a trainer wrote into. */
+    /**
+     * {@link #write(Path)} for a run folder a trainer wrote into.
+     *
+     * @param runFolder the run folder
+     * @return the report's path
+     * @throws IOException when a file cannot be read or written
+     */
     public static Path write(RunFolder runFolder) throws IOException {
         return write(runFolder.path());
     }

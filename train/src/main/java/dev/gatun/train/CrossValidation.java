@@ -21,15 +21,28 @@ import java.util.function.IntFunction;
 public final class CrossValidation {
     private CrossValidation() {}
 
-    /** What one fold reached on its held-out part. */
+    /**
+     * What one fold reached on its held-out part.
+     *
+     * @param index the fold's index, 0-based
+     * @param heldOut the loss and accuracy on the fold's held-out part
+     */
     public record Fold(int index, Evaluation heldOut) {}
 
     /**
      * Every fold's result and their summary: mean and sample standard deviation (n − 1) of the
      * held-out loss and accuracy (NaN accuracy for regression).
+     *
+     * @param folds every fold's result
+     * @param meanLoss the mean held-out loss
+     * @param stdLoss the sample standard deviation of the held-out loss
+     * @param meanAccuracy the mean held-out accuracy
+     * @param stdAccuracy the sample standard deviation of the held-out accuracy
      */
     public record Result(List<Fold> folds, double meanLoss, double stdLoss, double meanAccuracy, double stdAccuracy) {
-        /** One line, e.g. {@code 5-fold: accuracy 0.9120 ± 0.0110, loss 0.2410 ± 0.0301}. */
+        /**
+         * {@return one line, e.g. {@code 5-fold: accuracy 0.9120 ± 0.0110, loss 0.2410 ± 0.0301}}
+         */
         public String summary() {
             return String.format(Locale.ROOT, "%d-fold: accuracy %.4f ± %.4f, loss %.4f ± %.4f", folds.size(),
                     meanAccuracy, stdAccuracy, meanLoss, stdLoss);
@@ -39,8 +52,15 @@ public final class CrossValidation {
     /**
      * Runs every fold of {@code folds}.
      *
+     * @param folds the folds of the data set
      * @param model     builds a fresh, untrained model for fold i (seed it from i for reproducible runs)
      * @param optimizer builds the optimizer over that model
+     * @param loss the loss trained and evaluated
+     * @param batchSize the training batch size
+     * @param epochs the epochs per fold
+     * @param seed the base seed of the data orders; fold i uses seed + i
+     * @param out where progress is printed
+     * @return every fold's result and their summary
      */
     public static Result run(KFold folds, IntFunction<Module> model, Function<Module, Optimizer> optimizer, Loss loss,
                              int batchSize, int epochs, long seed, PrintStream out) {

@@ -12,6 +12,12 @@ public interface Loss {
     /** Mean squared error. */
     Loss MSE = Losses::mse;
 
-    /** The loss of one batch. */
+    /**
+     * The loss of one batch.
+     *
+     * @param output the model's output
+     * @param target the targets
+     * @return the loss, a scalar tensor
+     */
     Tensor apply(Tensor output, Tensor target);
 }

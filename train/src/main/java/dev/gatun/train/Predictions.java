@@ -16,6 +16,8 @@ import java.util.Arrays;
  * A model's outputs over a whole data set, with the data set's labels or targets: what
  * evaluation, the confusion matrix and {@code gatun predict} are computed from.
  *
+ * @param count the number of examples
+ * @param width the outputs per example
  * @param outputs row-major [count, width]: logits for a classifier, values for regression
  * @param labels the int32 class labels [count], or null for regression targets
  * @param targets the float targets [count * width], or null for class labels
@@ -24,6 +26,10 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
     /**
      * Runs {@code model} over {@code data} in its order, without recording gradients and in
      * evaluation mode (dropout off, batch norm on running statistics); restores the mode after.
+     *
+     * @param model the model to run
+     * @param data the data, in the order run
+     * @return the outputs with the labels or targets
      */
     public static Predictions of(Module model, DataLoader data) {
         boolean classes = data.dataset().targetDType() == DType.INT32;
@@ -74,7 +80,7 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return new Predictions(seen, width, outputs, labels, targets);
     }
 
-    /** The predicted class of each example: the first maximum of its logits. */
+    /** {@return the predicted class of each example: the first maximum of its logits} */
     public int[] predictedClasses() {
         int[] p = new int[count];
         for (int i = 0; i < count; i++) {
@@ -83,12 +89,17 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return p;
     }
 
-    /** The softmax of example {@code i}'s logits. */
+    /**
+     * The softmax of example {@code i}'s logits.
+     *
+     * @param i the example's index
+     * @return one probability per class
+     */
     public double[] probabilities(int i) {
         return ClassProbabilities.softmax(outputs, i * width, width);
     }
 
-    /** The mean cross-entropy of the logits against the labels (log-softmax in double). */
+    /** {@return the mean cross-entropy of the logits against the labels (log-softmax in double)} */
     public double crossEntropy() {
         requireLabels();
         double sum = 0;
@@ -106,19 +117,24 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return sum / count;
     }
 
-    /** The confusion matrix of a classifier's predictions. */
+    /** {@return the confusion matrix of a classifier's predictions} */
     public ConfusionMatrix confusion() {
         requireLabels();
         return ConfusionMatrix.of(predictedClasses(), labels, width);
     }
 
-    /** Top-k accuracy (ties as {@link TopKAccuracy}). */
+    /**
+     * Top-k accuracy (ties as {@link TopKAccuracy}).
+     *
+     * @param k the number of top classes that count
+     * @return the fraction of examples whose class is among the k highest logits
+     */
     public double topK(int k) {
         requireLabels();
         return TopKAccuracy.of(outputs, width, labels, k);
     }
 
-    /** MSE, MAE and R² of a regression model's outputs against the targets. */
+    /** {@return MSE, MAE and R² of a regression model's outputs against the targets} */
     public RegressionMetrics regression() {
         if (targets == null) {
             throw new IllegalStateException("these are class predictions; regression metrics need float targets");

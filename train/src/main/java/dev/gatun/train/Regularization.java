@@ -16,11 +16,21 @@ import java.util.List;
  * gradient, so it works with every optimizer. Note the L2 convention: λ·Σw² without the ½, so
  * for plain SGD it equals {@code weightDecay = 2λ}. Combine groups with different λ through
  * {@link #addTo}.
+ *
+ * @param kind L1 or L2
+ * @param lambda the strength λ, finite and >= 0
+ * @param parameters the parameters penalized, at least one
  */
 public record Regularization(Kind kind, double lambda, List<Parameter> parameters) {
     /** The norm penalized. */
-    public enum Kind { L1, L2 }
+    public enum Kind {
+        /** λ·Σ|w|. */
+        L1,
+        /** λ·Σw². */
+        L2
+    }
 
+    /** Checks the strength and that there are parameters; copies the list. */
     public Regularization {
         if (kind == null) {
             throw new IllegalArgumentException("kind must not be null");
@@ -34,27 +44,55 @@ public record Regularization(Kind kind, double lambda, List<Parameter> parameter
         parameters = List.copyOf(parameters);
     }
 
-    /** λ·Σ|w| over the given parameters. */
+    /**
+     * λ·Σ|w| over the given parameters.
+     *
+     * @param parameters the parameters penalized, at least one
+     * @param lambda the strength λ, finite and >= 0
+     * @return the penalty
+     */
     public static Regularization l1(List<Parameter> parameters, double lambda) {
         return new Regularization(Kind.L1, lambda, parameters);
     }
 
-    /** λ·Σ|w| over every parameter of a module (a single layer, say). */
+    /**
+     * λ·Σ|w| over every parameter of a module (a single layer, say).
+     *
+     * @param module the module whose parameters are penalized
+     * @param lambda the strength λ, finite and >= 0
+     * @return the penalty
+     */
     public static Regularization l1(Module module, double lambda) {
         return l1(module.parameters(), lambda);
     }
 
-    /** λ·Σw² over the given parameters. */
+    /**
+     * λ·Σw² over the given parameters.
+     *
+     * @param parameters the parameters penalized, at least one
+     * @param lambda the strength λ, finite and >= 0
+     * @return the penalty
+     */
     public static Regularization l2(List<Parameter> parameters, double lambda) {
         return new Regularization(Kind.L2, lambda, parameters);
     }
 
-    /** λ·Σw² over every parameter of a module. */
+    /**
+     * λ·Σw² over every parameter of a module.
+     *
+     * @param module the module whose parameters are penalized
+     * @param lambda the strength λ, finite and >= 0
+     * @return the penalty
+     */
     public static Regularization l2(Module module, double lambda) {
         return l2(module.parameters(), lambda);
     }
 
-    /** The penalty as a scalar tensor (in the current scope) that back-propagates into the parameters. */
+    /**
+     * The penalty as a scalar tensor (in the current scope) that back-propagates into the parameters.
+     *
+     * @return the penalty tensor
+     */
     public Tensor penalty() {
         Tensor total = null;
         for (Parameter p : parameters) {
@@ -66,14 +104,20 @@ public record Regularization(Kind kind, double lambda, List<Parameter> parameter
         return total.mul(lambda);
     }
 
-    /** The penalty's value, without recording gradients. */
+    /** {@return the penalty's value, computed without recording gradients} */
     public double value() {
         try (Autograd.NoGrad ignored = Autograd.noGrad()) {
             return penalty().item();
         }
     }
 
-    /** {@code base} plus every penalty: the loss to give the {@link Trainer}. */
+    /**
+     * {@code base} plus every penalty: the loss to give the {@link Trainer}.
+     *
+     * @param base the data loss
+     * @param terms the penalties
+     * @return the combined loss
+     */
     public static Loss addTo(Loss base, Regularization... terms) {
         if (base == null) {
             throw new IllegalArgumentException("base loss must not be null");

@@ -54,6 +54,12 @@ public final class Trainer {
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
      * (use {@link ProgressBar#isTerminal()}), otherwise plain lines are written.
+     *
+     * @param model the model to train
+     * @param optimizer the optimizer stepping the model's parameters
+     * @param loss the loss of one batch, output against target
+     * @param out where progress is printed
+     * @param interactive whether to redraw a progress bar in place
      */
     public Trainer(Module model, Optimizer optimizer, Loss loss, PrintStream out, boolean interactive) {
         // The chosen backend's device is where training runs: a model built on the host moves
@@ -70,12 +76,12 @@ public final class Trainer {
         this.interactive = interactive;
     }
 
-    /** The model being trained. */
+    /** {@return the model being trained} */
     public Module model() {
         return model;
     }
 
-    /** The optimizer the next batch will step. */
+    /** {@return the optimizer the next batch will step} */
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -83,6 +89,8 @@ public final class Trainer {
     /**
      * Replaces the optimizer from the next batch on. The new one starts with its own (empty)
      * state; it should update the model's parameters.
+     *
+     * @param optimizer the new optimizer
      */
     public void setOptimizer(Optimizer optimizer) {
         if (optimizer == null) {
@@ -91,7 +99,12 @@ public final class Trainer {
         this.optimizer = optimizer;
     }
 
-    /** Adds a callback, run after those added before it; returns this trainer. */
+    /**
+     * Adds a callback, run after those added before it; returns this trainer.
+     *
+     * @param callback the callback to add
+     * @return this trainer
+     */
     public Trainer addCallback(Callback callback) {
         if (callback == null) {
             throw new IllegalArgumentException("callback must not be null");
@@ -100,7 +113,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The callbacks in the order they run. */
+    /** {@return the callbacks in the order they run} */
     public List<Callback> callbacks() {
         return List.copyOf(callbacks);
     }
@@ -111,6 +124,8 @@ public final class Trainer {
      * mask counter and the metrics history now, and the callbacks' state when the next
      * {@link #fit} starts (after their {@code onFitStart}). That fit runs the epochs after the
      * checkpoint's, up to its {@code epochs}. Everything is checked before anything changes.
+     *
+     * @param checkpoint a checkpoint loaded into this trainer's model
      */
     public void resume(Checkpoint checkpoint) {
         checkpoint.restore(this);
@@ -122,12 +137,16 @@ public final class Trainer {
     /**
      * Every epoch of the current run so far, including those before a {@link #resume}; what a
      * checkpoint saves as its history.
+     *
+     * @return one entry per epoch
      */
     public List<EpochMetrics> history() {
         return List.copyOf(history);
     }
 
-    /** The last epoch completed (0 before the first), counting those before a {@link #resume}. */
+    /**
+     * {@return the last epoch completed (0 before the first), counting those before a {@link #resume}}
+     */
     public int completedEpochs() {
         return history.isEmpty() ? 0 : history.getLast().epoch();
     }
@@ -137,7 +156,7 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    /** True once a callback asked to stop during the current or last {@link #fit}. */
+    /** {@return whether a callback asked to stop during the current or last {@link #fit}} */
     public boolean stopRequested() {
         return stopRequested;
     }
@@ -148,6 +167,12 @@ public final class Trainer {
      * after the checkpoint's epoch, and an empty log first gets the checkpoint's history. Without
      * a validation loader ({@code null}) the validation metrics are NaN. Returns one entry per
      * epoch run by this call.
+     *
+     * @param train the training batches
+     * @param validation the validation batches, or null
+     * @param epochs the last epoch to train
+     * @param logOrNull the metrics log, or null
+     * @return one entry per epoch run by this call
      */
     public List<EpochMetrics> fit(DataLoader train, DataLoader validation, int epochs, MetricsLog logOrNull) {
         if (epochs < 0) {
@@ -202,7 +227,14 @@ public final class Trainer {
                 : String.format(Locale.ROOT, "%s loss %.4f acc %.4f", part, loss, accuracy);
     }
 
-    /** One pass over the training data; returns the running mean loss and accuracy. */
+    /**
+     * One pass over the training data; returns the running mean loss and accuracy.
+     *
+     * @param train the training batches
+     * @param epoch the epoch, 1-based
+     * @param epochs the epochs of the run, for the progress display
+     * @return the running mean loss and accuracy
+     */
     public Evaluation trainEpoch(DataLoader train, int epoch, int epochs) {
         model.train(true);
         int[] order = train.order(epoch);
@@ -241,7 +273,12 @@ public final class Trainer {
         return new Evaluation(lossSum / Math.max(seen, 1), accuracy(train, correct, seen), seen);
     }
 
-    /** Mean loss and accuracy over a data set, without recording gradients. */
+    /**
+     * Mean loss and accuracy over a data set, without recording gradients.
+     *
+     * @param data the data set's batches
+     * @return the mean loss and accuracy
+     */
     public Evaluation evaluate(DataLoader data) {
         model.train(false);
         int[] order = data.order(0);

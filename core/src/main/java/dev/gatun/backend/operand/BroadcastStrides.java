@@ -12,7 +12,13 @@ import java.util.List;
 public final class BroadcastStrides {
     private BroadcastStrides() {}
 
-    /** t's strides seen from {@code target} (right-aligned; broadcast dimensions get stride 0). */
+    /**
+     * t's strides seen from {@code target} (right-aligned; broadcast dimensions get stride 0).
+     *
+     * @param t the tensor
+     * @param target the shape t is broadcast to
+     * @return one stride per dimension of target, in elements
+     */
     public static long[] of(Tensor t, int[] target) {
         int[] s = t.shape();
         long[] st = t.strides();
@@ -28,6 +34,12 @@ public final class BroadcastStrides {
      * {shape, a strides, b strides}, each of exactly {@code rank} entries (padded in front with
      * size 1, stride 0), describing the same element walk as the inputs; null when more than
      * {@code rank} dimensions remain after merging.
+     *
+     * @param shape the output shape both operands are walked over
+     * @param a the first operand's strides over shape
+     * @param b the second operand's strides over shape
+     * @param rank the number of dimensions wanted
+     * @return {shape, a strides, b strides}, or null
      */
     public static long[][] collapse(int[] shape, long[] a, long[] b, int rank) {
         List<long[]> dims = new ArrayList<>(); // {size, a stride, b stride}, outermost first

@@ -6,9 +6,18 @@ import dev.gatun.tensor.Tensor;
  * How a 2-D tensor sits in memory as a BLAS operand: row-major with leading dimension {@code ld},
  * or, for a transposed view (unit stride along rows), as the transpose of a row-major matrix.
  * Lets GEMM consume {@code x.t()} without a copy.
+ *
+ * @param transposed whether the tensor is the transpose of a row-major matrix
+ * @param ld the leading dimension, in elements
+ * @param offset the offset of the first element in the storage, in elements
  */
 public record MatrixLayout(boolean transposed, int ld, long offset) {
-    /** The layout of a 2-D tensor, or null when neither axis has unit stride (the caller copies). */
+    /**
+     * The layout of a 2-D tensor, or null when neither axis has unit stride (the caller copies).
+     *
+     * @param t the 2-D tensor
+     * @return the layout, or null
+     */
     public static MatrixLayout of(Tensor t) {
         if (t.rank() != 2) {
             throw new IllegalArgumentException("gemm: operands must be 2-D, got " + t.describe());

@@ -8,8 +8,13 @@ package dev.gatun.optim.schedule;
  * inner schedule is not delayed. torch's {@code SequentialLR} would instead restart {@code after}
  * at the milestone, i.e. {@code after.lr(step − warmupSteps)}; wrap {@code after} in a shifted
  * lambda for that.
+ *
+ * @param warmupSteps the steps of the warm-up, > 0
+ * @param startFactor the factor at step 0, in [0, 1]
+ * @param after the schedule multiplied
  */
 public record LinearWarmup(int warmupSteps, double startFactor, LrSchedule after) implements LrSchedule {
+    /** Checks the settings' ranges. */
     public LinearWarmup {
         Checks.positive("warmupSteps", warmupSteps);
         Checks.inRange("startFactor", startFactor, 0, 1);

@@ -7,6 +7,11 @@ package dev.gatun.optim.schedule;
  */
 @FunctionalInterface
 public interface LrSchedule {
-    /** The learning rate to use for step {@code step} (≥ 0). */
+    /**
+     * The learning rate to use for step {@code step} (≥ 0).
+     *
+     * @param step the step index, >= 0
+     * @return the learning rate
+     */
     double lr(int step);
 }

@@ -12,6 +12,13 @@ public final class LrScheduler {
     private final LrSchedule schedule;
     private int step;
 
+    /**
+     * Drives {@code optimizer} from {@code schedule}, setting its rate to {@code schedule.lr(0)}
+     * now.
+     *
+     * @param optimizer the optimizer whose rate is set
+     * @param schedule the rate for each step index
+     */
     public LrScheduler(Optimizer optimizer, LrSchedule schedule) {
         if (optimizer == null || schedule == null) {
             throw new IllegalArgumentException("optimizer and schedule must not be null");
@@ -21,18 +28,27 @@ public final class LrScheduler {
         apply();
     }
 
-    /** Advances one step and sets the optimizer's rate; returns the new rate. */
+    /**
+     * Advances one step and sets the optimizer's rate; returns the new rate.
+     *
+     * @return the new rate
+     */
     public double step() {
         step++;
         return apply();
     }
 
-    /** Steps taken so far (the index of the rate now in use). */
+    /** {@return the steps taken so far (the index of the rate now in use)} */
     public int stepCount() {
         return step;
     }
 
-    /** Continues after {@code steps} steps, as a resumed run must, and sets the optimizer's rate. */
+    /**
+     * Continues after {@code steps} steps, as a resumed run must, and sets the optimizer's rate.
+     *
+     * @param steps the steps already taken
+     * @return the rate now in use
+     */
     public double restore(int steps) {
         Checks.nonNegative("steps", steps);
         step = steps;

@@ -5,9 +5,16 @@ package dev.gatun.optim.schedule;
  * {@code maxLr/divFactor} up to maxLr until step {@code pctStart·totalSteps − 1}, then down to
  * {@code maxLr/(divFactor·finalDivFactor)} at step {@code totalSteps − 1}. Like torch, step
  * {@code totalSteps} is still allowed (it extrapolates past the end); later steps throw.
+ *
+ * @param maxLr the peak rate, > 0
+ * @param totalSteps the length of the cycle in steps, > 0
+ * @param pctStart the fraction of the cycle spent rising, in [0, 1]
+ * @param divFactor the starting rate is maxLr / divFactor
+ * @param finalDivFactor the final rate is the starting rate / finalDivFactor
  */
 public record OneCycle(double maxLr, int totalSteps, double pctStart, double divFactor, double finalDivFactor)
         implements LrSchedule {
+    /** Checks the settings' ranges and that neither phase is empty. */
     public OneCycle {
         Checks.positive("maxLr", maxLr);
         Checks.positive("totalSteps", totalSteps);
@@ -24,7 +31,12 @@ public record OneCycle(double maxLr, int totalSteps, double pctStart, double div
         }
     }
 
-    /** torch's defaults: pctStart 0.3, divFactor 25, finalDivFactor 1e4. */
+    /**
+     * torch's defaults: pctStart 0.3, divFactor 25, finalDivFactor 1e4.
+     *
+     * @param maxLr the peak rate, > 0
+     * @param totalSteps the length of the cycle in steps, > 0
+     */
     public OneCycle(double maxLr, int totalSteps) {
         this(maxLr, totalSteps, 0.3, 25, 1e4);
     }

@@ -1,7 +1,14 @@
 package dev.gatun.optim.schedule;
 
-/** torch {@code StepLR}: {@code base · gamma^⌊step / stepSize⌋}. */
+/**
+ * torch {@code StepLR}: {@code base · gamma^⌊step / stepSize⌋}.
+ *
+ * @param base the initial rate, > 0
+ * @param stepSize the steps between reductions, > 0
+ * @param gamma the factor per reduction, > 0
+ */
 public record StepLr(double base, int stepSize, double gamma) implements LrSchedule {
+    /** Checks the settings' ranges. */
     public StepLr {
         Checks.positive("base", base);
         Checks.positive("stepSize", stepSize);

@@ -11,13 +11,28 @@ import dev.gatun.tensor.Tensor;
 public final class TensorInternals {
     /** The tensor's side of the bridge, installed once by {@link Tensor}'s static initializer. */
     public interface Access {
-        /** Records how {@code t} was computed. */
+        /**
+         * Records how {@code t} was computed.
+         *
+         * @param t the op's output
+         * @param fn its gradient record
+         */
         void setGradFn(Tensor t, GradFn fn);
 
-        /** The device address of {@code t}'s storage (element 0 of the storage, not of the view). */
+        /**
+         * The device address of {@code t}'s storage (element 0 of the storage, not of the view).
+         *
+         * @param t a device tensor
+         * @return the address
+         */
         long deviceAddress(Tensor t);
 
-        /** A host view of a device tensor whose memory the host can map (the fake device's). */
+        /**
+         * A host view of a device tensor whose memory the host can map (the fake device's).
+         *
+         * @param t a device tensor
+         * @return a host tensor over the same memory
+         */
         Tensor deviceHostView(Tensor t);
     }
 
@@ -26,7 +41,11 @@ public final class TensorInternals {
 
     private TensorInternals() {}
 
-    /** Called by {@link Tensor} alone, once. */
+    /**
+     * Called by {@link Tensor} alone, once.
+     *
+     * @param a the tensor's side of the bridge
+     */
     public static void install(Access a) {
         if (access != null) {
             throw new IllegalStateException("TensorInternals is installed already");
@@ -34,7 +53,12 @@ public final class TensorInternals {
         access = a;
     }
 
-    /** Records how {@code t} was computed: autograd's one write into a tensor. */
+    /**
+     * Records how {@code t} was computed: autograd's one write into a tensor.
+     *
+     * @param t the op's output
+     * @param fn its gradient record
+     */
     public static void setGradFn(Tensor t, GradFn fn) {
         access.setGradFn(t, fn);
     }
@@ -42,12 +66,20 @@ public final class TensorInternals {
     /**
      * The device address of {@code t}'s storage (add {@code t.offset()} elements for the view's
      * first element); throws for a host tensor.
+     *
+     * @param t a device tensor
+     * @return the address
      */
     public static long deviceAddress(Tensor t) {
         return access.deviceAddress(t);
     }
 
-    /** A host view of {@code t}, a tensor on a device the host can map; throws otherwise. */
+    /**
+     * A host view of {@code t}, a tensor on a device the host can map; throws otherwise.
+     *
+     * @param t a device tensor
+     * @return a host tensor over the same memory
+     */
     public static Tensor deviceHostView(Tensor t) {
         return access.deviceHostView(t);
     }

@@ -46,6 +46,7 @@ import jdk.incubator.vector.VectorSpecies;
  * reference both fast paths are tested against (they sum in float, in other orders: relative
  * error ~1e-7 per term summed).
  */
+/** 2-D convolution of NCHW float32 tensors, forward and both gradients, with scalar twins. */
 public final class Conv2d {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -66,7 +67,19 @@ public final class Conv2d {
 
     private Conv2d() {}
 
-    /** y = conv(x, w) + b (b may be null). Offsets in floats; y is overwritten. */
+    /**
+     * y = conv(x, w) + b (b may be null). Offsets in floats; y is overwritten.
+     *
+     * @param s the convolution's sizes
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param xOff offset of x's first element, in floats
+     * @param w the weights [outChannels, inChannels / groups, kernelH, kernelW]
+     * @param wOff offset of w's first element, in floats
+     * @param b the bias [outChannels], or null for none
+     * @param bOff offset of b's first element, in floats (ignored when b is null)
+     * @param y the output [batch, outChannels, outH, outW], overwritten
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forward(ConvShape s, MemorySegment x, long xOff, MemorySegment w, long wOff,
                                MemorySegment b, long bOff, MemorySegment y, long yOff) {
         if (!Simd.ENABLED) {
@@ -119,7 +132,19 @@ public final class Conv2d {
         });
     }
 
-    /** Scalar twin of {@link #forward}: the direct convolution, summed in double. */
+    /**
+     * Scalar twin of {@link #forward}: the direct convolution, summed in double.
+     *
+     * @param s the convolution's sizes
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param xOff offset of x's first element, in floats
+     * @param w the weights [outChannels, inChannels / groups, kernelH, kernelW]
+     * @param wOff offset of w's first element, in floats
+     * @param b the bias [outChannels], or null for none
+     * @param bOff offset of b's first element, in floats (ignored when b is null)
+     * @param y the output [batch, outChannels, outH, outW], overwritten
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forwardScalar(ConvShape s, MemorySegment x, long xOff, MemorySegment w, long wOff,
                                      MemorySegment b, long bOff, MemorySegment y, long yOff) {
         checkForward(s, x, xOff, w, wOff, b, bOff, y, yOff);
@@ -157,7 +182,17 @@ public final class Conv2d {
         }
     }
 
-    /** dx = the gradient of {@link #forward} with respect to x, given dy; dx is overwritten. */
+    /**
+     * dx = the gradient of {@link #forward} with respect to x, given dy; dx is overwritten.
+     *
+     * @param s the convolution's sizes
+     * @param dy the gradient with respect to y, [batch, outChannels, outH, outW]
+     * @param dyOff offset of dy's first element, in floats
+     * @param w the weights [outChannels, inChannels / groups, kernelH, kernelW]
+     * @param wOff offset of w's first element, in floats
+     * @param dx receives the gradient with respect to x, [batch, inChannels, inH, inW]
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backwardData(ConvShape s, MemorySegment dy, long dyOff, MemorySegment w, long wOff,
                                     MemorySegment dx, long dxOff) {
         if (!Simd.ENABLED) {
@@ -246,7 +281,17 @@ public final class Conv2d {
         });
     }
 
-    /** Scalar twin of {@link #backwardData}: for each dx element, the sum over the outputs it fed, in double. */
+    /**
+     * Scalar twin of {@link #backwardData}: for each dx element, the sum over the outputs it fed, in double.
+     *
+     * @param s the convolution's sizes
+     * @param dy the gradient with respect to y, [batch, outChannels, outH, outW]
+     * @param dyOff offset of dy's first element, in floats
+     * @param w the weights [outChannels, inChannels / groups, kernelH, kernelW]
+     * @param wOff offset of w's first element, in floats
+     * @param dx receives the gradient with respect to x, [batch, inChannels, inH, inW]
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backwardDataScalar(ConvShape s, MemorySegment dy, long dyOff, MemorySegment w, long wOff,
                                           MemorySegment dx, long dxOff) {
         checkBackwardData(s, dy, dyOff, w, wOff, dx, dxOff);
@@ -290,6 +335,16 @@ public final class Conv2d {
     /**
      * dw = the gradient of {@link #forward} with respect to w, and db (when not null) with respect
      * to b, given x and dy; both are overwritten.
+     *
+     * @param s the convolution's sizes
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient with respect to y, [batch, outChannels, outH, outW]
+     * @param dyOff offset of dy's first element, in floats
+     * @param dw receives the gradient with respect to w, shaped as w
+     * @param dwOff offset of dw's first element, in floats
+     * @param db receives the gradient with respect to b, [outChannels], or null for none
+     * @param dbOff offset of db's first element, in floats (ignored when db is null)
      */
     public static void backwardWeight(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                       MemorySegment dw, long dwOff, MemorySegment db, long dbOff) {
@@ -330,7 +385,19 @@ public final class Conv2d {
         }
     }
 
-    /** Scalar twin of {@link #backwardWeight}: each dw and db element summed in double. */
+    /**
+     * Scalar twin of {@link #backwardWeight}: each dw and db element summed in double.
+     *
+     * @param s the convolution's sizes
+     * @param x the input [batch, inChannels, inH, inW]
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient with respect to y, [batch, outChannels, outH, outW]
+     * @param dyOff offset of dy's first element, in floats
+     * @param dw receives the gradient with respect to w, shaped as w
+     * @param dwOff offset of dw's first element, in floats
+     * @param db receives the gradient with respect to b, [outChannels], or null for none
+     * @param dbOff offset of db's first element, in floats (ignored when db is null)
+     */
     public static void backwardWeightScalar(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                             MemorySegment dw, long dwOff, MemorySegment db, long dbOff) {
         checkBackwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff);

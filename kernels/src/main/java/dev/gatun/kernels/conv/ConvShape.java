@@ -14,6 +14,21 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  * Kernels are public and take raw segments, so the checks live here; the runtime's
  * {@code Conv2dGeometry} runs them through this record too.
+ *
+ * @param batch the number of images
+ * @param inChannels the input channels
+ * @param inH the input height
+ * @param inW the input width
+ * @param outChannels the output channels
+ * @param kernelH the kernel height
+ * @param kernelW the kernel width
+ * @param strideH the vertical stride, > 0
+ * @param strideW the horizontal stride, > 0
+ * @param padH the zero padding above and below, >= 0
+ * @param padW the zero padding left and right, >= 0
+ * @param dilationH the vertical spacing of kernel taps, > 0
+ * @param dilationW the horizontal spacing of kernel taps, > 0
+ * @param groups the number of channel groups; divides inChannels and outChannels
  */
 public record ConvShape(int batch, int inChannels, int inH, int inW, int outChannels,
                         int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
@@ -56,57 +71,73 @@ public record ConvShape(int batch, int inChannels, int inH, int inW, int outChan
         }
     }
 
+    /** {@return the output height} */
     public int outH() {
         return outSize(inH, padH, dilationH, kernelH, strideH);
     }
 
+    /** {@return the output width} */
     public int outW() {
         return outSize(inW, padW, dilationW, kernelW, strideW);
     }
 
-    /** Output length along one axis: (in + 2·pad − dilation·(kernel − 1) − 1) / stride + 1, floored. */
+    /**
+     * Output length along one axis: (in + 2·pad − dilation·(kernel − 1) − 1) / stride + 1, floored.
+     *
+     * @param in the input length along the axis
+     * @param pad the padding on each side
+     * @param dilation the spacing of kernel taps
+     * @param kernel the kernel length
+     * @param stride the step between windows
+     * @return the output length
+     */
     public static int outSize(int in, int pad, int dilation, int kernel, int stride) {
         return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
     }
 
-    /** Pixels of one input plane. */
+    /** {@return the pixels of one input plane, inH·inW} */
     public int inPlane() {
         return inH * inW;
     }
 
-    /** Pixels of one output plane. */
+    /** {@return the pixels of one output plane, outH·outW} */
     public int outPlane() {
         return outH() * outW();
     }
 
-    /** Input channels per group. */
+    /** {@return the input channels per group} */
     public int groupIn() {
         return inChannels / groups;
     }
 
-    /** Output channels per group. */
+    /** {@return the output channels per group} */
     public int groupOut() {
         return outChannels / groups;
     }
 
-    /** Rows of a group's column matrix, the GEMM depth: groupIn·kernelH·kernelW. */
+    /** {@return the rows of a group's column matrix, the GEMM depth: groupIn·kernelH·kernelW} */
     public int patch() {
         return groupIn() * kernelH * kernelW;
     }
 
+    /** {@return the elements of x, batch·inChannels·inH·inW} */
     public long inputSize() {
         return (long) batch * inChannels * inPlane();
     }
 
+    /** {@return the elements of w, outChannels·patch} */
     public long weightSize() {
         return (long) outChannels * patch();
     }
 
+    /** {@return the elements of y, batch·outChannels·outH·outW} */
     public long outputSize() {
         return (long) batch * outChannels * outPlane();
     }
 
-    /** Multiply-adds of the forward pass times two (the same for each backward pass). */
+    /**
+     * {@return the multiply-adds of the forward pass times two (the same for each backward pass)}
+     */
     public double flops() {
         return 2.0 * outputSize() * patch();
     }

@@ -27,6 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * masked loads measured 14 ms). Its twin visits elements in the same order and does the same
  * float additions, so results are bit-identical.
  */
+/**
+ * The column matrix of one image's channel range (im2col) and its adjoint (col2im), for tests and
+ * backward data.
+ */
 public final class Im2col {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -41,6 +45,14 @@ public final class Im2col {
      * {@code ldCol} floats apart; offsets in floats. One bounds test per element, straight from x:
      * the reference the implicit GEMM's packer ({@link ColumnPanels}) is tested against (the
      * convolutions themselves never materialize this matrix).
+     *
+     * @param s the convolution's sizes
+     * @param x the image's input planes
+     * @param xOff offset of the first channel of the range, in floats
+     * @param channels the number of channels in the range
+     * @param col the column matrix [channels·kernelH·kernelW, outH·outW]
+     * @param colOff offset of col's first element, in floats
+     * @param ldCol the distance between col's rows, in floats, at least outH·outW
      */
     public static void im2col(ConvShape s, MemorySegment x, long xOff, int channels, MemorySegment col, long colOff, long ldCol) {
         check(s, "x", x, xOff, channels, col, colOff, ldCol);
@@ -66,6 +78,14 @@ public final class Im2col {
     /**
      * Adds the column matrix back into {@code channels} channels of one image at dxOff (the adjoint
      * of {@link #im2col}, same arguments). dx accumulates: zero it first for a plain gradient.
+     *
+     * @param s the convolution's sizes
+     * @param col the column matrix [channels·kernelH·kernelW, outH·outW]
+     * @param colOff offset of col's first element, in floats
+     * @param ldCol the distance between col's rows, in floats, at least outH·outW
+     * @param channels the number of channels in the range
+     * @param dx the image's gradient planes, added to
+     * @param dxOff offset of the first channel of the range in dx, in floats
      */
     public static void col2im(ConvShape s, MemorySegment col, long colOff, long ldCol, int channels, MemorySegment dx, long dxOff) {
         if (!Simd.ENABLED) {
@@ -100,7 +120,17 @@ public final class Im2col {
         }
     }
 
-    /** Scalar twin of {@link #col2im}: same additions in the same order, bit for bit. */
+    /**
+     * Scalar twin of {@link #col2im}: same additions in the same order, bit for bit.
+     *
+     * @param s the convolution's sizes
+     * @param col the column matrix [channels·kernelH·kernelW, outH·outW]
+     * @param colOff offset of col's first element, in floats
+     * @param ldCol the distance between col's rows, in floats, at least outH·outW
+     * @param channels the number of channels in the range
+     * @param dx the image's gradient planes, added to
+     * @param dxOff offset of the first channel of the range in dx, in floats
+     */
     public static void col2imScalar(ConvShape s, MemorySegment col, long colOff, long ldCol, int channels, MemorySegment dx, long dxOff) {
         check(s, "dx", dx, dxOff, channels, col, colOff, ldCol);
         int outW = s.outW();

@@ -19,9 +19,19 @@ import jdk.incubator.vector.VectorSpecies;
  * once before anything is written, so even out == a with aStep 0 sees the original a[aOff].
  * Partial overlaps (out shifted against an input) are not supported.
  */
+/** Elementwise add, subtract, multiply and divide, with an optional scalar operand. */
 public final class Binary {
     /** The arithmetic operation. */
-    public enum Op { ADD, SUB, MUL, DIV }
+    public enum Op {
+        /** a + b. */
+        ADD,
+        /** a - b. */
+        SUB,
+        /** a · b. */
+        MUL,
+        /** a / b. */
+        DIV
+    }
 
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -30,7 +40,20 @@ public final class Binary {
 
     private Binary() {}
 
-    /** {@code out[i] = a[aOff + i*aStep] op b[bOff + i*bStep]} for {@code i < n}; steps are 0 or 1. */
+    /**
+     * {@code out[i] = a[aOff + i*aStep] op b[bOff + i*bStep]} for {@code i < n}; steps are 0 or 1.
+     *
+     * @param op the operation
+     * @param a the left operand
+     * @param aOff offset of a's first element, in floats
+     * @param aStep 1 to read a contiguously, 0 to use a[aOff] for every i
+     * @param b the right operand
+     * @param bOff offset of b's first element, in floats
+     * @param bStep 1 to read b contiguously, 0 to use b[bOff] for every i
+     * @param out the result; may alias a or b at the same offset
+     * @param outOff offset of out's first element, in floats
+     * @param n the number of elements
+     */
     public static void apply(Op op, MemorySegment a, long aOff, int aStep, MemorySegment b, long bOff, int bStep,
                              MemorySegment out, long outOff, long n) {
         if (!Simd.ENABLED) {
@@ -52,7 +75,20 @@ public final class Binary {
                 range(op, a, aOff + start * aStep, aStep, as, b, bOff + start * bStep, bStep, bs, out, outOff + start, end - start));
     }
 
-    /** Scalar twin of {@link #apply}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #apply}: same arguments, same results bit for bit.
+     *
+     * @param op the operation
+     * @param a the left operand
+     * @param aOff offset of a's first element, in floats
+     * @param aStep 1 to read a contiguously, 0 to use a[aOff] for every i
+     * @param b the right operand
+     * @param bOff offset of b's first element, in floats
+     * @param bStep 1 to read b contiguously, 0 to use b[bOff] for every i
+     * @param out the result; may alias a or b at the same offset
+     * @param outOff offset of out's first element, in floats
+     * @param n the number of elements
+     */
     public static void applyScalar(Op op, MemorySegment a, long aOff, int aStep, MemorySegment b, long bOff,
                                    int bStep, MemorySegment out, long outOff, long n) {
         check(op, a, aOff, aStep, b, bOff, bStep, out, outOff, n);

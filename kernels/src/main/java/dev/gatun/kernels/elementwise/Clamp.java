@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Follows Math.max/Math.min, as torch.clamp does: NaN stays NaN. Exact, so the vector and
  * scalar versions agree bit for bit. y may alias x at the same offset.
  */
+/** Clamps every element into [lo, hi]; NaN stays NaN. */
 public final class Clamp {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -24,7 +25,17 @@ public final class Clamp {
 
     private Clamp() {}
 
-    /** {@code y[i] = min(max(x[i], lo), hi)} for {@code i < n}; needs {@code lo <= hi}. */
+    /**
+     * {@code y[i] = min(max(x[i], lo), hi)} for {@code i < n}; needs {@code lo <= hi}.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param lo the lower bound
+     * @param hi the upper bound, at least lo
+     */
     public static void forward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n, float lo, float hi) {
         if (!Simd.ENABLED) {
             forwardScalar(x, xOff, y, yOff, n, lo, hi);
@@ -35,7 +46,17 @@ public final class Clamp {
                 forwardVector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start, lo, hi));
     }
 
-    /** Scalar twin of {@link #forward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #forward}: same arguments, same results bit for bit.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param lo the lower bound
+     * @param hi the upper bound, at least lo
+     */
     public static void forwardScalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n,
                                      float lo, float hi) {
         check(x, xOff, y, yOff, n, lo, hi);

@@ -28,6 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * differently keyed round breaks that. 32-bit lanes fit an IntVector of the float lane count;
  * the 64-bit SplitMix64 runs once per 2^32 elements only.
  */
+/**
+ * Inverted dropout (training mode) with a mask that is a pure function of the seed and the index.
+ */
 public final class Dropout {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
@@ -44,6 +47,16 @@ public final class Dropout {
      * Writes {@code mask[i]} = 0 with probability {@code p}, else {@code 1/(1-p)}, and
      * {@code y[i] = x[i] * mask[i]}, for {@code i < n}. The mask depends only on {@code seed}
      * and {@code i}. {@code p} must lie in [0, 1]; {@code p == 1} drops everything.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param mask receives 0 for a dropped element, 1/(1-p) for a kept one
+     * @param maskOff offset of mask's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param p the probability of dropping an element, in [0, 1]
+     * @param seed the seed the mask is drawn from
      */
     public static void forward(MemorySegment x, long xOff, MemorySegment mask, long maskOff,
                                MemorySegment y, long yOff, long n, float p, long seed) {
@@ -58,14 +71,33 @@ public final class Dropout {
                 forwardVector(x, xOff, mask, maskOff, y, yOff, start, end, threshold, scale, seed));
     }
 
-    /** Whether element {@code index} is kept for this seed and p: the same draw {@link #forward} makes. */
+    /**
+     * Whether element {@code index} is kept for this seed and p: the same draw {@link #forward} makes.
+     *
+     * @param seed the seed the mask is drawn from
+     * @param index the element's index
+     * @param p the probability of dropping an element, in [0, 1]
+     * @return true when the element is kept
+     */
     public static boolean keep(long seed, long index, float p) {
         long key = key(seed, index >>> 32);
         int h = mix32(mix32((int) index ^ (int) key) + (int) (key >>> 32));
         return (h >>> 8) >= threshold(p);
     }
 
-    /** Scalar twin of {@link #forward}: same arguments, same mask and output bit for bit. */
+    /**
+     * Scalar twin of {@link #forward}: same arguments, same mask and output bit for bit.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param mask receives 0 for a dropped element, 1/(1-p) for a kept one
+     * @param maskOff offset of mask's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param p the probability of dropping an element, in [0, 1]
+     * @param seed the seed the mask is drawn from
+     */
     public static void forwardScalar(MemorySegment x, long xOff, MemorySegment mask, long maskOff,
                                      MemorySegment y, long yOff, long n, float p, long seed) {
         check(x, xOff, mask, maskOff, y, yOff, n, p);

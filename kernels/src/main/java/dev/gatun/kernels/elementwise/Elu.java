@@ -17,6 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * subtraction loses at most 2 bits. Within 3 ulp of the exact value. The vector and scalar
  * versions do the same operations in the same order and agree bit for bit. NaN stays NaN.
  */
+/** ELU with alpha p: x for x > 0, else p·(e^x - 1). */
 public final class Elu extends StagedActivation {
     /** The kernel. */
     public static final Elu KERNEL = new Elu();

@@ -15,6 +15,7 @@ import dev.gatun.kernels.Erf;
  * x below about -8 where the true value is a tiny negative number: the same function, more
  * accurately. The parameter p is ignored.
  */
+/** Exact GELU, x·Φ(x) (PyTorch's approximate='none'); the parameter p is ignored. */
 public final class Gelu extends StagedActivation {
     /** The kernel. */
     public static final Gelu KERNEL = new Gelu();

@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Float arithmetic with VectorMath.tanh (within 1 ulp); the vector and scalar versions do the
  * same operations in the same order, so they agree bit for bit. The parameter p is ignored.
  */
+/** GELU with the tanh approximation (PyTorch's approximate='tanh'); the parameter p is ignored. */
 public final class GeluTanh extends StagedActivation {
     /** The kernel. */
     public static final GeluTanh KERNEL = new GeluTanh();

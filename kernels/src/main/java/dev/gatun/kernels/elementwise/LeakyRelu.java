@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * As PyTorch: NaN stays NaN, -0 gives -0·p. One multiply and a select, so the vector and scalar
  * versions agree bit for bit.
  */
+/** Leaky ReLU with slope p for negative inputs. */
 public final class LeakyRelu extends StagedActivation {
     /** The kernel. */
     public static final LeakyRelu KERNEL = new LeakyRelu();

@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * so the vector and scalar versions agree bit for bit. Outputs may alias inputs at the same
  * offset: every element is read before it is written.
  */
+/** ReLU, max(x, 0), and its gradient. */
 public final class Relu {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -30,7 +31,15 @@ public final class Relu {
 
     private Relu() {}
 
-    /** {@code y[i] = max(x[i], 0)} for {@code i < n}. */
+    /**
+     * {@code y[i] = max(x[i], 0)} for {@code i < n}.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void forward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         if (!Simd.ENABLED) {
             forwardScalar(x, xOff, y, yOff, n);
@@ -41,7 +50,15 @@ public final class Relu {
                 forwardVector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
     }
 
-    /** Scalar twin of {@link #forward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #forward}: same arguments, same results bit for bit.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void forwardScalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         checkForward(x, xOff, y, yOff, n);
         for (long i = 0; i < n; i++) {
@@ -49,7 +66,17 @@ public final class Relu {
         }
     }
 
-    /** {@code dx[i] = x[i] > 0 ? dy[i] : 0} for {@code i < n}. */
+    /**
+     * {@code dx[i] = x[i] > 0 ? dy[i] : 0} for {@code i < n}.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     */
     public static void backward(MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                 MemorySegment dx, long dxOff, long n) {
         if (!Simd.ENABLED) {
@@ -61,7 +88,17 @@ public final class Relu {
                 backwardVector(x, (xOff + start) * Float.BYTES, dy, (dyOff + start) * Float.BYTES, dx, (dxOff + start) * Float.BYTES, end - start));
     }
 
-    /** Scalar twin of {@link #backward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #backward}: same arguments, same results bit for bit.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     */
     public static void backwardScalar(MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                       MemorySegment dx, long dxOff, long n) {
         checkBackward(x, xOff, dy, dyOff, dx, dxOff, n);

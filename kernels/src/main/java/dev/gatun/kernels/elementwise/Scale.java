@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * leak through 0*NaN. Products and the sum are separately rounded (no fused multiply-add) in
  * both versions, so they agree bit for bit. x may alias y at the same offset.
  */
+/** Scaled accumulation (y = alpha·x + beta·y) and fill. */
 public final class Scale {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -26,7 +27,17 @@ public final class Scale {
 
     private Scale() {}
 
-    /** {@code y[i] = alpha*x[i] + beta*y[i]} for {@code i < n}; with {@code beta == 0} y is only written. */
+    /**
+     * {@code y[i] = alpha*x[i] + beta*y[i]} for {@code i < n}; with {@code beta == 0} y is only written.
+     *
+     * @param alpha the factor of x
+     * @param x the input; may alias y at the same offset
+     * @param xOff offset of x's first element, in floats
+     * @param beta the factor of y; 0 overwrites y without reading it
+     * @param y the output, also an input unless beta is 0
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void axpby(float alpha, MemorySegment x, long xOff, float beta, MemorySegment y, long yOff, long n) {
         if (!Simd.ENABLED) {
             axpbyScalar(alpha, x, xOff, beta, y, yOff, n);
@@ -37,7 +48,17 @@ public final class Scale {
                 axpbyVector(alpha, x, (xOff + start) * Float.BYTES, beta, y, (yOff + start) * Float.BYTES, end - start));
     }
 
-    /** Scalar twin of {@link #axpby}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #axpby}: same arguments, same results bit for bit.
+     *
+     * @param alpha the factor of x
+     * @param x the input; may alias y at the same offset
+     * @param xOff offset of x's first element, in floats
+     * @param beta the factor of y; 0 overwrites y without reading it
+     * @param y the output, also an input unless beta is 0
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void axpbyScalar(float alpha, MemorySegment x, long xOff, float beta, MemorySegment y, long yOff,
                                    long n) {
         checkAxpby(x, xOff, y, yOff, n);
@@ -47,7 +68,14 @@ public final class Scale {
         }
     }
 
-    /** {@code y[i] = value} for {@code i < n}. */
+    /**
+     * {@code y[i] = value} for {@code i < n}.
+     *
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param value the value written
+     */
     public static void fill(MemorySegment y, long yOff, long n, float value) {
         if (!Simd.ENABLED) {
             fillScalar(y, yOff, n, value);
@@ -58,7 +86,14 @@ public final class Scale {
                 fillVector(y, (yOff + start) * Float.BYTES, end - start, value));
     }
 
-    /** Scalar twin of {@link #fill}. */
+    /**
+     * Scalar twin of {@link #fill}.
+     *
+     * @param y the output, also an input unless beta is 0
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param value the value written
+     */
     public static void fillScalar(MemorySegment y, long yOff, long n, float value) {
         checkFill(y, yOff, n);
         for (long i = 0; i < n; i++) {

@@ -23,6 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * plain float arithmetic in the same order in both versions: bit-identical. Outputs may alias
  * inputs at the same offset.
  */
+/** The logistic sigmoid 1 / (1 + e^-x) and its gradient. */
 public final class Sigmoid {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -33,7 +34,15 @@ public final class Sigmoid {
 
     private Sigmoid() {}
 
-    /** {@code y[i] = 1 / (1 + exp(-x[i]))} for {@code i < n}. */
+    /**
+     * {@code y[i] = 1 / (1 + exp(-x[i]))} for {@code i < n}.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void forward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         if (!Simd.ENABLED) {
             forwardScalar(x, xOff, y, yOff, n);
@@ -44,7 +53,15 @@ public final class Sigmoid {
                 forwardVector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
     }
 
-    /** Scalar twin of {@link #forward}: {@link VectorMath#sigmoid(float)}, the same bits. */
+    /**
+     * Scalar twin of {@link #forward}: {@link VectorMath#sigmoid(float)}, the same bits.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     */
     public static void forwardScalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
         check("x", x, xOff, "y", y, yOff, null, null, 0, n);
         for (long i = 0; i < n; i++) {
@@ -52,7 +69,17 @@ public final class Sigmoid {
         }
     }
 
-    /** {@code dx[i] = dy[i] * y[i] * (1 - y[i])} for {@code i < n}, where y is the forward output. */
+    /**
+     * {@code dx[i] = dy[i] * y[i] * (1 - y[i])} for {@code i < n}, where y is the forward output.
+     *
+     * @param y the forward output
+     * @param yOff offset of y's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     */
     public static void backward(MemorySegment y, long yOff, MemorySegment dy, long dyOff,
                                 MemorySegment dx, long dxOff, long n) {
         if (!Simd.ENABLED) {
@@ -64,7 +91,17 @@ public final class Sigmoid {
                 backwardVector(y, (yOff + start) * Float.BYTES, dy, (dyOff + start) * Float.BYTES, dx, (dxOff + start) * Float.BYTES, end - start));
     }
 
-    /** Scalar twin of {@link #backward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #backward}: same arguments, same results bit for bit.
+     *
+     * @param y the forward output
+     * @param yOff offset of y's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     */
     public static void backwardScalar(MemorySegment y, long yOff, MemorySegment dy, long dyOff,
                                       MemorySegment dx, long dxOff, long n) {
         check("y", y, yOff, "dy", dy, dyOff, "dx", dx, dxOff, n);

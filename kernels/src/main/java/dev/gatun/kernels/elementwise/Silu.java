@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * its precision for very negative x, where PyTorch's x/(1 + e^-x) underflows to 0 a little
  * early. The vector and scalar versions agree bit for bit. The parameter p is ignored.
  */
+/** SiLU (swish), x·σ(x); the parameter p is ignored. */
 public final class Silu extends StagedActivation {
     /** The kernel. */
     public static final Silu KERNEL = new Silu();

@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar versions do the same operations in the same order and agree bit for bit. NaN stays NaN.
  * The parameter p is ignored.
  */
+/** Softplus with PyTorch's defaults (beta 1, linear above 20); the parameter p is ignored. */
 public final class Softplus extends StagedActivation {
     /** The kernel. */
     public static final Softplus KERNEL = new Softplus();

@@ -20,6 +20,7 @@ import java.lang.foreign.ValueLayout;
  * time, on one thread. Outputs may alias inputs at the same offset: a block is read whole before
  * it is written.
  */
+/** An activation f(x; p) with an optional parameter p, forward and backward, with scalar twins. */
 public abstract class StagedActivation {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final long PARALLEL_MIN = 1 << 16;
@@ -51,7 +52,16 @@ public abstract class StagedActivation {
         VectorMath.sigmoid(into, 0, n);
     }
 
-    /** {@code y[i] = f(x[i]; p)} for {@code i < n}. */
+    /**
+     * {@code y[i] = f(x[i]; p)} for {@code i < n}.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param p the activation's parameter (leaky ReLU's slope, ELU's alpha); ignored by the others
+     */
     public final void forward(MemorySegment x, long xOff, MemorySegment y, long yOff, long n, float p) {
         if (!Simd.ENABLED) {
             forwardScalar(x, xOff, y, yOff, n, p);
@@ -73,7 +83,16 @@ public abstract class StagedActivation {
         });
     }
 
-    /** Scalar twin of {@link #forward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #forward}: same arguments, same results bit for bit.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output; may alias x at the same offset
+     * @param yOff offset of y's first element, in floats
+     * @param n the number of elements
+     * @param p the activation's parameter (leaky ReLU's slope, ELU's alpha); ignored by the others
+     */
     public final void forwardScalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n, float p) {
         check("x", x, xOff, "y", y, yOff, null, null, 0, n);
         for (long i = 0; i < n; i++) {
@@ -81,7 +100,18 @@ public abstract class StagedActivation {
         }
     }
 
-    /** {@code dx[i] = dy[i] * f'(x[i]; p)} for {@code i < n}. */
+    /**
+     * {@code dx[i] = dy[i] * f'(x[i]; p)} for {@code i < n}.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x; may alias x or dy at the same offset
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     * @param p the activation's parameter (leaky ReLU's slope, ELU's alpha); ignored by the others
+     */
     public final void backward(MemorySegment x, long xOff, MemorySegment dy, long dyOff, MemorySegment dx, long dxOff,
                                long n, float p) {
         if (!Simd.ENABLED) {
@@ -105,7 +135,18 @@ public abstract class StagedActivation {
         });
     }
 
-    /** Scalar twin of {@link #backward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #backward}: same arguments, same results bit for bit.
+     *
+     * @param x the forward input
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x; may alias x or dy at the same offset
+     * @param dxOff offset of dx's first element, in floats
+     * @param n the number of elements
+     * @param p the activation's parameter (leaky ReLU's slope, ELU's alpha); ignored by the others
+     */
     public final void backwardScalar(MemorySegment x, long xOff, MemorySegment dy, long dyOff, MemorySegment dx,
                                      long dxOff, long n, float p) {
         check("x", x, xOff, "dy", dy, dyOff, "dx", dx, dxOff, n);

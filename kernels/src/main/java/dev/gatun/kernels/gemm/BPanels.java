@@ -19,6 +19,12 @@ public interface BPanels {
     /**
      * Packs op(B)[p0, p0+kc) × [j0, j0+nc) into dst as described above. Called from several
      * threads at once, each with its own dst.
+     *
+     * @param p0 the first row of op(B) to pack
+     * @param kc the number of rows to pack
+     * @param j0 the first column of op(B) to pack
+     * @param nc the number of columns to pack
+     * @param dst receives the panel, at least ceil(nc / SLIVER)·kc·SLIVER floats
      */
     void pack(int p0, int kc, int j0, int nc, float[] dst);
 }

@@ -22,7 +22,26 @@ public final class Dgemm {
 
     private Dgemm() {}
 
-    /** Same contract as {@link Sgemm#sgemm}, on doubles. */
+    /**
+     * Same contract as {@link Sgemm#sgemm}, on doubles.
+     *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param transB whether B is stored n×k (op(B) = Bᵀ) rather than k×n
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b the matrix B
+     * @param bOffset offset of B's first element, in elements
+     * @param ldb the distance between B's rows, in elements
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
+     */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                              double beta, MemorySegment c, long cOffset, int ldc) {

@@ -50,6 +50,22 @@ public final class Sgemm {
      * Offsets and leading dimensions are in floats. transA: A is stored k×m (lda >= m), else m×k
      * (lda >= k); the same for B. beta == 0 overwrites C without reading it, so NaNs in C vanish.
      *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param transB whether B is stored n×k (op(B) = Bᵀ) rather than k×n
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b the matrix B
+     * @param bOffset offset of B's first element, in elements
+     * @param ldb the distance between B's rows, in elements
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
      * @throws IllegalArgumentException on negative sizes, short leading dimensions, negative
      *     offsets or segments too small for the highest element touched; C is then untouched
      */
@@ -82,6 +98,19 @@ public final class Sgemm {
      * read from a stored matrix: an implicit GEMM. The rest as {@link #sgemm}: op(A) is m×k (A
      * stored k×m with lda >= m when transA, else m×k with lda >= k), C is m×n, offsets in floats.
      *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b packs the panels of op(B)
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
      * @throws IllegalArgumentException on negative sizes, short leading dimensions, negative
      *     offsets or segments too small for A or C; C is then untouched
      */

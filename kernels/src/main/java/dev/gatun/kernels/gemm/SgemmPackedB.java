@@ -78,6 +78,13 @@ public final class SgemmPackedB {
     /**
      * Packs op(B) (k×n; B stored n×k with ldb >= k when transB, else k×n with ldb >= n).
      *
+     * @param transB whether B is stored n×k (op(B) = Bᵀ) rather than k×n
+     * @param k the columns of op(A), the rows of op(B)
+     * @param n the number of elements
+     * @param b the matrix B
+     * @param bOffset offset of B's first element, in elements
+     * @param ldb the distance between B's rows, in elements
+     * @return the packed op(B), reusable across products
      * @throws IllegalArgumentException on negative sizes, a short ldb, a negative offset or a
      *     segment too small for op(B)
      */
@@ -89,12 +96,12 @@ public final class SgemmPackedB {
         return new SgemmPackedB(transB, k, n, b, bOffset, ldb);
     }
 
-    /** k, the rows of op(B). */
+    /** {@return k, the rows of op(B)} */
     public int k() {
         return k;
     }
 
-    /** n, the columns of op(B). */
+    /** {@return n, the columns of op(B)} */
     public int n() {
         return n;
     }
@@ -102,6 +109,16 @@ public final class SgemmPackedB {
     /**
      * C = alpha·op(A)·op(B) + beta·C on the calling thread. beta == 0 overwrites C.
      *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param m the rows of op(A) and C
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
      * @throws IllegalArgumentException as {@link Sgemm#sgemm} does for A and C; C is then untouched
      */
     public void multiply(boolean transA, int m, float alpha, MemorySegment a, long aOffset, int lda,

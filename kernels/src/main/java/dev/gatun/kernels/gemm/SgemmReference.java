@@ -15,7 +15,26 @@ public final class SgemmReference {
 
     private SgemmReference() {}
 
-    /** Same contract as {@link Sgemm#sgemm}. */
+    /**
+     * Same contract as {@link Sgemm#sgemm}.
+     *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param transB whether B is stored n×k (op(B) = Bᵀ) rather than k×n
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b the matrix B
+     * @param bOffset offset of B's first element, in elements
+     * @param ldb the distance between B's rows, in elements
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
+     */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                              float beta, MemorySegment c, long cOffset, int ldc) {
@@ -53,6 +72,20 @@ public final class SgemmReference {
      * Same contract as the implicit {@link Sgemm#sgemm(boolean, int, int, int, float, MemorySegment, long, int,
      * BPanels, float, MemorySegment, long, int)}: op(B) is packed whole as one panel, unpacked into a
      * k×n matrix and multiplied as above.
+     *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b packs op(B), as one panel
+     * @param beta the factor of C; 0 overwrites C without reading it
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
      */
     public static void sgemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
                              BPanels b, float beta, MemorySegment c, long cOffset, int ldc) {

@@ -28,6 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  * sums) or the runs (for normalize). Runs shorter than a vector (s = 1 for [n, c] inputs) go
  * element by element in both versions.
  */
+/**
+ * Batch normalization over x[n, c, s]: per-channel statistics, the affine normalization and the
+ * training gradients.
+ */
 public final class BatchNorm {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -36,7 +40,19 @@ public final class BatchNorm {
 
     private BatchNorm() {}
 
-    /** Per-channel mean and biased variance of x[n, c, s]. */
+    /**
+     * Per-channel mean and biased variance of x[n, c, s].
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param mean receives the per-channel mean [c]
+     * @param meanOff offset of mean's first element, in floats
+     * @param var receives the per-channel biased variance [c]
+     * @param varOff offset of var's first element, in floats
+     */
     public static void statistics(MemorySegment x, long xOff, int n, int c, int s,
                                   MemorySegment mean, long meanOff, MemorySegment var, long varOff) {
         if (!Simd.ENABLED) {
@@ -65,7 +81,19 @@ public final class BatchNorm {
         });
     }
 
-    /** Scalar twin of {@link #statistics}: two passes in double. */
+    /**
+     * Scalar twin of {@link #statistics}: two passes in double.
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param mean receives the per-channel mean [c]
+     * @param meanOff offset of mean's first element, in floats
+     * @param var receives the per-channel biased variance [c]
+     * @param varOff offset of var's first element, in floats
+     */
     public static void statisticsScalar(MemorySegment x, long xOff, int n, int c, int s,
                                         MemorySegment mean, long meanOff, MemorySegment var, long varOff) {
         long total = checkShape(n, c, s);
@@ -95,7 +123,21 @@ public final class BatchNorm {
         }
     }
 
-    /** {@code y = x·scale[ch] + shift[ch]} over x[n, c, s]; y may be x. */
+    /**
+     * {@code y = x·scale[ch] + shift[ch]} over x[n, c, s]; y may be x.
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param scale the per-channel factor [c], γ·invStd
+     * @param scaleOff offset of scale's first element, in floats
+     * @param shift the per-channel offset [c], β − mean·scale
+     * @param shiftOff offset of shift's first element, in floats
+     * @param y the output [n, c, s]; may be x
+     * @param yOff offset of y's first element, in floats
+     */
     public static void normalize(MemorySegment x, long xOff, int n, int c, int s, MemorySegment scale, long scaleOff,
                                  MemorySegment shift, long shiftOff, MemorySegment y, long yOff) {
         if (!Simd.ENABLED) {
@@ -113,7 +155,21 @@ public final class BatchNorm {
                 Math.min(runs, (t + 1) * per), c, s, scale, scaleOff, shift, shiftOff, y, yOff));
     }
 
-    /** Scalar twin of {@link #normalize}: the affine map in double, rounded once. */
+    /**
+     * Scalar twin of {@link #normalize}: the affine map in double, rounded once.
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param scale the per-channel factor [c], γ·invStd
+     * @param scaleOff offset of scale's first element, in floats
+     * @param shift the per-channel offset [c], β − mean·scale
+     * @param shiftOff offset of shift's first element, in floats
+     * @param y the output [n, c, s]; may be x
+     * @param yOff offset of y's first element, in floats
+     */
     public static void normalizeScalar(MemorySegment x, long xOff, int n, int c, int s, MemorySegment scale,
                                        long scaleOff, MemorySegment shift, long shiftOff, MemorySegment y, long yOff) {
         checkNormalize(x, xOff, n, c, s, scale, scaleOff, shift, shiftOff, y, yOff);
@@ -128,7 +184,29 @@ public final class BatchNorm {
         }
     }
 
-    /** Training-mode gradients: dx, dgamma and dbeta are overwritten. */
+    /**
+     * Training-mode gradients: dx, dgamma and dbeta are overwritten.
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient with respect to the output [n, c, s]
+     * @param dyOff offset of dy's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param mean the per-channel mean [c]
+     * @param meanOff offset of mean's first element, in floats
+     * @param invStd the per-channel 1/sqrt(var + eps) [c]
+     * @param invStdOff offset of invStd's first element, in floats
+     * @param gamma the per-channel scale γ [c]
+     * @param gammaOff offset of gamma's first element, in floats
+     * @param dx receives the gradient with respect to x [n, c, s]
+     * @param dxOff offset of dx's first element, in floats
+     * @param dgamma receives the gradient with respect to γ [c]
+     * @param dgammaOff offset of dgamma's first element, in floats
+     * @param dbeta receives the gradient with respect to β [c]
+     * @param dbetaOff offset of dbeta's first element, in floats
+     */
     public static void backward(MemorySegment x, long xOff, MemorySegment dy, long dyOff, int n, int c, int s,
                                 MemorySegment mean, long meanOff, MemorySegment invStd, long invStdOff,
                                 MemorySegment gamma, long gammaOff, MemorySegment dx, long dxOff,
@@ -168,7 +246,29 @@ public final class BatchNorm {
         });
     }
 
-    /** Scalar twin of {@link #backward}: sums and the gradient formula in double. */
+    /**
+     * Scalar twin of {@link #backward}: sums and the gradient formula in double.
+     *
+     * @param x the input [n, c, s]
+     * @param xOff offset of x's first element, in floats
+     * @param dy the gradient with respect to the output [n, c, s]
+     * @param dyOff offset of dy's first element, in floats
+     * @param n the number of samples
+     * @param c the number of channels
+     * @param s the spatial size per channel, the product of the spatial dimensions (1 for [n, c])
+     * @param mean the per-channel mean [c]
+     * @param meanOff offset of mean's first element, in floats
+     * @param invStd the per-channel 1/sqrt(var + eps) [c]
+     * @param invStdOff offset of invStd's first element, in floats
+     * @param gamma the per-channel scale γ [c]
+     * @param gammaOff offset of gamma's first element, in floats
+     * @param dx receives the gradient with respect to x [n, c, s]
+     * @param dxOff offset of dx's first element, in floats
+     * @param dgamma receives the gradient with respect to γ [c]
+     * @param dgammaOff offset of dgamma's first element, in floats
+     * @param dbeta receives the gradient with respect to β [c]
+     * @param dbetaOff offset of dbeta's first element, in floats
+     */
     public static void backwardScalar(MemorySegment x, long xOff, MemorySegment dy, long dyOff, int n, int c, int s,
                                       MemorySegment mean, long meanOff, MemorySegment invStd, long invStdOff,
                                       MemorySegment gamma, long gammaOff, MemorySegment dx, long dxOff,

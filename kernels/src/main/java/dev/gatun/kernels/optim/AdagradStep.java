@@ -23,6 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * with separate roundings (no fused multiply-add), and vector sqrt/div are correctly rounded, so
  * both versions agree bit for bit.
  */
+/** One Adagrad step in place, with PyTorch's torch.optim.Adagrad semantics. */
 public final class AdagradStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -31,7 +32,22 @@ public final class AdagradStep {
 
     private AdagradStep() {}
 
-    /** Applies Adagrad step number {@code step} (1 on the first call) to {@code n} parameters. */
+    /**
+     * Applies Adagrad step number {@code step} (1 on the first call) to {@code n} parameters.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param sum the accumulated squared gradients, updated in place
+     * @param sOff offset of sum's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param lrDecay the learning-rate decay: the rate is lr / (1 + (step - 1)·lrDecay)
+     * @param weightDecay the weight decay; 0 for none
+     * @param eps the term added to the denominator for stability
+     * @param step the step number, 1 on the first call
+     */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum, long sOff,
                            long n, double lr, double lrDecay, double weightDecay, double eps, int step) {
         if (!Simd.ENABLED) {
@@ -44,7 +60,22 @@ public final class AdagradStep {
                 sOff + start, end - start, clr, (float) weightDecay, (float) eps));
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same results bit for bit.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param sum the accumulated squared gradients, updated in place
+     * @param sOff offset of sum's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param lrDecay the learning-rate decay: the rate is lr / (1 + (step - 1)·lrDecay)
+     * @param weightDecay the weight decay; 0 for none
+     * @param eps the term added to the denominator for stability
+     * @param step the step number, 1 on the first call
+     */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sum,
                                  long sOff, long n, double lr, double lrDecay, double weightDecay, double eps,
                                  int step) {

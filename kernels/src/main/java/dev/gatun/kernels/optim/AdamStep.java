@@ -33,6 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  * add(alpha=), lerp (its m update, m + (1-b1)*(g - m)) and addcmul, and their float sqrt is one
  * ulp off for about 0.7% of values.
  */
+/** One Adam or AdamW step in place, with PyTorch's torch.optim.Adam(W) semantics. */
 public final class AdamStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -44,6 +45,23 @@ public final class AdamStep {
     /**
      * Applies Adam ({@code decoupled == false}) or AdamW ({@code decoupled == true}) step number
      * {@code step} (1 on the first call) to {@code n} parameters, updating param, m and v in place.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param m the first-moment estimate, updated in place
+     * @param mOff offset of m's first element, in floats
+     * @param v the second-moment estimate, updated in place
+     * @param vOff offset of v's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param beta1 the decay rate of m
+     * @param beta2 the decay rate of v
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+     * @param step the step number, 1 on the first call
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m, long mOff,
                            MemorySegment v, long vOff, long n, double lr, double beta1, double beta2, double eps,
@@ -59,7 +77,26 @@ public final class AdamStep {
                 vector(param, pOff + start, grad, gOff + start, m, mOff + start, v, vOff + start, end - start, k));
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same results bit for bit.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param m the first-moment estimate, updated in place
+     * @param mOff offset of m's first element, in floats
+     * @param v the second-moment estimate, updated in place
+     * @param vOff offset of v's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param beta1 the decay rate of m
+     * @param beta2 the decay rate of v
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+     * @param step the step number, 1 on the first call
+     */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment m,
                                  long mOff, MemorySegment v, long vOff, long n, double lr, double beta1,
                                  double beta2, double eps, double weightDecay, boolean decoupled, int step) {

@@ -29,6 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * for bit. PyTorch's CPU kernels differ in the last bits: they fuse the multiply-adds of
  * add(alpha=), addcmul and lerp (its gavg update), and compute p - (lr * g) / avg.
  */
+/** One RMSprop step in place, with PyTorch's torch.optim.RMSprop semantics. */
 public final class RmspropStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -40,6 +41,24 @@ public final class RmspropStep {
     /**
      * Applies one RMSprop step to {@code n} parameters. {@code bufOrNull} is needed when
      * {@code momentum != 0}, {@code gradAvgOrNull} when {@code centered}.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param sq the running average of squared gradients, updated in place
+     * @param sqOff offset of sq's first element, in floats
+     * @param bufOrNull the momentum buffer, updated in place; null when momentum is 0
+     * @param bufOff offset of the momentum buffer's first element, in floats
+     * @param gradAvgOrNull the running average of gradients, updated in place; null unless centered
+     * @param gaOff offset of the gradient average's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param alpha the smoothing constant of the averages
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param momentum the momentum factor; 0 for none
+     * @param centered whether to divide by the estimated variance rather than the mean square
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq, long sqOff,
                            MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull, long gaOff, long n,
@@ -56,7 +75,27 @@ public final class RmspropStep {
                 sqOff + start, bufOrNull, bufOff + start, gradAvgOrNull, gaOff + start, end - start, k));
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same results bit for bit.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param sq the running average of squared gradients, updated in place
+     * @param sqOff offset of sq's first element, in floats
+     * @param bufOrNull the momentum buffer, updated in place; null when momentum is 0
+     * @param bufOff offset of the momentum buffer's first element, in floats
+     * @param gradAvgOrNull the running average of gradients, updated in place; null unless centered
+     * @param gaOff offset of the gradient average's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param alpha the smoothing constant of the averages
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param momentum the momentum factor; 0 for none
+     * @param centered whether to divide by the estimated variance rather than the mean square
+     */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment sq,
                                  long sqOff, MemorySegment bufOrNull, long bufOff, MemorySegment gradAvgOrNull,
                                  long gaOff, long n, double lr, double alpha, double eps, double weightDecay,

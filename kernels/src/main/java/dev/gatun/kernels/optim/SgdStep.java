@@ -25,6 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * dampening and rounded to float once, as PyTorch computes it in Python floats. All per-element
  * math is float with separate roundings, the same in both versions: they agree bit for bit.
  */
+/** One SGD step in place, with PyTorch's torch.optim.SGD semantics. */
 public final class SgdStep {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -36,6 +37,20 @@ public final class SgdStep {
     /**
      * Applies one SGD step to {@code n} parameters. {@code bufOrNull} is the momentum buffer
      * (required when {@code momentum != 0}); {@code firstStep} says it holds nothing yet.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param bufOrNull the momentum buffer, updated in place; null allowed when momentum is 0
+     * @param bufOff offset of the momentum buffer's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param momentum the momentum factor; 0 for none
+     * @param dampening the dampening of the momentum, applied from the second step on
+     * @param weightDecay the weight decay; 0 for none
+     * @param nesterov whether to use Nesterov momentum (needs momentum > 0 and dampening 0)
+     * @param firstStep whether the buffer holds nothing yet, so that g is copied into it
      */
     public static void run(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
                            long bufOff, long n, double lr, double momentum, double dampening, double weightDecay,
@@ -52,7 +67,23 @@ public final class SgdStep {
                 firstStep));
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same results bit for bit.
+     *
+     * @param param the parameters, updated in place
+     * @param pOff offset of param's first element, in floats
+     * @param grad the gradients, only read
+     * @param gOff offset of grad's first element, in floats
+     * @param bufOrNull the momentum buffer, updated in place; null allowed when momentum is 0
+     * @param bufOff offset of the momentum buffer's first element, in floats
+     * @param n the number of elements
+     * @param lr the learning rate
+     * @param momentum the momentum factor; 0 for none
+     * @param dampening the dampening of the momentum, applied from the second step on
+     * @param weightDecay the weight decay; 0 for none
+     * @param nesterov whether to use Nesterov momentum (needs momentum > 0 and dampening 0)
+     * @param firstStep whether the buffer holds nothing yet, so that g is copied into it
+     */
     public static void runScalar(MemorySegment param, long pOff, MemorySegment grad, long gOff, MemorySegment bufOrNull,
                                  long bufOff, long n, double lr, double momentum, double dampening,
                                  double weightDecay, boolean nesterov, boolean firstStep) {

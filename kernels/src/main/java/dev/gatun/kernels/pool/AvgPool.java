@@ -23,12 +23,22 @@ import jdk.incubator.vector.FloatVector;
  * backward writes dy/4 into the four positions through the inverse permutes, bit-identical to
  * the twin (dividing by 4 is exact). Other geometries run the twin's loops, threaded over planes.
  */
+/** 2-D average pooling over contiguous planes, and its gradient. */
 public final class AvgPool {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private AvgPool() {}
 
-    /** Average pooling of every plane of x into y. */
+    /**
+     * Average pooling of every plane of x into y.
+     *
+     * @param s the pooling's sizes
+     * @param countIncludePad whether padded zeros count in the divisor (PyTorch's default)
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forward(PoolShape s, boolean countIncludePad, MemorySegment x, long xOff,
                                MemorySegment y, long yOff) {
         if (!Simd.ENABLED) {
@@ -48,7 +58,16 @@ public final class AvgPool {
         });
     }
 
-    /** Scalar twin of {@link #forward}: window sums in double, one rounding. */
+    /**
+     * Scalar twin of {@link #forward}: window sums in double, one rounding.
+     *
+     * @param s the pooling's sizes
+     * @param countIncludePad whether padded zeros count in the divisor (PyTorch's default)
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forwardScalar(PoolShape s, boolean countIncludePad, MemorySegment x, long xOff,
                                      MemorySegment y, long yOff) {
         s.checkInput("x", x, xOff);
@@ -58,7 +77,16 @@ public final class AvgPool {
         }
     }
 
-    /** Gradient of {@link #forward}: dx is overwritten. */
+    /**
+     * Gradient of {@link #forward}: dx is overwritten.
+     *
+     * @param s the pooling's sizes
+     * @param countIncludePad whether padded zeros count in the divisor (PyTorch's default)
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backward(PoolShape s, boolean countIncludePad, MemorySegment dy, long dyOff,
                                 MemorySegment dx, long dxOff) {
         if (!Simd.ENABLED) {
@@ -78,7 +106,16 @@ public final class AvgPool {
         });
     }
 
-    /** Scalar twin of {@link #backward}. */
+    /**
+     * Scalar twin of {@link #backward}.
+     *
+     * @param s the pooling's sizes
+     * @param countIncludePad whether padded zeros count in the divisor (PyTorch's default)
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backwardScalar(PoolShape s, boolean countIncludePad, MemorySegment dy, long dyOff,
                                       MemorySegment dx, long dxOff) {
         s.checkOutput("dy", dy, dyOff);

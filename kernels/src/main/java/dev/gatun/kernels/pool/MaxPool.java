@@ -39,6 +39,7 @@ import jdk.incubator.vector.VectorOperators;
  * the twin, on 64×64×14×14 about 5x. Backward is memory-bound (the twin's zero fill plus
  * scatter already streams at ~14 GB/s): the vector path is 1.0-1.2x, kept for its threading.
  */
+/** 2-D max pooling over contiguous planes, with the argmax, and its gradient. */
 public final class MaxPool {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
@@ -46,7 +47,18 @@ public final class MaxPool {
 
     private MaxPool() {}
 
-    /** Max pooling of every plane of x into y, with the argmax indices into arg. */
+    /**
+     * Max pooling of every plane of x into y, with the argmax indices into arg.
+     *
+     * @param s the pooling's sizes
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param arg receives the index h·inW + w of each output's first maximum in its input plane,
+     *     int32 [planes, outH, outW]
+     * @param argOff offset of arg's first element, in int32 elements
+     */
     public static void forward(PoolShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
                                MemorySegment arg, long argOff) {
         if (!Simd.ENABLED) {
@@ -66,7 +78,18 @@ public final class MaxPool {
         });
     }
 
-    /** Scalar twin of {@link #forward}: the same scan, one window at a time, one thread. */
+    /**
+     * Scalar twin of {@link #forward}: the same scan, one window at a time, one thread.
+     *
+     * @param s the pooling's sizes
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param arg receives the index h·inW + w of each output's first maximum in its input plane,
+     *     int32 [planes, outH, outW]
+     * @param argOff offset of arg's first element, in int32 elements
+     */
     public static void forwardScalar(PoolShape s, MemorySegment x, long xOff, MemorySegment y, long yOff,
                                      MemorySegment arg, long argOff) {
         checkForward(s, x, xOff, y, yOff, arg, argOff);
@@ -75,7 +98,18 @@ public final class MaxPool {
         }
     }
 
-    /** dx = 0, then dx[plane, arg] += dy for every output; arg must come from {@link #forward}. */
+    /**
+     * dx = 0, then dx[plane, arg] += dy for every output; arg must come from {@link #forward}.
+     *
+     * @param s the pooling's sizes
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param arg the index h·inW + w of each output's maximum in its input plane, int32 [planes,
+     *     outH, outW]
+     * @param argOff offset of arg's first element, in int32 elements
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backward(PoolShape s, MemorySegment dy, long dyOff, MemorySegment arg, long argOff,
                                 MemorySegment dx, long dxOff) {
         if (!Simd.ENABLED) {
@@ -95,7 +129,18 @@ public final class MaxPool {
         });
     }
 
-    /** Scalar twin of {@link #backward}. */
+    /**
+     * Scalar twin of {@link #backward}.
+     *
+     * @param s the pooling's sizes
+     * @param dy the gradient of the loss with respect to y
+     * @param dyOff offset of dy's first element, in floats
+     * @param arg the index h·inW + w of each output's maximum in its input plane, int32 [planes,
+     *     outH, outW]
+     * @param argOff offset of arg's first element, in int32 elements
+     * @param dx receives the gradient with respect to x
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backwardScalar(PoolShape s, MemorySegment dy, long dyOff, MemorySegment arg, long argOff,
                                       MemorySegment dx, long dxOff) {
         checkBackward(s, dy, dyOff, arg, argOff, dx, dxOff);

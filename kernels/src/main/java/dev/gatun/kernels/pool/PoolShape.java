@@ -8,6 +8,16 @@ import java.lang.foreign.MemorySegment;
  * tensor): each plane [inH, inW] maps to [outH, outW], outH = (inH + 2·padH − kernelH) / strideH + 1
  * (floor), same for W. Padding is at most half the kernel, so every window holds at least one
  * input element.
+ *
+ * @param planes the number of planes, batch × channels
+ * @param inH the input height
+ * @param inW the input width
+ * @param kernelH the window height
+ * @param kernelW the window width
+ * @param strideH the vertical step between windows
+ * @param strideW the horizontal step between windows
+ * @param padH the implicit padding above and below, at most kernelH / 2
+ * @param padW the implicit padding left and right, at most kernelW / 2
  */
 public record PoolShape(int planes, int inH, int inW, int kernelH, int kernelW, int strideH, int strideW,
                         int padH, int padW) {
@@ -34,25 +44,35 @@ public record PoolShape(int planes, int inH, int inW, int kernelH, int kernelW, 
         }
     }
 
-    /** A square kernel with stride = kernel and no padding. */
+    /**
+     * A square kernel with stride = kernel and no padding.
+     *
+     * @param planes the number of planes, batch × channels
+     * @param inH the input height
+     * @param inW the input width
+     * @param kernel the window's side, also the stride
+     * @return the pooling's sizes
+     */
     public static PoolShape of(int planes, int inH, int inW, int kernel) {
         return new PoolShape(planes, inH, inW, kernel, kernel, kernel, kernel, 0, 0);
     }
 
+    /** {@return the output height} */
     public int outH() {
         return (inH + 2 * padH - kernelH) / strideH + 1;
     }
 
+    /** {@return the output width} */
     public int outW() {
         return (inW + 2 * padW - kernelW) / strideW + 1;
     }
 
-    /** Elements per input plane. */
+    /** {@return the elements per input plane} */
     public long inPlane() {
         return (long) inH * inW;
     }
 
-    /** Elements per output plane. */
+    /** {@return the elements per output plane} */
     public long outPlane() {
         return (long) outH() * outW();
     }

@@ -23,13 +23,29 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar functions), and everything else is float arithmetic in the same order in both versions:
  * the twin gives the same bits, forward and backward.
  */
+/** The pointwise part of one GRU step, fused (gate order r, z, n, as PyTorch and cuDNN). */
 public final class GruCell {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private GruCell() {}
 
-    /** One forward step (see the header for the math). */
+    /**
+     * One forward step (see the header for the math).
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param xg the input projection x·W_ihᵀ + b_ih, [B, 3H]
+     * @param xgOff offset of xg's first element, in floats
+     * @param hg the hidden projection hPrev·W_hhᵀ + b_hh, [B, 3H]
+     * @param hgOff offset of hg's first element, in floats
+     * @param hPrev the previous hidden state [B, H]
+     * @param hpOff offset of hPrev's first element, in floats
+     * @param h receives the new hidden state [B, H]
+     * @param hOff offset of h's first element, in floats
+     * @param saved receives r, z, n and hn per row, [B, 4H], for the backward step
+     * @param sOff offset of saved's first element, in floats
+     */
     public static void forward(int batch, int hidden, MemorySegment xg, long xgOff, MemorySegment hg, long hgOff,
                                MemorySegment hPrev, long hpOff, MemorySegment h, long hOff, MemorySegment saved, long sOff) {
         if (!Simd.ENABLED) {
@@ -54,7 +70,22 @@ public final class GruCell {
         });
     }
 
-    /** Scalar twin of {@link #forward}. */
+    /**
+     * Scalar twin of {@link #forward}.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param xg the input projection x·W_ihᵀ + b_ih, [B, 3H]
+     * @param xgOff offset of xg's first element, in floats
+     * @param hg the hidden projection hPrev·W_hhᵀ + b_hh, [B, 3H]
+     * @param hgOff offset of hg's first element, in floats
+     * @param hPrev the previous hidden state [B, H]
+     * @param hpOff offset of hPrev's first element, in floats
+     * @param h receives the new hidden state [B, H]
+     * @param hOff offset of h's first element, in floats
+     * @param saved receives r, z, n and hn per row, [B, 4H], for the backward step
+     * @param sOff offset of saved's first element, in floats
+     */
     public static void forwardScalar(int batch, int hidden, MemorySegment xg, long xgOff, MemorySegment hg, long hgOff,
                                      MemorySegment hPrev, long hpOff, MemorySegment h, long hOff, MemorySegment saved, long sOff) {
         checkForward(batch, hidden, xg, xgOff, hg, hgOff, hPrev, hpOff, h, hOff, saved, sOff);
@@ -77,7 +108,24 @@ public final class GruCell {
         }
     }
 
-    /** One backward step (see the header). dhPrev gets the direct path z·dh only. */
+    /**
+     * One backward step (see the header). dhPrev gets the direct path z·dh only.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param saved r, z, n and hn per row, [B, 4H], for the backward step
+     * @param sOff offset of saved's first element, in floats
+     * @param hPrev the previous hidden state [B, H]
+     * @param hpOff offset of hPrev's first element, in floats
+     * @param dh the gradient with respect to h [B, H]
+     * @param dhOff offset of dh's first element, in floats
+     * @param dxg receives the gradient with respect to xg [B, 3H]
+     * @param dxOff offset of dxg's first element, in floats
+     * @param dhg receives the gradient with respect to hg [B, 3H]
+     * @param dhgOff offset of dhg's first element, in floats
+     * @param dhPrev receives the direct-path gradient with respect to hPrev, dh·z, [B, H]
+     * @param dhpOff offset of dhPrev's first element, in floats
+     */
     public static void backward(int batch, int hidden, MemorySegment saved, long sOff, MemorySegment hPrev, long hpOff,
                                 MemorySegment dh, long dhOff, MemorySegment dxg, long dxOff, MemorySegment dhg, long dhgOff,
                                 MemorySegment dhPrev, long dhpOff) {
@@ -105,7 +153,24 @@ public final class GruCell {
         });
     }
 
-    /** Scalar twin of {@link #backward}: same arithmetic in the same order. */
+    /**
+     * Scalar twin of {@link #backward}: same arithmetic in the same order.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param saved r, z, n and hn per row, [B, 4H], for the backward step
+     * @param sOff offset of saved's first element, in floats
+     * @param hPrev the previous hidden state [B, H]
+     * @param hpOff offset of hPrev's first element, in floats
+     * @param dh the gradient with respect to h [B, H]
+     * @param dhOff offset of dh's first element, in floats
+     * @param dxg receives the gradient with respect to xg [B, 3H]
+     * @param dxOff offset of dxg's first element, in floats
+     * @param dhg receives the gradient with respect to hg [B, 3H]
+     * @param dhgOff offset of dhg's first element, in floats
+     * @param dhPrev receives the direct-path gradient with respect to hPrev, dh·z, [B, H]
+     * @param dhpOff offset of dhPrev's first element, in floats
+     */
     public static void backwardScalar(int batch, int hidden, MemorySegment saved, long sOff, MemorySegment hPrev, long hpOff,
                                       MemorySegment dh, long dhOff, MemorySegment dxg, long dxOff, MemorySegment dhg, long dhgOff,
                                       MemorySegment dhPrev, long dhpOff) {

@@ -28,6 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * At the sizes of one step (B·H ≈ 10^4) waking the second thread costs more than it saves, so
  * rows are split over threads only above PARALLEL_MIN elements.
  */
+/** The pointwise part of one LSTM step, fused (gate order i, f, g, o). */
 public final class LstmCell {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -35,7 +36,20 @@ public final class LstmCell {
 
     private LstmCell() {}
 
-    /** One forward step: activates gates in place and writes c and h (see the header for the math). */
+    /**
+     * One forward step: activates gates in place and writes c and h (see the header for the math).
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param gates the gates [B, 4H]: pre-activations, replaced by their activations
+     * @param gOff offset of gates' first element, in floats
+     * @param cPrev the previous cell state [B, H]
+     * @param cpOff offset of cPrev's first element, in floats
+     * @param c receives the new cell state [B, H]
+     * @param cOff offset of c's first element, in floats
+     * @param h receives the new hidden state [B, H]
+     * @param hOff offset of h's first element, in floats
+     */
     public static void forward(int batch, int hidden, MemorySegment gates, long gOff, MemorySegment cPrev, long cpOff,
                                MemorySegment c, long cOff, MemorySegment h, long hOff) {
         if (!Simd.ENABLED) {
@@ -59,7 +73,20 @@ public final class LstmCell {
         });
     }
 
-    /** Scalar twin of {@link #forward}. */
+    /**
+     * Scalar twin of {@link #forward}.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param gates the gates [B, 4H]: pre-activations, replaced by their activations
+     * @param gOff offset of gates' first element, in floats
+     * @param cPrev the previous cell state [B, H]
+     * @param cpOff offset of cPrev's first element, in floats
+     * @param c receives the new cell state [B, H]
+     * @param cOff offset of c's first element, in floats
+     * @param h receives the new hidden state [B, H]
+     * @param hOff offset of h's first element, in floats
+     */
     public static void forwardScalar(int batch, int hidden, MemorySegment gates, long gOff, MemorySegment cPrev, long cpOff,
                                      MemorySegment c, long cOff, MemorySegment h, long hOff) {
         checkForward(batch, hidden, gates, gOff, cPrev, cpOff, c, cOff, h, hOff);
@@ -84,6 +111,23 @@ public final class LstmCell {
     /**
      * One backward step from the activated gates (see the header). dc may be null (no gradient
      * reaches c from a later step); dcPrev may alias dc.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param gates the activated gates [B, 4H] from the forward step
+     * @param gOff offset of gates' first element, in floats
+     * @param cPrev the previous cell state [B, H]
+     * @param cpOff offset of cPrev's first element, in floats
+     * @param c the cell state [B, H] from the forward step
+     * @param cOff offset of c's first element, in floats
+     * @param dh the gradient with respect to h [B, H]
+     * @param dhOff offset of dh's first element, in floats
+     * @param dc the gradient with respect to c from a later step [B, H], or null for none
+     * @param dcOff offset of dc's first element, in floats
+     * @param dGates receives the gradient with respect to the gate pre-activations [B, 4H]
+     * @param dgOff offset of dGates' first element, in floats
+     * @param dcPrev receives the gradient with respect to cPrev [B, H]; may alias dc
+     * @param dcpOff offset of dcPrev's first element, in floats
      */
     public static void backward(int batch, int hidden, MemorySegment gates, long gOff, MemorySegment cPrev, long cpOff,
                                 MemorySegment c, long cOff, MemorySegment dh, long dhOff, MemorySegment dc, long dcOff,
@@ -117,7 +161,26 @@ public final class LstmCell {
         });
     }
 
-    /** Scalar twin of {@link #backward}. */
+    /**
+     * Scalar twin of {@link #backward}.
+     *
+     * @param batch the number of rows B
+     * @param hidden the hidden size H
+     * @param gates the activated gates [B, 4H] from the forward step
+     * @param gOff offset of gates' first element, in floats
+     * @param cPrev the previous cell state [B, H]
+     * @param cpOff offset of cPrev's first element, in floats
+     * @param c the cell state [B, H] from the forward step
+     * @param cOff offset of c's first element, in floats
+     * @param dh the gradient with respect to h [B, H]
+     * @param dhOff offset of dh's first element, in floats
+     * @param dc the gradient with respect to c from a later step [B, H], or null for none
+     * @param dcOff offset of dc's first element, in floats
+     * @param dGates receives the gradient with respect to the gate pre-activations [B, 4H]
+     * @param dgOff offset of dGates' first element, in floats
+     * @param dcPrev receives the gradient with respect to cPrev [B, H]; may alias dc
+     * @param dcpOff offset of dcPrev's first element, in floats
+     */
     public static void backwardScalar(int batch, int hidden, MemorySegment gates, long gOff, MemorySegment cPrev, long cpOff,
                                       MemorySegment c, long cOff, MemorySegment dh, long dhOff, MemorySegment dc, long dcOff,
                                       MemorySegment dGates, long dgOff, MemorySegment dcPrev, long dcpOff) {

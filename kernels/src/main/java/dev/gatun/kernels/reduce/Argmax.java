@@ -21,6 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * it (or the first NaN); the result is an index, so it is exact and matches the twin.
  * cols must be > 0 unless rows == 0.
  */
+/** Row-wise argmax: the index of each row's first maximum, NaN counting as largest. */
 public final class Argmax {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -29,7 +30,16 @@ public final class Argmax {
 
     private Argmax() {}
 
-    /** {@code out[r]} = index of the first maximum of row {@code r} of {@code x[rows, cols]}. */
+    /**
+     * {@code out[r]} = index of the first maximum of row {@code r} of {@code x[rows, cols]}.
+     *
+     * @param x the input [rows, cols]
+     * @param xOff offset of x's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, > 0 unless rows is 0
+     * @param out receives the indices, int32 [rows]
+     * @param outOff offset of out's first element, in int32 elements
+     */
     public static void run(MemorySegment x, long xOff, int rows, int cols, MemorySegment out, long outOff) {
         if (!Simd.ENABLED) {
             runScalar(x, xOff, rows, cols, out, outOff);
@@ -45,7 +55,16 @@ public final class Argmax {
                 Math.min(rows, (t + 1) * per), cols, out, outOff));
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same indices. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same indices.
+     *
+     * @param x the input [rows, cols]
+     * @param xOff offset of x's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, > 0 unless rows is 0
+     * @param out receives the indices, int32 [rows]
+     * @param outOff offset of out's first element, in int32 elements
+     */
     public static void runScalar(MemorySegment x, long xOff, int rows, int cols, MemorySegment out, long outOff) {
         check(x, xOff, rows, cols, out, outOff);
         for (int r = 0; r < rows; r++) {

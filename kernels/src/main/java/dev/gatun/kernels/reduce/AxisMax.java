@@ -26,6 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * a block of columns in vector lanes, walking down the rows. Work is split over threads by outer
  * slice, or by column blocks when outer is small.
  */
+/** Max over the middle axis of x[outer, len, inner], with the index of the first maximum. */
 public final class AxisMax {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
@@ -40,6 +41,17 @@ public final class AxisMax {
     /**
      * {@code y[o*inner + i]} = max over l of {@code x[(o*len + l)*inner + i]}; if {@code argOrNull}
      * is not null, {@code arg[argOff + o*inner + i]} = the first such l.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param outer the product of the dimensions before the reduced axis
+     * @param len the length of the reduced axis, > 0 unless outer·inner is 0
+     * @param inner the product of the dimensions after the reduced axis
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param argOrNull receives the index of each first maximum, int32 [outer, inner]; null when
+     *     not wanted
+     * @param argOff offset of arg's first element, in int32 elements
      */
     public static void run(MemorySegment x, long xOff, int outer, int len, int inner, MemorySegment y, long yOff,
                            MemorySegment argOrNull, long argOff) {
@@ -74,7 +86,20 @@ public final class AxisMax {
         }
     }
 
-    /** Scalar twin of {@link #run}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #run}: same arguments, same results bit for bit.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param outer the product of the dimensions before the reduced axis
+     * @param len the length of the reduced axis, > 0 unless outer·inner is 0
+     * @param inner the product of the dimensions after the reduced axis
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     * @param argOrNull receives the index of each first maximum, int32 [outer, inner]; null when
+     *     not wanted
+     * @param argOff offset of arg's first element, in int32 elements
+     */
     public static void runScalar(MemorySegment x, long xOff, int outer, int len, int inner, MemorySegment y,
                                  long yOff, MemorySegment argOrNull, long argOff) {
         check(x, xOff, outer, len, inner, y, yOff, argOrNull, argOff);

@@ -26,6 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * single row (outer == 1, inner == 1) stays on one thread, so results never depend on the
  * thread count. len == 0 gives zeros.
  */
+/** Sum over the middle axis of x[outer, len, inner], accumulated in float. */
 public final class AxisSum {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -36,7 +37,17 @@ public final class AxisSum {
 
     private AxisSum() {}
 
-    /** {@code y[o*inner + i] = sum over l of x[(o*len + l)*inner + i]}. */
+    /**
+     * {@code y[o*inner + i] = sum over l of x[(o*len + l)*inner + i]}.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param outer the product of the dimensions before the reduced axis
+     * @param len the length of the reduced axis
+     * @param inner the product of the dimensions after the reduced axis
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     */
     public static void run(MemorySegment x, long xOff, int outer, int len, int inner, MemorySegment y, long yOff) {
         if (!Simd.ENABLED) {
             runScalar(x, xOff, outer, len, inner, y, yOff);
@@ -71,7 +82,17 @@ public final class AxisSum {
         }
     }
 
-    /** Scalar twin of {@link #run}: each output summed in float over l in order. */
+    /**
+     * Scalar twin of {@link #run}: each output summed in float over l in order.
+     *
+     * @param x the input
+     * @param xOff offset of x's first element, in floats
+     * @param outer the product of the dimensions before the reduced axis
+     * @param len the length of the reduced axis
+     * @param inner the product of the dimensions after the reduced axis
+     * @param y the output
+     * @param yOff offset of y's first element, in floats
+     */
     public static void runScalar(MemorySegment x, long xOff, int outer, int len, int inner,
                                  MemorySegment y, long yOff) {
         check(x, xOff, outer, len, inner, y, yOff);

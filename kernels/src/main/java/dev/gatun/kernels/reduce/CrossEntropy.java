@@ -25,6 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the float row sum's relative error (~1e-7 at 784 columns, ~1e-5 at 70 001). backward is exact
  * arithmetic in the same order in both: bit-identical. probs may alias logits, dx may alias probs.
  */
+/** Fused softmax and negative log-likelihood over class logits, and its gradient. */
 public final class CrossEntropy {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -37,6 +38,16 @@ public final class CrossEntropy {
     /**
      * Writes the row-wise softmax of {@code logits[rows, cols]} into {@code probs} and returns
      * the summed negative log-likelihood of {@code labels}, each in [0, cols).
+     *
+     * @param logits the class scores [rows, cols]
+     * @param lOff offset of logits' first element, in floats
+     * @param labels the class of each row, int32 [rows], each in [0, cols)
+     * @param labelsOff offset of labels' first element, in int32 elements
+     * @param rows the number of rows (examples)
+     * @param cols the number of classes
+     * @param probs receives the row-wise softmax [rows, cols]; may alias logits
+     * @param pOff offset of probs' first element, in floats
+     * @return the summed loss over the rows
      */
     public static double forward(MemorySegment logits, long lOff, MemorySegment labels, long labelsOff, int rows,
                                  int cols, MemorySegment probs, long pOff) {
@@ -68,7 +79,19 @@ public final class CrossEntropy {
         return loss;
     }
 
-    /** Scalar twin of {@link #forward}: row sums in double, one rounding per probability. */
+    /**
+     * Scalar twin of {@link #forward}: row sums in double, one rounding per probability.
+     *
+     * @param logits the class scores [rows, cols]
+     * @param lOff offset of logits' first element, in floats
+     * @param labels the class of each row, int32 [rows], each in [0, cols)
+     * @param labelsOff offset of labels' first element, in int32 elements
+     * @param rows the number of rows (examples)
+     * @param cols the number of classes
+     * @param probs receives the row-wise softmax [rows, cols]; may alias logits
+     * @param pOff offset of probs' first element, in floats
+     * @return the summed loss over the rows
+     */
     public static double forwardScalar(MemorySegment logits, long lOff, MemorySegment labels, long labelsOff, int rows,
                                        int cols, MemorySegment probs, long pOff) {
         check("logits", logits, lOff, labels, labelsOff, rows, cols, "probs", probs, pOff);
@@ -94,7 +117,19 @@ public final class CrossEntropy {
         return loss;
     }
 
-    /** {@code dx = (probs - onehot(labels)) * scale} row-wise. */
+    /**
+     * {@code dx = (probs - onehot(labels)) * scale} row-wise.
+     *
+     * @param probs the softmax from the forward pass [rows, cols]
+     * @param pOff offset of probs' first element, in floats
+     * @param labels the class of each row, int32 [rows], each in [0, cols)
+     * @param labelsOff offset of labels' first element, in int32 elements
+     * @param rows the number of rows (examples)
+     * @param cols the number of classes
+     * @param scale the factor of every gradient, e.g. 1/rows for a mean loss
+     * @param dx receives the gradient with respect to the logits [rows, cols]; may alias probs
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backward(MemorySegment probs, long pOff, MemorySegment labels, long labelsOff, int rows,
                                 int cols, float scale, MemorySegment dx, long dxOff) {
         if (!Simd.ENABLED) {
@@ -111,7 +146,19 @@ public final class CrossEntropy {
                 Math.min(rows, t * per), Math.min(rows, (t + 1) * per), cols, scale, dx, dxOff));
     }
 
-    /** Scalar twin of {@link #backward}: same arguments, same results bit for bit. */
+    /**
+     * Scalar twin of {@link #backward}: same arguments, same results bit for bit.
+     *
+     * @param probs the softmax from the forward pass [rows, cols]
+     * @param pOff offset of probs' first element, in floats
+     * @param labels the class of each row, int32 [rows], each in [0, cols)
+     * @param labelsOff offset of labels' first element, in int32 elements
+     * @param rows the number of rows (examples)
+     * @param cols the number of classes
+     * @param scale the factor of every gradient, e.g. 1/rows for a mean loss
+     * @param dx receives the gradient with respect to the logits [rows, cols]; may alias probs
+     * @param dxOff offset of dx's first element, in floats
+     */
     public static void backwardScalar(MemorySegment probs, long pOff, MemorySegment labels, long labelsOff, int rows,
                                       int cols, float scale, MemorySegment dx, long dxOff) {
         check("probs", probs, pOff, labels, labelsOff, rows, cols, "dx", dx, dxOff);

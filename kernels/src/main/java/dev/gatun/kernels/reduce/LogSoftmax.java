@@ -24,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 1e-6 at 784). y may alias x,
  * dx may alias dy or y (same offset).
  */
+/** Row-wise log-softmax, computed as a difference so that it stays finite, and its gradient. */
 public final class LogSoftmax {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -32,7 +33,16 @@ public final class LogSoftmax {
 
     private LogSoftmax() {}
 
-    /** Row-wise log-softmax of {@code x[rows, cols]} into {@code y}. */
+    /**
+     * Row-wise log-softmax of {@code x[rows, cols]} into {@code y}.
+     *
+     * @param x the input [rows, cols]
+     * @param xOff offset of x's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, the length of each row
+     * @param y the output [rows, cols]; may alias x
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forward(MemorySegment x, long xOff, int rows, int cols, MemorySegment y, long yOff) {
         if (!Simd.ENABLED) {
             forwardScalar(x, xOff, rows, cols, y, yOff);
@@ -48,7 +58,16 @@ public final class LogSoftmax {
                 Math.min(rows, (t + 1) * per), cols, y, yOff));
     }
 
-    /** Scalar twin of {@link #forward}: sums in double, one rounding per output. */
+    /**
+     * Scalar twin of {@link #forward}: sums in double, one rounding per output.
+     *
+     * @param x the input [rows, cols]
+     * @param xOff offset of x's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, the length of each row
+     * @param y the output [rows, cols]; may alias x
+     * @param yOff offset of y's first element, in floats
+     */
     public static void forwardScalar(MemorySegment x, long xOff, int rows, int cols, MemorySegment y, long yOff) {
         checkForward(x, xOff, rows, cols, y, yOff);
         for (int r = 0; r < rows; r++) {
@@ -69,7 +88,18 @@ public final class LogSoftmax {
         }
     }
 
-    /** {@code dx = dy - exp(y) * sum_row(dy)} row-wise, where y is the forward output. */
+    /**
+     * {@code dx = dy - exp(y) * sum_row(dy)} row-wise, where y is the forward output.
+     *
+     * @param y the forward output [rows, cols]
+     * @param yOff offset of y's first element, in floats
+     * @param dy the gradient with respect to y [rows, cols]
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x [rows, cols]; may alias dy or y
+     * @param dxOff offset of dx's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, the length of each row
+     */
     public static void backward(MemorySegment y, long yOff, MemorySegment dy, long dyOff, MemorySegment dx, long dxOff,
                                 int rows, int cols) {
         if (!Simd.ENABLED) {
@@ -86,7 +116,18 @@ public final class LogSoftmax {
                 Math.min(rows, t * per), Math.min(rows, (t + 1) * per), cols));
     }
 
-    /** Scalar twin of {@link #backward}: the row sum in double. */
+    /**
+     * Scalar twin of {@link #backward}: the row sum in double.
+     *
+     * @param y the forward output [rows, cols]
+     * @param yOff offset of y's first element, in floats
+     * @param dy the gradient with respect to y [rows, cols]
+     * @param dyOff offset of dy's first element, in floats
+     * @param dx receives the gradient with respect to x [rows, cols]; may alias dy or y
+     * @param dxOff offset of dx's first element, in floats
+     * @param rows the number of rows
+     * @param cols the number of columns, the length of each row
+     */
     public static void backwardScalar(MemorySegment y, long yOff, MemorySegment dy, long dyOff, MemorySegment dx,
                                       long dxOff, int rows, int cols) {
         checkBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols);

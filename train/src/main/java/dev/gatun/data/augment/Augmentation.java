@@ -15,13 +15,25 @@ import java.util.SplittableRandom;
  */
 @FunctionalInterface
 public interface Augmentation {
-    /** Transforms one image in place, drawing any random numbers from {@code random}. */
+    /**
+     * Transforms one image in place, drawing any random numbers from {@code random}.
+     *
+     * @param pixels the image [C, H, W], changed in place
+     * @param shape the image's shape
+     * @param random the source of the random numbers
+     */
     void apply(float[] pixels, ImageShape shape, SplittableRandom random);
 
     /**
      * Applies this augmentation to every image of a batch of features float32 [B, C, H, W]; image i
      * is example {@code examples[from + i]} of the data set and gets {@link SampleRandom#of}(seed,
      * epoch, that example).
+     *
+     * @param features the batch float32 [B, C, H, W], changed in place
+     * @param seed the augmentation seed
+     * @param epoch the epoch, as the data loader numbers it
+     * @param examples the data set indices of the epoch's order
+     * @param from the position in examples of the batch's first image
      */
     default void applyToBatch(Tensor features, long seed, int epoch, int[] examples, int from) {
         int[] s = features.shape();

@@ -20,7 +20,12 @@ public record Compose(List<Augmentation> stages) implements Augmentation {
         stages = List.copyOf(stages);
     }
 
-    /** The given augmentations in order. */
+    /**
+     * The given augmentations in order.
+     *
+     * @param stages the augmentations, in the order they run
+     * @return the composition
+     */
     public static Compose of(Augmentation... stages) {
         for (int i = 0; i < stages.length; i++) {
             if (stages[i] == null) {

@@ -20,7 +20,12 @@ public record HorizontalFlip(double p) implements Augmentation {
         }
     }
 
-    /** Reverses every row of every channel of {@code pixels} [C, H, W] in place. */
+    /**
+     * Reverses every row of every channel of {@code pixels} [C, H, W] in place.
+     *
+     * @param pixels the image [C, H, W]
+     * @param shape the image's shape
+     */
     public static void flip(float[] pixels, ImageShape shape) {
         int w = shape.width();
         for (int row = 0; row < shape.channels() * shape.height(); row++) {

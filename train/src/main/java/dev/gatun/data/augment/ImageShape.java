@@ -19,7 +19,12 @@ public record ImageShape(int channels, int height, int width) {
         Math.multiplyExact(Math.multiplyExact(channels, height), width);
     }
 
-    /** The image shape of a data set's examples, which must be [C, H, W]. */
+    /**
+     * The image shape of a data set's examples, which must be [C, H, W].
+     *
+     * @param featureShape the example shape [C, H, W]
+     * @return the image shape
+     */
     public static ImageShape of(int[] featureShape) {
         if (featureShape.length != 3) {
             throw new IllegalArgumentException("augmentation needs image examples of shape [channels, height, width], "
@@ -28,12 +33,12 @@ public record ImageShape(int channels, int height, int width) {
         return new ImageShape(featureShape[0], featureShape[1], featureShape[2]);
     }
 
-    /** Values per image: channels × height × width. */
+    /** {@return the values per image: channels × height × width} */
     public int size() {
         return channels * height * width;
     }
 
-    /** Pixels per channel plane: height × width. */
+    /** {@return the pixels per channel plane: height × width} */
     public int plane() {
         return height * width;
     }

@@ -32,6 +32,11 @@ public record RandomCrop(int pad) implements Augmentation {
      * Moves the content of {@code pixels} [C, H, W] down by {@code dy} and right by {@code dx}
      * (negative: up, left) in place: out(y, x) = in(y - dy, x - dx), zero where that is outside.
      * A crop at (top, left) of the padded image is the shift dy = pad - top, dx = pad - left.
+     *
+     * @param pixels the image [C, H, W]
+     * @param shape the image's shape
+     * @param dy the rows to move down (negative: up)
+     * @param dx the columns to move right (negative: left)
      */
     public static void shift(float[] pixels, ImageShape shape, int dy, int dx) {
         int h = shape.height();

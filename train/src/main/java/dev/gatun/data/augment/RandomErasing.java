@@ -20,7 +20,14 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
         float value) implements Augmentation {
     private static final int TRIES = 10;
 
-    /** A rectangle of an image: rows top..top+height-1, columns left..left+width-1. */
+    /**
+     * A rectangle of an image: rows top..top+height-1, columns left..left+width-1.
+     *
+     * @param top the first row
+     * @param left the first column
+     * @param height the number of rows
+     * @param width the number of columns
+     */
     public record Region(int top, int left, int height, int width) {}
 
     /** Validates the options. */
@@ -39,7 +46,12 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
         }
     }
 
-    /** torchvision's defaults: scale (0.02, 0.33), ratio (0.3, 3.3), value 0. */
+    /**
+     * torchvision's defaults: scale (0.02, 0.33), ratio (0.3, 3.3), value 0.
+     *
+     * @param p the probability of erasing, in [0, 1]
+     * @return the augmentation
+     */
     public static RandomErasing of(double p) {
         return new RandomErasing(p, 0.02, 0.33, 0.3, 3.3, 0f);
     }
@@ -55,7 +67,13 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
         }
     }
 
-    /** The rectangle to erase, drawn as described above; null when no try fits. */
+    /**
+     * The rectangle to erase, drawn as described above; null when no try fits.
+     *
+     * @param shape the image's shape
+     * @param random the source of the random numbers
+     * @return the region, or null
+     */
     public Region region(ImageShape shape, SplittableRandom random) {
         int imageH = shape.height();
         int imageW = shape.width();
@@ -76,7 +94,14 @@ public record RandomErasing(double p, double scaleMin, double scaleMax, double r
         return null;
     }
 
-    /** Writes {@code value} into {@code region} of every channel of {@code pixels} [C, H, W]. */
+    /**
+     * Writes {@code value} into {@code region} of every channel of {@code pixels} [C, H, W].
+     *
+     * @param pixels the image [C, H, W]
+     * @param shape the image's shape
+     * @param region the rectangle
+     * @param value the value written
+     */
     public static void erase(float[] pixels, ImageShape shape, Region region, float value) {
         if (region.top() < 0 || region.left() < 0 || region.height() < 0 || region.width() < 0
                 || region.top() + region.height() > shape.height() || region.left() + region.width() > shape.width()) {

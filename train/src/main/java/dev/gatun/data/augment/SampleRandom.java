@@ -13,7 +13,14 @@ public final class SampleRandom {
 
     private SampleRandom() {}
 
-    /** A new generator for {@code example} (its index in the data set) in {@code epoch}. */
+    /**
+     * A new generator for {@code example} (its index in the data set) in {@code epoch}.
+     *
+     * @param seed the augmentation seed
+     * @param epoch the epoch, as the data loader numbers it
+     * @param example the example's index in the data set
+     * @return the generator
+     */
     public static SplittableRandom of(long seed, int epoch, int example) {
         long key = mix(mix(mix(seed ^ SALT) + epoch) + example);
         return new SplittableRandom(key);

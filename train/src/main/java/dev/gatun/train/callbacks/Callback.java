@@ -8,16 +8,33 @@ import java.util.function.Consumer;
  * method does nothing by default.
  */
 public interface Callback {
-    /** Before the first epoch of a {@code fit} call. */
+    /**
+     * Before the first epoch of a {@code fit} call.
+     *
+     * @param trainer the trainer about to run
+     */
     default void onFitStart(Trainer trainer) {}
 
-    /** After each optimizer step (inside the batch's scope: tensors made here are freed with it). */
+    /**
+     * After each optimizer step (inside the batch's scope: tensors made here are freed with it).
+     *
+     * @param context the batch's context
+     */
     default void onBatchEnd(BatchContext context) {}
 
-    /** After each epoch, once its metrics are printed and logged. */
+    /**
+     * After each epoch, once its metrics are printed and logged.
+     *
+     * @param context the epoch's context
+     */
     default void onEpochEnd(EpochContext context) {}
 
-    /** A callback running {@code action} after each epoch, e.g. {@code ctx -> scheduler.step()} for an LrScheduler. */
+    /**
+     * A callback running {@code action} after each epoch, e.g. {@code ctx -> scheduler.step()} for an LrScheduler.
+     *
+     * @param action what to run
+     * @return the callback
+     */
     static Callback afterEachEpoch(Consumer<EpochContext> action) {
         return new Callback() {
             @Override
@@ -27,7 +44,12 @@ public interface Callback {
         };
     }
 
-    /** A callback running {@code action} after each optimizer step. */
+    /**
+     * A callback running {@code action} after each optimizer step.
+     *
+     * @param action what to run
+     * @return the callback
+     */
     static Callback afterEachBatch(Consumer<BatchContext> action) {
         return new Callback() {
             @Override

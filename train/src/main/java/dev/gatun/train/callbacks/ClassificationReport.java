@@ -17,7 +17,13 @@ public final class ClassificationReport implements Callback {
     private final int topK;
     private ConfusionMatrix last;
 
-    /** Reports on {@code data} (int32 labels) under names starting with {@code prefix}, with top-{@code topK} accuracy. */
+    /**
+     * Reports on {@code data} (int32 labels) under names starting with {@code prefix}, with top-{@code topK} accuracy.
+     *
+     * @param data the data set's batches, with int32 labels
+     * @param prefix the start of the metric names, e.g. {@code val}
+     * @param topK the k of the top-k accuracy
+     */
     public ClassificationReport(DataLoader data, String prefix, int topK) {
         if (data == null || prefix == null || prefix.isBlank()) {
             throw new IllegalArgumentException("data and a non-blank prefix are required");
@@ -44,7 +50,7 @@ public final class ClassificationReport implements Callback {
         context.putMetric(prefix + "_top" + topK + "_accuracy", p.topK(topK));
     }
 
-    /** The confusion matrix of the last epoch, or null before the first. */
+    /** {@return the confusion matrix of the last epoch, or null before the first} */
     public ConfusionMatrix lastMatrix() {
         return last;
     }

@@ -20,7 +20,12 @@ import java.util.Map;
  */
 public final class EarlyStopping implements StatefulCallback {
     /** Whether a lower (loss) or higher (accuracy) value is better. */
-    public enum Mode { MIN, MAX }
+    public enum Mode {
+        /** Lower is better. */
+        MIN,
+        /** Higher is better. */
+        MAX
+    }
 
     private final String monitor;
     private final Mode mode;
@@ -34,7 +39,15 @@ public final class EarlyStopping implements StatefulCallback {
     private int wait;
     private int stoppedEpoch;
 
-    /** Stops on {@code monitor} (an {@link EpochContext} metric name) with the given rule. */
+    /**
+     * Stops on {@code monitor} (an {@link EpochContext} metric name) with the given rule.
+     *
+     * @param monitor the metric watched, an {@link EpochContext} metric name
+     * @param mode whether lower or higher is better
+     * @param patience the epochs without improvement tolerated
+     * @param minDelta the least change that counts as an improvement
+     * @param restoreBestWeights whether to restore the best epoch's weights when stopping
+     */
     public EarlyStopping(String monitor, Mode mode, int patience, double minDelta, boolean restoreBestWeights) {
         if (monitor == null || monitor.isBlank()) {
             throw new IllegalArgumentException("monitor must name a metric, e.g. val_loss");
@@ -56,7 +69,12 @@ public final class EarlyStopping implements StatefulCallback {
         reset();
     }
 
-    /** On the validation loss, restoring the best weights. */
+    /**
+     * On the validation loss, restoring the best weights.
+     *
+     * @param patience the epochs without improvement tolerated
+     * @return the callback
+     */
     public static EarlyStopping onValidationLoss(int patience) {
         return new EarlyStopping("val_loss", Mode.MIN, patience, 0, true);
     }
@@ -98,17 +116,17 @@ public final class EarlyStopping implements StatefulCallback {
         }
     }
 
-    /** The best value seen (±∞ before the first epoch). */
+    /** {@return the best value seen (±∞ before the first epoch)} */
     public double best() {
         return best;
     }
 
-    /** The epoch with the best value, 0 if none. */
+    /** {@return the epoch with the best value, 0 if none} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The epoch at which it stopped training, 0 if it has not. */
+    /** {@return the epoch at which it stopped training, 0 if it has not} */
     public int stoppedEpoch() {
         return stoppedEpoch;
     }

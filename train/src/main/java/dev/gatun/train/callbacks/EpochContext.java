@@ -19,6 +19,13 @@ public final class EpochContext {
     private final EpochMetrics metrics;
     private final Map<String, Double> named = new LinkedHashMap<>();
 
+    /**
+     * The context of an epoch that just ended.
+     *
+     * @param trainer the trainer running the epoch
+     * @param epochs the number of epochs {@code fit} was asked for
+     * @param metrics the epoch's standard metrics
+     */
     public EpochContext(Trainer trainer, int epochs, EpochMetrics metrics) {
         this.trainer = trainer;
         this.epochs = epochs;
@@ -30,22 +37,27 @@ public final class EpochContext {
         named.put("lr", trainer.optimizer().learningRate());
     }
 
-    /** The epoch that just ended, 1-based. */
+    /** {@return the epoch that just ended, 1-based} */
     public int epoch() {
         return metrics.epoch();
     }
 
-    /** The number of epochs {@code fit} was asked for. */
+    /** {@return the number of epochs {@code fit} was asked for} */
     public int epochs() {
         return epochs;
     }
 
-    /** The epoch's standard metrics. */
+    /** {@return the epoch's standard metrics} */
     public EpochMetrics metrics() {
         return metrics;
     }
 
-    /** A metric by name; NaN when it was not measured (no validation set). */
+    /**
+     * A metric by name; NaN when it was not measured (no validation set).
+     *
+     * @param name the metric's name
+     * @return the value, or NaN
+     */
     public double metric(String name) {
         Double v = named.get(name);
         if (v == null) {
@@ -55,7 +67,12 @@ public final class EpochContext {
         return v;
     }
 
-    /** Adds or replaces a named metric for the callbacks that run after this one. */
+    /**
+     * Adds or replaces a named metric for the callbacks that run after this one.
+     *
+     * @param name the metric's name
+     * @param value the metric's value
+     */
     public void putMetric(String name, double value) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("metric name must not be blank");
@@ -63,27 +80,35 @@ public final class EpochContext {
         named.put(name, value);
     }
 
-    /** The names {@link #metric} knows. */
+    /** {@return the names {@link #metric} knows} */
     public Set<String> metricNames() {
         return Set.copyOf(named.keySet());
     }
 
-    /** The trainer, to change its optimizer or stop it. */
+    /** {@return the trainer, to change its optimizer or stop it} */
     public Trainer trainer() {
         return trainer;
     }
 
-    /** The optimizer the next batch will step. */
+    /** {@return the optimizer the next batch will step} */
     public Optimizer optimizer() {
         return trainer.optimizer();
     }
 
-    /** Sets the current optimizer's learning rate for the following steps. */
+    /**
+     * Sets the current optimizer's learning rate for the following steps.
+     *
+     * @param lr the learning rate
+     */
     public void setLearningRate(double lr) {
         trainer.optimizer().setLearningRate(lr);
     }
 
-    /** Replaces the optimizer for the following epochs. */
+    /**
+     * Replaces the optimizer for the following epochs.
+     *
+     * @param optimizer the new optimizer
+     */
     public void setOptimizer(Optimizer optimizer) {
         trainer.setOptimizer(optimizer);
     }

@@ -14,12 +14,23 @@ import java.util.Map;
  */
 public final class LrScheduleCallback implements StatefulCallback {
     /** How often the schedule advances. */
-    public enum Unit { EPOCH, BATCH }
+    public enum Unit {
+        /** One step per epoch. */
+        EPOCH,
+        /** One step per optimizer step. */
+        BATCH
+    }
 
     private final LrSchedule schedule;
     private final Unit unit;
     private int step;
 
+    /**
+     * A callback setting the optimizer's rate from {@code schedule}, stepped every {@code unit}.
+     *
+     * @param schedule the rate for each step index
+     * @param unit whether it advances per epoch or per batch
+     */
     public LrScheduleCallback(LrSchedule schedule, Unit unit) {
         if (schedule == null || unit == null) {
             throw new IllegalArgumentException("schedule and unit must not be null");
@@ -65,7 +76,7 @@ public final class LrScheduleCallback implements StatefulCallback {
         step = StatefulCallback.requireCount(this, state, "step");
     }
 
-    /** Schedule steps taken so far (the index of the rate now in use). */
+    /** {@return the schedule steps taken so far (the index of the rate now in use)} */
     public int stepCount() {
         return step;
     }

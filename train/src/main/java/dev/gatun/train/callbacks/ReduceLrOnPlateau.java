@@ -14,7 +14,12 @@ public final class ReduceLrOnPlateau implements StatefulCallback {
     private final String monitor;
     private final ReduceOnPlateau plateau;
 
-    /** Watches {@code monitor} (an {@link EpochContext} metric name, e.g. {@code val_loss}). */
+    /**
+     * Watches {@code monitor} (an {@link EpochContext} metric name, e.g. {@code val_loss}).
+     *
+     * @param monitor the metric watched
+     * @param plateau the schedule fed with the metric
+     */
     public ReduceLrOnPlateau(String monitor, ReduceOnPlateau plateau) {
         if (monitor == null || monitor.isBlank() || plateau == null) {
             throw new IllegalArgumentException("a metric name and a ReduceOnPlateau are required");
@@ -52,7 +57,7 @@ public final class ReduceLrOnPlateau implements StatefulCallback {
                 StatefulCallback.requireCount(this, state, "cooldown_left")));
     }
 
-    /** The schedule being fed. */
+    /** {@return the schedule being fed} */
     public ReduceOnPlateau plateau() {
         return plateau;
     }

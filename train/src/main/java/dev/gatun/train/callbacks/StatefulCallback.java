@@ -11,13 +11,16 @@ import java.util.Map;
  * to {@link #restoreState} after {@code onFitStart}.
  */
 public interface StatefulCallback extends Callback {
-    /** The name the state is saved under; unique among a trainer's callbacks. */
+    /** {@return the name the state is saved under; unique among a trainer's callbacks} */
     String stateKey();
 
-    /** The scalar state, by name; integers are stored as exact doubles, ±∞ is allowed. */
+    /** {@return the scalar state, by name; integers are stored as exact doubles, ±∞ is allowed} */
     Map<String, Double> state();
 
-    /** Tensors that belong to the state (early stopping's best weights), by name; none by default. */
+    /**
+     * {@return the tensors that belong to the state (early stopping's best weights), by name; none by
+     * default}
+     */
     default Map<String, Tensor> stateTensors() {
         return Map.of();
     }
@@ -25,10 +28,21 @@ public interface StatefulCallback extends Callback {
     /**
      * Restores what {@link #state()} and {@link #stateTensors()} returned when the checkpoint was
      * saved. Throws IllegalArgumentException naming a missing or bad entry before changing anything.
+     *
+     * @param trainer the trainer the callback belongs to
+     * @param state the saved scalars
+     * @param tensors the saved tensors
      */
     void restoreState(Trainer trainer, Map<String, Double> state, Map<String, Tensor> tensors);
 
-    /** {@code state.get(name)}, or an exception naming the callback and the missing entry. */
+    /**
+     * {@code state.get(name)}, or an exception naming the callback and the missing entry.
+     *
+     * @param callback the callback, for the message
+     * @param state the saved scalars
+     * @param name the entry's name
+     * @return the value
+     */
     static double require(StatefulCallback callback, Map<String, Double> state, String name) {
         Double v = state.get(name);
         if (v == null) {
@@ -38,7 +52,14 @@ public interface StatefulCallback extends Callback {
         return v;
     }
 
-    /** {@link #require} as a non-negative int. */
+    /**
+     * {@link #require} as a non-negative int.
+     *
+     * @param callback the callback, for the message
+     * @param state the saved scalars
+     * @param name the entry's name
+     * @return the value, as an int
+     */
     static int requireCount(StatefulCallback callback, Map<String, Double> state, String name) {
         double v = require(callback, state, name);
         if (!(v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {

@@ -14,6 +14,12 @@ public final class SwitchOptimizer implements Callback {
     private final int afterEpoch;
     private final Function<List<Parameter>, Optimizer> factory;
 
+    /**
+     * Switches to the optimizer {@code factory} makes after epoch {@code afterEpoch}.
+     *
+     * @param afterEpoch the last epoch of the old optimizer, >= 1
+     * @param factory makes the new optimizer from the model's parameters
+     */
     public SwitchOptimizer(int afterEpoch, Function<List<Parameter>, Optimizer> factory) {
         if (afterEpoch < 1) {
             throw new IllegalArgumentException("afterEpoch must be >= 1, got " + afterEpoch);

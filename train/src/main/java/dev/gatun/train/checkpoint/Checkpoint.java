@@ -64,9 +64,13 @@ public final class Checkpoint {
     public static final String FORMAT = "gatun-checkpoint";
     /** The subdirectory of a run folder holding checkpoints. */
     public static final String DIRECTORY = "checkpoints";
+    /** The checkpoint's description file. */
     public static final String JSON_FILE = "checkpoint.json";
+    /** The model's weights and buffers. */
     public static final String MODEL_FILE = "model.safetensors";
+    /** The optimizer's state tensors. */
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /** The stateful callbacks' tensors. */
     public static final String CALLBACKS_FILE = "callbacks.safetensors";
 
     private static final List<String> TENSOR_FILES = List.of(MODEL_FILE, OPTIMIZER_FILE, CALLBACKS_FILE);
@@ -104,7 +108,12 @@ public final class Checkpoint {
         this.history = history;
     }
 
-    /** The directory name of epoch {@code epoch}'s checkpoint: {@code epoch-0007}. */
+    /**
+     * The directory name of epoch {@code epoch}'s checkpoint: {@code epoch-0007}.
+     *
+     * @param epoch the completed epoch the checkpoint is of
+     * @return the name
+     */
     public static String directoryName(int epoch) {
         return String.format(java.util.Locale.ROOT, "epoch-%04d", epoch);
     }
@@ -115,10 +124,13 @@ public final class Checkpoint {
      * Saves the trainer's run after its last completed epoch into
      * {@code runDir/checkpoints/epoch-NNNN/}, replacing a checkpoint of the same epoch.
      *
+     * @param runDir the run folder
+     * @param trainer the trainer whose run is saved
      * @param modelConfig a JSON object describing the model (a config tree, or e.g.
      *     {@code {"sample": "cnn"}}); may be empty
      * @param seeds named seeds of the run, e.g. {@code data_loader}, for the record
      * @return the checkpoint directory
+     * @throws IOException when a file cannot be written
      */
     public static Path save(Path runDir, Trainer trainer, JsonNode modelConfig, Map<String, Long> seeds)
             throws IOException {
@@ -236,6 +248,10 @@ public final class Checkpoint {
      * file (present, recorded size and SHA-256, a valid safetensors file), and the model's tensors
      * (every name present, none extra, same dtype and shape).
      *
+     * @param dir the checkpoint directory
+     * @param model the model the weights go into
+     * @param scope the scope owning the optimizer's and callbacks' tensors
+     * @return the checkpoint
      * @throws CheckpointFormatException or {@link dev.gatun.io.SafetensorsFormatException}
      *     naming the file, field or tensor at fault
      */
@@ -315,6 +331,8 @@ public final class Checkpoint {
      * sit in a run folder's {@value #DIRECTORY}/ directory), else the newest checkpoint of the run
      * folder {@code path}.
      *
+     * @param path a checkpoint directory or a run folder
+     * @return the checkpoint directory
      * @throws java.io.FileNotFoundException when {@code path} is neither
      */
     public static Path locate(Path path) throws IOException {
@@ -334,7 +352,12 @@ public final class Checkpoint {
         return latest;
     }
 
-    /** The run folder a checkpoint directory belongs to ({@code <run>/checkpoints/epoch-NNNN}). */
+    /**
+     * The run folder a checkpoint directory belongs to ({@code <run>/checkpoints/epoch-NNNN}).
+     *
+     * @param checkpointDir the checkpoint directory
+     * @return the run folder
+     */
     public static Path runFolderOf(Path checkpointDir) {
         return checkpointDir.toAbsolutePath().normalize().getParent().getParent();
     }
@@ -342,6 +365,10 @@ public final class Checkpoint {
     /**
      * The model config saved in {@code dir}'s {@value #JSON_FILE}, read before any model exists
      * (to build the model it describes); the format and version are checked.
+     *
+     * @param dir the checkpoint directory
+     * @return the model config
+     * @throws IOException when a file is missing, unreadable or malformed
      */
     public static JsonNode readModelConfig(Path dir) throws IOException {
         JsonNode root = readJson(dir);
@@ -431,6 +458,8 @@ public final class Checkpoint {
      * stateful callback of the trainer has saved state (saved state of a callback the trainer no
      * longer has is ignored). {@link Trainer#resume} calls this; it changes nothing unless every
      * check passes.
+     *
+     * @param trainer the trainer to restore
      */
     public void restore(Trainer trainer) {
         Optimizer opt = trainer.optimizer();
@@ -459,6 +488,8 @@ public final class Checkpoint {
      * Hands each stateful callback its saved state, then sets the saved learning rate again (an
      * {@code onFitStart} may have set a schedule's first rate). {@link Trainer#fit} calls this
      * after the callbacks' {@code onFitStart}.
+     *
+     * @param trainer the trainer whose callbacks are restored
      */
     public void restoreCallbacks(Trainer trainer) {
         for (StatefulCallback c : statefulCallbacks(trainer)) {
@@ -470,42 +501,42 @@ public final class Checkpoint {
 
     // ---- accessors -------------------------------------------------------------------------
 
-    /** The checkpoint's directory. */
+    /** {@return the checkpoint's directory} */
     public Path directory() {
         return directory;
     }
 
-    /** The last completed epoch when it was saved. */
+    /** {@return the last completed epoch when it was saved} */
     public int epoch() {
         return epoch;
     }
 
-    /** The model config saved with it (a JSON object, possibly empty). */
+    /** {@return the model config saved with it (a JSON object, possibly empty)} */
     public JsonNode modelConfig() {
         return modelConfig.deepCopy();
     }
 
-    /** The optimizer's kind, step count and learning rate. */
+    /** {@return the optimizer's kind, step count and learning rate} */
     public OptimizerState optimizerState() {
         return optimizer;
     }
 
-    /** The optimizer's hyperparameters when it was saved. */
+    /** {@return the optimizer's hyperparameters when it was saved} */
     public Map<String, Double> hyperparameters() {
         return Map.copyOf(hyperparameters);
     }
 
-    /** The seeds the run recorded. */
+    /** {@return the seeds the run recorded} */
     public Map<String, Long> seeds() {
         return Map.copyOf(seeds);
     }
 
-    /** Each dropout's mask counter, by layer path. */
+    /** {@return each dropout's mask counter, by layer path} */
     public Map<String, Long> dropoutDraws() {
         return Map.copyOf(dropoutDraws);
     }
 
-    /** The metrics of epochs 1 to {@link #epoch()}. */
+    /** {@return the metrics of epochs 1 to {@link #epoch()}} */
     public List<EpochMetrics> history() {
         return history;
     }

@@ -41,6 +41,8 @@ public final class CheckpointCallback implements StatefulCallback {
     private int bestEpoch;
 
     /**
+     * A callback saving checkpoints of the trainer's run.
+     *
      * @param runDir      the run folder; checkpoints go to its {@code checkpoints/} directory
      * @param modelConfig a JSON object describing the model, saved in every checkpoint
      * @param seeds       named seeds of the run, saved for the record
@@ -65,7 +67,13 @@ public final class CheckpointCallback implements StatefulCallback {
         this.keepLast = keepLast;
     }
 
-    /** Also keeps the checkpoint whose {@code monitor} metric is best so far; returns this. */
+    /**
+     * Also keeps the checkpoint whose {@code monitor} metric is best so far; returns this.
+     *
+     * @param monitor the metric that picks the best checkpoint
+     * @param mode whether lower or higher is better
+     * @return this callback
+     */
     public CheckpointCallback keepBest(String monitor, EarlyStopping.Mode mode) {
         if (monitor == null || monitor.isBlank() || mode == null) {
             throw new IllegalArgumentException("keepBest needs a metric name and a mode");
@@ -105,17 +113,32 @@ public final class CheckpointCallback implements StatefulCallback {
         }
     }
 
-    /** The epoch of the best checkpoint kept, 0 without {@link #keepBest} or before one was saved. */
+    /**
+     * {@return the epoch of the best checkpoint kept, 0 without {@link #keepBest} or before one was
+     * saved}
+     */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The checkpoints in the run folder, oldest first. */
+    /**
+     * The checkpoints in the run folder, oldest first.
+     *
+     * @param runDir the run folder
+     * @return the checkpoint directories
+     * @throws IOException when the folder cannot be listed
+     */
     public static List<Path> list(Path runDir) throws IOException {
         return new ArrayList<>(byEpoch(runDir).values());
     }
 
-    /** The newest checkpoint in the run folder, or null if it has none. */
+    /**
+     * The newest checkpoint in the run folder, or null if it has none.
+     *
+     * @param runDir the run folder
+     * @return the checkpoint directory, or null
+     * @throws IOException when the folder cannot be listed
+     */
     public static Path latest(Path runDir) throws IOException {
         TreeMap<Integer, Path> all = byEpoch(runDir);
         return all.isEmpty() ? null : all.lastEntry().getValue();

@@ -9,12 +9,18 @@ public final class CheckpointFormatException extends IOException {
 
     private final transient Path directory;
 
+    /**
+     * An exception naming the checkpoint directory and what is wrong with it.
+     *
+     * @param directory the checkpoint directory
+     * @param problem what is wrong
+     */
     public CheckpointFormatException(Path directory, String problem) {
         super("checkpoint " + directory + ": " + problem);
         this.directory = directory;
     }
 
-    /** The offending checkpoint directory. */
+    /** {@return the offending checkpoint directory} */
     public Path directory() {
         return directory;
     }

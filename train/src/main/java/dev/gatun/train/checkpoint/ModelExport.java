@@ -13,18 +13,34 @@ import tools.jackson.databind.JsonNode;
  * written atomically. {@link dev.gatun.io.SafetensorsReader#loadInto} reads the weights back.
  */
 public final class ModelExport {
+    /** The weights' file name. */
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** The config's file name. */
     public static final String CONFIG_FILE = "config.json";
 
     private ModelExport() {}
 
-    /** Writes the model and its config (a JSON object) into {@code dir}, creating it if needed. */
+    /**
+     * Writes the model and its config (a JSON object) into {@code dir}, creating it if needed.
+     *
+     * @param dir the directory
+     * @param model the model whose state is written
+     * @param config a JSON object describing the model
+     * @throws IOException when a file cannot be written
+     */
     public static void write(Path dir, Module model, JsonNode config) throws IOException {
         java.nio.file.Files.createDirectories(dir);
         write(RunFolder.open(dir), model, config);
     }
 
-    /** Writes the model and its config (a JSON object) into a run folder. */
+    /**
+     * Writes the model and its config (a JSON object) into a run folder.
+     *
+     * @param folder the run folder
+     * @param model the model whose state is written
+     * @param config a JSON object describing the model
+     * @throws IOException when a file cannot be written
+     */
     public static void write(RunFolder folder, Module model, JsonNode config) throws IOException {
         if (config == null || !config.isObject()) {
             throw new IllegalArgumentException("the model config must be a JSON object, got " + config);

@@ -34,14 +34,26 @@ public final class ProgressBar implements AutoCloseable {
     private boolean closed;
 
     /**
+     * A progress bar reading the system clock.
+     *
+     * @param label the text before the bar
      * @param total items expected (e.g. samples in the epoch); 0 or less if unknown
+     * @param out where the bar is printed
      * @param interactive redraw in place; use {@link #isTerminal()} to decide
      */
     public ProgressBar(String label, long total, PrintStream out, boolean interactive) {
         this(label, total, out, interactive, System::nanoTime);
     }
 
-    /** As above with the clock (nanoseconds) supplied, so tests can fake time. */
+    /**
+     * As above with the clock (nanoseconds) supplied, so tests can fake time.
+     *
+     * @param label the text before the bar
+     * @param total the items expected; 0 or less if unknown
+     * @param out where the bar is printed
+     * @param interactive whether to redraw in place
+     * @param nanoClock the clock, in nanoseconds
+     */
     public ProgressBar(String label, long total, PrintStream out, boolean interactive, LongSupplier nanoClock) {
         this.label = Objects.requireNonNull(label, "label");
         this.total = total;
@@ -51,7 +63,9 @@ public final class ProgressBar implements AutoCloseable {
         this.start = clock.getAsLong();
     }
 
-    /** Whether standard output is an interactive terminal (so {@code \r} redraws make sense). */
+    /**
+     * {@return whether standard output is an interactive terminal (so {@code \r} redraws make sense)}
+     */
     public static boolean isTerminal() {
         Console console = System.console();
         // Since JDK 22 System.console() is non-null even when redirected; isTerminal() tells.
@@ -61,6 +75,9 @@ public final class ProgressBar implements AutoCloseable {
     /**
      * Records {@code n} more items done and the latest stats (e.g. {@code "loss 0.4312"},
      * may be null or empty).
+     *
+     * @param n the items done since the last call
+     * @param stats the latest stats, e.g. {@code "loss 0.4312"}; may be null or empty
      */
     public void step(long n, String stats) {
         if (closed) {
@@ -88,7 +105,7 @@ public final class ProgressBar implements AutoCloseable {
         }
     }
 
-    /** Items done so far. */
+    /** {@return the items done so far} */
     public long done() {
         return done;
     }

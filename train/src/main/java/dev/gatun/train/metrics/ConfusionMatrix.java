@@ -21,7 +21,14 @@ public final class ConfusionMatrix {
         this.total = total;
     }
 
-    /** From predicted and true class indices in [0, classes). */
+    /**
+     * From predicted and true class indices in [0, classes).
+     *
+     * @param predicted the predicted class of each sample
+     * @param truth the true class of each sample
+     * @param classes the number of classes
+     * @return the matrix
+     */
     public static ConfusionMatrix of(int[] predicted, int[] truth, int classes) {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
@@ -47,7 +54,12 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(counts, truth.length);
     }
 
-    /** From counts[t][p] (rows true class, columns predicted), e.g. a saved matrix; copied. */
+    /**
+     * From counts[t][p] (rows true class, columns predicted), e.g. a saved matrix; copied.
+     *
+     * @param counts the counts, {@code counts[true][predicted]}
+     * @return the matrix
+     */
     public static ConfusionMatrix ofCounts(long[][] counts) {
         int classes = counts.length;
         if (classes < 1) {
@@ -72,7 +84,13 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(copy, total);
     }
 
-    /** From logits [N, C] (the prediction is the first maximum of each row) and int32 labels [N]. */
+    /**
+     * From logits [N, C] (the prediction is the first maximum of each row) and int32 labels [N].
+     *
+     * @param logits the logits [N, C]
+     * @param labels the int32 labels [N]
+     * @return the matrix
+     */
     public static ConfusionMatrix of(Tensor logits, Tensor labels) {
         checkLogitsAndLabels(logits, labels);
         return of(logits.argmax().toIntArray(), labels.toIntArray(), logits.dim(1));
@@ -91,24 +109,30 @@ public final class ConfusionMatrix {
         }
     }
 
-    /** Number of classes C. */
+    /** {@return the number of classes C} */
     public int classes() {
         return counts.length;
     }
 
-    /** Number of samples counted. */
+    /** {@return the number of samples counted} */
     public long total() {
         return total;
     }
 
-    /** Samples of true class {@code truth} predicted as {@code predicted}. */
+    /**
+     * Samples of true class {@code truth} predicted as {@code predicted}.
+     *
+     * @param truth the true class
+     * @param predicted the predicted class
+     * @return the number of such samples
+     */
     public long count(int truth, int predicted) {
         checkClass(truth);
         checkClass(predicted);
         return counts[truth][predicted];
     }
 
-    /** A copy of the counts, rows = true class, columns = predicted class. */
+    /** {@return a copy of the counts, rows = true class, columns = predicted class} */
     public long[][] counts() {
         long[][] out = new long[counts.length][];
         for (int i = 0; i < counts.length; i++) {
@@ -117,7 +141,7 @@ public final class ConfusionMatrix {
         return out;
     }
 
-    /** Fraction of samples predicted correctly; NaN when there are none. */
+    /** {@return the fraction of samples predicted correctly; NaN when there are none} */
     public double accuracy() {
         long correct = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -126,7 +150,12 @@ public final class ConfusionMatrix {
         return total == 0 ? Double.NaN : (double) correct / total;
     }
 
-    /** TP / (TP + FP) of class c; 0 when c is never predicted. */
+    /**
+     * TP / (TP + FP) of class c; 0 when c is never predicted.
+     *
+     * @param c the class
+     * @return the precision
+     */
     public double precision(int c) {
         checkClass(c);
         long predicted = 0;
@@ -136,21 +165,31 @@ public final class ConfusionMatrix {
         return predicted == 0 ? 0 : (double) counts[c][c] / predicted;
     }
 
-    /** TP / (TP + FN) of class c; 0 when c never occurs. */
+    /**
+     * TP / (TP + FN) of class c; 0 when c never occurs.
+     *
+     * @param c the class
+     * @return the recall
+     */
     public double recall(int c) {
         checkClass(c);
         long actual = Arrays.stream(counts[c]).sum();
         return actual == 0 ? 0 : (double) counts[c][c] / actual;
     }
 
-    /** Harmonic mean of precision and recall of class c; 0 when both are 0. */
+    /**
+     * Harmonic mean of precision and recall of class c; 0 when both are 0.
+     *
+     * @param c the class
+     * @return the F1 score
+     */
     public double f1(int c) {
         double p = precision(c);
         double r = recall(c);
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** Unweighted mean of the per-class precisions. */
+    /** {@return the unweighted mean of the per-class precisions} */
     public double macroPrecision() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -159,7 +198,7 @@ public final class ConfusionMatrix {
         return s / counts.length;
     }
 
-    /** Unweighted mean of the per-class recalls. */
+    /** {@return the unweighted mean of the per-class recalls} */
     public double macroRecall() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -168,7 +207,10 @@ public final class ConfusionMatrix {
         return s / counts.length;
     }
 
-    /** Unweighted mean of the per-class F1 scores (not the F1 of the macro averages, as in scikit-learn). */
+    /**
+     * {@return the unweighted mean of the per-class F1 scores (not the F1 of the macro averages, as in
+     * scikit-learn)}
+     */
     public double macroF1() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -177,17 +219,22 @@ public final class ConfusionMatrix {
         return s / counts.length;
     }
 
-    /** Precision over all samples pooled: equal to {@link #accuracy()} for single-label data. */
+    /**
+     * {@return the precision over all samples pooled: equal to {@link #accuracy()} for single-label
+     * data}
+     */
     public double microPrecision() {
         return accuracy();
     }
 
-    /** Recall over all samples pooled: equal to {@link #accuracy()} for single-label data. */
+    /**
+     * {@return the recall over all samples pooled: equal to {@link #accuracy()} for single-label data}
+     */
     public double microRecall() {
         return accuracy();
     }
 
-    /** F1 of the pooled counts: equal to {@link #accuracy()} for single-label data. */
+    /** {@return the F1 of the pooled counts: equal to {@link #accuracy()} for single-label data} */
     public double microF1() {
         return accuracy();
     }

@@ -21,8 +21,11 @@ import java.util.Objects;
  * literals, writes {@code null}.
  */
 public final class MetricsLog {
+    /** The CSV file's name. */
     public static final String CSV_FILE = "metrics.csv";
+    /** The JSON file's name. */
     public static final String JSON_FILE = "metrics.json";
+    /** The CSV file's header line. */
     public static final String CSV_HEADER =
             "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second";
 
@@ -35,6 +38,9 @@ public final class MetricsLog {
     private Map<String, Double> finalMetrics;
 
     /**
+     * A log writing {@code metrics.csv} and {@code metrics.json} into {@code folder}.
+     *
+     * @param folder the run folder the files go to
      * @param run facts about the run for the JSON's {@code "run"} object, e.g. sample, backend,
      *     seed; kept in the map's iteration order
      */
@@ -44,7 +50,12 @@ public final class MetricsLog {
         this.run.forEach((k, v) -> Objects.requireNonNull(v, () -> "run value for '" + k + "' is null"));
     }
 
-    /** Appends one epoch and rewrites both files. */
+    /**
+     * Appends one epoch and rewrites both files.
+     *
+     * @param epoch the epoch's metrics
+     * @throws IOException when a file cannot be written
+     */
     public void add(EpochMetrics epoch) throws IOException {
         epochs.add(Objects.requireNonNull(epoch, "epoch"));
         write();
@@ -53,6 +64,8 @@ public final class MetricsLog {
     /**
      * Replaces the epochs so far without writing, e.g. with a checkpoint's history when a resumed
      * run continues in a new folder; the next {@link #add} or {@link #write} writes them all.
+     *
+     * @param history the epochs so far
      */
     public void restore(List<EpochMetrics> history) {
         List<EpochMetrics> copy = List.copyOf(history);
@@ -63,6 +76,9 @@ public final class MetricsLog {
     /**
      * Sets the run's end results (e.g. {@code test_loss}, {@code test_accuracy}) for the JSON's
      * {@code "final"} object, in the map's order, and rewrites both files.
+     *
+     * @param metrics the end results by name
+     * @throws IOException when a file cannot be written
      */
     public void setFinal(Map<String, Double> metrics) throws IOException {
         Map<String, Double> copy = new LinkedHashMap<>(Objects.requireNonNull(metrics, "metrics"));
@@ -71,33 +87,39 @@ public final class MetricsLog {
         write();
     }
 
-    /** The end results set by {@link #setFinal}, or an empty map before. */
+    /** {@return the end results set by {@link #setFinal}, or an empty map before} */
     public Map<String, Double> finalMetrics() {
         return finalMetrics == null ? Map.of() : finalMetrics;
     }
 
-    /** (Re)writes {@code metrics.csv} and {@code metrics.json} with the epochs so far. */
+    /**
+     * (Re)writes {@code metrics.csv} and {@code metrics.json} with the epochs so far.
+     *
+     * @throws IOException when a file cannot be written
+     */
     public void write() throws IOException {
         folder.writeAtomically(CSV_FILE, csv().getBytes(StandardCharsets.UTF_8));
         folder.writeAtomically(JSON_FILE, json().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The epochs added so far. */
+    /** {@return the epochs added so far} */
     public List<EpochMetrics> epochs() {
         return List.copyOf(epochs);
     }
 
-    /** The folder the files go to. */
+    /** {@return the folder the files go to} */
     public RunFolder folder() {
         return folder;
     }
 
-    /** The run facts given at construction. */
+    /** {@return the run facts given at construction} */
     public Map<String, String> run() {
         return run;
     }
 
-    /** The content of {@code metrics.csv}: header and one row per epoch, {@code \n} line ends. */
+    /**
+     * {@return the content of {@code metrics.csv}: header and one row per epoch, {@code \n} line ends}
+     */
     public String csv() {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (EpochMetrics m : epochs) {
@@ -114,6 +136,8 @@ public final class MetricsLog {
     /**
      * The content of {@code metrics.json}: {@code {"run": {...}, "epochs": [{...}, ...]}}, plus
      * {@code "final": {...}} once {@link #setFinal} was called.
+     *
+     * @return the JSON text
      */
     public String json() {
         StringBuilder sb = new StringBuilder("{\n  \"run\": {");
@@ -162,6 +186,9 @@ public final class MetricsLog {
     /**
      * {@code v} to 6 significant digits, plain where readable ({@code 0.4312}, {@code 12345.7})
      * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); valid in both CSV and JSON.
+     *
+     * @param v the value
+     * @return the text
      */
     public static String number(double v) {
         if (v == 0) {

@@ -8,9 +8,20 @@ import java.util.Arrays;
  * R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² of predictions against targets, accumulated in double. When
  * the targets are all equal (Σ(y − ȳ)² = 0), R² is 1 for a perfect fit and 0 otherwise, as
  * scikit-learn's r2_score with force_finite.
+ *
+ * @param mse the mean squared error
+ * @param mae the mean absolute error
+ * @param r2 the coefficient of determination
+ * @param count the number of values
  */
 public record RegressionMetrics(double mse, double mae, double r2, long count) {
-    /** From predictions and targets of the same length (at least one). */
+    /**
+     * From predictions and targets of the same length (at least one).
+     *
+     * @param predicted the predictions
+     * @param truth the targets
+     * @return the metrics
+     */
     public static RegressionMetrics of(double[] predicted, double[] truth) {
         if (predicted.length != truth.length) {
             throw new IllegalArgumentException("predicted has " + predicted.length + " values but truth has "
@@ -34,7 +45,13 @@ public record RegressionMetrics(double mse, double mae, double r2, long count) {
         return new RegressionMetrics(se / n, ae / n, r2, n);
     }
 
-    /** From tensors with the same shape (any rank; every element is one value). */
+    /**
+     * From tensors with the same shape (any rank; every element is one value).
+     *
+     * @param predicted the predictions
+     * @param truth the targets
+     * @return the metrics
+     */
     public static RegressionMetrics of(Tensor predicted, Tensor truth) {
         if (!Arrays.equals(predicted.shape(), truth.shape())) {
             throw new IllegalArgumentException("predicted " + predicted.describe() + " and truth " + truth.describe()

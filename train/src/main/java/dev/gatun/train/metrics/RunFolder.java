@@ -31,12 +31,23 @@ public final class RunFolder {
     /** Writes a file's content; used to stream large files (e.g. weights) without a byte[]. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the content to {@code out}.
+         *
+         * @param out the stream to write to
+         * @throws IOException when writing to out fails
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /**
      * Creates {@code parent/<name>-<yyyyMMdd-HHmmss>} (and {@code parent} if needed), adding
      * {@code -2}, {@code -3}, ... when a run started in the same second already took the name.
+     *
+     * @param parent the directory the folder is created in
+     * @param name the run's name
+     * @return the new folder
+     * @throws IOException when the folder cannot be created
      */
     public static RunFolder create(Path parent, String name) throws IOException {
         return create(parent, name, Clock.systemDefaultZone());
@@ -45,6 +56,10 @@ public final class RunFolder {
     /**
      * An existing directory used as a folder of results (a benchmark result folder, say), for its
      * atomic writes; nothing is created.
+     *
+     * @param existing the directory
+     * @return the folder
+     * @throws IOException ({@link java.io.FileNotFoundException}) when {@code existing} is not a directory
      */
     public static RunFolder open(Path existing) throws IOException {
         if (!Files.isDirectory(existing)) {
@@ -76,7 +91,7 @@ public final class RunFolder {
         }
     }
 
-    /** The run's directory. */
+    /** {@return the run's directory} */
     public Path path() {
         return path;
     }
@@ -84,6 +99,8 @@ public final class RunFolder {
     /**
      * A path inside the run folder, e.g. {@code "metrics.csv"} or {@code "checkpoints/epoch-3.bin"}.
      *
+     * @param file the relative path
+     * @return the path
      * @throws IllegalArgumentException if {@code file} is absolute or climbs out of the folder
      */
     public Path resolve(String file) {
@@ -94,7 +111,14 @@ public final class RunFolder {
         return p;
     }
 
-    /** Replaces {@code fileName} with {@code bytes} atomically; see {@link #writeAtomically(String, Content)}. */
+    /**
+     * Replaces {@code fileName} with {@code bytes} atomically; see {@link #writeAtomically(String, Content)}.
+     *
+     * @param fileName the file's name inside the folder
+     * @param bytes the content
+     * @return the written file
+     * @throws IOException when the file cannot be written
+     */
     public Path writeAtomically(String fileName, byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
         return writeAtomically(fileName, out -> out.write(bytes));
@@ -105,7 +129,10 @@ public final class RunFolder {
      * half-written one: the content goes to a temporary file in the same directory, which is
      * synced and then moved over the target. On failure the temporary file is removed.
      *
+     * @param fileName the file's name inside the folder
+     * @param content writes the file's content
      * @return the written file
+     * @throws IOException when the file cannot be written
      */
     public Path writeAtomically(String fileName, Content content) throws IOException {
         Objects.requireNonNull(content, "content");

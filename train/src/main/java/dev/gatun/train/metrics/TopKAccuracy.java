@@ -12,13 +12,28 @@ import dev.gatun.tensor.Tensor;
 public final class TopKAccuracy {
     private TopKAccuracy() {}
 
-    /** Top-k accuracy of logits [N, C] against int32 labels [N] in [0, C); NaN when N is 0. */
+    /**
+     * Top-k accuracy of logits [N, C] against int32 labels [N] in [0, C); NaN when N is 0.
+     *
+     * @param logits the logits [N, C]
+     * @param labels the int32 labels [N], in [0, C)
+     * @param k the number of top classes that count
+     * @return the fraction of examples whose label is among the k highest logits
+     */
     public static double of(Tensor logits, Tensor labels, int k) {
         ConfusionMatrix.checkLogitsAndLabels(logits, labels);
         return of(logits.contiguous().toDoubleArray(), logits.dim(1), labels.toIntArray(), k);
     }
 
-    /** Top-k accuracy of row-major logits {@code x} [N, classes] against labels [N]; NaN when N is 0. */
+    /**
+     * Top-k accuracy of row-major logits {@code x} [N, classes] against labels [N]; NaN when N is 0.
+     *
+     * @param x the logits, row-major [N, classes]
+     * @param classes the number of classes
+     * @param truth the labels [N]
+     * @param k the number of top classes that count
+     * @return the fraction of examples whose label is among the k highest logits
+     */
     public static double of(double[] x, int classes, int[] truth, int k) {
         int n = truth.length;
         if (k < 1 || k > classes) {
