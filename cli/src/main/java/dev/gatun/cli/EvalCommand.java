@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a trained model (a run folder, an export or a checkpoint) on labelled data:",
                 "accuracy, top-k, per-class and macro precision/recall/F1 and the confusion matrix for classes;",
-                "MSE, MAE and R² for regression."})
+                "MSE, MAE and R² for regression. Predictions that are not finite (NaN or infinite outputs) are",
+                "counted (non_finite_predictions) and named in a warning; a metric that is not finite prints as NaN",
+                "and is null in evaluation.json."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -58,6 +60,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        int count;
+        int nonFinite;
         try (Scope scope = Scope.open("gatun eval")) {
             TrainedModel m = TrainedModel.load(model);
             Dataset examples = ModelInputs.labelled(m, data, label);
@@ -83,6 +87,9 @@ final class EvalCommand implements Callable<Integer> {
                 metrics.put("mae", r.mae());
                 metrics.put("r2", r.r2());
             }
+            count = p.count();
+            nonFinite = p.nonFiniteCount();
+            metrics.put("non_finite_predictions", (double) nonFinite);
             metrics.forEach((k, v) -> out.printf(Locale.ROOT, "%s: %s%n", k, MetricsLog.number(v)));
             if (outDir != null) {
                 Files.createDirectories(outDir);
@@ -90,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
                 StringBuilder json = new StringBuilder("{");
                 String sep = "";
                 for (Map.Entry<String, Double> e : metrics.entrySet()) {
-                    json.append(sep).append("\n  \"").append(e.getKey()).append("\": ").append(MetricsLog.number(e.getValue()));
+                    json.append(sep).append("\n  \"").append(e.getKey()).append("\": ").append(MetricsLog.jsonNumber(e.getValue()));
                     sep = ",";
                 }
                 folder.writeAtomically("evaluation.json", (json + "\n}\n").getBytes(StandardCharsets.UTF_8));
@@ -99,6 +106,10 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 out.println("wrote " + outDir.resolve("evaluation.json"));
             }
+        }
+        out.flush();
+        if (nonFinite > 0) {
+            spec.commandLine().getErr().println("gatun eval: warning: " + NonFinite.sentence(nonFinite, count));
         }
         return 0;
     }

@@ -5,7 +5,7 @@ import dev.gatun.config.TrainedModel;
 import dev.gatun.data.DataLoader;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Predictions;
-import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.CsvCell;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Predict with a trained model (run folder, export or checkpoint) on a CSV file of feature",
                 "columns, an image file or a folder of images. Writes CSV: for classes, each example's predicted",
-                "class and its probability (and the runners-up with --top); for regression, the predicted values."})
+                "class and its probability (and the runners-up with --top); for regression, the predicted values.",
+                "Outputs that are not finite are written as NaN (Infinity, -Infinity for regression values) and",
+                "counted in a warning at the end."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -47,6 +49,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String csv;
         int count;
+        int nonFinite;
         try (Scope scope = Scope.open("gatun predict")) {
             TrainedModel m = TrainedModel.load(model);
             ModelInputs.Unlabelled examples = ModelInputs.unlabelled(m, input, label);
@@ -54,6 +57,7 @@ final class PredictCommand implements Callable<Integer> {
             List<String> sources = examples.names();
             csv = m.card().classification() ? classes(p, m.card().classNames(), sources) : values(p, sources);
             count = p.count();
+            nonFinite = p.nonFiniteCount();
         }
         if (outFile == null) {
             spec.commandLine().getOut().print(csv);
@@ -65,6 +69,9 @@ final class PredictCommand implements Callable<Integer> {
             out.println("wrote " + count + " predictions to " + outFile);
         }
         spec.commandLine().getOut().flush();
+        if (nonFinite > 0) {
+            spec.commandLine().getErr().println("gatun predict: warning: " + NonFinite.sentence(nonFinite, count));
+        }
         return 0;
     }
 
@@ -77,9 +84,16 @@ final class PredictCommand implements Callable<Integer> {
         sb.append('\n');
         int[] predicted = p.predictedClasses();
         for (int i = 0; i < p.count(); i++) {
+            sb.append(CsvCell.text(sources.get(i)));
+            if (!p.finite(i)) {
+                // No class is predicted from NaN or infinite logits: empty classes, NaN probabilities.
+                sb.append(",,,").append(CsvCell.number(Double.NaN));
+                sb.append(",,".concat(CsvCell.number(Double.NaN)).repeat(k - 1)).append('\n');
+                continue;
+            }
             double[] prob = p.probabilities(i);
-            sb.append(quote(sources.get(i))).append(',').append(predicted[i]).append(',').append(quote(names.get(predicted[i])))
-                    .append(',').append(MetricsLog.number(prob[predicted[i]]));
+            sb.append(',').append(predicted[i]).append(',').append(CsvCell.text(names.get(predicted[i])))
+                    .append(',').append(CsvCell.number(prob[predicted[i]]));
             boolean[] used = new boolean[p.width()];
             used[predicted[i]] = true;
             for (int r = 2; r <= k; r++) {
@@ -90,7 +104,7 @@ final class PredictCommand implements Callable<Integer> {
                     }
                 }
                 used[best] = true;
-                sb.append(',').append(quote(names.get(best))).append(',').append(MetricsLog.number(prob[best]));
+                sb.append(',').append(CsvCell.text(names.get(best))).append(',').append(CsvCell.number(prob[best]));
             }
             sb.append('\n');
         }
@@ -104,16 +118,12 @@ final class PredictCommand implements Callable<Integer> {
         }
         sb.append('\n');
         for (int i = 0; i < p.count(); i++) {
-            sb.append(quote(sources.get(i)));
+            sb.append(CsvCell.text(sources.get(i)));
             for (int j = 0; j < p.width(); j++) {
-                sb.append(',').append(MetricsLog.number(p.outputs()[i * p.width() + j]));
+                sb.append(',').append(CsvCell.number(p.outputs()[i * p.width() + j]));
             }
             sb.append('\n');
         }
         return sb.toString();
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

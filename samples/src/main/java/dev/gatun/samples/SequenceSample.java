@@ -18,6 +18,7 @@ import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.console.ProgressBar;
+import dev.gatun.train.metrics.CsvCell;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -110,8 +111,8 @@ public final class SequenceSample {
                     new char[] {'.', '*'}, new double[][] {curves[0], curves[2]}, 100, 16));
             StringBuilder csv = new StringBuilder("t,truth,one_step,free_running\n");
             for (int i = 0; i < PLOT; i++) {
-                csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f%n", TRAIN + WINDOW + i, curves[0][i],
-                        curves[1][i], curves[2][i]));
+                csv.append(TRAIN + WINDOW + i).append(',').append(CsvCell.number(curves[0][i])).append(',')
+                        .append(CsvCell.number(curves[1][i])).append(',').append(CsvCell.number(curves[2][i])).append('\n');
             }
             run.folder().writeAtomically("predictions.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
             Map<String, Double> results = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.gatun.report;
 
+import dev.gatun.train.metrics.CsvCell;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -139,20 +140,11 @@ public final class ComparisonReport {
         columns.finals().forEach(f -> header.add("final_" + f));
         header.add("seconds");
         header.addAll(columns.facts());
-        csvLine(sb, header);
+        sb.append(CsvCell.line(header));
         for (int i = 0; i < c.ranking().size(); i++) {
-            csvLine(sb, columns.row(i + 1, c.ranking().get(i), true));
+            sb.append(CsvCell.line(columns.row(i + 1, c.ranking().get(i), true)));
         }
         return sb.toString();
-    }
-
-    private static void csvLine(StringBuilder sb, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            String s = cells.get(i);
-            boolean quote = s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r");
-            sb.append(i == 0 ? "" : ",").append(quote ? '"' + s.replace("\"", "\"\"") + '"' : s);
-        }
-        sb.append('\n');
     }
 
     private static String markdown(Comparison c, Columns columns) {

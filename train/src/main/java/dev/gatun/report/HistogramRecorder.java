@@ -3,6 +3,7 @@ package dev.gatun.report;
 import dev.gatun.nn.Parameter;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EpochContext;
+import dev.gatun.train.metrics.IoReason;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,8 @@ public final class HistogramRecorder implements Callback {
         try {
             HistogramsFile.write(folder, epochs);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + HistogramsFile.FILE + " to " + folder, e);
+            throw new UncheckedIOException("could not write " + HistogramsFile.FILE + " to " + folder + ": "
+                    + IoReason.of(e), e);
         }
     }
 

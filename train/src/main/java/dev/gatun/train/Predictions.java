@@ -80,7 +80,29 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return new Predictions(seen, width, outputs, labels, targets);
     }
 
-    /** {@return the predicted class of each example: the first maximum of its logits} */
+    /** Whether every output of example {@code i} is finite (no NaN, no infinity). */
+    public boolean finite(int i) {
+        for (int j = i * width; j < (i + 1) * width; j++) {
+            if (!Double.isFinite(outputs[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many examples have an output that is NaN or infinite. */
+    public int nonFiniteCount() {
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            n += finite(i) ? 0 : 1;
+        }
+        return n;
+    }
+
+    /**
+     * The predicted class of each example: the first maximum of its logits. NaN never compares
+     * greater, so an example with NaN logits still gets a class; {@link #finite} tells them apart.
+     */
     public int[] predictedClasses() {
         int[] p = new int[count];
         for (int i = 0; i < count; i++) {

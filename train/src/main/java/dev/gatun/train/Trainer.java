@@ -15,7 +15,9 @@ import dev.gatun.train.callbacks.EpochContext;
 import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.IoReason;
 import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -113,7 +115,12 @@ public final class Trainer {
         return this;
     }
 
-    /** {@return the callbacks in the order they run} */
+    /** Where progress and messages go, e.g. a callback's notes about the run folder. */
+    public PrintStream out() {
+        return out;
+    }
+
+    /** The callbacks in the order they run. */
     public List<Callback> callbacks() {
         return List.copyOf(callbacks);
     }
@@ -185,6 +192,15 @@ public final class Trainer {
         } else if (logOrNull != null && logOrNull.epochs().isEmpty()) {
             logOrNull.restore(history);
         }
+        if (logOrNull != null) {
+            try {
+                // A folder that cannot take the log should fail the run now, not after an epoch.
+                RunFolder.probeWrite(logOrNull.folder().path());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write in " + logOrNull.folder() + ": " + IoReason.of(e)
+                        + "; nothing was trained", e);
+            }
+        }
         List<EpochMetrics> ran = new ArrayList<>();
         stopRequested = false;
         for (Callback c : callbacks) {
@@ -210,7 +226,8 @@ public final class Trainer {
                 try {
                     logOrNull.add(m);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("could not write metrics to " + logOrNull.folder(), e);
+                    throw new UncheckedIOException("could not write metrics to " + logOrNull.folder() + ": "
+                            + IoReason.of(e), e);
                 }
             }
             EpochContext context = new EpochContext(this, epochs, m);

@@ -71,6 +71,15 @@ class ComparisonReportTest {
     }
 
     @Test
+    void runFactsThatLookLikeFormulasAreDefusedInComparisonCsvAndNumbersAreNot() throws IOException {
+        Path evil = MetricsFixture.run(dir, "evil", "\"config\": \"=HYPERLINK(\\\"http://x.test\\\")\", \"seed\": \"-3\"",
+                new double[][] {{0.9, 0.6, -0.5, 0.70, 0.1, 1, 100}}, null);
+        ComparisonReport.write(dir.resolve("cmp"), List.of(evil), "val_loss", false);
+        List<String> csv = Files.readAllLines(dir.resolve("cmp").resolve("comparison.csv"));
+        assertEquals("1,evil,-0.5,1,1,\"'=HYPERLINK(\"\"http://x.test\"\")\",-3", csv.get(1));
+    }
+
+    @Test
     void lowerIsBetterAndFinalOnlyMetrics() throws IOException {
         Comparison byLoss = ComparisonReport.write(dir.resolve("a"), runs(), "val_loss", false);
         assertEquals(List.of("deep", "wide", "small"), byLoss.ranking().stream().map(Comparison.Entry::name).toList());

@@ -5,13 +5,17 @@ import dev.gatun.train.Trainer;
 import dev.gatun.train.callbacks.EarlyStopping;
 import dev.gatun.train.callbacks.EpochContext;
 import dev.gatun.train.callbacks.StatefulCallback;
+import dev.gatun.train.metrics.IoReason;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -28,13 +32,14 @@ import tools.jackson.databind.JsonNode;
  * far) is saved under the key {@code checkpoint}.
  */
 public final class CheckpointCallback implements StatefulCallback {
-    private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d{4,})");
+    private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d{1,10})");
 
     private final Path runDir;
     private final JsonNode modelConfig;
     private final Map<String, Long> seeds;
     private final int everyEpochs;
     private final int keepLast;
+    private final CheckpointStore store;
     private String monitor;
     private EarlyStopping.Mode mode;
     private double best = Double.NaN;
@@ -51,6 +56,12 @@ public final class CheckpointCallback implements StatefulCallback {
      */
     public CheckpointCallback(Path runDir, JsonNode modelConfig, Map<String, Long> seeds, int everyEpochs,
             int keepLast) {
+        this(runDir, modelConfig, seeds, everyEpochs, keepLast, CheckpointStore.FILES);
+    }
+
+    /** The callback writing through {@code store}: tests fail its writes as a full or read-only disk would. */
+    CheckpointCallback(Path runDir, JsonNode modelConfig, Map<String, Long> seeds, int everyEpochs, int keepLast,
+            CheckpointStore store) {
         if (runDir == null || modelConfig == null || !modelConfig.isObject() || seeds == null) {
             throw new IllegalArgumentException("a run folder, a model config object and seeds are required");
         }
@@ -65,6 +76,7 @@ public final class CheckpointCallback implements StatefulCallback {
         this.seeds = Map.copyOf(seeds);
         this.everyEpochs = everyEpochs;
         this.keepLast = keepLast;
+        this.store = store;
     }
 
     /**
@@ -84,11 +96,36 @@ public final class CheckpointCallback implements StatefulCallback {
         return this;
     }
 
+    /**
+     * Checks that the run folder and its {@code checkpoints/} directory can be written, so that a
+     * read-only or vanished folder fails the fit before it trains; removes what saves killed
+     * midway left behind ({@link Leftovers} has the rule); and warns about folders under
+     * {@code checkpoints/} that look like checkpoints but whose names are not ones it writes.
+     */
     @Override
     public void onFitStart(Trainer trainer) {
         if (trainer.callbacks().getLast() != this) {
             throw new IllegalStateException("CheckpointCallback must be the trainer's last callback, so that "
                     + "checkpoints hold the other callbacks' end-of-epoch state");
+        }
+        Path dir = runDir.resolve(Checkpoint.DIRECTORY);
+        for (Path d : List.of(runDir, dir)) {
+            try {
+                Files.createDirectories(d);
+                store.probeWrite(d);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write in " + d + ": " + IoReason.of(e) + "; nothing was trained",
+                        e);
+            }
+        }
+        try {
+            removeLeftovers(trainer.out());
+            for (Path ignored : scan(runDir).ignored()) {
+                trainer.out().println("warning: ignoring " + ignored + ": not a checkpoint name (epoch-NNNN, at most "
+                        + Checkpoint.directoryName(Integer.MAX_VALUE) + ")");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tidy " + dir + ": " + IoReason.of(e), e);
         }
     }
 
@@ -106,10 +143,17 @@ public final class CheckpointCallback implements StatefulCallback {
             return;
         }
         try {
-            Checkpoint.save(runDir, context.trainer(), modelConfig, seeds);
-            prune();
+            store.save(runDir, context.trainer(), modelConfig, seeds);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not save the checkpoint of epoch " + epoch + " in " + runDir, e);
+            throw new UncheckedIOException("could not save the checkpoint of epoch " + epoch + " in " + runDir + ": "
+                    + IoReason.of(e), e);
+        }
+        try {
+            prune();
+            removeLeftovers(context.trainer().out());
+        } catch (IOException e) {
+            throw new UncheckedIOException("saved the checkpoint of epoch " + epoch + " but could not remove older ones"
+                    + " in " + runDir + ": " + IoReason.of(e), e);
         }
     }
 
@@ -122,30 +166,45 @@ public final class CheckpointCallback implements StatefulCallback {
     }
 
     /**
-     * The checkpoints in the run folder, oldest first.
-     *
-     * @param runDir the run folder
-     * @return the checkpoint directories
-     * @throws IOException when the folder cannot be listed
+     * The checkpoints in the run folder, oldest first: the folders named exactly as
+     * {@link Checkpoint#directoryName} names them; others are ignored.
      */
     public static List<Path> list(Path runDir) throws IOException {
-        return new ArrayList<>(byEpoch(runDir).values());
+        return new ArrayList<>(scan(runDir).byEpoch().values());
     }
 
-    /**
-     * The newest checkpoint in the run folder, or null if it has none.
-     *
-     * @param runDir the run folder
-     * @return the checkpoint directory, or null
-     * @throws IOException when the folder cannot be listed
-     */
+    /** The newest checkpoint in the run folder (as {@link #list} finds them), or null if it has none. */
     public static Path latest(Path runDir) throws IOException {
-        TreeMap<Integer, Path> all = byEpoch(runDir);
+        TreeMap<Integer, Path> all = scan(runDir).byEpoch();
         return all.isEmpty() ? null : all.lastEntry().getValue();
     }
 
+    /**
+     * The epoch a checkpoint folder's name stands for, or -1 unless the name is exactly what
+     * {@link Checkpoint#directoryName} gives for an epoch that fits an int.
+     */
+    static int epochOf(String name) {
+        Matcher m = EPOCH_DIR.matcher(name);
+        if (!m.matches()) {
+            return -1;
+        }
+        long epoch = Long.parseLong(m.group(1));
+        return epoch <= Integer.MAX_VALUE && Checkpoint.directoryName((int) epoch).equals(name) ? (int) epoch : -1;
+    }
+
+    private void removeLeftovers(PrintStream out) throws IOException {
+        Leftovers.Cleanup c = Leftovers.clean(runDir, Leftovers.MIN_AGE, Instant.now());
+        if (!c.removed().isEmpty()) {
+            out.printf(Locale.ROOT, "removed %d leftover%s of interrupted saves (%.1f MB) from %s%n", c.removed().size(),
+                    c.removed().size() == 1 ? "" : "s", c.bytes() / 1e6, runDir);
+        }
+        for (Path p : c.restored()) {
+            out.println("put back " + p + ", moved aside by a save that was interrupted before it replaced it");
+        }
+    }
+
     private void prune() throws IOException {
-        TreeMap<Integer, Path> all = byEpoch(runDir);
+        TreeMap<Integer, Path> all = scan(runDir).byEpoch();
         int excess = all.size() - keepLast;
         for (Map.Entry<Integer, Path> e : all.entrySet()) {
             if (excess <= 0) {
@@ -158,21 +217,31 @@ public final class CheckpointCallback implements StatefulCallback {
         }
     }
 
-    private static TreeMap<Integer, Path> byEpoch(Path runDir) throws IOException {
-        TreeMap<Integer, Path> out = new TreeMap<>();
+    /** The checkpoint folders by epoch, and the folders named {@code epoch-...} that are not checkpoint names. */
+    private record Scan(TreeMap<Integer, Path> byEpoch, List<Path> ignored) {}
+
+    private static Scan scan(Path runDir) throws IOException {
+        TreeMap<Integer, Path> byEpoch = new TreeMap<>();
+        List<Path> ignored = new ArrayList<>();
         Path dir = runDir.resolve(Checkpoint.DIRECTORY);
         if (!Files.isDirectory(dir)) {
-            return out;
+            return new Scan(byEpoch, ignored);
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                Matcher m = EPOCH_DIR.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isDirectory(p)) {
-                    out.put(Integer.parseInt(m.group(1)), p);
+            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith("epoch-") || !Files.isDirectory(p)) {
+                    continue;
+                }
+                int epoch = epochOf(name);
+                if (epoch < 0) {
+                    ignored.add(p);
+                } else {
+                    byEpoch.put(epoch, p);
                 }
             }
         }
-        return out;
+        return new Scan(byEpoch, ignored);
     }
 
     @Override

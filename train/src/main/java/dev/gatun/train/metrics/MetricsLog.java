@@ -126,7 +126,7 @@ public final class MetricsLog {
             double[] values = values(m);
             sb.append(m.epoch());
             for (double v : values) {
-                sb.append(',').append(Double.isFinite(v) ? number(v) : Double.toString(v));
+                sb.append(',').append(CsvCell.number(v));
             }
             sb.append('\n');
         }
@@ -156,7 +156,7 @@ public final class MetricsLog {
             double[] values = values(m);
             for (int i = 0; i < values.length; i++) {
                 sb.append(", \"").append(COLUMNS[i + 1]).append("\": ")
-                        .append(Double.isFinite(values[i]) ? number(values[i]) : "null");
+                        .append(jsonNumber(values[i]));
             }
             sb.append('}');
             sep = ",\n";
@@ -169,7 +169,7 @@ public final class MetricsLog {
                 sb.append(sep).append("    ");
                 string(sb, e.getKey());
                 double v = e.getValue();
-                sb.append(": ").append(Double.isFinite(v) ? number(v) : "null");
+                sb.append(": ").append(jsonNumber(v));
                 sep = ",\n";
             }
             sb.append(finalMetrics.isEmpty() ? "" : "\n  ").append('}');
@@ -185,12 +185,13 @@ public final class MetricsLog {
 
     /**
      * {@code v} to 6 significant digits, plain where readable ({@code 0.4312}, {@code 12345.7})
-     * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); valid in both CSV and JSON.
-     *
-     * @param v the value
-     * @return the text
+     * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); {@code NaN}, {@code Infinity}
+     * or {@code -Infinity} when not finite. For text and CSV; JSON takes {@link #jsonNumber}.
      */
     public static String number(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
         if (v == 0) {
             return "0";
         }
@@ -200,6 +201,11 @@ public final class MetricsLog {
             return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
         }
         return d.toString();
+    }
+
+    /** {@link #number} for JSON, which has no NaN or infinities: {@code null} for those. */
+    public static String jsonNumber(double v) {
+        return Double.isFinite(v) ? number(v) : "null";
     }
 
     private static void string(StringBuilder sb, String s) {

@@ -157,6 +157,16 @@ class MetricsLogTest {
     }
 
     @Test
+    void nonFiniteNumbersAreSpelledAsPandasReadsThemAndNullInJson() {
+        assertEquals("NaN", MetricsLog.number(Double.NaN));
+        assertEquals("Infinity", MetricsLog.number(Double.POSITIVE_INFINITY));
+        assertEquals("-Infinity", MetricsLog.number(Double.NEGATIVE_INFINITY));
+        assertEquals("null", MetricsLog.jsonNumber(Double.NaN));
+        assertEquals("null", MetricsLog.jsonNumber(Double.NEGATIVE_INFINITY));
+        assertEquals("-2.5", MetricsLog.jsonNumber(-2.5));
+    }
+
+    @Test
     void atomicWritesLeaveNoTempFiles() throws IOException {
         MetricsLog log = twoEpochs(Map.of("a", "b"));
         log.add(new EpochMetrics(3, 0.4, 0.85, 0.44, 0.845, 1e-4, 6, 10000));

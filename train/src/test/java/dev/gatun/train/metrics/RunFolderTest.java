@@ -10,10 +10,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +93,36 @@ class RunFolderTest {
         }));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f.resolve("m.json")));
         assertEquals(List.of("m.json"), listing(f.path()));
+    }
+
+    @Test
+    void theWriteProbeCreatesAFileInTheFolderAndDeletesIt() throws Exception {
+        RunFolder f = RunFolder.create(dir, "probe", FIXED);
+        try (WatchService watch = f.path().getFileSystem().newWatchService()) {
+            f.path().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+            RunFolder.probeWrite(f.path());
+            List<String> events = new ArrayList<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (events.size() < 2 && System.nanoTime() < deadline) {
+                WatchKey key = watch.poll(100, TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents().forEach(e -> events.add(e.kind().name() + " " + e.context()));
+                    key.reset();
+                }
+            }
+            assertEquals(2, events.size(), events.toString());
+            String name = events.getFirst().substring("ENTRY_CREATE ".length());
+            assertTrue(name.startsWith(".write-probe."), events.toString());
+            assertEquals(List.of("ENTRY_CREATE " + name, "ENTRY_DELETE " + name), events);
+        }
+        assertEquals(List.of(), listing(f.path()));
+    }
+
+    @Test
+    void theWriteProbeFailsWithTheSystemsReasonWhereNothingCanBeCreated() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        IOException e = assertThrows(IOException.class, () -> RunFolder.probeWrite(notADirectory));
+        assertEquals("not a directory", IoReason.of(e));
     }
 
     private static List<String> listing(Path root) throws IOException {
