@@ -15,8 +15,19 @@ public interface DeviceRuntime {
     /** The device this runtime serves. */
     Device device();
 
-    /** A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. */
+    /**
+     * A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. Beyond
+     * {@link #memoryLimit()} this is a {@link dev.gatun.tensor.MemoryBudgetException}, before the device is asked.
+     */
     DeviceBlock allocate(long bytes);
+
+    /**
+     * The most bytes this device's tensors may hold, cached blocks included (see {@link
+     * dev.gatun.tensor.MemoryBudget#deviceLimit}); unbounded for a runtime without a budget.
+     */
+    default long memoryLimit() {
+        return Long.MAX_VALUE;
+    }
 
     /** Sets {@code bytes} bytes at {@code address} to zero. */
     void zero(long address, long bytes);
