@@ -45,8 +45,8 @@ public final class ModelMemory {
     /** Values of one chunk of the convolution kernels' column matrix ({@code dev.gatun.kernels.conv.Conv2d}). */
     static final long COLUMN_CHUNK_VALUES = 1L << 21;
 
-    private final List<LayerConfig> layers;
-    // Per layer: parameters and buffers, and activation values per example.
+    // Per layer: what it is, its parameters and buffers, and its activation values per example.
+    private final String[] layerSummary;
     private final long[] layerState;
     private final long[] layerActivations;
     private final long parameters;
@@ -58,7 +58,8 @@ public final class ModelMemory {
 
     private ModelMemory(ModelConfig model, int[] input) {
         List<int[]> shapes = ModelFactory.outputShapes(model, input);
-        layers = model.layers();
+        List<LayerConfig> layers = model.layers();
+        layerSummary = new String[layers.size()];
         layerState = new long[layers.size()];
         layerActivations = new long[layers.size()];
         long p = 0;
@@ -71,6 +72,7 @@ public final class ModelMemory {
             int[] out = shapes.get(i);
             long layerBuffers = layer instanceof LayerConfig.BatchNorm ? mul(2, in[0]) : 0;
             long layerParameters = parameters(layer, in);
+            layerSummary[i] = summary(layer, in);
             layerState[i] = add(layerParameters, layerBuffers);
             layerActivations[i] = activations(layer, in, out);
             p = add(p, layerParameters);
@@ -178,14 +180,14 @@ public final class ModelMemory {
     }
 
     /**
-     * "50000102 parameters; the largest layer is model.layers[0], dense of 50000000 units": the
+     * "250000002 parameters; the largest layer is model.layers[0], dense from 2 to 50000000 units": the
      * layer whose weights (4 copies, with gradient and state) and activations at {@code batch}
      * (2 copies, with gradient) are the most values.
      */
     String describe(int batch) {
         int largest = 0;
         long most = 0;
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < layerState.length; i++) {
             long values = add(mul(4, layerState[i]), mul(mul(2, batch), layerActivations[i]));
             if (i == 0 || exceeds(values, most)) {
                 largest = i;
@@ -193,7 +195,7 @@ public final class ModelMemory {
             }
         }
         return (parameters < 0 ? "more than " + Long.MAX_VALUE : Long.toString(parameters))
-                + " parameters; the largest layer is model.layers[" + largest + "], " + summary(layers.get(largest));
+                + " parameters; the largest layer is model.layers[" + largest + "], " + layerSummary[largest];
     }
 
     /** a > b, where -1 (overflowed) exceeds every size but another -1. */
@@ -270,14 +272,15 @@ public final class ModelMemory {
         };
     }
 
-    private static String summary(LayerConfig layer) {
+    /** What the layer is, with the sizes that make it large: "dense from 2 to 50000000 units". */
+    private static String summary(LayerConfig layer, int[] in) {
         return switch (layer) {
-            case LayerConfig.Dense d -> "dense of " + d.units() + " units";
-            case LayerConfig.Conv2d c -> "conv2d of " + c.filters() + " filters";
-            case LayerConfig.Recurrent r -> String.format(Locale.ROOT, "%s of %d layers of %d hidden units%s", r.cell(),
-                    r.layers(), r.hidden(), r.bidirectional() ? ", bidirectional" : "");
-            case LayerConfig.LastState l -> "last_state of " + l.units() + " units";
-            case LayerConfig.BatchNorm b -> "batchnorm";
+            case LayerConfig.Dense d -> "dense from " + in[0] + " to " + d.units() + " units";
+            case LayerConfig.Conv2d c -> "conv2d from " + in[0] + " to " + c.filters() + " channels";
+            case LayerConfig.Recurrent r -> String.format(Locale.ROOT, "%s of %d layers from %d to %d hidden units%s",
+                    r.cell(), r.layers(), in[1], r.hidden(), r.bidirectional() ? ", bidirectional" : "");
+            case LayerConfig.LastState l -> "last_state from " + in[1] + " to " + l.units() + " units";
+            case LayerConfig.BatchNorm b -> "batchnorm of " + in[0] + " channels";
             case LayerConfig.Pool2d p -> p.max() ? "maxpool2d" : "avgpool2d";
             case LayerConfig.GlobalAvgPool2d g -> "globalavgpool2d";
             case LayerConfig.Flatten f -> "flatten";

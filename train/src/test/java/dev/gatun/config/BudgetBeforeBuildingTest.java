@@ -79,10 +79,10 @@ class BudgetBeforeBuildingTest {
                 () -> ExperimentRunner.checkMemory(c, "big.yaml"));
         // 6·P + 1000·(I + A) values (evaluation outweighs a step at batch 32): 6·250000002 + 1000·100000004.
         assertEquals("big.yaml: training its network (250000002 parameters; the largest layer is model.layers[0],"
-                + " dense of 50000000 units) at batch 32 and evaluating at batch 1000 needs 378.12 GiB (406000016048"
+                + " dense from 2 to 50000000 units) at batch 32 and evaluating at batch 1000 needs 378.12 GiB (406000016048"
                 + " bytes), over the memory budget of 1.00 GiB (1073741824 bytes) (set it with --max-memory or"
                 + " -Dgatun.maxMemory)", early.getMessage());
-        assertRefusedWithNothingLeft(c, "dense of 50000000 units");
+        assertRefusedWithNothingLeft(c, "dense from 2 to 50000000 units");
     }
 
     @Test
@@ -92,8 +92,8 @@ class BudgetBeforeBuildingTest {
         MemoryBudgetException early = assertThrows(MemoryBudgetException.class,
                 () -> ExperimentRunner.checkMemory(c, "huge.yaml"));
         assertTrue(early.getMessage().startsWith("huge.yaml: training its network (10000000002 parameters; the largest"
-                + " layer is model.layers[0], dense of 2000000000 units)"), early.getMessage());
-        assertRefusedWithNothingLeft(c, "dense of 2000000000 units");
+                + " layer is model.layers[0], dense from 2 to 2000000000 units)"), early.getMessage());
+        assertRefusedWithNothingLeft(c, "dense from 2 to 2000000000 units");
     }
 
     @Test
@@ -105,7 +105,7 @@ class BudgetBeforeBuildingTest {
             MemoryBudgetException e = assertThrows(MemoryBudgetException.class, () -> TrainedModel.load(folder));
             assertTrue(e.getMessage().startsWith(folder.resolve("config.json") + " with the input [10000000] of "
                     + folder.resolve("model.json") + ": its network (80000026 parameters; the largest layer is"
-                    + " model.layers[0], dense of 8 units) at batch 1000 needs "), e.getMessage());
+                    + " model.layers[0], dense from 10000000 to 8 units) at batch 1000 needs "), e.getMessage());
             assertTrue(e.getMessage().contains("over the memory budget of 1.00 GiB"), e.getMessage());
             assertEquals(before, Scope.liveBytes(), "nothing was built");
 
@@ -181,7 +181,7 @@ class BudgetBeforeBuildingTest {
         MemoryBudgetException e = assertThrows(MemoryBudgetException.class,
                 () -> ExperimentRunner.resume(checkpoint, 0, quiet()));
         assertTrue(e.getMessage().startsWith(checkpoint.resolve(Checkpoint.JSON_FILE) + ": training its network"
-                + " (250000002 parameters; the largest layer is model.layers[0], dense of 50000000 units)"), e.getMessage());
+                + " (250000002 parameters; the largest layer is model.layers[0], dense from 2 to 50000000 units)"), e.getMessage());
         assertEquals(before, Scope.liveBytes());
     }
 
