@@ -85,8 +85,9 @@ public final class Scope implements AutoCloseable {
     }
 
     /**
-     * Bytes held by all scopes that are still open, process-wide (large blocks at their size class,
-     * see {@link #allocate}). Flat across training steps when nothing leaks.
+     * Bytes held by all scopes that are still open, process-wide; allocations of 64 KiB and more
+     * count at their block's size class, up to 12.5% over the request. Flat across training steps
+     * when nothing leaks.
      */
     public static long liveBytes() {
         return LIVE_BYTES.get();
