@@ -5,6 +5,7 @@ import dev.gatun.bindings.Gpu;
 import dev.gatun.bindings.GpuAvailability;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.kernels.Simd;
+import dev.gatun.tensor.MemoryBudget;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -29,6 +30,8 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("java.home"));
         out.printf("cpu:      %d cores, %s, max heap %d MiB%n", rt.availableProcessors(),
                 System.getProperty("os.arch"), rt.maxMemory() >> 20);
+        out.printf("memory:   budget %s for tensors (--max-memory or -D%s)%n", MemoryBudget.format(MemoryBudget.limit()),
+                MemoryBudget.PROPERTY);
         out.printf("vectors:  %s%s%n", Simd.describe(), Simd.ENABLED ? " (-Dgatun.simd=false turns SIMD off)" : "");
         String forced = System.getProperty(BackendRegistry.PROPERTY, "");
         out.printf("backends: %s; default cpu%s%n", String.join(", ", new TreeSet<>(BackendRegistry.names())),

@@ -2,6 +2,7 @@ package dev.gatun.cli;
 
 import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.ExperimentConfig;
+import dev.gatun.tensor.MemoryBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  *
  * <p>Separate processes, not threads: every run gets its own backend choice, memory and kernel
  * thread pool, and a run that fails or runs out of memory takes no other down. The cores are
- * shared out ({@code -Dgatun.threads}), each run's console output goes to {@code train.log} in
+ * shared out ({@code -Dgatun.threads}) and so is the memory budget ({@code -Dgatun.maxMemory}: the
+ * runs together hold no more than it), each run's console output goes to {@code train.log} in
  * its run folder, and this process prints one line as each run ends.
  */
 final class ParallelRuns {
@@ -41,6 +43,7 @@ final class ParallelRuns {
         Files.createDirectories(runs);
         Path pending = Files.createTempDirectory(runs, ".pending-");
         int threadsEach = Math.max(1, Runtime.getRuntime().availableProcessors() / jobs);
+        long memoryEach = Math.max(1, MemoryBudget.limit() / jobs);
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
@@ -52,7 +55,7 @@ final class ParallelRuns {
                 Path log = pending.resolve(i + "-" + c.name() + ".log");
                 int n = i + 1;
                 futures.add(pool.submit(() -> {
-                    Outcome o = child(c, config, log, runs, threadsEach);
+                    Outcome o = child(c, config, log, runs, threadsEach, memoryEach);
                     synchronized (out) {
                         out.printf(Locale.ROOT, "[%d/%d] %s: %s%n", n, experiments.size(), c.name(),
                                 o.folderOrNull() != null ? "done, " + o.folderOrNull()
@@ -77,16 +80,18 @@ final class ParallelRuns {
         }
     }
 
-    private static Outcome child(ExperimentConfig c, Path config, Path log, Path runs, int threads)
+    private static Outcome child(ExperimentConfig c, Path config, Path log, Path runs, int threads, long memory)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Dgatun.threads=") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+            if (!arg.startsWith("-Dgatun.threads=") && !arg.startsWith("-D" + MemoryBudget.PROPERTY + "=")
+                    && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
                 command.add(arg);
             }
         }
         command.add("-Dgatun.threads=" + threads);
+        command.add("-D" + MemoryBudget.PROPERTY + "=" + memory);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(GatunCli.class.getName());

@@ -102,11 +102,15 @@ final class TrainCommand implements Callable<Integer> {
         if (backend != null) {
             all.put("backend", backend);
         }
-        // Every config is read and validated before the first trains: a typo in the last file
-        // should not surface an hour into the first.
+        // Every config is read and validated, and checked against the memory budget, before the
+        // first trains: a typo in the last file should not surface an hour into the first.
         List<ExperimentConfig> experiments = new ArrayList<>();
         for (Path file : configs) {
-            experiments.addAll(ConfigLoader.load(file, all));
+            List<ExperimentConfig> loaded = ConfigLoader.load(file, all);
+            for (ExperimentConfig c : loaded) {
+                ExperimentRunner.checkMemory(c, loaded.size() > 1 ? file + " (" + c.name() + ")" : file.toString());
+            }
+            experiments.addAll(loaded);
         }
         if (jobs < 1) {
             throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);

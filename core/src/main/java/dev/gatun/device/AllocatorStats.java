@@ -11,7 +11,8 @@ package dev.gatun.device;
  * @param deviceAllocations calls to the device's allocate that succeeded
  * @param deviceFrees calls to the device's free
  * @param cacheHits allocations served from the cache, without the device
- * @param cacheFlushes times the whole cache was freed to make room after running out of memory
+ * @param cacheFlushes times the whole cache was freed to make room: after running out of memory, or to keep
+ *     to the budget
  */
 public record AllocatorStats(long bytesInUse, long bytesCached, long peakBytesInUse, long blocksInUse,
                              long blocksCached, long deviceAllocations, long deviceFrees, long cacheHits,

@@ -1,5 +1,7 @@
 package dev.gatun.device;
 
+import dev.gatun.tensor.MemoryBudget;
+import dev.gatun.tensor.MemoryBudgetException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -21,7 +23,12 @@ import java.util.Map;
  *
  * <p>When the device runs out of memory, every cached block is freed and the allocation retried
  * once; if that fails too, an {@link OutOfDeviceMemoryException} gives the bytes requested, in use
- * and cached. Thread-safe: one lock, held also across the device calls, which is what keeps the
+ * and cached.
+ *
+ * <p>An allocator made with the device's size keeps to the device budget ({@link
+ * MemoryBudget#deviceLimit}): a request that would take the bytes in use and cached past it frees
+ * the cache first, and is a {@link MemoryBudgetException} when the bytes in use alone would pass
+ * it, before the device is asked. Thread-safe: one lock, held also across the device calls, which is what keeps the
  * counters exact. Blocks are not tied to streams: a block freed while a stream still uses it must
  * be synchronized first by the caller.
  */
@@ -34,6 +41,8 @@ public final class CachingAllocator implements AutoCloseable {
     public static final long LARGE_GRANULE = 2L << 20;
 
     private final DeviceMemory device;
+    // The device's memory, from which the budget is derived; 0 for an allocator without a budget.
+    private final long deviceBytes;
     private final Map<Long, ArrayDeque<Long>> cache = new HashMap<>();
     private long bytesInUse;
     private long bytesCached;
@@ -45,16 +54,29 @@ public final class CachingAllocator implements AutoCloseable {
     private long cacheHits;
     private long cacheFlushes;
 
-    /**
-     * An allocator over {@code device}, which it uses but does not close.
-     *
-     * @param device the device memory the blocks come from
-     */
+    /** An allocator over {@code device}, which it uses but does not close, bounded only by the device itself. */
     public CachingAllocator(DeviceMemory device) {
+        this(device, 0);
+    }
+
+    /**
+     * An allocator over {@code device} of {@code deviceBytes} bytes that keeps to the device budget
+     * ({@link MemoryBudget#deviceLimit(long)} of {@code deviceBytes}); 0 for none.
+     */
+    public CachingAllocator(DeviceMemory device, long deviceBytes) {
         if (device == null) {
             throw new IllegalArgumentException("device is null");
         }
+        if (deviceBytes < 0) {
+            throw new IllegalArgumentException("deviceBytes must be >= 0, got " + deviceBytes);
+        }
         this.device = device;
+        this.deviceBytes = deviceBytes;
+    }
+
+    /** The most bytes in use and cached together: the device budget, or {@link Long#MAX_VALUE} without one. */
+    public long limit() {
+        return deviceBytes == 0 ? Long.MAX_VALUE : MemoryBudget.deviceLimit(deviceBytes);
     }
 
     /** {@return the device underneath} */
@@ -95,6 +117,7 @@ public final class CachingAllocator implements AutoCloseable {
             blocksCached--;
             cacheHits++;
         } else {
+            checkBudget(bytes, size);
             address = allocateOnDevice(bytes, size);
         }
         bytesInUse += size;
@@ -183,6 +206,20 @@ public final class CachingAllocator implements AutoCloseable {
     @Override
     public void close() {
         emptyCache();
+    }
+
+    /** Keeps in use plus cached within the budget: frees the cache if that is enough, else refuses. */
+    private void checkBudget(long bytes, long size) {
+        long limit = limit();
+        if (size <= limit - bytesInUse - bytesCached) {
+            return;
+        }
+        if (size > limit - bytesInUse) {
+            throw new MemoryBudgetException("allocating " + bytes + " bytes on " + device.name(), size, bytesInUse, limit,
+                    "the device memory budget", "-D" + MemoryBudget.DEVICE_PROPERTY);
+        }
+        emptyCache();
+        cacheFlushes++;
     }
 
     private long allocateOnDevice(long bytes, long size) {

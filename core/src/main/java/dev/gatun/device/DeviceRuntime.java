@@ -16,19 +16,20 @@ public interface DeviceRuntime {
     Device device();
 
     /**
-     * A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back.
-     *
-     * @param bytes the number of bytes
-     * @return the block
+     * A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. Beyond
+     * {@link #memoryLimit()} this is a {@link dev.gatun.tensor.MemoryBudgetException}, before the device is asked.
      */
     DeviceBlock allocate(long bytes);
 
     /**
-     * Sets {@code bytes} bytes at {@code address} to zero.
-     *
-     * @param address the device address
-     * @param bytes the number of bytes
+     * The most bytes this device's tensors may hold, cached blocks included (see {@link
+     * dev.gatun.tensor.MemoryBudget#deviceLimit}); unbounded for a runtime without a budget.
      */
+    default long memoryLimit() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Sets {@code bytes} bytes at {@code address} to zero. */
     void zero(long address, long bytes);
 
     /**

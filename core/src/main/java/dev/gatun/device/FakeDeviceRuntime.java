@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * The fake device's runtime: a {@link FakeDevice} (host memory addressed like device memory)
  * behind a {@link CachingAllocator}, so tensors on {@link Device#fake()} take exactly the path
  * CUDA tensors take, and its backend reads them through {@link #hostView}. Its capacity is
- * {@code -Dgatun.fakeDeviceBytes} (default 16 GiB, reserved only as used).
+ * {@code -Dgatun.fakeDeviceBytes} (default 16 GiB, reserved only as used), and its budget is
+ * computed from that capacity as a GPU's is from its memory.
  */
 final class FakeDeviceRuntime implements DeviceRuntime {
     private static final long CAPACITY = Long.getLong("gatun.fakeDeviceBytes", 16L << 30);
@@ -15,7 +16,7 @@ final class FakeDeviceRuntime implements DeviceRuntime {
     private static final boolean POISON = Boolean.getBoolean("gatun.poisonUninitialized");
 
     private final FakeDevice memory = new FakeDevice(CAPACITY);
-    private final CachingAllocator allocator = new CachingAllocator(memory);
+    private final CachingAllocator allocator = new CachingAllocator(memory, CAPACITY);
 
     @Override
     public Device device() {
@@ -29,6 +30,11 @@ final class FakeDeviceRuntime implements DeviceRuntime {
             memory.view(block.address(), block.size()).fill((byte) -1);
         }
         return block;
+    }
+
+    @Override
+    public long memoryLimit() {
+        return allocator.limit();
     }
 
     @Override

@@ -112,12 +112,20 @@ public final class SafetensorsReader {
     }
 
     /**
-     * The string metadata of {@code file} (empty when it has none); the file is fully validated.
-     *
-     * @param file the safetensors file
-     * @return the metadata by key, in the header's order
-     * @throws IOException if the file cannot be read or is not valid safetensors
+     * The shape of every tensor of {@code file}, in header order, from its validated header alone:
+     * no tensor is read or allocated, so a caller can check sizes before building anything.
      */
+    public static Map<String, int[]> shapes(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            for (Entry e : readHeader(file, ch).entries()) {
+                shapes.put(e.name(), e.shape().clone());
+            }
+            return Collections.unmodifiableMap(shapes);
+        }
+    }
+
+    /** The string metadata of {@code file} (empty when it has none); the file is fully validated. */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(file, ch).metadata();

@@ -53,7 +53,7 @@ final class DeviceTransfer {
     static Storage copyStorage(Tensor t, Device target) {
         requireDeviceDType(t, target);
         long bytes = t.size() * t.dtype().byteSize();
-        Storage moved = t.scope().allocateOn(target, bytes, false);
+        Storage moved = t.scope().allocateOn(target, bytes, false, t.dtype(), t.shape());
         Tensor dst = new Tensor(moved, t.scope(), t.dtype(), t.shape(), t.strides(), 0);
         copyBytes(t, 0, dst, 0, bytes);
         return moved;

@@ -3,7 +3,10 @@ package dev.gatun.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +17,8 @@ import java.util.Map;
  *
  * <p>Blocks of at least {@link #MIN_BLOCK} bytes are rounded up to a size class (8 classes per
  * power of two, so at most 12.5% is wasted) and each owns its own arena, which is closed when
- * the cache is over {@link #MAX_CACHED} bytes. A scope never hands out a block itself: it hands
+ * the cache is over {@link #MAX_CACHED} bytes, or when live and cached bytes together would pass
+ * the {@link MemoryBudget}. A scope never hands out a block itself: it hands
  * out a view bound to its own arena, so a tensor used after its scope closed still throws, even
  * though the memory behind it lives on here.
  */
@@ -32,7 +36,8 @@ final class HostBlockCache {
     }
 
     private static final Map<Long, ArrayDeque<Block>> FREE = new HashMap<>();
-    private static long cachedBytes;
+    // Written under the class lock; volatile so that Scope's budget check reads it without the lock.
+    private static volatile long cachedBytes;
 
     private HostBlockCache() {}
 
@@ -61,9 +66,10 @@ final class HostBlockCache {
         return new Block(arena.allocate(sizeClass(bytes), 64), arena);
     }
 
-    /** Returns a block whose views are all dead (their scope is closed). */
+    /** Returns a block whose views are all dead (their scope is closed, its bytes no longer live). */
     static synchronized void give(Block b) {
-        if (cachedBytes + b.size() > MAX_CACHED) {
+        if (cachedBytes + b.size() > MAX_CACHED
+                || cachedBytes + b.size() > MemoryBudget.limit() - Scope.liveBytes()) {
             b.arena().close();
             return;
         }
@@ -72,8 +78,21 @@ final class HostBlockCache {
     }
 
     /** Bytes held for reuse. */
-    static synchronized long cachedBytes() {
+    static long cachedBytes() {
         return cachedBytes;
+    }
+
+    /** Frees cached blocks, largest first, until at most {@code maxBytes} stay cached. */
+    static synchronized void trimTo(long maxBytes) {
+        List<Long> sizes = new ArrayList<>(FREE.keySet());
+        sizes.sort(Comparator.reverseOrder());
+        for (long size : sizes) {
+            ArrayDeque<Block> list = FREE.get(size);
+            while (cachedBytes > maxBytes && !list.isEmpty()) {
+                list.pop().arena().close();
+                cachedBytes -= size;
+            }
+        }
     }
 
     /** Frees every cached block. */

@@ -1,5 +1,6 @@
 package dev.gatun.tensor;
 
+import dev.gatun.device.DeviceRuntimes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +14,44 @@ import java.util.Locale;
  *
  * <p>The budget is {@code -Dgatun.maxMemory} (bytes, or with a unit: {@code 512m}, {@code 8g},
  * {@code 1.5GiB}), or {@link #setLimit} (the CLI's {@code --max-memory}); by default half of the
- * machine's physical memory, or of the container's limit where that is lower.
+ * machine's physical memory, or of the container's limit where that is lower. Host tensor memory
+ * counts against it as it is allocated ({@link Scope#liveBytes()}, plus the host blocks cached for
+ * reuse), and a model's estimated needs are checked against it before the model is built.
+ *
+ * <p>Each device has a budget of its own, checked by its allocator: {@code -Dgatun.maxDeviceMemory}
+ * or {@link #setDeviceLimit}, by default {@link #DEVICE_FRACTION} of the device's memory.
  */
 public final class MemoryBudget {
     /** The system property that sets the budget. */
     public static final String PROPERTY = "gatun.maxMemory";
+    /** The system property that sets the budget of each device. */
+    public static final String DEVICE_PROPERTY = "gatun.maxDeviceMemory";
+    /**
+     * The default device budget as a fraction of the device's memory: the rest is left to the
+     * driver's context and the cuBLAS and cuDNN workspaces, which do not go through the allocator.
+     */
+    public static final double DEVICE_FRACTION = 0.9;
 
+    // A malformed property is reported where the budget is first read, not as a class initialization error.
+    private static volatile String invalid;
+    // -1 while the property is malformed.
     private static volatile long limit = initialLimit();
+    // 0: DEVICE_FRACTION of each device's memory; -1 while the property is malformed.
+    private static volatile long deviceLimit = initialDeviceLimit();
 
     private MemoryBudget() {}
 
-    /** {@return the budget in bytes} */
+    /**
+     * The budget in bytes.
+     *
+     * @throws IllegalArgumentException when {@code -Dgatun.maxMemory} is not a size and no budget was set since
+     */
     public static long limit() {
-        return limit;
+        long l = limit;
+        if (l < 0) {
+            throw new IllegalArgumentException(invalid);
+        }
+        return l;
     }
 
     /**
@@ -41,6 +67,43 @@ public final class MemoryBudget {
     }
 
     /**
+     * The budget of a device with {@code deviceBytes} bytes of memory: the one set with {@link
+     * #setDeviceLimit} or {@code -Dgatun.maxDeviceMemory}, else {@link #DEVICE_FRACTION} of it.
+     */
+    public static long deviceLimit(long deviceBytes) {
+        long set = deviceLimit;
+        if (set < 0) {
+            throw new IllegalArgumentException(invalid);
+        }
+        return set > 0 ? set : (long) (deviceBytes * DEVICE_FRACTION);
+    }
+
+    /** Sets the budget of every device for the rest of the process; 0 restores the default fraction. */
+    public static void setDeviceLimit(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the device memory budget must be positive, got " + bytes + " bytes");
+        }
+        deviceLimit = bytes;
+    }
+
+    /**
+     * Refuses {@code bytes} that {@code what} needs on {@code device}: against {@link #limit()} on
+     * the host, else against the device's budget (opening its runtime).
+     *
+     * @throws MemoryBudgetException naming {@code what}, the size and the budget
+     */
+    public static void require(Device device, String what, long bytes) {
+        if (device.isHost()) {
+            require(what, bytes);
+            return;
+        }
+        long l = DeviceRuntimes.of(device).memoryLimit();
+        if (bytes < 0 || bytes > l) {
+            throw new MemoryBudgetException(what, bytes, 0, l, device + "'s memory budget", "-D" + DEVICE_PROPERTY);
+        }
+    }
+
+    /**
      * Refuses {@code bytes} (what {@code what} needs in all) when it exceeds the budget.
      *
      * @param what what needs the memory, for the message (e.g. "the model of config.yaml")
@@ -48,7 +111,7 @@ public final class MemoryBudget {
      * @throws MemoryBudgetException naming {@code what}, the size and the budget
      */
     public static void require(String what, long bytes) {
-        long l = limit;
+        long l = limit();
         if (bytes < 0 || bytes > l) {
             throw new MemoryBudgetException(what, bytes, l);
         }
@@ -138,10 +201,25 @@ public final class MemoryBudget {
     private static long initialLimit() {
         String set = System.getProperty(PROPERTY);
         if (set != null && !set.isBlank()) {
-            return parse(set, "-D" + PROPERTY);
+            return parsed(set, PROPERTY);
         }
         long physical = physicalMemory();
         return physical > 0 ? physical / 2 : 8L << 30;
+    }
+
+    private static long initialDeviceLimit() {
+        String set = System.getProperty(DEVICE_PROPERTY);
+        return set == null || set.isBlank() ? 0 : parsed(set, DEVICE_PROPERTY);
+    }
+
+    /** The property's size, or -1 with the problem kept for {@link #limit()} to report. */
+    private static long parsed(String text, String property) {
+        try {
+            return parse(text, "-D" + property);
+        } catch (IllegalArgumentException e) {
+            invalid = e.getMessage();
+            return -1;
+        }
     }
 
     /** MemTotal from /proc/meminfo, lowered to a cgroup (v2 or v1) limit; 0 where neither is readable. */

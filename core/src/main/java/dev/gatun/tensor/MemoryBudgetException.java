@@ -1,16 +1,19 @@
 package dev.gatun.tensor;
 
 /**
- * An allocation, or a size read from a file or a config, over the {@link MemoryBudget}: thrown
- * before any of it is allocated, with what needed it, the size and the budget in one line.
+ * An allocation, or a size read from a file or a config, over the {@link MemoryBudget} (or a
+ * device's budget): thrown before any of it is allocated, with what needed it, the size, what was
+ * already held and the budget in one line.
  */
 public final class MemoryBudgetException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** The bytes asked for; negative when the size overflowed. */
+    private final String what;
     private final long requested;
-    /** The budget at the time. */
+    private final long held;
     private final long limit;
+    private final String budget;
+    private final String setting;
 
     /**
      * An over-budget request.
@@ -20,10 +23,38 @@ public final class MemoryBudgetException extends IllegalStateException {
      * @param limit the budget
      */
     public MemoryBudgetException(String what, long requested, long limit) {
-        super(what + " needs " + MemoryBudget.format(requested) + ", over the memory budget of "
-                + MemoryBudget.format(limit) + " (set it with --max-memory or -D" + MemoryBudget.PROPERTY + ")");
+        this(what, requested, 0, limit, "the memory budget", "--max-memory or -D" + MemoryBudget.PROPERTY);
+    }
+
+    /**
+     * {@code what} needs {@code requested} bytes on top of {@code held} already held, against a budget of
+     * {@code limit} bytes.
+     *
+     * @param budget which budget, for the message: "the memory budget", "cuda:0's memory budget"
+     * @param setting how a user sets that budget, for the message: "--max-memory or -Dgatun.maxMemory"
+     */
+    public MemoryBudgetException(String what, long requested, long held, long limit, String budget, String setting) {
+        super(what + " needs " + MemoryBudget.format(requested)
+                + (held > 0 ? " on top of " + MemoryBudget.format(held) + " already held" : "") + ", over " + budget
+                + " of " + MemoryBudget.format(limit) + " (set it with " + setting + ")");
+        this.what = what;
         this.requested = requested;
+        this.held = held;
         this.limit = limit;
+        this.budget = budget;
+        this.setting = setting;
+    }
+
+    /** The same refusal, saying what needed the memory in other words (a tensor's dtype and shape, say). */
+    public MemoryBudgetException about(String newWhat) {
+        MemoryBudgetException e = new MemoryBudgetException(newWhat, requested, held, limit, budget, setting);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** What needed the memory. */
+    public String what() {
+        return what;
     }
 
     /** {@return the bytes asked for; negative when the size overflowed} */
@@ -31,7 +62,12 @@ public final class MemoryBudgetException extends IllegalStateException {
         return requested;
     }
 
-    /** {@return the budget at the time} */
+    /** The bytes already held when the request came (0 for a size checked before anything was built). */
+    public long held() {
+        return held;
+    }
+
+    /** The budget at the time. */
     public long limit() {
         return limit;
     }

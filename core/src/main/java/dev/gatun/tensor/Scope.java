@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Ops allocate their results in the innermost scope opened on the current thread. The arena
  * is shared, not confined, because CPU kernels read and write tensors from worker threads.
  * There are no finalizers: memory lives exactly as long as its scope.
+ *
+ * <p>Every allocation is counted against the {@link MemoryBudget} before it is made: one beyond it
+ * is a {@link MemoryBudgetException} naming the tensor, its size, what is held and the budget, and
+ * nothing is allocated. The host blocks cached for reuse count as held too, since the process
+ * holds them: they are freed first when a request needs their room, and are not kept when keeping
+ * them would pass the budget.
  */
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
@@ -91,9 +97,9 @@ public final class Scope implements AutoCloseable {
     }
 
     /**
-     * Bytes held by all scopes that are still open, process-wide. Flat across training steps when nothing leaks.
-     *
-     * @return the bytes held by open scopes
+     * Bytes held by all scopes that are still open, process-wide; allocations of 64 KiB and more
+     * count at their block's size class, up to 12.5% over the request. Flat across training steps
+     * when nothing leaks.
      */
     public static long liveBytes() {
         return LIVE_BYTES.get();
@@ -102,11 +108,10 @@ public final class Scope implements AutoCloseable {
     /**
      * Allocates zeroed, 64-byte aligned memory owned by this scope.
      *
-     * @param byteSize the number of bytes
-     * @return the memory
+     * @throws MemoryBudgetException when the held bytes would pass the {@link MemoryBudget}; nothing is allocated
      */
     public MemorySegment allocate(long byteSize) {
-        return allocate(byteSize, true);
+        return allocate(byteSize, true, null, null);
     }
 
     /**
@@ -118,29 +123,42 @@ public final class Scope implements AutoCloseable {
      * @return the memory
      */
     public MemorySegment allocateUninitialized(long byteSize) {
-        return allocate(byteSize, false);
+        return allocate(byteSize, false, null, null);
     }
 
+    /** Host memory for a tensor of {@code dtype} and {@code shape} (both null when unknown, for messages). */
     @SuppressWarnings("restricted")
-    private MemorySegment allocate(long byteSize, boolean zero) {
+    MemorySegment allocate(long byteSize, boolean zero, DType dtype, int[] shape) {
         if (closed) {
             throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
         }
         if (byteSize < 0) {
             throw new IllegalArgumentException("negative allocation size " + byteSize);
         }
+        boolean large = byteSize >= HostBlockCache.MIN_BLOCK;
+        // A large block is held at its size class, up to 12.5% more than asked for.
+        long held = large ? HostBlockCache.sizeClass(byteSize) : byteSize;
+        reserve(held, dtype, shape);
         MemorySegment seg;
         HostBlockCache.Block block = null;
-        if (byteSize < HostBlockCache.MIN_BLOCK) {
-            seg = arena.allocate(Math.max(byteSize, 1), 64);
-        } else {
-            HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
-            block = cached != null ? cached : HostBlockCache.allocate(byteSize);
-            // A view bound to this scope's arena: it dies when the scope closes, the block does not.
-            seg = MemorySegment.ofAddress(block.memory().address()).reinterpret(byteSize, arena, null);
-            if (zero && cached != null) {
-                seg.fill((byte) 0); // fresh blocks come zeroed; reused ones hold their last contents
+        try {
+            if (!large) {
+                seg = arena.allocate(Math.max(byteSize, 1), 64);
+            } else {
+                HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
+                block = cached != null ? cached : HostBlockCache.allocate(byteSize);
+                // A view bound to this scope's arena: it dies when the scope closes, the block does not.
+                seg = MemorySegment.ofAddress(block.memory().address()).reinterpret(byteSize, arena, null);
+                if (zero && cached != null) {
+                    seg.fill((byte) 0); // fresh blocks come zeroed; reused ones hold their last contents
+                }
             }
+        } catch (RuntimeException | Error e) {
+            LIVE_BYTES.addAndGet(-held);
+            if (block != null) {
+                HostBlockCache.give(block);
+            }
+            throw e;
         }
         if (!zero && POISON) {
             seg.fill((byte) -1);
@@ -149,25 +167,55 @@ public final class Scope implements AutoCloseable {
             if (block != null) {
                 blocks.add(block);
             }
-            bytes += byteSize;
+            bytes += held;
         }
-        LIVE_BYTES.addAndGet(byteSize);
         return seg;
+    }
+
+    /**
+     * Counts {@code held} bytes as live, or refuses them: the hot path is one atomic add and a
+     * compare. Cached blocks count as held, and are freed when the live bytes alone fit.
+     */
+    private void reserve(long held, DType dtype, int[] shape) {
+        long limit = MemoryBudget.limit();
+        long live = held > limit ? -1 : LIVE_BYTES.addAndGet(held);
+        if (live >= 0 && live <= limit - HostBlockCache.cachedBytes()) {
+            return;
+        }
+        if (live >= 0 && live <= limit) {
+            HostBlockCache.trimTo(limit - live);
+            return;
+        }
+        if (live >= 0) {
+            LIVE_BYTES.addAndGet(-held);
+        }
+        throw new MemoryBudgetException(describe(dtype, shape), held, live < 0 ? LIVE_BYTES.get() : live - held,
+                limit, "the memory budget", "--max-memory or -D" + MemoryBudget.PROPERTY);
+    }
+
+    private String describe(DType dtype, int[] shape) {
+        return "a " + (dtype == null ? "block of memory" : dtype.label() + Shape.str(shape) + " tensor")
+                + " in scope '" + name + "'";
     }
 
     /**
      * Allocates {@code bytes} on {@code device}, owned by this scope: host memory, or a block from
      * the device's allocator, given back to its cache when the scope closes.
      */
-    Storage allocateOn(Device device, long bytes, boolean zero) {
+    Storage allocateOn(Device device, long bytes, boolean zero, DType dtype, int[] shape) {
         if (device.isHost()) {
-            return Storage.host(allocate(bytes, zero));
+            return Storage.host(allocate(bytes, zero, dtype, shape));
         }
         if (closed) {
             throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
         }
         DeviceRuntime rt = DeviceRuntimes.of(device);
-        DeviceBlock block = rt.allocate(Math.max(bytes, 1));
+        DeviceBlock block;
+        try {
+            block = rt.allocate(Math.max(bytes, 1));
+        } catch (MemoryBudgetException e) {
+            throw e.about("a " + dtype.label() + Shape.str(shape) + " tensor on " + device + " in scope '" + name + "'");
+        }
         synchronized (this) {
             deviceBlocks.add(block);
         }
@@ -229,6 +277,8 @@ public final class Scope implements AutoCloseable {
             OPEN.get().remove(this);
         }
         arena.close();
+        // Before the blocks go to the cache, which keeps them only within the budget.
+        LIVE_BYTES.addAndGet(-bytes);
         // Only now, with every view dead, may another scope reuse the blocks.
         for (HostBlockCache.Block b : blocks) {
             HostBlockCache.give(b);
@@ -238,7 +288,6 @@ public final class Scope implements AutoCloseable {
             b.free();
         }
         deviceBlocks.clear();
-        LIVE_BYTES.addAndGet(-bytes);
     }
 
     @Override

@@ -76,8 +76,7 @@ public final class Tensor {
      */
     public static Tensor zeros(Scope scope, DType dtype, int... shape) {
         int[] s = shape.clone();
-        long n = Shape.checkedSize(s);
-        MemorySegment seg = scope.allocate(Math.multiplyExact(n, (long) dtype.byteSize()));
+        MemorySegment seg = scope.allocate(bytes(scope, dtype, s), true, dtype, s);
         return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
@@ -92,8 +91,7 @@ public final class Tensor {
     public static Tensor empty(DType dtype, int... shape) {
         Scope scope = Scope.current();
         int[] s = shape.clone();
-        long n = Shape.checkedSize(s);
-        MemorySegment seg = scope.allocateUninitialized(Math.multiplyExact(n, (long) dtype.byteSize()));
+        MemorySegment seg = scope.allocate(bytes(scope, dtype, s), false, dtype, s);
         return new Tensor(seg, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
@@ -124,20 +122,28 @@ public final class Tensor {
 
     private static Tensor allocate(Scope scope, Device device, DType dtype, int[] shape, boolean zero) {
         int[] s = shape.clone();
-        long bytes = Math.multiplyExact(Shape.checkedSize(s), (long) dtype.byteSize());
+        long bytes = bytes(scope, dtype, s);
         DeviceTransfer.requireDeviceDType(dtype, s, device, false);
-        Storage storage = device.isHost()
-                ? Storage.host(zero ? scope.allocate(bytes) : scope.allocateUninitialized(bytes))
-                : scope.allocateOn(device, bytes, zero);
+        Storage storage = scope.allocateOn(device, bytes, zero, dtype, s);
         return new Tensor(storage, scope, dtype, s, Shape.contiguousStrides(s), 0);
     }
 
-    /**
-     * Zeros of this tensor's dtype on its device, in the current scope: how ops make their results.
-     *
-     * @param shape the new tensor's dimensions
-     * @return the new tensor
-     */
+    /** The bytes of a {@code dtype} tensor of {@code shape}; one whose size overflows a long is over any budget. */
+    private static long bytes(Scope scope, DType dtype, int[] shape) {
+        long bytes;
+        try {
+            bytes = MemoryBudget.bytes(dtype.byteSize(), Shape.checkedSize(shape));
+        } catch (ArithmeticException e) {
+            bytes = -1;
+        }
+        if (bytes < 0) {
+            throw new MemoryBudgetException("a " + dtype.label() + Shape.str(shape) + " tensor in scope '" + scope.name()
+                    + "'", bytes, MemoryBudget.limit());
+        }
+        return bytes;
+    }
+
+    /** Zeros of this tensor's dtype on its device, in the current scope: how ops make their results. */
     public Tensor newZeros(int... shape) {
         return newZeros(dtype, shape);
     }

@@ -39,7 +39,7 @@ public final class CudaContext implements DeviceRuntime {
     private CudaContext(int index) {
         this.index = index;
         this.memory = new CudaDeviceMemory(index);
-        this.allocator = new CachingAllocator(memory);
+        this.allocator = new CachingAllocator(memory, memory.totalBytes());
         this.stream = memory.createStream();
         try (Arena call = Arena.ofConfined()) {
             MemorySegment p = call.allocate(ValueLayout.ADDRESS);
@@ -77,6 +77,11 @@ public final class CudaContext implements DeviceRuntime {
     @Override
     public DeviceBlock allocate(long bytes) {
         return allocator.allocate(bytes);
+    }
+
+    @Override
+    public long memoryLimit() {
+        return allocator.limit();
     }
 
     @Override

@@ -101,7 +101,18 @@ public final class CudaDeviceMemory implements DeviceMemory {
         check(cudart_h.cudaFree(MemorySegment.ofAddress(address)), "cudaFree", "free", bytes);
     }
 
-    /** {@return the bytes allocated through this object and not freed} */
+    /** The device's memory in bytes (cudaMemGetInfo's total), from which its budget is derived. */
+    public long totalBytes() {
+        select("totalBytes", 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            check(cudart_h.cudaMemGetInfo(free, total), "cudaMemGetInfo", "totalBytes", 0);
+            return total.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** Bytes allocated through this object and not freed. */
     public long bytesInUse() {
         return bytesInUse.get();
     }

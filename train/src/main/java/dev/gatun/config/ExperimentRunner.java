@@ -41,8 +41,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs one {@link ExperimentConfig} end to end: selects the backend, loads the data and builds the
- * network, optimizer, loss and callbacks inside one {@link Scope}; creates a {@link RunFolder}
+ * Runs one {@link ExperimentConfig} end to end: selects the backend, loads the data, checks that
+ * training fits the memory budget ({@link ModelMemory}) and builds the network, optimizer, loss and
+ * callbacks inside one {@link Scope}; creates a {@link RunFolder}
  * named after the config holding {@code config.json} (the normalized config); trains with the
  * metrics logged per epoch; evaluates the test set, if any, at the end; and writes
  * {@code model.safetensors}.
@@ -70,7 +71,23 @@ public final class ExperimentRunner {
      * @throws IOException for data files that cannot be read and outputs that cannot be written
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
-        return execute(config, runsDir, null, config.training().epochs(), out);
+        return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'");
+    }
+
+    /**
+     * Refuses {@code config} when training it would pass the memory budget and its example shape is
+     * known without loading the data (see {@link ExperimentConfig#exampleShapeOrNull()}); the run
+     * checks again with the data's shape. For checking every config before the first trains.
+     *
+     * @param source where the config comes from, for the message (its file)
+     * @throws dev.gatun.tensor.MemoryBudgetException naming {@code source}, the network, the size and the budget
+     */
+    public static void checkMemory(ExperimentConfig config, String source) {
+        int[] shape = config.exampleShapeOrNull();
+        if (shape != null) {
+            // A fresh instance: it tells the device without choosing the process's backend.
+            ModelMemory.requireTraining(config, shape, BackendRegistry.create(config.backend()).device(), source);
+        }
     }
 
     /**
@@ -94,11 +111,12 @@ public final class ExperimentRunner {
         }
         ExperimentConfig config = ExperimentConfig.from(saved.get(CONFIG_KEY),
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString());
-        return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out);
+        return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
+                checkpoint.resolve(Checkpoint.JSON_FILE).toString());
     }
 
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
-            PrintStream out) throws IOException {
+            PrintStream out, String source) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -106,6 +124,7 @@ public final class ExperimentRunner {
             ExperimentData data = DataFactory.load(config, scope);
             List<int[]> shapes = ModelFactory.outputShapes(config.model(), data.exampleShape());
             config.checkOutput(shapes.getLast(), data.classes() > 0 ? data.classes() : -1);
+            ModelMemory.requireTraining(config, data.exampleShape(), BackendRegistry.device(), source);
 
             ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
                     config.regularization());

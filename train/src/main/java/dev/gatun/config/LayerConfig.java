@@ -21,14 +21,20 @@ public sealed interface LayerConfig {
     List<String> INITS = List.of("default", "kaiming_uniform", "kaiming_normal", "xavier_uniform", "xavier_normal");
 
     /**
-     * Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}.
-     *
-     * @param units the number of outputs
-     * @param bias whether the layer has a bias
-     * @param init the weight initialization: {@code default}, {@code kaiming_uniform}, {@code
-     *     kaiming_normal}, {@code xavier_uniform} or {@code xavier_normal}
-     * @param penalty the layer's L1 and L2 override, NaN where unset
+     * The most layers one rnn, lstm or gru entry may stack: deep stacks beyond a handful do not
+     * train, and the bound keeps a typo such as {@code layers: 1000000} from building layers until
+     * the heap runs out, before any memory estimate runs.
      */
+    int MAX_RECURRENT_LAYERS = 64;
+
+    /**
+     * The largest {@code hidden} of a recurrent layer: gates × directions × hidden (up to 8·hidden)
+     * is int arithmetic in the layer and its kernels. Any hidden size near it is refused by the
+     * memory budget anyway; this bound keeps the arithmetic from wrapping before that check.
+     */
+    int MAX_HIDDEN = 1 << 26;
+
+    /** Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}. */
     record Dense(int units, boolean bias, String init, Penalty penalty) implements LayerConfig {}
 
     /**
@@ -121,13 +127,8 @@ public sealed interface LayerConfig {
 
     /**
      * {@code {type: rnn|lstm|gru, hidden: 128, layers: 1, bidirectional: false}} over batch-first
-     * sequences [T, F]; outputs the sequence [T, directions·hidden].
-     *
-     * @param cell {@code rnn}, {@code lstm} or {@code gru}
-     * @param hidden the hidden size
-     * @param layers the number of stacked layers
-     * @param bidirectional whether each layer also runs backwards in time
-     * @param penalty the layer's L1 and L2 override, NaN where unset
+     * sequences [T, F]; outputs the sequence [T, directions·hidden]. At most {@link
+     * #MAX_RECURRENT_LAYERS} layers of at most {@link #MAX_HIDDEN} units.
      */
     record Recurrent(String cell, int hidden, int layers, boolean bidirectional, Penalty penalty)
             implements LayerConfig {}
@@ -213,8 +214,15 @@ public sealed interface LayerConfig {
             }
             case "rnn", "lstm", "gru" -> {
                 n.allowKeys("type", "hidden", "layers", "bidirectional", "l1", "l2");
-                yield new Recurrent(type, n.positiveInt("hidden"), n.positiveInt("layers", 1),
-                        n.bool("bidirectional", false), Penalty.override(n));
+                int hidden = n.positiveInt("hidden");
+                if (hidden > MAX_HIDDEN) {
+                    throw n.error("hidden", "must be <= " + MAX_HIDDEN + ", got " + hidden);
+                }
+                int layers = n.positiveInt("layers", 1);
+                if (layers > MAX_RECURRENT_LAYERS) {
+                    throw n.error("layers", "must be <= " + MAX_RECURRENT_LAYERS + ", got " + layers);
+                }
+                yield new Recurrent(type, hidden, layers, n.bool("bidirectional", false), Penalty.override(n));
             }
             case "last_state" -> {
                 n.allowKeys("type", "units", "l1", "l2");

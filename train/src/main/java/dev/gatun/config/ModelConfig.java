@@ -5,13 +5,15 @@ import java.util.List;
 
 /**
  * The {@code model} section: the shape of one example ({@code input}, or null to take it from
- * the data set) and the layers in order.
- *
- * @param inputOrNull the shape of one example, or null to take it from the data set
- * @param layers the layers, in order
+ * the data set) and the layers in order, at most {@link #MAX_LAYERS} of them.
  */
 public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
-    /** Copies the shape and the list of layers. */
+    /**
+     * The most entries {@code model.layers} may list: far beyond any network a sequential config
+     * describes, and a bound on the objects a config file can make the factory build.
+     */
+    public static final int MAX_LAYERS = 10_000;
+
     public ModelConfig {
         inputOrNull = inputOrNull == null ? null : inputOrNull.clone();
         layers = List.copyOf(layers);
@@ -36,6 +38,9 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
         List<ConfigNode> nodes = n.objects("layers");
         if (nodes.isEmpty()) {
             throw n.error("layers", "must list at least one layer");
+        }
+        if (nodes.size() > MAX_LAYERS) {
+            throw n.error("layers", "must list at most " + MAX_LAYERS + " layers, got " + nodes.size());
         }
         List<LayerConfig> layers = new ArrayList<>();
         for (ConfigNode layer : nodes) {

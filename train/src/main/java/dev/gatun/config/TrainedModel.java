@@ -4,11 +4,13 @@ import dev.gatun.io.SafetensorsReader;
 import dev.gatun.nn.Module;
 import dev.gatun.predict.Predictor;
 import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Shape;
 import dev.gatun.train.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * {@code model.safetensors} (a run folder or an export), or from a checkpoint of a config run
  * (whose {@code checkpoint.json} holds both the config and the card). The config builds the
  * network, the card gives its input shape, classes and preprocessing, and the weights are
- * validated (names, dtypes, shapes) before any is copied. {@link #predictor(Path)} loads one for
+ * validated (names, dtypes, shapes) before any is copied. The network's size is checked against
+ * the memory budget and the weights file before it is built. {@link #predictor(Path)} loads one for
  * an application to use.
  *
  * @param config the config the network was built from
@@ -24,6 +27,9 @@ import tools.jackson.databind.JsonNode;
  * @param module the network, with the trained weights
  */
 public record TrainedModel(ExperimentConfig config, ModelCard card, Module module) {
+    // PyTorch's batch norm counter, which a weights file may hold beside the network's own tensors.
+    private static final String BATCH_COUNTER = "num_batches_tracked";
+
     /** The weights file in a trained-model folder. */
     public static final String WEIGHTS = "model.safetensors";
     /** The config file in a trained-model folder. */
@@ -66,6 +72,7 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");
         }
+        checkSizes(config, card, configFile, dir.resolve(ModelCard.FILE), weights);
         Module module = ModelFactory.module(config.model(), card.input(), config.seed());
         try {
             SafetensorsReader.loadInto(module, weights);
@@ -75,6 +82,35 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         }
         module.train(false);
         return new TrainedModel(config, card, module);
+    }
+
+    /**
+     * Refuses a network over the memory budget ({@link ModelMemory#requireInference}), and one whose
+     * size differs from the weights file's, before anything is built: sizes come from files that
+     * may have been edited, and a wrong input size would otherwise build a network of any size
+     * first and find the mismatch only when loading the weights into it.
+     */
+    private static void checkSizes(ExperimentConfig config, ModelCard card, Path configFile, Path cardFile,
+                                   Path weights) throws IOException {
+        String input = "the input " + Shape.str(card.input()) + " of "
+                + (Files.isRegularFile(cardFile) ? cardFile : configFile);
+        ModelMemory memory;
+        try {
+            memory = ModelMemory.requireInference(config, card.input(), configFile + " with " + input);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(configFile + ": " + e.getMessage() + " (for " + input + ")", e);
+        }
+        long inFile = 0;
+        for (Map.Entry<String, int[]> e : SafetensorsReader.shapes(weights).entrySet()) {
+            if (!e.getKey().endsWith(BATCH_COUNTER)) {
+                inFile = Math.addExact(inFile, Shape.checkedSize(e.getValue()));
+            }
+        }
+        long values = memory.parameters() + memory.buffers();
+        if (inFile != values) {
+            throw new IllegalArgumentException(weights + " holds " + inFile + " values but the network of " + configFile
+                    + " for " + input + " has " + values + ": the files do not belong together");
+        }
     }
 
     /**
