@@ -37,6 +37,7 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         Path weights = dir.resolve(WEIGHTS);
         Path configFile = dir.resolve(CONFIG);
         ModelCard card;
+        String cardSource;
         ExperimentConfig config;
         if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
             configFile = dir.resolve(Checkpoint.JSON_FILE);
@@ -45,7 +46,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
                 throw new IllegalArgumentException(configFile + ": not a checkpoint of a config run (its model_config"
                         + " lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
             }
-            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), configFile.toString());
+            cardSource = configFile + ": model_config." + ExperimentRunner.CARD_KEY;
+            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), cardSource);
             config = ExperimentConfig.from(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString());
         } else {
             for (Path p : new Path[] {configFile, dir.resolve(ModelCard.FILE)}) {
@@ -55,11 +57,13 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
                 }
             }
             card = ModelCard.read(dir);
+            cardSource = dir.resolve(ModelCard.FILE).toString();
             config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
         }
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");
         }
+        card.checkFits(config, cardSource);
         Module module = ModelFactory.module(config.model(), card.input(), config.seed());
         try {
             SafetensorsReader.loadInto(module, weights);
