@@ -194,6 +194,9 @@ public final class SearchSpace {
             List<Integer> indices = new ArrayList<>();
             Matcher im = INDEX.matcher(m.group(2));
             while (im.find()) {
+                if (im.group(1).length() > 9) {
+                    throw new ConfigException(where, "index [" + im.group(1) + "] of '" + key + "' is beyond any list");
+                }
                 indices.add(Integer.parseInt(im.group(1)));
             }
             if (!node.isObject()) {

@@ -57,4 +57,13 @@ class ConfigLoaderTest {
         Files.write(file, ("\uFEFF{\"name\": \"bom\"}").getBytes(StandardCharsets.UTF_8));
         assertEquals("bom", ConfigLoader.read(file).get("name").stringValue());
     }
+
+    @Test
+    void anOverrideIndexBeyondAnIntIsAConfigException() throws IOException {
+        Path file = Files.writeString(dir.resolve("x.yaml"), "model: {layers: [{type: dense, units: 2}]}\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, java.util.Map.of("model.layers[99999999999].units", "3")));
+        assertEquals("--set model.layers[99999999999].units: index [99999999999] of 'layers' is beyond any list",
+                e.getMessage());
+    }
 }
