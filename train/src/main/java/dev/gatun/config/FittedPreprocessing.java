@@ -190,11 +190,11 @@ public record FittedPreprocessing(List<Step> steps) {
                 throw new ModelCardException(where, at, "'" + key + "'[" + i + "] is not a number, got "
                         + ConfigNode.kind(e));
             }
-            double d = e.doubleValue();
+            double d = ConfigNode.doubleOf(e);
             float f = (float) d;
             if (!Float.isFinite(f)) {
-                throw new ModelCardException(where, at, "'" + key + "'[" + i + "] is " + d
-                        + ", beyond the float32 range (±" + Float.MAX_VALUE + ")");
+                throw new ModelCardException(where, at, "'" + key + "'[" + i + "]" + (Double.isFinite(d) ? " = " + d : "")
+                        + " is beyond the float32 range (±" + Float.MAX_VALUE + ")");
             }
             v[i] = f;
         }

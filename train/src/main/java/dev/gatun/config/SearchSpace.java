@@ -68,7 +68,8 @@ public final class SearchSpace {
         if (method.equals("grid") && search.has("trials")) {
             throw search.error("trials", "grid search tries every combination; trials is for random");
         }
-        long seed = search.longValue("seed", tree.path("seed").isIntegralNumber() ? tree.get("seed").longValue() : 42);
+        long seed = search.longValue("seed", tree.path("seed").canConvertToLong() && tree.path("seed").isIntegralNumber()
+                ? tree.get("seed").longValue() : 42);
         JsonNode paramsNode = tree.get("search").get("params");
         if (paramsNode == null || !paramsNode.isObject() || paramsNode.isEmpty()) {
             throw search.error("params", "must map at least one config path to the values to try");
@@ -127,8 +128,12 @@ public final class SearchSpace {
             throw new ConfigException(where + "." + kind, "expected [a, b] with two " + (integral ? "integers" : "numbers")
                     + ", got " + ConfigNode.kind(range));
         }
-        double lo = range.get(0).doubleValue();
-        double hi = range.get(1).doubleValue();
+        double lo = ConfigNode.doubleOf(range.get(0));
+        double hi = ConfigNode.doubleOf(range.get(1));
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw new ConfigException(where + "." + kind, "expected [a, b] with two finite numbers, got "
+                    + ConfigNode.kind(range));
+        }
         if (!(lo < hi) && !(integral && lo == hi) || kind.equals("log_uniform") && !(lo > 0)) {
             throw new ConfigException(where + "." + kind, "needs " + (kind.equals("log_uniform") ? "0 < a < b" : "a < b")
                     + ", got [" + range.get(0) + ", " + range.get(1) + "]");

@@ -66,4 +66,23 @@ class ConfigLoaderTest {
         assertEquals("--set model.layers[99999999999].units: index [99999999999] of 'layers' is beyond any list",
                 e.getMessage());
     }
+
+    @Test
+    void anIntegerPastADoublesRangeIsAConfigExceptionNotAJacksonOne() throws IOException {
+        String huge = "1" + "0".repeat(400);
+        Path file = Files.writeString(dir.resolve("huge.yaml"), """
+                data: {source: synthetic, kind: moons}
+                model: {layers: [{type: dense, units: 2}]}
+                optimizer: {type: sgd, lr: %s}
+                """.formatted(huge));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals("optimizer.lr: expected a number, got " + huge, e.getMessage());
+        Path search = Files.writeString(dir.resolve("search.yaml"), """
+                data: {source: synthetic, kind: moons}
+                model: {layers: [{type: dense, units: 2}]}
+                search: {method: random, trials: 2, params: {optimizer.lr: {uniform: [0, %s]}}}
+                """.formatted(huge));
+        ConfigException s = assertThrows(ConfigException.class, () -> ConfigLoader.load(search));
+        assertTrue(s.getMessage().contains("expected [a, b] with two finite numbers"), s.getMessage());
+    }
 }

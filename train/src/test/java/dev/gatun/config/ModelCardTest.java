@@ -123,9 +123,9 @@ class ModelCardTest {
     void aMinOf1e308IsRefusedNamingTheFieldAndTheLargestFloatIsRead() throws IOException {
         String minMax = VALID.replace("{\"type\": \"standardize\", \"mean\": [0.5, -1, 2e3], \"std\": [1, 0.25, 3]}",
                 "{\"type\": \"min_max\", \"min\": [MIN, 0, 0], \"max\": [3.4028235e38, 1, 1]}");
-        assertEquals(dir.resolve(ModelCard.FILE) + ": preprocessing[0]: 'min'[0] is 1.0E308, beyond the float32 range"
+        assertEquals(dir.resolve(ModelCard.FILE) + ": preprocessing[0]: 'min'[0] = 1.0E308 is beyond the float32 range"
                 + " (\u00b13.4028235E38)", refused(minMax.replace("MIN", "1e308")));
-        assertEquals(dir.resolve(ModelCard.FILE) + ": preprocessing[0]: 'min'[0] is -Infinity, beyond the float32 range"
+        assertEquals(dir.resolve(ModelCard.FILE) + ": preprocessing[0]: 'min'[0] is beyond the float32 range"
                 + " (\u00b13.4028235E38)", refused(minMax.replace("MIN", "-1E+400")));
         card(minMax.replace("MIN", "-3.4028235e38"));
         ModelCard widest = ModelCard.read(dir);
@@ -204,5 +204,16 @@ class ModelCardTest {
         String m = refused("{\"format\": \"gatun-model\", ");
         assertEquals(true, m.startsWith(dir.resolve(ModelCard.FILE) + ": not valid JSON"), m);
         assertEquals(1, m.lines().count(), m);
+    }
+
+    @Test
+    void anIntegerPastADoublesRangeIsANamedErrorNotAJacksonOne() throws IOException {
+        String huge = "1" + "0".repeat(400);
+        assertEquals(dir.resolve(ModelCard.FILE) + ": preprocessing[0]: 'mean'[0] is beyond the float32 range"
+                + " (\u00b13.4028235E38)", refused(VALID.replace("[0.5, -1, 2e3]", "[" + huge + ", -1, 2e3]")));
+        assertEquals(dir.resolve(ModelCard.FILE) + ": input[0]: must be an integer > 0, got " + huge,
+                refused(VALID.replace("[3]", "[" + huge + "]")));
+        assertEquals(dir.resolve(ModelCard.FILE) + ": version: unsupported version " + huge
+                + " (this Gatun reads version 1)", refused(VALID.replace("\"version\": 1", "\"version\": " + huge)));
     }
 }

@@ -29,4 +29,15 @@ class JsonFileTest {
         String m = assertThrows(IllegalArgumentException.class, () -> JsonFile.read(folder, "metrics.json")).getMessage();
         assertEquals(true, m.startsWith(folder.resolve("metrics.json") + " is not valid JSON: "), m);
     }
+
+    @Test
+    void numbersPastTheirTypeInRunFilesAreNamedProblems(@TempDir Path folder) throws IOException {
+        Files.writeString(folder.resolve("metrics.json"), "{\"epochs\": [{\"epoch\": 99999999999}]}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunMetrics.read(folder));
+        assertEquals(folder.resolve("metrics.json") + ": epochs[0]: expected an object with an integer \"epoch\"",
+                e.getMessage());
+        Files.writeString(folder.resolve("metrics.json"), "{\"epochs\": [{\"epoch\": 1, \"loss\": 1" + "0".repeat(400)
+                + "}]}");
+        assertEquals(Double.NaN, RunMetrics.read(folder).epochs().getFirst().values().get("loss"));
+    }
 }

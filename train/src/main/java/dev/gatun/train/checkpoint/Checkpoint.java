@@ -591,7 +591,12 @@ public final class Checkpoint {
 
         double number(JsonNode n, String path) throws CheckpointFormatException {
             if (n.isNumber()) {
-                return n.doubleValue();
+                // Empty for an integer past a double's range, which Jackson will not round.
+                java.util.OptionalDouble v = n.doubleValueOpt();
+                if (v.isEmpty()) {
+                    throw problem(path + ": " + brief(n) + " is beyond the range of a double");
+                }
+                return v.getAsDouble();
             }
             if (n.isString()) {
                 switch (n.stringValue()) {

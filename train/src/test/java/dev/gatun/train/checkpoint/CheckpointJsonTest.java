@@ -132,4 +132,12 @@ class CheckpointJsonTest {
         assertTrue(m.startsWith(prefix() + "format: must be a string, got [0,1,2,"), m);
         assertTrue(m.length() < prefix().length() + 100, m);
     }
+
+    @Test
+    void anIntegerPastADoublesRangeIsNamedNotAJacksonException() throws IOException {
+        editJson(root -> ((ObjectNode) root.get("optimizer")).set("lr",
+                Checkpoint.JSON.readTree("1" + "0".repeat(400))));
+        assertEquals(prefix() + "optimizer.lr: 1000000000000000000000000000000000000... is beyond the range of a double",
+                refused());
+    }
 }
