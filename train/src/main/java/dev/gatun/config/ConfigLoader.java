@@ -35,7 +35,7 @@ public final class ConfigLoader {
      * The experiments a config file defines, each validated; unnamed ones take the file's name
      * without its extension.
      *
-     * @throws ConfigException naming the file or the path of the first problem
+     * @throws ConfigException naming the file and the path of the first problem
      * @throws IOException when the file cannot be read
      */
     public static List<ExperimentConfig> load(Path file) throws IOException {
@@ -60,10 +60,28 @@ public final class ConfigLoader {
                         value == null ? tools.jackson.databind.node.NullNode.instance : value, "--set " + o.getKey());
             }
         }
-        if (tree != null && tree.isObject() && tree.has("search")) {
-            return SearchSpace.expand(tree, name);
+        try {
+            if (tree != null && tree.isObject() && tree.has("search")) {
+                return SearchSpace.expand(tree, name);
+            }
+            return List.of(ExperimentConfig.from(tree, name));
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
         }
-        return List.of(ExperimentConfig.from(tree, name));
+    }
+
+    /**
+     * The experiment of a config tree read from {@code source} (a run's {@code config.json}, or a
+     * checkpoint's {@code checkpoint.json}), with errors naming that file.
+     *
+     * @throws ConfigException naming {@code source} and the path of the first problem
+     */
+    public static ExperimentConfig experiment(JsonNode tree, String name, String source) {
+        try {
+            return ExperimentConfig.from(tree, name);
+        } catch (ConfigException e) {
+            throw e.in(source);
+        }
     }
 
     /**

@@ -48,7 +48,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
             }
             cardSource = configFile + ": model_config." + ExperimentRunner.CARD_KEY;
             card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), cardSource);
-            config = ExperimentConfig.from(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString());
+            config = ConfigLoader.experiment(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString(),
+                    configFile + ": model_config." + ExperimentRunner.CONFIG_KEY);
         } else {
             for (Path p : new Path[] {configFile, dir.resolve(ModelCard.FILE)}) {
                 if (!Files.isRegularFile(p)) {
@@ -58,7 +59,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
             }
             card = ModelCard.read(dir);
             cardSource = dir.resolve(ModelCard.FILE).toString();
-            config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
+            config = ConfigLoader.experiment(ConfigLoader.read(configFile), dir.getFileName().toString(),
+                    configFile.toString());
         }
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");

@@ -76,7 +76,7 @@ class ConfigLoaderTest {
                 optimizer: {type: sgd, lr: %s}
                 """.formatted(huge));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
-        assertEquals("optimizer.lr: expected a number, got " + huge, e.getMessage());
+        assertEquals(file + ": optimizer.lr: expected a number, got " + huge, e.getMessage());
         Path search = Files.writeString(dir.resolve("search.yaml"), """
                 data: {source: synthetic, kind: moons}
                 model: {layers: [{type: dense, units: 2}]}
@@ -84,5 +84,20 @@ class ConfigLoaderTest {
                 """.formatted(huge));
         ConfigException s = assertThrows(ConfigException.class, () -> ConfigLoader.load(search));
         assertTrue(s.getMessage().contains("expected [a, b] with two finite numbers"), s.getMessage());
+    }
+
+    @Test
+    void aConfigErrorNamesTheFileAndKeepsItsPath() throws IOException {
+        Path file = Files.writeString(dir.resolve("zero.yaml"), """
+                data: {source: synthetic, kind: moons}
+                model: {layers: [{type: dense, units: 0}]}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ": model.layers[0].units: must be > 0", e.getMessage());
+        assertEquals("model.layers[0].units", e.path());
+        assertEquals(file.toString(), e.source());
+        ConfigException saved = assertThrows(ConfigException.class,
+                () -> ConfigLoader.experiment(ConfigLoader.read(file), "zero", "run/config.json"));
+        assertEquals("run/config.json: model.layers[0].units: must be > 0", saved.getMessage());
     }
 }
