@@ -20,8 +20,10 @@ import java.util.TreeSet;
  * <p>The file is UTF-8 (a byte that is not ends in an error naming its line). Fields are
  * separated by commas; a field in double quotes may hold commas, and {@code ""} inside quotes is
  * one quote. Whitespace around a field is ignored; blank lines are skipped. A quoted field may
- * not span lines. Numbers are spelled as pandas and R read them (see {@link CsvNumbers}); every
- * feature needs a finite float32 value.
+ * not span lines. Numbers are spelled as pandas' {@code read_csv} reads them ({@code 12},
+ * {@code -0.5}, {@code .5}, {@code 1e-3}; not Java's {@code 0x1p-2}, {@code 1f} or {@code 2d}), and
+ * every feature needs a finite float32 value: {@code inf}, {@code nan}, {@code NA} and empty
+ * fields are refused, each with its line and column.
  */
 public final class CsvDataset implements Dataset {
     /** How the label column is read. */
