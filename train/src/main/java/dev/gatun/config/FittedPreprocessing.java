@@ -120,8 +120,8 @@ public record FittedPreprocessing(List<Step> steps) {
 
     /**
      * Reads {@link #toJson()}'s form; {@code where} names the file for errors. The text is
-     * untrusted: every step is checked (type, keys, lists of finite float32 values, std >= 0,
-     * min <= max) before anything is made of it.
+     * untrusted: every step is checked (type, keys, lists of finite float32 values, {@code std >= 0},
+     * {@code min <= max}) before anything is made of it.
      *
      * @throws ModelCardException naming the step and field that is missing or malformed
      */

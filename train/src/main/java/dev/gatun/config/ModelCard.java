@@ -109,7 +109,7 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
     /**
      * Parses {@link #toJson()}'s form, which is untrusted: every field must be present, of its
      * type and in range ({@code format}, {@code version}, up to {@value #MAX_RANK} input
-     * dimensions > 0 holding at most 2³¹ - 1 values, {@code task} agreeing with
+     * dimensions {@code > 0} holding at most 2³¹ - 1 values, {@code task} agreeing with
      * {@code class_names}, at most {@link Dataset#MAX_CLASSES} distinct non-empty class names,
      * and preprocessing fitted on as many features as the input holds); nothing else may be.
      * {@code where} names the source in errors.
