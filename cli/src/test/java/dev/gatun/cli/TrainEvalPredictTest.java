@@ -135,7 +135,7 @@ class TrainEvalPredictTest {
         CliRun run = CliRun.of("train", CONFIGS.resolve("xor.json").toString(), bad.toString(), "--runs",
                 runs.resolve("out").toString());
         assertEquals(1, run.exitCode());
-        assertEquals("gatun train: model.layers[0].units: must be > 0", run.err().strip());
+        assertEquals("gatun train: " + bad + ": model.layers[0].units: must be > 0", run.err().strip());
         assertTrue(Files.notExists(runs.resolve("out")), "no run started");
 
         CliRun unknown = CliRun.of("train", CONFIGS.resolve("xor.json").toString(), "--set", "optimiser.lr=1");

@@ -2,11 +2,14 @@ package dev.gatun.config;
 
 /**
  * A config that cannot be used, with the path of the offending value and the problem:
- * {@code model.layers[2].units: must be > 0}. The message is exactly {@code path + ": " + problem}.
+ * {@code model.layers[2].units: must be > 0}. The message is exactly {@code path + ": " + problem},
+ * preceded by the file and {@code ": "} once {@link #in} has named the file it was found in.
  */
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The file the config came from, or null when it is not known. */
+    private final String source;
     /** Where the problem is, e.g. {@code model.layers[2].units}. */
     private final String path;
     /** What is wrong, e.g. {@code must be > 0}. */
@@ -19,9 +22,7 @@ public final class ConfigException extends RuntimeException {
      * @param problem what is wrong with it
      */
     public ConfigException(String path, String problem) {
-        super(path + ": " + problem);
-        this.path = path;
-        this.problem = problem;
+        this(null, path, problem, null);
     }
 
     /**
@@ -32,9 +33,27 @@ public final class ConfigException extends RuntimeException {
      * @param cause the exception that revealed the problem
      */
     public ConfigException(String path, String problem, Throwable cause) {
-        super(path + ": " + problem, cause);
+        this(null, path, problem, cause);
+    }
+
+    private ConfigException(String source, String path, String problem, Throwable cause) {
+        super((source == null ? "" : source + ": ") + path + ": " + problem, cause);
+        this.source = source;
         this.path = path;
         this.problem = problem;
+    }
+
+    /**
+     * This problem as found in the file {@code source}, which the message then names first; this
+     * exception itself when it already names a file, or its path is that file.
+     */
+    public ConfigException in(String source) {
+        return this.source != null || path.equals(source) ? this : new ConfigException(source, path, problem, this);
+    }
+
+    /** The file the problem was found in, or null when not known. */
+    public String source() {
+        return source;
     }
 
     /** {@return where the problem is, e.g. {@code model.layers[2].units}} */

@@ -1,5 +1,7 @@
 package dev.gatun.config;
 
+import dev.gatun.io.MalformedUtf8Exception;
+import dev.gatun.io.Utf8Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +17,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads config files, YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}) by extension,
  * into trees, and the trees into experiments: one, or one per trial of a {@code search} section.
- * A key given twice is an error in both formats.
+ * A key given twice is an error in both formats. Files are UTF-8, at most {@value #MAX_BYTES}
+ * bytes; whatever is wrong with one is a {@link ConfigException} naming it.
  */
 public final class ConfigLoader {
+    /** The largest config file read (16 MiB): a config is a page of settings, not data. */
+    public static final long MAX_BYTES = 16L << 20;
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -31,7 +37,7 @@ public final class ConfigLoader {
      *
      * @param file the YAML or JSON config file
      * @return the experiments, in file order
-     * @throws ConfigException naming the file or the path of the first problem
+     * @throws ConfigException naming the file and the path of the first problem
      * @throws IOException when the file cannot be read
      */
     public static List<ExperimentConfig> load(Path file) throws IOException {
@@ -61,10 +67,28 @@ public final class ConfigLoader {
                         value == null ? tools.jackson.databind.node.NullNode.instance : value, "--set " + o.getKey());
             }
         }
-        if (tree != null && tree.isObject() && tree.has("search")) {
-            return SearchSpace.expand(tree, name);
+        try {
+            if (tree != null && tree.isObject() && tree.has("search")) {
+                return SearchSpace.expand(tree, name);
+            }
+            return List.of(ExperimentConfig.from(tree, name));
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
         }
-        return List.of(ExperimentConfig.from(tree, name));
+    }
+
+    /**
+     * The experiment of a config tree read from {@code source} (a run's {@code config.json}, or a
+     * checkpoint's {@code checkpoint.json}), with errors naming that file.
+     *
+     * @throws ConfigException naming {@code source} and the path of the first problem
+     */
+    public static ExperimentConfig experiment(JsonNode tree, String name, String source) {
+        try {
+            return ExperimentConfig.from(tree, name);
+        } catch (ConfigException e) {
+            throw e.in(source);
+        }
     }
 
     /**
@@ -72,7 +96,9 @@ public final class ConfigLoader {
      *
      * @param file the YAML or JSON config file
      * @return the parsed tree
-     * @throws IOException when the file cannot be read
+     * @throws ConfigException naming the file: an unknown extension, more than {@value #MAX_BYTES}
+     *     bytes, a byte that is not UTF-8 (with its line), or text that does not parse
+     * @throws IOException when the file cannot be read (missing, a directory, no permission)
      */
     public static JsonNode read(Path file) throws IOException {
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -80,7 +106,26 @@ public final class ConfigLoader {
         if (!yaml && !lower.endsWith(".json")) {
             throw new ConfigException(file.toString(), "unknown config format; name it .yaml, .yml or .json");
         }
-        return parse(Files.readString(file), yaml, file.toString());
+        return parse(text(file, MAX_BYTES, "a config"), yaml, file.toString());
+    }
+
+    /**
+     * The text of a UTF-8 file of at most {@code maxBytes} bytes ({@code what} says what it is, for
+     * the message), for a parser to read.
+     *
+     * @throws ConfigException naming the file when it is larger or holds a byte that is not UTF-8
+     */
+    static String text(Path file, long maxBytes, String what) throws IOException {
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            throw new ConfigException(file.toString(), "is " + size + " bytes, more than the " + maxBytes
+                    + " that " + what + " may have");
+        }
+        try {
+            return Utf8Text.read(file);
+        } catch (MalformedUtf8Exception e) {
+            throw new ConfigException(file.toString(), "line " + e.line() + ": " + e.problem(), e);
+        }
     }
 
     /**
@@ -123,8 +168,17 @@ public final class ConfigLoader {
             String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ConfigException(source, "not valid " + (yaml ? "YAML" : "JSON") + where + ": "
-                    + e.getOriginalMessage(), e);
+                    + oneLine(e.getOriginalMessage()), e);
+        } catch (RuntimeException e) {
+            // The parsers' own failures on text they were never meant to see: still this file's fault.
+            throw new ConfigException(source, "not valid " + (yaml ? "YAML" : "JSON") + ": "
+                    + oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
+    }
+
+    /** A parser's message on one line: YAML's point at the place with a second line and a caret. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String stem(Path file) {

@@ -392,10 +392,19 @@ final class ConfigNode {
     }
 
     private static double asNumber(String path, JsonNode n) {
-        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) {
+        double v = doubleOf(n);
+        if (!Double.isFinite(v)) {
             throw new ConfigException(path, "expected a number, got " + kind(n));
         }
-        return n.doubleValue();
+        return v;
+    }
+
+    /**
+     * A JSON number as a double: ±Infinity past a double's range when written with a fraction or
+     * exponent, NaN for an integer past it (Jackson cannot convert one) and for a non-number.
+     */
+    static double doubleOf(JsonNode n) {
+        return n == null || !n.isNumber() ? Double.NaN : n.doubleValueOpt().orElse(Double.NaN);
     }
 
     /** How a value reads in an error message: {@code "abc"}, {@code 3}, {@code a list}. */

@@ -109,8 +109,9 @@ public final class ExperimentRunner {
             throw new IllegalArgumentException(checkpoint + " was not saved by a config run (its model_config has no '"
                     + CONFIG_KEY + "'); resume it with the program that wrote it");
         }
-        ExperimentConfig config = ExperimentConfig.from(saved.get(CONFIG_KEY),
-                Checkpoint.runFolderOf(checkpoint).getFileName().toString());
+        ExperimentConfig config = ConfigLoader.experiment(saved.get(CONFIG_KEY),
+                Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
+                checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
         return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
                 checkpoint.resolve(Checkpoint.JSON_FILE).toString());
     }

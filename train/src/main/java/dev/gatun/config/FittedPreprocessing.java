@@ -20,6 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param steps the fitted steps, in order
  */
 public record FittedPreprocessing(List<Step> steps) {
+    /** The most steps a saved preprocessing may list. */
+    public static final int MAX_STEPS = 16;
+
     /** One fitted step. */
     public sealed interface Step {
         /**
@@ -148,31 +151,56 @@ public record FittedPreprocessing(List<Step> steps) {
     }
 
     /**
-     * Reads {@link #toJson()}'s form; {@code where} names the file for errors.
+     * Reads {@link #toJson()}'s form; {@code where} names the file for errors. The text is
+     * untrusted: every step is checked (type, keys, lists of finite float32 values, {@code std >= 0},
+     * {@code min <= max}) before anything is made of it.
      *
      * @param array the JSON array of steps
      * @param where the file, for error messages
      * @return the steps
-     * @throws IllegalArgumentException naming the step and field that is missing or malformed
+     * @throws ModelCardException naming the step and field that is missing or malformed
      */
     public static FittedPreprocessing fromJson(JsonNode array, String where) {
         if (array == null || !array.isArray()) {
-            throw new IllegalArgumentException(where + ": preprocessing must be a list");
+            throw new ModelCardException(where, "preprocessing", "must be a list, got " + ConfigNode.kind(array));
+        }
+        if (array.size() > MAX_STEPS) {
+            throw new ModelCardException(where, "preprocessing", "has " + array.size() + " steps, more than the "
+                    + MAX_STEPS + " a model may have");
         }
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
-            String at = where + ": preprocessing[" + i + "]";
+            String at = "preprocessing[" + i + "]";
             JsonNode o = array.get(i);
-            String type = o.path("type").asString("");
+            if (!o.isObject()) {
+                throw new ModelCardException(where, at, "must be an object, got " + ConfigNode.kind(o));
+            }
+            JsonNode typeNode = o.get("type");
+            String type = typeNode != null && typeNode.isString() ? typeNode.stringValue() : "";
+            List<String> keys = switch (type) {
+                case "standardize" -> List.of("type", "mean", "std");
+                case "min_max" -> List.of("type", "min", "max");
+                case "one_hot" -> List.of("type");
+                default -> throw new ModelCardException(where, at, (typeNode == null ? "'type' is missing"
+                        : "unknown type " + ConfigNode.kind(typeNode)) + " (known: standardize, min_max, one_hot)");
+            };
+            for (String key : o.propertyNames()) {
+                if (!keys.contains(key)) {
+                    throw new ModelCardException(where, at, "unknown key '" + key + "' for a " + type + " step");
+                }
+            }
             try {
                 steps.add(switch (type) {
-                    case "standardize" -> new Standardize(Standardizer.of(floats(o, "mean", at), floats(o, "std", at)));
-                    case "min_max" -> new MinMax(MinMaxScaler.of(floats(o, "min", at), floats(o, "max", at)));
-                    case "one_hot" -> new OneHotTargets();
-                    default -> throw new IllegalArgumentException("unknown type '" + type + "'");
+                    case "standardize" -> new Standardize(Standardizer.of(floats(o, "mean", where, at),
+                            floats(o, "std", where, at)));
+                    case "min_max" -> new MinMax(MinMaxScaler.of(floats(o, "min", where, at),
+                            floats(o, "max", where, at)));
+                    default -> new OneHotTargets();
                 });
+            } catch (ModelCardException e) {
+                throw e;
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
+                throw new ModelCardException(where, at, e.getMessage(), e);
             }
         }
         return new FittedPreprocessing(steps);
@@ -184,17 +212,26 @@ public record FittedPreprocessing(List<Step> steps) {
         }
     }
 
-    private static float[] floats(JsonNode o, String key, String at) {
+    /** The list {@code key} of step {@code o}: finite numbers within float32's range, rounded to float32. */
+    private static float[] floats(JsonNode o, String key, String where, String at) {
         JsonNode a = o.get(key);
         if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException("'" + key + "' must be a list of numbers");
+            throw new ModelCardException(where, at, "'" + key + "' must be a list of numbers");
         }
         float[] v = new float[a.size()];
         for (int i = 0; i < v.length; i++) {
-            if (!a.get(i).isNumber()) {
-                throw new IllegalArgumentException("'" + key + "'[" + i + "] is not a number");
+            JsonNode e = a.get(i);
+            if (!e.isNumber()) {
+                throw new ModelCardException(where, at, "'" + key + "'[" + i + "] is not a number, got "
+                        + ConfigNode.kind(e));
             }
-            v[i] = a.get(i).floatValue();
+            double d = ConfigNode.doubleOf(e);
+            float f = (float) d;
+            if (!Float.isFinite(f)) {
+                throw new ModelCardException(where, at, "'" + key + "'[" + i + "]" + (Double.isFinite(d) ? " = " + d : "")
+                        + " is beyond the float32 range (±" + Float.MAX_VALUE + ")");
+            }
+            v[i] = f;
         }
         return v;
     }

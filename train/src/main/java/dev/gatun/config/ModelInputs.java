@@ -5,6 +5,8 @@ import dev.gatun.data.Dataset;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.data.ImageDataset;
 import dev.gatun.data.ImageFolder;
+import dev.gatun.io.MalformedUtf8Exception;
+import dev.gatun.io.Utf8Text;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
@@ -59,7 +61,7 @@ public final class ModelInputs {
             String label = labelColumnOrNull != null ? labelColumnOrNull
                     : model.config().data().source() instanceof DataConfig.Csv c ? c.label() : "label";
             raw = card.classification()
-                    ? (numbered(card.classNames()) ? CsvDataset.load(sourceOrNull, label, CsvDataset.Labels.CLASS_IDS)
+                    ? (numbered(card.classNames()) ? CsvDataset.load(sourceOrNull, label, card.classNames().size())
                             : CsvDataset.load(sourceOrNull, label, card.classNames()))
                     : CsvDataset.load(sourceOrNull, label, CsvDataset.Labels.REGRESSION);
         } else if (isFashionMnist(sourceOrNull)) {
@@ -141,12 +143,14 @@ public final class ModelInputs {
         if (column == null) {
             return false;
         }
-        try (java.io.BufferedReader in = Files.newBufferedReader(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+        try (java.io.BufferedReader in = Utf8Text.newBufferedReader(csv)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (!line.isBlank()) {
                     return Arrays.asList(line.replace("\uFEFF", "").split(",", -1)).contains(column);
                 }
             }
+        } catch (MalformedUtf8Exception e) {
+            return false; // reading the file as data names the file, line and byte
         }
         return false;
     }

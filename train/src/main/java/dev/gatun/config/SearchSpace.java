@@ -77,7 +77,8 @@ public final class SearchSpace {
         if (method.equals("grid") && search.has("trials")) {
             throw search.error("trials", "grid search tries every combination; trials is for random");
         }
-        long seed = search.longValue("seed", tree.path("seed").isIntegralNumber() ? tree.get("seed").longValue() : 42);
+        long seed = search.longValue("seed", tree.path("seed").canConvertToLong() && tree.path("seed").isIntegralNumber()
+                ? tree.get("seed").longValue() : 42);
         JsonNode paramsNode = tree.get("search").get("params");
         if (paramsNode == null || !paramsNode.isObject() || paramsNode.isEmpty()) {
             throw search.error("params", "must map at least one config path to the values to try");
@@ -136,8 +137,12 @@ public final class SearchSpace {
             throw new ConfigException(where + "." + kind, "expected [a, b] with two " + (integral ? "integers" : "numbers")
                     + ", got " + ConfigNode.kind(range));
         }
-        double lo = range.get(0).doubleValue();
-        double hi = range.get(1).doubleValue();
+        double lo = ConfigNode.doubleOf(range.get(0));
+        double hi = ConfigNode.doubleOf(range.get(1));
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw new ConfigException(where + "." + kind, "expected [a, b] with two finite numbers, got "
+                    + ConfigNode.kind(range));
+        }
         if (!(lo < hi) && !(integral && lo == hi) || kind.equals("log_uniform") && !(lo > 0)) {
             throw new ConfigException(where + "." + kind, "needs " + (kind.equals("log_uniform") ? "0 < a < b" : "a < b")
                     + ", got [" + range.get(0) + ", " + range.get(1) + "]");
@@ -203,6 +208,9 @@ public final class SearchSpace {
             List<Integer> indices = new ArrayList<>();
             Matcher im = INDEX.matcher(m.group(2));
             while (im.find()) {
+                if (im.group(1).length() > 9) {
+                    throw new ConfigException(where, "index [" + im.group(1) + "] of '" + key + "' is beyond any list");
+                }
                 indices.add(Integer.parseInt(im.group(1)));
             }
             if (!node.isObject()) {

@@ -49,6 +49,7 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         Path weights = dir.resolve(WEIGHTS);
         Path configFile = dir.resolve(CONFIG);
         ModelCard card;
+        String cardSource;
         ExperimentConfig config;
         if (Files.isRegularFile(dir.resolve(Checkpoint.JSON_FILE))) {
             configFile = dir.resolve(Checkpoint.JSON_FILE);
@@ -57,8 +58,10 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
                 throw new IllegalArgumentException(configFile + ": not a checkpoint of a config run (its model_config"
                         + " lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
             }
-            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), configFile.toString());
-            config = ExperimentConfig.from(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString());
+            cardSource = configFile + ": model_config." + ExperimentRunner.CARD_KEY;
+            card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), cardSource);
+            config = ConfigLoader.experiment(saved.get(ExperimentRunner.CONFIG_KEY), dir.getFileName().toString(),
+                    configFile + ": model_config." + ExperimentRunner.CONFIG_KEY);
         } else {
             for (Path p : new Path[] {configFile, dir.resolve(ModelCard.FILE)}) {
                 if (!Files.isRegularFile(p)) {
@@ -67,11 +70,14 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
                 }
             }
             card = ModelCard.read(dir);
-            config = ExperimentConfig.from(ConfigLoader.read(configFile), dir.getFileName().toString());
+            cardSource = dir.resolve(ModelCard.FILE).toString();
+            config = ConfigLoader.experiment(ConfigLoader.read(configFile), dir.getFileName().toString(),
+                    configFile.toString());
         }
         if (!Files.isRegularFile(weights)) {
             throw new NoSuchFileException(weights.toString(), null, "missing: the trained weights");
         }
+        card.checkFits(config, cardSource);
         checkSizes(config, card, configFile, dir.resolve(ModelCard.FILE), weights);
         Module module = ModelFactory.module(config.model(), card.input(), config.seed());
         try {

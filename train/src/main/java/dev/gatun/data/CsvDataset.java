@@ -1,11 +1,11 @@
 package dev.gatun.data;
 
+import dev.gatun.io.MalformedUtf8Exception;
+import dev.gatun.io.Utf8Text;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,14 +17,21 @@ import java.util.TreeSet;
  * A table from a CSV file with a header row: one named label column, every other column a
  * numeric float32 feature (features [F] in header order, the label column left out).
  *
- * <p>Fields are separated by commas; a field in double quotes may hold commas, and {@code ""}
- * inside quotes is one quote. Whitespace around a field is ignored; blank lines are skipped.
- * A quoted field may not span lines.
+ * <p>The file is UTF-8 (a byte that is not ends in an error naming its line). Fields are
+ * separated by commas; a field in double quotes may hold commas, and {@code ""} inside quotes is
+ * one quote. Whitespace around a field is ignored; blank lines are skipped. A quoted field may
+ * not span lines. Numbers are spelled as pandas' {@code read_csv} reads them ({@code 12},
+ * {@code -0.5}, {@code .5}, {@code 1e-3}; not Java's {@code 0x1p-2}, {@code 1f} or {@code 2d}), and
+ * every feature needs a finite float32 value: {@code inf}, {@code nan}, {@code NA} and empty
+ * fields are refused, each with its line and column.
  */
 public final class CsvDataset implements Dataset {
     /** How the label column is read. */
     public enum Labels {
-        /** Integer class ids 0..C-1; C is the largest id + 1. */
+        /**
+         * Integer class ids 0..C-1; C is the largest id + 1, at most {@link Dataset#MAX_CLASSES}
+         * (or the count given to {@link CsvDataset#load(Path, String, int)}).
+         */
         CLASS_IDS,
         /**
          * Class names, numbered in sorted (String.compareTo) order, so a training file and a test
@@ -62,11 +69,28 @@ public final class CsvDataset implements Dataset {
      * @param labelColumn the name of the label column
      * @param labels how to read the label column
      * @return the table
-     * @throws CsvFormatException naming file, line and column: an empty file, a missing header,
-     *     an unknown label column, a row with the wrong number of fields, a non-numeric value
+     * @throws CsvFormatException naming file, line and column: a byte that is not UTF-8, an empty
+     *     file, a missing header, an unknown label column, a row with the wrong number of fields, a
+     *     value that is not a finite number, a class id out of range or more class names than
+     *     {@link Dataset#MAX_CLASSES}
      */
     public static CsvDataset load(Path file, String labelColumn, Labels labels) throws IOException {
-        return load(file, labelColumn, labels, null);
+        return load(file, labelColumn, labels, null, 0);
+    }
+
+    /**
+     * Reads {@code file} with integer class ids in [0, {@code classes}) (a model's classes, say):
+     * the data set has {@code classes} classes whichever ids it holds, and an id beyond them is an
+     * error naming its line.
+     *
+     * @throws CsvFormatException as {@link #load(Path, String, Labels)}
+     */
+    public static CsvDataset load(Path file, String labelColumn, int classes) throws IOException {
+        if (classes < 1 || classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("csv: the class count must be in [1, " + MAX_CLASSES + "], got "
+                    + classes);
+        }
+        return load(file, labelColumn, Labels.CLASS_IDS, null, classes);
     }
 
     /**
@@ -85,14 +109,14 @@ public final class CsvDataset implements Dataset {
             throw new IllegalArgumentException("csv: class names must be a non-empty list without repeats, got "
                     + classNames);
         }
-        return load(file, labelColumn, Labels.CLASS_NAMES, List.copyOf(classNames));
+        return load(file, labelColumn, Labels.CLASS_NAMES, List.copyOf(classNames), 0);
     }
 
-    private static CsvDataset load(Path file, String labelColumn, Labels labels, List<String> givenClasses)
-            throws IOException {
+    private static CsvDataset load(Path file, String labelColumn, Labels labels, List<String> givenClasses,
+            int givenClassCount) throws IOException {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = Utf8Text.newBufferedReader(file)) {
             String text;
             int line = 0;
             while ((text = in.readLine()) != null) {
@@ -106,6 +130,8 @@ public final class CsvDataset implements Dataset {
                 rows.add(splitFields(file, line, text));
                 lineNumbers.add(line);
             }
+        } catch (MalformedUtf8Exception e) {
+            throw new CsvFormatException(file, Math.toIntExact(e.line()), e.problem() + "; save the file as UTF-8");
         }
         if (rows.isEmpty()) {
             throw new CsvFormatException(file, 0, "the file is empty, expected a header row and data rows");
@@ -148,7 +174,11 @@ public final class CsvDataset implements Dataset {
                 featureNames.add(header[c]);
             }
         }
-        float[] x = new float[Math.multiplyExact(n, features)];
+        if ((long) n * features > Integer.MAX_VALUE - 8) {
+            throw new CsvFormatException(file, 0, n + " rows of " + features + " features are more values than one"
+                    + " array holds (2^31)");
+        }
+        float[] x = new float[n * features];
         String[] rawLabels = new String[n];
         for (int r = 0; r < n; r++) {
             String[] row = rows.get(r + 1);
@@ -162,7 +192,7 @@ public final class CsvDataset implements Dataset {
                 if (c == labelAt) {
                     rawLabels[r] = row[c];
                 } else {
-                    x[r * features + j++] = number(file, line, header[c], c, row[c]);
+                    x[r * features + j++] = CsvNumbers.parse(file, line, c + 1, header[c], row[c]);
                 }
             }
         }
@@ -173,27 +203,36 @@ public final class CsvDataset implements Dataset {
             case REGRESSION -> {
                 float[] y = new float[n];
                 for (int r = 0; r < n; r++) {
-                    y[r] = number(file, lineNumbers.get(r + 1), labelColumn, labelAt, rawLabels[r]);
+                    y[r] = CsvNumbers.parse(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn, rawLabels[r]);
                 }
                 yield new CsvDataset(file, featureNames, List.of(),
                         ArrayDataset.regression(x, featureShape, y, new int[] {1}));
             }
             case CLASS_IDS -> {
                 int[] y = new int[n];
+                int bound = givenClassCount > 0 ? givenClassCount : MAX_CLASSES;
+                String range = givenClassCount > 0 ? "expected 0.." + (bound - 1) + " for the " + bound + " classes"
+                        : "a data set may have at most " + MAX_CLASSES + " classes, ids 0.." + (MAX_CLASSES - 1);
                 int max = 0;
                 for (int r = 0; r < n; r++) {
-                    y[r] = classId(file, lineNumbers.get(r + 1), labelColumn, labelAt, rawLabels[r]);
+                    y[r] = CsvNumbers.classId(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn, rawLabels[r],
+                            bound, range);
                     max = Math.max(max, y[r]);
                 }
+                int classes = givenClassCount > 0 ? givenClassCount : max + 1;
                 List<String> names = new ArrayList<>();
-                for (int c = 0; c <= max; c++) {
+                for (int c = 0; c < classes; c++) {
                     names.add(Integer.toString(c));
                 }
-                yield new CsvDataset(file, featureNames, names, ArrayDataset.classification(x, featureShape, y, max + 1));
+                yield new CsvDataset(file, featureNames, names, ArrayDataset.classification(x, featureShape, y, classes));
             }
             case CLASS_NAMES -> {
                 List<String> names = givenClasses != null ? givenClasses
                         : new ArrayList<>(new TreeSet<>(List.of(rawLabels)));
+                if (names.size() > MAX_CLASSES) {
+                    throw new CsvFormatException(file, 0, "column '" + labelColumn + "' holds " + names.size()
+                            + " distinct class names, more than the " + MAX_CLASSES + " classes a data set may have");
+                }
                 Map<String, Integer> id = new HashMap<>();
                 for (int c = 0; c < names.size(); c++) {
                     id.put(names.get(c), c);
@@ -201,13 +240,13 @@ public final class CsvDataset implements Dataset {
                 int[] y = new int[n];
                 for (int r = 0; r < n; r++) {
                     if (rawLabels[r].isEmpty()) {
-                        throw new CsvFormatException(file, lineNumbers.get(r + 1), "column '" + labelColumn
-                                + "' (" + (labelAt + 1) + ") is empty, expected a class name");
+                        throw new CsvFormatException(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn,
+                                "the field is empty, expected a class name");
                     }
                     Integer c = id.get(rawLabels[r]);
                     if (c == null) {
-                        throw new CsvFormatException(file, lineNumbers.get(r + 1), "column '" + labelColumn + "' ("
-                                + (labelAt + 1) + "): class '" + rawLabels[r] + "' is not one of " + names);
+                        throw new CsvFormatException(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn,
+                                "class '" + rawLabels[r] + "' is not one of " + names);
                     }
                     y[r] = c;
                 }
@@ -337,40 +376,6 @@ public final class CsvDataset implements Dataset {
     }
 
     private static boolean isNumber(String s) {
-        try {
-            return Float.isFinite(Float.parseFloat(s)) || s.isEmpty();
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static float number(Path file, int line, String column, int at, String s) throws CsvFormatException {
-        float v;
-        try {
-            v = Float.parseFloat(s);
-        } catch (NumberFormatException e) {
-            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
-                    + "' is not a number");
-        }
-        if (!Float.isFinite(v)) {
-            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
-                    + "' is not a finite number");
-        }
-        return v;
-    }
-
-    private static int classId(Path file, int line, String column, int at, String s) throws CsvFormatException {
-        int v;
-        try {
-            v = Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): '" + s
-                    + "' is not an integer class id (use Labels.CLASS_NAMES for named classes)");
-        }
-        if (v < 0) {
-            throw new CsvFormatException(file, line, "column '" + column + "' (" + (at + 1) + "): class id " + v
-                    + " is negative, expected 0..C-1");
-        }
-        return v;
+        return s.isEmpty() || CsvNumbers.isNumber(s);
     }
 }

@@ -8,6 +8,13 @@ import dev.gatun.tensor.Tensor;
  * (int32, the default) for classification, or float32 values for regression.
  */
 public interface Dataset {
+    /**
+     * The most classes a data set, and a model's class names, may have: 65,536, more than any
+     * real labelling needs. A larger label is taken for a corrupt file, not a task, and refused
+     * before anything is built for it.
+     */
+    int MAX_CLASSES = 1 << 16;
+
     /** {@return the number of examples} */
     int size();
 

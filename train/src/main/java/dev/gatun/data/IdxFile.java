@@ -1,5 +1,6 @@
 package dev.gatun.data;
 
+import dev.gatun.tensor.MemoryBudget;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +68,10 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
      * @param path the file
      * @param arena the arena owning the data
      * @return the parsed file
-     * @throws IdxFormatException when the file is missing or malformed
+     * @throws IdxFormatException naming the file when it is missing or malformed (bad gzip data
+     *     included)
+     * @throws dev.gatun.tensor.MemoryBudgetException when a gzip file's data would not fit the
+     *     {@link MemoryBudget}
      */
     public static IdxFile read(Path path, Arena arena) throws IOException {
         Objects.requireNonNull(arena, "arena");
@@ -79,7 +83,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
             throw new IdxFormatException(path, "not a regular file");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return isGzip(ch) ? readGzip(path, ch, arena) : readPlain(path, ch, arena);
+            return isGzip(path, ch) ? readGzip(path, ch, arena) : readPlain(path, ch, arena);
         }
     }
 
@@ -149,12 +153,12 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
 
     // ---- reading -------------------------------------------------------------------------
 
-    private static boolean isGzip(FileChannel ch) throws IOException {
+    private static boolean isGzip(Path path, FileChannel ch) throws IOException {
         if (ch.size() < 2) {
             return false;
         }
         ByteBuffer two = ByteBuffer.allocate(2);
-        readFully(ch, two, 0);
+        readFully(path, ch, two, 0);
         return (two.get(0) & 0xFF) == 0x1F && (two.get(1) & 0xFF) == 0x8B;
     }
 
@@ -165,7 +169,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
                     + " bytes, the magic number alone needs 4");
         }
         ByteBuffer magic = ByteBuffer.allocate(4);
-        readFully(ch, magic, 0);
+        readFully(path, ch, magic, 0);
         byte[] m = magic.array();
         IdxType type = checkMagic(path, m);
         int ndims = m[3] & 0xFF;
@@ -175,7 +179,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
                     + " bytes, but a header with " + ndims + " dimensions needs " + headerBytes);
         }
         ByteBuffer dimBytes = ByteBuffer.allocate(4 * ndims).order(ByteOrder.BIG_ENDIAN);
-        readFully(ch, dimBytes, 4);
+        readFully(path, ch, dimBytes, 4);
         int[] dims = new int[ndims];
         for (int i = 0; i < ndims; i++) {
             dims[i] = dimBytes.getInt(4 * i);
@@ -191,9 +195,10 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
     private static IdxFile readGzip(Path path, FileChannel ch, Arena arena) throws IOException {
         long compressedSize = ch.size();
         ch.position(0);
-        // Not closed here: closing it would close ch, which read() closes anyway.
-        InputStream in = new GZIPInputStream(Channels.newInputStream(ch), CHUNK);
         try {
+            // Inside the try: the constructor reads the gzip header, which may be cut short or bad.
+            // Not closed here: closing it would close ch, which read() closes anyway.
+            InputStream in = new GZIPInputStream(Channels.newInputStream(ch), CHUNK);
             byte[] magic = new byte[4];
             int got = readUpTo(in, magic, 0, 4);
             if (got < 4) {
@@ -222,6 +227,8 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
                 // there instead of allocating a segment that cannot be filled.
                 checkLength(path, type, dims, dataBytes, skipAll(in));
             }
+            MemoryBudget.require("the data of " + path + " (" + type.name().toLowerCase(Locale.ROOT) + " "
+                    + shape(dims) + ")", dataBytes);
             MemorySegment data = arena.allocate(dataBytes, 8);
             byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, dataBytes))];
             long filled = 0;
@@ -243,8 +250,8 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
             checkLength(path, type, dims, dataBytes, found);
             return new IdxFile(path, type, dims, data);
         } catch (EOFException e) {
-            throw new IdxFormatException(path, "truncated: the gzip stream breaks off early ("
-                    + e.getMessage() + ")", e);
+            throw new IdxFormatException(path, "truncated: the gzip stream breaks off early"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         } catch (ZipException e) {
             throw new IdxFormatException(path, "corrupt gzip data: " + e.getMessage(), e);
         }
@@ -316,11 +323,11 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         return j.toString();
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(Path path, FileChannel ch, ByteBuffer buf, long position) throws IOException {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, position + buf.position());
             if (n < 0) {
-                throw new EOFException("file shrank while reading");
+                throw new IdxFormatException(path, "the file shrank while it was read");
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.gatun.data;
 
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.MemoryBudget;
+import dev.gatun.tensor.MemoryBudgetException;
 import dev.gatun.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -12,12 +14,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A directory of labelled images, {@code root/<class name>/<image>} (sub-folders of a class
@@ -136,6 +141,12 @@ public final class ImageFolder implements Dataset {
 
     private static final float MAX_LEVEL = 255f;
 
+    /**
+     * The most pixels an image may have, 8192 × 8192 (64 Mi): read from the file's header, before
+     * anything is decoded, so that a huge image is refused instead of exhausting memory.
+     */
+    public static final long MAX_PIXELS = 8192L * 8192;
+
     private final List<String> classNames;
     private final List<Path> files;
     private final int[] labels;
@@ -170,8 +181,10 @@ public final class ImageFolder implements Dataset {
      * @param options the channels and size to convert to
      * @return the images and their labels
      * @throws FormatException naming the folder or file: root not a directory, no class
-     *     directories, a class directory without images, a file that cannot be decoded, or an
-     *     image whose size differs from the first one's when no target size is given
+     *     directories, a class directory without images, a file that cannot be decoded, an image
+     *     of more than {@link #MAX_PIXELS} pixels (by its header), or an image whose size differs
+     *     from the first one's when no target size is given
+     * @throws MemoryBudgetException when the decoded images would not fit the {@link MemoryBudget}
      */
     public static ImageFolder load(Path root, Options options) throws IOException {
         if (!Files.isDirectory(root)) {
@@ -191,6 +204,7 @@ public final class ImageFolder implements Dataset {
         List<String> names = new ArrayList<>();
         List<Decoded> images = new ArrayList<>();
         List<Integer> labelList = new ArrayList<>();
+        long[] held = {0};
         for (int c = 0; c < classDirs.size(); c++) {
             Path dir = classDirs.get(c);
             List<Path> found;
@@ -204,7 +218,7 @@ public final class ImageFolder implements Dataset {
             }
             names.add(dir.getFileName().toString());
             for (Path file : found) {
-                images.add(decode(file));
+                images.add(decode(file, held));
                 labelList.add(c);
             }
         }
@@ -218,7 +232,9 @@ public final class ImageFolder implements Dataset {
      * @param files the image files
      * @param options the channels and size to convert to
      * @return the images, as one class
-     * @throws FormatException naming a file that is missing or cannot be decoded
+     * @throws FormatException naming a file that is missing, cannot be decoded or has more than
+     *     {@link #MAX_PIXELS} pixels
+     * @throws MemoryBudgetException when the decoded images would not fit the {@link MemoryBudget}
      */
     public static ImageFolder ofFiles(List<Path> files, Options options) throws IOException {
         if (files.isEmpty()) {
@@ -226,11 +242,12 @@ public final class ImageFolder implements Dataset {
         }
         List<Decoded> images = new ArrayList<>();
         List<Integer> labelList = new ArrayList<>();
+        long[] held = {0};
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 throw new FormatException(file, "no such image file");
             }
-            images.add(decode(file));
+            images.add(decode(file, held));
             labelList.add(0);
         }
         return assemble(files.getFirst(), List.of(UNLABELLED), images, labelList, options);
@@ -248,12 +265,14 @@ public final class ImageFolder implements Dataset {
         Decoded first = images.getFirst();
         int height = options.height() > 0 ? options.height() : first.height();
         int width = options.width() > 0 ? options.width() : first.width();
-        int imageSize = Math.multiplyExact(Math.multiplyExact(channels, height), width);
-        long total = (long) imageSize * images.size();
-        if (total > Integer.MAX_VALUE - 8) {
+        long total = MemoryBudget.bytes(1, channels, height, width, images.size());
+        if (total < 0 || total > Integer.MAX_VALUE - 8) {
             throw new FormatException(root, images.size() + " images of " + channels + "×" + height + "×" + width
-                    + " hold " + total + " values, more than one array can (2³¹)");
+                    + " hold " + (total < 0 ? "more than 2⁶³" : total) + " values, more than one array can (2³¹)");
         }
+        MemoryBudget.require(images.size() + " images of " + channels + "×" + height + "×" + width + " from " + root,
+                total);
+        int imageSize = channels * height * width;
         byte[] all = new byte[(int) total];
         List<Path> files = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -342,10 +361,38 @@ public final class ImageFolder implements Dataset {
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    private static Decoded decode(Path file) throws FormatException {
+    /**
+     * Decodes {@code file} after its header passed {@link #MAX_PIXELS} and the memory budget, the
+     * images decoded before it counted ({@code held} bytes, updated).
+     */
+    private static Decoded decode(Path file, long[] held) throws FormatException {
         BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new FormatException(file, "not an image ImageIO can decode");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                long pixels = (long) w * h;
+                if (w < 1 || h < 1 || pixels > MAX_PIXELS) {
+                    throw new FormatException(file, "the image is " + w + "×" + h + " pixels (width×height, from its "
+                            + "header), " + (pixels < 1 ? "which is no image" : "more than the " + MAX_PIXELS
+                            + " (8192×8192) an image may have"));
+                }
+                // The decoder's image (up to 4 bytes a pixel) and our planes (up to 3) live together.
+                held[0] += 7 * pixels;
+                MemoryBudget.require("decoding " + file + " (" + w + "×" + h + " pixels) after the images before it",
+                        held[0]);
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (FormatException | MemoryBudgetException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new FormatException(file, "cannot read the image: " + e.getMessage(), e);
         }

@@ -111,7 +111,7 @@ public record ConfusionMatrixFile(List<String> classes, long[][] matrix) {
             }
             matrix[r] = new long[row.size()];
             for (int c = 0; c < matrix[r].length; c++) {
-                if (!row.get(c).isIntegralNumber()) {
+                if (!row.get(c).isIntegralNumber() || !row.get(c).canConvertToLong()) {
                     throw new IllegalArgumentException(file + ": matrix[" + r + "][" + c + "] must be an integer, got "
                             + row.get(c));
                 }

@@ -89,7 +89,7 @@ public final class HistogramsFile {
         for (int i = 0; i < epochsNode.size(); i++) {
             JsonNode e = epochsNode.get(i);
             String where = file + ": epochs[" + i + "]";
-            if (!e.path("epoch").isIntegralNumber() || !e.path("layers").isArray()) {
+            if (!e.path("epoch").isIntegralNumber() || !e.path("epoch").canConvertToInt() || !e.path("layers").isArray()) {
                 throw new IllegalArgumentException(where + ": expected {\"epoch\": integer, \"layers\": [...]}");
             }
             List<Histogram> layers = new ArrayList<>();
@@ -110,15 +110,17 @@ public final class HistogramsFile {
         JsonNode countsNode = h.get("counts");
         long[] counts = new long[countsNode.size()];
         for (int k = 0; k < counts.length; k++) {
-            if (!countsNode.get(k).isIntegralNumber() || countsNode.get(k).longValue() < 0) {
+            if (!countsNode.get(k).isIntegralNumber() || !countsNode.get(k).canConvertToLong()
+                    || countsNode.get(k).longValue() < 0) {
                 throw new IllegalArgumentException(where + ".counts[" + k + "]: expected a count >= 0, got "
                         + countsNode.get(k));
             }
             counts[k] = countsNode.get(k).longValue();
         }
         try {
-            return new Histogram(h.get("name").asString(), h.get("kind").asString(), h.get("min").doubleValue(),
-                    h.get("max").doubleValue(), counts);
+            return new Histogram(h.get("name").asString(), h.get("kind").asString(),
+                    h.get("min").doubleValueOpt().orElse(Double.NaN), h.get("max").doubleValueOpt().orElse(Double.NaN),
+                    counts);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

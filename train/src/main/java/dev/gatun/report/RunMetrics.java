@@ -93,7 +93,7 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         for (int i = 0; i < epochsNode.size(); i++) {
             JsonNode e = epochsNode.get(i);
             String where = file + ": epochs[" + i + "]";
-            if (!e.isObject() || !e.path("epoch").isIntegralNumber()) {
+            if (!e.isObject() || !e.path("epoch").isIntegralNumber() || !e.path("epoch").canConvertToInt()) {
                 throw new IllegalArgumentException(where + ": expected an object with an integer \"epoch\"");
             }
             Map<String, Double> values = numbers(e, where);
@@ -111,7 +111,7 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
         for (Map.Entry<String, JsonNode> p : object.properties()) {
             JsonNode v = p.getValue();
             if (v.isNumber()) {
-                values.put(p.getKey(), v.doubleValue());
+                values.put(p.getKey(), v.doubleValueOpt().orElse(Double.NaN));
             } else if (v.isNull()) {
                 values.put(p.getKey(), Double.NaN);
             } else if (!v.isString()) {

@@ -1,9 +1,9 @@
 package dev.gatun.report;
 
+import dev.gatun.io.Utf8Text;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ public final class RunReport {
             Path config = runFolder.resolve(name);
             if (Files.isRegularFile(config)) {
                 page.heading(2, "Config (" + name + ")");
-                page.preformatted(Files.readString(config, StandardCharsets.UTF_8));
+                page.preformatted(Utf8Text.read(config));
                 break;
             }
         }

@@ -250,4 +250,41 @@ class IdxFileTest {
             assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
         }
     }
+
+    @Test
+    void anIdxFileOfOnlyTheGzipMagicIsAnIdxFormatExceptionNamingTheFile() throws IOException {
+        Path p = dir.resolve("magic.gz");
+        assertEquals(p + ": truncated: the gzip stream breaks off early",
+                failure("magic.gz", new byte[] {0x1f, (byte) 0x8b}));
+    }
+
+    @Test
+    void aGzipHeaderWithAnUnknownMethodIsAnIdxFormatExceptionNamingTheFile() throws IOException {
+        Path p = dir.resolve("method.gz");
+        assertEquals(p + ": corrupt gzip data: Unsupported compression method",
+                failure("method.gz", new byte[] {0x1f, (byte) 0x8b, 0}));
+    }
+
+    @Test
+    void aGzipHeaderCutAtAnyByteIsAnIdxFormatException() throws IOException {
+        byte[] full = gzip(idx(0x08, new int[] {4}, ramp(4)));
+        for (int cut = 2; cut <= 10; cut++) {
+            String m = failure("header" + cut + ".gz", Arrays.copyOf(full, cut));
+            assertTrue(m.contains("truncated"), m);
+        }
+    }
+
+    @Test
+    void gzipDataBeyondTheMemoryBudgetIsRefusedBeforeItIsAllocated() throws IOException {
+        Path p = write("budget.gz", gzip(idx(0x08, new int[] {2 << 20}, new byte[2 << 20])));
+        long limit = dev.gatun.tensor.MemoryBudget.limit();
+        dev.gatun.tensor.MemoryBudget.setLimit(1 << 20);
+        try (Arena arena = Arena.ofConfined()) {
+            var e = assertThrows(dev.gatun.tensor.MemoryBudgetException.class, () -> IdxFile.read(p, arena));
+            assertTrue(e.getMessage().startsWith("the data of " + p + " (ubyte [2097152]) needs 2.00 MiB"),
+                    e.getMessage());
+        } finally {
+            dev.gatun.tensor.MemoryBudget.setLimit(limit);
+        }
+    }
 }

@@ -244,4 +244,64 @@ class ImageFolderTest {
         assertEquals("image folder: interpolation must not be null", assertThrows(IllegalArgumentException.class,
                 () -> new ImageFolder.Options(0, 0, 0, null)).getMessage());
     }
+
+    /** A PNG whose header says {@code width} × {@code height} 8-bit gray, with a few bytes of data after it. */
+    private static byte[] pngHeader(int width, int height) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12 + 10 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(b, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(b, "IDAT", new byte[10]);
+        chunk(b, "IEND", new byte[0]);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static void chunk(java.nio.ByteBuffer b, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        b.putInt(data.length).put(t).put(data).putInt((int) crc.getValue());
+    }
+
+    @Test
+    void aFortyThousandSquarePngIsRefusedFromItsHeader() throws IOException {
+        Path file = root.resolve("a/huge.png");
+        Files.createDirectories(file.getParent());
+        Files.write(file, pngHeader(40000, 40000));
+        String expected = file + ": the image is 40000×40000 pixels (width×height, from its header), more than the"
+                + " 67108864 (8192×8192) an image may have";
+        ImageFolder.FormatException e = assertThrows(ImageFolder.FormatException.class, () -> ImageFolder.load(root));
+        assertEquals(expected, e.getMessage());
+        assertEquals(file, e.path());
+        // The files gatun predict is given go the same way.
+        assertEquals(expected, assertThrows(ImageFolder.FormatException.class,
+                () -> ImageFolder.ofFiles(List.of(file), ImageFolder.Options.defaults())).getMessage());
+    }
+
+    @Test
+    void imagesBeyondTheMemoryBudgetAreRefusedBeforeTheyAreDecoded() throws IOException {
+        Path file = gray(root.resolve("a/big.png"), constant(1024, 1024, 7));
+        long limit = dev.gatun.tensor.MemoryBudget.limit();
+        dev.gatun.tensor.MemoryBudget.setLimit(1 << 20);
+        try {
+            var e = assertThrows(dev.gatun.tensor.MemoryBudgetException.class,
+                    () -> ImageFolder.ofFiles(List.of(file), ImageFolder.Options.defaults()));
+            assertTrue(e.getMessage().startsWith("decoding " + file + " (1024×1024 pixels) after the images before it"
+                    + " needs 7.00 MiB"), e.getMessage());
+        } finally {
+            dev.gatun.tensor.MemoryBudget.setLimit(limit);
+        }
+        assertEquals(1, ImageFolder.ofFiles(List.of(file), ImageFolder.Options.defaults()).size());
+    }
+
+    @Test
+    void aTargetSizeTooLargeForOneArrayIsAFormatException() throws IOException {
+        Path file = gray(root.resolve("a/small.png"), constant(2, 2, 7));
+        ImageFolder.FormatException e = assertThrows(ImageFolder.FormatException.class, () -> ImageFolder.ofFiles(
+                List.of(file), ImageFolder.Options.defaults().withChannels(3).resizedTo(100_000, 100_000,
+                        ImageFolder.Interpolation.NEAREST)));
+        assertEquals(file + ": 1 images of 3×100000×100000 hold 30000000000 values, more than one array can (2³¹)",
+                e.getMessage());
+    }
 }

@@ -1,7 +1,9 @@
 package dev.gatun.train.checkpoint;
 
+import dev.gatun.io.MalformedUtf8Exception;
 import dev.gatun.io.SafetensorsReader;
 import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.io.Utf8Text;
 import dev.gatun.nn.Dropout;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Optimizer;
@@ -263,7 +265,7 @@ public final class Checkpoint {
         Fields f = new Fields(dir);
         String format = f.string(root, "format");
         if (!FORMAT.equals(format)) {
-            throw f.problem("format: expected \"" + FORMAT + "\", got \"" + format + "\"");
+            throw f.problem("format: expected \"" + FORMAT + "\", got " + Fields.brief(root.get("format")));
         }
         long version = f.integer(root, "version");
         if (version != VERSION) {
@@ -272,8 +274,16 @@ public final class Checkpoint {
         int epoch = (int) f.count(root, "epoch");
         JsonNode modelConfig = f.object(root, "model_config");
         JsonNode opt = f.object(root, "optimizer");
-        OptimizerState optimizerState = new OptimizerState(f.string(opt, "optimizer.name", "name"),
-                (int) f.count(opt, "optimizer.step", "step"), f.number(opt, "optimizer.lr", "lr"));
+        String optimizerName = f.string(opt, "optimizer.name", "name");
+        if (optimizerName.isBlank()) {
+            throw f.problem("optimizer.name: must not be blank");
+        }
+        double lr = f.number(opt, "optimizer.lr", "lr");
+        if (!(lr >= 0 && lr < Double.POSITIVE_INFINITY)) {
+            throw f.problem("optimizer.lr: must be a finite number >= 0, got " + lr);
+        }
+        OptimizerState optimizerState = new OptimizerState(optimizerName, (int) f.count(opt, "optimizer.step", "step"),
+                lr);
         Map<String, Double> hyper = f.numbers(f.object(opt, "optimizer.hyperparameters", "hyperparameters"),
                 "optimizer.hyperparameters");
         JsonNode callbacksNode = f.object(root, "callbacks");
@@ -292,9 +302,17 @@ public final class Checkpoint {
         List<EpochMetrics> history = history(f, f.array(root, "history"), epoch);
         JsonNode files = f.object(root, "files");
         for (String name : TENSOR_FILES) {
-            JsonNode record = f.object(files, "files." + name, name);
-            verifyFile(dir, name, f.count(record, "files." + name + ".bytes", "bytes"),
-                    f.string(record, "files." + name + ".sha256", "sha256"));
+            String path = "files." + name;
+            JsonNode record = f.object(files, path, name);
+            long bytes = f.asInteger(f.field(record, path + ".bytes", "bytes"), path + ".bytes");
+            if (bytes < 0) {
+                throw f.problem(path + ".bytes: must be >= 0, got " + bytes);
+            }
+            String sha256 = f.string(record, path + ".sha256", "sha256");
+            if (!sha256.matches("[0-9a-fA-F]{64}")) {
+                throw f.problem(path + ".sha256: must be 64 hexadecimal digits, got " + Fields.brief(record.get("sha256")));
+            }
+            verifyFile(dir, name, bytes, sha256);
         }
 
         Map<String, Dropout> dropouts = DropoutCounters.of(model);
@@ -374,8 +392,8 @@ public final class Checkpoint {
         JsonNode root = readJson(dir);
         Fields f = new Fields(dir);
         if (!FORMAT.equals(f.string(root, "format")) || f.integer(root, "version") != VERSION) {
-            throw f.problem("not a version " + VERSION + " " + FORMAT + " (format \"" + root.path("format").asString("")
-                    + "\", version " + root.path("version") + ")");
+            throw f.problem("not a version " + VERSION + " " + FORMAT + " (format " + Fields.brief(root.get("format"))
+                    + ", version " + Fields.brief(root.get("version")) + ")");
         }
         return f.object(root, "model_config");
     }
@@ -392,7 +410,9 @@ public final class Checkpoint {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JSON.readTree(Utf8Text.read(file));
+        } catch (MalformedUtf8Exception e) {
+            throw new CheckpointFormatException(dir, JSON_FILE + ": line " + e.line() + ": " + e.problem());
         } catch (JacksonException e) {
             throw new CheckpointFormatException(dir, JSON_FILE + " is not valid JSON: " + e.getOriginalMessage());
         }
@@ -543,6 +563,12 @@ public final class Checkpoint {
 
     /** Typed access to JSON fields, with errors naming the field's path. */
     private record Fields(Path dir) {
+        /** A value as a message shows it: its JSON, cut short, since a field of a damaged file may be huge. */
+        static String brief(JsonNode n) {
+            String text = n == null ? "nothing" : n.toString();
+            return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        }
+
         CheckpointFormatException problem(String message) {
             return new CheckpointFormatException(dir, JSON_FILE + ": " + message);
         }
@@ -562,7 +588,7 @@ public final class Checkpoint {
         String string(JsonNode parent, String path, String name) throws CheckpointFormatException {
             JsonNode n = field(parent, path, name);
             if (!n.isString()) {
-                throw problem(path + ": must be a string, got " + n);
+                throw problem(path + ": must be a string, got " + brief(n));
             }
             return n.stringValue();
         }
@@ -573,7 +599,7 @@ public final class Checkpoint {
 
         long asInteger(JsonNode n, String path) throws CheckpointFormatException {
             if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-                throw problem(path + ": must be an integer, got " + n);
+                throw problem(path + ": must be an integer, got " + brief(n));
             }
             return n.longValue();
         }
@@ -596,7 +622,12 @@ public final class Checkpoint {
 
         double number(JsonNode n, String path) throws CheckpointFormatException {
             if (n.isNumber()) {
-                return n.doubleValue();
+                // Empty for an integer past a double's range, which Jackson will not round.
+                java.util.OptionalDouble v = n.doubleValueOpt();
+                if (v.isEmpty()) {
+                    throw problem(path + ": " + brief(n) + " is beyond the range of a double");
+                }
+                return v.getAsDouble();
             }
             if (n.isString()) {
                 switch (n.stringValue()) {
@@ -612,7 +643,7 @@ public final class Checkpoint {
                     default -> { }
                 }
             }
-            throw problem(path + ": must be a number (or \"Infinity\", \"-Infinity\", \"NaN\"), got " + n);
+            throw problem(path + ": must be a number (or \"Infinity\", \"-Infinity\", \"NaN\"), got " + brief(n));
         }
 
         JsonNode object(JsonNode parent, String name) throws CheckpointFormatException {
@@ -622,7 +653,7 @@ public final class Checkpoint {
         JsonNode object(JsonNode parent, String path, String name) throws CheckpointFormatException {
             JsonNode n = field(parent, path, name);
             if (!n.isObject()) {
-                throw problem(path + ": must be an object, got " + n);
+                throw problem(path + ": must be an object, got " + brief(n));
             }
             return n;
         }
@@ -630,7 +661,7 @@ public final class Checkpoint {
         JsonNode array(JsonNode parent, String name) throws CheckpointFormatException {
             JsonNode n = field(parent, name, name);
             if (!n.isArray()) {
-                throw problem(name + ": must be an array, got " + n);
+                throw problem(name + ": must be an array, got " + brief(n));
             }
             return n;
         }

@@ -1,0 +1,43 @@
+package dev.gatun.config;
+
+/**
+ * A {@code model.json} (or the card saved in a checkpoint) that cannot be used: not UTF-8 or
+ * JSON, a field missing, mistyped or out of range, or a card that does not fit its network. The
+ * message is {@code source: field: problem}, e.g.
+ * {@code runs/x/model.json: class_names: 2 names for a network that outputs [3] per example}.
+ */
+public final class ModelCardException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final String source;
+    private final String field;
+    private final String problem;
+
+    /** A problem with {@code field} ({@code input[1]}, {@code preprocessing[0]}; empty for the whole card) of {@code source}. */
+    public ModelCardException(String source, String field, String problem) {
+        this(source, field, problem, null);
+    }
+
+    /** Like {@link #ModelCardException(String, String, String)}, keeping the exception that revealed the problem. */
+    public ModelCardException(String source, String field, String problem, Throwable cause) {
+        super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem, cause);
+        this.source = source;
+        this.field = field;
+        this.problem = problem;
+    }
+
+    /** The file the card was read from. */
+    public String source() {
+        return source;
+    }
+
+    /** The field at fault, e.g. {@code class_names}; empty when the card as a whole is. */
+    public String field() {
+        return field;
+    }
+
+    /** What is wrong with it. */
+    public String problem() {
+        return problem;
+    }
+}
