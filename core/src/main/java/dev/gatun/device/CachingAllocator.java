@@ -54,7 +54,11 @@ public final class CachingAllocator implements AutoCloseable {
     private long cacheHits;
     private long cacheFlushes;
 
-    /** An allocator over {@code device}, which it uses but does not close, bounded only by the device itself. */
+    /**
+     * An allocator over {@code device}, which it uses but does not close, bounded only by the device itself.
+     *
+     * @param device the device memory to allocate from
+     */
     public CachingAllocator(DeviceMemory device) {
         this(device, 0);
     }
@@ -62,6 +66,10 @@ public final class CachingAllocator implements AutoCloseable {
     /**
      * An allocator over {@code device} of {@code deviceBytes} bytes that keeps to the device budget
      * ({@link MemoryBudget#deviceLimit(long)} of {@code deviceBytes}); 0 for none.
+     *
+     * @param device the device memory to allocate from, which it uses but does not close
+     * @param deviceBytes the device's total memory in bytes, or 0 for no budget
+     * @throws IllegalArgumentException when {@code device} is null or {@code deviceBytes} is negative
      */
     public CachingAllocator(DeviceMemory device, long deviceBytes) {
         if (device == null) {
@@ -74,7 +82,10 @@ public final class CachingAllocator implements AutoCloseable {
         this.deviceBytes = deviceBytes;
     }
 
-    /** The most bytes in use and cached together: the device budget, or {@link Long#MAX_VALUE} without one. */
+    /**
+     * {@return the most bytes in use and cached together: the device budget, or {@link Long#MAX_VALUE} without
+     * one}
+     */
     public long limit() {
         return deviceBytes == 0 ? Long.MAX_VALUE : MemoryBudget.deviceLimit(deviceBytes);
     }

@@ -18,18 +18,28 @@ public interface DeviceRuntime {
     /**
      * A block of at least {@code bytes > 0} bytes; {@link DeviceBlock#free()} gives it back. Beyond
      * {@link #memoryLimit()} this is a {@link dev.gatun.tensor.MemoryBudgetException}, before the device is asked.
+     *
+     * @param bytes the number of bytes, positive
+     * @return the block, owned by the caller until freed
      */
     DeviceBlock allocate(long bytes);
 
     /**
      * The most bytes this device's tensors may hold, cached blocks included (see {@link
      * dev.gatun.tensor.MemoryBudget#deviceLimit}); unbounded for a runtime without a budget.
+     *
+     * @return the limit in bytes, or {@link Long#MAX_VALUE} without a budget
      */
     default long memoryLimit() {
         return Long.MAX_VALUE;
     }
 
-    /** Sets {@code bytes} bytes at {@code address} to zero. */
+    /**
+     * Sets {@code bytes} bytes at {@code address} to zero.
+     *
+     * @param address the device address of the first byte
+     * @param bytes the number of bytes
+     */
     void zero(long address, long bytes);
 
     /**

@@ -114,6 +114,10 @@ public final class SafetensorsReader {
     /**
      * The shape of every tensor of {@code file}, in header order, from its validated header alone:
      * no tensor is read or allocated, so a caller can check sizes before building anything.
+     *
+     * @param file the safetensors file
+     * @return each tensor's dimensions by name, unmodifiable
+     * @throws IOException if the file cannot be read or is not valid safetensors
      */
     public static Map<String, int[]> shapes(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -125,7 +129,13 @@ public final class SafetensorsReader {
         }
     }
 
-    /** The string metadata of {@code file} (empty when it has none); the file is fully validated. */
+    /**
+     * The string metadata of {@code file} (empty when it has none); the file is fully validated.
+     *
+     * @param file the safetensors file
+     * @return the string metadata by key
+     * @throws IOException if the file cannot be read or is not valid safetensors
+     */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(file, ch).metadata();

@@ -30,6 +30,8 @@ public final class Utf8Text {
     /**
      * The whole of {@code file}. Callers bound the size first: this reads it all into memory.
      *
+     * @param file the file to read
+     * @return its text, without a leading byte-order mark
      * @throws MalformedUtf8Exception naming the file, line and byte of the first invalid byte
      */
     public static String read(Path file) throws IOException {
@@ -41,6 +43,9 @@ public final class Utf8Text {
     /**
      * {@code bytes} as text; {@code source} names them in errors.
      *
+     * @param bytes the UTF-8 bytes
+     * @param source what the bytes are, for the message: a file name, a field
+     * @return the text, without a leading byte-order mark
      * @throws MalformedUtf8Exception naming {@code source}, the line and the byte
      */
     public static String decode(byte[] bytes, String source) throws MalformedUtf8Exception {
@@ -53,7 +58,13 @@ public final class Utf8Text {
         }
     }
 
-    /** A buffered strict reader of {@code file}; close it. */
+    /**
+     * A buffered strict reader of {@code file}; close it.
+     *
+     * @param file the file to read
+     * @return the reader; reading throws {@link MalformedUtf8Exception} at the first invalid byte
+     * @throws IOException if the file cannot be opened
+     */
     public static BufferedReader newBufferedReader(Path file) throws IOException {
         return new BufferedReader(reader(Files.newInputStream(file), file.toString()));
     }
@@ -61,6 +72,10 @@ public final class Utf8Text {
     /**
      * A strict reader of {@code in}, which it closes when closed; {@code source} names the text in
      * errors. Reading throws {@link MalformedUtf8Exception} at the first invalid byte.
+     *
+     * @param in the UTF-8 bytes
+     * @param source what the text is, for the message: a file name, a field
+     * @return the reader
      */
     public static Reader reader(InputStream in, String source) {
         return new StrictReader(in, source);

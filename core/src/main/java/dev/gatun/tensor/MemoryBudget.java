@@ -44,6 +44,7 @@ public final class MemoryBudget {
     /**
      * The budget in bytes.
      *
+     * @return the budget, in bytes, positive
      * @throws IllegalArgumentException when {@code -Dgatun.maxMemory} is not a size and no budget was set since
      */
     public static long limit() {
@@ -69,6 +70,11 @@ public final class MemoryBudget {
     /**
      * The budget of a device with {@code deviceBytes} bytes of memory: the one set with {@link
      * #setDeviceLimit} or {@code -Dgatun.maxDeviceMemory}, else {@link #DEVICE_FRACTION} of it.
+     *
+     * @param deviceBytes the device's total memory, in bytes
+     * @return the device's budget, in bytes
+     * @throws IllegalArgumentException when {@code -Dgatun.maxDeviceMemory} is not a size and no device budget was
+     *     set since
      */
     public static long deviceLimit(long deviceBytes) {
         long set = deviceLimit;
@@ -78,7 +84,12 @@ public final class MemoryBudget {
         return set > 0 ? set : (long) (deviceBytes * DEVICE_FRACTION);
     }
 
-    /** Sets the budget of every device for the rest of the process; 0 restores the default fraction. */
+    /**
+     * Sets the budget of every device for the rest of the process; 0 restores the default fraction.
+     *
+     * @param bytes the new budget of each device, in bytes; 0 for {@link #DEVICE_FRACTION} of its memory
+     * @throws IllegalArgumentException when {@code bytes} is negative
+     */
     public static void setDeviceLimit(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("the device memory budget must be positive, got " + bytes + " bytes");
@@ -90,6 +101,9 @@ public final class MemoryBudget {
      * Refuses {@code bytes} that {@code what} needs on {@code device}: against {@link #limit()} on
      * the host, else against the device's budget (opening its runtime).
      *
+     * @param device where the memory would be allocated
+     * @param what what needs the memory, for the message
+     * @param bytes the bytes needed; negative means the size overflowed and is refused too
      * @throws MemoryBudgetException naming {@code what}, the size and the budget
      */
     public static void require(Device device, String what, long bytes) {

@@ -8,11 +8,17 @@ package dev.gatun.tensor;
 public final class MemoryBudgetException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** What needed the memory. */
     private final String what;
+    /** The bytes asked for; negative when the size overflowed. */
     private final long requested;
+    /** The bytes already held when the request came. */
     private final long held;
+    /** The budget at the time, in bytes. */
     private final long limit;
+    /** Which budget, for the message. */
     private final String budget;
+    /** How a user sets that budget, for the message. */
     private final String setting;
 
     /**
@@ -30,6 +36,10 @@ public final class MemoryBudgetException extends IllegalStateException {
      * {@code what} needs {@code requested} bytes on top of {@code held} already held, against a budget of
      * {@code limit} bytes.
      *
+     * @param what what needs the memory
+     * @param requested the bytes it needs; negative when more than a long holds
+     * @param held the bytes already held; 0 for a size checked before anything was built
+     * @param limit the budget, in bytes
      * @param budget which budget, for the message: "the memory budget", "cuda:0's memory budget"
      * @param setting how a user sets that budget, for the message: "--max-memory or -Dgatun.maxMemory"
      */
@@ -45,14 +55,19 @@ public final class MemoryBudgetException extends IllegalStateException {
         this.setting = setting;
     }
 
-    /** The same refusal, saying what needed the memory in other words (a tensor's dtype and shape, say). */
+    /**
+     * The same refusal, saying what needed the memory in other words (a tensor's dtype and shape, say).
+     *
+     * @param newWhat what needed the memory, as the message should name it
+     * @return a new exception with this one's sizes, budget and stack trace
+     */
     public MemoryBudgetException about(String newWhat) {
         MemoryBudgetException e = new MemoryBudgetException(newWhat, requested, held, limit, budget, setting);
         e.setStackTrace(getStackTrace());
         return e;
     }
 
-    /** What needed the memory. */
+    /** {@return what needed the memory} */
     public String what() {
         return what;
     }
@@ -62,12 +77,12 @@ public final class MemoryBudgetException extends IllegalStateException {
         return requested;
     }
 
-    /** The bytes already held when the request came (0 for a size checked before anything was built). */
+    /** {@return the bytes already held when the request came (0 for a size checked before anything was built)} */
     public long held() {
         return held;
     }
 
-    /** The budget at the time. */
+    /** {@return the budget at the time, in bytes} */
     public long limit() {
         return limit;
     }

@@ -100,6 +100,8 @@ public final class Scope implements AutoCloseable {
      * Bytes held by all scopes that are still open, process-wide; allocations of 64 KiB and more
      * count at their block's size class, up to 12.5% over the request. Flat across training steps
      * when nothing leaks.
+     *
+     * @return the bytes held, 0 or more
      */
     public static long liveBytes() {
         return LIVE_BYTES.get();
@@ -108,6 +110,8 @@ public final class Scope implements AutoCloseable {
     /**
      * Allocates zeroed, 64-byte aligned memory owned by this scope.
      *
+     * @param byteSize the number of bytes
+     * @return the memory, valid until this scope closes
      * @throws MemoryBudgetException when the held bytes would pass the {@link MemoryBudget}; nothing is allocated
      */
     public MemorySegment allocate(long byteSize) {

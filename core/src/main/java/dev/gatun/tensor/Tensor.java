@@ -143,7 +143,12 @@ public final class Tensor {
         return bytes;
     }
 
-    /** Zeros of this tensor's dtype on its device, in the current scope: how ops make their results. */
+    /**
+     * Zeros of this tensor's dtype on its device, in the current scope: how ops make their results.
+     *
+     * @param shape the new tensor's dimensions
+     * @return the new tensor
+     */
     public Tensor newZeros(int... shape) {
         return newZeros(dtype, shape);
     }
