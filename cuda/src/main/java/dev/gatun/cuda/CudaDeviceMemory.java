@@ -101,7 +101,7 @@ public final class CudaDeviceMemory implements DeviceMemory {
         check(cudart_h.cudaFree(MemorySegment.ofAddress(address)), "cudaFree", "free", bytes);
     }
 
-    /** The device's memory in bytes (cudaMemGetInfo's total), from which its budget is derived. */
+    /** {@return the device's memory in bytes (cudaMemGetInfo's total), from which its budget is derived} */
     public long totalBytes() {
         select("totalBytes", 0);
         try (Arena arena = Arena.ofConfined()) {
@@ -112,7 +112,7 @@ public final class CudaDeviceMemory implements DeviceMemory {
         }
     }
 
-    /** Bytes allocated through this object and not freed. */
+    /** {@return the bytes allocated through this object and not freed} */
     public long bytesInUse() {
         return bytesInUse.get();
     }
