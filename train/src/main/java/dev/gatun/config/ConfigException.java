@@ -46,12 +46,15 @@ public final class ConfigException extends RuntimeException {
     /**
      * This problem as found in the file {@code source}, which the message then names first; this
      * exception itself when it already names a file, or its path is that file.
+     *
+     * @param source the file the config was read from
+     * @return an exception naming {@code source}, with this one as its cause, or this one
      */
     public ConfigException in(String source) {
         return this.source != null || path.equals(source) ? this : new ConfigException(source, path, problem, this);
     }
 
-    /** The file the problem was found in, or null when not known. */
+    /** {@return the file the problem was found in, or null when not known} */
     public String source() {
         return source;
     }

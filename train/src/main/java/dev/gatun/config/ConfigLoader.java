@@ -81,6 +81,10 @@ public final class ConfigLoader {
      * The experiment of a config tree read from {@code source} (a run's {@code config.json}, or a
      * checkpoint's {@code checkpoint.json}), with errors naming that file.
      *
+     * @param tree the config tree
+     * @param name the experiment's name when the tree has none
+     * @param source the file the tree was read from, for the message
+     * @return the validated experiment
      * @throws ConfigException naming {@code source} and the path of the first problem
      */
     public static ExperimentConfig experiment(JsonNode tree, String name, String source) {

@@ -79,6 +79,7 @@ public final class ExperimentRunner {
      * known without loading the data (see {@link ExperimentConfig#exampleShapeOrNull()}); the run
      * checks again with the data's shape. For checking every config before the first trains.
      *
+     * @param config the experiment to check
      * @param source where the config comes from, for the message (its file)
      * @throws dev.gatun.tensor.MemoryBudgetException naming {@code source}, the network, the size and the budget
      */

@@ -34,7 +34,15 @@ public sealed interface LayerConfig {
      */
     int MAX_HIDDEN = 1 << 26;
 
-    /** Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}. */
+    /**
+     * Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}.
+     *
+     * @param units the number of outputs, positive
+     * @param bias whether the layer has a bias
+     * @param init the weight initialization: {@code default}, {@code kaiming_uniform}, {@code
+     *     kaiming_normal}, {@code xavier_uniform} or {@code xavier_normal}
+     * @param penalty the layer's L1 and L2 override, NaN where unset
+     */
     record Dense(int units, boolean bias, String init, Penalty penalty) implements LayerConfig {}
 
     /**
@@ -129,6 +137,12 @@ public sealed interface LayerConfig {
      * {@code {type: rnn|lstm|gru, hidden: 128, layers: 1, bidirectional: false}} over batch-first
      * sequences [T, F]; outputs the sequence [T, directions·hidden]. At most {@link
      * #MAX_RECURRENT_LAYERS} layers of at most {@link #MAX_HIDDEN} units.
+     *
+     * @param cell the cell type: {@code rnn}, {@code lstm} or {@code gru}
+     * @param hidden the hidden size of each direction, 1 to {@link #MAX_HIDDEN}
+     * @param layers the number of stacked layers, 1 to {@link #MAX_RECURRENT_LAYERS}
+     * @param bidirectional whether each layer also runs backwards in time
+     * @param penalty the layer's L1 and L2 override, NaN where unset
      */
     record Recurrent(String cell, int hidden, int layers, boolean bidirectional, Penalty penalty)
             implements LayerConfig {}

@@ -174,6 +174,8 @@ public record ModelCard(int[] input, List<String> classNames, FittedPreprocessin
      * Checks that this card fits the network {@code config} builds, before it is built: the same
      * task, and as many outputs as class names (one for regression). {@code where} names the card.
      *
+     * @param config the experiment whose network the card is checked against
+     * @param where the card's file, for the message
      * @throws ModelCardException naming {@code where} and the field that does not fit
      */
     public void checkFits(ExperimentConfig config, String where) {

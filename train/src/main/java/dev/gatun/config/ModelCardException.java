@@ -9,16 +9,33 @@ package dev.gatun.config;
 public final class ModelCardException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The file the card was read from. */
     private final String source;
+    /** The field at fault; empty when the card as a whole is. */
     private final String field;
+    /** What is wrong with it. */
     private final String problem;
 
-    /** A problem with {@code field} ({@code input[1]}, {@code preprocessing[0]}; empty for the whole card) of {@code source}. */
+    /**
+     * A problem with {@code field} ({@code input[1]}, {@code preprocessing[0]}; empty for the whole card) of
+     * {@code source}.
+     *
+     * @param source the file the card was read from
+     * @param field the field at fault, e.g. {@code class_names}; empty when the card as a whole is
+     * @param problem what is wrong with it
+     */
     public ModelCardException(String source, String field, String problem) {
         this(source, field, problem, null);
     }
 
-    /** Like {@link #ModelCardException(String, String, String)}, keeping the exception that revealed the problem. */
+    /**
+     * Like {@link #ModelCardException(String, String, String)}, keeping the exception that revealed the problem.
+     *
+     * @param source the file the card was read from
+     * @param field the field at fault, e.g. {@code class_names}; empty when the card as a whole is
+     * @param problem what is wrong with it
+     * @param cause the exception that revealed the problem
+     */
     public ModelCardException(String source, String field, String problem, Throwable cause) {
         super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem, cause);
         this.source = source;
@@ -26,17 +43,17 @@ public final class ModelCardException extends IllegalArgumentException {
         this.problem = problem;
     }
 
-    /** The file the card was read from. */
+    /** {@return the file the card was read from} */
     public String source() {
         return source;
     }
 
-    /** The field at fault, e.g. {@code class_names}; empty when the card as a whole is. */
+    /** {@return the field at fault, e.g. {@code class_names}; empty when the card as a whole is} */
     public String field() {
         return field;
     }
 
-    /** What is wrong with it. */
+    /** {@return what is wrong with it} */
     public String problem() {
         return problem;
     }

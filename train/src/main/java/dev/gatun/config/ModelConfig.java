@@ -6,6 +6,9 @@ import java.util.List;
 /**
  * The {@code model} section: the shape of one example ({@code input}, or null to take it from
  * the data set) and the layers in order, at most {@link #MAX_LAYERS} of them.
+ *
+ * @param inputOrNull the shape of one example, or null when the data set gives it
+ * @param layers the layers in order
  */
 public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
     /**
@@ -14,6 +17,7 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
      */
     public static final int MAX_LAYERS = 10_000;
 
+    /** Copies {@code inputOrNull} and {@code layers}, so that later changes to them do not reach this config. */
     public ModelConfig {
         inputOrNull = inputOrNull == null ? null : inputOrNull.clone();
         layers = List.copyOf(layers);

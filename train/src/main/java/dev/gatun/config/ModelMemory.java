@@ -95,28 +95,31 @@ public final class ModelMemory {
     /**
      * The needs of {@code model} for examples of shape {@code input}.
      *
+     * @param model the network's config
+     * @param input the shape of one example
+     * @return the estimate
      * @throws ConfigException when a layer cannot take its input (see {@link ModelFactory#outputShapes})
      */
     public static ModelMemory of(ModelConfig model, int[] input) {
         return new ModelMemory(model, input);
     }
 
-    /** P: exactly what the built network's {@code parameterCount()} gives, or -1. */
+    /** {@return P: exactly what the built network's {@code parameterCount()} gives, or -1 when it overflows} */
     public long parameters() {
         return parameters;
     }
 
-    /** The values of non-trainable state: batch norm's running mean and variance. */
+    /** {@return the values of non-trainable state: batch norm's running mean and variance} */
     public long buffers() {
         return buffers;
     }
 
-    /** A: the activation values one example keeps during a training step. */
+    /** {@return A: the activation values one example keeps during a training step} */
     public long activationValues() {
         return activationValues;
     }
 
-    /** Bytes of the weights and buffers alone. */
+    /** {@return the bytes of the weights and buffers alone; -1 when it overflows a long} */
     public long stateBytes() {
         return mul(VALUE_BYTES, add(parameters, buffers));
     }
@@ -124,6 +127,11 @@ public final class ModelMemory {
     /**
      * Bytes for training at {@code batch} and evaluating at {@code evalBatch} with {@code optimizerStates}
      * state tensors per parameter (the formula above); -1 when it overflows a long.
+     *
+     * @param batch the training batch size
+     * @param evalBatch the evaluation batch size
+     * @param optimizerStates the optimizer's state tensors per parameter (0 for plain SGD, 2 for Adam)
+     * @return the bytes, or -1 when they overflow a long
      */
     public long trainingBytes(int batch, int evalBatch, int optimizerStates) {
         long weights = add(add(parameters, buffers), mul(3 + optimizerStates, parameters));
@@ -133,7 +141,12 @@ public final class ModelMemory {
         return mul(VALUE_BYTES, add(add(weights, max(step, evaluation)), workspaceValues));
     }
 
-    /** Bytes for inference at {@code batch}: weights, buffers, one forward pass and the workspace. */
+    /**
+     * Bytes for inference at {@code batch}: weights, buffers, one forward pass and the workspace.
+     *
+     * @param batch the batch size
+     * @return the bytes, or -1 when they overflow a long
+     */
     public long inferenceBytes(int batch) {
         return mul(VALUE_BYTES, add(add(add(parameters, buffers), mul(batch, add(inputValues, activationValues))),
                 workspaceValues));
@@ -144,6 +157,9 @@ public final class ModelMemory {
      * budget: the host's, and the device's as well when {@code device} is one (the network is built
      * on the host, then moved).
      *
+     * @param config the experiment to train
+     * @param input the shape of one example
+     * @param device the device it trains on
      * @param source what the config came from, for the message: a file, "config 'moons'"
      * @throws MemoryBudgetException naming {@code source}, the network, the size and the budget
      * @throws ConfigException when a layer cannot take its input
@@ -167,8 +183,11 @@ public final class ModelMemory {
      * Refuses to load {@code config}'s network for examples of shape {@code input} and run it at
      * the config's evaluation batch when that would pass the host budget.
      *
+     * @param config the experiment whose network is loaded
+     * @param input the shape of one example
      * @param source the files it comes from, for the message
      * @throws MemoryBudgetException naming {@code source}, the network, the size and the budget
+     * @return the estimate that was checked
      * @throws ConfigException when a layer cannot take its input
      */
     public static ModelMemory requireInference(ExperimentConfig config, int[] input, String source) {

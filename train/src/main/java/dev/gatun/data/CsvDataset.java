@@ -83,7 +83,13 @@ public final class CsvDataset implements Dataset {
      * the data set has {@code classes} classes whichever ids it holds, and an id beyond them is an
      * error naming its line.
      *
+     * @param file the CSV file
+     * @param labelColumn the name of the label column, holding integer class ids
+     * @param classes the number of classes, in [1, {@link Dataset#MAX_CLASSES}]
+     * @return the table
      * @throws CsvFormatException as {@link #load(Path, String, Labels)}
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException when {@code classes} is out of range
      */
     public static CsvDataset load(Path file, String labelColumn, int classes) throws IOException {
         if (classes < 1 || classes > MAX_CLASSES) {

@@ -13,6 +13,7 @@ public final class CsvFormatException extends IOException {
     private final transient Path path;
     /** The 1-based line of the problem, or 0 for the whole file. */
     private final int line;
+    /** The 1-based column of the problem, or 0 when it concerns a whole line or the file. */
     private final int column;
 
     /**
@@ -29,7 +30,15 @@ public final class CsvFormatException extends IOException {
         this.column = 0;
     }
 
-    /** A problem with the field in 1-based {@code column}, named {@code columnName} in the header. */
+    /**
+     * A problem with the field in 1-based {@code column}, named {@code columnName} in the header.
+     *
+     * @param path the file
+     * @param line the 1-based line
+     * @param column the 1-based column
+     * @param columnName the column's name in the header
+     * @param problem what is wrong
+     */
     public CsvFormatException(Path path, int line, int column, String columnName, String problem) {
         super(path + ": line " + line + ", column " + column + " ('" + columnName + "'): " + problem);
         this.path = path;
@@ -47,7 +56,7 @@ public final class CsvFormatException extends IOException {
         return line;
     }
 
-    /** The 1-based column of the problem, or 0 when it concerns a whole line or the file. */
+    /** {@return the 1-based column of the problem, or 0 when it concerns a whole line or the file} */
     public int column() {
         return column;
     }

@@ -80,7 +80,12 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return new Predictions(seen, width, outputs, labels, targets);
     }
 
-    /** Whether every output of example {@code i} is finite (no NaN, no infinity). */
+    /**
+     * Whether every output of example {@code i} is finite (no NaN, no infinity).
+     *
+     * @param i the example, 0-based in prediction order
+     * @return true when all its outputs are finite
+     */
     public boolean finite(int i) {
         for (int j = i * width; j < (i + 1) * width; j++) {
             if (!Double.isFinite(outputs[j])) {
@@ -90,7 +95,7 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
         return true;
     }
 
-    /** How many examples have an output that is NaN or infinite. */
+    /** {@return how many examples have an output that is NaN or infinite} */
     public int nonFiniteCount() {
         int n = 0;
         for (int i = 0; i < count; i++) {
@@ -102,6 +107,8 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
     /**
      * The predicted class of each example: the first maximum of its logits. NaN never compares
      * greater, so an example with NaN logits still gets a class; {@link #finite} tells them apart.
+     *
+     * @return each example's class index, in prediction order
      */
     public int[] predictedClasses() {
         int[] p = new int[count];

@@ -115,12 +115,12 @@ public final class Trainer {
         return this;
     }
 
-    /** Where progress and messages go, e.g. a callback's notes about the run folder. */
+    /** {@return where progress and messages go, e.g. a callback's notes about the run folder} */
     public PrintStream out() {
         return out;
     }
 
-    /** The callbacks in the order they run. */
+    /** {@return the callbacks in the order they run, as an unmodifiable copy} */
     public List<Callback> callbacks() {
         return List.copyOf(callbacks);
     }

@@ -168,12 +168,22 @@ public final class CheckpointCallback implements StatefulCallback {
     /**
      * The checkpoints in the run folder, oldest first: the folders named exactly as
      * {@link Checkpoint#directoryName} names them; others are ignored.
+     *
+     * @param runDir the run folder
+     * @return the checkpoint folders by epoch, oldest first; empty when there are none
+     * @throws IOException if the checkpoints folder cannot be listed
      */
     public static List<Path> list(Path runDir) throws IOException {
         return new ArrayList<>(scan(runDir).byEpoch().values());
     }
 
-    /** The newest checkpoint in the run folder (as {@link #list} finds them), or null if it has none. */
+    /**
+     * The newest checkpoint in the run folder (as {@link #list} finds them), or null if it has none.
+     *
+     * @param runDir the run folder
+     * @return the newest checkpoint folder, or null
+     * @throws IOException if the checkpoints folder cannot be listed
+     */
     public static Path latest(Path runDir) throws IOException {
         TreeMap<Integer, Path> all = scan(runDir).byEpoch();
         return all.isEmpty() ? null : all.lastEntry().getValue();

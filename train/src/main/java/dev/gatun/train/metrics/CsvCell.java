@@ -24,7 +24,12 @@ public final class CsvCell {
 
     private CsvCell() {}
 
-    /** {@code s} as a CSV cell: defused if a spreadsheet would read it as a formula, quoted if needed. */
+    /**
+     * {@code s} as a CSV cell: defused if a spreadsheet would read it as a formula, quoted if needed.
+     *
+     * @param s the cell's text, not null
+     * @return the cell as it goes in the line
+     */
     public static String text(String s) {
         Objects.requireNonNull(s, "cell");
         String cell = !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0 && !NUMBER.matcher(s).matches()
@@ -34,12 +39,22 @@ public final class CsvCell {
         return quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
     }
 
-    /** {@code v} as a CSV cell; see the class comment. */
+    /**
+     * {@code v} as a CSV cell; see the class comment.
+     *
+     * @param v the value
+     * @return the cell, as {@link MetricsLog#number} writes it
+     */
     public static String number(double v) {
         return MetricsLog.number(v);
     }
 
-    /** A CSV line: {@link #text} of each cell, joined by commas, ending in {@code \n}. */
+    /**
+     * A CSV line: {@link #text} of each cell, joined by commas, ending in {@code \n}.
+     *
+     * @param cells the cells' texts, in column order
+     * @return the line
+     */
     public static String line(List<String> cells) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {

@@ -19,7 +19,12 @@ import java.util.Locale;
 public final class IoReason {
     private IoReason() {}
 
-    /** The reason {@code e} reports, starting in lower case, without the file it names. */
+    /**
+     * The reason {@code e} reports, starting in lower case, without the file it names.
+     *
+     * @param e the failure
+     * @return the reason, e.g. "no space left on device"
+     */
     public static String of(IOException e) {
         String reason = switch (e) {
             case FileSystemException f when f.getReason() != null -> f.getReason();

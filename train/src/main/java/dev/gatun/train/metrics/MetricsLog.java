@@ -187,6 +187,9 @@ public final class MetricsLog {
      * {@code v} to 6 significant digits, plain where readable ({@code 0.4312}, {@code 12345.7})
      * and scientific for tiny or huge magnitudes ({@code 1.23E-7}); {@code NaN}, {@code Infinity}
      * or {@code -Infinity} when not finite. For text and CSV; JSON takes {@link #jsonNumber}.
+     *
+     * @param v the value
+     * @return the text
      */
     public static String number(double v) {
         if (!Double.isFinite(v)) {
@@ -203,7 +206,12 @@ public final class MetricsLog {
         return d.toString();
     }
 
-    /** {@link #number} for JSON, which has no NaN or infinities: {@code null} for those. */
+    /**
+     * {@link #number} for JSON, which has no NaN or infinities: {@code null} for those.
+     *
+     * @param v the value
+     * @return the JSON number, or {@code null}
+     */
     public static String jsonNumber(double v) {
         return Double.isFinite(v) ? number(v) : "null";
     }

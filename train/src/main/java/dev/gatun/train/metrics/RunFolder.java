@@ -115,13 +115,21 @@ public final class RunFolder {
      * Creates and deletes a file in {@code dir}, so that a run that cannot write there can fail
      * when it starts rather than after an epoch of training.
      *
+     * @param dir the folder the run writes to
      * @throws IOException as the file system reports it; {@link IoReason#of} words why
      */
     public static void probeWrite(Path dir) throws IOException {
         Files.delete(Files.createTempFile(dir, ".write-probe.", ".tmp"));
     }
 
-    /** Replaces {@code fileName} with {@code bytes} atomically; see {@link #writeAtomically(String, Content)}. */
+    /**
+     * Replaces {@code fileName} with {@code bytes} atomically; see {@link #writeAtomically(String, Content)}.
+     *
+     * @param fileName the file's name inside the folder
+     * @param bytes the file's content
+     * @return the written file
+     * @throws IOException when the file cannot be written
+     */
     public Path writeAtomically(String fileName, byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
         return writeAtomically(fileName, out -> out.write(bytes));
