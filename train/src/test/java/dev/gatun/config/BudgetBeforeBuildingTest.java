@@ -165,11 +165,13 @@ class BudgetBeforeBuildingTest {
         long before = Scope.liveBytes();
         try (Scope s = Scope.open("load")) {
             ConfigException e = assertThrows(ConfigException.class, () -> TrainedModel.load(checkpoint));
-            assertEquals("model.layers[0].layers: must be <= 64, got 1000000", e.getMessage());
+            assertEquals(checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config.config:"
+                    + " model.layers[0].layers: must be <= 64, got 1000000", e.getMessage());
         }
         ConfigException resumed = assertThrows(ConfigException.class,
                 () -> ExperimentRunner.resume(checkpoint, 0, quiet()));
-        assertEquals("model.layers[0].layers: must be <= 64, got 1000000", resumed.getMessage());
+        assertEquals(checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config.config:"
+                + " model.layers[0].layers: must be <= 64, got 1000000", resumed.getMessage());
         assertEquals(before, Scope.liveBytes());
     }
 
