@@ -1,9 +1,11 @@
 # --- Fuzzing (included by the main Makefile) ------------------------------------------------
 #
-# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='train:CsvDatasetFuzzTest#loads ...']
+# make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='train:CsvDatasetFuzzTest#loads ...'] [FUZZ_ARGS=...]
 #   Fuzzes each reader's @FuzzTest with Jazzer for FUZZ_SECONDS, one target at a time (the fuzz
 #   profile in pom.xml), and fails if any target found something. make test runs the same tests
-#   on their committed seeds only.
+#   on their committed seeds only. A target stops at its first finding; FUZZ_ARGS passes Jazzer
+#   options, e.g. FUZZ_ARGS=-Djazzer.keep_going=10 to go on until ten different ones (a committed
+#   seed that still fails counts as one).
 # make fuzz-seeds
 #   Rewrites the seeds the fuzz tests make with Gatun's own writers (valid-*) and the inputs of
 #   issue 15 (issue15-*), after a format changes.
@@ -21,6 +23,7 @@
 
 FUZZ_SECONDS ?= 60
 FUZZ_MEMORY_KB ?= 6291456
+FUZZ_ARGS ?=
 FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
   train:IdxFileFuzzTest\#reads \
   train:CsvDatasetFuzzTest\#loads \
@@ -39,7 +42,7 @@ fuzz:
 	  echo "== fuzzing $$test for $(FUZZ_SECONDS) s"; \
 	  ( ulimit -v $(FUZZ_MEMORY_KB) && MALLOC_ARENA_MAX=2 MAVEN_OPTS="$(MAVEN_OPTS) -Xmx768m" \
 	    $(MVN) $(MVN_REPO_ARGS) -Pfuzz -pl $$module -am test -Dtest="$$test" -Dsurefire.failIfNoSpecifiedTests=false \
-	      -Djazzer.max_duration=$(FUZZ_SECONDS)s ) || failed="$$failed $$test"; \
+	      -Djazzer.max_duration=$(FUZZ_SECONDS)s $(FUZZ_ARGS) ) || failed="$$failed $$test"; \
 	done; \
 	if [ -n "$$failed" ]; then \
 	  echo "make fuzz: findings in$$failed; the inputs are in each target's <Class>Inputs/<method>/ folder"; \

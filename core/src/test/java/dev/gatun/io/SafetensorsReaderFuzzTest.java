@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,14 @@ class SafetensorsReaderFuzzTest {
     @AfterAll
     static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
         ReaderOracle.exit();
-        SeedCorpus.writeIfAsked(SafetensorsReaderFuzzTest.class, "readsAndLoads", validSeeds());
+        Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
+        // PyTorch's own files, which the Python reference wrote for the compatibility tests
+        try (Stream<Path> fixtures = Files.list(Path.of("src", "test", "resources", "safetensors"))) {
+            for (Path f : fixtures.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList()) {
+                seeds.put("pytorch-" + f.getFileName(), Files.readAllBytes(f));
+            }
+        }
+        SeedCorpus.writeIfAsked(SafetensorsReaderFuzzTest.class, "readsAndLoads", seeds);
     }
 
     @FuzzTest
