@@ -35,17 +35,25 @@ FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
 
 .PHONY: fuzz fuzz-seeds
 
+# A target fails when Jazzer's test fails or when it saved a finding: with keep_going, a run that
+# reaches its time limit passes although it saved inputs that fail.
 fuzz:
 	@failed=""; \
 	for target in $(FUZZ_TARGETS); do \
 	  module=$${target%%:*}; test=$${target#*:}; \
 	  echo "== fuzzing $$test for $(FUZZ_SECONDS) s"; \
+	  mkdir -p $$module/target && touch $$module/target/fuzz-started; \
 	  ( ulimit -v $(FUZZ_MEMORY_KB) && MALLOC_ARENA_MAX=2 MAVEN_OPTS="$(MAVEN_OPTS) -Xmx768m" \
 	    $(MVN) $(MVN_REPO_ARGS) -Pfuzz -pl $$module -am test -Dtest="$$test" -Dsurefire.failIfNoSpecifiedTests=false \
-	      -Djazzer.max_duration=$(FUZZ_SECONDS)s $(FUZZ_ARGS) ) || failed="$$failed $$test"; \
+	      -Djazzer.max_duration=$(FUZZ_SECONDS)s $(FUZZ_ARGS) ); status=$$?; \
+	  found=$$(find $$module/src/test/resources -type f -newer $$module/target/fuzz-started \
+	    \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \)); \
+	  if [ $$status -ne 0 ] || [ -n "$$found" ]; then \
+	    failed="$$failed $$test"; echo "== $$test: findings saved:"; echo "$$found"; \
+	  fi; \
 	done; \
 	if [ -n "$$failed" ]; then \
-	  echo "make fuzz: findings in$$failed; the inputs are in each target's <Class>Inputs/<method>/ folder"; \
+	  echo "make fuzz: findings in$$failed"; \
 	  exit 1; \
 	fi; \
 	echo "make fuzz: no findings in $(FUZZ_SECONDS) s per target"

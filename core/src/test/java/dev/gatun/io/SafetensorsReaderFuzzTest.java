@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,22 +37,18 @@ class SafetensorsReaderFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
-        // PyTorch's own files, which the Python reference wrote for the compatibility tests
-        try (Stream<Path> fixtures = Files.list(Path.of("src", "test", "resources", "safetensors"))) {
-            for (Path f : fixtures.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList()) {
-                seeds.put("pytorch-" + f.getFileName(), Files.readAllBytes(f));
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(SafetensorsReaderFuzzTest.class, "readsAndLoads", () -> {
+            Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
+            // PyTorch's own files, which the Python reference wrote for the compatibility tests
+            try (Stream<Path> fixtures = Files.list(Path.of("src", "test", "resources", "safetensors"))) {
+                for (Path f : fixtures.filter(f -> f.toString().endsWith(".safetensors")).sorted().toList()) {
+                    seeds.put("pytorch-" + f.getFileName(), Files.readAllBytes(f));
+                }
             }
-        }
-        SeedCorpus.writeIfAsked(SafetensorsReaderFuzzTest.class, "readsAndLoads", seeds);
+            return seeds;
+        });
     }
 
     @FuzzTest
@@ -67,12 +62,10 @@ class SafetensorsReaderFuzzTest {
 
     @Test
     void validSeedsAreAccepted() throws IOException {
-        for (Map.Entry<String, byte[]> s : validSeeds().entrySet()) {
-            Path file = dir.resolve(s.getKey());
-            Files.write(file, s.getValue());
-            ReaderOracle.accepts(s.getKey(), () -> read(file));
-            ReaderOracle.accepts(s.getKey(), () -> load(file));
-        }
+        ReaderOracle.acceptsEach(validSeeds(), dir, file -> {
+            read(file);
+            load(file);
+        });
     }
 
     private static void read(Path file) throws IOException {

@@ -3,9 +3,13 @@ package dev.gatun.testing;
 import dev.gatun.tensor.MemoryBudget;
 import dev.gatun.tensor.MemoryBudgetException;
 import dev.gatun.tensor.Scope;
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -16,9 +20,9 @@ import java.util.stream.Collectors;
  * from the allocator means no size check came first), and not on the heap either, where the
  * reading thread's allocations are counted.
  *
- * <p>Fuzz tests set the small budget {@link #BUDGET} for their class ({@link #enter} and
- * {@link #exit}) and a five-second {@code @Timeout} on each target ({@link #SECONDS}), which
- * Jazzer turns into libFuzzer's {@code -timeout} when fuzzing.
+ * <p>Each read runs under the small budget {@link #BUDGET}, the process's own restored after it.
+ * Fuzz targets set a five-second {@code @Timeout} ({@link #SECONDS}), which Jazzer turns into
+ * libFuzzer's {@code -timeout} when fuzzing.
  */
 public final class ReaderOracle {
     /** A fuzz input that takes longer than this, in seconds, is a hang. */
@@ -44,25 +48,12 @@ public final class ReaderOracle {
         ALLOCATED = allocated;
     }
 
-    private static long savedLimit;
-
     private ReaderOracle() {}
 
     /** What a fuzz target does with one input. */
     @FunctionalInterface
     public interface Read {
         void run() throws Exception;
-    }
-
-    /** Sets the fuzzing budget ({@code @BeforeAll}); {@link #exit} restores the one before. */
-    public static void enter() {
-        savedLimit = MemoryBudget.limit();
-        MemoryBudget.setLimit(BUDGET);
-    }
-
-    /** Restores the budget {@link #enter} replaced ({@code @AfterAll}). */
-    public static void exit() {
-        MemoryBudget.setLimit(savedLimit);
     }
 
     /**
@@ -93,6 +84,21 @@ public final class ReaderOracle {
         r.checkMemory();
     }
 
+    /** What a fuzz target does with the file it wrote an input to. */
+    @FunctionalInterface
+    public interface FileRead {
+        void run(Path file) throws Exception;
+    }
+
+    /** Writes each seed into {@code dir} under its name and checks that {@code read} {@link #accepts} it. */
+    public static void acceptsEach(Map<String, byte[]> seeds, Path dir, FileRead read) throws IOException {
+        for (Map.Entry<String, byte[]> s : seeds.entrySet()) {
+            Path file = dir.resolve(s.getKey());
+            Files.write(file, s.getValue());
+            accepts(s.getKey(), () -> read.run(file));
+        }
+    }
+
     /** Runs {@code read} (a valid input) and fails on any exception, tensor memory left, or too much allocated. */
     public static void accepts(String name, Read read) {
         Run r = new Run(name, read);
@@ -102,23 +108,34 @@ public final class ReaderOracle {
         r.checkMemory();
     }
 
-    /** One run of a read, with the tensor memory live and the heap allocated before it. */
+    /** One run of a read: what it threw, the tensor memory live before it, and the heap it allocated. */
     private static final class Run {
         private final String name;
+        private final Read read;
         private final long liveBefore = Scope.liveBytes();
-        private final long heapBefore = heapAllocated();
         private final Throwable thrown;
+        private final long heap;
+        private final long nanos;
 
         Run(String name, Read read) {
             this.name = name;
+            this.read = read;
+            long heapBefore = heapAllocated();
+            long start = System.nanoTime();
+            long processBudget = MemoryBudget.limit();
+            MemoryBudget.setLimit(BUDGET);
             Throwable t = null;
             try {
                 read.run();
             } catch (Throwable e) {
                 // OutOfMemoryError and StackOverflowError too: a finding, not the end of the test run.
                 t = e;
+            } finally {
+                MemoryBudget.setLimit(processBudget);
             }
             thrown = t;
+            nanos = System.nanoTime() - start;
+            heap = heapBefore < 0 ? -1 : heapAllocated() - heapBefore;
         }
 
         void checkMemory() {
@@ -127,10 +144,15 @@ public final class ReaderOracle {
                 throw new AssertionError(name + ": " + (live - liveBefore) + " bytes of tensor memory are still "
                         + "allocated after the input was read (" + liveBefore + " before, " + live + " after)");
             }
-            long heap = heapAllocated() - heapBefore;
-            if (heapBefore >= 0 && heap > MemoryBudget.limit()) {
-                throw new AssertionError(name + ": allocated " + MemoryBudget.format(heap)
-                        + " on the heap, over the memory budget of " + MemoryBudget.format(MemoryBudget.limit()), thrown);
+            if (heap > BUDGET) {
+                // The first run of a code path also loads its classes in this thread (and, while
+                // fuzzing, instruments them), which allocates too: a second run tells, unless the
+                // first took so long that it fails on time anyway.
+                long again = nanos > SECONDS * 1_000_000_000L ? heap : new Run(name, read).heap;
+                if (again > BUDGET) {
+                    throw new AssertionError(name + ": allocated " + MemoryBudget.format(again) + " on the heap, over "
+                            + "the memory budget of " + MemoryBudget.format(BUDGET), thrown);
+                }
             }
         }
     }

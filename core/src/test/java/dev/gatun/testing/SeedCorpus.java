@@ -26,14 +26,20 @@ public final class SeedCorpus {
                 .resolve(testClass.getSimpleName() + "Inputs").resolve(method);
     }
 
-    /** Writes {@code seeds} (file name to content) into {@link #folder} when {@value #WRITE_PROPERTY} is set. */
-    public static void writeIfAsked(Class<?> testClass, String method, Map<String, byte[]> seeds) throws IOException {
+    /** The seeds of a fuzz test, file name to content; made only when they are to be written. */
+    @FunctionalInterface
+    public interface Seeds {
+        Map<String, byte[]> make() throws IOException;
+    }
+
+    /** Writes the {@code seeds} into {@link #folder} when {@value #WRITE_PROPERTY} is set. */
+    public static void writeIfAsked(Class<?> testClass, String method, Seeds seeds) throws IOException {
         if (!Boolean.getBoolean(WRITE_PROPERTY)) {
             return;
         }
         Path folder = folder(testClass, method);
         Files.createDirectories(folder);
-        for (Map.Entry<String, byte[]> s : seeds.entrySet()) {
+        for (Map.Entry<String, byte[]> s : seeds.make().entrySet()) {
             Files.write(folder.resolve(s.getKey()), s.getValue());
         }
     }

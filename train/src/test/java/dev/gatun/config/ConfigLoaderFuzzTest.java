@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,20 +36,16 @@ class ConfigLoaderFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        Map<String, byte[]> yaml = new LinkedHashMap<>();
-        Map<String, byte[]> json = new LinkedHashMap<>();
-        validSeeds().forEach((name, bytes) -> (name.endsWith(".json") ? json : yaml).put(name, bytes));
-        issueSeeds().forEach((name, bytes) -> (name.endsWith(".json") ? json : yaml).put(name, bytes));
-        SeedCorpus.writeIfAsked(ConfigLoaderFuzzTest.class, "yaml", yaml);
-        SeedCorpus.writeIfAsked(ConfigLoaderFuzzTest.class, "json", json);
+    static void writeSeedsIfAsked() throws IOException {
+        for (String format : List.of("yaml", "json")) {
+            SeedCorpus.writeIfAsked(ConfigLoaderFuzzTest.class, format, () -> {
+                Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
+                seeds.putAll(issueSeeds());
+                seeds.keySet().removeIf(name -> !name.endsWith("." + format));
+                return seeds;
+            });
+        }
     }
 
     @FuzzTest

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +37,13 @@ class TrainedModelFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        if (Boolean.getBoolean(SeedCorpus.WRITE_PROPERTY)) {
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(TrainedModelFuzzTest.class, "predicts", () -> {
             Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
             seeds.putAll(issueSeeds(seeds.get("valid-run-folder")));
-            SeedCorpus.writeIfAsked(TrainedModelFuzzTest.class, "predicts", seeds);
-        }
+            return seeds;
+        });
     }
 
     @FuzzTest

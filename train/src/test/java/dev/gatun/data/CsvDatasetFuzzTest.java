@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,18 +31,14 @@ class CsvDatasetFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        Map<String, byte[]> seeds = new LinkedHashMap<>();
-        validSeeds().forEach((name, seed) -> seeds.put(name, seed.text().getBytes(StandardCharsets.UTF_8)));
-        seeds.putAll(issueSeeds());
-        SeedCorpus.writeIfAsked(CsvDatasetFuzzTest.class, "loads", seeds);
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(CsvDatasetFuzzTest.class, "loads", () -> {
+            Map<String, byte[]> seeds = new LinkedHashMap<>();
+            validSeeds().forEach((name, seed) -> seeds.put(name, seed.text().getBytes(StandardCharsets.UTF_8)));
+            seeds.putAll(issueSeeds());
+            return seeds;
+        });
     }
 
     /** A reading of the file: the labels as one of {@link CsvDataset.Labels}, or the given class names when null. */

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,17 +30,13 @@ class IdxFileFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
-        seeds.putAll(issueSeeds());
-        SeedCorpus.writeIfAsked(IdxFileFuzzTest.class, "reads", seeds);
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(IdxFileFuzzTest.class, "reads", () -> {
+            Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
+            seeds.putAll(issueSeeds());
+            return seeds;
+        });
     }
 
     @FuzzTest
@@ -54,11 +49,7 @@ class IdxFileFuzzTest {
 
     @Test
     void validSeedsAreAccepted() throws IOException {
-        for (Map.Entry<String, byte[]> s : validSeeds().entrySet()) {
-            Path file = dir.resolve(s.getKey());
-            Files.write(file, s.getValue());
-            ReaderOracle.accepts(s.getKey(), () -> read(file));
-        }
+        ReaderOracle.acceptsEach(validSeeds(), dir, IdxFileFuzzTest::read);
     }
 
     private static void read(Path file) throws IOException {

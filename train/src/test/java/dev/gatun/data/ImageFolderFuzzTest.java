@@ -18,7 +18,6 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,17 +39,13 @@ class ImageFolderFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
-        seeds.putAll(issueSeeds());
-        SeedCorpus.writeIfAsked(ImageFolderFuzzTest.class, "decodes", seeds);
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(ImageFolderFuzzTest.class, "decodes", () -> {
+            Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
+            seeds.putAll(issueSeeds());
+            return seeds;
+        });
     }
 
     @FuzzTest
@@ -68,12 +63,8 @@ class ImageFolderFuzzTest {
 
     @Test
     void validSeedsAreAccepted() throws IOException {
-        for (Map.Entry<String, byte[]> s : validSeeds().entrySet()) {
-            Path file = dir.resolve(s.getKey());
-            Files.write(file, s.getValue());
-            ReaderOracle.accepts(s.getKey(), () -> FirstBatch.load(ImageFolder.ofFiles(List.of(file),
-                    ImageFolder.Options.defaults().resizedTo(3, 5, ImageFolder.Interpolation.NEAREST))));
-        }
+        ReaderOracle.acceptsEach(validSeeds(), dir, file -> FirstBatch.load(ImageFolder.ofFiles(List.of(file),
+                ImageFolder.Options.defaults().resizedTo(3, 5, ImageFolder.Interpolation.NEAREST))));
     }
 
     /** Small images as ImageIO writes them: gray and colour PNG, a palette GIF, a BMP and a JPEG. */

@@ -27,11 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -56,19 +56,13 @@ class CheckpointFuzzTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void smallBudget() {
-        ReaderOracle.enter();
-    }
-
     @AfterAll
-    static void restoreBudgetAndWriteSeedsIfAsked() throws IOException {
-        ReaderOracle.exit();
-        if (Boolean.getBoolean(SeedCorpus.WRITE_PROPERTY)) {
+    static void writeSeedsIfAsked() throws IOException {
+        SeedCorpus.writeIfAsked(CheckpointFuzzTest.class, "resumes", () -> {
             Map<String, byte[]> seeds = new LinkedHashMap<>(validSeeds());
             seeds.putAll(issueSeeds(seeds.get("valid-checkpoint")));
-            SeedCorpus.writeIfAsked(CheckpointFuzzTest.class, "resumes", seeds);
-        }
+            return seeds;
+        });
     }
 
     @FuzzTest
@@ -151,7 +145,9 @@ class CheckpointFuzzTest {
         seeds.put("issue15-lstm-layers-1000000", editJson(valid, root -> {
             ObjectNode model = ((ObjectNode) root.get("model_config").get("config")).putObject("model");
             model.putArray("input").add(3).add(2);
-            model.putArray("layers").addObject().put("type", "lstm").put("hidden", 1).put("layers", 1_000_000);
+            ArrayNode layers = model.putArray("layers");
+            layers.addObject().put("type", "lstm").put("hidden", 1).put("layers", 1_000_000);
+            layers.addObject().put("type", "last_state").put("units", 3);
             ((ObjectNode) root.get("model_config").get("model")).putArray("input").add(3).add(2);
         }));
         Map<String, byte[]> files = FolderInput.split(valid, FILES);
