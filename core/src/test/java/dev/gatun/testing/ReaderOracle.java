@@ -28,7 +28,7 @@ public final class ReaderOracle {
     /** A fuzz input that takes longer than this, in seconds, is a hang. */
     public static final int SECONDS = 5;
     /** The memory budget while the fuzz tests run: far below the machine, above any valid seed. */
-    public static final long BUDGET = 256L << 20;
+    public static final long BUDGET = 512L << 20;
 
     // HotSpot's count of the heap bytes a thread allocated, through reflection: the core module,
     // which these tests are patched into, does not read java.management.

@@ -12,6 +12,7 @@ import dev.gatun.data.Standardizer;
 import dev.gatun.data.Subset;
 import dev.gatun.data.Synthetic;
 import dev.gatun.data.augment.Augmentation;
+import dev.gatun.tensor.MemoryBudget;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import java.io.IOException;
@@ -134,6 +135,15 @@ public final class DataFactory {
     }
 
     private static Dataset synthetic(DataConfig.Synthetic s, long seed) {
+        long features = switch (s.kind()) {
+            case "linear" -> s.features();
+            case "polynomial" -> 1;
+            default -> 2;
+        };
+        // The generator's heap arrays and then the data set's tensors: the features and a label
+        // (or target) of every example, twice, checked before either is made.
+        MemoryBudget.require("the synthetic " + s.kind() + " data set of " + s.n() + " examples",
+                MemoryBudget.bytes(2L * Float.BYTES, s.n(), features + 1));
         return switch (s.kind()) {
             case "xor" -> Synthetic.xor(s.n(), s.noise(), seed);
             case "spirals" -> Synthetic.twoSpirals(s.n(), s.noise(), seed);

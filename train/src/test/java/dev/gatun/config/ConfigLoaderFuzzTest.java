@@ -1,6 +1,7 @@
 package dev.gatun.config;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.gatun.tensor.Device;
 import dev.gatun.tensor.MemoryBudgetException;
 import dev.gatun.tensor.Scope;
 import dev.gatun.testing.ReaderOracle;
@@ -98,6 +99,7 @@ class ConfigLoaderFuzzTest {
             }
             List<int[]> shapes = ModelFactory.outputShapes(config.model(), shape);
             config.checkOutput(shapes.getLast(), classes);
+            ModelMemory.requireTraining(config, shape, Device.CPU, "fuzz config");
             ModelFactory.build(config.model(), shape, config.seed(), config.regularization());
         }
     }

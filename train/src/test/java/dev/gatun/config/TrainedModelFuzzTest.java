@@ -51,7 +51,7 @@ class TrainedModelFuzzTest {
     void predicts(byte[] input) throws IOException {
         Path folder = dir.resolve("fuzz-model");
         FolderInput.write(FolderInput.split(input, FILES), FILES, folder);
-        ReaderOracle.check(folder.toString(), () -> predictOne(folder), IOException.class, ConfigException.class,
+        ReaderOracle.check(folder.toString(), () -> predictOne(folder), IOException.class, ConfigException.class, ModelCardException.class,
                 MemoryBudgetException.class);
     }
 

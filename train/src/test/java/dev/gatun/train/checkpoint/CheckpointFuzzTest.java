@@ -2,6 +2,7 @@ package dev.gatun.train.checkpoint;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.gatun.config.ConfigException;
+import dev.gatun.config.ModelCardException;
 import dev.gatun.config.OptimizerFactory;
 import dev.gatun.config.TrainedFolders;
 import dev.gatun.config.TrainedModel;
@@ -74,7 +75,7 @@ class CheckpointFuzzTest {
         ReaderOracle.check(checkpoint.toString(), () -> {
             read(checkpoint, null);
             read[0] = true;
-        }, IOException.class, ConfigException.class, MemoryBudgetException.class);
+        }, IOException.class, ConfigException.class, ModelCardException.class, MemoryBudgetException.class);
         if (read[0]) {
             ReaderOracle.check(checkpoint.toString(), () -> read(checkpoint, CheckpointFuzzTest::resume),
                     IllegalArgumentException.class);
