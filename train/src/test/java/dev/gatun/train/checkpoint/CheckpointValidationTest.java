@@ -15,6 +15,7 @@ import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A damaged checkpoint is refused with a message naming the file, field or tensor at fault, and
- * the model it was to be loaded into is left exactly as it was.
+ * the model it was to be loaded into is left exactly as it was. {@code checkpoint.json} is
+ * untrusted text: decoded strictly, its fields typed and in range.
  */
 class CheckpointValidationTest {
     @TempDir
@@ -183,5 +185,85 @@ class CheckpointValidationTest {
     void notADirectory() {
         assertThrows(java.nio.file.NoSuchFileException.class,
                 () -> Checkpoint.load(dir.resolve("nope"), target.model(), scope));
+    }
+
+    /** The one-line message of loading the checkpoint, which must fail and leave the model as it was. */
+    private String refusedLine() {
+        CheckpointFormatException e = refused(CheckpointFormatException.class);
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        return e.getMessage();
+    }
+
+    private String prefix() {
+        return "checkpoint " + checkpoint + ": " + Checkpoint.JSON_FILE + ": ";
+    }
+
+    @Test
+    void aCheckpointJsonWithOneLatin1ByteNamesTheFileLineAndByte() throws IOException {
+        Path json = checkpoint.resolve(Checkpoint.JSON_FILE);
+        byte[] bytes = Files.readAllBytes(json);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int at = text.indexOf("\"name\"") + 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(bytes, 0, at);
+        out.write(0xE9);
+        out.write(bytes, at, bytes.length - at);
+        Files.write(json, out.toByteArray());
+        long line = text.substring(0, at).lines().count();
+        assertEquals(prefix() + "line " + line + ": not valid UTF-8 at byte " + (at + 1) + " (0xE9)", refusedLine());
+        // Reading the model config alone, as predict and eval do, says the same.
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> Checkpoint.readModelConfig(checkpoint));
+        assertEquals(prefix() + "line " + line + ": not valid UTF-8 at byte " + (at + 1) + " (0xE9)", e.getMessage());
+    }
+
+    @Test
+    void aLearningRateThatIsNotAFiniteNumberOfAtLeastZeroIsRefused() throws IOException {
+        for (String lr : List.of("\"NaN\"", "\"Infinity\"", "-0.5", "1e400")) {
+            editJson(root -> ((ObjectNode) root.get("optimizer")).set("lr", Checkpoint.JSON.readTree(lr)));
+            String m = refusedLine();
+            assertTrue(m.startsWith(prefix() + "optimizer.lr: must be a finite number >= 0, got "), m);
+        }
+    }
+
+    @Test
+    void aBlankOptimizerNameIsACheckpointFormatException() throws IOException {
+        editJson(root -> ((ObjectNode) root.get("optimizer")).put("name", " "));
+        assertEquals(prefix() + "optimizer.name: must not be blank", refusedLine());
+    }
+
+    @Test
+    void fileRecordsAreLongsWithAHashOf64HexDigits() throws IOException {
+        long size = Files.size(checkpoint.resolve(Checkpoint.MODEL_FILE));
+        editJson(root -> ((ObjectNode) root.get("files").get("model.safetensors")).put("bytes", 3_000_000_000L));
+        assertEquals("checkpoint " + checkpoint + ": model.safetensors is " + size + " bytes but checkpoint.json"
+                + " records 3000000000 (truncated or replaced)", refusedLine());
+        editJson(root -> ((ObjectNode) root.get("files").get("model.safetensors")).put("bytes", -1));
+        assertEquals(prefix() + "files.model.safetensors.bytes: must be >= 0, got -1", refusedLine());
+        editJson(root -> ((ObjectNode) root.get("files").get("model.safetensors")).put("bytes", size)
+                .put("sha256", "xyz"));
+        assertEquals(prefix() + "files.model.safetensors.sha256: must be 64 hexadecimal digits, got \"xyz\"",
+                refusedLine());
+    }
+
+    @Test
+    void aHugeValueOfTheWrongTypeIsNamedWithoutBeingCopiedIntoTheMessage() throws IOException {
+        editJson(root -> {
+            var list = root.putArray("format");
+            for (int i = 0; i < 100_000; i++) {
+                list.add(i);
+            }
+        });
+        String m = refusedLine();
+        assertTrue(m.startsWith(prefix() + "format: must be a string, got [0,1,2,"), m);
+        assertTrue(m.length() < prefix().length() + 100, m);
+    }
+
+    @Test
+    void anIntegerPastADoublesRangeIsNamedNotAJacksonException() throws IOException {
+        editJson(root -> ((ObjectNode) root.get("optimizer")).set("lr",
+                Checkpoint.JSON.readTree("1" + "0".repeat(400))));
+        assertEquals(prefix() + "optimizer.lr: 1000000000000000000000000000000000000... is beyond the range of a double",
+                refusedLine());
     }
 }
