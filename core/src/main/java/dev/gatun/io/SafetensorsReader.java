@@ -602,7 +602,8 @@ public final class SafetensorsReader {
                     case 'u' -> sb.append(unicodeEscape());
                     default -> {
                         pos--;
-                        throw error("invalid escape '\\" + e + "'");
+                        // describe() spells a control character by its code point: messages stay one line
+                        throw error("invalid escape: a backslash before " + describe());
                     }
                 }
             }

@@ -37,7 +37,7 @@ public final class ConfigException extends RuntimeException {
     }
 
     private ConfigException(String source, String path, String problem, Throwable cause) {
-        super((source == null ? "" : source + ": ") + path + ": " + problem, cause);
+        super(oneLine((source == null ? "" : source + ": ") + path + ": " + problem), cause);
         this.source = source;
         this.path = path;
         this.problem = problem;
@@ -67,5 +67,10 @@ public final class ConfigException extends RuntimeException {
     /** {@return what is wrong, e.g. {@code must be > 0}} */
     public String problem() {
         return problem;
+    }
+
+    /** A config's keys and values are quoted in messages as written: line breaks in them are escaped. */
+    private static String oneLine(String message) {
+        return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

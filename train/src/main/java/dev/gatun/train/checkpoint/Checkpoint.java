@@ -501,7 +501,12 @@ public final class Checkpoint {
             throw new IllegalArgumentException("checkpoint " + directory + " holds state for the callbacks "
                     + new TreeSet<>(callbackStates.keySet()) + " but the trainer's stateful callbacks are " + keys);
         }
-        opt.loadState(optimizer, optimizerTensors);
+        try {
+            opt.loadState(optimizer, optimizerTensors);
+        } catch (IllegalArgumentException e) {
+            // The optimizer checks its tensors against the parameters; the checkpoint names the file.
+            throw new IllegalArgumentException("checkpoint " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /**
