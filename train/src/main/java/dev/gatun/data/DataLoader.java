@@ -3,6 +3,8 @@ package dev.gatun.data;
 import dev.gatun.data.augment.Augmentation;
 import dev.gatun.data.augment.ImageShape;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.MemoryBudget;
+import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.util.Collections;
 import java.util.Map;
@@ -37,6 +39,7 @@ public final class DataLoader {
      * @param shuffle whether each epoch has its own random order
      * @param seed the seed of the orders and of the augmentation
      * @param dropLast whether to skip a final batch smaller than batchSize
+     * @throws dev.gatun.tensor.MemoryBudgetException when one batch would not fit the memory budget
      */
     public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
         this(dataset, batchSize, shuffle, seed, dropLast, null);
@@ -47,6 +50,7 @@ public final class DataLoader {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         }
+        requireBatchFits(dataset, Math.min(batchSize, dataset.size()));
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
@@ -187,6 +191,26 @@ public final class DataLoader {
         Tensor y = Tensor.zeros(dataset.targetDType(), batchShape(count, dataset.targetShape()));
         dataset.fill(order, from, count, x, y);
         return new Batch(x, y);
+    }
+
+    /**
+     * A batch is allocated at every step from the data set's shapes, which may come from a file's
+     * header: its size is checked against the budget once, before the first.
+     */
+    private static void requireBatchFits(Dataset dataset, int count) {
+        long features = MemoryBudget.bytes(DType.FLOAT32.byteSize(), toLongs(batchShape(count, dataset.featureShape())));
+        long targets = MemoryBudget.bytes(dataset.targetDType().byteSize(),
+                toLongs(batchShape(count, dataset.targetShape())));
+        long bytes = features < 0 || targets < 0 ? -1 : features + targets;
+        MemoryBudget.require("a batch of " + count + " examples of " + Shape.str(dataset.featureShape()), bytes);
+    }
+
+    private static long[] toLongs(int[] shape) {
+        long[] out = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            out[i] = shape[i];
+        }
+        return out;
     }
 
     private static int[] batchShape(int count, int[] example) {
