@@ -270,9 +270,11 @@ public final class ImageFolder implements Dataset {
             throw new FormatException(root, images.size() + " images of " + channels + "×" + height + "×" + width
                     + " hold " + (total < 0 ? "more than 2⁶³" : total) + " values, more than one array can (2³¹)");
         }
-        MemoryBudget.require(images.size() + " images of " + channels + "×" + height + "×" + width + " from " + root,
-                total);
         int imageSize = channels * height * width;
+        // An image is held as bytes and served as float32: a folder whose one example cannot be
+        // served is refused here, where the file is known, not at its first batch.
+        MemoryBudget.require(images.size() + " images of " + channels + "×" + height + "×" + width + " from " + root
+                + " (held as bytes, one served as float32)", total + (long) Float.BYTES * imageSize);
         byte[] all = new byte[(int) total];
         List<Path> files = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -428,9 +430,12 @@ public final class ImageFolder implements Dataset {
             return new Decoded(file, 1, h, w, gray);
         }
         byte[] rgb = new byte[3 * plane];
+        // A row at a time: getRGB(x, y) allocates for every pixel, gigabytes for a large image.
+        int[] row = new int[w];
         for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y);
+                int argb = row[x];
                 int at = y * w + x;
                 rgb[at] = (byte) (argb >> 16);
                 rgb[plane + at] = (byte) (argb >> 8);

@@ -296,6 +296,21 @@ class ImageFolderTest {
     }
 
     @Test
+    void anImageThatFitsAsBytesButNotServedAsFloatsIsRefusedNamingItsFile() throws IOException {
+        Path file = gray(root.resolve("a/wide.png"), constant(1024, 1024, 7));
+        long limit = dev.gatun.tensor.MemoryBudget.limit();
+        dev.gatun.tensor.MemoryBudget.setLimit(10 << 20);
+        try {
+            var e = assertThrows(dev.gatun.tensor.MemoryBudgetException.class,
+                    () -> ImageFolder.ofFiles(List.of(file), ImageFolder.Options.defaults().withChannels(3)));
+            assertTrue(e.getMessage().startsWith("1 images of 3×1024×1024 from " + file
+                    + " (held as bytes, one served as float32) needs 15.00 MiB"), e.getMessage());
+        } finally {
+            dev.gatun.tensor.MemoryBudget.setLimit(limit);
+        }
+    }
+
+    @Test
     void aTargetSizeTooLargeForOneArrayIsAFormatException() throws IOException {
         Path file = gray(root.resolve("a/small.png"), constant(2, 2, 7));
         ImageFolder.FormatException e = assertThrows(ImageFolder.FormatException.class, () -> ImageFolder.ofFiles(
