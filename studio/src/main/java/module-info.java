@@ -1,0 +1,16 @@
+/**
+ * Gatun Studio: a local web dashboard that shows training live, and a playground that builds,
+ * trains and steers small networks in the browser. Started by {@code gatun studio}.
+ */
+@SuppressWarnings("requires-automatic")
+module dev.gatun.studio {
+    requires transitive dev.gatun.train;
+    requires transitive jdk.httpserver;
+    requires tools.jackson.core;
+    requires tools.jackson.databind;
+    requires tools.jackson.dataformat.yaml;
+    // The uPlot WebJar: its files are served from the jar, never from a CDN.
+    requires uplot;
+
+    exports dev.gatun.studio.server;
+}
