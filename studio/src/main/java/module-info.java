@@ -12,5 +12,6 @@ module dev.gatun.studio {
     // The uPlot WebJar: its files are served from the jar, never from a CDN.
     requires uplot;
 
+    exports dev.gatun.studio.play;
     exports dev.gatun.studio.server;
 }

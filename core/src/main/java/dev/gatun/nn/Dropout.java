@@ -13,7 +13,8 @@ import dev.gatun.tensor.Tensor;
  * uninterrupted one.
  */
 public final class Dropout extends Module {
-    private final double p;
+    // Studio's playground changes the rate while a run goes on.
+    private volatile double p;
     private final long seed;
     private long draws;
 
@@ -37,6 +38,24 @@ public final class Dropout extends Module {
             return x;
         }
         return DropoutOp.apply(x, p, maskSeed(seed, draws++));
+    }
+
+    /** {@return the probability of dropping an element} */
+    public double probability() {
+        return p;
+    }
+
+    /**
+     * Changes the probability from the next forward pass on; the mask sequence goes on.
+     *
+     * @param p the probability of dropping an element, in [0, 1)
+     * @throws IllegalArgumentException when p is outside [0, 1)
+     */
+    public void setProbability(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
+        }
+        this.p = p;
     }
 
     /** {@return the masks drawn so far (training calls with p > 0)} */

@@ -161,6 +161,11 @@ public abstract class Module {
         return s.isEmpty() ? Device.CPU : s.getFirst().tensor().device();
     }
 
+    /** {@return this module's direct children, in the order they were registered} */
+    public final List<Module> children() {
+        return children.stream().map(NamedChild::module).toList();
+    }
+
     /**
      * Training mode (dropout active, batch statistics) or evaluation mode, for this module and its children.
      *

@@ -5,16 +5,13 @@ import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.io.SafetensorsWriter;
 import dev.gatun.nn.Module;
-import dev.gatun.optim.Optimizer;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.report.DecisionBoundary;
 import dev.gatun.report.HistogramRecorder;
 import dev.gatun.report.RunReport;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
-import dev.gatun.train.Loss;
 import dev.gatun.train.Predictions;
-import dev.gatun.train.Regularization;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EarlyStopping;
@@ -23,7 +20,6 @@ import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.checkpoint.CheckpointCallback;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.ConfusionMatrix;
-import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
 import dev.gatun.train.metrics.RunFolder;
@@ -33,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -123,33 +118,15 @@ public final class ExperimentRunner {
             BackendRegistry.use(config.backend());
         }
         try (Scope scope = Scope.open("experiment " + config.name())) {
-            ExperimentData data = DataFactory.load(config, scope);
-            List<int[]> shapes = ModelFactory.outputShapes(config.model(), data.exampleShape());
-            config.checkOutput(shapes.getLast(), data.classes() > 0 ? data.classes() : -1);
-            ModelMemory.requireTraining(config, data.exampleShape(), BackendRegistry.device(), source);
-
-            ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
-                    config.regularization());
-            Module net = built.module();
-            ModelCard card = ModelCard.of(data);
-            Checkpoint saved = checkpoint == null ? null : Checkpoint.load(checkpoint, net, scope);
-            // The optimizer in use when the checkpoint was taken: the config's, or a later switch's.
-            OptimizerConfig active = config.optimizer();
-            for (SwitchConfig sw : config.switches()) {
-                if (saved != null && sw.optimizerOrNull() != null && sw.epoch() - 1 <= saved.epoch()) {
-                    active = sw.optimizerOrNull();
-                }
-            }
-            Optimizer optimizer = OptimizerFactory.create(active, net.parameters());
-            Loss base = config.loss().equals("mse") ? Loss.MSE : Loss.CROSS_ENTROPY;
-            Loss loss = built.regularization().isEmpty() ? base
-                    : Regularization.addTo(base, built.regularization().toArray(Regularization[]::new));
-
+            PreparedExperiment prepared = PreparedExperiment.prepare(config, checkpoint, source, scope);
+            ExperimentData data = prepared.data();
+            Module net = prepared.module();
+            ModelCard card = prepared.card();
+            Checkpoint saved = prepared.checkpointOrNull();
+            DataLoader train = prepared.train();
+            DataLoader validation = prepared.validation();
+            DataLoader test = prepared.test();
             TrainingConfig t = config.training();
-            DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
-            DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
-            DataLoader validation = loader(data.validationOrNull(), t.evalBatch());
-            DataLoader test = loader(data.testOrNull(), t.evalBatch());
 
             RunFolder folder;
             if (saved == null) {
@@ -173,7 +150,7 @@ public final class ExperimentRunner {
                     + "run folder %s%n", config.name(), net.parameterCount(), data.train().size(),
                     size(data.validationOrNull()), size(data.testOrNull()), BackendRegistry.current().name(), folder);
 
-            Trainer trainer = new Trainer(net, optimizer, loss, out, ProgressBar.isTerminal());
+            Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
             if (t.checkpointEvery() > 0) {
@@ -266,10 +243,6 @@ public final class ExperimentRunner {
             trainer.addCallback(new EarlyStopping(e.monitor(), e.mode().equals("max") ? EarlyStopping.Mode.MAX
                     : EarlyStopping.Mode.MIN, e.patience(), e.minDelta(), e.restoreBest()));
         }
-    }
-
-    private static DataLoader loader(Dataset data, int batch) {
-        return data == null ? null : new DataLoader(data, batch, false, 0, false);
     }
 
     private static int size(Dataset data) {

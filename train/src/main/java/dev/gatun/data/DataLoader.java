@@ -154,7 +154,10 @@ public final class DataLoader {
      */
     public Batch batch(int[] order, int b) {
         if (augmentation == null) {
-            return load(order, b);
+            if (b < 0 || (long) b * batchSize >= order.length) {
+                throw new IndexOutOfBoundsException("batch " + b + " of " + batchCount());
+            }
+            return load(order, b * batchSize);
         }
         Integer epoch = issuedEpochs.get(order);
         if (epoch == null) {
@@ -174,18 +177,35 @@ public final class DataLoader {
      * @return the batch
      */
     public Batch batch(int epoch, int[] order, int b) {
-        Batch batch = load(order, b);
+        if (b < 0 || (long) b * batchSize >= order.length) {
+            throw new IndexOutOfBoundsException("batch " + b + " of " + batchCount());
+        }
+        return batchAt(epoch, order, b * batchSize);
+    }
+
+    /**
+     * Loads the batch that starts at example {@code from} of {@code order}: up to
+     * {@link #batchSize()} examples, augmented as in {@code epoch}. For a driver whose batch size
+     * changes within an epoch; {@code batchAt(e, order, b * batchSize())} is {@code batch(e, order, b)}.
+     *
+     * @param epoch the epoch whose augmentation draws to repeat
+     * @param order an epoch's example order
+     * @param from the position in {@code order} of the batch's first example
+     * @return the batch
+     * @throws IndexOutOfBoundsException when {@code from} is not a position in {@code order}
+     */
+    public Batch batchAt(int epoch, int[] order, int from) {
+        Batch batch = load(order, from);
         if (augmentation != null) {
-            augmentation.applyToBatch(batch.features(), seed, epoch, order, b * batchSize);
+            augmentation.applyToBatch(batch.features(), seed, epoch, order, from);
         }
         return batch;
     }
 
-    private Batch load(int[] order, int b) {
-        int from = b * batchSize;
+    private Batch load(int[] order, int from) {
         int count = Math.min(batchSize, order.length - from);
         if (from < 0 || count <= 0) {
-            throw new IndexOutOfBoundsException("batch " + b + " of " + batchCount());
+            throw new IndexOutOfBoundsException("example " + from + " of " + order.length);
         }
         Tensor x = Tensor.zeros(DType.FLOAT32, batchShape(count, dataset.featureShape()));
         Tensor y = Tensor.zeros(dataset.targetDType(), batchShape(count, dataset.targetShape()));

@@ -262,24 +262,19 @@ public final class Trainer {
         try (ProgressBar bar = new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
                 out, interactive)) {
             for (int b = 0; b < batches; b++) {
-                try (Scope step = Scope.open("train step")) {
+                try (Scope scope = Scope.open("train step")) {
                     DataLoader.Batch batch = train.batch(epoch, order, b);
-                    Tensor output = model.forward(batch.features().to(model.device()));
-                    Tensor l = loss.apply(output, batch.labels().to(model.device()));
-                    optimizer.zeroGrad();
-                    l.backward();
-                    optimizer.step();
-                    double value = l.item();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("loss became " + value + " at epoch " + epoch + ", batch " + b
-                                + "; lower the learning rate (now " + optimizer.learningRate() + ")");
+                    Step step = step(batch);
+                    if (!Double.isFinite(step.loss())) {
+                        throw new IllegalStateException("loss became " + step.loss() + " at epoch " + epoch + ", batch "
+                                + b + "; lower the learning rate (now " + optimizer.learningRate() + ")");
                     }
-                    lossSum += value * batch.size();
-                    correct += countCorrect(output, batch.labels());
+                    lossSum += step.loss() * batch.size();
+                    correct += step.correct();
                     seen += batch.size();
                     bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
                     if (!callbacks.isEmpty()) {
-                        BatchContext context = new BatchContext(this, epoch, b, batches, value);
+                        BatchContext context = new BatchContext(this, epoch, b, batches, step.loss());
                         for (Callback c : callbacks) {
                             c.onBatchEnd(context);
                         }
@@ -288,6 +283,54 @@ public final class Trainer {
             }
         }
         return new Evaluation(lossSum / Math.max(seen, 1), accuracy(train, correct, seen), seen);
+    }
+
+    /**
+     * What one optimizer step did.
+     *
+     * @param loss the batch's loss before the step
+     * @param correct the batch's correct predictions (0 for regression targets)
+     * @param size the batch's examples
+     */
+    public record Step(double loss, long correct, int size) {}
+
+    /**
+     * One optimizer step on {@code batch}, as every batch of {@link #trainEpoch} takes it: forward,
+     * loss, backward, step. Intermediates go to the current scope; callbacks are not run. For
+     * drivers that step batch by batch, such as Studio's playground.
+     *
+     * @param batch the batch, on any device (it moves to the model's)
+     * @return the batch's loss, correct predictions and size
+     */
+    public Step step(DataLoader.Batch batch) {
+        model.train(true);
+        Tensor output = model.forward(batch.features().to(model.device()));
+        Tensor l = loss.apply(output, batch.labels().to(model.device()));
+        optimizer.zeroGrad();
+        l.backward();
+        optimizer.step();
+        return new Step(l.item(), countCorrect(output, batch.labels()), batch.size());
+    }
+
+    /**
+     * Adds an epoch trained step by step (with {@link #step}) to the {@link #history()}, as
+     * {@link #fit} adds its own; callbacks are not run.
+     *
+     * @param metrics the epoch's metrics; its epoch must be {@link #completedEpochs()} + 1
+     * @throws IllegalArgumentException for any other epoch number
+     */
+    public void recordEpoch(EpochMetrics metrics) {
+        if (metrics.epoch() != completedEpochs() + 1) {
+            throw new IllegalArgumentException("epoch " + metrics.epoch() + " does not follow epoch " + completedEpochs());
+        }
+        history.add(metrics);
+    }
+
+    /**
+     * Forgets the history, for a run that starts again from new weights.
+     */
+    public void clearHistory() {
+        history.clear();
     }
 
     /**

@@ -1,0 +1,974 @@
+package dev.gatun.studio.play;
+
+import dev.gatun.autograd.Autograd;
+import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.ModelFactory;
+import dev.gatun.config.OptimizerFactory;
+import dev.gatun.config.PreparedExperiment;
+import dev.gatun.config.TrainedModel;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Dataset;
+import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.nn.Dropout;
+import dev.gatun.nn.Module;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
+import dev.gatun.tensor.Tensor;
+import dev.gatun.train.Evaluation;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Predictions;
+import dev.gatun.train.Regularization;
+import dev.gatun.train.Trainer;
+import dev.gatun.train.checkpoint.Checkpoint;
+import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.EpochMetrics;
+import dev.gatun.train.metrics.MetricsLog;
+import dev.gatun.train.metrics.RunFolder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One playground run: a config built the way {@code gatun train} builds it
+ * ({@link PreparedExperiment}), trained batch by batch on its own thread, which the page plays,
+ * pauses, steps, resets and steers (learning rate, optimizer, batch size, L1/L2, dropout) between
+ * batches. Everything touching the model happens on that thread; the page's requests are commands
+ * it runs between two batches. Events go to an {@link EventSink}: batch points at most
+ * {@value #BATCH_EVENTS_PER_SECOND} times a second, pictures of the model at most
+ * {@value #SNAPSHOTS_PER_SECOND}, serialized on another thread.
+ *
+ * <p>Like a CLI run it has a run folder with {@code config.json}, {@code model.json} and
+ * {@code metrics.csv} (after each epoch); when it stops it saves a checkpoint of the weights as
+ * they are then, and {@code model.safetensors}.
+ */
+public final class PlaygroundRun implements AutoCloseable {
+    /** The most {@code batch} events a second. */
+    public static final int BATCH_EVENTS_PER_SECOND = 20;
+    /** The most snapshots (boundary, weights, histograms) a second while the run trains. */
+    public static final int SNAPSHOTS_PER_SECOND = 5;
+    /** Cells along each side of the decision-boundary grid. */
+    static final int BOUNDARY_CELLS = 64;
+    /** The most examples the {@code data} event shows. */
+    static final int DATA_POINTS = 2000;
+    private static final long COMMAND_SECONDS = 600;
+    private static final String MOMENTUM = "momentum";
+
+    private final String id;
+    private final Path runsDir;
+    private final EventSink sink;
+    private final ExecutorService encoder;
+    private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile RunStatus status = RunStatus.PAUSED;
+    private volatile ObjectNode runInfo = JsonNodeFactory.instance.objectNode();
+    private volatile ObjectNode optimizerView = JsonNodeFactory.instance.objectNode();
+    private volatile boolean ended;
+
+    // Owned by the worker thread.
+    private JsonNode tree;
+    private ExperimentConfig config;
+    private Scope scope;
+    private PreparedExperiment prepared;
+    private Trainer trainer;
+    private DataLoader train;
+    private RunFolder folder;
+    private MetricsLog log;
+    private Loss baseLoss;
+    private volatile Loss loss;
+    private String optimizerType;
+    private double l1;
+    private double l2;
+    private String view = "validation";
+    private double[] bounds;
+    private int epoch;
+    private int cursor;
+    private int[] order;
+    private long step;
+    private double lossSum;
+    private long correct;
+    private int seen;
+    private long trainingNanos;
+    private long epochNanos;
+    private final List<double[]> points = new ArrayList<>();
+    private long lastBatchEvent;
+    private long lastSnapshot;
+
+    private PlaygroundRun(String id, Path runsDir, EventSink sink) {
+        this.id = id;
+        this.runsDir = runsDir;
+        this.sink = sink;
+        this.encoder = Executors.newSingleThreadExecutor(r -> daemon(r, "studio-events-" + id));
+        this.worker = daemon(this::work, "studio-run-" + id);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Builds a run of {@code tree} (a config the page built, already confined to Studio's
+     * workspace), paused before its first batch, and announces it with a {@code run} event.
+     *
+     * @param id the run's id
+     * @param tree the config tree
+     * @param runsDir where its run folder is made
+     * @param sink where its events go
+     * @return the run
+     * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
+     * @throws dev.gatun.tensor.MemoryBudgetException when it would pass the memory budget
+     * @throws IOException when its data cannot be read or its folder written
+     */
+    public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink) throws IOException {
+        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink);
+        run.worker.start();
+        try {
+            run.call(() -> {
+                run.build(tree);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            run.close();
+            throw e;
+        }
+        return run;
+    }
+
+    /** {@return the run's id} */
+    public String id() {
+        return id;
+    }
+
+    /** {@return where the run stands} */
+    public RunStatus status() {
+        return status;
+    }
+
+    /** {@return the latest {@code run} event's data, with the status} */
+    public ObjectNode info() {
+        ObjectNode o = runInfo.deepCopy();
+        o.put("status", status.wire());
+        return o;
+    }
+
+    /** {@return what the next batch will use: optimizer type, lr, step, batch, l1, l2, dropout} */
+    public ObjectNode optimizer() {
+        return optimizerView.deepCopy();
+    }
+
+    /**
+     * Plays, pauses, steps or resets the run, between two batches.
+     *
+     * @param action {@code play}, {@code pause}, {@code step_batch}, {@code step_epoch} or {@code reset}
+     * @param newSeed for a reset, whether to draw a new seed (else the same weights and order again)
+     * @return the run's status, step and epoch after the action
+     * @throws IllegalArgumentException for an unknown action
+     * @throws IllegalStateException when the run has stopped, or has finished and is asked to train
+     * @throws IOException when a reset cannot read its data or write its folder
+     */
+    public ObjectNode control(String action, boolean newSeed) throws IOException {
+        return call(() -> {
+            switch (action) {
+                case "play" -> {
+                    requireTrainable(action);
+                    setStatus(RunStatus.RUNNING, "");
+                }
+                case "pause" -> {
+                    if (status == RunStatus.RUNNING) {
+                        setStatus(RunStatus.PAUSED, "");
+                    }
+                    flush(true);
+                }
+                case "step_batch" -> {
+                    requireTrainable(action);
+                    setStatus(RunStatus.PAUSED, "");
+                    trainBatch();
+                    flush(true);
+                }
+                case "step_epoch" -> {
+                    requireTrainable(action);
+                    setStatus(RunStatus.PAUSED, "");
+                    int at = epoch;
+                    while (epoch == at && status == RunStatus.PAUSED) {
+                        trainBatch();
+                    }
+                    flush(true);
+                }
+                case "reset" -> {
+                    ObjectNode next = (ObjectNode) tree.deepCopy();
+                    if (newSeed) {
+                        next.put("seed", new SplittableRandom().nextLong(1L << 31));
+                    }
+                    release(false);
+                    build(next);
+                }
+                default -> throw new IllegalArgumentException("action: unknown '" + action
+                        + "' (known: play, pause, step_batch, step_epoch, reset)");
+            }
+            updateOptimizerView();
+            return position();
+        });
+    }
+
+    /**
+     * Applies settings before the next batch; each change is announced by a {@code marker} event
+     * at the step it takes effect.
+     *
+     * @param settings the changes
+     * @return the changes as applied
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public ObjectNode apply(RunSettings settings) throws IOException {
+        return call(() -> {
+            ObjectNode applied = EventJson.object();
+            List<String> changes = new ArrayList<>();
+            Optimizer current = trainer.optimizer();
+            if (settings.optimizer() != null && !settings.optimizer().equals(optimizerType)) {
+                double lr = settings.lr() != null ? settings.lr() : current.learningRate();
+                trainer.setOptimizer(newOptimizer(settings.optimizer(), lr));
+                changes.add("optimizer " + optimizerType + " → " + settings.optimizer());
+                optimizerType = settings.optimizer();
+                applied.put("optimizer", optimizerType);
+            }
+            if (settings.lr() != null && settings.lr() != current.learningRate()) {
+                changes.add(String.format(Locale.ROOT, "lr %s → %s", number(current.learningRate()), number(settings.lr())));
+                trainer.optimizer().setLearningRate(settings.lr());
+                applied.put("lr", settings.lr());
+            }
+            if (settings.batch() != null && settings.batch() != train.batchSize()) {
+                changes.add("batch " + train.batchSize() + " → " + settings.batch());
+                train = loader(settings.batch());
+                applied.put("batch", settings.batch());
+            }
+            if ((settings.l1() != null && settings.l1() != l1) || (settings.l2() != null && settings.l2() != l2)) {
+                double n1 = settings.l1() != null ? settings.l1() : l1;
+                double n2 = settings.l2() != null ? settings.l2() : l2;
+                changes.add("L1 " + number(l1) + " → " + number(n1) + ", L2 " + number(l2) + " → " + number(n2));
+                l1 = n1;
+                l2 = n2;
+                loss = penalized(baseLoss, prepared.module(), l1, l2);
+                applied.put("l1", l1);
+                applied.put("l2", l2);
+            }
+            if (settings.dropout() != null) {
+                List<Dropout> dropouts = dropouts(prepared.module());
+                if (dropouts.isEmpty()) {
+                    throw new RunSettings.SettingException("dropout", "the network has no dropout layer");
+                }
+                if (dropouts.getFirst().probability() != settings.dropout()) {
+                    changes.add("dropout " + number(dropouts.getFirst().probability()) + " → " + number(settings.dropout()));
+                    dropouts.forEach(d -> d.setProbability(settings.dropout()));
+                    applied.put("dropout", settings.dropout());
+                }
+            }
+            if (settings.view() != null && !settings.view().equals(view)) {
+                view = settings.view();
+                applied.put("view", view);
+                publishConfusion();
+            }
+            for (String change : changes) {
+                ObjectNode m = EventJson.event(id);
+                m.put("step", step + 1);
+                m.put("text", change);
+                sink.publish("marker", EventJson.text(m));
+            }
+            updateOptimizerView();
+            ObjectNode answer = EventJson.object();
+            answer.put("run", id);
+            answer.set("applied", applied);
+            return answer;
+        });
+    }
+
+    /**
+     * Stops the run for good: its folder keeps its metrics, a checkpoint of the weights as they are
+     * and {@code model.safetensors}. Waits for the batch in progress; idempotent.
+     */
+    @Override
+    public void close() {
+        if (ended) {
+            return;
+        }
+        try {
+            if (worker.isAlive()) {
+                call(() -> {
+                    release(true);
+                    ended = true;
+                    return null;
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("studio: run " + id + ": " + e.getMessage());
+        } finally {
+            ended = true;
+            worker.interrupt();
+            encoder.shutdown();
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(30));
+                encoder.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- the worker ------------------------------------------------------------------------
+
+    private void work() {
+        while (!ended) {
+            try {
+                Runnable command = status == RunStatus.RUNNING ? commands.poll() : commands.poll(1, TimeUnit.SECONDS);
+                if (command != null) {
+                    command.run();
+                } else if (status == RunStatus.RUNNING) {
+                    trainBatch();
+                    flush(false);
+                }
+            } catch (InterruptedException e) {
+                if (ended) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            }
+        }
+    }
+
+    private interface Command<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code command} on the worker between batches and waits for its result. */
+    private <T> T call(Command<T> command) throws IOException {
+        if (ended) {
+            throw new IllegalStateException("run " + id + " has stopped");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        commands.add(() -> {
+            try {
+                result.complete(command.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(COMMAND_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for run " + id, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("run " + id + " did not answer within " + COMMAND_SECONDS + " s", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private void build(JsonNode configTree) throws IOException {
+        ExperimentConfig c = ConfigLoader.experiment(configTree, "playground", "the playground's config");
+        Scope s = Scope.open("studio run " + id);
+        try {
+            PreparedExperiment p = PreparedExperiment.prepare(c, null, "the playground's config", s);
+            // The run's memory outlives this command; the commands after it open their own scopes.
+            s.detach();
+            RunFolder f = RunFolder.create(runsDir, c.name());
+            f.writeAtomically(TrainedModel.CONFIG, (ConfigLoader.toJson(c.normalized()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            p.card().write(f);
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("config", c.name());
+            facts.put("seed", Long.toString(c.seed()));
+            facts.put("parameters", Long.toString(p.module().parameterCount()));
+            facts.put("train_examples", Integer.toString(p.data().train().size()));
+            this.tree = c.normalized();
+            this.config = c;
+            this.scope = s;
+            this.prepared = p;
+            this.folder = f;
+            this.log = new MetricsLog(f, facts);
+            this.baseLoss = PreparedExperiment.withPenalties(c, List.of());
+            this.l1 = c.regularization().l1();
+            this.l2 = c.regularization().l2();
+            // The config's own loss first: the first epoch then equals gatun train's to the bit.
+            this.loss = p.loss();
+            this.trainer = new Trainer(p.module(), p.optimizer(), (o, t) -> loss.apply(o, t), quiet(), false);
+            this.optimizerType = optimizerName(c);
+            this.train = p.train();
+            this.epoch = 1;
+            this.cursor = 0;
+            this.order = null;
+            this.step = 0;
+            this.trainingNanos = 0;
+            this.epochNanos = 0;
+            this.points.clear();
+            resetEpochSums();
+            this.bounds = isPlane() ? bounds(p.data().train()) : null;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        runInfo = describe();
+        updateOptimizerView();
+        status = RunStatus.PAUSED;
+        sink.publish("run", EventJson.text(info()));
+        publishData();
+        flush(true);
+    }
+
+    private static String optimizerName(ExperimentConfig c) {
+        String type = c.optimizer().type();
+        return type.equals("sgd") && c.optimizer().momentum() > 0 ? MOMENTUM : type;
+    }
+
+    private void requireTrainable(String action) {
+        if (status == RunStatus.FINISHED) {
+            throw new IllegalStateException("the run has trained all its " + config.training().epochs()
+                    + " epochs; reset it to " + action.replace('_', ' ') + " again");
+        }
+        if (status == RunStatus.FAILED || status == RunStatus.STOPPED) {
+            throw new IllegalStateException("the run has " + status.wire() + "; reset it first");
+        }
+    }
+
+    private void trainBatch() {
+        long start = System.nanoTime();
+        int n = train.dataset().size();
+        if (cursor == 0) {
+            order = train.order(epoch);
+        }
+        try (Scope s = Scope.open("studio step")) {
+            DataLoader.Batch batch = train.batchAt(epoch, order, cursor);
+            Trainer.Step result = trainer.step(batch);
+            step++;
+            if (!Double.isFinite(result.loss())) {
+                throw new IllegalStateException("loss became " + result.loss() + " at step " + step
+                        + "; lower the learning rate (now " + number(trainer.optimizer().learningRate()) + ") and reset");
+            }
+            lossSum += result.loss() * result.size();
+            correct += result.correct();
+            seen += result.size();
+            cursor += result.size();
+            double accuracy = classification() ? (double) result.correct() / result.size() : Double.NaN;
+            points.add(new double[] {step, result.loss(), accuracy});
+        }
+        long spent = System.nanoTime() - start;
+        trainingNanos += spent;
+        epochNanos += spent;
+        if (cursor >= n) {
+            endEpoch();
+        }
+        if (points.size() > 0 && System.nanoTime() - lastBatchEvent > 1_000_000_000L / BATCH_EVENTS_PER_SECOND) {
+            publishPoints();
+        }
+    }
+
+    private void endEpoch() {
+        double seconds = epochNanos / 1e9;
+        Evaluation validation = prepared.validation() == null ? new Evaluation(Double.NaN, Double.NaN, 0)
+                : trainer.evaluate(prepared.validation());
+        double trainAccuracy = classification() ? (double) correct / Math.max(seen, 1) : Double.NaN;
+        EpochMetrics m = new EpochMetrics(epoch, lossSum / Math.max(seen, 1), trainAccuracy, validation.loss(),
+                validation.accuracy(), trainer.optimizer().learningRate(), seconds, seen / Math.max(seconds, 1e-9));
+        trainer.recordEpoch(m);
+        try {
+            log.add(m);
+        } catch (IOException e) {
+            sink.publish("error", EventJson.text(EventJson.event(id).put("message",
+                    "could not write metrics to " + folder + ": " + e.getMessage())));
+        }
+        publishPoints();
+        ObjectNode o = EventJson.event(id);
+        o.put("epoch", epoch);
+        o.put("step", step);
+        EventJson.number(o, "trainLoss", m.trainLoss());
+        EventJson.number(o, "trainAccuracy", m.trainAccuracy());
+        EventJson.number(o, "valLoss", m.valLoss());
+        EventJson.number(o, "valAccuracy", m.valAccuracy());
+        EventJson.number(o, "lr", m.learningRate());
+        EventJson.number(o, "seconds", m.seconds());
+        EventJson.number(o, "samplesPerSecond", m.samplesPerSecond());
+        sink.publish("epoch", EventJson.text(o));
+        publishConfusion();
+        epoch++;
+        cursor = 0;
+        epochNanos = 0;
+        resetEpochSums();
+        if (epoch > config.training().epochs()) {
+            setStatus(RunStatus.FINISHED, "trained " + config.training().epochs() + " epochs");
+            flush(true);
+        }
+    }
+
+    private void resetEpochSums() {
+        lossSum = 0;
+        correct = 0;
+        seen = 0;
+    }
+
+    private void fail(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        sink.publish("error", EventJson.text(EventJson.event(id).put("message", message)));
+        setStatus(RunStatus.FAILED, message);
+    }
+
+    private void setStatus(RunStatus next, String message) {
+        status = next;
+        ObjectNode o = EventJson.event(id);
+        o.put("status", next.wire());
+        o.put("message", message);
+        sink.publish("status", EventJson.text(o));
+        updateOptimizerView();
+    }
+
+    /** Frees the run's memory; with {@code stop}, saves its final state first and marks it stopped. */
+    private void release(boolean stop) throws IOException {
+        if (scope == null) {
+            return;
+        }
+        try {
+            if (step > 0) {
+                saveFinal();
+            }
+        } finally {
+            if (stop) {
+                setStatus(RunStatus.STOPPED, "stopped; the run folder keeps its metrics and a checkpoint");
+            }
+            scope.close();
+            scope = null;
+        }
+    }
+
+    private void saveFinal() throws IOException {
+        try (Scope s = Scope.open("studio save")) {
+            save();
+        }
+    }
+
+    private void save() throws IOException {
+        ObjectNode modelConfig = EventJson.object();
+        modelConfig.set("config", tree);
+        modelConfig.set("model", prepared.card().toJson());
+        Checkpoint.save(folder.path(), trainer, modelConfig, Map.of("seed", config.seed()));
+        Map<String, String> facts = log.run();
+        folder.writeAtomically(TrainedModel.WEIGHTS, out -> SafetensorsWriter.write(prepared.module().state(), facts, out));
+    }
+
+    // ---- settings ----------------------------------------------------------------------------
+
+    private Optimizer newOptimizer(String type, double lr) {
+        ObjectNode o = EventJson.object();
+        o.put("type", type.equals(MOMENTUM) ? "sgd" : type);
+        o.put("lr", lr);
+        if (type.equals(MOMENTUM)) {
+            o.put("momentum", 0.9);
+        }
+        ObjectNode t = (ObjectNode) tree.deepCopy();
+        t.set("optimizer", o);
+        t.remove("schedule");
+        t.remove("switch");
+        ExperimentConfig c = ConfigLoader.experiment(t, "playground", "the playground's optimizer");
+        return OptimizerFactory.create(c.optimizer(), prepared.module().parameters());
+    }
+
+    private DataLoader loader(int batch) {
+        DataLoader plain = new DataLoader(prepared.data().train(), batch, true, config.seed(), false);
+        return prepared.data().augmentationOrNull() == null ? plain
+                : plain.withAugmentation(prepared.data().augmentationOrNull());
+    }
+
+    /** The base loss plus L1 and L2 over every parameter, as the regularization section applies them. */
+    static Loss penalized(Loss base, Module net, double l1, double l2) {
+        List<Regularization> terms = new ArrayList<>();
+        if (l1 > 0) {
+            terms.add(Regularization.l1(net, l1));
+        }
+        if (l2 > 0) {
+            terms.add(Regularization.l2(net, l2));
+        }
+        return terms.isEmpty() ? base : Regularization.addTo(base, terms.toArray(Regularization[]::new));
+    }
+
+    private static List<Dropout> dropouts(Module net) {
+        List<Dropout> out = new ArrayList<>();
+        collect(net, out);
+        return out;
+    }
+
+    private static void collect(Module m, List<Dropout> out) {
+        if (m instanceof Dropout d) {
+            out.add(d);
+        }
+        for (Module child : m.children()) {
+            collect(child, out);
+        }
+    }
+
+    private void updateOptimizerView() {
+        if (trainer == null) {
+            return;
+        }
+        ObjectNode o = EventJson.object();
+        o.put("run", id);
+        o.put("type", optimizerType);
+        o.put("optimizerClass", trainer.optimizer().getClass().getSimpleName());
+        EventJson.number(o, "lr", trainer.optimizer().learningRate());
+        o.put("step", step);
+        o.put("epoch", epoch);
+        o.put("batch", train.batchSize());
+        EventJson.number(o, "l1", l1);
+        EventJson.number(o, "l2", l2);
+        List<Dropout> d = dropouts(prepared.module());
+        if (d.isEmpty()) {
+            o.putNull("dropout");
+        } else {
+            EventJson.number(o, "dropout", d.getFirst().probability());
+        }
+        o.put("status", status.wire());
+        optimizerView = o;
+    }
+
+    // ---- events ----------------------------------------------------------------------------
+
+    private ObjectNode position() {
+        ObjectNode o = EventJson.object();
+        o.put("run", id);
+        o.put("status", status.wire());
+        o.put("step", step);
+        o.put("epoch", epoch);
+        return o;
+    }
+
+    private boolean classification() {
+        return prepared.data().classes() > 0;
+    }
+
+    private boolean isPlane() {
+        return classification() && Arrays.equals(prepared.data().exampleShape(), new int[] {2});
+    }
+
+    private boolean isCurve() {
+        return !classification() && Arrays.equals(prepared.data().exampleShape(), new int[] {1});
+    }
+
+    private ObjectNode describe() {
+        ObjectNode o = EventJson.event(id);
+        o.put("name", config.name());
+        o.put("kind", "playground");
+        o.put("task", classification() ? "classification" : "regression");
+        ArrayNode classes = o.putArray("classes");
+        prepared.data().classNames().forEach(classes::add);
+        ArrayNode input = o.putArray("inputShape");
+        for (int d : prepared.data().exampleShape()) {
+            input.add(d);
+        }
+        o.put("parameters", prepared.module().parameterCount());
+        o.set("layers", layers(config, prepared.data().exampleShape()));
+        o.set("config", tree);
+        o.put("yaml", ConfigYaml.write(tree));
+        o.put("folder", folder.path().toString());
+        o.put("seed", config.seed());
+        o.put("epochs", config.training().epochs());
+        o.put("batchesPerEpoch", train.batchCount());
+        return o;
+    }
+
+    /**
+     * Each layer of a config with the shape it outputs, for the page's builder.
+     *
+     * @param c the config
+     * @param input the shape of one example
+     * @return {@code [{index, type, label, shape}]}
+     */
+    public static ArrayNode layers(ExperimentConfig c, int[] input) {
+        ArrayNode layers = EventJson.array();
+        List<int[]> shapes = ModelFactory.outputShapes(c.model(), input);
+        JsonNode configured = c.normalized().path("model").path("layers");
+        for (int i = 0; i < shapes.size(); i++) {
+            ObjectNode l = layers.addObject();
+            l.put("index", i);
+            String type = configured.path(i).path("type").asString("");
+            l.put("type", type);
+            l.put("label", i + ": " + type);
+            ArrayNode shape = l.putArray("shape");
+            for (int d : shapes.get(i)) {
+                shape.add(d);
+            }
+        }
+        return layers;
+    }
+
+    private void publishData() {
+        Dataset trainData = prepared.data().train();
+        if (prepared.data().exampleShape().length != 1) {
+            return;
+        }
+        ObjectNode o = EventJson.event(id);
+        ArrayNode x = o.putArray("x");
+        ArrayNode y = o.putArray("y");
+        ArrayNode label = o.putArray("label");
+        ArrayNode part = o.putArray("part");
+        Dataset validation = prepared.data().validationOrNull();
+        int validationShare = validation == null ? 0 : Math.min(validation.size(), DATA_POINTS / 5);
+        addPoints(trainData, DATA_POINTS - validationShare, "train", x, y, label, part);
+        if (validation != null) {
+            addPoints(validation, validationShare, "validation", x, y, label, part);
+        }
+        o.put("xName", isCurve() ? "x" : "feature 1");
+        o.put("yName", isCurve() ? "target" : "feature 2");
+        sink.publish("data", EventJson.text(o));
+    }
+
+    private void addPoints(Dataset data, int most, String name, ArrayNode xs, ArrayNode ys, ArrayNode labels,
+            ArrayNode parts) {
+        int n = Math.min(data.size(), most);
+        if (n <= 0) {
+            return;
+        }
+        int[] all = new int[n];
+        // An even spread over the set, not its first examples.
+        Arrays.setAll(all, i -> (int) ((long) i * data.size() / n));
+        int features = data.featureShape()[0];
+        try (Scope s = Scope.open("studio data")) {
+            Tensor f = Tensor.zeros(DType.FLOAT32, n, features);
+            Tensor t = Tensor.zeros(data.targetDType(), targetShape(n, data.targetShape()));
+            data.fill(all, 0, n, f, t);
+            float[] fv = f.toFloatArray();
+            boolean classes = data.targetDType() == DType.INT32;
+            int[] iv = classes ? t.toIntArray() : null;
+            float[] tv = classes ? null : t.toFloatArray();
+            int targetWidth = classes ? 1 : tv.length / n;
+            for (int i = 0; i < n; i++) {
+                EventJson.number(xs, fv[i * features]);
+                if (classes) {
+                    EventJson.number(ys, features > 1 ? fv[i * features + 1] : 0);
+                    labels.add(iv[i]);
+                } else {
+                    EventJson.number(ys, tv[i * targetWidth]);
+                    labels.addNull();
+                }
+                parts.add(name);
+            }
+        }
+    }
+
+    private static int[] targetShape(int n, int[] perExample) {
+        int[] shape = new int[perExample.length + 1];
+        shape[0] = n;
+        System.arraycopy(perExample, 0, shape, 1, perExample.length);
+        return shape;
+    }
+
+    private static double[] bounds(Dataset data) {
+        int n = data.size();
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        float[] f;
+        try (Scope s = Scope.open("studio bounds")) {
+            Tensor features = Tensor.zeros(DType.FLOAT32, n, 2);
+            Tensor targets = Tensor.zeros(data.targetDType(), targetShape(n, data.targetShape()));
+            data.fill(all, 0, n, features, targets);
+            f = features.toFloatArray();
+        }
+        double[] b = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY};
+        for (int i = 0; i < f.length; i += 2) {
+            if (Float.isFinite(f[i]) && Float.isFinite(f[i + 1])) {
+                b[0] = Math.min(b[0], f[i]);
+                b[1] = Math.max(b[1], f[i]);
+                b[2] = Math.min(b[2], f[i + 1]);
+                b[3] = Math.max(b[3], f[i + 1]);
+            }
+        }
+        if (b[0] > b[1]) {
+            return new double[] {-1, 1, -1, 1};
+        }
+        double dx = b[1] > b[0] ? (b[1] - b[0]) * 0.1 : 1;
+        double dy = b[3] > b[2] ? (b[3] - b[2]) * 0.1 : 1;
+        return new double[] {b[0] - dx, b[1] + dx, b[2] - dy, b[3] + dy};
+    }
+
+    private void publishPoints() {
+        lastBatchEvent = System.nanoTime();
+        if (points.isEmpty()) {
+            return;
+        }
+        double[][] copy = points.toArray(double[][]::new);
+        points.clear();
+        int batches = train.batchCount();
+        int batchIndex = Math.max(0, (int) Math.ceil((double) cursor / train.batchSize()) - 1);
+        double lr = trainer.optimizer().learningRate();
+        double rate = trainingNanos > 0 ? step * (double) train.batchSize() / (trainingNanos / 1e9) : Double.NaN;
+        int currentEpoch = epoch;
+        encode("batch", () -> {
+            ObjectNode o = EventJson.event(id);
+            ArrayNode list = o.putArray("points");
+            for (double[] p : copy) {
+                ArrayNode a = list.addArray();
+                a.add((long) p[0]);
+                EventJson.number(a, p[1]);
+                EventJson.number(a, p[2]);
+            }
+            o.put("epoch", currentEpoch);
+            o.put("batch", batchIndex);
+            o.put("batches", batches);
+            EventJson.number(o, "lr", lr);
+            EventJson.number(o, "samplesPerSecond", rate);
+            return o;
+        });
+    }
+
+    /** Snapshots of the model: when {@code now}, at once; otherwise at most {@value #SNAPSHOTS_PER_SECOND} a second. */
+    private void flush(boolean now) {
+        if (!now && System.nanoTime() - lastSnapshot < 1_000_000_000L / SNAPSHOTS_PER_SECOND) {
+            return;
+        }
+        lastSnapshot = System.nanoTime();
+        publishPoints();
+        long at = step;
+        if (isPlane()) {
+            BoundaryGrid grid = BoundaryGrid.of(prepared.module(), BOUNDARY_CELLS, bounds);
+            encode("boundary", () -> grid.json(id, at));
+        } else if (isCurve()) {
+            float[] fit = curve();
+            encode("fit", () -> {
+                ObjectNode o = EventJson.event(id);
+                o.put("step", at);
+                ArrayNode x = o.putArray("x");
+                ArrayNode y = o.putArray("y");
+                for (int i = 0; i < fit.length / 2; i++) {
+                    EventJson.number(x, fit[2 * i]);
+                    EventJson.number(y, fit[2 * i + 1]);
+                }
+                return o;
+            });
+        }
+        LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
+        encode("weights", () -> pictures.weights(id));
+        encode("histograms", () -> pictures.histograms(id));
+        if (now) {
+            publishConfusion();
+        }
+    }
+
+    /** The model's prediction at 200 points across the one feature's range, as (x, y) pairs. */
+    private float[] curve() {
+        Dataset data = prepared.data().train();
+        int n = data.size();
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        int samples = 200;
+        float[] xs = new float[samples];
+        float[] out;
+        boolean wasTraining = prepared.module().isTraining();
+        prepared.module().train(false);
+        try (Scope s = Scope.open("studio fit"); Autograd.NoGrad ignored = Autograd.noGrad()) {
+            Tensor f = Tensor.zeros(DType.FLOAT32, n, 1);
+            Tensor t = Tensor.zeros(data.targetDType(), targetShape(n, data.targetShape()));
+            data.fill(all, 0, n, f, t);
+            float[] fv = f.toFloatArray();
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float v : fv) {
+                if (Float.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            for (int i = 0; i < samples; i++) {
+                xs[i] = lo + (hi - lo) * i / (samples - 1);
+            }
+            Tensor y = prepared.module().forward(Tensor.of(xs, samples, 1).to(prepared.module().device()));
+            out = y.toFloatArray();
+        } finally {
+            prepared.module().train(wasTraining);
+        }
+        int width = out.length / samples;
+        float[] pairs = new float[2 * samples];
+        for (int i = 0; i < samples; i++) {
+            pairs[2 * i] = xs[i];
+            pairs[2 * i + 1] = out[i * width];
+        }
+        return pairs;
+    }
+
+    private void publishConfusion() {
+        if (!classification()) {
+            return;
+        }
+        boolean onValidation = view.equals("validation") && prepared.validation() != null;
+        DataLoader data = onValidation ? prepared.validation()
+                : new DataLoader(prepared.data().train(), config.training().evalBatch(), false, 0, false);
+        ConfusionMatrix cm = Predictions.of(prepared.module(), data).confusion();
+        long at = step;
+        List<String> names = prepared.data().classNames();
+        encode("confusion", () -> {
+            ObjectNode o = EventJson.event(id);
+            o.put("step", at);
+            o.put("part", onValidation ? "validation" : "train");
+            ArrayNode classes = o.putArray("classes");
+            names.forEach(classes::add);
+            ArrayNode matrix = o.putArray("matrix");
+            ArrayNode precision = o.putArray("precision");
+            ArrayNode recall = o.putArray("recall");
+            ArrayNode f1 = o.putArray("f1");
+            for (int t = 0; t < cm.classes(); t++) {
+                ArrayNode row = matrix.addArray();
+                for (int p = 0; p < cm.classes(); p++) {
+                    row.add(cm.count(t, p));
+                }
+                EventJson.number(precision, cm.precision(t));
+                EventJson.number(recall, cm.recall(t));
+                EventJson.number(f1, cm.f1(t));
+            }
+            return o;
+        });
+    }
+
+    private void encode(String type, Supplier<ObjectNode> event) {
+        if (encoder.isShutdown()) {
+            return;
+        }
+        encoder.execute(() -> sink.publish(type, EventJson.text(event.get())));
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v).replaceFirst("\\.?0+(e|$)", "$1");
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+    }
+}

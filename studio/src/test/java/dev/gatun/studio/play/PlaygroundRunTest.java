@@ -1,0 +1,142 @@
+package dev.gatun.studio.play;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.ExperimentRunner;
+import dev.gatun.train.checkpoint.Checkpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The playground's runs: stepping, steering, equality with gatun train, learning, and a clean stop. */
+class PlaygroundRunTest {
+    @TempDir
+    Path dir;
+
+    record Event(String type, JsonNode data) {}
+
+    /** Collects events as the server's channel would receive them. */
+    static final class Events implements EventSink {
+        final List<Event> all = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long publish(String type, String json) {
+            all.add(new Event(type, EventJson.MAPPER.readTree(json)));
+            return all.size();
+        }
+
+        List<JsonNode> of(String type) {
+            return all.stream().filter(e -> e.type().equals(type)).map(Event::data).toList();
+        }
+    }
+
+    static JsonNode spirals(int epochs) {
+        return ConfigLoader.parseYaml("""
+                name: playground
+                seed: 7
+                data: {source: synthetic, kind: spirals, n: 1000, noise: 0.02, validation: 0.2}
+                model:
+                  layers:
+                    - {type: dense, units: 8}
+                    - {type: tanh}
+                    - {type: dense, units: 8}
+                    - {type: tanh}
+                    - {type: dense, units: 2}
+                loss: cross_entropy
+                optimizer: {type: adam, lr: 0.03}
+                training: {epochs: %d, batch: 32}
+                """.formatted(epochs), "test");
+    }
+
+    @Test
+    void stepBatchTakesExactlyOneOptimizerStepAndPublishesOnePoint() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(5), dir, events)) {
+            assertEquals("paused", run.info().path("status").asString());
+            assertEquals(0, run.optimizer().path("step").asInt());
+            run.control("step_batch", false);
+            assertEquals(1, run.optimizer().path("step").asInt());
+            awaitEvents(events, "batch", 1);
+            List<JsonNode> batches = events.of("batch");
+            int points = batches.stream().mapToInt(b -> b.path("points").size()).sum();
+            assertEquals(1, points);
+            assertEquals(1, batches.getFirst().path("points").path(0).path(0).asInt());
+        }
+    }
+
+    @Test
+    void firstEpochLossIsGatunTrainsToTheBit() throws Exception {
+        Events events = new Events();
+        double studio;
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(1), dir.resolve("studio"), events)) {
+            run.control("step_epoch", false);
+            studio = events.of("epoch").getFirst().path("trainLoss").asDouble();
+            assertEquals("finished", run.info().path("status").asString());
+        }
+        var config = ConfigLoader.experiment(spirals(1), "playground", "test");
+        var result = ExperimentRunner.run(config, dir.resolve("cli"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(result.history().getFirst().trainLoss(), studio, 0.0);
+    }
+
+    @Test
+    void aNewLearningRateReachesTheOptimizerBeforeTheNextBatchWithAMarker() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(5), dir, events)) {
+            run.control("step_batch", false);
+            run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"lr\": 0.003, \"optimizer\": \"momentum\"}")));
+            assertEquals(0.003, run.optimizer().path("lr").asDouble(), 0.0);
+            assertEquals("momentum", run.optimizer().path("type").asString());
+            assertEquals("Sgd", run.optimizer().path("optimizerClass").asString());
+            List<JsonNode> markers = events.of("marker");
+            assertEquals(2, markers.size());
+            assertEquals(2, markers.getFirst().path("step").asInt());
+            assertTrue(markers.stream().anyMatch(m -> m.path("text").asString().equals("lr 0.03 → 0.003")),
+                    markers.toString());
+            var bad = assertThrows(RunSettings.SettingException.class,
+                    () -> RunSettings.from(EventJson.MAPPER.readTree("{\"lr\": -1}")));
+            assertEquals("lr", bad.field());
+        }
+    }
+
+    @Test
+    void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
+        Events events = new Events();
+        Path folder;
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(400), dir, events)) {
+            folder = Path.of(run.info().path("folder").asString());
+            run.control("play", false);
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (System.nanoTime() < deadline && events.of("epoch").stream()
+                    .noneMatch(e -> e.path("valAccuracy").asDouble() > 0.9)) {
+                Thread.sleep(50);
+            }
+            run.control("pause", false);
+            assertTrue(events.of("epoch").stream().anyMatch(e -> e.path("valAccuracy").asDouble() > 0.9),
+                    "validation accuracy never passed 0.9: " + events.of("epoch").getLast());
+            assertTrue(events.of("boundary").size() >= 2, "the boundary was sent " + events.of("boundary").size() + " times");
+            assertTrue(events.of("weights").size() >= 2);
+        }
+        assertTrue(Files.readString(folder.resolve("metrics.csv")).lines().count() > 2);
+        assertTrue(Files.isRegularFile(folder.resolve("model.safetensors")));
+        assertTrue(Files.isDirectory(folder.resolve(Checkpoint.DIRECTORY)));
+        assertEquals("stopped", events.of("status").getLast().path("status").asString());
+    }
+
+    private static void awaitEvents(Events events, String type, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (events.of(type).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
