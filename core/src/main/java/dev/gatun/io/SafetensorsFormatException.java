@@ -16,7 +16,8 @@ public final class SafetensorsFormatException extends IOException {
      * @param problem what is wrong, in words
      */
     public SafetensorsFormatException(Path file, String problem) {
-        super(file + ": " + problem);
+        // Tensor names and header text come from the file: one line whatever they hold.
+        super(file + ": " + OneLine.of(problem));
         this.file = file;
     }
 

@@ -1,5 +1,7 @@
 package dev.gatun.config;
 
+import dev.gatun.io.OneLine;
+
 /**
  * A config that cannot be used, with the path of the offending value and the problem:
  * {@code model.layers[2].units: must be > 0}. The message is exactly {@code path + ": " + problem},
@@ -37,7 +39,8 @@ public final class ConfigException extends RuntimeException {
     }
 
     private ConfigException(String source, String path, String problem, Throwable cause) {
-        super(oneLine((source == null ? "" : source + ": ") + path + ": " + problem), cause);
+        // A config's keys and values are quoted in messages as written: one line whatever they hold.
+        super(OneLine.of((source == null ? "" : source + ": ") + path + ": " + problem), cause);
         this.source = source;
         this.path = path;
         this.problem = problem;
@@ -67,10 +70,5 @@ public final class ConfigException extends RuntimeException {
     /** {@return what is wrong, e.g. {@code must be > 0}} */
     public String problem() {
         return problem;
-    }
-
-    /** A config's keys and values are quoted in messages as written: line breaks in them are escaped. */
-    private static String oneLine(String message) {
-        return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 }
