@@ -6,12 +6,14 @@
 module dev.gatun.studio {
     requires transitive dev.gatun.train;
     requires transitive jdk.httpserver;
+    requires java.net.http;
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
     // The uPlot WebJar: its files are served from the jar, never from a CDN.
     requires uplot;
 
+    exports dev.gatun.studio.live;
     exports dev.gatun.studio.play;
     exports dev.gatun.studio.server;
 }

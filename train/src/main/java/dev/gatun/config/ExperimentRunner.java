@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -66,7 +67,25 @@ public final class ExperimentRunner {
      * @throws IOException for data files that cannot be read and outputs that cannot be written
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
-        return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'");
+        return run(config, runsDir, out, List.of());
+    }
+
+    /**
+     * Like {@link #run(ExperimentConfig, Path, PrintStream)}, with {@code observers} added to the
+     * trainer after the config's own callbacks (e.g. Studio's live view).
+     *
+     * @param config the experiment
+     * @param runsDir the directory the run folder is created in
+     * @param out where progress is printed
+     * @param observers callbacks that watch the training
+     * @return what the experiment produced
+     * @throws ConfigException for a config that does not fit its data (path and problem)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     */
+    public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out, List<Callback> observers)
+            throws IOException {
+        return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'",
+                observers);
     }
 
     /**
@@ -109,11 +128,11 @@ public final class ExperimentRunner {
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
                 checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
         return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
-                checkpoint.resolve(Checkpoint.JSON_FILE).toString());
+                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), List.of());
     }
 
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
-            PrintStream out, String source) throws IOException {
+            PrintStream out, String source, List<Callback> observers) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -153,6 +172,7 @@ public final class ExperimentRunner {
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
+            observers.forEach(trainer::addCallback);
             if (t.checkpointEvery() > 0) {
                 ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
                 modelConfig.set(CONFIG_KEY, config.normalized());
