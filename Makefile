@@ -18,7 +18,7 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build bench bench-full bench-report bench-compare data clean help cuda-libs bindings
+.PHONY: run test build browser studio bench bench-full bench-report bench-compare data clean help cuda-libs bindings
 
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
@@ -26,6 +26,7 @@ help:
 	@echo "make fuzz [FUZZ_SECONDS=60]  fuzz every reader (safetensors, IDX, CSV, images, configs, model.json, checkpoints) with Jazzer"
 	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; make test runs it after mvn install"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
+	@echo "make studio [ARGS='--port N']   Gatun Studio: the live dashboard and playground in the browser"
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
 	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
@@ -42,9 +43,27 @@ run: data build
 
 # install, not only verify: the embedding sample is a separate Maven project that builds against
 # the installed artifacts. verify also builds the API modules' Javadoc, failing on any warning.
-test: data cuda-libs-if-possible
+test: data browser cuda-libs-if-possible
 	$(MVN) $(MVN_REPO_ARGS) install
 	$(MAKE) --no-print-directory embedding-sample
+
+# Studio's UI tests drive Debian's headless Chromium through its chromedriver (never a downloaded
+# one): installed with apt when we are root and they are missing.
+browser:
+	@if command -v chromium >/dev/null && [ -x /usr/bin/chromedriver ]; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Chromium for Studio's browser tests (apt-get install chromium chromium-driver)"; \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)) || \
+	   echo "warning: could not install chromium and chromium-driver"; \
+	else \
+	  echo "Studio's browser tests need Chromium: 'sudo apt-get install chromium chromium-driver'"; \
+	fi
+
+# Gatun Studio after a build: make studio [ARGS='--port 8123 --workspace DIR']
+studio: build
+	bin/gatun studio $(ARGS)
 
 # Installs Fashion-MNIST where Debian packages it, when we are root with apt. Otherwise says how
 # to get it; the samples then stop with the same advice and the data tests skip with a reason.

@@ -1,8 +1,9 @@
-/** The {@code gatun} command: train, eval, predict, compare and info, on YAML/JSON configs. */
+/** The {@code gatun} command: train, eval, predict, compare, info and studio, on YAML/JSON configs. */
 module dev.gatun.cli {
     requires dev.gatun.bindings;
     requires dev.gatun.kernels;
     requires dev.gatun.train;
+    requires dev.gatun.studio;
     requires info.picocli;
     requires java.management;
 

@@ -13,6 +13,8 @@ module dev.gatun.studio {
     // The uPlot WebJar: its files are served from the jar, never from a CDN.
     requires uplot;
 
+    exports dev.gatun.studio;
+    exports dev.gatun.studio.api;
     exports dev.gatun.studio.live;
     exports dev.gatun.studio.play;
     exports dev.gatun.studio.server;

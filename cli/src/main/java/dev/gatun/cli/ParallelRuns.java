@@ -38,7 +38,7 @@ final class ParallelRuns {
     /** What one child run gave: its run folder (null if it failed) and its log. */
     record Outcome(ExperimentConfig config, Path folderOrNull, int exitCode, Path log) {}
 
-    static List<Outcome> run(List<ExperimentConfig> experiments, Path runs, int jobs, PrintWriter out)
+    static List<Outcome> run(List<ExperimentConfig> experiments, Path runs, int jobs, boolean live, PrintWriter out)
             throws IOException, InterruptedException {
         Files.createDirectories(runs);
         Path pending = Files.createTempDirectory(runs, ".pending-");
@@ -55,7 +55,7 @@ final class ParallelRuns {
                 Path log = pending.resolve(i + "-" + c.name() + ".log");
                 int n = i + 1;
                 futures.add(pool.submit(() -> {
-                    Outcome o = child(c, config, log, runs, threadsEach, memoryEach);
+                    Outcome o = child(c, config, log, runs, threadsEach, memoryEach, live);
                     synchronized (out) {
                         out.printf(Locale.ROOT, "[%d/%d] %s: %s%n", n, experiments.size(), c.name(),
                                 o.folderOrNull() != null ? "done, " + o.folderOrNull()
@@ -80,8 +80,8 @@ final class ParallelRuns {
         }
     }
 
-    private static Outcome child(ExperimentConfig c, Path config, Path log, Path runs, int threads, long memory)
-            throws IOException, InterruptedException {
+    private static Outcome child(ExperimentConfig c, Path config, Path log, Path runs, int threads, long memory,
+            boolean live) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -96,6 +96,10 @@ final class ParallelRuns {
         command.add(System.getProperty("java.class.path"));
         command.add(GatunCli.class.getName());
         command.addAll(List.of("train", config.toString(), "--runs", runs.toString()));
+        if (live) {
+            // The parent found or started a Studio first: the child finds it through its file.
+            command.add("--live");
+        }
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int code = p.waitFor();
         String text = Files.readString(log, StandardCharsets.UTF_8);

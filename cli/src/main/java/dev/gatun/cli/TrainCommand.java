@@ -8,6 +8,7 @@ import dev.gatun.config.ExperimentRunner;
 import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
+import dev.gatun.studio.live.LiveReporter;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -68,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
     private int jobs;
 
+    @Option(names = "--live",
+            description = "stream the training to Gatun Studio (the one running, found through ~/.gatun/studio.json,"
+                    + " or one started here, which serves until Ctrl-C after training)")
+    private boolean live;
+
     @Option(names = "--metric", paramLabel = "NAME",
             description = "metric that ranks several runs (default: val_accuracy or val_loss, test_* without validation)")
     private String metric;
@@ -115,10 +121,12 @@ final class TrainCommand implements Callable<Integer> {
         if (jobs < 1) {
             throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
         }
+        LiveStudio studio = live ? LiveStudio.findOrStart(out) : null;
         List<Path> folders = new ArrayList<>();
         boolean failed = false;
         if (jobs > 1 && experiments.size() > 1) {
-            for (ParallelRuns.Outcome o : ParallelRuns.run(experiments, runs, Math.min(jobs, experiments.size()), out)) {
+            for (ParallelRuns.Outcome o : ParallelRuns.run(experiments, runs, Math.min(jobs, experiments.size()), live,
+                    out)) {
                 if (o.folderOrNull() == null) {
                     failed = true;
                 } else {
@@ -131,7 +139,14 @@ final class TrainCommand implements Callable<Integer> {
                 if (experiments.size() > 1) {
                     out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
                 }
-                ExperimentResult r = ExperimentRunner.run(c, runs, progress);
+                ExperimentResult r;
+                if (studio == null) {
+                    r = ExperimentRunner.run(c, runs, progress);
+                } else {
+                    try (LiveReporter reporter = studio.reporter(c, progress)) {
+                        r = ExperimentRunner.run(c, runs, progress, List.of(reporter));
+                    }
+                }
                 finished(out, r);
                 folders.add(r.folder().path());
             }
@@ -141,6 +156,9 @@ final class TrainCommand implements Callable<Integer> {
             Path dir = RunFolder.create(runs, "compare").path();
             Comparison c = ComparisonReport.write(dir, folders, m, MetricGoal.higherIsBetter(m, lowerIsBetter));
             ComparisonTable.print(out, c, dir);
+        }
+        if (studio != null) {
+            studio.serveUntilStopped(out);
         }
         if (failed) {
             spec.commandLine().getErr().println("gatun train: some runs failed; see their logs above");
