@@ -8,7 +8,7 @@ module dev.gatun.studio {
     requires transitive jdk.httpserver;
     requires java.net.http;
     requires tools.jackson.core;
-    requires tools.jackson.databind;
+    requires transitive tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;
     // The uPlot WebJar: its files are served from the jar, never from a CDN.
     requires uplot;

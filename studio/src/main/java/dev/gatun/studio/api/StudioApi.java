@@ -3,6 +3,7 @@ package dev.gatun.studio.api;
 import dev.gatun.config.DataConfig;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.studio.play.EventJson;
+import dev.gatun.studio.play.EventSink;
 import dev.gatun.studio.play.PlaygroundRun;
 import dev.gatun.studio.play.RunSettings;
 import dev.gatun.studio.server.ApiException;
@@ -121,7 +122,17 @@ public final class StudioApi implements AutoCloseable {
         old.forEach(PlaygroundRun::close);
         PlaygroundRun run;
         try {
-            run = PlaygroundRun.start(id, checked.tree(), runsDir, server.events()::publish);
+            run = PlaygroundRun.start(id, checked.tree(), runsDir, new EventSink() {
+                @Override
+                public long publish(String type, String json) {
+                    return server.events().publish(type, json);
+                }
+
+                @Override
+                public long publishLatest(String type, String run, String json) {
+                    return server.events().publish(type, json, run + "/" + type);
+                }
+            });
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
         } catch (dev.gatun.tensor.MemoryBudgetException e) {

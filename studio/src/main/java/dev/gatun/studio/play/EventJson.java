@@ -1,18 +1,18 @@
 package dev.gatun.studio.play;
 
+import dev.gatun.studio.server.StudioJson;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The JSON of Studio's events: NaN and infinities become {@code null}, arrays go as base64. */
 public final class EventJson {
-    /** The mapper every Studio event and answer is written with. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** The mapper every Studio event and answer is written with: the server's. */
+    public static final ObjectMapper MAPPER = StudioJson.mapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private EventJson() {}

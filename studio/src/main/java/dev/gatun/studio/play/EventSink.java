@@ -11,4 +11,17 @@ public interface EventSink {
      * @return the event's id
      */
     long publish(String type, String json);
+
+    /**
+     * Publishes a picture of a run's state (its weights, say) that makes the previous one of the
+     * same type obsolete: a page that connects later needs only the newest.
+     *
+     * @param type the event's type, e.g. {@code weights}
+     * @param run the run it pictures
+     * @param json the event's data, one JSON object
+     * @return the event's id
+     */
+    default long publishLatest(String type, String run, String json) {
+        return publish(type, json);
+    }
 }

@@ -961,7 +961,16 @@ public final class PlaygroundRun implements AutoCloseable {
         if (encoder.isShutdown()) {
             return;
         }
-        encoder.execute(() -> sink.publish(type, EventJson.text(event.get())));
+        // Batch points add to a curve; every other snapshot replaces the one before it.
+        boolean picture = !type.equals("batch");
+        encoder.execute(() -> {
+            String json = EventJson.text(event.get());
+            if (picture) {
+                sink.publishLatest(type, id, json);
+            } else {
+                sink.publish(type, json);
+            }
+        });
     }
 
     private static String number(double v) {

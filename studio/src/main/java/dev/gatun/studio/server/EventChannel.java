@@ -31,7 +31,9 @@ public final class EventChannel implements AutoCloseable {
     /** A comment that keeps an idle connection (and any proxy) open. */
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    /** The ring buffer: event {@code id} is at {@code (id - 1) % length}. */
+    /** The most bytes the ring buffer keeps. */
+    public static final long BUFFER_BYTES = 64L << 20;
+    /** The ring buffer: event {@code id} is at {@code (id - 1) % length}; null once dropped. */
     private final EncodedEvent[] ring;
     /** The most events a client's queue may hold. */
     private final int maxQueuedEvents;
@@ -45,6 +47,13 @@ public final class EventChannel implements AutoCloseable {
     private final List<EventStreamClient> clients = new ArrayList<>();
     /** The id of the latest event, 0 before the first. */
     private long lastId;
+    /** The bytes of the events in the ring buffer. */
+    private long bufferedBytes;
+    /** Below this id every event has left the buffer by the byte bound. */
+    private long oldestKept = 1;
+    /** Per key, the id of the latest event published with it. */
+    private final java.util.Map<String, Long> latest = new java.util.HashMap<>();
+    private final long maxBufferedBytes;
     /** Whether the channel has been closed. */
     private boolean closed;
     /** The writer threads still streaming, a dropped client's included until its connection is closed. */
@@ -52,19 +61,21 @@ public final class EventChannel implements AutoCloseable {
 
     /** A channel with the protocol's bounds. */
     public EventChannel() {
-        this(BUFFER_EVENTS, CLIENT_QUEUE_EVENTS, CLIENT_QUEUE_BYTES, PING_INTERVAL);
+        this(BUFFER_EVENTS, BUFFER_BYTES, CLIENT_QUEUE_EVENTS, CLIENT_QUEUE_BYTES, PING_INTERVAL);
     }
 
     /**
      * A channel with other bounds, for tests.
      *
      * @param bufferEvents the events the ring buffer keeps
+     * @param bufferBytes the bytes the ring buffer keeps
      * @param maxQueuedEvents the unsent events past which a client is dropped
      * @param maxQueuedBytes the unsent bytes past which a client is dropped
      * @param pingInterval how long a stream stays silent before a ping
      */
-    EventChannel(int bufferEvents, int maxQueuedEvents, long maxQueuedBytes, Duration pingInterval) {
+    EventChannel(int bufferEvents, long bufferBytes, int maxQueuedEvents, long maxQueuedBytes, Duration pingInterval) {
         this.ring = new EncodedEvent[bufferEvents];
+        this.maxBufferedBytes = bufferBytes;
         this.maxQueuedEvents = maxQueuedEvents;
         this.maxQueuedBytes = maxQueuedBytes;
         this.pingInterval = pingInterval;
@@ -80,6 +91,21 @@ public final class EventChannel implements AutoCloseable {
      *     (which would split the event on the wire)
      */
     public long publish(String type, String json) {
+        return publish(type, json, null);
+    }
+
+    /**
+     * Publishes an event that makes the buffered one with the same {@code key} obsolete, such as the
+     * latest picture of a run's weights: a client that connects later gets only the newest.
+     * Clients already connected get every event.
+     *
+     * @param type the event's type, e.g. {@code weights}
+     * @param json its data: one JSON object, already written on one line
+     * @param key what it supersedes, e.g. {@code p1/weights}; null for an event kept in full
+     * @return the event's id
+     * @throws IllegalArgumentException when the type is empty or either argument has a line break
+     */
+    public long publish(String type, String json, String key) {
         if (type == null || type.isEmpty() || type.indexOf('\n') >= 0 || type.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("an event's type is one non-empty line, got '" + type + "'");
         }
@@ -92,7 +118,19 @@ public final class EventChannel implements AutoCloseable {
         synchronized (lock) {
             id = ++lastId;
             EncodedEvent event = new EncodedEvent(id, ("id: " + id + "\n").getBytes(StandardCharsets.US_ASCII), rest);
+            if (key != null) {
+                Long previous = latest.put(key, id);
+                if (previous != null) {
+                    forget(previous);
+                }
+            }
+            forget(id - ring.length);
             ring[(int) ((id - 1) % ring.length)] = event;
+            bufferedBytes += event.size();
+            // Past the byte bound the oldest events go first, as they would past the event bound.
+            while (bufferedBytes > maxBufferedBytes && oldestKept < id) {
+                forget(oldestKept++);
+            }
             for (EventStreamClient client : clients) {
                 if (!client.offer(event)) {
                     dropped.add(client);
@@ -102,6 +140,19 @@ public final class EventChannel implements AutoCloseable {
         }
         dropped.forEach(EventStreamClient::end);
         return id;
+    }
+
+    /** Drops event {@code id} from the buffer, if it is still there. */
+    private void forget(long id) {
+        if (id < 1) {
+            return;
+        }
+        int slot = (int) ((id - 1) % ring.length);
+        EncodedEvent e = ring[slot];
+        if (e != null && e.id() == id) {
+            bufferedBytes -= e.size();
+            ring[slot] = null;
+        }
     }
 
     /** {@return the id of the latest event, 0 before the first} */
@@ -204,7 +255,10 @@ public final class EventChannel implements AutoCloseable {
             long from = after == null || after > lastId ? oldest : Math.max(after + 1, oldest);
             List<EncodedEvent> replay = new ArrayList<>((int) Math.max(0, lastId - from + 1));
             for (long id = from; id <= lastId; id++) {
-                replay.add(ring[(int) ((id - 1) % ring.length)]);
+                EncodedEvent e = ring[(int) ((id - 1) % ring.length)];
+                if (e != null && e.id() == id) {
+                    replay.add(e);
+                }
             }
             EventStreamClient client = new EventStreamClient(Thread.currentThread(), replay,
                     maxQueuedEvents, maxQueuedBytes);

@@ -107,7 +107,7 @@ class EventChannelTest {
 
     @Test
     void aNewClientGetsTheWholeBufferThenLiveEvents() throws Exception {
-        start(new EventChannel(10, 1000, 1 << 20, Duration.ofSeconds(15)));
+        start(new EventChannel(10, EventChannel.BUFFER_BYTES, 1000, 1 << 20, Duration.ofSeconds(15)));
         for (int i = 1; i <= 25; i++) {
             server.events().publish("batch", data(i));
         }
@@ -132,8 +132,33 @@ class EventChannelTest {
     }
 
     @Test
+    void aLaterClientGetsOnlyTheNewestOfASupersededPictureAndTheByteBoundDropsTheOldest() throws Exception {
+        // Each event here is about 40 bytes on the wire: the bound keeps the last few.
+        start(new EventChannel(100, 200, 1000, 1 << 20, Duration.ofSeconds(15)));
+        server.events().publish("weights", data(1), "p1/weights");
+        server.events().publish("batch", data(2));
+        server.events().publish("weights", data(3), "p1/weights");
+        try (TestHttp.EventStream stream = connect("", null)) {
+            SseReader reader = new SseReader(stream.lines());
+            assertEquals(2, reader.nextEvent().id());
+            assertEquals(3, reader.nextEvent().id());
+        }
+        for (int i = 4; i <= 30; i++) {
+            server.events().publish("batch", data(i));
+        }
+        try (TestHttp.EventStream stream = connect("", null)) {
+            SseReader reader = new SseReader(stream.lines());
+            long first = reader.nextEvent().id();
+            assertTrue(first > 20 && first < 30, "the oldest kept is " + first);
+            for (long id = first + 1; id <= 30; id++) {
+                assertEquals(id, reader.nextEvent().id());
+            }
+        }
+    }
+
+    @Test
     void anIdleStreamGetsPings() throws Exception {
-        start(new EventChannel(10, 1000, 1 << 20, Duration.ofMillis(50)));
+        start(new EventChannel(10, EventChannel.BUFFER_BYTES, 1000, 1 << 20, Duration.ofMillis(50)));
         try (TestHttp.EventStream stream = connect("", null)) {
             SseReader reader = new SseReader(stream.lines());
             assertEquals("retry: 1000", stream.lines().next());
