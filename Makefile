@@ -18,7 +18,7 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build browser studio bench bench-full bench-report bench-compare data clean help cuda-libs bindings
+.PHONY: run test build browser studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings
 
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
@@ -91,6 +91,10 @@ BENCH_FULL_OPTS := -f 1 -wi 5 -w 2s -i 5 -r 2s
 BENCH_ENV = JAVA=$(JAVA) BENCH_JAR=$(BENCH_JAR) JVM_FLAGS='$(JVM_FLAGS)'
 bench: build
 	$(BENCH_ENV) scripts/bench '$(or $(BENCH),$(BENCH_QUICK))' $(BENCH_QUICK_OPTS)
+
+# What Studio's live view costs training (README: Gatun Studio): alternating turns, medians.
+bench-studio: build
+	$(JAVA) $(JVM_FLAGS) -cp $(BENCH_JAR) dev.gatun.bench.StudioOverhead $(or $(TURNS),5)
 
 bench-full: build
 	$(BENCH_ENV) scripts/bench '$(or $(BENCH),.*)' $(BENCH_FULL_OPTS)

@@ -9,6 +9,8 @@ module dev.gatun.bench {
     requires dev.gatun.cuda;
     requires dev.gatun.kernels;
     requires dev.gatun.train;
+    requires dev.gatun.studio;
+    requires java.net.http;
     requires java.desktop;
     requires jdk.incubator.vector;
     requires jmh.core;
