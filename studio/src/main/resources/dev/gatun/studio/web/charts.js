@@ -6,13 +6,6 @@ import uPlot from '/vendor/uplot/uPlot.esm.js';
 import {schedule} from './frame.js';
 import {SERIES} from './colors.js';
 
-const charts = new Set();
-window.addEventListener('resize', () => {
-  for (const chart of charts) {
-    chart.resize();
-  }
-});
-
 function drawMarkers(u, markers) {
   if (markers.length === 0) {
     return;
@@ -30,6 +23,7 @@ function drawMarkers(u, markers) {
   ctx.setLineDash([5 * ratio, 4 * ratio]);
   ctx.font = `${10 * ratio}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
+  const gap = 3 * ratio;
   markers.forEach((marker, i) => {
     const x = Math.round(u.valToPos(marker.step, 'x', true));
     if (x < left || x > left + width) {
@@ -39,7 +33,10 @@ function drawMarkers(u, markers) {
     ctx.moveTo(x + 0.5, top);
     ctx.lineTo(x + 0.5, top + height);
     ctx.stroke();
-    ctx.fillText(marker.text, x + 3 * ratio, top + (2 + (i % 3) * 12) * ratio);
+    // The text goes right of its line unless it would leave the plot there.
+    const fits = x + gap + ctx.measureText(marker.text).width <= left + width;
+    ctx.textAlign = fits ? 'left' : 'right';
+    ctx.fillText(marker.text, fits ? x + gap : x - gap, top + (2 + (i % 3) * 12) * ratio);
   });
   ctx.restore();
 }
@@ -49,33 +46,54 @@ export class CurveChart {
    * @param el the element the chart goes in; it gets data-points (train points) and data-markers
    * @param name 'loss' or 'accuracy', the y label
    * @param height the plot's height in CSS pixels
+   * @param legend whether the chart has its legend
    */
-  constructor(el, name, height = 190) {
+  constructor(el, name, height = 190, legend = true) {
     this.el = el;
     this.name = name;
     this.height = height;
     this.markers = [];
     this.reset();
     const markers = this.markers;
+    // Dots on the epoch points only while they are far apart: thousands of arcs per frame cost
+    // more than the lines.
+    const sparse = (u) => this.epochPoints * 8 * (window.devicePixelRatio || 1) < u.bbox.width;
     this.plot = new uPlot({
       width: this.width(),
       height,
       scales: {x: {time: false}},
-      legend: {live: true},
+      legend: {show: legend, live: true},
       cursor: {drag: {x: true, y: false}},
       axes: [{label: 'step', size: 36, labelSize: 14}, {label: name, size: 50, labelSize: 14}],
       series: [
         {label: 'step'},
         {label: 'train (batch)', stroke: SERIES.train, width: 1, alpha: 0.7, spanGaps: true},
         {label: 'train (epoch)', stroke: SERIES.trainEpoch, width: 2, spanGaps: true,
-          points: {show: true, size: 5}},
+          points: {show: sparse, size: 5}},
         {label: 'validation', stroke: SERIES.validation, width: 2, spanGaps: true,
-          points: {show: true, size: 5}},
+          points: {show: sparse, size: 5}},
       ],
-      hooks: {draw: [(u) => drawMarkers(u, markers)]},
+      hooks: {draw: [(u) => {
+        drawMarkers(u, markers);
+        this.drawn();
+      }]},
     }, this.data, el);
-    charts.add(this);
-    this.redraw = () => this.plot.setData(this.data);
+    // The element's width comes from the layout (the chart's own canvas is clipped by it), so
+    // following it cannot loop.
+    new ResizeObserver(() => this.resize()).observe(el);
+    this.redraw = () => {
+      this.started = performance.now();
+      this.plot.setData(this.data);
+    };
+  }
+
+  /** After a redraw: the next waits as long as this one took, so drawing keeps half the time at most. */
+  drawn() {
+    if (this.started > 0) {
+      const now = performance.now();
+      this.notBefore = now + (now - this.started);
+      this.started = 0;
+    }
   }
 
   width() {
@@ -83,7 +101,10 @@ export class CurveChart {
   }
 
   resize() {
-    this.plot.setSize({width: this.width(), height: this.height});
+    const width = this.width();
+    if (this.el.clientWidth > 0 && width !== this.plot.width) {
+      this.plot.setSize({width, height: this.height});
+    }
   }
 
   reset() {
@@ -94,6 +115,7 @@ export class CurveChart {
     this.data = [this.steps, this.batch, this.epochTrain, this.epochValidation];
     this.markers.length = 0;
     this.trainPoints = 0;
+    this.epochPoints = 0;
     this.el.dataset.points = '0';
     this.el.dataset.markers = '0';
   }
@@ -149,6 +171,7 @@ export class CurveChart {
       return;
     }
     const i = this.column(step);
+    this.epochPoints++;
     this.epochTrain[i] = Number.isFinite(train) ? train : null;
     this.epochValidation[i] = Number.isFinite(validation) ? validation : null;
     this.changed();
@@ -168,6 +191,17 @@ export class CurveChart {
   }
 
   changed() {
-    schedule(this.redraw ?? (() => {}));
+    if (!this.redraw || this.timer) {
+      return;
+    }
+    const wait = (this.notBefore || 0) - performance.now();
+    if (wait > 1) {
+      this.timer = setTimeout(() => {
+        this.timer = 0;
+        schedule(this.redraw);
+      }, wait);
+    } else {
+      schedule(this.redraw);
+    }
   }
 }

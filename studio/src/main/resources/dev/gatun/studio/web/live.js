@@ -26,8 +26,8 @@ class RunCard {
     this.confusionEl = element('div', 'run-confusion confusion');
     this.el.append(this.title, this.status, this.progress, lossEl, accuracyEl, this.confusionEl);
     container.append(this.el);
-    this.loss = new CurveChart(lossEl, 'loss', 150);
-    this.accuracy = new CurveChart(accuracyEl, 'accuracy', 150);
+    this.loss = new CurveChart(lossEl, 'loss', 150, false);
+    this.accuracy = new CurveChart(accuracyEl, 'accuracy', 150, false);
     this.adopt(info);
   }
 

@@ -64,6 +64,7 @@ function rebuild(config) {
 
 function datasetChanged(previous) {
   const info = currentDataset();
+  $('upload-error').textContent = '';
   showDataInputs('');
   const images = (i) => i.source === 'fashion-mnist';
   if (images(info) !== images(previous) || isRegression(info) !== isRegression(previous)) {

@@ -46,6 +46,7 @@ export class Playground {
     const regression = info.task === 'regression';
     $('fit-panel').hidden = !regression;
     $('boundary-panel').hidden = regression;
+    $('accuracy-section').hidden = regression;
     if (info.status) {
       showStatus($('status'), info.status);
     }
