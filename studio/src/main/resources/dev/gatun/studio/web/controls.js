@@ -1,0 +1,115 @@
+// Play, pause, step and reset of the playground run, and its live settings. Play (and the
+// steps) first build a new run when the data, model, seed or epochs changed since the run was
+// built; optimizer, rate, batch and penalties go to the running run as settings instead.
+import {postJson, runPath} from './api.js';
+import {pageConfig, structureKey} from './config.js';
+import {showStatus} from './playground.js';
+
+const $ = (id) => document.getElementById(id);
+const SETTINGS = ['lr', 'optimizer', 'batch', 'l1', 'l2', 'dropout'];
+
+export class Controls {
+  /**
+   * @param builder the layers' builder
+   * @param playground the playground's views
+   * @param showConfigError shows a 400 of /api/playground where the check's would go
+   * @param onBuilt called after a new run was built
+   */
+  constructor(builder, playground, showConfigError, onBuilt) {
+    this.builder = builder;
+    this.playground = playground;
+    this.showConfigError = showConfigError;
+    this.onBuilt = onBuilt;
+    this.builtKey = null;
+    this.building = null;
+    $('play').addEventListener('click', () => this.act('play', true));
+    $('pause').addEventListener('click', () => this.act('pause', false));
+    $('step-batch').addEventListener('click', () => this.act('step_batch', true));
+    $('step-epoch').addEventListener('click', () => this.act('step_epoch', true));
+    $('reset').addEventListener('click', () => this.act('reset', false, {seed: $('reset-seed').value}));
+    for (const id of SETTINGS) {
+      $(id).addEventListener('change', () => this.setting(id));
+    }
+    $('confusion-part').addEventListener('change', () => {
+      const part = $('confusion-part').value;
+      playground.showConfusionPart(part);
+      this.send({view: part});
+    });
+  }
+
+  /** Marks the page's current config as the one the playground run was built from. */
+  markBuilt() {
+    this.builtKey = structureKey(pageConfig(this.builder.layers));
+  }
+
+  isStale() {
+    return !this.playground.run || this.builtKey !== structureKey(pageConfig(this.builder.layers));
+  }
+
+  /** The playground run, built first when there is none or the config changed; null on a refusal. */
+  async ensureRun() {
+    if (!this.isStale()) {
+      return this.playground.run;
+    }
+    if (this.building) {
+      return this.building;
+    }
+    this.building = this.build();
+    try {
+      return await this.building;
+    } finally {
+      this.building = null;
+    }
+  }
+
+  async build() {
+    const config = pageConfig(this.builder.layers);
+    const answer = await postJson('/api/playground', {config});
+    if (!answer.ok) {
+      this.showConfigError(answer.body);
+      return null;
+    }
+    this.builtKey = structureKey(config);
+    this.playground.expect(answer.body.run);
+    if ($('dropout').value.trim() !== '') {
+      await this.setting('dropout');
+    }
+    this.onBuilt();
+    return answer.body.run;
+  }
+
+  async act(action, build, extra = {}) {
+    $('settings-error').textContent = '';
+    const run = build ? await this.ensureRun() : this.playground.run;
+    if (!run) {
+      return;
+    }
+    const answer = await postJson(runPath(run, 'control'), {action, ...extra});
+    if (!answer.ok) {
+      $('settings-error').textContent = answer.body.error;
+    } else if (answer.body.status) {
+      showStatus($('status'), answer.body.status);
+    }
+  }
+
+  async setting(id) {
+    const raw = $(id).value;
+    if (id !== 'optimizer' && raw.trim() === '') {
+      return;
+    }
+    const value = id === 'optimizer' ? raw : Number(raw);
+    await this.send({[id]: Number.isNaN(value) ? raw : value});
+  }
+
+  async send(settings) {
+    $('settings-error').textContent = '';
+    const run = this.playground.run;
+    if (!run) {
+      return;
+    }
+    const answer = await postJson(runPath(run, 'settings'), settings);
+    if (!answer.ok) {
+      $('settings-error').textContent = answer.body.error;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// The playground run's views: stats, curves, markers, boundary or fit, weights, histograms and
+// confusion. A `run` event (a new run or a reset) starts them over; events of other runs are
+// not for these views.
+import {CurveChart} from './charts.js';
+import {BoundaryView, FitView} from './boundary.js';
+import {WeightsView} from './heatmap.js';
+import {HistogramsView} from './histograms.js';
+import {renderConfusion} from './confusion.js';
+import {formatNumber} from './codec.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function showStatus(el, status, message) {
+  const text = String(status ?? 'unknown');
+  el.dataset.status = text;
+  el.textContent = message ? `${text}: ${message}` : text;
+}
+
+export class Playground {
+  constructor() {
+    this.run = null;
+    this.info = null;
+    this.loss = new CurveChart($('loss-chart'), 'loss');
+    this.accuracy = new CurveChart($('accuracy-chart'), 'accuracy');
+    this.boundary = new BoundaryView($('boundary'), $('boundary-axes'));
+    this.fit = new FitView($('fit'));
+    this.weights = new WeightsView($('weights'), $('tooltip'));
+    this.histograms = new HistogramsView($('histograms'));
+    this.confusions = {};
+    this.part = $('confusion-part').value;
+  }
+
+  /** Takes run id as the playground's before its `run` event arrives. */
+  expect(run) {
+    if (run !== this.run) {
+      this.run = run;
+      this.clear();
+    }
+  }
+
+  /** A run's data as the `run` event or /api/state gives it. */
+  adopt(info) {
+    this.run = info.run;
+    this.info = info;
+    this.clear();
+    const regression = info.task === 'regression';
+    $('fit-panel').hidden = !regression;
+    $('boundary-panel').hidden = regression;
+    $('accuracy-section').hidden = regression;
+    if (info.status) {
+      showStatus($('status'), info.status);
+    }
+    $('epoch').textContent = `0 / ${info.epochs ?? '?'}`;
+  }
+
+  clear() {
+    for (const chart of [this.loss, this.accuracy]) {
+      chart.clear();
+    }
+    this.boundary.clear();
+    this.fit.clear();
+    this.weights.clear();
+    this.histograms.clear();
+    this.confusions = {};
+    renderConfusion($('confusion'), null);
+    $('markers').replaceChildren();
+    for (const id of ['step', 'epoch', 'train-loss', 'train-accuracy', 'val-loss', 'val-accuracy',
+      'samples-per-second']) {
+      $(id).textContent = '–';
+    }
+  }
+
+  showPart(part) {
+    this.loss.showPart(part);
+    this.accuracy.showPart(part);
+  }
+
+  showConfusionPart(part) {
+    this.part = part;
+    renderConfusion($('confusion'), this.confusions[part] || null);
+  }
+
+  handle(type, data) {
+    switch (type) {
+      case 'run': this.adopt(data); break;
+      case 'status': showStatus($('status'), data.status, data.message); break;
+      case 'batch': this.batch(data); break;
+      case 'epoch': this.epoch(data); break;
+      case 'marker': this.marker(data); break;
+      case 'data':
+        this.boundary.setData(data);
+        this.fit.setData(data);
+        break;
+      case 'boundary': this.boundary.setBoundary(data); break;
+      case 'fit': this.fit.setFit(data); break;
+      case 'weights': this.weights.update(data); break;
+      case 'histograms': this.histograms.update(data); break;
+      case 'confusion':
+        this.confusions[data.part] = data;
+        if (data.part === this.part) {
+          renderConfusion($('confusion'), data);
+        }
+        break;
+      case 'error': showStatus($('status'), 'error', data.message); break;
+      default: break;
+    }
+  }
+
+  batch(data) {
+    const points = data.points || [];
+    for (const [step, loss, accuracy] of points) {
+      this.loss.addBatch(step, loss);
+      if (accuracy !== null && accuracy !== undefined) {
+        this.accuracy.addBatch(step, accuracy);
+      }
+    }
+    const last = points[points.length - 1];
+    if (last) {
+      $('step').textContent = String(last[0]);
+      $('train-loss').textContent = formatNumber(last[1]);
+      $('train-accuracy').textContent = formatNumber(last[2]);
+    }
+    const epochs = this.info ? this.info.epochs : '?';
+    $('epoch').textContent = `${data.epoch ?? '?'} / ${epochs ?? '?'}`;
+    $('epoch').title = `batch ${data.batch ?? '?'} of ${data.batches ?? '?'}`;
+    $('samples-per-second').textContent = formatNumber(data.samplesPerSecond, 3);
+  }
+
+  epoch(data) {
+    this.loss.addEpoch(data.step, data.trainLoss, data.valLoss);
+    this.accuracy.addEpoch(data.step, data.trainAccuracy, data.valAccuracy);
+    $('val-loss').textContent = formatNumber(data.valLoss);
+    $('val-accuracy').textContent = formatNumber(data.valAccuracy);
+    $('train-loss').textContent = formatNumber(data.trainLoss);
+    $('train-accuracy').textContent = formatNumber(data.trainAccuracy);
+    $('samples-per-second').textContent = formatNumber(data.samplesPerSecond, 3);
+  }
+
+  marker(data) {
+    this.loss.addMarker(data.step, data.text);
+    this.accuracy.addMarker(data.step, data.text);
+    const li = document.createElement('li');
+    li.dataset.step = String(data.step);
+    li.textContent = `step ${data.step}: ${data.text ?? ''}`;
+    $('markers').append(li);
+  }
+}
