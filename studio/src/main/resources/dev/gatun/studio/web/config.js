@@ -56,6 +56,23 @@ export function setDatasets(list, uploads) {
   }
 }
 
+/** Adds (or updates) an upload's option; returns its value. */
+export function addUpload(file, columns, rows) {
+  const path = uploadPath(file);
+  const value = 'upload:' + path;
+  const known = datasets.get(value);
+  if (known) {
+    known.columns = columns ?? known.columns;
+    return value;
+  }
+  datasets.set(value, {source: 'csv', path, task: 'classification', columns, rows});
+  const option = document.createElement('option');
+  option.value = value;
+  option.textContent = path;
+  $('dataset').append(option);
+  return value;
+}
+
 function uploadPath(file) {
   const name = String(file ?? '');
   return name.startsWith('uploads/') ? name : 'uploads/' + name;
@@ -157,12 +174,7 @@ export function applyConfig(config) {
       select.value = value[0];
     }
   } else if (data.source === 'csv' && data.path) {
-    const path = uploadPath(String(data.path).split('/').pop());
-    const value = 'upload:' + path;
-    if (!datasets.has(value)) {
-      setDatasets([{name: path, kind: 'csv', path}], []);
-    }
-    select.value = value;
+    select.value = addUpload(String(data.path).split('/').pop());
     $('label-kind').value = ['ids', 'regression'].includes(data.labels) ? data.labels : 'names';
     showDataInputs(String(data.label ?? ''));
   }

@@ -6,7 +6,7 @@ import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
 import {Controls} from './controls.js';
-import {applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
+import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
   showDataInputs} from './config.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,7 +18,6 @@ const live = new LiveRuns($('runs'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
 
-let stateDatasets = FALLBACK_DATASETS;
 let checkTimer = 0;
 let checkSequence = 0;
 
@@ -93,14 +92,7 @@ async function upload() {
     return;
   }
   const previous = currentDataset();
-  const state = await getJson('/api/state');
-  const uploads = state.ok ? state.body.uploads : [];
-  if (state.ok && state.body.datasets && state.body.datasets.length) {
-    stateDatasets = state.body.datasets;
-  }
-  setDatasets(stateDatasets, [...(uploads || []), answer.body]);
-  $('dataset').value = 'upload:' + (String(answer.body.file).startsWith('uploads/') ? answer.body.file
-    : 'uploads/' + answer.body.file);
+  $('dataset').value = addUpload(answer.body.file, answer.body.columns, answer.body.rows);
   datasetChanged(previous);
 }
 
@@ -172,10 +164,7 @@ async function start() {
     $('config-error').textContent = 'state: ' + state.body.error;
   }
   const body = state.ok ? state.body : {};
-  if (body.datasets && body.datasets.length) {
-    stateDatasets = body.datasets;
-  }
-  setDatasets(stateDatasets, body.uploads);
+  setDatasets(body.datasets && body.datasets.length ? body.datasets : FALLBACK_DATASETS, body.uploads);
   const runs = body.runs || [];
   for (const run of runs.filter((r) => r.kind === 'live')) {
     live.adopt(run);
