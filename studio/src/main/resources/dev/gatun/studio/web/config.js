@@ -126,7 +126,7 @@ export function pageConfig(layers) {
       data.labels = $('label-kind').value;
     }
   } else {
-    data = {source: 'synthetic', kind: info.kind, n: number('samples', 1000), noise: number('noise', 0.1),
+    data = {source: 'synthetic', kind: info.kind, n: number('samples', 1000), noise: number('noise', 0.02),
       validation: 0.2};
   }
   const model = {layers: layers.map((l) => ({...l}))};
