@@ -98,20 +98,20 @@ final class LayerPictures {
         for (Copy c : copies) {
             ObjectNode layer = layers.addObject();
             layer.put("label", c.label());
-            histogram(layer, "weights", c.label(), c.weights());
+            histogram(layer, "weights", Histogram.WEIGHT, c.label(), c.weights());
             if (c.grads() != null) {
-                histogram(layer, "grads", c.label(), c.grads());
+                histogram(layer, "grads", Histogram.GRAD, c.label(), c.grads());
             }
         }
         return o;
     }
 
-    private static void histogram(ObjectNode layer, String key, String label, float[] values) {
+    private static void histogram(ObjectNode layer, String key, String kind, String label, float[] values) {
         double[] d = new double[values.length];
         for (int i = 0; i < d.length; i++) {
             d[i] = values[i];
         }
-        Histogram h = Histogram.of(label, key, d, BINS);
+        Histogram h = Histogram.of(label, kind, d, BINS);
         ObjectNode o = layer.putObject(key);
         EventJson.number(o, "lo", h.min());
         EventJson.number(o, "hi", h.max());

@@ -964,11 +964,17 @@ public final class PlaygroundRun implements AutoCloseable {
         // Batch points add to a curve; every other snapshot replaces the one before it.
         boolean picture = !type.equals("batch");
         encoder.execute(() -> {
-            String json = EventJson.text(event.get());
-            if (picture) {
-                sink.publishLatest(type, id, json);
-            } else {
-                sink.publish(type, json);
+            try {
+                String json = EventJson.text(event.get());
+                if (picture) {
+                    sink.publishLatest(type, id, json);
+                } else {
+                    sink.publish(type, json);
+                }
+            } catch (RuntimeException e) {
+                // A picture that cannot be drawn is reported, and training goes on.
+                sink.publish("error", EventJson.text(EventJson.event(id).put("message",
+                        "could not send the " + type + " event: " + e.getMessage())));
             }
         });
     }

@@ -126,6 +126,11 @@ class PlaygroundRunTest {
                     "validation accuracy never passed 0.9: " + events.of("epoch").getLast());
             assertTrue(events.of("boundary").size() >= 2, "the boundary was sent " + events.of("boundary").size() + " times");
             assertTrue(events.of("weights").size() >= 2);
+            JsonNode histograms = events.of("histograms").getLast();
+            assertEquals(6, histograms.path("layers").size(), histograms.toString());
+            assertEquals(LayerPictures.BINS, histograms.path("layers").path(0).path("grads").path("counts").size());
+            assertTrue(events.of("confusion").size() >= 1);
+            assertTrue(events.of("error").isEmpty(), events.of("error").toString());
         }
         assertTrue(Files.readString(folder.resolve("metrics.csv")).lines().count() > 2);
         assertTrue(Files.isRegularFile(folder.resolve("model.safetensors")));
