@@ -90,7 +90,7 @@ class StudioPageTest {
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
         Path dir = Files.createDirectories(Path.of("target", "ui-screenshots"));
-        String name = test.getTestMethod().map(m -> m.getName()).orElse(test.getDisplayName());
+        String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
         Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     }
 
@@ -183,10 +183,13 @@ class StudioPageTest {
         assertEquals("connected", byId("connection").getDomAttribute("data-state"));
         assertEquals(List.of(), severeConsoleEntries(entry -> entry.getMessage().contains("/api/upload")
                 && entry.getMessage().contains("Failed to load resource")));
-        // Still usable: the config check answers, and the dataset list kept spirals.
-        select("dataset", "moons");
-        waitFor(SHORT, d -> byId("parameters").getText().contains("parameters"));
+        // Still usable: a wider first layer is checked again (2·9+9 + 9·8+8 + 8·2+2 parameters).
+        WebElement units = byId("layers").findElement(By.cssSelector("li.layer[data-index='0'] input.units"));
+        units.clear();
+        units.sendKeys("9" + Keys.TAB);
+        waitFor(SHORT, d -> byId("parameters").getText().equals("125 parameters"));
         assertEquals("", byId("config-error").getText());
+        assertEquals(error, byId("upload-error").getText());
     }
 
     @Test
