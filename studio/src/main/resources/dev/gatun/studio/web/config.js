@@ -138,7 +138,7 @@ export function pageConfig(layers) {
   const optimizer = type === 'momentum' ? {type: 'sgd', lr, momentum: 0.9} : {type, lr};
   return {
     name: 'playground',
-    seed: number('seed', 42),
+    seed: number('seed', 7),
     data,
     model,
     loss: isRegression(info) ? 'mse' : 'cross_entropy',
