@@ -184,7 +184,7 @@ public final class StudioOverhead {
         if (live) {
             try (Page reader = Page.open(studio);
                     LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), c, QUIET)) {
-                r = ExperimentRunner.run(c, home.resolve("runs"), QUIET, List.of(reporter));
+                r = ExperimentRunner.run(c, home.resolve("runs"), QUIET, prepared -> List.of(reporter.watching(prepared)));
             }
         } else {
             r = ExperimentRunner.run(c, home.resolve("runs"), QUIET);

@@ -144,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
                     r = ExperimentRunner.run(c, runs, progress);
                 } else {
                     try (LiveReporter reporter = studio.reporter(c, progress)) {
-                        r = ExperimentRunner.run(c, runs, progress, List.of(reporter));
+                        r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(reporter.watching(prepared)));
                     }
                 }
                 finished(out, r);

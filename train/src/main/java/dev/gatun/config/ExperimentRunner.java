@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -84,6 +85,23 @@ public final class ExperimentRunner {
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out, List<Callback> observers)
             throws IOException {
+        return run(config, runsDir, out, prepared -> observers);
+    }
+
+    /**
+     * Like {@link #run(ExperimentConfig, Path, PrintStream, List)}, with observers made once the
+     * training is prepared, so they can see its data (e.g. to show a confusion matrix).
+     *
+     * @param config the experiment
+     * @param runsDir the directory the run folder is created in
+     * @param out where progress is printed
+     * @param observers makes the callbacks that watch the training from the prepared experiment
+     * @return what the experiment produced
+     * @throws ConfigException for a config that does not fit its data (path and problem)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     */
+    public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out,
+            Function<PreparedExperiment, List<? extends Callback>> observers) throws IOException {
         return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'",
                 observers);
     }
@@ -128,11 +146,12 @@ public final class ExperimentRunner {
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
                 checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
         return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
-                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), List.of());
+                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), prepared -> List.of());
     }
 
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
-            PrintStream out, String source, List<Callback> observers) throws IOException {
+            PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers)
+            throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -172,7 +191,7 @@ public final class ExperimentRunner {
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
-            observers.forEach(trainer::addCallback);
+            observers.apply(prepared).forEach(trainer::addCallback);
             if (t.checkpointEvery() > 0) {
                 ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
                 modelConfig.set(CONFIG_KEY, config.normalized());

@@ -290,7 +290,8 @@ public final class StudioApi implements AutoCloseable {
                     live.get(id).put("status", data.path("status").asString(""));
                 }
             }
-            server.events().publish(type, EventJson.text(data));
+            // A confusion matrix replaces the one before it; the curves' events add up.
+            server.events().publish(type, EventJson.text(data), type.equals("confusion") ? id + "/" + type : null);
             published++;
         }
         return Response.ok(EventJson.object().put("published", published));

@@ -1,6 +1,10 @@
 package dev.gatun.studio.live;
 
 import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.PreparedExperiment;
+import dev.gatun.studio.play.ConfusionJson;
+import dev.gatun.studio.play.PlaygroundRun;
+import dev.gatun.train.Predictions;
 import dev.gatun.studio.play.ConfigYaml;
 import dev.gatun.studio.play.EventJson;
 import dev.gatun.train.Trainer;
@@ -48,6 +52,7 @@ public final class LiveReporter implements Callback, AutoCloseable {
     private volatile String run;
     private volatile boolean broken;
     private volatile boolean closed;
+    private volatile PreparedExperiment watched;
     private long step;
     private long lastSent;
     private long fitStart;
@@ -68,6 +73,18 @@ public final class LiveReporter implements Callback, AutoCloseable {
         this.warnings = warnings;
         this.sender = new Thread(this::send, "studio-live-sender");
         this.sender.setDaemon(true);
+    }
+
+    /**
+     * Lets the run's event carry its classes and layers, and each epoch a confusion matrix on the
+     * validation part (computed on the training thread once an epoch).
+     *
+     * @param prepared the prepared training this reporter watches
+     * @return this reporter
+     */
+    public LiveReporter watching(PreparedExperiment prepared) {
+        this.watched = prepared;
+        return this;
     }
 
     /** {@return the run's id in Studio, or null before it registered (or when it could not)} */
@@ -100,6 +117,17 @@ public final class LiveReporter implements Callback, AutoCloseable {
         o.put("yaml", ConfigYaml.write(config.normalized()));
         o.put("seed", config.seed());
         o.put("status", "running");
+        PreparedExperiment p = watched;
+        if (p != null) {
+            ArrayNode classes = o.putArray("classes");
+            p.data().classNames().forEach(classes::add);
+            ArrayNode input = o.putArray("inputShape");
+            for (int d : p.data().exampleShape()) {
+                input.add(d);
+            }
+            o.set("layers", PlaygroundRun.layers(config, p.data().exampleShape()));
+            o.put("batchesPerEpoch", p.train().batchCount());
+        }
         enqueue("run", o);
         fitStart = System.nanoTime();
         step = 0;
@@ -162,6 +190,11 @@ public final class LiveReporter implements Callback, AutoCloseable {
         EventJson.number(o, "seconds", m.seconds());
         EventJson.number(o, "samplesPerSecond", m.samplesPerSecond());
         enqueue("epoch", o);
+        PreparedExperiment p = watched;
+        if (p != null && p.validation() != null && p.data().classes() > 0) {
+            enqueue("confusion", ConfusionJson.of(run, step, "validation", p.data().classNames(),
+                    Predictions.of(p.module(), p.validation()).confusion()));
+        }
         if (m.epoch() >= context.epochs()) {
             finished = true;
         }

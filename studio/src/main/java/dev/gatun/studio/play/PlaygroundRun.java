@@ -934,27 +934,8 @@ public final class PlaygroundRun implements AutoCloseable {
         ConfusionMatrix cm = Predictions.of(prepared.module(), data).confusion();
         long at = step;
         List<String> names = prepared.data().classNames();
-        encode("confusion", () -> {
-            ObjectNode o = EventJson.event(id);
-            o.put("step", at);
-            o.put("part", onValidation ? "validation" : "train");
-            ArrayNode classes = o.putArray("classes");
-            names.forEach(classes::add);
-            ArrayNode matrix = o.putArray("matrix");
-            ArrayNode precision = o.putArray("precision");
-            ArrayNode recall = o.putArray("recall");
-            ArrayNode f1 = o.putArray("f1");
-            for (int t = 0; t < cm.classes(); t++) {
-                ArrayNode row = matrix.addArray();
-                for (int p = 0; p < cm.classes(); p++) {
-                    row.add(cm.count(t, p));
-                }
-                EventJson.number(precision, cm.precision(t));
-                EventJson.number(recall, cm.recall(t));
-                EventJson.number(f1, cm.f1(t));
-            }
-            return o;
-        });
+        String part = onValidation ? "validation" : "train";
+        encode("confusion", () -> ConfusionJson.of(id, at, part, names, cm));
     }
 
     private void encode(String type, Supplier<ObjectNode> event) {

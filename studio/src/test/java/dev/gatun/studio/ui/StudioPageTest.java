@@ -231,7 +231,7 @@ class StudioPageTest {
     }
 
     @Test
-    void aLiveCliRunGetsACardWhoseCurveGrows() throws Exception {
+    void aLiveCliRunGetsACardWhoseCurveGrowsAndItsConfusionMatrixShows() throws Exception {
         openPage();
         String name = "live-spirals-ui";
         ExperimentConfig config = ExperimentConfig.from(ConfigLoader.parseYaml("""
@@ -266,7 +266,7 @@ class StudioPageTest {
         CompletableFuture<ExperimentResult> training = CompletableFuture.supplyAsync(() -> {
             try (LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), config,
                     QUIET)) {
-                return ExperimentRunner.run(config, runs, QUIET, List.of(reporter, gate));
+                return ExperimentRunner.run(config, runs, QUIET, prepared -> List.of(reporter.watching(prepared), gate));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -279,6 +279,9 @@ class StudioPageTest {
             int first = waitFor(SHORT, d -> positive(Integer.parseInt(loss.getDomAttribute("data-points"))));
             firstRead.countDown();
             waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) > first);
+            // Each epoch's confusion matrix on the validation part reaches the card too.
+            waitFor(SHORT, d -> card.findElements(By.cssSelector(".run-confusion table.confusion-table")).isEmpty()
+                    ? null : Boolean.TRUE);
             assertEquals(30, training.get(60, TimeUnit.SECONDS).history().size());
         } finally {
             firstRead.countDown();
