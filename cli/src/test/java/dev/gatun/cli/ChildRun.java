@@ -18,17 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 record ChildRun(int exitCode, String out, List<String> errLines) {
     static ChildRun of(Path workDir, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        Path logging = Files.writeString(workDir.resolve("no-logging.properties"), "handlers=\n");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-modules=jdk.incubator.vector");
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Djava.util.logging.config.file=" + logging);
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath());
-        command.add(GatunCli.class.getName());
-        command.addAll(Arrays.asList(args));
+        List<String> command = command(workDir, jvmOptions, args);
         Path out = workDir.resolve("child.out");
         Path err = workDir.resolve("child.err");
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile())
@@ -40,6 +30,22 @@ record ChildRun(int exitCode, String out, List<String> errLines) {
         List<String> errLines = Files.readAllLines(err, StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
         return new ChildRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), errLines);
+    }
+
+    /** The command line of {@code gatun args} in a JVM of its own, with {@code jvmOptions}. */
+    static List<String> command(Path workDir, List<String> jvmOptions, String... args) throws IOException {
+        Path logging = Files.writeString(workDir.resolve("no-logging.properties"), "handlers=\n");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-modules=jdk.incubator.vector");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Djava.util.logging.config.file=" + logging);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(GatunCli.class.getName());
+        command.addAll(Arrays.asList(args));
+        return command;
     }
 
     /** This JVM's class and module path as one class path: the child runs Gatun unnamed, as the shaded jar does. */

@@ -526,6 +526,7 @@ public final class PlaygroundRun implements AutoCloseable {
         cursor = 0;
         epochNanos = 0;
         resetEpochSums();
+        updateOptimizerView();
         if (epoch > config.training().epochs()) {
             setStatus(RunStatus.FINISHED, "trained " + config.training().epochs() + " epochs");
             flush(true);
@@ -825,6 +826,7 @@ public final class PlaygroundRun implements AutoCloseable {
         if (points.isEmpty()) {
             return;
         }
+        updateOptimizerView();
         double[][] copy = points.toArray(double[][]::new);
         points.clear();
         int batches = train.batchCount();
