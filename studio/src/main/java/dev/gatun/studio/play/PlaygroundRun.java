@@ -703,6 +703,7 @@ public final class PlaygroundRun implements AutoCloseable {
         o.put("seed", config.seed());
         o.put("epochs", config.training().epochs());
         o.put("batchesPerEpoch", train.batchCount());
+        o.put("trainExamples", prepared.data().train().size());
         return o;
     }
 

@@ -110,6 +110,57 @@ class PlaygroundRunTest {
     }
 
     @Test
+    void resetWithTheSameSeedRepeatsTheRunAndANewSeedDrawsAnother() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(5), dir, events)) {
+            run.control("step_batch", false);
+            awaitEvents(events, "batch", 1);
+            double first = events.of("batch").getFirst().path("points").path(0).path(1).asDouble();
+            run.control("reset", false);
+            assertEquals(0, run.optimizer().path("step").asInt());
+            run.control("step_batch", false);
+            awaitEvents(events, "batch", 2);
+            assertEquals(first, events.of("batch").get(1).path("points").path(0).path(1).asDouble(), 0.0);
+            assertEquals(7, run.info().path("seed").asLong());
+            run.control("reset", true);
+            assertTrue(run.info().path("seed").asLong() != 7, "a new seed was not drawn");
+            assertEquals(3, events.of("run").size());
+        }
+    }
+
+    @Test
+    void batchSizeL2AndDropoutChangeBeforeTheNextBatch() throws Exception {
+        JsonNode tree = spirals(5);
+        ((tools.jackson.databind.node.ArrayNode) tree.path("model").path("layers")).insert(2,
+                EventJson.object().put("type", "dropout").put("p", 0.1));
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir, events)) {
+            run.control("step_batch", false);
+            run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"batch\": 100, \"l2\": 0.5, \"dropout\": 0.3}")));
+            assertEquals(100, run.optimizer().path("batch").asInt());
+            assertEquals(0.5, run.optimizer().path("l2").asDouble(), 0.0);
+            assertEquals(0.3, run.optimizer().path("dropout").asDouble(), 0.0);
+            assertEquals(3, events.of("marker").size());
+            run.control("step_batch", false);
+            // The second batch starts after the first 32 examples and takes 100.
+            run.control("step_batch", false);
+            assertEquals(3, run.optimizer().path("step").asInt());
+            run.control("step_epoch", false);
+            awaitEvents(events, "epoch", 1);
+            int n = run.info().path("trainExamples").asInt();
+            assertEquals(640, n);
+            // One batch of 32, then batches of 100 over the rest of the epoch.
+            assertEquals(1 + (n - 32 + 99) / 100, events.of("epoch").getFirst().path("step").asInt());
+        }
+        Events plain = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p2", spirals(5), dir, plain)) {
+            var e = assertThrows(RunSettings.SettingException.class,
+                    () -> run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"dropout\": 0.2}"))));
+            assertEquals("dropout: the network has no dropout layer", e.getMessage());
+        }
+    }
+
+    @Test
     void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
         Events events = new Events();
         Path folder;
