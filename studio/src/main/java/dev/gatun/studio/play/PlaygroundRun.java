@@ -102,6 +102,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private double l1;
     private double l2;
     private String view = "validation";
+    private int xFeature;
+    private int yFeature = 1;
     private double[] bounds;
     private int epoch;
     private int cursor;
@@ -285,6 +287,20 @@ public final class PlaygroundRun implements AutoCloseable {
                     applied.put("dropout", settings.dropout());
                 }
             }
+            if (settings.x() != null || settings.y() != null) {
+                int features = prepared.data().exampleShape().length == 1 ? prepared.data().exampleShape()[0] : 0;
+                int nx = settings.x() != null ? settings.x() : xFeature;
+                int ny = settings.y() != null ? settings.y() : yFeature;
+                if (nx >= features || ny >= features) {
+                    throw new RunSettings.SettingException(nx >= features ? "x" : "y", "the examples have "
+                            + features + " features (0 to " + (features - 1) + ")");
+                }
+                xFeature = nx;
+                yFeature = ny;
+                applied.put("x", xFeature);
+                applied.put("y", yFeature);
+                publishData();
+            }
             if (settings.view() != null && !settings.view().equals(view)) {
                 view = settings.view();
                 applied.put("view", view);
@@ -428,6 +444,8 @@ public final class PlaygroundRun implements AutoCloseable {
             this.optimizerType = optimizerName(c);
             this.train = p.train();
             this.epoch = 1;
+            this.xFeature = 0;
+            this.yFeature = 1;
             this.cursor = 0;
             this.order = null;
             this.step = 0;
@@ -748,9 +766,13 @@ public final class PlaygroundRun implements AutoCloseable {
         if (validation != null) {
             addPoints(validation, validationShare, "validation", x, y, label, part);
         }
-        o.put("xName", isCurve() ? "x" : "feature 1");
-        o.put("yName", isCurve() ? "target" : "feature 2");
-        sink.publish("data", EventJson.text(o));
+        int features = prepared.data().exampleShape()[0];
+        o.put("xName", isCurve() ? "x" : "feature " + (xFeature + 1));
+        o.put("yName", isCurve() ? "target" : "feature " + (yFeature + 1));
+        o.put("xIndex", xFeature);
+        o.put("yIndex", yFeature);
+        o.put("features", features);
+        sink.publishLatest("data", id, EventJson.text(o));
     }
 
     private void addPoints(Dataset data, int most, String name, ArrayNode xs, ArrayNode ys, ArrayNode labels,
@@ -773,9 +795,9 @@ public final class PlaygroundRun implements AutoCloseable {
             float[] tv = classes ? null : t.toFloatArray();
             int targetWidth = classes ? 1 : tv.length / n;
             for (int i = 0; i < n; i++) {
-                EventJson.number(xs, fv[i * features]);
+                EventJson.number(xs, fv[i * features + Math.min(xFeature, features - 1)]);
                 if (classes) {
-                    EventJson.number(ys, features > 1 ? fv[i * features + 1] : 0);
+                    EventJson.number(ys, features > 1 ? fv[i * features + Math.min(yFeature, features - 1)] : 0);
                     labels.add(iv[i]);
                 } else {
                     EventJson.number(ys, tv[i * targetWidth]);

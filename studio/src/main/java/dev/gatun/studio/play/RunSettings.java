@@ -14,14 +14,17 @@ import tools.jackson.databind.JsonNode;
  * @param l2 the L2 strength, finite and >= 0
  * @param dropout the probability of every dropout layer, in [0, 1)
  * @param view the part the confusion matrix is computed on: {@code train} or {@code validation}
+ * @param x the feature plotted across, 0-based
+ * @param y the feature plotted up, 0-based
  */
 public record RunSettings(Double lr, String optimizer, Integer batch, Double l1, Double l2, Double dropout,
-        String view) {
+        String view, Integer x, Integer y) {
     /** The optimizers the page can switch to; {@code momentum} is SGD with momentum 0.9. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "rmsprop", "adam");
     /** The largest batch the page may ask for. */
     public static final int MAX_BATCH = 65_536;
-    private static final List<String> KEYS = List.of("lr", "optimizer", "batch", "l1", "l2", "dropout", "view");
+    private static final List<String> KEYS = List.of("lr", "optimizer", "batch", "l1", "l2", "dropout", "view", "x",
+            "y");
 
     /**
      * Reads the settings of a POST body.
@@ -41,15 +44,21 @@ public record RunSettings(Double lr, String optimizer, Integer batch, Double l1,
         }
         Double lr = number(body, "lr", 0, false, Double.MAX_VALUE);
         String optimizer = choice(body, "optimizer", OPTIMIZERS);
-        Double batchValue = number(body, "batch", 1, true, MAX_BATCH);
-        if (batchValue != null && batchValue != Math.rint(batchValue)) {
-            throw new SettingException("batch", "must be a whole number, got " + body.get("batch"));
-        }
+        Integer batch = whole(body, "batch", 1, MAX_BATCH);
         Double l1 = number(body, "l1", 0, true, Double.MAX_VALUE);
         Double l2 = number(body, "l2", 0, true, Double.MAX_VALUE);
         Double dropout = number(body, "dropout", 0, true, Math.nextDown(1.0));
         String view = choice(body, "view", List.of("train", "validation"));
-        return new RunSettings(lr, optimizer, batchValue == null ? null : batchValue.intValue(), l1, l2, dropout, view);
+        return new RunSettings(lr, optimizer, batch, l1, l2, dropout, view, whole(body, "x", 0, Integer.MAX_VALUE),
+                whole(body, "y", 0, Integer.MAX_VALUE));
+    }
+
+    private static Integer whole(JsonNode body, String key, int min, int max) {
+        Double v = number(body, key, min, true, max);
+        if (v != null && v != Math.rint(v)) {
+            throw new SettingException(key, "must be a whole number, got " + body.get(key));
+        }
+        return v == null ? null : v.intValue();
     }
 
     private static Double number(JsonNode body, String key, double min, boolean minIncluded, double max) {

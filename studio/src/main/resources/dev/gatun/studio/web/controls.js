@@ -30,6 +30,9 @@ export class Controls {
     for (const id of SETTINGS) {
       $(id).addEventListener('change', () => this.setting(id));
     }
+    for (const [id, key] of [['x-feature', 'x'], ['y-feature', 'y']]) {
+      $(id).addEventListener('change', () => this.send({[key]: Number($(id).value)}));
+    }
     $('confusion-part').addEventListener('change', () => {
       const part = $('confusion-part').value;
       playground.showConfusionPart(part);

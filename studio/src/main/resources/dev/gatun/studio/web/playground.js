@@ -90,6 +90,7 @@ export class Playground {
       case 'data':
         this.boundary.setData(data);
         this.fit.setData(data);
+        showFeatureChoice(data);
         break;
       case 'boundary': this.boundary.setBoundary(data); break;
       case 'fit': this.fit.setFit(data); break;
@@ -143,5 +144,28 @@ export class Playground {
     li.dataset.step = String(data.step);
     li.textContent = `step ${data.step}: ${data.text ?? ''}`;
     $('markers').append(li);
+  }
+}
+
+/** With more than two features, two selects pick the ones the scatter plots. */
+function showFeatureChoice(data) {
+  const box = $('feature-axes');
+  const count = data.features ?? 0;
+  box.hidden = !(count > 2);
+  if (box.hidden) {
+    return;
+  }
+  for (const [id, chosen] of [['x-feature', data.xIndex], ['y-feature', data.yIndex]]) {
+    const select = $(id);
+    if (select.options.length !== count) {
+      select.replaceChildren();
+      for (let i = 0; i < count; i++) {
+        const option = document.createElement('option');
+        option.value = String(i);
+        option.textContent = `feature ${i + 1}`;
+        select.append(option);
+      }
+    }
+    select.value = String(chosen ?? 0);
   }
 }

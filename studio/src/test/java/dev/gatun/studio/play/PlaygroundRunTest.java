@@ -161,6 +161,41 @@ class PlaygroundRunTest {
     }
 
     @Test
+    void theScatterShowsTheChosenTwoOfFourFeatures() throws Exception {
+        StringBuilder csv = new StringBuilder("f0,f1,f2,f3,label\n");
+        for (int i = 0; i < 50; i++) {
+            csv.append(i).append(',').append(100 + i).append(',').append(200 + i).append(',').append(300 + i)
+                    .append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("four.csv"), csv);
+        JsonNode tree = ConfigLoader.parseYaml("""
+                seed: 1
+                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
+                model:
+                  layers:
+                    - {type: dense, units: 2}
+                training: {epochs: 2, batch: 8}
+                """.formatted(file), "test");
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir, events)) {
+            JsonNode first = events.of("data").getLast();
+            assertEquals(4, first.path("features").asInt());
+            assertTrue(first.path("x").path(0).asDouble() < 50, first.toString());
+            run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 2, \"y\": 3}")));
+            JsonNode chosen = events.of("data").getLast();
+            assertEquals(2, chosen.path("xIndex").asInt());
+            assertEquals("feature 4", chosen.path("yName").asString());
+            for (int i = 0; i < chosen.path("x").size(); i++) {
+                assertEquals(100, chosen.path("y").path(i).asDouble() - chosen.path("x").path(i).asDouble(), 1e-3);
+                assertTrue(chosen.path("x").path(i).asDouble() >= 200);
+            }
+            var e = assertThrows(RunSettings.SettingException.class,
+                    () -> run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 4}"))));
+            assertEquals("x: the examples have 4 features (0 to 3)", e.getMessage());
+        }
+    }
+
+    @Test
     void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
         Events events = new Events();
         Path folder;
