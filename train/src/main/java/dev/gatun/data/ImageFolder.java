@@ -406,32 +406,49 @@ public final class ImageFolder implements Dataset {
         int plane = Math.multiplyExact(h, w);
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
+        // Row by row through the JDK's bulk calls: a small file may hold tens of millions of
+        // pixels, and a call per pixel would take seconds.
+        int[] row = new int[w];
         if (cm instanceof IndexColorModel palette) {
-            if (grayPalette(palette)) {
-                byte[] gray = new byte[plane];
-                for (int y = 0; y < h; y++) {
+            int size = palette.getMapSize();
+            byte[][] levels = new byte[3][size];
+            for (int i = 0; i < size; i++) {
+                levels[0][i] = (byte) palette.getRed(i);
+                levels[1][i] = (byte) palette.getGreen(i);
+                levels[2][i] = (byte) palette.getBlue(i);
+            }
+            int channels = grayPalette(palette) ? 1 : 3;
+            byte[] out = new byte[channels * plane];
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                for (int c = 0; c < channels; c++) {
+                    byte[] level = levels[c];
+                    int at = c * plane + y * w;
                     for (int x = 0; x < w; x++) {
-                        gray[y * w + x] = (byte) palette.getRed(raster.getSample(x, y, 0));
+                        // An index past the palette is black, as the JDK's own conversion makes it.
+                        int index = row[x];
+                        out[at + x] = index < size ? level[index] : 0;
                     }
                 }
-                return new Decoded(file, 1, h, w, gray);
             }
-        } else if (cm.getNumColorComponents() == 1) {
+            return new Decoded(file, channels, h, w, out);
+        }
+        if (cm.getNumColorComponents() == 1) {
             // Read the stored levels: getRGB would pass gray through a gamma conversion.
             int bits = cm.getComponentSize(0);
             long max = (1L << bits) - 1;
             byte[] gray = new byte[plane];
             for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, row);
+                int at = y * w;
                 for (int x = 0; x < w; x++) {
-                    long v = raster.getSample(x, y, 0);
-                    gray[y * w + x] = (byte) (bits == 8 ? v : (v * 255 + max / 2) / max);
+                    long v = row[x];
+                    gray[at + x] = (byte) (bits == 8 ? v : (v * 255 + max / 2) / max);
                 }
             }
             return new Decoded(file, 1, h, w, gray);
         }
         byte[] rgb = new byte[3 * plane];
-        // A row at a time: getRGB(x, y) allocates for every pixel, gigabytes for a large image.
-        int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {

@@ -142,6 +142,49 @@ class ImageFolderTest {
     }
 
     @Test
+    void paletteImagesGiveTheirPaletteColoursAndGrayPalettesOneChannel() throws IOException {
+        byte[] r = {0, (byte) 200, 10, 30};
+        byte[] g = {0, 100, 20, 30};
+        byte[] b = {0, 50, (byte) 255, 30};
+        java.awt.image.IndexColorModel colours = new java.awt.image.IndexColorModel(2, 4, r, g, b);
+        BufferedImage img = new BufferedImage(5, 3, BufferedImage.TYPE_BYTE_INDEXED, colours);
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 5; x++) {
+                img.getRaster().setSample(x, y, 0, (x + y) % 4);
+            }
+        }
+        Path file = root.resolve("a/palette.png");
+        Files.createDirectories(file.getParent());
+        assertTrue(ImageIO.write(img, "png", file.toFile()));
+        ImageFolder data = ImageFolder.ofFiles(List.of(file), ImageFolder.Options.defaults());
+        assertArrayEquals(new int[] {3, 3, 5}, data.featureShape());
+        float[] v = features(data, new int[1]);
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 5; x++) {
+                int i = (x + y) % 4;
+                assertEquals((r[i] & 0xFF) / 255f, v[y * 5 + x], 0f);
+                assertEquals((g[i] & 0xFF) / 255f, v[15 + y * 5 + x], 0f);
+                assertEquals((b[i] & 0xFF) / 255f, v[30 + y * 5 + x], 0f);
+            }
+        }
+        byte[] levels = {0, 64, (byte) 128, (byte) 255};
+        BufferedImage grayPalette = new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_INDEXED,
+                new java.awt.image.IndexColorModel(2, 4, levels, levels, levels));
+        for (int x = 0; x < 4; x++) {
+            grayPalette.getRaster().setSample(x, 1, 0, x);
+        }
+        Path grayFile = root.resolve("a/gray-palette.png");
+        assertTrue(ImageIO.write(grayPalette, "png", grayFile.toFile()));
+        ImageFolder gray = ImageFolder.ofFiles(List.of(grayFile), ImageFolder.Options.defaults());
+        assertArrayEquals(new int[] {1, 2, 4}, gray.featureShape());
+        float[] gv = features(gray, new int[1]);
+        for (int x = 0; x < 4; x++) {
+            assertEquals((levels[x] & 0xFF) / 255f, gv[4 + x], 0f);
+            assertEquals(0f, gv[x], 0f);
+        }
+    }
+
+    @Test
     void mixedFoldersAreReadAsColourAndChannelsCanBeForced() throws IOException {
         gray(root.resolve("a/g.png"), new int[][] {{10, 20}});
         color(root.resolve("b/c.png"), new int[][] {{0xFF0000, 0x3C78B4}});
