@@ -61,6 +61,17 @@ final class StudioClient {
         return JSON.readTree(answer.body());
     }
 
+    /** {@return the JSON answer to a POST of {@code json} with the token; fails on any status but 200} */
+    JsonNode post(String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("X-Gatun-Token", token).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("POST " + path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return JSON.readTree(answer.body());
+    }
+
     /** {@return the id of the playground run (the one run of /api/state whose kind is not live)} */
     String playgroundRun() throws IOException, InterruptedException {
         String run = null;

@@ -55,6 +55,8 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class StudioPageTest {
     private static final Duration SHORT = Duration.ofSeconds(20);
+    /** Where each test's final page goes, for people to look at. */
+    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final Duration TRAINING = Duration.ofSeconds(90);
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
@@ -89,7 +91,7 @@ class StudioPageTest {
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        Path dir = Files.createDirectories(Path.of("target", "ui-screenshots"));
+        Path dir = Files.createDirectories(SCREENSHOTS);
         String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
         Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     }
@@ -286,6 +288,42 @@ class StudioPageTest {
         } finally {
             firstRead.countDown();
         }
+    }
+
+    @Test
+    void aCurveOfOneHundredThousandPointsLoadsAndThePageKeepsAnswering() throws Exception {
+        String run = client.post("/api/live", "{\"name\": \"hundred-thousand\"}").path("run").asString();
+        client.post("/api/live/" + run + "/events", "[{\"type\": \"run\", \"data\": {\"name\": \"hundred-thousand\","
+                + " \"task\": \"classification\", \"epochs\": 100, \"status\": \"running\"}}]");
+        for (int e = 0; e < 100; e++) {
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                int step = e * 1000 + i + 1;
+                points.append(i == 0 ? "" : ",").append('[').append(step).append(',')
+                        .append(2.0 / Math.sqrt(step) + 0.01 * Math.sin(step)).append(",null]");
+            }
+            client.post("/api/live/" + run + "/events", "[{\"type\": \"batch\", \"data\": {\"points\": [" + points
+                    + "], \"epoch\": " + (e + 1) + ", \"batch\": 0, \"batches\": 1000}}]");
+        }
+        long start = System.nanoTime();
+        openPage();
+        WebElement card = waitFor(SHORT, d -> d.findElement(By.cssSelector("#runs > div.run-card[data-run='" + run + "']")));
+        WebElement loss = card.findElement(By.cssSelector(".run-loss"));
+        waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) == 100_000 ? Boolean.TRUE : null);
+        double loaded = (System.nanoTime() - start) / 1e9;
+        // The page still answers: a control's change takes effect and the stream stays connected.
+        long before = System.nanoTime();
+        select("curve-part", "train");
+        waitFor(SHORT, d -> "train".equals(byId("curve-part").getDomProperty("value")) ? Boolean.TRUE : null);
+        Object frame = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t));");
+        double answered = (System.nanoTime() - before) / 1e6;
+        assertEquals("connected", byId("connection").getDomAttribute("data-state"));
+        assertTrue(severeConsoleEntries(e -> false).isEmpty(), severeConsoleEntries(e -> false).toString());
+        Files.createDirectories(SCREENSHOTS);
+        Files.writeString(SCREENSHOTS.resolve("hundred-thousand-points.txt"), String.format(java.util.Locale.ROOT,
+                "100,000 points: page loaded and drawn in %.2f s; a select answered in %.0f ms; next frame after %.1f ms%n",
+                loaded, answered, ((Number) frame).doubleValue()));
     }
 
     private void openPage() {
