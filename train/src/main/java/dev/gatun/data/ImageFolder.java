@@ -7,7 +7,6 @@ import dev.gatun.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -405,61 +404,14 @@ public final class ImageFolder implements Dataset {
         int w = image.getWidth();
         int plane = Math.multiplyExact(h, w);
         ColorModel cm = image.getColorModel();
-        Raster raster = image.getRaster();
-        // Row by row through the JDK's bulk calls: a small file may hold tens of millions of
-        // pixels, and a call per pixel would take seconds.
-        int[] row = new int[w];
         if (cm instanceof IndexColorModel palette) {
-            int size = palette.getMapSize();
-            byte[][] levels = new byte[3][size];
-            for (int i = 0; i < size; i++) {
-                levels[0][i] = (byte) palette.getRed(i);
-                levels[1][i] = (byte) palette.getGreen(i);
-                levels[2][i] = (byte) palette.getBlue(i);
-            }
             int channels = grayPalette(palette) ? 1 : 3;
-            byte[] out = new byte[channels * plane];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                for (int c = 0; c < channels; c++) {
-                    byte[] level = levels[c];
-                    int at = c * plane + y * w;
-                    for (int x = 0; x < w; x++) {
-                        // An index past the palette is black, as the JDK's own conversion makes it.
-                        int index = row[x];
-                        out[at + x] = index < size ? level[index] : 0;
-                    }
-                }
-            }
-            return new Decoded(file, channels, h, w, out);
+            return new Decoded(file, channels, h, w, ImagePlanes.palette(image.getRaster(), palette, channels));
         }
         if (cm.getNumColorComponents() == 1) {
-            // Read the stored levels: getRGB would pass gray through a gamma conversion.
-            int bits = cm.getComponentSize(0);
-            long max = (1L << bits) - 1;
-            byte[] gray = new byte[plane];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, row);
-                int at = y * w;
-                for (int x = 0; x < w; x++) {
-                    long v = row[x];
-                    gray[at + x] = (byte) (bits == 8 ? v : (v * 255 + max / 2) / max);
-                }
-            }
-            return new Decoded(file, 1, h, w, gray);
+            return new Decoded(file, 1, h, w, ImagePlanes.gray(image.getRaster(), cm.getComponentSize(0)));
         }
-        byte[] rgb = new byte[3 * plane];
-        for (int y = 0; y < h; y++) {
-            image.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                int at = y * w + x;
-                rgb[at] = (byte) (argb >> 16);
-                rgb[plane + at] = (byte) (argb >> 8);
-                rgb[2 * plane + at] = (byte) argb;
-            }
-        }
-        return new Decoded(file, 3, h, w, rgb);
+        return new Decoded(file, 3, h, w, ImagePlanes.rgb(image));
     }
 
     private static boolean grayPalette(IndexColorModel palette) {
