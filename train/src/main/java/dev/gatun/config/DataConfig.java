@@ -125,12 +125,22 @@ public record DataConfig(Source source, double validation, double test, List<Str
                 };
                 n.allowKeys(keys(common, own.toArray(String[]::new)));
                 int count = n.positiveInt("n", 1000);
+                int centers = kind.equals("blobs") ? n.positiveInt("centers", 3) : 3;
+                // Each class needs an example; regression needs one.
+                int fewest = switch (kind) {
+                    case "blobs" -> centers;
+                    case "linear", "polynomial" -> 1;
+                    default -> 2;
+                };
+                if (count < fewest) {
+                    throw n.error("n", "must be >= " + fewest + " for " + kind + ", got " + count);
+                }
                 double noise = n.nonNegative("noise", kind.equals("blobs") ? 1.0 : 0.1);
                 double factor = kind.equals("circles") ? n.number("factor", 0.5) : 0.5;
                 if (!(factor > 0 && factor < 1)) {
                     throw n.error("factor", "must be in (0, 1)");
                 }
-                s = new Synthetic(kind, count, noise, factor, kind.equals("blobs") ? n.positiveInt("centers", 3) : 3,
+                s = new Synthetic(kind, count, noise, factor, centers,
                         kind.equals("linear") ? n.positiveInt("features", 1) : 1,
                         kind.equals("polynomial") ? n.nonNegativeInt("degree", 3) : 3);
                 ownTest = false;

@@ -1,5 +1,7 @@
 package dev.gatun.config;
 
+import dev.gatun.io.OneLine;
+
 /**
  * A {@code model.json} (or the card saved in a checkpoint) that cannot be used: not UTF-8 or
  * JSON, a field missing, mistyped or out of range, or a card that does not fit its network. The
@@ -37,7 +39,8 @@ public final class ModelCardException extends IllegalArgumentException {
      * @param cause the exception that revealed the problem
      */
     public ModelCardException(String source, String field, String problem, Throwable cause) {
-        super(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem, cause);
+        // Keys and values from the file are quoted as written: one line whatever they hold.
+        super(OneLine.of(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem), cause);
         this.source = source;
         this.field = field;
         this.problem = problem;

@@ -55,8 +55,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
             configFile = dir.resolve(Checkpoint.JSON_FILE);
             JsonNode saved = Checkpoint.readModelConfig(dir);
             if (!saved.path(ExperimentRunner.CONFIG_KEY).isObject() || !saved.path(ExperimentRunner.CARD_KEY).isObject()) {
-                throw new IllegalArgumentException(configFile + ": not a checkpoint of a config run (its model_config"
-                        + " lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
+                throw new ModelCardException(configFile.toString(), "model_config", "not a checkpoint of a config run"
+                        + " (it lacks '" + ExperimentRunner.CONFIG_KEY + "' and '" + ExperimentRunner.CARD_KEY + "')");
             }
             cardSource = configFile + ": model_config." + ExperimentRunner.CARD_KEY;
             card = ModelCard.fromJson(saved.get(ExperimentRunner.CARD_KEY), cardSource);
@@ -83,7 +83,7 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         try {
             SafetensorsReader.loadInto(module, weights);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(weights + " does not fit the network of " + configFile + ": "
+            throw new ModelCardException(weights.toString(), "", "does not fit the network of " + configFile + ": "
                     + e.getMessage(), e);
         }
         module.train(false);
@@ -104,7 +104,7 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         try {
             memory = ModelMemory.requireInference(config, card.input(), configFile + " with " + input);
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(configFile + ": " + e.getMessage() + " (for " + input + ")", e);
+            throw new ConfigException(e.path(), e.problem() + " (for " + input + ")", e).in(configFile.toString());
         }
         long inFile = 0;
         for (Map.Entry<String, int[]> e : SafetensorsReader.shapes(weights).entrySet()) {
@@ -114,8 +114,8 @@ public record TrainedModel(ExperimentConfig config, ModelCard card, Module modul
         }
         long values = memory.parameters() + memory.buffers();
         if (inFile != values) {
-            throw new IllegalArgumentException(weights + " holds " + inFile + " values but the network of " + configFile
-                    + " for " + input + " has " + values + ": the files do not belong together");
+            throw new ModelCardException(weights.toString(), "", "holds " + inFile + " values but the network of "
+                    + configFile + " for " + input + " has " + values + ": the files do not belong together");
         }
     }
 

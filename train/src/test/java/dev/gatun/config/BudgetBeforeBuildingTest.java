@@ -111,9 +111,8 @@ class BudgetBeforeBuildingTest {
 
             // With room for it, the network's size still does not match the weights': refused unbuilt too.
             MemoryBudget.setLimit(1L << 40);
-            IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
-                    () -> TrainedModel.load(folder));
-            assertEquals(folder.resolve("model.safetensors") + " holds 42 values but the network of "
+            ModelCardException mismatch = assertThrows(ModelCardException.class, () -> TrainedModel.load(folder));
+            assertEquals(folder.resolve("model.safetensors") + ": holds 42 values but the network of "
                     + folder.resolve("config.json") + " for the input [10000000] of " + folder.resolve("model.json")
                     + " has 80000026: the files do not belong together", mismatch.getMessage());
             assertEquals(before, Scope.liveBytes(), "nothing was built");
