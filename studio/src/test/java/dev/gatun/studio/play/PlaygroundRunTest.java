@@ -196,6 +196,43 @@ class PlaygroundRunTest {
     }
 
     @Test
+    void theFashionSampleTrainsAConvNetPastSeventyPercentInAnEpochWithItsFiltersPictured() throws Exception {
+        try {
+            dev.gatun.data.FashionMnist.locate(null);
+        } catch (java.io.FileNotFoundException e) {
+            org.junit.jupiter.api.Assumptions.abort("Fashion-MNIST not installed (make test installs it): "
+                    + e.getMessage());
+        }
+        JsonNode tree = ConfigLoader.parseYaml("""
+                seed: 7
+                data: {source: fashion-mnist, limit: 2000, validation: 0.2}
+                model:
+                  input: [1, 28, 28]
+                  layers:
+                    - {type: conv2d, filters: 8, kernel: 3, padding: 1}
+                    - {type: relu}
+                    - {type: maxpool2d, kernel: 2}
+                    - {type: flatten}
+                    - {type: dense, units: 10}
+                optimizer: {type: adam, lr: 0.003}
+                training: {epochs: 3, batch: 32}
+                """, "fashion sample");
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir, events)) {
+            run.control("step_epoch", false);
+            run.control("step_epoch", false);
+            awaitEvents(events, "confusion", 1);
+            JsonNode epoch = events.of("epoch").getLast();
+            assertTrue(epoch.path("valAccuracy").asDouble() > 0.7, epoch.toString());
+            JsonNode conv = events.of("weights").getLast().path("layers").path(0);
+            assertEquals(8, conv.path("rows").asInt());
+            assertEquals(9, conv.path("cols").asInt());
+            assertEquals(10, events.of("confusion").getLast().path("classes").size());
+            assertTrue(events.of("boundary").isEmpty(), "images have no decision boundary to draw");
+        }
+    }
+
+    @Test
     void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
         Events events = new Events();
         Path folder;

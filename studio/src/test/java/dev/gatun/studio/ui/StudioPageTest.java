@@ -326,6 +326,45 @@ class StudioPageTest {
                 loaded, answered, ((Number) frame).doubleValue()));
     }
 
+    @Test
+    void importedYamlRebuildsTheLayersAndABadLayerShowsTheValidatorsMessageByIt() {
+        openPage();
+        WebElement yaml = byId("yaml");
+        yaml.clear();
+        yaml.sendKeys("""
+                seed: 11
+                data: {source: synthetic, kind: moons, n: 300, noise: 0.1, validation: 0.2}
+                model:
+                  layers:
+                    - {type: dense, units: 16}
+                    - {type: relu}
+                    - {type: dropout, p: 0.2}
+                    - {type: batchnorm}
+                    - {type: dense, units: 2}
+                optimizer: {type: sgd, lr: 0.05, momentum: 0.9}
+                training: {epochs: 40, batch: 16}
+                """);
+        byId("import-yaml").click();
+        List<String> types = List.of("dense", "relu", "dropout", "batchnorm", "dense");
+        waitFor(SHORT, d -> types.equals(byId("layers").findElements(By.cssSelector("li.layer")).stream()
+                .map(li -> li.getDomAttribute("data-type")).toList()) ? Boolean.TRUE : null);
+        assertEquals("moons", byId("dataset").getDomProperty("value"));
+        assertEquals("momentum", byId("optimizer").getDomProperty("value"));
+        assertEquals("11", byId("seed").getDomProperty("value"));
+
+        // A dense layer of 0 units: the config validator's message, on that layer.
+        WebElement first = byId("layers").findElements(By.cssSelector("li.layer")).getFirst();
+        WebElement units = first.findElement(By.cssSelector("input.units"));
+        units.clear();
+        units.sendKeys("0" + Keys.TAB);
+        String message = waitFor(SHORT, d -> nonEmpty(first.findElement(By.cssSelector(".layer-error")).getText()));
+        assertTrue(message.contains("model.layers[0].units") && message.contains("must be"), message);
+        assertTrue(first.getDomAttribute("class").contains("invalid"));
+        units.clear();
+        units.sendKeys("12" + Keys.TAB);
+        waitFor(SHORT, d -> first.findElement(By.cssSelector(".layer-error")).getText().isEmpty() ? Boolean.TRUE : null);
+    }
+
     private void openPage() {
         driver.manage().logs().get(LogType.BROWSER);
         driver.get(studio.url().toString());
