@@ -365,6 +365,17 @@ class StudioPageTest {
         waitFor(SHORT, d -> first.findElement(By.cssSelector(".layer-error")).getText().isEmpty() ? Boolean.TRUE : null);
     }
 
+    @Test
+    void hoveringAWeightShowsItsRowColumnAndValue() {
+        openPage();
+        byId("step-batch").click();
+        WebElement map = waitFor(SHORT, d -> d.findElements(By.cssSelector("#weights > figure.weight-map canvas"))
+                .stream().findFirst().orElse(null));
+        new org.openqa.selenium.interactions.Actions(driver).moveToElement(map, 2, 2).perform();
+        String tip = waitFor(SHORT, d -> byId("tooltip").isDisplayed() ? nonEmpty(byId("tooltip").getText()) : null);
+        assertTrue(tip.matches("[0-9]+\\.weight row [0-9]+, col [0-9]+: -?[0-9.e+-]+"), tip);
+    }
+
     private void openPage() {
         driver.manage().logs().get(LogType.BROWSER);
         driver.get(studio.url().toString());
