@@ -3,6 +3,7 @@ package dev.gatun.studio.live;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.PreparedExperiment;
 import dev.gatun.studio.play.ConfusionJson;
+import dev.gatun.studio.play.CurvePoints;
 import dev.gatun.studio.play.PlaygroundRun;
 import dev.gatun.train.Predictions;
 import dev.gatun.studio.play.ConfigYaml;
@@ -48,7 +49,7 @@ public final class LiveReporter implements Callback, AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final BlockingQueue<ObjectNode> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread sender;
-    private final List<double[]> points = new ArrayList<>();
+    private final CurvePoints points = new CurvePoints();
     private volatile String run;
     private volatile boolean broken;
     private volatile boolean closed;
@@ -140,7 +141,7 @@ public final class LiveReporter implements Callback, AutoCloseable {
             return;
         }
         step++;
-        points.add(new double[] {step, context.loss()});
+        points.add(step, context.loss(), Double.NaN);
         long now = System.nanoTime();
         if (now - lastSent > 1_000_000_000L / EVENTS_PER_SECOND) {
             lastSent = now;
@@ -155,13 +156,12 @@ public final class LiveReporter implements Callback, AutoCloseable {
         }
         ObjectNode o = EventJson.event(run);
         ArrayNode list = o.putArray("points");
-        for (double[] p : points) {
+        for (double[] p : points.drain()) {
             ArrayNode a = list.addArray();
             a.add((long) p[0]);
             EventJson.number(a, p[1]);
             a.addNull();
         }
-        points.clear();
         o.put("epoch", epoch);
         o.put("batch", batch);
         o.put("batches", batches);

@@ -69,6 +69,8 @@ public final class PlaygroundRun implements AutoCloseable {
     public static final int BATCH_EVENTS_PER_SECOND = 20;
     /** The most snapshots (boundary, weights, histograms) a second while the run trains. */
     public static final int SNAPSHOTS_PER_SECOND = 5;
+    /** The most of the training thread's time snapshots may take. */
+    static final double SNAPSHOT_SHARE = 0.02;
     /** Cells along each side of the decision-boundary grid. */
     static final int BOUNDARY_CELLS = 64;
     /** The most examples the {@code data} event shows. */
@@ -114,9 +116,10 @@ public final class PlaygroundRun implements AutoCloseable {
     private int seen;
     private long trainingNanos;
     private long epochNanos;
-    private final List<double[]> points = new ArrayList<>();
+    private final CurvePoints points = new CurvePoints();
     private long lastBatchEvent;
-    private long lastSnapshot;
+    private long nextSnapshot;
+    private long nextMetricsWrite;
 
     private PlaygroundRun(String id, Path runsDir, EventSink sink) {
         this.id = id;
@@ -451,7 +454,7 @@ public final class PlaygroundRun implements AutoCloseable {
             this.step = 0;
             this.trainingNanos = 0;
             this.epochNanos = 0;
-            this.points.clear();
+            this.points.drain();
             resetEpochSums();
             this.bounds = isPlane() ? bounds(p.data().train()) : null;
         } catch (IOException | RuntimeException e) {
@@ -500,7 +503,7 @@ public final class PlaygroundRun implements AutoCloseable {
             seen += result.size();
             cursor += result.size();
             double accuracy = classification() ? (double) result.correct() / result.size() : Double.NaN;
-            points.add(new double[] {step, result.loss(), accuracy});
+            points.add(step, result.loss(), accuracy);
         }
         long spent = System.nanoTime() - start;
         trainingNanos += spent;
@@ -508,7 +511,7 @@ public final class PlaygroundRun implements AutoCloseable {
         if (cursor >= n) {
             endEpoch();
         }
-        if (points.size() > 0 && System.nanoTime() - lastBatchEvent > 1_000_000_000L / BATCH_EVENTS_PER_SECOND) {
+        if (!points.isEmpty() && System.nanoTime() - lastBatchEvent > 1_000_000_000L / BATCH_EVENTS_PER_SECOND) {
             publishPoints();
         }
     }
@@ -521,11 +524,11 @@ public final class PlaygroundRun implements AutoCloseable {
         EpochMetrics m = new EpochMetrics(epoch, lossSum / Math.max(seen, 1), trainAccuracy, validation.loss(),
                 validation.accuracy(), trainer.optimizer().learningRate(), seconds, seen / Math.max(seconds, 1e-9));
         trainer.recordEpoch(m);
-        try {
-            log.add(m);
-        } catch (IOException e) {
-            sink.publish("error", EventJson.text(EventJson.event(id).put("message",
-                    "could not write metrics to " + folder + ": " + e.getMessage())));
+        log.record(m);
+        // Epochs of a small network take milliseconds, and the files hold every epoch: they are
+        // rewritten at most once a second, and within the snapshots' share of the time.
+        if (System.nanoTime() > nextMetricsWrite) {
+            writeMetrics();
         }
         publishPoints();
         ObjectNode o = EventJson.event(id);
@@ -539,7 +542,6 @@ public final class PlaygroundRun implements AutoCloseable {
         EventJson.number(o, "seconds", m.seconds());
         EventJson.number(o, "samplesPerSecond", m.samplesPerSecond());
         sink.publish("epoch", EventJson.text(o));
-        publishConfusion();
         epoch++;
         cursor = 0;
         epochNanos = 0;
@@ -549,6 +551,18 @@ public final class PlaygroundRun implements AutoCloseable {
             setStatus(RunStatus.FINISHED, "trained " + config.training().epochs() + " epochs");
             flush(true);
         }
+    }
+
+    private void writeMetrics() {
+        long start = System.nanoTime();
+        try {
+            log.write();
+        } catch (IOException e) {
+            sink.publish("error", EventJson.text(EventJson.event(id).put("message",
+                    "could not write metrics to " + folder + ": " + e.getMessage())));
+        }
+        long spent = System.nanoTime() - start;
+        nextMetricsWrite = System.nanoTime() + Math.max(1_000_000_000L, (long) (spent / SNAPSHOT_SHARE));
     }
 
     private void resetEpochSums() {
@@ -578,6 +592,7 @@ public final class PlaygroundRun implements AutoCloseable {
             return;
         }
         try {
+            writeMetrics();
             if (step > 0) {
                 saveFinal();
             }
@@ -850,8 +865,7 @@ public final class PlaygroundRun implements AutoCloseable {
             return;
         }
         updateOptimizerView();
-        double[][] copy = points.toArray(double[][]::new);
-        points.clear();
+        double[][] copy = points.drain();
         int batches = train.batchCount();
         int batchIndex = Math.max(0, (int) Math.ceil((double) cursor / train.batchSize()) - 1);
         double lr = trainer.optimizer().learningRate();
@@ -875,12 +889,23 @@ public final class PlaygroundRun implements AutoCloseable {
         });
     }
 
-    /** Snapshots of the model: when {@code now}, at once; otherwise at most {@value #SNAPSHOTS_PER_SECOND} a second. */
+    /**
+     * Snapshots of the model: when {@code now}, at once; otherwise at most
+     * {@value #SNAPSHOTS_PER_SECOND} a second, and never more than {@value #SNAPSHOT_SHARE} of the
+     * training thread's time: a large network's boundary or confusion matrix spaces them further.
+     */
     private void flush(boolean now) {
-        if (!now && System.nanoTime() - lastSnapshot < 1_000_000_000L / SNAPSHOTS_PER_SECOND) {
+        long start = System.nanoTime();
+        if (!now && start < nextSnapshot) {
             return;
         }
-        lastSnapshot = System.nanoTime();
+        snapshot(now);
+        long spent = System.nanoTime() - start;
+        nextSnapshot = System.nanoTime() + Math.max(1_000_000_000L / SNAPSHOTS_PER_SECOND,
+                (long) (spent / SNAPSHOT_SHARE));
+    }
+
+    private void snapshot(boolean now) {
         publishPoints();
         long at = step;
         if (isPlane()) {
@@ -903,8 +928,9 @@ public final class PlaygroundRun implements AutoCloseable {
         LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
         encode("weights", () -> pictures.weights(id));
         encode("histograms", () -> pictures.histograms(id));
-        if (now) {
-            publishConfusion();
+        publishConfusion();
+        if (now && log != null) {
+            writeMetrics();
         }
     }
 

@@ -62,6 +62,16 @@ public final class MetricsLog {
     }
 
     /**
+     * Appends one epoch without writing; the next {@link #add} or {@link #write} writes it. For a
+     * driver whose epochs take milliseconds (Studio's playground), which writes at most once a second.
+     *
+     * @param epoch the epoch's metrics
+     */
+    public void record(EpochMetrics epoch) {
+        epochs.add(Objects.requireNonNull(epoch, "epoch"));
+    }
+
+    /**
      * Replaces the epochs so far without writing, e.g. with a checkpoint's history when a resumed
      * run continues in a new folder; the next {@link #add} or {@link #write} writes them all.
      *
