@@ -15,16 +15,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,50 +45,96 @@ public final class StudioOverhead {
      * @throws Exception when Studio or training fails
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("page")) {
+            readEvents(args[1], args[2]);
+            return;
+        }
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 4;
         List<String> workloads = List.of((args.length > 2 ? args[2] : "spirals,mlp").split(","));
         Path home = Files.createTempDirectory("studio-overhead");
         System.setProperty("gatun.studio.home", home.toString());
+        List<PageKind> pages = Page.browserAvailable() ? List.of(PageKind.NONE, PageKind.READER, PageKind.BROWSER)
+                : List.of(PageKind.NONE, PageKind.READER);
         try (Studio studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")))) {
-            List<Double> plain = new ArrayList<>();
-            List<Double> unwatched = new ArrayList<>();
-            List<Double> watched = new ArrayList<>();
-            List<Double> mlpPlain = new ArrayList<>();
-            List<Double> mlpLive = new ArrayList<>();
-            for (int t = 0; workloads.contains("spirals") && t < turns; t++) {
-                plain.add(plainSpirals(seconds));
-                unwatched.add(playground(studio, seconds, false, home));
-                watched.add(playground(studio, seconds, true, home));
-                System.out.printf(Locale.ROOT, "turn %d spirals steps/s: plain %.0f, playground %.0f, with a page %.0f%n",
-                        t + 1, plain.getLast(), unwatched.getLast(), watched.getLast());
+            if (workloads.contains("spirals")) {
+                measure("spirals, steps/s", turns, pages,
+                        () -> plainSpirals(seconds), page -> playground(studio, seconds, page, home));
             }
-            boolean fashion = workloads.contains("mlp") && fashionAvailable();
-            for (int t = 0; fashion && t < turns; t++) {
-                mlpPlain.add(mlp(studio, false, home));
-                mlpLive.add(mlp(studio, true, home));
-                System.out.printf(Locale.ROOT, "turn %d MLP samples/s: plain %.0f, --live with a page %.0f%n", t + 1,
-                        mlpPlain.getLast(), mlpLive.getLast());
-            }
-            System.out.println();
-            System.out.println("| workload | without Studio | with Studio and a page | overhead |");
-            System.out.println("|---|---|---|---|");
-            if (!plain.isEmpty()) {
-                row("spirals playground, steps/s (playground alone: " + String.format(Locale.ROOT, "%.0f",
-                        median(unwatched)) + ")", median(plain), median(watched));
-            }
-            if (fashion) {
-                row("Fashion-MNIST MLP 784-256-128-10, batch 128, 20,000 images, samples/s", median(mlpPlain),
-                        median(mlpLive));
-            } else {
-                System.out.println("| Fashion-MNIST MLP | no data set found | | |");
+            if (workloads.contains("mlp") && fashionAvailable()) {
+                measure("Fashion-MNIST MLP 784-256-128-10, batch 128, 20,000 images, samples/s", turns, pages,
+                        () -> mlp(studio, PageKind.NONE, false, home), page -> mlp(studio, page, true, home));
+            } else if (workloads.contains("mlp")) {
+                System.out.println("Fashion-MNIST MLP: no data set found");
             }
         }
     }
 
-    private static void row(String name, double without, double with) {
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.1f%% |%n", name, without, with,
-                100 * (1 - with / without));
+    private interface Workload {
+        double run() throws Exception;
+    }
+
+    private interface WatchedWorkload {
+        double run(PageKind page) throws Exception;
+    }
+
+    /** The CPU time of the pages of the current variant, for the table. */
+    private static final long[] PAGE_CPU = new long[1];
+
+    /**
+     * Runs the workload without Studio, then with Studio and each page, {@code turns} times, in
+     * alternating order; prints each turn and a table of medians with each variant's overhead
+     * and the CPU its page used.
+     */
+    private static void measure(String name, int turns, List<PageKind> pages, Workload plain, WatchedWorkload watched)
+            throws Exception {
+        int variants = pages.size() + 1;
+        List<List<Double>> rates = new ArrayList<>();
+        long[] cpu = new long[variants];
+        double[] wall = new double[variants];
+        for (int v = 0; v < variants; v++) {
+            rates.add(new ArrayList<>());
+        }
+        for (int t = 0; t < turns; t++) {
+            StringBuilder line = new StringBuilder("turn " + (t + 1) + " " + name + ":");
+            for (int i = 0; i < variants; i++) {
+                // Every other turn in reverse order, so that no variant always runs first or last.
+                int v = t % 2 == 0 ? i : variants - 1 - i;
+                PAGE_CPU[0] = 0;
+                long start = System.nanoTime();
+                double rate = v == 0 ? plain.run() : watched.run(pages.get(v - 1));
+                wall[v] += (System.nanoTime() - start) / 1e9;
+                cpu[v] += PAGE_CPU[0];
+                rates.get(v).add(rate);
+            }
+            for (int v = 0; v < variants; v++) {
+                line.append(String.format(Locale.ROOT, " %s %.0f", label(v, pages), rates.get(v).getLast()));
+            }
+            System.out.println(line);
+        }
+        System.out.println();
+        System.out.println("| " + name + " | median | against no Studio | the page's CPU |");
+        System.out.println("|---|---|---|---|");
+        double base = median(rates.getFirst());
+        for (int v = 0; v < variants; v++) {
+            double m = median(rates.get(v));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %s |%n", label(v, pages), m,
+                    v == 0 ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (m / base - 1)),
+                    v < 2 && (v == 0 || pages.get(v - 1) == PageKind.NONE) ? ""
+                            : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / wall[v]));
+        }
+        System.out.println();
+    }
+
+    private static String label(int variant, List<PageKind> pages) {
+        if (variant == 0) {
+            return "without Studio";
+        }
+        return switch (pages.get(variant - 1)) {
+            case NONE -> "Studio, no page";
+            case READER -> "Studio, a stream reader";
+            case BROWSER -> "Studio, Chromium page";
+        };
     }
 
     private static double median(List<Double> values) {
@@ -137,7 +179,7 @@ public final class StudioOverhead {
     }
 
     /** Optimizer steps a second of the playground playing, its events going to Studio's stream. */
-    private static double playground(Studio studio, double seconds, boolean page, Path home) throws Exception {
+    private static double playground(Studio studio, double seconds, PageKind page, Path home) throws Exception {
         var events = studio.server().events();
         EventSink sink = new EventSink() {
             @Override
@@ -150,7 +192,7 @@ public final class StudioOverhead {
                 return events.publish(type, json, run + "/" + type);
             }
         };
-        try (Page reader = page ? Page.open(studio) : null;
+        try (Page reader = Page.open(studio, page, PAGE_CPU);
                 PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink)) {
             long start = System.nanoTime();
             run.control("play", false);
@@ -168,7 +210,7 @@ public final class StudioOverhead {
     }
 
     /** Training samples a second of the MLP config on 20,000 images: the median of three epochs after a warm-up one. */
-    private static double mlp(Studio studio, boolean live, Path home) throws Exception {
+    private static double mlp(Studio studio, PageKind page, boolean live, Path home) throws Exception {
         JsonNode tree = ConfigLoader.parseYaml("""
                 name: overhead-mlp
                 seed: 42
@@ -187,7 +229,7 @@ public final class StudioOverhead {
         ExperimentConfig c = ConfigLoader.experiment(tree, "overhead-mlp", "mlp");
         ExperimentResult r;
         if (live) {
-            try (Page reader = Page.open(studio);
+            try (Page reader = Page.open(studio, page, PAGE_CPU);
                     LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), c, QUIET)) {
                 r = ExperimentRunner.run(c, home.resolve("runs"), QUIET, prepared -> List.of(reporter.watching(prepared)));
             }
@@ -197,35 +239,76 @@ public final class StudioOverhead {
         return median(r.history().subList(1, r.history().size()).stream().map(m -> m.samplesPerSecond()).toList());
     }
 
-    /** A page's stand-in: reads Studio's event stream as fast as it comes, on its own thread. */
-    private record Page(Thread thread, AtomicLong bytes, InputStream in) implements AutoCloseable {
-        static Page open(Studio studio) throws Exception {
-            HttpClient http = HttpClient.newHttpClient();
-            URI events = studio.url().resolve("/api/events");
-            HttpRequest request = HttpRequest.newBuilder(events).header("X-Gatun-Token",
-                    studio.server().token().value()).header("Last-Event-ID",
-                    Long.toString(studio.server().events().lastId())).build();
-            InputStream in = http.send(request, HttpResponse.BodyHandlers.ofInputStream()).body();
-            AtomicLong bytes = new AtomicLong();
-            Thread t = new Thread(() -> {
-                byte[] buffer = new byte[1 << 16];
-                try {
-                    for (int n; (n = in.read(buffer)) >= 0; ) {
-                        bytes.addAndGet(n);
-                    }
-                } catch (java.io.IOException e) {
-                    // The stream ends when the page closes.
+    /** What stands for the page, always in a process of its own, as a browser is. */
+    enum PageKind {
+        /** No page connected. */
+        NONE,
+        /** A second JVM that reads the event stream as fast as it comes: what streaming itself costs. */
+        READER,
+        /** Headless Chromium showing Studio, its charts, boundary and heat maps drawn as for a user. */
+        BROWSER
+    }
+
+    /** A connected page and the CPU time its processes used while connected. */
+    private record Page(Process process, long[] cpuNanos) implements AutoCloseable {
+        static final String CHROMIUM = "/usr/bin/chromium";
+
+        static Page open(Studio studio, PageKind kind, long[] cpuNanos) throws Exception {
+            if (kind == PageKind.NONE) {
+                return null;
+            }
+            int before = studio.server().events().clients();
+            List<String> command = kind == PageKind.BROWSER
+                    ? List.of(CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-proxy-server",
+                            "--window-size=1400,1000", "--remote-debugging-port=0", studio.url().toString())
+                    : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                            System.getProperty("java.class.path"), StudioOverhead.class.getName(), "page",
+                            studio.url().resolve("/api/events").toString(), studio.server().token().value());
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (studio.server().events().clients() <= before) {
+                if (System.nanoTime() > deadline || !p.isAlive()) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("the page (" + command.getFirst() + ") did not connect in 60 s");
                 }
-            }, "page");
-            t.setDaemon(true);
-            t.start();
-            return new Page(t, bytes, in);
+                Thread.sleep(50);
+            }
+            cpuNanos[0] -= cpu(p);
+            return new Page(p, cpuNanos);
+        }
+
+        static boolean browserAvailable() {
+            return Files.isExecutable(Path.of(CHROMIUM));
+        }
+
+        /** The CPU time of the process and its children so far. */
+        private static long cpu(Process p) {
+            long total = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            for (ProcessHandle h : p.descendants().toList()) {
+                total += h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            }
+            return total;
         }
 
         @Override
         public void close() throws Exception {
-            in.close();
-            thread.join(2000);
+            cpuNanos[0] += cpu(process);
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroy();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The stand-in page without Chromium: {@code page URL TOKEN} reads the stream until it ends. */
+    private static void readEvents(String url, String token) throws Exception {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setRequestProperty("X-Gatun-Token", token);
+        try (InputStream in = c.getInputStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
         }
     }
 }

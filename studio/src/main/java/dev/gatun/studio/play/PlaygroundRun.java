@@ -67,8 +67,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PlaygroundRun implements AutoCloseable {
     /** The most {@code batch} events a second. */
     public static final int BATCH_EVENTS_PER_SECOND = 20;
-    /** The most snapshots (boundary, weights, histograms) a second while the run trains. */
+    /** The most decision boundaries (or regression fits) a second while the run trains. */
     public static final int SNAPSHOTS_PER_SECOND = 5;
+    /** The most pictures of the weights and histograms a second while the run trains; confusion matrices, one. */
+    public static final int PICTURES_PER_SECOND = 2;
     /** The most of the training thread's time snapshots may take. */
     static final double SNAPSHOT_SHARE = 0.02;
     /** Cells along each side of the decision-boundary grid. */
@@ -119,6 +121,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private final CurvePoints points = new CurvePoints();
     private long lastBatchEvent;
     private long nextSnapshot;
+    private long nextPictures;
+    private long nextConfusion;
     private long nextMetricsWrite;
 
     private PlaygroundRun(String id, Path runsDir, EventSink sink) {
@@ -925,10 +929,19 @@ public final class PlaygroundRun implements AutoCloseable {
                 return o;
             });
         }
-        LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
-        encode("weights", () -> pictures.weights(id));
-        encode("histograms", () -> pictures.histograms(id));
-        publishConfusion();
+        // The boundary moves fastest; weights, histograms and the confusion matrix come less often,
+        // as the page that draws them shares the machine with the training.
+        long time = System.nanoTime();
+        if (now || time >= nextPictures) {
+            nextPictures = time + 1_000_000_000L / PICTURES_PER_SECOND;
+            LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
+            encode("weights", () -> pictures.weights(id));
+            encode("histograms", () -> pictures.histograms(id));
+        }
+        if (now || time >= nextConfusion) {
+            nextConfusion = time + 1_000_000_000L;
+            publishConfusion();
+        }
         if (now && log != null) {
             writeMetrics();
         }

@@ -1,10 +1,13 @@
 // A training curve on uPlot: x is the optimizer step; per-batch train points, per-epoch train
 // and validation points, and markers drawn as dashed vertical lines. Points are appended to
-// plain arrays and the chart gets them through setData at most once per frame, so 100,000
-// points cost one redraw per frame, not one per point.
+// plain arrays and the chart gets them through setData at most 4 times a second, so 100,000
+// points cost a few redraws a second, not one per point.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import {schedule} from './frame.js';
 import {SERIES} from './colors.js';
+
+/** The shortest time between two redraws of a curve. */
+const MIN_REDRAW_MS = 250;
 
 function drawMarkers(u, markers) {
   if (markers.length === 0) {
@@ -87,11 +90,15 @@ export class CurveChart {
     };
   }
 
-  /** After a redraw: the next waits as long as this one took, so drawing keeps half the time at most. */
+  /**
+   * After a redraw: the next comes at most 4 times a second, and waits nine times as long as this
+   * one took, so a long curve keeps a tenth of a core at most: the browser shares the machine with
+   * the training it shows.
+   */
   drawn() {
     if (this.started > 0) {
       const now = performance.now();
-      this.notBefore = now + (now - this.started);
+      this.notBefore = now + Math.max(MIN_REDRAW_MS, 9 * (now - this.started));
       this.started = 0;
     }
   }
