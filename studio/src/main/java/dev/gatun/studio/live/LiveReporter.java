@@ -38,7 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class LiveReporter implements Callback, AutoCloseable {
     /** The most batch events a second. */
-    public static final int EVENTS_PER_SECOND = 20;
+    public static final int EVENTS_PER_SECOND = 4;
+    /** Put after the last event: the sender posts what came before and ends. */
+    private static final ObjectNode END = EventJson.object();
     private static final int QUEUE = 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
@@ -216,6 +218,10 @@ public final class LiveReporter implements Callback, AutoCloseable {
             enqueue("status", o);
         }
         closed = true;
+        if (!queue.offer(END)) {
+            queue.poll();
+            queue.offer(END);
+        }
         if (sender.isAlive()) {
             try {
                 sender.join(TIMEOUT.toMillis());
@@ -237,20 +243,19 @@ public final class LiveReporter implements Callback, AutoCloseable {
     }
 
     private void send() {
-        while (!broken) {
+        // Blocks until there is something to post: a sleeping sender wakes no core that training uses.
+        boolean done = false;
+        while (!broken && !done) {
             try {
-                ObjectNode first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closed) {
-                        return;
-                    }
+                List<ObjectNode> events = new ArrayList<>();
+                events.add(queue.take());
+                queue.drainTo(events, 255);
+                done = events.remove(END);
+                if (events.isEmpty()) {
                     continue;
                 }
                 ArrayNode batch = EventJson.array();
-                batch.add(first);
-                List<ObjectNode> more = new ArrayList<>();
-                queue.drainTo(more, 255);
-                more.forEach(batch::add);
+                events.forEach(batch::add);
                 post("/api/live/" + run + "/events", EventJson.MAPPER.writeValueAsString(batch));
             } catch (InterruptedException e) {
                 return;

@@ -66,7 +66,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PlaygroundRun implements AutoCloseable {
     /** The most {@code batch} events a second. */
-    public static final int BATCH_EVENTS_PER_SECOND = 20;
+    public static final int BATCH_EVENTS_PER_SECOND = 10;
     /** The most decision boundaries (or regression fits) a second while the run trains. */
     public static final int SNAPSHOTS_PER_SECOND = 5;
     /** The most pictures of the weights and histograms a second while the run trains; confusion matrices, one. */
