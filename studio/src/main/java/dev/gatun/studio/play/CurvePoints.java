@@ -21,6 +21,9 @@ public final class CurvePoints {
     private double accuracySum;
     private long opened;
 
+    /** An empty curve. */
+    public CurvePoints() {}
+
     /**
      * Adds one step's loss and accuracy (NaN for regression).
      *
