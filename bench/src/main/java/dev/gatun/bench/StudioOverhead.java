@@ -203,7 +203,8 @@ public final class StudioOverhead {
             }
         };
         try (Page reader = Page.open(studio, page, PAGE_CPU);
-                PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink)) {
+                PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink,
+                        () -> events.clients() > 0)) {
             long start = System.nanoTime();
             run.control("play", false);
             Thread.sleep((long) (seconds * 1000));

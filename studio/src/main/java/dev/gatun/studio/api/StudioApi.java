@@ -132,7 +132,7 @@ public final class StudioApi implements AutoCloseable {
                 public long publishLatest(String type, String run, String json) {
                     return server.events().publish(type, json, run + "/" + type);
                 }
-            });
+            }, () -> server.events().clients() > 0);
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
         } catch (dev.gatun.tensor.MemoryBudgetException e) {

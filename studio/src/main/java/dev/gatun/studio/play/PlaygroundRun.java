@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -83,6 +84,7 @@ public final class PlaygroundRun implements AutoCloseable {
     private final String id;
     private final Path runsDir;
     private final EventSink sink;
+    private final BooleanSupplier watched;
     private final ExecutorService encoder;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -109,6 +111,10 @@ public final class PlaygroundRun implements AutoCloseable {
     private int xFeature;
     private int yFeature = 1;
     private double[] bounds;
+    private Tensor probe;
+    private List<String> layerTypes;
+    private Map<Tensor, float[]> before;
+    private long beforeStep;
     private int epoch;
     private int cursor;
     private int[] order;
@@ -125,10 +131,11 @@ public final class PlaygroundRun implements AutoCloseable {
     private long nextConfusion;
     private long nextMetricsWrite;
 
-    private PlaygroundRun(String id, Path runsDir, EventSink sink) {
+    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched) {
         this.id = id;
         this.runsDir = runsDir;
         this.sink = sink;
+        this.watched = watched;
         this.encoder = Executors.newSingleThreadExecutor(r -> daemon(r, "studio-events-" + id));
         this.worker = daemon(this::work, "studio-run-" + id);
     }
@@ -153,7 +160,26 @@ public final class PlaygroundRun implements AutoCloseable {
      * @throws IOException when its data cannot be read or its folder written
      */
     public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink) throws IOException {
-        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink);
+        return start(id, tree, runsDir, sink, () -> true);
+    }
+
+    /**
+     * Like {@link #start(String, JsonNode, Path, EventSink)}, computing the deep views (the
+     * gradient flow) only while {@code watched} says a page looks.
+     *
+     * @param id the run's id
+     * @param tree the config tree
+     * @param runsDir where its run folder is made
+     * @param sink where its events go
+     * @param watched whether a page is connected now
+     * @return the run
+     * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
+     * @throws dev.gatun.tensor.MemoryBudgetException when it would pass the memory budget
+     * @throws IOException when its data cannot be read or its folder written
+     */
+    public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched)
+            throws IOException {
+        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched);
         run.worker.start();
         try {
             run.call(() -> {
@@ -425,6 +451,7 @@ public final class PlaygroundRun implements AutoCloseable {
         Scope s = Scope.open("studio run " + id);
         try {
             PreparedExperiment p = PreparedExperiment.prepare(c, null, "the playground's config", s);
+            Tensor probeBatch = probe(p.data().train());
             // The run's memory outlives this command; the commands after it open their own scopes.
             s.detach();
             RunFolder f = RunFolder.create(runsDir, c.name());
@@ -461,6 +488,10 @@ public final class PlaygroundRun implements AutoCloseable {
             this.points.drain();
             resetEpochSums();
             this.bounds = isPlane() ? bounds(p.data().train()) : null;
+            this.probe = probeBatch;
+            this.layerTypes = new ArrayList<>();
+            this.tree.path("model").path("layers").forEach(l -> layerTypes.add(l.path("type").asString("")));
+            this.before = null;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -496,8 +527,13 @@ public final class PlaygroundRun implements AutoCloseable {
         }
         try (Scope s = Scope.open("studio step")) {
             DataLoader.Batch batch = train.batchAt(epoch, order, cursor);
+            // The weights before a step whose snapshot a page will see: the flow view's updates.
+            boolean capture = watched.getAsBoolean()
+                    && (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot);
+            before = capture ? LayerFlow.copy(prepared.module()) : null;
             Trainer.Step result = trainer.step(batch);
             step++;
+            beforeStep = step;
             if (!Double.isFinite(result.loss())) {
                 throw new IllegalStateException("loss became " + result.loss() + " at step " + step
                         + "; lower the learning rate (now " + number(trainer.optimizer().learningRate()) + ") and reset");
@@ -827,6 +863,20 @@ public final class PlaygroundRun implements AutoCloseable {
         }
     }
 
+    /** The first examples of the training set (256, or 64 images), in the current scope: the flow view's fixed batch. */
+    private static Tensor probe(Dataset data) {
+        int n = Math.min(data.featureShape().length > 1 ? 64 : 256, data.size());
+        int[] first = new int[n];
+        Arrays.setAll(first, i -> i);
+        int[] shape = data.featureShape();
+        int[] batch = new int[shape.length + 1];
+        batch[0] = n;
+        System.arraycopy(shape, 0, batch, 1, shape.length);
+        Tensor x = Tensor.zeros(DType.FLOAT32, batch);
+        data.fill(first, 0, n, x, Tensor.zeros(data.targetDType(), targetShape(n, data.targetShape())));
+        return x;
+    }
+
     private static int[] targetShape(int n, int[] perExample) {
         int[] shape = new int[perExample.length + 1];
         shape[0] = n;
@@ -937,6 +987,11 @@ public final class PlaygroundRun implements AutoCloseable {
             LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
             encode("weights", () -> pictures.weights(id));
             encode("histograms", () -> pictures.histograms(id));
+        }
+        if (watched.getAsBoolean()) {
+            ObjectNode flow = LayerFlow.measure(id, at, prepared.module(), layerTypes, probe,
+                    beforeStep == at ? before : null);
+            encode("flow", () -> flow);
         }
         if (now || time >= nextConfusion) {
             nextConfusion = time + 1_000_000_000L;

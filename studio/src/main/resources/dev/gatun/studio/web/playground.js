@@ -6,6 +6,8 @@ import {BoundaryView, FitView} from './boundary.js';
 import {WeightsView} from './heatmap.js';
 import {HistogramsView} from './histograms.js';
 import {renderConfusion} from './confusion.js';
+import {renderFlow} from './flow.js';
+import {schedule} from './frame.js';
 import {formatNumber} from './codec.js';
 
 const $ = (id) => document.getElementById(id);
@@ -63,6 +65,7 @@ export class Playground {
     this.histograms.clear();
     this.confusions = {};
     renderConfusion($('confusion'), null);
+    renderFlow($('flow'), null);
     $('markers').replaceChildren();
     for (const id of ['step', 'epoch', 'train-loss', 'train-accuracy', 'val-loss', 'val-accuracy',
       'samples-per-second']) {
@@ -96,6 +99,7 @@ export class Playground {
       case 'fit': this.fit.setFit(data); break;
       case 'weights': this.weights.update(data); break;
       case 'histograms': this.histograms.update(data); break;
+      case 'flow': schedule(() => renderFlow($('flow'), data)); break;
       case 'confusion':
         this.confusions[data.part] = data;
         if (data.part === this.part) {

@@ -232,6 +232,63 @@ class PlaygroundRunTest {
         }
     }
 
+    static JsonNode deepSigmoid() {
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            layers.append("    - {type: dense, units: 32}\n    - {type: sigmoid}\n");
+        }
+        return ConfigLoader.parseYaml("""
+                seed: 3
+                data: {source: synthetic, kind: spirals, n: 600, noise: 0.02, validation: 0.2}
+                model:
+                  layers:
+                %s    - {type: dense, units: 2}
+                optimizer: {type: sgd, lr: 20}
+                training: {epochs: 50, batch: 32}
+                """.formatted(layers), "deep sigmoid");
+    }
+
+    @Test
+    void theFlowViewMeasuresEachLayersStepAndWarnsOnADeepSigmoidNetworkWithALargeRate() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", deepSigmoid(), dir, events)) {
+            for (int i = 0; i < 30; i++) {
+                run.control("step_batch", false);
+            }
+            awaitEvents(events, "flow", 31);
+            JsonNode flow = events.of("flow").getLast();
+            assertEquals(30, flow.path("step").asInt());
+            assertEquals(13, flow.path("layers").size());
+            // Six sigmoids deep, the first layer's gradient has vanished: its weights no longer move.
+            JsonNode dense = flow.path("layers").path(0);
+            assertEquals("dense", dense.path("type").asString());
+            assertTrue(dense.path("ratio").asDouble() < LayerFlow.LOW_RATIO, dense.toString());
+            assertTrue(dense.path("warning").asString().contains("far below 1e-3"), dense.toString());
+        }
+        Events unwatched = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p2", deepSigmoid(), dir, unwatched, () -> false)) {
+            run.control("step_batch", false);
+            awaitEvents(unwatched, "weights", 1);
+            assertTrue(unwatched.of("flow").isEmpty(), "the flow is computed only while a page looks");
+        }
+    }
+
+    @Test
+    void theFlowsRatioIsTheStepsChangeOfTheWeightsOverTheirSize() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(3), dir, events)) {
+            run.control("step_batch", false);
+            awaitEvents(events, "weights", 2);
+            awaitEvents(events, "flow", 2);
+            JsonNode first = events.of("flow").getLast();
+            // Adam's first step moves every weight by about lr (0.03) against its sign.
+            double ratio = first.path("layers").path(0).path("ratio").asDouble();
+            assertTrue(ratio > 0.005 && ratio < 0.2, first.toString());
+            assertTrue(first.path("layers").path(1).path("ratio").isMissingNode(), "an activation has no weights");
+            assertEquals("", first.path("layers").path(0).path("warning").asString(), first.toString());
+        }
+    }
+
     @Test
     void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
         Events events = new Events();

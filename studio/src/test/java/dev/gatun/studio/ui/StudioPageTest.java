@@ -89,6 +89,20 @@ class StudioPageTest {
         }
     }
 
+    /**
+     * Every test starts from the page's default setup (spirals, 2-8-8-2 tanh, Adam 0.03, seed 7),
+     * whatever the one before it built: a page adopts the playground run it finds.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void defaultPlayground() throws Exception {
+        client.post("/api/playground", """
+                {"config": {"seed": 7, "data": {"source": "synthetic", "kind": "spirals", "n": 1000, "noise": 0.02,
+                 "validation": 0.2}, "model": {"layers": [{"type": "dense", "units": 8}, {"type": "tanh"},
+                 {"type": "dense", "units": 8}, {"type": "tanh"}, {"type": "dense", "units": 2}]},
+                 "loss": "cross_entropy", "optimizer": {"type": "adam", "lr": 0.03}, "regularization": {"l1": 0, "l2": 0},
+                 "training": {"epochs": 200, "batch": 32}}}""");
+    }
+
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
         Path dir = Files.createDirectories(SCREENSHOTS);
@@ -374,6 +388,31 @@ class StudioPageTest {
         new org.openqa.selenium.interactions.Actions(driver).moveToElement(map, 2, 2).perform();
         String tip = waitFor(SHORT, d -> byId("tooltip").isDisplayed() ? nonEmpty(byId("tooltip").getText()) : null);
         assertTrue(tip.matches("[0-9]+\\.weight row [0-9]+, col [0-9]+: -?[0-9.e+-]+"), tip);
+    }
+
+    @Test
+    void theGradientFlowViewWarnsOnADeepSigmoidNetworkWithALargeLearningRate() {
+        openPage();
+        StringBuilder layers = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            layers.append("    - {type: dense, units: 32}\n    - {type: sigmoid}\n");
+        }
+        WebElement yaml = byId("yaml");
+        yaml.clear();
+        yaml.sendKeys("seed: 3\ndata: {source: synthetic, kind: spirals, n: 600, noise: 0.02, validation: 0.2}\n"
+                + "model:\n  layers:\n" + layers + "    - {type: dense, units: 2}\n"
+                + "optimizer: {type: sgd, lr: 20}\ntraining: {epochs: 50, batch: 32}\n");
+        byId("import-yaml").click();
+        waitFor(SHORT, d -> byId("layers").findElements(By.cssSelector("li.layer")).size() == 13 ? Boolean.TRUE : null);
+        byId("play").click();
+        String warning = waitFor(TRAINING, d -> d.findElements(By.cssSelector("#flow td.flow-warning")).stream()
+                .map(e -> e.getDomProperty("textContent")).filter(t -> t != null && !t.isEmpty()).findFirst()
+                .orElse(null));
+        byId("pause").click();
+        waitFor(SHORT, d -> byId("flow").findElements(By.cssSelector("tr.flow-row")).size() == 13 ? Boolean.TRUE : null);
+        // The large rate's steps, the sigmoids' saturation or the vanished gradient below them.
+        assertTrue(warning.contains("far above 1e-3") || warning.contains("far below 1e-3")
+                || warning.contains("saturated"), warning);
     }
 
     private void openPage() {
