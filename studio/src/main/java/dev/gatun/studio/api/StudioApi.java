@@ -71,6 +71,9 @@ public final class StudioApi implements AutoCloseable {
         server.route("POST", "/api/runs/{run}/control", this::control);
         server.route("POST", "/api/runs/{run}/settings", this::settings);
         server.route("GET", "/api/runs/{run}/optimizer", r -> Response.ok(run(r).optimizer()));
+        server.route("GET", "/api/runs/{run}/metrics.csv", r -> Response.bytes(200, "text/csv; charset=utf-8",
+                run(r).metricsCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .withHeader("Content-Disposition", "attachment; filename=\"metrics.csv\""));
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);

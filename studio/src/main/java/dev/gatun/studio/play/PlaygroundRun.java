@@ -218,7 +218,8 @@ public final class PlaygroundRun implements AutoCloseable {
     /**
      * Plays, pauses, steps or resets the run, between two batches.
      *
-     * @param action {@code play}, {@code pause}, {@code step_batch}, {@code step_epoch} or {@code reset}
+     * @param action {@code play}, {@code pause}, {@code step_batch}, {@code step_epoch}, {@code reset}, or
+     *     {@code save}: the run folder's weights, a checkpoint and the metrics as they are now
      * @param newSeed for a reset, whether to draw a new seed (else the same weights and order again)
      * @return the run's status, step and epoch after the action
      * @throws IllegalArgumentException for an unknown action
@@ -253,6 +254,11 @@ public final class PlaygroundRun implements AutoCloseable {
                     }
                     flush(true);
                 }
+                case "save" -> {
+                    // The run folder as the CLI's eval and predict read it, with the weights of now.
+                    writeMetrics();
+                    saveFinal();
+                }
                 case "reset" -> {
                     ObjectNode next = (ObjectNode) tree.deepCopy();
                     if (newSeed) {
@@ -262,7 +268,7 @@ public final class PlaygroundRun implements AutoCloseable {
                     build(next);
                 }
                 default -> throw new IllegalArgumentException("action: unknown '" + action
-                        + "' (known: play, pause, step_batch, step_epoch, reset)");
+                        + "' (known: play, pause, step_batch, step_epoch, reset, save)");
             }
             updateOptimizerView();
             return position();
@@ -742,7 +748,18 @@ public final class PlaygroundRun implements AutoCloseable {
         o.put("status", status.wire());
         o.put("step", step);
         o.put("epoch", epoch);
+        o.put("folder", folder.path().toString());
         return o;
+    }
+
+    /**
+     * The run's metrics so far as {@code metrics.csv} holds them, one row per epoch.
+     *
+     * @return the CSV text
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public String metricsCsv() throws IOException {
+        return call(() -> log.csv());
     }
 
     private boolean classification() {

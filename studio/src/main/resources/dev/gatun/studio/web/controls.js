@@ -33,6 +33,15 @@ export class Controls {
     for (const [id, key] of [['x-feature', 'x'], ['y-feature', 'y']]) {
       $(id).addEventListener('change', () => this.send({[key]: Number($(id).value)}));
     }
+    $('save-run').addEventListener('click', () => this.save());
+    $('metrics-csv').addEventListener('click', (e) => {
+      if (this.playground.run) {
+        e.currentTarget.href = runPath(this.playground.run, 'metrics.csv');
+      } else {
+        e.preventDefault();
+      }
+    });
+    $('charts-png').addEventListener('click', () => downloadCharts());
     $('confusion-part').addEventListener('change', () => {
       const part = $('confusion-part').value;
       playground.showConfusionPart(part);
@@ -95,6 +104,22 @@ export class Controls {
     }
   }
 
+  /** Writes the run folder as the CLI reads it, and shows where. */
+  async save() {
+    $('settings-error').textContent = '';
+    const run = this.playground.run;
+    if (!run) {
+      return;
+    }
+    const answer = await postJson(runPath(run, 'control'), {action: 'save'});
+    if (!answer.ok) {
+      $('settings-error').textContent = answer.body.error;
+    } else {
+      $('saved-folder').textContent = `saved in ${answer.body.folder}`;
+      $('saved-folder').dataset.folder = answer.body.folder;
+    }
+  }
+
   async setting(id) {
     const raw = $(id).value;
     if (id !== 'optimizer' && raw.trim() === '') {
@@ -114,5 +139,21 @@ export class Controls {
     if (!answer.ok) {
       $('settings-error').textContent = answer.body.error;
     }
+  }
+}
+
+/** Every chart canvas (curves, boundary or fit) as a PNG download, one file each. */
+function downloadCharts() {
+  const sources = [['loss', '#loss-chart canvas'], ['accuracy', '#accuracy-chart canvas'],
+    ['boundary', '#boundary'], ['fit', '#fit']];
+  for (const [name, selector] of sources) {
+    const canvas = document.querySelector(selector);
+    if (!canvas || canvas.offsetParent === null) {
+      continue;
+    }
+    const link = document.createElement('a');
+    link.download = `${name}.png`;
+    link.href = canvas.toDataURL('image/png');
+    link.click();
   }
 }

@@ -103,6 +103,12 @@ class StudioApiTest {
         assertEquals(200, run.status(), run.body().toString());
         Answer stepped = post("/api/runs/" + run.body().path("run").asString() + "/control", "{\"action\": \"step_epoch\"}");
         assertEquals("finished", stepped.body().path("status").asString(), stepped.body().toString());
+        HttpResponse<String> csvAnswer = http.send(HttpRequest.newBuilder(URI.create(studio.url()
+                .resolve("/api/runs/" + run.body().path("run").asString() + "/metrics.csv").toString()))
+                .header("X-Gatun-Token", studio.server().token().value()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, csvAnswer.statusCode());
+        assertTrue(csvAnswer.body().startsWith("epoch,train_loss,"), csvAnswer.body());
+        assertEquals(2, csvAnswer.body().lines().count(), csvAnswer.body());
 
         assertEquals(400, post("/api/upload?name=../evil.csv", "a,b\n1,2\n").status());
         assertFalse(Files.exists(dir.resolve("evil.csv")));

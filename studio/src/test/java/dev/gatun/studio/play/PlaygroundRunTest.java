@@ -290,6 +290,32 @@ class PlaygroundRunTest {
     }
 
     @Test
+    void aSavedRunIsAFolderWhosePredictorScoresTheValidationAccuracyOfTheRun() throws Exception {
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", spirals(5), dir, events)) {
+            run.control("step_epoch", false);
+            run.control("step_epoch", false);
+            Path folder = Path.of(run.control("save", false).path("folder").asString());
+            assertEquals(3, run.metricsCsv().lines().count(), run.metricsCsv());
+            assertTrue(Files.isDirectory(folder.resolve(Checkpoint.DIRECTORY).resolve("epoch-0002")));
+            JsonNode data = events.of("data").getLast();
+            int correct = 0;
+            int seen = 0;
+            try (dev.gatun.predict.Predictor predictor = dev.gatun.config.TrainedModel.predictor(folder)) {
+                for (int i = 0; i < data.path("x").size(); i++) {
+                    if (data.path("part").path(i).asString().equals("validation")) {
+                        float[] row = {(float) data.path("x").path(i).asDouble(), (float) data.path("y").path(i).asDouble()};
+                        correct += predictor.classify(row).classIndex() == data.path("label").path(i).asInt() ? 1 : 0;
+                        seen++;
+                    }
+                }
+            }
+            assertEquals(160, seen);
+            assertEquals(events.of("epoch").getLast().path("valAccuracy").asDouble(), (double) correct / seen, 1e-12);
+        }
+    }
+
+    @Test
     void spiralsPlayedPastNinetyPercentAndStoppedKeepsMetricsAndACheckpoint() throws Exception {
         Events events = new Events();
         Path folder;

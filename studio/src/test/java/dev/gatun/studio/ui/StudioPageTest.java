@@ -415,6 +415,21 @@ class StudioPageTest {
                 || warning.contains("saturated"), warning);
     }
 
+    @Test
+    void savingTheRunWritesAFolderTheCliLoads() throws Exception {
+        openPage();
+        byId("step-epoch").click();
+        waitFor(SHORT, d -> byId("step").getText().matches("[1-9][0-9]*") ? Boolean.TRUE : null);
+        byId("save-run").click();
+        String folder = waitFor(SHORT, d -> byId("saved-folder").getDomAttribute("data-folder"));
+        assertTrue(Files.isRegularFile(Path.of(folder, "model.safetensors")), folder);
+        try (dev.gatun.tensor.Scope scope = dev.gatun.tensor.Scope.open("saved run")) {
+            var model = dev.gatun.config.TrainedModel.load(Path.of(folder));
+            assertEquals(2 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2, model.module().parameterCount());
+        }
+        assertTrue(Files.readString(Path.of(folder, "metrics.csv")).lines().count() >= 2);
+    }
+
     private void openPage() {
         driver.manage().logs().get(LogType.BROWSER);
         driver.get(studio.url().toString());
