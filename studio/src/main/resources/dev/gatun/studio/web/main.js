@@ -157,8 +157,39 @@ function wire() {
   });
 }
 
+/** The setup in the URL's #setup= (base64url of the config's JSON), or null. */
+function sharedSetup() {
+  const match = /^#setup=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!match) {
+    return null;
+  }
+  try {
+    const base64 = match[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    $('config-error').textContent = 'the link\'s setup cannot be read: ' + e.message;
+    return null;
+  }
+}
+
+/** A link to this page whose #setup= holds the whole config: data, seed, layers and hyperparameters. */
+function shareLink() {
+  const bytes = new TextEncoder().encode(JSON.stringify(pageConfig(builder.layers)));
+  let binary = '';
+  for (const b of bytes) {
+    binary += String.fromCharCode(b);
+  }
+  const code = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${location.origin}/#setup=${code}`;
+}
+
 async function start() {
   wire();
+  $('share').addEventListener('click', () => {
+    $('share-link').value = shareLink();
+  });
+  const shared = sharedSetup();
   const state = await getJson('/api/state');
   if (!state.ok) {
     $('config-error').textContent = 'state: ' + state.body.error;
@@ -177,8 +208,15 @@ async function start() {
     showDataInputs('');
     builder.setLayers(defaultLayers(currentDataset()));
   }
+  if (shared) {
+    // A shared setup replaces what the page found: its run is built from it, with its seed.
+    builder.setLayers(applyConfig(shared));
+  }
   openStream('/api/events', route, showConnection);
-  if (!current) {
+  if (shared) {
+    // A run of its own, from the start, even when the page found one of the same setup.
+    await controls.build();
+  } else if (!current) {
     await controls.ensureRun();
   }
   configChanged();

@@ -430,6 +430,51 @@ class StudioPageTest {
         assertTrue(Files.readString(Path.of(folder, "metrics.csv")).lines().count() >= 2);
     }
 
+    @Test
+    void aShareLinkOpenedInAFreshBrowserReproducesTheFirstEpochsLossToTheBit() throws Exception {
+        openPage();
+        setNumber("seed", "505");
+        setNumber("samples", "700");
+        waitFor(SHORT, d -> byId("play").getDomAttribute("class").contains("stale") ? Boolean.TRUE : null);
+        byId("share").click();
+        String link = waitFor(SHORT, d -> nonEmpty(byId("share-link").getDomProperty("value")));
+        assertTrue(link.contains("/#setup="), link);
+
+        String previous = client.playgroundRun();
+        long after = studio.server().events().lastId();
+        byId("step-epoch").click();
+        double original = client.awaitEvent(after, e -> e.type().equals("epoch") && e.data().path("epoch").asInt() == 1
+                && !e.data().path("run").asString().equals(previous)
+                && !e.data().path("run").asString().startsWith("live"), TRAINING).data().path("trainLoss").asDouble();
+
+        // A browser of its own, without the first one's cookie: the token URL with the link's setup.
+        ChromeDriver fresh = HeadlessChromium.start();
+        try {
+            String shared = client.playgroundRun();
+            long before = studio.server().events().lastId();
+            fresh.get(studio.url() + link.substring(link.indexOf('#')));
+            String rebuilt = new WebDriverWait(fresh, SHORT, Duration.ofMillis(100)).until(d -> {
+                try {
+                    String run = call(client::playgroundRun);
+                    return run.equals(shared) ? null : run;
+                } catch (AssertionError replacing) {
+                    // Between the old run's stop and the new one's start there is none.
+                    return null;
+                }
+            });
+            assertEquals("505", fresh.findElement(By.id("seed")).getDomProperty("value"));
+            new WebDriverWait(fresh, SHORT, Duration.ofMillis(100)).until(d ->
+                    !d.findElement(By.id("play")).getDomAttribute("class").contains("stale"));
+            fresh.findElement(By.id("step-epoch")).click();
+            double reproduced = client.awaitEvent(before, e -> e.type().equals("epoch")
+                    && e.data().path("run").asString().equals(rebuilt), TRAINING).data().path("trainLoss").asDouble();
+            assertEquals(Double.doubleToLongBits(original), Double.doubleToLongBits(reproduced),
+                    original + " then " + reproduced);
+        } finally {
+            fresh.quit();
+        }
+    }
+
     private void openPage() {
         driver.manage().logs().get(LogType.BROWSER);
         driver.get(studio.url().toString());
