@@ -191,17 +191,7 @@ public final class StudioOverhead {
     /** Optimizer steps a second of the playground playing, its events going to Studio's stream. */
     private static double playground(Studio studio, double seconds, PageKind page, Path home) throws Exception {
         var events = studio.server().events();
-        EventSink sink = new EventSink() {
-            @Override
-            public long publish(String type, String json) {
-                return events.publish(type, json);
-            }
-
-            @Override
-            public long publishLatest(String type, String run, String json) {
-                return events.publish(type, json, run + "/" + type);
-            }
-        };
+        EventSink sink = EventSink.of(events);
         try (Page reader = Page.open(studio, page, PAGE_CPU);
                 PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink,
                         () -> events.clients() > 0)) {

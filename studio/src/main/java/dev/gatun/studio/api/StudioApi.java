@@ -125,17 +125,8 @@ public final class StudioApi implements AutoCloseable {
         old.forEach(PlaygroundRun::close);
         PlaygroundRun run;
         try {
-            run = PlaygroundRun.start(id, checked.tree(), runsDir, new EventSink() {
-                @Override
-                public long publish(String type, String json) {
-                    return server.events().publish(type, json);
-                }
-
-                @Override
-                public long publishLatest(String type, String run, String json) {
-                    return server.events().publish(type, json, run + "/" + type);
-                }
-            }, () -> server.events().clients() > 0);
+            run = PlaygroundRun.start(id, checked.tree(), runsDir, EventSink.of(server.events()),
+                    () -> server.events().clients() > 0);
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
         } catch (dev.gatun.tensor.MemoryBudgetException e) {
@@ -184,6 +175,9 @@ public final class StudioApi implements AutoCloseable {
             return Response.ok(run.apply(RunSettings.from(r.json())));
         } catch (RunSettings.SettingException e) {
             throw new ApiException(400, e.getMessage(), e.field(), null);
+        } catch (dev.gatun.tensor.MemoryBudgetException e) {
+            // A batch size whose batch would not fit the budget: refused before it is allocated.
+            throw new ApiException(400, e.getMessage(), "batch", null);
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }

@@ -156,21 +156,9 @@ public final class LiveReporter implements Callback, AutoCloseable {
         if (points.isEmpty()) {
             return;
         }
-        ObjectNode o = EventJson.event(run);
-        ArrayNode list = o.putArray("points");
-        for (double[] p : points.drain()) {
-            ArrayNode a = list.addArray();
-            a.add((long) p[0]);
-            EventJson.number(a, p[1]);
-            a.addNull();
-        }
-        o.put("epoch", epoch);
-        o.put("batch", batch);
-        o.put("batches", batches);
-        EventJson.number(o, "lr", lr);
         double seconds = (now - fitStart) / 1e9;
-        EventJson.number(o, "samplesPerSecond", step * (double) config.training().batch() / Math.max(seconds, 1e-9));
-        enqueue("batch", o);
+        enqueue("batch", CurvePoints.batchEvent(run, points.drain(), epoch, batch, batches, lr,
+                step * (double) config.training().batch() / Math.max(seconds, 1e-9)));
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.gatun.studio.play;
 
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A training curve's points as they go to the page: one per optimizer step while a step takes a
@@ -60,6 +62,36 @@ public final class CurvePoints {
         double[][] out = closed.toArray(double[][]::new);
         closed.clear();
         return out;
+    }
+
+    /**
+     * The {@code batch} event of drained points, as a playground run and a CLI run both send it.
+     *
+     * @param run the run's id
+     * @param points the points, each {step, loss, accuracy (NaN for none)}
+     * @param epoch the epoch the points belong to
+     * @param batch the batch index within the epoch, 0-based
+     * @param batches the batches per epoch
+     * @param lr the learning rate
+     * @param samplesPerSecond the training speed so far
+     * @return the event object
+     */
+    public static ObjectNode batchEvent(String run, double[][] points, int epoch, int batch, int batches, double lr,
+            double samplesPerSecond) {
+        ObjectNode o = EventJson.event(run);
+        ArrayNode list = o.putArray("points");
+        for (double[] p : points) {
+            ArrayNode a = list.addArray();
+            a.add((long) p[0]);
+            EventJson.number(a, p[1]);
+            EventJson.number(a, p[2]);
+        }
+        o.put("epoch", epoch);
+        o.put("batch", batch);
+        o.put("batches", batches);
+        EventJson.number(o, "lr", lr);
+        EventJson.number(o, "samplesPerSecond", samplesPerSecond);
+        return o;
     }
 
     private void close() {

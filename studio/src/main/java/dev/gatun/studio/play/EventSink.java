@@ -1,5 +1,7 @@
 package dev.gatun.studio.play;
 
+import dev.gatun.studio.server.EventChannel;
+
 /** Where a run's events go: Studio's event stream. Publishing must not block the caller. */
 @FunctionalInterface
 public interface EventSink {
@@ -23,5 +25,25 @@ public interface EventSink {
      */
     default long publishLatest(String type, String run, String json) {
         return publish(type, json);
+    }
+
+    /**
+     * Studio's event stream as a sink: a picture supersedes the run's previous one of its type.
+     *
+     * @param events the stream
+     * @return the sink
+     */
+    static EventSink of(EventChannel events) {
+        return new EventSink() {
+            @Override
+            public long publish(String type, String json) {
+                return events.publish(type, json);
+            }
+
+            @Override
+            public long publishLatest(String type, String run, String json) {
+                return events.publish(type, json, run + "/" + type);
+            }
+        };
     }
 }

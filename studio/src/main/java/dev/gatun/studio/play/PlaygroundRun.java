@@ -534,8 +534,8 @@ public final class PlaygroundRun implements AutoCloseable {
         try (Scope s = Scope.open("studio step")) {
             DataLoader.Batch batch = train.batchAt(epoch, order, cursor);
             // The weights before a step whose snapshot a page will see: the flow view's updates.
-            boolean capture = watched.getAsBoolean()
-                    && (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot);
+            boolean capture = (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot)
+                    && watched.getAsBoolean();
             before = capture ? LayerFlow.copy(prepared.module()) : null;
             Trainer.Step result = trainer.step(batch);
             step++;
@@ -942,22 +942,7 @@ public final class PlaygroundRun implements AutoCloseable {
         double lr = trainer.optimizer().learningRate();
         double rate = trainingNanos > 0 ? step * (double) train.batchSize() / (trainingNanos / 1e9) : Double.NaN;
         int currentEpoch = epoch;
-        encode("batch", () -> {
-            ObjectNode o = EventJson.event(id);
-            ArrayNode list = o.putArray("points");
-            for (double[] p : copy) {
-                ArrayNode a = list.addArray();
-                a.add((long) p[0]);
-                EventJson.number(a, p[1]);
-                EventJson.number(a, p[2]);
-            }
-            o.put("epoch", currentEpoch);
-            o.put("batch", batchIndex);
-            o.put("batches", batches);
-            EventJson.number(o, "lr", lr);
-            EventJson.number(o, "samplesPerSecond", rate);
-            return o;
-        });
+        encode("batch", () -> CurvePoints.batchEvent(id, copy, currentEpoch, batchIndex, batches, lr, rate));
     }
 
     /**
