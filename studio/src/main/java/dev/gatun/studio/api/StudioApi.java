@@ -5,6 +5,7 @@ import dev.gatun.data.CsvDataset;
 import dev.gatun.studio.play.EventJson;
 import dev.gatun.studio.play.EventSink;
 import dev.gatun.studio.play.PlaygroundRun;
+import dev.gatun.studio.play.RunRole;
 import dev.gatun.studio.play.RunSettings;
 import dev.gatun.studio.server.ApiException;
 import dev.gatun.studio.server.BodyKind;
@@ -52,6 +53,7 @@ public final class StudioApi implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<String, PlaygroundRun> playground = new LinkedHashMap<>();
     private final Map<String, ObjectNode> live = new LinkedHashMap<>();
+    private Race race;
 
     /**
      * Registers the API's routes on {@code server}.
@@ -74,6 +76,9 @@ public final class StudioApi implements AutoCloseable {
         server.route("GET", "/api/runs/{run}/metrics.csv", r -> Response.bytes(200, "text/csv; charset=utf-8",
                 run(r).metricsCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .withHeader("Content-Disposition", "attachment; filename=\"metrics.csv\""));
+        server.route("POST", "/api/race", this::createRace);
+        server.route("GET", "/api/races/{race}", r -> Response.ok(race(r).state()));
+        server.route("POST", "/api/races/{race}/control", this::controlRace);
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);
@@ -83,6 +88,10 @@ public final class StudioApi implements AutoCloseable {
         ObjectNode o = EventJson.object();
         ArrayNode runs = o.putArray("runs");
         playground.values().forEach(p -> runs.add(p.info()));
+        if (race != null) {
+            race.members().forEach(m -> runs.add(m.run().info()));
+            o.set("race", race.state());
+        }
         live.values().forEach(runs::add);
         ArrayNode datasets = o.putArray("datasets");
         for (String kind : DataConfig.SYNTHETIC) {
@@ -140,9 +149,71 @@ public final class StudioApi implements AutoCloseable {
         return Response.ok(EventJson.object().put("run", id));
     }
 
+    private Response createRace(Request r) throws IOException {
+        RaceSetups setups = RaceSetups.from(r.json(), workspace);
+        String raceId = "race" + ids.incrementAndGet();
+        Race old;
+        synchronized (this) {
+            old = race;
+            race = null;
+        }
+        // One race at a time: the one it replaces stops, each run keeping its folder.
+        if (old != null) {
+            old.close();
+        }
+        List<Race.Member> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < setups.setups().size(); i++) {
+                RaceSetups.Setup setup = setups.setups().get(i);
+                String id = raceId + "-" + (char) ('a' + i);
+                members.add(new Race.Member(setup.label(), PlaygroundRun.start(id, setup.config().tree(), runsDir,
+                        EventSink.of(server.events()), () -> server.events().clients() > 0,
+                        RunRole.inRace(raceId, setup.label()))));
+            }
+        } catch (IOException | RuntimeException e) {
+            members.forEach(m -> m.run().close());
+            String at = "setups[" + members.size() + "]";
+            throw switch (e) {
+                case dev.gatun.config.ConfigException c -> PlaygroundConfig.problem(c);
+                case dev.gatun.tensor.MemoryBudgetException m -> new ApiException(400, at + ": " + m.getMessage(), at, null);
+                case IOException io -> new ApiException(400, at + ": " + io.getMessage(), "data", null);
+                case RuntimeException other -> other;
+                default -> new IllegalStateException(e);
+            };
+        }
+        Race built = new Race(raceId, setups.setups().getFirst().config().config().training().epochs(), List.copyOf(members));
+        synchronized (this) {
+            race = built;
+        }
+        server.events().publish("race", EventJson.text(built.describe()), "race");
+        return Response.ok(built.state());
+    }
+
+    private synchronized Race race(Request r) {
+        String id = r.param("race");
+        if (race == null || !race.id().equals(id)) {
+            throw new ApiException(404, "no race '" + id + "'" + (race == null ? "" : "; the race now is '" + race.id() + "'"));
+        }
+        return race;
+    }
+
+    private Response controlRace(Request r) throws IOException {
+        Race current = race(r);
+        try {
+            return Response.ok(current.control(r.json().path("action").asString("")));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage(), "action", null);
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
     private synchronized PlaygroundRun run(Request r) {
         String id = r.param("run");
         PlaygroundRun run = playground.get(id);
+        if (run == null && race != null) {
+            run = race.members().stream().map(Race.Member::run).filter(m -> m.id().equals(id)).findFirst().orElse(null);
+        }
         if (run == null) {
             throw new ApiException(404, "no playground run '" + id + "'" + (live.containsKey(id)
                     ? " (a CLI run is watched, not steered)" : ""));
@@ -298,9 +369,14 @@ public final class StudioApi implements AutoCloseable {
     @Override
     public void close() {
         List<PlaygroundRun> runs;
+        Race current;
         synchronized (this) {
             runs = new ArrayList<>(playground.values());
+            current = race;
         }
         runs.forEach(PlaygroundRun::close);
+        if (current != null) {
+            current.close();
+        }
     }
 }

@@ -85,6 +85,7 @@ public final class PlaygroundRun implements AutoCloseable {
     private final Path runsDir;
     private final EventSink sink;
     private final BooleanSupplier watched;
+    private final RunRole role;
     private final ExecutorService encoder;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -92,6 +93,7 @@ public final class PlaygroundRun implements AutoCloseable {
     private volatile ObjectNode runInfo = JsonNodeFactory.instance.objectNode();
     private volatile ObjectNode optimizerView = JsonNodeFactory.instance.objectNode();
     private volatile boolean ended;
+    private volatile ObjectNode lastEpoch;
 
     // Owned by the worker thread.
     private JsonNode tree;
@@ -131,11 +133,12 @@ public final class PlaygroundRun implements AutoCloseable {
     private long nextConfusion;
     private long nextMetricsWrite;
 
-    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched) {
+    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched, RunRole role) {
         this.id = id;
         this.runsDir = runsDir;
         this.sink = sink;
         this.watched = watched;
+        this.role = role;
         this.encoder = Executors.newSingleThreadExecutor(r -> daemon(r, "studio-events-" + id));
         this.worker = daemon(this::work, "studio-run-" + id);
     }
@@ -179,7 +182,27 @@ public final class PlaygroundRun implements AutoCloseable {
      */
     public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched)
             throws IOException {
-        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched);
+        return start(id, tree, runsDir, sink, watched, RunRole.PLAYGROUND);
+    }
+
+    /**
+     * Like {@link #start(String, JsonNode, Path, EventSink, BooleanSupplier)}, for a run with
+     * {@code role}: the playground's, or one setup of a race.
+     *
+     * @param id the run's id
+     * @param tree the config tree
+     * @param runsDir where its run folder is made
+     * @param sink where its events go
+     * @param watched whether a page is connected now
+     * @param role what the run is for
+     * @return the run
+     * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
+     * @throws dev.gatun.tensor.MemoryBudgetException when it would pass the memory budget
+     * @throws IOException when its data cannot be read or its folder written
+     */
+    public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched,
+            RunRole role) throws IOException {
+        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched, role);
         run.worker.start();
         try {
             run.call(() -> {
@@ -203,10 +226,14 @@ public final class PlaygroundRun implements AutoCloseable {
         return status;
     }
 
-    /** {@return the latest {@code run} event's data, with the status} */
+    /** {@return the latest {@code run} event's data, with the status and, once one has ended, the last epoch's {@code epoch} event} */
     public ObjectNode info() {
         ObjectNode o = runInfo.deepCopy();
         o.put("status", status.wire());
+        ObjectNode last = lastEpoch;
+        if (last != null) {
+            o.set("lastEpoch", last);
+        }
         return o;
     }
 
@@ -534,7 +561,7 @@ public final class PlaygroundRun implements AutoCloseable {
         try (Scope s = Scope.open("studio step")) {
             DataLoader.Batch batch = train.batchAt(epoch, order, cursor);
             // The weights before a step whose snapshot a page will see: the flow view's updates.
-            boolean capture = (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot)
+            boolean capture = role.pictures() && (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot)
                     && watched.getAsBoolean();
             before = capture ? LayerFlow.copy(prepared.module()) : null;
             Trainer.Step result = trainer.step(batch);
@@ -588,6 +615,7 @@ public final class PlaygroundRun implements AutoCloseable {
         EventJson.number(o, "seconds", m.seconds());
         EventJson.number(o, "samplesPerSecond", m.samplesPerSecond());
         sink.publish("epoch", EventJson.text(o));
+        lastEpoch = o;
         epoch++;
         cursor = 0;
         epochNanos = 0;
@@ -777,7 +805,11 @@ public final class PlaygroundRun implements AutoCloseable {
     private ObjectNode describe() {
         ObjectNode o = EventJson.event(id);
         o.put("name", config.name());
-        o.put("kind", "playground");
+        o.put("kind", role.kind());
+        if (role.race() != null) {
+            o.put("race", role.race());
+            o.put("label", role.label());
+        }
         o.put("task", classification() ? "classification" : "regression");
         ArrayNode classes = o.putArray("classes");
         prepared.data().classNames().forEach(classes::add);
@@ -984,18 +1016,18 @@ public final class PlaygroundRun implements AutoCloseable {
         // The boundary moves fastest; weights, histograms and the confusion matrix come less often,
         // as the page that draws them shares the machine with the training.
         long time = System.nanoTime();
-        if (now || time >= nextPictures) {
+        if (role.pictures() && (now || time >= nextPictures)) {
             nextPictures = time + 1_000_000_000L / PICTURES_PER_SECOND;
             LayerPictures pictures = LayerPictures.take(prepared.module().parameters(), at);
             encode("weights", () -> pictures.weights(id));
             encode("histograms", () -> pictures.histograms(id));
         }
-        if (watched.getAsBoolean()) {
+        if (role.pictures() && watched.getAsBoolean()) {
             ObjectNode flow = LayerFlow.measure(id, at, prepared.module(), layerTypes, probe,
                     beforeStep == at ? before : null);
             encode("flow", () -> flow);
         }
-        if (now || time >= nextConfusion) {
+        if (role.pictures() && (now || time >= nextConfusion)) {
             nextConfusion = time + 1_000_000_000L;
             publishConfusion();
         }

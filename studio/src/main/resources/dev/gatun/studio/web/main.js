@@ -5,6 +5,7 @@ import {openStream} from './stream.js';
 import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
+import {RaceView} from './race.js';
 import {Controls} from './controls.js';
 import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
   showDataInputs} from './config.js';
@@ -17,6 +18,7 @@ const playground = new Playground();
 const live = new LiveRuns($('runs'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
+const race = new RaceView(() => pageConfig(builder.layers));
 
 let checkTimer = 0;
 let checkSequence = 0;
@@ -97,15 +99,21 @@ async function upload() {
 }
 
 function route(type, data) {
-  if (type === 'run') {
+  if (type === 'race') {
+    race.handle(type, data);
+  } else if (type === 'run') {
     if (data.kind === 'live') {
       live.handle(type, data);
+    } else if (data.kind === 'race') {
+      race.handle(type, data);
     } else {
       playground.handle(type, data);
       configChanged();
     }
   } else if (live.has(data.run)) {
     live.handle(type, data);
+  } else if (race.has(data.run)) {
+    race.handle(type, data);
   } else if (data.run === playground.run) {
     playground.handle(type, data);
   }
@@ -200,7 +208,10 @@ async function start() {
   for (const run of runs.filter((r) => r.kind === 'live')) {
     live.adopt(run);
   }
-  const current = runs.filter((r) => r.kind !== 'live').at(-1);
+  if (body.race) {
+    race.adopt(body.race);
+  }
+  const current = runs.filter((r) => r.kind === 'playground').at(-1);
   if (current) {
     playground.adopt(current);
     rebuild(current.config || {});

@@ -72,11 +72,22 @@ final class StudioClient {
         return JSON.readTree(answer.body());
     }
 
-    /** {@return the id of the playground run (the one run of /api/state whose kind is not live)} */
+    /** An answer of any status: its status and JSON body. */
+    record Answer(int status, JsonNode body) {}
+
+    /** {@return the answer to a POST of {@code json} with the token, whatever its status} */
+    Answer postAnswer(String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("X-Gatun-Token", token).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Answer(answer.statusCode(), JSON.readTree(answer.body()));
+    }
+
+    /** {@return the id of the playground run (the run of /api/state whose kind is playground)} */
     String playgroundRun() throws IOException, InterruptedException {
         String run = null;
         for (JsonNode r : get("/api/state").path("runs")) {
-            if (!"live".equals(r.path("kind").asString())) {
+            if ("playground".equals(r.path("kind").asString())) {
                 run = r.path("run").asString();
             }
         }

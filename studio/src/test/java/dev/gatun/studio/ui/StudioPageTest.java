@@ -475,6 +475,40 @@ class StudioPageTest {
         }
     }
 
+    @Test
+    void aRaceOfThreeOptimizersShowsThreeCurvesAndAFinalTableMatchingTheServer() throws Exception {
+        openPage();
+        setNumber("epochs", "15");
+        List<WebElement> setups = byId("race-setups").findElements(By.cssSelector("li.race-setup"));
+        assertEquals(4, setups.size());
+        setups.get(3).findElement(By.cssSelector("button.remove")).click();
+        assertEquals(3, byId("race-setups").findElements(By.cssSelector("li.race-setup")).size());
+        byId("race-start").click();
+        waitFor(TRAINING, d -> "true".equals(byId("race-table").getDomAttribute("data-final")));
+        String race = byId("race-panel").getDomAttribute("data-race");
+        assertEquals("3", byId("race-loss-chart").getDomAttribute("data-series"));
+        assertEquals("3", byId("race-accuracy-chart").getDomAttribute("data-series"));
+        // Every curve has points: the loss of each setup's batches, the accuracy of each of its 15 epochs.
+        for (String count : byId("race-loss-chart").getDomAttribute("data-points").split(",")) {
+            assertTrue(Integer.parseInt(count) > 0, byId("race-loss-chart").getDomAttribute("data-points"));
+        }
+        assertEquals("15,15,15", byId("race-accuracy-chart").getDomAttribute("data-points"));
+        JsonNode server = client.get("/api/races/" + race);
+        List<WebElement> rows = byId("race-table").findElements(By.cssSelector("tbody tr"));
+        assertEquals(3, rows.size());
+        for (int i = 0; i < 3; i++) {
+            JsonNode r = server.path("runs").path(i);
+            assertEquals(r.path("run").asString(), rows.get(i).getDomAttribute("data-run"));
+            assertEquals("finished", rows.get(i).getDomAttribute("data-status"));
+            assertEquals(r.path("lastEpoch").path("valAccuracy").asDouble(),
+                    Double.parseDouble(rows.get(i).getDomAttribute("data-val-accuracy")), 0.0);
+        }
+        assertEquals(1, byId("race-table").findElements(By.cssSelector("tbody tr.best")).size());
+        // The playground is untouched by the race.
+        assertEquals(client.playgroundRun(), client.get("/api/state").path("runs").path(0).path("run").asString());
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", byId("race-panel"));
+    }
+
     private void openPage() {
         driver.manage().logs().get(LogType.BROWSER);
         driver.get(studio.url().toString());
@@ -559,7 +593,7 @@ class StudioPageTest {
     private static String awaitNewRun(String previous, String status) {
         return waitFor(SHORT, d -> call(() -> {
             for (JsonNode r : client.get("/api/state").path("runs")) {
-                if (!"live".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())
+                if ("playground".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())
                         && status.equals(r.path("status").asString())) {
                     return r.path("run").asString();
                 }
