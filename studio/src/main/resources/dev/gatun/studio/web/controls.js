@@ -145,10 +145,12 @@ export class Controls {
 /** Every chart canvas (curves, boundary or fit) as a PNG download, one file each. */
 function downloadCharts() {
   const sources = [['loss', '#loss-chart canvas'], ['accuracy', '#accuracy-chart canvas'],
-    ['boundary', '#boundary'], ['fit', '#fit']];
+    ['boundary', '#boundary'], ['fit', '#fit'], ['race-loss', '#race-loss-chart canvas'],
+    ['race-accuracy', '#race-accuracy-chart canvas']];
   for (const [name, selector] of sources) {
     const canvas = document.querySelector(selector);
-    if (!canvas || canvas.offsetParent === null) {
+    const chart = canvas && canvas.closest('[data-series]');
+    if (!canvas || canvas.offsetParent === null || (chart && chart.dataset.series === '0')) {
       continue;
     }
     const link = document.createElement('a');
