@@ -42,6 +42,10 @@ export class ActivationsView {
 
   /** A run's data as the `run` event or /api/state gives it: the panel is for inputs of rank 2 or more. */
   adopt(info) {
+    if (info.run !== this.run) {
+      // Another run may have other splits: the server picks again.
+      $('act-split').value = '';
+    }
     this.run = info.run;
     this.status = info.status ?? null;
     this.answer = null;
