@@ -153,6 +153,17 @@ public abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GR
         return hiddenSize;
     }
 
+    /** {@return whether input and output are [B, T, ...] rather than [T, B, ...]} */
+    public final boolean batchFirst() {
+        return batchFirst;
+    }
+
+    /** The parameters of one (layer, direction): weight_ih, weight_hh, bias_ih, bias_hh; for {@link LstmTrace}. */
+    final Tensor[] weightsOf(int layer, int direction) {
+        Parameter[] w = weights[layer][direction];
+        return new Tensor[] {w[0].tensor(), w[1].tensor(), w[2].tensor(), w[3].tensor()};
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "(" + inputSize + ", " + hiddenSize

@@ -2,6 +2,7 @@ package dev.gatun.studio.api;
 
 import dev.gatun.config.DataConfig;
 import dev.gatun.data.CsvDataset;
+import dev.gatun.studio.play.Activations;
 import dev.gatun.studio.play.EventJson;
 import dev.gatun.studio.play.EventSink;
 import dev.gatun.studio.play.PlaygroundRun;
@@ -79,6 +80,8 @@ public final class StudioApi implements AutoCloseable {
         server.route("POST", "/api/race", this::createRace);
         server.route("GET", "/api/races/{race}", r -> Response.ok(race(r).state()));
         server.route("POST", "/api/races/{race}/control", this::controlRace);
+        server.route("GET", "/api/runs/{run}/activations", this::activations);
+        server.route("POST", "/api/runs/{run}/activations", this::activations);
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);
@@ -249,6 +252,46 @@ public final class StudioApi implements AutoCloseable {
         } catch (dev.gatun.tensor.MemoryBudgetException e) {
             // A batch size whose batch would not fit the budget: refused before it is allocated.
             throw new ApiException(400, e.getMessage(), "batch", null);
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    /** One example's activations: {@code ?index=N&split=S} on a GET, {@code {index, split}} in a POST. */
+    private Response activations(Request r) throws IOException {
+        PlaygroundRun run = run(r);
+        String split;
+        String index;
+        if (r.method().equals("POST")) {
+            JsonNode body = r.json();
+            if (!body.isObject()) {
+                throw new ApiException(400, "the body must be a JSON object {index, split}");
+            }
+            JsonNode i = body.path("index");
+            if (!i.isMissingNode() && !i.isNull() && !i.isIntegralNumber()) {
+                throw new ApiException(400, "index: must be a whole number, got " + i, "index", null);
+            }
+            index = i.isIntegralNumber() ? i.asString() : null;
+            JsonNode s = body.path("split");
+            if (!s.isMissingNode() && !s.isNull() && !s.isString()) {
+                throw new ApiException(400, "split: must be test, validation or train, got " + s, "split", null);
+            }
+            split = s.isString() ? s.stringValue() : null;
+        } else {
+            index = r.query("index").orElse(null);
+            split = r.query("split").orElse(null);
+        }
+        int at;
+        try {
+            at = index == null ? 0 : Integer.parseInt(index.strip());
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "index: must be a whole number, got '" + index + "'", "index", null);
+        }
+        try {
+            Activations answer = run.activations(split, at);
+            return Response.ok(answer.json(run.id()));
+        } catch (RunSettings.SettingException e) {
+            throw new ApiException(400, e.getMessage(), e.field(), null);
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }

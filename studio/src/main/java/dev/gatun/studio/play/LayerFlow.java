@@ -3,6 +3,7 @@ package dev.gatun.studio.play;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
+import dev.gatun.nn.Sequential;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ final class LayerFlow {
      */
     static ObjectNode measure(String run, long step, Module net, List<String> types, Tensor probe,
             Map<Tensor, float[]> beforeOrNull) {
-        List<Module> layers = net.children().isEmpty() ? List.of(net) : net.children();
+        // A single module's children are its parts, not layers: an LSTM's head reads its final state.
+        List<Module> layers = net instanceof Sequential s ? s.layers() : List.of(net);
         ObjectNode o = EventJson.event(run);
         o.put("step", step);
         ArrayNode out = o.putArray("layers");

@@ -790,6 +790,47 @@ public final class PlaygroundRun implements AutoCloseable {
         return call(() -> log.csv());
     }
 
+    /**
+     * The network's activations for one example, computed between two batches on the run's thread
+     * in eval mode without autograd. Callers encode it ({@link Activations#json}) off that thread.
+     *
+     * @param splitOrNull {@code test}, {@code validation} or {@code train}; null for the first the run has
+     *     of test, validation, train
+     * @param index the example's index in the split
+     * @return the activations
+     * @throws RunSettings.SettingException naming {@code split} or {@code index} when the run has no such
+     *     split or the index is outside it
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public Activations activations(String splitOrNull, int index) throws IOException {
+        return call(() -> {
+            String split = splitOrNull != null ? splitOrNull : prepared.data().testOrNull() != null ? "test"
+                    : prepared.data().validationOrNull() != null ? "validation" : "train";
+            Dataset data = switch (split) {
+                case "test" -> prepared.data().testOrNull();
+                case "validation" -> prepared.data().validationOrNull();
+                case "train" -> prepared.data().train();
+                default -> throw new RunSettings.SettingException("split", "must be test, validation or train, got '"
+                        + split + "'");
+            };
+            if (data == null) {
+                throw new RunSettings.SettingException("split", "the run has no " + split + " split");
+            }
+            if (index < 0 || index >= data.size()) {
+                throw new RunSettings.SettingException("index", index + " is outside the " + split + " split's "
+                        + data.size() + " examples (0 to " + (data.size() - 1) + ")");
+            }
+            try (Scope s = Scope.open("studio example")) {
+                Tensor x = Tensor.zeros(DType.FLOAT32, targetShape(1, data.featureShape()));
+                Tensor t = Tensor.zeros(data.targetDType(), targetShape(1, data.targetShape()));
+                data.fill(new int[] {index}, 0, 1, x, t);
+                int label = data.targetDType() == DType.INT32 ? t.toIntArray()[0] : -1;
+                return Activations.capture(prepared.module(), layerTypes, x,
+                        new Activations.Example(split, index, data.size(), label), prepared.data().classNames(), step);
+            }
+        });
+    }
+
     private boolean classification() {
         return prepared.data().classes() > 0;
     }

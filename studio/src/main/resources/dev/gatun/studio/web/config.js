@@ -2,6 +2,7 @@
 // (or a run's) config sets the inputs and the layers.
 const SYNTHETIC = ['xor', 'spirals', 'moons', 'circles', 'blobs', 'linear', 'polynomial'];
 const REGRESSION_KINDS = ['linear', 'polynomial'];
+const RECURRENT = ['rnn', 'lstm', 'gru'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -131,7 +132,8 @@ export function pageConfig(layers) {
   }
   const model = {layers: layers.map((l) => ({...l}))};
   if (info.source === 'fashion-mnist') {
-    model.input = [1, 28, 28];
+    // A recurrent first layer reads each image as 28 steps of its 28-pixel rows.
+    model.input = RECURRENT.includes(layers[0] && layers[0].type) ? [28, 28] : [1, 28, 28];
   }
   const type = $('optimizer').value;
   const lr = number('lr', 0.03);

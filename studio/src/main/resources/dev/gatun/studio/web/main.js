@@ -6,6 +6,7 @@ import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
 import {RaceView} from './race.js';
+import {ActivationsView} from './activations.js';
 import {Controls} from './controls.js';
 import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
   showDataInputs} from './config.js';
@@ -15,6 +16,7 @@ const FALLBACK_DATASETS = ['xor', 'spirals', 'moons', 'circles', 'blobs', 'linea
   .map((name) => ({name, kind: name, task: ['linear', 'polynomial'].includes(name) ? 'regression' : 'classification'}));
 
 const playground = new Playground();
+const activations = new ActivationsView($('tooltip'));
 const live = new LiveRuns($('runs'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
@@ -108,6 +110,7 @@ function route(type, data) {
       race.handle(type, data);
     } else {
       playground.handle(type, data);
+      activations.handle(type, data);
       configChanged();
     }
   } else if (live.has(data.run)) {
@@ -116,6 +119,7 @@ function route(type, data) {
     race.handle(type, data);
   } else if (data.run === playground.run) {
     playground.handle(type, data);
+    activations.handle(type, data);
   }
 }
 
@@ -214,6 +218,7 @@ async function start() {
   const current = runs.filter((r) => r.kind === 'playground').at(-1);
   if (current) {
     playground.adopt(current);
+    activations.adopt(current);
     rebuild(current.config || {});
   } else {
     showDataInputs('');

@@ -1,0 +1,334 @@
+package dev.gatun.studio.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gatun.data.FashionMnist;
+import dev.gatun.studio.Studio;
+import dev.gatun.studio.server.StudioFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The activations view in a headless Chromium against a real Studio, on Fashion-MNIST built from
+ * the page: a small CNN's feature maps and probabilities, and an LSTM's gates over the image rows.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ActivationsPageTest {
+    private static final Duration SHORT = Duration.ofSeconds(30);
+    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+    private static final Pattern GATE_TIP = Pattern.compile("forget gate f \\(t (\\d+), unit (\\d+)\\): (\\S+)");
+
+    @TempDir
+    static Path home;
+
+    private static Studio studio;
+    private static ChromeDriver driver;
+    private static StudioClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assumeTrue(Files.isRegularFile(FashionMnist.DEFAULT_DIR.resolve("t10k-labels-idx1-ubyte.gz")),
+                "Fashion-MNIST is not installed in " + FashionMnist.DEFAULT_DIR
+                        + " (apt-get install dataset-fashion-mnist)");
+        System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
+        driver = HeadlessChromium.start();
+        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")));
+        client = new StudioClient(studio.url(), studio.server().token().value());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (studio != null) {
+                studio.close();
+            }
+            System.clearProperty(StudioFile.HOME_PROPERTY);
+        }
+    }
+
+    @AfterEach
+    void screenshot(TestInfo test) throws IOException {
+        if (driver == null) {
+            return;
+        }
+        Path dir = Files.createDirectories(SCREENSHOTS);
+        String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
+        // The whole view, not only the window's first screen.
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", byId("activations-panel"));
+        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aCnnsFeatureMapsAndProbabilitiesShowAndFollowTheTraining() throws Exception {
+        openPage();
+        String previous = currentRun();
+        select("dataset", "fashion-mnist-sample");
+        // The page's default network for images: conv2d 8 (3×3), relu, maxpool2d, flatten, dense 10.
+        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer")).size() == 5);
+        assertTrue(byId("activations-panel").getDomAttribute("hidden") != null, "hidden for the spirals run");
+        setNumber("epochs", "50");
+        setNumber("batch", "64");
+        byId("play").click();
+        String run = awaitNewRun(previous);
+        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("step").asInt() >= 15));
+        byId("pause").click();
+        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
+        waitFor(SHORT, d -> !byId("activations-panel").isDisplayed() ? null : true);
+
+        openView();
+        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-map")).size() >= 24);
+        // conv2d, relu and maxpool2d each show their 8 channels; flatten its shape; dense its 10 units as bars.
+        assertEquals(List.of("maps", "maps", "maps", "shape", "vector"), driver.findElements(
+                By.cssSelector("#act-layers > section.act-layer")).stream().map(e -> e.getDomAttribute("data-kind")).toList());
+        assertEquals(8, driver.findElements(By.cssSelector("section.act-layer[data-index='0'] canvas.act-map")).size());
+        assertEquals("28", driver.findElement(By.cssSelector("section.act-layer[data-index='0'] canvas.act-map"))
+                .getDomAttribute("width"));
+        assertEquals("14", driver.findElement(By.cssSelector("section.act-layer[data-index='2'] canvas.act-map"))
+                .getDomAttribute("width"));
+        assertEquals("10", driver.findElement(By.cssSelector("section.act-layer[data-index='4'] canvas.act-vector"))
+                .getDomAttribute("data-units"));
+        assertEquals("28", byId("act-image").getDomAttribute("width"));
+        assertEquals("test", byId("act-split").getDomProperty("value"));
+        checkAgainstServer(run, 0);
+
+        byId("act-next").click();
+        byId("act-next").click();
+        waitFor(SHORT, d -> "2".equals(byId("act-layers").getDomAttribute("data-index")) ? true : null);
+        checkAgainstServer(run, 2);
+
+        // While it trains the open view follows the weights: its step moves on.
+        long before = Long.parseLong(byId("act-layers").getDomAttribute("data-step"));
+        byId("play").click();
+        waitFor(SHORT, d -> Long.parseLong(byId("act-layers").getDomAttribute("data-step")) > before ? true : null);
+        byId("pause").click();
+        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
+        assertEquals(List.of(), severeConsoleEntries());
+    }
+
+    @Test
+    void anLstmReadingImageRowsShowsItsGatesOverTimeWithATooltip() throws Exception {
+        openPage();
+        String previous = currentRun();
+        select("dataset", "fashion-mnist-sample");
+        byId("yaml").clear();
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", byId("yaml"), """
+                name: playground
+                seed: 3
+                data: {source: fashion-mnist, limit: 2000, validation: 0.2}
+                model:
+                  input: [28, 28]
+                  layers:
+                    - {type: lstm, hidden: 12}
+                    - {type: last_state, units: 10}
+                loss: cross_entropy
+                optimizer: {type: adam, lr: 0.01}
+                training: {epochs: 5, batch: 32}
+                """);
+        byId("import-yaml").click();
+        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer[data-type='lstm']")).size() == 1);
+        byId("step-batch").click();
+        String run = awaitNewRun(previous);
+        for (int i = 0; i < 4; i++) {
+            byId("step-batch").click();
+        }
+        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("step").asInt() == 5));
+
+        openView();
+        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-gate")).size() == 6);
+        assertEquals(List.of("h", "c", "i", "f", "g", "o"), driver.findElements(By.cssSelector("canvas.act-gate"))
+                .stream().map(e -> e.getDomAttribute("data-gate")).toList());
+        WebElement forget = driver.findElement(By.cssSelector("canvas.act-gate[data-gate='f']"));
+        // Time on x (28 rows of the image), units on y (12).
+        assertEquals("28", forget.getDomAttribute("width"));
+        assertEquals("12", forget.getDomAttribute("height"));
+        assertEquals("28", byId("act-image").getDomAttribute("height"));
+        assertEquals(10, driver.findElements(By.cssSelector("#act-probs > li.act-prob")).size());
+        checkAgainstServer(run, 0);
+
+        new Actions(driver).moveToElement(forget, 10, 10).perform();
+        String tip = waitFor(SHORT, d -> byId("tooltip").isDisplayed() ? byId("tooltip").getText() : null);
+        Matcher m = GATE_TIP.matcher(tip);
+        assertTrue(m.matches(), tip);
+        int t = Integer.parseInt(m.group(1));
+        int unit = Integer.parseInt(m.group(2));
+        JsonNode f = client.get("/api/runs/" + run + "/activations?index=0").path("layers").path(0)
+                .path("directions").path(0).path("f");
+        float value = floats(f.path("data").asString())[t * 12 + unit];
+        assertEquals(value, Double.parseDouble(m.group(3)), 1e-4 * Math.max(1, Math.abs(value)), tip);
+        assertTrue(value > 0 && value < 1, tip);
+        assertEquals(List.of(), severeConsoleEntries());
+    }
+
+    /** The page's probabilities sum to 1 and its predicted and true classes are the server's for that example. */
+    private static void checkAgainstServer(String run, int index) throws IOException, InterruptedException {
+        JsonNode answer = client.get("/api/runs/" + run + "/activations?index=" + index + "&split=test");
+        List<WebElement> bars = driver.findElements(By.cssSelector("#act-probs > li.act-prob"));
+        assertEquals(10, bars.size());
+        double sum = 0;
+        for (int k = 0; k < bars.size(); k++) {
+            double p = Double.parseDouble(bars.get(k).getDomAttribute("data-p"));
+            assertEquals(answer.path("probabilities").path(k).asDouble(), p, 1e-7, "class " + k);
+            sum += p;
+        }
+        assertEquals(1.0, sum, 1e-5);
+        int predicted = answer.path("predicted").asInt();
+        List<WebElement> highlighted = driver.findElements(By.cssSelector("#act-probs > li.act-prob.predicted"));
+        assertEquals(1, highlighted.size());
+        assertEquals(String.valueOf(predicted), highlighted.getFirst().getDomAttribute("data-class"));
+        assertEquals(String.valueOf(predicted), byId("act-label").getDomAttribute("data-predicted"));
+        assertEquals(answer.path("label").asString(), byId("act-label").getDomAttribute("data-true"));
+        assertEquals(answer.path("label").asString(), driver.findElement(By.cssSelector("#act-probs > li.act-prob.true"))
+                .getDomAttribute("data-class"));
+        assertTrue(byId("act-label").getText().contains("predicted: " + answer.path("classes").path(predicted).asString()),
+                byId("act-label").getText());
+    }
+
+    private static void openView() {
+        WebElement view = byId("act-view");
+        if (view.getDomAttribute("open") == null) {
+            view.findElement(By.tagName("summary")).click();
+        }
+    }
+
+    private void openPage() {
+        driver.manage().logs().get(LogType.BROWSER);
+        driver.get(studio.url().toString());
+        waitFor(SHORT, d -> "connected".equals(byId("connection").getDomAttribute("data-state"))
+                && !"none".equals(byId("status").getDomAttribute("data-status"))
+                && !byId("layers").findElements(By.cssSelector("li.layer")).isEmpty());
+    }
+
+    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                .withMessage(ActivationsPageTest::pageState)
+                .until(condition);
+    }
+
+    private static String pageState() {
+        StringBuilder sb = new StringBuilder("page:");
+        for (String id : List.of("connection", "status", "step", "config-error", "settings-error", "act-error",
+                "act-info")) {
+            sb.append(' ').append(id).append('=').append(driver.findElements(By.id(id)).stream()
+                    .map(e -> e.getDomProperty("textContent")).findFirst().orElse("(none)"));
+        }
+        try {
+            sb.append("; runs: ").append(client.get("/api/state").path("runs"));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            sb.append("; runs unknown: ").append(e);
+        }
+        return sb.toString();
+    }
+
+    private static WebElement byId(String id) {
+        return driver.findElement(By.id(id));
+    }
+
+    private static void setNumber(String id, String value) {
+        WebElement input = byId(id);
+        input.clear();
+        input.sendKeys(value + Keys.TAB);
+    }
+
+    private static void select(String id, String value) {
+        ((JavascriptExecutor) driver).executeScript("""
+                const s = arguments[0];
+                if (s.value !== arguments[1]) {
+                  s.focus();
+                  s.value = arguments[1];
+                  s.dispatchEvent(new Event('change'));
+                }""", byId(id), value);
+        assertEquals(value, byId(id).getDomProperty("value"));
+    }
+
+    /** {@return the server's playground run, once the page has one} */
+    private static String currentRun() {
+        return waitFor(SHORT, d -> call(() -> {
+            String run = null;
+            for (JsonNode r : client.get("/api/state").path("runs")) {
+                if (!"live".equals(r.path("kind").asString())) {
+                    run = r.path("run").asString();
+                }
+            }
+            return run;
+        }));
+    }
+
+    /** Waits until the server's playground run is a new one that the page built; returns its id. */
+    private static String awaitNewRun(String previous) {
+        return waitFor(SHORT, d -> call(() -> {
+            for (JsonNode r : client.get("/api/state").path("runs")) {
+                if (!"live".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())) {
+                    return r.path("run").asString();
+                }
+            }
+            return null;
+        }));
+    }
+
+    private interface ClientCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    private static <T> T call(ClientCall<T> request) {
+        try {
+            T value = request.call();
+            return Boolean.FALSE.equals(value) ? null : value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static float[] floats(String base64) {
+        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    private static List<String> severeConsoleEntries() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .filter(e -> !e.getMessage().contains("favicon"))
+                .map(e -> e.getMessage())
+                .toList();
+    }
+}
