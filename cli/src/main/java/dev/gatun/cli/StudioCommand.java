@@ -1,6 +1,7 @@
 package dev.gatun.cli;
 
 import dev.gatun.studio.Studio;
+import dev.gatun.studio.api.PretrainedModels;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -34,11 +35,20 @@ final class StudioCommand implements Callable<Integer> {
             description = "folder of uploads and playground runs (default: ~/.gatun/studio)")
     private Path workspace;
 
+    @Option(names = "--pretrained", paramLabel = "DIR",
+            description = "folder of pre-trained models the page offers (default: the checkout's pretrained/)")
+    private Path pretrained;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Studio.Options defaults = Studio.Options.defaults();
-        Studio studio = Studio.start(new Studio.Options(host, port, workspace != null ? workspace : defaults.workspace()));
+        if (pretrained != null && !java.nio.file.Files.isDirectory(pretrained)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--pretrained: " + pretrained
+                    + " is not a directory");
+        }
+        Studio studio = Studio.start(new Studio.Options(host, port, workspace != null ? workspace : defaults.workspace(),
+                pretrained != null ? new PretrainedModels(pretrained.toAbsolutePath().normalize()) : defaults.pretrained()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             studio.close();

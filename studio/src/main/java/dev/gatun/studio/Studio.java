@@ -1,5 +1,6 @@
 package dev.gatun.studio;
 
+import dev.gatun.studio.api.PretrainedModels;
 import dev.gatun.studio.api.StudioApi;
 import dev.gatun.studio.server.ServerOptions;
 import dev.gatun.studio.server.StudioFile;
@@ -26,9 +27,22 @@ public final class Studio implements AutoCloseable {
      * @param host the interface to listen on; anything but the loopback exposes it to the network
      * @param port the port, or 0 for a free one
      * @param workspace the folder of uploads and playground runs
+     * @param pretrained the pre-trained models the page offers
      */
-    public record Options(String host, int port, Path workspace) {
-        /** {@return the loopback, a free port and {@code ~/.gatun/studio}} */
+    public record Options(String host, int port, Path workspace, PretrainedModels pretrained) {
+        /**
+         * Options with the pre-trained models of the folder the {@value PretrainedModels#PROPERTY}
+         * property names (none when it is unset).
+         *
+         * @param host the interface to listen on
+         * @param port the port, or 0 for a free one
+         * @param workspace the folder of uploads and playground runs
+         */
+        public Options(String host, int port, Path workspace) {
+            this(host, port, workspace, PretrainedModels.fromProperty());
+        }
+
+        /** {@return the loopback, a free port, {@code ~/.gatun/studio} and the property's pre-trained models} */
         public static Options defaults() {
             return new Options(ServerOptions.DEFAULT_HOST, 0, StudioFile.directory().resolve("studio"));
         }
@@ -53,7 +67,7 @@ public final class Studio implements AutoCloseable {
         ServerOptions serverOptions = ServerOptions.defaults().withHost(options.host()).withPort(options.port());
         StudioServer server = StudioServer.start(serverOptions);
         try {
-            StudioApi api = new StudioApi(server, workspace, serverOptions.uploadBodyLimit());
+            StudioApi api = new StudioApi(server, workspace, options.pretrained(), serverOptions.uploadBodyLimit());
             StudioFile file = StudioFile.write(server.url(), server.token());
             return new Studio(server, api, file, workspace);
         } catch (IOException | RuntimeException e) {

@@ -33,7 +33,8 @@ public record PlaygroundConfig(ObjectNode tree, ExperimentConfig config) {
     private static final List<String> PATH_KEYS = List.of("path", "test_path", "dir");
 
     /**
-     * Reads the body's {@code yaml} (text) or {@code config} (a JSON object) and checks it.
+     * Reads the body's {@code yaml} (text) or {@code config} (a JSON object) and checks it, with no
+     * pre-trained models.
      *
      * @param body the request's JSON
      * @param workspace Studio's workspace, the only place data may come from
@@ -42,6 +43,31 @@ public record PlaygroundConfig(ObjectNode tree, ExperimentConfig config) {
      *     config that does not validate (with its path and layer)
      */
     public static PlaygroundConfig from(JsonNode body, Workspace workspace) {
+        return from(body, workspace, PretrainedModels.NONE);
+    }
+
+    /**
+     * Reads the body's {@code yaml} (text) or {@code config} (a JSON object) and checks it.
+     *
+     * @param body the request's JSON
+     * @param workspace Studio's workspace, the only place data may come from
+     * @param pretrained the models {@code init.from: pretrained/NAME} may name
+     * @return the checked config
+     * @throws ApiException 400 for a body without a config, a path outside the workspace, or a
+     *     config that does not validate (with its path and layer)
+     */
+    public static PlaygroundConfig from(JsonNode body, Workspace workspace, PretrainedModels pretrained) {
+        return of(tree(body), workspace, pretrained);
+    }
+
+    /**
+     * The body's config as it came: {@code yaml} parsed, or a copy of {@code config}.
+     *
+     * @param body the request's JSON
+     * @return the config's tree, not yet checked
+     * @throws ApiException 400 for a body without a config, or YAML that does not parse
+     */
+    static ObjectNode tree(JsonNode body) {
         JsonNode tree;
         try {
             if (body.path("yaml").isString()) {
@@ -57,7 +83,21 @@ public record PlaygroundConfig(ObjectNode tree, ExperimentConfig config) {
         if (tree == null || !tree.isObject()) {
             throw new ApiException(400, "the config must be a mapping of sections (name, data, model, ...)");
         }
-        ObjectNode safe = (ObjectNode) tree.deepCopy();
+        return (ObjectNode) tree.deepCopy();
+    }
+
+    /**
+     * Checks a config's tree: named {@value #NAME}, its data paths and {@code init.from} confined
+     * to the workspace (or a pre-trained model's name), validated.
+     *
+     * @param tree the config's tree, which is changed
+     * @param workspace Studio's workspace
+     * @param pretrained the models {@code init.from: pretrained/NAME} may name
+     * @return the checked config
+     * @throws ApiException 400 naming the field at fault
+     */
+    static PlaygroundConfig of(ObjectNode tree, Workspace workspace, PretrainedModels pretrained) {
+        ObjectNode safe = tree;
         safe.put("name", NAME);
         if (safe.path("data").isObject()) {
             ObjectNode data = (ObjectNode) safe.get("data");
@@ -71,6 +111,17 @@ public record PlaygroundConfig(ObjectNode tree, ExperimentConfig config) {
                     data.put(key, workspace.resolve(v.stringValue(), "data." + key).toString());
                 }
             }
+        }
+        if (safe.path("init").isObject() && safe.get("init").has("from")) {
+            ObjectNode init = (ObjectNode) safe.get("init");
+            JsonNode v = init.get("from");
+            if (!v.isString()) {
+                throw new ApiException(400, "init.from: must be " + PretrainedModels.PREFIX
+                        + "NAME or a run folder under Studio's workspace", "init.from", null);
+            }
+            String from = v.stringValue();
+            init.put("from", (from.startsWith(PretrainedModels.PREFIX) ? pretrained.resolve(from, "init.from")
+                    : workspace.resolve(from, "init.from")).toString());
         }
         try {
             return new PlaygroundConfig(safe, ConfigLoader.experiment(safe, NAME, "the config"));

@@ -1,6 +1,5 @@
 package dev.gatun.studio.api;
 
-import dev.gatun.studio.play.EventJson;
 import dev.gatun.studio.server.ApiException;
 import dev.gatun.studio.server.Workspace;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The setups of a race, read from {@code POST /api/race}: one base config (its data, seed,
  * network and epochs) and 2 to {@value #MOST} setups, each the base with its own {@code optimizer}
- * section and, optionally, its own {@code batch}. Every setup is checked as a config of its own
+ * section and, optionally, its own {@code batch} and {@code init}. Every setup is checked as a config of its own
  * before any run is built; a problem names the setup ({@code setups[2].optimizer.lr: ...}).
  *
  * @param setups the checked setups, in the order given
@@ -39,11 +38,13 @@ public record RaceSetups(List<Setup> setups) {
      *
      * @param body the request's JSON
      * @param workspace Studio's workspace, the only place data may come from
+     * @param pretrained the models {@code init.from} may name
      * @return the setups
      * @throws ApiException 400 naming the setup and the field of the first problem
      */
-    public static RaceSetups from(JsonNode body, Workspace workspace) {
-        PlaygroundConfig base = PlaygroundConfig.from(body, workspace);
+    public static RaceSetups from(JsonNode body, Workspace workspace, PretrainedModels pretrained) {
+        ObjectNode raw = PlaygroundConfig.tree(body);
+        PlaygroundConfig.of(raw.deepCopy(), workspace, pretrained);
         JsonNode list = body.path("setups");
         if (!list.isArray() || list.size() < FEWEST || list.size() > MOST) {
             throw new ApiException(400, "setups: a race needs " + FEWEST + " to " + MOST + " setups, each {label, optimizer: {type, lr, ...}}",
@@ -58,8 +59,16 @@ public record RaceSetups(List<Setup> setups) {
                 throw new ApiException(400, at + ".optimizer: each setup needs an optimizer section, e.g. {type: adam, lr: 0.01}",
                         at + ".optimizer", null);
             }
-            ObjectNode tree = base.tree().deepCopy();
+            ObjectNode tree = raw.deepCopy();
             tree.set("optimizer", s.get("optimizer").deepCopy());
+            if (s.has("init")) {
+                // A setup may start from other weights than the base: null is from the seed's.
+                if (s.get("init").isNull()) {
+                    tree.remove("init");
+                } else {
+                    tree.set("init", s.get("init").deepCopy());
+                }
+            }
             // A setup's own optimizer runs at its own rate: the base's schedule and switch belong to the base's optimizer.
             tree.remove("schedule");
             tree.remove("switch");
@@ -70,7 +79,7 @@ public record RaceSetups(List<Setup> setups) {
             }
             PlaygroundConfig checked;
             try {
-                checked = PlaygroundConfig.from(body(tree), workspace);
+                checked = PlaygroundConfig.of(tree, workspace, pretrained);
             } catch (ApiException e) {
                 String path = e.path() == null ? at : at + "." + e.path();
                 throw new ApiException(400, at + ": " + e.getMessage(), path, e.layer());
@@ -83,12 +92,6 @@ public record RaceSetups(List<Setup> setups) {
             setups.add(new Setup(label, checked));
         }
         return new RaceSetups(List.copyOf(setups));
-    }
-
-    private static ObjectNode body(ObjectNode tree) {
-        ObjectNode o = EventJson.object();
-        o.set("config", tree);
-        return o;
     }
 
     private static String label(JsonNode setup, PlaygroundConfig config, String at) {

@@ -49,6 +49,7 @@ public final class StudioApi implements AutoCloseable {
 
     private final StudioServer server;
     private final Workspace workspace;
+    private final PretrainedModels pretrained;
     private final int uploadLimit;
     private final Path runsDir;
     private final AtomicInteger ids = new AtomicInteger();
@@ -64,16 +65,30 @@ public final class StudioApi implements AutoCloseable {
      * @param uploadLimit the most bytes an upload may have, for the page to say
      */
     public StudioApi(StudioServer server, Workspace workspace, int uploadLimit) {
+        this(server, workspace, PretrainedModels.NONE, uploadLimit);
+    }
+
+    /**
+     * Registers the API's routes on {@code server}, offering the pre-trained models of {@code pretrained}.
+     *
+     * @param server the server
+     * @param workspace Studio's workspace: uploads, and {@code runs/} for the playground's run folders
+     * @param pretrained the pre-trained models a config's {@code init.from} may name
+     * @param uploadLimit the most bytes an upload may have, for the page to say
+     */
+    public StudioApi(StudioServer server, Workspace workspace, PretrainedModels pretrained, int uploadLimit) {
         this.server = server;
         this.workspace = workspace;
+        this.pretrained = pretrained;
         this.uploadLimit = uploadLimit;
         this.runsDir = workspace.root().resolve("runs");
         server.route("GET", "/api/state", r -> Response.ok(state()));
-        server.route("POST", "/api/config/check", r -> Response.ok(PlaygroundConfig.from(r.json(), workspace).describe()));
+        server.route("POST", "/api/config/check", r -> Response.ok(PlaygroundConfig.from(r.json(), workspace, pretrained).describe()));
         server.route("POST", "/api/playground", this::createPlayground);
         server.route("POST", "/api/runs/{run}/control", this::control);
         server.route("POST", "/api/runs/{run}/settings", this::settings);
         server.route("GET", "/api/runs/{run}/optimizer", r -> Response.ok(run(r).optimizer()));
+        server.route("POST", "/api/runs/{run}/evaluate", this::evaluate);
         server.route("GET", "/api/runs/{run}/metrics.csv", r -> Response.bytes(200, "text/csv; charset=utf-8",
                 run(r).metricsCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .withHeader("Content-Disposition", "attachment; filename=\"metrics.csv\""));
@@ -121,12 +136,13 @@ public final class StudioApi implements AutoCloseable {
                 }
             }
         }
+        o.set("pretrained", pretrained.list());
         o.putObject("limits").put("upload", uploadLimit);
         return o;
     }
 
     private Response createPlayground(Request r) throws IOException {
-        PlaygroundConfig checked = PlaygroundConfig.from(r.json(), workspace);
+        PlaygroundConfig checked = PlaygroundConfig.from(r.json(), workspace, pretrained);
         String id = "p" + ids.incrementAndGet();
         List<PlaygroundRun> old;
         synchronized (this) {
@@ -153,7 +169,7 @@ public final class StudioApi implements AutoCloseable {
     }
 
     private Response createRace(Request r) throws IOException {
-        RaceSetups setups = RaceSetups.from(r.json(), workspace);
+        RaceSetups setups = RaceSetups.from(r.json(), workspace, pretrained);
         String raceId = "race" + ids.incrementAndGet();
         Race old;
         synchronized (this) {
@@ -240,6 +256,17 @@ public final class StudioApi implements AutoCloseable {
             throw new ApiException(409, e.getMessage());
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
+        }
+    }
+
+    private Response evaluate(Request r) throws IOException {
+        PlaygroundRun run = run(r);
+        try {
+            return Response.ok(run.evaluate(r.json().path("part").asString("test")));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage(), "part", null);
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
         }
     }
 

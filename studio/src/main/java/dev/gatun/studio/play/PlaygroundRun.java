@@ -781,6 +781,37 @@ public final class PlaygroundRun implements AutoCloseable {
     }
 
     /**
+     * Scores the network as it is now on one part of its data, between two batches: what
+     * {@code gatun eval} gives for a saved run (the test part's figures equal the run report's).
+     *
+     * @param part {@code test}, {@code validation} or {@code train}
+     * @return {@code {run, part, step, loss, accuracy, examples}} (accuracy null for regression)
+     * @throws IllegalArgumentException for another part, or a part the run's data does not have
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public ObjectNode evaluate(String part) throws IOException {
+        return call(() -> {
+            DataLoader data = switch (part) {
+                case "test" -> prepared.test();
+                case "validation" -> prepared.validation();
+                case "train" -> new DataLoader(prepared.data().train(), config.training().evalBatch(), false, 0, false);
+                default -> throw new IllegalArgumentException("part: must be test, validation or train, got '" + part + "'");
+            };
+            if (data == null) {
+                throw new IllegalArgumentException("part: the run's data has no " + part + " part");
+            }
+            Evaluation e = trainer.evaluate(data);
+            ObjectNode o = EventJson.event(id);
+            o.put("part", part);
+            o.put("step", step);
+            EventJson.number(o, "loss", e.loss());
+            EventJson.number(o, "accuracy", classification() ? e.accuracy() : Double.NaN);
+            o.put("examples", e.samples());
+            return o;
+        });
+    }
+
+    /**
      * The run's metrics so far as {@code metrics.csv} holds them, one row per epoch.
      *
      * @return the CSV text

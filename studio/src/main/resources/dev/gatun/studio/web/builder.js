@@ -32,6 +32,9 @@ const PARAMETERS = {
 
 export const LAYER_TYPES = Object.keys(PARAMETERS);
 
+/** The types with weights: each can be frozen (trainable: false). */
+const WEIGHTED = ['dense', 'conv2d', 'batchnorm', 'rnn', 'lstm', 'gru', 'last_state'];
+
 export function newLayer(type) {
   const layer = {type};
   for (const p of PARAMETERS[type] || []) {
@@ -170,6 +173,9 @@ export class Builder {
     for (const p of PARAMETERS[layer.type] || []) {
       head.append(this.parameter(layer, p));
     }
+    if (WEIGHTED.includes(layer.type)) {
+      head.append(this.trainable(layer));
+    }
     head.append(element('span', 'shape'));
     const up = button('up', '↑', 'move up');
     up.disabled = index === 0;
@@ -227,6 +233,25 @@ export class Builder {
       this.changed(false);
     });
     label.append(input);
+    return label;
+  }
+
+  /** The layer's "trainable" box: unticked, the layer is frozen (no gradient, no optimizer state). */
+  trainable(layer) {
+    const label = element('label', 'parameter trainable');
+    const box = element('input', 'trainable');
+    box.type = 'checkbox';
+    box.checked = layer.trainable !== false;
+    box.title = 'trainable: untick to freeze this layer\'s weights';
+    box.addEventListener('change', () => {
+      if (box.checked) {
+        delete layer.trainable;
+      } else {
+        layer.trainable = false;
+      }
+      this.changed(false);
+    });
+    label.append(box, element('span', '', 'trainable'));
     return label;
   }
 

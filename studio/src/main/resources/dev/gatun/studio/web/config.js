@@ -6,6 +6,31 @@ const RECURRENT = ['rnn', 'lstm', 'gru'];
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * The pre-trained model the page starts from ({name, from: 'pretrained/NAME', data: its config's
+ * data section}), or null for the seed's weights.
+ */
+let pretrained = null;
+
+export function setPretrained(model) {
+  pretrained = model;
+}
+
+export function currentPretrained() {
+  return pretrained;
+}
+
+/** The model's own data section while the page's data set is the model's, else the page's with the model's preprocessing. */
+function pretrainedData(data) {
+  const own = pretrained.data || {};
+  const same = own.source === data.source && (own.source !== 'synthetic' || own.kind === data.kind);
+  if (same) {
+    return structuredClone(own);
+  }
+  return Array.isArray(own.preprocessing) && own.preprocessing.length > 0
+    ? {...data, preprocessing: own.preprocessing} : data;
+}
+
 /** What each #dataset option stands for: {source, kind?, path?, task}. */
 export const datasets = new Map();
 
@@ -130,15 +155,20 @@ export function pageConfig(layers) {
     data = {source: 'synthetic', kind: info.kind, n: number('samples', 1000), noise: number('noise', 0.02),
       validation: 0.2};
   }
+  if (pretrained) {
+    data = pretrainedData(data);
+  }
   const model = {layers: layers.map((l) => ({...l}))};
-  if (info.source === 'fashion-mnist') {
+  if (pretrained && pretrained.input && info.source === 'fashion-mnist') {
+    model.input = pretrained.input;
+  } else if (info.source === 'fashion-mnist') {
     // A recurrent first layer reads each image as 28 steps of its 28-pixel rows.
     model.input = RECURRENT.includes(layers[0] && layers[0].type) ? [28, 28] : [1, 28, 28];
   }
   const type = $('optimizer').value;
   const lr = number('lr', 0.03);
   const optimizer = type === 'momentum' ? {type: 'sgd', lr, momentum: 0.9} : {type, lr};
-  return {
+  const config = {
     name: 'playground',
     seed: number('seed', 7),
     data,
@@ -148,6 +178,13 @@ export function pageConfig(layers) {
     regularization: {l1: number('l1', 0), l2: number('l2', 0)},
     training: {epochs: number('epochs', 200), batch: number('batch', 32)},
   };
+  if (pretrained) {
+    config.init = {from: pretrained.from};
+    if ($('fresh-head').checked) {
+      config.init.fresh = ['last'];
+    }
+  }
+  return config;
 }
 
 /** The part of a config that a new run needs; optimizer, regularization and batch change live. */

@@ -6,6 +6,7 @@ import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
 import {RaceView} from './race.js';
+import {PretrainedPanel} from './pretrained.js';
 import {ActivationsView} from './activations.js';
 import {Controls} from './controls.js';
 import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
@@ -21,6 +22,10 @@ const live = new LiveRuns($('runs'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
 const race = new RaceView(() => pageConfig(builder.layers));
+const pretrained = new PretrainedPanel(controls, race, (config) => {
+  builder.setLayers(applyConfig(config));
+  configChanged();
+}, configChanged);
 
 let checkTimer = 0;
 let checkSequence = 0;
@@ -208,6 +213,7 @@ async function start() {
   }
   const body = state.ok ? state.body : {};
   setDatasets(body.datasets && body.datasets.length ? body.datasets : FALLBACK_DATASETS, body.uploads);
+  pretrained.setModels(body.pretrained);
   const runs = body.runs || [];
   for (const run of runs.filter((r) => r.kind === 'live')) {
     live.adopt(run);
@@ -219,6 +225,7 @@ async function start() {
   if (current) {
     playground.adopt(current);
     activations.adopt(current);
+    pretrained.adoptConfig(current.config || {});
     rebuild(current.config || {});
   } else {
     showDataInputs('');
@@ -226,6 +233,7 @@ async function start() {
   }
   if (shared) {
     // A shared setup replaces what the page found: its run is built from it, with its seed.
+    pretrained.adoptConfig(shared);
     builder.setLayers(applyConfig(shared));
   }
   openStream('/api/events', route, showConnection);

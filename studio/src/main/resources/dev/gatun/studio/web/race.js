@@ -101,9 +101,22 @@ export class RaceView {
     });
   }
 
-  async start() {
+  start() {
+    return this.run(this.pageConfig(), this.setups());
+  }
+
+  /**
+   * A race of the page's config with its own optimizer in every setup, each setup adding to it
+   * (a label, an init).
+   */
+  startWith(setups) {
+    const config = this.pageConfig();
+    return this.run(config, setups.map((s) => ({optimizer: config.optimizer, ...s})));
+  }
+
+  async run(config, setups) {
     $('race-error').textContent = '';
-    const answer = await postJson('/api/race', {config: this.pageConfig(), setups: this.setups()});
+    const answer = await postJson('/api/race', {config, setups});
     if (!answer.ok) {
       $('race-error').textContent = answer.body.path ? `${answer.body.path}: ${answer.body.error}` : answer.body.error;
       return;
