@@ -18,7 +18,7 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build browser studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings
+.PHONY: run test build browser studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings pretrained
 
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
@@ -27,6 +27,7 @@ help:
 	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; make test runs it after mvn install"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
 	@echo "make studio [ARGS='--port N']   Gatun Studio: the live dashboard and playground in the browser"
+	@echo "make pretrained           retrain pretrained/ (spirals and Fashion-MNIST MLP, CNN, LSTM) bit for bit, in minutes"
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
 	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
@@ -60,6 +61,11 @@ browser:
 	else \
 	  echo "Studio's browser tests need Chromium: 'sudo apt-get install chromium chromium-driver'"; \
 	fi
+
+# The pre-trained models of pretrained/, from configs/pretrained/, bit for bit (scripts/pretrained):
+# make pretrained [PRETRAINED='spirals-mlp fashion-mlp'] [PRETRAINED_DIR=/tmp/p to compare with sha256sum]
+pretrained: data build
+	PRETRAINED_DIR='$(PRETRAINED_DIR)' PRETRAINED='$(PRETRAINED)' scripts/pretrained
 
 # Gatun Studio after a build: make studio [ARGS='--port 8123 --workspace DIR']
 studio: build

@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
         description = {"Train models defined in YAML/JSON configs, each into runs/<name>-<date>-<time>/ with metrics,"
                 + " plots and report.html; several configs (or a search section) end with a comparison report.",
                 "Examples: gatun train configs/spirals.yaml | gatun train configs/*.yaml --set training.epochs=5"
-                        + " | gatun train --resume runs/spirals-20261122-101500"})
+                        + " | gatun train --resume runs/spirals-20261122-101500"
+                        + " | gatun train configs/pretrained/fashion-mlp-finetune.yaml --init-from pretrained/fashion-mlp"
+                        + " --fresh-head"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -64,6 +66,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder")
     private Path resume;
 
+    @Option(names = "--init-from", paramLabel = "RUN",
+            description = "start from the weights of a trained model (a run folder, an export or a checkpoint, e.g."
+                    + " pretrained/fashion-mlp), matched layer by layer, and reuse its preprocessing"
+                    + " (same as --set init.from=RUN)")
+    private Path initFrom;
+
+    @Option(names = "--fresh-head",
+            description = "with --init-from: the last layer with weights starts fresh, e.g. for a new number of classes"
+                    + " (same as --set init.fresh=last)")
+    private boolean freshHead;
+
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
             description = "train N configs side by side, each in its own JVM with its share of the cores;"
                     + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
@@ -87,9 +100,10 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintStream progress = WriterStream.of(out);
         if (resume != null) {
-            if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null) {
+            if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
+                    || freshHead) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
-                        + " CONFIG, --set, --seed or --backend (only --epochs, to train longer)");
+                        + " CONFIG, --set, --seed, --backend, --init-from or --fresh-head (only --epochs, to train longer)");
             }
             ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
             finished(out, r);
@@ -108,11 +122,12 @@ final class TrainCommand implements Callable<Integer> {
         if (backend != null) {
             all.put("backend", backend);
         }
+
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
         List<ExperimentConfig> experiments = new ArrayList<>();
         for (Path file : configs) {
-            List<ExperimentConfig> loaded = ConfigLoader.load(file, all);
+            List<ExperimentConfig> loaded = ConfigLoader.load(file, withInit(file, all));
             for (ExperimentConfig c : loaded) {
                 ExperimentRunner.checkMemory(c, loaded.size() > 1 ? file + " (" + c.name() + ")" : file.toString());
             }
@@ -165,6 +180,33 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * {@code overrides} plus what --init-from and --fresh-head set in {@code file}'s config: the keys
+     * of its {@code init} section, or the whole section when it has none.
+     */
+    private Map<String, String> withInit(Path file, Map<String, String> overrides) throws java.io.IOException {
+        if (initFrom == null && !freshHead) {
+            return overrides;
+        }
+        Map<String, String> out = new LinkedHashMap<>(overrides);
+        // Quoted as YAML, so that any path is taken as the string it is.
+        String from = initFrom == null ? null : "'" + initFrom.toString().replace("'", "''") + "'";
+        if (ConfigLoader.read(file).path("init").isObject()) {
+            if (from != null) {
+                out.put("init.from", from);
+            }
+            if (freshHead) {
+                out.put("init.fresh", "last");
+            }
+        } else if (from == null) {
+            throw new ParameterException(spec.commandLine(), "--fresh-head needs --init-from RUN (" + file
+                    + " has no init section): the head is replaced in a model that starts from trained weights");
+        } else {
+            out.put("init", "{from: " + from + (freshHead ? ", fresh: last" : "") + "}");
+        }
+        return out;
     }
 
     private static void finished(PrintWriter out, ExperimentResult r) {

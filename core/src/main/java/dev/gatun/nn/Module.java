@@ -13,12 +13,18 @@ import java.util.List;
  * are saved state that is not trained (batch norm's {@code running_mean}): optimizers see only
  * {@link #parameters()}, while {@link #state()} (parameters, then buffers) is what a checkpoint
  * holds. Both live in the scope that was current when the module was built.
+ *
+ * <p>A module can be {@link #setTrainable frozen}: its parameters stay in {@link #parameters()}
+ * and {@link #state()} (a checkpoint or a weights file holds them as before), but their tensors
+ * no longer require gradients, so backward computes none for them, and
+ * {@link #trainableParameters()}, which is what an optimizer should be given, leaves them out.
  */
 public abstract class Module {
     private final List<Parameter> ownParameters = new ArrayList<>();
     private final List<Parameter> ownBuffers = new ArrayList<>();
     private final List<NamedChild> children = new ArrayList<>();
     private boolean training = true;
+    private boolean trainable = true;
 
     private record NamedChild(String name, Module module) {}
 
@@ -42,6 +48,7 @@ public abstract class Module {
      */
     protected final Parameter register(String name, Tensor tensor) {
         Parameter p = new Parameter(name, tensor);
+        tensor.requiresGrad(trainable);
         ownParameters.add(p);
         return p;
     }
@@ -106,9 +113,64 @@ public abstract class Module {
         return out;
     }
 
+    /**
+     * {@return the parameters of {@link #parameters()} that are not frozen, in the same order: what
+     * an optimizer updates}
+     */
+    public final List<Parameter> trainableParameters() {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : parameters()) {
+            if (p.trainable()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes ({@code true}) every parameter of this module and its
+     * submodules. A frozen parameter's tensor does not require gradients, so backward neither
+     * computes nor accumulates one for it, and any gradient it held is dropped; buffers are not
+     * affected (a frozen batch norm still updates its running statistics in training mode, as in
+     * PyTorch). Build the optimizer from {@link #trainableParameters()} afterwards.
+     *
+     * @param on false to freeze, true to train again
+     * @return this module
+     */
+    public final Module setTrainable(boolean on) {
+        trainable = on;
+        for (Parameter p : ownParameters) {
+            p.tensor().requiresGrad(on);
+            if (!on) {
+                p.tensor().setGrad(null);
+            }
+        }
+        for (NamedChild c : children) {
+            c.module().setTrainable(on);
+        }
+        return this;
+    }
+
+    /** {@return false when this module's own parameters are frozen ({@link #setTrainable})} */
+    public final boolean isTrainable() {
+        return trainable;
+    }
+
+    /** {@return the number of scalars in {@link #trainableParameters()}} */
+    public final long trainableParameterCount() {
+        long n = 0;
+        for (Parameter p : trainableParameters()) {
+            n += p.tensor().size();
+        }
+        return n;
+    }
+
     private void collect(String prefix, List<Parameter> out) {
         for (Parameter p : ownParameters) {
-            out.add(new Parameter(prefix + p.name(), p.tensor()));
+            Parameter named = new Parameter(prefix + p.name(), p.tensor());
+            // Parameter's constructor marks its tensor as requiring gradients: a frozen one must stay frozen.
+            p.tensor().requiresGrad(trainable);
+            out.add(named);
         }
         for (NamedChild c : children) {
             c.module().collect(prefix + c.name() + ".", out);
@@ -124,7 +186,7 @@ public abstract class Module {
         }
     }
 
-    /** {@return the number of trainable scalars} */
+    /** {@return the number of parameter scalars, frozen ones included} */
     public final long parameterCount() {
         long n = 0;
         for (Parameter p : parameters()) {

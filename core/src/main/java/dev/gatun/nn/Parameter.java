@@ -20,6 +20,14 @@ public record Parameter(String name, Tensor tensor) {
         return tensor.grad();
     }
 
+    /**
+     * {@return whether the parameter is trained: false once its module was frozen with
+     * {@link Module#setTrainable}, whose tensor then requires no gradient}
+     */
+    public boolean trainable() {
+        return tensor.requiresGrad();
+    }
+
     /** Sets the gradient to zero (keeps its memory). */
     public void zeroGrad() {
         if (tensor.grad() != null) {

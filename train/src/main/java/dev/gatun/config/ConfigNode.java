@@ -200,6 +200,19 @@ final class ConfigNode {
         return v;
     }
 
+    /**
+     * A boolean, or {@code fallback} when absent, recorded in the normalized tree only when it is
+     * not {@code fallback}: for keys that most configs never set ({@code trainable}), so that the
+     * {@code config.json} of those configs stays as it was.
+     */
+    boolean flag(String key, boolean fallback) {
+        boolean v = bool(key, fallback);
+        if (v == fallback) {
+            normalized.remove(key);
+        }
+        return v;
+    }
+
     /** A string, or {@code fallback} (which may be null) when absent. */
     String string(String key, String fallback) {
         String v = fallback;
@@ -301,6 +314,45 @@ final class ConfigNode {
             a.add(d);
         }
         return v;
+    }
+
+    /**
+     * Layer indices into a list of {@code count} layers, or an empty list when absent: an integer,
+     * the word {@code last} (which means index {@code last}), or a list of them; a negative index
+     * counts from the end (-1 is the last layer). Recorded as the ascending list of indices it
+     * resolves to.
+     */
+    List<Integer> layerIndices(String key, int count, int last) {
+        java.util.TreeSet<Integer> v = new java.util.TreeSet<>();
+        if (has(key)) {
+            JsonNode n = source.get(key);
+            List<JsonNode> items = new ArrayList<>();
+            if (n.isArray()) {
+                n.forEach(items::add);
+            } else {
+                items.add(n);
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String at = n.isArray() ? pathOf(key) + "[" + i + "]" : pathOf(key);
+                JsonNode e = items.get(i);
+                int index;
+                if (e.isString() && e.stringValue().equals("last")) {
+                    index = last;
+                } else if (e.isIntegralNumber() && e.canConvertToInt()) {
+                    index = e.intValue() < 0 ? count + e.intValue() : e.intValue();
+                    if (index < 0 || index >= count) {
+                        throw new ConfigException(at, "layer " + e.intValue() + " is out of range: model.layers has "
+                                + count + " layers (0 to " + (count - 1) + ", or -1 for the last)");
+                    }
+                } else {
+                    throw new ConfigException(at, "expected a layer index or 'last', got " + kind(e));
+                }
+                v.add(index);
+            }
+        }
+        ArrayNode a = normalized.putArray(key);
+        v.forEach(a::add);
+        return List.copyOf(v);
     }
 
     /** A list of strings, or an empty list when absent; a single string is a list of one. */

@@ -39,6 +39,24 @@ public final class DataFactory {
      * @throws IOException for a missing or malformed data file (the message names it)
      */
     public static ExperimentData load(ExperimentConfig config, Scope scope) throws IOException {
+        return load(config, scope, null);
+    }
+
+    /**
+     * Like {@link #load(ExperimentConfig, Scope)}, but with the preprocessing statistics of
+     * {@code reuseOrNull} applied instead of fitting them on the training part: for a run that
+     * starts from a trained model (its layers expect the inputs that model was trained on) and for
+     * evaluating such a run on its own data. The config must list the same steps.
+     *
+     * @param config the experiment
+     * @param scope the scope image files are mapped into
+     * @param reuseOrNull the fitted preprocessing to apply, or null to fit the config's
+     * @return the data, split and preprocessed
+     * @throws ConfigException at {@code data.preprocessing} when its steps, or their sizes, differ from {@code reuseOrNull}'s
+     * @throws IOException for a missing or malformed data file (the message names it)
+     */
+    public static ExperimentData load(ExperimentConfig config, Scope scope, FittedPreprocessing reuseOrNull)
+            throws IOException {
         DataConfig d = config.data();
         long seed = config.seed();
         Dataset all;
@@ -101,8 +119,12 @@ public final class DataFactory {
         }
         int classes = train.classes();
         List<FittedPreprocessing.Step> fitted = new ArrayList<>();
-        for (String step : d.preprocessing()) {
-            FittedPreprocessing.Step f = switch (step) {
+        if (reuseOrNull != null) {
+            checkReusable(d.preprocessing(), reuseOrNull, (int) Shape.checkedSize(train.featureShape()));
+        }
+        for (int k = 0; k < d.preprocessing().size(); k++) {
+            String step = d.preprocessing().get(k);
+            FittedPreprocessing.Step f = reuseOrNull != null ? reuseOrNull.steps().get(k) : switch (step) {
                 case "standardize" -> new FittedPreprocessing.Standardize(Standardizer.fit(train));
                 case "min_max" -> new FittedPreprocessing.MinMax(MinMaxScaler.fit(train));
                 default -> new FittedPreprocessing.OneHotTargets();
@@ -132,6 +154,37 @@ public final class DataFactory {
         }
         return new ExperimentData(train, validation, test, example, classes, classes > 0 ? names : List.of(),
                 new FittedPreprocessing(fitted), augmentation);
+    }
+
+    /** Refuses a saved preprocessing whose steps are not the config's, or whose statistics do not fit the features. */
+    private static void checkReusable(List<String> steps, FittedPreprocessing saved, int features) {
+        List<String> savedSteps = new ArrayList<>();
+        for (FittedPreprocessing.Step f : saved.steps()) {
+            savedSteps.add(stepName(f));
+        }
+        if (!savedSteps.equals(steps)) {
+            throw new ConfigException("data.preprocessing", steps + " differs from " + savedSteps + ", the steps the "
+                    + "model in init.from was trained with; its fitted statistics are reused, so list the same steps");
+        }
+        for (FittedPreprocessing.Step f : saved.steps()) {
+            int n = switch (f) {
+                case FittedPreprocessing.Standardize st -> st.standardizer().mean().length;
+                case FittedPreprocessing.MinMax mm -> mm.scaler().min().length;
+                case FittedPreprocessing.OneHotTargets oh -> features;
+            };
+            if (n != features) {
+                throw new ConfigException("data.preprocessing", "the " + stepName(f) + " statistics of the model in "
+                        + "init.from are for " + n + " features, but the data has " + features);
+            }
+        }
+    }
+
+    private static String stepName(FittedPreprocessing.Step step) {
+        return switch (step) {
+            case FittedPreprocessing.Standardize st -> "standardize";
+            case FittedPreprocessing.MinMax mm -> "min_max";
+            case FittedPreprocessing.OneHotTargets oh -> "one_hot";
+        };
     }
 
     private static Dataset synthetic(DataConfig.Synthetic s, long seed) {

@@ -27,18 +27,21 @@ import tools.jackson.databind.node.ObjectNode;
  * @param earlyStoppingOrNull null to train every epoch
  * @param training the {@code training} section
  * @param switches optimizer or rate changes, by ascending epoch
+ * @param initOrNull the {@code init} section (start from a trained model's weights), or null to
+ *     start from the seed's
  * @param normalized the config tree with every default spelled out
  */
 public record ExperimentConfig(String name, long seed, String backend, DataConfig data, ModelConfig model,
                                String loss, OptimizerConfig optimizer, ScheduleConfig scheduleOrNull,
                                Penalty regularization, EarlyStoppingConfig earlyStoppingOrNull,
-                               TrainingConfig training, List<SwitchConfig> switches, ObjectNode normalized) {
+                               TrainingConfig training, List<SwitchConfig> switches, InitConfig initOrNull,
+                               ObjectNode normalized) {
     /** The {@code loss} values. */
     public static final List<String> LOSSES = List.of("cross_entropy", "mse");
 
     /** The top-level keys. */
     static final String[] KEYS = {"name", "seed", "backend", "data", "model", "loss", "optimizer", "schedule",
-        "regularization", "early_stopping", "training", "switch"};
+        "regularization", "early_stopping", "training", "switch", "init"};
 
     /** Copies the switches and the normalized tree. */
     public ExperimentConfig {
@@ -95,8 +98,10 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
             last = sw.epoch();
             switches.add(sw);
         }
+        // Recorded only when present, so that the config.json of a run without it stays as it was.
+        InitConfig init = root.has("init") ? InitConfig.from(root.object("init"), model) : null;
         ExperimentConfig c = new ExperimentConfig(name, seed, backend, data, model, loss, optimizer, schedule,
-                regularization, stopping, training, switches, root.normalized());
+                regularization, stopping, training, switches, init, root.normalized());
         c.checkCombinations();
         return c;
     }

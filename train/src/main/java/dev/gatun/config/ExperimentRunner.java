@@ -183,10 +183,20 @@ public final class ExperimentRunner {
             run.put("train_examples", Integer.toString(data.train().size()));
             run.put("validation_examples", Integer.toString(size(data.validationOrNull())));
             run.put("test_examples", Integer.toString(size(data.testOrNull())));
+            Map<String, String> start = prepared.startInfo();
+            run.putAll(start);
             MetricsLog log = new MetricsLog(folder, run);
             out.printf(Locale.ROOT, "%s: %d parameters, %d train / %d validation / %d test examples, backend %s, "
                     + "run folder %s%n", config.name(), net.parameterCount(), data.train().size(),
                     size(data.validationOrNull()), size(data.testOrNull()), BackendRegistry.current().name(), folder);
+            if (start.containsKey("frozen_layers")) {
+                out.printf(Locale.ROOT, "frozen layers %s: %s parameters trained, %s frozen%n", start.get("frozen_layers"),
+                        start.get("trainable_parameters"), start.get("frozen_parameters"));
+            }
+            if (start.containsKey("init_from")) {
+                out.printf(Locale.ROOT, "weights from %s, fresh layers: %s%n", start.get("init_from"),
+                        start.get("init_fresh_layers"));
+            }
 
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
@@ -263,6 +273,7 @@ public final class ExperimentRunner {
     static void addCallbacks(Trainer trainer, ExperimentConfig config, int batchesPerEpoch) {
         for (SwitchConfig s : config.switches()) {
             if (s.optimizerOrNull() != null) {
+                // SwitchOptimizer hands over the model's trainable parameters: frozen layers stay out.
                 trainer.addCallback(new SwitchOptimizer(s.epoch() - 1,
                         ps -> OptimizerFactory.create(s.optimizerOrNull(), ps)));
             } else {

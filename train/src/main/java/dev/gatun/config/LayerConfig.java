@@ -35,6 +35,52 @@ public sealed interface LayerConfig {
     int MAX_HIDDEN = 1 << 26;
 
     /**
+     * The key that freezes a layer: {@code trainable: false} (ModelConfig reads it; every layer
+     * accepts it, and one without parameters refuses {@code false}).
+     */
+    String TRAINABLE = "trainable";
+
+    /**
+     * {@return whether the layer has parameters (weights a run trains, freezes or starts fresh)}
+     *
+     * @param layer the layer
+     */
+    static boolean hasParameters(LayerConfig layer) {
+        return switch (layer) {
+            case Dense d -> true;
+            case Conv2d c -> true;
+            case BatchNorm b -> true;
+            case Recurrent r -> true;
+            case LastState l -> true;
+            case Pool2d p -> false;
+            case GlobalAvgPool2d g -> false;
+            case Flatten f -> false;
+            case Activation a -> false;
+            case Dropout d -> false;
+        };
+    }
+
+    /**
+     * {@return the layer's {@code type} as a config spells it, e.g. {@code dense} or {@code lstm}}
+     *
+     * @param layer the layer
+     */
+    static String typeName(LayerConfig layer) {
+        return switch (layer) {
+            case Dense d -> "dense";
+            case Conv2d c -> "conv2d";
+            case BatchNorm b -> "batchnorm";
+            case Recurrent r -> r.cell();
+            case LastState l -> "last_state";
+            case Pool2d p -> p.max() ? "maxpool2d" : "avgpool2d";
+            case GlobalAvgPool2d g -> "globalavgpool2d";
+            case Flatten f -> "flatten";
+            case Activation a -> a.type();
+            case Dropout d -> "dropout";
+        };
+    }
+
+    /**
      * Fully connected: {@code {type: dense, units: 10, bias: true, init: default}}.
      *
      * @param units the number of outputs, positive
@@ -170,13 +216,13 @@ public sealed interface LayerConfig {
         }
         return switch (type) {
             case "dense" -> {
-                n.allowKeys("type", "units", "bias", "init", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, "units", "bias", "init", "l1", "l2");
                 yield new Dense(n.positiveInt("units"), n.bool("bias", true), n.choice("init", "default", INITS),
                         Penalty.override(n));
             }
             case "conv2d" -> {
-                n.allowKeys("type", "filters", "kernel", "stride", "padding", "dilation", "groups", "bias", "init",
-                        "l1", "l2");
+                n.allowKeys("type", TRAINABLE, "filters", "kernel", "stride", "padding", "dilation", "groups", "bias",
+                        "init", "l1", "l2");
                 int filters = n.positiveInt("filters");
                 if (!n.has("kernel")) {
                     throw n.error("kernel", "missing");
@@ -193,7 +239,7 @@ public sealed interface LayerConfig {
                         n.choice("init", "default", INITS), Penalty.override(n));
             }
             case "maxpool2d", "avgpool2d" -> {
-                n.allowKeys("type", "kernel", "stride", "padding");
+                n.allowKeys("type", TRAINABLE, "kernel", "stride", "padding");
                 if (!n.has("kernel")) {
                     throw n.error("kernel", "missing");
                 }
@@ -202,11 +248,11 @@ public sealed interface LayerConfig {
                         nonNegative(n, "padding", new int[] {0, 0}));
             }
             case "globalavgpool2d" -> {
-                n.allowKeys("type");
+                n.allowKeys("type", TRAINABLE);
                 yield new GlobalAvgPool2d();
             }
             case "batchnorm" -> {
-                n.allowKeys("type", "eps", "momentum", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, "eps", "momentum", "l1", "l2");
                 double eps = n.positive("eps", 1e-5);
                 double momentum = n.number("momentum", 0.1);
                 if (!(momentum >= 0 && momentum <= 1)) {
@@ -215,11 +261,11 @@ public sealed interface LayerConfig {
                 yield new BatchNorm(eps, momentum, Penalty.override(n));
             }
             case "flatten" -> {
-                n.allowKeys("type");
+                n.allowKeys("type", TRAINABLE);
                 yield new Flatten();
             }
             case "dropout" -> {
-                n.allowKeys("type", "p");
+                n.allowKeys("type", TRAINABLE, "p");
                 double p = n.number("p", 0.5);
                 if (!(p >= 0 && p < 1)) {
                     throw n.error("p", "must be in [0, 1)");
@@ -227,7 +273,7 @@ public sealed interface LayerConfig {
                 yield new Dropout(p);
             }
             case "rnn", "lstm", "gru" -> {
-                n.allowKeys("type", "hidden", "layers", "bidirectional", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, "hidden", "layers", "bidirectional", "l1", "l2");
                 int hidden = n.positiveInt("hidden");
                 if (hidden > MAX_HIDDEN) {
                     throw n.error("hidden", "must be <= " + MAX_HIDDEN + ", got " + hidden);
@@ -239,7 +285,7 @@ public sealed interface LayerConfig {
                 yield new Recurrent(type, hidden, layers, n.bool("bidirectional", false), Penalty.override(n));
             }
             case "last_state" -> {
-                n.allowKeys("type", "units", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, "units", "l1", "l2");
                 yield new LastState(n.positiveInt("units"), Penalty.override(n));
             }
             default -> throw new IllegalStateException("unhandled layer type " + type);
@@ -248,7 +294,7 @@ public sealed interface LayerConfig {
 
     /** An activation layer: its option (gelu's approximate) and parameter (slope, alpha), range-checked. */
     private static Activation activation(ConfigNode n, String type, ActivationTypes.Type activation) {
-        List<String> keys = new ArrayList<>(List.of("type"));
+        List<String> keys = new ArrayList<>(List.of("type", TRAINABLE));
         if (activation.optionKey() != null) {
             keys.add(activation.optionKey());
         }

@@ -5,12 +5,16 @@ import java.util.List;
 
 /**
  * The {@code model} section: the shape of one example ({@code input}, or null to take it from
- * the data set) and the layers in order, at most {@link #MAX_LAYERS} of them.
+ * the data set) and the layers in order, at most {@link #MAX_LAYERS} of them. A layer with
+ * parameters may say {@code trainable: false}: it is frozen (no gradient, no optimizer state, no
+ * penalty), as fine-tuning a pre-trained model does; {@code config.json} records the key only on
+ * frozen layers. A layer without parameters (an activation, pooling, dropout) refuses it.
  *
  * @param inputOrNull the shape of one example, or null when the data set gives it
  * @param layers the layers in order
+ * @param frozenLayers the indices of the layers with {@code trainable: false}, ascending
  */
-public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
+public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Integer> frozenLayers) {
     /**
      * The most entries {@code model.layers} may list: far beyond any network a sequential config
      * describes, and a bound on the objects a config file can make the factory build.
@@ -21,6 +25,16 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
     public ModelConfig {
         inputOrNull = inputOrNull == null ? null : inputOrNull.clone();
         layers = List.copyOf(layers);
+        frozenLayers = List.copyOf(frozenLayers);
+    }
+
+    /**
+     * {@return whether layer {@code index} is trained, i.e. not frozen by {@code trainable: false}}
+     *
+     * @param index the layer's index in {@link #layers()}
+     */
+    public boolean trainable(int index) {
+        return !frozenLayers.contains(index);
     }
 
     /** {@return the shape of one example (a copy), or null when the data set gives it} */
@@ -47,9 +61,21 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers) {
             throw n.error("layers", "must list at most " + MAX_LAYERS + " layers, got " + nodes.size());
         }
         List<LayerConfig> layers = new ArrayList<>();
-        for (ConfigNode layer : nodes) {
-            layers.add(LayerConfig.from(layer));
+        List<Integer> frozen = new ArrayList<>();
+        for (ConfigNode node : nodes) {
+            LayerConfig layer = LayerConfig.from(node);
+            if (!node.flag(LayerConfig.TRAINABLE, true)) {
+                if (!LayerConfig.hasParameters(layer)) {
+                    throw node.error(LayerConfig.TRAINABLE, "a " + LayerConfig.typeName(layer)
+                            + " layer has no parameters to freeze; set trainable: false on layers with weights");
+                }
+                frozen.add(layers.size());
+            }
+            layers.add(layer);
         }
-        return new ModelConfig(input, layers);
+        if (!frozen.isEmpty() && layers.stream().filter(LayerConfig::hasParameters).count() == frozen.size()) {
+            throw n.error("layers", "every layer with parameters has trainable: false, so nothing would train");
+        }
+        return new ModelConfig(input, layers, frozen);
     }
 }

@@ -27,7 +27,11 @@ import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.Regularization;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -43,12 +47,20 @@ public final class ModelFactory {
     private ModelFactory() {}
 
     /**
-     * A built network and the penalties its layers asked for.
+     * A built network, the penalties its layers asked for and the layer each tensor belongs to.
      *
-     * @param module the network
-     * @param regularization one penalty per layer group that asked for one
+     * @param module the network, its frozen layers ({@code trainable: false}) already frozen
+     * @param regularization one penalty per trainable layer group that asked for one
+     * @param layerOfTensor the index in {@code model.layers} of every tensor of {@code module.state()},
+     *     by its name there, in that order
      */
-    public record Built(Module module, List<Regularization> regularization) {}
+    public record Built(Module module, List<Regularization> regularization, Map<String, Integer> layerOfTensor) {
+        /** Copies the penalties and the map, keeping its order. */
+        public Built {
+            regularization = List.copyOf(regularization);
+            layerOfTensor = Collections.unmodifiableMap(new LinkedHashMap<>(layerOfTensor));
+        }
+    }
 
     /**
      * The shape of one example after each layer (without the batch axis), for an example of
@@ -102,6 +114,7 @@ public final class ModelFactory {
         SplittableRandom dropoutSeeds = new SplittableRandom(~seed);
         List<Module> modules = new ArrayList<>();
         List<Regularization> penalties = new ArrayList<>();
+        Map<Tensor, Integer> layerOf = new IdentityHashMap<>();
         int[] shape = input.clone();
         List<LayerConfig> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
@@ -137,12 +150,14 @@ public final class ModelFactory {
                     RecurrentLayer encoder = recurrent(r, shape[1], rng);
                     penalty = r.penalty();
                     if (i + 1 < layers.size() && layers.get(i + 1) instanceof LayerConfig.LastState head) {
-                        // The head's penalty applies to the head, the encoder's to the encoder.
-                        addPenalties(penalties, encoder.parameters(), penalty.orElse(global));
+                        // The head's penalty applies to the head, the encoder's to the encoder; each
+                        // of the two layers may be frozen on its own.
                         LastStateLinear whole = new LastStateLinear(encoder, head.units(), rng);
-                        List<Parameter> headParameters = whole.parameters().subList(
-                                encoder.parameters().size(), whole.parameters().size());
-                        addPenalties(penalties, headParameters, head.penalty().orElse(global));
+                        Module headModule = whole.children().getLast();
+                        freezeAndPenalize(encoder, model.trainable(i), penalty.orElse(global), penalties);
+                        freezeAndPenalize(headModule, model.trainable(i + 1), head.penalty().orElse(global), penalties);
+                        mark(layerOf, encoder, i);
+                        mark(layerOf, headModule, i + 1);
                         modules.add(whole);
                         shape = outputShape(head, outputShape(layer, shape, path(i)), path(i + 1));
                         i++;
@@ -152,14 +167,32 @@ public final class ModelFactory {
                 }
                 case LayerConfig.LastState l -> throw new IllegalStateException("checked by outputShapes");
             }
-            if (penalty != null) {
-                addPenalties(penalties, m.parameters(), penalty.orElse(global));
-            }
+            freezeAndPenalize(m, model.trainable(i), penalty == null ? Penalty.NONE : penalty.orElse(global), penalties);
+            mark(layerOf, m, i);
             modules.add(m);
             shape = outputShape(layer, shape, path(i));
         }
         Module network = modules.size() == 1 ? modules.getFirst() : new Sequential(modules.toArray(Module[]::new));
-        return new Built(network, List.copyOf(penalties));
+        Map<String, Integer> byName = new LinkedHashMap<>();
+        for (Parameter p : network.state()) {
+            byName.put(p.name(), layerOf.get(p.tensor()));
+        }
+        return new Built(network, penalties, byName);
+    }
+
+    /** Freezes a layer with {@code trainable: false}; a trainable one gets its penalty (frozen weights take none). */
+    private static void freezeAndPenalize(Module layer, boolean trainable, Penalty penalty, List<Regularization> out) {
+        if (trainable) {
+            addPenalties(out, layer.parameters(), penalty);
+        } else {
+            layer.setTrainable(false);
+        }
+    }
+
+    private static void mark(Map<Tensor, Integer> layerOf, Module layer, int index) {
+        for (Parameter p : layer.state()) {
+            layerOf.put(p.tensor(), index);
+        }
     }
 
     private static RecurrentLayer recurrent(LayerConfig.Recurrent r, int features, RandomGenerator rng) {

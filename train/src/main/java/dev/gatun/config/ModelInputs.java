@@ -46,7 +46,9 @@ public final class ModelInputs {
     public static Dataset labelled(TrainedModel model, Path sourceOrNull, String labelColumnOrNull) throws IOException {
         ModelCard card = model.card();
         if (sourceOrNull == null) {
-            ExperimentData data = DataFactory.load(model.config(), Scope.current());
+            // A fine-tuned run's statistics came from its init model: use the saved ones, not a refit.
+            ExperimentData data = DataFactory.load(model.config(), Scope.current(),
+                    model.config().initOrNull() == null ? null : card.preprocessing());
             if (data.testOrNull() != null) {
                 return data.testOrNull();
             }

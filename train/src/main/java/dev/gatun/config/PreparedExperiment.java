@@ -11,13 +11,22 @@ import dev.gatun.train.Regularization;
 import dev.gatun.train.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a config's training needs, built the one way {@code gatun train} builds it: the data
  * and its loaders, the network (checked against the memory budget first), its optimizer and its
  * loss with the config's penalties. Studio's playground builds its runs through this too, so a
  * config exported from Studio trains the same in the CLI.
+ *
+ * <p>A config with an {@code init} section starts from a trained model: its data is preprocessed
+ * with that model's fitted statistics and its network gets that model's weights, except in the
+ * layers of {@code init.fresh} (all checked before anything trains; see {@link PretrainedStart}).
+ * Layers with {@code trainable: false} are frozen: the optimizer is given only
+ * {@link Module#trainableParameters()}, so they get no gradient, no optimizer state, no penalty and
+ * no clipping. A run resumed from a checkpoint takes its weights from the checkpoint.
  *
  * @param config the experiment
  * @param data the loaded data
@@ -29,10 +38,12 @@ import java.util.List;
  * @param validation the validation batches, or null
  * @param test the test batches, or null
  * @param checkpointOrNull the checkpoint loaded into the network, or null for a fresh run
+ * @param initOrNull what the network took from the model of {@code init.from}, or null when the
+ *     config has no {@code init} or the weights came from a checkpoint
  */
 public record PreparedExperiment(ExperimentConfig config, ExperimentData data, ModelFactory.Built built,
         ModelCard card, Optimizer optimizer, Loss loss, DataLoader train, DataLoader validation, DataLoader test,
-        Checkpoint checkpointOrNull) {
+        Checkpoint checkpointOrNull, PretrainedStart.Summary initOrNull) {
 
     /**
      * Loads the data and builds the training of {@code config} in {@code scope}, on the current
@@ -43,13 +54,22 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
      * @param source where the config comes from, for messages
      * @param scope the scope that owns the data, network and optimizer state
      * @return the prepared training
-     * @throws ConfigException for a config that does not fit its data
+     * @throws ConfigException for a config that does not fit its data, or whose {@code init} model
+     *     does not fit the network (naming the layer and both shapes)
      * @throws dev.gatun.tensor.MemoryBudgetException when training would pass the memory budget
-     * @throws IOException when the data or the checkpoint cannot be read
+     * @throws IOException when the data, the checkpoint or the {@code init} model cannot be read
      */
     public static PreparedExperiment prepare(ExperimentConfig config, Path checkpointOrNull, String source, Scope scope)
             throws IOException {
-        ExperimentData data = DataFactory.load(config, scope);
+        InitConfig init = config.initOrNull();
+        try (PretrainedStart start = init == null ? null : PretrainedStart.load(init)) {
+            return prepare(config, checkpointOrNull, source, scope, start);
+        }
+    }
+
+    private static PreparedExperiment prepare(ExperimentConfig config, Path checkpointOrNull, String source,
+            Scope scope, PretrainedStart startOrNull) throws IOException {
+        ExperimentData data = DataFactory.load(config, scope, startOrNull == null ? null : startOrNull.preprocessing());
         List<int[]> shapes = ModelFactory.outputShapes(config.model(), data.exampleShape());
         config.checkOutput(shapes.getLast(), data.classes() > 0 ? data.classes() : -1);
         ModelMemory.requireTraining(config, data.exampleShape(), BackendRegistry.device(), source);
@@ -57,6 +77,8 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
         ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
                 config.regularization());
         Module net = built.module();
+        PretrainedStart.Summary init = startOrNull == null || checkpointOrNull != null ? null
+                : startOrNull.copyInto(built, config);
         Checkpoint saved = checkpointOrNull == null ? null : Checkpoint.load(checkpointOrNull, net, scope);
         // The optimizer in use when the checkpoint was taken: the config's, or a later switch's.
         OptimizerConfig active = config.optimizer();
@@ -65,14 +87,59 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
                 active = sw.optimizerOrNull();
             }
         }
-        Optimizer optimizer = OptimizerFactory.create(active, net.parameters());
+        Optimizer optimizer = OptimizerFactory.create(active, net.trainableParameters());
         Loss loss = withPenalties(config, built.regularization());
 
         TrainingConfig t = config.training();
         DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
         DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
         return new PreparedExperiment(config, data, built, ModelCard.of(data), optimizer, loss, train,
-                loader(data.validationOrNull(), t.evalBatch()), loader(data.testOrNull(), t.evalBatch()), saved);
+                loader(data.validationOrNull(), t.evalBatch()), loader(data.testOrNull(), t.evalBatch()), saved, init);
+    }
+
+    /**
+     * A new optimizer of {@code optimizer}'s kind over the network's trainable parameters (frozen
+     * layers left out), for a run that switches optimizers as it goes.
+     *
+     * @param optimizer the optimizer section
+     * @return the optimizer
+     */
+    public Optimizer newOptimizer(OptimizerConfig optimizer) {
+        return OptimizerFactory.create(optimizer, module().trainableParameters());
+    }
+
+    /**
+     * {@return how the run starts, for its report: the layers frozen, the trainable and frozen
+     * parameter counts and, for a config with {@code init}, where its weights came from; empty for
+     * a run from the seed with every layer trained}
+     */
+    public Map<String, String> startInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        ModelConfig model = config.model();
+        if (!model.frozenLayers().isEmpty()) {
+            info.put("frozen_layers", layerList(model, model.frozenLayers()));
+            info.put("trainable_parameters", Long.toString(module().trainableParameterCount()));
+            info.put("frozen_parameters", Long.toString(module().parameterCount() - module().trainableParameterCount()));
+        }
+        InitConfig init = config.initOrNull();
+        if (init != null) {
+            info.put("init_from", init.from().toString());
+            info.put("init_fresh_layers", init.fresh().isEmpty() ? "none" : layerList(model, init.fresh()));
+            if (initOrNull != null && !initOrNull.unused().isEmpty()) {
+                info.put("init_unused", String.join(" ", initOrNull.unused()));
+            }
+        }
+        return info;
+    }
+
+    /** "4 (dense), 5 (last_state)". */
+    private static String layerList(ModelConfig model, List<Integer> layers) {
+        StringBuilder sb = new StringBuilder();
+        for (int i : layers) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(i).append(" (").append(LayerConfig.typeName(model.layers().get(i)))
+                    .append(')');
+        }
+        return sb.toString();
     }
 
     /** {@return the network} */

@@ -34,7 +34,7 @@ public final class SwitchOptimizer implements Callback {
     @Override
     public void onEpochEnd(EpochContext context) {
         if (context.epoch() == afterEpoch) {
-            context.setOptimizer(factory.apply(context.trainer().model().parameters()));
+            context.setOptimizer(factory.apply(context.trainer().model().trainableParameters()));
         }
     }
 }
