@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.studio.Studio;
+import dev.gatun.studio.api.PretrainedModels;
 import dev.gatun.studio.server.StudioFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,8 @@ class RaceApiTest {
     @BeforeEach
     void start() throws Exception {
         System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")));
+        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace"),
+                new PretrainedModels(Path.of("..", "pretrained").toAbsolutePath().normalize())));
         client = new StudioClient(studio.url(), studio.server().token().value());
     }
 
@@ -124,6 +126,38 @@ class RaceApiTest {
                 "{\"action\": \"play\"}");
         assertEquals(404, old.status());
         assertEquals(2, client.get("/api/state").path("runs").size());
+    }
+
+    @Test
+    void aPretrainedStartRacesScratchAndBeginsWhereItsTrainingEnded() throws Exception {
+        // The spirals MLP's own data and network; one setup from its weights, one from the seed's.
+        JsonNode model = client.get("/api/state").path("pretrained").valueStream()
+                .filter(m -> m.path("name").asString().equals("spirals-mlp")).findFirst().orElseThrow();
+        tools.jackson.databind.node.ObjectNode config = (tools.jackson.databind.node.ObjectNode) model.path("config").deepCopy();
+        config.putObject("init").put("from", "pretrained/spirals-mlp");
+        JsonNode race = client.post("/api/race", "{\"config\": " + config + """
+                , "setups": [{"label": "pre-trained", "optimizer": {"type": "adam", "lr": 0.001}},
+                  {"label": "scratch", "optimizer": {"type": "adam", "lr": 0.001}, "init": null}]}""");
+        // Scored on the test part before any step, the pre-trained setup has its folder's stated accuracy.
+        JsonNode score = client.post("/api/runs/" + race.path("runs").path(0).path("run").asString() + "/evaluate",
+                "{\"part\": \"test\"}");
+        assertEquals(model.path("testExamples").asInt(), score.path("examples").asInt());
+        assertEquals(model.path("testAccuracy").asDouble(), score.path("accuracy").asDouble(), 0.0, score.toString());
+        double[] first = new double[2];
+        for (int i = 0; i < 2; i++) {
+            String run = race.path("runs").path(i).path("run").asString();
+            client.post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
+            first[i] = client.awaitEvent(0, e -> e.type().equals("batch") && e.data().path("run").asString().equals(run),
+                    Duration.ofSeconds(20)).data().path("points").path(0).path(1).asDouble();
+        }
+        // The trained network's first batch loses far less than a fresh one's (ln 2 for two classes).
+        assertTrue(first[0] < 0.2, "pre-trained first loss " + first[0]);
+        assertTrue(first[1] > 0.5, "scratch first loss " + first[1]);
+        StudioClient.Answer unknown = client.postAnswer("/api/race", "{\"config\": " + config.put("seed", 1).toString()
+                .replace("pretrained/spirals-mlp", "pretrained/nope") + ", \"setups\": [{\"optimizer\": {\"type\": \"adam\"}},"
+                + " {\"optimizer\": {\"type\": \"sgd\"}}]}");
+        assertEquals(400, unknown.status());
+        assertEquals("init.from", unknown.body().path("path").asString(), unknown.body().toString());
     }
 
     private JsonNode awaitEnded(String race) throws Exception {

@@ -8,6 +8,7 @@ import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ExperimentResult;
 import dev.gatun.config.ExperimentRunner;
 import dev.gatun.studio.Studio;
+import dev.gatun.studio.api.PretrainedModels;
 import dev.gatun.studio.live.LiveReporter;
 import dev.gatun.studio.server.StudioFile;
 import dev.gatun.train.callbacks.Callback;
@@ -58,6 +59,8 @@ class StudioPageTest {
     /** Where each test's final page goes, for people to look at. */
     private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final Duration TRAINING = Duration.ofSeconds(90);
+    /** The checkout's pre-trained models (make pretrained). */
+    private static final Path PRETRAINED = Path.of("..", "pretrained").toAbsolutePath().normalize();
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @TempDir
@@ -71,7 +74,8 @@ class StudioPageTest {
     static void start() throws IOException {
         System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
         driver = HeadlessChromium.start();
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")));
+        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace"),
+                new PretrainedModels(PRETRAINED)));
         client = new StudioClient(studio.url(), studio.server().token().value());
     }
 
@@ -507,6 +511,66 @@ class StudioPageTest {
         // The playground is untouched by the race.
         assertEquals(client.playgroundRun(), client.get("/api/state").path("runs").path(0).path("run").asString());
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", byId("race-panel"));
+    }
+
+    @Test
+    void aPretrainedFashionMlpLoadsAndScoresItsStatedTestAccuracy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(
+                dev.gatun.data.FashionMnist.DEFAULT_DIR.resolve("t10k-labels-idx1-ubyte.gz")),
+                "Fashion-MNIST is not installed in " + dev.gatun.data.FashionMnist.DEFAULT_DIR
+                        + " (apt-get install dataset-fashion-mnist)");
+        JsonNode stated = dev.gatun.studio.play.EventJson.MAPPER.readTree(
+                PRETRAINED.resolve("fashion-mlp").resolve("accuracy.json").toFile());
+        openPage();
+        select("pretrained", "fashion-mlp");
+        byId("load-pretrained").click();
+        assertEquals("fashion-mlp", byId("pretrained-info").getDomAttribute("data-from"));
+        assertEquals("fashion-mnist-sample", byId("dataset").getDomProperty("value"));
+        byId("score-test").click();
+        String accuracy = waitFor(TRAINING, d -> byId("test-score").getDomAttribute("data-accuracy"));
+        // The network as loaded, before any step: exactly the accuracy its folder states.
+        assertEquals("0", byId("test-score").getDomAttribute("data-step"));
+        assertEquals(stated.path("test_examples").asInt(), Integer.parseInt(byId("test-score").getDomAttribute("data-examples")));
+        assertEquals(stated.path("test_accuracy").asDouble(), Double.parseDouble(accuracy), 0.0);
+    }
+
+    @Test
+    void fineTuningThePretrainedSpiralsMlpOnThreeBlobsLeavesItsFrozenLayersBitIdentical() throws Exception {
+        openPage();
+        select("pretrained", "spirals-mlp");
+        byId("load-pretrained").click();
+        waitFor(SHORT, d -> byId("layers").findElements(By.cssSelector("li.layer")).size() == 5);
+        // A new task with three classes: the head starts fresh with 3 units, the two hidden layers are frozen.
+        select("dataset", "blobs");
+        List<WebElement> layers = byId("layers").findElements(By.cssSelector("li.layer"));
+        assertEquals("3", layers.get(4).findElement(By.cssSelector("input.units")).getDomProperty("value"));
+        for (int i : new int[] {0, 2}) {
+            byId("layers").findElements(By.cssSelector("li.layer")).get(i).findElement(By.cssSelector("input.trainable")).click();
+        }
+        byId("fresh-head").click();
+        setNumber("epochs", "15");
+        setNumber("lr", "0.01");
+        byId("play").click();
+        waitFor(TRAINING, d -> "finished".equals(byId("status").getDomAttribute("data-status")));
+        byId("save-run").click();
+        String folder = waitFor(SHORT, d -> byId("saved-folder").getDomAttribute("data-folder"));
+        Map<String, byte[]> start = rawBytes(PRETRAINED.resolve("spirals-mlp").resolve("model.safetensors"));
+        Map<String, byte[]> tuned = rawBytes(Path.of(folder, "model.safetensors"));
+        for (String frozen : List.of("0.weight", "0.bias", "2.weight", "2.bias")) {
+            assertTrue(java.util.Arrays.equals(start.get(frozen), tuned.get(frozen)), frozen + " moved");
+        }
+        assertEquals(3 * 64 * Float.BYTES, tuned.get("4.weight").length);
+        double accuracy = Double.parseDouble(byId("val-accuracy").getText());
+        assertTrue(accuracy > 0.9, "validation accuracy " + accuracy);
+    }
+
+    private static Map<String, byte[]> rawBytes(Path weights) throws IOException {
+        try (dev.gatun.tensor.Scope scope = dev.gatun.tensor.Scope.open("weights")) {
+            Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+            dev.gatun.io.SafetensorsReader.read(weights, scope).forEach((k, t) -> out.put(k,
+                    t.contiguous().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+            return out;
+        }
     }
 
     private void openPage() {
