@@ -52,6 +52,7 @@ public final class StudioApi implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<String, PlaygroundRun> playground = new LinkedHashMap<>();
     private final Map<String, ObjectNode> live = new LinkedHashMap<>();
+    private final OpenViews views = new OpenViews();
 
     /**
      * Registers the API's routes on {@code server}.
@@ -74,6 +75,9 @@ public final class StudioApi implements AutoCloseable {
         server.route("GET", "/api/runs/{run}/metrics.csv", r -> Response.bytes(200, "text/csv; charset=utf-8",
                 run(r).metricsCsv().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .withHeader("Content-Disposition", "attachment; filename=\"metrics.csv\""));
+        server.route("POST", "/api/views", this::openViews);
+        server.route("GET", "/api/runs/{run}/views", r -> Response.ok(run(r).views()));
+        server.route("POST", "/api/runs/{run}/backprop", this::backprop);
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);
@@ -126,7 +130,7 @@ public final class StudioApi implements AutoCloseable {
         PlaygroundRun run;
         try {
             run = PlaygroundRun.start(id, checked.tree(), runsDir, EventSink.of(server.events()),
-                    () -> server.events().clients() > 0);
+                    () -> server.events().clients() > 0, views::isOpen);
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
         } catch (dev.gatun.tensor.MemoryBudgetException e) {
@@ -178,6 +182,41 @@ public final class StudioApi implements AutoCloseable {
         } catch (dev.gatun.tensor.MemoryBudgetException e) {
             // A batch size whose batch would not fit the budget: refused before it is allocated.
             throw new ApiException(400, e.getMessage(), "batch", null);
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    /** A page opens or closes deep views; a view just opened gets its pictures at once. */
+    private Response openViews(Request r) throws IOException {
+        views.apply(r.json());
+        ObjectNode open = EventJson.object();
+        for (String view : OpenViews.VIEWS.stream().sorted().toList()) {
+            open.put(view, views.isOpen(view));
+        }
+        List<PlaygroundRun> runs;
+        synchronized (this) {
+            runs = new ArrayList<>(playground.values());
+        }
+        if (open.properties().stream().anyMatch(e -> e.getValue().asBoolean())) {
+            for (PlaygroundRun run : runs) {
+                try {
+                    run.showViews();
+                } catch (IllegalStateException stopped) {
+                    // A run that stopped meanwhile has nothing to show.
+                }
+            }
+        }
+        ObjectNode o = EventJson.object();
+        o.set("open", open);
+        o.put("lease", OpenViews.LEASE_SECONDS);
+        return Response.ok(o);
+    }
+
+    private Response backprop(Request r) throws IOException {
+        PlaygroundRun run = run(r);
+        try {
+            return Response.ok(run.backprop());
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }

@@ -45,7 +45,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -85,6 +88,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private final Path runsDir;
     private final EventSink sink;
     private final BooleanSupplier watched;
+    private final Predicate<String> viewOpen;
+    private final AtomicLong networkEvents = new AtomicLong();
     private final ExecutorService encoder;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -131,11 +136,13 @@ public final class PlaygroundRun implements AutoCloseable {
     private long nextConfusion;
     private long nextMetricsWrite;
 
-    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched) {
+    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched,
+            Predicate<String> viewOpen) {
         this.id = id;
         this.runsDir = runsDir;
         this.sink = sink;
         this.watched = watched;
+        this.viewOpen = viewOpen;
         this.encoder = Executors.newSingleThreadExecutor(r -> daemon(r, "studio-events-" + id));
         this.worker = daemon(this::work, "studio-run-" + id);
     }
@@ -179,7 +186,28 @@ public final class PlaygroundRun implements AutoCloseable {
      */
     public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched)
             throws IOException {
-        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched);
+        return start(id, tree, runsDir, sink, watched, view -> true);
+    }
+
+    /**
+     * Like {@link #start(String, JsonNode, Path, EventSink, BooleanSupplier)}, computing a deep view
+     * that a page opens for itself (the {@code network} view's neuron pictures) only while a page is
+     * connected and {@code viewOpen} says that view is open.
+     *
+     * @param id the run's id
+     * @param tree the config tree
+     * @param runsDir where its run folder is made
+     * @param sink where its events go
+     * @param watched whether a page is connected now
+     * @param viewOpen whether some page has the named view open now
+     * @return the run
+     * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
+     * @throws dev.gatun.tensor.MemoryBudgetException when it would pass the memory budget
+     * @throws IOException when its data cannot be read or its folder written
+     */
+    public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched,
+            Predicate<String> viewOpen) throws IOException {
+        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched, viewOpen);
         run.worker.start();
         try {
             run.call(() -> {
@@ -360,6 +388,57 @@ public final class PlaygroundRun implements AutoCloseable {
     }
 
     /**
+     * Trains the next batch layer by layer for the page's step-by-step view (see
+     * {@link BackpropWalk}): it counts as exactly one trained batch, as {@code step_batch} does, and
+     * leaves the run paused.
+     *
+     * @return {@code {run, step, loss, size, correct, labels, layers: [...]}}: each layer's input,
+     *     output, output gradient, parameter gradients and updates, and its top neurons and weights
+     * @throws IllegalStateException when the run has stopped, or has finished
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public ObjectNode backprop() throws IOException {
+        long[] at = new long[1];
+        BackpropWalk walk = call(() -> {
+            requireTrainable("step_backprop");
+            setStatus(RunStatus.PAUSED, "");
+            List<BackpropWalk> taken = new ArrayList<>(1);
+            trainBatch(batch -> {
+                BackpropWalk w = BackpropWalk.take(prepared.module(), layerTypes, trainer.optimizer(), loss, batch);
+                taken.add(w);
+                return w.result();
+            });
+            flush(true);
+            updateOptimizerView();
+            at[0] = step;
+            return taken.getFirst();
+        });
+        // The answer is built here, off the run's thread.
+        return walk.json(id, at[0]);
+    }
+
+    /**
+     * Sends the pictures of the deep views open now at once, between two batches: a view a page has
+     * just opened need not wait for the next batch (a paused run takes none).
+     *
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public void showViews() throws IOException {
+        call(() -> {
+            publishNetwork();
+            return null;
+        });
+    }
+
+    /** {@return {run, open: {network}, sent: {network}}: whether the view is open and how many of its events the run computed} */
+    public ObjectNode views() {
+        ObjectNode o = EventJson.event(id);
+        o.putObject("open").put("network", networkWatched());
+        o.putObject("sent").put("network", networkEvents.get());
+        return o;
+    }
+
+    /**
      * Stops the run for good: its folder keeps its metrics, a checkpoint of the weights as they are
      * and {@code model.safetensors}. Waits for the batch in progress; idempotent.
      */
@@ -493,7 +572,7 @@ public final class PlaygroundRun implements AutoCloseable {
             this.epochNanos = 0;
             this.points.drain();
             resetEpochSums();
-            this.bounds = isPlane() ? bounds(p.data().train()) : null;
+            this.bounds = Arrays.equals(p.data().exampleShape(), new int[] {2}) ? bounds(p.data().train()) : null;
             this.probe = probeBatch;
             this.layerTypes = new ArrayList<>();
             this.tree.path("model").path("layers").forEach(l -> layerTypes.add(l.path("type").asString("")));
@@ -526,6 +605,11 @@ public final class PlaygroundRun implements AutoCloseable {
     }
 
     private void trainBatch() {
+        trainBatch(trainer::step);
+    }
+
+    /** One batch trained by {@code stepper} (the trainer's step, or a walk of it), counted as any batch is. */
+    private void trainBatch(Function<DataLoader.Batch, Trainer.Step> stepper) {
         long start = System.nanoTime();
         int n = train.dataset().size();
         if (cursor == 0) {
@@ -537,7 +621,7 @@ public final class PlaygroundRun implements AutoCloseable {
             boolean capture = (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot)
                     && watched.getAsBoolean();
             before = capture ? LayerFlow.copy(prepared.module()) : null;
-            Trainer.Step result = trainer.step(batch);
+            Trainer.Step result = stepper.apply(batch);
             step++;
             beforeStep = step;
             if (!Double.isFinite(result.loss())) {
@@ -990,6 +1074,7 @@ public final class PlaygroundRun implements AutoCloseable {
             encode("weights", () -> pictures.weights(id));
             encode("histograms", () -> pictures.histograms(id));
         }
+        publishNetwork();
         if (watched.getAsBoolean()) {
             ObjectNode flow = LayerFlow.measure(id, at, prepared.module(), layerTypes, probe,
                     beforeStep == at ? before : null);
@@ -1002,6 +1087,26 @@ public final class PlaygroundRun implements AutoCloseable {
         if (now && log != null) {
             writeMetrics();
         }
+    }
+
+    private boolean networkWatched() {
+        return watched.getAsBoolean() && viewOpen.test("network");
+    }
+
+    /**
+     * The {@code network} event, only while a page is connected and has the view open: the diagram's
+     * weights and, for 2-feature data, each drawn neuron's output over the plane.
+     */
+    private void publishNetwork() {
+        if (prepared == null || !networkWatched()) {
+            return;
+        }
+        long at = step;
+        NetworkDiagram diagram = NetworkDiagram.of(prepared.module(), layerTypes, prepared.data().exampleShape());
+        NeuronPlanes planes = bounds == null || !diagram.unsupported().isEmpty() ? null
+                : NeuronPlanes.of(prepared.module(), diagram, NeuronPlanes.CELLS, bounds);
+        networkEvents.incrementAndGet();
+        encode("network", () -> diagram.json(id, at, planes));
     }
 
     /** The model's prediction at 200 points across the one feature's range, as (x, y) pairs. */
