@@ -6,6 +6,8 @@ import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
 import {Controls} from './controls.js';
+import {BackpropView} from './backprop.js';
+import {ViewClaim} from './network.js';
 import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
   showDataInputs} from './config.js';
 
@@ -17,6 +19,10 @@ const playground = new Playground();
 const live = new LiveRuns($('runs'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
+playground.backprop = new BackpropView(playground, () => controls.ensureRun());
+// The network view is computed by the server only while a page has it open.
+const networkClaim = new ViewClaim('network', () => $('network-panel').open);
+$('network-panel').addEventListener('toggle', () => networkClaim.update());
 
 let checkTimer = 0;
 let checkSequence = 0;
@@ -213,6 +219,7 @@ async function start() {
     builder.setLayers(applyConfig(shared));
   }
   openStream('/api/events', route, showConnection);
+  networkClaim.update();
   if (shared) {
     // A run of its own, from the start, even when the page found one of the same setup.
     await controls.build();
