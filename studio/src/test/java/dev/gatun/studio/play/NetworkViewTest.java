@@ -116,6 +116,29 @@ class NetworkViewTest {
         }
     }
 
+    @Test
+    void aWideLayerIsCutToItsFirstSixteenNeuronsWithTheirOwnWeights() {
+        try (Scope s = Scope.open("test")) {
+            Linear wide = new Linear(2, 40, new SplittableRandom(1));
+            Linear out = new Linear(40, 3, new SplittableRandom(2));
+            NetworkDiagram d = NetworkDiagram.of(new Sequential(wide, out), List.of("dense", "dense"), new int[] {2});
+            assertEquals("", d.unsupported());
+            NetworkDiagram.Column hidden = d.columns().get(1);
+            assertEquals(40, hidden.units());
+            assertEquals(16, hidden.drawn());
+            assertEquals(16 * 2, hidden.weights().length);
+            NetworkDiagram.Column last = d.columns().get(2);
+            assertEquals("output", last.kind());
+            assertEquals(3 * 16, last.weights().length);
+            float[] w = out.weight().tensor().toFloatArray();
+            // Row 2 of the drawn links is row 2 of the weight, its first 16 inputs.
+            for (int c = 0; c < 16; c++) {
+                assertEquals(w[2 * 40 + c], last.weights()[2 * 16 + c]);
+            }
+            assertEquals(out.bias().tensor().toFloatArray()[2], last.bias()[2]);
+        }
+    }
+
     private static String kind(JsonNode columns, int i) {
         return columns.path(i).path("kind").asString();
     }

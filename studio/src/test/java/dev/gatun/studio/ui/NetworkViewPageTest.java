@@ -11,6 +11,7 @@ import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
 import dev.gatun.studio.Studio;
+import dev.gatun.studio.play.EventJson;
 import dev.gatun.studio.server.StudioFile;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
@@ -167,8 +168,21 @@ class NetworkViewPageTest {
         JsonNode config = client.get("/api/state").path("runs").get(0).path("config");
         waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
 
+        // The test keeps the server's answer as the page received it.
+        ((JavascriptExecutor) driver).executeScript("""
+                const original = window.fetch;
+                window.fetch = async (...args) => {
+                  const response = await original(...args);
+                  if (String(args[0]).endsWith('/backprop')) {
+                    window.walkAnswer = await response.clone().text();
+                  }
+                  return response;
+                };""");
         byId("backprop-step").click();
         waitFor(SHORT, d -> dataInt("backprop", "data-step") == 1 ? true : null);
+        JsonNode answer = EventJson.MAPPER.readTree((String) ((JavascriptExecutor) driver)
+                .executeScript("return window.walkAnswer;"));
+        assertEquals(1, answer.path("step").asInt());
         assertEquals(1, client.optimizer(run).path("step").asInt(), "the walk is one trained batch");
         assertEquals("paused", byId("status").getDomAttribute("data-status"));
         assertEquals(11, dataInt("backprop", "data-stages"));
@@ -187,6 +201,7 @@ class NetworkViewPageTest {
                 if (name.startsWith("forward:")) {
                     int layer = Integer.parseInt(name.substring(8));
                     assertSlice(same.outputs.get(layer), "#backprop-values table.bp-output", name);
+                    assertShown(answer.path("layers").path(layer).path("output"), "#backprop-values table.bp-output", name);
                     // The diagram marks the column that holds the layer.
                     int column = layer / 2 + 1;
                     List<WebElement> active = driver.findElements(By.cssSelector("#network .neuron.active"));
@@ -195,10 +210,12 @@ class NetworkViewPageTest {
                 } else if (name.equals("loss")) {
                     double shown = Double.parseDouble(byId("backprop-loss").getDomAttribute("data-value"));
                     assertEquals(Double.doubleToLongBits(same.loss), Double.doubleToLongBits(shown));
+                    assertEquals(answer.path("loss").asDouble(), shown, 0.0);
                 } else {
                     int layer = Integer.parseInt(name.substring(9));
                     Tensor grad = same.outputGrads.get(layer);
                     assertSlice(grad, "#backprop-values table.bp-grad", name);
+                    assertShown(answer.path("layers").path(layer).path("outputGrad"), "#backprop-values table.bp-grad", name);
                     List<Integer> top = driver.findElements(By.cssSelector("#backprop-values ol.bp-top-units li")).stream()
                             .map(li -> Integer.parseInt(li.getDomAttribute("data-unit"))).toList();
                     assertEquals(topUnits(grad), top, name);
@@ -208,6 +225,18 @@ class NetworkViewPageTest {
                         Parameter bias = same.net.children().get(layer).parameters().get(1);
                         assertSlice(weight.grad(), "#backprop-values table.bp-param[data-param='weight']", name);
                         assertSlice(bias.grad(), "#backprop-values table.bp-param[data-param='bias']", name);
+                        // Dense layers 0, 2 and 4 hold parameters (0, 1), (2, 3) and (4, 5).
+                        int w = layer;
+                        assertSlice(Tensor.of(same.updates.get(w), weight.tensor().shape()),
+                                "#backprop-values table.bp-update[data-param='weight']", name);
+                        assertSlice(Tensor.of(same.updates.get(w + 1), bias.tensor().shape()),
+                                "#backprop-values table.bp-update[data-param='bias']", name);
+                        // The weights marked are those the step changed most.
+                        List<String> marked = driver.findElements(By.cssSelector("#backprop-values ol.bp-top-weights li"))
+                                .stream().map(li -> li.getDomAttribute("data-row") + "," + li.getDomAttribute("data-col"))
+                                .toList();
+                        assertEquals(topWeights(same.updates.get(w), weight.grad().toFloatArray(), weight.tensor().dim(1)), marked,
+                                name);
                         assertEquals(3, driver.findElements(By.cssSelector("#network path.link.hot")).size(), name);
                     }
                 }
@@ -263,7 +292,8 @@ class NetworkViewPageTest {
     }
 
     /** The batch of the run's first step, forwarded and back-propagated here, apart from the server. */
-    private record Recomputed(Module net, List<Tensor> outputs, List<Tensor> outputGrads, double loss) {}
+    private record Recomputed(Module net, List<Tensor> outputs, List<Tensor> outputGrads, double loss,
+            List<float[]> updates) {}
 
     /**
      * The run's config prepared again (the same seed: the same weights and batches), its first batch
@@ -290,7 +320,18 @@ class NetworkViewPageTest {
         Tensor loss = p.loss().apply(x, batch.labels());
         p.optimizer().zeroGrad();
         loss.backward();
-        return new Recomputed(net, outputs, probes.stream().map(Tensor::grad).toList(), loss.item());
+        List<float[]> before = net.parameters().stream().map(q -> q.tensor().toFloatArray()).toList();
+        p.optimizer().step();
+        List<float[]> updates = new ArrayList<>();
+        for (int k = 0; k < before.size(); k++) {
+            float[] now = net.parameters().get(k).tensor().toFloatArray();
+            float[] change = new float[now.length];
+            for (int i = 0; i < now.length; i++) {
+                change[i] = now[i] - before.get(k)[i];
+            }
+            updates.add(change);
+        }
+        return new Recomputed(net, outputs, probes.stream().map(Tensor::grad).toList(), loss.item(), updates);
     }
 
     /** The table's cells are the tensor's first rows × columns, value for value. */
@@ -318,6 +359,34 @@ class NetworkViewPageTest {
                 assertTrue(want == shown, stage + " " + table + " [" + r + "][" + c + "]: page " + shown + ", here " + want);
             }
         }
+    }
+
+    /** The table's cells are the server's answer's values, as its JSON wrote them. */
+    private static void assertShown(JsonNode slice, String table, String stage) {
+        @SuppressWarnings("unchecked")
+        List<String> cells = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelector(arguments[0]).querySelectorAll('td')).map((td) => td.dataset.value);",
+                table);
+        List<Double> answered = new ArrayList<>();
+        slice.path("values").forEach(v -> answered.add(v.asDouble()));
+        assertEquals(answered, cells.stream().map(Double::parseDouble).toList(), stage + " " + table);
+    }
+
+    /**
+     * The (row, col) of the 3 weights of the first 16 × 16 with the largest |update|; ties (Adam's
+     * first steps are all about ±lr) go to the larger |gradient|, then to the first.
+     */
+    private static List<String> topWeights(float[] update, float[] grad, int cols) {
+        int rows = update.length / cols;
+        List<int[]> entries = new ArrayList<>();
+        for (int r = 0; r < Math.min(rows, 16); r++) {
+            for (int c = 0; c < Math.min(cols, 16); c++) {
+                entries.add(new int[] {r, c});
+            }
+        }
+        return entries.stream().sorted(Comparator.comparingDouble((int[] e) -> -Math.abs(update[e[0] * cols + e[1]]))
+                        .thenComparingDouble(e -> -Math.abs(grad[e[0] * cols + e[1]])))
+                .limit(3).map(e -> e[0] + "," + e[1]).toList();
     }
 
     /** The 3 units (or all, if fewer) with the largest mean |gradient| over the batch. */
