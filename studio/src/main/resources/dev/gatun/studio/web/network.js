@@ -27,15 +27,13 @@ function element(tag, className, text) {
   return el;
 }
 
-/** This tab's id for its view claims; kept across reloads so that a reload replaces its own claim. */
+/**
+ * This page's id for its view claims, new on every load: the goodbye of the page it replaces (a
+ * beacon that may arrive late) then cannot withdraw this page's claim.
+ */
 function pageId() {
-  let id = sessionStorage.getItem('gatun-page');
-  if (!id) {
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    sessionStorage.setItem('gatun-page', id);
-  }
-  return id;
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Tells the server whether this page has the view open, renewing the claim while it is. */
@@ -97,9 +95,9 @@ export class NetworkView {
     schedule(this.redraw);
   }
 
-  /** The columns' structure: a new one rebuilds the diagram, the same one is only recoloured. */
+  /** The columns' structure and the room for them: a change rebuilds the diagram, else it is only recoloured. */
   structure(event) {
-    return JSON.stringify([event.unsupported, event.plane !== null,
+    return JSON.stringify([Math.round((this.container.clientWidth || 0) / 40), event.unsupported, event.plane !== null,
       (event.columns || []).map((c) => [c.label, c.units, c.drawn])]);
   }
 
