@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -124,7 +125,7 @@ record BackpropWalk(double loss, long correct, int size, float[] labels, List<La
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Module m = modules.get(i);
-            String type = types.size() == n ? types.get(i) : m.getClass().getSimpleName().toLowerCase();
+            String type = types.size() == n ? types.get(i) : m.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             Tensor g = inputs[i + 1].grad();
             float[] outputGrad = g == null ? null : g.toFloatArray();
             List<Param> params = new ArrayList<>();

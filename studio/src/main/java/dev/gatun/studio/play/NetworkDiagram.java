@@ -9,6 +9,7 @@ import dev.gatun.nn.Module;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -65,7 +66,7 @@ record NetworkDiagram(List<Column> columns, String unsupported) {
         int previousDrawn = 0;
         for (int i = 0; i < layers.size(); i++) {
             Module layer = layers.get(i);
-            String type = types.size() == layers.size() ? types.get(i) : layer.getClass().getSimpleName().toLowerCase();
+            String type = types.size() == layers.size() ? types.get(i) : layer.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             if (layer instanceof Linear linear) {
                 columns.add(new Column(kind, label, ints(folded), units, Math.min(units, DRAWN), bias, weights));
                 previousDrawn = Math.min(units, DRAWN);

@@ -398,8 +398,7 @@ public final class PlaygroundRun implements AutoCloseable {
      * @throws IOException never in practice; declared by the command mechanism
      */
     public ObjectNode backprop() throws IOException {
-        long[] at = new long[1];
-        BackpropWalk walk = call(() -> {
+        Walked walked = call(() -> {
             requireTrainable("step_backprop");
             setStatus(RunStatus.PAUSED, "");
             List<BackpropWalk> taken = new ArrayList<>(1);
@@ -410,12 +409,14 @@ public final class PlaygroundRun implements AutoCloseable {
             });
             flush(true);
             updateOptimizerView();
-            at[0] = step;
-            return taken.getFirst();
+            return new Walked(taken.getFirst(), step);
         });
         // The answer is built here, off the run's thread.
-        return walk.json(id, at[0]);
+        return walked.walk().json(id, walked.step());
     }
+
+    /** A walk and the optimizer steps taken once it was done. */
+    private record Walked(BackpropWalk walk, long step) {}
 
     /**
      * Sends the pictures of the deep views open now at once, between two batches: a view a page has
