@@ -56,6 +56,7 @@ public final class StudioApi implements AutoCloseable {
     private final Map<String, PlaygroundRun> playground = new LinkedHashMap<>();
     private final Map<String, ObjectNode> live = new LinkedHashMap<>();
     private Race race;
+    private final OpenViews views = new OpenViews();
 
     /**
      * Registers the API's routes on {@code server}.
@@ -97,6 +98,9 @@ public final class StudioApi implements AutoCloseable {
         server.route("POST", "/api/races/{race}/control", this::controlRace);
         server.route("GET", "/api/runs/{run}/activations", this::activations);
         server.route("POST", "/api/runs/{run}/activations", this::activations);
+        server.route("POST", "/api/views", this::openViews);
+        server.route("GET", "/api/runs/{run}/views", r -> Response.ok(run(r).views()));
+        server.route("POST", "/api/runs/{run}/backprop", this::backprop);
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);
@@ -154,7 +158,7 @@ public final class StudioApi implements AutoCloseable {
         PlaygroundRun run;
         try {
             run = PlaygroundRun.start(id, checked.tree(), runsDir, EventSink.of(server.events()),
-                    () -> server.events().clients() > 0);
+                    () -> server.events().clients() > 0, views::isOpen);
         } catch (dev.gatun.config.ConfigException e) {
             throw PlaygroundConfig.problem(e);
         } catch (dev.gatun.tensor.MemoryBudgetException e) {
@@ -186,7 +190,7 @@ public final class StudioApi implements AutoCloseable {
                 RaceSetups.Setup setup = setups.setups().get(i);
                 String id = raceId + "-" + (char) ('a' + i);
                 members.add(new Race.Member(setup.label(), PlaygroundRun.start(id, setup.config().tree(), runsDir,
-                        EventSink.of(server.events()), () -> server.events().clients() > 0,
+                        EventSink.of(server.events()), () -> server.events().clients() > 0, view -> false,
                         RunRole.inRace(raceId, setup.label()))));
             }
         } catch (IOException | RuntimeException e) {
@@ -319,6 +323,41 @@ public final class StudioApi implements AutoCloseable {
             return Response.ok(answer.json(run.id()));
         } catch (RunSettings.SettingException e) {
             throw new ApiException(400, e.getMessage(), e.field(), null);
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, e.getMessage());
+        }
+    }
+
+    /** A page opens or closes deep views; a view just opened gets its pictures at once. */
+    private Response openViews(Request r) throws IOException {
+        views.apply(r.json());
+        ObjectNode open = EventJson.object();
+        for (String view : OpenViews.VIEWS.stream().sorted().toList()) {
+            open.put(view, views.isOpen(view));
+        }
+        List<PlaygroundRun> runs;
+        synchronized (this) {
+            runs = new ArrayList<>(playground.values());
+        }
+        if (open.properties().stream().anyMatch(e -> e.getValue().asBoolean())) {
+            for (PlaygroundRun run : runs) {
+                try {
+                    run.showViews();
+                } catch (IllegalStateException stopped) {
+                    // A run that stopped meanwhile has nothing to show.
+                }
+            }
+        }
+        ObjectNode o = EventJson.object();
+        o.set("open", open);
+        o.put("lease", OpenViews.LEASE_SECONDS);
+        return Response.ok(o);
+    }
+
+    private Response backprop(Request r) throws IOException {
+        PlaygroundRun run = run(r);
+        try {
+            return Response.ok(run.backprop());
         } catch (IllegalStateException e) {
             throw new ApiException(409, e.getMessage());
         }

@@ -45,7 +45,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -86,6 +89,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private final EventSink sink;
     private final BooleanSupplier watched;
     private final RunRole role;
+    private final Predicate<String> viewOpen;
+    private final AtomicLong networkEvents = new AtomicLong();
     private final ExecutorService encoder;
     private final LinkedBlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Thread worker;
@@ -133,12 +138,14 @@ public final class PlaygroundRun implements AutoCloseable {
     private long nextConfusion;
     private long nextMetricsWrite;
 
-    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched, RunRole role) {
+    private PlaygroundRun(String id, Path runsDir, EventSink sink, BooleanSupplier watched,
+            Predicate<String> viewOpen, RunRole role) {
         this.id = id;
         this.runsDir = runsDir;
         this.sink = sink;
         this.watched = watched;
         this.role = role;
+        this.viewOpen = viewOpen;
         this.encoder = Executors.newSingleThreadExecutor(r -> daemon(r, "studio-events-" + id));
         this.worker = daemon(this::work, "studio-run-" + id);
     }
@@ -182,18 +189,40 @@ public final class PlaygroundRun implements AutoCloseable {
      */
     public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched)
             throws IOException {
-        return start(id, tree, runsDir, sink, watched, RunRole.PLAYGROUND);
+        return start(id, tree, runsDir, sink, watched, view -> true);
     }
 
     /**
-     * Like {@link #start(String, JsonNode, Path, EventSink, BooleanSupplier)}, for a run with
-     * {@code role}: the playground's, or one setup of a race.
+     * Like {@link #start(String, JsonNode, Path, EventSink, BooleanSupplier)}, computing a deep view
+     * that a page opens for itself (the {@code network} view's neuron pictures) only while a page is
+     * connected and {@code viewOpen} says that view is open.
      *
      * @param id the run's id
      * @param tree the config tree
      * @param runsDir where its run folder is made
      * @param sink where its events go
      * @param watched whether a page is connected now
+     * @param viewOpen whether some page has the named view open now
+     * @return the run
+     * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
+     * @throws dev.gatun.tensor.MemoryBudgetException when it would pass the memory budget
+     * @throws IOException when its data cannot be read or its folder written
+     */
+    public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched,
+            Predicate<String> viewOpen) throws IOException {
+        return start(id, tree, runsDir, sink, watched, viewOpen, RunRole.PLAYGROUND);
+    }
+
+    /**
+     * Like {@link #start(String, JsonNode, Path, EventSink, BooleanSupplier, Predicate)}, for a run
+     * with {@code role}: the playground's, or one setup of a race (which sends no per-layer pictures).
+     *
+     * @param id the run's id
+     * @param tree the config tree
+     * @param runsDir where its run folder is made
+     * @param sink where its events go
+     * @param watched whether a page is connected now
+     * @param viewOpen whether some page has the named view open now
      * @param role what the run is for
      * @return the run
      * @throws dev.gatun.config.ConfigException for a config that does not validate or fit its data
@@ -201,8 +230,8 @@ public final class PlaygroundRun implements AutoCloseable {
      * @throws IOException when its data cannot be read or its folder written
      */
     public static PlaygroundRun start(String id, JsonNode tree, Path runsDir, EventSink sink, BooleanSupplier watched,
-            RunRole role) throws IOException {
-        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched, role);
+            Predicate<String> viewOpen, RunRole role) throws IOException {
+        PlaygroundRun run = new PlaygroundRun(id, runsDir, sink, watched, viewOpen, role);
         run.worker.start();
         try {
             run.call(() -> {
@@ -387,6 +416,58 @@ public final class PlaygroundRun implements AutoCloseable {
     }
 
     /**
+     * Trains the next batch layer by layer for the page's step-by-step view (see
+     * {@link BackpropWalk}): it counts as exactly one trained batch, as {@code step_batch} does, and
+     * leaves the run paused.
+     *
+     * @return {@code {run, step, loss, size, correct, labels, layers: [...]}}: each layer's input,
+     *     output, output gradient, parameter gradients and updates, and its top neurons and weights
+     * @throws IllegalStateException when the run has stopped, or has finished
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public ObjectNode backprop() throws IOException {
+        Walked walked = call(() -> {
+            requireTrainable("step_backprop");
+            setStatus(RunStatus.PAUSED, "");
+            List<BackpropWalk> taken = new ArrayList<>(1);
+            trainBatch(batch -> {
+                BackpropWalk w = BackpropWalk.take(prepared.module(), layerTypes, trainer.optimizer(), loss, batch);
+                taken.add(w);
+                return w.result();
+            });
+            flush(true);
+            updateOptimizerView();
+            return new Walked(taken.getFirst(), step);
+        });
+        // The answer is built here, off the run's thread.
+        return walked.walk().json(id, walked.step());
+    }
+
+    /** A walk and the optimizer steps taken once it was done. */
+    private record Walked(BackpropWalk walk, long step) {}
+
+    /**
+     * Sends the pictures of the deep views open now at once, between two batches: a view a page has
+     * just opened need not wait for the next batch (a paused run takes none).
+     *
+     * @throws IOException never in practice; declared by the command mechanism
+     */
+    public void showViews() throws IOException {
+        call(() -> {
+            publishNetwork();
+            return null;
+        });
+    }
+
+    /** {@return {run, open: {network}, sent: {network}}: whether the view is open and how many of its events the run computed} */
+    public ObjectNode views() {
+        ObjectNode o = EventJson.event(id);
+        o.putObject("open").put("network", networkWatched());
+        o.putObject("sent").put("network", networkEvents.get());
+        return o;
+    }
+
+    /**
      * Stops the run for good: its folder keeps its metrics, a checkpoint of the weights as they are
      * and {@code model.safetensors}. Waits for the batch in progress; idempotent.
      */
@@ -520,7 +601,7 @@ public final class PlaygroundRun implements AutoCloseable {
             this.epochNanos = 0;
             this.points.drain();
             resetEpochSums();
-            this.bounds = isPlane() ? bounds(p.data().train()) : null;
+            this.bounds = Arrays.equals(p.data().exampleShape(), new int[] {2}) ? bounds(p.data().train()) : null;
             this.probe = probeBatch;
             this.layerTypes = new ArrayList<>();
             this.tree.path("model").path("layers").forEach(l -> layerTypes.add(l.path("type").asString("")));
@@ -553,6 +634,11 @@ public final class PlaygroundRun implements AutoCloseable {
     }
 
     private void trainBatch() {
+        trainBatch(trainer::step);
+    }
+
+    /** One batch trained by {@code stepper} (the trainer's step, or a walk of it), counted as any batch is. */
+    private void trainBatch(Function<DataLoader.Batch, Trainer.Step> stepper) {
         long start = System.nanoTime();
         int n = train.dataset().size();
         if (cursor == 0) {
@@ -564,7 +650,7 @@ public final class PlaygroundRun implements AutoCloseable {
             boolean capture = role.pictures() && (status != RunStatus.RUNNING || System.nanoTime() >= nextSnapshot)
                     && watched.getAsBoolean();
             before = capture ? LayerFlow.copy(prepared.module()) : null;
-            Trainer.Step result = trainer.step(batch);
+            Trainer.Step result = stepper.apply(batch);
             step++;
             beforeStep = step;
             if (!Double.isFinite(result.loss())) {
@@ -1094,6 +1180,9 @@ public final class PlaygroundRun implements AutoCloseable {
             encode("weights", () -> pictures.weights(id));
             encode("histograms", () -> pictures.histograms(id));
         }
+        if (role.pictures()) {
+            publishNetwork();
+        }
         if (role.pictures() && watched.getAsBoolean()) {
             ObjectNode flow = LayerFlow.measure(id, at, prepared.module(), layerTypes, probe,
                     beforeStep == at ? before : null);
@@ -1106,6 +1195,26 @@ public final class PlaygroundRun implements AutoCloseable {
         if (now && log != null) {
             writeMetrics();
         }
+    }
+
+    private boolean networkWatched() {
+        return watched.getAsBoolean() && viewOpen.test("network");
+    }
+
+    /**
+     * The {@code network} event, only while a page is connected and has the view open: the diagram's
+     * weights and, for 2-feature data, each drawn neuron's output over the plane.
+     */
+    private void publishNetwork() {
+        if (prepared == null || !networkWatched()) {
+            return;
+        }
+        long at = step;
+        NetworkDiagram diagram = NetworkDiagram.of(prepared.module(), layerTypes, prepared.data().exampleShape());
+        NeuronPlanes planes = bounds == null || !diagram.unsupported().isEmpty() ? null
+                : NeuronPlanes.of(prepared.module(), diagram, NeuronPlanes.CELLS, bounds);
+        networkEvents.incrementAndGet();
+        encode("network", () -> diagram.json(id, at, planes));
     }
 
     /** The model's prediction at 200 points across the one feature's range, as (x, y) pairs. */

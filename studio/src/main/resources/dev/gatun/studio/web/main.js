@@ -9,6 +9,8 @@ import {RaceView} from './race.js';
 import {PretrainedPanel} from './pretrained.js';
 import {ActivationsView} from './activations.js';
 import {Controls} from './controls.js';
+import {BackpropView} from './backprop.js';
+import {ViewClaim} from './network.js';
 import {addUpload, applyConfig, currentDataset, defaultLayers, isRegression, pageConfig, setDatasets,
   showDataInputs} from './config.js';
 
@@ -26,6 +28,10 @@ const pretrained = new PretrainedPanel(controls, race, (config) => {
   builder.setLayers(applyConfig(config));
   configChanged();
 }, configChanged);
+playground.backprop = new BackpropView(playground, () => controls.ensureRun());
+// The network view is computed by the server only while a page has it open.
+const networkClaim = new ViewClaim('network', () => $('network-panel').open);
+$('network-panel').addEventListener('toggle', () => networkClaim.update());
 
 let checkTimer = 0;
 let checkSequence = 0;
@@ -237,6 +243,7 @@ async function start() {
     builder.setLayers(applyConfig(shared));
   }
   openStream('/api/events', route, showConnection);
+  networkClaim.update();
   if (shared) {
     // A run of its own, from the start, even when the page found one of the same setup.
     await controls.build();

@@ -7,6 +7,7 @@ import {WeightsView} from './heatmap.js';
 import {HistogramsView} from './histograms.js';
 import {renderConfusion} from './confusion.js';
 import {renderFlow} from './flow.js';
+import {NetworkView} from './network.js';
 import {schedule} from './frame.js';
 import {formatNumber} from './codec.js';
 
@@ -28,6 +29,9 @@ export class Playground {
     this.fit = new FitView($('fit'));
     this.weights = new WeightsView($('weights'), $('tooltip'));
     this.histograms = new HistogramsView($('histograms'));
+    this.network = new NetworkView($('network'), $('network-info'), $('tooltip'));
+    // Set by main.js: the step-by-step walk, which a new run starts over too.
+    this.backprop = null;
     this.confusions = {};
     this.part = $('confusion-part').value;
   }
@@ -63,6 +67,10 @@ export class Playground {
     this.fit.clear();
     this.weights.clear();
     this.histograms.clear();
+    this.network.clear();
+    if (this.backprop) {
+      this.backprop.clear();
+    }
     this.confusions = {};
     renderConfusion($('confusion'), null);
     renderFlow($('flow'), null);
@@ -100,6 +108,7 @@ export class Playground {
       case 'weights': this.weights.update(data); break;
       case 'histograms': this.histograms.update(data); break;
       case 'flow': schedule(() => renderFlow($('flow'), data)); break;
+      case 'network': this.network.update(data); break;
       case 'confusion':
         this.confusions[data.part] = data;
         if (data.part === this.part) {

@@ -3,7 +3,7 @@
 // ?lastEventId= so that nothing is applied twice.
 
 export const EVENT_TYPES = ['run', 'status', 'batch', 'epoch', 'marker', 'data', 'boundary', 'fit',
-  'weights', 'histograms', 'confusion', 'flow', 'race', 'error'];
+  'weights', 'histograms', 'confusion', 'flow', 'network', 'race', 'error'];
 
 export function openStream(url, onEvent, onConnection) {
   let lastId = 0;

@@ -1,0 +1,116 @@
+package dev.gatun.studio.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatun.studio.Studio;
+import dev.gatun.studio.play.EventJson;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** The network view's API on a started Studio: views opened per page, the walk of one batch, their refusals. */
+class NetworkApiTest {
+    private static final String RUN = """
+            {"config": {"seed": 5, "data": {"source": "synthetic", "kind": "moons", "n": 100},
+             "model": {"layers": [{"type": "dense", "units": 4}, {"type": "relu"}, {"type": "dense", "units": 2}]},
+             "loss": "cross_entropy", "training": {"epochs": %d, "batch": 50}}}""";
+
+    @TempDir
+    Path dir;
+    private Studio studio;
+    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+
+    record Answer(int status, JsonNode body) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        System.setProperty("gatun.studio.home", dir.resolve("home").toString());
+        studio = Studio.start(new Studio.Options("127.0.0.1", 0, dir.resolve("workspace")));
+    }
+
+    @AfterEach
+    void stop() {
+        studio.close();
+        System.clearProperty("gatun.studio.home");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(studio.url().resolve(path).toString()))
+                .header("X-Gatun-Token", studio.server().token().value());
+    }
+
+    private Answer post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), EventJson.MAPPER.readTree(r.body()));
+    }
+
+    private JsonNode get(String path) throws Exception {
+        return EventJson.MAPPER.readTree(http.send(request(path).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void theViewIsComputedOnlyWhileAConnectedPageClaimsIt() throws Exception {
+        String run = post("/api/playground", RUN.formatted(5)).body().path("run").asString();
+        Answer open = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": true}}");
+        assertEquals(200, open.status(), open.body().toString());
+        assertTrue(open.body().path("open").path("network").asBoolean());
+        assertEquals(OpenViews.LEASE_SECONDS, open.body().path("lease").asInt());
+        // Claimed, but no page reads the event stream: nothing is computed.
+        post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
+        assertFalse(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
+        assertEquals(0, get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
+
+        HttpResponse<InputStream> stream = http.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream ignored = stream.body()) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (studio.server().events().clients() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
+            post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
+            long sent = get("/api/runs/" + run + "/views").path("sent").path("network").asLong();
+            assertEquals(1, sent, "one snapshot after the step");
+            post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": false}}");
+            post("/api/runs/" + run + "/control", "{\"action\": \"reset\"}");
+            assertEquals(0, get("/api/runs/" + run + "/views").path("sent").path("network").asLong() - sent);
+        }
+    }
+
+    @Test
+    void theWalkIsOneStepAndAFinishedRunRefusesIt() throws Exception {
+        String run = post("/api/playground", RUN.formatted(1)).body().path("run").asString();
+        Answer walk = post("/api/runs/" + run + "/backprop", "{}");
+        assertEquals(200, walk.status(), walk.body().toString());
+        assertEquals(1, walk.body().path("step").asInt());
+        assertEquals(3, walk.body().path("layers").size());
+        assertEquals("1: relu", walk.body().path("layers").path(1).path("label").asString());
+        assertEquals("[50,4]", walk.body().path("layers").path(1).path("outputGrad").path("shape").toString());
+        assertEquals(1, get("/api/runs/" + run + "/optimizer").path("step").asInt());
+        // The one epoch has 2 batches of 50 (80 training examples: 50 and 30).
+        post("/api/runs/" + run + "/control", "{\"action\": \"step_epoch\"}");
+        Answer refused = post("/api/runs/" + run + "/backprop", "{}");
+        assertEquals(409, refused.status());
+        assertTrue(refused.body().path("error").asString().contains("reset it"), refused.body().toString());
+    }
+
+    @Test
+    void aBadClaimIsA400NamingTheField() throws Exception {
+        Answer a = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"activations\": true}}");
+        assertEquals(400, a.status());
+        assertEquals("views.activations", a.body().path("path").asString());
+        Answer b = post("/api/views", "{\"views\": {\"network\": true}}");
+        assertEquals(400, b.status());
+        assertEquals("page", b.body().path("path").asString());
+    }
+}
