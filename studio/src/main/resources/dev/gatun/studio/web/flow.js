@@ -39,7 +39,7 @@ export function renderFlow(container, flow) {
   container.dataset.step = String(flow.step);
   const table = element('table', 'flow-table');
   const head = element('tr');
-  for (const h of ['layer', 'gradient norm', 'update / weight', '', 'output mean ± sd']) {
+  for (const h of ['layer', 'grad. norm', 'update / weight', '', 'output mean ± sd']) {
     head.append(element('th', null, h));
   }
   const thead = element('thead');
