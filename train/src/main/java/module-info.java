@@ -22,4 +22,5 @@ module dev.gatun.train {
     exports dev.gatun.train.checkpoint;
     exports dev.gatun.train.console;
     exports dev.gatun.train.metrics;
+    exports dev.gatun.tracking;
 }

@@ -22,6 +22,7 @@ import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
+import dev.gatun.tracking.RunLineage;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,8 +103,27 @@ public final class ExperimentRunner {
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers) throws IOException {
+        return run(config, runsDir, out, observers, RunLineage.NONE);
+    }
+
+    /**
+     * Like {@link #run(ExperimentConfig, Path, PrintStream, Function)}, for a run that belongs to
+     * others (a sweep's trial, a fold): {@code lineage} goes into its folder as
+     * {@value RunLineage#FILE} before it trains.
+     *
+     * @param config the experiment
+     * @param runsDir the directory the run folder is created in
+     * @param out where progress is printed
+     * @param observers makes the callbacks that watch the training from the prepared experiment
+     * @param lineage the run's parent, role and tags
+     * @return what the experiment produced
+     * @throws ConfigException for a config that does not fit its data (path and problem)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     */
+    public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out,
+            Function<PreparedExperiment, List<? extends Callback>> observers, RunLineage lineage) throws IOException {
         return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'",
-                observers);
+                observers, lineage);
     }
 
     /**
@@ -146,12 +166,12 @@ public final class ExperimentRunner {
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
                 checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
         return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
-                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), prepared -> List.of());
+                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), prepared -> List.of(), RunLineage.NONE);
     }
 
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
-            PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers)
-            throws IOException {
+            PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers,
+            RunLineage lineage) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -172,6 +192,7 @@ public final class ExperimentRunner {
                 folder.writeAtomically(TrainedModel.CONFIG, (ConfigLoader.toJson(config.normalized()) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
                 card.write(folder);
+                lineage.write(folder);
             } else {
                 folder = RunFolder.open(Checkpoint.runFolderOf(checkpoint));
             }
