@@ -29,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  * Fashion-MNIST MLP config (60,000 images) with {@code --live} against without. Each with Studio
  * alone, with a process reading the event stream (what streaming costs), and with headless
  * Chromium drawing the page (what watching costs, the browser's drawing included, on the same
- * cores). Prints the turns and a Markdown table of the medians with the pages' CPU use.
+ * cores). With a page connected the playground computes every view: the network view's neuron
+ * pictures, the gradient flow, weights, histograms, boundary and confusion matrix. Prints the turns
+ * and a Markdown table of the medians with the pages' CPU use and the network pictures a second.
  *
  * <p>{@code java ... dev.gatun.bench.StudioOverhead [turns] [seconds per spirals turn] [spirals,mlp]}
  */
@@ -82,6 +84,8 @@ public final class StudioOverhead {
 
     /** The CPU time of the pages of the current variant, for the table. */
     private static final long[] PAGE_CPU = new long[1];
+    /** The network-view pictures the playground computed in the current variant: every view is open when it is above 0. */
+    private static final long[] NETWORK_PICTURES = new long[1];
 
     /**
      * Runs the workload without Studio, then with Studio and each page, {@code turns} times, in
@@ -93,6 +97,7 @@ public final class StudioOverhead {
         int variants = pages.size() + 1;
         List<List<Double>> rates = new ArrayList<>();
         long[] cpu = new long[variants];
+        long[] pictures = new long[variants];
         double[] wall = new double[variants];
         for (int v = 0; v < variants; v++) {
             rates.add(new ArrayList<>());
@@ -111,10 +116,12 @@ public final class StudioOverhead {
                 // Every other turn in reverse order, so that no variant always runs first or last.
                 int v = t % 2 == 0 ? i : variants - 1 - i;
                 PAGE_CPU[0] = 0;
+                NETWORK_PICTURES[0] = 0;
                 long start = System.nanoTime();
                 double rate = v == 0 ? plain.run() : watched.run(pages.get(v - 1));
                 wall[v] += (System.nanoTime() - start) / 1e9;
                 cpu[v] += PAGE_CPU[0];
+                pictures[v] += NETWORK_PICTURES[0];
                 rates.get(v).add(rate);
             }
             for (int v = 0; v < variants; v++) {
@@ -123,15 +130,19 @@ public final class StudioOverhead {
             System.out.println(line);
         }
         System.out.println();
-        System.out.println("| " + name + " | median | against no Studio | the page's CPU |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| " + name + " | median | against no Studio | against Studio with no page"
+                + " | the page's CPU | network-view pictures a second |");
+        System.out.println("|---|---|---|---|---|---|");
         double base = median(rates.getFirst());
+        int alone = pages.indexOf(PageKind.NONE) + 1;
         for (int v = 0; v < variants; v++) {
             double m = median(rates.get(v));
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %s |%n", label(v, pages), m,
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s |%n", label(v, pages), m,
                     v == 0 ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (m / base - 1)),
+                    v <= alone ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * m / median(rates.get(alone))),
                     v < 2 && (v == 0 || pages.get(v - 1) == PageKind.NONE) ? ""
-                            : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / wall[v]));
+                            : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / wall[v]),
+                    pictures[v] == 0 ? "" : String.format(Locale.ROOT, "%.1f", pictures[v] / wall[v]));
         }
         System.out.println();
     }
@@ -200,6 +211,7 @@ public final class StudioOverhead {
             Thread.sleep((long) (seconds * 1000));
             run.control("pause", false);
             double elapsed = (System.nanoTime() - start) / 1e9;
+            NETWORK_PICTURES[0] += run.views().path("sent").path("network").asLong();
             return run.optimizer().path("step").asLong() / elapsed;
         }
     }
