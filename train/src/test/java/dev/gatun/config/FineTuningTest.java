@@ -129,6 +129,23 @@ class FineTuningTest {
     }
 
     @Test
+    void aFineTunedRunResumedFromItsCheckpointEqualsTheUninterruptedOne() throws IOException {
+        String yaml = blobs(initFromSpirals(", fresh: [last]")).replace("training: {epochs: 8, batch: 32}",
+                "training: {epochs: 4, batch: 32, checkpoint_every: 1}");
+        ExperimentResult whole = ExperimentRunner.run(config(yaml), runs.resolve("whole"), quiet());
+        ExperimentResult half = ExperimentRunner.run(config(yaml.replace("epochs: 4", "epochs: 2")), runs.resolve("half"),
+                quiet());
+        ExperimentResult resumed = ExperimentRunner.resume(half.folder().path(), 4, quiet());
+        Map<String, byte[]> expected = rawBytes(whole.folder().resolve(TrainedModel.WEIGHTS));
+        Map<String, byte[]> actual = rawBytes(resumed.folder().resolve(TrainedModel.WEIGHTS));
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), name));
+        Map<String, byte[]> pretrained = rawBytes(PretrainedFolders.model("spirals-mlp").resolve(TrainedModel.WEIGHTS));
+        assertArrayEquals(pretrained.get("0.weight"), actual.get("0.weight"), "still frozen after the resume");
+        assertEquals(whole.metric("test_accuracy"), resumed.metric("test_accuracy"));
+    }
+
+    @Test
     void aLayerThatDoesNotFitIsRefusedBeforeTrainingNamingTheLayerAndBothShapes() throws IOException {
         Path model = PretrainedFolders.model("spirals-mlp");
         String before = ModelExport.sha256(model.resolve(TrainedModel.WEIGHTS));
