@@ -229,6 +229,36 @@ class FineTuningTest {
     }
 
     @Test
+    void aLayerMissingFromTheInitModelIsNamedWithTheTensorsItHas() {
+        String deeper = blobs(initFromSpirals(", fresh: [4]")).replace("    - {type: dense, units: 3}",
+                "    - {type: dense, units: 64}\n    - {type: tanh}\n    - {type: dense, units: 3}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentRunner.run(config(deeper), runs, quiet()));
+        assertEquals("model.layers[6] (dense): weight (6.weight) is not in "
+                + PretrainedFolders.model("spirals-mlp").toAbsolutePath() + ", which has [0.weight, 0.bias, 2.weight, "
+                + "2.bias, 4.weight, 4.bias]; list the layer in init.fresh to start it fresh", e.getMessage());
+    }
+
+    @Test
+    void anLstmAndItsLastStateHeadFreezeEachOnItsOwn() {
+        String layers = "    - {type: dense, units: 64, trainable: false}\n    - {type: tanh}\n"
+                + "    - {type: dense, units: 64, trainable: false}\n    - {type: tanh}\n    - {type: dense, units: 3}";
+        // model.input makes the examples sequences for the factory; no data is loaded.
+        ExperimentConfig c = config(blobs("").replace(layers,
+                "    - {type: lstm, hidden: 6, trainable: false}\n    - {type: last_state, units: 3}")
+                .replace("model:\n  layers:", "model:\n  input: [5, 4]\n  layers:"));
+        try (Scope scope = Scope.open("lstm")) {
+            ModelFactory.Built built = ModelFactory.build(c.model(), new int[] {5, 4}, 1, Penalty.NONE);
+            assertEquals(List.of("head.weight", "head.bias"), names(built.module().trainableParameters()));
+            built.layerOfTensor().forEach((name, layer) -> assertEquals(name.startsWith("head.") ? 1 : 0, layer, name));
+            Tensor x = Tensor.of(new float[2 * 5 * 4], 2, 5, 4);
+            built.module().forward(x).sum().backward();
+            for (Parameter p : built.module().parameters()) {
+                assertEquals(p.name().startsWith("head."), p.grad() != null, p.name());
+            }
+        }
+    }
+
+    @Test
     void aMissingInitFolderIsRefusedByItsKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> ExperimentRunner.run(
                 config(blobs("init: {from: no-such-run}")), runs, quiet()));
