@@ -143,6 +143,8 @@ class FineTuningTest {
         Map<String, byte[]> pretrained = rawBytes(PretrainedFolders.model("spirals-mlp").resolve(TrainedModel.WEIGHTS));
         assertArrayEquals(pretrained.get("0.weight"), actual.get("0.weight"), "still frozen after the resume");
         assertEquals(whole.metric("test_accuracy"), resumed.metric("test_accuracy"));
+        assertEquals(RunMetrics.read(whole.folder().path()).run(), RunMetrics.read(resumed.folder().path()).run(),
+                "the resumed run reports the same start");
     }
 
     @Test
