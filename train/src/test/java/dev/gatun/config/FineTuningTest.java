@@ -49,7 +49,7 @@ class FineTuningTest {
                     - {type: dense, units: 64, trainable: false}
                     - {type: tanh}
                     - {type: dense, units: 3}
-                optimizer: {type: adam, lr: 0.01, clip_norm: 1.0}
+                optimizer: {type: adamw, lr: 0.01, weight_decay: 0.01, clip_norm: 1.0}
                 regularization: {l2: 0.001}
                 training: {epochs: 8, batch: 32}
                 """ + init + "\n";
@@ -94,7 +94,7 @@ class FineTuningTest {
                 assertFalse(frozen.trainable());
             }
             assertEquals(List.of("exp_avg.4.weight", "exp_avg_sq.4.weight", "exp_avg.4.bias", "exp_avg_sq.4.bias"),
-                    List.copyOf(trainer.optimizer().stateTensors().keySet()), "Adam holds state for the head only");
+                    List.copyOf(trainer.optimizer().stateTensors().keySet()), "AdamW holds state for the head only");
             assertTrue(trainer.evaluate(p.test()).accuracy() > 0.9, "the frozen spirals features separate the blobs");
 
             Map<String, String> info = p.startInfo();
