@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + " plots and report.html; several configs (or a search section) end with a comparison report.",
                 "Examples: gatun train configs/spirals.yaml | gatun train configs/*.yaml --set training.epochs=5"
                         + " | gatun train --resume runs/spirals-20261122-101500"
-                        + " | gatun train configs/pretrained/fashion-mlp-finetune.yaml --init-from pretrained/fashion-mlp"
+                        + " | gatun train configs/pretrained/fashion-few.yaml --init-from pretrained/fashion-mlp"
                         + " --fresh-head"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -69,12 +69,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "RUN",
             description = "start from the weights of a trained model (a run folder, an export or a checkpoint, e.g."
                     + " pretrained/fashion-mlp), matched layer by layer, and reuse its preprocessing"
-                    + " (same as --set init.from=RUN)")
+                    + " (init.from in the config)")
     private Path initFrom;
 
     @Option(names = "--fresh-head",
             description = "with --init-from: the last layer with weights starts fresh, e.g. for a new number of classes"
-                    + " (same as --set init.fresh=last)")
+                    + " (init.fresh: [last] in the config)")
     private boolean freshHead;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",

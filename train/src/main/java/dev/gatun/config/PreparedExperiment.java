@@ -38,8 +38,8 @@ import java.util.Map;
  * @param validation the validation batches, or null
  * @param test the test batches, or null
  * @param checkpointOrNull the checkpoint loaded into the network, or null for a fresh run
- * @param initOrNull what the network took from the model of {@code init.from}, or null when the
- *     config has no {@code init} or the weights came from a checkpoint
+ * @param initOrNull what the network took from the model of {@code init.from} (after a
+ *     checkpoint, what it took when the run started), or null when the config has no {@code init}
  */
 public record PreparedExperiment(ExperimentConfig config, ExperimentData data, ModelFactory.Built built,
         ModelCard card, Optimizer optimizer, Loss loss, DataLoader train, DataLoader validation, DataLoader test,
@@ -77,8 +77,8 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
         ModelFactory.Built built = ModelFactory.build(config.model(), data.exampleShape(), config.seed(),
                 config.regularization());
         Module net = built.module();
-        PretrainedStart.Summary init = startOrNull == null || checkpointOrNull != null ? null
-                : startOrNull.copyInto(built, config);
+        PretrainedStart.Summary init = startOrNull == null ? null
+                : checkpointOrNull == null ? startOrNull.copyInto(built, config) : startOrNull.describe(built, config);
         Checkpoint saved = checkpointOrNull == null ? null : Checkpoint.load(checkpointOrNull, net, scope);
         // The optimizer in use when the checkpoint was taken: the config's, or a later switch's.
         OptimizerConfig active = config.optimizer();

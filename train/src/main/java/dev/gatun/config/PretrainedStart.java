@@ -76,19 +76,40 @@ public final class PretrainedStart implements AutoCloseable {
      *     whose tensors are missing from the loaded model or do not fit
      */
     public Summary copyInto(ModelFactory.Built built, ExperimentConfig config) {
+        return match(built, config, true);
+    }
+
+    /**
+     * What {@link #copyInto} would take, without checking or copying anything: for a run resumed
+     * from a checkpoint, whose weights come from the checkpoint, to report the same start.
+     *
+     * @param built the new network
+     * @param config the new run's config
+     * @return what the run took from the loaded model when it started
+     */
+    public Summary describe(ModelFactory.Built built, ExperimentConfig config) {
+        return match(built, config, false);
+    }
+
+    private Summary match(ModelFactory.Built built, ExperimentConfig config, boolean copy) {
         List<LayerConfig> layers = config.model().layers();
         Map<String, Tensor> saved = new LinkedHashMap<>();
         for (Parameter p : model.module().state()) {
             saved.put(p.name(), p.tensor());
         }
         Map<Tensor, Tensor> copies = new LinkedHashMap<>();
+        List<String> unused = new ArrayList<>(saved.keySet());
         for (Parameter p : built.module().state()) {
             int layer = built.layerOfTensor().get(p.name());
             if (init.isFresh(layer)) {
                 continue;
             }
-            String where = "model.layers[" + layer + "] (" + LayerConfig.typeName(layers.get(layer)) + ")";
             Tensor from = saved.get(p.name());
+            unused.remove(p.name());
+            if (!copy) {
+                continue;
+            }
+            String where = "model.layers[" + layer + "] (" + LayerConfig.typeName(layers.get(layer)) + ")";
             String local = localName(p.name());
             if (from == null) {
                 throw new ConfigException(where, local + " (" + p.name() + ") is not in " + init.from()
@@ -101,13 +122,8 @@ public final class PretrainedStart implements AutoCloseable {
             }
             copies.put(p.tensor(), from);
         }
+        // Only once every layer fits: a refused start leaves the new network as the seed made it.
         copies.forEach(Tensor::copyFrom);
-        List<String> unused = new ArrayList<>(saved.keySet());
-        for (Parameter p : built.module().state()) {
-            if (copies.containsKey(p.tensor())) {
-                unused.remove(p.name());
-            }
-        }
         return new Summary(init, copies.size(), unused);
     }
 
@@ -127,7 +143,7 @@ public final class PretrainedStart implements AutoCloseable {
      * What a run took from its {@code init.from} model.
      *
      * @param init the {@code init} section
-     * @param copied how many tensors were copied
+     * @param copied how many tensors were copied (0 when only {@link #describe described})
      * @param unused the loaded model's tensors that no layer took, by name
      */
     public record Summary(InitConfig init, int copied, List<String> unused) {

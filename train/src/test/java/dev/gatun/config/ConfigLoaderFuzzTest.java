@@ -104,12 +104,18 @@ class ConfigLoaderFuzzTest {
         }
     }
 
-    /** The shipped configs (../configs), each also as JSON. */
+    /** The shipped configs (../configs and ../configs/pretrained, with trainable and init), each also as JSON. */
     static Map<String, byte[]> validSeeds() throws IOException {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.list(Path.of("..", "configs"))) {
+        addSeeds(Path.of("..", "configs"), "", seeds);
+        addSeeds(Path.of("..", "configs", "pretrained"), "pretrained-", seeds);
+        return seeds;
+    }
+
+    private static void addSeeds(Path dir, String prefix, Map<String, byte[]> seeds) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
-                String name = f.getFileName().toString();
+                String name = prefix + f.getFileName().toString();
                 if (name.endsWith(".yaml")) {
                     seeds.put("valid-" + name, Files.readAllBytes(f));
                     String asJson = ConfigLoader.toJson(ConfigLoader.read(f)) + "\n";
@@ -120,7 +126,6 @@ class ConfigLoaderFuzzTest {
                 }
             }
         }
-        return seeds;
     }
 
     /**

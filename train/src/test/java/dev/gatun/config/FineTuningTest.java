@@ -49,7 +49,7 @@ class FineTuningTest {
                     - {type: dense, units: 64, trainable: false}
                     - {type: tanh}
                     - {type: dense, units: 3}
-                optimizer: {type: adam, lr: 0.01, clip_norm: 1.0}
+                optimizer: {type: adamw, lr: 0.01, weight_decay: 0.01, clip_norm: 1.0}
                 regularization: {l2: 0.001}
                 training: {epochs: 8, batch: 32}
                 """ + init + "\n";
@@ -94,7 +94,7 @@ class FineTuningTest {
                 assertFalse(frozen.trainable());
             }
             assertEquals(List.of("exp_avg.4.weight", "exp_avg_sq.4.weight", "exp_avg.4.bias", "exp_avg_sq.4.bias"),
-                    List.copyOf(trainer.optimizer().stateTensors().keySet()), "Adam holds state for the head only");
+                    List.copyOf(trainer.optimizer().stateTensors().keySet()), "AdamW holds state for the head only");
             assertTrue(trainer.evaluate(p.test()).accuracy() > 0.9, "the frozen spirals features separate the blobs");
 
             Map<String, String> info = p.startInfo();
@@ -126,6 +126,25 @@ class FineTuningTest {
                     ModelInputs.labelled(saved, null, null), 64, false, 0, false));
             assertEquals(r.metric("test_accuracy"), p.confusion().accuracy(), 1e-6);
         }
+    }
+
+    @Test
+    void aFineTunedRunResumedFromItsCheckpointEqualsTheUninterruptedOne() throws IOException {
+        String yaml = blobs(initFromSpirals(", fresh: [last]")).replace("training: {epochs: 8, batch: 32}",
+                "training: {epochs: 4, batch: 32, checkpoint_every: 1}");
+        ExperimentResult whole = ExperimentRunner.run(config(yaml), runs.resolve("whole"), quiet());
+        ExperimentResult half = ExperimentRunner.run(config(yaml.replace("epochs: 4", "epochs: 2")), runs.resolve("half"),
+                quiet());
+        ExperimentResult resumed = ExperimentRunner.resume(half.folder().path(), 4, quiet());
+        Map<String, byte[]> expected = rawBytes(whole.folder().resolve(TrainedModel.WEIGHTS));
+        Map<String, byte[]> actual = rawBytes(resumed.folder().resolve(TrainedModel.WEIGHTS));
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, bytes) -> assertArrayEquals(bytes, actual.get(name), name));
+        Map<String, byte[]> pretrained = rawBytes(PretrainedFolders.model("spirals-mlp").resolve(TrainedModel.WEIGHTS));
+        assertArrayEquals(pretrained.get("0.weight"), actual.get("0.weight"), "still frozen after the resume");
+        assertEquals(whole.metric("test_accuracy"), resumed.metric("test_accuracy"));
+        assertEquals(RunMetrics.read(whole.folder().path()).run(), RunMetrics.read(resumed.folder().path()).run(),
+                "the resumed run reports the same start");
     }
 
     @Test
@@ -209,6 +228,36 @@ class FineTuningTest {
         // Without the keys, config.json stays as it was: no init, no trainable: true.
         tools.jackson.databind.node.ObjectNode plain = config(blobs("").replace(", trainable: false", "")).normalized();
         assertFalse(plain.has("init") || plain.toString().contains("trainable"), plain.toString());
+    }
+
+    @Test
+    void aLayerMissingFromTheInitModelIsNamedWithTheTensorsItHas() {
+        String deeper = blobs(initFromSpirals(", fresh: [4]")).replace("    - {type: dense, units: 3}",
+                "    - {type: dense, units: 64}\n    - {type: tanh}\n    - {type: dense, units: 3}");
+        ConfigException e = assertThrows(ConfigException.class, () -> ExperimentRunner.run(config(deeper), runs, quiet()));
+        assertEquals("model.layers[6] (dense): weight (6.weight) is not in "
+                + PretrainedFolders.model("spirals-mlp").toAbsolutePath() + ", which has [0.weight, 0.bias, 2.weight, "
+                + "2.bias, 4.weight, 4.bias]; list the layer in init.fresh to start it fresh", e.getMessage());
+    }
+
+    @Test
+    void anLstmAndItsLastStateHeadFreezeEachOnItsOwn() {
+        String layers = "    - {type: dense, units: 64, trainable: false}\n    - {type: tanh}\n"
+                + "    - {type: dense, units: 64, trainable: false}\n    - {type: tanh}\n    - {type: dense, units: 3}";
+        // model.input makes the examples sequences for the factory; no data is loaded.
+        ExperimentConfig c = config(blobs("").replace(layers,
+                "    - {type: lstm, hidden: 6, trainable: false}\n    - {type: last_state, units: 3}")
+                .replace("model:\n  layers:", "model:\n  input: [5, 4]\n  layers:"));
+        try (Scope scope = Scope.open("lstm")) {
+            ModelFactory.Built built = ModelFactory.build(c.model(), new int[] {5, 4}, 1, Penalty.NONE);
+            assertEquals(List.of("head.weight", "head.bias"), names(built.module().trainableParameters()));
+            built.layerOfTensor().forEach((name, layer) -> assertEquals(name.startsWith("head.") ? 1 : 0, layer, name));
+            Tensor x = Tensor.of(new float[2 * 5 * 4], 2, 5, 4);
+            built.module().forward(x).sum().backward();
+            for (Parameter p : built.module().parameters()) {
+                assertEquals(p.name().startsWith("head."), p.grad() != null, p.name());
+            }
+        }
     }
 
     @Test
