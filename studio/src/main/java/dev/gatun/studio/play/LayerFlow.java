@@ -81,12 +81,21 @@ final class LayerFlow {
         e.put("type", type);
         e.put("label", index + ": " + type);
         List<String> warnings = new ArrayList<>();
-        if (!layer.parameters().isEmpty()) {
+        boolean frozen = !layer.parameters().isEmpty() && layer.parameters().stream().noneMatch(Parameter::trainable);
+        e.put("frozen", frozen);
+        if (frozen) {
+            // A frozen layer is meant not to move: no gradient, no ratio, nothing to warn about.
+            EventJson.number(e, "gradNorm", Double.NaN);
+            EventJson.number(e, "ratio", Double.NaN);
+        } else if (!layer.parameters().isEmpty()) {
             double grad = 0;
             double change = 0;
             double size = 0;
             boolean hasGrad = false;
             for (Parameter p : layer.parameters()) {
+                if (!p.trainable()) {
+                    continue;
+                }
                 float[] w = p.tensor().toFloatArray();
                 if (p.grad() != null) {
                     hasGrad = true;

@@ -794,7 +794,7 @@ public final class PlaygroundRun implements AutoCloseable {
         t.remove("schedule");
         t.remove("switch");
         ExperimentConfig c = ConfigLoader.experiment(t, "playground", "the playground's optimizer");
-        return OptimizerFactory.create(c.optimizer(), prepared.module().parameters());
+        return prepared.newOptimizer(c.optimizer());
     }
 
     private DataLoader loader(int batch) {

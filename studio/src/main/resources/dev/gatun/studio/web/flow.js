@@ -49,7 +49,8 @@ export function renderFlow(container, flow) {
   for (const layer of flow.layers || []) {
     const row = element('tr', layer.warning ? 'flow-row warn' : 'flow-row');
     row.dataset.index = String(layer.index);
-    row.append(element('td', null, layer.label));
+    row.append(element('td', null, layer.frozen ? `${layer.label} · frozen` : layer.label));
+    row.classList.toggle('frozen', layer.frozen === true);
     row.append(element('td', null, formatNumber(layer.gradNorm, 3)));
     row.append(element('td', null, formatNumber(layer.ratio, 2)));
     const bar = element('td');

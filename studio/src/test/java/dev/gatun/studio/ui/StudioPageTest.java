@@ -562,6 +562,12 @@ class StudioPageTest {
         assertEquals(3 * 64 * Float.BYTES, tuned.get("4.weight").length);
         double accuracy = Double.parseDouble(byId("val-accuracy").getText());
         assertTrue(accuracy > 0.9, "validation accuracy " + accuracy);
+        // The gradient-flow view shows the frozen layers as such, without a ratio warning.
+        for (int i : new int[] {0, 2}) {
+            String row = waitFor(SHORT, d -> byId("flow").findElements(By.cssSelector("tr.flow-row[data-index=\"" + i + "\"]"))
+                    .stream().map(r -> r.getDomAttribute("class")).findFirst().orElse(null));
+            assertTrue(row.contains("frozen") && !row.contains("warn"), "layer " + i + ": " + row);
+        }
     }
 
     private static Map<String, byte[]> rawBytes(Path weights) throws IOException {
