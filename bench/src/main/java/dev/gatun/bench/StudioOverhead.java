@@ -86,6 +86,8 @@ public final class StudioOverhead {
     private static final long[] PAGE_CPU = new long[1];
     /** The network-view pictures the playground computed in the current variant: every view is open when it is above 0. */
     private static final long[] NETWORK_PICTURES = new long[1];
+    /** The optimizer steps of the current spirals turn, for the CPU time a step costs this process. */
+    private static final long[] STEPS = new long[1];
 
     /**
      * Runs the workload without Studio, then with Studio and each page, {@code turns} times, in
@@ -98,6 +100,8 @@ public final class StudioOverhead {
         List<List<Double>> rates = new ArrayList<>();
         long[] cpu = new long[variants];
         long[] pictures = new long[variants];
+        long[] steps = new long[variants];
+        long[] ownCpu = new long[variants];
         double[] wall = new double[variants];
         for (int v = 0; v < variants; v++) {
             rates.add(new ArrayList<>());
@@ -117,8 +121,12 @@ public final class StudioOverhead {
                 int v = t % 2 == 0 ? i : variants - 1 - i;
                 PAGE_CPU[0] = 0;
                 NETWORK_PICTURES[0] = 0;
+                STEPS[0] = 0;
                 long start = System.nanoTime();
+                long cpuStart = processCpu();
                 double rate = v == 0 ? plain.run() : watched.run(pages.get(v - 1));
+                ownCpu[v] += processCpu() - cpuStart;
+                steps[v] += STEPS[0];
                 wall[v] += (System.nanoTime() - start) / 1e9;
                 cpu[v] += PAGE_CPU[0];
                 pictures[v] += NETWORK_PICTURES[0];
@@ -144,7 +152,25 @@ public final class StudioOverhead {
                             : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / wall[v]),
                     pictures[v] == 0 ? "" : String.format(Locale.ROOT, "%.1f", pictures[v] / wall[v]));
         }
+        if (steps[0] > 0) {
+            // CPU time is steadier than speed on a shared host: what a step costs this process,
+            // Studio's threads (events, JSON, the stream's writer) included, the page's process not.
+            System.out.println("| " + name + " | this process's CPU per step | against no Studio |");
+            System.out.println("|---|---|---|");
+            double plainCost = (double) ownCpu[0] / steps[0];
+            for (int v = 0; v < variants; v++) {
+                double cost = (double) ownCpu[v] / Math.max(steps[v], 1);
+                System.out.printf(Locale.ROOT, "| %s | %.1f µs | %s |%n", label(v, pages), cost / 1e3,
+                        v == 0 ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (cost / plainCost - 1)));
+            }
+            System.out.println();
+        }
         System.out.println();
+    }
+
+    /** {@return the CPU time this process has used, in nanoseconds} */
+    private static long processCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static String label(int variant, List<PageKind> pages) {
@@ -195,6 +221,7 @@ public final class StudioOverhead {
                 }
                 steps += p.train().batchCount();
             }
+            STEPS[0] = steps;
             return steps / ((System.nanoTime() - start) / 1e9);
         }
     }
@@ -212,7 +239,8 @@ public final class StudioOverhead {
             run.control("pause", false);
             double elapsed = (System.nanoTime() - start) / 1e9;
             NETWORK_PICTURES[0] += run.views().path("sent").path("network").asLong();
-            return run.optimizer().path("step").asLong() / elapsed;
+            STEPS[0] = run.optimizer().path("step").asLong();
+            return STEPS[0] / elapsed;
         }
     }
 
