@@ -292,7 +292,7 @@ public final class StudioOverhead {
     }
 
     /** A connected page and the CPU time its processes used while connected. */
-    private record Page(Process process, long[] cpuNanos) implements AutoCloseable {
+    private record Page(Process process, long[] cpuNanos, Studio studio, int connected) implements AutoCloseable {
         static final String CHROMIUM = "/usr/bin/chromium";
 
         static Page open(Studio studio, PageKind kind, long[] cpuNanos) throws Exception {
@@ -317,7 +317,7 @@ public final class StudioOverhead {
                 Thread.sleep(50);
             }
             cpuNanos[0] -= cpu(p);
-            return new Page(p, cpuNanos);
+            return new Page(p, cpuNanos, studio, studio.server().events().clients());
         }
 
         static boolean browserAvailable() {
@@ -342,6 +342,12 @@ public final class StudioOverhead {
                 process.destroyForcibly();
             }
             children.forEach(ProcessHandle::destroyForcibly);
+            // The next page is known by the count of clients going up: wait until the server has
+            // seen this one go (at the latest when its next write fails, within a ping's 15 s).
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (studio.server().events().clients() >= connected && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
         }
     }
 
