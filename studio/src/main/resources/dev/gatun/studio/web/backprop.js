@@ -6,20 +6,10 @@
 // is in the cell's data-value.
 import {postJson, runPath} from './api.js';
 import {formatNumber} from './codec.js';
-import {showStatus} from './playground.js';
+import {showAnsweredStatus} from './playground.js';
+import {element} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) {
-    el.className = className;
-  }
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
-}
 
 function shapeText(shape) {
   return `[${(shape || []).join(', ')}]`;
@@ -127,12 +117,13 @@ export class BackpropView {
     }
     $('backprop-step').disabled = true;
     try {
+      const before = this.playground.statusEvents;
       const answer = await postJson(runPath(run, 'backprop'), {});
       if (!answer.ok) {
         $('settings-error').textContent = answer.body.error;
         return;
       }
-      showStatus($('status'), 'paused');
+      showAnsweredStatus(this.playground, before, 'paused');
       this.walk = answer.body;
       this.stages = stagesOf(this.walk);
       $('backprop').dataset.step = String(this.walk.step);

@@ -1,6 +1,7 @@
 // The architecture builder: an ordered list of layers, each a plain object as the config spells
 // it ({type: 'dense', units: 8}); keys the builder has no input for (init, stride, l1, ...)
 // are kept as they came, so an imported config survives a round trip.
+import {element} from './dom.js';
 
 const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'leaky_relu', 'gelu', 'elu', 'silu', 'softplus', 'softmax'];
 
@@ -43,17 +44,6 @@ export function newLayer(type) {
     }
   }
   return layer;
-}
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) {
-    el.className = className;
-  }
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
 }
 
 function button(className, text, label) {

@@ -3,7 +3,7 @@
 // built; optimizer, rate, batch and penalties go to the running run as settings instead.
 import {postJson, runPath} from './api.js';
 import {pageConfig, structureKey} from './config.js';
-import {showStatus} from './playground.js';
+import {showAnsweredStatus} from './playground.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS = ['lr', 'optimizer', 'batch', 'l1', 'l2', 'dropout'];
@@ -96,11 +96,13 @@ export class Controls {
     if (!run) {
       return;
     }
+    const before = this.playground.statusEvents;
     const answer = await postJson(runPath(run, 'control'), {action, ...extra});
     if (!answer.ok) {
       $('settings-error').textContent = answer.body.error;
     } else if (answer.body.status) {
-      showStatus($('status'), answer.body.status);
+      // A short run can finish before the answer to its play arrives: the stream's word is newer.
+      showAnsweredStatus(this.playground, before, answer.body.status);
     }
   }
 

@@ -2,17 +2,7 @@
 // update:parameter ratio on a log bar where about 1e-3 is healthy, the spread of the layer's
 // outputs, and the server's warning for a dead, saturated or badly stepped layer.
 import {formatNumber} from './codec.js';
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) {
-    el.className = className;
-  }
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
-}
+import {element} from './dom.js';
 
 /** A bar for a ratio on a log scale from 1e-7 to 1, with the healthy 1e-3 marked. */
 function ratioBar(ratio) {

@@ -4,15 +4,7 @@ import {CurveChart} from './charts.js';
 import {renderConfusion} from './confusion.js';
 import {formatNumber} from './codec.js';
 import {showStatus} from './playground.js';
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  el.className = className;
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
-}
+import {element} from './dom.js';
 
 class RunCard {
   constructor(container, info) {

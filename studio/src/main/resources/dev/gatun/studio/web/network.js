@@ -8,6 +8,7 @@ import {postJson} from './api.js';
 import {schedule} from './frame.js';
 import {float32s, formatNumber} from './codec.js';
 import {divergingRgb} from './colors.js';
+import {element} from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NODE = 34;
@@ -15,17 +16,6 @@ const GAP = 8;
 const TOP = 34;
 const SIDE = 56;
 const RENEW_MS = 5000;
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) {
-    el.className = className;
-  }
-  if (text !== undefined) {
-    el.textContent = text;
-  }
-  return el;
-}
 
 /**
  * This page's id for its view claims, new on every load: the goodbye of the page it replaces (a

@@ -13,6 +13,13 @@ import {formatNumber} from './codec.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Shows a request's answered status unless the stream has told a newer one since the request went out. */
+export function showAnsweredStatus(playground, eventsBefore, status) {
+  if (playground.statusEvents === eventsBefore) {
+    showStatus(document.getElementById('status'), status);
+  }
+}
+
 export function showStatus(el, status, message) {
   const text = String(status ?? 'unknown');
   el.dataset.status = text;
@@ -22,6 +29,8 @@ export function showStatus(el, status, message) {
 export class Playground {
   constructor() {
     this.run = null;
+    /** The status events applied so far: an HTTP answer's status is older than any that came after its request. */
+    this.statusEvents = 0;
     this.info = null;
     this.loss = new CurveChart($('loss-chart'), 'loss');
     this.accuracy = new CurveChart($('accuracy-chart'), 'accuracy');
@@ -94,7 +103,10 @@ export class Playground {
   handle(type, data) {
     switch (type) {
       case 'run': this.adopt(data); break;
-      case 'status': showStatus($('status'), data.status, data.message); break;
+      case 'status':
+        this.statusEvents++;
+        showStatus($('status'), data.status, data.message);
+        break;
       case 'batch': this.batch(data); break;
       case 'epoch': this.epoch(data); break;
       case 'marker': this.marker(data); break;

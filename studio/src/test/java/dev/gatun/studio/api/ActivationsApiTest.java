@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.studio.Studio;
-import dev.gatun.studio.play.EventJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,35 +15,25 @@ import tools.jackson.databind.JsonNode;
 class ActivationsApiTest {
     @TempDir
     Path dir;
-    private Studio studio;
-    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-
-    record Answer(int status, JsonNode body) {}
+    private StudioUnderTest studio;
 
     @BeforeEach
     void start() throws Exception {
-        System.setProperty("gatun.studio.home", dir.resolve("home").toString());
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, dir.resolve("workspace")));
+        studio = StudioUnderTest.start(dir);
     }
 
     @AfterEach
     void stop() {
         studio.close();
-        System.clearProperty("gatun.studio.home");
     }
 
-    private Answer send(String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(studio.url().resolve(path).toString()))
-                .header("X-Gatun-Token", studio.server().token().value())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), EventJson.MAPPER.readTree(r.body()));
+    private StudioUnderTest.Answer send(String method, String path, String body) throws Exception {
+        return studio.send(method, path, body);
     }
 
     @Test
     void getAndPostAnswerTheSameExampleAndBadInputNamesItsField() throws Exception {
-        Answer built = send("POST", "/api/playground", """
+        StudioUnderTest.Answer built = send("POST", "/api/playground", """
                 {"config": {"seed": 7, "data": {"source": "synthetic", "kind": "blobs", "n": 200, "validation": 0.25},
                  "model": {"layers": [{"type": "dense", "units": 6}, {"type": "relu"}, {"type": "dense", "units": 3}]},
                  "loss": "cross_entropy", "optimizer": {"type": "adam", "lr": 0.03}, "training": {"epochs": 3, "batch": 16}}}""");
@@ -56,9 +41,9 @@ class ActivationsApiTest {
         String run = built.body().path("run").asString();
         assertEquals(200, send("POST", "/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}").status());
 
-        Answer get = send("GET", "/api/runs/" + run + "/activations?index=7&split=validation", null);
+        StudioUnderTest.Answer get = send("GET", "/api/runs/" + run + "/activations?index=7&split=validation", null);
         assertEquals(200, get.status(), get.body().toString());
-        Answer post = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 7, \"split\": \"validation\"}");
+        StudioUnderTest.Answer post = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 7, \"split\": \"validation\"}");
         assertEquals(200, post.status(), post.body().toString());
         assertEquals(get.body(), post.body());
         JsonNode a = get.body();
@@ -80,21 +65,21 @@ class ActivationsApiTest {
         assertEquals(best, a.path("predicted").asInt());
         assertEquals(3, a.path("classes").size());
 
-        Answer outside = send("GET", "/api/runs/" + run + "/activations?index=" + size + "&split=validation", null);
+        StudioUnderTest.Answer outside = send("GET", "/api/runs/" + run + "/activations?index=" + size + "&split=validation", null);
         assertEquals(400, outside.status());
         assertEquals("index", outside.body().path("path").asString());
         assertEquals("index: " + size + " is outside the validation split's " + size + " examples (0 to " + (size - 1) + ")",
                 outside.body().path("error").asString());
-        Answer words = send("GET", "/api/runs/" + run + "/activations?index=seven", null);
+        StudioUnderTest.Answer words = send("GET", "/api/runs/" + run + "/activations?index=seven", null);
         assertEquals(400, words.status());
         assertEquals("index", words.body().path("path").asString());
-        Answer fraction = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 1.5}");
+        StudioUnderTest.Answer fraction = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 1.5}");
         assertEquals(400, fraction.status());
         assertEquals("index", fraction.body().path("path").asString());
-        Answer split = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 0, \"split\": \"holdout\"}");
+        StudioUnderTest.Answer split = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 0, \"split\": \"holdout\"}");
         assertEquals(400, split.status());
         assertEquals("split", split.body().path("path").asString());
-        Answer missing = send("GET", "/api/runs/p999/activations", null);
+        StudioUnderTest.Answer missing = send("GET", "/api/runs/p999/activations", null);
         assertEquals(404, missing.status());
         assertTrue(missing.body().path("error").asString().contains("p999"), missing.body().toString());
     }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.studio.Studio;
-import dev.gatun.studio.play.EventJson;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,42 +24,34 @@ class NetworkApiTest {
 
     @TempDir
     Path dir;
-    private Studio studio;
-    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-
-    record Answer(int status, JsonNode body) {}
+    private StudioUnderTest studio;
 
     @BeforeEach
     void start() throws Exception {
-        System.setProperty("gatun.studio.home", dir.resolve("home").toString());
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, dir.resolve("workspace")));
+        studio = StudioUnderTest.start(dir);
     }
 
     @AfterEach
     void stop() {
         studio.close();
-        System.clearProperty("gatun.studio.home");
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(studio.url().resolve(path).toString()))
-                .header("X-Gatun-Token", studio.server().token().value());
-    }
-
-    private Answer post(String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), EventJson.MAPPER.readTree(r.body()));
+    private StudioUnderTest.Answer post(String path, String body) throws Exception {
+        return studio.post(path, body);
     }
 
     private JsonNode get(String path) throws Exception {
-        return EventJson.MAPPER.readTree(http.send(request(path).build(), HttpResponse.BodyHandlers.ofString()).body());
+        return studio.get(path);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return studio.request(path);
     }
 
     @Test
     void theViewIsComputedOnlyWhileAConnectedPageClaimsIt() throws Exception {
         String run = post("/api/playground", RUN.formatted(5)).body().path("run").asString();
-        Answer open = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": true}}");
+        StudioUnderTest.Answer open = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": true}}");
         assertEquals(200, open.status(), open.body().toString());
         assertTrue(open.body().path("open").path("network").asBoolean());
         assertEquals(OpenViews.LEASE_SECONDS, open.body().path("lease").asInt());
@@ -71,10 +60,10 @@ class NetworkApiTest {
         assertFalse(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
         assertEquals(0, get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
 
-        HttpResponse<InputStream> stream = http.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = studio.http().send(request("/api/events").build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream ignored = stream.body()) {
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (studio.server().events().clients() == 0 && System.nanoTime() < deadline) {
+            while (studio.studio().server().events().clients() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertTrue(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
@@ -90,7 +79,7 @@ class NetworkApiTest {
     @Test
     void theWalkIsOneStepAndAFinishedRunRefusesIt() throws Exception {
         String run = post("/api/playground", RUN.formatted(1)).body().path("run").asString();
-        Answer walk = post("/api/runs/" + run + "/backprop", "{}");
+        StudioUnderTest.Answer walk = post("/api/runs/" + run + "/backprop", "{}");
         assertEquals(200, walk.status(), walk.body().toString());
         assertEquals(1, walk.body().path("step").asInt());
         assertEquals(3, walk.body().path("layers").size());
@@ -99,17 +88,17 @@ class NetworkApiTest {
         assertEquals(1, get("/api/runs/" + run + "/optimizer").path("step").asInt());
         // The one epoch has 2 batches of 50 (80 training examples: 50 and 30).
         post("/api/runs/" + run + "/control", "{\"action\": \"step_epoch\"}");
-        Answer refused = post("/api/runs/" + run + "/backprop", "{}");
+        StudioUnderTest.Answer refused = post("/api/runs/" + run + "/backprop", "{}");
         assertEquals(409, refused.status());
         assertTrue(refused.body().path("error").asString().contains("reset it"), refused.body().toString());
     }
 
     @Test
     void aBadClaimIsA400NamingTheField() throws Exception {
-        Answer a = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"activations\": true}}");
+        StudioUnderTest.Answer a = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"activations\": true}}");
         assertEquals(400, a.status());
         assertEquals("views.activations", a.body().path("path").asString());
-        Answer b = post("/api/views", "{\"views\": {\"network\": true}}");
+        StudioUnderTest.Answer b = post("/api/views", "{\"views\": {\"network\": true}}");
         assertEquals(400, b.status());
         assertEquals("page", b.body().path("path").asString());
     }

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.studio.Studio;
-import dev.gatun.studio.play.EventJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,48 +18,37 @@ import tools.jackson.databind.JsonNode;
 class StudioApiTest {
     @TempDir
     Path dir;
-    private Studio studio;
-    private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-
-    record Answer(int status, JsonNode body) {}
+    private StudioUnderTest studio;
 
     @BeforeEach
     void start() throws Exception {
-        System.setProperty("gatun.studio.home", dir.resolve("home").toString());
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, dir.resolve("workspace")));
+        studio = StudioUnderTest.start(dir);
     }
 
     @AfterEach
     void stop() {
         studio.close();
-        System.clearProperty("gatun.studio.home");
     }
 
-    private Answer post(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(studio.url().resolve(path).toString()))
-                .header("X-Gatun-Token", studio.server().token().value())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), EventJson.MAPPER.readTree(r.body()));
+    private StudioUnderTest.Answer post(String path, String body) throws Exception {
+        return studio.post(path, body);
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(studio.url().resolve(path).toString()))
-                .header("X-Gatun-Token", studio.server().token().value()).build();
-        return EventJson.MAPPER.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        return studio.get(path);
     }
 
     @Test
     void aConfigNamingAFileOutsideTheWorkspaceIsRefusedNamingTheField() throws Exception {
         Path outside = Files.writeString(dir.resolve("secret.csv"), "a,b\n1,x\n");
         for (String path : new String[] {outside.toString(), "../secret.csv", "uploads/../../secret.csv"}) {
-            Answer a = post("/api/config/check", "{\"config\": {\"data\": {\"source\": \"csv\", \"path\": \""
+            StudioUnderTest.Answer a = post("/api/config/check", "{\"config\": {\"data\": {\"source\": \"csv\", \"path\": \""
                     + path + "\", \"label\": \"b\"}, \"model\": {\"layers\": [{\"type\": \"dense\", \"units\": 2}]}}}");
             assertEquals(400, a.status(), a.body().toString());
             assertEquals("data.path", a.body().path("path").asString());
             assertTrue(a.body().path("error").asString().contains("outside Studio's workspace"), a.body().toString());
         }
-        Answer fashion = post("/api/playground", "{\"config\": {\"data\": {\"source\": \"fashion-mnist\", \"dir\": \"/\"},"
+        StudioUnderTest.Answer fashion = post("/api/playground", "{\"config\": {\"data\": {\"source\": \"fashion-mnist\", \"dir\": \"/\"},"
                 + " \"model\": {\"layers\": [{\"type\": \"dense\", \"units\": 10}]}}}");
         assertEquals(400, fashion.status());
         assertEquals("data.dir", fashion.body().path("path").asString());
@@ -74,12 +59,12 @@ class StudioApiTest {
         String layers = "[{\"type\": \"dense\", \"units\": 8}, {\"type\": \"tanh\"}, {\"type\": \"dense\", \"units\": %s}]";
         String config = "{\"config\": {\"data\": {\"source\": \"synthetic\", \"kind\": \"xor\"}, \"model\": {\"layers\": "
                 + layers + "}}}";
-        Answer good = post("/api/config/check", config.formatted("2"));
+        StudioUnderTest.Answer good = post("/api/config/check", config.formatted("2"));
         assertEquals(200, good.status(), good.body().toString());
         assertEquals("[8]", good.body().path("layers").path(1).path("shape").toString());
         assertEquals(2 * 8 + 8 + 8 * 2 + 2, good.body().path("parameters").asInt());
         assertTrue(good.body().path("yaml").asString().contains("kind: xor"));
-        Answer bad = post("/api/config/check", config.formatted("0"));
+        StudioUnderTest.Answer bad = post("/api/config/check", config.formatted("0"));
         assertEquals(400, bad.status());
         assertEquals(2, bad.body().path("layer").asInt());
         assertEquals("model.layers[2].units", bad.body().path("path").asString());
@@ -91,28 +76,27 @@ class StudioApiTest {
         for (int i = 0; i < 40; i++) {
             csv.append(i % 7).append(',').append(i % 5).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
         }
-        Answer up = post("/api/upload?name=points.csv", csv.toString());
+        StudioUnderTest.Answer up = post("/api/upload?name=points.csv", csv.toString());
         assertEquals(200, up.status(), up.body().toString());
         assertEquals("uploads/points.csv", up.body().path("file").asString());
         assertEquals(40, up.body().path("rows").asInt());
         assertEquals("[\"x\",\"y\",\"kind\"]", up.body().path("columns").toString());
         assertEquals("uploads/points.csv", get("/api/state").path("uploads").path(0).path("file").asString());
-        Answer run = post("/api/playground", "{\"config\": {\"data\": {\"source\": \"csv\", \"path\": \"uploads/points.csv\","
+        StudioUnderTest.Answer run = post("/api/playground", "{\"config\": {\"data\": {\"source\": \"csv\", \"path\": \"uploads/points.csv\","
                 + " \"label\": \"kind\", \"validation\": 0.2}, \"model\": {\"layers\": [{\"type\": \"dense\", \"units\": 2}]},"
                 + " \"training\": {\"epochs\": 1, \"batch\": 8}}}");
         assertEquals(200, run.status(), run.body().toString());
-        Answer stepped = post("/api/runs/" + run.body().path("run").asString() + "/control", "{\"action\": \"step_epoch\"}");
+        StudioUnderTest.Answer stepped = post("/api/runs/" + run.body().path("run").asString() + "/control", "{\"action\": \"step_epoch\"}");
         assertEquals("finished", stepped.body().path("status").asString(), stepped.body().toString());
-        HttpResponse<String> csvAnswer = http.send(HttpRequest.newBuilder(URI.create(studio.url()
-                .resolve("/api/runs/" + run.body().path("run").asString() + "/metrics.csv").toString()))
-                .header("X-Gatun-Token", studio.server().token().value()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csvAnswer = studio.http().send(studio.request("/api/runs/" + run.body().path("run").asString()
+                + "/metrics.csv").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, csvAnswer.statusCode());
         assertTrue(csvAnswer.body().startsWith("epoch,train_loss,"), csvAnswer.body());
         assertEquals(2, csvAnswer.body().lines().count(), csvAnswer.body());
 
         assertEquals(400, post("/api/upload?name=../evil.csv", "a,b\n1,2\n").status());
         assertFalse(Files.exists(dir.resolve("evil.csv")));
-        Answer ragged = post("/api/upload?name=ragged.csv", "a,b,label\n1,2,x\n3,y\n");
+        StudioUnderTest.Answer ragged = post("/api/upload?name=ragged.csv", "a,b,label\n1,2,x\n3,y\n");
         assertEquals(400, ragged.status());
         assertTrue(ragged.body().path("error").asString().startsWith("ragged.csv: line 3"), ragged.body().toString());
         assertFalse(Files.exists(dir.resolve("workspace").resolve("uploads").resolve("ragged.csv")),
@@ -125,7 +109,7 @@ class StudioApiTest {
         String run = post("/api/live", "{\"name\": \"cli\"}").body().path("run").asString();
         assertEquals(200, post("/api/live/" + run + "/events",
                 "[{\"type\": \"epoch\", \"data\": {\"epoch\": 1, \"trainLoss\": 0.5}}]").status());
-        Answer unknown = post("/api/live/" + run + "/events", "[{\"type\": \"weights\", \"data\": {}}]");
+        StudioUnderTest.Answer unknown = post("/api/live/" + run + "/events", "[{\"type\": \"weights\", \"data\": {}}]");
         assertEquals(400, unknown.status());
         assertEquals(404, post("/api/runs/" + run + "/control", "{\"action\": \"play\"}").status(),
                 "a CLI run is watched, not steered");

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatun.data.FashionMnist;
 import dev.gatun.studio.Studio;
-import dev.gatun.studio.server.StudioFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,14 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -47,12 +40,12 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ActivationsPageTest {
     private static final Duration SHORT = Duration.ofSeconds(30);
-    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final Pattern GATE_TIP = Pattern.compile("forget gate f \\(t (\\d+), unit (\\d+)\\): (\\S+)");
 
     @TempDir
     static Path home;
 
+    private static StudioBrowser browser;
     private static Studio studio;
     private static ChromeDriver driver;
     private static StudioClient client;
@@ -62,36 +55,25 @@ class ActivationsPageTest {
         assumeTrue(Files.isRegularFile(FashionMnist.DEFAULT_DIR.resolve("t10k-labels-idx1-ubyte.gz")),
                 "Fashion-MNIST is not installed in " + FashionMnist.DEFAULT_DIR
                         + " (apt-get install dataset-fashion-mnist)");
-        System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
-        driver = HeadlessChromium.start();
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")));
-        client = new StudioClient(studio.url(), studio.server().token().value());
+        browser = StudioBrowser.start(home, "act-error", "act-info");
+        studio = browser.studio();
+        driver = browser.driver();
+        client = browser.client();
+
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (studio != null) {
-                studio.close();
-            }
-            System.clearProperty(StudioFile.HOME_PROPERTY);
+        if (browser != null) {
+            browser.close();
         }
     }
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        if (driver == null) {
-            return;
+        if (browser != null) {
+            browser.screenshot(test, "activations-panel");
         }
-        Path dir = Files.createDirectories(SCREENSHOTS);
-        String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
-        // The whole view, not only the window's first screen.
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", byId("activations-panel"));
-        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
@@ -226,56 +208,6 @@ class ActivationsPageTest {
         }
     }
 
-    private void openPage() {
-        driver.manage().logs().get(LogType.BROWSER);
-        driver.get(studio.url().toString());
-        waitFor(SHORT, d -> "connected".equals(byId("connection").getDomAttribute("data-state"))
-                && !"none".equals(byId("status").getDomAttribute("data-status"))
-                && !byId("layers").findElements(By.cssSelector("li.layer")).isEmpty());
-    }
-
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
-                .withMessage(ActivationsPageTest::pageState)
-                .until(condition);
-    }
-
-    private static String pageState() {
-        StringBuilder sb = new StringBuilder("page:");
-        for (String id : List.of("connection", "status", "step", "config-error", "settings-error", "act-error",
-                "act-info")) {
-            sb.append(' ').append(id).append('=').append(driver.findElements(By.id(id)).stream()
-                    .map(e -> e.getDomProperty("textContent")).findFirst().orElse("(none)"));
-        }
-        try {
-            sb.append("; runs: ").append(client.get("/api/state").path("runs"));
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            sb.append("; runs unknown: ").append(e);
-        }
-        return sb.toString();
-    }
-
-    private static WebElement byId(String id) {
-        return driver.findElement(By.id(id));
-    }
-
-    private static void setNumber(String id, String value) {
-        WebElement input = byId(id);
-        input.clear();
-        input.sendKeys(value + Keys.TAB);
-    }
-
-    private static void select(String id, String value) {
-        ((JavascriptExecutor) driver).executeScript("""
-                const s = arguments[0];
-                if (s.value !== arguments[1]) {
-                  s.focus();
-                  s.value = arguments[1];
-                  s.dispatchEvent(new Event('change'));
-                }""", byId(id), value);
-        assertEquals(value, byId(id).getDomProperty("value"));
-    }
-
     /** {@return the server's playground run, once the page has one} */
     private static String currentRun() {
         return waitFor(SHORT, d -> call(() -> {
@@ -301,22 +233,6 @@ class ActivationsPageTest {
         }));
     }
 
-    private interface ClientCall<T> {
-        T call() throws IOException, InterruptedException;
-    }
-
-    private static <T> T call(ClientCall<T> request) {
-        try {
-            T value = request.call();
-            return Boolean.FALSE.equals(value) ? null : value;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static float[] floats(String base64) {
         ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[b.remaining() / 4];
@@ -324,11 +240,31 @@ class ActivationsPageTest {
         return out;
     }
 
+    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
+        return browser.waitFor(timeout, condition);
+    }
+
+    private static WebElement byId(String id) {
+        return browser.byId(id);
+    }
+
+    private static <T> T call(StudioBrowser.ClientCall<T> request) {
+        return StudioBrowser.call(request);
+    }
+
+    private void openPage() {
+        browser.openPage(SHORT);
+    }
+
+    private static void setNumber(String id, String value) {
+        browser.setNumber(id, value);
+    }
+
+    private static void select(String id, String value) {
+        browser.select(id, value);
+    }
+
     private static List<String> severeConsoleEntries() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(e -> !e.getMessage().contains("favicon"))
-                .map(e -> e.getMessage())
-                .toList();
+        return browser.severeConsoleEntries(e -> false);
     }
 }

@@ -1,7 +1,6 @@
 package dev.gatun.studio.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.config.ConfigLoader;
@@ -12,14 +11,12 @@ import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
 import dev.gatun.studio.Studio;
 import dev.gatun.studio.play.EventJson;
-import dev.gatun.studio.server.StudioFile;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +43,6 @@ import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -61,7 +54,6 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class NetworkViewPageTest {
     private static final Duration SHORT = Duration.ofSeconds(20);
-    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     /** The spirals 2-8-8-2 tanh network of the page's defaults, Adam 0.03, batch 32. */
     private static final String SPIRALS = """
             {"config": {"seed": %d, "data": {"source": "synthetic", "kind": "spirals", "n": 1000, "noise": 0.02,
@@ -73,29 +65,24 @@ class NetworkViewPageTest {
     @TempDir
     static Path home;
 
+    private static StudioBrowser browser;
     private static Studio studio;
     private static ChromeDriver driver;
     private static StudioClient client;
 
     @BeforeAll
     static void start() throws IOException {
-        System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
-        driver = HeadlessChromium.start();
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace")));
-        client = new StudioClient(studio.url(), studio.server().token().value());
+        browser = StudioBrowser.start(home, "backprop-stage");
+        studio = browser.studio();
+        driver = browser.driver();
+        client = browser.client();
+
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (studio != null) {
-                studio.close();
-            }
-            System.clearProperty(StudioFile.HOME_PROPERTY);
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -107,9 +94,7 @@ class NetworkViewPageTest {
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        Path dir = Files.createDirectories(SCREENSHOTS);
-        String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
-        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        browser.screenshot(test, null);
     }
 
     @Test
@@ -287,7 +272,7 @@ class NetworkViewPageTest {
         int bottom = table.getRect().getY() + table.getRect().getHeight() + 8 - scrolled.intValue();
         BufferedImage picture = page.getSubimage(at.getX(), Math.max(0, top), at.getWidth(),
                 Math.min(page.getHeight(), bottom) - Math.max(0, top));
-        Path dir = Files.createDirectories(SCREENSHOTS);
+        Path dir = Files.createDirectories(StudioBrowser.SCREENSHOTS);
         ImageIO.write(picture, "png", dir.resolve("studio-network.png").toFile());
     }
 
@@ -418,66 +403,28 @@ class NetworkViewPageTest {
                 return c ? c.toDataURL() : '';""", column, unit);
     }
 
-    private void openPage() {
-        driver.manage().logs().get(LogType.BROWSER);
-        driver.get(studio.url().toString());
-        waitFor(SHORT, d -> "connected".equals(byId("connection").getDomAttribute("data-state"))
-                && !"none".equals(byId("status").getDomAttribute("data-status"))
-                && !byId("play").getDomAttribute("class").contains("stale")
-                && !byId("layers").findElements(By.cssSelector("li.layer")).isEmpty());
-    }
-
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
-                .withMessage(NetworkViewPageTest::pageState)
-                .until(condition);
-    }
-
-    private static String pageState() {
-        StringBuilder sb = new StringBuilder("page:");
-        for (String id : List.of("connection", "status", "step", "settings-error", "config-error", "backprop-stage")) {
-            sb.append(' ').append(id).append('=').append(driver.findElements(By.id(id)).stream()
-                    .map(WebElement::getText).findFirst().orElse("(none)"));
-        }
-        sb.append("; network step ").append(byId("network").getDomAttribute("data-step"));
-        try {
-            sb.append("; runs: ").append(client.get("/api/state").path("runs").toString().replaceAll(
-                    "\"(config|yaml)\":(\\{.*?\\}|\".*?\"),", ""));
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            sb.append("; runs unknown: ").append(e);
-        }
-        return sb.toString();
-    }
-
-    private static WebElement byId(String id) {
-        return driver.findElement(By.id(id));
-    }
-
     private static int dataInt(String id, String attribute) {
         String value = byId(id).getDomAttribute(attribute);
         return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
     }
 
-    private interface ClientCall<T> {
-        T call() throws IOException, InterruptedException;
+    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
+        return browser.waitFor(timeout, condition);
     }
 
-    private static <T> T call(ClientCall<T> request) {
-        try {
-            return request.call();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static WebElement byId(String id) {
+        return browser.byId(id);
+    }
+
+    private static <T> T call(StudioBrowser.ClientCall<T> request) {
+        return StudioBrowser.call(request);
+    }
+
+    private void openPage() {
+        browser.openPage(SHORT);
     }
 
     private static List<String> severeConsoleEntries() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(e -> !e.getMessage().contains("favicon"))
-                .map(LogEntry::getMessage)
-                .toList();
+        return browser.severeConsoleEntries(e -> false);
     }
 }

@@ -8,9 +8,7 @@ import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ExperimentResult;
 import dev.gatun.config.ExperimentRunner;
 import dev.gatun.studio.Studio;
-import dev.gatun.studio.api.PretrainedModels;
 import dev.gatun.studio.live.LiveReporter;
-import dev.gatun.studio.server.StudioFile;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EpochContext;
 import java.io.IOException;
@@ -28,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,12 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
 
@@ -56,40 +51,30 @@ import tools.jackson.databind.JsonNode;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class StudioPageTest {
     private static final Duration SHORT = Duration.ofSeconds(20);
-    /** Where each test's final page goes, for people to look at. */
-    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final Duration TRAINING = Duration.ofSeconds(90);
-    /** The checkout's pre-trained models (make pretrained). */
-    private static final Path PRETRAINED = Path.of("..", "pretrained").toAbsolutePath().normalize();
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     @TempDir
     static Path home;
 
+    private static StudioBrowser browser;
     private static Studio studio;
     private static ChromeDriver driver;
     private static StudioClient client;
 
     @BeforeAll
     static void start() throws IOException {
-        System.setProperty(StudioFile.HOME_PROPERTY, home.toString());
-        driver = HeadlessChromium.start();
-        studio = Studio.start(new Studio.Options("127.0.0.1", 0, home.resolve("workspace"),
-                new PretrainedModels(PRETRAINED)));
-        client = new StudioClient(studio.url(), studio.server().token().value());
+        browser = StudioBrowser.start(home);
+        studio = browser.studio();
+        driver = browser.driver();
+        client = browser.client();
+
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (studio != null) {
-                studio.close();
-            }
-            System.clearProperty(StudioFile.HOME_PROPERTY);
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -109,9 +94,7 @@ class StudioPageTest {
 
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
-        Path dir = Files.createDirectories(SCREENSHOTS);
-        String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
-        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        browser.screenshot(test, null);
     }
 
     @Test
@@ -338,8 +321,8 @@ class StudioPageTest {
         double answered = (System.nanoTime() - before) / 1e6;
         assertEquals("connected", byId("connection").getDomAttribute("data-state"));
         assertTrue(severeConsoleEntries(e -> false).isEmpty(), severeConsoleEntries(e -> false).toString());
-        Files.createDirectories(SCREENSHOTS);
-        Files.writeString(SCREENSHOTS.resolve("hundred-thousand-points.txt"), String.format(java.util.Locale.ROOT,
+        Files.createDirectories(StudioBrowser.SCREENSHOTS);
+        Files.writeString(StudioBrowser.SCREENSHOTS.resolve("hundred-thousand-points.txt"), String.format(java.util.Locale.ROOT,
                 "100,000 points: page loaded and drawn in %.2f s; a select answered in %.0f ms; next frame after %.1f ms%n",
                 loaded, answered, ((Number) frame).doubleValue()));
     }
@@ -520,7 +503,7 @@ class StudioPageTest {
                 "Fashion-MNIST is not installed in " + dev.gatun.data.FashionMnist.DEFAULT_DIR
                         + " (apt-get install dataset-fashion-mnist)");
         JsonNode stated = dev.gatun.studio.play.EventJson.MAPPER.readTree(
-                PRETRAINED.resolve("fashion-mlp").resolve("accuracy.json").toFile());
+                StudioBrowser.PRETRAINED.resolve("fashion-mlp").resolve("accuracy.json").toFile());
         openPage();
         select("pretrained", "fashion-mlp");
         byId("load-pretrained").click();
@@ -554,7 +537,7 @@ class StudioPageTest {
         waitFor(TRAINING, d -> "finished".equals(byId("status").getDomAttribute("data-status")));
         byId("save-run").click();
         String folder = waitFor(SHORT, d -> byId("saved-folder").getDomAttribute("data-folder"));
-        Map<String, byte[]> start = rawBytes(PRETRAINED.resolve("spirals-mlp").resolve("model.safetensors"));
+        Map<String, byte[]> start = rawBytes(StudioBrowser.PRETRAINED.resolve("spirals-mlp").resolve("model.safetensors"));
         Map<String, byte[]> tuned = rawBytes(Path.of(folder, "model.safetensors"));
         for (String frozen : List.of("0.weight", "0.bias", "2.weight", "2.bias")) {
             assertTrue(java.util.Arrays.equals(start.get(frozen), tuned.get(frozen)), frozen + " moved");
@@ -577,59 +560,6 @@ class StudioPageTest {
                     t.contiguous().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
             return out;
         }
-    }
-
-    private void openPage() {
-        driver.manage().logs().get(LogType.BROWSER);
-        driver.get(studio.url().toString());
-        // Ready: connected, a playground run adopted or built, and the page's config its config.
-        waitFor(SHORT, d -> "connected".equals(byId("connection").getDomAttribute("data-state"))
-                && !"none".equals(byId("status").getDomAttribute("data-status"))
-                && !byId("play").getDomAttribute("class").contains("stale")
-                && !byId("layers").findElements(By.cssSelector("li.layer")).isEmpty());
-    }
-
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100))
-                .withMessage(StudioPageTest::pageState)
-                .until(condition);
-    }
-
-    /** {@return what a failed wait reports: the page's status and messages, and the server's runs} */
-    private static String pageState() {
-        StringBuilder sb = new StringBuilder("page:");
-        for (String id : List.of("connection", "status", "step", "epoch", "settings-error", "config-error",
-                "upload-error")) {
-            sb.append(' ').append(id).append('=').append(driver.findElements(By.id(id)).stream()
-                    .map(WebElement::getText).findFirst().orElse("(none)"));
-        }
-        try {
-            sb.append("; runs: ").append(client.get("/api/state").path("runs"));
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            sb.append("; runs unknown: ").append(e);
-        }
-        return sb.toString();
-    }
-
-    private static WebElement byId(String id) {
-        return driver.findElement(By.id(id));
-    }
-
-    private static void setNumber(String id, String value) {
-        WebElement input = byId(id);
-        input.clear();
-        input.sendKeys(value + Keys.TAB);
-    }
-
-    private static void select(String id, String value) {
-        ((JavascriptExecutor) driver).executeScript("""
-                const s = arguments[0];
-                if (s.value !== arguments[1]) {
-                  s.focus();
-                  s.value = arguments[1];
-                  s.dispatchEvent(new Event('change'));
-                }""", byId(id), value);
-        assertEquals(value, byId(id).getDomProperty("value"));
     }
 
     private static String units(WebElement layer) {
@@ -672,22 +602,6 @@ class StudioPageTest {
         }));
     }
 
-    /** A request of the client inside a wait's condition. */
-    private interface ClientCall<T> {
-        T call() throws IOException, InterruptedException;
-    }
-
-    private static <T> T call(ClientCall<T> request) {
-        try {
-            return request.call();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** {@return the value, or null (keep waiting) when it is not above 0} */
     private static Integer positive(int value) {
         return value > 0 ? value : null;
@@ -697,13 +611,31 @@ class StudioPageTest {
         return text == null || text.isBlank() ? null : text;
     }
 
-    /** {@return the page's SEVERE console entries since the page was opened, but the favicon's and those ignored} */
-    private static List<String> severeConsoleEntries(Predicate<LogEntry> ignored) {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-                .filter(e -> !e.getMessage().contains("favicon"))
-                .filter(ignored.negate())
-                .map(LogEntry::getMessage)
-                .toList();
+    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
+        return browser.waitFor(timeout, condition);
+    }
+
+    private static WebElement byId(String id) {
+        return browser.byId(id);
+    }
+
+    private static <T> T call(StudioBrowser.ClientCall<T> request) {
+        return StudioBrowser.call(request);
+    }
+
+    private void openPage() {
+        browser.openPage(SHORT);
+    }
+
+    private static void setNumber(String id, String value) {
+        browser.setNumber(id, value);
+    }
+
+    private static void select(String id, String value) {
+        browser.select(id, value);
+    }
+
+    private static List<String> severeConsoleEntries(java.util.function.Predicate<org.openqa.selenium.logging.LogEntry> ignored) {
+        return browser.severeConsoleEntries(ignored);
     }
 }
