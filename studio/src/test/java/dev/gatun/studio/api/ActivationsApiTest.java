@@ -27,23 +27,19 @@ class ActivationsApiTest {
         studio.close();
     }
 
-    private StudioUnderTest.Answer send(String method, String path, String body) throws Exception {
-        return studio.send(method, path, body);
-    }
-
     @Test
     void getAndPostAnswerTheSameExampleAndBadInputNamesItsField() throws Exception {
-        StudioUnderTest.Answer built = send("POST", "/api/playground", """
+        StudioUnderTest.Answer built = studio.send("POST", "/api/playground", """
                 {"config": {"seed": 7, "data": {"source": "synthetic", "kind": "blobs", "n": 200, "validation": 0.25},
                  "model": {"layers": [{"type": "dense", "units": 6}, {"type": "relu"}, {"type": "dense", "units": 3}]},
                  "loss": "cross_entropy", "optimizer": {"type": "adam", "lr": 0.03}, "training": {"epochs": 3, "batch": 16}}}""");
         assertEquals(200, built.status(), built.body().toString());
         String run = built.body().path("run").asString();
-        assertEquals(200, send("POST", "/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}").status());
+        assertEquals(200, studio.send("POST", "/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}").status());
 
-        StudioUnderTest.Answer get = send("GET", "/api/runs/" + run + "/activations?index=7&split=validation", null);
+        StudioUnderTest.Answer get = studio.send("GET", "/api/runs/" + run + "/activations?index=7&split=validation", null);
         assertEquals(200, get.status(), get.body().toString());
-        StudioUnderTest.Answer post = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 7, \"split\": \"validation\"}");
+        StudioUnderTest.Answer post = studio.send("POST", "/api/runs/" + run + "/activations", "{\"index\": 7, \"split\": \"validation\"}");
         assertEquals(200, post.status(), post.body().toString());
         assertEquals(get.body(), post.body());
         JsonNode a = get.body();
@@ -65,21 +61,21 @@ class ActivationsApiTest {
         assertEquals(best, a.path("predicted").asInt());
         assertEquals(3, a.path("classes").size());
 
-        StudioUnderTest.Answer outside = send("GET", "/api/runs/" + run + "/activations?index=" + size + "&split=validation", null);
+        StudioUnderTest.Answer outside = studio.send("GET", "/api/runs/" + run + "/activations?index=" + size + "&split=validation", null);
         assertEquals(400, outside.status());
         assertEquals("index", outside.body().path("path").asString());
         assertEquals("index: " + size + " is outside the validation split's " + size + " examples (0 to " + (size - 1) + ")",
                 outside.body().path("error").asString());
-        StudioUnderTest.Answer words = send("GET", "/api/runs/" + run + "/activations?index=seven", null);
+        StudioUnderTest.Answer words = studio.send("GET", "/api/runs/" + run + "/activations?index=seven", null);
         assertEquals(400, words.status());
         assertEquals("index", words.body().path("path").asString());
-        StudioUnderTest.Answer fraction = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 1.5}");
+        StudioUnderTest.Answer fraction = studio.send("POST", "/api/runs/" + run + "/activations", "{\"index\": 1.5}");
         assertEquals(400, fraction.status());
         assertEquals("index", fraction.body().path("path").asString());
-        StudioUnderTest.Answer split = send("POST", "/api/runs/" + run + "/activations", "{\"index\": 0, \"split\": \"holdout\"}");
+        StudioUnderTest.Answer split = studio.send("POST", "/api/runs/" + run + "/activations", "{\"index\": 0, \"split\": \"holdout\"}");
         assertEquals(400, split.status());
         assertEquals("split", split.body().path("path").asString());
-        StudioUnderTest.Answer missing = send("GET", "/api/runs/p999/activations", null);
+        StudioUnderTest.Answer missing = studio.send("GET", "/api/runs/p999/activations", null);
         assertEquals(404, missing.status());
         assertTrue(missing.body().path("error").asString().contains("p999"), missing.body().toString());
     }

@@ -36,69 +36,57 @@ class NetworkApiTest {
         studio.close();
     }
 
-    private StudioUnderTest.Answer post(String path, String body) throws Exception {
-        return studio.post(path, body);
-    }
-
-    private JsonNode get(String path) throws Exception {
-        return studio.get(path);
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return studio.request(path);
-    }
-
     @Test
     void theViewIsComputedOnlyWhileAConnectedPageClaimsIt() throws Exception {
-        String run = post("/api/playground", RUN.formatted(5)).body().path("run").asString();
-        StudioUnderTest.Answer open = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": true}}");
+        String run = studio.post("/api/playground", RUN.formatted(5)).body().path("run").asString();
+        StudioUnderTest.Answer open = studio.post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": true}}");
         assertEquals(200, open.status(), open.body().toString());
         assertTrue(open.body().path("open").path("network").asBoolean());
         assertEquals(OpenViews.LEASE_SECONDS, open.body().path("lease").asInt());
         // Claimed, but no page reads the event stream: nothing is computed.
-        post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
-        assertFalse(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
-        assertEquals(0, get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
+        studio.post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
+        assertFalse(studio.get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
+        assertEquals(0, studio.get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
 
-        HttpResponse<InputStream> stream = studio.http().send(request("/api/events").build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> stream = studio.http().send(studio.request("/api/events").build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream ignored = stream.body()) {
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (studio.studio().server().events().clients() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertTrue(get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
-            post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
-            long sent = get("/api/runs/" + run + "/views").path("sent").path("network").asLong();
+            assertTrue(studio.get("/api/runs/" + run + "/views").path("open").path("network").asBoolean());
+            studio.post("/api/runs/" + run + "/control", "{\"action\": \"step_batch\"}");
+            long sent = studio.get("/api/runs/" + run + "/views").path("sent").path("network").asLong();
             assertEquals(1, sent, "one snapshot after the step");
-            post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": false}}");
-            post("/api/runs/" + run + "/control", "{\"action\": \"reset\"}");
-            assertEquals(0, get("/api/runs/" + run + "/views").path("sent").path("network").asLong() - sent);
+            studio.post("/api/views", "{\"page\": \"tab1\", \"views\": {\"network\": false}}");
+            studio.post("/api/runs/" + run + "/control", "{\"action\": \"reset\"}");
+            assertEquals(0, studio.get("/api/runs/" + run + "/views").path("sent").path("network").asLong() - sent);
         }
     }
 
     @Test
     void theWalkIsOneStepAndAFinishedRunRefusesIt() throws Exception {
-        String run = post("/api/playground", RUN.formatted(1)).body().path("run").asString();
-        StudioUnderTest.Answer walk = post("/api/runs/" + run + "/backprop", "{}");
+        String run = studio.post("/api/playground", RUN.formatted(1)).body().path("run").asString();
+        StudioUnderTest.Answer walk = studio.post("/api/runs/" + run + "/backprop", "{}");
         assertEquals(200, walk.status(), walk.body().toString());
         assertEquals(1, walk.body().path("step").asInt());
         assertEquals(3, walk.body().path("layers").size());
         assertEquals("1: relu", walk.body().path("layers").path(1).path("label").asString());
         assertEquals("[50,4]", walk.body().path("layers").path(1).path("outputGrad").path("shape").toString());
-        assertEquals(1, get("/api/runs/" + run + "/optimizer").path("step").asInt());
+        assertEquals(1, studio.get("/api/runs/" + run + "/optimizer").path("step").asInt());
         // The one epoch has 2 batches of 50 (80 training examples: 50 and 30).
-        post("/api/runs/" + run + "/control", "{\"action\": \"step_epoch\"}");
-        StudioUnderTest.Answer refused = post("/api/runs/" + run + "/backprop", "{}");
+        studio.post("/api/runs/" + run + "/control", "{\"action\": \"step_epoch\"}");
+        StudioUnderTest.Answer refused = studio.post("/api/runs/" + run + "/backprop", "{}");
         assertEquals(409, refused.status());
         assertTrue(refused.body().path("error").asString().contains("reset it"), refused.body().toString());
     }
 
     @Test
     void aBadClaimIsA400NamingTheField() throws Exception {
-        StudioUnderTest.Answer a = post("/api/views", "{\"page\": \"tab1\", \"views\": {\"activations\": true}}");
+        StudioUnderTest.Answer a = studio.post("/api/views", "{\"page\": \"tab1\", \"views\": {\"activations\": true}}");
         assertEquals(400, a.status());
         assertEquals("views.activations", a.body().path("path").asString());
-        StudioUnderTest.Answer b = post("/api/views", "{\"views\": {\"network\": true}}");
+        StudioUnderTest.Answer b = studio.post("/api/views", "{\"views\": {\"network\": true}}");
         assertEquals(400, b.status());
         assertEquals("page", b.body().path("path").asString());
     }

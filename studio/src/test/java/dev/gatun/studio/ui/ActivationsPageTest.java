@@ -78,23 +78,23 @@ class ActivationsPageTest {
 
     @Test
     void aCnnsFeatureMapsAndProbabilitiesShowAndFollowTheTraining() throws Exception {
-        openPage();
+        browser.openPage(SHORT);
         String previous = currentRun();
-        select("dataset", "fashion-mnist-sample");
+        browser.select("dataset", "fashion-mnist-sample");
         // The page's default network for images: conv2d 8 (3×3), relu, maxpool2d, flatten, dense 10.
-        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer")).size() == 5);
-        assertTrue(byId("activations-panel").getDomAttribute("hidden") != null, "hidden for the spirals run");
-        setNumber("epochs", "50");
-        setNumber("batch", "64");
-        byId("play").click();
+        browser.waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer")).size() == 5);
+        assertTrue(browser.byId("activations-panel").getDomAttribute("hidden") != null, "hidden for the spirals run");
+        browser.setNumber("epochs", "50");
+        browser.setNumber("batch", "64");
+        browser.byId("play").click();
         String run = awaitNewRun(previous);
-        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("step").asInt() >= 15));
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
-        waitFor(SHORT, d -> !byId("activations-panel").isDisplayed() ? null : true);
+        browser.waitFor(SHORT, d -> StudioBrowser.call(() -> client.optimizer(run).path("step").asInt() >= 15));
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
+        browser.waitFor(SHORT, d -> !browser.byId("activations-panel").isDisplayed() ? null : true);
 
         openView();
-        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-map")).size() >= 24);
+        browser.waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-map")).size() >= 24);
         // conv2d, relu and maxpool2d each show their 8 channels; flatten its shape; dense its 10 units as bars.
         assertEquals(List.of("maps", "maps", "maps", "shape", "vector"), driver.findElements(
                 By.cssSelector("#act-layers > section.act-layer")).stream().map(e -> e.getDomAttribute("data-kind")).toList());
@@ -105,31 +105,31 @@ class ActivationsPageTest {
                 .getDomAttribute("width"));
         assertEquals("10", driver.findElement(By.cssSelector("section.act-layer[data-index='4'] canvas.act-vector"))
                 .getDomAttribute("data-units"));
-        assertEquals("28", byId("act-image").getDomAttribute("width"));
-        assertEquals("test", byId("act-split").getDomProperty("value"));
+        assertEquals("28", browser.byId("act-image").getDomAttribute("width"));
+        assertEquals("test", browser.byId("act-split").getDomProperty("value"));
         checkAgainstServer(run, 0);
 
-        byId("act-next").click();
-        byId("act-next").click();
-        waitFor(SHORT, d -> "2".equals(byId("act-layers").getDomAttribute("data-index")) ? true : null);
+        browser.byId("act-next").click();
+        browser.byId("act-next").click();
+        browser.waitFor(SHORT, d -> "2".equals(browser.byId("act-layers").getDomAttribute("data-index")) ? true : null);
         checkAgainstServer(run, 2);
 
         // While it trains the open view follows the weights: its step moves on.
-        long before = Long.parseLong(byId("act-layers").getDomAttribute("data-step"));
-        byId("play").click();
-        waitFor(SHORT, d -> Long.parseLong(byId("act-layers").getDomAttribute("data-step")) > before ? true : null);
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
-        assertEquals(List.of(), severeConsoleEntries());
+        long before = Long.parseLong(browser.byId("act-layers").getDomAttribute("data-step"));
+        browser.byId("play").click();
+        browser.waitFor(SHORT, d -> Long.parseLong(browser.byId("act-layers").getDomAttribute("data-step")) > before ? true : null);
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
+        assertEquals(List.of(), browser.severeConsoleEntries(e -> false));
     }
 
     @Test
     void anLstmReadingImageRowsShowsItsGatesOverTimeWithATooltip() throws Exception {
-        openPage();
+        browser.openPage(SHORT);
         String previous = currentRun();
-        select("dataset", "fashion-mnist-sample");
-        byId("yaml").clear();
-        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", byId("yaml"), """
+        browser.select("dataset", "fashion-mnist-sample");
+        browser.byId("yaml").clear();
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", browser.byId("yaml"), """
                 name: playground
                 seed: 3
                 data: {source: fashion-mnist, limit: 2000, validation: 0.2}
@@ -142,29 +142,29 @@ class ActivationsPageTest {
                 optimizer: {type: adam, lr: 0.01}
                 training: {epochs: 5, batch: 32}
                 """);
-        byId("import-yaml").click();
-        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer[data-type='lstm']")).size() == 1);
-        byId("step-batch").click();
+        browser.byId("import-yaml").click();
+        browser.waitFor(SHORT, d -> driver.findElements(By.cssSelector("#layers > li.layer[data-type='lstm']")).size() == 1);
+        browser.byId("step-batch").click();
         String run = awaitNewRun(previous);
         for (int i = 0; i < 4; i++) {
-            byId("step-batch").click();
+            browser.byId("step-batch").click();
         }
-        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("step").asInt() == 5));
+        browser.waitFor(SHORT, d -> StudioBrowser.call(() -> client.optimizer(run).path("step").asInt() == 5));
 
         openView();
-        waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-gate")).size() == 6);
+        browser.waitFor(SHORT, d -> driver.findElements(By.cssSelector("#act-layers canvas.act-gate")).size() == 6);
         assertEquals(List.of("h", "c", "i", "f", "g", "o"), driver.findElements(By.cssSelector("canvas.act-gate"))
                 .stream().map(e -> e.getDomAttribute("data-gate")).toList());
         WebElement forget = driver.findElement(By.cssSelector("canvas.act-gate[data-gate='f']"));
         // Time on x (28 rows of the image), units on y (12).
         assertEquals("28", forget.getDomAttribute("width"));
         assertEquals("12", forget.getDomAttribute("height"));
-        assertEquals("28", byId("act-image").getDomAttribute("height"));
+        assertEquals("28", browser.byId("act-image").getDomAttribute("height"));
         assertEquals(10, driver.findElements(By.cssSelector("#act-probs > li.act-prob")).size());
         checkAgainstServer(run, 0);
 
         new Actions(driver).moveToElement(forget, 10, 10).perform();
-        String tip = waitFor(SHORT, d -> byId("tooltip").isDisplayed() ? byId("tooltip").getText() : null);
+        String tip = browser.waitFor(SHORT, d -> browser.byId("tooltip").isDisplayed() ? browser.byId("tooltip").getText() : null);
         Matcher m = GATE_TIP.matcher(tip);
         assertTrue(m.matches(), tip);
         int t = Integer.parseInt(m.group(1));
@@ -174,7 +174,7 @@ class ActivationsPageTest {
         float value = floats(f.path("data").asString())[t * 12 + unit];
         assertEquals(value, Double.parseDouble(m.group(3)), 1e-4 * Math.max(1, Math.abs(value)), tip);
         assertTrue(value > 0 && value < 1, tip);
-        assertEquals(List.of(), severeConsoleEntries());
+        assertEquals(List.of(), browser.severeConsoleEntries(e -> false));
     }
 
     /** The page's probabilities sum to 1 and its predicted and true classes are the server's for that example. */
@@ -193,16 +193,16 @@ class ActivationsPageTest {
         List<WebElement> highlighted = driver.findElements(By.cssSelector("#act-probs > li.act-prob.predicted"));
         assertEquals(1, highlighted.size());
         assertEquals(String.valueOf(predicted), highlighted.getFirst().getDomAttribute("data-class"));
-        assertEquals(String.valueOf(predicted), byId("act-label").getDomAttribute("data-predicted"));
-        assertEquals(answer.path("label").asString(), byId("act-label").getDomAttribute("data-true"));
+        assertEquals(String.valueOf(predicted), browser.byId("act-label").getDomAttribute("data-predicted"));
+        assertEquals(answer.path("label").asString(), browser.byId("act-label").getDomAttribute("data-true"));
         assertEquals(answer.path("label").asString(), driver.findElement(By.cssSelector("#act-probs > li.act-prob.true"))
                 .getDomAttribute("data-class"));
-        assertTrue(byId("act-label").getText().contains("predicted: " + answer.path("classes").path(predicted).asString()),
-                byId("act-label").getText());
+        assertTrue(browser.byId("act-label").getText().contains("predicted: " + answer.path("classes").path(predicted).asString()),
+                browser.byId("act-label").getText());
     }
 
     private static void openView() {
-        WebElement view = byId("act-view");
+        WebElement view = browser.byId("act-view");
         if (view.getDomAttribute("open") == null) {
             view.findElement(By.tagName("summary")).click();
         }
@@ -210,7 +210,7 @@ class ActivationsPageTest {
 
     /** {@return the server's playground run, once the page has one} */
     private static String currentRun() {
-        return waitFor(SHORT, d -> call(() -> {
+        return browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
             String run = null;
             for (JsonNode r : client.get("/api/state").path("runs")) {
                 if (!"live".equals(r.path("kind").asString())) {
@@ -223,7 +223,7 @@ class ActivationsPageTest {
 
     /** Waits until the server's playground run is a new one that the page built; returns its id. */
     private static String awaitNewRun(String previous) {
-        return waitFor(SHORT, d -> call(() -> {
+        return browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
             for (JsonNode r : client.get("/api/state").path("runs")) {
                 if (!"live".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())) {
                     return r.path("run").asString();
@@ -240,31 +240,4 @@ class ActivationsPageTest {
         return out;
     }
 
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return browser.waitFor(timeout, condition);
-    }
-
-    private static WebElement byId(String id) {
-        return browser.byId(id);
-    }
-
-    private static <T> T call(StudioBrowser.ClientCall<T> request) {
-        return StudioBrowser.call(request);
-    }
-
-    private void openPage() {
-        browser.openPage(SHORT);
-    }
-
-    private static void setNumber(String id, String value) {
-        browser.setNumber(id, value);
-    }
-
-    private static void select(String id, String value) {
-        browser.select(id, value);
-    }
-
-    private static List<String> severeConsoleEntries() {
-        return browser.severeConsoleEntries(e -> false);
-    }
 }

@@ -60,7 +60,7 @@ class NetworkViewPageTest {
              "validation": 0.2}, "model": {"layers": [{"type": "dense", "units": 8}, {"type": "tanh"},
              {"type": "dense", "units": 8}, {"type": "tanh"}, {"type": "dense", "units": 2}]},
              "loss": "cross_entropy", "optimizer": {"type": "adam", "lr": 0.03}, "regularization": {"l1": 0, "l2": 0},
-             "training": {"epochs": 3000, "batch": 32}}}""";
+             "training": {"epochs": 100000, "batch": 32}}}""";
 
     @TempDir
     static Path home;
@@ -99,9 +99,9 @@ class NetworkViewPageTest {
 
     @Test
     void neuronHeatmapsAppearAndChangeDuringTraining() {
-        openPage();
+        browser.openPage(SHORT);
         // The view is open by default: a picture per neuron, 2 inputs, 8 + 8 hidden, 2 outputs.
-        waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
+        browser.waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
         assertEquals(List.of("input: 2 features", "0: dense 8, tanh", "2: dense 8, tanh", "4: dense 2"),
                 driver.findElements(By.cssSelector("#network .network-label")).stream().map(WebElement::getText).toList());
         assertEquals(2 * 8 + 8 * 8 + 8 * 2, driver.findElements(By.cssSelector("#network path.link")).size());
@@ -110,29 +110,29 @@ class NetworkViewPageTest {
         assertTrue(before.length() > 100, before);
         int step = dataInt("network", "data-step");
 
-        byId("play").click();
-        waitFor(SHORT, d -> dataInt("network", "data-step") > step + 50 && !neuronPixels(1, 3).equals(before)
+        browser.byId("play").click();
+        browser.waitFor(SHORT, d -> dataInt("network", "data-step") > step + 50 && !neuronPixels(1, 3).equals(before)
                 && !neuronPixels(3, 0).equals(output));
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
 
         // Hover and click name the neuron's layer, index and bias.
-        byId("network").findElement(By.cssSelector(".neuron[data-column='2'][data-unit='5']")).click();
-        String info = byId("network-info").getText();
+        browser.byId("network").findElement(By.cssSelector(".neuron[data-column='2'][data-unit='5']")).click();
+        String info = browser.byId("network-info").getText();
         assertTrue(info.startsWith("2: dense 8, tanh — layer 2+3, neuron 5, bias "), info);
-        assertEquals(List.of(), severeConsoleEntries());
+        assertEquals(List.of(), browser.severeConsoleEntries(e -> false));
     }
 
     @Test
     void closingTheViewStopsItsEventOnTheServer() throws Exception {
-        openPage();
+        browser.openPage(SHORT);
         String run = client.playgroundRun();
-        waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
-        byId("play").click();
-        waitFor(SHORT, d -> sent(run) > 3 ? true : null);
+        browser.waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
+        browser.byId("play").click();
+        browser.waitFor(SHORT, d -> sent(run) > 3 ? true : null);
 
-        byId("network-panel").findElement(By.tagName("summary")).click();
-        waitFor(SHORT, d -> call(() -> !client.get("/api/runs/" + run + "/views").path("open").path("network")
+        browser.byId("network-panel").findElement(By.tagName("summary")).click();
+        browser.waitFor(SHORT, d -> StudioBrowser.call(() -> !client.get("/api/runs/" + run + "/views").path("open").path("network")
                 .asBoolean()) ? true : null);
         long closed = sent(run);
         long stepAtClose = client.optimizer(run).path("step").asLong();
@@ -140,18 +140,18 @@ class NetworkViewPageTest {
         assertEquals(closed, sent(run), "no network picture is computed while the view is closed");
         assertTrue(client.optimizer(run).path("step").asLong() > stepAtClose + 10, "training went on");
 
-        byId("network-panel").findElement(By.tagName("summary")).click();
-        waitFor(SHORT, d -> sent(run) > closed + 2 ? true : null);
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
+        browser.byId("network-panel").findElement(By.tagName("summary")).click();
+        browser.waitFor(SHORT, d -> sent(run) > closed + 2 ? true : null);
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
     }
 
     @Test
     void stepModeWalksForwardAndBackwardThroughEveryLayerWithTheRuntimesTensors() throws Exception {
-        openPage();
+        browser.openPage(SHORT);
         String run = client.playgroundRun();
         JsonNode config = client.get("/api/state").path("runs").get(0).path("config");
-        waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
+        browser.waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
 
         // The test keeps the server's answer as the page received it.
         ((JavascriptExecutor) driver).executeScript("""
@@ -163,13 +163,13 @@ class NetworkViewPageTest {
                   }
                   return response;
                 };""");
-        byId("backprop-step").click();
-        waitFor(SHORT, d -> dataInt("backprop", "data-step") == 1 ? true : null);
+        browser.byId("backprop-step").click();
+        browser.waitFor(SHORT, d -> dataInt("backprop", "data-step") == 1 ? true : null);
         JsonNode answer = EventJson.MAPPER.readTree((String) ((JavascriptExecutor) driver)
                 .executeScript("return window.walkAnswer;"));
         assertEquals(1, answer.path("step").asInt());
         assertEquals(1, client.optimizer(run).path("step").asInt(), "the walk is one trained batch");
-        assertEquals("paused", byId("status").getDomAttribute("data-status"));
+        assertEquals("paused", browser.byId("status").getDomAttribute("data-status"));
         assertEquals(11, dataInt("backprop", "data-stages"));
 
         try (Scope scope = Scope.open("the same batch, here")) {
@@ -177,11 +177,11 @@ class NetworkViewPageTest {
             List<String> stages = new ArrayList<>();
             for (int stage = 0; stage < 11; stage++) {
                 if (stage > 0) {
-                    byId("backprop-next").click();
+                    browser.byId("backprop-next").click();
                 }
                 int expected = stage;
-                waitFor(SHORT, d -> dataInt("backprop-stage", "data-index") == expected ? true : null);
-                String name = byId("backprop-stage").getDomAttribute("data-stage");
+                browser.waitFor(SHORT, d -> dataInt("backprop-stage", "data-index") == expected ? true : null);
+                String name = browser.byId("backprop-stage").getDomAttribute("data-stage");
                 stages.add(name);
                 if (name.startsWith("forward:")) {
                     int layer = Integer.parseInt(name.substring(8));
@@ -193,7 +193,7 @@ class NetworkViewPageTest {
                     assertEquals(column == 3 ? 2 : 8, active.size(), name);
                     assertTrue(active.stream().allMatch(e -> e.getDomAttribute("data-column").equals("" + column)), name);
                 } else if (name.equals("loss")) {
-                    double shown = Double.parseDouble(byId("backprop-loss").getDomAttribute("data-value"));
+                    double shown = Double.parseDouble(browser.byId("backprop-loss").getDomAttribute("data-value"));
                     assertEquals(Double.doubleToLongBits(same.loss), Double.doubleToLongBits(shown));
                     assertEquals(answer.path("loss").asDouble(), shown, 0.0);
                 } else {
@@ -228,11 +228,11 @@ class NetworkViewPageTest {
             }
             assertEquals(List.of("forward:0", "forward:1", "forward:2", "forward:3", "forward:4", "loss",
                     "backward:4", "backward:3", "backward:2", "backward:1", "backward:0"), stages);
-            assertEquals("true", byId("backprop-next").getDomAttribute("disabled"));
+            assertEquals("true", browser.byId("backprop-next").getDomAttribute("disabled"));
         }
-        byId("backprop-prev").click();
-        waitFor(SHORT, d -> "backward:1".equals(byId("backprop-stage").getDomAttribute("data-stage")) ? true : null);
-        assertEquals(List.of(), severeConsoleEntries());
+        browser.byId("backprop-prev").click();
+        browser.waitFor(SHORT, d -> "backward:1".equals(browser.byId("backprop-stage").getDomAttribute("data-stage")) ? true : null);
+        assertEquals(List.of(), browser.severeConsoleEntries(e -> false));
     }
 
     @Test
@@ -247,27 +247,27 @@ class NetworkViewPageTest {
 
     /** Spirals trained a while, then a walk stopped at the second dense layer's backward stage. */
     private void readmePicture() throws Exception {
-        openPage();
-        waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
+        browser.openPage(SHORT);
+        browser.waitFor(SHORT, d -> canvases().size() == 20 ? true : null);
         String run = client.playgroundRun();
-        byId("play").click();
-        waitFor(Duration.ofSeconds(60), d -> call(() -> client.optimizer(run).path("step").asInt()) > 1500 ? true : null);
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
-        byId("backprop-step").click();
-        waitFor(SHORT, d -> dataInt("backprop", "data-stages") == 11 ? true : null);
+        browser.byId("play").click();
+        browser.waitFor(Duration.ofSeconds(60), d -> StudioBrowser.call(() -> client.optimizer(run).path("step").asInt()) > 1500 ? true : null);
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
+        browser.byId("backprop-step").click();
+        browser.waitFor(SHORT, d -> dataInt("backprop", "data-stages") == 11 ? true : null);
         for (int i = 0; i < 8; i++) {
-            byId("backprop-next").click();
+            browser.byId("backprop-next").click();
         }
-        waitFor(SHORT, d -> "backward:2".equals(byId("backprop-stage").getDomAttribute("data-stage")) ? true : null);
+        browser.waitFor(SHORT, d -> "backward:2".equals(browser.byId("backprop-stage").getDomAttribute("data-stage")) ? true : null);
         Thread.sleep(300);
         // The panel down to the first table of the stage: the diagram, the controls and the gradients.
-        WebElement panel = byId("network-panel");
+        WebElement panel = browser.byId("network-panel");
         ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(true);", panel);
         BufferedImage page = ImageIO.read(new ByteArrayInputStream(driver.getScreenshotAs(OutputType.BYTES)));
         Rectangle at = panel.getRect();
         Number scrolled = (Number) ((JavascriptExecutor) driver).executeScript("return window.scrollY;");
-        WebElement table = byId("backprop-values").findElement(By.cssSelector("table.bp-grad"));
+        WebElement table = browser.byId("backprop-values").findElement(By.cssSelector("table.bp-grad"));
         int top = at.getY() - scrolled.intValue();
         int bottom = table.getRect().getY() + table.getRect().getHeight() + 8 - scrolled.intValue();
         BufferedImage picture = page.getSubimage(at.getX(), Math.max(0, top), at.getWidth(),
@@ -390,7 +390,7 @@ class NetworkViewPageTest {
     }
 
     private static long sent(String run) {
-        return call(() -> client.get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
+        return StudioBrowser.call(() -> client.get("/api/runs/" + run + "/views").path("sent").path("network").asLong());
     }
 
     private static List<WebElement> canvases() {
@@ -404,27 +404,8 @@ class NetworkViewPageTest {
     }
 
     private static int dataInt(String id, String attribute) {
-        String value = byId(id).getDomAttribute(attribute);
+        String value = browser.byId(id).getDomAttribute(attribute);
         return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
     }
 
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return browser.waitFor(timeout, condition);
-    }
-
-    private static WebElement byId(String id) {
-        return browser.byId(id);
-    }
-
-    private static <T> T call(StudioBrowser.ClientCall<T> request) {
-        return StudioBrowser.call(request);
-    }
-
-    private void openPage() {
-        browser.openPage(SHORT);
-    }
-
-    private static List<String> severeConsoleEntries() {
-        return browser.severeConsoleEntries(e -> false);
-    }
 }

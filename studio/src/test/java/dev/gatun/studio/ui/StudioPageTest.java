@@ -99,118 +99,118 @@ class StudioPageTest {
 
     @Test
     void thePageLoadsWithoutConsoleErrorsAndConnects() {
-        openPage();
-        assertEquals("connected", byId("connection").getText());
-        assertEquals(List.of(), severeConsoleEntries(entry -> false));
+        browser.openPage(SHORT);
+        assertEquals("connected", browser.byId("connection").getText());
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
     }
 
     @Test
     void spiralsTrainPastNinetyPercentWithTheDefaultNetworkWhileCurveAndBoundaryMove() throws Exception {
-        openPage();
-        select("dataset", "spirals");
+        browser.openPage(SHORT);
+        browser.select("dataset", "spirals");
         // The default network and optimizer. Not the default seed: from seed 42 adam at 0.03 stalls
         // near 65 % (gatun train does the same), from 7 it passes 98 %. Epochs enough to be playing
         // still when the test pauses.
-        setNumber("seed", "7");
-        setNumber("lr", "0.03");
-        setNumber("epochs", "3000");
+        browser.setNumber("seed", "7");
+        browser.setNumber("lr", "0.03");
+        browser.setNumber("epochs", "3000");
         List<String> layers = driver.findElements(By.cssSelector("#layers > li.layer")).stream()
                 .map(li -> li.getDomAttribute("data-type") + units(li)).toList();
         assertEquals(List.of("dense 8", "tanh", "dense 8", "tanh", "dense 2"), layers);
         String previous = client.playgroundRun();
 
-        byId("play").click();
+        browser.byId("play").click();
         awaitNewRun(previous, "running");
-        int points = waitFor(SHORT, d -> positive(dataInt("loss-chart", "data-points")));
-        waitFor(SHORT, d -> dataInt("loss-chart", "data-points") > points);
-        int step = waitFor(SHORT, d -> positive(dataInt("boundary", "data-step")));
+        int points = browser.waitFor(SHORT, d -> positive(dataInt("loss-chart", "data-points")));
+        browser.waitFor(SHORT, d -> dataInt("loss-chart", "data-points") > points);
+        int step = browser.waitFor(SHORT, d -> positive(dataInt("boundary", "data-step")));
         String pixels = boundaryPixels();
-        waitFor(SHORT, d -> dataInt("boundary", "data-step") > step && !boundaryPixels().equals(pixels));
-        waitFor(TRAINING, d -> accuracy("val-accuracy") > 0.9 || accuracy("train-accuracy") > 0.9);
+        browser.waitFor(SHORT, d -> dataInt("boundary", "data-step") > step && !boundaryPixels().equals(pixels));
+        browser.waitFor(TRAINING, d -> accuracy("val-accuracy") > 0.9 || accuracy("train-accuracy") > 0.9);
 
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
-        assertEquals(List.of(), severeConsoleEntries(entry -> false));
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
     }
 
     @Test
     void aLearningRateChangedMidRunReachesTheOptimizerAndLeavesAMarker() throws Exception {
-        openPage();
-        setNumber("seed", "303");
-        setNumber("lr", "0.03");
+        browser.openPage(SHORT);
+        browser.setNumber("seed", "303");
+        browser.setNumber("lr", "0.03");
         // Enough epochs that the run is still playing when the rate changes.
-        setNumber("epochs", "3000");
+        browser.setNumber("epochs", "3000");
         String previous = client.playgroundRun();
-        byId("play").click();
+        browser.byId("play").click();
         String run = awaitNewRun(previous, "running");
-        waitFor(SHORT, d -> dataInt("loss-chart", "data-points") > 0);
+        browser.waitFor(SHORT, d -> dataInt("loss-chart", "data-points") > 0);
 
-        WebElement lr = byId("lr");
+        WebElement lr = browser.byId("lr");
         lr.clear();
         lr.sendKeys("0.003" + Keys.TAB);
-        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("lr").asDouble()) == 0.003);
-        waitFor(SHORT, d -> dataInt("loss-chart", "data-markers") >= 1);
-        waitFor(SHORT, d -> byId("markers").findElements(By.tagName("li")).stream()
+        browser.waitFor(SHORT, d -> StudioBrowser.call(() -> client.optimizer(run).path("lr").asDouble()) == 0.003);
+        browser.waitFor(SHORT, d -> dataInt("loss-chart", "data-markers") >= 1);
+        browser.waitFor(SHORT, d -> browser.byId("markers").findElements(By.tagName("li")).stream()
                 .anyMatch(li -> li.getText().contains("0.003")));
 
-        byId("pause").click();
-        waitFor(SHORT, d -> "paused".equals(byId("status").getDomAttribute("data-status")));
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> "paused".equals(browser.byId("status").getDomAttribute("data-status")));
     }
 
     @Test
     void stepBatchOnAFreshRunTrainsExactlyOneBatch() throws Exception {
-        openPage();
-        setNumber("seed", "404");
-        waitFor(SHORT, d -> byId("play").getDomAttribute("class").contains("stale"));
+        browser.openPage(SHORT);
+        browser.setNumber("seed", "404");
+        browser.waitFor(SHORT, d -> browser.byId("play").getDomAttribute("class").contains("stale"));
         String previous = client.playgroundRun();
-        byId("step-batch").click();
+        browser.byId("step-batch").click();
         String run = awaitNewRun(previous, "paused");
         // The batch event can reach the page before the control's answer: wait for both.
-        waitFor(SHORT, d -> call(() -> client.optimizer(run).path("step").asInt()) == 1);
-        waitFor(SHORT, d -> "1".equals(byId("step").getText()));
+        browser.waitFor(SHORT, d -> StudioBrowser.call(() -> client.optimizer(run).path("step").asInt()) == 1);
+        browser.waitFor(SHORT, d -> "1".equals(browser.byId("step").getText()));
         assertEquals(404, client.get("/api/state").path("runs").get(0).path("seed").asInt());
         assertEquals(1, dataInt("loss-chart", "data-points"));
-        assertEquals("paused", byId("status").getDomAttribute("data-status"));
+        assertEquals("paused", browser.byId("status").getDomAttribute("data-status"));
     }
 
     @Test
     void aMalformedCsvUploadShowsTheLoadersMessageAndThePageKeepsWorking() throws IOException {
-        openPage();
+        browser.openPage(SHORT);
         Path csv = home.resolve("ragged-rows.csv");
         Files.writeString(csv, "a,b,label\n0.5,1.5,red\n1,x,c\n", StandardCharsets.UTF_8);
-        byId("upload").sendKeys(csv.toAbsolutePath().toString());
+        browser.byId("upload").sendKeys(csv.toAbsolutePath().toString());
 
-        String error = waitFor(SHORT, d -> nonEmpty(byId("upload-error").getText()));
+        String error = browser.waitFor(SHORT, d -> nonEmpty(browser.byId("upload-error").getText()));
         assertTrue(error.contains("ragged-rows.csv"), error);
         assertTrue(error.contains("line"), error);
-        assertEquals("connected", byId("connection").getDomAttribute("data-state"));
-        assertEquals(List.of(), severeConsoleEntries(entry -> entry.getMessage().contains("/api/upload")
+        assertEquals("connected", browser.byId("connection").getDomAttribute("data-state"));
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> entry.getMessage().contains("/api/upload")
                 && entry.getMessage().contains("Failed to load resource")));
         // Still usable: a wider first layer is checked again (2·9+9 + 9·8+8 + 8·2+2 parameters).
-        WebElement units = byId("layers").findElement(By.cssSelector("li.layer[data-index='0'] input.units"));
+        WebElement units = browser.byId("layers").findElement(By.cssSelector("li.layer[data-index='0'] input.units"));
         units.clear();
         units.sendKeys("9" + Keys.TAB);
-        waitFor(SHORT, d -> byId("parameters").getText().equals("125 parameters"));
-        assertEquals("", byId("config-error").getText());
-        assertEquals(error, byId("upload-error").getText());
+        browser.waitFor(SHORT, d -> browser.byId("parameters").getText().equals("125 parameters"));
+        assertEquals("", browser.byId("config-error").getText());
+        assertEquals(error, browser.byId("upload-error").getText());
     }
 
     @Test
     void theExportedYamlTrainedByTheCliGivesThePlaygroundsFirstEpochLossToTheBit() throws Exception {
-        openPage();
-        select("dataset", "spirals");
-        setNumber("seed", "606");
-        setNumber("lr", "0.03");
-        byId("yaml").clear();
-        byId("export-yaml").click();
-        String yaml = waitFor(SHORT, d -> nonEmpty(byId("yaml").getDomProperty("value")));
+        browser.openPage(SHORT);
+        browser.select("dataset", "spirals");
+        browser.setNumber("seed", "606");
+        browser.setNumber("lr", "0.03");
+        browser.byId("yaml").clear();
+        browser.byId("export-yaml").click();
+        String yaml = browser.waitFor(SHORT, d -> nonEmpty(browser.byId("yaml").getDomProperty("value")));
         assertTrue(yaml.contains("606"), yaml);
         Path file = home.resolve("exported.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
 
         String previous = client.playgroundRun();
         long after = studio.server().events().lastId();
-        byId("step-epoch").click();
+        browser.byId("step-epoch").click();
         StudioClient.Event epoch = client.awaitEvent(after, e -> e.type().equals("epoch")
                 && e.data().path("epoch").asInt() == 1 && !e.data().path("run").asString().equals(previous)
                 && !e.data().path("run").asString().startsWith("live"), TRAINING);
@@ -230,12 +230,12 @@ class StudioPageTest {
         assertEquals(403, client.statusWithoutToken("/api/state"));
         assertEquals(403, client.statusWithoutToken("/"));
         assertTrue(client.get("/api/state").path("runs").isArray(), "the same request with the token is answered");
-        openPage();
+        browser.openPage(SHORT);
     }
 
     @Test
     void aLiveCliRunGetsACardWhoseCurveGrowsAndItsConfusionMatrixShows() throws Exception {
-        openPage();
+        browser.openPage(SHORT);
         String name = "live-spirals-ui";
         ExperimentConfig config = ExperimentConfig.from(ConfigLoader.parseYaml("""
                 name: %s
@@ -275,15 +275,15 @@ class StudioPageTest {
             }
         });
         try {
-            WebElement card = waitFor(SHORT, d -> d.findElements(By.cssSelector("#runs > div.run-card[data-run]"))
+            WebElement card = browser.waitFor(SHORT, d -> d.findElements(By.cssSelector("#runs > div.run-card[data-run]"))
                     .stream().filter(c -> name.equals(c.findElement(By.cssSelector(".run-name")).getText()))
                     .findFirst().orElse(null));
             WebElement loss = card.findElement(By.cssSelector(".run-loss"));
-            int first = waitFor(SHORT, d -> positive(Integer.parseInt(loss.getDomAttribute("data-points"))));
+            int first = browser.waitFor(SHORT, d -> positive(Integer.parseInt(loss.getDomAttribute("data-points"))));
             firstRead.countDown();
-            waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) > first);
+            browser.waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) > first);
             // Each epoch's confusion matrix on the validation part reaches the card too.
-            waitFor(SHORT, d -> card.findElements(By.cssSelector(".run-confusion table.confusion-table")).isEmpty()
+            browser.waitFor(SHORT, d -> card.findElements(By.cssSelector(".run-confusion table.confusion-table")).isEmpty()
                     ? null : Boolean.TRUE);
             assertEquals(30, training.get(60, TimeUnit.SECONDS).history().size());
         } finally {
@@ -307,20 +307,20 @@ class StudioPageTest {
                     + "], \"epoch\": " + (e + 1) + ", \"batch\": 0, \"batches\": 1000}}]");
         }
         long start = System.nanoTime();
-        openPage();
-        WebElement card = waitFor(SHORT, d -> d.findElement(By.cssSelector("#runs > div.run-card[data-run='" + run + "']")));
+        browser.openPage(SHORT);
+        WebElement card = browser.waitFor(SHORT, d -> d.findElement(By.cssSelector("#runs > div.run-card[data-run='" + run + "']")));
         WebElement loss = card.findElement(By.cssSelector(".run-loss"));
-        waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) == 100_000 ? Boolean.TRUE : null);
+        browser.waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) == 100_000 ? Boolean.TRUE : null);
         double loaded = (System.nanoTime() - start) / 1e9;
         // The page still answers: a control's change takes effect and the stream stays connected.
         long before = System.nanoTime();
-        select("curve-part", "train");
-        waitFor(SHORT, d -> "train".equals(byId("curve-part").getDomProperty("value")) ? Boolean.TRUE : null);
+        browser.select("curve-part", "train");
+        browser.waitFor(SHORT, d -> "train".equals(browser.byId("curve-part").getDomProperty("value")) ? Boolean.TRUE : null);
         Object frame = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                 + " const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t));");
         double answered = (System.nanoTime() - before) / 1e6;
-        assertEquals("connected", byId("connection").getDomAttribute("data-state"));
-        assertTrue(severeConsoleEntries(e -> false).isEmpty(), severeConsoleEntries(e -> false).toString());
+        assertEquals("connected", browser.byId("connection").getDomAttribute("data-state"));
+        assertTrue(browser.severeConsoleEntries(e -> false).isEmpty(), browser.severeConsoleEntries(e -> false).toString());
         Files.createDirectories(StudioBrowser.SCREENSHOTS);
         Files.writeString(StudioBrowser.SCREENSHOTS.resolve("hundred-thousand-points.txt"), String.format(java.util.Locale.ROOT,
                 "100,000 points: page loaded and drawn in %.2f s; a select answered in %.0f ms; next frame after %.1f ms%n",
@@ -329,8 +329,8 @@ class StudioPageTest {
 
     @Test
     void importedYamlRebuildsTheLayersAndABadLayerShowsTheValidatorsMessageByIt() {
-        openPage();
-        WebElement yaml = byId("yaml");
+        browser.openPage(SHORT);
+        WebElement yaml = browser.byId("yaml");
         yaml.clear();
         yaml.sendKeys("""
                 seed: 11
@@ -345,58 +345,58 @@ class StudioPageTest {
                 optimizer: {type: sgd, lr: 0.05, momentum: 0.9}
                 training: {epochs: 40, batch: 16}
                 """);
-        byId("import-yaml").click();
+        browser.byId("import-yaml").click();
         List<String> types = List.of("dense", "relu", "dropout", "batchnorm", "dense");
-        waitFor(SHORT, d -> types.equals(byId("layers").findElements(By.cssSelector("li.layer")).stream()
+        browser.waitFor(SHORT, d -> types.equals(browser.byId("layers").findElements(By.cssSelector("li.layer")).stream()
                 .map(li -> li.getDomAttribute("data-type")).toList()) ? Boolean.TRUE : null);
-        assertEquals("moons", byId("dataset").getDomProperty("value"));
-        assertEquals("momentum", byId("optimizer").getDomProperty("value"));
-        assertEquals("11", byId("seed").getDomProperty("value"));
+        assertEquals("moons", browser.byId("dataset").getDomProperty("value"));
+        assertEquals("momentum", browser.byId("optimizer").getDomProperty("value"));
+        assertEquals("11", browser.byId("seed").getDomProperty("value"));
 
         // A dense layer of 0 units: the config validator's message, on that layer.
-        WebElement first = byId("layers").findElements(By.cssSelector("li.layer")).getFirst();
+        WebElement first = browser.byId("layers").findElements(By.cssSelector("li.layer")).getFirst();
         WebElement units = first.findElement(By.cssSelector("input.units"));
         units.clear();
         units.sendKeys("0" + Keys.TAB);
-        String message = waitFor(SHORT, d -> nonEmpty(first.findElement(By.cssSelector(".layer-error")).getText()));
+        String message = browser.waitFor(SHORT, d -> nonEmpty(first.findElement(By.cssSelector(".layer-error")).getText()));
         assertTrue(message.contains("model.layers[0].units") && message.contains("must be"), message);
         assertTrue(first.getDomAttribute("class").contains("invalid"));
         units.clear();
         units.sendKeys("12" + Keys.TAB);
-        waitFor(SHORT, d -> first.findElement(By.cssSelector(".layer-error")).getText().isEmpty() ? Boolean.TRUE : null);
+        browser.waitFor(SHORT, d -> first.findElement(By.cssSelector(".layer-error")).getText().isEmpty() ? Boolean.TRUE : null);
     }
 
     @Test
     void hoveringAWeightShowsItsRowColumnAndValue() {
-        openPage();
-        byId("step-batch").click();
-        WebElement map = waitFor(SHORT, d -> d.findElements(By.cssSelector("#weights > figure.weight-map canvas"))
+        browser.openPage(SHORT);
+        browser.byId("step-batch").click();
+        WebElement map = browser.waitFor(SHORT, d -> d.findElements(By.cssSelector("#weights > figure.weight-map canvas"))
                 .stream().findFirst().orElse(null));
         new org.openqa.selenium.interactions.Actions(driver).moveToElement(map, 2, 2).perform();
-        String tip = waitFor(SHORT, d -> byId("tooltip").isDisplayed() ? nonEmpty(byId("tooltip").getText()) : null);
+        String tip = browser.waitFor(SHORT, d -> browser.byId("tooltip").isDisplayed() ? nonEmpty(browser.byId("tooltip").getText()) : null);
         assertTrue(tip.matches("[0-9]+\\.weight row [0-9]+, col [0-9]+: -?[0-9.e+-]+"), tip);
     }
 
     @Test
     void theGradientFlowViewWarnsOnADeepSigmoidNetworkWithALargeLearningRate() {
-        openPage();
+        browser.openPage(SHORT);
         StringBuilder layers = new StringBuilder();
         for (int i = 0; i < 6; i++) {
             layers.append("    - {type: dense, units: 32}\n    - {type: sigmoid}\n");
         }
-        WebElement yaml = byId("yaml");
+        WebElement yaml = browser.byId("yaml");
         yaml.clear();
         yaml.sendKeys("seed: 3\ndata: {source: synthetic, kind: spirals, n: 600, noise: 0.02, validation: 0.2}\n"
                 + "model:\n  layers:\n" + layers + "    - {type: dense, units: 2}\n"
                 + "optimizer: {type: sgd, lr: 20}\ntraining: {epochs: 50, batch: 32}\n");
-        byId("import-yaml").click();
-        waitFor(SHORT, d -> byId("layers").findElements(By.cssSelector("li.layer")).size() == 13 ? Boolean.TRUE : null);
-        byId("play").click();
-        String warning = waitFor(TRAINING, d -> d.findElements(By.cssSelector("#flow td.flow-warning")).stream()
+        browser.byId("import-yaml").click();
+        browser.waitFor(SHORT, d -> browser.byId("layers").findElements(By.cssSelector("li.layer")).size() == 13 ? Boolean.TRUE : null);
+        browser.byId("play").click();
+        String warning = browser.waitFor(TRAINING, d -> d.findElements(By.cssSelector("#flow td.flow-warning")).stream()
                 .map(e -> e.getDomProperty("textContent")).filter(t -> t != null && !t.isEmpty()).findFirst()
                 .orElse(null));
-        byId("pause").click();
-        waitFor(SHORT, d -> byId("flow").findElements(By.cssSelector("tr.flow-row")).size() == 13 ? Boolean.TRUE : null);
+        browser.byId("pause").click();
+        browser.waitFor(SHORT, d -> browser.byId("flow").findElements(By.cssSelector("tr.flow-row")).size() == 13 ? Boolean.TRUE : null);
         // The large rate's steps, the sigmoids' saturation or the vanished gradient below them.
         assertTrue(warning.contains("far above 1e-3") || warning.contains("far below 1e-3")
                 || warning.contains("saturated"), warning);
@@ -404,11 +404,11 @@ class StudioPageTest {
 
     @Test
     void savingTheRunWritesAFolderTheCliLoads() throws Exception {
-        openPage();
-        byId("step-epoch").click();
-        waitFor(SHORT, d -> byId("step").getText().matches("[1-9][0-9]*") ? Boolean.TRUE : null);
-        byId("save-run").click();
-        String folder = waitFor(SHORT, d -> byId("saved-folder").getDomAttribute("data-folder"));
+        browser.openPage(SHORT);
+        browser.byId("step-epoch").click();
+        browser.waitFor(SHORT, d -> browser.byId("step").getText().matches("[1-9][0-9]*") ? Boolean.TRUE : null);
+        browser.byId("save-run").click();
+        String folder = browser.waitFor(SHORT, d -> browser.byId("saved-folder").getDomAttribute("data-folder"));
         assertTrue(Files.isRegularFile(Path.of(folder, "model.safetensors")), folder);
         try (dev.gatun.tensor.Scope scope = dev.gatun.tensor.Scope.open("saved run")) {
             var model = dev.gatun.config.TrainedModel.load(Path.of(folder));
@@ -419,17 +419,17 @@ class StudioPageTest {
 
     @Test
     void aShareLinkOpenedInAFreshBrowserReproducesTheFirstEpochsLossToTheBit() throws Exception {
-        openPage();
-        setNumber("seed", "505");
-        setNumber("samples", "700");
-        waitFor(SHORT, d -> byId("play").getDomAttribute("class").contains("stale") ? Boolean.TRUE : null);
-        byId("share").click();
-        String link = waitFor(SHORT, d -> nonEmpty(byId("share-link").getDomProperty("value")));
+        browser.openPage(SHORT);
+        browser.setNumber("seed", "505");
+        browser.setNumber("samples", "700");
+        browser.waitFor(SHORT, d -> browser.byId("play").getDomAttribute("class").contains("stale") ? Boolean.TRUE : null);
+        browser.byId("share").click();
+        String link = browser.waitFor(SHORT, d -> nonEmpty(browser.byId("share-link").getDomProperty("value")));
         assertTrue(link.contains("/#setup="), link);
 
         String previous = client.playgroundRun();
         long after = studio.server().events().lastId();
-        byId("step-epoch").click();
+        browser.byId("step-epoch").click();
         double original = client.awaitEvent(after, e -> e.type().equals("epoch") && e.data().path("epoch").asInt() == 1
                 && !e.data().path("run").asString().equals(previous)
                 && !e.data().path("run").asString().startsWith("live"), TRAINING).data().path("trainLoss").asDouble();
@@ -442,7 +442,7 @@ class StudioPageTest {
             fresh.get(studio.url() + link.substring(link.indexOf('#')));
             String rebuilt = new WebDriverWait(fresh, SHORT, Duration.ofMillis(100)).until(d -> {
                 try {
-                    String run = call(client::playgroundRun);
+                    String run = StudioBrowser.call(client::playgroundRun);
                     return run.equals(shared) ? null : run;
                 } catch (AssertionError replacing) {
                     // Between the old run's stop and the new one's start there is none.
@@ -464,24 +464,24 @@ class StudioPageTest {
 
     @Test
     void aRaceOfThreeOptimizersShowsThreeCurvesAndAFinalTableMatchingTheServer() throws Exception {
-        openPage();
-        setNumber("epochs", "15");
-        List<WebElement> setups = byId("race-setups").findElements(By.cssSelector("li.race-setup"));
+        browser.openPage(SHORT);
+        browser.setNumber("epochs", "15");
+        List<WebElement> setups = browser.byId("race-setups").findElements(By.cssSelector("li.race-setup"));
         assertEquals(4, setups.size());
         setups.get(3).findElement(By.cssSelector("button.remove")).click();
-        assertEquals(3, byId("race-setups").findElements(By.cssSelector("li.race-setup")).size());
-        byId("race-start").click();
-        waitFor(TRAINING, d -> "true".equals(byId("race-table").getDomAttribute("data-final")));
-        String race = byId("race-panel").getDomAttribute("data-race");
-        assertEquals("3", byId("race-loss-chart").getDomAttribute("data-series"));
-        assertEquals("3", byId("race-accuracy-chart").getDomAttribute("data-series"));
+        assertEquals(3, browser.byId("race-setups").findElements(By.cssSelector("li.race-setup")).size());
+        browser.byId("race-start").click();
+        browser.waitFor(TRAINING, d -> "true".equals(browser.byId("race-table").getDomAttribute("data-final")));
+        String race = browser.byId("race-panel").getDomAttribute("data-race");
+        assertEquals("3", browser.byId("race-loss-chart").getDomAttribute("data-series"));
+        assertEquals("3", browser.byId("race-accuracy-chart").getDomAttribute("data-series"));
         // Every curve has points: the loss of each setup's batches, the accuracy of each of its 15 epochs.
-        for (String count : byId("race-loss-chart").getDomAttribute("data-points").split(",")) {
-            assertTrue(Integer.parseInt(count) > 0, byId("race-loss-chart").getDomAttribute("data-points"));
+        for (String count : browser.byId("race-loss-chart").getDomAttribute("data-points").split(",")) {
+            assertTrue(Integer.parseInt(count) > 0, browser.byId("race-loss-chart").getDomAttribute("data-points"));
         }
-        assertEquals("15,15,15", byId("race-accuracy-chart").getDomAttribute("data-points"));
+        assertEquals("15,15,15", browser.byId("race-accuracy-chart").getDomAttribute("data-points"));
         JsonNode server = client.get("/api/races/" + race);
-        List<WebElement> rows = byId("race-table").findElements(By.cssSelector("tbody tr"));
+        List<WebElement> rows = browser.byId("race-table").findElements(By.cssSelector("tbody tr"));
         assertEquals(3, rows.size());
         for (int i = 0; i < 3; i++) {
             JsonNode r = server.path("runs").path(i);
@@ -490,10 +490,10 @@ class StudioPageTest {
             assertEquals(r.path("lastEpoch").path("valAccuracy").asDouble(),
                     Double.parseDouble(rows.get(i).getDomAttribute("data-val-accuracy")), 0.0);
         }
-        assertEquals(1, byId("race-table").findElements(By.cssSelector("tbody tr.best")).size());
+        assertEquals(1, browser.byId("race-table").findElements(By.cssSelector("tbody tr.best")).size());
         // The playground is untouched by the race.
         assertEquals(client.playgroundRun(), client.get("/api/state").path("runs").path(0).path("run").asString());
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", byId("race-panel"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", browser.byId("race-panel"));
     }
 
     @Test
@@ -504,50 +504,50 @@ class StudioPageTest {
                         + " (apt-get install dataset-fashion-mnist)");
         JsonNode stated = dev.gatun.studio.play.EventJson.MAPPER.readTree(
                 StudioBrowser.PRETRAINED.resolve("fashion-mlp").resolve("accuracy.json").toFile());
-        openPage();
-        select("pretrained", "fashion-mlp");
-        byId("load-pretrained").click();
-        assertEquals("fashion-mlp", byId("pretrained-info").getDomAttribute("data-from"));
-        assertEquals("fashion-mnist-sample", byId("dataset").getDomProperty("value"));
-        byId("score-test").click();
-        String accuracy = waitFor(TRAINING, d -> byId("test-score").getDomAttribute("data-accuracy"));
+        browser.openPage(SHORT);
+        browser.select("pretrained", "fashion-mlp");
+        browser.byId("load-pretrained").click();
+        assertEquals("fashion-mlp", browser.byId("pretrained-info").getDomAttribute("data-from"));
+        assertEquals("fashion-mnist-sample", browser.byId("dataset").getDomProperty("value"));
+        browser.byId("score-test").click();
+        String accuracy = browser.waitFor(TRAINING, d -> browser.byId("test-score").getDomAttribute("data-accuracy"));
         // The network as loaded, before any step: exactly the accuracy its folder states.
-        assertEquals("0", byId("test-score").getDomAttribute("data-step"));
-        assertEquals(stated.path("test_examples").asInt(), Integer.parseInt(byId("test-score").getDomAttribute("data-examples")));
+        assertEquals("0", browser.byId("test-score").getDomAttribute("data-step"));
+        assertEquals(stated.path("test_examples").asInt(), Integer.parseInt(browser.byId("test-score").getDomAttribute("data-examples")));
         assertEquals(stated.path("test_accuracy").asDouble(), Double.parseDouble(accuracy), 0.0);
     }
 
     @Test
     void fineTuningThePretrainedSpiralsMlpOnThreeBlobsLeavesItsFrozenLayersBitIdentical() throws Exception {
-        openPage();
-        select("pretrained", "spirals-mlp");
-        byId("load-pretrained").click();
-        waitFor(SHORT, d -> byId("layers").findElements(By.cssSelector("li.layer")).size() == 5);
+        browser.openPage(SHORT);
+        browser.select("pretrained", "spirals-mlp");
+        browser.byId("load-pretrained").click();
+        browser.waitFor(SHORT, d -> browser.byId("layers").findElements(By.cssSelector("li.layer")).size() == 5);
         // A new task with three classes: the head starts fresh with 3 units, the two hidden layers are frozen.
-        select("dataset", "blobs");
-        List<WebElement> layers = byId("layers").findElements(By.cssSelector("li.layer"));
+        browser.select("dataset", "blobs");
+        List<WebElement> layers = browser.byId("layers").findElements(By.cssSelector("li.layer"));
         assertEquals("3", layers.get(4).findElement(By.cssSelector("input.units")).getDomProperty("value"));
         for (int i : new int[] {0, 2}) {
-            byId("layers").findElements(By.cssSelector("li.layer")).get(i).findElement(By.cssSelector("input.trainable")).click();
+            browser.byId("layers").findElements(By.cssSelector("li.layer")).get(i).findElement(By.cssSelector("input.trainable")).click();
         }
-        byId("fresh-head").click();
-        setNumber("epochs", "15");
-        setNumber("lr", "0.01");
-        byId("play").click();
-        waitFor(TRAINING, d -> "finished".equals(byId("status").getDomAttribute("data-status")));
-        byId("save-run").click();
-        String folder = waitFor(SHORT, d -> byId("saved-folder").getDomAttribute("data-folder"));
+        browser.byId("fresh-head").click();
+        browser.setNumber("epochs", "15");
+        browser.setNumber("lr", "0.01");
+        browser.byId("play").click();
+        browser.waitFor(TRAINING, d -> "finished".equals(browser.byId("status").getDomAttribute("data-status")));
+        browser.byId("save-run").click();
+        String folder = browser.waitFor(SHORT, d -> browser.byId("saved-folder").getDomAttribute("data-folder"));
         Map<String, byte[]> start = rawBytes(StudioBrowser.PRETRAINED.resolve("spirals-mlp").resolve("model.safetensors"));
         Map<String, byte[]> tuned = rawBytes(Path.of(folder, "model.safetensors"));
         for (String frozen : List.of("0.weight", "0.bias", "2.weight", "2.bias")) {
             assertTrue(java.util.Arrays.equals(start.get(frozen), tuned.get(frozen)), frozen + " moved");
         }
         assertEquals(3 * 64 * Float.BYTES, tuned.get("4.weight").length);
-        double accuracy = Double.parseDouble(byId("val-accuracy").getText());
+        double accuracy = Double.parseDouble(browser.byId("val-accuracy").getText());
         assertTrue(accuracy > 0.9, "validation accuracy " + accuracy);
         // The gradient-flow view shows the frozen layers as such, without a ratio warning.
         for (int i : new int[] {0, 2}) {
-            String row = waitFor(SHORT, d -> byId("flow").findElements(By.cssSelector("tr.flow-row[data-index=\"" + i + "\"]"))
+            String row = browser.waitFor(SHORT, d -> browser.byId("flow").findElements(By.cssSelector("tr.flow-row[data-index=\"" + i + "\"]"))
                     .stream().map(r -> r.getDomAttribute("class")).findFirst().orElse(null));
             assertTrue(row.contains("frozen") && !row.contains("warn"), "layer " + i + ": " + row);
         }
@@ -568,18 +568,18 @@ class StudioPageTest {
     }
 
     private static int dataInt(String id, String attribute) {
-        String value = byId(id).getDomAttribute(attribute);
+        String value = browser.byId(id).getDomAttribute(attribute);
         return value == null ? 0 : Integer.parseInt(value);
     }
 
     private static String boundaryPixels() {
         return (String) ((JavascriptExecutor) driver).executeScript("return arguments[0].toDataURL();",
-                byId("boundary"));
+                browser.byId("boundary"));
     }
 
     private static double accuracy(String id) {
         try {
-            return Double.parseDouble(byId(id).getText());
+            return Double.parseDouble(browser.byId(id).getText());
         } catch (NumberFormatException none) {
             return Double.NaN;
         }
@@ -591,7 +591,7 @@ class StudioPageTest {
      * @return the new run's id
      */
     private static String awaitNewRun(String previous, String status) {
-        return waitFor(SHORT, d -> call(() -> {
+        return browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
             for (JsonNode r : client.get("/api/state").path("runs")) {
                 if ("playground".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())
                         && status.equals(r.path("status").asString())) {
@@ -611,31 +611,4 @@ class StudioPageTest {
         return text == null || text.isBlank() ? null : text;
     }
 
-    private static <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return browser.waitFor(timeout, condition);
-    }
-
-    private static WebElement byId(String id) {
-        return browser.byId(id);
-    }
-
-    private static <T> T call(StudioBrowser.ClientCall<T> request) {
-        return StudioBrowser.call(request);
-    }
-
-    private void openPage() {
-        browser.openPage(SHORT);
-    }
-
-    private static void setNumber(String id, String value) {
-        browser.setNumber(id, value);
-    }
-
-    private static void select(String id, String value) {
-        browser.select(id, value);
-    }
-
-    private static List<String> severeConsoleEntries(java.util.function.Predicate<org.openqa.selenium.logging.LogEntry> ignored) {
-        return browser.severeConsoleEntries(ignored);
-    }
 }
