@@ -1,6 +1,7 @@
 package dev.gatun.cli;
 
 import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.CrossValidationRunner;
 import dev.gatun.config.DataConfig;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ExperimentResult;
@@ -82,6 +83,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
     private int jobs;
 
+    @Option(names = "--folds", paramLabel = "K",
+            description = "stratified K-fold cross-validation (same as --set training.folds=K): a parent run folder"
+                    + " with the summary (each fold, mean and std) and K fold runs beside it; folds train in turn")
+    private Integer folds;
+
     @Option(names = "--live",
             description = "stream the training to Gatun Studio (the one running, found through ~/.gatun/studio.json,"
                     + " or one started here, which serves until Ctrl-C after training)")
@@ -122,6 +128,12 @@ final class TrainCommand implements Callable<Integer> {
         if (backend != null) {
             all.put("backend", backend);
         }
+        if (folds != null) {
+            if (folds < 2) {
+                throw new ParameterException(spec.commandLine(), "--folds must be >= 2 (training.folds), got " + folds);
+            }
+            all.put("training.folds", Integer.toString(folds));
+        }
 
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
@@ -139,6 +151,32 @@ final class TrainCommand implements Callable<Integer> {
         LiveStudio studio = live ? LiveStudio.findOrStart(out) : null;
         List<Path> folders = new ArrayList<>();
         boolean failed = false;
+        List<ExperimentConfig> crossValidated = experiments.stream().filter(TrainCommand::crossValidates).toList();
+        if (!crossValidated.isEmpty()) {
+            experiments = new ArrayList<>(experiments);
+            experiments.removeAll(crossValidated);
+            if (jobs > 1) {
+                out.println("note: --jobs does not apply to cross-validation; its folds train in turn");
+            }
+            for (ExperimentConfig c : crossValidated) {
+                if (studio == null) {
+                    CrossValidationRunner.run(c, runs, progress);
+                } else {
+                    // Each fold is a run of its own in Studio, under the fold's name.
+                    List<LiveReporter> reporters = new ArrayList<>();
+                    try {
+                        CrossValidationRunner.run(c, runs, progress, prepared -> {
+                            LiveReporter r = studio.reporter(prepared.config(), progress);
+                            reporters.add(r);
+                            return List.of(r.watching(prepared));
+                        });
+                    } finally {
+                        reporters.forEach(LiveReporter::close);
+                    }
+                }
+                out.flush();
+            }
+        }
         if (jobs > 1 && experiments.size() > 1) {
             for (ParallelRuns.Outcome o : ParallelRuns.run(experiments, runs, Math.min(jobs, experiments.size()), live,
                     out)) {
@@ -219,6 +257,11 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "test mse: %.6f%n", mse);
         }
         out.flush();
+    }
+
+    /** Whether {@code c} asks for a whole cross-validation rather than one run (or one fold). */
+    private static boolean crossValidates(ExperimentConfig c) {
+        return c.training().folds() > 0 && c.training().fold() == 0;
     }
 
     /** Accuracy for classes, loss for regression; on the validation part if the runs keep one. */

@@ -206,8 +206,8 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         if (monitor == null) {
             return;
         }
-        if (monitor.startsWith("val_") && data.validation() == 0) {
-            throw new ConfigException(path, monitor + " needs a validation set (data.validation > 0)");
+        if (monitor.startsWith("val_") && data.validation() == 0 && training.folds() == 0) {
+            throw new ConfigException(path, monitor + " needs a validation set (data.validation > 0 or training.folds)");
         }
         if (monitor.endsWith("accuracy") && !data.classification()) {
             throw new ConfigException(path, monitor + " needs class labels, the data set has regression targets");
