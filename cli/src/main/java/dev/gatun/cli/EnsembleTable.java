@@ -56,10 +56,9 @@ record EnsembleTable(List<Row> rows, boolean classes) {
 
     String csv() {
         StringBuilder sb = new StringBuilder(CsvCell.line(List.of("model", "config", classes ? "accuracy" : "mse",
-                classes ? "loss" : "mae"))).append('\n');
+                classes ? "loss" : "mae"))));
         for (Row r : rows) {
-            sb.append(CsvCell.line(List.of(r.model(), r.config(), CsvCell.number(r.first()), CsvCell.number(r.second()))))
-                    .append('\n');
+            sb.append(CsvCell.line(List.of(r.model(), r.config(), CsvCell.number(r.first()), CsvCell.number(r.second()))));
         }
         return sb.toString();
     }

@@ -154,17 +154,17 @@ public record CrossValidationSummary(String config, List<Fold> folds, Map<String
         List<String> names = metricNames(folds);
         List<String> header = new ArrayList<>(List.of("fold", "run"));
         header.addAll(names);
-        StringBuilder sb = new StringBuilder(CsvCell.line(header)).append('\n');
+        StringBuilder sb = new StringBuilder(CsvCell.line(header));
         for (Fold f : folds) {
             List<String> row = new ArrayList<>(List.of(Integer.toString(f.fold()), f.run()));
             names.forEach(n -> row.add(CsvCell.number(f.metrics().getOrDefault(n, Double.NaN))));
-            sb.append(CsvCell.line(row)).append('\n');
+            sb.append(CsvCell.line(row));
         }
         for (String stat : List.of("mean", "std")) {
             List<String> row = new ArrayList<>(List.of(stat, ""));
             Map<String, Double> m = stat.equals("mean") ? mean : std;
             names.forEach(n -> row.add(CsvCell.number(m.getOrDefault(n, Double.NaN))));
-            sb.append(CsvCell.line(row)).append('\n');
+            sb.append(CsvCell.line(row));
         }
         return sb.toString();
     }
