@@ -56,7 +56,7 @@ record EnsembleTable(List<Row> rows, boolean classes) {
 
     String csv() {
         StringBuilder sb = new StringBuilder(CsvCell.line(List.of("model", "config", classes ? "accuracy" : "mse",
-                classes ? "loss" : "mae"))));
+                classes ? "loss" : "mae")));
         for (Row r : rows) {
             sb.append(CsvCell.line(List.of(r.model(), r.config(), CsvCell.number(r.first()), CsvCell.number(r.second()))));
         }
