@@ -10,6 +10,7 @@ import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
 import dev.gatun.studio.live.LiveReporter;
+import dev.gatun.tracking.RunLineage;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -85,8 +86,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--folds", paramLabel = "K",
             description = "stratified K-fold cross-validation (same as --set training.folds=K): a parent run folder"
-                    + " with the summary (each fold, mean and std) and K fold runs beside it; folds train in turn")
+                    + " with the summary (each fold, mean and std) and K fold runs beside it; with --jobs N, N folds"
+                    + " train side by side")
     private Integer folds;
+
+    // For the processes of --jobs: the folder whose lineage.json the run records (a fold's parent).
+    @Option(names = "--lineage", paramLabel = "DIR", hidden = true)
+    private Path lineageFrom;
 
     @Option(names = "--live",
             description = "stream the training to Gatun Studio (the one running, found through ~/.gatun/studio.json,"
@@ -155,11 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!crossValidated.isEmpty()) {
             experiments = new ArrayList<>(experiments);
             experiments.removeAll(crossValidated);
-            if (jobs > 1) {
-                out.println("note: --jobs does not apply to cross-validation; its folds train in turn");
-            }
             for (ExperimentConfig c : crossValidated) {
-                if (studio == null) {
+                if (jobs > 1) {
+                    failed |= foldsSideBySide(c, live, out, progress);
+                } else if (studio == null) {
                     CrossValidationRunner.run(c, runs, progress);
                 } else {
                     // Each fold is a run of its own in Studio, under the fold's name.
@@ -193,11 +198,13 @@ final class TrainCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
                 }
                 ExperimentResult r;
+                RunLineage lineage = lineageFrom == null ? RunLineage.NONE : RunLineage.read(lineageFrom);
                 if (studio == null) {
-                    r = ExperimentRunner.run(c, runs, progress);
+                    r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(), lineage);
                 } else {
                     try (LiveReporter reporter = studio.reporter(c, progress)) {
-                        r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(reporter.watching(prepared)));
+                        r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(reporter.watching(prepared)),
+                                lineage);
                     }
                 }
                 finished(out, r);
@@ -257,6 +264,26 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "test mse: %.6f%n", mse);
         }
         out.flush();
+    }
+
+    /**
+     * Trains the folds of {@code c} with --jobs processes side by side, then summarizes them from
+     * their run folders; returns whether a fold failed (and then writes no summary).
+     */
+    private boolean foldsSideBySide(ExperimentConfig c, boolean live, PrintWriter out, PrintStream progress)
+            throws java.io.IOException, InterruptedException {
+        CrossValidationRunner.Plan plan = CrossValidationRunner.plan(c, runs, progress);
+        List<Path> done = new ArrayList<>();
+        for (ParallelRuns.Outcome o : ParallelRuns.run(plan.folds(), plan.lineages(), runs,
+                Math.min(jobs, plan.folds().size()), live, out)) {
+            if (o.folderOrNull() == null) {
+                return true;
+            }
+            done.add(o.folderOrNull());
+        }
+        CrossValidationRunner.summarize(plan, done, progress);
+        out.flush();
+        return false;
     }
 
     /** Whether {@code c} asks for a whole cross-validation rather than one run (or one fold). */

@@ -62,6 +62,36 @@ class FoldsAndEnsemblesTest {
     }
 
     @Test
+    void foldsWithJobsTrainSideBySideAndRecordTheirParent() throws IOException {
+        CliRun cv = CliRun.of("train", CliRun.CONFIGS.resolve("spirals.yaml").toString(), "--runs", runs.toString(),
+                "--folds", "2", "--jobs", "2", "--epochs", "2", "--set", "data.n=200");
+        assertEquals(0, cv.exitCode(), cv.out() + cv.err());
+        assertTrue(cv.out().contains("[1/2] spirals-fold1: done") && cv.out().contains("[2/2] spirals-fold2: done"),
+                cv.out());
+        assertTrue(cv.out().lines().anyMatch(l -> l.startsWith("mean ")), cv.out());
+        Path parent;
+        List<Path> folds;
+        try (Stream<Path> s = Files.list(runs)) {
+            List<Path> all = s.sorted().toList();
+            parent = all.stream().filter(p -> p.getFileName().toString().startsWith("spirals-folds-")).findFirst()
+                    .orElseThrow();
+            folds = all.stream().filter(p -> p.getFileName().toString().matches("spirals-fold\\d-.*")).toList();
+        }
+        assertEquals(2, folds.size());
+        for (int i = 0; i < 2; i++) {
+            Path fold = folds.get(i);
+            String lineage = Files.readString(fold.resolve("lineage.json"));
+            assertTrue(lineage.contains("\"parent\" : \"" + parent.getFileName() + "\"") && lineage.contains(
+                    "\"role\" : \"fold\""), lineage);
+            assertTrue(Files.readString(fold.resolve("train.log")).contains("epoch 2/2"));
+        }
+        String json = Files.readString(parent.resolve("folds.json"));
+        // 200 points, 160 after the test part, 80 per class: each fold holds out half of each.
+        assertTrue(json.contains("\"run\": \"" + folds.get(0).getFileName() + "\"")
+                && json.contains("\"class_counts\": {\"0\": 40, \"1\": 40}"), json);
+    }
+
+    @Test
     void badFoldCountsAreRefusedBeforeAnythingTrains() throws IOException {
         CliRun one = CliRun.of("train", CliRun.CONFIGS.resolve("spirals.yaml").toString(), "--runs", runs.toString(),
                 "--folds", "1");

@@ -6,10 +6,12 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tracking.RunLineage;
 import dev.gatun.train.callbacks.Callback;
+import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -35,6 +40,7 @@ public final class CrossValidationRunner {
     public static final String PARENT_ROLE = "parent";
     /** Each fold's role in its lineage. */
     public static final String FOLD_ROLE = "fold";
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private CrossValidationRunner() {}
 
@@ -82,6 +88,56 @@ public final class CrossValidationRunner {
      */
     public static Result run(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers) throws IOException {
+        Plan plan = plan(config, runsDir, out);
+        List<ExperimentResult> results = new ArrayList<>();
+        List<CrossValidationSummary.Fold> summaries = new ArrayList<>();
+        for (int i = 1; i <= plan.folds().size(); i++) {
+            out.printf(Locale.ROOT, "== fold %d of %d%n", i, plan.folds().size());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            ExperimentResult r = ExperimentRunner.run(plan.folds().get(i - 1), runsDir, out, prepared -> {
+                counts.putAll(classCounts(prepared.data()));
+                return observers.apply(prepared);
+            }, plan.lineages().get(i - 1));
+            results.add(r);
+            summaries.add(new CrossValidationSummary.Fold(i, r.folder().path().getFileName().toString(), counts,
+                    r.finalMetrics()));
+            // Written after every fold, so an interrupted cross-validation still says what it reached.
+            CrossValidationSummary.of(config.name(), summaries).write(plan.parent());
+        }
+        return new Result(plan.parent(), results, finish(plan, summaries, out));
+    }
+
+    /**
+     * A cross-validation ready to train: its parent run folder made (config and lineage written),
+     * and each fold's config and lineage, for folds trained elsewhere (in processes of their own,
+     * {@code gatun train --folds K --jobs N}).
+     *
+     * @param config the cross-validation's config
+     * @param parent the parent run folder
+     * @param folds each fold's config, in fold order
+     * @param lineages each fold's lineage, in fold order
+     */
+    public record Plan(ExperimentConfig config, RunFolder parent, List<ExperimentConfig> folds,
+                       List<RunLineage> lineages) {
+        /** Copies the folds and lineages. */
+        public Plan {
+            folds = List.copyOf(folds);
+            lineages = List.copyOf(lineages);
+        }
+    }
+
+    /**
+     * Checks {@code config}'s folds against its data and makes the parent run folder; nothing trains.
+     *
+     * @param config the experiment; {@code training.folds} set, {@code training.fold} not
+     * @param runsDir the directory the parent run folder is created in
+     * @param out where the start is announced
+     * @return the parent folder with each fold's config and lineage
+     * @throws ConfigException at {@code training.folds} when it is unset, or more than the examples of
+     *     the smallest class
+     * @throws IOException for data that cannot be read and outputs that cannot be written
+     */
+    public static Plan plan(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
         int k = config.training().folds();
         if (k < 2) {
             throw new ConfigException("training.folds", "must be >= 2 for cross-validation, got " + k)
@@ -109,27 +165,69 @@ public final class CrossValidationRunner {
         new RunLineage(null, PARENT_ROLE, Map.of("folds", Integer.toString(k))).write(parent);
         out.printf(Locale.ROOT, "%s: %d-fold cross-validation%s, parent run folder %s%n", config.name(), k,
                 config.data().classification() ? " (stratified)" : "", parent);
-
-        List<ExperimentResult> results = new ArrayList<>();
-        List<CrossValidationSummary.Fold> summaries = new ArrayList<>();
+        List<RunLineage> lineages = new ArrayList<>();
         for (int i = 1; i <= k; i++) {
-            out.printf(Locale.ROOT, "== fold %d of %d%n", i, k);
-            Map<String, Long> counts = new LinkedHashMap<>();
-            ExperimentResult r = ExperimentRunner.run(folds.get(i - 1), runsDir, out, prepared -> {
-                counts.putAll(classCounts(prepared.data()));
-                return observers.apply(prepared);
-            }, new RunLineage(parentId, FOLD_ROLE, Map.of(FOLD_ROLE, Integer.toString(i))));
-            results.add(r);
-            summaries.add(new CrossValidationSummary.Fold(i, r.folder().path().getFileName().toString(), counts,
-                    r.finalMetrics()));
-            // Written after every fold, so an interrupted cross-validation still says what it reached.
-            CrossValidationSummary.of(config.name(), summaries).write(parent);
+            lineages.add(new RunLineage(parentId, FOLD_ROLE, Map.of(FOLD_ROLE, Integer.toString(i))));
         }
-        CrossValidationSummary summary = CrossValidationSummary.of(config.name(), summaries);
-        summary.write(parent);
+        return new Plan(config, parent, folds, lineages);
+    }
+
+    /**
+     * Summarizes folds that were trained elsewhere: each fold's final metrics from its run folder's
+     * {@code metrics.json} (6 significant digits), its held-out class counts from its data.
+     * Writes the summary into the parent and prints its table.
+     *
+     * @param plan the cross-validation
+     * @param foldFolders each fold's run folder, in fold order
+     * @param out where the table is printed
+     * @return the summary
+     * @throws IOException when a fold's metrics cannot be read, or the summary cannot be written
+     */
+    public static CrossValidationSummary summarize(Plan plan, List<Path> foldFolders, PrintStream out)
+            throws IOException {
+        if (foldFolders.size() != plan.folds().size()) {
+            throw new IllegalArgumentException(foldFolders.size() + " fold run folders for " + plan.folds().size()
+                    + " folds");
+        }
+        List<CrossValidationSummary.Fold> summaries = new ArrayList<>();
+        for (int i = 0; i < foldFolders.size(); i++) {
+            Path folder = foldFolders.get(i);
+            Map<String, Long> counts;
+            try (Scope data = Scope.open("fold " + (i + 1) + " data")) {
+                counts = classCounts(DataFactory.load(plan.folds().get(i), data));
+            }
+            summaries.add(new CrossValidationSummary.Fold(i + 1, folder.getFileName().toString(), counts,
+                    finalMetrics(folder)));
+        }
+        return finish(plan, summaries, out);
+    }
+
+    private static CrossValidationSummary finish(Plan plan, List<CrossValidationSummary.Fold> folds, PrintStream out)
+            throws IOException {
+        CrossValidationSummary summary = CrossValidationSummary.of(plan.config().name(), folds);
+        summary.write(plan.parent());
         summary.print(out);
-        out.println("cross-validation summary: " + parent.resolve(CrossValidationSummary.MARKDOWN));
-        return new Result(parent, results, summary);
+        out.println("cross-validation summary: " + plan.parent().resolve(CrossValidationSummary.MARKDOWN));
+        return summary;
+    }
+
+    /** The {@code final} metrics of a run folder's {@code metrics.json}; null values (not finite) as NaN. */
+    private static Map<String, Double> finalMetrics(Path folder) throws IOException {
+        Path file = folder.resolve(MetricsLog.JSON_FILE);
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not JSON: " + e.getMessage(), e);
+        }
+        JsonNode end = root.path("final");
+        if (!end.isObject()) {
+            throw new IOException(file + ": no final metrics; the fold did not finish");
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        end.properties().forEach(e -> metrics.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
+                : Double.NaN));
+        return metrics;
     }
 
     /**
