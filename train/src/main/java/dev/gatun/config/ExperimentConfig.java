@@ -207,7 +207,7 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
             return;
         }
         if (monitor.startsWith("val_") && data.validation() == 0 && training.folds() == 0) {
-            throw new ConfigException(path, monitor + " needs a validation set (data.validation > 0 or training.folds)");
+            throw new ConfigException(path, monitor + " needs a validation set (data.validation > 0)");
         }
         if (monitor.endsWith("accuracy") && !data.classification()) {
             throw new ConfigException(path, monitor + " needs class labels, the data set has regression targets");

@@ -128,6 +128,22 @@ class CrossValidationRunnerTest {
     }
 
     @Test
+    void foldsGiveEveryRunAValidationPartEvenWithoutDataValidation() throws IOException {
+        Path csv = writeIdCsv();
+        String yaml = yaml(csv, "{epochs: 1, folds: 4}", 42).replace("test: 0.2}", "test: 0.2, validation: 0}")
+                + "early_stopping: {monitor: val_loss, patience: 2}\n";
+        ExperimentConfig config = ExperimentConfig.from(ConfigLoader.parseYaml(yaml, "t"), "ids");
+        assertEquals(4, config.training().folds());
+        assertFalse(config.normalized().path("training").has("fold"), "the parent's config names no fold");
+        assertFalse(config(csv, 0, 42).normalized().path("training").has("folds"), "configs without folds stay as they were");
+        try (Scope scope = Scope.open("fold")) {
+            assertEquals(20, DataFactory.load(CrossValidationRunner.fold(config, 3), scope).validationOrNull().size());
+        }
+        assertThrows(ConfigException.class, () -> ExperimentConfig.from(ConfigLoader.parseYaml(
+                yaml.replace("folds: 4", "folds: 0"), "t"), "ids"), "val_loss needs a validation part without folds");
+    }
+
+    @Test
     void theParentSummarizesItsFoldRunsWithTheirMeanAndSpread() throws IOException {
         ExperimentConfig config = ConfigLoader.load(ShippedConfigsTest.dir().resolve("spirals.yaml"),
                 Map.of("data.n", "400", "training.epochs", "4", "training.folds", "3")).getFirst();
