@@ -120,8 +120,10 @@ class ModelEnsembleTest {
 
     @Test
     void membersThatDisagreeAreRefusedNamingTheRunAndTheDifference() {
+        long before = Scope.liveBytes();
         IllegalArgumentException classes = assertThrows(IllegalArgumentException.class,
                 () -> ModelEnsemble.predictor(List.of(spirals.getFirst(), blobs)));
+        assertEquals(before, Scope.liveBytes(), "the refused ensemble closed the members it was given");
         assertTrue(classes.getMessage().startsWith("ensemble member " + blobs), classes.getMessage());
         assertTrue(classes.getMessage().contains("classes [0, 1, 2] differ from [0, 1]"), classes.getMessage());
 
