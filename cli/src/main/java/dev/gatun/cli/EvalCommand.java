@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
                 "and is null in evaluation.json.",
                 "With several models (gatun eval RUN1 RUN2 RUN3), evaluates their ensemble (soft voting: the mean of",
                 "their class probabilities) and each member on the same examples (the first run's test part, or",
-                "--data), prints each member's score next to the ensemble's, then the ensemble's full evaluation."})
+                "--data), prints each member's score next to the ensemble's, then the ensemble's full evaluation.",
+                "A cross-validation's parent run (gatun train --folds K) stands for its K fold runs."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -72,6 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int count;
         int nonFinite;
+        List<Path> models = ModelEnsemble.members(this.models);
         try (Scope scope = Scope.open("gatun eval")) {
             Path model = models.getFirst();
             TrainedModel m;

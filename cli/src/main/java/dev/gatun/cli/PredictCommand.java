@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
                 "class and its probability (and the runners-up with --top); for regression, the predicted values.",
                 "With several models (an ensemble: gatun predict RUN1 RUN2 RUN3 INPUT), the CSV holds their soft vote:",
                 "the mean of the models' class probabilities (regression: of their values). The models must agree on",
-                "the input shape and the classes. Outputs that are not finite are written as NaN (Infinity, -Infinity",
-                "for regression values) and counted in a warning at the end."})
+                "the input shape and the classes; a cross-validation's parent run stands for its fold runs.",
+                "Outputs that are not finite are written as NaN (Infinity, -Infinity for regression values) and",
+                "counted in a warning at the end."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -59,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
         String csv;
         int count;
         int nonFinite;
-        List<Path> models = paths.subList(0, paths.size() - 1);
+        List<Path> models = ModelEnsemble.members(paths.subList(0, paths.size() - 1));
         Path input = paths.getLast();
         try (Scope scope = Scope.open("gatun predict")) {
             if (models.size() == 1) {

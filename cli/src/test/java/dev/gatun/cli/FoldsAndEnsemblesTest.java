@@ -59,6 +59,15 @@ class FoldsAndEnsemblesTest {
         assertTrue(Files.readString(parent.resolve("lineage.json")).contains("\"role\" : \"parent\""));
         assertTrue(Files.readString(parent.resolve("config.json")).contains("\"folds\" : 3"));
         assertEquals(6, Files.readAllLines(parent.resolve("folds.csv")).size());
+
+        // The parent stands for its folds: their models vote as an ensemble.
+        CliRun eval = CliRun.of("eval", parent.toString());
+        assertEquals(0, eval.exitCode(), eval.out() + eval.err());
+        assertTrue(eval.out().startsWith("ensemble of 3 models (soft voting) on 60 examples of the test part of "
+                + runs.resolve(folders.getFirst())), eval.out());
+        for (String fold : folders.subList(0, 3)) {
+            assertTrue(eval.out().contains(runs.resolve(fold) + "  spirals-fold"), eval.out());
+        }
     }
 
     @Test

@@ -33,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  * parent's id, role {@code fold} and tag {@code fold: i}: its config is the parent's with
  * {@code training.fold: i}, so it trains a fresh model (from the config's seed) on the other folds,
  * validates on fold i, and tests on the config's test part if it has one. The folds are dealt from
- * the config's seed, so a config always gets the same folds.
+ * the config's seed, so a config always gets the same folds. {@link #run} trains the folds in turn in
+ * this process; for folds trained elsewhere (processes of their own), {@link #plan} makes the parent
+ * and {@link #summarize} reads the finished folds' run folders.
  */
 public final class CrossValidationRunner {
     /** The parent's role in its lineage. */

@@ -4,19 +4,66 @@ import dev.gatun.data.Dataset;
 import dev.gatun.predict.Ensemble;
 import dev.gatun.predict.Predictor;
 import dev.gatun.tensor.Scope;
+import dev.gatun.tracking.RunLineage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Trained runs used together by soft voting ({@code gatun predict RUN1 RUN2 ... INPUT},
  * {@code gatun eval RUN1 RUN2 ...}): loads them, refuses members that do not agree on the input
- * shape and the classes, and finds the data they are evaluated on together.
+ * shape and the classes, and finds the data they are evaluated on together. A cross-validation's
+ * parent run stands for its K fold runs.
  */
 public final class ModelEnsemble {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
     private ModelEnsemble() {}
+
+    /**
+     * {@code paths} with each cross-validation parent ({@link CrossValidationRunner}) replaced by
+     * its fold runs, in fold order, found beside it by the names in its
+     * {@value CrossValidationSummary#JSON}: the K models of a cross-validation vote as one.
+     *
+     * @param paths run folders, exports, checkpoint directories or cross-validation parents
+     * @return the model folders
+     * @throws IOException naming the parent's file when it cannot be read or lists no folds
+     */
+    public static List<Path> members(List<Path> paths) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : paths) {
+            Path summary = p.resolve(CrossValidationSummary.JSON);
+            if (!Files.isDirectory(p) || !CrossValidationRunner.PARENT_ROLE.equals(RunLineage.read(p).roleOrNull())
+                    || !Files.isRegularFile(summary)) {
+                out.add(p);
+                continue;
+            }
+            JsonNode runs;
+            try {
+                runs = JSON.readTree(Files.readString(summary, StandardCharsets.UTF_8)).path("runs");
+            } catch (RuntimeException e) {
+                throw new IOException(summary + ": not JSON: " + e.getMessage(), e);
+            }
+            if (!runs.isArray() || runs.isEmpty()) {
+                throw new IOException(summary + ": lists no fold runs; the cross-validation did not train a fold");
+            }
+            for (JsonNode r : runs) {
+                String name = r.path("run").asString("");
+                if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+                    throw new IOException(summary + ": runs[].run must be a fold run's folder name, got '" + name + "'");
+                }
+                out.add(p.resolveSibling(name));
+            }
+        }
+        return out;
+    }
 
     /**
      * Loads every run (into the current scope) and checks that each agrees with the first.
