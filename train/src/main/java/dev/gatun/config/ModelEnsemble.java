@@ -24,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ModelEnsemble {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    // A summary lists K folds in a few hundred bytes each; anything near this is not one.
+    private static final long MAX_SUMMARY_BYTES = 16L << 20;
 
     private ModelEnsemble() {}
 
@@ -46,10 +48,16 @@ public final class ModelEnsemble {
                 continue;
             }
             JsonNode runs;
+            if (Files.size(summary) > MAX_SUMMARY_BYTES) {
+                throw new IOException(summary + ": " + Files.size(summary) + " bytes, more than a summary's "
+                        + MAX_SUMMARY_BYTES);
+            }
             try {
                 runs = JSON.readTree(Files.readString(summary, StandardCharsets.UTF_8)).path("runs");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new IOException(summary + ": not UTF-8 text", e);
             } catch (RuntimeException e) {
-                throw new IOException(summary + ": not JSON: " + e.getMessage(), e);
+                throw new IOException(summary + ": not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
             }
             if (!runs.isArray() || runs.isEmpty()) {
                 throw new IOException(summary + ": lists no fold runs; the cross-validation did not train a fold");
