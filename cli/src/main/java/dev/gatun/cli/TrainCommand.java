@@ -113,9 +113,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream progress = WriterStream.of(out);
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
-                    || freshHead) {
+                    || freshHead || folds != null) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
-                        + " CONFIG, --set, --seed, --backend, --init-from or --fresh-head (only --epochs, to train longer)");
+                        + " CONFIG, --set, --seed, --backend, --init-from, --fresh-head or --folds (only --epochs, to train longer)");
             }
             ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
             finished(out, r);
@@ -158,6 +158,10 @@ final class TrainCommand implements Callable<Integer> {
         List<Path> folders = new ArrayList<>();
         boolean failed = false;
         List<ExperimentConfig> crossValidated = experiments.stream().filter(TrainCommand::crossValidates).toList();
+        for (ExperimentConfig c : crossValidated) {
+            // Whether the data allows K stratified folds, for every config before the first trains.
+            CrossValidationRunner.check(c);
+        }
         if (!crossValidated.isEmpty()) {
             experiments = new ArrayList<>(experiments);
             experiments.removeAll(crossValidated);

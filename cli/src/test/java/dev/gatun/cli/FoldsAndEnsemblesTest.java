@@ -115,6 +115,15 @@ class FoldsAndEnsemblesTest {
         assertNotEquals(0, many.exitCode());
         assertTrue(many.err().contains("training.folds: 121 is more than the 120 training examples of class 0, the smallest"
                 + " class"), many.err());
+        // The second config's data is checked before the first config's folds train.
+        Path small = members.resolve("small-spirals.yaml");
+        Files.writeString(small, Files.readString(CliRun.CONFIGS.resolve("spirals.yaml"))
+                .replace("name: spirals", "name: small").replace("n: 2000", "n: 100"));
+        CliRun second = CliRun.of("train", CliRun.CONFIGS.resolve("spirals.yaml").toString(), small.toString(),
+                "--runs", runs.toString(), "--folds", "41");
+        assertNotEquals(0, second.exitCode());
+        assertTrue(second.err().contains("config 'small': training.folds: 41 is more than the 40 training examples"),
+                second.err());
         try (Stream<Path> s = Files.list(runs)) {
             assertEquals(0, s.count(), "no run folder");
         }

@@ -129,7 +129,33 @@ public final class CrossValidationRunner {
     }
 
     /**
-     * Checks {@code config}'s folds against its data and makes the parent run folder; nothing trains.
+     * Checks that {@code config} asks for a whole cross-validation and that its data allows K
+     * stratified folds (loading the data once); nothing is written.
+     *
+     * @param config the experiment; {@code training.folds} set, {@code training.fold} not
+     * @throws ConfigException at {@code training.folds} when it is unset, or more than the examples of
+     *     the smallest class; at {@code training.fold} when the config names one fold
+     * @throws IOException for data that cannot be read
+     */
+    public static void check(ExperimentConfig config) throws IOException {
+        int k = config.training().folds();
+        if (k < 2) {
+            throw new ConfigException("training.folds", "must be >= 2 for cross-validation, got " + k)
+                    .in("config '" + config.name() + "'");
+        }
+        if (config.training().fold() != 0) {
+            throw new ConfigException("training.fold", "names one fold (" + config.training().fold() + "); train it "
+                    + "with ExperimentRunner, or drop it to run all " + k).in("config '" + config.name() + "'");
+        }
+        try (Scope check = Scope.open("cross-validation check " + config.name())) {
+            DataFactory.load(fold(config, 1), check);
+        } catch (ConfigException e) {
+            throw e.source() == null ? e.in("config '" + config.name() + "'") : e;
+        }
+    }
+
+    /**
+     * Checks {@code config} ({@link #check}) and makes the parent run folder; nothing trains.
      *
      * @param config the experiment; {@code training.folds} set, {@code training.fold} not
      * @param runsDir the directory the parent run folder is created in
@@ -140,24 +166,11 @@ public final class CrossValidationRunner {
      * @throws IOException for data that cannot be read and outputs that cannot be written
      */
     public static Plan plan(ExperimentConfig config, Path runsDir, PrintStream out) throws IOException {
+        check(config);
         int k = config.training().folds();
-        if (k < 2) {
-            throw new ConfigException("training.folds", "must be >= 2 for cross-validation, got " + k)
-                    .in("config '" + config.name() + "'");
-        }
-        if (config.training().fold() != 0) {
-            throw new ConfigException("training.fold", "names one fold (" + config.training().fold() + "); train it "
-                    + "with ExperimentRunner, or drop it to run all " + k).in("config '" + config.name() + "'");
-        }
         List<ExperimentConfig> folds = new ArrayList<>();
         for (int i = 1; i <= k; i++) {
             folds.add(fold(config, i));
-        }
-        // The data decides whether K folds can be stratified: find out before anything trains.
-        try (Scope check = Scope.open("cross-validation check " + config.name())) {
-            DataFactory.load(folds.getFirst(), check);
-        } catch (ConfigException e) {
-            throw e.source() == null ? e.in("config '" + config.name() + "'") : e;
         }
 
         RunFolder parent = RunFolder.create(runsDir, config.name() + "-folds");
