@@ -204,6 +204,32 @@ class CrossValidationRunnerTest {
     }
 
     @Test
+    void regressionFoldsArePlainAndItsSummaryLeavesAccuracyOut() throws IOException {
+        String yaml = "name: line\ndata: {source: synthetic, kind: linear, n: 60, features: 2, test: 0.2}\n"
+                + "model: {layers: [{type: dense, units: 1}]}\ntraining: {epochs: 1, batch: 8, folds: 3}\n";
+        ExperimentConfig config = ExperimentConfig.from(ConfigLoader.parseYaml(yaml, "t"), "line");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CrossValidationRunner.Result r = CrossValidationRunner.run(config, dir, new PrintStream(printed, true,
+                StandardCharsets.UTF_8));
+        int heldOut = 0;
+        for (CrossValidationSummary.Fold f : r.summary().folds()) {
+            assertTrue(f.classCounts().isEmpty(), "no classes to count");
+            assertTrue(f.metrics().containsKey("val_loss") && f.metrics().containsKey("test_mse"), f.metrics().toString());
+        }
+        try (Scope scope = Scope.open("sizes")) {
+            for (int i = 1; i <= 3; i++) {
+                heldOut += DataFactory.load(CrossValidationRunner.fold(config, i), scope).validationOrNull().size();
+            }
+        }
+        assertEquals(48, heldOut, "the 48 training examples, each held out once");
+        assertTrue(Double.isFinite(r.summary().mean("val_loss")));
+        assertTrue(Double.isNaN(r.summary().mean("val_accuracy")), "regression has no accuracy to average");
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("line: 3-fold cross-validation, parent"), out);
+        assertFalse(out.lines().filter(l -> l.startsWith("fold ")).findFirst().orElseThrow().contains("accuracy"), out);
+    }
+
+    @Test
     void theSameConfigAndSeedGiveTheSameFoldResults() throws IOException {
         Map<String, String> small = Map.of("data.n", "200", "training.epochs", "2", "training.folds", "2");
         ExperimentConfig config = ConfigLoader.load(ShippedConfigsTest.dir().resolve("spirals.yaml"), small).getFirst();
