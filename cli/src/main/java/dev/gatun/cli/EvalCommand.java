@@ -1,11 +1,13 @@
 package dev.gatun.cli;
 
+import dev.gatun.config.ModelEnsemble;
 import dev.gatun.config.ModelInputs;
 import dev.gatun.config.TrainedModel;
 import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.tensor.Scope;
+import dev.gatun.train.EnsemblePredictions;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.MetricsLog;
@@ -15,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,19 +29,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code gatun eval MODEL}: scores a trained model on labelled data, its own test part by default. */
+/**
+ * {@code gatun eval MODEL...}: scores a trained model on labelled data, its own test part by
+ * default; with several models, scores their soft vote and each member on the same examples.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a trained model (a run folder, an export or a checkpoint) on labelled data:",
                 "accuracy, top-k, per-class and macro precision/recall/F1 and the confusion matrix for classes;",
                 "MSE, MAE and R² for regression. Predictions that are not finite (NaN or infinite outputs) are",
                 "counted (non_finite_predictions) and named in a warning; a metric that is not finite prints as NaN",
-                "and is null in evaluation.json."})
+                "and is null in evaluation.json.",
+                "With several models (gatun eval RUN1 RUN2 RUN3), evaluates their ensemble (soft voting: the mean of",
+                "their class probabilities) and each member on the same examples (the first run's test part, or",
+                "--data), prints each member's score next to the ensemble's, then the ensemble's full evaluation.",
+                "A cross-validation's parent run (gatun train --folds K) stands for its K fold runs."})
 final class EvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "run folder, export folder or checkpoint directory")
-    private Path model;
+    @Parameters(arity = "1..*", paramLabel = "MODEL",
+            description = "run folder, export folder or checkpoint directory; several for an ensemble")
+    private List<Path> models;
 
     @Option(names = "--data", paramLabel = "PATH",
             description = "CSV file, Fashion-MNIST IDX folder or folder of class folders of images"
@@ -62,13 +73,39 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int count;
         int nonFinite;
+        List<Path> models = ModelEnsemble.members(this.models);
         try (Scope scope = Scope.open("gatun eval")) {
-            TrainedModel m = TrainedModel.load(model);
-            Dataset examples = ModelInputs.labelled(m, data, label);
-            Predictions p = Predictions.of(m.module(), new DataLoader(examples, batch, false, 0, false));
+            Path model = models.getFirst();
+            TrainedModel m;
+            Predictions p;
+            String members = null;
+            if (models.size() == 1) {
+                m = TrainedModel.load(model);
+                Dataset examples = ModelInputs.labelled(m, data, label);
+                p = Predictions.of(m.module(), new DataLoader(examples, batch, false, 0, false));
+                out.printf(Locale.ROOT, "model %s (%s) on %d examples of %s%n", model, m.config().name(), p.count(),
+                        data == null ? "its test part" : data);
+            } else {
+                List<TrainedModel> loaded = ModelEnsemble.load(models);
+                m = loaded.getFirst();
+                List<Predictions> each = new ArrayList<>();
+                for (int i = 0; i < loaded.size(); i++) {
+                    TrainedModel member = loaded.get(i);
+                    Dataset examples = data == null
+                            ? ModelEnsemble.ownerTestPart(m, model, member, models.get(i))
+                            : ModelInputs.labelled(member, data, label);
+                    each.add(Predictions.of(member.module(), new DataLoader(examples, batch, false, 0, false)));
+                }
+                EnsemblePredictions ensemble = new EnsemblePredictions(each);
+                p = ensemble.combined();
+                out.printf(Locale.ROOT, "ensemble of %d models (soft voting) on %d examples of %s%n", loaded.size(),
+                        p.count(), data == null ? "the test part of " + model : data);
+                EnsembleTable table = EnsembleTable.of(models, loaded, each, p);
+                table.print(out);
+                members = table.csv();
+                out.println("the ensemble:");
+            }
             Map<String, Double> metrics = new LinkedHashMap<>();
-            out.printf(Locale.ROOT, "model %s (%s) on %d examples of %s%n", model, m.config().name(), p.count(),
-                    data == null ? "its test part" : data);
             ConfusionMatrix cm = null;
             if (p.labels() != null) {
                 cm = p.confusion();
@@ -103,6 +140,10 @@ final class EvalCommand implements Callable<Integer> {
                 folder.writeAtomically("evaluation.json", (json + "\n}\n").getBytes(StandardCharsets.UTF_8));
                 if (cm != null) {
                     ConfusionMatrixFile.write(folder, cm, m.card().classNames());
+                }
+                if (members != null) {
+                    folder.writeAtomically(EnsembleTable.CSV, members.getBytes(StandardCharsets.UTF_8));
+                    out.println("wrote " + outDir.resolve(EnsembleTable.CSV));
                 }
                 out.println("wrote " + outDir.resolve("evaluation.json"));
             }

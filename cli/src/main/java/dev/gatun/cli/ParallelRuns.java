@@ -3,6 +3,8 @@ package dev.gatun.cli;
 import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.tensor.MemoryBudget;
+import dev.gatun.tracking.RunLineage;
+import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -40,6 +42,13 @@ final class ParallelRuns {
 
     static List<Outcome> run(List<ExperimentConfig> experiments, Path runs, int jobs, boolean live, PrintWriter out)
             throws IOException, InterruptedException {
+        return run(experiments, java.util.Collections.nCopies(experiments.size(), RunLineage.NONE), runs, jobs, live,
+                out);
+    }
+
+    /** Like {@link #run(List, Path, int, boolean, PrintWriter)}, each run with its lineage (a fold's parent, say). */
+    static List<Outcome> run(List<ExperimentConfig> experiments, List<RunLineage> lineages, Path runs, int jobs,
+            boolean live, PrintWriter out) throws IOException, InterruptedException {
         Files.createDirectories(runs);
         Path pending = Files.createTempDirectory(runs, ".pending-");
         int threadsEach = Math.max(1, Runtime.getRuntime().availableProcessors() / jobs);
@@ -53,9 +62,15 @@ final class ParallelRuns {
                 // The normalized config spells out every default, so the child trains exactly this trial.
                 Files.writeString(config, ConfigLoader.toJson(c.normalized()) + "\n", StandardCharsets.UTF_8);
                 Path log = pending.resolve(i + "-" + c.name() + ".log");
+                Path lineage = null;
+                if (!lineages.get(i).isEmpty()) {
+                    lineage = Files.createDirectories(pending.resolve(i + "-" + c.name() + ".lineage"));
+                    lineages.get(i).write(RunFolder.open(lineage));
+                }
                 int n = i + 1;
+                Path lineageDir = lineage;
                 futures.add(pool.submit(() -> {
-                    Outcome o = child(c, config, log, runs, threadsEach, memoryEach, live);
+                    Outcome o = child(c, config, lineageDir, log, runs, threadsEach, memoryEach, live);
                     synchronized (out) {
                         out.printf(Locale.ROOT, "[%d/%d] %s: %s%n", n, experiments.size(), c.name(),
                                 o.folderOrNull() != null ? "done, " + o.folderOrNull()
@@ -80,8 +95,8 @@ final class ParallelRuns {
         }
     }
 
-    private static Outcome child(ExperimentConfig c, Path config, Path log, Path runs, int threads, long memory,
-            boolean live) throws IOException, InterruptedException {
+    private static Outcome child(ExperimentConfig c, Path config, Path lineageOrNull, Path log, Path runs, int threads,
+            long memory, boolean live) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -96,6 +111,9 @@ final class ParallelRuns {
         command.add(System.getProperty("java.class.path"));
         command.add(GatunCli.class.getName());
         command.addAll(List.of("train", config.toString(), "--runs", runs.toString()));
+        if (lineageOrNull != null) {
+            command.addAll(List.of("--lineage", lineageOrNull.toString()));
+        }
         if (live) {
             // The parent found or started a Studio first: the child finds it through its file.
             command.add("--live");

@@ -1,6 +1,7 @@
 package dev.gatun.cli;
 
 import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.CrossValidationRunner;
 import dev.gatun.config.DataConfig;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ExperimentResult;
@@ -9,6 +10,7 @@ import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
 import dev.gatun.studio.live.LiveReporter;
+import dev.gatun.tracking.RunLineage;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -82,6 +84,16 @@ final class TrainCommand implements Callable<Integer> {
                     + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
     private int jobs;
 
+    @Option(names = "--folds", paramLabel = "K",
+            description = "stratified K-fold cross-validation (same as --set training.folds=K): a parent run folder"
+                    + " with the summary (each fold, mean and std) and K fold runs beside it; with --jobs N, N folds"
+                    + " train side by side")
+    private Integer folds;
+
+    // For the processes of --jobs: the folder whose lineage.json the run records (a fold's parent).
+    @Option(names = "--lineage", paramLabel = "DIR", hidden = true)
+    private Path lineageFrom;
+
     @Option(names = "--live",
             description = "stream the training to Gatun Studio (the one running, found through ~/.gatun/studio.json,"
                     + " or one started here, which serves until Ctrl-C after training)")
@@ -101,9 +113,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintStream progress = WriterStream.of(out);
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
-                    || freshHead) {
+                    || freshHead || folds != null) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
-                        + " CONFIG, --set, --seed, --backend, --init-from or --fresh-head (only --epochs, to train longer)");
+                        + " CONFIG, --set, --seed, --backend, --init-from, --fresh-head or --folds (only --epochs, to train longer)");
             }
             ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
             finished(out, r);
@@ -122,6 +134,12 @@ final class TrainCommand implements Callable<Integer> {
         if (backend != null) {
             all.put("backend", backend);
         }
+        if (folds != null) {
+            if (folds < 2) {
+                throw new ParameterException(spec.commandLine(), "--folds must be >= 2 (training.folds), got " + folds);
+            }
+            all.put("training.folds", Integer.toString(folds));
+        }
 
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
@@ -139,6 +157,35 @@ final class TrainCommand implements Callable<Integer> {
         LiveStudio studio = live ? LiveStudio.findOrStart(out) : null;
         List<Path> folders = new ArrayList<>();
         boolean failed = false;
+        List<ExperimentConfig> crossValidated = experiments.stream().filter(TrainCommand::crossValidates).toList();
+        for (ExperimentConfig c : crossValidated) {
+            // Whether the data allows K stratified folds, for every config before the first trains.
+            CrossValidationRunner.check(c);
+        }
+        if (!crossValidated.isEmpty()) {
+            experiments = new ArrayList<>(experiments);
+            experiments.removeAll(crossValidated);
+            for (ExperimentConfig c : crossValidated) {
+                if (jobs > 1) {
+                    failed |= foldsSideBySide(c, live, out, progress);
+                } else if (studio == null) {
+                    CrossValidationRunner.run(c, runs, progress);
+                } else {
+                    // Each fold is a run of its own in Studio, under the fold's name.
+                    List<LiveReporter> reporters = new ArrayList<>();
+                    try {
+                        CrossValidationRunner.run(c, runs, progress, prepared -> {
+                            LiveReporter r = studio.reporter(prepared.config(), progress);
+                            reporters.add(r);
+                            return List.of(r.watching(prepared));
+                        });
+                    } finally {
+                        reporters.forEach(LiveReporter::close);
+                    }
+                }
+                out.flush();
+            }
+        }
         if (jobs > 1 && experiments.size() > 1) {
             for (ParallelRuns.Outcome o : ParallelRuns.run(experiments, runs, Math.min(jobs, experiments.size()), live,
                     out)) {
@@ -155,11 +202,13 @@ final class TrainCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "== run %d of %d: %s%n", i + 1, experiments.size(), c.name());
                 }
                 ExperimentResult r;
+                RunLineage lineage = lineageFrom == null ? RunLineage.NONE : RunLineage.read(lineageFrom);
                 if (studio == null) {
-                    r = ExperimentRunner.run(c, runs, progress);
+                    r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(), lineage);
                 } else {
                     try (LiveReporter reporter = studio.reporter(c, progress)) {
-                        r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(reporter.watching(prepared)));
+                        r = ExperimentRunner.run(c, runs, progress, prepared -> List.of(reporter.watching(prepared)),
+                                lineage);
                     }
                 }
                 finished(out, r);
@@ -219,6 +268,31 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "test mse: %.6f%n", mse);
         }
         out.flush();
+    }
+
+    /**
+     * Trains the folds of {@code c} with --jobs processes side by side, then summarizes them from
+     * their run folders; returns whether a fold failed (and then writes no summary).
+     */
+    private boolean foldsSideBySide(ExperimentConfig c, boolean live, PrintWriter out, PrintStream progress)
+            throws java.io.IOException, InterruptedException {
+        CrossValidationRunner.Plan plan = CrossValidationRunner.plan(c, runs, progress);
+        List<Path> done = new ArrayList<>();
+        for (ParallelRuns.Outcome o : ParallelRuns.run(plan.folds(), plan.lineages(), runs,
+                Math.min(jobs, plan.folds().size()), live, out)) {
+            if (o.folderOrNull() == null) {
+                return true;
+            }
+            done.add(o.folderOrNull());
+        }
+        CrossValidationRunner.summarize(plan, done, progress);
+        out.flush();
+        return false;
+    }
+
+    /** Whether {@code c} asks for a whole cross-validation rather than one run (or one fold). */
+    private static boolean crossValidates(ExperimentConfig c) {
+        return c.training().folds() > 0 && c.training().fold() == 0;
     }
 
     /** Accuracy for classes, loss for regression; on the validation part if the runs keep one. */

@@ -136,6 +136,11 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
+    /** {@return the name given at loading (a run folder's path, say), as errors show it} */
+    public String name() {
+        return name;
+    }
+
     /** {@return one example's shape as the network reads it} */
     public int[] inputShape() {
         return input.clone();

@@ -123,6 +123,18 @@ final class ConfigNode {
         return v;
     }
 
+    /**
+     * An integer, or {@code fallback} when absent, recorded in the normalized tree only when it is
+     * not {@code fallback}: for keys that most configs never set ({@code training.folds}).
+     */
+    int optionalInt(String key, int fallback) {
+        int v = integer(key, fallback);
+        if (v == fallback) {
+            normalized.remove(key);
+        }
+        return v;
+    }
+
     /** A long (seeds), or {@code fallback} when absent. */
     long longValue(String key, long fallback) {
         long v = fallback;

@@ -112,7 +112,12 @@ public final class DataFactory {
         }
         Dataset train = all;
         Dataset validation = null;
-        if (d.validation() > 0) {
+        if (config.training().folds() > 0) {
+            // Cross-validation: the held-out fold is the validation part, data.validation is not used.
+            Splits.TrainValidation parts = CrossValidationFolds.heldOut(all, names, config);
+            train = parts.train();
+            validation = parts.validation();
+        } else if (d.validation() > 0) {
             Splits.TrainValidation parts = split(all, d.validation(), seed + 2, d.classification(), "data.validation");
             train = parts.train();
             validation = parts.validation();

@@ -206,7 +206,7 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         if (monitor == null) {
             return;
         }
-        if (monitor.startsWith("val_") && data.validation() == 0) {
+        if (monitor.startsWith("val_") && data.validation() == 0 && training.folds() == 0) {
             throw new ConfigException(path, monitor + " needs a validation set (data.validation > 0)");
         }
         if (monitor.endsWith("accuracy") && !data.classification()) {

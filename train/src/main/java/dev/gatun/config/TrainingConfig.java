@@ -2,17 +2,53 @@ package dev.gatun.config;
 
 /**
  * The {@code training} section: {@code {epochs: 10, batch: 128, eval_batch: 1000, checkpoint_every: 0}};
- * {@code checkpoint_every} 0 writes no checkpoints.
+ * {@code checkpoint_every} 0 writes no checkpoints. {@code folds: K} (K >= 2) asks for stratified
+ * K-fold cross-validation; {@code fold: i} (1..K) trains only fold i, holding it out as the
+ * validation part: what each fold's own {@code config.json} says. Both are written to the
+ * normalized config only when set, so other runs' {@code config.json} stays as it was.
  *
  * @param epochs the number of epochs
  * @param batch the training batch size
  * @param evalBatch the evaluation batch size
  * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
+ * @param folds the number of cross-validation folds, 0 for none
+ * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
  */
-public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery) {
+public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
+    /**
+     * A training section without cross-validation.
+     *
+     * @param epochs the number of epochs
+     * @param batch the training batch size
+     * @param evalBatch the evaluation batch size
+     * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
+     */
+    public TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery) {
+        this(epochs, batch, evalBatch, checkpointEvery, 0, 0);
+    }
+
+    /** {@return whether this config trains one fold of a cross-validation} */
+    public boolean isFold() {
+        return folds > 0 && fold > 0;
+    }
+
     static TrainingConfig from(ConfigNode n) {
-        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every");
-        return new TrainingConfig(n.positiveInt("epochs", 10), n.positiveInt("batch", 128),
-                n.positiveInt("eval_batch", 1000), n.nonNegativeInt("checkpoint_every", 0));
+        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold");
+        int epochs = n.positiveInt("epochs", 10);
+        int batch = n.positiveInt("batch", 128);
+        int evalBatch = n.positiveInt("eval_batch", 1000);
+        int checkpointEvery = n.nonNegativeInt("checkpoint_every", 0);
+        int folds = n.optionalInt("folds", 0);
+        if (folds == 1 || folds < 0) {
+            throw n.error("folds", "must be >= 2 (the number of cross-validation folds), or 0 for none; got " + folds);
+        }
+        int fold = n.optionalInt("fold", 0);
+        if (fold != 0 && folds == 0) {
+            throw n.error("fold", "needs training.folds (the number of folds it is one of)");
+        }
+        if (fold < 0 || fold > folds) {
+            throw n.error("fold", "must be in 1.." + folds + " (training.folds), got " + fold);
+        }
+        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold);
     }
 }
