@@ -1,5 +1,6 @@
 package dev.gatun.cli;
 
+import dev.gatun.config.ConfigException;
 import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.DataConfig;
 import dev.gatun.config.ExperimentConfig;
@@ -9,6 +10,9 @@ import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
 import dev.gatun.studio.live.LiveReporter;
+import dev.gatun.sweep.Sweep;
+import dev.gatun.sweep.SweepSettings;
+import dev.gatun.sweep.SweepState;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -25,6 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code gatun train CONFIG...}: trains each config in turn (a {@code search} section expands
@@ -62,8 +67,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "cpu or scalar (same as --set backend=NAME)")
     private String backend;
 
-    @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT",
-            description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder")
+    @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT|SWEEP",
+            description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder;"
+                    + " or a sweep from its folder (runs/<name>-sweep-<date>-<time>), without repeating ended trials")
     private Path resume;
 
     @Option(names = "--init-from", paramLabel = "RUN",
@@ -79,7 +85,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
             description = "train N configs side by side, each in its own JVM with its share of the cores;"
-                    + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
+                    + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn);"
+                    + " a sweep (search.method: tpe) runs N trials at once in this process")
     private int jobs;
 
     @Option(names = "--live",
@@ -99,6 +106,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintStream progress = WriterStream.of(out);
+        if (resume != null && SweepState.isSweepFolder(resume)) {
+            return resumeSweep(out);
+        }
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
                     || freshHead) {
@@ -123,6 +133,16 @@ final class TrainCommand implements Callable<Integer> {
             all.put("backend", backend);
         }
 
+        if (jobs < 1) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
+        }
+        for (Path file : configs) {
+            JsonNode tree = ConfigLoader.tree(file, withInit(file, all));
+            if (SweepSettings.isSweep(tree)) {
+                return startSweep(file, tree);
+            }
+        }
+
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
         List<ExperimentConfig> experiments = new ArrayList<>();
@@ -132,9 +152,6 @@ final class TrainCommand implements Callable<Integer> {
                 ExperimentRunner.checkMemory(c, loaded.size() > 1 ? file + " (" + c.name() + ")" : file.toString());
             }
             experiments.addAll(loaded);
-        }
-        if (jobs < 1) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
         }
         LiveStudio studio = live ? LiveStudio.findOrStart(out) : null;
         List<Path> folders = new ArrayList<>();
@@ -180,6 +197,54 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** A sweep ({@code method: tpe}, or a pruner): trials proposed as earlier ones end, in this process. */
+    private int startSweep(Path file, JsonNode tree) throws Exception {
+        if (configs.size() > 1 || live) {
+            throw new ParameterException(spec.commandLine(), file + " is a sweep (search.method: tpe or a pruner): give"
+                    + " it alone and without --live (its trials' logs are in the sweep folder)");
+        }
+        Sweep sweep;
+        try {
+            sweep = Sweep.start(tree, ConfigLoader.defaultName(file), runs);
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
+        }
+        SweepLauncher.checkMemory(sweep, file.toString());
+        return SweepLauncher.run(sweep, runs(sweep), jobs, spec.commandLine().getOut());
+    }
+
+    /** {@code --resume SWEEP_DIR}, with the same CONFIG and --set options or none: runs the trials not saved. */
+    private int resumeSweep(PrintWriter out) throws Exception {
+        if (configs.size() > 1 || epochs != null || initFrom != null || freshHead || live) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " continues a sweep: give no other"
+                    + " option than --jobs, and at most its CONFIG with the same --set, --seed and --backend");
+        }
+        Sweep sweep;
+        if (configs.isEmpty()) {
+            if (!overrides.isEmpty() || seed != null || backend != null) {
+                throw new ParameterException(spec.commandLine(), "--set, --seed and --backend need the sweep's CONFIG"
+                        + " beside --resume " + resume + " (or leave them out: the sweep keeps its config)");
+            }
+            sweep = Sweep.open(resume);
+        } else {
+            Map<String, String> all = new LinkedHashMap<>(overrides);
+            if (seed != null) {
+                all.put("seed", Long.toString(seed));
+            }
+            if (backend != null) {
+                all.put("backend", backend);
+            }
+            Path file = configs.getFirst();
+            sweep = Sweep.open(resume, ConfigLoader.tree(file, all), ConfigLoader.defaultName(file));
+        }
+        return SweepLauncher.run(sweep, runs(sweep), jobs, out);
+    }
+
+    /** A sweep's trials go beside its folder. */
+    private static Path runs(Sweep sweep) {
+        return sweep.folder().getParent();
     }
 
     /**

@@ -61,4 +61,10 @@ public record AshaPruner(int minEpochs, int reductionFactor, int minEarlyStoppin
         return String.format(Locale.ROOT, "%.4g not among the best %d of %d trials at the rung of epoch %d (bar %.4g)",
                 value, keep, rung.size(), epoch, bar);
     }
+
+    @Override
+    public String toString() {
+        return "asha (min_epochs " + minEpochs + ", reduction_factor " + reductionFactor + ", min_early_stopping_rate "
+                + minEarlyStoppingRate + ")";
+    }
 }

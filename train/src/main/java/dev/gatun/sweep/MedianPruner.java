@@ -37,4 +37,9 @@ public record MedianPruner(int warmupEpochs, int startupTrials) implements Prune
         return String.format(Locale.ROOT, "%.4g %s the median %.4g of %d finished trials at epoch %d", value,
                 minimize ? "above" : "below", median, n, epoch);
     }
+
+    @Override
+    public String toString() {
+        return "median (warmup_epochs " + warmupEpochs + ", startup_trials " + startupTrials + ")";
+    }
 }

@@ -173,15 +173,31 @@ public final class Sweep {
         return copy;
     }
 
-    /** Validates the settings and a trial made of each range's first value. */
-    private static void check(ObjectNode tree) {
-        SweepSettings s = SweepSettings.parse(tree);
+    /** Each range's low end or first value. */
+    private static Map<String, JsonNode> example(SweepSettings s) {
         Map<String, JsonNode> example = new LinkedHashMap<>();
         s.params().dimensions().forEach((path, d) -> example.put(path, switch (d) {
             case Dimension.Real r -> r.value(r.lowAxis());
-            case Dimension.Int i -> tools.jackson.databind.node.JsonNodeFactory.instance.numberNode(i.low());
+            case Dimension.Int i -> i.value(i.low());
             case Dimension.Categorical c -> c.values().getFirst();
         }));
+        return example;
+    }
+
+    /**
+     * The experiment of a trial with each range's low end or first value: what the sweep's trials
+     * look like, e.g. to check the memory budget before the first starts.
+     *
+     * @return that trial's validated config
+     */
+    public ExperimentConfig exampleConfig() {
+        return config(tree, settings, -1, example(settings));
+    }
+
+    /** Validates the settings and a trial made of each range's first value. */
+    private static void check(ObjectNode tree) {
+        SweepSettings s = SweepSettings.parse(tree);
+        Map<String, JsonNode> example = example(s);
         for (Map.Entry<String, JsonNode> e : example.entrySet()) {
             ObjectNode probe = tree.deepCopy();
             probe.remove("search");
