@@ -55,7 +55,7 @@ class SweepCommandTest {
         assertEquals(0, first.exitCode(), first.out() + first.err());
         assertTrue(first.out().contains("tpe search, 5 trials, val_loss lower is better, pruner median (warmup_epochs 1, startup_trials 2)"),
                 first.out());
-        assertEquals(5, first.out().lines().filter(l -> l.startsWith("[trial ")).count(), first.out());
+        assertEquals(5, first.out().lines().filter(l -> l.matches("\\[\\d/5 ended] trial \\d .*")).count(), first.out());
         assertTrue(first.out().contains("trial  state"), first.out());
         Path sweep = sweepFolder(runs);
         List<TrialRecord> trials = SweepState.read(sweep).trials();
@@ -89,7 +89,7 @@ class SweepCommandTest {
         new SweepState(s.name(), s.config(), all.subList(0, 2)).write(whole);
         CliRun resumed = CliRun.of("train", config.toString(), "--resume", whole.toString());
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
-        assertEquals(3, resumed.out().lines().filter(l -> l.startsWith("[trial ")).count(), resumed.out());
+        assertEquals(3, resumed.out().lines().filter(l -> l.matches("\\[\\d/5 ended] trial \\d .*")).count(), resumed.out());
         List<TrialRecord> after = SweepState.read(whole).trials().stream()
                 .sorted(java.util.Comparator.comparingInt(TrialRecord::number)).toList();
         assertEquals(all.stream().map(TrialRecord::params).toList(), after.stream().map(TrialRecord::params).toList());

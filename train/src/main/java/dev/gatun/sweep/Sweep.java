@@ -178,7 +178,7 @@ public final class Sweep {
         Map<String, JsonNode> example = new LinkedHashMap<>();
         s.params().dimensions().forEach((path, d) -> example.put(path, switch (d) {
             case Dimension.Real r -> r.value(r.lowAxis());
-            case Dimension.Int i -> i.value(i.low());
+            case Dimension.Int i -> i.value(i.log() ? Math.log(i.low()) : i.low());
             case Dimension.Categorical c -> c.values().getFirst();
         }));
         return example;
@@ -385,8 +385,8 @@ public final class Sweep {
     }
 
     private String line(TrialRecord t) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "[trial %d of %d] %s", t.number() + 1,
-                settings.trials(), t.state().wire()));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "[%d/%d ended] trial %d %s", ended.size(),
+                settings.trials(), t.number(), t.state().wire()));
         if (t.state() != RunState.FAILED) {
             b.append(String.format(Locale.ROOT, " %s %.5g after %d epochs", settings.metric(), t.value(), t.epochs()));
         }
@@ -395,7 +395,10 @@ public final class Sweep {
         t.params().forEach((path, v) -> parts.add(path + "=" + (v.isString() ? v.stringValue() : v.toString())));
         b.append(String.join(", ", parts)).append(')');
         if (!t.note().isEmpty()) {
-            b.append(": ").append(t.note());
+            // A pruned trial's note repeats its state and epoch before the reason.
+            String note = t.note();
+            b.append(": ").append(t.state() == RunState.PRUNED && note.startsWith("pruned after epoch ")
+                    ? note.substring(note.indexOf(": ") + 2) : note);
         }
         return b.toString();
     }

@@ -43,6 +43,6 @@ class ShippedSweepsTest {
         assertEquals(4, settings.params().dimensions().size());
         ExperimentConfig example = s.exampleConfig();
         assertEquals(1.0e-4, example.optimizer().lr());
-        assertTrue(example.name().startsWith("spirals-tpe-lr0.0001-units8-units8-typetanh"), example.name());
+        assertTrue(example.name().startsWith("spirals-tpe-lr1.0E-4-units8-units8-typetanh"), example.name());
     }
 }

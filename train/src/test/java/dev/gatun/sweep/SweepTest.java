@@ -94,7 +94,7 @@ class SweepTest {
         assertEquals(16, SweepState.read(s.folder()).trials().size());
         assertTrue(trials.stream().allMatch(t -> t.state() == RunState.FINISHED && t.epochs() == 5));
         String out = lines.toString(StandardCharsets.UTF_8);
-        assertTrue(out.startsWith("[trial 1 of 16] finished val_loss "), out);
+        assertTrue(out.startsWith("[1/16 ended] trial 0 finished val_loss "), out);
         assertEquals(16, out.lines().count());
         assertTrue(Files.isRegularFile(s.folder().resolve("logs/trial-015.log")));
     }
