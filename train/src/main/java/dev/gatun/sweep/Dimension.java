@@ -24,7 +24,13 @@ public sealed interface Dimension {
      */
     JsonNode draw(SplittableRandom rng);
 
-    /** Continuous numbers in {@code [low, high]}, uniformly or log-uniformly. */
+    /**
+     * Continuous numbers in {@code [low, high]}, uniformly or log-uniformly.
+     *
+     * @param low the smallest value
+     * @param high the largest value
+     * @param log whether the scale is logarithmic (then {@code low > 0})
+     */
     record Real(double low, double high, boolean log) implements Dimension {
         @Override
         public JsonNode draw(SplittableRandom rng) {
@@ -64,7 +70,13 @@ public sealed interface Dimension {
         }
     }
 
-    /** Whole numbers in {@code [low, high]}, both included, uniformly or log-uniformly. */
+    /**
+     * Whole numbers in {@code [low, high]}, both included, uniformly or log-uniformly.
+     *
+     * @param low the smallest value
+     * @param high the largest value
+     * @param log whether the scale is logarithmic (then {@code low >= 1})
+     */
     record Int(long low, long high, boolean log) implements Dimension {
         @Override
         public JsonNode draw(SplittableRandom rng) {
@@ -104,7 +116,11 @@ public sealed interface Dimension {
         }
     }
 
-    /** One of a list of config values (numbers, strings, lists, mappings). */
+    /**
+     * One of a list of config values (numbers, strings, lists, mappings).
+     *
+     * @param values the values, each once
+     */
     record Categorical(List<JsonNode> values) implements Dimension {
         /** Copies the values. */
         public Categorical {

@@ -49,7 +49,14 @@ public sealed interface Pruner permits MedianPruner, AshaPruner {
         };
     }
 
-    /** Whether {@code value} is worse than {@code reference} for the goal; NaN is worse than anything. */
+    /**
+     * Whether {@code value} is worse than {@code reference} for the goal; NaN is worse than anything.
+     *
+     * @param value the value judged
+     * @param reference what it is compared with
+     * @param minimize whether lower values are better
+     * @return whether {@code value} is worse
+     */
     static boolean worse(double value, double reference, boolean minimize) {
         if (Double.isNaN(value)) {
             return true;
