@@ -25,18 +25,18 @@ class SweepKillTest {
     private static final String CONFIG = """
             name: killed
             seed: 11
-            data: {source: synthetic, kind: moons, n: 300, validation: 0.25, test: 0.1}
+            data: {source: synthetic, kind: moons, n: 200, validation: 0.25, test: 0.1}
             model:
               layers:
                 - {type: dense, units: 8}
                 - {type: tanh}
                 - {type: dense, units: 2}
             optimizer: {type: adam, lr: 0.01}
-            training: {epochs: 4, batch: 16}
+            training: {epochs: 3, batch: 16}
             search:
               method: tpe
-              trials: 8
-              startup_trials: 3
+              trials: 6
+              startup_trials: 2
               pruner: {type: median, warmup_epochs: 1, startup_trials: 2}
               params:
                 optimizer.lr: {type: loguniform, low: 1.0e-3, high: 0.3}
@@ -63,14 +63,14 @@ class SweepKillTest {
         CliRun straight = CliRun.of("train", config.toString(), "--runs", whole.toString());
         assertEquals(0, straight.exitCode(), straight.out() + straight.err());
         List<TrialRecord> expected = byNumber(SweepState.read(sweep(whole).orElseThrow()).trials());
-        assertEquals(8, expected.size());
+        assertEquals(6, expected.size());
 
         Path runs = tmp.resolve("killed");
         Process child = new ProcessBuilder(ChildRun.command(tmp, List.of(), "train", config.toString(), "--runs",
                 runs.toString())).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         int saved = 0;
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (saved < 3 && child.isAlive() && System.nanoTime() < deadline) {
+        while (saved < 2 && child.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(10);
             Optional<Path> s = sweep(runs);
             if (s.isPresent() && Files.isRegularFile(s.get().resolve(SweepState.FILE))) {
@@ -80,13 +80,13 @@ class SweepKillTest {
         child.destroyForcibly().waitFor();
         Path folder = sweep(runs).orElseThrow();
         int kept = SweepState.read(folder).trials().size();
-        assertTrue(kept >= 3 && kept < 8, kept + " trials saved when killed; log:\n"
+        assertTrue(kept >= 2 && kept < 6, kept + " trials saved when killed; log:\n"
                 + Files.readString(tmp.resolve("child.log")));
 
         CliRun resumed = CliRun.of("train", config.toString(), "--resume", folder.toString());
         assertEquals(0, resumed.exitCode(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("(" + kept + " ended before, not repeated)"), resumed.out());
-        assertEquals(8 - kept, resumed.out().lines().filter(l -> l.matches("\\[\\d/8 ended] trial \\d .*")).count(),
+        assertEquals(6 - kept, resumed.out().lines().filter(l -> l.matches("\\[\\d/6 ended] trial \\d .*")).count(),
                 resumed.out());
         List<TrialRecord> after = byNumber(SweepState.read(folder).trials());
         assertEquals(expected.stream().map(TrialRecord::params).toList(), after.stream().map(TrialRecord::params).toList());
