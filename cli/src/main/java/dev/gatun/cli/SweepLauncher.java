@@ -1,5 +1,7 @@
 package dev.gatun.cli;
 
+import dev.gatun.config.ConfigException;
+import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.ExperimentRunner;
 import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
@@ -15,6 +17,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs a sweep for {@code gatun train}: a config whose search section is a {@link SweepSettings}
@@ -25,11 +29,27 @@ import java.util.Locale;
 final class SweepLauncher {
     private SweepLauncher() {}
 
-    /** Checks the sweep's first trial against the memory budget before it starts. */
-    static void checkMemory(Sweep sweep, String source) {
-        // Each trial is checked again with its own values when it runs; this catches a config that
-        // cannot train at all before the first trial.
-        ExperimentRunner.checkMemory(sweep.exampleConfig(), source);
+    /**
+     * Checks a sweep's config, and a trial of it against the memory budget, before anything trains.
+     * Each trial is checked again with its own values when it runs.
+     */
+    static void check(Path file, JsonNode tree) {
+        try {
+            ExperimentRunner.checkMemory(Sweep.validate(tree, ConfigLoader.defaultName(file)), file.toString());
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
+        }
+    }
+
+    /** Starts and runs each sweep in turn; 1 when one of them had no trial that did not fail. */
+    static int startAll(Map<Path, JsonNode> sweeps, Path runs, int jobs, PrintWriter out) throws IOException,
+            InterruptedException {
+        int code = 0;
+        for (Map.Entry<Path, JsonNode> e : sweeps.entrySet()) {
+            Sweep sweep = Sweep.start(e.getValue(), ConfigLoader.defaultName(e.getKey()), runs);
+            code = Math.max(code, run(sweep, runs, jobs, out));
+        }
+        return code;
     }
 
     static int run(Sweep sweep, Path runs, int jobs, PrintWriter out) throws IOException, InterruptedException {

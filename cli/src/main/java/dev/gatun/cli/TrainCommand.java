@@ -1,6 +1,5 @@
 package dev.gatun.cli;
 
-import dev.gatun.config.ConfigException;
 import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.DataConfig;
 import dev.gatun.config.ExperimentConfig;
@@ -136,17 +135,31 @@ final class TrainCommand implements Callable<Integer> {
         if (jobs < 1) {
             throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
         }
+        // Sweeps are checked with the others, and run after them: each proposes its trials as it goes.
+        Map<Path, JsonNode> sweeps = new LinkedHashMap<>();
         for (Path file : configs) {
             JsonNode tree = ConfigLoader.tree(file, withInit(file, all));
             if (SweepSettings.isSweep(tree)) {
-                return startSweep(file, tree);
+                SweepLauncher.check(file, tree);
+                sweeps.put(file, tree);
             }
+        }
+        if (!sweeps.isEmpty() && live) {
+            throw new ParameterException(spec.commandLine(), sweeps.keySet().iterator().next() + " is a sweep"
+                    + " (search.method: tpe or a pruner): --live watches single runs, and a sweep's trial logs are in"
+                    + " its folder");
+        }
+        if (sweeps.size() == configs.size()) {
+            return SweepLauncher.startAll(sweeps, runs, jobs, out);
         }
 
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
         List<ExperimentConfig> experiments = new ArrayList<>();
         for (Path file : configs) {
+            if (sweeps.containsKey(file)) {
+                continue;
+            }
             List<ExperimentConfig> loaded = ConfigLoader.load(file, withInit(file, all));
             for (ExperimentConfig c : loaded) {
                 ExperimentRunner.checkMemory(c, loaded.size() > 1 ? file + " (" + c.name() + ")" : file.toString());
@@ -189,6 +202,9 @@ final class TrainCommand implements Callable<Integer> {
             Comparison c = ComparisonReport.write(dir, folders, m, MetricGoal.higherIsBetter(m, lowerIsBetter));
             ComparisonTable.print(out, c, dir);
         }
+        if (!sweeps.isEmpty() && SweepLauncher.startAll(sweeps, runs, jobs, out) != 0) {
+            failed = true;
+        }
         if (studio != null) {
             studio.serveUntilStopped(out);
         }
@@ -197,22 +213,6 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    /** A sweep ({@code method: tpe}, or a pruner): trials proposed as earlier ones end, in this process. */
-    private int startSweep(Path file, JsonNode tree) throws Exception {
-        if (configs.size() > 1 || live) {
-            throw new ParameterException(spec.commandLine(), file + " is a sweep (search.method: tpe or a pruner): give"
-                    + " it alone and without --live (its trials' logs are in the sweep folder)");
-        }
-        Sweep sweep;
-        try {
-            sweep = Sweep.start(tree, ConfigLoader.defaultName(file), runs);
-        } catch (ConfigException e) {
-            throw e.in(file.toString());
-        }
-        SweepLauncher.checkMemory(sweep, file.toString());
-        return SweepLauncher.run(sweep, runs(sweep), jobs, spec.commandLine().getOut());
     }
 
     /** {@code --resume SWEEP_DIR}, with the same CONFIG and --set options or none: runs the trials not saved. */

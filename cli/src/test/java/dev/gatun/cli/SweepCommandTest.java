@@ -101,4 +101,25 @@ class SweepCommandTest {
         assertEquals(1, refused.exitCode());
         assertTrue(refused.err().contains("this sweep searched another config (its training differ)"), refused.err());
     }
+
+    @Test
+    void aSweepAmongOtherConfigsRunsAfterThemAndABadOneStopsAllBeforeTraining() throws Exception {
+        Path config = Files.writeString(tmp.resolve("tiny.yaml"), CONFIG.replace("trials: 5", "trials: 2"));
+        Path runs = tmp.resolve("runs");
+        CliRun both = CliRun.of("train", config.toString(), CliRun.CONFIGS.resolve("xor.json").toString(), "--runs",
+                runs.toString(), "--epochs", "2");
+        assertEquals(0, both.exitCode(), both.out() + both.err());
+        assertTrue(both.out().indexOf("run folder: ") < both.out().indexOf("sweep "), both.out());
+        assertEquals(2, SweepState.read(sweepFolder(runs)).trials().size());
+        assertTrue(SweepState.read(sweepFolder(runs)).trials().stream().allMatch(t -> t.epochs() <= 2));
+
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), CONFIG.replace("high: 0.3", "high: 0.0001"));
+        Path runs2 = tmp.resolve("runs2");
+        CliRun refused = CliRun.of("train", CliRun.CONFIGS.resolve("xor.json").toString(), bad.toString(), "--runs",
+                runs2.toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains(bad + ": search.params.optimizer.lr: needs low < high, got low 0.001, high"
+                + " 1.0E-4"), refused.err());
+        assertTrue(!Files.exists(runs2), "nothing trained");
+    }
 }

@@ -106,6 +106,22 @@ public final class Sweep {
     }
 
     /**
+     * Checks a sweep's config as {@link #start} does, creating nothing: to refuse a bad sweep
+     * before anything trains.
+     *
+     * @param tree the config tree with its {@code search} section
+     * @param defaultName the name when the config has none
+     * @return the experiment of a trial with each range's low end or first value
+     * @throws ConfigException for a bad search section, a path not in the config, or values that
+     *     do not make a valid config
+     */
+    public static ExperimentConfig validate(JsonNode tree, String defaultName) {
+        ObjectNode named = named(tree, defaultName);
+        check(named);
+        return config(named, SweepSettings.parse(named), -1, example(SweepSettings.parse(named)));
+    }
+
+    /**
      * Reopens an interrupted (or ended) sweep from its folder's {@value SweepState#FILE}: its
      * trials that ended are kept and the others are run by {@link #run}.
      *
