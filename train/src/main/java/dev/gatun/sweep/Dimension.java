@@ -56,7 +56,9 @@ public sealed interface Dimension {
          */
         public JsonNode value(double axis) {
             double v = Math.clamp(log ? Math.exp(axis) : axis, low, high);
-            return JsonNodeFactory.instance.numberNode(new BigDecimal(v).round(DRAWN_DIGITS).doubleValue());
+            // Rounding may step past an end that has more than 4 digits: then the end itself.
+            double rounded = Math.clamp(new BigDecimal(v).round(DRAWN_DIGITS).doubleValue(), low, high);
+            return JsonNodeFactory.instance.numberNode(rounded);
         }
 
         /**

@@ -52,6 +52,10 @@ class SearchParamsTest {
         assertTrue(small > 1200 && small < 1800, small + " of 3000 at most 31");
         // Values keep 4 significant digits, so names show them exactly.
         assertEquals(0.001235, lr.value(Math.log(0.00123456)).asDouble());
+        // ... but never past an end with more digits.
+        Dimension.Real odd = new Dimension.Real(0.123444, 0.987654, false);
+        assertEquals(0.987654, odd.value(0.98766).asDouble());
+        assertEquals(0.123444, odd.value(0.12344).asDouble());
     }
 
     @Test

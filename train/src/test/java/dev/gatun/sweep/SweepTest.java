@@ -171,6 +171,20 @@ class SweepTest {
     }
 
     @Test
+    void randomSearchWithAPrunerIsASweepDrawingWhatRandomSearchDraws() throws Exception {
+        JsonNode random = ConfigLoader.parseYaml(CONFIG.formatted("pruner: {type: asha}").replace("method: tpe",
+                "method: random").replace("  startup_trials: 5\n", ""), "t");
+        assertTrue(SweepSettings.isSweep(random));
+        Sweep s = Sweep.start(random, "f", tmp);
+        List<TrialRecord> trials = s.run(2, SweepTest::simulate, quiet());
+        RandomSampler sampler = new RandomSampler(s.settings().params(), 5);
+        for (TrialRecord t : trials) {
+            assertEquals(sampler.propose(t.number(), List.of()), t.params());
+        }
+        assertTrue(trials.stream().anyMatch(t -> t.state() == RunState.PRUNED));
+    }
+
+    @Test
     void aFailingTrialIsRecordedAndTheSweepGoesOn() throws Exception {
         Sweep s = Sweep.start(tree(""), "f", tmp);
         List<TrialRecord> trials = s.run(1, t -> {
