@@ -140,8 +140,9 @@ public record SearchParams(Map<String, Dimension> dimensions) {
             throw new ConfigException(where, "must list at least one value, got " + SearchKeys.kind(values));
         }
         List<JsonNode> list = new ArrayList<>();
+        Set<JsonNode> seen = new java.util.HashSet<>();
         for (JsonNode v : values) {
-            if (list.contains(v)) {
+            if (!seen.add(v)) {
                 throw new ConfigException(where, "lists " + v + " twice");
             }
             list.add(v);
