@@ -17,6 +17,7 @@ module dev.gatun.train {
     exports dev.gatun.data.augment;
     exports dev.gatun.models;
     exports dev.gatun.report;
+    exports dev.gatun.sweep;
     exports dev.gatun.train;
     exports dev.gatun.train.callbacks;
     exports dev.gatun.train.checkpoint;

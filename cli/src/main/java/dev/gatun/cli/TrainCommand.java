@@ -11,6 +11,9 @@ import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
 import dev.gatun.studio.live.LiveReporter;
 import dev.gatun.tracking.RunLineage;
+import dev.gatun.sweep.Sweep;
+import dev.gatun.sweep.SweepSettings;
+import dev.gatun.sweep.SweepState;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -27,6 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code gatun train CONFIG...}: trains each config in turn (a {@code search} section expands
@@ -64,8 +68,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "cpu or scalar (same as --set backend=NAME)")
     private String backend;
 
-    @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT",
-            description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder")
+    @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT|SWEEP",
+            description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder;"
+                    + " or a sweep from its folder (runs/<name>-sweep-<date>-<time>), without repeating ended trials")
     private Path resume;
 
     @Option(names = "--init-from", paramLabel = "RUN",
@@ -81,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
             description = "train N configs side by side, each in its own JVM with its share of the cores;"
-                    + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn)")
+                    + " their output goes to train.log in each run folder (default: ${DEFAULT-VALUE}, in turn);"
+                    + " a sweep (search.method: tpe) runs N trials at once in this process")
     private int jobs;
 
     @Option(names = "--folds", paramLabel = "K",
@@ -111,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintStream progress = WriterStream.of(out);
+        if (resume != null && SweepState.isSweepFolder(resume)) {
+            return resumeSweep(out);
+        }
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
                     || freshHead || folds != null) {
@@ -141,18 +150,39 @@ final class TrainCommand implements Callable<Integer> {
             all.put("training.folds", Integer.toString(folds));
         }
 
+        if (jobs < 1) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
+        }
+        // Sweeps are checked with the others, and run after them: each proposes its trials as it goes.
+        Map<Path, JsonNode> sweeps = new LinkedHashMap<>();
+        for (Path file : configs) {
+            JsonNode tree = ConfigLoader.tree(file, withInit(file, all));
+            if (SweepSettings.isSweep(tree)) {
+                SweepLauncher.check(file, tree);
+                sweeps.put(file, tree);
+            }
+        }
+        if (!sweeps.isEmpty() && live) {
+            throw new ParameterException(spec.commandLine(), sweeps.keySet().iterator().next() + " is a sweep"
+                    + " (search.method: tpe or a pruner): --live watches single runs, and a sweep's trial logs are in"
+                    + " its folder");
+        }
+        if (sweeps.size() == configs.size()) {
+            return SweepLauncher.startAll(sweeps, runs, jobs, out);
+        }
+
         // Every config is read and validated, and checked against the memory budget, before the
         // first trains: a typo in the last file should not surface an hour into the first.
         List<ExperimentConfig> experiments = new ArrayList<>();
         for (Path file : configs) {
+            if (sweeps.containsKey(file)) {
+                continue;
+            }
             List<ExperimentConfig> loaded = ConfigLoader.load(file, withInit(file, all));
             for (ExperimentConfig c : loaded) {
                 ExperimentRunner.checkMemory(c, loaded.size() > 1 ? file + " (" + c.name() + ")" : file.toString());
             }
             experiments.addAll(loaded);
-        }
-        if (jobs < 1) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be >= 1, got " + jobs);
         }
         LiveStudio studio = live ? LiveStudio.findOrStart(out) : null;
         List<Path> folders = new ArrayList<>();
@@ -221,6 +251,9 @@ final class TrainCommand implements Callable<Integer> {
             Comparison c = ComparisonReport.write(dir, folders, m, MetricGoal.higherIsBetter(m, lowerIsBetter));
             ComparisonTable.print(out, c, dir);
         }
+        if (!sweeps.isEmpty() && SweepLauncher.startAll(sweeps, runs, jobs, out) != 0) {
+            failed = true;
+        }
         if (studio != null) {
             studio.serveUntilStopped(out);
         }
@@ -229,6 +262,38 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** {@code --resume SWEEP_DIR}, with the same CONFIG and --set options or none: runs the trials not saved. */
+    private int resumeSweep(PrintWriter out) throws Exception {
+        if (configs.size() > 1 || epochs != null || initFrom != null || freshHead || live) {
+            throw new ParameterException(spec.commandLine(), "--resume " + resume + " continues a sweep: give no other"
+                    + " option than --jobs, and at most its CONFIG with the same --set, --seed and --backend");
+        }
+        Sweep sweep;
+        if (configs.isEmpty()) {
+            if (!overrides.isEmpty() || seed != null || backend != null) {
+                throw new ParameterException(spec.commandLine(), "--set, --seed and --backend need the sweep's CONFIG"
+                        + " beside --resume " + resume + " (or leave them out: the sweep keeps its config)");
+            }
+            sweep = Sweep.open(resume);
+        } else {
+            Map<String, String> all = new LinkedHashMap<>(overrides);
+            if (seed != null) {
+                all.put("seed", Long.toString(seed));
+            }
+            if (backend != null) {
+                all.put("backend", backend);
+            }
+            Path file = configs.getFirst();
+            sweep = Sweep.open(resume, ConfigLoader.tree(file, all), ConfigLoader.defaultName(file));
+        }
+        return SweepLauncher.run(sweep, runs(sweep), jobs, out);
+    }
+
+    /** A sweep's trials go beside its folder. */
+    private static Path runs(Sweep sweep) {
+        return sweep.folder().getParent();
     }
 
     /**

@@ -55,8 +55,30 @@ public final class ConfigLoader {
      * @throws IOException when the file cannot be read
      */
     public static List<ExperimentConfig> load(Path file, java.util.Map<String, String> overrides) throws IOException {
-        JsonNode tree = read(file);
+        JsonNode tree = tree(file, overrides);
         String name = stem(file);
+        try {
+            if (tree != null && tree.isObject() && tree.has("search")) {
+                return SearchSpace.expand(tree, name);
+            }
+            return List.of(ExperimentConfig.from(tree, name));
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
+        }
+    }
+
+    /**
+     * The tree of a config file with {@code overrides} applied, as {@link #load(Path, java.util.Map)}
+     * reads it before validating (a sweep's config, say, whose trials are made as it runs).
+     *
+     * @param file the YAML or JSON config file
+     * @param overrides config paths mapped to YAML values
+     * @return the tree
+     * @throws ConfigException naming the file, or the {@code --set} at fault
+     * @throws IOException when the file cannot be read
+     */
+    public static JsonNode tree(Path file, java.util.Map<String, String> overrides) throws IOException {
+        JsonNode tree = read(file);
         if (!overrides.isEmpty()) {
             if (tree == null || !tree.isObject()) {
                 throw new ConfigException(file.toString(), "the config must be a mapping of keys to values");
@@ -67,14 +89,17 @@ public final class ConfigLoader {
                         value == null ? tools.jackson.databind.node.NullNode.instance : value, "--set " + o.getKey());
             }
         }
-        try {
-            if (tree != null && tree.isObject() && tree.has("search")) {
-                return SearchSpace.expand(tree, name);
-            }
-            return List.of(ExperimentConfig.from(tree, name));
-        } catch (ConfigException e) {
-            throw e.in(file.toString());
-        }
+        return tree;
+    }
+
+    /**
+     * The name of a config's experiments when it has none: the file's name without its extension.
+     *
+     * @param file the config file
+     * @return its stem
+     */
+    public static String defaultName(Path file) {
+        return stem(file);
     }
 
     /**

@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * </pre>
  * Grid takes every combination (the first parameter varying slowest); random draws {@code trials}
  * combinations, seeded, from lists (uniformly) or from {@code {uniform: [a, b]}},
- * {@code {log_uniform: [a, b]}} and {@code {int: [a, b]}} (both ends included). Each trial is the
+ * {@code {log_uniform: [a, b]}} and {@code {int: [a, b]}} (both ends included), or the
+ * {@code {type: uniform|loguniform|int|categorical, ...}} ranges of {@link dev.gatun.sweep.SearchParams}. Each trial is the
  * config without {@code search}, the values set, and its name suffixed with them
  * ({@code spirals-lr0.01-units64}).
  */
@@ -71,6 +72,10 @@ public final class SearchSpace {
     public static List<ObjectNode> trees(JsonNode tree, String defaultName) {
         ConfigNode root = ConfigNode.root(tree, defaultName);
         ConfigNode search = root.object("search");
+        if (dev.gatun.sweep.SweepSettings.isSweep(tree)) {
+            throw search.error("method", "a sweep (method: tpe, or a pruner) proposes its trials as it runs and cannot"
+                    + " be expanded up front; run it with gatun train (dev.gatun.sweep.Sweep)");
+        }
         search.allowKeys("method", "trials", "seed", "params");
         String method = search.choice("method", "grid", List.of("grid", "random"));
         int trials = method.equals("random") ? search.positiveInt("trials") : 1;
@@ -119,6 +124,15 @@ public final class SearchSpace {
             List<JsonNode> values = new ArrayList<>();
             spec.forEach(values::add);
             return new Param(path, where, values, null, 0, 0);
+        }
+        if (method.equals("random") && spec.isObject() && spec.has("type")) {
+            return switch (dev.gatun.sweep.SearchParams.dimension(spec, where)) {
+                case dev.gatun.sweep.Dimension.Categorical c -> new Param(path, where, c.values(), null, 0, 0);
+                case dev.gatun.sweep.Dimension.Real r -> new Param(path, where, List.of(), r.log() ? "log_uniform"
+                        : "uniform", r.low(), r.high());
+                case dev.gatun.sweep.Dimension.Int i -> new Param(path, where, List.of(), i.log() ? "int_log" : "int",
+                        i.low(), i.high());
+            };
         }
         String usage = "expected a list of values" + (method.equals("random")
                 ? " or one of {uniform: [a, b]}, {log_uniform: [a, b]}, {int: [a, b]}" : "") + ", got "
@@ -179,6 +193,7 @@ public final class SearchSpace {
                 }
                 row.add(switch (p.distribution()) {
                     case "int" -> NODES.numberNode(rng.nextLong((long) p.lo(), (long) p.hi() + 1));
+                    case "int_log" -> new dev.gatun.sweep.Dimension.Int((long) p.lo(), (long) p.hi(), true).draw(rng);
                     case "log_uniform" -> rounded(Math.exp(rng.nextDouble(Math.log(p.lo()), Math.log(p.hi()))));
                     default -> rounded(rng.nextDouble(p.lo(), p.hi()));
                 });
@@ -193,8 +208,16 @@ public final class SearchSpace {
         return NODES.numberNode(new BigDecimal(v).round(DRAWN_DIGITS).doubleValue());
     }
 
-    /** Sets the value at a config path; every step but a final key must already exist. */
-    static void set(ObjectNode root, String path, JsonNode value, String where) {
+    /**
+     * Sets the value at a config path; every step but a final key must already exist.
+     *
+     * @param root the config tree, changed in place
+     * @param path the config path, e.g. {@code optimizer.lr} or {@code model.layers[0].units}
+     * @param value the value to put there (copied)
+     * @param where what sets it, for messages (e.g. {@code search.params.optimizer.lr})
+     * @throws ConfigException naming {@code where} when the path is malformed or not in the config
+     */
+    public static void set(ObjectNode root, String path, JsonNode value, String where) {
         String[] segments = path.split("\\.", -1);
         JsonNode node = root;
         String at = "";

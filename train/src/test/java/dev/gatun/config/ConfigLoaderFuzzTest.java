@@ -65,7 +65,7 @@ class ConfigLoaderFuzzTest {
         Path file = dir.resolve(name);
         Files.write(file, input);
         List<ExperimentConfig> configs = new ArrayList<>();
-        ReaderOracle.check(name, () -> configs.addAll(ConfigLoader.load(file)), ConfigException.class);
+        ReaderOracle.check(name, () -> configs.addAll(load(file)), ConfigException.class);
         for (ExperimentConfig c : configs) {
             ReaderOracle.checkStep(() -> build(c), ConfigException.class, MemoryBudgetException.class);
         }
@@ -77,11 +77,27 @@ class ConfigLoaderFuzzTest {
             Path file = dir.resolve(s.getKey());
             Files.write(file, s.getValue());
             ReaderOracle.accepts(s.getKey(), () -> {
-                for (ExperimentConfig c : ConfigLoader.load(file)) {
+                for (ExperimentConfig c : load(file)) {
                     build(c);
                 }
             });
         }
+    }
+
+    /**
+     * The experiments {@code gatun train} checks before anything trains: a sweep's trial made of
+     * each range's first value, or the config's own (one per trial of a grid or random search).
+     */
+    private static List<ExperimentConfig> load(Path file) throws IOException {
+        tools.jackson.databind.JsonNode tree = ConfigLoader.read(file);
+        if (dev.gatun.sweep.SweepSettings.isSweep(tree)) {
+            try {
+                return List.of(dev.gatun.sweep.Sweep.validate(tree, ConfigLoader.defaultName(file)));
+            } catch (ConfigException e) {
+                throw e.in(file.toString());
+            }
+        }
+        return ConfigLoader.load(file);
     }
 
     /** What {@code gatun train} does with a config before it trains, less reading data files. */
