@@ -53,8 +53,8 @@ public final class RunReport {
                 b -> page.paragraph(String.format(Locale.ROOT, "Best epoch: %d (lowest %s, %s).", b.epoch(),
                         b.metric(), MetricText.cell(b.value()))),
                 () -> page.paragraph("No epoch has a finite loss."));
-        page.paragraph(String.format(Locale.ROOT, "Training time: %s s in total, %s samples/s on average.",
-                MetricText.cell(m.totalSeconds()), MetricText.cell(m.meanSamplesPerSecond())));
+        page.paragraph(String.format(Locale.ROOT, "Training time: %s s in total for %d samples, %s samples/s on average.",
+                MetricText.cell(m.totalSeconds()), m.totalSamples(), MetricText.cell(m.samplesPerSecond())));
         if (!m.finalMetrics().isEmpty()) {
             page.heading(3, "Final metrics");
             Map<String, String> finals = new LinkedHashMap<>();

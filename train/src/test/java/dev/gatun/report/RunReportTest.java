@@ -51,7 +51,7 @@ class RunReportTest {
         assertTrue(html.contains("mlp &amp; &lt;friends&gt;"), "run facts are escaped");
         assertTrue(html.contains("Best epoch: 2 (lowest val_loss, 0.4)"), html);
         assertTrue(html.contains("<tr class=\"best\"><td>2</td>"), "best epoch row highlighted");
-        assertTrue(html.contains("Training time: 10 s in total, 2000 samples/s on average."), html);
+        assertTrue(html.contains("Training time: 10 s in total for 23000 samples, 2300 samples/s on average."), html);
         assertTrue(html.contains("<td>test_accuracy</td><td>0.845</td>"), html);
 
         // Every plot is both a file and embedded, byte for byte.
