@@ -99,7 +99,7 @@ public final class RunReport {
         if (Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))) {
             ConfusionMatrixFile confusion = ConfusionMatrixFile.read(runFolder);
             page.heading(2, "Confusion matrix");
-            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.chart(confusion)));
+            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.png(confusion)));
             perClass(page, confusion);
         }
 
