@@ -21,10 +21,10 @@ class CompareFailedRunTest {
         Path runs = dir.resolve("runs");
         String xor = CliRun.CONFIGS.resolve("xor.json").toString();
         for (String seed : List.of("1", "2")) {
-            CliRun ok = CliRun.of("train", xor, "--runs", runs.toString(), "--epochs", "2", "--seed", seed, "--quiet");
+            CliRun ok = CliRun.of("train", xor, "--runs", runs.toString(), "--epochs", "2", "--seed", seed);
             assertEquals(0, ok.exitCode(), ok.err());
         }
-        CliRun diverged = CliRun.of("train", xor, "--runs", runs.toString(), "--epochs", "2", "--quiet",
+        CliRun diverged = CliRun.of("train", xor, "--runs", runs.toString(), "--epochs", "2",
                 "--set", "optimizer.lr=1e38", "--set", "name=diverged");
         assertEquals(1, diverged.exitCode(), diverged.out());
         assertTrue(diverged.err().contains("loss became"), diverged.err());

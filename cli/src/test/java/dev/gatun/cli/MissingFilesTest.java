@@ -50,7 +50,7 @@ class MissingFilesTest {
     @Test
     void predictOnAMissingCsvSaysSoNotNoSuchImage() throws IOException {
         CliRun train = CliRun.of("train", CliRun.CONFIGS.resolve("xor.json").toString(), "--runs",
-                dir.resolve("runs").toString(), "--epochs", "1", "--quiet");
+                dir.resolve("runs").toString(), "--epochs", "1");
         assertEquals(0, train.exitCode(), train.err());
         Path model;
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
