@@ -17,7 +17,7 @@ final class HtmlPage {
             h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
             .table-wrap{max-width:100%;overflow-x:auto;margin:.6em 0}
             table{border-collapse:collapse;font-size:.9em}
-            th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+            th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}
             th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
             tr.best td{background:#e8f5e9;font-weight:600}
             pre{background:#f7f7f7;border:1px solid #ddd;padding:.8em;overflow:auto;font-size:.85em}
