@@ -62,5 +62,9 @@ class MissingFilesTest {
         assertEquals("gatun predict: missing.csv: no such input file or folder (looked for "
                 + Path.of("missing.csv").toAbsolutePath() + ", relative to the working directory "
                 + Path.of("").toAbsolutePath() + ")", predict.err().strip());
+        CliRun eval = CliRun.of("eval", model.toString(), "--data", dir.resolve("gone.csv").toString());
+        assertEquals(1, eval.exitCode());
+        assertEquals("gatun eval: " + dir.resolve("gone.csv") + ": no such data file or folder (looked for "
+                + dir.resolve("gone.csv").toAbsolutePath() + ")", eval.err().strip());
     }
 }
