@@ -11,6 +11,7 @@ import dev.gatun.studio.play.EventSink;
 import dev.gatun.studio.play.PlaygroundRun;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Trainer;
+import dev.gatun.train.metrics.EpochMetrics;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -277,8 +278,14 @@ public final class StudioOverhead {
         } else {
             r = ExperimentRunner.run(c, home.resolve("runs"), QUIET);
         }
-        return r.history().subList(1, r.history().size()).stream().mapToDouble(m -> m.samplesPerSecond()).average()
-                .orElseThrow();
+        // Samples over time after the first (warm-up) epoch, not the mean of the epochs' rates.
+        double samples = 0;
+        double seconds = 0;
+        for (EpochMetrics m : r.history().subList(1, r.history().size())) {
+            samples += m.samplesPerSecond() * m.seconds();
+            seconds += m.seconds();
+        }
+        return samples / seconds;
     }
 
     /** What stands for the page, always in a process of its own, as a browser is. */

@@ -12,9 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code gatun compare RUN...}: ranks finished runs by one metric and writes a comparison report. */
+/**
+ * {@code gatun compare RUN...}: ranks finished runs by one metric of their saved models and writes a
+ * comparison report; runs that failed are listed as failed, not ranked.
+ */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Rank run folders by a metric; write comparison.html/.md/.csv with overlaid curves.")
+        description = "Rank run folders by a metric of their saved models; write comparison.html/.md/.csv with"
+                + " overlaid curves. Failed runs are listed, not ranked.")
 final class CompareCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -23,8 +27,8 @@ final class CompareCommand implements Callable<Integer> {
     private List<Path> runs;
 
     @Option(names = "--metric", defaultValue = "val_accuracy",
-            description = "metric to rank by: any per-epoch column (best epoch counts) or final one such as"
-                    + " test_accuracy (default: ${DEFAULT-VALUE})")
+            description = "metric to rank by, for the weights each run saved: its final evaluation (val_*, test_*)"
+                    + " or else its last epoch, never an earlier best epoch (default: ${DEFAULT-VALUE})")
     private String metric;
 
     @Option(names = "--lower-is-better", negatable = true,

@@ -65,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed (same as --set seed=S)")
     private Long seed;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "cpu or scalar (same as --set backend=NAME)")
+    @Option(names = "--backend", paramLabel = "NAME", completionCandidates = BackendNames.class,
+            description = "one of ${COMPLETION-CANDIDATES} (same as --set backend=NAME)")
     private String backend;
 
     @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT|SWEEP",
@@ -113,10 +114,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "rank the lowest metric first (default: yes for *loss, *mse, *mae, *error)")
     private Boolean lowerIsBetter;
 
+    @Option(names = {"-q", "--quiet"},
+            description = "print no progress (no bar, no line per epoch), only each run's folder and result and errors")
+    private boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        PrintStream progress = WriterStream.of(out);
+        PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream(), true,
+                java.nio.charset.StandardCharsets.UTF_8) : WriterStream.of(out);
         if (resume != null && SweepState.isSweepFolder(resume)) {
             return resumeSweep(out);
         }

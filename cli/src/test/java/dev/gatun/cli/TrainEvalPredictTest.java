@@ -94,7 +94,7 @@ class TrainEvalPredictTest {
                 runs.toString(), "--epochs", "2");
         assertEquals(0, search.exitCode(), search.err());
         assertTrue(search.out().contains("== run 4 of 4"), search.out());
-        assertTrue(search.out().contains("best by val_accuracy (higher is better)"), search.out());
+        assertTrue(search.out().contains("best by val_accuracy of the saved model (higher is better)"), search.out());
         List<Path> trials;
         try (Stream<Path> s = Files.list(runs)) {
             trials = s.filter(p -> p.getFileName().toString().startsWith("spirals-search")).sorted().toList();
@@ -104,7 +104,7 @@ class TrainEvalPredictTest {
         CliRun compare = CliRun.of("compare", trials.get(0).toString(), trials.get(1).toString(), "--metric",
                 "val_loss", "--out", runs.resolve("cmp").toString());
         assertEquals(0, compare.exitCode(), compare.err());
-        assertTrue(compare.out().contains("best by val_loss (lower is better)"), compare.out());
+        assertTrue(compare.out().contains("best by val_loss of the saved model (lower is better)"), compare.out());
         assertTrue(Files.isRegularFile(runs.resolve("cmp").resolve("comparison.html")));
     }
 
@@ -135,7 +135,9 @@ class TrainEvalPredictTest {
         CliRun run = CliRun.of("train", CONFIGS.resolve("xor.json").toString(), bad.toString(), "--runs",
                 runs.resolve("out").toString());
         assertEquals(1, run.exitCode());
-        assertEquals("gatun train: " + bad + ": model.layers[0].units: must be > 0", run.err().strip());
+        // Both layers set to 0 units are reported at once.
+        assertEquals("gatun train: " + bad + ": 2 problems: model.layers[0].units: must be > 0; "
+                + "model.layers[2].units: must be > 0", run.err().strip());
         assertTrue(Files.notExists(runs.resolve("out")), "no run started");
 
         CliRun unknown = CliRun.of("train", CONFIGS.resolve("xor.json").toString(), "--set", "optimiser.lr=1");

@@ -127,9 +127,11 @@ public final class ConfigLoader {
      * @return the parsed tree
      * @throws ConfigException naming the file: an unknown extension, more than {@value #MAX_BYTES}
      *     bytes, a byte that is not UTF-8 (with its line), or text that does not parse
-     * @throws IOException when the file cannot be read (missing, a directory, no permission)
+     * @throws IOException when the file cannot be read (a directory, no permission; one that is
+     *     missing says where it was looked for)
      */
     public static JsonNode read(Path file) throws IOException {
+        MissingFile.require(file, "config file");
         String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean yaml = lower.endsWith(".yaml") || lower.endsWith(".yml");
         if (!yaml && !lower.endsWith(".json")) {

@@ -3,6 +3,7 @@ package dev.gatun.config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -13,6 +14,10 @@ import tools.jackson.databind.node.ObjectNode;
  * names where it is. Each typed read also records the value it settled on (the given one, or the
  * default) in a parallel tree, so reading a whole config yields its normalized form: every
  * option spelled out, the same for the same experiment however it was written.
+ *
+ * <p>A root made by {@link #collectingRoot} reads on past a wrong value: the value's problem is
+ * recorded in its {@link ConfigProblems} and its default is used, so that one reading reports
+ * every problem; a root made by {@link #root} throws at the first.
  */
 final class ConfigNode {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -20,11 +25,14 @@ final class ConfigNode {
     private final String path;
     private final JsonNode source;
     private final ObjectNode normalized;
+    // Null: throw at the first problem.
+    private final ConfigProblems problems;
 
-    private ConfigNode(String path, JsonNode source, ObjectNode normalized) {
+    private ConfigNode(String path, JsonNode source, ObjectNode normalized, ConfigProblems problems) {
         this.path = path;
         this.source = source;
         this.normalized = normalized;
+        this.problems = problems;
     }
 
     /** The root of a config: it must be an object. */
@@ -33,7 +41,43 @@ final class ConfigNode {
             throw new ConfigException(what, "the config must be a mapping of keys to values, got "
                     + (tree == null ? "nothing" : kind(tree)));
         }
-        return new ConfigNode("", tree, NODES.objectNode());
+        return new ConfigNode("", tree, NODES.objectNode(), null);
+    }
+
+    /** The root of a config that records its problems in {@code problems} and reads on. */
+    static ConfigNode collectingRoot(JsonNode tree, String what, ConfigProblems problems) {
+        ConfigNode strict = root(tree, what);
+        return new ConfigNode("", strict.source, strict.normalized, problems);
+    }
+
+    /**
+     * {@code read}'s value; when it fails with a config problem and this node collects them, the
+     * problem is recorded and {@code fallback} returned. A failure that follows from a problem
+     * already recorded (a default that a later check cannot use) is not reported again.
+     */
+    <T> T attempt(Supplier<T> read, T fallback) {
+        try {
+            return read.get();
+        } catch (ConfigException e) {
+            if (problems == null) {
+                throw e;
+            }
+            problems.add(e);
+            return fallback;
+        } catch (RuntimeException e) {
+            if (problems == null || !problems.any()) {
+                throw e;
+            }
+            return fallback;
+        }
+    }
+
+    /** Records {@code e}, or throws it when this node does not collect problems. */
+    void report(ConfigException e) {
+        if (problems == null) {
+            throw e;
+        }
+        problems.add(e);
     }
 
     /** This object's path; empty at the root. */
@@ -67,8 +111,8 @@ final class ConfigNode {
         for (String key : source.propertyNames()) {
             if (!known.contains(key)) {
                 String close = closest(key, known);
-                throw error(key, "unknown key" + (close == null ? " (known: " + String.join(", ", known) + ")"
-                        : " (did you mean '" + close + "'?)"));
+                report(error(key, "unknown key" + (close == null ? " (known: " + String.join(", ", known) + ")"
+                        : " (did you mean '" + close + "'?)")));
             }
         }
     }
@@ -81,12 +125,20 @@ final class ConfigNode {
 
     /** A required integer. */
     int integer(String key) {
+        return attempt(() -> integerOrThrow(key), 0);
+    }
+
+    private int integerOrThrow(String key) {
         require(key);
         return integer(key, 0);
     }
 
     /** An integer, or {@code fallback} when absent. */
     int integer(String key, int fallback) {
+        return attempt(() -> integerOrThrow(key, fallback), fallback);
+    }
+
+    private int integerOrThrow(String key, int fallback) {
         int v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -101,6 +153,10 @@ final class ConfigNode {
 
     /** An integer > 0, or {@code fallback} when absent. */
     int positiveInt(String key, int fallback) {
+        return attempt(() -> positiveIntOrThrow(key, fallback), fallback);
+    }
+
+    private int positiveIntOrThrow(String key, int fallback) {
         int v = integer(key, fallback);
         if (v <= 0) {
             throw error(key, "must be > 0");
@@ -110,12 +166,20 @@ final class ConfigNode {
 
     /** A required integer > 0. */
     int positiveInt(String key) {
+        return attempt(() -> positiveIntOrThrow(key), 0);
+    }
+
+    private int positiveIntOrThrow(String key) {
         require(key);
         return positiveInt(key, 0);
     }
 
     /** An integer >= 0, or {@code fallback} when absent. */
     int nonNegativeInt(String key, int fallback) {
+        return attempt(() -> nonNegativeIntOrThrow(key, fallback), fallback);
+    }
+
+    private int nonNegativeIntOrThrow(String key, int fallback) {
         int v = integer(key, fallback);
         if (v < 0) {
             throw error(key, "must be >= 0");
@@ -137,6 +201,10 @@ final class ConfigNode {
 
     /** A long (seeds), or {@code fallback} when absent. */
     long longValue(String key, long fallback) {
+        return attempt(() -> longValueOrThrow(key, fallback), fallback);
+    }
+
+    private long longValueOrThrow(String key, long fallback) {
         long v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -151,12 +219,20 @@ final class ConfigNode {
 
     /** A required finite number. */
     double number(String key) {
+        return attempt(() -> numberOrThrow(key), 0.0);
+    }
+
+    private double numberOrThrow(String key) {
         require(key);
         return number(key, 0);
     }
 
     /** A finite number, or {@code fallback} when absent. */
     double number(String key, double fallback) {
+        return attempt(() -> numberOrThrow(key, fallback), fallback);
+    }
+
+    private double numberOrThrow(String key, double fallback) {
         double v = fallback;
         if (has(key)) {
             v = asNumber(pathOf(key), source.get(key));
@@ -167,6 +243,10 @@ final class ConfigNode {
 
     /** A number >= 0, or {@code fallback} when absent. */
     double nonNegative(String key, double fallback) {
+        return attempt(() -> nonNegativeOrThrow(key, fallback), fallback);
+    }
+
+    private double nonNegativeOrThrow(String key, double fallback) {
         double v = number(key, fallback);
         if (!(v >= 0)) {
             throw error(key, "must be >= 0");
@@ -176,6 +256,10 @@ final class ConfigNode {
 
     /** A number > 0, or {@code fallback} when absent. */
     double positive(String key, double fallback) {
+        return attempt(() -> positiveOrThrow(key, fallback), fallback);
+    }
+
+    private double positiveOrThrow(String key, double fallback) {
         double v = number(key, fallback);
         if (!(v > 0)) {
             throw error(key, "must be > 0");
@@ -185,6 +269,10 @@ final class ConfigNode {
 
     /** A required number > 0. */
     double positive(String key) {
+        return attempt(() -> positiveOrThrow(key), 0.0);
+    }
+
+    private double positiveOrThrow(String key) {
         require(key);
         return positive(key, 0);
     }
@@ -200,6 +288,10 @@ final class ConfigNode {
 
     /** A boolean, or {@code fallback} when absent. */
     boolean bool(String key, boolean fallback) {
+        return attempt(() -> boolOrThrow(key, fallback), fallback);
+    }
+
+    private boolean boolOrThrow(String key, boolean fallback) {
         boolean v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -227,6 +319,10 @@ final class ConfigNode {
 
     /** A string, or {@code fallback} (which may be null) when absent. */
     String string(String key, String fallback) {
+        return attempt(() -> stringOrThrow(key, fallback), fallback);
+    }
+
+    private String stringOrThrow(String key, String fallback) {
         String v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -263,6 +359,10 @@ final class ConfigNode {
 
     /** An int or a list of {@code count} ints (a single int is repeated), or {@code fallback} when absent. */
     int[] ints(String key, int count, int[] fallback) {
+        return attempt(() -> intsOrThrow(key, count, fallback), fallback);
+    }
+
+    private int[] intsOrThrow(String key, int count, int[] fallback) {
         int[] v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -288,6 +388,10 @@ final class ConfigNode {
 
     /** A list of ints of any length, or null (recorded as null) when absent. */
     int[] intList(String key) {
+        return attempt(() -> intListOrThrow(key), null);
+    }
+
+    private int[] intListOrThrow(String key) {
         if (!has(key)) {
             normalized.putNull(key);
             return null;
@@ -310,6 +414,10 @@ final class ConfigNode {
 
     /** A list of exactly {@code count} numbers, or {@code fallback} when absent. */
     double[] numbers(String key, int count, double[] fallback) {
+        return attempt(() -> numbersOrThrow(key, count, fallback), fallback);
+    }
+
+    private double[] numbersOrThrow(String key, int count, double[] fallback) {
         double[] v = fallback;
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -369,6 +477,10 @@ final class ConfigNode {
 
     /** A list of strings, or an empty list when absent; a single string is a list of one. */
     List<String> strings(String key) {
+        return attempt(() -> stringsOrThrow(key), new ArrayList<>());
+    }
+
+    private List<String> stringsOrThrow(String key) {
         List<String> v = new ArrayList<>();
         if (has(key)) {
             JsonNode n = source.get(key);
@@ -407,13 +519,13 @@ final class ConfigNode {
         if (!n.isObject()) {
             throw error(key, "expected a mapping of keys to values, got " + kind(n));
         }
-        return new ConfigNode(pathOf(key), n, normalized.putObject(key));
+        return new ConfigNode(pathOf(key), n, normalized.putObject(key), problems);
     }
 
     /** A nested object, or an empty one when absent or null, so that its defaults apply and are recorded. */
     ConfigNode objectOrEmpty(String key) {
         ConfigNode n = optionalObject(key);
-        return n != null ? n : new ConfigNode(pathOf(key), NODES.objectNode(), normalized.putObject(key));
+        return n != null ? n : new ConfigNode(pathOf(key), NODES.objectNode(), normalized.putObject(key), problems);
     }
 
     /** A list of objects, or an empty list when absent. */
@@ -433,7 +545,7 @@ final class ConfigNode {
             if (!e.isObject()) {
                 throw new ConfigException(p, "expected a mapping of keys to values, got " + kind(e));
             }
-            v.add(new ConfigNode(p, e, a.addObject()));
+            v.add(new ConfigNode(p, e, a.addObject(), problems));
         }
         return v;
     }

@@ -76,6 +76,10 @@ public final class DataFactory {
                     case "regression" -> CsvDataset.Labels.REGRESSION;
                     default -> CsvDataset.Labels.CLASS_NAMES;
                 };
+                MissingFile.requireField(c.path(), "data.path", "CSV file");
+                if (c.testPathOrNull() != null) {
+                    MissingFile.requireField(c.testPathOrNull(), "data.test_path", "CSV file");
+                }
                 CsvDataset train = CsvDataset.load(c.path(), c.label(), labels);
                 all = train;
                 names = train.classNames();
@@ -90,6 +94,10 @@ public final class DataFactory {
                 if (i.heightWidthOrNull() != null) {
                     options = options.resizedTo(i.heightWidthOrNull()[0], i.heightWidthOrNull()[1],
                             ImageFolder.Interpolation.BILINEAR);
+                }
+                MissingFile.requireField(i.path(), "data.path", "image folder");
+                if (i.testPathOrNull() != null) {
+                    MissingFile.requireField(i.testPathOrNull(), "data.test_path", "image folder");
                 }
                 ImageFolder train = ImageFolder.load(i.path(), options);
                 all = train;

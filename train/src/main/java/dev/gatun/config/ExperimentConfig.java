@@ -12,8 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * One experiment as a YAML or JSON config defines it: data, network, loss, optimizer, schedule,
  * regularization, early stopping and training settings, each section read by its own record.
  * {@link #from} checks everything that can be checked without the data (values, unknown keys,
- * combinations, and the layer shapes when the example shape is known) and names the path of the
- * first problem; {@link #normalized()} is the config with every default spelled out.
+ * combinations, and the layer shapes when the example shape is known) and names the path of
+ * every problem in the values and keys at once (then of the first in how they combine); {@link #normalized()} is the config with every default spelled out.
  *
  * @param name the experiment's name, used for its run folder
  * @param seed the seed of every random choice of the run
@@ -62,44 +62,61 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
      * @param tree the config tree
      * @param defaultName the name to use when the tree has none
      * @return the validated config
-     * @throws ConfigException naming the path of the first problem
+     * @throws ConfigException naming the path of each problem in the values and keys (all of them
+     *     at once), else of the first in how the sections combine
      */
     public static ExperimentConfig from(JsonNode tree, String defaultName) {
-        ConfigNode root = ConfigNode.root(tree, defaultName);
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode root = ConfigNode.collectingRoot(tree, defaultName, problems);
         if (root.has("search")) {
             throw root.error("search", "this config is a search space; expand it with SearchSpace (gatun train does)");
         }
+        // Each section is read on its own, so that one reading reports the problems of all of them.
         root.allowKeys(KEYS);
-        String name = root.string("name", defaultName);
-        if (!name.matches("[A-Za-z0-9._=+-]+") || name.startsWith(".")) {
-            throw root.error("name", "must be a plain file name (letters, digits, . _ - + =), got '" + name + "'");
-        }
+        String name = root.attempt(() -> {
+            String n = root.string("name", defaultName);
+            if (!n.matches("[A-Za-z0-9._=+-]+") || n.startsWith(".")) {
+                throw root.error("name", "must be a plain file name (letters, digits, . _ - + =), got '" + n + "'");
+            }
+            return n;
+        }, defaultName);
         long seed = root.longValue("seed", 42);
         List<String> backends = new ArrayList<>(BackendRegistry.names());
         backends.sort(null);
-        String backend = root.choice("backend", "cpu", backends);
-        DataConfig data = DataConfig.from(root.object("data"));
-        ModelConfig model = ModelConfig.from(root.object("model"));
-        String loss = root.choice("loss", data.classification() ? "cross_entropy" : "mse", LOSSES);
-        OptimizerConfig optimizer = OptimizerConfig.from(root.objectOrEmpty("optimizer"));
-        ConfigNode scheduleNode = root.optionalObject("schedule");
-        ScheduleConfig schedule = scheduleNode == null ? null : ScheduleConfig.from(scheduleNode);
-        Penalty regularization = Penalty.global(root.objectOrEmpty("regularization"));
-        ConfigNode stopNode = root.optionalObject("early_stopping");
-        EarlyStoppingConfig stopping = stopNode == null ? null : EarlyStoppingConfig.from(stopNode);
-        TrainingConfig training = TrainingConfig.from(root.objectOrEmpty("training"));
+        String backend = root.attempt(() -> root.choice("backend", "cpu", backends), "cpu");
+        DataConfig data = root.attempt(() -> DataConfig.from(root.object("data")), null);
+        ModelConfig model = root.attempt(() -> ModelConfig.from(root.object("model")), null);
+        String loss = root.attempt(() -> root.choice("loss", data == null || data.classification() ? "cross_entropy"
+                : "mse", LOSSES), null);
+        OptimizerConfig optimizer = root.attempt(() -> OptimizerConfig.from(root.objectOrEmpty("optimizer")), null);
+        ScheduleConfig schedule = root.attempt(() -> {
+            ConfigNode scheduleNode = root.optionalObject("schedule");
+            return scheduleNode == null ? null : ScheduleConfig.from(scheduleNode);
+        }, null);
+        Penalty regularization = root.attempt(() -> Penalty.global(root.objectOrEmpty("regularization")), null);
+        EarlyStoppingConfig stopping = root.attempt(() -> {
+            ConfigNode stopNode = root.optionalObject("early_stopping");
+            return stopNode == null ? null : EarlyStoppingConfig.from(stopNode);
+        }, null);
+        TrainingConfig training = root.attempt(() -> TrainingConfig.from(root.objectOrEmpty("training")), null);
         List<SwitchConfig> switches = new ArrayList<>();
-        int last = 0;
-        for (ConfigNode s : root.objects("switch")) {
-            SwitchConfig sw = SwitchConfig.from(s, training.epochs());
-            if (sw.epoch() <= last) {
-                throw s.error("epoch", "switches must come in ascending epoch order");
+        int[] last = {0};
+        for (ConfigNode s : root.attempt(() -> root.objects("switch"), List.<ConfigNode>of())) {
+            SwitchConfig sw = s.attempt(() -> SwitchConfig.from(s, training == null ? Integer.MAX_VALUE
+                    : training.epochs()), null);
+            if (sw == null) {
+                continue;
             }
-            last = sw.epoch();
+            if (sw.epoch() <= last[0]) {
+                root.report(s.error("epoch", "switches must come in ascending epoch order"));
+            }
+            last[0] = sw.epoch();
             switches.add(sw);
         }
         // Recorded only when present, so that the config.json of a run without it stays as it was.
-        InitConfig init = root.has("init") ? InitConfig.from(root.object("init"), model) : null;
+        InitConfig init = root.has("init") && model != null
+                ? root.attempt(() -> InitConfig.from(root.object("init"), model), null) : null;
+        problems.throwIfAny();
         ExperimentConfig c = new ExperimentConfig(name, seed, backend, data, model, loss, optimizer, schedule,
                 regularization, stopping, training, switches, init, root.normalized());
         c.checkCombinations();
@@ -167,12 +184,6 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         checkMonitor("early_stopping.monitor", earlyStoppingOrNull == null ? null : earlyStoppingOrNull.monitor());
         if (scheduleOrNull != null && scheduleOrNull.rule() instanceof ScheduleConfig.Plateau p) {
             checkMonitor("schedule.monitor", p.monitor());
-        }
-        for (int i = 0; i < switches.size(); i++) {
-            if (scheduleOrNull != null && !Double.isNaN(switches.get(i).lr())) {
-                throw new ConfigException("switch[" + i + "].lr", "the schedule drives the rate; switch the optimizer "
-                        + "or drop the schedule");
-            }
         }
         if (scheduleOrNull != null && scheduleOrNull.rule() instanceof ScheduleConfig.Cyclic c && c.maxLr() <= optimizer.lr()) {
             throw new ConfigException("schedule.max_lr", "must be > optimizer.lr (" + optimizer.lr() + ")");

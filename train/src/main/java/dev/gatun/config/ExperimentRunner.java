@@ -306,8 +306,9 @@ public final class ExperimentRunner {
             }
         }
         if (config.scheduleOrNull() != null) {
+            // A switch restarts the schedule from its rate, rather than the schedule overriding it.
             trainer.addCallback(ScheduleFactory.callback(config.scheduleOrNull(), config.optimizer().lr(),
-                    config.training().epochs(), batchesPerEpoch));
+                    config.training().epochs(), batchesPerEpoch, config.switches()));
         }
         EarlyStoppingConfig e = config.earlyStoppingOrNull();
         if (e != null) {

@@ -63,7 +63,11 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Inte
         List<LayerConfig> layers = new ArrayList<>();
         List<Integer> frozen = new ArrayList<>();
         for (ConfigNode node : nodes) {
-            LayerConfig layer = LayerConfig.from(node);
+            // Each layer on its own: a config's problems in several layers are reported together.
+            LayerConfig layer = node.attempt(() -> LayerConfig.from(node), null);
+            if (layer == null) {
+                continue;
+            }
             if (!node.flag(LayerConfig.TRAINABLE, true)) {
                 if (!LayerConfig.hasParameters(layer)) {
                     throw node.error(LayerConfig.TRAINABLE, "a " + LayerConfig.typeName(layer)

@@ -58,6 +58,7 @@ public final class ModelInputs {
             throw new IllegalArgumentException("the run of " + model.config().name() + " kept no test or validation "
                     + "examples; name the data to evaluate on (--data)");
         }
+        MissingFile.require(sourceOrNull, "data file or folder");
         Dataset raw;
         if (isCsv(sourceOrNull)) {
             String label = labelColumnOrNull != null ? labelColumnOrNull
@@ -112,6 +113,8 @@ public final class ModelInputs {
      * @throws IOException when the input cannot be read
      */
     public static Unlabelled unlabelled(TrainedModel model, Path input, String labelColumnOrNull) throws IOException {
+        // Before guessing the kind by extension: a missing CSV is not "no such image file".
+        MissingFile.require(input, "input file or folder");
         Dataset raw;
         List<String> names = new ArrayList<>();
         if (isCsv(input)) {

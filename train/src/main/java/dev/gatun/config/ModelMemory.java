@@ -244,7 +244,7 @@ public final class ModelMemory {
     }
 
     /** The layer's parameters, as its module registers them (ModelFactory.build). */
-    private static long parameters(LayerConfig layer, int[] in) {
+    static long parameters(LayerConfig layer, int[] in) {
         return switch (layer) {
             case LayerConfig.Dense d -> add(mul(d.units(), in[0]), d.bias() ? d.units() : 0);
             case LayerConfig.Conv2d c -> add(mul(mul(c.filters(), in[0] / c.groups()), mul(c.kernel()[0], c.kernel()[1])),

@@ -55,8 +55,10 @@ public final class SearchSpace {
             try {
                 out.add(ExperimentConfig.from(trial, defaultName));
             } catch (ConfigException e) {
-                throw new ConfigException(e.path(), e.problem() + " (in search trial " + trial.get("name").stringValue()
-                        + ")", e);
+                String in = " (in search trial " + trial.get("name").stringValue() + ")";
+                // Every problem of the trial, each naming it.
+                throw ConfigException.of(e.problems().stream()
+                        .map(p -> new ConfigException(p.path(), p.problem() + in, p)).toList());
             }
         }
         return out;

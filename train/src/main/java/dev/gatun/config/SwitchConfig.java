@@ -3,7 +3,8 @@ package dev.gatun.config;
 /**
  * One entry of {@code switch}: from epoch {@code epoch} on, train with a new optimizer
  * ({@code {epoch: 5, optimizer: {type: sgd, lr: 0.01}}}, starting with empty state) or the same
- * one at a new rate ({@code {epoch: 5, lr: 0.0001}}). A schedule, if any, goes on driving the rate.
+ * one at a new rate ({@code {epoch: 5, lr: 0.0001}}). A schedule, if any, restarts from the
+ * switch's rate (the new optimizer's {@code lr}, or {@code lr}) over the epochs that are left.
  *
  * @param epoch the first epoch of the change
  * @param optimizerOrNull the new optimizer, or null for a rate change

@@ -16,8 +16,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class HistogramPlot {
     private HistogramPlot() {}
 
+    /** Fewer values than this make no histogram worth a chart (a bias of 2, a scale of 3). */
+    static final int MIN_VALUES = 16;
+
     /** The charts for every parameter and kind found in the latest epoch, in file order. */
     static List<Titled> charts(List<HistogramsFile.EpochHistograms> epochs) {
+        return charts(epochs, List.of());
+    }
+
+    /**
+     * The charts for every parameter of at least {@value #MIN_VALUES} values and kind found in the
+     * latest epoch, in file order, titled with the layer's index and type ({@code layerTypes}, the
+     * config's {@code model.layers[i].type}; a parameter named {@code 3.weight} is layer 3's).
+     */
+    static List<Titled> charts(List<HistogramsFile.EpochHistograms> epochs, List<String> layerTypes) {
         List<Titled> out = new ArrayList<>();
         if (epochs.isEmpty()) {
             return out;
@@ -25,9 +37,12 @@ final class HistogramPlot {
         HistogramsFile.EpochHistograms first = epochs.getFirst();
         HistogramsFile.EpochHistograms last = epochs.getLast();
         for (Histogram h : last.layers()) {
+            if (java.util.Arrays.stream(h.counts()).sum() < MIN_VALUES) {
+                continue;
+            }
             Histogram before = first == last ? null : first.layers().stream()
                     .filter(b -> b.name().equals(h.name()) && b.kind().equals(h.kind())).findFirst().orElse(null);
-            String title = h.name() + " " + (Histogram.GRAD.equals(h.kind()) ? "gradient" : "weight") + " histogram";
+            String title = title(h, layerTypes);
             XYChart chart = new XYChartBuilder().width(ChartPng.WIDTH / 2 + 100).height(ChartPng.HEIGHT * 3 / 4)
                     .title(title).xAxisTitle(Histogram.GRAD.equals(h.kind()) ? "gradient" : "value")
                     .yAxisTitle("count").build();
@@ -42,6 +57,21 @@ final class HistogramPlot {
             out.add(new Titled(fileName(h), title, chart));
         }
         return out;
+    }
+
+    /**
+     * "Layer 0 (dense) weight", "Layer 2 (batchnorm) bias gradient": the layer's index and type and
+     * the parameter's own name; the internal name as it is when it names no layer of the config.
+     */
+    static String title(Histogram h, List<String> layerTypes) {
+        String kind = Histogram.GRAD.equals(h.kind()) ? " gradient" : "";
+        int dot = h.name().indexOf('.');
+        if (dot > 0 && h.name().substring(0, dot).matches("\\d{1,9}")) {
+            int layer = Integer.parseInt(h.name().substring(0, dot));
+            String type = layer < layerTypes.size() ? " (" + layerTypes.get(layer) + ")" : "";
+            return "Layer " + layer + type + " " + h.name().substring(dot + 1) + kind;
+        }
+        return h.name() + (kind.isEmpty() ? " weight" : kind);
     }
 
     /** A chart with the PNG name it is saved under. */

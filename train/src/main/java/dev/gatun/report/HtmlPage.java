@@ -15,8 +15,9 @@ final class HtmlPage {
             body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;max-width:1100px;\
             padding:0 1em;color:#222}
             h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-            table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
-            th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+            .table-wrap{max-width:100%;overflow-x:auto;margin:.6em 0}
+            table{border-collapse:collapse;font-size:.9em}
+            th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;white-space:nowrap}
             th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
             tr.best td{background:#e8f5e9;font-weight:600}
             pre{background:#f7f7f7;border:1px solid #ddd;padding:.8em;overflow:auto;font-size:.85em}
@@ -78,7 +79,8 @@ final class HtmlPage {
     /** A table with a header row; the row at {@code highlighted} (or none, if -1) is marked as the best. */
     HtmlPage table(List<String> header, List<List<String>> rows, int highlighted) {
         endFigures();
-        body.append("<table>\n<tr>");
+        // A table wider than the page (many columns, long run names) scrolls in its own box.
+        body.append("<div class=\"table-wrap\"><table>\n<tr>");
         for (String h : header) {
             body.append("<th>").append(escape(h)).append("</th>");
         }
@@ -90,7 +92,7 @@ final class HtmlPage {
             }
             body.append("</tr>\n");
         }
-        body.append("</table>\n");
+        body.append("</table></div>\n");
         return this;
     }
 

@@ -192,17 +192,39 @@ public record RunMetrics(Path folder, Map<String, String> run, List<Epoch> epoch
     }
 
     /**
-     * {@return the mean of the epochs' finite {@code samples_per_second}; NaN when there is none}
+     * {@return the training examples seen over all epochs: each epoch's {@code samples_per_second}
+     * times its {@code seconds}, rounded; epochs missing either are skipped}
      */
-    public double meanSamplesPerSecond() {
-        double sum = 0;
-        int n = 0;
-        for (double v : series("samples_per_second")) {
-            if (Double.isFinite(v)) {
-                sum += v;
-                n++;
+    public long totalSamples() {
+        long n = 0;
+        for (Epoch e : epochs) {
+            double rate = e.value("samples_per_second");
+            double seconds = e.value("seconds");
+            if (Double.isFinite(rate) && Double.isFinite(seconds)) {
+                n += Math.round(rate * seconds);
             }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        return n;
+    }
+
+    /**
+     * The run's training speed: {@link #totalSamples()} over the seconds of the epochs they were
+     * counted in. Not the mean of the epochs' rates, which a fast epoch (a warm JIT, a small last
+     * one) inflates past what the run achieved.
+     *
+     * @return examples per second over the whole run; NaN when no epoch has both a rate and a time
+     */
+    public double samplesPerSecond() {
+        double seconds = 0;
+        boolean any = false;
+        for (Epoch e : epochs) {
+            double rate = e.value("samples_per_second");
+            double s = e.value("seconds");
+            if (Double.isFinite(rate) && Double.isFinite(s)) {
+                seconds += s;
+                any = true;
+            }
+        }
+        return any && seconds > 0 ? totalSamples() / seconds : Double.NaN;
     }
 }

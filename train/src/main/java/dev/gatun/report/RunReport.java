@@ -46,15 +46,17 @@ public final class RunReport {
         page.heading(2, "Run");
         Map<String, String> facts = new LinkedHashMap<>(m.run());
         facts.put("epochs", Integer.toString(m.epochs().size()));
+        facts.putAll(ReportFacts.now());
         page.facts(facts);
+        layerSummary(page, runFolder);
 
         page.heading(2, "Summary");
         best(m).ifPresentOrElse(
                 b -> page.paragraph(String.format(Locale.ROOT, "Best epoch: %d (lowest %s, %s).", b.epoch(),
                         b.metric(), MetricText.cell(b.value()))),
                 () -> page.paragraph("No epoch has a finite loss."));
-        page.paragraph(String.format(Locale.ROOT, "Training time: %s s in total, %s samples/s on average.",
-                MetricText.cell(m.totalSeconds()), MetricText.cell(m.meanSamplesPerSecond())));
+        page.paragraph(String.format(Locale.ROOT, "Training time: %s s in total for %d samples, %s samples/s on average.",
+                MetricText.cell(m.totalSeconds()), m.totalSamples(), MetricText.cell(m.samplesPerSecond())));
         if (!m.finalMetrics().isEmpty()) {
             page.heading(3, "Final metrics");
             Map<String, String> finals = new LinkedHashMap<>();
@@ -97,7 +99,7 @@ public final class RunReport {
         if (Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))) {
             ConfusionMatrixFile confusion = ConfusionMatrixFile.read(runFolder);
             page.heading(2, "Confusion matrix");
-            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.chart(confusion)));
+            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.png(confusion)));
             perClass(page, confusion);
         }
 
@@ -105,11 +107,44 @@ public final class RunReport {
             List<HistogramsFile.EpochHistograms> epochs = HistogramsFile.read(runFolder);
             if (!epochs.isEmpty()) {
                 page.heading(2, "Weight and gradient histograms (epoch " + epochs.getLast().epoch() + ")");
-                for (HistogramPlot.Titled t : HistogramPlot.charts(epochs)) {
+                for (HistogramPlot.Titled t : HistogramPlot.charts(epochs, layerTypes(runFolder))) {
                     page.image(t.title(), ChartPng.write(runFolder, t.fileName(), t.chart()));
                 }
             }
         }
+    }
+
+    /** The layer table (type, output shape, parameters), when the folder holds a config run's files. */
+    private static void layerSummary(HtmlPage page, Path runFolder) throws IOException {
+        if (!Files.isRegularFile(runFolder.resolve("config.json")) || !Files.isRegularFile(runFolder.resolve("model.json"))) {
+            return;
+        }
+        List<dev.gatun.config.LayerSummary.Row> layers;
+        try {
+            layers = dev.gatun.config.LayerSummary.of(runFolder);
+        } catch (RuntimeException e) {
+            page.paragraph("No layer summary: " + e.getMessage());
+            return;
+        }
+        page.heading(2, "Layers");
+        List<List<String>> rows = new ArrayList<>();
+        long total = 0;
+        for (dev.gatun.config.LayerSummary.Row r : layers) {
+            rows.add(List.of(Integer.toString(r.index()), r.type(), r.outputShape(), Long.toString(r.parameters())));
+            total += r.parameters();
+        }
+        rows.add(List.of("total", "", "", Long.toString(total)));
+        page.table(List.of("layer", "type", "output shape", "parameters"), rows, -1);
+    }
+
+    /** The config's layer types by index ({@code model.layers[i].type}); empty without a config.json. */
+    private static List<String> layerTypes(Path runFolder) {
+        List<String> types = new ArrayList<>();
+        if (Files.isRegularFile(runFolder.resolve("config.json"))) {
+            tools.jackson.databind.JsonNode layers = JsonFile.read(runFolder, "config.json").path("model").path("layers");
+            layers.forEach(l -> types.add(l.path("type").asString("layer")));
+        }
+        return types;
     }
 
     /**

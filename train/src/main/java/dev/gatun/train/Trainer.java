@@ -55,7 +55,7 @@ public final class Trainer {
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
-     * (use {@link ProgressBar#isTerminal()}), otherwise plain lines are written.
+     * (use {@link ProgressBar#isTerminal()}), otherwise each epoch writes one plain line.
      *
      * @param model the model to train
      * @param optimizer the optimizer stepping the model's parameters
@@ -259,8 +259,9 @@ public final class Trainer {
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
-        try (ProgressBar bar = new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
-                out, interactive)) {
+        // Off a terminal (a log, a pipe) the epoch's own line is its only one: no bar to redraw.
+        try (ProgressBar bar = interactive ? new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
+                out, true) : null) {
             for (int b = 0; b < batches; b++) {
                 try (Scope scope = Scope.open("train step")) {
                     DataLoader.Batch batch = train.batch(epoch, order, b);
@@ -272,7 +273,9 @@ public final class Trainer {
                     lossSum += step.loss() * batch.size();
                     correct += step.correct();
                     seen += batch.size();
-                    bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    if (bar != null) {
+                        bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                    }
                     if (!callbacks.isEmpty()) {
                         BatchContext context = new BatchContext(this, epoch, b, batches, step.loss());
                         for (Callback c : callbacks) {

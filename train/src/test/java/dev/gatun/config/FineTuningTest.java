@@ -210,7 +210,9 @@ class FineTuningTest {
     @Test
     void theInitSectionAndTrainableAreCheckedLikeEveryOtherKey() {
         String spirals = initFromSpirals("");
-        assertEquals("model.layers[0].trainable: expected true or false, got 'no'", message(
+        // Both layers that say 'no' are reported at once.
+        assertEquals("2 problems: model.layers[0].trainable: expected true or false, got 'no'; "
+                + "model.layers[2].trainable: expected true or false, got 'no'", message(
                 blobs(spirals).replace("trainable: false}", "trainable: 'no'}")));
         assertEquals("model.layers[1].trainable: a tanh layer has no parameters to freeze; set trainable: false on "
                 + "layers with weights", message(blobs(spirals).replace("- {type: tanh}\n    - {type: dense, units: 64",
@@ -223,7 +225,8 @@ class FineTuningTest {
                 message(blobs(initFromSpirals(", fresh: [0, 5]"))));
         assertEquals("init.fresh: expected a layer index or 'last', got 'head'",
                 message(blobs(initFromSpirals(", fresh: head"))));
-        assertEquals("init.form: unknown key (did you mean 'from'?)", message(blobs("init: {form: x}")));
+        assertEquals("2 problems: init.form: unknown key (did you mean 'from'?); init.from: missing",
+                message(blobs("init: {form: x}")));
         assertEquals(List.of(0, 4), config(blobs(initFromSpirals(", fresh: [last, 0]"))).initOrNull().fresh());
         // Without the keys, config.json stays as it was: no init, no trainable: true.
         tools.jackson.databind.node.ObjectNode plain = config(blobs("").replace(", trainable: false", "")).normalized();

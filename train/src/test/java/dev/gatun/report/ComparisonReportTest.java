@@ -36,27 +36,31 @@ class ComparisonReportTest {
     }
 
     @Test
-    void ranksByTheBestEpochAndWritesAllThreeFiles() throws IOException {
+    void ranksByTheSavedModelAndWritesAllThreeFiles() throws IOException {
         Path out = dir.resolve("compare");
         Comparison c = ComparisonReport.write(out, runs(), "val_accuracy", true);
 
         assertEquals(List.of("wide", "deep", "small"), c.ranking().stream().map(Comparison.Entry::name).toList());
         assertEquals("wide", c.best().name());
-        assertEquals(0.91, c.best().bestValue());
-        assertEquals(2, c.best().bestEpoch());
+        // wide peaked at 0.91 in epoch 2, but the weights it saved are epoch 3's, at 0.90.
+        assertEquals(0.90, c.best().value());
+        assertEquals(3, c.best().epoch());
         assertEquals(6.0, c.best().seconds());
         assertEquals(0.9, c.best().finalMetrics().get("test_accuracy"));
 
         List<String> csv = Files.readAllLines(out.resolve("comparison.csv"));
-        assertEquals("rank,run,val_accuracy,best_epoch,final_test_loss,final_test_accuracy,seconds,config,seed,lr",
+        assertEquals("rank,run,val_accuracy,epoch,final_test_loss,final_test_accuracy,seconds,config,seed,lr",
                 csv.get(0));
-        assertEquals("1,wide,0.91,2,0.47,0.9,6,\"wide, \"\"v2\"\"\",1,", csv.get(1));
+        assertEquals("1,wide,0.9,3,0.47,0.9,6,\"wide, \"\"v2\"\"\",1,", csv.get(1));
         assertEquals("2,deep,0.88,1,NaN,NaN,4,deep|pipe.yaml,,0.01", csv.get(2));
         assertEquals(4, csv.size());
 
         String md = Files.readString(out.resolve("comparison.md"));
-        assertTrue(md.contains("Best run by val_accuracy (higher is better): wide, 0.91 at epoch 2."), md);
-        assertTrue(md.contains("| 2 | deep | 0.88 | 1 | — | — | 4 | deep\\|pipe.yaml |  | 0.01 |"), md);
+        assertTrue(md.contains("Best run by val_accuracy of the saved model (higher is better): wide, 0.9 (last epoch, 3)."),
+                md);
+        assertTrue(md.contains("for the weights it saved (model.safetensors)"), md);
+        assertTrue(md.contains("| rank | run | val_accuracy (saved model) | from |"), md);
+        assertTrue(md.contains("| 2 | deep | 0.88 | epoch 1 | — | — | 4 | deep\\|pipe.yaml |  | 0.01 |"), md);
 
         String html = Files.readString(out.resolve("comparison.html"));
         assertFalse(html.contains("src=\"http") || html.contains("href=") || html.contains("<script"));
@@ -83,13 +87,13 @@ class ComparisonReportTest {
     void lowerIsBetterAndFinalOnlyMetrics() throws IOException {
         Comparison byLoss = ComparisonReport.write(dir.resolve("a"), runs(), "val_loss", false);
         assertEquals(List.of("deep", "wide", "small"), byLoss.ranking().stream().map(Comparison.Entry::name).toList());
-        assertEquals(1, byLoss.best().bestEpoch());
+        assertEquals(1, byLoss.best().epoch());
 
         List<Path> finished = runs().subList(0, 2);
         Comparison byTest = ComparisonReport.write(dir.resolve("b"), finished, "test_loss", false);
         assertEquals("wide", byTest.best().name());
-        assertEquals(0, byTest.best().bestEpoch(), "a final metric has no epoch");
-        assertTrue(Files.readString(dir.resolve("b/comparison.md")).contains("wide, 0.47 (final)."));
+        assertEquals(0, byTest.best().epoch(), "a final metric has no epoch");
+        assertTrue(Files.readString(dir.resolve("b/comparison.md")).contains("wide, 0.47 (final evaluation)."));
     }
 
     @Test

@@ -51,7 +51,7 @@ class RunReportTest {
         assertTrue(html.contains("mlp &amp; &lt;friends&gt;"), "run facts are escaped");
         assertTrue(html.contains("Best epoch: 2 (lowest val_loss, 0.4)"), html);
         assertTrue(html.contains("<tr class=\"best\"><td>2</td>"), "best epoch row highlighted");
-        assertTrue(html.contains("Training time: 10 s in total, 2000 samples/s on average."), html);
+        assertTrue(html.contains("Training time: 10 s in total for 23000 samples, 2300 samples/s on average."), html);
         assertTrue(html.contains("<td>test_accuracy</td><td>0.845</td>"), html);
 
         // Every plot is both a file and embedded, byte for byte.
@@ -101,9 +101,9 @@ class RunReportTest {
         ConfusionMatrix cm = ConfusionMatrix.of(new int[] {0, 0, 1, 1, 2, 2, 2, 0}, new int[] {0, 0, 0, 1, 1, 2, 2, 2}, 3);
         ConfusionMatrixFile.write(RunFolder.open(run), cm, List.of("cat", "dog", "<bird>"));
         HistogramsFile.write(RunFolder.open(run), List.of(
-                new HistogramsFile.EpochHistograms(1, List.of(Histogram.of("0.weight", "weight", new double[] {-1, 0, 1}, 4))),
-                new HistogramsFile.EpochHistograms(2, List.of(Histogram.of("0.weight", "weight", new double[] {-2, 0, 2}, 4),
-                        Histogram.of("0.weight", "grad", new double[] {-0.1, 0.1}, 4)))));
+                new HistogramsFile.EpochHistograms(1, List.of(Histogram.of("0.weight", "weight", spread(20, 1), 4))),
+                new HistogramsFile.EpochHistograms(2, List.of(Histogram.of("0.weight", "weight", spread(20, 2), 4),
+                        Histogram.of("0.weight", "grad", spread(20, 0.1), 4)))));
         String html = Files.readString(RunReport.write(run));
 
         BufferedImage confusion = ImageIO.read(run.resolve("confusion.png").toFile());
@@ -117,6 +117,11 @@ class RunReportTest {
         assertTrue(html.contains("<td>&lt;bird&gt;</td><td>0.666667</td><td>0.666667</td><td>0.666667</td><td>3</td>"), html);
         assertTrue(html.contains("<td>micro average</td><td>0.625</td>"), html);
         assertTrue(html.contains("histograms (epoch 2)"), html);
+    }
+
+    /** {@code n} values evenly from -{@code half} to {@code half}: a tensor large enough to get a histogram. */
+    private static double[] spread(int n, double half) {
+        return java.util.stream.IntStream.range(0, n).mapToDouble(i -> -half + 2 * half * i / (n - 1)).toArray();
     }
 
     @Test
