@@ -1,0 +1,52 @@
+package dev.gatun.tracking;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The store contract on a real PostgreSQL server, a throwaway cluster this test starts and stops.
+ * It skips, saying why, only where PostgreSQL is not installed ({@code make test} installs
+ * Debian's {@code postgresql} when root).
+ */
+class PostgresTrackingStoreTest extends TrackingStoreContract {
+    private static PostgresCluster cluster;
+    private static Path dir;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        var bin = PostgresCluster.binaries();
+        assumeTrue(bin.isPresent(), "PostgreSQL's initdb and pg_ctl are neither on PATH nor under /usr/lib/postgresql:"
+                + " install Debian's postgresql (make test does, as root)");
+        // Not JUnit's @TempDir: as root the folder is handed to the postgres user, and removed here.
+        dir = Files.createTempDirectory("gatun-pg-");
+        // The postgres user must be able to enter it.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        cluster = PostgresCluster.start(bin.get(), dir.resolve("cluster"));
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (dir != null) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    @Override
+    TrackingTarget target() throws Exception {
+        // A database per test: each starts from an empty store.
+        return new TrackingTarget(cluster.createDatabase("store" + DATABASES.incrementAndGet()));
+    }
+}
