@@ -95,9 +95,19 @@ final class TrainCommand implements Callable<Integer> {
             description = "rank the lowest metric first (default: yes for *loss, *mse, *mae, *error)")
     private Boolean lowerIsBetter;
 
+    @Option(names = "--tracking", paramLabel = "URL|off",
+            description = "the tracking store runs record to: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB?user=..&password=..,"
+                    + " or off (default: -Dgatun.tracking, else $GATUN_TRACKING, else SQLite in --runs: runs/gatun-runs.db)")
+    private String tracking;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (tracking != null) {
+            // Checked now, and set for the whole process: every run below, and --jobs' children, record there.
+            dev.gatun.tracking.TrackingTarget.resolve(tracking, runs);
+            System.setProperty(dev.gatun.tracking.TrackingTarget.PROPERTY, tracking);
+        }
         PrintStream progress = WriterStream.of(out);
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null

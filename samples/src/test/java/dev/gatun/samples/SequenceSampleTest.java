@@ -29,7 +29,7 @@ class SequenceSampleTest {
         assertTrue(log.strip().endsWith(String.format(java.util.Locale.ROOT, "test mse: %.6f", mse)), log);
         assertTrue(log.contains("free-running forecast"), log);
         try (var runs = Files.list(out)) {
-            Path run = runs.findFirst().orElseThrow();
+            Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
             assertTrue(Files.readString(run.resolve("predictions.csv")).startsWith("t,truth,one_step,free_running"));
             assertTrue(Files.size(run.resolve("model.safetensors")) > 0);
         }

@@ -2,6 +2,7 @@ package dev.gatun.tracking;
 
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.callbacks.EpochContext;
+import dev.gatun.train.metrics.EpochMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * Records one run in the tracking store: its start, each epoch's metrics (as a trainer callback),
  * a heartbeat every {@link #HEARTBEAT} while it lives, and its end.
  *
- * <p>Tracking never breaks training: when the store cannot be opened or written, the recorder
+ * <p>Writes after the start happen on the recorder's own thread, in order. Tracking never breaks training: when the store cannot be opened or written, the recorder
  * warns once per store and process, and the run trains on unrecorded.
  */
 public final class RunRecorder implements Callback, AutoCloseable {
@@ -31,8 +32,9 @@ public final class RunRecorder implements Callback, AutoCloseable {
     private final String runId;
     private final PrintStream warnings;
     private final String where;
-    private TrackingStore store;
-    private ScheduledExecutorService beats;
+    // Written and read on the writes thread only, once started.
+    private volatile TrackingStore store;
+    private final ScheduledExecutorService writes;
     private boolean ended;
 
     private RunRecorder(String runId, TrackingStore store, PrintStream warnings, String where) {
@@ -40,6 +42,12 @@ public final class RunRecorder implements Callback, AutoCloseable {
         this.store = store;
         this.warnings = warnings;
         this.where = where;
+        this.writes = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                .name("gatun-tracking-" + runId).factory());
+        if (store != null) {
+            long every = HEARTBEAT.toMillis();
+            writes.scheduleAtFixedRate(() -> write(s -> s.heartbeat(runId)), every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** A recorder that records nothing (tracking off, or the store unavailable). */
@@ -76,12 +84,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
             closeQuietly(store);
             return none();
         }
-        RunRecorder r = new RunRecorder(id, store, warnings, target.toString());
-        r.beats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gatun-heartbeat-" + id)
-                .factory());
-        long every = HEARTBEAT.toMillis();
-        r.beats.scheduleAtFixedRate(r::beat, every, every, TimeUnit.MILLISECONDS);
-        return r;
+        return new RunRecorder(id, store, warnings, target.toString());
     }
 
     /**
@@ -110,7 +113,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
 
     /** {@return whether this recorder writes to a store} */
     public synchronized boolean recording() {
-        return store != null;
+        return store != null && !ended;
     }
 
     /** {@return the run's id in the store; empty when not recording} */
@@ -120,45 +123,79 @@ public final class RunRecorder implements Callback, AutoCloseable {
 
     @Override
     public void onEpochEnd(EpochContext context) {
-        Map<String, Double> metrics = new TreeMap<>();
+        Map<String, Double> metrics = metricsOf(context.metrics());
+        // Callbacks may have added their own (e.g. a pruner's or a custom metric).
         for (String n : context.metricNames()) {
             metrics.put(n, context.metric(n));
         }
-        synchronized (this) {
-            if (store == null || ended) {
-                return;
-            }
-            try {
-                store.epoch(runId, context.epoch(), metrics);
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-            }
-        }
+        epoch(context.epoch(), metrics);
     }
 
     /**
-     * Records the run's end and closes the store. Later calls do nothing.
+     * An epoch's standard metrics by the names {@code metrics.csv} uses.
+     *
+     * @param m the epoch's metrics
+     * @return train_loss, train_accuracy, val_loss, val_accuracy, lr, seconds and samples_per_second
+     */
+    public static Map<String, Double> metricsOf(EpochMetrics m) {
+        Map<String, Double> out = new TreeMap<>();
+        out.put("train_loss", m.trainLoss());
+        out.put("train_accuracy", m.trainAccuracy());
+        out.put("val_loss", m.valLoss());
+        out.put("val_accuracy", m.valAccuracy());
+        out.put("lr", m.learningRate());
+        out.put("seconds", m.seconds());
+        out.put("samples_per_second", m.samplesPerSecond());
+        return out;
+    }
+
+    /**
+     * Records one epoch's metrics, for training loops that are not a trainer's {@code fit}. The
+     * write happens on the recorder's own thread: the training thread never waits for the store.
+     *
+     * @param epoch the epoch, 1-based
+     * @param metrics its metrics, by name
+     */
+    public synchronized void epoch(int epoch, Map<String, Double> metrics) {
+        if (store == null || ended) {
+            return;
+        }
+        Map<String, Double> copy = new TreeMap<>(metrics);
+        writes.execute(() -> write(s -> s.epoch(runId, epoch, copy)));
+    }
+
+    /**
+     * Records the run's end and closes the store, once the writes before it are done. Later calls
+     * do nothing.
      *
      * @param state how it ended
      * @param finalMetrics its final metrics
      * @param errorOrNull why it failed, in one line, or null
      */
-    public synchronized void end(RunState state, Map<String, Double> finalMetrics, String errorOrNull) {
-        if (ended) {
-            return;
-        }
-        ended = true;
-        stopBeating();
-        if (store == null) {
-            return;
+    public void end(RunState state, Map<String, Double> finalMetrics, String errorOrNull) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (store == null) {
+                return;
+            }
+            Map<String, Double> copy = new TreeMap<>(finalMetrics);
+            writes.execute(() -> {
+                write(s -> s.ended(runId, state, copy, errorOrNull));
+                closeQuietly(store);
+            });
+            writes.shutdown();
         }
         try {
-            store.ended(runId, state, finalMetrics, errorOrNull);
-        } catch (IOException | RuntimeException e) {
-            fail(e);
+            if (!writes.awaitTermination(60, TimeUnit.SECONDS)) {
+                warnings.println("warning: the tracking store " + where + " did not take run " + runId
+                        + "'s end within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        closeQuietly(store);
-        store = null;
     }
 
     /**
@@ -183,29 +220,24 @@ public final class RunRecorder implements Callback, AutoCloseable {
         end(RunState.STOPPED, Map.of(), null);
     }
 
-    private synchronized void beat() {
-        if (store == null || ended) {
+    /** A write to the store. */
+    private interface Write {
+        void to(TrackingStore store) throws IOException;
+    }
+
+    /** Runs on the recorder's thread; after a failed write, the run goes on unrecorded. */
+    private void write(Write w) {
+        TrackingStore s = store;
+        if (s == null) {
             return;
         }
         try {
-            store.heartbeat(runId);
+            w.to(s);
         } catch (IOException | RuntimeException e) {
-            fail(e);
+            warn(warnings, where, e);
+            store = null;
+            closeQuietly(s);
         }
-    }
-
-    private void stopBeating() {
-        if (beats != null) {
-            beats.shutdownNow();
-        }
-    }
-
-    /** Stops recording this run after a failed write; the run itself goes on. */
-    private void fail(Exception e) {
-        warn(warnings, where, e);
-        stopBeating();
-        closeQuietly(store);
-        store = null;
     }
 
     private static void warn(PrintStream warnings, String where, Exception e) {
