@@ -226,8 +226,9 @@ public final class ExperimentRunner {
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
-            observers.apply(prepared).forEach(trainer::addCallback);
+            // Before the observers: an epoch after which a pruner throws is still recorded.
             trainer.addCallback(recording);
+            observers.apply(prepared).forEach(trainer::addCallback);
             if (t.checkpointEvery() > 0) {
                 ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
                 modelConfig.set(CONFIG_KEY, config.normalized());
