@@ -43,14 +43,21 @@ final class JdbcTrackingStore implements TrackingStore {
         StoreDialect dialect = target.postgresql() ? StoreDialect.POSTGRESQL : StoreDialect.SQLITE;
         Properties properties = dialect.connectionProperties();
         Connection c;
-        try {
-            c = DriverManager.getConnection(target.urlOrNull(), properties);
-        } catch (SQLException e) {
-            throw new IOException("tracking store " + target + ": cannot connect: " + oneLine(e), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                c = DriverManager.getConnection(target.urlOrNull(), properties);
+                dialect.prepare(c);
+                break;
+            } catch (SQLException e) {
+                // Switching a new SQLite file to WAL needs it to itself for a moment.
+                if (attempt >= ATTEMPTS || !dialect.retryable(e)) {
+                    throw new IOException("tracking store " + target + ": cannot connect: " + oneLine(e), e);
+                }
+                pause(attempt);
+            }
         }
         JdbcTrackingStore store = new JdbcTrackingStore(c, dialect, target.toString());
         try {
-            c.setAutoCommit(false);
             store.write(con -> {
                 try (Statement s = con.createStatement()) {
                     dialect.lockSchema(s);
@@ -58,7 +65,7 @@ final class JdbcTrackingStore implements TrackingStore {
                 }
                 TrackingSchema.migrate(con, store.description);
             });
-        } catch (IOException | SQLException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             store.close();
             if (e instanceof IllegalStateException i) {
                 throw new IOException(i.getMessage(), i);
@@ -387,18 +394,23 @@ final class JdbcTrackingStore implements TrackingStore {
     }
 
     private void write(Work work) throws IOException {
-        read(c -> {
+        transaction(true, c -> {
             work.run(c);
             return null;
         });
     }
 
-    /** Runs {@code query} in a transaction, retrying while another process holds the database. */
     private <T> T read(Query<T> query) throws IOException {
+        return transaction(false, query);
+    }
+
+    /** Runs {@code query} in a transaction, retrying while another process holds the database. */
+    private <T> T transaction(boolean writes, Query<T> query) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
+                dialect.begin(connection, writes);
                 T result = query.run(connection);
-                connection.commit();
+                dialect.commit(connection);
                 return result;
             } catch (SQLException e) {
                 rollback();
@@ -412,7 +424,7 @@ final class JdbcTrackingStore implements TrackingStore {
 
     private void rollback() {
         try {
-            connection.rollback();
+            dialect.rollback(connection);
         } catch (SQLException ignored) {
             // The transaction is gone with the error that ended it; the retry or the caller reports that one.
         }

@@ -1,5 +1,6 @@
 package dev.gatun.tracking;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -16,9 +17,40 @@ enum StoreDialect {
             p.setProperty("foreign_keys", "true");
             // Writers wait up to 10 s for each other in SQLite itself, then the store retries.
             p.setProperty("busy_timeout", "10000");
-            // A transaction takes the write lock when it begins, so two never deadlock upgrading a read lock.
-            p.setProperty("transaction_mode", "IMMEDIATE");
             return p;
+        }
+
+        // Transactions are begun and ended by statements on a connection left in auto-commit: the
+        // driver's own (auto-commit off) begins the next one at once and would hold the lock between writes.
+        @Override
+        void prepare(Connection c) throws SQLException {
+            c.setAutoCommit(true);
+        }
+
+        @Override
+        void begin(Connection c, boolean writes) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                // A writer takes the write lock when it begins, so two never deadlock upgrading a read lock.
+                s.execute(writes ? "BEGIN IMMEDIATE" : "BEGIN");
+            }
+        }
+
+        @Override
+        void commit(Connection c) throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("COMMIT");
+            }
+        }
+
+        @Override
+        void rollback(Connection c) throws SQLException {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                return;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK");
+            }
         }
 
         @Override
@@ -44,6 +76,26 @@ enum StoreDialect {
         }
 
         @Override
+        void prepare(Connection c) throws SQLException {
+            c.setAutoCommit(false);
+        }
+
+        @Override
+        void begin(Connection c, boolean writes) {
+            // The driver begins a transaction with the first statement after a commit.
+        }
+
+        @Override
+        void commit(Connection c) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        void rollback(Connection c) throws SQLException {
+            c.rollback();
+        }
+
+        @Override
         void lockSchema(Statement s) throws SQLException {
             // Two first connections at once would both create the tables: one waits for the other.
             s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
@@ -61,6 +113,18 @@ enum StoreDialect {
 
     /** {@return the JDBC connection properties} */
     abstract Properties connectionProperties();
+
+    /** Sets up a new connection. */
+    abstract void prepare(Connection c) throws SQLException;
+
+    /** Begins a transaction; {@code writes} says whether it will write. */
+    abstract void begin(Connection c, boolean writes) throws SQLException;
+
+    /** Commits the transaction. */
+    abstract void commit(Connection c) throws SQLException;
+
+    /** Rolls the transaction back. */
+    abstract void rollback(Connection c) throws SQLException;
 
     /** Excludes other migrators for the rest of the transaction. */
     abstract void lockSchema(Statement s) throws SQLException;
