@@ -150,12 +150,6 @@ final class ParallelCoordinates {
                     px = x;
                     py = Double.isNaN(p) ? Double.NaN : y;
                 }
-                if (rank[run] == 0 && !Double.isNaN(py)) {
-                    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
-                    String label = "best: " + names.get(run);
-                    FontMetrics fm = g.getFontMetrics();
-                    g.drawString(label, (int) Math.min(px + 6, WIDTH - fm.stringWidth(label) - 4), (int) py - 6);
-                }
             }
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             FontMetrics fm = g.getFontMetrics();
@@ -181,8 +175,12 @@ final class ParallelCoordinates {
                 }
             }
             g.setColor(new Color(0x555555));
-            g.drawString(String.format(Locale.ROOT, "%d runs; darker is better, the best is thickest", rank.length), SIDE,
-                    HEIGHT - 16);
+            String best = "";
+            for (int i = 0; i < rank.length; i++) {
+                best = rank[i] == 0 ? names.get(i) : best;
+            }
+            g.drawString(String.format(Locale.ROOT, "%d runs; darker is better; thickest: the best, %s", rank.length,
+                    best), SIDE, HEIGHT - 16);
         } finally {
             g.dispose();
         }
