@@ -22,6 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class TrackedRuns {
     /** The most runs one answer lists. */
     static final int LIMIT = 200;
+    /** The most hyperparameter columns one answer carries. */
+    static final int MAX_PARAMS = 12;
 
     private TrackedRuns() {}
 
@@ -47,7 +49,8 @@ final class TrackedRuns {
         }
         Instant now = Instant.now();
         List<TrackedRun> newest = RunTable.sort(all, "-started,-id", now).stream().limit(LIMIT).toList();
-        List<String> params = newest.isEmpty() ? List.of() : RunTable.differingParams(newest);
+        List<String> params = newest.isEmpty() ? List.of()
+                : RunTable.differingParams(newest).stream().limit(MAX_PARAMS).toList();
         ArrayNode columns = (ArrayNode) o.get("columns");
         params.forEach(columns::add);
         for (TrackedRun r : newest) {
