@@ -50,7 +50,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
         }
     }
 
-    /** A recorder that records nothing (tracking off, or the store unavailable). */
+    /** {@return a recorder that records nothing (tracking off, or the store unavailable)} */
     public static RunRecorder none() {
         return new RunRecorder("", null, System.err, TrackingTarget.OFF);
     }
