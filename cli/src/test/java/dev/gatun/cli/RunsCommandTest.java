@@ -101,6 +101,19 @@ class RunsCommandTest {
     }
 
     @Test
+    void runsTrainedSideBySideInChildJvmsRecordToTheStoreGiven() throws Exception {
+        Path team = runs.resolve("team").resolve("shared.db");
+        CliRun r = CliRun.of("train", CliRun.CONFIGS.resolve("xor.json").toString(),
+                CliRun.CONFIGS.resolve("moons.yaml").toString(), "--runs", runs.toString(), "--epochs", "2",
+                "--jobs", "2", "--tracking", "jdbc:sqlite:" + team);
+        assertEquals(0, r.exitCode(), r.err() + r.out());
+        CliRun csv = CliRun.of("runs", "--tracking", "jdbc:sqlite:" + team, "--columns", "name,status", "--sort", "name",
+                "--format", "csv");
+        assertEquals("name,status\nmoons,finished\nxor,finished\n", csv.out());
+        assertTrue(Files.notExists(runs.resolve(TrackingTarget.SQLITE_FILE)), "nothing in the default store");
+    }
+
+    @Test
     void aRunFolderWithoutFinalMetricsImportsAsFailed() throws Exception {
         train("--tracking", "off");
         System.clearProperty(TrackingTarget.PROPERTY);
