@@ -31,7 +31,8 @@ FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
   train:ConfigLoaderFuzzTest\#yaml \
   train:ConfigLoaderFuzzTest\#json \
   train:TrainedModelFuzzTest\#predicts \
-  train:CheckpointFuzzTest\#resumes
+  train:CheckpointFuzzTest\#resumes \
+  train:RunImporterFuzzTest\#reads
 
 .PHONY: fuzz fuzz-seeds
 

@@ -90,9 +90,28 @@ public final class RunImporter {
      *
      * @param folder a run folder
      * @return its record
-     * @throws IOException naming the file that cannot be read
+     * @throws IOException naming the file that cannot be read, in one line
      */
     public static TrackedRun read(Path folder) throws IOException {
+        try {
+            return readFolder(folder);
+        } catch (IOException e) {
+            // One line: JSON parsers' messages run over several.
+            throw firstLine(e.getMessage()).equals(e.getMessage()) ? e : new IOException(firstLine(e.getMessage()), e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // A reader below that failed in a way it does not document: still one line naming the folder.
+            throw new IOException(folder + ": cannot be read: " + firstLine(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    private static String firstLine(String m) {
+        String line = m == null ? "" : m.lines().findFirst().orElse("");
+        return line.strip();
+    }
+
+    private static TrackedRun readFolder(Path folder) throws IOException {
         String id = folder.getFileName().toString();
         JsonNode config = JsonMapper.builder().build().createObjectNode();
         Path configFile = folder.resolve(CONFIG);

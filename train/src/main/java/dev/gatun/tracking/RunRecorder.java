@@ -38,6 +38,10 @@ public final class RunRecorder implements Callback, AutoCloseable {
     private boolean ended;
 
     private RunRecorder(String runId, TrackingStore store, PrintStream warnings, String where) {
+        this(runId, store, warnings, where, HEARTBEAT);
+    }
+
+    private RunRecorder(String runId, TrackingStore store, PrintStream warnings, String where, Duration heartbeat) {
         this.runId = runId;
         this.store = store;
         this.warnings = warnings;
@@ -45,7 +49,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
         this.writes = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("gatun-tracking-" + runId).factory());
         if (store != null) {
-            long every = HEARTBEAT.toMillis();
+            long every = heartbeat.toMillis();
             writes.scheduleAtFixedRate(() -> write(s -> s.heartbeat(runId)), every, every, TimeUnit.MILLISECONDS);
         }
     }
@@ -68,6 +72,12 @@ public final class RunRecorder implements Callback, AutoCloseable {
      */
     public static RunRecorder start(TrackingTarget target, Path folder, String name, JsonNode config,
             RunLineage lineage, PrintStream warnings) {
+        return start(target, folder, name, config, lineage, warnings, HEARTBEAT);
+    }
+
+    /** {@link #start(TrackingTarget, Path, String, JsonNode, RunLineage, PrintStream)} beating every {@code heartbeat}. */
+    static RunRecorder start(TrackingTarget target, Path folder, String name, JsonNode config, RunLineage lineage,
+            PrintStream warnings, Duration heartbeat) {
         if (!target.enabled()) {
             return none();
         }
@@ -84,7 +94,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
             closeQuietly(store);
             return none();
         }
-        return new RunRecorder(id, store, warnings, target.toString());
+        return new RunRecorder(id, store, warnings, target.toString(), heartbeat);
     }
 
     /**
