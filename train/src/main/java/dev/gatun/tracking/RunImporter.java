@@ -95,11 +95,10 @@ public final class RunImporter {
     public static TrackedRun read(Path folder) throws IOException {
         try {
             return readFolder(folder);
-        } catch (IOException e) {
-            // One line: JSON parsers' messages run over several.
-            throw firstLine(e.getMessage()).equals(e.getMessage()) ? e : new IOException(firstLine(e.getMessage()), e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(firstLine(e.getMessage()), e);
+        } catch (IOException | IllegalArgumentException e) {
+            // One line naming the folder: JSON parsers' messages run over several.
+            String m = firstLine(e.getMessage());
+            throw new IOException(m.contains(folder.toString()) ? m : folder + ": " + m, e);
         } catch (RuntimeException e) {
             // A reader below that failed in a way it does not document: still one line naming the folder.
             throw new IOException(folder + ": cannot be read: " + firstLine(String.valueOf(e.getMessage())), e);
@@ -117,7 +116,7 @@ public final class RunImporter {
         Path configFile = folder.resolve(CONFIG);
         if (Files.isRegularFile(configFile)) {
             try {
-                config = JsonMapper.builder().build().readTree(Files.readString(configFile, StandardCharsets.UTF_8));
+                config = JsonMapper.builder().build().readTree(text(configFile));
             } catch (RuntimeException e) {
                 throw new IOException(configFile + ": not JSON: " + e.getMessage(), e);
             }
@@ -154,8 +153,19 @@ public final class RunImporter {
                 ended, ended, done ? null : "imported without final metrics or weights: it did not finish");
     }
 
+    /** The file's text, or an error naming it (not UTF-8, unreadable). */
+    private static String text(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot be read: " + e, e);
+        }
+    }
+
     private static List<TrackedRun.Epoch> csvEpochs(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> lines = text(csv).lines().toList();
         List<TrackedRun.Epoch> out = new ArrayList<>();
         if (lines.isEmpty()) {
             return out;
