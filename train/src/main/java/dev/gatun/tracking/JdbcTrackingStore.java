@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -102,17 +103,24 @@ final class JdbcTrackingStore implements TrackingStore {
     }
 
     @Override
-    public synchronized void epoch(String runId, int epoch, Map<String, Double> metrics) throws IOException {
+    public void epoch(String runId, int epoch, Map<String, Double> metrics) throws IOException {
+        epochs(runId, new TreeMap<>(Map.of(epoch, metrics)));
+    }
+
+    @Override
+    public synchronized void epochs(String runId, SortedMap<Integer, Map<String, Double>> epochs) throws IOException {
         long now = Instant.now().toEpochMilli();
         write(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO run_epochs (run_id, epoch, name, value)"
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (run_id, epoch, name) DO UPDATE SET value = excluded.value")) {
-                for (Map.Entry<String, Double> m : metrics.entrySet()) {
-                    p.setString(1, runId);
-                    p.setInt(2, epoch);
-                    p.setString(3, m.getKey());
-                    setDouble(p, 4, m.getValue());
-                    p.addBatch();
+                for (Map.Entry<Integer, Map<String, Double>> e : epochs.entrySet()) {
+                    for (Map.Entry<String, Double> m : e.getValue().entrySet()) {
+                        p.setString(1, runId);
+                        p.setInt(2, e.getKey());
+                        p.setString(3, m.getKey());
+                        setDouble(p, 4, m.getValue());
+                        p.addBatch();
+                    }
                 }
                 p.executeBatch();
             }

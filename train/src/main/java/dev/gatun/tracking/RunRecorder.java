@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -36,6 +37,7 @@ public final class RunRecorder implements Callback, AutoCloseable {
     private volatile TrackingStore store;
     private final ScheduledExecutorService writes;
     private boolean ended;
+    private final SortedMap<Integer, Map<String, Double>> pending = new TreeMap<>();
 
     private RunRecorder(String runId, TrackingStore store, PrintStream warnings, String where) {
         this(runId, store, warnings, where, HEARTBEAT);
@@ -170,8 +172,24 @@ public final class RunRecorder implements Callback, AutoCloseable {
         if (store == null || ended) {
             return;
         }
-        Map<String, Double> copy = new TreeMap<>(metrics);
-        writes.execute(() -> write(s -> s.epoch(runId, epoch, copy)));
+        boolean flushing = !pending.isEmpty();
+        pending.put(epoch, new TreeMap<>(metrics));
+        if (!flushing) {
+            // Epochs that end while a write is under way go together in the next one.
+            writes.execute(this::flush);
+        }
+    }
+
+    /** Writes the epochs waiting, in one transaction (on the writes thread). */
+    private void flush() {
+        SortedMap<Integer, Map<String, Double>> batch;
+        synchronized (this) {
+            batch = new TreeMap<>(pending);
+            pending.clear();
+        }
+        if (!batch.isEmpty()) {
+            write(s -> s.epochs(runId, batch));
+        }
     }
 
     /**

@@ -35,6 +35,16 @@ public interface TrackingStore extends AutoCloseable {
     void epoch(String runId, int epoch, Map<String, Double> metrics) throws IOException;
 
     /**
+     * Records the metrics of several epochs in one transaction and beats the heartbeat: for runs
+     * whose epochs take less time than a write.
+     *
+     * @param runId the run
+     * @param epochs each epoch's metrics, by epoch (1-based)
+     * @throws IOException when the store cannot be written
+     */
+    void epochs(String runId, java.util.SortedMap<Integer, Map<String, Double>> epochs) throws IOException;
+
+    /**
      * Beats the run's heartbeat: it is alive now.
      *
      * @param runId the run

@@ -77,6 +77,24 @@ class RunRecorderTest {
     }
 
     @Test
+    void epochsFasterThanTheStoreAreWrittenTogetherAndNoneIsLost() throws Exception {
+        TrackingTarget target = TrackingTarget.sqlite(runs.resolve(TrackingTarget.SQLITE_FILE));
+        Path folder = Files.createDirectories(runs.resolve("fast"));
+        RunRecorder r = RunRecorder.start(target, folder, "fast", JsonMapper.builder().build().readTree("{}"),
+                RunLineage.NONE, System.err);
+        for (int e = 1; e <= 500; e++) {
+            r.epoch(e, Map.of("train_loss", 1.0 / e));
+        }
+        r.end(RunState.FINISHED, Map.of(), null);
+        try (TrackingStore s = target.open()) {
+            TrackedRun t = s.run("fast").orElseThrow();
+            assertEquals(500, t.epochs().size());
+            assertEquals(1.0 / 500, t.epochs().getLast().metrics().get("train_loss"));
+            assertEquals(RunState.FINISHED, t.state());
+        }
+    }
+
+    @Test
     void theStoreIsTheOneGivenThenThePropertyThenSqliteInTheRunsDirectory() {
         assertEquals(TrackingTarget.sqlite(runs.resolve("gatun-runs.db")), TrackingTarget.resolve(null, runs));
         System.setProperty(TrackingTarget.PROPERTY, "jdbc:postgresql://db/gatun?user=a&password=secret");

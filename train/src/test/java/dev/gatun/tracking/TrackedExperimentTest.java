@@ -113,6 +113,22 @@ class TrackedExperimentTest {
     }
 
     @Test
+    void aResumedRunContinuesItsRecordToItsEnd() throws Exception {
+        ExperimentConfig c = config(runs, CONFIG, Map.of("training.checkpoint_every", "1", "training.epochs", "2"));
+        ExperimentResult first = ExperimentRunner.run(c, runs, quiet());
+        String id = first.folder().path().getFileName().toString();
+        ExperimentResult resumed = ExperimentRunner.resume(first.folder().path(), 4, quiet());
+        assertEquals(first.folder().path(), resumed.folder().path());
+        try (TrackingStore s = store()) {
+            assertEquals(1, s.runs().size(), "one record: the resumed run is the same run");
+            TrackedRun t = s.run(id).orElseThrow();
+            assertEquals(RunState.FINISHED, t.state());
+            assertEquals(List.of(1, 2, 3, 4), t.epochs().stream().map(TrackedRun.Epoch::epoch).toList());
+            assertEquals(resumed.metric("test_accuracy"), t.finalMetrics().get("test_accuracy"));
+        }
+    }
+
+    @Test
     void anUnavailableStoreWarnsOnceAndTheRunsTrainOn() throws Exception {
         // A folder where the database file should be: SQLite cannot open it.
         Path blocked = Files.createDirectories(runs.resolve("blocked.db"));
