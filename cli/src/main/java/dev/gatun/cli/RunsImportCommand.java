@@ -27,7 +27,7 @@ final class RunsImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (TrackingStore s = store.open()) {
+        try (TrackingStore s = store.openOrCreate()) {
             RunImporter.Outcome o = RunImporter.importRuns(dir, s);
             PrintWriter out = spec.commandLine().getOut();
             o.imported().forEach(id -> out.println("imported " + id));

@@ -68,6 +68,11 @@ class RunsCommandTest {
         CliRun bad = CliRun.of("runs", "--runs", runs.toString(), "--where", "optimizer.lr <");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("--where 'optimizer.lr <': expected a value"), bad.err());
+        CliRun nowhere = CliRun.of("runs", "--runs", runs.resolve("empty").toString());
+        assertEquals(1, nowhere.exitCode());
+        assertTrue(nowhere.err().contains("no tracking store at " + runs.resolve("empty").toAbsolutePath()
+                .resolve(TrackingTarget.SQLITE_FILE) + ": no run has recorded itself there"), nowhere.err());
+        assertTrue(Files.notExists(runs.resolve("empty")), "reading creates nothing");
         CliRun missing = CliRun.of("runs", "show", "nope", "--runs", runs.toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no run 'nope' in tracking store jdbc:sqlite:"), missing.err());

@@ -85,6 +85,14 @@ public record TrackingTarget(String urlOrNull) {
         return new TrackingTarget("jdbc:sqlite:" + file.toAbsolutePath().normalize());
     }
 
+    /** {@return the SQLite database file, or null for PostgreSQL or when tracking is off} */
+    public Path sqliteFileOrNull() {
+        if (urlOrNull == null || postgresql()) {
+            return null;
+        }
+        return Path.of(urlOrNull.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "")).toAbsolutePath();
+    }
+
     /** {@return whether tracking is on} */
     public boolean enabled() {
         return urlOrNull != null;
@@ -107,8 +115,7 @@ public record TrackingTarget(String urlOrNull) {
             throw new IllegalStateException("tracking is off (" + OFF + "): no store to open");
         }
         if (!postgresql()) {
-            Path parent = Path.of(urlOrNull.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""))
-                    .toAbsolutePath().getParent();
+            Path parent = sqliteFileOrNull().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
