@@ -94,7 +94,8 @@ public final class RunTable {
 
     /**
      * The hyperparameters whose values differ between {@code runs} (one missing counts as
-     * different), in the order they first appear.
+     * different): those more runs have first, then in the order they first appear (so a long
+     * list cut short keeps the ones the runs share).
      *
      * @param runs the runs
      * @return the hyperparameter names
@@ -113,6 +114,8 @@ public final class RunTable {
                 out.add(k);
             }
         }
+        out.sort(Comparator.comparingLong((String k) -> runs.stream().filter(r -> r.hyperparameters().containsKey(k))
+                .count()).reversed());
         return out;
     }
 
