@@ -95,6 +95,35 @@ class RunRecorderTest {
     }
 
     @Test
+    void aParentThatTrainsNothingRecordsItselfFromItsLineageAndShowsItsChildren() throws Exception {
+        System.setProperty(TrackingTarget.PROPERTY, "jdbc:sqlite:" + runs.resolve(TrackingTarget.SQLITE_FILE));
+        var json = JsonMapper.builder().build();
+        Path parent = Files.createDirectories(runs.resolve("cv-parent"));
+        new RunLineage(null, "parent", Map.of("folds", "2")).write(dev.gatun.train.metrics.RunFolder.open(parent));
+        RunRecorder p = RunRecorder.start(parent, "cv", json.readTree("{\"training\": {\"folds\": 2}}"), System.err);
+        for (int k = 1; k <= 2; k++) {
+            Path child = Files.createDirectories(runs.resolve("cv-fold" + k));
+            new RunLineage("cv-parent", "fold", Map.of("fold", Integer.toString(k)))
+                    .write(dev.gatun.train.metrics.RunFolder.open(child));
+            RunRecorder c = RunRecorder.start(child, "cv", json.readTree("{}"), System.err);
+            c.end(RunState.FINISHED, Map.of("val_accuracy", 0.8 + k / 100.0), null);
+        }
+        p.end(RunState.FINISHED, Map.of("val_accuracy_mean", 0.815), null);
+        try (TrackingStore s = TrackingTarget.forRuns(runs).open()) {
+            TrackedRun r = s.run("cv-parent").orElseThrow();
+            assertEquals("parent", r.roleOrNull());
+            assertEquals(Map.of("folds", "2"), r.tags());
+            java.util.List<String> children = s.runs().stream().filter(t -> "cv-parent".equals(t.parentOrNull()))
+                    .map(TrackedRun::id).toList();
+            assertEquals(java.util.List.of("cv-fold1", "cv-fold2"), children);
+            String shown = RunTable.show(r, children, Instant.now());
+            assertTrue(shown.contains("children: cv-fold1, cv-fold2\n"), shown);
+            assertTrue(shown.contains("  val_accuracy_mean = 0.815\n"), shown);
+            assertEquals("fold", s.run("cv-fold2").orElseThrow().roleOrNull());
+        }
+    }
+
+    @Test
     void theStoreIsTheOneGivenThenThePropertyThenSqliteInTheRunsDirectory() {
         assertEquals(TrackingTarget.sqlite(runs.resolve("gatun-runs.db")), TrackingTarget.resolve(null, runs));
         System.setProperty(TrackingTarget.PROPERTY, "jdbc:postgresql://db/gatun?user=a&password=secret");
