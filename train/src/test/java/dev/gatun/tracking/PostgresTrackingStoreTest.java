@@ -1,12 +1,18 @@
 package dev.gatun.tracking;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a real PostgreSQL server, a throwaway cluster this test starts and stops.
@@ -42,6 +48,24 @@ class PostgresTrackingStoreTest extends TrackingStoreContract {
                 }
             }
         }
+    }
+
+    @Test
+    void severalJvmsWritingAtOnceLoseNoRow() throws Exception {
+        TrackingTarget t = target();
+        List<Process> children = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path log = Files.createTempFile(dir, "writer", ".log");
+            logs.add(log);
+            children.add(new ProcessBuilder(TrackingProbes.command("write", t.urlOrNull(), "jvm" + i, "3", "10"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        }
+        for (int i = 0; i < children.size(); i++) {
+            assertTrue(children.get(i).waitFor(120, TimeUnit.SECONDS), "writer " + i + " did not end");
+            assertEquals(0, children.get(i).exitValue(), Files.readString(logs.get(i)));
+        }
+        assertRows(t, 9, 10);
     }
 
     @Override
