@@ -105,7 +105,11 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (tracking != null) {
             // Checked now, and set for the whole process: every run below, and --jobs' children, record there.
-            dev.gatun.tracking.TrackingTarget.resolve(tracking, runs);
+            try {
+                dev.gatun.tracking.TrackingTarget.resolve(tracking, runs);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             System.setProperty(dev.gatun.tracking.TrackingTarget.PROPERTY, tracking);
         }
         PrintStream progress = WriterStream.of(out);

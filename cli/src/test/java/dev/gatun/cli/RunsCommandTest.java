@@ -68,6 +68,11 @@ class RunsCommandTest {
         CliRun bad = CliRun.of("runs", "--runs", runs.toString(), "--where", "optimizer.lr <");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("--where 'optimizer.lr <': expected a value"), bad.err());
+        CliRun mysql = CliRun.of("train", CliRun.CONFIGS.resolve("xor.json").toString(), "--runs", runs.toString(),
+                "--tracking", "jdbc:mysql://db/x");
+        assertEquals(2, mysql.exitCode());
+        assertTrue(mysql.err().contains("--tracking: tracking store 'jdbc:mysql://db/x': expected jdbc:sqlite:FILE,"
+                + " jdbc:postgresql://HOST/DB or off"), mysql.err());
         CliRun nowhere = CliRun.of("runs", "--runs", runs.resolve("empty").toString());
         assertEquals(1, nowhere.exitCode());
         assertTrue(nowhere.err().contains("no tracking store at " + runs.resolve("empty").toAbsolutePath()
