@@ -18,7 +18,7 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build browser studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings pretrained
+.PHONY: run test build browser postgresql studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings pretrained
 
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
@@ -44,7 +44,7 @@ run: data build
 
 # install, not only verify: the embedding sample is a separate Maven project that builds against
 # the installed artifacts. verify also builds the API modules' Javadoc, failing on any warning.
-test: data browser cuda-libs-if-possible
+test: data browser postgresql cuda-libs-if-possible
 	$(MVN) $(MVN_REPO_ARGS) install
 	$(MAKE) --no-print-directory embedding-sample
 
@@ -60,6 +60,22 @@ browser:
 	   echo "warning: could not install chromium and chromium-driver"; \
 	else \
 	  echo "Studio's browser tests need Chromium: 'sudo apt-get install chromium chromium-driver'"; \
+	fi
+
+# The tracking store's PostgreSQL tests start a throwaway cluster with initdb/pg_ctl (from PATH or
+# /usr/lib/postgresql/*/bin): Debian's postgresql is installed with apt when we are root and it is
+# missing. initdb refuses to run as root, so as root the tests run the cluster as the package's
+# postgres user (runuser -u postgres).
+postgresql:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing PostgreSQL for the tracking store's tests (apt-get install postgresql)"; \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null 2>&1 || \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)) || \
+	   echo "warning: could not install postgresql"; \
+	else \
+	  echo "the tracking store's PostgreSQL tests need initdb and pg_ctl: 'sudo apt-get install postgresql'"; \
 	fi
 
 # The pre-trained models of pretrained/, from configs/pretrained/, bit for bit (scripts/pretrained):

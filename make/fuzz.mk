@@ -32,7 +32,8 @@ FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
   train:ConfigLoaderFuzzTest\#json \
   train:TrainedModelFuzzTest\#predicts \
   train:CheckpointFuzzTest\#resumes \
-  train:CrossValidationParentFuzzTest\#members
+  train:CrossValidationParentFuzzTest\#members \
+  train:RunImporterFuzzTest\#reads
 
 .PHONY: fuzz fuzz-seeds
 

@@ -7,6 +7,10 @@
 module dev.gatun.train {
     requires transitive dev.gatun.core;
     requires java.desktop;
+    requires java.sql;
+    requires dev.gatun.kernels;
+    requires org.xerial.sqlitejdbc;
+    requires org.postgresql.jdbc;
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.yaml;

@@ -107,6 +107,11 @@ final class ParallelRuns {
         }
         command.add("-Dgatun.threads=" + threads);
         command.add("-D" + MemoryBudget.PROPERTY + "=" + memory);
+        String tracking = System.getProperty(dev.gatun.tracking.TrackingTarget.PROPERTY);
+        if (tracking != null && !tracking.isBlank()) {
+            // --tracking set it in this process only: the child records to the same store.
+            command.add("-D" + dev.gatun.tracking.TrackingTarget.PROPERTY + "=" + tracking);
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(GatunCli.class.getName());

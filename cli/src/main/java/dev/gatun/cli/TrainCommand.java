@@ -118,9 +118,23 @@ final class TrainCommand implements Callable<Integer> {
             description = "print no progress (no bar, no line per epoch), only each run's folder and result and errors")
     private boolean quiet;
 
+    @Option(names = "--tracking", paramLabel = "URL|off",
+            description = "the tracking store runs record to: jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB?user=..&password=..,"
+                    + " or off (default: -Dgatun.tracking, else $GATUN_TRACKING, else SQLite in --runs: runs/gatun-runs.db)")
+    private String tracking;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (tracking != null) {
+            // Checked now, and set for the whole process: every run below, and --jobs' children, record there.
+            try {
+                dev.gatun.tracking.TrackingTarget.resolve(tracking, runs);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.setProperty(dev.gatun.tracking.TrackingTarget.PROPERTY, tracking);
+        }
         PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream(), true,
                 java.nio.charset.StandardCharsets.UTF_8) : WriterStream.of(out);
         if (resume != null && SweepState.isSweepFolder(resume)) {

@@ -173,7 +173,7 @@ class TrainEvalPredictTest {
         assertEquals(0, train.exitCode(), train.err());
         Path run;
         try (Stream<Path> s = Files.list(out)) {
-            run = s.findFirst().orElseThrow();
+            run = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         // Fresh images of both classes, through the saved standardization.
         Path fresh = runs.resolve("fresh");

@@ -137,7 +137,7 @@ public record FashionSample(String name, String description, int[] featureShape,
 
             Trainer trainer = new Trainer(net, adam, Loss.CROSS_ENTROPY, out, ProgressBar.isTerminal());
             run.attach(trainer, modelScope, out);
-            trainer.fit(train, validation, o.epochs(), run.log());
+            run.fit(trainer, train, validation, o.epochs());
             Evaluation tested = trainer.evaluate(test);
             double accuracy = tested.accuracy();
             Map<String, Double> results = new LinkedHashMap<>();

@@ -3,6 +3,9 @@ package dev.gatun.samples;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ModelCard;
 import dev.gatun.nn.Module;
+import dev.gatun.data.DataLoader;
+import dev.gatun.tracking.RunRecorder;
+import dev.gatun.tracking.RunState;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.report.HistogramRecorder;
 import dev.gatun.report.RunReport;
@@ -47,13 +50,16 @@ final class SampleRun {
     private final MetricsLog log;
     private final ObjectNode config;
     private final Path checkpoint;
+    private final RunRecorder recorder;
 
-    private SampleRun(SampleOptions options, RunFolder folder, MetricsLog log, ObjectNode config, Path checkpoint) {
+    private SampleRun(SampleOptions options, RunFolder folder, MetricsLog log, ObjectNode config, Path checkpoint,
+            RunRecorder recorder) {
         this.options = options;
         this.folder = folder;
         this.log = log;
         this.config = config;
         this.checkpoint = checkpoint;
+        this.recorder = recorder;
     }
 
     /**
@@ -71,7 +77,9 @@ final class SampleRun {
         Path checkpoint = o.resume() == null ? null : locate(o.resume());
         RunFolder folder = checkpoint == null ? RunFolder.create(o.out(), sample)
                 : RunFolder.open(Checkpoint.runFolderOf(checkpoint));
-        return new SampleRun(o, folder, new MetricsLog(folder, facts), config, checkpoint);
+        // Tracked like a config's run, in the store of the folder's runs directory (or GATUN_TRACKING's).
+        RunRecorder recorder = RunRecorder.start(folder.path(), sample, config, System.err);
+        return new SampleRun(o, folder, new MetricsLog(folder, facts), config, checkpoint, recorder);
     }
 
     /** The checkpoint directory {@code --resume} names: itself, or the newest in a run folder. */
@@ -92,6 +100,7 @@ final class SampleRun {
      */
     void attach(Trainer trainer, Scope scope, PrintStream out) throws IOException {
         trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
+        trainer.addCallback(recorder);
         if (options.checkpointEvery() > 0) {
             trainer.addCallback(new CheckpointCallback(folder.path(), config, Map.of("seed", options.seed()),
                     options.checkpointEvery(), KEEP_LAST));
@@ -101,6 +110,16 @@ final class SampleRun {
             requireSameConfig(cp.modelConfig());
             trainer.resume(cp);
             out.printf("resumed from %s after epoch %d%n", cp.directory(), cp.epoch());
+        }
+    }
+
+    /** Trains, recording a failure in the tracking store before it propagates. */
+    void fit(Trainer trainer, DataLoader train, DataLoader validation, int epochs) {
+        try {
+            trainer.fit(train, validation, epochs, log);
+        } catch (RuntimeException | Error e) {
+            recorder.failed(e);
+            throw e;
         }
     }
 
@@ -146,6 +165,7 @@ final class SampleRun {
             cardOrNull.write(folder);
         }
         RunReport.write(folder.path());
+        recorder.end(RunState.FINISHED, results, null);
     }
 
     /** Writes the test set's confusion matrix ({@code confusion.json}) for the report. */

@@ -91,7 +91,7 @@ public final class SequenceSample {
             SampleRun run = SampleRun.open(o, "sequence", facts);
             Trainer trainer = new Trainer(net, adam, Loss.MSE, out, ProgressBar.isTerminal());
             run.attach(trainer, modelScope, out);
-            trainer.fit(train, validation, o.epochs(), run.log());
+            run.fit(trainer, train, validation, o.epochs());
             Evaluation tested = trainer.evaluate(test);
             double mse = tested.loss();
 

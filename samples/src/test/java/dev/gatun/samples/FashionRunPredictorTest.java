@@ -77,7 +77,7 @@ class FashionRunPredictorTest {
                 "--validation", "0", "--out", runs.toString()}), new PrintStream(OutputStream.nullOutputStream()));
         Path run;
         try (Stream<Path> s = Files.list(runs)) {
-            run = s.findFirst().orElseThrow();
+            run = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         JsonNode metrics = ConfigLoader.parseJson(Files.readString(run.resolve("metrics.json")), "metrics.json");
         double reported = metrics.get("final").get("test_accuracy").doubleValue();

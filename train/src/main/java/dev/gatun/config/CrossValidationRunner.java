@@ -5,6 +5,8 @@ import dev.gatun.data.Dataset;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tracking.RunLineage;
+import dev.gatun.tracking.RunRecorder;
+import dev.gatun.tracking.RunState;
 import dev.gatun.train.callbacks.Callback;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RunFolder;
@@ -91,6 +93,20 @@ public final class CrossValidationRunner {
     public static Result run(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers) throws IOException {
         Plan plan = plan(config, runsDir, out);
+        // The parent is a run of the tracking store too, running while its folds train.
+        RunRecorder parent = RunRecorder.start(plan.parent().path(), config.name(), config.normalized(), out);
+        try {
+            Result result = runFolds(plan, config, runsDir, out, observers);
+            parent.end(RunState.FINISHED, result.summary().mean(), null);
+            return result;
+        } catch (IOException | RuntimeException | Error e) {
+            parent.failed(e);
+            throw e;
+        }
+    }
+
+    private static Result runFolds(Plan plan, ExperimentConfig config, Path runsDir, PrintStream out,
+            Function<PreparedExperiment, List<? extends Callback>> observers) throws IOException {
         List<ExperimentResult> results = new ArrayList<>();
         List<CrossValidationSummary.Fold> summaries = new ArrayList<>();
         for (int i = 1; i <= plan.folds().size(); i++) {
@@ -214,7 +230,10 @@ public final class CrossValidationRunner {
             summaries.add(new CrossValidationSummary.Fold(i + 1, folder.getFileName().toString(), counts,
                     finalMetrics(folder)));
         }
-        return finish(plan, summaries, out);
+        CrossValidationSummary summary = finish(plan, summaries, out);
+        RunRecorder.start(plan.parent().path(), plan.config().name(), plan.config().normalized(), out)
+                .end(RunState.FINISHED, summary.mean(), null);
+        return summary;
     }
 
     private static CrossValidationSummary finish(Plan plan, List<CrossValidationSummary.Fold> folds, PrintStream out)

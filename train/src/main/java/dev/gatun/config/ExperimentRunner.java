@@ -23,6 +23,7 @@ import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
 import dev.gatun.tracking.RunLineage;
+import dev.gatun.tracking.RunTracking;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -122,8 +123,8 @@ public final class ExperimentRunner {
      */
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers, RunLineage lineage) throws IOException {
-        return execute(config, runsDir, null, config.training().epochs(), out, "config '" + config.name() + "'",
-                observers, lineage);
+        return RunTracking.around(tracking -> execute(config, runsDir, null, config.training().epochs(), out,
+                "config '" + config.name() + "'", observers, lineage, tracking));
     }
 
     /**
@@ -165,13 +166,14 @@ public final class ExperimentRunner {
         ExperimentConfig config = ConfigLoader.experiment(saved.get(CONFIG_KEY),
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
                 checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
-        return execute(config, null, checkpoint, epochs > 0 ? epochs : config.training().epochs(), out,
-                checkpoint.resolve(Checkpoint.JSON_FILE).toString(), prepared -> List.of(), RunLineage.NONE);
+        return RunTracking.around(tracking -> execute(config, null, checkpoint,
+                epochs > 0 ? epochs : config.training().epochs(), out, checkpoint.resolve(Checkpoint.JSON_FILE).toString(),
+                prepared -> List.of(), RunLineage.NONE, tracking));
     }
 
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
             PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers,
-            RunLineage lineage) throws IOException {
+            RunLineage lineage, RunTracking tracking) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -196,6 +198,8 @@ public final class ExperimentRunner {
             } else {
                 folder = RunFolder.open(Checkpoint.runFolderOf(checkpoint));
             }
+            // Recorded in the tracking store from here on; the lineage file (written above) names its parent.
+            Callback recording = tracking.begin(folder.path(), config.name(), config.normalized(), out);
             Map<String, String> run = new LinkedHashMap<>();
             run.put("config", config.name());
             run.put("backend", BackendRegistry.current().name());
@@ -222,6 +226,8 @@ public final class ExperimentRunner {
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
+            // Before the observers: an epoch after which a pruner throws is still recorded.
+            trainer.addCallback(recording);
             observers.apply(prepared).forEach(trainer::addCallback);
             if (t.checkpointEvery() > 0) {
                 ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
@@ -257,6 +263,7 @@ public final class ExperimentRunner {
             log.setFinal(end);
             folder.writeAtomically(TrainedModel.WEIGHTS, s -> SafetensorsWriter.write(net.state(), run, s));
             RunReport.write(folder.path());
+            tracking.finished(end);
             return new ExperimentResult(config, folder, trainer.history(), end);
         }
     }

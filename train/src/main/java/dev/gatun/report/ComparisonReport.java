@@ -32,6 +32,9 @@ public final class ComparisonReport {
     /** The CSV table's file name. */
     public static final String CSV_FILE = "comparison.csv";
 
+    /** The parallel-coordinates plot's file name (written when hyperparameters differ). */
+    public static final String PARALLEL_COORDINATES = "compare-parallel-coordinates.png";
+
     private ComparisonReport() {}
 
     /**
@@ -116,21 +119,26 @@ public final class ComparisonReport {
         return new Comparison.Entry(m.name(), m.folder(), value, epoch, m.run(), m.finalMetrics(), m.totalSeconds());
     }
 
-    /** The table's variable columns: run facts and final metrics present in any run, in first-seen order. */
-    private record Columns(List<String> facts, List<String> finals) {
-        static Columns of(List<Comparison.Entry> ranking) {
+    /**
+     * The table's variable columns: run facts and final metrics present in any run, in first-seen
+     * order, and the hyperparameters that differ between the runs.
+     */
+    private record Columns(List<String> facts, List<String> finals, HyperParameterColumns params) {
+        static Columns of(List<Comparison.Entry> ranking) throws IOException {
             Set<String> facts = new LinkedHashSet<>();
             Set<String> finals = new LinkedHashSet<>();
             for (Comparison.Entry e : ranking) {
                 facts.addAll(e.facts().keySet());
                 finals.addAll(e.finalMetrics().keySet());
             }
-            return new Columns(List.copyOf(facts), List.copyOf(finals));
+            return new Columns(List.copyOf(facts), List.copyOf(finals),
+                    HyperParameterColumns.of(ranking.stream().map(Comparison.Entry::folder).toList()));
         }
 
         List<String> header(String metric) {
             List<String> h = new ArrayList<>(List.of("rank", "run", metric + " (saved model)", "from"));
             finals.forEach(f -> h.add("final " + f));
+            h.addAll(params.names());
             h.add("seconds");
             h.addAll(facts);
             return h;
@@ -144,6 +152,7 @@ public final class ComparisonReport {
                 double v = e.finalMetrics().getOrDefault(f, Double.NaN);
                 r.add(forCsv ? MetricText.csv(v) : MetricText.cell(v));
             }
+            params.names().forEach(n -> r.add(params.value(e.folder(), n)));
             r.add(forCsv ? MetricText.csv(e.seconds()) : MetricText.cell(e.seconds()));
             facts.forEach(k -> r.add(e.facts().getOrDefault(k, "")));
             return r;
@@ -178,6 +187,7 @@ public final class ComparisonReport {
         StringBuilder sb = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("rank", "run", c.metric(), "epoch"));
         columns.finals().forEach(f -> header.add("final_" + f));
+        header.addAll(columns.params().names());
         header.add("seconds");
         header.addAll(columns.facts());
         sb.append(CsvCell.line(header));
@@ -230,12 +240,44 @@ public final class ComparisonReport {
         int width = columns.header(c.metric()).size();
         c.failed().forEach(f -> rows.add(columns.failedRow(f, width)));
         page.table(columns.header(c.metric()), rows, 0);
+        parallelCoordinates(page, outDir, c, columns.params());
         page.heading(2, "Curves");
         overlay(page, outDir, c.metric(), runs);
         if (!c.metric().equals("val_loss")) {
             overlay(page, outDir, "val_loss", runs);
         }
         return page.bytes();
+    }
+
+    /** The parallel-coordinates plot of the differing hyperparameters and the metric, when some differ. */
+    private static void parallelCoordinates(HtmlPage page, Path outDir, Comparison c, HyperParameterColumns params)
+            throws IOException {
+        if (params.names().isEmpty() || c.ranking().size() < 2) {
+            return;
+        }
+        page.heading(2, "Hyperparameters");
+        if (!ChartRuntime.AVAILABLE) {
+            page.paragraph(ChartRuntime.UNAVAILABLE);
+            return;
+        }
+        List<String> labels = new ArrayList<>(params.names());
+        labels.add(c.metric());
+        List<List<String>> values = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        int[] rank = new int[c.ranking().size()];
+        for (int i = 0; i < rank.length; i++) {
+            Comparison.Entry e = c.ranking().get(i);
+            List<String> row = new ArrayList<>();
+            params.names().forEach(n -> row.add(params.value(e.folder(), n)));
+            row.add(Double.toString(e.value()));
+            values.add(row);
+            names.add(e.name());
+            rank[i] = i;
+        }
+        page.image("parallel coordinates: hyperparameters and " + c.metric() + " by run",
+                ChartPng.write(outDir, PARALLEL_COORDINATES, ChartPng.encode(ParallelCoordinates.draw(
+                        "Hyperparameters and " + c.metric() + " (" + (c.higherIsBetter() ? "higher" : "lower")
+                                + " is better)", ParallelCoordinates.axes(labels, values), rank, names))));
     }
 
     private static void overlay(HtmlPage page, Path outDir, String metric, List<RunMetrics> runs) throws IOException {

@@ -4,6 +4,7 @@ import dev.gatun.config.ConfigException;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.SearchSpace;
 import dev.gatun.tracking.RunLineage;
+import dev.gatun.tracking.RunRecorder;
 import dev.gatun.tracking.RunState;
 import dev.gatun.tracking.TrialPruned;
 import dev.gatun.train.metrics.RunFolder;
@@ -304,6 +305,28 @@ public final class Sweep {
             throw new IllegalArgumentException("jobs must be >= 1, got " + jobs);
         }
         Files.createDirectories(folder.resolve(LOGS));
+        // The sweep is a run of the store too, the parent its trials name; a resumed sweep takes it up again.
+        RunRecorder parent = RunRecorder.start(folder, name, tree, out);
+        try {
+            List<TrialRecord> all = runTrials(jobs, runner, out);
+            parent.end(RunState.FINISHED, best(all), null);
+            return all;
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            parent.failed(e);
+            throw e;
+        }
+    }
+
+    /** The best finished trial's value, as the sweep's final metric in the tracking store. */
+    private Map<String, Double> best(List<TrialRecord> all) {
+        return all.stream().filter(t -> t.state() == RunState.FINISHED && Double.isFinite(t.value()))
+                .min(java.util.Comparator.comparingDouble(t -> settings.minimize() ? t.value() : -t.value()))
+                .map(t -> Map.of("best_" + settings.metric(), t.value(), "best_trial", (double) t.number()))
+                .orElse(Map.of());
+    }
+
+    private List<TrialRecord> runTrials(int jobs, TrialRunner runner, PrintStream out)
+            throws IOException, InterruptedException {
         int workers = Math.min(jobs, Math.max(1, remaining()));
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "sweep-" + name);

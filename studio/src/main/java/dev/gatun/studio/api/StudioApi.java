@@ -104,6 +104,7 @@ public final class StudioApi implements AutoCloseable {
         server.route("POST", "/api/upload", BodyKind.UPLOAD, this::upload);
         server.route("POST", "/api/live", this::registerLive);
         server.route("POST", "/api/live/{run}/events", this::liveEvents);
+        server.route("GET", "/api/tracked-runs", r -> Response.ok(TrackedRuns.list(runsDir)));
     }
 
     private synchronized ObjectNode state() throws IOException {

@@ -20,6 +20,8 @@ import dev.gatun.train.Evaluation;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.Regularization;
+import dev.gatun.tracking.RunRecorder;
+import dev.gatun.tracking.RunState;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.metrics.ConfusionMatrix;
@@ -109,6 +111,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private DataLoader train;
     private RunFolder folder;
     private MetricsLog log;
+    // The run's record in the tracking store: start, epochs and end (finished, failed, or stopped when closed).
+    private RunRecorder recorder = RunRecorder.none();
     private Loss baseLoss;
     private volatile Loss loss;
     private String optimizerType;
@@ -583,6 +587,8 @@ public final class PlaygroundRun implements AutoCloseable {
             this.prepared = p;
             this.folder = f;
             this.log = new MetricsLog(f, facts);
+            recorder.close();
+            this.recorder = RunRecorder.start(f.path(), c.name(), c.normalized(), System.err);
             this.baseLoss = PreparedExperiment.withPenalties(c, List.of());
             this.l1 = c.regularization().l1();
             this.l2 = c.regularization().l2();
@@ -684,6 +690,7 @@ public final class PlaygroundRun implements AutoCloseable {
                 validation.accuracy(), trainer.optimizer().learningRate(), seconds, seen / Math.max(seconds, 1e-9));
         trainer.recordEpoch(m);
         log.record(m);
+        recorder.epoch(epoch, RunRecorder.metricsOf(m));
         // Epochs of a small network take milliseconds, and the files hold every epoch: they are
         // rewritten at most once a second, and within the snapshots' share of the time.
         if (System.nanoTime() > nextMetricsWrite) {
@@ -708,6 +715,7 @@ public final class PlaygroundRun implements AutoCloseable {
         resetEpochSums();
         updateOptimizerView();
         if (epoch > config.training().epochs()) {
+            recorder.end(RunState.FINISHED, finalMetrics(m), null);
             setStatus(RunStatus.FINISHED, "trained " + config.training().epochs() + " epochs");
             flush(true);
         }
@@ -725,6 +733,16 @@ public final class PlaygroundRun implements AutoCloseable {
         nextMetricsWrite = System.nanoTime() + Math.max(1_000_000_000L, (long) (spent / SNAPSHOT_SHARE));
     }
 
+    /** The last epoch's validation metrics, as a finished run's final metrics in the tracking store. */
+    private static Map<String, Double> finalMetrics(EpochMetrics m) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("val_loss", m.valLoss());
+        out.put("val_accuracy", m.valAccuracy());
+        out.put("train_loss", m.trainLoss());
+        out.put("train_accuracy", m.trainAccuracy());
+        return out;
+    }
+
     private void resetEpochSums() {
         lossSum = 0;
         correct = 0;
@@ -734,6 +752,7 @@ public final class PlaygroundRun implements AutoCloseable {
     private void fail(RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         sink.publish("error", EventJson.text(EventJson.event(id).put("message", message)));
+        recorder.failed(e);
         setStatus(RunStatus.FAILED, message);
     }
 
@@ -758,6 +777,7 @@ public final class PlaygroundRun implements AutoCloseable {
             }
         } finally {
             if (stop) {
+                recorder.close();
                 setStatus(RunStatus.STOPPED, "stopped; the run folder keeps its metrics and a checkpoint");
             }
             scope.close();

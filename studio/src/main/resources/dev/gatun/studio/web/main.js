@@ -5,6 +5,7 @@ import {openStream} from './stream.js';
 import {Builder, LAYER_TYPES} from './builder.js';
 import {Playground} from './playground.js';
 import {LiveRuns} from './live.js';
+import {TrackedRuns} from './tracked.js';
 import {RaceView} from './race.js';
 import {PretrainedPanel} from './pretrained.js';
 import {ActivationsView} from './activations.js';
@@ -21,6 +22,7 @@ const FALLBACK_DATASETS = ['xor', 'spirals', 'moons', 'circles', 'blobs', 'linea
 const playground = new Playground();
 const activations = new ActivationsView($('tooltip'));
 const live = new LiveRuns($('runs'));
+new TrackedRuns($('tracked-panel'), $('tracked-table'), $('tracked-info'), $('tracked-refresh'));
 const builder = new Builder($('layers'), configChanged);
 const controls = new Controls(builder, playground, (error) => showConfigError(error, false), configChanged);
 const race = new RaceView(() => pageConfig(builder.layers));
