@@ -2,6 +2,7 @@ package dev.gatun.cli;
 
 import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
+import dev.gatun.tracking.TrackingTarget;
 import dev.gatun.train.metrics.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,9 +42,14 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // `gatun compare runs/*` also names the tracking store's files beside the run folders.
+        List<Path> folders = runs.stream().filter(p -> !TrackingTarget.isStoreFile(p)).toList();
+        if (folders.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no run folder among " + runs);
+        }
         Path dir = out != null ? out : RunFolder.create(Path.of("runs"), "compare").path();
         java.nio.file.Files.createDirectories(dir);
-        Comparison c = ComparisonReport.write(dir, runs, metric, MetricGoal.higherIsBetter(metric, lowerIsBetter));
+        Comparison c = ComparisonReport.write(dir, folders, metric, MetricGoal.higherIsBetter(metric, lowerIsBetter));
         ComparisonTable.print(spec.commandLine().getOut(), c, dir);
         return 0;
     }

@@ -138,4 +138,18 @@ public record TrackingTarget(String urlOrNull) {
     static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/:@]+:)[^@/]*@", "$1***@");
     }
+
+    /**
+     * Whether {@code path} is a file of a runs directory's SQLite store ({@value #SQLITE_FILE} and
+     * its {@code -wal}, {@code -shm} and {@code -journal} files), which a glob over the runs
+     * directory names beside the run folders.
+     *
+     * @param path a path from the command line
+     * @return whether it is one of the store's files
+     */
+    public static boolean isStoreFile(Path path) {
+        Path name = path.getFileName();
+        return name != null && !java.nio.file.Files.isDirectory(path) && name.toString().matches(
+                java.util.regex.Pattern.quote(SQLITE_FILE) + "(-wal|-shm|-journal)?");
+    }
 }
