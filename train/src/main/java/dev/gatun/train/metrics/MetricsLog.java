@@ -35,6 +35,10 @@ public final class MetricsLog {
     private final RunFolder folder;
     private final Map<String, String> run;
     private final List<EpochMetrics> epochs = new ArrayList<>();
+    // Each epoch's CSV row and JSON object, formatted once: the files are rewritten with every epoch
+    // so far, and a short run (Studio's playground) has thousands of epochs.
+    private final List<String> csvRows = new ArrayList<>();
+    private final List<String> jsonRows = new ArrayList<>();
     private Map<String, Double> finalMetrics;
 
     /**
@@ -57,7 +61,7 @@ public final class MetricsLog {
      * @throws IOException when a file cannot be written
      */
     public void add(EpochMetrics epoch) throws IOException {
-        epochs.add(Objects.requireNonNull(epoch, "epoch"));
+        append(epoch);
         write();
     }
 
@@ -68,7 +72,20 @@ public final class MetricsLog {
      * @param epoch the epoch's metrics
      */
     public void record(EpochMetrics epoch) {
-        epochs.add(Objects.requireNonNull(epoch, "epoch"));
+        append(epoch);
+    }
+
+    private void append(EpochMetrics m) {
+        epochs.add(Objects.requireNonNull(m, "epoch"));
+        double[] values = values(m);
+        StringBuilder csv = new StringBuilder().append(m.epoch());
+        StringBuilder json = new StringBuilder("{\"").append(COLUMNS[0]).append("\": ").append(m.epoch());
+        for (int i = 0; i < values.length; i++) {
+            csv.append(',').append(CsvCell.number(values[i]));
+            json.append(", \"").append(COLUMNS[i + 1]).append("\": ").append(jsonNumber(values[i]));
+        }
+        csvRows.add(csv.toString());
+        jsonRows.add(json.append('}').toString());
     }
 
     /**
@@ -80,7 +97,9 @@ public final class MetricsLog {
     public void restore(List<EpochMetrics> history) {
         List<EpochMetrics> copy = List.copyOf(history);
         epochs.clear();
-        epochs.addAll(copy);
+        csvRows.clear();
+        jsonRows.clear();
+        copy.forEach(this::append);
     }
 
     /**
@@ -132,13 +151,8 @@ public final class MetricsLog {
      */
     public String csv() {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
-        for (EpochMetrics m : epochs) {
-            double[] values = values(m);
-            sb.append(m.epoch());
-            for (double v : values) {
-                sb.append(',').append(CsvCell.number(v));
-            }
-            sb.append('\n');
+        for (String row : csvRows) {
+            sb.append(row).append('\n');
         }
         return sb.toString();
     }
@@ -161,14 +175,8 @@ public final class MetricsLog {
         }
         sb.append(run.isEmpty() ? "" : "\n  ").append("},\n  \"epochs\": [");
         sep = "\n";
-        for (EpochMetrics m : epochs) {
-            sb.append(sep).append("    {\"").append(COLUMNS[0]).append("\": ").append(m.epoch());
-            double[] values = values(m);
-            for (int i = 0; i < values.length; i++) {
-                sb.append(", \"").append(COLUMNS[i + 1]).append("\": ")
-                        .append(jsonNumber(values[i]));
-            }
-            sb.append('}');
+        for (String row : jsonRows) {
+            sb.append(sep).append("    ").append(row);
             sep = ",\n";
         }
         sb.append(epochs.isEmpty() ? "" : "\n  ").append(']');
