@@ -54,7 +54,7 @@ class MissingFilesTest {
         assertEquals(0, train.exitCode(), train.err());
         Path model;
         try (Stream<Path> runs = Files.list(dir.resolve("runs"))) {
-            model = runs.findFirst().orElseThrow();
+            model = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         CliRun predict = CliRun.of("predict", model.toString(), "missing.csv");
 
