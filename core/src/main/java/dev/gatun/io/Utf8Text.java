@@ -41,6 +41,25 @@ public final class Utf8Text {
     }
 
     /**
+     * The whole of {@code file} when it has at most {@code maxBytes} bytes: the size is checked
+     * before anything is read.
+     *
+     * @param file the file to read
+     * @param maxBytes the most bytes it may have
+     * @param what what the file is, for the message (e.g. {@code "a sweep's state"})
+     * @return its text, without a leading byte-order mark
+     * @throws FileTooLargeException naming the file, its size, the limit and {@code what}
+     * @throws MalformedUtf8Exception naming the file, line and byte of the first invalid byte
+     */
+    public static String read(Path file, long maxBytes, String what) throws IOException {
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            throw new FileTooLargeException(file, size, maxBytes, what);
+        }
+        return read(file);
+    }
+
+    /**
      * {@code bytes} as text; {@code source} names them in errors.
      *
      * @param bytes the UTF-8 bytes

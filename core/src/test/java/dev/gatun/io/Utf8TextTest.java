@@ -19,6 +19,16 @@ class Utf8TextTest {
     Path dir;
 
     @Test
+    void aFileLargerThanItsLimitIsRefusedBeforeItIsReadNamingItsSizeAndTheLimit() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"a\": 1}");
+        assertEquals("{\"a\": 1}", Utf8Text.read(file, 8, "a state"));
+        FileTooLargeException e = assertThrows(FileTooLargeException.class, () -> Utf8Text.read(file, 7, "a state"));
+        assertEquals(file + ": 8 bytes, more than the 7 that a state may have", e.getMessage());
+        assertEquals(7, e.limit());
+    }
+
+    @Test
     void aFileWithOneLatin1ByteNamesTheFileLineAndByte() throws IOException {
         Path file = dir.resolve("notes.txt");
         Files.write(file, "ab\ncd\nsch\u00f6n\n".getBytes(StandardCharsets.ISO_8859_1));

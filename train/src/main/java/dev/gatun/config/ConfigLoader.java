@@ -147,13 +147,11 @@ public final class ConfigLoader {
      * @throws ConfigException naming the file when it is larger or holds a byte that is not UTF-8
      */
     static String text(Path file, long maxBytes, String what) throws IOException {
-        long size = Files.size(file);
-        if (size > maxBytes) {
-            throw new ConfigException(file.toString(), "is " + size + " bytes, more than the " + maxBytes
-                    + " that " + what + " may have");
-        }
         try {
-            return Utf8Text.read(file);
+            return Utf8Text.read(file, maxBytes, what);
+        } catch (dev.gatun.io.FileTooLargeException e) {
+            throw new ConfigException(file.toString(), "is " + Files.size(file) + " bytes, more than the " + maxBytes
+                    + " that " + what + " may have");
         } catch (MalformedUtf8Exception e) {
             throw new ConfigException(file.toString(), "line " + e.line() + ": " + e.problem(), e);
         }

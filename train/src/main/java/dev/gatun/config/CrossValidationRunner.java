@@ -250,7 +250,7 @@ public final class CrossValidationRunner {
         Path file = folder.resolve(MetricsLog.JSON_FILE);
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            root = JSON.readTree(dev.gatun.io.Utf8Text.read(file, MetricsLog.MAX_JSON_BYTES, "a run's metrics"));
         } catch (RuntimeException e) {
             throw new IOException(file + ": not JSON: " + e.getMessage(), e);
         }

@@ -28,6 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * @param trials the ended trials, in the order they ended
  */
 public record SweepState(String name, JsonNode config, List<TrialRecord> trials) {
+    /** The most bytes a sweep's state may have (a few hundred per trial, up to a million trials). */
+    static final long MAX_BYTES = 1L << 30;
+
     /** The file in a sweep folder. */
     public static final String FILE = "sweep.json";
     private static final int FORMAT = 1;
@@ -105,7 +108,7 @@ public record SweepState(String name, JsonNode config, List<TrialRecord> trials)
         }
         JsonNode o;
         try {
-            o = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            o = JSON.readTree(dev.gatun.io.Utf8Text.read(file, MAX_BYTES, "a sweep's state"));
         } catch (RuntimeException e) {
             throw new IOException(file + ": not JSON: " + e.getMessage(), e);
         }

@@ -156,9 +156,9 @@ public final class RunImporter {
     /** The file's text, or an error naming it (not UTF-8, unreadable). */
     private static String text(Path file) throws IOException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IOException(file + ": not UTF-8 text", e);
+            return dev.gatun.io.Utf8Text.read(file, MetricsLog.MAX_JSON_BYTES, "a run folder's file");
+        } catch (dev.gatun.io.FileTooLargeException | dev.gatun.io.MalformedUtf8Exception e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read: " + e, e);
         }

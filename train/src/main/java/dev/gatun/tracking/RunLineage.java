@@ -1,5 +1,6 @@
 package dev.gatun.tracking;
 
+import dev.gatun.io.Utf8Text;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ public record RunLineage(String parentOrNull, String roleOrNull, Map<String, Str
     public static final String FILE = "lineage.json";
     /** No relation and no tags. */
     public static final RunLineage NONE = new RunLineage(null, null, Map.of());
+    /** The most bytes a lineage file may have: a parent, a role and a few tags. */
+    static final long MAX_BYTES = 1L << 20;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** Copies the tags, keeping their order. */
@@ -72,7 +75,7 @@ public record RunLineage(String parentOrNull, String roleOrNull, Map<String, Str
         }
         JsonNode o;
         try {
-            o = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            o = JSON.readTree(Utf8Text.read(file, MAX_BYTES, "a lineage"));
         } catch (RuntimeException e) {
             throw new IOException(file + ": not JSON: " + e.getMessage(), e);
         }

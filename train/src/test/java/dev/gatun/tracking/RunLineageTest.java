@@ -37,6 +37,15 @@ class RunLineageTest {
     }
 
     @Test
+    void aLineageLargerThanAMebibyteIsRefusedBeforeItIsRead() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("huge"));
+        Files.write(run.resolve(RunLineage.FILE), new byte[(int) RunLineage.MAX_BYTES + 1]);
+        IOException e = assertThrows(IOException.class, () -> RunLineage.read(run));
+        assertTrue(e.getMessage().contains("more than the " + RunLineage.MAX_BYTES + " that a lineage may have"),
+                e.getMessage());
+    }
+
+    @Test
     void statesGoBothWaysOnTheWire() {
         for (RunState s : RunState.values()) {
             assertEquals(s, RunState.ofWire(s.wire()));

@@ -1,5 +1,6 @@
 package dev.gatun.studio.api;
 
+import dev.gatun.io.Utf8Text;
 import dev.gatun.studio.play.EventJson;
 import dev.gatun.studio.server.ApiException;
 import java.io.IOException;
@@ -28,6 +29,8 @@ public record PretrainedModels(Path dirOrNull) {
     public static final String PROPERTY = "gatun.pretrained";
     /** No pre-trained models. */
     public static final PretrainedModels NONE = new PretrainedModels(null);
+    /** The most bytes of a model's {@code config.json} or {@code accuracy.json}. */
+    private static final long MAX_FILE_BYTES = 1L << 20;
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final List<String> FILES = List.of("config.json", "model.json", "model.safetensors", "accuracy.json");
 
@@ -56,17 +59,21 @@ public record PretrainedModels(Path dirOrNull) {
                     .filter(p -> FILES.stream().allMatch(f -> Files.isRegularFile(p.resolve(f)))).sorted().toList();
         }
         for (Path dir : dirs) {
-            JsonNode accuracy = EventJson.MAPPER.readTree(dir.resolve("accuracy.json").toFile());
+            JsonNode accuracy = json(dir.resolve("accuracy.json"));
             ObjectNode m = out.addObject();
             String name = dir.getFileName().toString();
             m.put("name", name);
             m.put("from", PREFIX + name);
-            m.set("config", EventJson.MAPPER.readTree(dir.resolve("config.json").toFile()));
+            m.set("config", json(dir.resolve("config.json")));
             m.set("testAccuracy", accuracy.path("test_accuracy"));
             m.set("testExamples", accuracy.path("test_examples"));
             m.set("epochs", accuracy.path("epochs"));
         }
         return out;
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return EventJson.MAPPER.readTree(Utf8Text.read(file, MAX_FILE_BYTES, "a pre-trained model's JSON"));
     }
 
     /**

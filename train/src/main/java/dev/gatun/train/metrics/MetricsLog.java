@@ -25,6 +25,8 @@ public final class MetricsLog {
     public static final String CSV_FILE = "metrics.csv";
     /** The JSON file's name. */
     public static final String JSON_FILE = "metrics.json";
+    /** The most bytes a reader takes of a {@code metrics.json} or {@code metrics.csv}: about a million epochs. */
+    public static final long MAX_JSON_BYTES = 256L << 20;
     /** The CSV file's header line. */
     public static final String CSV_HEADER =
             "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second";
