@@ -18,12 +18,13 @@ import java.util.Map;
  * <p>Blocks of at least {@link #MIN_BLOCK} bytes are rounded up to a size class (8 classes per
  * power of two, so at most 12.5% is wasted) and each owns its own arena, which is closed when
  * the cache is over {@link #MAX_CACHED} bytes, or when live and cached bytes together would pass
- * the {@link MemoryBudget}. A scope never hands out a block itself: it hands
- * out a view bound to its own arena, so a tensor used after its scope closed still throws, even
- * though the memory behind it lives on here.
+ * the {@link MemoryBudget}. Scopes carve small tensors from blocks of {@link #MIN_BLOCK} bytes
+ * (slabs). A tensor used after its scope closed throws ({@link Tensor#checkAlive()}), and a raw
+ * segment kept past it still points into a block here: memory is freed only with its arena, which
+ * makes any segment into it throw.
  */
 final class HostBlockCache {
-    /** Smaller allocations go straight to the scope's arena: cheap, and not worth a lookup. */
+    /** Smaller allocations are carved from a slab of this size; larger ones get a block each. */
     static final long MIN_BLOCK = 64 * 1024;
     /** Free bytes kept at most; beyond it returned blocks are freed. */
     static final long MAX_CACHED = Long.getLong("gatun.hostCacheBytes", 1L << 30);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The owner of tensor memory: an {@link Arena} the caller opens and closes.
+ * The owner of tensor memory: a lifetime the caller opens and closes.
  *
  * <pre>{@code
  * try (Scope step = Scope.open()) {
@@ -20,9 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * }                                  // all freed here; using y afterwards throws
  * }</pre>
  *
- * <p>Ops allocate their results in the innermost scope opened on the current thread. The arena
- * is shared, not confined, because CPU kernels read and write tensors from worker threads.
- * There are no finalizers: memory lives exactly as long as its scope.
+ * <p>Ops allocate their results in the innermost scope opened on the current thread. Memory
+ * comes from host blocks kept for reuse: small tensors are carved from 64 KiB slabs, larger ones
+ * get a block of their own. Each block belongs to a shared arena (CPU kernels touch tensors from
+ * worker threads) that stays open while the block is cached, so closing a scope frees nothing
+ * with an arena of its own. Closing a shared arena stops every thread of the process for a
+ * handshake: about 15 µs on these hosts, a third of a small network's training step, and more the
+ * more threads the process runs. A tensor used after its scope closed throws
+ * ({@link Tensor#checkAlive()}); its raw segment, if code kept one, points into a cached block
+ * and never into freed memory, since a block is freed only by closing its arena. There are no
+ * finalizers.
  *
  * <p>Every allocation is counted against the {@link MemoryBudget} before it is made: one beyond it
  * is a {@link MemoryBudgetException} naming the tensor, its size, what is held and the budget, and
@@ -37,10 +44,16 @@ public final class Scope implements AutoCloseable {
     // NaN (all bits set) there and fails loudly, instead of passing on leftover zeros.
     private static final boolean POISON = Boolean.getBoolean("gatun.poisonUninitialized");
 
-    private final Arena arena = Arena.ofShared();
     private final String name;
     private final Thread owner = Thread.currentThread();
     private final List<HostBlockCache.Block> blocks = new ArrayList<>();
+    // Only code that asks for the arena (mapped files, raw memory) pays for one and its close.
+    private Arena arena;
+    // The slab small tensors are carved from now, how much of it is used, and whether it is fresh
+    // (zeroed, never handed out) rather than reused with its last contents.
+    private HostBlockCache.Block slab;
+    private long slabUsed;
+    private boolean slabFresh;
     // Device memory goes back to its allocator's cache on close; the device's single stream orders
     // any work still queued on it before the block's next use.
     private final List<DeviceBlock> deviceBlocks = new ArrayList<>();
@@ -131,7 +144,6 @@ public final class Scope implements AutoCloseable {
     }
 
     /** Host memory for a tensor of {@code dtype} and {@code shape} (both null when unknown, for messages). */
-    @SuppressWarnings("restricted")
     MemorySegment allocate(long byteSize, boolean zero, DType dtype, int[] shape) {
         if (closed) {
             throw new IllegalStateException("scope '" + name + "' is closed: cannot allocate in it");
@@ -144,34 +156,57 @@ public final class Scope implements AutoCloseable {
         long held = large ? HostBlockCache.sizeClass(byteSize) : byteSize;
         reserve(held, dtype, shape);
         MemorySegment seg;
-        HostBlockCache.Block block = null;
         try {
-            if (!large) {
-                seg = arena.allocate(Math.max(byteSize, 1), 64);
-            } else {
-                HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
-                block = cached != null ? cached : HostBlockCache.allocate(byteSize);
-                // A view bound to this scope's arena: it dies when the scope closes, the block does not.
-                seg = MemorySegment.ofAddress(block.memory().address()).reinterpret(byteSize, arena, null);
-                if (zero && cached != null) {
-                    seg.fill((byte) 0); // fresh blocks come zeroed; reused ones hold their last contents
-                }
-            }
+            seg = large ? ownBlock(byteSize, zero) : carve(byteSize, zero);
         } catch (RuntimeException | Error e) {
             LIVE_BYTES.addAndGet(-held);
-            if (block != null) {
-                HostBlockCache.give(block);
-            }
             throw e;
         }
         if (!zero && POISON) {
             seg.fill((byte) -1);
         }
         synchronized (this) {
-            if (block != null) {
-                blocks.add(block);
-            }
             bytes += held;
+        }
+        return seg;
+    }
+
+    /** A block of its own for a large tensor: fresh blocks come zeroed, reused ones hold their last contents. */
+    private MemorySegment ownBlock(long byteSize, boolean zero) {
+        HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
+        HostBlockCache.Block block = cached != null ? cached : HostBlockCache.allocate(byteSize);
+        synchronized (this) {
+            blocks.add(block);
+        }
+        MemorySegment seg = block.memory().asSlice(0, byteSize);
+        if (zero && cached != null) {
+            seg.fill((byte) 0);
+        }
+        return seg;
+    }
+
+    /**
+     * A small tensor's memory, 64-byte aligned, from this scope's current slab or a new one. The
+     * slab's unused tail is not counted against the budget: at most 64 KiB per open scope.
+     */
+    private MemorySegment carve(long byteSize, boolean zero) {
+        long size = (Math.max(byteSize, 1) + 63) & -64L;
+        MemorySegment seg;
+        boolean fresh;
+        synchronized (this) {
+            if (slab == null || slabUsed + size > slab.size()) {
+                HostBlockCache.Block cached = HostBlockCache.takeCached(HostBlockCache.MIN_BLOCK);
+                slab = cached != null ? cached : HostBlockCache.allocate(HostBlockCache.MIN_BLOCK);
+                slabFresh = cached == null;
+                slabUsed = 0;
+                blocks.add(slab);
+            }
+            seg = slab.memory().asSlice(slabUsed, Math.max(byteSize, 1));
+            slabUsed += size;
+            fresh = slabFresh;
+        }
+        if (zero && !fresh) {
+            seg.fill((byte) 0);
         }
         return seg;
     }
@@ -229,8 +264,17 @@ public final class Scope implements AutoCloseable {
         return new Storage(device, null, block.address(), bytes);
     }
 
-    /** {@return the arena, for code that maps files or allocates raw memory owned by this scope} */
-    public Arena arena() {
+    /**
+     * {@return the arena, for code that maps files or allocates raw memory owned by this scope}
+     * It is made on the first call and closed with the scope; tensors do not use it.
+     */
+    public synchronized Arena arena() {
+        if (closed) {
+            throw new IllegalStateException("scope '" + name + "' is closed: it has no arena");
+        }
+        if (arena == null) {
+            arena = Arena.ofShared();
+        }
         return arena;
     }
 
@@ -280,14 +324,19 @@ public final class Scope implements AutoCloseable {
         if (!detached) {
             OPEN.get().remove(this);
         }
-        arena.close();
+        synchronized (this) {
+            if (arena != null) {
+                arena.close();
+            }
+        }
         // Before the blocks go to the cache, which keeps them only within the budget.
         LIVE_BYTES.addAndGet(-bytes);
-        // Only now, with every view dead, may another scope reuse the blocks.
+        // Tensors of this scope now throw when used, so another scope may reuse the blocks.
         for (HostBlockCache.Block b : blocks) {
             HostBlockCache.give(b);
         }
         blocks.clear();
+        slab = null;
         for (DeviceBlock b : deviceBlocks) {
             b.free();
         }
