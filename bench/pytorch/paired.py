@@ -15,6 +15,7 @@ first and last step report, over the time between them, after a settling pause.
 
     python3 bench/pytorch/paired.py --model cnn --turns 20 --seconds 2
     python3 bench/pytorch/paired.py --model lstm --jar bench/target/gatun-benchmarks.jar --java /path/to/java
+    python3 bench/pytorch/paired.py --model mlp --fused-adam   # against PyTorch's fastest Adam
 
 Run it with the Python that has torch (it starts train_step.py with the same interpreter).
 """
@@ -113,6 +114,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0, help="timed length of one turn")
     ap.add_argument("--settle", type=float, default=0.3, help="untimed start of each turn (caches, wake-up)")
     ap.add_argument("--threads", type=int, default=2, help="PyTorch's threads (Gatun uses every core)")
+    ap.add_argument("--fused-adam", action="store_true", help="PyTorch's side uses Adam(fused=True), its fastest Adam")
     ap.add_argument("--warm-gatun", type=float, default=20.0, help="seconds of JIT warm-up before the turns")
     ap.add_argument("--warm-torch", type=float, default=5.0)
     ap.add_argument("--jar", default=os.path.join(HERE, "..", "target", "gatun-benchmarks.jar"))
@@ -130,13 +132,15 @@ def main():
                            "-cp", a.jar, "dev.gatun.bench.TrainStepLoop", a.model, "cpu"])
     gatun.stop()
     torch_side = Side("pytorch", [sys.executable, os.path.join(HERE, "train_step.py"), "--device", "cpu",
-                                  "--threads", str(a.threads), "--loop", a.model])
+                                  "--threads", str(a.threads), "--loop", a.model]
+                      + (["--fused-adam"] if a.fused_adam else []))
     torch_side.stop()
     try:
         warm(gatun, a.warm_gatun, 20)
         warm(torch_side, a.warm_torch, 20)
         ratios, g_rates, t_rates = [], [], []
-        print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), samples/s")
+        print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), samples/s, "
+              f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam")
         for k in range(a.turns):
             # Alternate which side goes first, so neither always follows the other's cache use.
             order = [gatun, torch_side] if k % 2 == 0 else [torch_side, gatun]

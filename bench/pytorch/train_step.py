@@ -15,6 +15,10 @@ convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFin
     python3 bench/pytorch/train_step.py --device cpu --threads 2
     python3 bench/pytorch/train_step.py --device cpu --models cnn --windows 12 --seconds 1   # median and best of 12 windows
     python3 bench/pytorch/train_step.py --loop cnn   # endless, "<monotonic ns> <samples>" a step (for paired.py)
+    python3 bench/pytorch/train_step.py --fused-adam  # PyTorch's fastest Adam: one fused kernel for all parameters
+
+--fused-adam is PyTorch's best optimizer setting (Adam(fused=True), on the CPU since 2.4); the
+default is its default, foreach Adam.
 """
 import argparse
 import statistics
@@ -57,6 +61,8 @@ def main():
     ap.add_argument("--loop", metavar="MODEL",
                     help="train MODEL's step forever, printing '<monotonic ns> <samples so far>' after each "
                          "(synced) step: the PyTorch side of paired.py")
+    ap.add_argument("--fused-adam", action="store_true",
+                    help="Adam(fused=True): one fused kernel for every parameter, PyTorch's fastest Adam")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.backends.cudnn.allow_tf32 = False
@@ -66,13 +72,14 @@ def main():
     if a.loop and a.loop not in ("mlp", "cnn", "lstm", "sequence"):
         ap.error(f"--loop {a.loop}: not a model (mlp, cnn, lstm, sequence)")
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
-                                                 f", {torch.get_num_threads()} threads"))
+                                                 f", {torch.get_num_threads()} threads")
+          + (", fused Adam" if a.fused_adam else ", default Adam"))
     for name, batch, build, shape, target, loss_fn in cases():
         if name not in (a.loop or a.models).split(","):
             continue
         torch.manual_seed(42)
         net = build().to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True if a.fused_adam else None)
         x = torch.rand(shape, device=dev)
         y = target(batch).to(dev)
 
