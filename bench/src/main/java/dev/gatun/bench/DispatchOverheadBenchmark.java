@@ -30,7 +30,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@value #BATCH} adds, so memory stays flat whatever the iteration length; the score
  *       includes 1/{@value #BATCH} of that open/close.</li>
  *   <li>{@code scopeOpenClose}: opening and closing an empty {@link dev.gatun.tensor.Scope}
- *       (a shared arena), for reference: the cost a training step pays once.</li>
+ *       (no arena of its own: its memory comes from cached blocks), for reference: the cost a
+ *       training step pays once.</li>
  * </ul>
  *
  * <p>How to read it: nanoseconds per op (lower is better). The op's own dispatch cost is about
