@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,8 +72,20 @@ public final class Graph extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        return outputs(x).get(output);
+    }
+
+    /**
+     * Runs the graph on x and keeps every node's output, for views that show each layer's output
+     * (a Sequential's would be the running value after each layer).
+     *
+     * @param x the input
+     * @return each node's output by node name, in the order of {@link #nodes()}
+     */
+    public Map<String, Tensor> outputs(Tensor x) {
         Map<String, Tensor> values = new HashMap<>();
         values.put(input, x);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (Node n : nodes) {
             Tensor y;
             if (n.layer() instanceof Merge merge) {
@@ -85,8 +98,9 @@ public final class Graph extends Module {
                 y = n.layer().forward(values.get(n.inputs().getFirst()));
             }
             values.put(n.name(), y);
+            outputs.put(n.name(), y);
         }
-        return values.get(output);
+        return outputs;
     }
 
     /** {@return the name of the input tensor} */

@@ -12,6 +12,7 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +93,9 @@ class GraphTest {
         Tensor l = a.forward(x);
         Tensor expected = head.forward(joinColumns(l.add(b.forward(x).tanh()), x, l));
         assertArrayEquals(expected.toDoubleArray(), net.forward(x).toDoubleArray(), 0);
+        Map<String, Tensor> outputs = net.outputs(x);
+        assertEquals(List.of("left", "right", "act", "sum", "joined", "head"), List.copyOf(outputs.keySet()));
+        assertArrayEquals(l.add(b.forward(x).tanh()).toDoubleArray(), outputs.get("sum").toDoubleArray(), 0);
 
         assertEquals(List.of("left", "right", "act", "sum", "joined", "head"),
                 net.nodes().stream().map(Graph.Node::name).toList());
