@@ -126,6 +126,39 @@ class ModelGraphTest {
         assertArrayEquals(new int[] {2, 4}, net.forward(x).shape());
     }
 
+    /** The example of configs/README.md: a join spelt out, a branch, concat and a residual block with a projection. */
+    private static final String README_EXAMPLE = """
+            input: [1, 28, 28]
+            layers:
+              - {type: conv2d, filters: 16, kernel: 3, padding: 1, name: stem}
+              - {type: conv2d, filters: 16, kernel: 3, padding: 1}
+              - {type: batchnorm, name: bn}
+              - {type: add, inputs: [bn, stem]}
+              - {type: relu, name: a}
+              - {type: conv2d, filters: 8, kernel: 1, inputs: [stem], name: side}
+              - {type: concat, inputs: [a, side]}
+              - type: residual
+                layers:
+                  - {type: conv2d, filters: 32, kernel: 3, stride: 2, padding: 1, bias: false}
+                  - {type: batchnorm}
+              - {type: globalavgpool2d}
+              - {type: dense, units: 10}
+            """;
+
+    @Test
+    void theDocumentedExampleBuildsAndItsDocumentedErrorIsTheOneGiven() {
+        ModelConfig model = model(README_EXAMPLE);
+        List<int[]> shapes = ModelFactory.outputShapes(model, model.inputOrNull());
+        assertArrayEquals(new int[] {24, 28, 28}, shapes.get(6));
+        assertArrayEquals(new int[] {32, 14, 14}, shapes.get(7));
+        Graph net = assertInstanceOf(Graph.class, ModelFactory.module(model, model.inputOrNull(), 1));
+        assertTrue(names(net).contains("7.projection.weight"));
+        assertArrayEquals(new int[] {2, 10}, net.forward(Tensor.zeros(2, 1, 28, 28)).shape());
+        assertShapeProblem("model.layers[3]: add needs inputs of one shape, got [16, 28, 28] from model.layers[2] "
+                + "('bn') and [8, 28, 28] from model.layers[5] ('side')",
+                README_EXAMPLE.replace("inputs: [bn, stem]", "inputs: [bn, side]"));
+    }
+
     @Test
     void wiringErrorsNameTheLayerAndWhatIsWrong() {
         assertProblem("model.layers[1].inputs[0]: unknown layer 'stm' (did you mean 'stem'?)", """
