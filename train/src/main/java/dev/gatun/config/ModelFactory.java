@@ -132,8 +132,8 @@ public final class ModelFactory {
                     : Arrays.equals(s, first);
             if (!fits) {
                 throw new ConfigException(path, (concat ? "concat needs inputs equal but on their first axis"
-                        : "add needs inputs of one shape") + ", got " + Shape.str(first) + " from " + graph.label(from[0])
-                        + " and " + Shape.str(s) + " from " + graph.label(from[k]));
+                        : "add needs inputs of one shape") + ", got " + Shape.str(first) + " from "
+                        + graph.label(from[0]) + " and " + Shape.str(s) + " from " + graph.label(from[k]));
             }
             if (concat) {
                 long joined = (long) out[0] + s[0];
@@ -237,8 +237,8 @@ public final class ModelFactory {
                 default -> layer(layer, shapes.input(i), draws, global, model.trainable(i), penalties);
             };
             mark(layerOf, m, i);
-            String[] reads = Arrays.stream(graph.inputs(i)).mapToObj(j -> j < 0 ? ModelGraph.INPUT : Integer.toString(j))
-                    .toArray(String[]::new);
+            String[] reads = Arrays.stream(graph.inputs(i))
+                    .mapToObj(j -> j < 0 ? ModelGraph.INPUT : Integer.toString(j)).toArray(String[]::new);
             g.apply(Integer.toString(i), m, reads);
         }
         return g.build(Integer.toString(model.layers().size() - 1));
