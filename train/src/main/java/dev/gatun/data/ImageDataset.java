@@ -7,12 +7,13 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * Byte images with class labels (an IDX split), served as float32 pixels scaled to [0, 1].
- * Pixels stay in the mapped (or inflated off-heap) IDX data until a batch is filled.
+ * Byte images with class labels (an IDX split: MNIST, Fashion-MNIST, EMNIST), served as float32
+ * pixels scaled to [0, 1]. Pixels stay in the mapped (or inflated off-heap) IDX data until a
+ * batch is filled.
  */
 public final class ImageDataset implements Dataset {
 
-    private final FashionMnist.Split split;
+    private final IdxImages split;
     private final int[] featureShape;
     private final int pixels;
 
@@ -24,7 +25,18 @@ public final class ImageDataset implements Dataset {
      * @param featureShape the shape of one example, holding rows × cols elements
      */
     public ImageDataset(FashionMnist.Split split, int... featureShape) {
-        this.split = split;
+        this(split.asImages(), featureShape);
+    }
+
+    /**
+     * A data set over {@code images} whose examples have {@code featureShape}, which must hold
+     * rows × cols elements.
+     *
+     * @param images the images and labels
+     * @param featureShape the shape of one example, holding rows × cols elements
+     */
+    public ImageDataset(IdxImages images, int... featureShape) {
+        this.split = images;
         this.pixels = split.rows() * split.cols();
         long n = dev.gatun.tensor.Shape.checkedSize(featureShape);
         if (n != pixels) {
@@ -46,7 +58,7 @@ public final class ImageDataset implements Dataset {
 
     @Override
     public int classes() {
-        return FashionMnist.CLASSES;
+        return split.classes();
     }
 
     @Override
@@ -64,7 +76,7 @@ public final class ImageDataset implements Dataset {
         byte[] row = new byte[pixels];
         for (int i = 0; i < count; i++) {
             int idx = indices[from + i];
-            MemorySegment.copy(split.image(idx), ValueLayout.JAVA_BYTE, 0, row, 0, pixels);
+            split.pixels(idx, row);
             long o = base + (long) i * pixels;
             for (int p = 0; p < pixels; p++) {
                 out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f); // as ImageFolder and torchvision's ToTensor, bit for bit
