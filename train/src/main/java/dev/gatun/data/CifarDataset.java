@@ -1,12 +1,12 @@
 package dev.gatun.data;
 
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * CIFAR images, gathered a batch at a time straight from the mapped binary files, served as
@@ -73,35 +73,18 @@ public final class CifarDataset implements Dataset {
 
     @Override
     public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
-        int pixels = CifarBatch.PIXELS;
-        if (features.dtype() != DType.FLOAT32 || !features.isContiguous() || features.size() != (long) count * pixels) {
-            throw new IllegalArgumentException("features must be contiguous float32 with " + count + "×" + pixels
-                    + " elements, got " + features.describe());
-        }
-        if (labels.dtype() != DType.INT32 || labels.size() != count || !labels.isContiguous()) {
-            throw new IllegalArgumentException("labels must be int32 [" + count + "], got " + labels.describe());
-        }
-        MemorySegment out = features.segment();
-        MemorySegment lab = labels.segment();
-        long base = features.offset();
-        byte[] row = new byte[pixels];
-        for (int i = 0; i < count; i++) {
-            int idx = indices[from + i];
+        ByteImageBatch.fill(CifarBatch.PIXELS, (row, idx) -> {
             int b = batchOf(idx);
-            CifarBatch batch = batches.get(b);
-            int local = idx - starts[b];
-            MemorySegment.copy(batch.pixels(local), ValueLayout.JAVA_BYTE, 0, row, 0, pixels);
-            long o = base + (long) i * pixels;
-            for (int p = 0; p < pixels; p++) {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f);
-            }
-            lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, batch.label(local));
-        }
+            MemorySegment.copy(batches.get(b).pixels(idx - starts[b]), ValueLayout.JAVA_BYTE, 0, row, 0, row.length);
+        }, idx -> {
+            int b = batchOf(idx);
+            return batches.get(b).label(idx - starts[b]);
+        }, indices, from, count, features, labels);
     }
 
     /** The file holding example {@code index}. */
     private int batchOf(int index) {
-        java.util.Objects.checkIndex(index, size);
+        Objects.checkIndex(index, size);
         int at = Arrays.binarySearch(starts, index);
         if (at >= 0) {
             // Skips empty files, which start where the next one does; read() refuses them anyway.

@@ -1,9 +1,6 @@
 package dev.gatun.data;
 
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -63,25 +60,7 @@ public final class ImageDataset implements Dataset {
 
     @Override
     public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
-        if (features.dtype() != DType.FLOAT32 || !features.isContiguous() || features.size() != (long) count * pixels) {
-            throw new IllegalArgumentException("features must be contiguous float32 with " + count + "×" + pixels
-                    + " elements, got " + features.describe());
-        }
-        if (labels.dtype() != DType.INT32 || labels.size() != count || !labels.isContiguous()) {
-            throw new IllegalArgumentException("labels must be int32 [" + count + "], got " + labels.describe());
-        }
-        MemorySegment out = features.segment();
-        MemorySegment lab = labels.segment();
-        long base = features.offset();
-        byte[] row = new byte[pixels];
-        for (int i = 0; i < count; i++) {
-            int idx = indices[from + i];
-            split.pixels(idx, row);
-            long o = base + (long) i * pixels;
-            for (int p = 0; p < pixels; p++) {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f); // as ImageFolder and torchvision's ToTensor, bit for bit
-            }
-            lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, split.label(idx));
-        }
+        ByteImageBatch.fill(pixels, (row, idx) -> split.pixels(idx, row), split::label, indices, from, count, features,
+                labels);
     }
 }
