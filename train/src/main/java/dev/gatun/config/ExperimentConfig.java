@@ -127,8 +127,9 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
 
     /**
      * The shape of one example as the network reads it, when known before loading the data:
-     * {@code model.input}, else the data source's own (784 pixels for Fashion-MNIST, 2 coordinates
-     * for the 2-D synthetic sets); null for a CSV file without {@code model.input}.
+     * {@code model.input}, else the data source's own (784 pixels for Fashion-MNIST, MNIST and
+     * EMNIST, [3, 32, 32] for CIFAR, 2 coordinates for the 2-D synthetic sets); null for a CSV file
+     * without {@code model.input}.
      *
      * @return the example shape, or null
      */

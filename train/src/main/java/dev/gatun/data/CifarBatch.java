@@ -75,6 +75,8 @@ public record CifarBatch(MappedFile file, Cifar.Labels labels, int count) {
                 }
             }
         }
+        // The scan touched every page of the file: let them go until batches need them.
+        file.release();
         return new CifarBatch(file, labels, count);
     }
 
