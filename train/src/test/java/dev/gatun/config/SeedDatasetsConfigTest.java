@@ -80,6 +80,18 @@ class SeedDatasetsConfigTest {
     }
 
     @Test
+    void theNormalizedConfigReadsBackToTheSameSource() {
+        for (String data : List.of("{source: mnist, dir: d, test_labels: t.idx}", "{source: emnist, dir: d, split: byclass}",
+                "{source: cifar10, dir: d}", "{source: cifar100, dir: d, labels: coarse}")) {
+            ExperimentConfig c = config("data: " + data + "\n" + MLP.formatted(data.contains("byclass") ? 62
+                    : data.contains("coarse") ? 20 : 10));
+            ExperimentConfig again = ExperimentConfig.from(c.normalized(), "again");
+            assertEquals(c.data(), again.data(), data);
+            assertEquals(c.normalized(), again.normalized(), data);
+        }
+    }
+
+    @Test
     void theModelInputMustHoldOneImage() {
         ConfigException cifar = assertThrows(ConfigException.class, () -> config("""
                 data: {source: cifar10, dir: d}
