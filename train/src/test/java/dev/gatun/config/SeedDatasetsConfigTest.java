@@ -167,6 +167,44 @@ class SeedDatasetsConfigTest {
     }
 
     @Test
+    void anEmnistModelReadsAPngAsItsTrainingImagesUpright(@TempDir Path runs) throws IOException {
+        byte[][] upright = new byte[4][784];
+        for (int i = 0; i < 4; i++) {
+            upright[i][5 * 28 + 20 + i] = (byte) 255; // row 5, column 20 + i: off the diagonal
+        }
+        SeedDatasetFiles.writeEmnist(dir, Emnist.Split.DIGITS, true, upright, 28, new int[] {0, 1, 2, 3});
+        SeedDatasetFiles.writeEmnist(dir, Emnist.Split.DIGITS, false, upright, 28, new int[] {0, 1, 2, 3});
+        StringBuilder mapping = new StringBuilder();
+        for (int c = 0; c < 10; c++) {
+            mapping.append(c).append(' ').append('0' + c).append('\n');
+        }
+        java.nio.file.Files.writeString(dir.resolve("emnist-digits-mapping.txt"), mapping);
+        ExperimentConfig c = config("""
+                name: digits
+                data: {source: emnist, dir: '%s', split: digits, validation: 0}
+                model: {layers: [{type: dense, units: 10}]}
+                training: {epochs: 1, batch: 4}
+                """.formatted(dir));
+        ExperimentResult r = ExperimentRunner.run(c, runs, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        TrainedModel model = TrainedModel.load(r.folder().path());
+        // In colour, as a user's drawing may be: read as the gray 28×28 images the model was trained on.
+        java.awt.image.BufferedImage png = new java.awt.image.BufferedImage(28, 28,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        png.setRGB(23, 5, 0xFFFFFF); // x 23, y 5: image 3 as seen
+        Path file = dir.resolve("three.png");
+        javax.imageio.ImageIO.write(png, "png", file.toFile());
+        ModelInputs.Unlabelled in = ModelInputs.unlabelled(model, file, null);
+        assertArrayEquals(new int[] {784}, in.data().featureShape());
+        Tensor fromPng = Tensor.zeros(DType.FLOAT32, 1, 784);
+        in.data().fill(new int[] {0}, 0, 1, fromPng, Tensor.zeros(DType.INT32, 1));
+        Tensor fromEmnist = Tensor.zeros(DType.FLOAT32, 1, 784);
+        DataFactory.load(c, scope).train().fill(new int[] {3}, 0, 1, fromEmnist, Tensor.zeros(DType.INT32, 1));
+        assertArrayEquals(fromEmnist.toFloatArray(), fromPng.toFloatArray());
+        assertEquals(1f, fromPng.toFloatArray()[5 * 28 + 23]);
+    }
+
+    @Test
     void aCifarRunLearnsWhereAndInWhichColourTheSquareIsAndEvaluatesFromTheFolder(@TempDir Path runs)
             throws IOException {
         writeSquares(dir, 160, 40);
