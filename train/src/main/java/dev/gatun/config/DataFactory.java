@@ -197,9 +197,9 @@ public final class DataFactory {
     }
 
     /**
-     * The training or test part of an MNIST, EMNIST or CIFAR source read from {@code dir} under
-     * the standard file names, whatever directory or files the config named: for evaluating a run
-     * of that source on another copy of the data. Null for other sources.
+     * The training or test part of an EMNIST or CIFAR source read from {@code dir} under the
+     * standard file names: the config's own {@code data.dir}, or another copy of the data a run is
+     * evaluated on. Null for other sources.
      *
      * @param source the run's data source
      * @param dir the directory holding the files
@@ -212,10 +212,6 @@ public final class DataFactory {
     static Dataset standardPart(DataConfig.Source source, Path dir, int[] shape, boolean train, Scope scope)
             throws IOException {
         return switch (source) {
-            case DataConfig.Mnist m -> new ImageDataset(Mnist.load(
-                    FashionMnist.file(dir, train ? FashionMnist.TRAIN_IMAGES : FashionMnist.TEST_IMAGES),
-                    FashionMnist.file(dir, train ? FashionMnist.TRAIN_LABELS : FashionMnist.TEST_LABELS),
-                    scope.arena()), shape);
             case DataConfig.Emnist e -> new ImageDataset(Emnist.load(dir, e.split(), train, scope.arena()), shape);
             case DataConfig.Cifar c -> new CifarDataset(Cifar.load(dir, c.labels(), train, scope.arena()), shape);
             default -> null;

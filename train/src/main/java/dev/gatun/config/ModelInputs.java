@@ -33,13 +33,14 @@ public final class ModelInputs {
     /**
      * Labelled examples to evaluate: {@code source} is a CSV file (with the label column
      * {@code labelColumnOrNull}, else the config's, else {@code label}), a folder of the four
-     * Fashion-MNIST IDX files (its test split), or a folder of class folders of images. With
+     * Fashion-MNIST (or MNIST) IDX files (its test split), for a run of EMNIST or CIFAR a folder of
+     * that data set's files (its test part), or a folder of class folders of images. With
      * {@code source} null, the run's own test part (or validation part) is used. Images are
      * mapped into the innermost open {@link Scope}.
      *
      * @param model the trained model
-     * @param sourceOrNull a CSV file, a Fashion-MNIST folder or an image folder; null for the run's
-     *     own data
+     * @param sourceOrNull a CSV file, a Fashion-MNIST, MNIST, EMNIST or CIFAR folder or an image
+     *     folder; null for the run's own data
      * @param labelColumnOrNull the label column's name, or null
      * @return the examples, preprocessed as the model was trained
      * @throws IllegalArgumentException when the data does not fit the model (shape, classes)
