@@ -26,6 +26,10 @@ FUZZ_MEMORY_KB ?= 6291456
 FUZZ_ARGS ?=
 FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
   train:IdxFileFuzzTest\#reads \
+  train:CifarBatchFuzzTest\#cifar10 \
+  train:CifarBatchFuzzTest\#cifar100 \
+  train:ClassNamesFuzzTest\#emnistMapping \
+  train:ClassNamesFuzzTest\#cifarNames \
   train:CsvDatasetFuzzTest\#loads \
   train:ImageFolderFuzzTest\#decodes \
   train:ConfigLoaderFuzzTest\#yaml \

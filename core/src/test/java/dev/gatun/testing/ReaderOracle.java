@@ -186,7 +186,7 @@ public final class ReaderOracle {
     }
 
     /** Heap bytes this thread has allocated so far, or -1 where the JVM does not count them. */
-    private static long heapAllocated() {
+    public static long heapAllocated() {
         if (ALLOCATED == null) {
             return -1;
         }

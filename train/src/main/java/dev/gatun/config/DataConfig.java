@@ -1,6 +1,8 @@
 package dev.gatun.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -18,10 +20,14 @@ import java.util.List;
 public record DataConfig(Source source, double validation, double test, List<String> preprocessing,
                          AugmentationConfig augmentation) {
     /** The {@code source} values. */
-    public static final List<String> SOURCES = List.of("fashion-mnist", "csv", "images", "synthetic");
+    public static final List<String> SOURCES = List.of("fashion-mnist", "mnist", "emnist", "cifar10", "cifar100", "csv",
+            "images", "synthetic");
+
+    /** The keys naming MNIST's four files one by one, instead of by their standard names in {@code dir}. */
+    public static final List<String> MNIST_FILES = List.of("train_images", "train_labels", "test_images", "test_labels");
 
     /** The {@code preprocessing} steps. */
-    public static final List<String> PREPROCESSING = List.of("standardize", "min_max", "one_hot");
+    public static final List<String> PREPROCESSING = List.of("standardize", "standardize_channels", "min_max", "one_hot");
 
     /** The synthetic {@code kind} values. */
     public static final List<String> SYNTHETIC = List.of("xor", "spirals", "moons", "circles", "blobs", "linear",
@@ -42,6 +48,40 @@ public record DataConfig(Source source, double validation, double test, List<Str
      * @param limit the number of training images to use, 0 for all
      */
     public record FashionMnist(Path dirOrNull, int limit) implements Source {}
+
+    /**
+     * MNIST digits: each of the four IDX files at its own path, or else under its standard name
+     * (plain or gzipped) in {@code dir}; the first {@code limit} training images (0: all).
+     *
+     * @param dirOrNull the directory of the files without their own path, or null when all have one
+     * @param filesOrNull the paths of the training images, training labels, test images and test
+     *     labels, in that order ({@link #MNIST_FILES}); null entries are looked for in the directory
+     * @param limit the number of training images to use, 0 for all
+     */
+    public record Mnist(Path dirOrNull, List<Path> filesOrNull, int limit) implements Source {
+        /** Copies the list of files, which may hold nulls. */
+        public Mnist {
+            filesOrNull = Collections.unmodifiableList(new ArrayList<>(filesOrNull));
+        }
+    }
+
+    /**
+     * An EMNIST split from {@code dir} (its standard file names), the first {@code limit} training images (0: all).
+     *
+     * @param dir the directory of the IDX and mapping files
+     * @param split the split, one of {@link dev.gatun.data.Emnist.Split#names()}
+     * @param limit the number of training images to use, 0 for all
+     */
+    public record Emnist(Path dir, dev.gatun.data.Emnist.Split split, int limit) implements Source {}
+
+    /**
+     * CIFAR-10 or CIFAR-100 (binary version) from {@code dir}, the first {@code limit} training images (0: all).
+     *
+     * @param dir the directory of the binary files and the class names
+     * @param labels the data set, and for CIFAR-100 its fine or coarse labels
+     * @param limit the number of training images to use, 0 for all
+     */
+    public record Cifar(Path dir, dev.gatun.data.Cifar.Labels labels, int limit) implements Source {}
 
     /**
      * A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file.
@@ -88,6 +128,42 @@ public record DataConfig(Source source, double validation, double test, List<Str
                 n.allowKeys(keys(common, "dir", "limit", "test"));
                 String dir = n.string("dir", null);
                 s = new FashionMnist(dir == null ? null : Path.of(dir), n.nonNegativeInt("limit", 0));
+                ownTest = true;
+            }
+            case "mnist" -> {
+                n.allowKeys(keys(common, "dir", "train_images", "train_labels", "test_images", "test_labels", "limit",
+                        "test"));
+                String dir = n.string("dir", null);
+                List<Path> files = new ArrayList<>();
+                List<String> unnamed = new ArrayList<>();
+                for (String key : MNIST_FILES) {
+                    String file = n.string(key, null);
+                    files.add(file == null ? null : Path.of(file));
+                    if (file == null) {
+                        unnamed.add(key);
+                    }
+                }
+                if (dir == null && !unnamed.isEmpty()) {
+                    throw n.error("dir", "needed to find " + String.join(", ", unnamed) + " (or give each file's path)");
+                }
+                s = new Mnist(dir == null ? null : Path.of(dir), files, n.nonNegativeInt("limit", 0));
+                ownTest = true;
+            }
+            case "emnist" -> {
+                n.allowKeys(keys(common, "dir", "split", "limit", "test"));
+                String dir = n.string("dir");
+                String split = n.choice("split", null, dev.gatun.data.Emnist.Split.names());
+                s = new Emnist(Path.of(dir), dev.gatun.data.Emnist.Split.of(split), n.nonNegativeInt("limit", 0));
+                ownTest = true;
+            }
+            case "cifar10", "cifar100" -> {
+                boolean hundred = source.equals("cifar100");
+                n.allowKeys(hundred ? keys(common, "dir", "labels", "limit", "test") : keys(common, "dir", "limit", "test"));
+                String dir = n.string("dir");
+                dev.gatun.data.Cifar.Labels labels = !hundred ? dev.gatun.data.Cifar.Labels.CIFAR10
+                        : n.choice("labels", "fine", List.of("fine", "coarse")).equals("fine")
+                                ? dev.gatun.data.Cifar.Labels.CIFAR100_FINE : dev.gatun.data.Cifar.Labels.CIFAR100_COARSE;
+                s = new Cifar(Path.of(dir), labels, n.nonNegativeInt("limit", 0));
                 ownTest = true;
             }
             case "csv" -> {
@@ -177,6 +253,9 @@ public record DataConfig(Source source, double validation, double test, List<Str
     public boolean classification() {
         return switch (source) {
             case FashionMnist f -> true;
+            case Mnist m -> true;
+            case Emnist e -> true;
+            case Cifar c -> true;
             case Csv c -> !c.labels().equals("regression");
             case Images i -> true;
             case Synthetic s -> !s.kind().equals("linear") && !s.kind().equals("polynomial");

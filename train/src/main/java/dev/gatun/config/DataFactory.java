@@ -1,11 +1,15 @@
 package dev.gatun.config;
 
+import dev.gatun.data.Cifar;
+import dev.gatun.data.CifarDataset;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.data.Dataset;
+import dev.gatun.data.Emnist;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.data.ImageDataset;
 import dev.gatun.data.ImageFolder;
 import dev.gatun.data.MinMaxScaler;
+import dev.gatun.data.Mnist;
 import dev.gatun.data.OneHot;
 import dev.gatun.data.Splits;
 import dev.gatun.data.Standardizer;
@@ -69,6 +73,28 @@ public final class DataFactory {
                 all = Subset.first(new ImageDataset(FashionMnist.Split.load(dir, true, scope.arena()), shape), f.limit());
                 test = new ImageDataset(FashionMnist.Split.load(dir, false, scope.arena()), shape);
                 names = FashionMnist.CLASS_NAMES;
+            }
+            case DataConfig.Mnist m -> {
+                int[] shape = config.exampleShapeOrNull();
+                if (m.dirOrNull() != null) {
+                    MissingFile.requireField(m.dirOrNull(), "data.dir", "MNIST folder");
+                }
+                all = Subset.first(new ImageDataset(Mnist.load(mnistFile(m, 0), mnistFile(m, 1), scope.arena()), shape),
+                        m.limit());
+                test = new ImageDataset(Mnist.load(mnistFile(m, 2), mnistFile(m, 3), scope.arena()), shape);
+                names = Mnist.CLASS_NAMES;
+            }
+            case DataConfig.Emnist e -> {
+                MissingFile.requireField(e.dir(), "data.dir", "EMNIST folder");
+                names = Emnist.classNames(Emnist.mappingFile(e.dir(), e.split()), e.split());
+                all = Subset.first(standardPart(e, e.dir(), config.exampleShapeOrNull(), true, scope), e.limit());
+                test = standardPart(e, e.dir(), config.exampleShapeOrNull(), false, scope);
+            }
+            case DataConfig.Cifar c -> {
+                MissingFile.requireField(c.dir(), "data.dir", c.labels().title() + " folder");
+                names = Cifar.classNames(c.dir(), c.labels());
+                all = Subset.first(standardPart(c, c.dir(), config.exampleShapeOrNull(), true, scope), c.limit());
+                test = standardPart(c, c.dir(), config.exampleShapeOrNull(), false, scope);
             }
             case DataConfig.Csv c -> {
                 CsvDataset.Labels labels = switch (c.labels()) {
@@ -139,6 +165,7 @@ public final class DataFactory {
             String step = d.preprocessing().get(k);
             FittedPreprocessing.Step f = reuseOrNull != null ? reuseOrNull.steps().get(k) : switch (step) {
                 case "standardize" -> new FittedPreprocessing.Standardize(Standardizer.fit(train));
+                case "standardize_channels" -> new FittedPreprocessing.Standardize(perChannel(train));
                 case "min_max" -> new FittedPreprocessing.MinMax(MinMaxScaler.fit(train));
                 default -> new FittedPreprocessing.OneHotTargets();
             };
@@ -169,13 +196,49 @@ public final class DataFactory {
                 new FittedPreprocessing(fitted), augmentation);
     }
 
+    /**
+     * The training or test part of an EMNIST or CIFAR source read from {@code dir} under the
+     * standard file names: the config's own {@code data.dir}, or another copy of the data a run is
+     * evaluated on. Null for other sources.
+     *
+     * @param source the run's data source
+     * @param dir the directory holding the files
+     * @param shape the shape of one example
+     * @param train the training part (else the test part)
+     * @param scope the scope the files are mapped into
+     * @return the examples, not preprocessed; null for a source of another kind
+     * @throws IOException for a missing or malformed data file (the message names it)
+     */
+    static Dataset standardPart(DataConfig.Source source, Path dir, int[] shape, boolean train, Scope scope)
+            throws IOException {
+        return switch (source) {
+            case DataConfig.Emnist e -> new ImageDataset(Emnist.load(dir, e.split(), train, scope.arena()), shape);
+            case DataConfig.Cifar c -> new CifarDataset(Cifar.load(dir, c.labels(), train, scope.arena()), shape);
+            default -> null;
+        };
+    }
+
+    /** MNIST's file {@code index} (in {@link DataConfig#MNIST_FILES} order): its own path, or its standard name in the directory. */
+    private static Path mnistFile(DataConfig.Mnist m, int index) throws IOException {
+        Path own = m.filesOrNull().get(index);
+        if (own != null) {
+            MissingFile.requireField(own, "data." + DataConfig.MNIST_FILES.get(index), "MNIST file");
+            return own;
+        }
+        String stem = List.of(FashionMnist.TRAIN_IMAGES, FashionMnist.TRAIN_LABELS, FashionMnist.TEST_IMAGES,
+                FashionMnist.TEST_LABELS).get(index);
+        return FashionMnist.file(m.dirOrNull(), stem);
+    }
+
     /** Refuses a saved preprocessing whose steps are not the config's, or whose statistics do not fit the features. */
     private static void checkReusable(List<String> steps, FittedPreprocessing saved, int features) {
         List<String> savedSteps = new ArrayList<>();
         for (FittedPreprocessing.Step f : saved.steps()) {
             savedSteps.add(stepName(f));
         }
-        if (!savedSteps.equals(steps)) {
+        // Per-channel statistics are saved spread over the features, as a per-feature standardizer's.
+        List<String> listed = steps.stream().map(s -> s.equals("standardize_channels") ? "standardize" : s).toList();
+        if (!savedSteps.equals(listed)) {
             throw new ConfigException("data.preprocessing", steps + " differs from " + savedSteps + ", the steps the "
                     + "model in init.from was trained with; its fitted statistics are reused, so list the same steps");
         }
@@ -189,6 +252,15 @@ public final class DataFactory {
                 throw new ConfigException("data.preprocessing", "the " + stepName(f) + " statistics of the model in "
                         + "init.from are for " + n + " features, but the data has " + features);
             }
+        }
+    }
+
+    private static Standardizer perChannel(Dataset train) {
+        try {
+            return Standardizer.fitPerChannel(train);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("data.preprocessing", "standardize_channels: " + e.getMessage()
+                    + "; set model.input to the image shape", e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.gatun.config;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.data.Cifar;
+import dev.gatun.data.CifarBatch;
 import dev.gatun.nn.ActivationTypes;
 import dev.gatun.tensor.Shape;
 import java.util.ArrayList;
@@ -125,8 +127,9 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
 
     /**
      * The shape of one example as the network reads it, when known before loading the data:
-     * {@code model.input}, else the data source's own (784 pixels for Fashion-MNIST, 2 coordinates
-     * for the 2-D synthetic sets); null for a CSV file without {@code model.input}.
+     * {@code model.input}, else the data source's own (784 pixels for Fashion-MNIST, MNIST and
+     * EMNIST, [3, 32, 32] for CIFAR, 2 coordinates for the 2-D synthetic sets); null for a CSV file
+     * without {@code model.input}.
      *
      * @return the example shape, or null
      */
@@ -137,6 +140,9 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         }
         return switch (data.source()) {
             case DataConfig.FashionMnist f -> new int[] {784};
+            case DataConfig.Mnist m -> new int[] {784};
+            case DataConfig.Emnist e -> new int[] {784};
+            case DataConfig.Cifar c -> new int[] {Cifar.CHANNELS, Cifar.SIDE, Cifar.SIDE};
             case DataConfig.Csv c -> null;
             case DataConfig.Images i -> i.channels() != 0 && i.heightWidthOrNull() != null
                     ? new int[] {i.channels(), i.heightWidthOrNull()[0], i.heightWidthOrNull()[1]} : null;
@@ -152,6 +158,9 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
     int knownClasses() {
         return switch (data.source()) {
             case DataConfig.FashionMnist f -> 10;
+            case DataConfig.Mnist m -> 10;
+            case DataConfig.Emnist e -> e.split().classes();
+            case DataConfig.Cifar c -> c.labels().classes();
             case DataConfig.Csv c -> -1;
             case DataConfig.Images i -> -1;
             case DataConfig.Synthetic s -> switch (s.kind()) {
@@ -188,9 +197,15 @@ public record ExperimentConfig(String name, long seed, String backend, DataConfi
         if (scheduleOrNull != null && scheduleOrNull.rule() instanceof ScheduleConfig.Cyclic c && c.maxLr() <= optimizer.lr()) {
             throw new ConfigException("schedule.max_lr", "must be > optimizer.lr (" + optimizer.lr() + ")");
         }
-        if (data.source() instanceof DataConfig.FashionMnist && model.inputOrNull() != null
-                && Shape.checkedSize(model.inputOrNull()) != 784) {
+        boolean idx28 = data.source() instanceof DataConfig.FashionMnist || data.source() instanceof DataConfig.Mnist
+                || data.source() instanceof DataConfig.Emnist;
+        if (idx28 && model.inputOrNull() != null && Shape.checkedSize(model.inputOrNull()) != 784) {
             throw new ConfigException("model.input", "must hold 784 values (28×28 images), got "
+                    + Shape.str(model.inputOrNull()));
+        }
+        if (data.source() instanceof DataConfig.Cifar && model.inputOrNull() != null
+                && Shape.checkedSize(model.inputOrNull()) != CifarBatch.PIXELS) {
+            throw new ConfigException("model.input", "must hold " + CifarBatch.PIXELS + " values (3×32×32 images), got "
                     + Shape.str(model.inputOrNull()));
         }
         int[] example = exampleShapeOrNull();

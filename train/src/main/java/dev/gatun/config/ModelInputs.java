@@ -1,7 +1,9 @@
 package dev.gatun.config;
 
+import dev.gatun.data.Cifar;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.data.Dataset;
+import dev.gatun.data.Emnist;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.data.ImageDataset;
 import dev.gatun.data.ImageFolder;
@@ -31,13 +33,14 @@ public final class ModelInputs {
     /**
      * Labelled examples to evaluate: {@code source} is a CSV file (with the label column
      * {@code labelColumnOrNull}, else the config's, else {@code label}), a folder of the four
-     * Fashion-MNIST IDX files (its test split), or a folder of class folders of images. With
+     * Fashion-MNIST (or MNIST) IDX files (its test split), for a run of EMNIST or CIFAR a folder of
+     * that data set's files (its test part), or a folder of class folders of images. With
      * {@code source} null, the run's own test part (or validation part) is used. Images are
      * mapped into the innermost open {@link Scope}.
      *
      * @param model the trained model
-     * @param sourceOrNull a CSV file, a Fashion-MNIST folder or an image folder; null for the run's
-     *     own data
+     * @param sourceOrNull a CSV file, a Fashion-MNIST, MNIST, EMNIST or CIFAR folder or an image
+     *     folder; null for the run's own data
      * @param labelColumnOrNull the label column's name, or null
      * @return the examples, preprocessed as the model was trained
      * @throws IllegalArgumentException when the data does not fit the model (shape, classes)
@@ -67,6 +70,9 @@ public final class ModelInputs {
                     ? (numbered(card.classNames()) ? CsvDataset.load(sourceOrNull, label, card.classNames().size())
                             : CsvDataset.load(sourceOrNull, label, card.classNames()))
                     : CsvDataset.load(sourceOrNull, label, CsvDataset.Labels.REGRESSION);
+        } else if (holdsTestPart(model.config().data().source(), sourceOrNull)) {
+            raw = DataFactory.standardPart(model.config().data().source(), sourceOrNull, card.input(), false,
+                    Scope.current());
         } else if (isFashionMnist(sourceOrNull)) {
             raw = new ImageDataset(FashionMnist.Split.load(sourceOrNull, false, Scope.current().arena()), card.input());
         } else {
@@ -166,8 +172,15 @@ public final class ModelInputs {
         ImageFolder.Options o = ImageFolder.Options.defaults();
         if (in.length == 3) {
             o = o.withChannels(in[0]).resizedTo(in[1], in[2], ImageFolder.Interpolation.BILINEAR);
-        } else if (model.config().data().source() instanceof DataConfig.FashionMnist) {
-            o = o.withChannels(1).resizedTo(28, 28, ImageFolder.Interpolation.BILINEAR);
+        } else {
+            o = switch (model.config().data().source()) {
+                case DataConfig.FashionMnist f -> o.withChannels(1).resizedTo(28, 28, ImageFolder.Interpolation.BILINEAR);
+                case DataConfig.Mnist m -> o.withChannels(1).resizedTo(28, 28, ImageFolder.Interpolation.BILINEAR);
+                case DataConfig.Emnist e -> o.withChannels(1).resizedTo(28, 28, ImageFolder.Interpolation.BILINEAR);
+                case DataConfig.Cifar c -> o.withChannels(Cifar.CHANNELS).resizedTo(Cifar.SIDE, Cifar.SIDE,
+                        ImageFolder.Interpolation.BILINEAR);
+                default -> o;
+            };
         }
         return o;
     }
@@ -212,6 +225,25 @@ public final class ModelInputs {
         int dot = name.lastIndexOf('.');
         return Files.isRegularFile(p) && dot > 0 && Arrays.asList(ImageIO.getReaderFileSuffixes())
                 .contains(name.substring(dot + 1));
+    }
+
+    /** Whether {@code dir} holds the test files of an EMNIST or CIFAR run's source under their standard names. */
+    private static boolean holdsTestPart(DataConfig.Source source, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        return switch (source) {
+            case DataConfig.Emnist e -> {
+                try {
+                    Emnist.file(dir, e.split(), false, false);
+                    yield true;
+                } catch (java.io.FileNotFoundException notThere) {
+                    yield false;
+                }
+            }
+            case DataConfig.Cifar c -> Files.isRegularFile(dir.resolve(c.labels().fileNames(false).getFirst()));
+            default -> false;
+        };
     }
 
     private static boolean isFashionMnist(Path dir) {

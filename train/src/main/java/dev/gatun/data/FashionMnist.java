@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,29 +142,14 @@ public final class FashionMnist {
          * @throws IOException when a file is missing or malformed
          */
         public static Split load(Path dir, boolean train, Arena arena) throws IOException {
-            IdxFile images = IdxFile.read(file(dir, train ? TRAIN_IMAGES : TEST_IMAGES), arena);
-            IdxFile labels = IdxFile.read(file(dir, train ? TRAIN_LABELS : TEST_LABELS), arena);
-            if (images.type() != IdxType.UBYTE || images.rank() != 3) {
-                throw new IdxFormatException(images.path(), "expected 3-D UBYTE images (N x rows x cols), found "
-                        + images.rank() + "-D " + images.type());
-            }
-            if (labels.type() != IdxType.UBYTE || labels.rank() != 1) {
-                throw new IdxFormatException(labels.path(), "expected 1-D UBYTE labels, found "
-                        + labels.rank() + "-D " + labels.type());
-            }
-            if (images.count() != labels.count()) {
-                throw new IdxFormatException(labels.path(), "holds " + labels.count() + " labels but "
-                        + images.path() + " holds " + images.count() + " images");
-            }
-            MemorySegment data = labels.data();
-            for (long i = 0; i < data.byteSize(); i++) {
-                int label = Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, i));
-                if (label >= CLASSES) {
-                    throw new IdxFormatException(labels.path(), "label " + i + " is " + label
-                            + ", expected a class in 0.." + (CLASSES - 1));
-                }
-            }
-            return new Split(images, labels);
+            IdxImages idx = IdxImages.load(file(dir, train ? TRAIN_IMAGES : TEST_IMAGES),
+                    file(dir, train ? TRAIN_LABELS : TEST_LABELS), CLASSES, 0, false, arena);
+            return new Split(idx.images(), idx.labels());
+        }
+
+        /** {@return the images and labels, as {@link ImageDataset} reads them} */
+        public IdxImages asImages() {
+            return new IdxImages(images, labels, CLASSES, 0, false);
         }
 
         /** {@return the number of examples} */

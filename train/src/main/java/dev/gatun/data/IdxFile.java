@@ -188,7 +188,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         long found = size - headerBytes;
         checkLength(path, type, dims, dataBytes, found);
         // Map the whole file (the header is tiny) and hand out the slice after it.
-        MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        MemorySegment file = MappedFile.map(path, ch, arena).segment();
         return new IdxFile(path, type, dims, file.asSlice(headerBytes, dataBytes));
     }
 

@@ -1,18 +1,16 @@
 package dev.gatun.data;
 
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * Byte images with class labels (an IDX split), served as float32 pixels scaled to [0, 1].
- * Pixels stay in the mapped (or inflated off-heap) IDX data until a batch is filled.
+ * Byte images with class labels (an IDX split: MNIST, Fashion-MNIST, EMNIST), served as float32
+ * pixels scaled to [0, 1]. Pixels stay in the mapped (or inflated off-heap) IDX data until a
+ * batch is filled.
  */
 public final class ImageDataset implements Dataset {
 
-    private final FashionMnist.Split split;
+    private final IdxImages split;
     private final int[] featureShape;
     private final int pixels;
 
@@ -24,7 +22,18 @@ public final class ImageDataset implements Dataset {
      * @param featureShape the shape of one example, holding rows × cols elements
      */
     public ImageDataset(FashionMnist.Split split, int... featureShape) {
-        this.split = split;
+        this(split.asImages(), featureShape);
+    }
+
+    /**
+     * A data set over {@code images} whose examples have {@code featureShape}, which must hold
+     * rows × cols elements.
+     *
+     * @param images the images and labels
+     * @param featureShape the shape of one example, holding rows × cols elements
+     */
+    public ImageDataset(IdxImages images, int... featureShape) {
+        this.split = images;
         this.pixels = split.rows() * split.cols();
         long n = dev.gatun.tensor.Shape.checkedSize(featureShape);
         if (n != pixels) {
@@ -46,30 +55,12 @@ public final class ImageDataset implements Dataset {
 
     @Override
     public int classes() {
-        return FashionMnist.CLASSES;
+        return split.classes();
     }
 
     @Override
     public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
-        if (features.dtype() != DType.FLOAT32 || !features.isContiguous() || features.size() != (long) count * pixels) {
-            throw new IllegalArgumentException("features must be contiguous float32 with " + count + "×" + pixels
-                    + " elements, got " + features.describe());
-        }
-        if (labels.dtype() != DType.INT32 || labels.size() != count || !labels.isContiguous()) {
-            throw new IllegalArgumentException("labels must be int32 [" + count + "], got " + labels.describe());
-        }
-        MemorySegment out = features.segment();
-        MemorySegment lab = labels.segment();
-        long base = features.offset();
-        byte[] row = new byte[pixels];
-        for (int i = 0; i < count; i++) {
-            int idx = indices[from + i];
-            MemorySegment.copy(split.image(idx), ValueLayout.JAVA_BYTE, 0, row, 0, pixels);
-            long o = base + (long) i * pixels;
-            for (int p = 0; p < pixels; p++) {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f); // as ImageFolder and torchvision's ToTensor, bit for bit
-            }
-            lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, split.label(idx));
-        }
+        ByteImageBatch.fill(pixels, (row, idx) -> split.pixels(idx, row), split::label, indices, from, count, features,
+                labels);
     }
 }

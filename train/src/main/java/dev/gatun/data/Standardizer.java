@@ -41,6 +41,54 @@ public final class Standardizer {
     }
 
     /**
+     * Fits one mean and one std per channel of image examples [channels, height, width], over every
+     * pixel of that channel in every example (as torchvision's per-channel Normalize is usually
+     * fitted), and spreads them over the channel's features: the result transforms, and is saved,
+     * like a per-feature standardizer.
+     *
+     * @param train the training images
+     * @return the fitted standardizer
+     * @throws IllegalArgumentException when the examples are not [channels, height, width]
+     */
+    public static Standardizer fitPerChannel(Dataset train) {
+        int[] shape = train.featureShape();
+        if (shape.length != 3) {
+            throw new IllegalArgumentException("per-channel standardization needs image examples [channels, height, "
+                    + "width], got " + java.util.Arrays.toString(shape));
+        }
+        int features = FeatureStatistics.featureSize(train, "standardizer");
+        int channels = shape[0];
+        int plane = features / channels;
+        double[] sum = new double[channels];
+        DatasetScan.scan(train, (from, count, x, targets) -> {
+            FeatureStatistics.checkRows(x, features, "standardizer", from);
+            for (int i = 0; i < x.length; i++) {
+                sum[i % features / plane] += x[i];
+            }
+        });
+        double values = (double) train.size() * plane;
+        double[] mean = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = sum[c] / values;
+        }
+        double[] sq = new double[channels];
+        DatasetScan.scan(train, (from, count, x, targets) -> {
+            for (int i = 0; i < x.length; i++) {
+                int c = i % features / plane;
+                double d = x[i] - mean[c];
+                sq[c] += d * d;
+            }
+        });
+        double[] featureMean = new double[features];
+        double[] featureVariance = new double[features];
+        for (int j = 0; j < features; j++) {
+            featureMean[j] = mean[j / plane];
+            featureVariance[j] = sq[j / plane] / values;
+        }
+        return of(featureMean, featureVariance);
+    }
+
+    /**
      * Fits on rows of a flat array [N * features].
      *
      * @param x the examples, row-major [N * features]

@@ -83,7 +83,8 @@ class ConfigValidationTest {
                 Arguments.of("switch: [{epoch: 3}]", "switch[0]: needs either optimizer or lr"),
                 Arguments.of("switch: [{epoch: 3, optimizer: {type: sgd, lr: 0}}]", "switch[0].optimizer.lr: must be > 0"),
                 Arguments.of("data.preprocessing: [normalize]",
-                        "data.preprocessing[0]: unknown 'normalize' (known: standardize, min_max, one_hot)"),
+                        "data.preprocessing[0]: unknown 'normalize' (known: standardize, standardize_channels, min_max, "
+                                + "one_hot)"),
                 Arguments.of("name: a/b", "name: must be a plain file name (letters, digits, . _ - + =), got 'a/b'"),
                 Arguments.of("optimiser: {type: sgd}", "optimiser: unknown key (did you mean 'optimizer'?)"),
                 Arguments.of("model.layers: []", "model.layers: must list at least one layer"),
