@@ -2,8 +2,9 @@ package dev.gatun.data;
 
 import dev.gatun.tensor.Scope;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,8 @@ public final class Prefetcher implements AutoCloseable {
     private final int[] order;
     private final int batches;
     private final BlockingQueue<Object> ready;
+    // One permit per batch that may be prepared and not yet handed out: the one in the making counts too.
+    private final Semaphore room;
     private final Thread thread;
     private volatile boolean stopped;
     private int handedOut;
@@ -54,7 +57,8 @@ public final class Prefetcher implements AutoCloseable {
         this.order = order;
         this.batches = (int) Math.min(loader.batchCount(), (order.length + (long) loader.batchSize() - 1)
                 / loader.batchSize());
-        this.ready = depth > 0 ? new ArrayBlockingQueue<>(depth) : null;
+        this.ready = depth > 0 ? new LinkedBlockingQueue<>() : null;
+        this.room = new Semaphore(depth);
         this.thread = depth > 0 ? Thread.ofPlatform().daemon().name("gatun-prefetch-epoch-" + epoch)
                 .unstarted(this::prepareAll) : null;
     }
@@ -112,6 +116,7 @@ public final class Prefetcher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for batch " + b + " of epoch " + epoch, e);
         }
+        room.release();
         if (item instanceof Failure f) {
             f.error().addSuppressed(new IllegalStateException("thrown on the prefetch thread while preparing batch "
                     + f.batch() + " of epoch " + epoch));
@@ -136,34 +141,29 @@ public final class Prefetcher implements AutoCloseable {
     }
 
     private void prepareAll() {
-        for (int b = 0; b < batches && !stopped; b++) {
+        for (int b = 0; b < batches && awaitRoom(); b++) {
             Object item;
             try {
                 item = prepare(b);
             } catch (Throwable t) {
                 item = new Failure(t, b);
             }
-            if (!offer(item)) {
-                if (item instanceof Loaded l) {
-                    l.close();
-                }
-                return;
-            }
+            ready.add(item);
             if (item instanceof Failure) {
                 return;
             }
         }
     }
 
-    /** Queues {@code item}, waiting for room; false when the prefetcher was closed first. */
-    private boolean offer(Object item) {
+    /** Waits until one more batch may be prepared; false when the prefetcher was closed first. */
+    private boolean awaitRoom() {
         try {
-            while (!ready.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!room.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (stopped) {
                     return false;
                 }
             }
-            return true;
+            return !stopped;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
