@@ -6,25 +6,29 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A CSV file's {@link CsvCache cache}, memory-mapped: batches are gathered from the mapping, so
  * only the pages of the examples being read are in memory.
  *
- * <p>Pages a process has read stay in its resident set until it lets them go, so this data set
- * counts the bytes it gathers and, each time they pass its resident budget, releases every
- * mapped page ({@link MemorySegment#unload()}, {@code madvise(MADV_DONTNEED)}): the resident
- * size of the mapping stays within about the budget plus one batch, however large the file. The
- * pages stay in the kernel's page cache while memory allows, so a page read again soon is not
- * read from disk again.
+ * <p>Pages a process has read stay in its resident set until it lets them go, and one read may
+ * map far more than its own page: the kernel maps the pages around a fault, and a whole large
+ * folio (up to 2 MiB, aligned) of the page cache at once. So this data set keeps the set of
+ * aligned 2 MiB regions it has read since it last let go and, when they reach its resident
+ * budget, releases them ({@link MemorySegment#unload()}, {@code madvise(MADV_DONTNEED)}): the
+ * resident size of the mapping stays within the budget (at least one region), however large
+ * the file. Released pages stay in the kernel's page cache while memory allows, so a page read
+ * again soon is not read from disk again; random access over a file much larger than the budget
+ * pays a release every few examples, the price of the bound.
  */
 public final class MappedCsv implements Dataset {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long PAGE = 4096;
+    /** The most one read can map: a PMD-sized folio, naturally aligned. */
+    private static final long REGION = 2L << 20;
 
     private final Path file;
     private final Path cacheFile;
@@ -35,10 +39,12 @@ public final class MappedCsv implements Dataset {
     private final List<String> classNames;
     private final List<String> featureNames;
     private final long targetsAt;
-    private final long residentBytes;
     private final String whyParsedOrNull;
-    private final AtomicLong gathered = new AtomicLong();
-    private final AtomicLong releases = new AtomicLong();
+    // Guarded by itself: the regions read since the last release, and how many.
+    private final BitSet touched = new BitSet();
+    private final int[] touchedList;
+    private int touchedCount;
+    private long releases;
 
     MappedCsv(Path file, Path cacheFile, MemorySegment mapping, int rows, int features, boolean regression,
             List<String> classNames, List<String> featureNames, long targetsAt, long residentBytes,
@@ -52,7 +58,8 @@ public final class MappedCsv implements Dataset {
         this.classNames = List.copyOf(classNames);
         this.featureNames = List.copyOf(featureNames);
         this.targetsAt = targetsAt;
-        this.residentBytes = residentBytes;
+        this.touchedList = new int[(int) Math.max(1, Math.min(residentBytes / REGION,
+                (mapping.byteSize() + REGION - 1) / REGION))];
         this.whyParsedOrNull = whyParsedOrNull;
     }
 
@@ -89,7 +96,9 @@ public final class MappedCsv implements Dataset {
 
     /** {@return how many times the mapped pages were released so far} */
     public long releases() {
-        return releases.get();
+        synchronized (touched) {
+            return releases;
+        }
     }
 
     @Override
@@ -130,7 +139,6 @@ public final class MappedCsv implements Dataset {
         MemorySegment xs = x.segment();
         MemorySegment ys = y.segment();
         long rowBytes = (long) features * Float.BYTES;
-        long touched = 0;
         for (int i = 0; i < count; i++) {
             int idx = indices[from + i];
             if (idx < 0 || idx >= rows) {
@@ -150,24 +158,44 @@ public final class MappedCsv implements Dataset {
                 }
                 ys.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, y.offset() + i, label);
             }
-            touched += pagesSpanned(at, rowBytes) + PAGE;
-        }
-        if (gathered.addAndGet(touched) >= residentBytes) {
-            release();
+            read(at, at + rowBytes);
+            read(target, target + Integer.BYTES);
         }
     }
 
-    /** Lets every mapped page go; the next read of one faults it back in from the page cache or the disk. */
-    private synchronized void release() {
-        if (gathered.get() >= residentBytes) {
-            mapping.unload();
-            gathered.set(0);
-            releases.incrementAndGet();
+    /**
+     * Counts bytes [from, to) of the mapping as read, releasing the regions read so far first
+     * when one more would pass the budget.
+     */
+    private void read(long from, long to) {
+        synchronized (touched) {
+            for (long r = from / REGION; r <= (to - 1) / REGION; r++) {
+                if (touched.get((int) r)) {
+                    continue;
+                }
+                if (touchedCount == touchedList.length) {
+                    release();
+                }
+                touched.set((int) r);
+                touchedList[touchedCount++] = (int) r;
+            }
         }
     }
 
-    private static long pagesSpanned(long at, long bytes) {
-        return ((at + bytes - 1) / PAGE - at / PAGE + 1) * PAGE;
+    /**
+     * Releases the regions read, in one call over the span from the first to the last: the
+     * regions between them map nothing, and each call costs a TLB flush on every core the
+     * process runs on, more than walking empty page tables.
+     */
+    private void release() {
+        long first = touched.nextSetBit(0) * REGION;
+        long end = Math.min(mapping.byteSize(), (touched.length()) * REGION);
+        mapping.asSlice(first, end - first).unload();
+        for (int i = 0; i < touchedCount; i++) {
+            touched.clear(touchedList[i]);
+        }
+        touchedCount = 0;
+        releases++;
     }
 
     @Override

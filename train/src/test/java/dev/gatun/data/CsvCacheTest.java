@@ -233,7 +233,7 @@ class CsvCacheTest {
             text.append('f').append(c).append(',');
         }
         text.append("label\n");
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 4000; i++) {
             for (int c = 0; c < 300; c++) {
                 text.append((i + c) % 10).append(',');
             }
@@ -241,11 +241,11 @@ class CsvCacheTest {
         }
         Files.writeString(csv, text);
         try (Scope s = Scope.open("test")) {
+            // 4.8 MB of features in three 2 MiB regions, one of which may stay mapped at a time.
             MappedCsv small = CsvCache.load(csv, "label", CsvDataset.Labels.CLASS_IDS, null, cacheDir(), s.arena(),
                     256 << 10);
             assertSameData(CsvDataset.load(csv, "label", CsvDataset.Labels.CLASS_IDS), small);
-            // 2000 rows of 1200 bytes, each counted as the pages it spans: about 20 releases of 256 KiB.
-            assertTrue(small.releases() >= 10 && small.releases() <= 40, small.releases() + " releases");
+            assertTrue(small.releases() > 100, small.releases() + " releases");
             MappedCsv large = CsvCache.load(csv, "label", CsvDataset.Labels.CLASS_IDS, null, cacheDir(), s.arena(),
                     1L << 40);
             assertSameData(small, large);
