@@ -12,13 +12,24 @@ import dev.gatun.data.augment.GaussianNoise;
 import dev.gatun.data.augment.HorizontalFlip;
 import dev.gatun.data.augment.RandomCrop;
 import dev.gatun.data.augment.RandomErasing;
+import dev.gatun.nn.Flatten;
+import dev.gatun.nn.Linear;
+import dev.gatun.nn.Sequential;
+import dev.gatun.optim.Sgd;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.train.Loss;
+import dev.gatun.train.Trainer;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Prefetched batches: the loader's own, bit for bit, in order; failures reported; nothing left behind. */
+/**
+ * Prefetched batches: the loader's own, bit for bit, in order; failures reported, to the trainer
+ * too; nothing left behind.
+ */
 class PrefetcherTest {
     private static final Augmentation STRONG = Compose.of(new RandomCrop(2), new HorizontalFlip(0.5),
             new GaussianNoise(0.05), RandomErasing.of(0.5));
@@ -61,9 +72,9 @@ class PrefetcherTest {
         assertNoPrefetchThread();
     }
 
-    @Test
-    void aFailureWhilePreparingIsThrownByNextWithItsMessage() {
-        Dataset failing = new DatasetView(images(40)) {
+    /** Images whose batches from position 16 on fail, as a file cut short under the loader would. */
+    private static Dataset failingFrom16() {
+        return new DatasetView(images(40)) {
             @Override
             public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
                 if (from >= 16) {
@@ -72,6 +83,11 @@ class PrefetcherTest {
                 super.fill(indices, from, count, features, labels);
             }
         };
+    }
+
+    @Test
+    void aFailureWhilePreparingIsThrownByNextWithItsMessage() {
+        Dataset failing = failingFrom16();
         for (int depth : new int[] {0, 2}) {
             long before = Scope.liveBytes();
             DataLoader loader = new DataLoader(failing, 8, false, 0, false).withPrefetch(depth);
@@ -83,6 +99,21 @@ class PrefetcherTest {
             }
             assertEquals(before, Scope.liveBytes(), "depth " + depth + ": the failed batch's memory is freed");
         }
+        assertNoPrefetchThread();
+    }
+
+    @Test
+    void aFailureWhilePrefetchingStopsTrainingWithItsMessage() {
+        long before = Scope.liveBytes();
+        try (Scope s = Scope.open("failing")) {
+            Sequential model = new Sequential(new Flatten(), new Linear(72, 3, new SplittableRandom(1)));
+            Trainer trainer = new Trainer(model, new Sgd(model.parameters(), 0.01), Loss.CROSS_ENTROPY,
+                    new PrintStream(OutputStream.nullOutputStream()), false);
+            DataLoader train = new DataLoader(failingFrom16(), 8, false, 0, false).withPrefetch(2);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(train, null, 2, null));
+            assertEquals("disk gone at example 16", e.getMessage());
+        }
+        assertEquals(before, Scope.liveBytes(), "every prefetched batch was freed");
         assertNoPrefetchThread();
     }
 

@@ -3,12 +3,9 @@ package dev.gatun.train.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.data.ArrayDataset;
 import dev.gatun.data.DataLoader;
-import dev.gatun.data.Dataset;
 import dev.gatun.data.augment.Compose;
 import dev.gatun.data.augment.GaussianNoise;
 import dev.gatun.data.augment.HorizontalFlip;
@@ -21,7 +18,6 @@ import dev.gatun.nn.Linear;
 import dev.gatun.nn.Sequential;
 import dev.gatun.optim.Adam;
 import dev.gatun.tensor.Scope;
-import dev.gatun.tensor.Tensor;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.metrics.EpochMetrics;
@@ -84,46 +80,6 @@ class PrefetchedTrainingTest {
             d.trainer().fit(d.train(), d.validation(), 3, null);
             assertSame(straight, weights, d);
         }
-        assertNoPrefetchThreadLeft();
-    }
-
-    @Test
-    void aFailureWhilePrefetchingStopsTrainingWithItsMessage() {
-        Dataset broken = new Dataset() {
-            private final ArrayDataset base = images(64, 1);
-
-            @Override
-            public int size() {
-                return base.size();
-            }
-
-            @Override
-            public int[] featureShape() {
-                return base.featureShape();
-            }
-
-            @Override
-            public int classes() {
-                return base.classes();
-            }
-
-            @Override
-            public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
-                if (from >= 40) {
-                    throw new IllegalStateException("the mapped file was truncated under example " + indices[from]);
-                }
-                base.fill(indices, from, count, features, labels);
-            }
-        };
-        long before = Scope.liveBytes();
-        try (Scope s = Scope.open("failing")) {
-            Run r = Run.build(dir.resolve("f"), 1, 2);
-            DataLoader train = new DataLoader(broken, 8, false, 0, false).withPrefetch(2);
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> r.trainer().fit(train, null, 2, null));
-            assertTrue(e.getMessage().startsWith("the mapped file was truncated under example 40"), e.getMessage());
-        }
-        assertEquals(before, Scope.liveBytes(), "every prefetched batch was freed");
         assertNoPrefetchThreadLeft();
     }
 
