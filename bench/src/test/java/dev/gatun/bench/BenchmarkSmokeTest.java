@@ -38,6 +38,8 @@ class BenchmarkSmokeTest {
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
                 .param("shape", "128")
+                // Two batches: the prefetch benchmark's epoch, and its CSV, stay small.
+                .param("examples", "256")
                 // The scalar reference needs seconds per CNN step; the CPU backend covers the code.
                 .param("backend", "cpu")
                 .verbosity(VerboseMode.SILENT)

@@ -16,9 +16,10 @@ import java.util.List;
  * @param test the fraction held out for testing, for sources without a test set; 0 for none
  * @param preprocessing the preprocessing step names, in order
  * @param augmentation the image augmentations of training batches
+ * @param prefetch how many batches the data loaders prepare ahead on a background thread; 0 for none
  */
 public record DataConfig(Source source, double validation, double test, List<String> preprocessing,
-                         AugmentationConfig augmentation) {
+                         AugmentationConfig augmentation, int prefetch) {
     /** The {@code source} values. */
     public static final List<String> SOURCES = List.of("fashion-mnist", "mnist", "emnist", "cifar10", "cifar100", "csv",
             "images", "synthetic");
@@ -28,6 +29,12 @@ public record DataConfig(Source source, double validation, double test, List<Str
 
     /** The {@code preprocessing} steps. */
     public static final List<String> PREPROCESSING = List.of("standardize", "standardize_channels", "min_max", "one_hot");
+
+    /** The csv {@code cache} values: a binary cache from {@link dev.gatun.data.CsvCache#AUTO_THRESHOLD} on, always, never. */
+    public static final List<String> CSV_CACHE = List.of("auto", "on", "off");
+
+    /** The most batches {@code prefetch} may prepare ahead. */
+    public static final int MAX_PREFETCH = 64;
 
     /** The synthetic {@code kind} values. */
     public static final List<String> SYNTHETIC = List.of("xor", "spirals", "moons", "circles", "blobs", "linear",
@@ -84,14 +91,18 @@ public record DataConfig(Source source, double validation, double test, List<Str
     public record Cifar(Path dir, dev.gatun.data.Cifar.Labels labels, int limit) implements Source {}
 
     /**
-     * A CSV file with a header; {@code labels} is ids, names or regression; an optional separate test file.
+     * A CSV file with a header; {@code labels} is ids, names or regression; an optional separate
+     * test file; whether to read it through a memory-mapped binary cache, and where that lives.
      *
      * @param path the file or directory of the training data
      * @param label the name of the label column
      * @param labels how the label column reads: {@code ids}, {@code names} or {@code regression}
      * @param testPathOrNull a separate test file or directory, or null
+     * @param cache one of {@link #CSV_CACHE}
+     * @param cacheDirOrNull the folder of cache files, or null for {@link dev.gatun.data.CsvCache#defaultDirectory()}
      */
-    public record Csv(Path path, String label, String labels, Path testPathOrNull) implements Source {}
+    public record Csv(Path path, String label, String labels, Path testPathOrNull, String cache, Path cacheDirOrNull)
+            implements Source {}
 
     /**
      * A directory of labelled images, {@code path/<class>/*.png}; {@code channels} 0 keeps what
@@ -120,7 +131,7 @@ public record DataConfig(Source source, double validation, double test, List<Str
 
     static DataConfig from(ConfigNode n) {
         String source = n.choice("source", null, SOURCES);
-        List<String> common = List.of("source", "validation", "preprocessing", "augmentation");
+        List<String> common = List.of("source", "validation", "preprocessing", "augmentation", "prefetch");
         Source s;
         boolean ownTest;
         switch (source) {
@@ -167,12 +178,15 @@ public record DataConfig(Source source, double validation, double test, List<Str
                 ownTest = true;
             }
             case "csv" -> {
-                n.allowKeys(keys(common, "path", "label", "labels", "test_path", "test"));
+                n.allowKeys(keys(common, "path", "label", "labels", "test_path", "test", "cache", "cache_dir"));
                 String path = n.string("path");
                 String label = n.string("label");
                 String labels = n.choice("labels", "names", List.of("ids", "names", "regression"));
                 String testPath = n.string("test_path", null);
-                s = new Csv(Path.of(path), label, labels, testPath == null ? null : Path.of(testPath));
+                String cache = n.choice("cache", "auto", CSV_CACHE);
+                String cacheDir = n.string("cache_dir", null);
+                s = new Csv(Path.of(path), label, labels, testPath == null ? null : Path.of(testPath), cache,
+                        cacheDir == null ? null : Path.of(cacheDir));
                 ownTest = testPath != null;
             }
             case "images" -> {
@@ -246,7 +260,11 @@ public record DataConfig(Source source, double validation, double test, List<Str
         if (!augmentation.isEmpty() && s instanceof Synthetic) {
             throw n.error("augmentation", "needs image examples; synthetic data sets are points");
         }
-        return new DataConfig(s, validation, test, steps, augmentation);
+        int prefetch = n.nonNegativeInt("prefetch", 2);
+        if (prefetch > MAX_PREFETCH) {
+            throw n.error("prefetch", "must be at most " + MAX_PREFETCH + " batches, got " + prefetch);
+        }
+        return new DataConfig(s, validation, test, steps, augmentation, prefetch);
     }
 
     /** {@return whether the targets are class labels rather than regression values} */

@@ -2,12 +2,14 @@ package dev.gatun.config;
 
 import dev.gatun.data.Cifar;
 import dev.gatun.data.CifarDataset;
+import dev.gatun.data.CsvCache;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.data.Dataset;
 import dev.gatun.data.Emnist;
 import dev.gatun.data.FashionMnist;
 import dev.gatun.data.ImageDataset;
 import dev.gatun.data.ImageFolder;
+import dev.gatun.data.MappedCsv;
 import dev.gatun.data.MinMaxScaler;
 import dev.gatun.data.Mnist;
 import dev.gatun.data.OneHot;
@@ -20,6 +22,7 @@ import dev.gatun.tensor.MemoryBudget;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,13 +109,12 @@ public final class DataFactory {
                 if (c.testPathOrNull() != null) {
                     MissingFile.requireField(c.testPathOrNull(), "data.test_path", "CSV file");
                 }
-                CsvDataset train = CsvDataset.load(c.path(), c.label(), labels);
-                all = train;
+                CsvTable train = csv(c, c.path(), labels, null, scope);
+                all = train.data();
                 names = train.classNames();
                 if (c.testPathOrNull() != null) {
-                    test = labels == CsvDataset.Labels.CLASS_NAMES
-                            ? CsvDataset.load(c.testPathOrNull(), c.label(), train.classNames())
-                            : CsvDataset.load(c.testPathOrNull(), c.label(), labels);
+                    test = csv(c, c.testPathOrNull(), labels,
+                            labels == CsvDataset.Labels.CLASS_NAMES ? train.classNames() : null, scope).data();
                 }
             }
             case DataConfig.Images i -> {
@@ -270,6 +272,32 @@ public final class DataFactory {
             case FittedPreprocessing.MinMax mm -> "min_max";
             case FittedPreprocessing.OneHotTargets oh -> "one_hot";
         };
+    }
+
+    /** A CSV file's examples and class names, however they were read. */
+    private record CsvTable(Dataset data, List<String> classNames) {}
+
+    /**
+     * Reads a CSV file into memory, or through its memory-mapped cache (data.cache: on, or auto
+     * for a file of {@link CsvCache#AUTO_THRESHOLD} or more), numbering named classes as in
+     * {@code classNamesOrNull} when given.
+     */
+    private static CsvTable csv(DataConfig.Csv c, Path file, CsvDataset.Labels labels, List<String> classNamesOrNull,
+            Scope scope) throws IOException {
+        boolean cached = switch (c.cache()) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> Files.size(file) >= CsvCache.AUTO_THRESHOLD;
+        };
+        if (cached) {
+            Path dir = c.cacheDirOrNull() != null ? c.cacheDirOrNull() : CsvCache.defaultDirectory();
+            MappedCsv m = CsvCache.load(file, c.label(), labels, classNamesOrNull, dir, scope.arena(),
+                    CsvCache.DEFAULT_RESIDENT_BYTES);
+            return new CsvTable(m, m.classNames());
+        }
+        CsvDataset d = classNamesOrNull != null ? CsvDataset.load(file, c.label(), classNamesOrNull)
+                : CsvDataset.load(file, c.label(), labels);
+        return new CsvTable(d, d.classNames());
     }
 
     private static Dataset synthetic(DataConfig.Synthetic s, long seed) {

@@ -91,10 +91,12 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
         Loss loss = withPenalties(config, built.regularization());
 
         TrainingConfig t = config.training();
-        DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false);
+        DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false)
+                .withPrefetch(config.data().prefetch());
         DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
         return new PreparedExperiment(config, data, built, ModelCard.of(data), optimizer, loss, train,
-                loader(data.validationOrNull(), t.evalBatch()), loader(data.testOrNull(), t.evalBatch()), saved, init);
+                loader(data.validationOrNull(), t.evalBatch(), config), loader(data.testOrNull(), t.evalBatch(), config),
+                saved, init);
     }
 
     /**
@@ -159,7 +161,7 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
         return penalties.isEmpty() ? base : Regularization.addTo(base, penalties.toArray(Regularization[]::new));
     }
 
-    private static DataLoader loader(Dataset data, int batch) {
-        return data == null ? null : new DataLoader(data, batch, false, 0, false);
+    private static DataLoader loader(Dataset data, int batch, ExperimentConfig config) {
+        return data == null ? null : new DataLoader(data, batch, false, 0, false).withPrefetch(config.data().prefetch());
     }
 }

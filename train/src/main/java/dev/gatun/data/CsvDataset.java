@@ -1,17 +1,12 @@
 package dev.gatun.data;
 
-import dev.gatun.io.MalformedUtf8Exception;
-import dev.gatun.io.Utf8Text;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A table from a CSV file with a header row: one named label column, every other column a
@@ -120,146 +115,85 @@ public final class CsvDataset implements Dataset {
 
     private static CsvDataset load(Path file, String labelColumn, Labels labels, List<String> givenClasses,
             int givenClassCount) throws IOException {
-        List<String[]> rows = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        try (BufferedReader in = Utf8Text.newBufferedReader(file)) {
-            String text;
-            int line = 0;
-            while ((text = in.readLine()) != null) {
-                line++;
-                if (line == 1 && text.startsWith("\uFEFF")) {
-                    text = text.substring(1);
+        ArrayRows rows = new ArrayRows(file, labels == Labels.REGRESSION);
+        CsvRows.Table table = CsvRows.read(file, labelColumn, labels, givenClasses, givenClassCount, rows);
+        int[] featureShape = {table.featureNames().size()};
+        float[] x = Arrays.copyOf(rows.features, table.rows() * featureShape[0]);
+        ArrayDataset data = labels == Labels.REGRESSION
+                ? ArrayDataset.regression(x, featureShape, Arrays.copyOf(rows.values, table.rows()), new int[] {1})
+                : ArrayDataset.classification(x, featureShape, Arrays.copyOf(rows.classIds, table.rows()),
+                        table.classNames().size());
+        return new CsvDataset(file, table.featureNames(), table.classNames(), data);
+    }
+
+    /** The rows of a file gathered in growing arrays, at most 2^31 values. */
+    private static final class ArrayRows implements CsvRows.Sink {
+        private final Path file;
+        private final boolean regression;
+        private int featureCount;
+        private float[] features = new float[1024];
+        private int[] classIds = new int[64];
+        private float[] values = new float[0];
+        private int rows;
+
+        ArrayRows(Path file, boolean regression) {
+            this.file = file;
+            this.regression = regression;
+            if (regression) {
+                values = new float[64];
+            }
+        }
+
+        @Override
+        public void start(int featureCount) {
+            this.featureCount = featureCount;
+        }
+
+        @Override
+        public void row(float[] x, int classId, float value) {
+            if ((long) (rows + 1) * featureCount > Integer.MAX_VALUE - 8) {
+                return; // rowCount refuses the file once every row is counted
+            }
+            int at = rows * featureCount;
+            if (at + featureCount > features.length) {
+                features = Arrays.copyOf(features, (int) Math.min(Integer.MAX_VALUE - 8,
+                        Math.max((long) features.length * 2, at + featureCount)));
+            }
+            System.arraycopy(x, 0, features, at, featureCount);
+            if (regression) {
+                if (rows == values.length) {
+                    values = Arrays.copyOf(values, grown(rows));
                 }
-                if (text.isBlank()) {
-                    continue;
+                values[rows] = value;
+            } else {
+                if (rows == classIds.length) {
+                    classIds = Arrays.copyOf(classIds, grown(rows));
                 }
-                rows.add(splitFields(file, line, text));
-                lineNumbers.add(line);
+                classIds[rows] = classId;
             }
-        } catch (MalformedUtf8Exception e) {
-            throw new CsvFormatException(file, Math.toIntExact(e.line()), e.problem() + "; save the file as UTF-8");
+            rows++;
         }
-        if (rows.isEmpty()) {
-            throw new CsvFormatException(file, 0, "the file is empty, expected a header row and data rows");
+
+        private static int grown(int length) {
+            return (int) Math.min(Integer.MAX_VALUE - 8, 2L * length);
         }
-        String[] header = rows.getFirst();
-        int headerLine = lineNumbers.getFirst();
-        if (allNumeric(header)) {
-            throw new CsvFormatException(file, headerLine, "missing header: the first row "
-                    + String.join(",", header) + " holds only numbers, expected column names");
-        }
-        Map<String, Integer> seen = new HashMap<>();
-        for (int c = 0; c < header.length; c++) {
-            if (header[c].isEmpty()) {
-                throw new CsvFormatException(file, headerLine, "column " + (c + 1) + " of the header has no name");
-            }
-            Integer before = seen.putIfAbsent(header[c], c);
-            if (before != null) {
-                throw new CsvFormatException(file, headerLine, "column '" + header[c] + "' appears twice, as columns "
-                        + (before + 1) + " and " + (c + 1));
+
+        @Override
+        public void rowCount(long n) throws CsvFormatException {
+            if (n * featureCount > Integer.MAX_VALUE - 8) {
+                throw new CsvFormatException(file, 0, n + " rows of " + featureCount + " features are more values than"
+                        + " one array holds (2^31)");
             }
         }
-        Integer labelAt = labels == Labels.NONE ? Integer.valueOf(-1) : seen.get(labelColumn);
-        if (labelAt == null) {
-            throw new CsvFormatException(file, headerLine, "unknown label column '" + labelColumn
-                    + "', the header has " + String.join(", ", header));
-        }
-        int columns = header.length;
-        int features = labelAt < 0 ? columns : columns - 1;
-        if (features == 0) {
-            throw new CsvFormatException(file, headerLine, "no feature columns besides the label column '"
-                    + labelColumn + "'");
-        }
-        int n = rows.size() - 1;
-        if (n == 0) {
-            throw new CsvFormatException(file, 0, "the header has no data rows after it");
-        }
-        List<String> featureNames = new ArrayList<>();
-        for (int c = 0; c < columns; c++) {
-            if (c != labelAt) {
-                featureNames.add(header[c]);
-            }
-        }
-        if ((long) n * features > Integer.MAX_VALUE - 8) {
-            throw new CsvFormatException(file, 0, n + " rows of " + features + " features are more values than one"
-                    + " array holds (2^31)");
-        }
-        float[] x = new float[n * features];
-        String[] rawLabels = new String[n];
-        for (int r = 0; r < n; r++) {
-            String[] row = rows.get(r + 1);
-            int line = lineNumbers.get(r + 1);
-            if (row.length != columns) {
-                throw new CsvFormatException(file, line, "expected " + columns + " fields as in the header, found "
-                        + row.length);
-            }
-            int j = 0;
-            for (int c = 0; c < columns; c++) {
-                if (c == labelAt) {
-                    rawLabels[r] = row[c];
-                } else {
-                    x[r * features + j++] = CsvNumbers.parse(file, line, c + 1, header[c], row[c]);
-                }
-            }
-        }
-        int[] featureShape = {features};
-        return switch (labels) {
-            case NONE -> new CsvDataset(file, featureNames, List.of(UNLABELLED),
-                    ArrayDataset.classification(x, featureShape, new int[n], 1));
-            case REGRESSION -> {
-                float[] y = new float[n];
+
+        @Override
+        public void finish(int n, int[] classRemapOrNull) {
+            if (classRemapOrNull != null) {
                 for (int r = 0; r < n; r++) {
-                    y[r] = CsvNumbers.parse(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn, rawLabels[r]);
+                    classIds[r] = classRemapOrNull[classIds[r]];
                 }
-                yield new CsvDataset(file, featureNames, List.of(),
-                        ArrayDataset.regression(x, featureShape, y, new int[] {1}));
             }
-            case CLASS_IDS -> {
-                int[] y = new int[n];
-                int bound = givenClassCount > 0 ? givenClassCount : MAX_CLASSES;
-                String range = givenClassCount > 0 ? "expected 0.." + (bound - 1) + " for the " + bound + " classes"
-                        : "a data set may have at most " + MAX_CLASSES + " classes, ids 0.." + (MAX_CLASSES - 1);
-                int max = 0;
-                for (int r = 0; r < n; r++) {
-                    y[r] = CsvNumbers.classId(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn, rawLabels[r],
-                            bound, range);
-                    max = Math.max(max, y[r]);
-                }
-                int classes = givenClassCount > 0 ? givenClassCount : max + 1;
-                List<String> names = new ArrayList<>();
-                for (int c = 0; c < classes; c++) {
-                    names.add(Integer.toString(c));
-                }
-                yield new CsvDataset(file, featureNames, names, ArrayDataset.classification(x, featureShape, y, classes));
-            }
-            case CLASS_NAMES -> {
-                List<String> names = givenClasses != null ? givenClasses
-                        : new ArrayList<>(new TreeSet<>(List.of(rawLabels)));
-                if (names.size() > MAX_CLASSES) {
-                    throw new CsvFormatException(file, 0, "column '" + labelColumn + "' holds " + names.size()
-                            + " distinct class names, more than the " + MAX_CLASSES + " classes a data set may have");
-                }
-                Map<String, Integer> id = new HashMap<>();
-                for (int c = 0; c < names.size(); c++) {
-                    id.put(names.get(c), c);
-                }
-                int[] y = new int[n];
-                for (int r = 0; r < n; r++) {
-                    if (rawLabels[r].isEmpty()) {
-                        throw new CsvFormatException(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn,
-                                "the field is empty, expected a class name");
-                    }
-                    Integer c = id.get(rawLabels[r]);
-                    if (c == null) {
-                        throw new CsvFormatException(file, lineNumbers.get(r + 1), labelAt + 1, labelColumn,
-                                "class '" + rawLabels[r] + "' is not one of " + names);
-                    }
-                    y[r] = c;
-                }
-                yield new CsvDataset(file, featureNames, names,
-                        ArrayDataset.classification(x, featureShape, y, names.size()));
-            }
-        };
+        }
     }
 
     /** {@return the file read} */
@@ -370,18 +304,5 @@ public final class CsvDataset implements Dataset {
 
     private static boolean isBlank(char c) {
         return c == ' ' || c == '\t';
-    }
-
-    private static boolean allNumeric(String[] row) {
-        for (String f : row) {
-            if (!isNumber(f)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isNumber(String s) {
-        return s.isEmpty() || CsvNumbers.isNumber(s);
     }
 }

@@ -27,6 +27,7 @@ public final class DataLoader {
     private final long seed;
     private final boolean dropLast;
     private final Augmentation augmentation;
+    private final int prefetch;
     // The epoch of each order this augmenting loader handed out and that is still in use, so
     // batch(order, b) knows which epoch to augment. Arrays hash by identity; the keys are weak.
     private final Map<int[], Integer> issuedEpochs = Collections.synchronizedMap(new WeakHashMap<>());
@@ -42,11 +43,11 @@ public final class DataLoader {
      * @throws dev.gatun.tensor.MemoryBudgetException when one batch would not fit the memory budget
      */
     public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
-        this(dataset, batchSize, shuffle, seed, dropLast, null);
+        this(dataset, batchSize, shuffle, seed, dropLast, null, 0);
     }
 
     private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast,
-            Augmentation augmentation) {
+            Augmentation augmentation, int prefetch) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
         }
@@ -57,6 +58,7 @@ public final class DataLoader {
         this.seed = seed;
         this.dropLast = dropLast;
         this.augmentation = augmentation;
+        this.prefetch = prefetch;
     }
 
     /**
@@ -72,7 +74,39 @@ public final class DataLoader {
             throw new IllegalArgumentException("augmentation must not be null");
         }
         ImageShape.of(dataset.featureShape());
-        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, augmentation);
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, augmentation, prefetch);
+    }
+
+    /**
+     * The same loader whose {@link #batches} prepares up to {@code batches} batches ahead on a
+     * background thread (0: none, each batch is made when asked for). The batches are the same
+     * either way, bit for bit.
+     *
+     * @param batches how many batches to prepare ahead, 0 or more
+     * @return the new loader
+     */
+    public DataLoader withPrefetch(int batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("prefetch must be >= 0 batches, got " + batches);
+        }
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, augmentation, batches);
+    }
+
+    /** {@return how many batches {@link #batches} prepares ahead; 0 for none} */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /**
+     * Serves the batches of an epoch in order, {@link #prefetch()} of them prepared ahead: batch b
+     * is {@code batch(epoch, order, b)}.
+     *
+     * @param epoch the epoch, which seeds the augmentation
+     * @param order the epoch's example order
+     * @return the batches; close it when the epoch ends or fails
+     */
+    public Prefetcher batches(int epoch, int[] order) {
+        return Prefetcher.start(this, epoch, order, prefetch);
     }
 
     /** {@return the augmentation applied to every batch, if any} */

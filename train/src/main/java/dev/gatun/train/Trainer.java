@@ -3,6 +3,7 @@ package dev.gatun.train;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.data.DataLoader;
+import dev.gatun.data.Prefetcher;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
@@ -260,11 +261,12 @@ public final class Trainer {
         long correct = 0;
         int seen = 0;
         // Off a terminal (a log, a pipe) the epoch's own line is its only one: no bar to redraw.
+        // The loader may prepare the next batches on its own thread; each batch is freed after its step.
         try (ProgressBar bar = interactive ? new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
-                out, true) : null) {
+                out, true) : null; Prefetcher prepared = train.batches(epoch, order)) {
             for (int b = 0; b < batches; b++) {
-                try (Scope scope = Scope.open("train step")) {
-                    DataLoader.Batch batch = train.batch(epoch, order, b);
+                try (Prefetcher.Loaded loaded = prepared.next(); Scope scope = Scope.open("train step")) {
+                    DataLoader.Batch batch = loaded.batch();
                     Step step = step(batch);
                     if (!Double.isFinite(step.loss())) {
                         throw new IllegalStateException("loss became " + step.loss() + " at epoch " + epoch + ", batch "
@@ -348,10 +350,10 @@ public final class Trainer {
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
-        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+        try (Autograd.NoGrad ignored = Autograd.noGrad(); Prefetcher prepared = data.batches(0, order)) {
             for (int b = 0; b < data.batchCount(); b++) {
-                try (Scope step = Scope.open("eval step")) {
-                    DataLoader.Batch batch = data.batch(order, b);
+                try (Prefetcher.Loaded loaded = prepared.next(); Scope step = Scope.open("eval step")) {
+                    DataLoader.Batch batch = loaded.batch();
                     Tensor output = model.forward(batch.features().to(model.device()));
                     lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
                     correct += countCorrect(output, batch.labels());

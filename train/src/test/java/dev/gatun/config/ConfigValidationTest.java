@@ -75,7 +75,7 @@ class ConfigValidationTest {
                 Arguments.of("data.kind: donut",
                         "data.kind: unknown 'donut' (known: xor, spirals, moons, circles, blobs, linear, polynomial)"),
                 Arguments.of("data.centers: 3", "data.centers: unknown key (known: source, validation, preprocessing, "
-                        + "augmentation, kind, n, noise, test)"),
+                        + "augmentation, prefetch, kind, n, noise, test)"),
                 Arguments.of("optimizer: {type: sgd, nesterov: true}",
                         "optimizer.nesterov: needs momentum > 0 and dampening = 0"),
                 Arguments.of("switch: [{epoch: 1, lr: 0.1}]",

@@ -30,7 +30,7 @@ public record PlaygroundConfig(ObjectNode tree, ExperimentConfig config) {
     /** The name every playground run has (the run folder is {@code playground-<date>-<time>}). */
     public static final String NAME = "playground";
     private static final Pattern LAYER = Pattern.compile("^model\\.layers\\[(\\d+)]");
-    private static final List<String> PATH_KEYS = List.of("path", "test_path", "dir");
+    private static final List<String> PATH_KEYS = List.of("path", "test_path", "dir", "cache_dir");
 
     /**
      * Reads the body's {@code yaml} (text) or {@code config} (a JSON object) and checks it, with no
