@@ -44,6 +44,8 @@ import java.util.Map;
 public record PreparedExperiment(ExperimentConfig config, ExperimentData data, ModelFactory.Built built,
         ModelCard card, Optimizer optimizer, Loss loss, DataLoader train, DataLoader validation, DataLoader test,
         Checkpoint checkpointOrNull, PretrainedStart.Summary initOrNull) {
+    /** The fewest feature values a batch holds for its loader to prefetch (see {@code data.prefetch}). */
+    public static final long PREFETCH_MIN_VALUES = 1 << 14;
 
     /**
      * Loads the data and builds the training of {@code config} in {@code scope}, on the current
@@ -92,7 +94,7 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
 
         TrainingConfig t = config.training();
         DataLoader plain = new DataLoader(data.train(), t.batch(), true, config.seed(), false)
-                .withPrefetch(config.data().prefetch());
+                .withPrefetch(prefetch(data.train(), t.batch(), config));
         DataLoader train = data.augmentationOrNull() == null ? plain : plain.withAugmentation(data.augmentationOrNull());
         return new PreparedExperiment(config, data, built, ModelCard.of(data), optimizer, loss, train,
                 loader(data.validationOrNull(), t.evalBatch(), config), loader(data.testOrNull(), t.evalBatch(), config),
@@ -162,6 +164,20 @@ public record PreparedExperiment(ExperimentConfig config, ExperimentData data, M
     }
 
     private static DataLoader loader(Dataset data, int batch, ExperimentConfig config) {
-        return data == null ? null : new DataLoader(data, batch, false, 0, false).withPrefetch(config.data().prefetch());
+        return data == null ? null : new DataLoader(data, batch, false, 0, false).withPrefetch(prefetch(data, batch, config));
+    }
+
+    /**
+     * The batches a loader prepares ahead: {@code data.prefetch}, or none for batches of fewer than
+     * {@link #PREFETCH_MIN_VALUES} feature values, which the training thread gathers in less time
+     * than a hand-over between threads takes (and a small network's epoch, 20 batches of spirals,
+     * would start a thread of its own).
+     */
+    static int prefetch(Dataset data, int batch, ExperimentConfig config) {
+        long values = batch;
+        for (int d : data.featureShape()) {
+            values *= d;
+        }
+        return values < PREFETCH_MIN_VALUES ? 0 : config.data().prefetch();
     }
 }
