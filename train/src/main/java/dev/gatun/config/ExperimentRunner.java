@@ -23,6 +23,7 @@ import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
 import dev.gatun.train.parallel.DataParallel;
+import dev.gatun.train.parallel.RunRefusedException;
 import dev.gatun.tracking.RunLineage;
 import dev.gatun.tracking.RunTracking;
 import dev.gatun.train.metrics.RunFolder;
@@ -146,7 +147,7 @@ public final class ExperimentRunner {
      * @param parallel the ranks
      * @return what the experiment produced (folder null except on rank 0)
      * @throws IOException for data files that cannot be read and outputs that cannot be written
-     * @throws IllegalStateException when the ranks disagree on the config or the data
+     * @throws RunRefusedException on every rank alike when the ranks disagree on the config or the data
      */
     public static ExperimentResult runDistributed(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers, DataParallel parallel) throws IOException {
@@ -277,7 +278,7 @@ public final class ExperimentRunner {
                 RunFingerprint.of(config, data, saved == null ? 0 : saved.epoch())
                         .requireSameOnEveryRank(parallel.collectives());
                 if (ranks > t.batch()) {
-                    throw new IllegalArgumentException(source + ": " + ranks + " ranks cannot share a global batch of "
+                    throw new RunRefusedException(source + ": " + ranks + " ranks cannot share a global batch of "
                             + t.batch() + " examples (training.batch); use at most " + t.batch() + " ranks");
                 }
                 if (!parallel.collectives().isRoot()) {
@@ -350,6 +351,10 @@ public final class ExperimentRunner {
                 out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", checkpoint, saved.epoch());
             }
             trainer.fit(train, validation, epochs, log);
+            if (parallel != null) {
+                out.printf(Locale.ROOT, "parameters bit-identical on all %d ranks: sha256 %s%n",
+                        parallel.collectives().size(), parallel.requireIdenticalParameters(net));
+            }
 
             Map<String, Double> end = new LinkedHashMap<>();
             if (test != null) {
@@ -390,6 +395,7 @@ public final class ExperimentRunner {
             trainer.resume(prepared.checkpointOrNull());
         }
         trainer.fit(prepared.train(), prepared.validation(), epochs, null);
+        parallel.requireIdenticalParameters(prepared.module());
         Map<String, Double> end = new LinkedHashMap<>();
         if (prepared.test() != null) {
             Evaluation e = trainer.evaluate(prepared.test());

@@ -5,6 +5,7 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.parallel.Collectives;
+import dev.gatun.train.parallel.RunRefusedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -60,7 +61,7 @@ public final class RunFingerprint {
      * 0's, naming the rank and the first differing entries with both values.
      *
      * @param collectives the ranks
-     * @throws IllegalStateException naming what differs
+     * @throws RunRefusedException naming what differs
      */
     public void requireSameOnEveryRank(Collectives collectives) {
         byte[] mine = text().getBytes(StandardCharsets.UTF_8);
@@ -82,7 +83,7 @@ public final class RunFingerprint {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the ranks disagree on the run, so none of them trains: "
+            throw new RunRefusedException("the ranks disagree on the run, so none of them trains: "
                     + String.join(" | ", problems));
         }
     }

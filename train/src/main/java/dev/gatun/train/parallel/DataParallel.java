@@ -6,8 +6,12 @@ import dev.gatun.nn.Parameter;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -205,6 +209,41 @@ public final class DataParallel {
             g.copyFrom(Tensor.of(Arrays.copyOfRange(packed, at, at + n), g.shape()).to(g.device()));
             at += n;
         }
+    }
+
+    /**
+     * Checks that every rank holds bit-identical parameters, as combining gradients promises: gathers
+     * a SHA-256 of each rank's parameters and compares them with rank 0's.
+     *
+     * @param model the model
+     * @return the digest, hex, the same on every rank
+     * @throws IllegalStateException naming the ranks whose parameters differ from rank 0's
+     */
+    public String requireIdenticalParameters(Module model) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JDK", e);
+        }
+        for (Parameter p : model.parameters()) {
+            float[] v = p.tensor().toFloatArray();
+            ByteBuffer bytes = ByteBuffer.allocate(v.length * Float.BYTES);
+            bytes.asFloatBuffer().put(v);
+            sha.update(bytes.array());
+        }
+        byte[] mine = sha.digest();
+        byte[] all = collectives.allGather(mine);
+        List<Integer> differ = new ArrayList<>();
+        for (int r = 1; r < collectives.size(); r++) {
+            if (!Arrays.equals(all, r * mine.length, (r + 1) * mine.length, all, 0, mine.length)) {
+                differ.add(r);
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalStateException("the parameters of rank(s) " + differ + " differ from rank 0's after training");
+        }
+        return HexFormat.of().formatHex(mine);
     }
 
     /**
