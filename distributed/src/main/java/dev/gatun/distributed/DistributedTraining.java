@@ -58,24 +58,45 @@ public final class DistributedTraining {
         MpiCollectives mpi = MpiCollectives.init(env);
         Collectives collectives = mpi;
         try {
-            boolean gpu = config != null && config.backend().equals("cuda");
-            if (gpu) {
+            if (config != null && config.backend().equals("cuda")) {
                 collectives = NcclCollectives.init(mpi, launch.localRank());
             }
+        } catch (Throwable t) {
+            mpi.abort(failure(mpi, t), 1);
+        }
+        Outcome o = run(config, resumeOrNull, epochs, runs, out, observers, collectives);
+        collectives.close();
+        return o;
+    }
+
+    /**
+     * Like {@link #run(ExperimentConfig, Path, int, Path, PrintStream, Function, Map)} over ranks
+     * that are already joined, which stay open for more runs.
+     *
+     * @param config the experiment, or null to resume
+     * @param resumeOrNull a checkpoint or run folder to continue, or null
+     * @param epochs with a resume, the last epoch (0: the config's)
+     * @param runs where rank 0 creates the run folder
+     * @param out where rank 0 prints progress
+     * @param observers rank 0's extra callbacks (Studio's live view)
+     * @param collectives the ranks
+     * @return how it ended; a failure of this rank does not return (it aborts the job)
+     */
+    public static Outcome run(ExperimentConfig config, Path resumeOrNull, int epochs, Path runs, PrintStream out,
+            Function<PreparedExperiment, List<? extends Callback>> observers, Collectives collectives) {
+        try {
             DataParallel parallel = new DataParallel(collectives, DataParallel.DEFAULT_BUCKET_BYTES);
             ExperimentResult r = resumeOrNull != null
                     ? ExperimentRunner.resumeDistributed(resumeOrNull, epochs, out, parallel)
                     : ExperimentRunner.runDistributed(config, runs, out, observers, parallel);
             // Rank 0 still writes its report and weights: the others wait here, not in MPI_Finalize.
             collectives.barrier();
-            collectives.close();
             return new Outcome(0, collectives.isRoot() ? r : null, null);
         } catch (RunRefusedException e) {
-            collectives.close();
             return new Outcome(1, null, collectives.isRoot() ? e.getMessage() : null);
         } catch (Throwable t) {
             collectives.abort(failure(collectives, t), 1);
-            throw new AssertionError("MPI_Abort returned", t);
+            throw new AssertionError("abort returned", t);
         }
     }
 
