@@ -20,6 +20,7 @@ import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.checkpoint.CheckpointCallback;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
 import dev.gatun.train.parallel.DataParallel;
@@ -350,10 +351,14 @@ public final class ExperimentRunner {
                 trainer.resume(saved);
                 out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", checkpoint, saved.epoch());
             }
-            trainer.fit(train, validation, epochs, log);
+            List<EpochMetrics> ran = trainer.fit(train, validation, epochs, log);
             if (parallel != null) {
                 out.printf(Locale.ROOT, "parameters bit-identical on all %d ranks: sha256 %s%n",
                         parallel.collectives().size(), parallel.requireIdenticalParameters(net));
+                double trained = ran.stream().mapToDouble(EpochMetrics::seconds).sum();
+                double syncing = parallel.gradientSyncNanos() / 1e9;
+                out.printf(Locale.ROOT, "gradient all-reduce on rank 0: %.3f s of %.3f s training (%.1f%%), %d steps%n",
+                        syncing, trained, 100 * syncing / Math.max(trained, 1e-9), parallel.gradientSyncs());
             }
 
             Map<String, Double> end = new LinkedHashMap<>();
