@@ -50,6 +50,8 @@ public final class DataParallel {
     private long gradientSyncs;
 
     /**
+     * Data-parallel training over {@code collectives}, combining gradients in buckets of {@code bucketBytes}.
+     *
      * @param collectives the ranks to train over
      * @param bucketBytes the size of a gradient bucket, at least one float
      */

@@ -8,7 +8,11 @@ package dev.gatun.train.parallel;
 public final class RunRefusedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is wrong and what to do */
+    /**
+     * The refusal.
+     *
+     * @param message what is wrong and what to do
+     */
     public RunRefusedException(String message) {
         super(message);
     }

@@ -3,6 +3,11 @@ package dev.gatun.train.parallel;
 /** One rank alone: every collective returns this rank's own values, so training code needs no branch. */
 public final class SingleProcess implements Collectives {
 
+    /** The only rank. */
+    public SingleProcess() {
+        // No state: every collective returns this rank's own values.
+    }
+
     @Override
     public int rank() {
         return 0;
