@@ -164,16 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         if (configs.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give at least one CONFIG file (or --resume RUN)");
         }
-        Map<String, String> all = new LinkedHashMap<>(overrides);
-        if (epochs != null) {
-            all.put("training.epochs", Integer.toString(epochs));
-        }
-        if (seed != null) {
-            all.put("seed", Long.toString(seed));
-        }
-        if (backend != null) {
-            all.put("backend", backend);
-        }
+        Map<String, String> all = overridesWithOptions();
         if (folds != null) {
             if (folds < 2) {
                 throw new ParameterException(spec.commandLine(), "--folds must be >= 2 (training.folds), got " + folds);
@@ -295,6 +286,21 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The --set overrides plus what --epochs, --seed and --backend set. */
+    private Map<String, String> overridesWithOptions() {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        if (epochs != null) {
+            all.put("training.epochs", Integer.toString(epochs));
+        }
+        if (seed != null) {
+            all.put("seed", Long.toString(seed));
+        }
+        if (backend != null) {
+            all.put("backend", backend);
+        }
+        return all;
+    }
+
     /** {@code --distributed}: one config, or a run to resume, trained as this process's rank of an mpirun job. */
     private int trainDistributed(PrintWriter out, PrintStream progress) throws Exception {
         // Before anything is read: without mpirun the answer is how to launch, whatever else is wrong.
@@ -311,16 +317,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ExperimentConfig config = null;
         if (resume == null) {
-            Map<String, String> all = new LinkedHashMap<>(overrides);
-            if (epochs != null) {
-                all.put("training.epochs", Integer.toString(epochs));
-            }
-            if (seed != null) {
-                all.put("seed", Long.toString(seed));
-            }
-            if (backend != null) {
-                all.put("backend", backend);
-            }
+            Map<String, String> all = overridesWithOptions();
             Path file = configs.getFirst();
             List<ExperimentConfig> loaded = ConfigLoader.load(file, withInit(file, all));
             if (loaded.size() != 1 || crossValidates(loaded.getFirst())) {

@@ -90,41 +90,39 @@ public final class MpiCollectives implements Collectives {
     @Override
     public float[] allGather(float[] mine) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment send = arena.allocateFrom(ValueLayout.JAVA_FLOAT, mine);
-            MemorySegment recv = arena.allocate(ValueLayout.JAVA_FLOAT, (long) mine.length * size);
-            run("MPI_Allgather", () -> mpi_h.MPI_Allgather(send, mine.length, mpi.floatType(), recv, mine.length,
-                    mpi.floatType(), comm));
-            return recv.toArray(ValueLayout.JAVA_FLOAT);
+            return gather(arena, arena.allocateFrom(ValueLayout.JAVA_FLOAT, mine), mine.length, mpi.floatType())
+                    .toArray(ValueLayout.JAVA_FLOAT);
         }
     }
 
     @Override
     public double[] allGather(double[] mine) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment send = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, mine);
-            MemorySegment recv = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) mine.length * size);
-            run("MPI_Allgather", () -> mpi_h.MPI_Allgather(send, mine.length, mpi.doubleType(), recv, mine.length,
-                    mpi.doubleType(), comm));
-            return recv.toArray(ValueLayout.JAVA_DOUBLE);
+            return gather(arena, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, mine), mine.length, mpi.doubleType())
+                    .toArray(ValueLayout.JAVA_DOUBLE);
         }
     }
 
     @Override
     public byte[] allGather(byte[] mine) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment send = arena.allocateFrom(ValueLayout.JAVA_BYTE, mine);
-            MemorySegment recv = arena.allocate(ValueLayout.JAVA_BYTE, (long) mine.length * size);
-            run("MPI_Allgather", () -> mpi_h.MPI_Allgather(send, mine.length, mpi.byteType(), recv, mine.length,
-                    mpi.byteType(), comm));
-            return recv.toArray(ValueLayout.JAVA_BYTE);
+            return gather(arena, arena.allocateFrom(ValueLayout.JAVA_BYTE, mine), mine.length, mpi.byteType())
+                    .toArray(ValueLayout.JAVA_BYTE);
         }
+    }
+
+    /** MPI_Allgather of {@code count} elements of {@code type} per rank into a new segment of {@code arena}. */
+    private MemorySegment gather(Arena arena, MemorySegment send, int count, MemorySegment type) {
+        MemorySegment recv = arena.allocate(send.byteSize() * size);
+        run("MPI_Allgather", () -> mpi_h.MPI_Allgather(send, count, type, recv, count, type, comm));
+        return recv;
     }
 
     @Override
     public void broadcast(float[] data, int root) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_FLOAT, data);
-            run("MPI_Bcast", () -> mpi_h.MPI_Bcast(buf, data.length, mpi.floatType(), root, comm));
+            bcast(buf, data.length, mpi.floatType(), root);
             MemorySegment.copy(buf, ValueLayout.JAVA_FLOAT, 0, data, 0, data.length);
         }
     }
@@ -133,9 +131,13 @@ public final class MpiCollectives implements Collectives {
     public void broadcast(byte[] data, int root) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
-            run("MPI_Bcast", () -> mpi_h.MPI_Bcast(buf, data.length, mpi.byteType(), root, comm));
+            bcast(buf, data.length, mpi.byteType(), root);
             MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, data, 0, data.length);
         }
+    }
+
+    private void bcast(MemorySegment buf, int count, MemorySegment type, int root) {
+        run("MPI_Bcast", () -> mpi_h.MPI_Bcast(buf, count, type, root, comm));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.gatun.train.parallel.Reduction;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.function.ToIntFunction;
 
 /**
  * {@link Collectives} over NCCL, one process per GPU: rank 0 draws NCCL's unique id and
@@ -82,15 +83,8 @@ public final class NcclCollectives implements Collectives {
             case SUM -> nccl_h.ncclSum();
             case MEAN -> nccl_h.ncclAvg();
         };
-        long bytes = (long) data.length * Float.BYTES;
-        try (Arena arena = Arena.ofConfined(); DeviceBuffer buf = new DeviceBuffer(bytes)) {
-            MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_FLOAT, data);
-            buf.upload(host);
-            check(nccl_h.ncclAllReduce(buf.pointer(), buf.pointer(), data.length, nccl_h.ncclFloat32(), op, comm,
-                    MemorySegment.NULL), "ncclAllReduce");
-            buf.download(host);
-            MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 0, data, 0, data.length);
-        }
+        inPlace(data, "ncclAllReduce", buf -> nccl_h.ncclAllReduce(buf, buf, data.length, nccl_h.ncclFloat32(), op, comm,
+                MemorySegment.NULL));
     }
 
     @Override
@@ -119,12 +113,16 @@ public final class NcclCollectives implements Collectives {
 
     @Override
     public void broadcast(float[] data, int root) {
-        long bytes = (long) data.length * Float.BYTES;
-        try (Arena arena = Arena.ofConfined(); DeviceBuffer buf = new DeviceBuffer(bytes)) {
+        inPlace(data, "ncclBroadcast", buf -> nccl_h.ncclBroadcast(buf, buf, data.length, nccl_h.ncclFloat32(), root,
+                comm, MemorySegment.NULL));
+    }
+
+    /** Uploads {@code data}, runs one in-place NCCL call on the device copy, downloads the result into {@code data}. */
+    private static void inPlace(float[] data, String function, ToIntFunction<MemorySegment> call) {
+        try (Arena arena = Arena.ofConfined(); DeviceBuffer buf = new DeviceBuffer((long) data.length * Float.BYTES)) {
             MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_FLOAT, data);
             buf.upload(host);
-            check(nccl_h.ncclBroadcast(buf.pointer(), buf.pointer(), data.length, nccl_h.ncclFloat32(), root, comm,
-                    MemorySegment.NULL), "ncclBroadcast");
+            check(call.applyAsInt(buf.pointer()), function);
             buf.download(host);
             MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 0, data, 0, data.length);
         }

@@ -74,15 +74,8 @@ class DataParallelTrainingTest {
                       layers: [{type: lstm, hidden: 16}, {type: last_state, units: 10}]
                     optimizer: {type: adam, lr: 0.01}
                     """ + training;
-            case "spirals" -> """
-                    name: dp-spirals
-                    seed: 7
-                    data: {source: synthetic, kind: spirals, n: 301, noise: 0.02, validation: 0.1, test: 0.2}
-                    model:
-                      layers: [{type: dense, units: 16}, {type: tanh}, {type: dense, units: 2}]
-                    optimizer: {type: adam, lr: 0.02}
-                    schedule: {type: cosine, t_max: 3, eta_min: 0.001}
-                    """ + "training: {epochs: 3, batch: " + batch + "}\n";
+            case "spirals" -> DistributedFaultsTest.spiralsYaml("dp-spirals", 3, batch, "",
+                    "schedule: {type: cosine, t_max: 3, eta_min: 0.001}\n");
             default -> throw new IllegalArgumentException(kind);
         };
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatun.config.ConfigLoader;
 import dev.gatun.config.ExperimentResult;
 import dev.gatun.config.ExperimentRunner;
 import dev.gatun.train.checkpoint.Checkpoint;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,15 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributedFaultsTest {
     @TempDir Path tmp;
 
-    private Path spirals(int epochs) throws IOException {
-        return Files.writeString(tmp.resolve("spirals.yaml"), """
-                name: dp-spirals
+    /** A small spirals config; {@code extra} adds lines (a schedule, say). */
+    static String spiralsYaml(String name, int epochs, int batch, String training, String extra) {
+        return "name: " + name + "\n" + """
                 seed: 7
                 data: {source: synthetic, kind: spirals, n: 301, noise: 0.02, validation: 0.1, test: 0.2}
                 model:
                   layers: [{type: dense, units: 16}, {type: tanh}, {type: dense, units: 2}]
                 optimizer: {type: adam, lr: 0.02}
-                """ + "training: {epochs: " + epochs + ", batch: 16, checkpoint_every: 1}\n");
+                """ + extra + "training: {epochs: " + epochs + ", batch: " + batch + training + "}\n";
+    }
+
+    private Path spirals(int epochs) throws IOException {
+        return Files.writeString(tmp.resolve("spirals.yaml"), spiralsYaml("dp-spirals", epochs, 16, ", checkpoint_every: 1", ""));
+    }
+
+    /** One process with the global batch, for the resumed run. */
+    private ExperimentResult oneProcessSpirals(int batch, int epochs) throws IOException {
+        Path file = Files.writeString(tmp.resolve("spirals-one.yaml"), spiralsYaml("one-spirals", epochs, batch, "", ""));
+        return ExperimentRunner.run(ConfigLoader.load(file, Map.of()).getFirst(), tmp.resolve("one"),
+                new PrintStream(OutputStream.nullOutputStream()));
     }
 
     private static Path onlyRunFolder(Path runs) throws IOException {
@@ -64,7 +77,7 @@ class DistributedFaultsTest {
                 tmp.resolve("log-resume"), 120);
         assertEquals(0, resumed.exitCode(), resumed.output());
         assertTrue(resumed.output().contains("resumed from"), resumed.output());
-        ExperimentResult one = DataParallelTrainingTestSupport.oneProcessSpirals(tmp, 32, 3);
+        ExperimentResult one = oneProcessSpirals(32, 3);
         DataParallelTrainingTest.assertSameTraining(one,
                 DataParallelTrainingTest.RankZero.of(resumed.output(), "resumed"), "resumed on 3 ranks");
     }
