@@ -18,7 +18,7 @@ JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAM
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
-.PHONY: run test build browser postgresql studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings pretrained
+.PHONY: run test build browser postgresql mpi nccl-libs studio bench bench-studio bench-full bench-report bench-compare data clean help cuda-libs bindings pretrained
 
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench [BENCH=regex]  JMH quick profile (<10 min) + report into bench/results/<machine>-<date>/"
 	@echo "make bench-full           every benchmark and size; make bench-report DIR=..., make bench-compare BEFORE=... AFTER=..."
 	@echo "make cuda-libs            NVIDIA wheels (CUDA runtime, cuBLAS, cuDNN) into $(NVIDIA_PIP), for the bindings tests"
+	@echo "make nccl-libs            the NCCL wheel (nvidia-nccl-cu13) into $(NCCL_PIP), for the NCCL bindings tests"
 	@echo "make bindings             regenerate the jextract bindings (needs jextract on PATH)"
 	@echo "make ptx                  recompile the CUDA C kernels to the committed PTX (needs nvcc)"
 	@echo "make gpu-runner           dist/gpu-runner: jlinked Java + jars (<60 MB) to run tests/benchmarks on a GPU machine without Java"
@@ -44,7 +45,7 @@ run: data build
 
 # install, not only verify: the embedding sample is a separate Maven project that builds against
 # the installed artifacts. verify also builds the API modules' Javadoc, failing on any warning.
-test: data browser postgresql cuda-libs-if-possible
+test: data browser postgresql mpi cuda-libs-if-possible
 	$(MVN) $(MVN_REPO_ARGS) install
 	$(MAKE) --no-print-directory embedding-sample
 
@@ -141,8 +142,13 @@ NVIDIA_PIP ?= $(HOME)/.cache/gatun/nvidia
 CUDA_HOME ?= /usr/local/cuda
 JEXTRACT ?= jextract
 BINDINGS_OUT := bindings/src/generated/java
-BINDINGS_LIBS := cudart cuda cublas cudnn
-export GATUN_CUDA_PIP ?= $(NVIDIA_PIP)
+BINDINGS_LIBS := cudart cuda cublas cudnn nccl mpi
+# NCCL's wheel goes into its own pip root: pip --target will not add a package to an existing
+# nvidia/ folder without replacing that folder.
+NCCL_PIP ?= $(HOME)/.cache/gatun/nccl
+# Debian's Open MPI headers (libopenmpi-dev); `mpicc --showme:incdirs` names them elsewhere.
+MPI_INCLUDE ?= $(or $(firstword $(shell mpicc --showme:incdirs 2>/dev/null)),/usr/lib/x86_64-linux-gnu/openmpi/include)
+export GATUN_CUDA_PIP ?= $(NVIDIA_PIP):$(NCCL_PIP)
 
 cuda-libs: $(NVIDIA_PIP)/.installed
 $(NVIDIA_PIP)/.installed:
@@ -150,19 +156,41 @@ $(NVIDIA_PIP)/.installed:
 	python3 -m pip install --quiet --retries 1 --target $(NVIDIA_PIP) nvidia-cublas nvidia-cudnn-cu13 nvidia-cuda-runtime
 	touch $@
 
+nccl-libs: $(NCCL_PIP)/.installed
+$(NCCL_PIP)/.installed:
+	mkdir -p $(NCCL_PIP)
+	python3 -m pip install --quiet --retries 1 --no-deps --target $(NCCL_PIP) nvidia-nccl-cu13
+	touch $@
+
+# The MPI tests (bindings, collectives, data-parallel training) need Open MPI: installed with apt
+# when we are root and it is missing, like the other test dependencies.
+mpi:
+	@if command -v mpirun >/dev/null && ls /usr/lib/x86_64-linux-gnu/libmpi.so.40 >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Open MPI for the distributed-training tests (apt-get install openmpi-bin libopenmpi-dev)"; \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin libopenmpi-dev >/dev/null 2>&1 || \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin libopenmpi-dev)) || \
+	   echo "warning: could not install openmpi-bin and libopenmpi-dev"; \
+	else \
+	  echo "the distributed-training tests need Open MPI: 'sudo apt-get install openmpi-bin libopenmpi-dev'"; \
+	fi
+
 # The tests must not fail for want of a package index: a failed install only warns.
 cuda-libs-if-possible:
 	@$(MAKE) --no-print-directory cuda-libs || echo "warning: NVIDIA libraries not installed; the bindings tests will skip"
+	@$(MAKE) --no-print-directory nccl-libs || echo "warning: NCCL not installed; its bindings tests will skip"
 
 # Regenerates the jextract bindings from bindings/jextract/*.args (jextract must be on PATH;
 # the wheel headers need $(CUDA_HOME)/include for crt/host_defines.h) into a fresh folder,
 # swaps it in only when every library generated, then compiles and tests the module.
-bindings: cuda-libs
+bindings: cuda-libs nccl-libs
 	@command -v $(JEXTRACT) >/dev/null || { echo "jextract is not on PATH: build or install it, then run make bindings again"; exit 1; }
 	rm -rf bindings/target/generated-new && mkdir -p bindings/target/generated-new
 	set -e; for lib in $(BINDINGS_LIBS); do \
 	  echo "jextract $$lib (log: bindings/target/jextract-$$lib.log)"; \
 	  $(JEXTRACT) -I $(NVIDIA_PIP)/nvidia/cudnn/include -I $(NVIDIA_PIP)/nvidia/cu13/include \
+	    -I $(NCCL_PIP)/nvidia/nccl/include -I $(MPI_INCLUDE) \
 	    -I $(CUDA_HOME)/include @bindings/jextract/$$lib.args --output bindings/target/generated-new \
 	    > bindings/target/jextract-$$lib.log 2>&1 \
 	    || { grep -v 'warning: Skipping' bindings/target/jextract-$$lib.log; exit 1; }; \

@@ -27,5 +27,6 @@ module dev.gatun.train {
     exports dev.gatun.train.checkpoint;
     exports dev.gatun.train.console;
     exports dev.gatun.train.metrics;
+    exports dev.gatun.train.parallel;
     exports dev.gatun.tracking;
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * Opens the CUDA libraries by absolute path with {@link System#load}, so that the generated
  * bindings (which use {@code SymbolLookup.loaderLookup()}) find their symbols. The runtime, cuBLAS
- * and cuDNN are opened on first use of {@link #get()}; the driver (libcuda.so.1) only when asked
- * for, since it exists only where an NVIDIA driver is installed. Nothing here throws on a missing
+ * and cuDNN are opened on first use of {@link #get()}; the driver (libcuda.so.1) and NCCL only
+ * when asked for, since the driver exists only where an NVIDIA driver is installed and NCCL only
+ * matters to multi-GPU training. Nothing here throws on a missing
  * library: each outcome is recorded and reported by {@link #describe()}.
  */
 public final class CudaLibraries {
@@ -82,6 +83,10 @@ public final class CudaLibraries {
         if (r.found().isEmpty()) {
             String why = lib == CudaLibrary.DRIVER
                     ? "not found: no NVIDIA driver installed, so no GPU"
+                    : lib == CudaLibrary.NCCL
+                    ? "not found (run `make nccl-libs`, or set GATUN_CUDA_PIP to the site-packages holding"
+                      + " nvidia/nccl/lib, or GATUN_CUDA_LIBS to its directory); searched " + r.searched().size()
+                      + " directories"
                     : "not found (set GATUN_CUDA_LIBS to its directory, or GATUN_CUDA_PIP to the"
                       + " site-packages holding nvidia/*/lib); searched " + r.searched().size() + " directories";
             return new Loaded(lib, Optional.empty(), Optional.empty(), Optional.of(why), r.searched());

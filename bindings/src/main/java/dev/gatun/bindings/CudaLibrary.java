@@ -2,7 +2,7 @@ package dev.gatun.bindings;
 
 import java.util.List;
 
-/** The native libraries the GPU backend uses, with the file names that are opened by absolute path. */
+/** The native libraries the GPU backend and GPU collectives use, with the file names that are opened by absolute path. */
 public enum CudaLibrary {
     /** CUDA runtime API. */
     CUDART("libcudart.so.13", List.of("libcudart.so.13", "libcudart.so")),
@@ -11,7 +11,9 @@ public enum CudaLibrary {
     /** cuDNN 9; it opens its sub-libraries (_graph, _ops, _cnn, _adv, _engines_*) from its own directory. */
     CUDNN("libcudnn.so.9", List.of("libcudnn.so.9", "libcudnn.so")),
     /** CUDA driver API; part of the NVIDIA driver, so absent on machines without one. */
-    DRIVER("libcuda.so.1", List.of("libcuda.so.1", "libcuda.so"));
+    DRIVER("libcuda.so.1", List.of("libcuda.so.1", "libcuda.so")),
+    /** NCCL 2, GPU collectives (the nvidia-nccl-cu13 wheel); opened only when asked for. */
+    NCCL("libnccl.so.2", List.of("libnccl.so.2", "libnccl.so"));
 
     private final String soname;
     private final List<String> fileNames;

@@ -69,6 +69,7 @@ public final class LibraryLocator {
         if (home != null) {
             roots.addAll(sitePackagesUnder(Path.of(home, ".local")));
             roots.add(Path.of(home, ".cache", "gatun", "nvidia"));
+            roots.add(Path.of(home, ".cache", "gatun", "nccl"));
         }
         roots.addAll(sitePackagesUnder(Path.of("/usr/local")));
         roots.addAll(sitePackagesUnder(Path.of("/usr")));

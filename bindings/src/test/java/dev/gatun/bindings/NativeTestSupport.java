@@ -11,6 +11,8 @@ final class NativeTestSupport {
         if (!l.ok()) {
             String how = lib == CudaLibrary.DRIVER
                     ? "it comes with the NVIDIA driver"
+                    : lib == CudaLibrary.NCCL
+                    ? "run `make nccl-libs`, or set GATUN_CUDA_PIP to a site-packages dir with nvidia/nccl/lib"
                     : "run `make cuda-libs`, or set GATUN_CUDA_PIP to a site-packages dir with nvidia/*/lib, or GATUN_CUDA_LIBS";
             abort(lib.soname() + " is not installed here (" + l.problem().orElseThrow() + "); " + how + ".");
         }

@@ -6,6 +6,8 @@ import dev.gatun.config.DataConfig;
 import dev.gatun.config.ExperimentConfig;
 import dev.gatun.config.ExperimentResult;
 import dev.gatun.config.ExperimentRunner;
+import dev.gatun.distributed.DistributedTraining;
+import dev.gatun.distributed.MpiLaunch;
 import dev.gatun.report.Comparison;
 import dev.gatun.report.ComparisonReport;
 import dev.gatun.report.RunReport;
@@ -114,6 +116,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "rank the lowest metric first (default: yes for *loss, *mse, *mae, *error)")
     private Boolean lowerIsBetter;
 
+    @Option(names = "--distributed",
+            description = "train one config (or --resume a run) data-parallel, as one rank of an mpirun job:"
+                    + " mpirun -np 2 bin/gatun train CONFIG --distributed; each rank takes the config's batch, so the"
+                    + " run equals one process with ranks × batch; rank 0 prints and writes the run folder")
+    private boolean distributed;
+
     @Option(names = {"-q", "--quiet"},
             description = "print no progress (no bar, no line per epoch), only each run's folder and result and errors")
     private boolean quiet;
@@ -137,6 +145,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream(), true,
                 java.nio.charset.StandardCharsets.UTF_8) : WriterStream.of(out);
+        if (distributed) {
+            return trainDistributed(out, progress);
+        }
         if (resume != null && SweepState.isSweepFolder(resume)) {
             return resumeSweep(out);
         }
@@ -153,16 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         if (configs.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give at least one CONFIG file (or --resume RUN)");
         }
-        Map<String, String> all = new LinkedHashMap<>(overrides);
-        if (epochs != null) {
-            all.put("training.epochs", Integer.toString(epochs));
-        }
-        if (seed != null) {
-            all.put("seed", Long.toString(seed));
-        }
-        if (backend != null) {
-            all.put("backend", backend);
-        }
+        Map<String, String> all = overridesWithOptions();
         if (folds != null) {
             if (folds < 2) {
                 throw new ParameterException(spec.commandLine(), "--folds must be >= 2 (training.folds), got " + folds);
@@ -282,6 +284,72 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** The --set overrides plus what --epochs, --seed and --backend set. */
+    private Map<String, String> overridesWithOptions() {
+        Map<String, String> all = new LinkedHashMap<>(overrides);
+        if (epochs != null) {
+            all.put("training.epochs", Integer.toString(epochs));
+        }
+        if (seed != null) {
+            all.put("seed", Long.toString(seed));
+        }
+        if (backend != null) {
+            all.put("backend", backend);
+        }
+        return all;
+    }
+
+    /** {@code --distributed}: one config, or a run to resume, trained as this process's rank of an mpirun job. */
+    private int trainDistributed(PrintWriter out, PrintStream progress) throws Exception {
+        // Before anything is read: without mpirun the answer is how to launch, whatever else is wrong.
+        if (MpiLaunch.from(System.getenv()).isEmpty()) {
+            throw new IllegalStateException(MpiLaunch.HOW_TO_LAUNCH);
+        }
+        if (jobs != 1 || folds != null || (resume == null ? configs.size() != 1 : !configs.isEmpty())) {
+            throw new ParameterException(spec.commandLine(), "--distributed trains one CONFIG (or --resume RUN), with"
+                    + " no --jobs or --folds: every rank of the job trains the same run");
+        }
+        if (live && resume != null) {
+            throw new ParameterException(spec.commandLine(), "--live watches a distributed run from its CONFIG, not a"
+                    + " --resume");
+        }
+        ExperimentConfig config = null;
+        if (resume == null) {
+            Map<String, String> all = overridesWithOptions();
+            Path file = configs.getFirst();
+            List<ExperimentConfig> loaded = ConfigLoader.load(file, withInit(file, all));
+            if (loaded.size() != 1 || crossValidates(loaded.getFirst())) {
+                throw new ParameterException(spec.commandLine(), file + ": --distributed trains one run, not a search"
+                        + " or a cross-validation");
+            }
+            config = loaded.getFirst();
+            ExperimentRunner.checkMemory(config, file.toString());
+        }
+        LiveStudio studio = live && MpiLaunch.from(System.getenv()).orElseThrow().rank() == 0
+                ? LiveStudio.findOrStart(out) : null;
+        DistributedTraining.Outcome o;
+        if (studio == null) {
+            o = DistributedTraining.run(config, resume, epochs == null ? 0 : epochs, runs, progress,
+                    prepared -> List.of(), System.getenv());
+        } else {
+            try (LiveReporter reporter = studio.reporter(config, progress)) {
+                o = DistributedTraining.run(config, resume, epochs == null ? 0 : epochs, runs, progress,
+                        prepared -> List.of(reporter.watching(prepared)), System.getenv());
+            }
+        }
+        if (o.refusalOrNull() != null) {
+            spec.commandLine().getErr().println("gatun train: " + o.refusalOrNull());
+        }
+        if (o.resultOrNull() != null) {
+            finished(out, o.resultOrNull());
+        }
+        out.flush();
+        if (studio != null && o.status() == 0) {
+            studio.serveUntilStopped(out);
+        }
+        return o.status();
     }
 
     /** {@code --resume SWEEP_DIR}, with the same CONFIG and --set options or none: runs the trials not saved. */

@@ -20,12 +20,16 @@ import dev.gatun.train.checkpoint.Checkpoint;
 import dev.gatun.train.checkpoint.CheckpointCallback;
 import dev.gatun.train.console.ProgressBar;
 import dev.gatun.train.metrics.ConfusionMatrix;
+import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RegressionMetrics;
+import dev.gatun.train.parallel.DataParallel;
+import dev.gatun.train.parallel.RunRefusedException;
 import dev.gatun.tracking.RunLineage;
 import dev.gatun.tracking.RunTracking;
 import dev.gatun.train.metrics.RunFolder;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,6 +60,8 @@ public final class ExperimentRunner {
     /** Keys of the model config saved in checkpoints: the normalized config and the model card. */
     static final String CONFIG_KEY = "config";
     static final String CARD_KEY = "model";
+    /** The checkpoint model_config key of a data-parallel run's ranks and loader positions. */
+    static final String DISTRIBUTED_KEY = "distributed";
 
     private ExperimentRunner() {}
 
@@ -124,7 +130,77 @@ public final class ExperimentRunner {
     public static ExperimentResult run(ExperimentConfig config, Path runsDir, PrintStream out,
             Function<PreparedExperiment, List<? extends Callback>> observers, RunLineage lineage) throws IOException {
         return RunTracking.around(tracking -> execute(config, runsDir, null, config.training().epochs(), out,
-                "config '" + config.name() + "'", observers, lineage, tracking));
+                "config '" + config.name() + "'", observers, lineage, tracking, null));
+    }
+
+    /**
+     * Runs {@code config} as one rank of a data-parallel run (see {@link DataParallel}). The
+     * config's {@code training.batch} is each rank's batch: the run trains with the global batch
+     * (ranks × batch), which its {@code config.json} and checkpoints record, and equals one process
+     * with that batch. Rank 0 creates the run folder, prints, logs, tracks and checkpoints (with
+     * {@code observers}); the other ranks only train and evaluate with it, silently, and return a
+     * result without a folder.
+     *
+     * @param config the experiment, with each rank's batch
+     * @param runsDir the directory rank 0 creates the run folder in
+     * @param out where rank 0 prints progress
+     * @param observers makes rank 0's callbacks that watch the training
+     * @param parallel the ranks
+     * @return what the experiment produced (folder null except on rank 0)
+     * @throws IOException for data files that cannot be read and outputs that cannot be written
+     * @throws RunRefusedException on every rank alike when the ranks disagree on the config or the data
+     */
+    public static ExperimentResult runDistributed(ExperimentConfig config, Path runsDir, PrintStream out,
+            Function<PreparedExperiment, List<? extends Callback>> observers, DataParallel parallel) throws IOException {
+        ExperimentConfig global = withGlobalBatch(config, parallel.collectives().size());
+        String source = "config '" + config.name() + "'";
+        if (!parallel.collectives().isRoot()) {
+            return execute(global, runsDir, null, global.training().epochs(), SILENT, source, observers,
+                    RunLineage.NONE, null, parallel);
+        }
+        return RunTracking.around(tracking -> execute(global, runsDir, null, global.training().epochs(), out, source,
+                observers, RunLineage.NONE, tracking, parallel));
+    }
+
+    /**
+     * Continues a run from a checkpoint as one rank of a data-parallel run, with any number of
+     * ranks up to the global batch the checkpoint's config records: a global batch that does not
+     * divide by the ranks is split by {@link dev.gatun.train.parallel.ShardPlan}'s rule, which
+     * still makes every step the step of one process. Every rank must be able to read the
+     * checkpoint.
+     *
+     * @param path a checkpoint directory, or a run folder
+     * @param epochs the last epoch to train, or 0 for the config's
+     * @param out where rank 0 prints progress
+     * @param parallel the ranks
+     * @return what the resumed run produced (folder null except on rank 0)
+     * @throws IOException when the checkpoint or data cannot be read or outputs cannot be written
+     */
+    public static ExperimentResult resumeDistributed(Path path, int epochs, PrintStream out, DataParallel parallel)
+            throws IOException {
+        return resume(path, epochs, out, parallel);
+    }
+
+    /** Rank 0's output stream elsewhere: the other ranks print nothing. */
+    private static final PrintStream SILENT = new PrintStream(OutputStream.nullOutputStream());
+
+    /**
+     * {@code config} with {@code training.batch} multiplied by {@code ranks}: the global batch of a
+     * data-parallel run whose ranks each take the config's batch.
+     *
+     * @param config the config, with each rank's batch
+     * @param ranks the number of ranks
+     * @return the config with the global batch
+     */
+    public static ExperimentConfig withGlobalBatch(ExperimentConfig config, int ranks) {
+        ObjectNode tree = config.normalized();
+        long global = (long) config.training().batch() * ranks;
+        if (global > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("training.batch " + config.training().batch() + " × " + ranks
+                    + " ranks is too large a global batch");
+        }
+        ((ObjectNode) tree.get("training")).put("batch", (int) global);
+        return ExperimentConfig.from(tree, config.name());
     }
 
     /**
@@ -157,6 +233,11 @@ public final class ExperimentRunner {
      * @throws IOException when the checkpoint or data cannot be read or outputs cannot be written
      */
     public static ExperimentResult resume(Path path, int epochs, PrintStream out) throws IOException {
+        return resume(path, epochs, out, null);
+    }
+
+    private static ExperimentResult resume(Path path, int epochs, PrintStream out, DataParallel parallel)
+            throws IOException {
         Path checkpoint = Checkpoint.locate(path);
         JsonNode saved = Checkpoint.readModelConfig(checkpoint);
         if (!saved.path(CONFIG_KEY).isObject()) {
@@ -166,14 +247,20 @@ public final class ExperimentRunner {
         ExperimentConfig config = ConfigLoader.experiment(saved.get(CONFIG_KEY),
                 Checkpoint.runFolderOf(checkpoint).getFileName().toString(),
                 checkpoint.resolve(Checkpoint.JSON_FILE) + ": model_config." + CONFIG_KEY);
-        return RunTracking.around(tracking -> execute(config, null, checkpoint,
-                epochs > 0 ? epochs : config.training().epochs(), out, checkpoint.resolve(Checkpoint.JSON_FILE).toString(),
-                prepared -> List.of(), RunLineage.NONE, tracking));
+        int last = epochs > 0 ? epochs : config.training().epochs();
+        String source = checkpoint.resolve(Checkpoint.JSON_FILE).toString();
+        if (parallel != null && !parallel.collectives().isRoot()) {
+            return execute(config, null, checkpoint, last, SILENT, source, prepared -> List.of(), RunLineage.NONE,
+                    null, parallel);
+        }
+        return RunTracking.around(tracking -> execute(config, null, checkpoint, last, out, source,
+                prepared -> List.of(), RunLineage.NONE, tracking, parallel));
     }
 
+    /** With {@code parallel} (else null) one rank of a data-parallel run; only rank 0 gets a {@code tracking}. */
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
             PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers,
-            RunLineage lineage, RunTracking tracking) throws IOException {
+            RunLineage lineage, RunTracking tracking, DataParallel parallel) throws IOException {
         if (!BackendRegistry.current().name().equals(config.backend())) {
             BackendRegistry.use(config.backend());
         }
@@ -187,6 +274,18 @@ public final class ExperimentRunner {
             DataLoader validation = prepared.validation();
             DataLoader test = prepared.test();
             TrainingConfig t = config.training();
+            if (parallel != null) {
+                int ranks = parallel.collectives().size();
+                RunFingerprint.of(config, data, saved == null ? 0 : saved.epoch())
+                        .requireSameOnEveryRank(parallel.collectives());
+                if (ranks > t.batch()) {
+                    throw new RunRefusedException(source + ": " + ranks + " ranks cannot share a global batch of "
+                            + t.batch() + " examples (training.batch); use at most " + t.batch() + " ranks");
+                }
+                if (!parallel.collectives().isRoot()) {
+                    return trainRank(config, prepared, epochs, parallel);
+                }
+            }
 
             RunFolder folder;
             if (saved == null) {
@@ -205,6 +304,9 @@ public final class ExperimentRunner {
             run.put("backend", BackendRegistry.current().name());
             run.put("seed", Long.toString(config.seed()));
             run.put("parameters", Long.toString(net.parameterCount()));
+            if (parallel != null) {
+                run.put("ranks", Integer.toString(parallel.collectives().size()));
+            }
             run.put("train_examples", Integer.toString(data.train().size()));
             run.put("validation_examples", Integer.toString(size(data.validationOrNull())));
             run.put("test_examples", Integer.toString(size(data.testOrNull())));
@@ -225,6 +327,11 @@ public final class ExperimentRunner {
 
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             addCallbacks(trainer, config, train.batchCount());
+            if (parallel != null) {
+                trainer.setDataParallel(parallel);
+                out.printf(Locale.ROOT, "data-parallel over %d ranks (%s): global batch %d%n",
+                        parallel.collectives().size(), parallel.collectives().describe(), t.batch());
+            }
             trainer.addCallback(new HistogramRecorder(folder, HISTOGRAM_BINS));
             // Before the observers: an epoch after which a pruner throws is still recorded.
             trainer.addCallback(recording);
@@ -233,6 +340,9 @@ public final class ExperimentRunner {
                 ObjectNode modelConfig = JsonNodeFactory.instance.objectNode();
                 modelConfig.set(CONFIG_KEY, config.normalized());
                 modelConfig.set(CARD_KEY, card.toJson());
+                if (parallel != null) {
+                    modelConfig.set(DISTRIBUTED_KEY, DistributedPositions.toJson(parallel, train));
+                }
                 // Last: a checkpoint must see the epoch after every other callback has run.
                 trainer.addCallback(new CheckpointCallback(folder.path(), modelConfig, Map.of("seed", config.seed()),
                         t.checkpointEvery(), KEEP_CHECKPOINTS));
@@ -241,7 +351,15 @@ public final class ExperimentRunner {
                 trainer.resume(saved);
                 out.printf(Locale.ROOT, "resumed from %s after epoch %d%n", checkpoint, saved.epoch());
             }
-            trainer.fit(train, validation, epochs, log);
+            List<EpochMetrics> ran = trainer.fit(train, validation, epochs, log);
+            if (parallel != null) {
+                out.printf(Locale.ROOT, "parameters bit-identical on all %d ranks: sha256 %s%n",
+                        parallel.collectives().size(), parallel.requireIdenticalParameters(net));
+                double trained = ran.stream().mapToDouble(EpochMetrics::seconds).sum();
+                double syncing = parallel.gradientSyncNanos() / 1e9;
+                out.printf(Locale.ROOT, "gradient all-reduce on rank 0: %.3f s of %.3f s training (%.1f%%), %d steps%n",
+                        syncing, trained, 100 * syncing / Math.max(trained, 1e-9), parallel.gradientSyncs());
+            }
 
             Map<String, Double> end = new LinkedHashMap<>();
             if (test != null) {
@@ -266,6 +384,35 @@ public final class ExperimentRunner {
             tracking.finished(end);
             return new ExperimentResult(config, folder, trainer.history(), end);
         }
+    }
+
+    /**
+     * A rank other than 0 of a data-parallel run: the same training, callbacks that change it
+     * (switches, schedule, early stopping) and evaluations as rank 0, in the same order, so that
+     * every collective meets its partners; no folder, log, tracking, report or checkpoint.
+     */
+    private static ExperimentResult trainRank(ExperimentConfig config, PreparedExperiment prepared, int epochs,
+            DataParallel parallel) {
+        Trainer trainer = new Trainer(prepared.module(), prepared.optimizer(), prepared.loss(), SILENT, false);
+        addCallbacks(trainer, config, prepared.train().batchCount());
+        trainer.setDataParallel(parallel);
+        if (prepared.checkpointOrNull() != null) {
+            trainer.resume(prepared.checkpointOrNull());
+        }
+        trainer.fit(prepared.train(), prepared.validation(), epochs, null);
+        parallel.requireIdenticalParameters(prepared.module());
+        Map<String, Double> end = new LinkedHashMap<>();
+        if (prepared.test() != null) {
+            Evaluation e = trainer.evaluate(prepared.test());
+            end.put("test_loss", e.loss());
+            end.put("test_accuracy", e.accuracy());
+        }
+        if (prepared.validation() != null) {
+            Evaluation e = trainer.evaluate(prepared.validation());
+            end.put("val_loss", e.loss());
+            end.put("val_accuracy", e.accuracy());
+        }
+        return new ExperimentResult(config, null, trainer.history(), end);
     }
 
     /**

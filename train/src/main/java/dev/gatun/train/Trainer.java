@@ -19,6 +19,8 @@ import dev.gatun.train.metrics.EpochMetrics;
 import dev.gatun.train.metrics.IoReason;
 import dev.gatun.train.metrics.MetricsLog;
 import dev.gatun.train.metrics.RunFolder;
+import dev.gatun.train.parallel.DataParallel;
+import dev.gatun.train.parallel.ShardPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -40,6 +42,10 @@ import java.util.Locale;
  * <p>{@link Callback}s run in the order they were added: after every optimizer step and after
  * every epoch (once the epoch is printed and logged). They may change the learning rate, replace
  * the optimizer (the following batches step the new one) or {@link #requestStop() stop} training.
+ *
+ * <p>With {@link #setDataParallel} the trainer is one rank of a data-parallel run: see
+ * {@link DataParallel} for what changes. Batch callbacks then see this rank's own batch loss;
+ * epoch metrics are over every rank's examples, so epoch callbacks act alike on every rank.
  */
 public final class Trainer {
     private final Module model;
@@ -53,6 +59,8 @@ public final class Trainer {
     private final List<EpochMetrics> history = new ArrayList<>();
     // Set by resume(), consumed by the next fit().
     private Checkpoint resumeFrom;
+    // Null for a single process.
+    private DataParallel parallel;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -114,6 +122,19 @@ public final class Trainer {
         }
         callbacks.add(callback);
         return this;
+    }
+
+    /**
+     * Makes this trainer one rank of a data-parallel run from the next {@link #fit} on: the loaders
+     * it is given then have the global batch as their batch size.
+     *
+     * @param parallel the ranks and how they combine gradients and metrics
+     */
+    public void setDataParallel(DataParallel parallel) {
+        if (parallel == null) {
+            throw new IllegalArgumentException("parallel must not be null");
+        }
+        this.parallel = parallel;
     }
 
     /** {@return where progress and messages go, e.g. a callback's notes about the run folder} */
@@ -210,6 +231,9 @@ public final class Trainer {
         if (resumed != null) {
             resumed.restoreCallbacks(this);
         }
+        if (parallel != null) {
+            parallel.prepare(model, optimizer);
+        }
         for (int epoch = completedEpochs() + 1; epoch <= epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
             Evaluation trained = trainEpoch(train, epoch, epochs);
@@ -256,27 +280,29 @@ public final class Trainer {
     public Evaluation trainEpoch(DataLoader train, int epoch, int epochs) {
         model.train(true);
         int[] order = train.order(epoch);
-        int batches = train.batchCount();
+        ShardPlan plan = parallel == null ? null : parallel.plan(train);
+        int batches = plan == null ? train.batchCount() : plan.batchCount();
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
         // Off a terminal (a log, a pipe) the epoch's own line is its only one: no bar to redraw.
         // The loader may prepare the next batches on its own thread; each batch is freed after its step.
         try (ProgressBar bar = interactive ? new ProgressBar("epoch " + epoch + "/" + epochs, train.samplesPerEpoch(),
-                out, true) : null; Prefetcher prepared = train.batches(epoch, order)) {
+                out, true) : null; Prefetcher prepared = plan == null ? train.batches(epoch, order) : null) {
             for (int b = 0; b < batches; b++) {
-                try (Prefetcher.Loaded loaded = prepared.next(); Scope scope = Scope.open("train step")) {
-                    DataLoader.Batch batch = loaded.batch();
-                    Step step = step(batch);
+                try (Prefetcher.Loaded loaded = prepared == null ? null : prepared.next();
+                        Scope scope = Scope.open("train step")) {
+                    DataLoader.Batch batch = loaded != null ? loaded.batch() : parallel.share(train, plan, epoch, order, b);
+                    Step step = batch == null ? emptyShare() : step(batch);
                     if (!Double.isFinite(step.loss())) {
                         throw new IllegalStateException("loss became " + step.loss() + " at epoch " + epoch + ", batch "
                                 + b + "; lower the learning rate (now " + optimizer.learningRate() + ")");
                     }
-                    lossSum += step.loss() * batch.size();
+                    lossSum += step.loss() * step.size();
                     correct += step.correct();
-                    seen += batch.size();
+                    seen += step.size();
                     if (bar != null) {
-                        bar.step(batch.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+                        bar.step(step.size(), String.format(Locale.ROOT, "loss %.4f", lossSum / Math.max(seen, 1)));
                     }
                     if (!callbacks.isEmpty()) {
                         BatchContext context = new BatchContext(this, epoch, b, batches, step.loss());
@@ -287,7 +313,27 @@ public final class Trainer {
                 }
             }
         }
-        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(train, correct, seen), seen);
+        return evaluation(train, lossSum, correct, seen);
+    }
+
+    /** Loss and accuracy from this rank's sums, or from every rank's in a data-parallel run. */
+    private Evaluation evaluation(DataLoader data, double lossSum, long correct, int seen) {
+        if (parallel == null) {
+            return new Evaluation(lossSum / Math.max(seen, 1), accuracy(data, correct, seen), seen);
+        }
+        double[] sums = {lossSum, correct, seen};
+        parallel.sum(sums);
+        long allCorrect = (long) sums[1];
+        int allSeen = (int) sums[2];
+        return new Evaluation(sums[0] / Math.max(allSeen, 1), accuracy(data, allCorrect, allSeen), allSeen);
+    }
+
+    /** A data-parallel step in which this rank has no examples: it still takes part in combining gradients. */
+    private Step emptyShare() {
+        optimizer.zeroGrad();
+        parallel.syncGradients(optimizer.parameters(), 0);
+        optimizer.step();
+        return new Step(0, 0, 0);
     }
 
     /**
@@ -313,6 +359,9 @@ public final class Trainer {
         Tensor l = loss.apply(output, batch.labels().to(model.device()));
         optimizer.zeroGrad();
         l.backward();
+        if (parallel != null) {
+            parallel.syncGradients(optimizer.parameters(), batch.size());
+        }
         optimizer.step();
         return new Step(l.item(), countCorrect(output, batch.labels()), batch.size());
     }
@@ -347,13 +396,24 @@ public final class Trainer {
     public Evaluation evaluate(DataLoader data) {
         model.train(false);
         int[] order = data.order(0);
+        ShardPlan plan = null;
+        if (parallel != null) {
+            parallel.broadcastBuffers(model);
+            plan = parallel.plan(data);
+        }
+        int batches = plan == null ? data.batchCount() : plan.batchCount();
         double lossSum = 0;
         long correct = 0;
         int seen = 0;
-        try (Autograd.NoGrad ignored = Autograd.noGrad(); Prefetcher prepared = data.batches(0, order)) {
-            for (int b = 0; b < data.batchCount(); b++) {
-                try (Prefetcher.Loaded loaded = prepared.next(); Scope step = Scope.open("eval step")) {
-                    DataLoader.Batch batch = loaded.batch();
+        try (Autograd.NoGrad ignored = Autograd.noGrad();
+                Prefetcher prepared = plan == null ? data.batches(0, order) : null) {
+            for (int b = 0; b < batches; b++) {
+                try (Prefetcher.Loaded loaded = prepared == null ? null : prepared.next();
+                        Scope step = Scope.open("eval step")) {
+                    DataLoader.Batch batch = loaded != null ? loaded.batch() : parallel.share(data, plan, 0, order, b);
+                    if (batch == null) {
+                        continue;
+                    }
                     Tensor output = model.forward(batch.features().to(model.device()));
                     lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
                     correct += countCorrect(output, batch.labels());
@@ -363,7 +423,7 @@ public final class Trainer {
         } finally {
             model.train(true);
         }
-        return new Evaluation(lossSum / Math.max(seen, 1), accuracy(data, correct, seen), seen);
+        return evaluation(data, lossSum, correct, seen);
     }
 
     /** Accuracy for class labels; NaN for regression targets, which have none. */
