@@ -7,7 +7,7 @@
 module dev.gatun.onnx {
     requires transitive dev.gatun.train;
     requires com.google.protobuf;
-    requires tools.jackson.databind;
+    requires transitive tools.jackson.databind;
 
     exports dev.gatun.onnx;
     // protobuf's runtime reads the generated messages' fields reflectively.
