@@ -86,6 +86,32 @@ class RoundTripTest {
     }
 
     @Test
+    void aModelExportedByPyTorchImportsAndGivesPyTorchsOutput() throws Exception {
+        Path made = Path.of("src", "test", "resources", "dev", "gatun", "onnx", "pytorch");
+        JsonNode expected = ConfigLoader.read(made.resolve("small_cnn.json"));
+        Path run = dir.resolve("pytorch-cnn");
+        OnnxImporter.write(OnnxImporter.read(made.resolve("small_cnn.onnx"), "pytorch-cnn", null), run);
+        try (Scope scope = Scope.open("pytorch")) {
+            TrainedModel model = TrainedModel.load(run);
+            assertArrayEquals(new int[] {1, 28, 28}, model.card().input());
+            float[] x = floats(expected.get("input"));
+            float[] out = model.module().forward(Tensor.of(x, 2, 1, 28, 28)).contiguous().toFloatArray();
+            OnnxRuntimeRunner.assertClose("PyTorch's small CNN", floats(expected.get("output")), out);
+            // exported again, onnxruntime agrees too
+            OnnxRuntimeRunner.assertClose("re-exported", out, OnnxRuntimeRunner.run(OnnxExporter.export(model), x,
+                    2, 1, 28, 28));
+        }
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] v = new float[array.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) array.get(i).doubleValue();
+        }
+        return v;
+    }
+
+    @Test
     void anUnsupportedOpIsRefusedByTypeAndNodeWithNothingWritten() throws Exception {
         ModelProto onnx = exportedDense();
         ModelProto.Builder b = onnx.toBuilder();
