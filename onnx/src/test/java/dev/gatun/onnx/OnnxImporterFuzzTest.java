@@ -43,9 +43,19 @@ class OnnxImporterFuzzTest {
         SeedCorpus.writeIfAsked(OnnxImporterFuzzTest.class, "reads", OnnxImporterFuzzTest::validSeeds);
     }
 
+    private static boolean warm;
+
     @FuzzTest
     @Timeout(ReaderOracle.SECONDS)
     void reads(byte[] input) throws IOException {
+        if (!warm) {
+            // The first import loads (and, while fuzzing, instruments) the large generated protobuf
+            // classes in this thread, which takes seconds and gigabytes that are not the input's.
+            warm = true;
+            Path seed = dir.resolve("warm-up.onnx");
+            Files.write(seed, validSeeds().values().iterator().next());
+            importAndDelete(seed);
+        }
         Path file = dir.resolve(FILE);
         Files.write(file, input);
         ReaderOracle.check(FILE, () -> importAndDelete(file), IOException.class);
