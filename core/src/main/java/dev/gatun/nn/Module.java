@@ -3,7 +3,9 @@ package dev.gatun.nn;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A layer or a network: a forward function plus its parameters, buffers and submodules.
@@ -226,6 +228,15 @@ public abstract class Module {
     /** {@return this module's direct children, in the order they were registered} */
     public final List<Module> children() {
         return children.stream().map(NamedChild::module).toList();
+    }
+
+    /** {@return this module's direct children by the names they were registered under, in that order} */
+    public final Map<String, Module> namedChildren() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        for (NamedChild c : children) {
+            out.put(c.name(), c.module());
+        }
+        return out;
     }
 
     /**

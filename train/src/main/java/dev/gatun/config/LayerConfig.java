@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * One entry of {@code model.layers}: what it is and its output sizes; input sizes come from the
- * layer before (see {@link ModelFactory#outputShapes}). Layers with parameters take optional
- * {@code l1}/{@code l2} overrides of the regularization section.
+ * layer before, or from the layers its {@code inputs} name (see {@link ModelGraph} and {@link
+ * ModelFactory#outputShapes}). Layers with parameters take optional {@code l1}/{@code l2}
+ * overrides of the regularization section.
  */
 public sealed interface LayerConfig {
     /** The {@code type} values, as a config spells them; the activations come from {@link ActivationTypes}. */
@@ -40,6 +41,15 @@ public sealed interface LayerConfig {
      */
     String TRAINABLE = "trainable";
 
+    /** The key that names a layer, so that others can read its output: {@code name: stem}. */
+    String NAME = "name";
+
+    /**
+     * The key that lists what a layer reads: {@code inputs: [conv2, skip]}, layer names or {@link
+     * ModelGraph#INPUT}. Without it a layer reads the layer before (the first, the model's input).
+     */
+    String INPUTS = "inputs";
+
     /**
      * {@return whether the layer has parameters (weights a run trains, freezes or starts fresh)}
      *
@@ -52,11 +62,14 @@ public sealed interface LayerConfig {
             case BatchNorm b -> true;
             case Recurrent r -> true;
             case LastState l -> true;
+            case Residual r -> r.layers().stream().anyMatch(LayerConfig::hasParameters);
             case Pool2d p -> false;
             case GlobalAvgPool2d g -> false;
             case Flatten f -> false;
             case Activation a -> false;
             case Dropout d -> false;
+            case Add a -> false;
+            case Concat c -> false;
         };
     }
 
@@ -72,6 +85,9 @@ public sealed interface LayerConfig {
             case BatchNorm b -> "batchnorm";
             case Recurrent r -> r.cell();
             case LastState l -> "last_state";
+            case Residual r -> "residual";
+            case Add a -> "add";
+            case Concat c -> "concat";
             case Pool2d p -> p.max() ? "maxpool2d" : "avgpool2d";
             case GlobalAvgPool2d g -> "globalavgpool2d";
             case Flatten f -> "flatten";
@@ -202,6 +218,40 @@ public sealed interface LayerConfig {
      */
     record LastState(int units, Penalty penalty) implements LayerConfig {}
 
+    /** {@code {type: add, inputs: [a, b]}}: the element-wise sum of inputs of one shape. */
+    record Add() implements LayerConfig {}
+
+    /**
+     * {@code {type: concat, inputs: [a, b]}}: the inputs joined along their first axis (channels of
+     * images, features of flat examples), equal on the others.
+     */
+    record Concat() implements LayerConfig {}
+
+    /**
+     * {@code {type: residual, layers: [...]}}: {@code x + f(x)}, where f is the listed layers in
+     * order. When f changes the shape, x is projected to f's output shape: by a 1×1 conv2d without
+     * bias (stride chosen so the height and width fit) between images, by a dense layer without bias
+     * between flat examples; any other change of shape is an error. The inner layers take no
+     * {@code name}, {@code inputs} or {@code trainable} (freeze the block as a whole).
+     *
+     * @param layers the layers of f, at least one, in order
+     */
+    record Residual(List<LayerConfig> layers) implements LayerConfig {
+        /** Copies the layers. */
+        public Residual {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
+     * {@return whether the layer joins several inputs ({@code add}, {@code concat})}
+     *
+     * @param layer the layer
+     */
+    static boolean isMerge(LayerConfig layer) {
+        return layer instanceof Add || layer instanceof Concat;
+    }
+
     /**
      * Reads one layer, rejecting unknown types, unknown keys and out-of-range values.
      *
@@ -216,13 +266,13 @@ public sealed interface LayerConfig {
         }
         return switch (type) {
             case "dense" -> {
-                n.allowKeys("type", TRAINABLE, "units", "bias", "init", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "units", "bias", "init", "l1", "l2");
                 yield new Dense(n.positiveInt("units"), n.bool("bias", true), n.choice("init", "default", INITS),
                         Penalty.override(n));
             }
             case "conv2d" -> {
-                n.allowKeys("type", TRAINABLE, "filters", "kernel", "stride", "padding", "dilation", "groups", "bias",
-                        "init", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "filters", "kernel", "stride", "padding", "dilation",
+                        "groups", "bias", "init", "l1", "l2");
                 int filters = n.positiveInt("filters");
                 if (!n.has("kernel")) {
                     throw n.error("kernel", "missing");
@@ -239,7 +289,7 @@ public sealed interface LayerConfig {
                         n.choice("init", "default", INITS), Penalty.override(n));
             }
             case "maxpool2d", "avgpool2d" -> {
-                n.allowKeys("type", TRAINABLE, "kernel", "stride", "padding");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "kernel", "stride", "padding");
                 if (!n.has("kernel")) {
                     throw n.error("kernel", "missing");
                 }
@@ -248,11 +298,11 @@ public sealed interface LayerConfig {
                         nonNegative(n, "padding", new int[] {0, 0}));
             }
             case "globalavgpool2d" -> {
-                n.allowKeys("type", TRAINABLE);
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS);
                 yield new GlobalAvgPool2d();
             }
             case "batchnorm" -> {
-                n.allowKeys("type", TRAINABLE, "eps", "momentum", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "eps", "momentum", "l1", "l2");
                 double eps = n.positive("eps", 1e-5);
                 double momentum = n.number("momentum", 0.1);
                 if (!(momentum >= 0 && momentum <= 1)) {
@@ -261,11 +311,11 @@ public sealed interface LayerConfig {
                 yield new BatchNorm(eps, momentum, Penalty.override(n));
             }
             case "flatten" -> {
-                n.allowKeys("type", TRAINABLE);
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS);
                 yield new Flatten();
             }
             case "dropout" -> {
-                n.allowKeys("type", TRAINABLE, "p");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "p");
                 double p = n.number("p", 0.5);
                 if (!(p >= 0 && p < 1)) {
                     throw n.error("p", "must be in [0, 1)");
@@ -273,7 +323,7 @@ public sealed interface LayerConfig {
                 yield new Dropout(p);
             }
             case "rnn", "lstm", "gru" -> {
-                n.allowKeys("type", TRAINABLE, "hidden", "layers", "bidirectional", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "hidden", "layers", "bidirectional", "l1", "l2");
                 int hidden = n.positiveInt("hidden");
                 if (hidden > MAX_HIDDEN) {
                     throw n.error("hidden", "must be <= " + MAX_HIDDEN + ", got " + hidden);
@@ -285,8 +335,19 @@ public sealed interface LayerConfig {
                 yield new Recurrent(type, hidden, layers, n.bool("bidirectional", false), Penalty.override(n));
             }
             case "last_state" -> {
-                n.allowKeys("type", TRAINABLE, "units", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "units", "l1", "l2");
                 yield new LastState(n.positiveInt("units"), Penalty.override(n));
+            }
+            case "add", "concat" -> {
+                n.allowKeys("type", NAME, INPUTS);
+                if (n.strings(INPUTS).size() < 2) {
+                    throw n.error(INPUTS, type + " joins layers: list at least two, e.g. inputs: [conv2, skip]");
+                }
+                yield type.equals("add") ? new Add() : new Concat();
+            }
+            case "residual" -> {
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "layers");
+                yield residual(n);
             }
             default -> throw new IllegalStateException("unhandled layer type " + type);
         };
@@ -294,7 +355,7 @@ public sealed interface LayerConfig {
 
     /** An activation layer: its option (gelu's approximate) and parameter (slope, alpha), range-checked. */
     private static Activation activation(ConfigNode n, String type, ActivationTypes.Type activation) {
-        List<String> keys = new ArrayList<>(List.of("type", TRAINABLE));
+        List<String> keys = new ArrayList<>(List.of("type", TRAINABLE, NAME, INPUTS));
         if (activation.optionKey() != null) {
             keys.add(activation.optionKey());
         }
@@ -318,11 +379,34 @@ public sealed interface LayerConfig {
         return new Activation(type, option, value);
     }
 
+    /** A residual block's inner layers: single-input layers that take no wiring of their own. */
+    private static Residual residual(ConfigNode n) {
+        List<ConfigNode> nodes = n.objects("layers");
+        if (nodes.isEmpty()) {
+            throw n.error("layers", "a residual block must list at least one layer");
+        }
+        List<LayerConfig> inner = new ArrayList<>();
+        for (ConfigNode node : nodes) {
+            for (String key : List.of(NAME, INPUTS, TRAINABLE)) {
+                if (node.has(key)) {
+                    throw node.error(key, "not allowed inside a residual block"
+                            + (key.equals(TRAINABLE) ? "; set it on the block" : ", whose layers form a chain"));
+                }
+            }
+            LayerConfig layer = from(node);
+            if (isMerge(layer) || layer instanceof LastState) {
+                throw node.error("type", typeName(layer) + " cannot be inside a residual block");
+            }
+            inner.add(layer);
+        }
+        return new Residual(inner);
+    }
+
     private static List<String> types() {
         List<String> types = new ArrayList<>(List.of("dense", "conv2d", "maxpool2d", "avgpool2d", "globalavgpool2d",
                 "batchnorm", "flatten"));
         types.addAll(ActivationTypes.names());
-        types.addAll(List.of("dropout", "rnn", "lstm", "gru", "last_state"));
+        types.addAll(List.of("dropout", "rnn", "lstm", "gru", "last_state", "add", "concat", "residual"));
         return List.copyOf(types);
     }
 

@@ -1,6 +1,7 @@
 package dev.gatun.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -10,22 +11,55 @@ import java.util.List;
  * penalty), as fine-tuning a pre-trained model does; {@code config.json} records the key only on
  * frozen layers. A layer without parameters (an activation, pooling, dropout) refuses it.
  *
+ * <p>Layers may have a {@code name} and read named layers with {@code inputs} (see {@link
+ * ModelGraph}); without them the layers form a stack.
+ *
  * @param inputOrNull the shape of one example, or null when the data set gives it
  * @param layers the layers in order
  * @param frozenLayers the indices of the layers with {@code trainable: false}, ascending
+ * @param names each layer's {@code name}, empty when it has none
+ * @param inputs each layer's {@code inputs}, empty when it reads the layer before
  */
-public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Integer> frozenLayers) {
+public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Integer> frozenLayers, List<String> names,
+                          List<List<String>> inputs) {
     /**
      * The most entries {@code model.layers} may list: far beyond any network a sequential config
      * describes, and a bound on the objects a config file can make the factory build.
      */
     public static final int MAX_LAYERS = 10_000;
 
-    /** Copies {@code inputOrNull} and {@code layers}, so that later changes to them do not reach this config. */
+    /**
+     * Copies the arguments, so that later changes to them do not reach this config, and checks the
+     * wiring ({@link ModelGraph#of}).
+     */
     public ModelConfig {
         inputOrNull = inputOrNull == null ? null : inputOrNull.clone();
         layers = List.copyOf(layers);
         frozenLayers = List.copyOf(frozenLayers);
+        names = List.copyOf(names);
+        inputs = inputs.stream().map(List::copyOf).toList();
+        if (names.size() != layers.size() || inputs.size() != layers.size()) {
+            throw new IllegalArgumentException("model: " + layers.size() + " layers but " + names.size() + " names and "
+                    + inputs.size() + " input lists");
+        }
+        ModelGraph.of(layers, names, inputs);
+    }
+
+    /**
+     * A stack: each layer reads the one before.
+     *
+     * @param inputOrNull the shape of one example, or null when the data set gives it
+     * @param layers the layers in order
+     * @param frozenLayers the indices of the layers with {@code trainable: false}, ascending
+     */
+    public ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Integer> frozenLayers) {
+        this(inputOrNull, layers, frozenLayers, Collections.nCopies(layers.size(), ""),
+                Collections.nCopies(layers.size(), List.of()));
+    }
+
+    /** {@return how the layers connect} */
+    public ModelGraph graph() {
+        return ModelGraph.of(layers, names, inputs);
     }
 
     /**
@@ -62,6 +96,8 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Inte
         }
         List<LayerConfig> layers = new ArrayList<>();
         List<Integer> frozen = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<List<String>> inputs = new ArrayList<>();
         for (ConfigNode node : nodes) {
             // Each layer on its own: a config's problems in several layers are reported together.
             LayerConfig layer = node.attempt(() -> LayerConfig.from(node), null);
@@ -76,10 +112,16 @@ public record ModelConfig(int[] inputOrNull, List<LayerConfig> layers, List<Inte
                 frozen.add(layers.size());
             }
             layers.add(layer);
+            names.add(node.has(LayerConfig.NAME) ? node.string(LayerConfig.NAME) : "");
+            inputs.add(node.has(LayerConfig.INPUTS) ? node.strings(LayerConfig.INPUTS) : List.of());
         }
         if (!frozen.isEmpty() && layers.stream().filter(LayerConfig::hasParameters).count() == frozen.size()) {
             throw n.error("layers", "every layer with parameters has trainable: false, so nothing would train");
         }
-        return new ModelConfig(input, layers, frozen);
+        if (layers.size() < nodes.size()) {
+            // A layer that could not be read shifts the indices the wiring refers to: report what was found so far.
+            return new ModelConfig(input, layers, frozen);
+        }
+        return new ModelConfig(input, layers, frozen, names, inputs);
     }
 }

@@ -4,14 +4,17 @@ import dev.gatun.backend.Conv2dGeometry;
 import dev.gatun.backend.Pool2dGeometry;
 import dev.gatun.models.LastStateLinear;
 import dev.gatun.nn.ActivationTypes;
+import dev.gatun.nn.Add;
 import dev.gatun.nn.AvgPool2d;
 import dev.gatun.nn.BatchNorm1d;
 import dev.gatun.nn.BatchNorm2d;
+import dev.gatun.nn.Concat;
 import dev.gatun.nn.Conv2d;
 import dev.gatun.nn.Dropout;
 import dev.gatun.nn.Flatten;
 import dev.gatun.nn.GRU;
 import dev.gatun.nn.GlobalAvgPool2d;
+import dev.gatun.nn.Graph;
 import dev.gatun.nn.Init;
 import dev.gatun.nn.LSTM;
 import dev.gatun.nn.Linear;
@@ -20,6 +23,7 @@ import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
 import dev.gatun.nn.RNN;
 import dev.gatun.nn.RecurrentLayer;
+import dev.gatun.nn.Residual;
 import dev.gatun.nn.Sequential;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
@@ -27,6 +31,7 @@ import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import dev.gatun.train.Regularization;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +47,11 @@ import java.util.random.RandomGenerator;
  * draw them, and the layers are numbered as in a {@link Sequential}: a config spelling out one of
  * those networks builds it bit for bit, under the same parameter names. A network of a single
  * module (an LSTM with its {@code last_state} head) is that module, unwrapped.
+ *
+ * <p>A model whose layers read named inputs ({@link ModelGraph}) is a {@link Graph} whose nodes
+ * are named by the layers' indices, built (and its weights drawn) in topological order; a {@code
+ * residual} layer is a {@link Residual} whose inner layers are named {@code body.0}, {@code body.1},
+ * ... and whose projection, if any, is named {@code projection}.
  */
 public final class ModelFactory {
     private ModelFactory() {}
@@ -68,21 +78,72 @@ public final class ModelFactory {
      *
      * @param model the {@code model} section
      * @param input the shape of one example
-     * @return one shape per layer
+     * @return one shape per layer, in the order of {@code model.layers}
      */
     public static List<int[]> outputShapes(ModelConfig model, int[] input) {
-        List<int[]> shapes = new ArrayList<>();
-        int[] shape = input.clone();
-        for (int i = 0; i < model.layers().size(); i++) {
-            LayerConfig layer = model.layers().get(i);
+        return shapes(model, input).outputs();
+    }
+
+    /**
+     * The shapes of one example around each layer, by index in {@code model.layers}.
+     *
+     * @param inputs what each layer reads: one shape, or one per input of add and concat
+     * @param outputs what each layer gives
+     */
+    record Shapes(List<List<int[]>> inputs, List<int[]> outputs) {
+        /** {@return the shape layer {@code i} reads, the first one for add and concat} */
+        int[] input(int i) {
+            return inputs.get(i).getFirst();
+        }
+    }
+
+    /** The shapes around every layer, worked out in the graph's order; the error names the first misfit. */
+    static Shapes shapes(ModelConfig model, int[] input) {
+        ModelGraph graph = model.graph();
+        List<LayerConfig> layers = model.layers();
+        List<List<int[]>> ins = new ArrayList<>(Collections.nCopies(layers.size(), null));
+        List<int[]> outs = new ArrayList<>(Collections.nCopies(layers.size(), null));
+        for (int i : graph.order()) {
+            LayerConfig layer = layers.get(i);
             if (layer instanceof LayerConfig.LastState && (i == 0
-                    || !(model.layers().get(i - 1) instanceof LayerConfig.Recurrent))) {
+                    || !(layers.get(i - 1) instanceof LayerConfig.Recurrent))) {
                 throw new ConfigException(path(i) + ".type", "last_state must follow an rnn, lstm or gru layer");
             }
-            shape = outputShape(layer, shape, path(i));
-            shapes.add(shape);
+            int[] from = graph.inputs(i);
+            List<int[]> in = new ArrayList<>(from.length);
+            for (int j : from) {
+                in.add(j < 0 ? input.clone() : outs.get(j));
+            }
+            ins.set(i, in);
+            outs.set(i, LayerConfig.isMerge(layer) ? mergeShape(layer, in, from, graph, path(i))
+                    : outputShape(layer, in.getFirst(), path(i)));
         }
-        return shapes;
+        return new Shapes(ins, outs);
+    }
+
+    /** The output of add (inputs of one shape) or concat (inputs equal but on their first axis). */
+    private static int[] mergeShape(LayerConfig layer, List<int[]> in, int[] from, ModelGraph graph, String path) {
+        boolean concat = layer instanceof LayerConfig.Concat;
+        int[] first = in.getFirst();
+        int[] out = first.clone();
+        for (int k = 1; k < in.size(); k++) {
+            int[] s = in.get(k);
+            boolean fits = concat ? s.length == first.length && Arrays.equals(s, 1, s.length, first, 1, first.length)
+                    : Arrays.equals(s, first);
+            if (!fits) {
+                throw new ConfigException(path, (concat ? "concat needs inputs equal but on their first axis"
+                        : "add needs inputs of one shape") + ", got " + Shape.str(first) + " from " + graph.label(from[0])
+                        + " and " + Shape.str(s) + " from " + graph.label(from[k]));
+            }
+            if (concat) {
+                long joined = (long) out[0] + s[0];
+                if (joined > Integer.MAX_VALUE) {
+                    throw new ConfigException(path, "concat gives more than 2^31 along the first axis");
+                }
+                out[0] = (int) joined;
+            }
+        }
+        return out;
     }
 
     /**
@@ -108,76 +169,136 @@ public final class ModelFactory {
      * @return the network and its penalties
      */
     public static Built build(ModelConfig model, int[] input, long seed, Penalty global) {
-        outputShapes(model, input);
-        RandomGenerator rng = new SplittableRandom(seed);
-        // Dropout masks get their own stream, so adding dropout does not move the weights.
-        SplittableRandom dropoutSeeds = new SplittableRandom(~seed);
-        List<Module> modules = new ArrayList<>();
+        Shapes shapes = shapes(model, input);
+        Draws draws = new Draws(seed);
         List<Regularization> penalties = new ArrayList<>();
         Map<Tensor, Integer> layerOf = new IdentityHashMap<>();
-        int[] shape = input.clone();
-        List<LayerConfig> layers = model.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            LayerConfig layer = layers.get(i);
-            Module m;
-            Penalty penalty = null;
-            switch (layer) {
-                case LayerConfig.Dense d -> {
-                    Linear linear = new Linear(shape[0], d.units(), d.bias(), DType.FLOAT32, rng);
-                    initialize(linear.weight(), d.init(), rng);
-                    m = linear;
-                    penalty = d.penalty();
-                }
-                case LayerConfig.Conv2d c -> {
-                    Conv2d conv = new Conv2d(shape[0], c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(),
-                            c.groups(), c.bias(), DType.FLOAT32, rng);
-                    initialize(conv.weight(), c.init(), rng);
-                    m = conv;
-                    penalty = c.penalty();
-                }
-                case LayerConfig.Pool2d p -> m = p.max() ? new MaxPool2d(p.kernel(), p.stride(), p.padding())
-                        : new AvgPool2d(p.kernel(), p.stride(), p.padding());
-                case LayerConfig.GlobalAvgPool2d g -> m = new GlobalAvgPool2d();
-                case LayerConfig.BatchNorm b -> {
-                    m = shape.length == 3 ? new BatchNorm2d(shape[0], b.eps(), b.momentum(), DType.FLOAT32)
-                            : new BatchNorm1d(shape[0], b.eps(), b.momentum(), DType.FLOAT32);
-                    penalty = b.penalty();
-                }
-                case LayerConfig.Flatten f -> m = new Flatten();
-                case LayerConfig.Activation a -> m = ActivationTypes.layer(a.type(), a.option(), a.parameter());
-                case LayerConfig.Dropout d -> m = new Dropout(d.p(), dropoutSeeds.nextLong());
-                case LayerConfig.Recurrent r -> {
-                    RecurrentLayer encoder = recurrent(r, shape[1], rng);
-                    penalty = r.penalty();
-                    if (i + 1 < layers.size() && layers.get(i + 1) instanceof LayerConfig.LastState head) {
-                        // The head's penalty applies to the head, the encoder's to the encoder; each
-                        // of the two layers may be frozen on its own.
-                        LastStateLinear whole = new LastStateLinear(encoder, head.units(), rng);
-                        Module headModule = whole.children().getLast();
-                        freezeAndPenalize(encoder, model.trainable(i), penalty.orElse(global), penalties);
-                        freezeAndPenalize(headModule, model.trainable(i + 1), head.penalty().orElse(global), penalties);
-                        mark(layerOf, encoder, i);
-                        mark(layerOf, headModule, i + 1);
-                        modules.add(whole);
-                        shape = outputShape(head, outputShape(layer, shape, path(i)), path(i + 1));
-                        i++;
-                        continue;
-                    }
-                    m = encoder;
-                }
-                case LayerConfig.LastState l -> throw new IllegalStateException("checked by outputShapes");
-            }
-            freezeAndPenalize(m, model.trainable(i), penalty == null ? Penalty.NONE : penalty.orElse(global), penalties);
-            mark(layerOf, m, i);
-            modules.add(m);
-            shape = outputShape(layer, shape, path(i));
-        }
-        Module network = modules.size() == 1 ? modules.getFirst() : new Sequential(modules.toArray(Module[]::new));
+        ModelGraph graph = model.graph();
+        Module network = graph.isStack() ? stack(model, input, draws, global, penalties, layerOf)
+                : graph(model, graph, shapes, draws, global, penalties, layerOf);
         Map<String, Integer> byName = new LinkedHashMap<>();
         for (Parameter p : network.state()) {
             byName.put(p.name(), layerOf.get(p.tensor()));
         }
         return new Built(network, penalties, byName);
+    }
+
+    /**
+     * Where initial weights come from: one stream drawn in layer order, and dropout masks from
+     * their own, so adding dropout does not move the weights.
+     */
+    private record Draws(RandomGenerator weights, SplittableRandom dropoutSeeds) {
+        Draws(long seed) {
+            this(new SplittableRandom(seed), new SplittableRandom(~seed));
+        }
+    }
+
+    /** Layers one after another: a Sequential, or the single module when there is one. */
+    private static Module stack(ModelConfig model, int[] input, Draws draws, Penalty global,
+                                List<Regularization> penalties, Map<Tensor, Integer> layerOf) {
+        List<Module> modules = new ArrayList<>();
+        int[] shape = input.clone();
+        List<LayerConfig> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerConfig layer = layers.get(i);
+            if (layer instanceof LayerConfig.Recurrent r && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof LayerConfig.LastState head) {
+                RecurrentLayer encoder = recurrent(r, shape[1], draws.weights());
+                // The head's penalty applies to the head, the encoder's to the encoder; each
+                // of the two layers may be frozen on its own.
+                LastStateLinear whole = new LastStateLinear(encoder, head.units(), draws.weights());
+                Module headModule = whole.children().getLast();
+                freezeAndPenalize(encoder, model.trainable(i), r.penalty().orElse(global), penalties);
+                freezeAndPenalize(headModule, model.trainable(i + 1), head.penalty().orElse(global), penalties);
+                mark(layerOf, encoder, i);
+                mark(layerOf, headModule, i + 1);
+                modules.add(whole);
+                shape = outputShape(head, outputShape(layer, shape, path(i)), path(i + 1));
+                i++;
+                continue;
+            }
+            Module m = layer(layer, shape, draws, global, model.trainable(i), penalties);
+            mark(layerOf, m, i);
+            modules.add(m);
+            shape = outputShape(layer, shape, path(i));
+        }
+        return modules.size() == 1 ? modules.getFirst() : new Sequential(modules.toArray(Module[]::new));
+    }
+
+    /** Layers wired by name: a Graph whose nodes are named by the layers' indices, built in topological order. */
+    private static Module graph(ModelConfig model, ModelGraph graph, Shapes shapes, Draws draws, Penalty global,
+                                List<Regularization> penalties, Map<Tensor, Integer> layerOf) {
+        Graph.Builder g = Graph.builder(ModelGraph.INPUT);
+        for (int i : graph.order()) {
+            LayerConfig layer = model.layers().get(i);
+            Module m = switch (layer) {
+                case LayerConfig.Add a -> new Add();
+                case LayerConfig.Concat c -> new Concat();
+                default -> layer(layer, shapes.input(i), draws, global, model.trainable(i), penalties);
+            };
+            mark(layerOf, m, i);
+            String[] reads = Arrays.stream(graph.inputs(i)).mapToObj(j -> j < 0 ? ModelGraph.INPUT : Integer.toString(j))
+                    .toArray(String[]::new);
+            g.apply(Integer.toString(i), m, reads);
+        }
+        return g.build(Integer.toString(model.layers().size() - 1));
+    }
+
+    /** One single-input layer reading examples of shape {@code in}, frozen or given its penalty. */
+    private static Module layer(LayerConfig layer, int[] in, Draws draws, Penalty global, boolean trainable,
+                                List<Regularization> penalties) {
+        RandomGenerator rng = draws.weights();
+        Module m;
+        Penalty penalty = Penalty.NONE;
+        switch (layer) {
+            case LayerConfig.Dense d -> {
+                Linear linear = new Linear(in[0], d.units(), d.bias(), DType.FLOAT32, rng);
+                initialize(linear.weight(), d.init(), rng);
+                m = linear;
+                penalty = d.penalty().orElse(global);
+            }
+            case LayerConfig.Conv2d c -> {
+                Conv2d conv = new Conv2d(in[0], c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(),
+                        c.groups(), c.bias(), DType.FLOAT32, rng);
+                initialize(conv.weight(), c.init(), rng);
+                m = conv;
+                penalty = c.penalty().orElse(global);
+            }
+            case LayerConfig.Pool2d p -> m = p.max() ? new MaxPool2d(p.kernel(), p.stride(), p.padding())
+                    : new AvgPool2d(p.kernel(), p.stride(), p.padding());
+            case LayerConfig.GlobalAvgPool2d g -> m = new GlobalAvgPool2d();
+            case LayerConfig.BatchNorm b -> {
+                m = in.length == 3 ? new BatchNorm2d(in[0], b.eps(), b.momentum(), DType.FLOAT32)
+                        : new BatchNorm1d(in[0], b.eps(), b.momentum(), DType.FLOAT32);
+                penalty = b.penalty().orElse(global);
+            }
+            case LayerConfig.Flatten f -> m = new Flatten();
+            case LayerConfig.Activation a -> m = ActivationTypes.layer(a.type(), a.option(), a.parameter());
+            case LayerConfig.Dropout d -> m = new Dropout(d.p(), draws.dropoutSeeds().nextLong());
+            case LayerConfig.Recurrent r -> {
+                m = recurrent(r, in[1], rng);
+                penalty = r.penalty().orElse(global);
+            }
+            case LayerConfig.Residual r -> {
+                // Each inner layer takes its own penalty; the block is frozen as a whole.
+                List<Module> body = new ArrayList<>();
+                int[] shape = in;
+                for (LayerConfig inner : r.layers()) {
+                    body.add(layer(inner, shape, draws, global, trainable, penalties));
+                    shape = outputShape(inner, shape, "residual");
+                }
+                Module projection = ResidualProjection.module(in, shape, rng);
+                if (projection != null) {
+                    freezeAndPenalize(projection, trainable, global, penalties);
+                }
+                return new Residual(new Sequential(body.toArray(Module[]::new)), projection);
+            }
+            case LayerConfig.LastState l -> throw new IllegalStateException("built with its recurrent layer");
+            case LayerConfig.Add a -> throw new IllegalStateException("a merge is built by the graph");
+            case LayerConfig.Concat c -> throw new IllegalStateException("a merge is built by the graph");
+        }
+        freezeAndPenalize(m, trainable, penalty, penalties);
+        return m;
     }
 
     /** Freezes a layer with {@code trainable: false}; a trainable one gets its penalty (frozen weights take none). */
@@ -238,7 +359,8 @@ public final class ModelFactory {
         return "model.layers[" + i + "]";
     }
 
-    private static int[] outputShape(LayerConfig layer, int[] in, String path) {
+    /** The shape a single-input layer gives for one example of shape {@code in}; the error names {@code path}. */
+    static int[] outputShape(LayerConfig layer, int[] in, String path) {
         return switch (layer) {
             case LayerConfig.Dense d -> {
                 if (in.length != 1) {
@@ -299,6 +421,16 @@ public final class ModelFactory {
                 yield new int[] {in[0], (r.bidirectional() ? 2 : 1) * r.hidden()};
             }
             case LayerConfig.LastState l -> new int[] {l.units()};
+            case LayerConfig.Residual r -> {
+                int[] shape = in;
+                for (int k = 0; k < r.layers().size(); k++) {
+                    shape = outputShape(r.layers().get(k), shape, path + ".layers[" + k + "]");
+                }
+                ResidualProjection.check(in, shape, path);
+                yield shape;
+            }
+            case LayerConfig.Add a -> throw new IllegalStateException("a merge's shape comes from mergeShape");
+            case LayerConfig.Concat c -> throw new IllegalStateException("a merge's shape comes from mergeShape");
         };
     }
 

@@ -3,6 +3,7 @@ package dev.gatun.config;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.MemoryBudget;
 import dev.gatun.tensor.MemoryBudgetException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,7 +58,7 @@ public final class ModelMemory {
     private final long workspaceValues;
 
     private ModelMemory(ModelConfig model, int[] input) {
-        List<int[]> shapes = ModelFactory.outputShapes(model, input);
+        ModelFactory.Shapes shapes = ModelFactory.shapes(model, input);
         List<LayerConfig> layers = model.layers();
         layerSummary = new String[layers.size()];
         layerState = new long[layers.size()];
@@ -66,30 +67,56 @@ public final class ModelMemory {
         long b = 0;
         long a = 0;
         long w = 0;
-        int[] in = input.clone();
         for (int i = 0; i < layers.size(); i++) {
             LayerConfig layer = layers.get(i);
-            int[] out = shapes.get(i);
-            long layerBuffers = layer instanceof LayerConfig.BatchNorm ? mul(2, in[0]) : 0;
-            long layerParameters = parameters(layer, in);
+            int[] in = shapes.input(i);
+            LayerCost cost = cost(layer, in, shapes.outputs().get(i));
             layerSummary[i] = summary(layer, in);
-            layerState[i] = add(layerParameters, layerBuffers);
-            layerActivations[i] = activations(layer, in, out);
-            p = add(p, layerParameters);
-            b = add(b, layerBuffers);
-            a = add(a, layerActivations[i]);
-            if (layer instanceof LayerConfig.Conv2d c) {
-                long columns = mul(mul(c.kernel()[0], c.kernel()[1]), mul(in[0] / c.groups(), size(out) / c.filters()));
-                w = max(w, mul(3, max(COLUMN_CHUNK_VALUES, columns)));
-            }
-            in = out;
+            layerState[i] = add(cost.parameters(), cost.buffers());
+            layerActivations[i] = cost.activations();
+            p = add(p, cost.parameters());
+            b = add(b, cost.buffers());
+            a = add(a, cost.activations());
+            w = max(w, cost.workspace());
         }
         parameters = p;
         buffers = b;
         inputValues = size(input);
         activationValues = a;
-        outputValues = size(shapes.getLast());
+        outputValues = size(shapes.outputs().getLast());
         workspaceValues = w;
+    }
+
+    /** One layer's parameters, buffers, activation values per example and convolution workspace. */
+    private record LayerCost(long parameters, long buffers, long activations, long workspace) {}
+
+    private static LayerCost cost(LayerConfig layer, int[] in, int[] out) {
+        if (layer instanceof LayerConfig.Residual r) {
+            // The inner layers' costs, then the sum's output and the projected skip path when there is one.
+            long p = ResidualProjection.parameters(in, out);
+            long b = 0;
+            long a = Arrays.equals(in, out) ? size(out) : mul(2, size(out));
+            long w = Arrays.equals(in, out) || in.length != 3 ? 0
+                    : mul(3, max(COLUMN_CHUNK_VALUES, mul(in[0], size(out) / out[0])));
+            int[] shape = in;
+            for (LayerConfig inner : r.layers()) {
+                int[] next = ModelFactory.outputShape(inner, shape, "residual");
+                LayerCost c = cost(inner, shape, next);
+                p = add(p, c.parameters());
+                b = add(b, c.buffers());
+                a = add(a, c.activations());
+                w = max(w, c.workspace());
+                shape = next;
+            }
+            return new LayerCost(p, b, a, w);
+        }
+        long w = 0;
+        if (layer instanceof LayerConfig.Conv2d c) {
+            long columns = mul(mul(c.kernel()[0], c.kernel()[1]), mul(in[0] / c.groups(), size(out) / c.filters()));
+            w = mul(3, max(COLUMN_CHUNK_VALUES, columns));
+        }
+        long buffers = layer instanceof LayerConfig.BatchNorm ? mul(2, in[0]) : 0;
+        return new LayerCost(parameters(layer, in), buffers, activations(layer, in, out), w);
     }
 
     /**
@@ -267,6 +294,9 @@ public final class ModelMemory {
             case LayerConfig.Flatten f -> 0;
             case LayerConfig.Activation a -> 0;
             case LayerConfig.Dropout d -> 0;
+            case LayerConfig.Add a -> 0;
+            case LayerConfig.Concat c -> 0;
+            case LayerConfig.Residual r -> cost(r, in, ModelFactory.outputShape(r, in, "residual")).parameters();
         };
     }
 
@@ -305,6 +335,9 @@ public final class ModelMemory {
             case LayerConfig.Flatten f -> "flatten";
             case LayerConfig.Activation a -> a.type();
             case LayerConfig.Dropout d -> "dropout";
+            case LayerConfig.Add a -> "add";
+            case LayerConfig.Concat c -> "concat";
+            case LayerConfig.Residual r -> "residual block of " + r.layers().size() + " layers";
         };
     }
 

@@ -127,14 +127,27 @@ public final class RunReport {
             return;
         }
         page.heading(2, "Layers");
+        // A graph model's table also says what each layer reads and what it is called.
+        boolean graph = layers.stream().anyMatch(r -> !r.inputs().isEmpty());
         List<List<String>> rows = new ArrayList<>();
         long total = 0;
         for (dev.gatun.config.LayerSummary.Row r : layers) {
-            rows.add(List.of(Integer.toString(r.index()), r.type(), r.outputShape(), Long.toString(r.parameters())));
+            List<String> row = new ArrayList<>(List.of(Integer.toString(r.index()), r.type(), r.outputShape(),
+                    Long.toString(r.parameters())));
+            if (graph) {
+                row.addAll(List.of(r.name(), r.inputs()));
+            }
+            rows.add(row);
             total += r.parameters();
         }
-        rows.add(List.of("total", "", "", Long.toString(total)));
-        page.table(List.of("layer", "type", "output shape", "parameters"), rows, -1);
+        List<String> last = new ArrayList<>(List.of("total", "", "", Long.toString(total)));
+        List<String> header = new ArrayList<>(List.of("layer", "type", "output shape", "parameters"));
+        if (graph) {
+            last.addAll(List.of("", ""));
+            header.addAll(List.of("name", "reads"));
+        }
+        rows.add(last);
+        page.table(header, rows, -1);
     }
 
     /** The config's layer types by index ({@code model.layers[i].type}); empty without a config.json. */

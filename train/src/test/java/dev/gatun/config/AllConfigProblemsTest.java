@@ -40,7 +40,7 @@ class AllConfigProblemsTest {
         assertEquals(List.of("seed", "model.layers[0].units", "model.layers[2].bogus", "optimizer.lr",
                 "training.bacth", "training.epochs"), paths, e.getMessage());
         assertEquals(file + ": 6 problems: seed: expected an integer, got 'many'; model.layers[0].units: must be > 0; "
-                + "model.layers[2].bogus: unknown key (known: type, trainable, units, bias, init, l1, l2); "
+                + "model.layers[2].bogus: unknown key (known: type, trainable, name, inputs, units, bias, init, l1, l2); "
                 + "optimizer.lr: must be > 0; training.bacth: unknown key (did you mean 'batch'?); "
                 + "training.epochs: must be > 0", e.getMessage());
         assertEquals("seed", e.path(), "the first problem's path");

@@ -46,7 +46,7 @@ class ConfigValidationTest {
                         + "itself: drop this layer"),
                 Arguments.of("model.layers[1].type: mish", "model.layers[1].type: unknown 'mish' (known: dense, conv2d, "
                         + "maxpool2d, avgpool2d, globalavgpool2d, batchnorm, flatten, relu, sigmoid, tanh, gelu, "
-                        + "leaky_relu, elu, silu, swish, softplus, softmax, dropout, rnn, lstm, gru, last_state)"),
+                        + "leaky_relu, elu, silu, swish, softplus, softmax, dropout, rnn, lstm, gru, last_state, add, concat, residual)"),
                 Arguments.of("model.layers[1]: {type: leaky_relu, slope: -0.1}", "model.layers[1].slope: must be >= 0"),
                 Arguments.of("model.layers[1]: {type: leaky_relu, slop: 0.1}",
                         "model.layers[1].slop: unknown key (did you mean 'slope'?)"),
@@ -56,8 +56,8 @@ class ConfigValidationTest {
                 Arguments.of("model.layers[1]: {type: gelu, approximate: fast}",
                         "model.layers[1].approximate: unknown 'fast' (known: none, tanh)"),
                 Arguments.of("model.layers[1]: {type: gelu, alpha: 1}",
-                        "model.layers[1].alpha: unknown key (known: type, trainable, approximate)"),
-                Arguments.of("model.layers[1]: {type: swish, slope: 1}", "model.layers[1].slope: unknown key (known: type, trainable)"),
+                        "model.layers[1].alpha: unknown key (known: type, trainable, name, inputs, approximate)"),
+                Arguments.of("model.layers[1]: {type: swish, slope: 1}", "model.layers[1].slope: unknown key (known: type, trainable, name, inputs)"),
                 Arguments.of("loss: mse", "loss: mse needs numeric targets; add one_hot to data.preprocessing"),
                 Arguments.of("data.validation: 0\nearly_stopping: {monitor: val_loss}",
                         "early_stopping.monitor: val_loss needs a validation set (data.validation > 0)"),

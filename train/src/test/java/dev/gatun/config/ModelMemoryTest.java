@@ -40,6 +40,18 @@ class ModelMemoryTest {
             """, """
             model: {input: [6, 5], layers: [{type: gru, hidden: 4, layers: 3}, {type: rnn, hidden: 3,
                     bidirectional: true}, {type: flatten}, {type: dense, units: 2}]}
+            """, """
+            model: {input: [2, 7, 6], layers: [{type: conv2d, filters: 4, kernel: 3, padding: 1, name: stem},
+                    {type: residual, layers: [{type: conv2d, filters: 4, kernel: 3, padding: 1}, {type: batchnorm},
+                    {type: relu}, {type: dropout, p: 0.2}]},
+                    {type: residual, name: down, layers: [{type: conv2d, filters: 6, kernel: 3, stride: 2, padding: 1}]},
+                    {type: conv2d, filters: 3, kernel: 1, inputs: [stem], name: side},
+                    {type: maxpool2d, kernel: 2, stride: 2, padding: [1, 0], name: pooled},
+                    {type: concat, inputs: [down, pooled]}, {type: flatten}, {type: dense, units: 2}]}
+            """, """
+            model: {input: [5], layers: [{type: dense, units: 4, name: a}, {type: dense, units: 4, inputs: [input], name: b},
+                    {type: add, inputs: [a, b], name: sum}, {type: residual, name: res, layers: [{type: dense, units: 3}]},
+                    {type: concat, inputs: [sum, res]}, {type: dense, units: 2}]}
             """);
 
     @Test

@@ -34,8 +34,9 @@ class ShippedConfigsTest {
                 }
             }
         }
-        assertEquals(List.of("blobs", "circles", "fashion-cnn", "fashion-lstm", "fashion-mlp", "linear-regression",
-                "moons", "polynomial-regression", "spirals-search-lr0.01-units32", "spirals-search-lr0.01-units64",
+        assertEquals(List.of("blobs", "circles", "fashion-cnn", "fashion-lstm", "fashion-mlp", "fashion-resnet",
+                "linear-regression", "moons", "polynomial-regression", "spirals-search-lr0.01-units32",
+                "spirals-search-lr0.01-units64",
                 "spirals-search-lr0.003-units32", "spirals-search-lr0.003-units64", "spirals", "xor"), names);
     }
 

@@ -2,6 +2,7 @@ package dev.gatun.studio.play;
 
 import dev.gatun.autograd.Autograd;
 import dev.gatun.models.LastStateLinear;
+import dev.gatun.nn.Graph;
 import dev.gatun.nn.LSTM;
 import dev.gatun.nn.LstmTrace;
 import dev.gatun.nn.Module;
@@ -11,6 +12,7 @@ import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -92,7 +94,8 @@ public record Activations(long step, Example example, Values input, List<Layer> 
      * every layer's output; the module's training mode is restored after. Runs where the module
      * may be touched: the run's own thread.
      *
-     * @param module the network: a {@link Sequential} of the config's layers, or a single module
+     * @param module the network: a {@link Sequential} of the config's layers, a {@link Graph} of them
+     *     (shown in the order they run), or a single module
      * @param layerTypes the config's layer types, in order
      * @param example the example, [1, ...] (a batch of one) on any device
      * @param which which example it is
@@ -114,6 +117,18 @@ public record Activations(long step, Example example, Values input, List<Layer> 
         try (Scope s = Scope.open("studio activations"); Autograd.NoGrad ignored = Autograd.noGrad()) {
             Tensor x = example.to(module.device());
             Values input = values(x);
+            if (module instanceof Graph graph) {
+                // A graph's layers in the order they run, each with its own output.
+                Map<String, Tensor> outputs = graph.outputs(x);
+                int position = 0;
+                for (Map.Entry<String, Tensor> node : outputs.entrySet()) {
+                    int index = configIndex(node.getKey(), position++);
+                    String type = index < layerTypes.size() ? layerTypes.get(index) : node.getKey();
+                    layers.add(layer(index, type, node.getValue()));
+                }
+                x = outputs.get(graph.outputName());
+                children = List.of();
+            }
             int configIndex = 0;
             for (Module child : children) {
                 String type = configIndex < layerTypes.size() ? layerTypes.get(configIndex) : child.toString();
@@ -140,6 +155,15 @@ public record Activations(long step, Example example, Values input, List<Layer> 
             return new Activations(step, which, input, List.copyOf(layers), output, probabilities, List.copyOf(classes));
         } finally {
             module.train(wasTraining);
+        }
+    }
+
+    /** A config-built graph names its nodes by layer index; another graph's nodes count by position. */
+    static int configIndex(String nodeName, int position) {
+        try {
+            return Integer.parseInt(nodeName);
+        } catch (NumberFormatException e) {
+            return position;
         }
     }
 

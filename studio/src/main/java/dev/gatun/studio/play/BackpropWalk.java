@@ -2,6 +2,7 @@ package dev.gatun.studio.play;
 
 import dev.gatun.autograd.Autograd;
 import dev.gatun.data.DataLoader;
+import dev.gatun.nn.Graph;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
 import dev.gatun.optim.Optimizer;
@@ -75,6 +76,20 @@ record BackpropWalk(double loss, long correct, int size, float[] labels, List<La
     record Entry(int row, int col, float grad, float update) {}
 
     /**
+     * Refuses a graph model: the walk feeds each layer the layer before's output, which only a
+     * stack of layers computes.
+     *
+     * @param net the network
+     * @throws IllegalStateException when it is a {@link Graph}
+     */
+    static void requireStack(Module net) {
+        if (net instanceof Graph) {
+            throw new IllegalStateException("the step-by-step backprop view walks a stack of layers; this model is a "
+                    + "graph (its layers read named inputs): train it with step or play");
+        }
+    }
+
+    /**
      * Trains {@code net} on {@code batch} as {@link Trainer#step} does (training mode, forward, loss,
      * zeroGrad, backward, step), recording each layer on the way. Intermediates go to the current scope.
      *
@@ -86,6 +101,7 @@ record BackpropWalk(double loss, long correct, int size, float[] labels, List<La
      * @return the walk
      */
     static BackpropWalk take(Module net, List<String> types, Optimizer optimizer, Loss loss, DataLoader.Batch batch) {
+        requireStack(net);
         List<Module> modules = net.children().isEmpty() ? List.of(net) : net.children();
         int n = modules.size();
         net.train(true);

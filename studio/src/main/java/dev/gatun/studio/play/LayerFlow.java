@@ -1,6 +1,7 @@
 package dev.gatun.studio.play;
 
 import dev.gatun.autograd.Autograd;
+import dev.gatun.nn.Graph;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
 import dev.gatun.nn.Sequential;
@@ -42,7 +43,8 @@ final class LayerFlow {
     }
 
     /**
-     * The {@code flow} event: one entry per layer (the network's children, or the network itself).
+     * The {@code flow} event: one entry per layer (the network's children, a graph's layers in the
+     * order they run, or the network itself).
      *
      * @param run the run's id
      * @param step the optimizer steps taken
@@ -62,6 +64,17 @@ final class LayerFlow {
         boolean wasTraining = net.isTraining();
         net.train(false);
         try (Scope scope = Scope.open("studio flow"); Autograd.NoGrad ignored = Autograd.noGrad()) {
+            if (net instanceof Graph graph) {
+                // Each layer of a graph, in the order they run, with its own output.
+                int position = 0;
+                for (Map.Entry<String, Tensor> node : graph.outputs(probe).entrySet()) {
+                    int index = Activations.configIndex(node.getKey(), position);
+                    Module layer = graph.nodes().get(position++).layer();
+                    String type = index < types.size() ? types.get(index) : layer.getClass().getSimpleName();
+                    out.add(entry(index, type, layer, node.getValue(), beforeOrNull));
+                }
+                return o;
+            }
             Tensor x = probe;
             for (int i = 0; i < layers.size(); i++) {
                 Module layer = layers.get(i);

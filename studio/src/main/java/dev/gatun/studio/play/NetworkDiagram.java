@@ -4,6 +4,7 @@ import dev.gatun.nn.Activation;
 import dev.gatun.nn.BatchNorm1d;
 import dev.gatun.nn.Dropout;
 import dev.gatun.nn.Flatten;
+import dev.gatun.nn.Graph;
 import dev.gatun.nn.Linear;
 import dev.gatun.nn.Module;
 import java.util.ArrayList;
@@ -51,6 +52,10 @@ record NetworkDiagram(List<Column> columns, String unsupported) {
      * @return the diagram; {@link #unsupported()} says why when the network is not a dense one
      */
     static NetworkDiagram of(Module net, List<String> types, int[] example) {
+        if (net instanceof Graph) {
+            return new NetworkDiagram(List.of(), "the network view draws a stack of dense layers; this model is a "
+                    + "graph (its layers read named inputs), whose layers the activations and flow views show");
+        }
         List<Module> layers = net.children().isEmpty() ? List.of(net) : net.children();
         List<Column> columns = new ArrayList<>();
         int inputs = 1;

@@ -432,6 +432,7 @@ public final class PlaygroundRun implements AutoCloseable {
     public ObjectNode backprop() throws IOException {
         Walked walked = call(() -> {
             requireTrainable("step_backprop");
+            BackpropWalk.requireStack(prepared.module());
             setStatus(RunStatus.PAUSED, "");
             List<BackpropWalk> taken = new ArrayList<>(1);
             trainBatch(batch -> {

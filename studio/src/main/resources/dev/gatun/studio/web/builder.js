@@ -34,7 +34,7 @@ const PARAMETERS = {
 export const LAYER_TYPES = Object.keys(PARAMETERS);
 
 /** The types with weights: each can be frozen (trainable: false). */
-const WEIGHTED = ['dense', 'conv2d', 'batchnorm', 'rnn', 'lstm', 'gru', 'last_state'];
+const WEIGHTED = ['dense', 'conv2d', 'batchnorm', 'rnn', 'lstm', 'gru', 'last_state', 'residual'];
 
 export function newLayer(type) {
   const layer = {type};
@@ -44,6 +44,24 @@ export function newLayer(type) {
     }
   }
   return layer;
+}
+
+/**
+ * A graph model's wiring as the layer's row shows it (kept, not edited, by the builder): its name,
+ * what it reads, and a residual block's inner layer count; '' for a plain stacked layer.
+ */
+function wiringText(layer) {
+  const parts = [];
+  if (layer.name) {
+    parts.push(String(layer.name));
+  }
+  if (layer.inputs) {
+    parts.push('← ' + [].concat(layer.inputs).join(', '));
+  }
+  if (Array.isArray(layer.layers) && layer.type === 'residual') {
+    parts.push('x + f(x), f: ' + layer.layers.map((l) => l.type).join(' → '));
+  }
+  return parts.join(' ');
 }
 
 function button(className, text, label) {
@@ -159,6 +177,10 @@ export class Builder {
       head.append(element('span', 'type visually-hidden', String(layer.type)), select);
     } else {
       head.append(element('span', 'type', String(layer.type)));
+    }
+    const wiring = wiringText(layer);
+    if (wiring) {
+      head.append(element('span', 'wiring', wiring));
     }
     for (const p of PARAMETERS[layer.type] || []) {
       head.append(this.parameter(layer, p));

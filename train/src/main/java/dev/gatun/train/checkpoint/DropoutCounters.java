@@ -2,21 +2,18 @@ package dev.gatun.train.checkpoint;
 
 import dev.gatun.nn.Dropout;
 import dev.gatun.nn.Module;
-import dev.gatun.nn.Sequential;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The dropout layers of a model by dotted path ({@code 2}, {@code 0.3}), whose mask counters are
- * the model's random state. {@link Module} does not list its children, so the search descends
- * through {@link Sequential}s only; a dropout inside another composite module is not found (and
- * a resumed run would redraw its masks from the start).
+ * The dropout layers of a model by dotted path ({@code 2}, {@code 0.3}, {@code 4.body.1}), whose
+ * mask counters are the model's random state: the same paths as parameter names, so a dropout in
+ * a Sequential, a Graph or a residual block is found.
  */
 final class DropoutCounters {
     private DropoutCounters() {}
 
-    /** Every dropout reachable through Sequentials, in layer order. */
+    /** Every dropout among the model's descendants, in registration order. */
     static Map<String, Dropout> of(Module model) {
         Map<String, Dropout> out = new LinkedHashMap<>();
         collect("", model, out);
@@ -26,10 +23,9 @@ final class DropoutCounters {
     private static void collect(String path, Module m, Map<String, Dropout> out) {
         if (m instanceof Dropout d) {
             out.put(path.isEmpty() ? "." : path, d);
-        } else if (m instanceof Sequential s) {
-            List<Module> layers = s.layers();
-            for (int i = 0; i < layers.size(); i++) {
-                collect(path.isEmpty() ? Integer.toString(i) : path + "." + i, layers.get(i), out);
+        } else {
+            for (Map.Entry<String, Module> child : m.namedChildren().entrySet()) {
+                collect(path.isEmpty() ? child.getKey() : path + "." + child.getKey(), child.getValue(), out);
             }
         }
     }
