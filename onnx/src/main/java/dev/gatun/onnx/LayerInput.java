@@ -2,18 +2,42 @@ package dev.gatun.onnx;
 
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What an emitter is given about its layer.
  *
  * @param name the layer's name in messages and node names ({@code layers[2].conv2d})
- * @param value the name of the layer's input value
- * @param shape one example's input shape (no batch axis)
+ * @param values the names of the layer's input values: one, or several for a merge ({@code add},
+ *     {@code concat})
+ * @param shape one example's input shape (no batch axis), the first input's for a merge
  * @param weights the layer's trained tensors by their own names ({@code weight}, {@code running_var},
- *     {@code weight_ih_l0})
+ *     {@code weight_ih_l0}; {@code body.0.weight} and {@code projection.weight} in a residual block)
  */
-public record LayerInput(String name, String value, int[] shape, Map<String, Tensor> weights) {
+public record LayerInput(String name, List<String> values, int[] shape, Map<String, Tensor> weights) {
+    /**
+     * A layer of one input.
+     *
+     * @param name the layer's name
+     * @param value the input value's name
+     * @param shape one example's input shape
+     * @param weights the layer's trained tensors by their own names
+     */
+    public LayerInput(String name, String value, int[] shape, Map<String, Tensor> weights) {
+        this(name, List.of(value), shape, weights);
+    }
+
+    /** Copies the input names. */
+    public LayerInput {
+        values = List.copyOf(values);
+    }
+
+    /** {@return the name of the (first) input value} */
+    public String value() {
+        return values.getFirst();
+    }
+
     /**
      * The float32 values of one of the layer's tensors.
      *

@@ -4,6 +4,7 @@ import dev.gatun.config.FittedPreprocessing;
 import dev.gatun.config.LayerConfig;
 import dev.gatun.config.ModelConfig;
 import dev.gatun.config.ModelFactory;
+import dev.gatun.config.ModelGraph;
 import dev.gatun.config.Penalty;
 import dev.gatun.config.TrainedModel;
 import dev.gatun.nn.Module;
@@ -50,6 +51,11 @@ public final class OnnxExporter {
         register(LayerConfig.Activation.class, new ActivationEmitter());
         register(LayerConfig.Recurrent.class, new RecurrentEmitter());
         register(LayerConfig.LastState.class, new LastStateEmitter());
+        register(LayerConfig.Add.class, (layer, in, graph) -> graph.node("Sum", in.name(), in.values(), Map.of()));
+        // Gatun joins along an example's first axis: ONNX's axis 1, after the batch.
+        register(LayerConfig.Concat.class, (layer, in, graph) -> graph.node("Concat", in.name(), in.values(),
+                Map.of("axis", 1L)));
+        register(LayerConfig.Residual.class, new ResidualEmitter());
     }
 
     private OnnxExporter() {}
@@ -94,16 +100,20 @@ public final class OnnxExporter {
         List<int[]> shapes = ModelFactory.outputShapes(config, input);
         List<Map<String, Tensor>> weights = weightsByLayer(config, input, network, layers.size());
         OnnxGraph graph = new OnnxGraph("gatun");
-        String value = PreprocessingEmitter.emit(preprocessing, input, graph, graph.input("input", input));
-        int[] shape = input;
-        for (int i = 0; i < layers.size(); i++) {
+        String in = PreprocessingEmitter.emit(preprocessing, input, graph, graph.input("input", input));
+        ModelGraph wiring = config.graph();
+        String[] values = new String[layers.size()];
+        for (int i : wiring.order()) {
             LayerConfig layer = layers.get(i);
-            String name = "layers[" + i + "]." + typeName(layer);
-            value = emit(layer, new LayerInput(name, value, shape, weights.get(i)), graph);
-            shape = shapes.get(i);
+            int[] from = wiring.inputs(i);
+            List<String> reads = java.util.Arrays.stream(from).mapToObj(j -> j < 0 ? in : values[j]).toList();
+            int[] shape = from[0] < 0 ? input : shapes.get(from[0]);
+            values[i] = emitLayer(layer, new LayerInput("layers[" + i + "]." + typeName(layer), reads, shape,
+                    weights.get(i)), graph);
         }
-        String output = graph.node("Identity", "output", List.of(value), Map.of());
-        graph.output(output, shape);
+        // The last layer is the model's output (ModelGraph).
+        String output = graph.node("Identity", "output", List.of(values[layers.size() - 1]), Map.of());
+        graph.output(output, shapes.getLast());
         Map<String, String> metadata = new LinkedHashMap<>();
         ArrayNode names = JsonNodeFactory.instance.arrayNode();
         classNames.forEach(names::add);
@@ -112,8 +122,12 @@ public final class OnnxExporter {
         return graph.model(metadata);
     }
 
+    /**
+     * Adds one layer's nodes through its type's emitter (a residual block's emitter calls this for
+     * its inner layers).
+     */
     @SuppressWarnings("unchecked")
-    private static <L extends LayerConfig> String emit(L layer, LayerInput in, OnnxGraph graph) {
+    static <L extends LayerConfig> String emitLayer(L layer, LayerInput in, OnnxGraph graph) {
         LayerEmitter<L> emitter;
         synchronized (OnnxExporter.class) {
             emitter = (LayerEmitter<L>) EMITTERS.get(layer.getClass());
@@ -133,6 +147,8 @@ public final class OnnxExporter {
             case LayerConfig.Recurrent r -> r.cell();
             case LayerConfig.Pool2d p -> p.max() ? "maxpool2d" : "avgpool2d";
             case LayerConfig.LastState l -> "last_state";
+            case LayerConfig.GlobalAvgPool2d g -> "globalavgpool2d";
+            case LayerConfig.BatchNorm b -> "batchnorm";
             default -> simple;
         };
     }
@@ -157,9 +173,24 @@ public final class OnnxExporter {
                 throw new IllegalArgumentException("the network's tensor " + p.name() + " is not one of the config's"
                         + " layers: the network was not built from this config");
             }
-            out.get(layer).put(p.name().substring(p.name().lastIndexOf('.') + 1), p.tensor());
+            out.get(layer).put(localName(p.name()), p.tensor());
         }
         return out;
+    }
+
+    /**
+     * A tensor's name within its config layer: the last part of its dotted name ({@code weight},
+     * {@code weight_ih_l0}), or from {@code body.} or {@code projection.} on inside a residual block.
+     */
+    static String localName(String name) {
+        int at = -1;
+        for (String part : List.of("body.", "projection.")) {
+            int i = name.startsWith(part) ? 0 : name.indexOf("." + part);
+            if (i >= 0 && (at < 0 || i < at)) {
+                at = i == 0 ? 0 : i + 1;
+            }
+        }
+        return at >= 0 ? name.substring(at) : name.substring(name.lastIndexOf('.') + 1);
     }
 
     /**

@@ -346,7 +346,7 @@ public final class OnnxImporter {
         Set<String> used = new HashSet<>();
         for (Parameter p : built.module().state()) {
             int layer = built.layerOfTensor().get(p.name());
-            String local = p.name().substring(p.name().lastIndexOf('.') + 1);
+            String local = OnnxExporter.localName(p.name());
             Floats f = model.weights().get(layer).get(local);
             String where = "layers[" + layer + "] " + local;
             if (f == null) {

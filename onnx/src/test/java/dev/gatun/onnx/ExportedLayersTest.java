@@ -32,6 +32,11 @@ class ExportedLayersTest {
 
     /** A network from a config's model section (YAML), with its input shape. */
     record Net(String name, String yaml) {
+        /** {@return whether the layers read named inputs or hold residual blocks (not a chain)} */
+        boolean graph() {
+            return yaml.contains("inputs:") || yaml.contains("residual");
+        }
+
         @Override
         public String toString() {
             return name;
@@ -60,6 +65,21 @@ class ExportedLayersTest {
                 }
             }
         }
+        nets.add(new Net("residual-conv", "{input: [3, 8, 8], layers: [{type: conv2d, filters: 4, kernel: 3, padding: 1,"
+                + " bias: false}, {type: batchnorm}, {type: relu}, {type: residual, layers: [{type: conv2d, filters: 4,"
+                + " kernel: 3, padding: 1}, {type: batchnorm}, {type: relu}, {type: conv2d, filters: 4, kernel: 3,"
+                + " padding: 1}]}, {type: relu}, {type: residual, layers: [{type: conv2d, filters: 6, kernel: 3,"
+                + " stride: 2, padding: 1, bias: false}, {type: batchnorm}]}, {type: globalavgpool2d},"
+                + " {type: dense, units: 3}]}"));
+        nets.add(new Net("residual-dense", "{input: [5], layers: [{type: residual, layers: [{type: dense, units: 7},"
+                + " {type: tanh}]}, {type: residual, layers: [{type: dense, units: 7}]}, {type: dense, units: 3}]}"));
+        nets.add(new Net("named-inputs-add-concat", "{input: [6], layers: [{type: dense, units: 4, name: a},"
+                + " {type: relu, name: r}, {type: dense, units: 4, inputs: [input], name: b},"
+                + " {type: add, inputs: [r, b, a], name: s}, {type: concat, inputs: [s, a, input]},"
+                + " {type: dense, units: 3}]}"));
+        nets.add(new Net("channel-concat", "{input: [2, 5, 5], layers: [{type: conv2d, filters: 3, kernel: 3,"
+                + " padding: 1, name: c1}, {type: conv2d, filters: 2, kernel: 1, inputs: [input], name: c2},"
+                + " {type: concat, inputs: [c1, c2]}, {type: flatten}, {type: dense, units: 3}]}"));
         for (String type : ActivationTypes.names()) {
             ActivationTypes.Type t = ActivationTypes.type(type);
             if (!t.name().equals(type)) {
