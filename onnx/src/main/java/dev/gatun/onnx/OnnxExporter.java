@@ -72,29 +72,41 @@ public final class OnnxExporter {
     }
 
     /**
-     * The ONNX model of a trained model (see {@link TrainedModel#load}).
+     * The ONNX model of a trained model (see {@link TrainedModel#load}), serialized.
      *
      * @param model the trained model
-     * @return the ONNX model
+     * @return the ONNX model's bytes, as a .onnx file holds them
      * @throws UnsupportedLayerException naming the first layer ONNX cannot express
      */
-    public static ModelProto export(TrainedModel model) {
-        return export(model.config().model(), model.card().input(), model.module(), model.card().preprocessing(),
-                model.card().classNames());
+    public static byte[] toBytes(TrainedModel model) {
+        return export(model).toByteArray();
     }
 
     /**
-     * The ONNX model of a network built from {@code config} by {@link ModelFactory} (any weights).
+     * The ONNX model of a network built from {@code config} by {@link ModelFactory}, serialized.
      *
      * @param config the model section the network was built from
      * @param input one example's shape
      * @param network the network, with its trained tensors
      * @param preprocessing the preprocessing the network expects its inputs to have had
      * @param classNames the class names, empty for a regression
-     * @return the ONNX model
+     * @return the ONNX model's bytes, as a .onnx file holds them
      * @throws UnsupportedLayerException naming the first layer ONNX cannot express
      */
-    public static ModelProto export(ModelConfig config, int[] input, Module network, FittedPreprocessing preprocessing,
+    public static byte[] toBytes(ModelConfig config, int[] input, Module network, FittedPreprocessing preprocessing,
+                                 List<String> classNames) {
+        return export(config, input, network, preprocessing, classNames).toByteArray();
+    }
+
+    /** The ONNX model of a trained model. */
+    static ModelProto export(TrainedModel model) {
+        return export(model.config().model(), model.card().input(), model.module(), model.card().preprocessing(),
+                model.card().classNames());
+    }
+
+    /** The ONNX model of a network built from {@code config} (see {@link #toBytes(ModelConfig, int[], Module,
+     * FittedPreprocessing, List)}). */
+    static ModelProto export(ModelConfig config, int[] input, Module network, FittedPreprocessing preprocessing,
                                     List<String> classNames) {
         List<LayerConfig> layers = config.layers();
         List<int[]> shapes = ModelFactory.outputShapes(config, input);

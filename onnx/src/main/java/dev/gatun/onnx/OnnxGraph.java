@@ -229,13 +229,8 @@ public final class OnnxGraph {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
     }
 
-    /**
-     * The model holding this graph.
-     *
-     * @param metadata the model's metadata properties
-     * @return the model
-     */
-    public ModelProto model(Map<String, String> metadata) {
+    /** The model holding this graph, with these metadata properties. */
+    ModelProto model(Map<String, String> metadata) {
         ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("gatun")
                 .setProducerVersion("1").addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);

@@ -73,16 +73,40 @@ public final class OnnxImporter {
 
     private OnnxImporter() {}
 
-    /**
-     * A model read from an ONNX file, not yet written.
-     *
-     * @param config the run's config (its model section the imported layers)
-     * @param card the input shape, class names and preprocessing
-     * @param weights each config layer's tensors by their own names
-     * @param notes what the import changed, one line each (a trailing softmax dropped)
-     */
-    public record ImportedModel(ExperimentConfig config, ModelCard card, List<Map<String, Floats>> weights,
-                                List<String> notes) {}
+    /** A model read from an ONNX file, not yet written: its config, card and weights. */
+    public static final class ImportedModel {
+        private final ExperimentConfig config;
+        private final ModelCard card;
+        private final List<Map<String, Floats>> weights;
+        private final List<String> notes;
+
+        ImportedModel(ExperimentConfig config, ModelCard card, List<Map<String, Floats>> weights, List<String> notes) {
+            this.config = config;
+            this.card = card;
+            this.weights = List.copyOf(weights);
+            this.notes = List.copyOf(notes);
+        }
+
+        /** {@return the run's config, its model section the imported layers} */
+        public ExperimentConfig config() {
+            return config;
+        }
+
+        /** {@return the input shape, class names and preprocessing} */
+        public ModelCard card() {
+            return card;
+        }
+
+        /** {@return what the import changed, one line each (a final softmax dropped)} */
+        public List<String> notes() {
+            return notes;
+        }
+
+        /** Each config layer's tensors by their own names. */
+        List<Map<String, Floats>> weights() {
+            return weights;
+        }
+    }
 
     /**
      * Reads and checks an ONNX file without writing anything.
