@@ -3,6 +3,7 @@ package dev.gatun.onnx;
 import dev.gatun.onnx.OnnxTensors.Floats;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,16 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads an ONNX graph that is a chain of layers, node by node, into Gatun layer configs with their
- * weights in Gatun's (PyTorch's) layouts: each node must read the value the layer before it made
- * (a layer may span a few nodes, such as a recurrent layer's transposes), and every op must be one
- * of {@link #SUPPORTED}; anything else is refused with the op type and node name.
+ * Reads an ONNX graph, node by node, into Gatun layer configs with their weights in Gatun's
+ * (PyTorch's) layouts: a layer (which may span a few nodes, such as a recurrent layer's
+ * transposes) reads the model's input or an earlier layer's output, named in its {@code inputs}
+ * when it is not the layer before, and Add, Sum and Concat of layer outputs become {@code add} and
+ * {@code concat} layers, so graph models (residual blocks as their layers and an add) import too.
+ * Every op must be one of {@link #SUPPORTED}; anything else is refused with the op type and node name.
  */
 final class GraphReader {
     /** The op types the importer reads. */
-    static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Add", "Conv", "MaxPool", "AveragePool",
+    static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Add", "Sum", "Concat", "Conv", "MaxPool", "AveragePool",
             "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Dropout", "Identity", "Relu", "Sigmoid",
             "Mul", "Tanh", "LeakyRelu", "Elu", "Softplus", "Gelu", "Softmax", "Sub", "Div", "Transpose", "RNN", "LSTM",
             "GRU");
@@ -25,24 +28,30 @@ final class GraphReader {
     /** One imported layer: its config entry and its tensors by Gatun's own names. */
     record Layer(ObjectNode config, Map<String, Floats> weights) {}
 
+    /** A value a layer made: the layer's index (-1: the model's input) and one example's rank. */
+    private record Value(int layer, int rank) {}
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final List<OnnxNode> nodes;
     private final int[] input;
     private final List<ObjectNode> preprocessing = new ArrayList<>();
     private final List<Layer> layers = new ArrayList<>();
+    // The values layers (and the input) made, by name: what a layer's first node may read.
+    private final Map<String, Value> values = new HashMap<>();
     private int next;
+    // The value the layer being read reads, its rank, and the layer that made it.
     private String current;
-    // Rank of one example of the current value (no batch axis).
     private int rank;
+    private int source = -1;
+    private String lastOutput;
     // The last recurrent layer's final hidden state, while it is the layer just read.
     private String finalState;
 
     GraphReader(List<OnnxNode> nodes, String inputValue, int[] input) {
         this.nodes = nodes;
         this.input = input.clone();
-        this.current = inputValue;
-        this.rank = input.length;
+        values.put(inputValue, new Value(-1, input.length));
     }
 
     List<ObjectNode> preprocessing() {
@@ -53,9 +62,9 @@ final class GraphReader {
         return layers;
     }
 
-    /** The value the chain ends in. */
+    /** The value the last layer made (the model's output, in a valid graph). */
     String output() {
-        return current;
+        return lastOutput;
     }
 
     void read() {
@@ -68,7 +77,11 @@ final class GraphReader {
         switch (n.op()) {
             case "Identity" -> {
                 n.allowAttributes();
-                current = chained(n);
+                String out = chained(n);
+                values.put(out, values.get(n.input(0)));
+                if (source == layers.size() - 1 && n.input(0).equals(lastOutput)) {
+                    lastOutput = out;
+                }
             }
             case "Sub" -> preprocessing(n);
             case "Gemm" -> gemm(n);
@@ -78,26 +91,35 @@ final class GraphReader {
             case "GlobalAveragePool" -> globalPool(n);
             case "BatchNormalization" -> batchNorm(n);
             case "Flatten", "Reshape" -> {
+                chained(n);
                 flatten(n);
                 add(layer("flatten"), Map.of(), n.output(0), 1);
             }
             case "Dropout" -> dropout(n);
             case "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "Softplus", "Gelu", "Softmax" -> activation(n);
             case "Transpose" -> transpose(n);
+            case "Add", "Sum", "Concat" -> merge(n);
             default -> throw n.problem(SUPPORTED.contains(n.op()) ? "is not where the importer reads it (see the"
                     + " supported forms)" : "op is not supported (supported: " + String.join(", ", SUPPORTED) + ")");
         }
     }
 
-    /** Checks that n reads the current value as its data input; returns n's output. */
+    /**
+     * Starts a layer at n: its data input must be a value the input or an earlier layer made, which
+     * becomes the layer's source; returns n's output.
+     */
     private String chained(OnnxNode n) {
-        if (!n.input(0).equals(current)) {
-            throw n.problem("reads " + ImportProblem.quote(n.input(0)) + ", not the output of the layer before it"
-                    + " (only a chain of layers is imported)");
+        Value v = values.get(n.input(0));
+        if (v == null) {
+            throw n.problem("reads " + ImportProblem.quote(n.input(0)) + ", which is neither the model's input nor"
+                    + " a layer's output");
         }
         if (n.outputs() < 1 || n.output(0).isEmpty()) {
             throw n.problem("has no output");
         }
+        current = n.input(0);
+        rank = v.rank();
+        source = v.layer();
         return n.output(0);
     }
 
@@ -124,11 +146,56 @@ final class GraphReader {
         return JSON.objectNode().put("type", type);
     }
 
+    /** Adds a layer that reads the current source (named in {@code inputs} unless it is the layer before). */
     private void add(ObjectNode config, Map<String, Floats> weights, String output, int outputRank) {
+        if (source != layers.size() - 1) {
+            config.putArray("inputs").add(label(source));
+        }
+        addLayer(config, weights, output, outputRank);
+    }
+
+    private void addLayer(ObjectNode config, Map<String, Floats> weights, String output, int outputRank) {
+        values.put(output, new Value(layers.size(), outputRank));
         layers.add(new Layer(config, weights));
-        current = output;
-        rank = outputRank;
+        lastOutput = output;
         finalState = null;
+    }
+
+    /** How {@code inputs} names layer j: {@code input}, or a name given to the layer now. */
+    private String label(int j) {
+        if (j < 0) {
+            return "input";
+        }
+        ObjectNode config = layers.get(j).config();
+        if (!config.has("name")) {
+            config.put("name", "l" + j);
+        }
+        return config.get("name").asString();
+    }
+
+    /** {@code add} (Add or Sum of layer outputs) and {@code concat} (Concat on axis 1, the example's first). */
+    private void merge(OnnxNode n) {
+        boolean concat = n.op().equals("Concat");
+        n.allowAttributes(concat ? new String[] {"axis"} : new String[0]);
+        if (concat && n.integer("axis", 0) != 1) {
+            throw n.problem("only axis 1 (an example's first axis) is supported");
+        }
+        if (n.inputs() < 2 || n.output(0).isEmpty()) {
+            throw n.problem("must join at least two layer outputs");
+        }
+        ObjectNode config = layer(concat ? "concat" : "add");
+        tools.jackson.databind.node.ArrayNode from = config.putArray("inputs");
+        int outRank = -1;
+        for (int i = 0; i < n.inputs(); i++) {
+            Value v = values.get(n.input(i));
+            if (v == null) {
+                throw n.problem("reads " + ImportProblem.quote(n.input(i)) + ", which is neither the model's input nor"
+                        + " a layer's output (only layer outputs are added or joined)");
+            }
+            outRank = v.rank();
+            from.add(label(v.layer()));
+        }
+        addLayer(config, Map.of(), n.output(0), outRank);
     }
 
     private static double decimal(float f) {
@@ -168,7 +235,9 @@ final class GraphReader {
             stds.add(s);
         }
         preprocessing.add(step);
-        current = scale.output(0);
+        // The standardized input stands for the model's input; the raw one may not be read again.
+        values.remove(current);
+        values.put(scale.output(0), new Value(-1, input.length));
     }
 
     /** A constant broadcast against one example's shape, as a value per feature. */
@@ -389,7 +458,6 @@ final class GraphReader {
             throw n.problem("must be followed by a Flatten (or Reshape to [N, C]) of its output");
         }
         next++;
-        current = pooled;
         flatten(flat);
         add(layer("globalavgpool2d"), Map.of(), flat.output(0), 1);
     }
@@ -417,9 +485,8 @@ final class GraphReader {
                 .put("momentum", 1 - decimal(n.real("momentum", 0.9f))), w, out, rank);
     }
 
-    /** Checks a Flatten at axis 1, or a Reshape to [N, features], of the current value. */
+    /** Checks a Flatten at axis 1, or a Reshape to [N, features]. */
     private void flatten(OnnxNode n) {
-        chained(n);
         if (n.op().equals("Flatten")) {
             n.allowAttributes("axis");
             if (n.integer("axis", 1) != 1) {
@@ -510,7 +577,7 @@ final class GraphReader {
         boolean swap = perm != null && Arrays.equals(perm, new int[] {1, 0, 2});
         if (swap && finalState != null && n.input(0).equals(finalState)) {
             lastState(n);
-        } else if (swap && rank == 2) {
+        } else if (swap && values.containsKey(n.input(0)) && values.get(n.input(0)).rank() == 2) {
             recurrent(n);
         } else {
             throw n.problem("only the transposes around a recurrent layer are supported (see the supported forms)");
@@ -624,14 +691,15 @@ final class GraphReader {
             throw flat.problem("only axis 1 is supported");
         }
         OnnxNode head = expect("Gemm", flat.output(0), flat);
-        current = flat.output(0);
-        rank = 1;
+        // The head reads the recurrent layer, the one just read, as last_state does.
+        values.put(flat.output(0), new Value(layers.size() - 1, 1));
         int before = layers.size();
         gemm(head);
         Layer dense = layers.remove(before);
         if (!dense.config().path("bias").asBoolean()) {
             throw head.problem("the head over the last state needs a bias");
         }
+        values.remove(flat.output(0));
         layers.add(new Layer(layer("last_state").put("units", dense.config().get("units").asInt()), dense.weights()));
     }
 }

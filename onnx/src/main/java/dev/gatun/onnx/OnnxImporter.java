@@ -51,9 +51,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An ONNX model made of the supported ops ({@link GraphReader#SUPPORTED}, in the forms the
- * exporter writes and PyTorch exports for dense, convolutional and pooling stacks) as a Gatun run
- * folder: {@code config.json}, {@code model.json} and {@code model.safetensors}, which
+ * An ONNX model made of the supported ops (in the forms the exporter writes, and PyTorch exports
+ * for dense, convolutional and pooling networks; graphs of layers joined by Add and Concat too) as
+ * a Gatun run folder: {@code config.json}, {@code model.json} and {@code model.safetensors}, which
  * {@link TrainedModel#load}, {@code gatun eval}, {@code predict}, {@code --init-from} and
  * {@code gatun export} read. The file is untrusted: its size is checked before it is read, every
  * tensor's declared shape against the bytes it holds, and the network against the memory budget

@@ -93,6 +93,10 @@ class OnnxImporterFuzzTest {
                 + " {type: dense, units: 3}]}", false));
         seeds.put("valid-lstm.onnx", export("{input: [3, 2], layers: [{type: lstm, hidden: 2, layers: 2,"
                 + " bidirectional: true}, {type: last_state, units: 3}]}", false));
+        seeds.put("valid-graph.onnx", export("{input: [2, 4, 4], layers: [{type: conv2d, filters: 2, kernel: 1,"
+                + " name: a}, {type: residual, layers: [{type: conv2d, filters: 3, kernel: 3, stride: 2, padding: 1}]},"
+                + " {type: flatten, name: f}, {type: flatten, inputs: [a], name: g}, {type: concat, inputs: [f, g]},"
+                + " {type: dense, units: 3}]}", false));
         seeds.put("valid-gru.onnx", export("{input: [3, 2], layers: [{type: gru, hidden: 2}, {type: flatten},"
                 + " {type: leaky_relu, slope: 0.1}, {type: dense, units: 3}]}", false));
         return seeds;

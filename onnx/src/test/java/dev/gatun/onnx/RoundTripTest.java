@@ -35,7 +35,7 @@ class RoundTripTest {
     Path dir;
 
     static List<ExportedLayersTest.Net> networks() {
-        return ExportedLayersTest.networks().stream().filter(n -> !n.graph()).toList();
+        return ExportedLayersTest.networks();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,7 +59,13 @@ class RoundTripTest {
             assertArrayEquals(network.forward(Tensor.of(x, shape)).contiguous().toFloatArray(),
                     back.module().forward(Tensor.of(x, shape)).contiguous().toFloatArray(), net.name());
             assertEquals(List.of("a", "b", "c"), back.card().classNames());
-            assertEquals(onnx, OnnxExporter.export(back), net.name() + ": export again");
+            if (!net.graph()) {
+                assertEquals(onnx, OnnxExporter.export(back), net.name() + ": export again");
+            } else {
+                // A residual block comes back as its layers and an add: the same function, another graph.
+                OnnxRuntimeRunner.assertClose(net.name() + ": export again", OnnxRuntimeRunner.run(onnx, x, longs(shape)),
+                        OnnxRuntimeRunner.run(OnnxExporter.export(back), x, longs(shape)));
+            }
         }
     }
 
@@ -127,20 +133,15 @@ class RoundTripTest {
     }
 
     @Test
-    void aGraphModelIsRefusedOnImportNamingTheNodeThatLeavesTheChain() throws Exception {
-        ExportedLayersTest.Net net = ExportedLayersTest.networks().stream()
-                .filter(n -> n.name().equals("named-inputs-add-concat")).findFirst().orElseThrow();
-        var config = ExportedLayersTest.model(net.yaml());
-        Path file = dir.resolve("graph.onnx");
-        try (Scope scope = Scope.open("graph")) {
-            var network = dev.gatun.config.ModelFactory.module(config, config.inputOrNull(), 1);
-            Files.write(file, OnnxExporter.export(config, config.inputOrNull(), network,
-                    dev.gatun.config.FittedPreprocessing.none(), List.of("a", "b", "c")).toByteArray());
-        }
+    void aLayerReadingAValueNoLayerMadeIsRefusedByNode() throws Exception {
+        ModelProto.Builder b = exportedDense().toBuilder();
+        NodeProto relu = b.getGraph().getNode(1);
+        b.getGraphBuilder().setNode(1, relu.toBuilder().setInput(0, "nowhere"));
+        Path file = dir.resolve("dangling.onnx");
+        Files.write(file, b.build().toByteArray());
         OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.read(file, "t", BLOBS));
-        assertTrue(e.getMessage().startsWith(file + ": node 'node:layers[2].dense' ('Gemm'): reads 'input', not the"
-                + " output of the layer before it"), e.getMessage());
-        assertFalse(Files.exists(dir.resolve("t")));
+        assertTrue(e.getMessage().startsWith(file + ": node 'node:layers[1].relu' ('Relu'): reads 'nowhere', which is"
+                + " neither the model's input nor a layer's output"), e.getMessage());
     }
 
     @Test
@@ -183,6 +184,14 @@ class RoundTripTest {
             return OnnxExporter.export(config, config.inputOrNull(), network, dev.gatun.config.FittedPreprocessing.none(),
                     List.of("a", "b", "c"));
         }
+    }
+
+    private static long[] longs(int[] shape) {
+        long[] l = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            l[i] = shape[i];
+        }
+        return l;
     }
 
     static int size(int[] shape) {
