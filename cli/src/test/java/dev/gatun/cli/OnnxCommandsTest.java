@@ -45,6 +45,22 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void anImportedFashionMlpEvaluatesWithItsSavedStandardization() throws IOException {
+        try {
+            dev.gatun.data.FashionMnist.locate(null);
+        } catch (java.io.FileNotFoundException e) {
+            org.junit.jupiter.api.Assumptions.abort("Fashion-MNIST not installed: " + e.getMessage());
+        }
+        Path mlp = SPIRALS.resolveSibling("fashion-mlp");
+        Path onnx = dir.resolve("mlp.onnx");
+        assertEquals(0, CliRun.of("export", mlp.toString(), "--format", "onnx", "--out", onnx.toString()).exitCode());
+        Path run = dir.resolve("mlp");
+        CliRun imported = CliRun.of("import", onnx.toString(), "--out", run.toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertEquals(accuracy(CliRun.of("eval", mlp.toString()).out()), accuracy(CliRun.of("eval", run.toString()).out()));
+    }
+
+    @Test
     void refusalsAreOneLineAndWriteNothing() throws IOException {
         Path bad = dir.resolve("bad.onnx");
         Files.write(bad, new byte[] {(byte) 0xff, 0x13, 0x00});

@@ -198,7 +198,7 @@ public final class OnnxImporter {
             notes.add("dropped the final Softmax: a Gatun classifier outputs logits and applies softmax when it"
                     + " predicts");
         }
-        ObjectNode tree = config(name, input, layers, data, regression);
+        ObjectNode tree = config(name, input, layers, reader.preprocessing(), data, regression);
         ExperimentConfig config = ConfigLoader.experiment(tree, name, file.toString());
         int[] out = ModelFactory.outputShapes(config.model(), input).getLast();
         List<String> classes = regression ? List.of() : classNames(metadata.get(OnnxExporter.CLASS_NAMES), out,
@@ -267,8 +267,8 @@ public final class OnnxImporter {
         return example;
     }
 
-    private static ObjectNode config(String name, int[] input, List<GraphReader.Layer> layers, JsonNode data,
-                                     boolean regression) {
+    private static ObjectNode config(String name, int[] input, List<GraphReader.Layer> layers,
+                                     List<ObjectNode> preprocessing, JsonNode data, boolean regression) {
         ObjectNode tree = JSON.objectNode();
         tree.put("name", name);
         tree.put("seed", 42);
@@ -277,7 +277,16 @@ public final class OnnxImporter {
             throw new ImportProblem("give the data section of a config for an input of " + Arrays.toString(input)
                     + " (without one the importer assumes Fashion-MNIST, 784 values per example)");
         }
-        tree.set("data", data != null ? data : JSON.objectNode().put("source", "fashion-mnist"));
+        if (data != null && !data.isObject()) {
+            tree.set("data", data); // refused by the config's validation, naming data
+        } else {
+            ObjectNode dataSection = data != null ? ((ObjectNode) data).deepCopy()
+                    : JSON.objectNode().put("source", "fashion-mnist");
+            // The run lists the steps its model.json holds fitted, so that eval applies those statistics.
+            ArrayNode steps = dataSection.putArray("preprocessing");
+            preprocessing.forEach(p -> steps.add(p.get("type").asString()));
+            tree.set("data", dataSection);
+        }
         ObjectNode model = tree.putObject("model");
         ArrayNode in = model.putArray("input");
         for (int d : input) {

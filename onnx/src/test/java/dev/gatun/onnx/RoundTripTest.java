@@ -88,6 +88,7 @@ class RoundTripTest {
             // An imported standardization stores std = 1/scale, whose reciprocal may differ by one ulp.
             OnnxRuntimeRunner.assertClose(name, out, outBack);
             assertEquals(model.card().classNames(), back.card().classNames());
+            assertEquals(model.config().data().preprocessing(), back.config().data().preprocessing(), name);
         }
     }
 
