@@ -42,6 +42,11 @@ class OnnxCommandsTest {
 
         CliRun again = CliRun.of("export", run.toString(), "--format", "onnx", "--out", dir.resolve("again.onnx").toString());
         assertEquals(0, again.exitCode(), again.err());
+
+        CliRun tuned = CliRun.of("train", CliRun.CONFIGS.resolve("pretrained").resolve("spirals-mlp.yaml").toString(),
+                "--runs", dir.resolve("runs").toString(), "--epochs", "1", "--init-from", run.toString());
+        assertEquals(0, tuned.exitCode(), tuned.err());
+        assertTrue(tuned.out().contains("weights from " + run), tuned.out());
     }
 
     @Test
