@@ -1,5 +1,7 @@
 package dev.gatun.cli;
 
+import static dev.gatun.cli.TrainEvalPredictTest.number;
+import static dev.gatun.cli.TrainEvalPredictTest.onlyRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,19 +77,5 @@ class GraphModelCommandsTest {
         assertEquals(4, rows.size(), fromRun.out());
         assertEquals("example,predicted,class,probability", rows.getFirst());
         assertEquals(fromRun.out(), fromExport.out());
-    }
-
-    private static Path onlyRun(Path runs) throws IOException {
-        try (Stream<Path> s = Files.list(runs)) {
-            List<Path> dirs = s.filter(Files::isDirectory).toList();
-            assertEquals(1, dirs.size(), dirs.toString());
-            return dirs.getFirst();
-        }
-    }
-
-    private static double number(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
-        return Double.parseDouble(m.group(1));
     }
 }

@@ -227,6 +227,11 @@ class TrainEvalPredictTest {
     }
 
     private Path onlyRun() throws IOException {
+        return onlyRun(runs);
+    }
+
+    /** The one run folder in {@code runs}. */
+    static Path onlyRun(Path runs) throws IOException {
         try (Stream<Path> s = Files.list(runs)) {
             List<Path> dirs = s.filter(Files::isDirectory).toList();
             assertEquals(1, dirs.size(), dirs.toString());
@@ -234,7 +239,8 @@ class TrainEvalPredictTest {
         }
     }
 
-    private static double number(String text, String regex) {
+    /** The number the first group of {@code regex} matches in {@code text}. */
+    static double number(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
         return Double.parseDouble(m.group(1));

@@ -132,8 +132,8 @@ public final class ModelFactory {
                     : Arrays.equals(s, first);
             if (!fits) {
                 throw new ConfigException(path, (concat ? "concat needs inputs equal but on their first axis"
-                        : "add needs inputs of one shape") + ", got " + Shape.str(first) + " from " + graph.label(from[0])
-                        + " and " + Shape.str(s) + " from " + graph.label(from[k]));
+                        : "add needs inputs of one shape") + ", got " + Shape.str(first) + " from "
+                        + graph.label(from[0]) + " and " + Shape.str(s) + " from " + graph.label(from[k]));
             }
             if (concat) {
                 long joined = (long) out[0] + s[0];
@@ -174,7 +174,7 @@ public final class ModelFactory {
         List<Regularization> penalties = new ArrayList<>();
         Map<Tensor, Integer> layerOf = new IdentityHashMap<>();
         ModelGraph graph = model.graph();
-        Module network = graph.isStack() ? stack(model, input, draws, global, penalties, layerOf)
+        Module network = graph.isStack() ? stack(model, shapes, draws, global, penalties, layerOf)
                 : graph(model, graph, shapes, draws, global, penalties, layerOf);
         Map<String, Integer> byName = new LinkedHashMap<>();
         for (Parameter p : network.state()) {
@@ -194,16 +194,15 @@ public final class ModelFactory {
     }
 
     /** Layers one after another: a Sequential, or the single module when there is one. */
-    private static Module stack(ModelConfig model, int[] input, Draws draws, Penalty global,
+    private static Module stack(ModelConfig model, Shapes shapes, Draws draws, Penalty global,
                                 List<Regularization> penalties, Map<Tensor, Integer> layerOf) {
         List<Module> modules = new ArrayList<>();
-        int[] shape = input.clone();
         List<LayerConfig> layers = model.layers();
         for (int i = 0; i < layers.size(); i++) {
             LayerConfig layer = layers.get(i);
             if (layer instanceof LayerConfig.Recurrent r && i + 1 < layers.size()
                     && layers.get(i + 1) instanceof LayerConfig.LastState head) {
-                RecurrentLayer encoder = recurrent(r, shape[1], draws.weights());
+                RecurrentLayer encoder = recurrent(r, shapes.input(i)[1], draws.weights());
                 // The head's penalty applies to the head, the encoder's to the encoder; each
                 // of the two layers may be frozen on its own.
                 LastStateLinear whole = new LastStateLinear(encoder, head.units(), draws.weights());
@@ -213,14 +212,12 @@ public final class ModelFactory {
                 mark(layerOf, encoder, i);
                 mark(layerOf, headModule, i + 1);
                 modules.add(whole);
-                shape = outputShape(head, outputShape(layer, shape, path(i)), path(i + 1));
                 i++;
                 continue;
             }
-            Module m = layer(layer, shape, draws, global, model.trainable(i), penalties);
+            Module m = layer(layer, shapes.input(i), draws, global, model.trainable(i), penalties);
             mark(layerOf, m, i);
             modules.add(m);
-            shape = outputShape(layer, shape, path(i));
         }
         return modules.size() == 1 ? modules.getFirst() : new Sequential(modules.toArray(Module[]::new));
     }
@@ -237,8 +234,8 @@ public final class ModelFactory {
                 default -> layer(layer, shapes.input(i), draws, global, model.trainable(i), penalties);
             };
             mark(layerOf, m, i);
-            String[] reads = Arrays.stream(graph.inputs(i)).mapToObj(j -> j < 0 ? ModelGraph.INPUT : Integer.toString(j))
-                    .toArray(String[]::new);
+            String[] reads = Arrays.stream(graph.inputs(i))
+                    .mapToObj(j -> j < 0 ? ModelGraph.INPUT : Integer.toString(j)).toArray(String[]::new);
             g.apply(Integer.toString(i), m, reads);
         }
         return g.build(Integer.toString(model.layers().size() - 1));

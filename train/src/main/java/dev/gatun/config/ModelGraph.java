@@ -107,8 +107,8 @@ public final class ModelGraph {
         }
         for (int i = 0; i < n - 1; i++) {
             if (readers[i] == 0) {
-                throw new ConfigException(path(i), "no layer reads the output of this " + LayerConfig.typeName(layers.get(i))
-                        + " layer" + (names.get(i).isEmpty() ? "" : " ('" + names.get(i) + "')")
+                throw new ConfigException(path(i), "no layer reads the output of this "
+                        + LayerConfig.typeName(layers.get(i)) + " layer" + (names.get(i).isEmpty() ? "" : " ('" + names.get(i) + "')")
                         + "; only the last layer's output is the model's, so list it in a later layer's inputs "
                         + "or remove it");
             }

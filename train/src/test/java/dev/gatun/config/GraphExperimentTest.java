@@ -89,7 +89,8 @@ class GraphExperimentTest {
         assertEquals(new LayerSummary.Row(6, "dense", "[8]", 2 * 8 + 8, "raw", "input"), rows.get(6));
         assertEquals(16 * 16 * 2 + 16 * 2, rows.get(3).parameters());
         String report = Files.readString(folder.resolve("report.html"));
-        assertTrue(report.contains("<th>reads</th>") && report.contains("<td>5, 6</td>"), "the report's layer table says what each layer reads");
+        assertTrue(report.contains("<th>reads</th>") && report.contains("<td>5, 6</td>"),
+                "the report's layer table says what each layer reads");
 
         Path export = runs.resolve("export");
         ModelExport.write(folder, export, "graph.yaml");
