@@ -23,7 +23,7 @@ BENCH_JAR := bench/target/gatun-benchmarks.jar
 help:
 	@echo "make run  [SAMPLE=mlp|cnn|lstm|sequence] [ARGS='--epochs N --batch B --lr X --backend cpu|scalar|cuda --data DIR --seed S --limit N']"
 	@echo "make test                 all unit, kernel, gradient and end-to-end tests"
-	@echo "make fuzz [FUZZ_SECONDS=60]  fuzz every reader (safetensors, IDX, CSV, images, configs, model.json, checkpoints) with Jazzer"
+	@echo "make fuzz [FUZZ_SECONDS=60]  fuzz every reader (safetensors, IDX, CSV, images, configs, model.json, checkpoints, ONNX import) with Jazzer"
 	@echo "make embedding-sample     samples/embedding (Gatun as a library) tested on a fresh run; make test runs it after mvn install"
 	@echo "make build; bin/gatun train configs/spirals.yaml   train, eval, predict, compare models from YAML/JSON configs"
 	@echo "make studio [ARGS='--port N']   Gatun Studio: the live dashboard and playground in the browser"

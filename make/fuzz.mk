@@ -37,7 +37,8 @@ FUZZ_TARGETS ?= core:SafetensorsReaderFuzzTest\#readsAndLoads \
   train:TrainedModelFuzzTest\#predicts \
   train:CheckpointFuzzTest\#resumes \
   train:CrossValidationParentFuzzTest\#members \
-  train:RunImporterFuzzTest\#reads
+  train:RunImporterFuzzTest\#reads \
+  onnx:OnnxImporterFuzzTest\#reads
 
 .PHONY: fuzz fuzz-seeds
 

@@ -4,6 +4,7 @@ module dev.gatun.cli {
     requires dev.gatun.kernels;
     requires dev.gatun.train;
     requires dev.gatun.distributed;
+    requires dev.gatun.onnx;
     requires dev.gatun.studio;
     requires info.picocli;
     requires java.management;

@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "gatun", mixinStandardHelpOptions = true, version = "gatun 0.1.0",
         description = "Train, evaluate and compare neural networks on the Gatun runtime.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, CompareCommand.class,
-                InfoCommand.class, StudioCommand.class, ExportCommand.class, RunsCommand.class})
+                InfoCommand.class, StudioCommand.class, ExportCommand.class, ImportCommand.class, RunsCommand.class})
 public final class GatunCli implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

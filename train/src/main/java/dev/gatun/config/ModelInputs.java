@@ -49,9 +49,9 @@ public final class ModelInputs {
     public static Dataset labelled(TrainedModel model, Path sourceOrNull, String labelColumnOrNull) throws IOException {
         ModelCard card = model.card();
         if (sourceOrNull == null) {
-            // A fine-tuned run's statistics came from its init model: use the saved ones, not a refit.
-            ExperimentData data = DataFactory.load(model.config(), Scope.current(),
-                    model.config().initOrNull() == null ? null : card.preprocessing());
+            // The saved statistics, not a refit: a fine-tuned run's came from its init model, and an
+            // imported model's (gatun import) from its ONNX file, not from this data.
+            ExperimentData data = DataFactory.load(model.config(), Scope.current(), card.preprocessing());
             if (data.testOrNull() != null) {
                 return data.testOrNull();
             }
