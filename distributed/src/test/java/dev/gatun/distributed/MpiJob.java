@@ -1,6 +1,5 @@
 package dev.gatun.distributed;
 
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
