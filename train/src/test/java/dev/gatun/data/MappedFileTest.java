@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A mapping reads the file's bytes, survives release(), and lives exactly as long as its arena. */
+/**
+ * A mapping reads the file's bytes, survives release(), lives exactly as long as its arena, and
+ * releases the regions read when the files sharing its budget reach it.
+ */
 class MappedFileTest {
     @TempDir
     Path dir;
@@ -43,12 +46,77 @@ class MappedFileTest {
         Path file = Files.write(dir.resolve("small.bin"), new byte[] {1, 2, 3});
         MappedFile mapped;
         try (Arena arena = Arena.ofConfined()) {
-            mapped = MappedFile.open(file, arena);
+            mapped = MappedFile.open(file, arena, new MappedFile.Budget(1L << 20));
             mapped.close();
             assertTrue(mapped.segment().scope().isAlive());
             assertEquals(3, mapped.segment().get(ValueLayout.JAVA_BYTE, 2));
         }
         assertFalse(mapped.segment().scope().isAlive());
+    }
+
+    @Test
+    void regionsReadAreReleasedWhenTheFilesSharingABudgetReachIt() throws IOException {
+        long region = 2L << 20;
+        byte[] bytes = new byte[(int) (5 * region)];
+        for (int i = 0; i < bytes.length; i += 4096) {
+            bytes[i] = (byte) (i / 4096 + 1);
+        }
+        Path a = Files.write(dir.resolve("a.bin"), bytes);
+        Path b = Files.write(dir.resolve("b.bin"), bytes);
+        try (Arena arena = Arena.ofConfined()) {
+            // 5 MiB rounds down to two regions.
+            MappedFile.Budget budget = new MappedFile.Budget(5L << 20);
+            MappedFile first = MappedFile.open(a, arena, budget);
+            MappedFile second = MappedFile.open(b, arena, budget);
+            first.markRead(0, 10);
+            first.markRead(region - 1, 1);
+            first.markRead(100, 4096);
+            assertEquals(0, first.releases(), "one region read, whatever the bytes");
+            second.markRead(3 * region, 1);
+            assertEquals(0, second.releases(), "two regions fill the budget");
+            first.markRead(region - 2, 4);
+            assertEquals(1, first.releases(), "a read crossing into a third region releases");
+            assertEquals(1, second.releases(), "the count belongs to the shared budget");
+            // Regions 0 and 1 of the first file are now held; reading them again costs nothing.
+            first.markRead(0, 2 * region);
+            assertEquals(1, first.releases());
+            first.release();
+            second.markRead(0, 1);
+            second.markRead(region, 1);
+            assertEquals(1, second.releases(), "release() gave back the first file's regions");
+            second.markRead(4 * region, 1);
+            assertEquals(2, second.releases());
+            // Released pages read the file again.
+            assertEquals(bytes[(int) region], first.segment().get(ValueLayout.JAVA_BYTE, region));
+            assertEquals(bytes[(int) (4 * region + 4096)], second.segment().get(ValueLayout.JAVA_BYTE, 4 * region + 4096));
+            assertThrows(IndexOutOfBoundsException.class, () -> first.markRead(5 * region - 1, 2));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new MappedFile.Budget(0));
+    }
+
+    @Test
+    void theDefaultBudgetReadsItsSystemProperty() {
+        String before = System.getProperty(MappedFile.RESIDENT_BUDGET_PROPERTY);
+        try {
+            System.clearProperty(MappedFile.RESIDENT_BUDGET_PROPERTY);
+            assertEquals(MappedFile.DEFAULT_RESIDENT_BYTES, MappedFile.defaultResidentBytes());
+            System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, "256m");
+            assertEquals(256L << 20, MappedFile.defaultResidentBytes());
+            System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, "3G");
+            assertEquals(3L << 30, MappedFile.defaultResidentBytes());
+            System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, "4096");
+            assertEquals(4096, MappedFile.Budget.ofDefault().bytes());
+            System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, "-1m");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, MappedFile::defaultResidentBytes);
+            assertEquals(MappedFile.RESIDENT_BUDGET_PROPERTY + ": expected a positive byte count such as 67108864,"
+                    + " 65536k, 64m or 1g, got '-1m'", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(MappedFile.RESIDENT_BUDGET_PROPERTY);
+            } else {
+                System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, before);
+            }
+        }
     }
 
     @Test
