@@ -1,5 +1,6 @@
 package dev.gatun.data;
 
+import dev.gatun.tensor.MemoryBudget;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,8 +34,8 @@ import java.util.Objects;
  */
 public final class MappedFile implements AutoCloseable {
     /**
-     * The system property setting {@link #defaultResidentBytes()}: a byte count, with an optional
-     * {@code k}, {@code m} or {@code g} suffix (binary units), e.g. {@code -Dgatun.data.residentBudget=256m}.
+     * The system property setting {@link #defaultResidentBytes()}: a size as
+     * {@link MemoryBudget#parse} reads it, e.g. {@code -Dgatun.data.residentBudget=256m}.
      */
     public static final String RESIDENT_BUDGET_PROPERTY = "gatun.data.residentBudget";
 
@@ -64,30 +65,14 @@ public final class MappedFile implements AutoCloseable {
      * system property when set, else {@link #DEFAULT_RESIDENT_BYTES}.
      *
      * @return the budget in bytes, positive
-     * @throws IllegalArgumentException naming the property when its value is not a positive size
+     * @throws IllegalArgumentException naming the property when its value is not a size
      */
     public static long defaultResidentBytes() {
         String value = System.getProperty(RESIDENT_BUDGET_PROPERTY);
         if (value == null || value.isBlank()) {
             return DEFAULT_RESIDENT_BYTES;
         }
-        String v = value.strip().toLowerCase(java.util.Locale.ROOT);
-        int shift = switch (v.charAt(v.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            default -> 0;
-        };
-        try {
-            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
-            if (n > 0 && n <= Long.MAX_VALUE >> shift) {
-                return n << shift;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the property's name.
-        }
-        throw new IllegalArgumentException(RESIDENT_BUDGET_PROPERTY + ": expected a positive byte count such as"
-                + " 67108864, 65536k, 64m or 1g, got '" + value + "'");
+        return MemoryBudget.parse(value, "-D" + RESIDENT_BUDGET_PROPERTY);
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -95,6 +96,26 @@ class MappedFileTest {
     }
 
     @Test
+    void anIdxFileCountsItsDataWherePastTheHeaderItLies() throws IOException {
+        long region = 2L << 20;
+        int n = (int) region;
+        ByteBuffer file = ByteBuffer.allocate(8 + n).putInt(0x0801).putInt(n);
+        Path path = Files.write(dir.resolve("labels-idx1-ubyte"), file.array());
+        try (Arena arena = Arena.ofConfined()) {
+            IdxFile idx = IdxFile.read(path, arena, new MappedFile.Budget(region));
+            MappedFile mapping = idx.mappingOrNull();
+            // The data starts 8 bytes in, so its last 8 bytes lie in the file's second region.
+            idx.markRead(0, n - 8);
+            assertEquals(0, mapping.releases());
+            idx.markRead(n - 8, 1);
+            assertEquals(1, mapping.releases());
+            idx.markRead(n - 9, 1);
+            assertEquals(2, mapping.releases());
+            assertThrows(IndexOutOfBoundsException.class, () -> idx.markRead(n - 1, 2));
+        }
+    }
+
+    @Test
     void theDefaultBudgetReadsItsSystemProperty() {
         String before = System.getProperty(MappedFile.RESIDENT_BUDGET_PROPERTY);
         try {
@@ -108,8 +129,8 @@ class MappedFileTest {
             assertEquals(4096, MappedFile.Budget.ofDefault().bytes());
             System.setProperty(MappedFile.RESIDENT_BUDGET_PROPERTY, "-1m");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, MappedFile::defaultResidentBytes);
-            assertEquals(MappedFile.RESIDENT_BUDGET_PROPERTY + ": expected a positive byte count such as 67108864,"
-                    + " 65536k, 64m or 1g, got '-1m'", e.getMessage());
+            assertEquals("-D" + MappedFile.RESIDENT_BUDGET_PROPERTY + ": '-1m' is not a memory size (e.g. 512m, 8g,"
+                    + " 1.5GiB or a number of bytes)", e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty(MappedFile.RESIDENT_BUDGET_PROPERTY);
