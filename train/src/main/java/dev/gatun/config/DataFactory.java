@@ -3,6 +3,7 @@ package dev.gatun.config;
 import dev.gatun.data.Cifar;
 import dev.gatun.data.CifarDataset;
 import dev.gatun.data.CsvCache;
+import dev.gatun.data.MappedFile;
 import dev.gatun.data.CsvDataset;
 import dev.gatun.data.Dataset;
 import dev.gatun.data.Emnist;
@@ -292,7 +293,7 @@ public final class DataFactory {
         if (cached) {
             Path dir = c.cacheDirOrNull() != null ? c.cacheDirOrNull() : CsvCache.defaultDirectory();
             MappedCsv m = CsvCache.load(file, c.label(), labels, classNamesOrNull, dir, scope.arena(),
-                    CsvCache.DEFAULT_RESIDENT_BYTES);
+                    MappedFile.defaultResidentBytes());
             return new CsvTable(m, m.classNames());
         }
         CsvDataset d = classNamesOrNull != null ? CsvDataset.load(file, c.label(), classNamesOrNull)

@@ -105,7 +105,8 @@ public final class Cifar {
     }
 
     /**
-     * The training or test part from {@code dir}, memory-mapped into {@code arena}.
+     * The training or test part from {@code dir}, memory-mapped into {@code arena}; its files
+     * share one resident budget of {@link MappedFile#defaultResidentBytes()}.
      *
      * @param dir the directory holding the binary files
      * @param labels the data set and the label to read
@@ -116,8 +117,9 @@ public final class Cifar {
      */
     public static List<CifarBatch> load(Path dir, Labels labels, boolean train, Arena arena) throws IOException {
         List<CifarBatch> batches = new ArrayList<>();
+        MappedFile.Budget budget = MappedFile.Budget.ofDefault();
         for (String name : labels.fileNames(train)) {
-            batches.add(CifarBatch.read(dir.resolve(name), labels, arena));
+            batches.add(CifarBatch.read(dir.resolve(name), labels, arena, budget));
         }
         return batches;
     }

@@ -32,8 +32,9 @@ public record CifarBatch(MappedFile file, Cifar.Labels labels, int count) {
     }
 
     /**
-     * Maps {@code path} into {@code arena} and checks it: a whole number of records, at least
-     * one, every label byte in range (all of a CIFAR-100 record's, fine and coarse).
+     * Maps {@code path} into {@code arena} with a resident budget of its own of
+     * {@link MappedFile#defaultResidentBytes()}, and checks it as
+     * {@link #read(Path, Cifar.Labels, Arena, MappedFile.Budget)} does.
      *
      * @param path the file
      * @param labels which labels the records carry and which one is read
@@ -44,10 +45,28 @@ public record CifarBatch(MappedFile file, Cifar.Labels labels, int count) {
      * @throws IOException when it cannot be mapped
      */
     public static CifarBatch read(Path path, Cifar.Labels labels, Arena arena) throws IOException {
+        return read(path, labels, arena, MappedFile.Budget.ofDefault());
+    }
+
+    /**
+     * Maps {@code path} into {@code arena} and checks it: a whole number of records, at least
+     * one, every label byte in range (all of a CIFAR-100 record's, fine and coarse).
+     *
+     * @param path the file
+     * @param labels which labels the records carry and which one is read
+     * @param arena the arena owning the mapping
+     * @param budget the resident budget the file shares with the other files of its data set
+     * @return the batch
+     * @throws DatasetFormatException naming the file when it is missing, empty, holds a cut
+     *     record or a label out of range
+     * @throws IOException when it cannot be mapped
+     */
+    public static CifarBatch read(Path path, Cifar.Labels labels, Arena arena, MappedFile.Budget budget)
+            throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new DatasetFormatException(path, Files.exists(path) ? "not a regular file" : "file not found");
         }
-        MappedFile file = MappedFile.open(path, arena);
+        MappedFile file = MappedFile.open(path, arena, budget);
         long size = file.byteSize();
         int record = labels.recordBytes();
         if (size == 0) {
@@ -89,11 +108,28 @@ public record CifarBatch(MappedFile file, Cifar.Labels labels, int count) {
     public int label(int index) {
         Objects.checkIndex(index, count);
         long at = (long) index * labels.recordBytes() + labels.labelOffset();
-        return Byte.toUnsignedInt(file.segment().get(ValueLayout.JAVA_BYTE, at));
+        int label = Byte.toUnsignedInt(file.segment().get(ValueLayout.JAVA_BYTE, at));
+        file.markRead(at, 1);
+        return label;
     }
 
     /**
-     * The {@link #PIXELS} bytes of record {@code index}: red, green and blue planes.
+     * Copies the {@link #PIXELS} bytes of record {@code index} into {@code out}, counting them
+     * against the file's resident budget.
+     *
+     * @param index the record's index
+     * @param out receives the red, green and blue planes
+     */
+    public void copyPixels(int index, byte[] out) {
+        Objects.checkIndex(index, count);
+        long at = (long) index * labels.recordBytes() + labels.labelBytes();
+        MemorySegment.copy(file.segment(), ValueLayout.JAVA_BYTE, at, out, 0, PIXELS);
+        file.markRead(at, PIXELS);
+    }
+
+    /**
+     * The {@link #PIXELS} bytes of record {@code index}: red, green and blue planes, not counted
+     * against the resident budget ({@link #copyPixels} is).
      *
      * @param index the record's index
      * @return the pixel bytes, a slice of the mapping

@@ -2,8 +2,6 @@ package dev.gatun.data;
 
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -75,7 +73,7 @@ public final class CifarDataset implements Dataset {
     public void fill(int[] indices, int from, int count, Tensor features, Tensor labels) {
         ByteImageBatch.fill(CifarBatch.PIXELS, (row, idx) -> {
             int b = batchOf(idx);
-            MemorySegment.copy(batches.get(b).pixels(idx - starts[b]), ValueLayout.JAVA_BYTE, 0, row, 0, row.length);
+            batches.get(b).copyPixels(idx - starts[b], row);
         }, idx -> {
             int b = batchOf(idx);
             return batches.get(b).label(idx - starts[b]);

@@ -32,8 +32,8 @@ public final class CsvCache {
      */
     public static final long AUTO_THRESHOLD = 64L << 20;
 
-    /** Mapped pages kept resident before they are released: 64 MiB. */
-    public static final long DEFAULT_RESIDENT_BYTES = 64L << 20;
+    /** Mapped pages kept resident before they are released: {@link MappedFile#DEFAULT_RESIDENT_BYTES}. */
+    public static final long DEFAULT_RESIDENT_BYTES = MappedFile.DEFAULT_RESIDENT_BYTES;
 
     private static final String SUFFIX = ".gcsv";
 

@@ -216,10 +216,10 @@ final class CsvCacheFile {
             if (featureNames.size() != features || classNames.size() != classes) {
                 throw new StaleCacheException("the cache's names do not match its shapes");
             }
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MappedFile mapping = MappedFile.map(cache, ch, arena, new MappedFile.Budget(residentBytes));
             boolean regression = request.labels() == CsvDataset.Labels.REGRESSION;
             return new MappedCsv(csv, cache, mapping, (int) rows, features, regression, classNames, featureNames,
-                    targetsAt, residentBytes, whyParsedOrNull);
+                    targetsAt, whyParsedOrNull);
         }
     }
 

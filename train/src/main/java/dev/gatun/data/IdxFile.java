@@ -26,14 +26,17 @@ import java.util.zip.ZipException;
  * file) in a MemorySegment owned by the arena the caller passed.
  *
  * <p>Plain files are memory-mapped and {@link #data()} is a slice of the mapping just past the
- * header; gzip files are inflated straight into an off-heap segment from the arena.
+ * header, its resident pages kept within a {@link MappedFile.Budget} as readers
+ * {@linkplain #markRead mark} what they read; gzip files are inflated straight into an off-heap
+ * segment from the arena.
  *
  * @param path the file
  * @param type the element type
  * @param dims the dimensions
  * @param data the elements, big-endian as in the file
+ * @param mappingOrNull the mapping {@code data} is a slice of, or null when it is not mapped
  */
-public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
+public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data, MappedFile mappingOrNull) {
 
     /** More dimensions than this is a corrupt header, not a real tensor. */
     public static final int MAX_DIMS = 16;
@@ -43,6 +46,18 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
     private static final long MAX_DEFLATE_RATIO = 1100;
     private static final ValueLayout.OfInt INT_BE =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Data that is not mapped.
+     *
+     * @param path the file
+     * @param type the element type
+     * @param dims the dimensions
+     * @param data the elements, big-endian as in the file
+     */
+    public IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
+        this(path, type, dims, data, null);
+    }
 
     /** Copies the dimensions and checks that the data holds exactly their elements. */
     public IdxFile {
@@ -63,7 +78,8 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
     }
 
     /**
-     * Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name).
+     * Reads an IDX file as {@link #read(Path, Arena, MappedFile.Budget)} does, a plain one with
+     * a resident budget of its own of {@link MappedFile#defaultResidentBytes()}.
      *
      * @param path the file
      * @param arena the arena owning the data
@@ -74,7 +90,25 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
      *     {@link MemoryBudget}
      */
     public static IdxFile read(Path path, Arena arena) throws IOException {
+        return read(path, arena, MappedFile.Budget.ofDefault());
+    }
+
+    /**
+     * Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name).
+     *
+     * @param path the file
+     * @param arena the arena owning the data
+     * @param budget the resident budget a plain file's mapping shares with the other files of
+     *     its data set
+     * @return the parsed file
+     * @throws IdxFormatException naming the file when it is missing or malformed (bad gzip data
+     *     included)
+     * @throws dev.gatun.tensor.MemoryBudgetException when a gzip file's data would not fit the
+     *     {@link MemoryBudget}
+     */
+    public static IdxFile read(Path path, Arena arena, MappedFile.Budget budget) throws IOException {
         Objects.requireNonNull(arena, "arena");
+        Objects.requireNonNull(budget, "budget");
         if (!Files.exists(path)) {
             throw new IdxFormatException(path, path.isAbsolute() ? "file not found"
                     : "file not found (looked for " + path.toAbsolutePath() + ")");
@@ -83,7 +117,7 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
             throw new IdxFormatException(path, "not a regular file");
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return isGzip(path, ch) ? readGzip(path, ch, arena) : readPlain(path, ch, arena);
+            return isGzip(path, ch) ? readGzip(path, ch, arena) : readPlain(path, ch, arena, budget);
         }
     }
 
@@ -146,6 +180,20 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, index));
     }
 
+    /**
+     * Counts bytes {@code [offset, offset + bytes)} of the data as read, after reading them,
+     * against the mapping's resident budget; nothing for inflated data, which is not mapped.
+     *
+     * @param offset where the bytes start in {@link #data()}
+     * @param bytes how many bytes were read
+     */
+    public void markRead(long offset, long bytes) {
+        Objects.checkFromIndexSize(offset, bytes, data.byteSize());
+        if (mappingOrNull != null) {
+            mappingOrNull.markRead(data.address() - mappingOrNull.segment().address() + offset, bytes);
+        }
+    }
+
     @Override
     public String toString() {
         return "IdxFile[" + path + ", " + type + " " + shape(dims) + "]";
@@ -162,7 +210,8 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         return (two.get(0) & 0xFF) == 0x1F && (two.get(1) & 0xFF) == 0x8B;
     }
 
-    private static IdxFile readPlain(Path path, FileChannel ch, Arena arena) throws IOException {
+    private static IdxFile readPlain(Path path, FileChannel ch, Arena arena, MappedFile.Budget budget)
+            throws IOException {
         long size = ch.size();
         if (size < 4) {
             throw new IdxFormatException(path, "file too short for the IDX header: " + size
@@ -188,8 +237,8 @@ public record IdxFile(Path path, IdxType type, int[] dims, MemorySegment data) {
         long found = size - headerBytes;
         checkLength(path, type, dims, dataBytes, found);
         // Map the whole file (the header is tiny) and hand out the slice after it.
-        MemorySegment file = MappedFile.map(path, ch, arena).segment();
-        return new IdxFile(path, type, dims, file.asSlice(headerBytes, dataBytes));
+        MappedFile file = MappedFile.map(path, ch, arena, budget);
+        return new IdxFile(path, type, dims, file.segment().asSlice(headerBytes, dataBytes), file);
     }
 
     private static IdxFile readGzip(Path path, FileChannel ch, Arena arena) throws IOException {

@@ -10,7 +10,9 @@ import java.util.Objects;
 /**
  * Labelled gray images from a pair of IDX files, the layout of MNIST, Fashion-MNIST and EMNIST:
  * images N × rows × cols and labels N, both unsigned bytes. The files stay mapped (or inflated,
- * when gzipped) in the caller's arena; nothing is copied until a batch is filled.
+ * when gzipped) in the caller's arena; nothing is copied until a batch is filled. Mapped files
+ * share one {@link MappedFile.Budget} of {@link MappedFile#defaultResidentBytes()}, which
+ * {@link #pixels} and {@link #label} count what they read against.
  *
  * @param images the image file, N × rows × cols unsigned bytes
  * @param labels the label file, N unsigned bytes in {@code firstLabel .. firstLabel + classes - 1}
@@ -51,7 +53,8 @@ public record IdxImages(IdxFile images, IdxFile labels, int classes, int firstLa
      */
     public static IdxImages load(Path imagesFile, Path labelsFile, int classes, int firstLabel, boolean transposed,
             Arena arena) throws IOException {
-        IdxFile images = IdxFile.read(imagesFile, arena);
+        MappedFile.Budget budget = MappedFile.Budget.ofDefault();
+        IdxFile images = IdxFile.read(imagesFile, arena, budget);
         if (images.type() != IdxType.UBYTE || images.rank() != 3) {
             throw new IdxFormatException(images.path(), "expected 3-D UBYTE images (N x rows x cols), found "
                     + images.rank() + "-D " + images.type());
@@ -60,7 +63,7 @@ public record IdxImages(IdxFile images, IdxFile labels, int classes, int firstLa
             throw new IdxFormatException(images.path(), "expected square images to transpose, found "
                     + images.dim(1) + "x" + images.dim(2));
         }
-        IdxFile labels = IdxFile.read(labelsFile, arena);
+        IdxFile labels = IdxFile.read(labelsFile, arena, budget);
         if (labels.type() != IdxType.UBYTE || labels.rank() != 1) {
             throw new IdxFormatException(labels.path(), "expected 1-D UBYTE labels, found "
                     + labels.rank() + "-D " + labels.type());
@@ -78,6 +81,7 @@ public record IdxImages(IdxFile images, IdxFile labels, int classes, int firstLa
                         + ", expected a class in " + firstLabel + ".." + last);
             }
         }
+        labels.markRead(0, data.byteSize());
         return new IdxImages(images, labels, classes, firstLabel, transposed);
     }
 
@@ -103,7 +107,9 @@ public record IdxImages(IdxFile images, IdxFile labels, int classes, int firstLa
      * @return the class, {@code 0 .. classes - 1}
      */
     public int label(int index) {
-        return labels.unsignedByte(index) - firstLabel;
+        int label = labels.unsignedByte(index) - firstLabel;
+        labels.markRead(index, 1);
+        return label;
     }
 
     /**
@@ -118,13 +124,14 @@ public record IdxImages(IdxFile images, IdxFile labels, int classes, int firstLa
         MemorySegment image = images.item(index);
         if (!transposed) {
             MemorySegment.copy(image, ValueLayout.JAVA_BYTE, 0, out, 0, n);
-            return;
-        }
-        int side = rows();
-        for (int r = 0; r < side; r++) {
-            for (int c = 0; c < side; c++) {
-                out[r * side + c] = image.get(ValueLayout.JAVA_BYTE, (long) c * side + r);
+        } else {
+            int side = rows();
+            for (int r = 0; r < side; r++) {
+                for (int c = 0; c < side; c++) {
+                    out[r * side + c] = image.get(ValueLayout.JAVA_BYTE, (long) c * side + r);
+                }
             }
         }
+        images.markRead((long) index * n, n);
     }
 }

@@ -65,7 +65,7 @@ class SeedDatasetsConfigTest {
                         "data.split: unknown 'Letters' (known: balanced, byclass, bymerge, letters, digits, mnist)"),
                 Arguments.of("{source: emnist, dir: d, split: letters}", 10,
                         "model.layers[1]: the network outputs [10] per example but the data set has 26 classes"),
-                Arguments.of("{source: cifar10, dir: d, labels: fine}", 10, "data.labels: unknown key (known: source, validation, preprocessing, augmentation, dir, limit, test)"),
+                Arguments.of("{source: cifar10, dir: d, labels: fine}", 10, "data.labels: unknown key (known: source, validation, preprocessing, augmentation, prefetch, dir, limit, test)"),
                 Arguments.of("{source: cifar100, dir: d, labels: coarse}", 100,
                         "model.layers[1]: the network outputs [100] per example but the data set has 20 classes"),
                 Arguments.of("{source: cifar100, dir: d, labels: medium}", 100,

@@ -13,14 +13,18 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
- * The child JVM of {@link ResidentMemoryTest}: trains a linear model for one epoch on a CSV's
- * memory-mapped cache (prefetching two batches) and prints how far its resident memory grew
+ * The child JVM of {@link ResidentMemoryTest}: trains a linear model for one epoch on a
+ * memory-mapped data set (prefetching two batches) and prints how far its resident memory grew
  * during the epoch, sampled after every batch.
  *
- * <p>Arguments: the CSV, the cache folder, the resident budget in bytes.
+ * <p>Arguments: {@code csv} with the CSV, the cache folder and the resident budget in bytes;
+ * {@code cifar} with the folder of CIFAR-10 binaries; or {@code idx} with the image and label
+ * files. The last two take their budget from {@value MappedFile#RESIDENT_BUDGET_PROPERTY}.
  */
 public final class ResidentMemoryProbe {
     private ResidentMemoryProbe() {}
@@ -28,15 +32,38 @@ public final class ResidentMemoryProbe {
     /**
      * Runs the probe.
      *
-     * @param args the CSV, the cache folder, the resident budget in bytes
-     * @throws IOException when the cache cannot be read
+     * @param args the kind of data set and its files, as above
+     * @throws IOException when the data cannot be read
      */
     public static void main(String[] args) throws IOException {
-        Path csv = Path.of(args[0]);
-        Path cacheDir = Path.of(args[1]);
-        long budget = Long.parseLong(args[2]);
         try (Scope s = Scope.open("probe")) {
-            MappedCsv data = CsvCache.load(csv, "label", CsvDataset.Labels.CLASS_IDS, null, cacheDir, s.arena(), budget);
+            Dataset data;
+            String parsed = "false";
+            LongSupplier releases;
+            long fileBytes;
+            switch (args[0]) {
+                case "csv" -> {
+                    MappedCsv csv = CsvCache.load(Path.of(args[1]), "label", CsvDataset.Labels.CLASS_IDS, null,
+                            Path.of(args[2]), s.arena(), Long.parseLong(args[3]));
+                    data = csv;
+                    parsed = Boolean.toString(csv.whyParsed().isPresent());
+                    releases = csv::releases;
+                    fileBytes = Files.size(csv.cacheFile());
+                }
+                case "cifar" -> {
+                    List<CifarBatch> batches = Cifar.load(Path.of(args[1]), Cifar.Labels.CIFAR10, true, s.arena());
+                    data = new CifarDataset(batches, CifarBatch.PIXELS);
+                    releases = () -> batches.getFirst().file().releases();
+                    fileBytes = batches.stream().mapToLong(b -> b.file().byteSize()).sum();
+                }
+                case "idx" -> {
+                    IdxImages images = Mnist.load(Path.of(args[1]), Path.of(args[2]), s.arena());
+                    data = new ImageDataset(images, images.rows() * images.cols());
+                    releases = () -> images.images().mappingOrNull().releases();
+                    fileBytes = Files.size(Path.of(args[1]));
+                }
+                default -> throw new IllegalArgumentException("unknown data set kind " + args[0]);
+            }
             SplittableRandom rng = new SplittableRandom(1);
             Sequential model = new Sequential(new Linear(data.featureShape()[0], data.classes(), rng));
             Trainer trainer = new Trainer(model, new Sgd(model.parameters(), 0.001), Loss.CROSS_ENTROPY,
@@ -60,9 +87,9 @@ public final class ResidentMemoryProbe {
             });
             DataLoader loader = new DataLoader(data, 256, true, 1, false).withPrefetch(2);
             trainer.fit(loader, null, 1, null);
-            System.out.println("parsed=" + data.whyParsed().isPresent() + " batches=" + loader.batchCount()
-                    + " releases=" + data.releases() + " file_growth_kib=" + (peak[0] - baseline[0])
-                    + " rss_growth_kib=" + (peak[1] - baseline[1]) + " file_kib=" + Files.size(data.cacheFile()) / 1024
+            System.out.println("parsed=" + parsed + " batches=" + loader.batchCount()
+                    + " releases=" + releases.getAsLong() + " file_growth_kib=" + (peak[0] - baseline[0])
+                    + " rss_growth_kib=" + (peak[1] - baseline[1]) + " file_kib=" + fileBytes / 1024
                     + " loss=" + trainer.history().getFirst().trainLoss());
         }
     }
