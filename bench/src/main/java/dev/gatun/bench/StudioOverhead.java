@@ -83,8 +83,10 @@ public final class StudioOverhead {
         double run(PageKind page) throws Exception;
     }
 
-    /** The CPU time of the pages of the current variant, for the table. */
+    /** The CPU time the page of the current variant used while the training was timed, for the table. */
     private static final long[] PAGE_CPU = new long[1];
+    /** The seconds over which {@link #PAGE_CPU} was counted. */
+    private static final double[] PAGE_SECONDS = new double[1];
     /** The network-view pictures the playground computed in the current variant: every view is open when it is above 0. */
     private static final long[] NETWORK_PICTURES = new long[1];
     /** The optimizer steps of the current spirals turn, for the CPU time a step costs this process. */
@@ -100,6 +102,7 @@ public final class StudioOverhead {
         int variants = pages.size() + 1;
         List<List<Double>> rates = new ArrayList<>();
         long[] cpu = new long[variants];
+        double[] pageWall = new double[variants];
         long[] pictures = new long[variants];
         long[] steps = new long[variants];
         long[] ownCpu = new long[variants];
@@ -121,6 +124,7 @@ public final class StudioOverhead {
                 // Every other turn in reverse order, so that no variant always runs first or last.
                 int v = t % 2 == 0 ? i : variants - 1 - i;
                 PAGE_CPU[0] = 0;
+                PAGE_SECONDS[0] = 0;
                 NETWORK_PICTURES[0] = 0;
                 STEPS[0] = 0;
                 long start = System.nanoTime();
@@ -130,6 +134,7 @@ public final class StudioOverhead {
                 steps[v] += STEPS[0];
                 wall[v] += (System.nanoTime() - start) / 1e9;
                 cpu[v] += PAGE_CPU[0];
+                pageWall[v] += PAGE_SECONDS[0];
                 pictures[v] += NETWORK_PICTURES[0];
                 rates.get(v).add(rate);
             }
@@ -150,7 +155,7 @@ public final class StudioOverhead {
                     v == 0 ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (m / base - 1)),
                     v <= alone ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * m / median(rates.get(alone))),
                     v < 2 && (v == 0 || pages.get(v - 1) == PageKind.NONE) ? ""
-                            : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / wall[v]),
+                            : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / pageWall[v]),
                     pictures[v] == 0 ? "" : String.format(Locale.ROOT, "%.1f", pictures[v] / wall[v]));
         }
         if (steps[0] > 0) {
@@ -231,14 +236,16 @@ public final class StudioOverhead {
     private static double playground(Studio studio, double seconds, PageKind page, Path home) throws Exception {
         var events = studio.server().events();
         EventSink sink = EventSink.of(events);
-        try (Page reader = Page.open(studio, page, PAGE_CPU);
+        try (Page reader = Page.open(studio, page);
                 PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink,
                         () -> events.clients() > 0)) {
+            long pageCpu = Page.cpu(reader);
             long start = System.nanoTime();
             run.control("play", false);
             Thread.sleep((long) (seconds * 1000));
             run.control("pause", false);
             double elapsed = (System.nanoTime() - start) / 1e9;
+            countPage(reader, pageCpu, elapsed);
             NETWORK_PICTURES[0] += run.views().path("sent").path("network").asLong();
             STEPS[0] = run.optimizer().path("step").asLong();
             return STEPS[0] / elapsed;
@@ -271,9 +278,12 @@ public final class StudioOverhead {
         ExperimentConfig c = ConfigLoader.experiment(tree, "overhead-mlp", "mlp");
         ExperimentResult r;
         if (live) {
-            try (Page reader = Page.open(studio, page, PAGE_CPU);
+            try (Page reader = Page.open(studio, page);
                     LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), c, QUIET)) {
+                long pageCpu = Page.cpu(reader);
+                long start = System.nanoTime();
                 r = ExperimentRunner.run(c, home.resolve("runs"), QUIET, prepared -> List.of(reporter.watching(prepared)));
+                countPage(reader, pageCpu, (System.nanoTime() - start) / 1e9);
             }
         } else {
             r = ExperimentRunner.run(c, home.resolve("runs"), QUIET);
@@ -288,6 +298,14 @@ public final class StudioOverhead {
         return samples / seconds;
     }
 
+    /** Counts the page's CPU time since {@code before} over {@code seconds} of timed training. */
+    private static void countPage(Page page, long before, double seconds) {
+        if (page != null) {
+            PAGE_CPU[0] += Page.cpu(page) - before;
+            PAGE_SECONDS[0] += seconds;
+        }
+    }
+
     /** What stands for the page, always in a process of its own, as a browser is. */
     enum PageKind {
         /** No page connected. */
@@ -298,11 +316,11 @@ public final class StudioOverhead {
         BROWSER
     }
 
-    /** A connected page and the CPU time its processes used while connected. */
-    private record Page(Process process, long[] cpuNanos, Studio studio, int connected) implements AutoCloseable {
+    /** A connected page: its processes, whose CPU time the table shows, and the server's clients with it. */
+    private record Page(Process process, Studio studio, int connected) implements AutoCloseable {
         static final String CHROMIUM = "/usr/bin/chromium";
 
-        static Page open(Studio studio, PageKind kind, long[] cpuNanos) throws Exception {
+        static Page open(Studio studio, PageKind kind) throws Exception {
             if (kind == PageKind.NONE) {
                 return null;
             }
@@ -323,12 +341,16 @@ public final class StudioOverhead {
                 }
                 Thread.sleep(50);
             }
-            cpuNanos[0] -= cpu(p);
-            return new Page(p, cpuNanos, studio, studio.server().events().clients());
+            return new Page(p, studio, studio.server().events().clients());
         }
 
         static boolean browserAvailable() {
             return Files.isExecutable(Path.of(CHROMIUM));
+        }
+
+        /** The CPU time of the page's processes so far, 0 for no page. */
+        static long cpu(Page page) {
+            return page == null ? 0 : cpu(page.process);
         }
 
         /** The CPU time of the process and its children so far. */
@@ -342,7 +364,6 @@ public final class StudioOverhead {
 
         @Override
         public void close() throws Exception {
-            cpuNanos[0] += cpu(process);
             List<ProcessHandle> children = process.descendants().toList();
             process.destroy();
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

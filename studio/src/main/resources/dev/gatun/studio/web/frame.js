@@ -1,11 +1,19 @@
-// One requestAnimationFrame for all views: a view asks to be redrawn as often as events come,
-// and is redrawn at most once per frame.
+// One requestAnimationFrame for all views: a view asks to be redrawn as often as events come, and
+// every view that changed is redrawn together in the next frame. Frames come at most 4 times a
+// second, and wait nine times as long as the last one's drawing took: the browser shares the
+// machine with the training it shows, and on 2 cores each frame of a page that redrew its views
+// apart (curves, boundary, heat maps, histograms at their own rates) cost the training its speed.
+
+const MIN_FRAME_MS = 250;
+const DRAWING_SHARE = 0.1;
 
 const pending = new Set();
 let requested = false;
+let notBefore = 0;
 
 function flush() {
   requested = false;
+  const start = performance.now();
   const jobs = [...pending];
   pending.clear();
   for (const job of jobs) {
@@ -15,12 +23,19 @@ function flush() {
       console.warn('redraw failed:', e);
     }
   }
+  notBefore = start + Math.max(MIN_FRAME_MS, (performance.now() - start) / DRAWING_SHARE);
 }
 
 export function schedule(job) {
   pending.add(job);
-  if (!requested) {
-    requested = true;
+  if (requested) {
+    return;
+  }
+  requested = true;
+  const wait = notBefore - performance.now();
+  if (wait > 1) {
+    setTimeout(() => requestAnimationFrame(flush), wait);
+  } else {
     requestAnimationFrame(flush);
   }
 }
