@@ -62,8 +62,8 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link PreparedExperiment}), trained batch by batch on its own thread, which the page plays,
  * pauses, steps, resets and steers (learning rate, optimizer, batch size, L1/L2, dropout) between
  * batches. Everything touching the model happens on that thread; the page's requests are commands
- * it runs between two batches. Events go to an {@link EventSink}: batch points at most
- * {@value #BATCH_EVENTS_PER_SECOND} times a second, pictures of the model at most
+ * it runs between two batches. Events go to an {@link EventSink}: batch points and epochs at most
+ * {@value #BATCH_EVENTS_PER_SECOND} times a second each, pictures of the model at most
  * {@value #SNAPSHOTS_PER_SECOND}, serialized on another thread.
  *
  * <p>Like a CLI run it has a run folder with {@code config.json}, {@code model.json} and
@@ -71,7 +71,7 @@ import tools.jackson.databind.node.ObjectNode;
  * they are then, and {@code model.safetensors}.
  */
 public final class PlaygroundRun implements AutoCloseable {
-    /** The most {@code batch} events a second. */
+    /** The most {@code batch} events, and {@code epoch} events while the run plays, a second. */
     public static final int BATCH_EVENTS_PER_SECOND = 10;
     /** The most decision boundaries (or regression fits) a second while the run trains. */
     public static final int SNAPSHOTS_PER_SECOND = 5;
@@ -137,6 +137,7 @@ public final class PlaygroundRun implements AutoCloseable {
     private long epochNanos;
     private final CurvePoints points = new CurvePoints();
     private long lastBatchEvent;
+    private long lastEpochEvent;
     private long nextSnapshot;
     private long nextPictures;
     private long nextConfusion;
@@ -697,7 +698,13 @@ public final class PlaygroundRun implements AutoCloseable {
         if (System.nanoTime() > nextMetricsWrite) {
             writeMetrics();
         }
-        publishPoints();
+        // A small network trains thousands of epochs a second: while it plays, a page gets at most
+        // BATCH_EVENTS_PER_SECOND epoch events a second (the first and last always), each with the
+        // batch points before it, and every epoch stays in metrics.csv. One event per epoch made
+        // Chromium spend 75% of a core updating the page, on the cores the training runs on.
+        long now = System.nanoTime();
+        boolean send = status != RunStatus.RUNNING || epoch == 1 || epoch >= config.training().epochs()
+                || now - lastEpochEvent >= 1_000_000_000L / BATCH_EVENTS_PER_SECOND;
         ObjectNode o = EventJson.event(id);
         o.put("epoch", epoch);
         o.put("step", step);
@@ -708,7 +715,11 @@ public final class PlaygroundRun implements AutoCloseable {
         EventJson.number(o, "lr", m.learningRate());
         EventJson.number(o, "seconds", m.seconds());
         EventJson.number(o, "samplesPerSecond", m.samplesPerSecond());
-        sink.publish("epoch", EventJson.text(o));
+        if (send) {
+            lastEpochEvent = now;
+            publishPoints();
+            sink.publish("epoch", EventJson.text(o));
+        }
         lastEpoch = o;
         epoch++;
         cursor = 0;
