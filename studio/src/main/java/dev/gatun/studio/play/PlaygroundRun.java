@@ -138,6 +138,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private final CurvePoints points = new CurvePoints();
     private long lastBatchEvent;
     private long lastEpochEvent;
+    // Epochs not sent yet while the run plays: the next epoch event carries them.
+    private final List<ObjectNode> heldEpochs = new ArrayList<>();
     private long nextSnapshot;
     private long nextPictures;
     private long nextConfusion;
@@ -608,6 +610,7 @@ public final class PlaygroundRun implements AutoCloseable {
             this.trainingNanos = 0;
             this.epochNanos = 0;
             this.points.drain();
+            this.heldEpochs.clear();
             resetEpochSums();
             this.bounds = Arrays.equals(p.data().exampleShape(), new int[] {2}) ? bounds(p.data().train()) : null;
             this.probe = probeBatch;
@@ -700,8 +703,8 @@ public final class PlaygroundRun implements AutoCloseable {
         }
         // A small network trains thousands of epochs a second: while it plays, a page gets at most
         // BATCH_EVENTS_PER_SECOND epoch events a second (the first and last always), each with the
-        // batch points before it, and every epoch stays in metrics.csv. One event per epoch made
-        // Chromium spend 75% of a core updating the page, on the cores the training runs on.
+        // batch points before it and the epochs held since the last one ("earlier"). One event per
+        // epoch made Chromium spend 75% of a core updating the page, on the cores the training runs on.
         long now = System.nanoTime();
         boolean send = status != RunStatus.RUNNING || epoch == 1 || epoch >= config.training().epochs()
                 || now - lastEpochEvent >= 1_000_000_000L / BATCH_EVENTS_PER_SECOND;
@@ -718,7 +721,16 @@ public final class PlaygroundRun implements AutoCloseable {
         if (send) {
             lastEpochEvent = now;
             publishPoints();
-            sink.publish("epoch", EventJson.text(o));
+            ObjectNode event = o;
+            if (!heldEpochs.isEmpty()) {
+                event = o.deepCopy();
+                ArrayNode earlier = event.putArray("earlier");
+                heldEpochs.forEach(earlier::add);
+                heldEpochs.clear();
+            }
+            sink.publish("epoch", EventJson.text(event));
+        } else {
+            heldEpochs.add(o);
         }
         lastEpoch = o;
         epoch++;

@@ -39,3 +39,23 @@ export function schedule(job) {
     requestAnimationFrame(flush);
   }
 }
+
+// Text shown by id, set in the next frame with the views: numbers that change with every event
+// would otherwise make the browser lay out and paint the page once per event.
+const texts = new Map();
+
+function writeTexts() {
+  for (const [id, text] of texts) {
+    const el = document.getElementById(id);
+    if (el) {
+      el.textContent = text;
+    }
+  }
+  texts.clear();
+}
+
+/** Sets the text of the element with this id in the next frame; the last text asked for wins. */
+export function scheduleText(id, text) {
+  texts.set(id, text);
+  schedule(writeTexts);
+}

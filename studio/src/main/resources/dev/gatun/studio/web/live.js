@@ -53,8 +53,10 @@ class RunCard {
         break;
       }
       case 'epoch':
-        this.loss.addEpoch(data.step, data.trainLoss, data.valLoss);
-        this.accuracy.addEpoch(data.step, data.trainAccuracy, data.valAccuracy);
+        for (const e of [...(data.earlier || []), data]) {
+          this.loss.addEpoch(e.step, e.trainLoss, e.valLoss);
+          this.accuracy.addEpoch(e.step, e.trainAccuracy, e.valAccuracy);
+        }
         break;
       case 'marker':
         this.loss.addMarker(data.step, data.text);

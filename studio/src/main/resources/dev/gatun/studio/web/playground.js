@@ -8,7 +8,7 @@ import {HistogramsView} from './histograms.js';
 import {renderConfusion} from './confusion.js';
 import {renderFlow} from './flow.js';
 import {NetworkView} from './network.js';
-import {schedule} from './frame.js';
+import {schedule, scheduleText} from './frame.js';
 import {formatNumber} from './codec.js';
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +43,7 @@ export class Playground {
     this.backprop = null;
     this.confusions = {};
     this.part = $('confusion-part').value;
+    this.drawConfusion = () => renderConfusion($('confusion'), this.confusions[this.part] || null);
   }
 
   /** Takes run id as the playground's before its `run` event arrives. */
@@ -65,7 +66,7 @@ export class Playground {
     if (info.status) {
       showStatus($('status'), info.status);
     }
-    $('epoch').textContent = `0 / ${info.epochs ?? '?'}`;
+    scheduleText('epoch', `0 / ${info.epochs ?? '?'}`);
   }
 
   clear() {
@@ -86,7 +87,8 @@ export class Playground {
     $('markers').replaceChildren();
     for (const id of ['step', 'epoch', 'train-loss', 'train-accuracy', 'val-loss', 'val-accuracy',
       'samples-per-second']) {
-      $(id).textContent = '–';
+      // Through the frame too, so that a number of the run before, still waiting, cannot follow it.
+      scheduleText(id, '–');
     }
   }
 
@@ -124,7 +126,7 @@ export class Playground {
       case 'confusion':
         this.confusions[data.part] = data;
         if (data.part === this.part) {
-          renderConfusion($('confusion'), data);
+          schedule(this.drawConfusion);
         }
         break;
       case 'error': showStatus($('status'), 'error', data.message); break;
@@ -142,24 +144,28 @@ export class Playground {
     }
     const last = points[points.length - 1];
     if (last) {
-      $('step').textContent = String(last[0]);
-      $('train-loss').textContent = formatNumber(last[1]);
-      $('train-accuracy').textContent = formatNumber(last[2]);
+      scheduleText('step', String(last[0]));
+      scheduleText('train-loss', formatNumber(last[1]));
+      scheduleText('train-accuracy', formatNumber(last[2]));
     }
     const epochs = this.info ? this.info.epochs : '?';
-    $('epoch').textContent = `${data.epoch ?? '?'} / ${epochs ?? '?'}`;
+    scheduleText('epoch', `${data.epoch ?? '?'} / ${epochs ?? '?'}`);
     $('epoch').title = `batch ${data.batch ?? '?'} of ${data.batches ?? '?'}`;
-    $('samples-per-second').textContent = formatNumber(data.samplesPerSecond, 3);
+    scheduleText('samples-per-second', formatNumber(data.samplesPerSecond, 3));
   }
 
   epoch(data) {
+    for (const e of data.earlier || []) {
+      this.loss.addEpoch(e.step, e.trainLoss, e.valLoss);
+      this.accuracy.addEpoch(e.step, e.trainAccuracy, e.valAccuracy);
+    }
     this.loss.addEpoch(data.step, data.trainLoss, data.valLoss);
     this.accuracy.addEpoch(data.step, data.trainAccuracy, data.valAccuracy);
-    $('val-loss').textContent = formatNumber(data.valLoss);
-    $('val-accuracy').textContent = formatNumber(data.valAccuracy);
-    $('train-loss').textContent = formatNumber(data.trainLoss);
-    $('train-accuracy').textContent = formatNumber(data.trainAccuracy);
-    $('samples-per-second').textContent = formatNumber(data.samplesPerSecond, 3);
+    scheduleText('val-loss', formatNumber(data.valLoss));
+    scheduleText('val-accuracy', formatNumber(data.valAccuracy));
+    scheduleText('train-loss', formatNumber(data.trainLoss));
+    scheduleText('train-accuracy', formatNumber(data.trainAccuracy));
+    scheduleText('samples-per-second', formatNumber(data.samplesPerSecond, 3));
   }
 
   marker(data) {

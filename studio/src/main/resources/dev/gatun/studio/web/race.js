@@ -205,6 +205,9 @@ export class RaceView {
   }
 
   epoch(m, data) {
+    for (const e of data.earlier || []) {
+      this.epoch(m, e);
+    }
     if (m.last && m.last.epoch >= data.epoch) {
       return;
     }
