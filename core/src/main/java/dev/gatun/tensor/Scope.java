@@ -157,7 +157,7 @@ public final class Scope implements AutoCloseable {
         reserve(held, dtype, shape);
         MemorySegment seg;
         try {
-            seg = large ? ownBlock(byteSize, zero) : carve(byteSize, zero);
+            seg = large ? ownBlock(byteSize, held, zero) : carve(byteSize, zero);
         } catch (RuntimeException | Error e) {
             LIVE_BYTES.addAndGet(-held);
             throw e;
@@ -165,18 +165,16 @@ public final class Scope implements AutoCloseable {
         if (!zero && POISON) {
             seg.fill((byte) -1);
         }
-        synchronized (this) {
-            bytes += held;
-        }
         return seg;
     }
 
     /** A block of its own for a large tensor: fresh blocks come zeroed, reused ones hold their last contents. */
-    private MemorySegment ownBlock(long byteSize, boolean zero) {
+    private MemorySegment ownBlock(long byteSize, long held, boolean zero) {
         HostBlockCache.Block cached = HostBlockCache.takeCached(byteSize);
         HostBlockCache.Block block = cached != null ? cached : HostBlockCache.allocate(byteSize);
         synchronized (this) {
             blocks.add(block);
+            bytes += held;
         }
         MemorySegment seg = block.memory().asSlice(0, byteSize);
         if (zero && cached != null) {
@@ -203,6 +201,7 @@ public final class Scope implements AutoCloseable {
             }
             seg = slab.memory().asSlice(slabUsed, Math.max(byteSize, 1));
             slabUsed += size;
+            bytes += byteSize;
             fresh = slabFresh;
         }
         if (zero && !fresh) {
