@@ -1,5 +1,6 @@
 package dev.gatun.onnx;
 
+import dev.gatun.io.AtomicFile;
 import dev.gatun.config.FittedPreprocessing;
 import dev.gatun.config.LayerConfig;
 import dev.gatun.config.ModelConfig;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,16 +215,10 @@ public final class OnnxExporter {
      */
     public static void write(TrainedModel model, Path file) throws IOException {
         ModelProto proto = export(model);
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+        AtomicFile.write(file, temp -> {
+            try (OutputStream out = Files.newOutputStream(temp)) {
                 proto.writeTo(out);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

@@ -1,11 +1,11 @@
 package dev.gatun.data;
 
+import dev.gatun.io.AtomicFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -87,19 +87,7 @@ public final class CsvCache {
                 whyParsed = e.getMessage();
             }
         }
-        Files.createDirectories(cacheDir);
-        Path temp = Files.createTempFile(cacheDir, "." + cache.getFileName() + ".", ".tmp");
-        try {
-            CsvCacheFile.write(csv, temp, source, request);
-            Files.move(temp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        AtomicFile.write(cache, temp -> CsvCacheFile.write(csv, temp, source, request));
         try {
             return CsvCacheFile.open(csv, cache, source, request, arena, residentBytes, whyParsed);
         } catch (CsvCacheFile.StaleCacheException e) {
