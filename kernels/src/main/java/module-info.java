@@ -10,6 +10,7 @@ module dev.gatun.kernels {
     exports dev.gatun.kernels.conv;
     exports dev.gatun.kernels.elementwise;
     exports dev.gatun.kernels.gemm;
+    exports dev.gatun.kernels.half;
     exports dev.gatun.kernels.norm;
     exports dev.gatun.kernels.optim;
     exports dev.gatun.kernels.pool;

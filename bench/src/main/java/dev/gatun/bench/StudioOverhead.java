@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * alone, with a process reading the event stream (what streaming costs), and with headless
  * Chromium drawing the page (what watching costs, the browser's drawing included, on the same
  * cores). With a page connected the playground computes every view: the network view's neuron
- * pictures, the gradient flow, weights, histograms, boundary and confusion matrix. Prints the turns
+ * pictures, the gradient flow, weights, histograms, boundary and confusion matrix. Timing starts once
+ * a page has loaded and gone quiet, as a page a user already has open would be. Prints the turns
  * and a Markdown table of the medians with the pages' CPU use and the network pictures a second.
  *
  * <p>{@code java ... dev.gatun.bench.StudioOverhead [turns] [seconds per spirals turn] [spirals,mlp]}
@@ -239,6 +240,7 @@ public final class StudioOverhead {
         try (Page reader = Page.open(studio, page);
                 PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink,
                         () -> events.clients() > 0)) {
+            Page.settle(reader);
             long pageCpu = Page.cpu(reader);
             long start = System.nanoTime();
             run.control("play", false);
@@ -280,6 +282,7 @@ public final class StudioOverhead {
         if (live) {
             try (Page reader = Page.open(studio, page);
                     LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), c, QUIET)) {
+                Page.settle(reader);
                 long pageCpu = Page.cpu(reader);
                 long start = System.nanoTime();
                 r = ExperimentRunner.run(c, home.resolve("runs"), QUIET, prepared -> List.of(reporter.watching(prepared)));
@@ -342,6 +345,27 @@ public final class StudioOverhead {
                 Thread.sleep(50);
             }
             return new Page(p, studio, studio.server().events().clients());
+        }
+
+        /**
+         * Waits until the page has loaded and drawn what it had: its CPU over half a second below a
+         * twentieth of a core, or 20 s. A user watches a page that is already open, so its start-up
+         * (Chromium's processes, parsing, first layout) is not what watching training costs.
+         */
+        static void settle(Page page) throws InterruptedException {
+            if (page == null) {
+                return;
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            long before = cpu(page);
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                long now = cpu(page);
+                if (now - before < 25_000_000L) {
+                    return;
+                }
+                before = now;
+            }
         }
 
         static boolean browserAvailable() {
