@@ -16,6 +16,7 @@ first and last step report, over the time between them, after a settling pause.
     python3 bench/pytorch/paired.py --model cnn --turns 20 --seconds 2
     python3 bench/pytorch/paired.py --model lstm --jar bench/target/gatun-benchmarks.jar --java /path/to/java
     python3 bench/pytorch/paired.py --model mlp --fused-adam   # against PyTorch's fastest Adam
+    python3 bench/pytorch/paired.py --model sgemm --size 1024   # SGEMM against torch.mm (MKL), GFLOP/s
 
 Run it with the Python that has torch (it starts train_step.py with the same interpreter).
 """
@@ -109,7 +110,8 @@ def quartiles(v):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default="cnn", choices=["mlp", "cnn", "lstm", "sequence"])
+    ap.add_argument("--model", default="cnn", choices=["mlp", "cnn", "lstm", "sequence", "sgemm"])
+    ap.add_argument("--size", type=int, default=1024, help="with --model sgemm: N for N×N times N×N")
     ap.add_argument("--turns", type=int, default=20, help="pairs of turns")
     ap.add_argument("--seconds", type=float, default=2.0, help="timed length of one turn")
     ap.add_argument("--settle", type=float, default=0.3, help="untimed start of each turn (caches, wake-up)")
@@ -128,36 +130,46 @@ def main():
     if not os.path.isfile(a.jar):
         sys.exit(f"no benchmarks jar at {a.jar}: build it with make build (or pass --jar)")
 
-    gatun = Side("gatun", [a.java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                           "-cp", a.jar, "dev.gatun.bench.TrainStepLoop", a.model, "cpu"])
+    java = [a.java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", a.jar]
+    if a.model == "sgemm":
+        gatun = Side("gatun", java + ["dev.gatun.bench.SgemmLoop", str(a.size)])
+        torch_cmd = [sys.executable, os.path.join(HERE, "sgemm.py"), "--threads", str(a.threads), "--loop", str(a.size)]
+        # A turn's rate is products a second; this turns it into GFLOP/s.
+        unit, scale = "GFLOP/s", 2 * a.size ** 3 / 1e9
+    else:
+        gatun = Side("gatun", java + ["dev.gatun.bench.TrainStepLoop", a.model, "cpu"])
+        torch_cmd = [sys.executable, os.path.join(HERE, "train_step.py"), "--device", "cpu", "--threads",
+                     str(a.threads), "--loop", a.model] + (["--fused-adam"] if a.fused_adam else [])
+        unit, scale = "samples/s", 1
     gatun.stop()
-    torch_side = Side("pytorch", [sys.executable, os.path.join(HERE, "train_step.py"), "--device", "cpu",
-                                  "--threads", str(a.threads), "--loop", a.model]
-                      + (["--fused-adam"] if a.fused_adam else []))
+    torch_side = Side("pytorch", torch_cmd)
     torch_side.stop()
     try:
         warm(gatun, a.warm_gatun, 20)
         warm(torch_side, a.warm_torch, 20)
         ratios, g_rates, t_rates = [], [], []
-        print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), samples/s, "
-              f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam")
+        what = (f"{a.size}x{a.size}x{a.size}, torch.mm with {a.threads} threads" if a.model == "sgemm"
+                else f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam")
+        print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), {unit}, {what}")
         for k in range(a.turns):
             # Alternate which side goes first, so neither always follows the other's cache use.
             order = [gatun, torch_side] if k % 2 == 0 else [torch_side, gatun]
             rates = {s.name: turn(s, a.settle, a.seconds) for s in order}
             g, t = rates["gatun"], rates["pytorch"]
+            if g is not None and t is not None:
+                g, t = g * scale, t * scale
             if g is None or t is None:
                 print(f"  pair {k + 1:2d}: too few steps in a turn (lengthen --seconds)")
                 continue
             g_rates.append(g)
             t_rates.append(t)
             ratios.append(g / t)
-            print(f"  pair {k + 1:2d}: gatun {g:8.0f}  pytorch {t:8.0f}  ratio {g / t:5.2f}", flush=True)
+            print(f"  pair {k + 1:2d}: gatun {g:8.1f}  pytorch {t:8.1f}  ratio {g / t:5.2f}", flush=True)
         if not ratios:
             sys.exit("no pair could be timed")
         lo, hi = quartiles(ratios)
-        print(f"gatun   median {statistics.median(g_rates):8.0f}, best {max(g_rates):8.0f}")
-        print(f"pytorch median {statistics.median(t_rates):8.0f}, best {max(t_rates):8.0f}")
+        print(f"gatun   median {statistics.median(g_rates):8.1f}, best {max(g_rates):8.1f} {unit}")
+        print(f"pytorch median {statistics.median(t_rates):8.1f}, best {max(t_rates):8.1f} {unit}")
         print(f"gatun / pytorch: median {statistics.median(ratios):.2f} (quartiles {lo:.2f}-{hi:.2f}, "
               f"min {min(ratios):.2f}, max {max(ratios):.2f}) over {len(ratios)} pairs")
     finally:

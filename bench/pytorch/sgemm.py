@@ -1,8 +1,10 @@
 """PyTorch (MKL/oneDNN) SGEMM GFLOP/s on the same square sizes as Gatun's SgemmBenchmark.
 
     python3 bench/pytorch/sgemm.py --threads 2
+    python3 bench/pytorch/sgemm.py --loop 1024   # endless, "<monotonic ns> <products so far>" (for paired.py)
 """
 import argparse
+import sys
 import time
 
 import torch
@@ -12,8 +14,21 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--sizes", type=int, nargs="+", default=[128, 256, 512, 1024, 2048])
+    ap.add_argument("--loop", type=int, metavar="N",
+                    help="multiply N×N matrices forever, printing '<monotonic ns> <products so far>' after each: "
+                         "the PyTorch side of paired.py --model sgemm")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.loop:
+        x = torch.rand(a.loop, a.loop) * 2 - 1
+        y = torch.rand(a.loop, a.loop) * 2 - 1
+        out = torch.empty(a.loop, a.loop)
+        products = 0
+        while True:
+            torch.mm(x, y, out=out)
+            products += 1
+            sys.stdout.write(f"{time.monotonic_ns()} {products}\n")
+            sys.stdout.flush()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for n in a.sizes:
         x = torch.rand(n, n) * 2 - 1

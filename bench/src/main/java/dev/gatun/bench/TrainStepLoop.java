@@ -1,6 +1,5 @@
 package dev.gatun.bench;
 
-import java.io.PrintStream;
 import java.util.Locale;
 
 /**
@@ -34,14 +33,6 @@ public final class TrainStepLoop {
         };
         step.backend = args.length == 2 ? args[1] : "cpu";
         step.setUp();
-        // System.nanoTime is CLOCK_MONOTONIC on Linux, the clock of Python's time.monotonic_ns.
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
-        long samples = 0;
-        while (true) {
-            step.run();
-            samples += step.batch();
-            out.println(System.nanoTime() + " " + samples);
-            out.flush();
-        }
+        StepReports.forever(step::run, step.batch());
     }
 }
