@@ -22,6 +22,7 @@ package dev.gatun.backend;
  * <ul>
  *   <li>{@code name}, {@code description};</li>
  *   <li>gemm;</li>
+ *   <li>cast (between float32, float64, bfloat16 and float16: {@link CastOps});</li>
  *   <li>binary, unary, unaryBackward, clamp, fill, copy, dropout;</li>
  *   <li>reduce, argmax;</li>
  *   <li>the three convolution ops, the four pooling ops, the three batch-norm ops and the four
@@ -34,7 +35,9 @@ package dev.gatun.backend;
  * do faster; the CPU and CUDA backends override them all.
  */
 public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, ConvolutionOps, PoolingOps, NormalizationOps,
-        RecurrentCellOps, OptimizerOps {
+        RecurrentCellOps, OptimizerOps,
+        // Half precision: float dtype conversions.
+        CastOps {
     /** {@return the short name {@code gatun.backend} selects this backend by: scalar, cpu, cuda} */
     String name();
 

@@ -30,6 +30,7 @@ public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPo
 
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        GemmChecks.refuseHalfOperands(name(), a, b);
         int m = c.dim(0), n = c.dim(1), k = GemmChecks.inner(transA, a);
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
@@ -360,5 +361,13 @@ public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPo
             Elements.set(sum.segment(), dt, sum.offset() + i, s);
             Elements.set(param.segment(), dt, param.offset() + i, p - clr * g / (Math.sqrt(s) + eps));
         }
+    }
+
+    // ---- half precision -----------------------------------------------------------------------
+
+    /** Element by element through {@link #copyUnchecked}, which rounds as {@code HalfBits} does. */
+    @Override
+    public void castUnchecked(Tensor src, Tensor dst) {
+        copyUnchecked(src, dst);
     }
 }
