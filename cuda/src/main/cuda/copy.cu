@@ -68,6 +68,19 @@ __device__ __forceinline__ void copy_loop(const Element* src, Element* dst, long
     }
 }
 
+/* The 32- or 64-bit index loop over n elements of type Element (Index: see the file comment). */
+template <typename Element>
+__device__ __forceinline__ void copy_any(const void* src, void* dst, long long n, int rank, int mode,
+                                         const long long* s, const long long* a, const long long* b) {
+    const Element* in = (const Element*) src;
+    Element* out = (Element*) dst;
+    if (n <= 0xFFFFFFFFLL) {
+        copy_loop<Element, unsigned int>(in, out, n, rank, mode, s, a, b);
+    } else {
+        copy_loop<Element, unsigned long long>(in, out, n, rank, mode, s, a, b);
+    }
+}
+
 extern "C" __global__ void copy_strided(const void* src, void* dst, long long n, int rank, int mode, long long s0,
                                         long long s1, long long s2, long long s3, long long s4, long long s5,
                                         long long s6, long long s7, long long a0, long long a1, long long a2,
@@ -78,13 +91,7 @@ extern "C" __global__ void copy_strided(const void* src, void* dst, long long n,
     const long long s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
     const long long a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
     const long long b[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
-    const unsigned int* in = (const unsigned int*) src;
-    unsigned int* out = (unsigned int*) dst;
-    if (n <= 0xFFFFFFFFLL) {
-        copy_loop<unsigned int, unsigned int>(in, out, n, rank, mode, s, a, b);
-    } else {
-        copy_loop<unsigned int, unsigned long long>(in, out, n, rank, mode, s, a, b);
-    }
+    copy_any<unsigned int>(src, dst, n, rank, mode, s, a, b);
 }
 
 extern "C" __global__ void copy_strided_16(const void* src, void* dst, long long n, int rank, long long s0,
@@ -96,11 +103,5 @@ extern "C" __global__ void copy_strided_16(const void* src, void* dst, long long
     const long long s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
     const long long a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
     const long long b[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
-    const unsigned short* in = (const unsigned short*) src;
-    unsigned short* out = (unsigned short*) dst;
-    if (n <= 0xFFFFFFFFLL) {
-        copy_loop<unsigned short, unsigned int>(in, out, n, rank, 0, s, a, b);
-    } else {
-        copy_loop<unsigned short, unsigned long long>(in, out, n, rank, 0, s, a, b);
-    }
+    copy_any<unsigned short>(src, dst, n, rank, 0, s, a, b);
 }
