@@ -32,6 +32,7 @@ import dev.gatun.kernels.reduce.CrossEntropy;
 import dev.gatun.kernels.reduce.LogSoftmax;
 import dev.gatun.kernels.reduce.Softmax;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -79,7 +80,13 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
 
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        GemmChecks.refuseHalfOperands(name(), a, b);
+        if (a.dtype().isHalf()) {
+            // Widened to float32 first: the products and sums are then float32's, as on CUDA.
+            try (Scope s = Scope.open("gemm of halves")) {
+                gemmUnchecked(transA, transB, alpha, GemmChecks.widened(this, a), GemmChecks.widened(this, b), beta, c);
+            }
+            return;
+        }
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
         if (la == null || lb == null) {

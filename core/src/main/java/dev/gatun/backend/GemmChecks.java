@@ -9,7 +9,7 @@ final class GemmChecks {
 
     /**
      * C = alpha·op(A)·op(B) + beta·C: 2-D operands whose sizes agree, C contiguous; all of one
-     * float dtype, or A and B of one half dtype with a float32 C (which only CUDA multiplies).
+     * float dtype, or A and B of one half dtype with a float32 C.
      */
     static void gemm(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
         if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
@@ -40,16 +40,16 @@ final class GemmChecks {
     }
 
     /**
-     * Refuses bfloat16 or float16 A and B on a backend that multiplies float32 and float64 only
-     * (the CPU ones: only CUDA multiplies halves).
+     * A half A or B widened to a float32 temporary in the current scope (exactly: every half has one
+     * float32), for the backends that multiply float32 only; any other operand as it is.
      */
-    static void refuseHalfOperands(String backend, Tensor a, Tensor b) {
-        if (a.dtype().isHalf()) {
-            throw new IllegalArgumentException(Elements.halfRefusal("gemm on " + backend, "A", a));
+    static Tensor widened(Backend be, Tensor t) {
+        if (!t.dtype().isHalf()) {
+            return t;
         }
-        if (b.dtype().isHalf()) {
-            throw new IllegalArgumentException(Elements.halfRefusal("gemm on " + backend, "B", b));
-        }
+        Tensor wide = Tensor.empty(t.device(), DType.FLOAT32, t.shape());
+        be.cast(t, wide);
+        return wide;
     }
 
     /** The inner dimension k of op(A)·op(B), for arguments {@link #gemm} accepted. */

@@ -131,4 +131,36 @@ class HalfCastTest {
             assertEquals(HalfBits.roundToFp16(0.1f), dst.toFloatArray()[5], be.name());
         }
     }
+
+    /** Half A and B into float32 C: the float32 GEMM of the widened operands, bit for bit, on every backend. */
+    @Test
+    void halfGemmIsTheFloat32GemmOfTheWidenedOperands() {
+        SplittableRandom r = new SplittableRandom(8);
+        Backend fake = BackendRegistry.of(Tensor.empty(Device.fake(), DType.FLOAT32, 1));
+        for (Backend be : List.of(new ScalarBackend(), new CpuBackend(), fake)) {
+            Device device = be.device();
+            for (DType half : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+                for (int[] mnk : new int[][] {{1, 1, 1}, {7, 33, 17}, {65, 40, 129}}) {
+                    for (boolean transA : new boolean[] {false, true}) {
+                        for (boolean transB : new boolean[] {false, true}) {
+                            int m = mnk[0], n = mnk[1], k = mnk[2];
+                            Tensor a = Tensor.uniform(r, -2, 2, DType.FLOAT32, transA ? new int[] {k, m} : new int[] {m, k})
+                                    .to(half).to(device);
+                            Tensor b = Tensor.uniform(r, -2, 2, DType.FLOAT32, transB ? new int[] {n, k} : new int[] {k, n})
+                                    .to(half).to(device);
+                            Tensor c0 = Tensor.uniform(r, -1, 1, DType.FLOAT32, m, n);
+                            // to(FLOAT32) copies, so c and want are two tensors on every device.
+                            Tensor c = c0.to(DType.FLOAT32).to(device);
+                            Tensor want = c0.to(DType.FLOAT32).to(device);
+                            be.gemm(transA, transB, 0.5, a, b, 0.25, c);
+                            be.gemm(transA, transB, 0.5, a.to(DType.FLOAT32), b.to(DType.FLOAT32), 0.25, want);
+                            String what = be.name() + " " + half.label() + " " + m + "x" + n + "x" + k + " " + transA + " "
+                                    + transB;
+                            assertArrayEquals(want.toFloatArray(), c.toFloatArray(), what);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
