@@ -7,8 +7,9 @@ package dev.gatun.backend;
  *
  * <p>Backends do arithmetic only: no autograd, no allocation of results. Inputs may be strided
  * views unless a method says otherwise; outputs are contiguous. Float32 and float64 are
- * supported everywhere, int32 where a method says so. The scalar backend is the reference every
- * other backend is tested against.
+ * supported everywhere, int32 where a method says so; bfloat16 and float16 only in cast, copy,
+ * fill and as gemm's A and B (the checks refuse them elsewhere, naming the op). The scalar backend
+ * is the reference every other backend is tested against.
  *
  * <p><b>Checks.</b> Callers call an op by its name ({@code conv2d}); that default method checks
  * the arguments (shapes, dtypes, contiguous outputs; one checks class per family, the error
