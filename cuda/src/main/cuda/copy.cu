@@ -16,6 +16,9 @@
  * mode 2: int32 -> float32, rounded to nearest even as Java's (float) cast
  * All three are exact functions of the input, so the results match the CPU bit for bit.
  *
+ * copy_strided_16 is the same walk for 16-bit elements (bfloat16, float16), bits unchanged: one
+ * dtype on both sides, no mode (CastOps.cast converts halves, on contiguous arrays).
+ *
  * The host folds the tensors' offsets into the pointers. Two positions must not write the same
  * dst element (dst strides describe a real, non-overlapping view), and src must not overlap dst
  * unless they are the same view. Grid-stride loop: any grid and block size. Positions are
@@ -36,8 +39,8 @@ __device__ __forceinline__ int java_float_to_int(float v) {
     return (int) v; // truncates toward zero; in range here
 }
 
-template <typename Index>
-__device__ __forceinline__ void copy_loop(const unsigned int* src, unsigned int* dst, long long n, int rank, int mode,
+template <typename Element, typename Index>
+__device__ __forceinline__ void copy_loop(const Element* src, Element* dst, long long n, int rank, int mode,
                                           const long long* s, const long long* a, const long long* b) {
     for (long long i = blockIdx.x * (long long) blockDim.x + threadIdx.x; i < n;
          i += (long long) blockDim.x * gridDim.x) {
@@ -55,13 +58,26 @@ __device__ __forceinline__ void copy_loop(const unsigned int* src, unsigned int*
                 to += idx * b[k];
             }
         }
-        unsigned int v = src[from];
-        if (mode == 1) {
-            v = (unsigned int) java_float_to_int(__uint_as_float(v));
-        } else if (mode == 2) {
-            v = __float_as_uint((float) (int) v);
+        Element v = src[from];
+        if (sizeof(Element) == 4 && mode == 1) {
+            v = (Element) java_float_to_int(__uint_as_float((unsigned int) v));
+        } else if (sizeof(Element) == 4 && mode == 2) {
+            v = (Element) __float_as_uint((float) (int) v);
         }
         dst[to] = v;
+    }
+}
+
+/* The 32- or 64-bit index loop over n elements of type Element (Index: see the file comment). */
+template <typename Element>
+__device__ __forceinline__ void copy_any(const void* src, void* dst, long long n, int rank, int mode,
+                                         const long long* s, const long long* a, const long long* b) {
+    const Element* in = (const Element*) src;
+    Element* out = (Element*) dst;
+    if (n <= 0xFFFFFFFFLL) {
+        copy_loop<Element, unsigned int>(in, out, n, rank, mode, s, a, b);
+    } else {
+        copy_loop<Element, unsigned long long>(in, out, n, rank, mode, s, a, b);
     }
 }
 
@@ -75,11 +91,17 @@ extern "C" __global__ void copy_strided(const void* src, void* dst, long long n,
     const long long s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
     const long long a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
     const long long b[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
-    const unsigned int* in = (const unsigned int*) src;
-    unsigned int* out = (unsigned int*) dst;
-    if (n <= 0xFFFFFFFFLL) {
-        copy_loop<unsigned int>(in, out, n, rank, mode, s, a, b);
-    } else {
-        copy_loop<unsigned long long>(in, out, n, rank, mode, s, a, b);
-    }
+    copy_any<unsigned int>(src, dst, n, rank, mode, s, a, b);
+}
+
+extern "C" __global__ void copy_strided_16(const void* src, void* dst, long long n, int rank, long long s0,
+                                           long long s1, long long s2, long long s3, long long s4, long long s5,
+                                           long long s6, long long s7, long long a0, long long a1, long long a2,
+                                           long long a3, long long a4, long long a5, long long a6, long long a7,
+                                           long long b0, long long b1, long long b2, long long b3, long long b4,
+                                           long long b5, long long b6, long long b7) {
+    const long long s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    const long long a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+    const long long b[8] = {b0, b1, b2, b3, b4, b5, b6, b7};
+    copy_any<unsigned short>(src, dst, n, rank, 0, s, a, b);
 }

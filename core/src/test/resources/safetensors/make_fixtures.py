@@ -107,6 +107,11 @@ B = np.array([np.pi, -1e300, 5e-324], dtype=np.float64)
 I = np.array([-2147483648, -1, 0, 2147483647], dtype=np.int32).reshape(2, 1, 2)
 E = np.zeros((0, 3), dtype=np.float32)
 COMPAT = {"w": W, "b": B, "i": I, "e": E}
+# Half-precision tensors as Gatun writes them (bfloat16 and float16 beside float32), non-NaN so
+# that every value has one bit pattern: zeros, 1, -2.5, subnormals, the largest values, infinity.
+HALF_BF16 = np.array([0x0000, 0x8000, 0x3F80, 0xC020, 0x0001, 0x7F7F], dtype=np.uint16).reshape(2, 3)
+HALF_F16 = np.array([0x3555, 0x7BFF, 0x0001, 0x83FF, 0xFC00, 0x3C00], dtype=np.uint16).view(np.float16).reshape(3, 2)
+HALF = {"w": (W, "F32"), "hb": (HALF_BF16, "BF16"), "hf": (HALF_F16, "F16"), "a": (HALF_F16[:1], "F16")}
 # One metadata key only: the reference writes several in hash order, different on each run.
 AWKWARD = "\u00e9 \"q\" \\ \n\t\b\f\u0001\u001f\u007f/"
 
@@ -116,6 +121,7 @@ def main():
     save_file(COMPAT, os.path.join(HERE, "reference-metadata.safetensors"), metadata={"k": AWKWARD})
     files = {
         "dtypes.safetensors": dtype_tensors(),
+        "reference-half.safetensors": HALF,
         "bn1d-state-dict.safetensors": bn1d_state_dict(),
         "bn2d-half-state-dict.safetensors": bn2d_half_state_dict(),
     }

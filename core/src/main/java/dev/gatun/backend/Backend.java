@@ -7,8 +7,9 @@ package dev.gatun.backend;
  *
  * <p>Backends do arithmetic only: no autograd, no allocation of results. Inputs may be strided
  * views unless a method says otherwise; outputs are contiguous. Float32 and float64 are
- * supported everywhere, int32 where a method says so. The scalar backend is the reference every
- * other backend is tested against.
+ * supported everywhere, int32 where a method says so; bfloat16 and float16 only in cast, copy,
+ * fill and as gemm's A and B (the checks refuse them elsewhere, naming the op). The scalar backend
+ * is the reference every other backend is tested against.
  *
  * <p><b>Checks.</b> Callers call an op by its name ({@code conv2d}); that default method checks
  * the arguments (shapes, dtypes, contiguous outputs; one checks class per family, the error
@@ -22,6 +23,7 @@ package dev.gatun.backend;
  * <ul>
  *   <li>{@code name}, {@code description};</li>
  *   <li>gemm;</li>
+ *   <li>cast (between float32, float64, bfloat16 and float16: {@link CastOps});</li>
  *   <li>binary, unary, unaryBackward, clamp, fill, copy, dropout;</li>
  *   <li>reduce, argmax;</li>
  *   <li>the three convolution ops, the four pooling ops, the three batch-norm ops and the four
@@ -34,7 +36,9 @@ package dev.gatun.backend;
  * do faster; the CPU and CUDA backends override them all.
  */
 public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, ConvolutionOps, PoolingOps, NormalizationOps,
-        RecurrentCellOps, OptimizerOps {
+        RecurrentCellOps, OptimizerOps,
+        // Half precision: float dtype conversions.
+        CastOps {
     /** {@return the short name {@code gatun.backend} selects this backend by: scalar, cpu, cuda} */
     String name();
 

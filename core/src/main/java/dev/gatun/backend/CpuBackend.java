@@ -22,6 +22,7 @@ import dev.gatun.kernels.elementwise.StagedActivation;
 import dev.gatun.kernels.elementwise.Tanh;
 import dev.gatun.kernels.gemm.Dgemm;
 import dev.gatun.kernels.gemm.Sgemm;
+import dev.gatun.kernels.half.HalfConversion;
 import dev.gatun.kernels.optim.AdamStep;
 import dev.gatun.kernels.optim.SgdStep;
 import dev.gatun.kernels.reduce.Argmax;
@@ -31,6 +32,7 @@ import dev.gatun.kernels.reduce.CrossEntropy;
 import dev.gatun.kernels.reduce.LogSoftmax;
 import dev.gatun.kernels.reduce.Softmax;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -78,6 +80,13 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
 
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        if (a.dtype().isHalf()) {
+            // Widened to float32 first: the products and sums are then float32's, as on CUDA.
+            try (Scope s = Scope.open("gemm of halves")) {
+                gemmUnchecked(transA, transB, alpha, GemmChecks.widened(this, a), GemmChecks.widened(this, b), beta, c);
+            }
+            return;
+        }
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
         if (la == null || lb == null) {
@@ -379,5 +388,38 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
         }
         dev.gatun.kernels.optim.AdagradStep.run(param.segment(), param.offset(), grad.segment(), grad.offset(),
                 sum.segment(), sum.offset(), param.size(), lr, lrDecay, weightDecay, eps, step);
+    }
+
+    // ---- half precision -----------------------------------------------------------------------
+
+    /** Contiguous float32 to or from a half runs {@link HalfConversion}; the rest the reference. */
+    @Override
+    public void castUnchecked(Tensor src, Tensor dst) {
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        if (from == to || !src.isContiguous()) {
+            if (from == to) {
+                copyUnchecked(src, dst);
+            } else {
+                reference.castUnchecked(src, dst);
+            }
+            return;
+        }
+        MemorySegment s = src.segment();
+        MemorySegment d = dst.segment();
+        long so = src.offset();
+        long o = dst.offset();
+        long n = src.size();
+        if (from == DType.FLOAT32 && to == DType.BFLOAT16) {
+            HalfConversion.toBf16(s, so, d, o, n);
+        } else if (from == DType.FLOAT32 && to == DType.FLOAT16) {
+            HalfConversion.toFp16(s, so, d, o, n);
+        } else if (from == DType.BFLOAT16 && to == DType.FLOAT32) {
+            HalfConversion.fromBf16(s, so, d, o, n);
+        } else if (from == DType.FLOAT16 && to == DType.FLOAT32) {
+            HalfConversion.fromFp16(s, so, d, o, n);
+        } else {
+            reference.castUnchecked(src, dst);
+        }
     }
 }

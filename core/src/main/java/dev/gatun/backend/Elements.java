@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.kernels.half.HalfBits;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +23,8 @@ final class Elements {
             case FLOAT32 -> seg.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index);
             case FLOAT64 -> seg.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index);
             case INT32 -> seg.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, index);
+            case BFLOAT16 -> HalfBits.fromBf16(seg.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, index));
+            case FLOAT16 -> HalfBits.fromFp16(seg.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, index));
         };
     }
 
@@ -30,6 +33,9 @@ final class Elements {
             case FLOAT32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index, (float) value);
             case FLOAT64 -> seg.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index, value);
             case INT32 -> seg.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, index, (int) value);
+            // Through float32 first, as the vector and CUDA conversions go.
+            case BFLOAT16 -> seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, index, HalfBits.toBf16((float) value));
+            case FLOAT16 -> seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, index, HalfBits.toFp16((float) value));
         }
     }
 
@@ -79,15 +85,33 @@ final class Elements {
         return t.rank() == 4 && t.dim(0) == d0 && t.dim(1) == d1 && t.dim(2) == d2 && t.dim(3) == d3;
     }
 
-    /** Requires a float dtype, and the same dtype on every tensor. */
+    /**
+     * Requires a computing float dtype (float32 or float64; the half types are storage only), and
+     * the same dtype on every tensor.
+     */
     static void requireFloatDType(String op, Tensor first, Tensor... rest) {
+        requireNotHalf(op, first);
         if (!first.dtype().isFloating()) {
             throw new IllegalArgumentException(op + ": needs float tensors, got " + first.describe());
         }
         for (Tensor t : rest) {
             if (t != null && t.dtype() != first.dtype()) {
+                requireNotHalf(op, t);
                 throw new IllegalArgumentException(op + ": dtype mismatch " + first.describe() + " vs " + t.describe());
             }
         }
+    }
+
+    /** Refuses a bfloat16 or float16 tensor, which only casts, copies and the CUDA GEMM take. */
+    static void requireNotHalf(String op, Tensor t) {
+        if (t != null && t.dtype().isHalf()) {
+            throw new IllegalArgumentException(halfRefusal(op, "input", t));
+        }
+    }
+
+    /** The one-line refusal of a half tensor by an op that computes in float32 or float64 only. */
+    static String halfRefusal(String op, String role, Tensor t) {
+        return op + ": " + role + " is " + t.dtype().label() + " " + dev.gatun.tensor.Shape.str(t.shape())
+                + "; cast it to float32 first (Tensor.to)";
     }
 }

@@ -12,7 +12,7 @@ final class ElementwiseChecks {
 
     /** out = a op b: one float dtype, out contiguous, a and b broadcasting to exactly out's shape. */
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (!out.dtype().isFloating() || a.dtype() != out.dtype() || b.dtype() != out.dtype()) {
+        if (!out.dtype().isFloating() || out.dtype().isHalf() || a.dtype() != out.dtype() || b.dtype() != out.dtype()) {
             Elements.requireFloatDType("binary " + op, out, a, b);
         }
         if (!out.isContiguous()) {
@@ -44,7 +44,8 @@ final class ElementwiseChecks {
 
     /** y = f(x): x and y of one float dtype and shape, y contiguous. */
     static void unary(UnaryFn f, Tensor x, Tensor y) {
-        if (!Elements.sameShape(x, y) || !y.dtype().isFloating() || x.dtype() != y.dtype() || !y.isContiguous()) {
+        if (!Elements.sameShape(x, y) || !y.dtype().isFloating() || y.dtype().isHalf() || x.dtype() != y.dtype()
+                || !y.isContiguous()) {
             sameFloatShape("unary " + f.op(), x, y);
         }
     }
@@ -59,7 +60,7 @@ final class ElementwiseChecks {
             throw new IllegalArgumentException("unary backward " + f.op() + ": needs "
                     + (f.op().backwardUsesOutput() ? "the output y" : "the input x") + ", got null");
         }
-        if (!Elements.sameShape(kept, dx) || !Elements.sameShape(dy, dx) || !dx.dtype().isFloating()
+        if (!Elements.sameShape(kept, dx) || !Elements.sameShape(dy, dx) || !dx.dtype().isFloating() || dx.dtype().isHalf()
                 || dy.dtype() != dx.dtype() || kept.dtype() != dx.dtype() || !dx.isContiguous()) {
             String op = "unary backward " + f.op();
             sameFloatShape(op, dy, dx);
@@ -85,6 +86,16 @@ final class ElementwiseChecks {
         Elements.requireSameShape("copy", src, dst);
     }
 
+    /** dst ← src converted: the same shape, both of a float dtype (halves included), dst contiguous. */
+    static void cast(Tensor src, Tensor dst) {
+        Elements.requireSameShape("cast", src, dst);
+        if (!src.dtype().isFloating() || !dst.dtype().isFloating()) {
+            throw new IllegalArgumentException("cast: converts between float dtypes, got " + src.describe() + " to "
+                    + dst.describe() + "; copy converts to and from int32");
+        }
+        Elements.requireContiguous("cast", dst);
+    }
+
     /** Dropout: x, mask and y of one float dtype and shape, mask and y contiguous, p in [0, 1). */
     static void dropout(Tensor x, Tensor mask, Tensor y, double p) {
         sameFloatShape("dropout", x, y);
@@ -99,7 +110,7 @@ final class ElementwiseChecks {
     /** x and y of one float dtype and shape, y (the output) contiguous. */
     private static void sameFloatShape(String op, Tensor x, Tensor y) {
         Elements.requireSameShape(op, x, y);
-        if (!y.dtype().isFloating() || x.dtype() != y.dtype()) {
+        if (!y.dtype().isFloating() || y.dtype().isHalf() || x.dtype() != y.dtype()) {
             Elements.requireFloatDType(op, y, x);
         }
         Elements.requireContiguous(op, y);

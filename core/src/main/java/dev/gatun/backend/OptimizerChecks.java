@@ -43,6 +43,7 @@ final class OptimizerChecks {
         if (!param.dtype().isFloating()) {
             throw new IllegalArgumentException(op + ": needs float tensors, got " + param.describe());
         }
+        Elements.requireNotHalf(op, param);
         Elements.requireContiguous(op, param);
         like(op, param, grad);
         like(op, param, a);

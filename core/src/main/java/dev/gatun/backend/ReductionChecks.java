@@ -104,6 +104,7 @@ final class ReductionChecks {
         if (!x.dtype().isFloating()) {
             throw new IllegalArgumentException("argmax: needs float tensors, got " + x.describe());
         }
+        Elements.requireNotHalf("argmax", x);
         Elements.requireContiguous("argmax", out);
     }
 }

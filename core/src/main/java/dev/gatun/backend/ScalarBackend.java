@@ -5,6 +5,7 @@ import dev.gatun.backend.operand.ClassLabels;
 import dev.gatun.backend.operand.MatrixLayout;
 import dev.gatun.kernels.gemm.SgemmReference;
 import dev.gatun.tensor.DType;
+import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
@@ -30,6 +31,13 @@ public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPo
 
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        if (a.dtype().isHalf()) {
+            // Widened to float32 first: the products and sums are then float32's, as on CUDA.
+            try (Scope s = Scope.open("gemm of halves")) {
+                gemmUnchecked(transA, transB, alpha, GemmChecks.widened(this, a), GemmChecks.widened(this, b), beta, c);
+            }
+            return;
+        }
         int m = c.dim(0), n = c.dim(1), k = GemmChecks.inner(transA, a);
         MatrixLayout la = MatrixLayout.of(a);
         MatrixLayout lb = MatrixLayout.of(b);
@@ -360,5 +368,13 @@ public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPo
             Elements.set(sum.segment(), dt, sum.offset() + i, s);
             Elements.set(param.segment(), dt, param.offset() + i, p - clr * g / (Math.sqrt(s) + eps));
         }
+    }
+
+    // ---- half precision -----------------------------------------------------------------------
+
+    /** Element by element through {@link #copyUnchecked}, which rounds as {@code HalfBits} does. */
+    @Override
+    public void castUnchecked(Tensor src, Tensor dst) {
+        copyUnchecked(src, dst);
     }
 }

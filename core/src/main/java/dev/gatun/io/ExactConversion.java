@@ -1,5 +1,6 @@
 package dev.gatun.io;
 
+import dev.gatun.kernels.half.HalfBits;
 import dev.gatun.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Converts a tensor's file data into a Gatun dtype where every value converts exactly: F16 and
- * BF16 into float32 or float64, F32 into float64, and each value of the other types only when the
+ * BF16 into float32 or float64 (or into their own half dtype, byte for byte), F32 into float64, and each value of the other types only when the
  * target holds it exactly (an I64 into float32 needs |v| &lt;= 2^24 or a value float32 happens to
  * represent, such as 2^40). The first value that does not convert is refused with the tensor's
  * name, its dtype, the value and its index; nothing rounds silently. Floats never load into int32.
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 final class ExactConversion {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private ExactConversion() {}
 
@@ -69,6 +71,12 @@ final class ExactConversion {
                         dst.set(INT, dstOffset + i * Integer.BYTES, v);
                     }
                 }
+                case BFLOAT16, FLOAT16 -> {
+                    short h = halfBits(file, e, data, at, i, to);
+                    if (dst != null) {
+                        dst.set(SHORT, dstOffset + i * Short.BYTES, h);
+                    }
+                }
             }
         }
     }
@@ -95,6 +103,18 @@ final class ExactConversion {
             throw inexact(file, e, i, Long.toString(v), DType.FLOAT32);
         }
         return Float.floatToRawIntBits(f);
+    }
+
+    /** The bfloat16 or float16 bits of element {@code i} (at byte {@code at}), which must convert exactly. */
+    private static short halfBits(Path file, SafetensorsReader.Entry e, MemorySegment data, long at, long i, DType to)
+            throws SafetensorsFormatException {
+        float f = Float.intBitsToFloat(float32Bits(file, e, data, at, i));
+        short h = to == DType.BFLOAT16 ? HalfBits.toBf16(f) : HalfBits.toFp16(f);
+        float back = to == DType.BFLOAT16 ? HalfBits.fromBf16(h) : HalfBits.fromFp16(h);
+        if (Float.compare(back, f) != 0 && !Float.isNaN(f)) {
+            throw inexact(file, e, i, Float.toString(f), to);
+        }
+        return h;
     }
 
     /** Element {@code i} (at byte {@code at}) as a double, which must convert exactly. */

@@ -56,6 +56,8 @@ enum SafetensorsDType {
             case FLOAT64 -> F64;
             case FLOAT32 -> F32;
             case INT32 -> I32;
+            case FLOAT16 -> F16;
+            case BFLOAT16 -> BF16;
         };
     }
 
@@ -74,6 +76,18 @@ enum SafetensorsDType {
      */
     DType natural() {
         return natural;
+    }
+
+    /**
+     * The dtype a read gives: {@link #natural()}, except that F16 and BF16 stay float16 and
+     * bfloat16 when {@code keepHalves}.
+     */
+    DType loaded(boolean keepHalves) {
+        return !keepHalves ? natural : switch (this) {
+            case F16 -> DType.FLOAT16;
+            case BF16 -> DType.BFLOAT16;
+            case F64, F32, I64, I32, U8, BOOL -> natural;
+        };
     }
 
     /** True when this type's bytes are those of {@code d}, so data copies without decoding. */

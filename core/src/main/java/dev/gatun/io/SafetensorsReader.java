@@ -93,16 +93,31 @@ public final class SafetensorsReader {
      * @throws IOException if the file cannot be read or is not valid safetensors
      */
     public static Safetensors load(Path file, Scope scope) throws IOException {
+        return load(file, scope, false);
+    }
+
+    /**
+     * Reads tensors and metadata as {@link #load(Path, Scope)} does, except that with
+     * {@code keepHalves} F16 and BF16 tensors stay float16 and bfloat16 (their bytes copied as
+     * they are) instead of widening to float32.
+     *
+     * @param file the safetensors file
+     * @param scope the scope owning the new tensors
+     * @param keepHalves whether F16 and BF16 load as float16 and bfloat16 tensors
+     * @return the tensors and the metadata
+     * @throws IOException if the file cannot be read or is not valid safetensors
+     */
+    public static Safetensors load(Path file, Scope scope, boolean keepHalves) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment data = map(ch, h, arena);
                 for (Entry e : h.entries()) {
-                    ExactConversion.convert(file, e, data, e.dtype().natural(), null, 0);
+                    ExactConversion.convert(file, e, data, e.dtype().loaded(keepHalves), null, 0);
                 }
                 for (Entry e : h.entries()) {
-                    Tensor t = Tensor.zeros(scope, e.dtype().natural(), e.shape());
+                    Tensor t = Tensor.zeros(scope, e.dtype().loaded(keepHalves), e.shape());
                     ExactConversion.convert(file, e, data, t.dtype(), t.segment(), 0);
                     tensors.put(e.name(), t);
                 }

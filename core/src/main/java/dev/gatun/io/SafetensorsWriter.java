@@ -31,7 +31,7 @@ public final class SafetensorsWriter {
      * Streams {@code parameters} (and string metadata; null or empty writes none) to {@code out}.
      *
      * <p>The bytes match the reference implementation's {@code save_file}: entries ordered by dtype
-     * alignment (F64, then F32, then I32) and then by name, compact JSON, header padded with
+     * alignment (F64, then F32, then I32, then BF16, then F16) and then by name, compact JSON, header padded with
      * spaces. Metadata keys are written sorted (the reference writes them in hash order).
      *
      * @param parameters the named tensors to write
@@ -51,7 +51,8 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Streams named tensors of any dtype (int32 included, which parameters cannot be).
+     * Streams named tensors of any dtype (int32 included, which parameters cannot be); bfloat16
+     * and float16 tensors are written as BF16 and F16, bit for bit.
      *
      * @param tensors the tensors to write, by name
      * @param metadata string metadata to write; null or empty for none
@@ -135,6 +136,8 @@ public final class SafetensorsWriter {
     /** Position in the reference's dtype enum (only the relative order matters). */
     private static int rank(DType d) {
         return switch (d) {
+            case FLOAT16 -> -2;
+            case BFLOAT16 -> -1;
             case INT32 -> 0;
             case FLOAT32 -> 2;
             case FLOAT64 -> 3;

@@ -28,8 +28,8 @@ abstract class BatchNormLayer extends Module {
         if (!(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException(layer + ": momentum must be in [0, 1], got " + momentum);
         }
-        if (dtype == null || !dtype.isFloating()) {
-            throw new IllegalArgumentException(layer + ": dtype must be float32 or float64, got " + dtype);
+        if (dtype == null || !dtype.isFloating() || dtype.isHalf()) {
+            throw new IllegalArgumentException(layer + ": dtype must be float32 or float64, got " + (dtype == null ? null : dtype.label()));
         }
         this.channels = channels;
         this.eps = eps;

@@ -31,8 +31,8 @@ public abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GR
             throw new IllegalArgumentException(name + ": sizes must be > 0, got inputSize=" + inputSize + ", hiddenSize="
                     + hiddenSize + ", numLayers=" + numLayers);
         }
-        if (!dtype.isFloating()) {
-            throw new IllegalArgumentException(name + ": dtype must be a float type, got " + dtype);
+        if (!dtype.isFloating() || dtype.isHalf()) {
+            throw new IllegalArgumentException(name + ": dtype must be float32 or float64, got " + dtype.label());
         }
         this.cell = cell;
         this.inputSize = inputSize;

@@ -128,7 +128,11 @@ public final class Views {
             return copy(x);
         }
         Tensor y = x.newZeros(target, x.shape());
-        BackendRegistry.of(x).copy(x, y);
+        if (x.dtype().isFloating() && target.isFloating()) {
+            BackendRegistry.of(x).cast(x, y);
+        } else {
+            BackendRegistry.of(x).copy(x, y);
+        }
         if (!target.isFloating()) {
             return y;
         }

@@ -3,6 +3,7 @@ package dev.gatun.tensor;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.device.DeviceRuntime;
 import dev.gatun.device.DeviceRuntimes;
+import dev.gatun.kernels.half.HalfBits;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -76,9 +77,15 @@ final class DeviceTransfer {
             case FLOAT32 -> one.set(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, (float) value);
             case FLOAT64 -> one.set(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 0, value);
             case INT32 -> one.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, (int) value);
+            case BFLOAT16, FLOAT16 -> one.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, halfBits(t.dtype(), value));
         }
         Storage st = storage(t);
         DeviceRuntimes.of(st.device()).copyIn(one, st.address() + physical * size);
+    }
+
+    /** The bits of {@code value} in a half dtype: rounded to float32 first, as every conversion path does. */
+    static short halfBits(DType dtype, double value) {
+        return dtype == DType.BFLOAT16 ? HalfBits.toBf16((float) value) : HalfBits.toFp16((float) value);
     }
 
     /** Copies {@code bytes} bytes between the storages of two alive tensors, at byte offsets. */

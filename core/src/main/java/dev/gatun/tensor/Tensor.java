@@ -3,6 +3,8 @@ package dev.gatun.tensor;
 import dev.gatun.autograd.GradFn;
 import dev.gatun.backend.BackendRegistry;
 import dev.gatun.device.DeviceRuntimes;
+import dev.gatun.kernels.half.HalfBits;
+import dev.gatun.kernels.half.HalfConversion;
 import dev.gatun.ops.Activations;
 import dev.gatun.ops.Arithmetic;
 import dev.gatun.ops.MatMul;
@@ -526,6 +528,8 @@ public final class Tensor {
             case FLOAT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfFloat) dtype.layout(), i);
             case FLOAT64 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfDouble) dtype.layout(), i);
             case INT32 -> segment.getAtIndex((java.lang.foreign.ValueLayout.OfInt) dtype.layout(), i);
+            case BFLOAT16 -> HalfBits.fromBf16(segment.getAtIndex((java.lang.foreign.ValueLayout.OfShort) dtype.layout(), i));
+            case FLOAT16 -> HalfBits.fromFp16(segment.getAtIndex((java.lang.foreign.ValueLayout.OfShort) dtype.layout(), i));
         };
     }
 
@@ -548,6 +552,8 @@ public final class Tensor {
             case FLOAT32 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfFloat) dtype.layout(), p, (float) value);
             case FLOAT64 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfDouble) dtype.layout(), p, value);
             case INT32 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfInt) dtype.layout(), p, (int) value);
+            case BFLOAT16, FLOAT16 -> segment.setAtIndex((java.lang.foreign.ValueLayout.OfShort) dtype.layout(), p,
+                    DeviceTransfer.halfBits(dtype, value));
         }
     }
 
@@ -605,6 +611,14 @@ public final class Tensor {
         float[] out = new float[(int) size];
         if (dtype == DType.FLOAT32 && isContiguous()) {
             MemorySegment.copy(segment(), DType.FLOAT32.layout(), offset * 4, out, 0, out.length);
+            return out;
+        }
+        if (dtype == DType.BFLOAT16 && isContiguous()) {
+            HalfConversion.fromBf16(segment(), offset, MemorySegment.ofArray(out), 0, out.length);
+            return out;
+        }
+        if (dtype == DType.FLOAT16 && isContiguous()) {
+            HalfConversion.fromFp16(segment(), offset, MemorySegment.ofArray(out), 0, out.length);
             return out;
         }
         for (int i = 0; i < out.length; i++) {
@@ -738,7 +752,10 @@ public final class Tensor {
     }
 
     /**
-     * A contiguous copy with a new dtype (float32 ↔ float64 ↔ int32); gradients flow between float types.
+     * A contiguous copy with a new dtype, on the same device: float32, float64, bfloat16 and float16
+     * in any direction (rounding to nearest even when narrowing, see
+     * {@link dev.gatun.backend.CastOps}), and to and from int32. Gradients flow between float
+     * types, cast back to this tensor's dtype.
      *
      * @param target the dtype to convert to
      * @return the converted copy

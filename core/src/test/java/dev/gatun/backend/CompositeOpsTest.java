@@ -44,7 +44,7 @@ class CompositeOpsTest extends ParityTestBase {
         }
         assertEquals(new TreeSet<>(Set.of("name", "description", "gemmUnchecked", "binaryUnchecked", "unaryUnchecked",
                 "unaryBackwardUnchecked", "clampUnchecked", "fill", "copyUnchecked", "dropoutUnchecked", "reduceUnchecked",
-                "argmaxUnchecked", "conv2dUnchecked", "conv2dBackwardDataUnchecked", "conv2dBackwardWeightUnchecked",
+                "argmaxUnchecked", "castUnchecked", "conv2dUnchecked", "conv2dBackwardDataUnchecked", "conv2dBackwardWeightUnchecked",
                 "maxPool2dUnchecked", "maxPool2dBackwardUnchecked", "avgPool2dUnchecked", "avgPool2dBackwardUnchecked",
                 "batchNormTrainUnchecked", "batchNormInferenceUnchecked", "batchNormBackwardUnchecked",
                 "lstmCellUnchecked", "lstmCellBackwardUnchecked", "gruCellUnchecked", "gruCellBackwardUnchecked")),
@@ -287,6 +287,11 @@ class CompositeOpsTest extends ParityTestBase {
         public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta,
                                   Tensor c) {
             s.gemmUnchecked(transA, transB, alpha, a, b, beta, c);
+        }
+
+        @Override
+        public void castUnchecked(Tensor src, Tensor dst) {
+            s.castUnchecked(src, dst);
         }
 
         @Override

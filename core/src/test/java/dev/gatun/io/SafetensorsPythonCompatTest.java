@@ -321,4 +321,64 @@ class SafetensorsPythonCompatTest {
             }
         }
     }
+
+    /** The tensors of reference-half.safetensors, built in Java from expected.txt's values. */
+    private static Map<String, Tensor> halfTensors() throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Expected e : expected("reference-half.safetensors")) {
+            DType dtype = switch (e.code()) {
+                case "BF16" -> DType.BFLOAT16;
+                case "F16" -> DType.FLOAT16;
+                default -> DType.FLOAT32;
+            };
+            Tensor t = Tensor.zeros(dtype, e.shape());
+            float[] v = e.floats();
+            for (int i = 0; i < v.length; i++) {
+                t.setFlat(i, v[i]);
+            }
+            out.put(e.name(), t);
+        }
+        return out;
+    }
+
+    /** Bfloat16 and float16 tensors are written as BF16 and F16 exactly as the reference writes them. */
+    @Test
+    void writerWritesHalvesByteIdenticalToReference() throws Exception {
+        Path jv = dir.resolve("half.safetensors");
+        try (Scope s = Scope.open(); OutputStream out = Files.newOutputStream(jv)) {
+            SafetensorsWriter.writeTensors(halfTensors(), Map.of(), out);
+        }
+        byte[] want = Files.readAllBytes(fixture("reference-half.safetensors"));
+        byte[] got = Files.readAllBytes(jv);
+        if (!Arrays.equals(want, got)) {
+            assertEquals(HexFormat.of().formatHex(want), HexFormat.of().formatHex(got),
+                    "header python: " + new String(want, StandardCharsets.ISO_8859_1)
+                            + "\nheader java: " + new String(got, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** With keepHalves, F16 and BF16 load as float16 and bfloat16 holding NumPy's values bit for bit. */
+    @Test
+    void readsHalvesKeptAsHalvesAsNumPyDecodesThem() throws IOException {
+        for (String file : List.of("reference-half.safetensors", "dtypes.safetensors")) {
+            try (Scope s = Scope.open()) {
+                Map<String, Tensor> got = SafetensorsReader.load(fixture(file), s, true).tensors();
+                for (Expected e : expected(file)) {
+                    Tensor t = got.get(e.name());
+                    DType want = switch (e.code()) {
+                        case "BF16" -> DType.BFLOAT16;
+                        case "F16" -> DType.FLOAT16;
+                        case "F32" -> DType.FLOAT32;
+                        case "F64" -> DType.FLOAT64;
+                        default -> DType.INT32;
+                    };
+                    assertEquals(want, t.dtype(), file + " " + e.name());
+                    assertArrayEquals(e.shape(), t.shape(), e.name());
+                    if (want.isHalf() || want == DType.FLOAT32) {
+                        assertArrayEquals(bits(e.floats()), bits(t.toFloatArray()), file + " " + e.name());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -125,7 +125,9 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        CudaOperands.requireFloat("gemm", a, b, c);
+        // Half A and B (one dtype, checked by GemmChecks) multiply through cublasGemmEx into float32 C.
+        boolean half = a.dtype().isHalf();
+        CudaOperands.requireFloat("gemm", half ? null : a, half ? null : b, c);
         long pc = operands.out("gemm", c);
         Tensor da = MatrixLayout.of(a) == null ? operands.contiguous("gemm", a) : a;
         Tensor db = MatrixLayout.of(b) == null ? operands.contiguous("gemm", b) : b;
@@ -147,11 +149,21 @@ public final class CudaBackend implements Backend {
             // mode on each call (a host-side flag, no device work), under the context's lock.
             checkCublas(cublas_h.cublasSetMathMode(ctx.cublas(), tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
                     : cublas_h.CUBLAS_DEFAULT_MATH()), "cublasSetMathMode");
-            checkCublas(cublas_h.cublasSgemm_v2(ctx.cublas(), tb ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(),
-                    ta ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N(), n, m, k,
-                    call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha), seg(operands.ptr("gemm", db)), lb.ld(),
-                    seg(operands.ptr("gemm", da)), la.ld(), call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) beta),
-                    seg(pc), Math.max(n, 1)), "cublasSgemm_v2");
+            int opB = tb ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N();
+            int opA = ta ? cublas_h.CUBLAS_OP_T() : cublas_h.CUBLAS_OP_N();
+            MemorySegment alphaF = call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) alpha);
+            MemorySegment betaF = call.allocateFrom(ValueLayout.JAVA_FLOAT, (float) beta);
+            if (half) {
+                // Float32 accumulation (CUBLAS_COMPUTE_32F) on the tensor cores, whatever the math mode.
+                int type = a.dtype() == DType.BFLOAT16 ? cublas_h.CUDA_R_16BF() : cublas_h.CUDA_R_16F();
+                checkCublas(cublas_h.cublasGemmEx(ctx.cublas(), opB, opA, n, m, k, alphaF, seg(operands.ptr("gemm", db)),
+                        type, lb.ld(), seg(operands.ptr("gemm", da)), type, la.ld(), betaF, seg(pc), cublas_h.CUDA_R_32F(),
+                        Math.max(n, 1), cublas_h.CUBLAS_COMPUTE_32F(), cublas_h.CUBLAS_GEMM_DEFAULT()), "cublasGemmEx");
+            } else {
+                checkCublas(cublas_h.cublasSgemm_v2(ctx.cublas(), opB, opA, n, m, k, alphaF,
+                        seg(operands.ptr("gemm", db)), lb.ld(), seg(operands.ptr("gemm", da)), la.ld(), betaF, seg(pc),
+                        Math.max(n, 1)), "cublasSgemm_v2");
+            }
           }
         }
     }
@@ -368,6 +380,15 @@ public final class CudaBackend implements Backend {
         if (y.size() == 0) {
             return;
         }
+        if (y.dtype().isHalf()) {
+            // FILL stores 32-bit patterns: fill float32, then round once into the half.
+            try (Scope s = Scope.open("fill")) {
+                Tensor wide = Tensor.empty(device, DType.FLOAT32, y.shape());
+                fill(wide, value);
+                copy(wide, y);
+            }
+            return;
+        }
         // FILL stores 32-bit patterns: an int32 value travels as the float with its bits.
         float bits = y.dtype() == DType.INT32 ? Float.intBitsToFloat((int) value) : (float) value;
         if (y.isContiguous()) {
@@ -400,6 +421,10 @@ public final class CudaBackend implements Backend {
         if (src.size() == 0) {
             return;
         }
+        if (src.dtype() != dst.dtype() && (src.dtype().isHalf() || dst.dtype().isHalf())) {
+            copyConvertingHalf(src, dst);
+            return;
+        }
         int[] shape = src.shape();
         long[] sa = src.strides(), sb = dst.strides();
         if (shape.length > COPY_RANK) {
@@ -429,6 +454,12 @@ public final class CudaBackend implements Backend {
 
     /** The strided-copy kernel over the first {@code rank} of 8 dimensions, with the dtype conversion. */
     private void copyStrided(Tensor src, Tensor dst, int rank, long[] s, long[] a, long[] b) {
+        if (src.dtype().byteSize() == 2) {
+            ctx.launch(PtxKernels.COPY_STRIDED_16, src.size(), operands.ptr("copy", src), operands.ptr("copy", dst),
+                    src.size(), rank, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], a[0], a[1], a[2], a[3], a[4],
+                    a[5], a[6], a[7], b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+            return;
+        }
         int mode = src.dtype() == dst.dtype() ? 0 : src.dtype() == DType.FLOAT32 ? 1 : 2;
         ctx.launch(PtxKernels.COPY_STRIDED, src.size(), operands.ptr("copy", src), operands.ptr("copy", dst), src.size(),
                 rank, mode, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], a[0], a[1], a[2], a[3], a[4], a[5],
@@ -437,6 +468,54 @@ public final class CudaBackend implements Backend {
 
     /** Dimensions the strided-copy kernel walks (shapes are merged down to this, or split). */
     private static final int COPY_RANK = 8;
+
+    // ---- half precision -----------------------------------------------------------------------
+
+    @Override
+    public void castUnchecked(Tensor src, Tensor dst) {
+        operands.check("cast", src);
+        long pd = operands.out("cast", dst);
+        if (src.dtype() == dst.dtype()) {
+            copy(src, dst);
+            return;
+        }
+        if (src.size() == 0) {
+            return;
+        }
+        long ps = operands.dense("cast", src);
+        ctx.launch(PtxKernels.CAST, src.size(), ps, castCode(src.dtype()), pd, castCode(dst.dtype()), src.size());
+    }
+
+    /** The cast kernel's code of a dtype (cast.cu): explicit, not the enum's ordinal. */
+    private static int castCode(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> 0;
+            case BFLOAT16 -> 1;
+            case FLOAT16 -> 2;
+            case FLOAT64, INT32 -> throw new IllegalArgumentException("cast on cuda: " + dtype.label()
+                    + " is not converted on the device; cast it on the host");
+        };
+    }
+
+    /**
+     * copy between different dtypes, one of them a half: floats through the cast kernel (into a
+     * temporary when dst is a strided view), int32 through float32.
+     */
+    private void copyConvertingHalf(Tensor src, Tensor dst) {
+        try (Scope s = Scope.open("copy converting")) {
+            if (!src.dtype().isFloating() || !dst.dtype().isFloating()) {
+                Tensor wide = Tensor.empty(device, DType.FLOAT32, src.shape());
+                copy(src, wide);
+                copy(wide, dst);
+            } else if (dst.isContiguous()) {
+                cast(src, dst);
+            } else {
+                Tensor converted = Tensor.empty(device, dst.dtype(), src.shape());
+                cast(src, converted);
+                copy(converted, dst);
+            }
+        }
+    }
 
     @Override
     public void dropoutUnchecked(Tensor x, Tensor mask, Tensor y, double p, long seed) {

@@ -132,6 +132,8 @@ public final class PtxKernels {
      * float32 to int32 as Java's (int), 2 int32 to float32.
      */
     public static final PtxKernel COPY_STRIDED = copyStrided();
+    /** COPY_STRIDED for 16-bit elements (bfloat16, float16), bits unchanged: no mode parameter. */
+    public static final PtxKernel COPY_STRIDED_16 = copyStrided16();
     /** y[o, i] = sum over k of x[o, k, i] for contiguous x[outer, axis, inner]. */
     public static final PtxKernel REDUCE_SUM = kernel("reduce", "reduce_sum",
             p("x", POINTER), p("y", POINTER), p("outer", I64), p("axis", I32), p("inner", I64));
@@ -162,12 +164,21 @@ public final class PtxKernels {
             p("x", POINTER), p("mask", POINTER), p("y", POINTER), p("n", I64), p("threshold", I32), p("scale", F32),
             p("seed", I64));
 
+    /**
+     * dst = src converted between float32, bfloat16 and float16 (codes 0, 1, 2), contiguous arrays of
+     * n elements; rounds to nearest even, NaN bits as HalfBits gives them.
+     */
+    public static final PtxKernel CAST = kernel("cast", "cast",
+            p("src", POINTER), p("srcType", I32), p("dst", POINTER), p("dstType", I32), p("n", I64));
+
     /** Every kernel, in source-file order. */
     public static final List<PtxKernel> ALL = List.of(CROSS_ENTROPY_BACKWARD, ADAM_STEP, SGD_STEP, RMSPROP_STEP,
             ADAGRAD_STEP, AXPBY, FILL, BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV,
             MAX_POOL2D, MAX_POOL2D_BACKWARD, AVG_POOL2D, AVG_POOL2D_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL,
             GRU_CELL_BACKWARD, UNARY_FORWARD, UNARY_BACKWARD, CLAMP, COPY_STRIDED, REDUCE_SUM, REDUCE_MAX, SOFTMAX_ROWS,
-            SOFTMAX_BACKWARD_ROWS, CROSS_ENTROPY_FORWARD, ARGMAX_ROWS, DROPOUT);
+            SOFTMAX_BACKWARD_ROWS, CROSS_ENTROPY_FORWARD, ARGMAX_ROWS, DROPOUT,
+            // Half precision.
+            COPY_STRIDED_16, CAST);
 
     private PtxKernels() {}
 
@@ -223,6 +234,17 @@ public final class PtxKernels {
             }
         }
         return new PtxKernel("copy", "copy_strided", params);
+    }
+
+    private static PtxKernel copyStrided16() {
+        List<PtxKernel.Param> params = new ArrayList<>(List.of(p("src", POINTER), p("dst", POINTER), p("n", I64),
+                p("rank", I32)));
+        for (String prefix : List.of("s", "a", "b")) {
+            for (int i = 0; i < 8; i++) {
+                params.add(p(prefix + i, I64));
+            }
+        }
+        return new PtxKernel("copy", "copy_strided_16", params);
     }
 
     private static PtxKernel kernel(String file, String entry, PtxKernel.Param... params) {

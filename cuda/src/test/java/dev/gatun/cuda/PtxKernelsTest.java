@@ -48,7 +48,7 @@ class PtxKernelsTest {
     void eachPtxFileDeclaresOnlyListedKernels() {
         assertEquals(List.of("cross_entropy_backward", "adam_step", "sgd_step", "rmsprop_step", "adagrad_step", "scale",
                 "binary_broadcast", "pool", "lstm_cell", "gru_cell", "unary", "copy", "reduce", "softmax", "cross_entropy",
-                "argmax", "dropout"), PtxKernels.files());
+                "argmax", "dropout", "cast"), PtxKernels.files());
         for (String file : PtxKernels.files()) {
             List<String> listed = PtxKernels.ALL.stream().filter(k -> k.file().equals(file)).map(PtxKernel::entry)
                     .sorted().toList();

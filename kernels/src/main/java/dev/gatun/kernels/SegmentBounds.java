@@ -37,6 +37,18 @@ public final class SegmentBounds {
     }
 
     /**
+     * Throws unless {@code seg} holds 16-bit values {@code [off, off + n)} (bfloat16 or float16).
+     *
+     * @param name the parameter's name, for the message
+     * @param seg the segment
+     * @param off the first element's index, in elements of the checked type
+     * @param n the number of elements that must fit
+     */
+    public static void shorts(String name, MemorySegment seg, long off, long n) {
+        elements(name, seg, off, n, Short.BYTES, "shorts");
+    }
+
+    /**
      * Throws unless {@code seg} holds int32 values {@code [off, off + n)}.
      *
      * @param name the parameter's name, for the message

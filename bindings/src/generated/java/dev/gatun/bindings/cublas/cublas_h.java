@@ -59,6 +59,33 @@ public class cublas_h extends cublas_h$shared {
     public static int CUBLAS_VER_BUILD() {
         return CUBLAS_VER_BUILD;
     }
+    private static final int CUDA_R_16F = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDataType_t.CUDA_R_16F = 2
+     * }
+     */
+    public static int CUDA_R_16F() {
+        return CUDA_R_16F;
+    }
+    private static final int CUDA_R_16BF = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDataType_t.CUDA_R_16BF = 14
+     * }
+     */
+    public static int CUDA_R_16BF() {
+        return CUDA_R_16BF;
+    }
+    private static final int CUDA_R_32F = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum cudaDataType_t.CUDA_R_32F = 0
+     * }
+     */
+    public static int CUDA_R_32F() {
+        return CUDA_R_32F;
+    }
     private static final int CUBLAS_STATUS_SUCCESS = (int)0L;
     /**
      * {@snippet lang=c :
@@ -194,6 +221,15 @@ public class cublas_h extends cublas_h$shared {
     public static int CUBLAS_POINTER_MODE_DEVICE() {
         return CUBLAS_POINTER_MODE_DEVICE;
     }
+    private static final int CUBLAS_GEMM_DEFAULT = (int)-1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.CUBLAS_GEMM_DEFAULT = -1
+     * }
+     */
+    public static int CUBLAS_GEMM_DEFAULT() {
+        return CUBLAS_GEMM_DEFAULT;
+    }
     private static final int CUBLAS_DEFAULT_MATH = (int)0L;
     /**
      * {@snippet lang=c :
@@ -256,6 +292,15 @@ public class cublas_h extends cublas_h$shared {
      */
     public static int CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION() {
         return CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION;
+    }
+    private static final int CUBLAS_COMPUTE_32F = (int)68L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.CUBLAS_COMPUTE_32F = 68
+     * }
+     */
+    public static int CUBLAS_COMPUTE_32F() {
+        return CUBLAS_COMPUTE_32F;
     }
     /**
      * {@snippet lang=c :
@@ -1276,6 +1321,84 @@ public class cublas_h extends cublas_h$shared {
                 traceDowncall("cublasDgemm_v2", handle, transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
             }
             return (int)mh$.invokeExact(handle, transa, transb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class cublasGemmEx {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_POINTER,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_POINTER,
+            cublas_h.C_POINTER,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_INT,
+            cublas_h.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cublasGemmEx");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const void *alpha, const void *A, cudaDataType Atype, int lda, const void *B, cudaDataType Btype, int ldb, const void *beta, void *C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType, cublasGemmAlgo_t algo)
+     * }
+     */
+    public static FunctionDescriptor cublasGemmEx$descriptor() {
+        return cublasGemmEx.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const void *alpha, const void *A, cudaDataType Atype, int lda, const void *B, cudaDataType Btype, int ldb, const void *beta, void *C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType, cublasGemmAlgo_t algo)
+     * }
+     */
+    public static MethodHandle cublasGemmEx$handle() {
+        return cublasGemmEx.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const void *alpha, const void *A, cudaDataType Atype, int lda, const void *B, cudaDataType Btype, int ldb, const void *beta, void *C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType, cublasGemmAlgo_t algo)
+     * }
+     */
+    public static MemorySegment cublasGemmEx$address() {
+        return cublasGemmEx.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb, int m, int n, int k, const void *alpha, const void *A, cudaDataType Atype, int lda, const void *B, cudaDataType Btype, int ldb, const void *beta, void *C, cudaDataType Ctype, int ldc, cublasComputeType_t computeType, cublasGemmAlgo_t algo)
+     * }
+     */
+    public static int cublasGemmEx(MemorySegment handle, int transa, int transb, int m, int n, int k, MemorySegment alpha, MemorySegment A, int Atype, int lda, MemorySegment B, int Btype, int ldb, MemorySegment beta, MemorySegment C, int Ctype, int ldc, int computeType, int algo) {
+        var mh$ = cublasGemmEx.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cublasGemmEx", handle, transa, transb, m, n, k, alpha, A, Atype, lda, B, Btype, ldb, beta, C, Ctype, ldc, computeType, algo);
+            }
+            return (int)mh$.invokeExact(handle, transa, transb, m, n, k, alpha, A, Atype, lda, B, Btype, ldb, beta, C, Ctype, ldc, computeType, algo);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -11,7 +11,8 @@ package dev.gatun.kernels.half;
  *       smallest subnormal 2^-24.
  * </ul>
  * Both round to nearest, ties to even, as cuBLAS, PyTorch and the CPUs' conversion instructions do.
- * A NaN stays a NaN (quiet, sign kept); infinities stay infinities.
+ * A NaN stays a NaN (quiet, sign kept, its top payload bits kept), the same bits in every JIT
+ * tier; infinities stay infinities.
  */
 public final class HalfBits {
     private HalfBits() {}
@@ -49,6 +50,13 @@ public final class HalfBits {
      * @return its IEEE binary16 bits
      */
     public static short toFp16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        if ((bits & 0x7fff_ffff) > 0x7f80_0000) {
+            // Float.floatToFloat16 leaves a NaN's payload unspecified, and the JDK's Java code and its
+            // x86 intrinsic disagree: keep the top payload bits with the quiet bit set, as the CPUs'
+            // and CUDA's conversion instructions do, whatever the JIT tier.
+            return (short) (((bits >>> 16) & 0x8000) | 0x7e00 | ((bits >>> 13) & 0x03ff));
+        }
         return Float.floatToFloat16(x);
     }
 
@@ -59,6 +67,10 @@ public final class HalfBits {
      * @return the value
      */
     public static float fromFp16(short h) {
+        if ((h & 0x7fff) > 0x7c00) {
+            // As in toFp16: a NaN comes back quiet with its payload, in every JIT tier.
+            return Float.intBitsToFloat(((h & 0x8000) << 16) | 0x7fc0_0000 | ((h & 0x03ff) << 13));
+        }
         return Float.float16ToFloat(h);
     }
 

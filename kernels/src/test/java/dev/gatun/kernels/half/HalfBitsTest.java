@@ -62,6 +62,10 @@ class HalfBitsTest {
         assertEquals(0f, HalfBits.roundToFp16(0x1p-26f));
         assertEquals(1f, HalfBits.roundToFp16(1f + 0x1p-11f));
         assertTrue(Float.isNaN(HalfBits.roundToFp16(Float.NaN)));
+        // A NaN whose payload sits only below float16's mantissa stays a (quiet) NaN, sign kept.
+        assertEquals((short) 0x7e00, HalfBits.toFp16(Float.intBitsToFloat(0x7f80_0001)));
+        assertEquals((short) 0xfe00, HalfBits.toFp16(Float.intBitsToFloat(0xff80_0001)));
+        assertEquals((short) 0x7e09, HalfBits.toFp16(Float.intBitsToFloat(0x7f81_2345)));
         for (int h = 0; h < 0x10000; h++) {
             float x = HalfBits.fromFp16((short) h);
             if (!Float.isNaN(x)) {
