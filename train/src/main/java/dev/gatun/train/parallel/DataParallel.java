@@ -6,6 +6,9 @@ import dev.gatun.nn.Parameter;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,10 +24,10 @@ import java.util.List;
  * <ul>
  *   <li>Each rank takes its {@link ShardPlan share} of every global batch of the epoch order that
  *       one process would draw with the same seed; the loader's batch size is the global batch.
- *   <li>After backward, the gradients are combined in buckets of about {@link #bucketBytes()}:
- *       each bucket is gathered from every rank and reduced by {@link RankOrderSum#weighted} with
- *       the ranks' example counts as weights, so the result is the gradient of the mean loss over
- *       the global batch, bit-identical on every rank. The optimizer then steps the same
+ *   <li>After backward, the gradients are combined in off-heap buckets of about
+ *       {@link #bucketBytes()}: each bucket is all-reduced ({@link RankOrderAllReduce}) with the
+ *       ranks' example counts as weights, every element added in rank order in float64, so the
+ *       result is the gradient of the mean loss over the global batch, bit-identical on every rank. The optimizer then steps the same
  *       gradients from the same state on every rank, which keeps the parameters bit-identical.
  *   <li>Loss sums, correct predictions and example counts are summed over ranks, so the metrics
  *       are those of the global batch and the whole data set.
@@ -196,21 +199,37 @@ public final class DataParallel {
     }
 
     private void reduceBucket(List<Tensor> grads, int floats, double[] counts, double total) {
-        float[] packed = new float[floats];
-        int at = 0;
-        for (Tensor g : grads) {
-            float[] v = g.toFloatArray();
-            System.arraycopy(v, 0, packed, at, v.length);
-            at += v.length;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment packed = arena.allocate(ValueLayout.JAVA_FLOAT, floats);
+            long at = 0;
+            for (Tensor g : grads) {
+                long bytes = g.size() * Float.BYTES;
+                if (onHostDense(g)) {
+                    MemorySegment.copy(g.segment(), g.offset() * Float.BYTES, packed, at, bytes);
+                } else {
+                    MemorySegment.copy(g.toFloatArray(), 0, packed, ValueLayout.JAVA_FLOAT, at / Float.BYTES,
+                            Math.toIntExact(g.size()));
+                }
+                at += bytes;
+            }
+            collectives.allReduce(packed, floats, counts, total);
+            at = 0;
+            for (Tensor g : grads) {
+                long bytes = g.size() * Float.BYTES;
+                if (onHostDense(g)) {
+                    MemorySegment.copy(packed, at, g.segment(), g.offset() * Float.BYTES, bytes);
+                } else {
+                    float[] v = packed.asSlice(at, bytes).toArray(ValueLayout.JAVA_FLOAT);
+                    g.copyFrom(Tensor.of(v, g.shape()).to(g.device()));
+                }
+                at += bytes;
+            }
         }
-        float[] gathered = collectives.allGather(packed);
-        RankOrderSum.weighted(gathered, collectives.size(), counts, total, packed);
-        at = 0;
-        for (Tensor g : grads) {
-            int n = Math.toIntExact(g.size());
-            g.copyFrom(Tensor.of(Arrays.copyOfRange(packed, at, at + n), g.shape()).to(g.device()));
-            at += n;
-        }
+    }
+
+    /** Whether {@code t} is dense float32 in host memory, so the bucket can copy its bytes directly. */
+    private static boolean onHostDense(Tensor t) {
+        return t.device().isHost() && t.dtype() == DType.FLOAT32 && t.isContiguous();
     }
 
     /**
