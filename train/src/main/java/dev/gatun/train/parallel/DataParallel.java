@@ -3,6 +3,7 @@ package dev.gatun.train.parallel;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
+import dev.gatun.nn.RankSynchronized;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
@@ -34,7 +35,10 @@ import java.util.List;
  *   <li>Buffers (BatchNorm's running statistics) are not averaged: during an epoch each rank
  *       normalizes with its own batch's statistics and updates its own running statistics
  *       (PyTorch DDP's default); before every evaluation rank 0's buffers are broadcast, so
- *       evaluation and the saved model use rank 0's.
+ *       evaluation and the saved model use rank 0's. A BatchNorm layer set to synchronize
+ *       ({@code {type: batchnorm, sync: true}}, {@link RankSynchronized}) instead normalizes with
+ *       the global batch's statistics, summed over ranks in rank order, and updates its running
+ *       statistics from them (PyTorch's SyncBatchNorm); {@link #prepare} installs its sum.
  * </ul>
  *
  * <p>Against one process with the global batch the result is equal within float tolerance, not
@@ -49,6 +53,7 @@ public final class DataParallel {
 
     private final Collectives collectives;
     private final int bucketBytes;
+    private int synchronizedLayers;
     private long gradientSyncNanos;
     private long gradientSyncs;
 
@@ -87,9 +92,9 @@ public final class DataParallel {
     }
 
     /**
-     * Makes every rank start from rank 0's parameters, buffers and optimizer state, and gives every
+     * Makes every rank start from rank 0's parameters, buffers and optimizer state, gives every
      * trainable parameter a gradient (zeros), so that a rank with no examples in a step still
-     * takes part in the same buckets.
+     * takes part in the same buckets, and installs the sum over ranks in synchronized layers.
      *
      * @param model the model, the same architecture on every rank
      * @param optimizer its optimizer, with the same state names on every rank
@@ -107,6 +112,21 @@ public final class DataParallel {
                 w.setGrad(Tensor.zeros(w.scope(), w.device(), w.dtype(), w.shape()));
             }
         }
+        synchronizedLayers = installRankSum(model);
+    }
+
+    /** Gives every synchronized layer of {@code model} the sum over these ranks; returns how many there are. */
+    private int installRankSum(Module model) {
+        int count = 0;
+        if (model instanceof RankSynchronized layer && layer.isSynchronized()) {
+            // One process needs no sum: the layer stays plain BatchNorm.
+            layer.setRankSum(collectives.size() > 1 ? this::sum : null);
+            count++;
+        }
+        for (Module child : model.children()) {
+            count += installRankSum(child);
+        }
+        return count;
     }
 
     /**
@@ -139,6 +159,25 @@ public final class DataParallel {
     public ShardPlan plan(DataLoader loader) {
         return new ShardPlan(loader.dataset().size(), loader.batchSize(),
                 loader.samplesPerEpoch() < loader.dataset().size(), collectives.rank(), collectives.size());
+    }
+
+    /**
+     * {@return this rank's plan over the training loader, whose batch size is the global batch}
+     *
+     * @param loader the training loader
+     * @throws IllegalArgumentException when the model synchronizes BatchNorm and a global batch
+     *     leaves a rank without examples
+     */
+    public ShardPlan trainingPlan(DataLoader loader) {
+        ShardPlan plan = plan(loader);
+        int batches = plan.batchCount();
+        if (synchronizedLayers > 0 && collectives.size() > 1 && batches > 0 && plan.size(batches - 1) < collectives.size()) {
+            // A rank without examples would skip the forward pass whose statistics the others wait for.
+            throw new IllegalArgumentException("synchronized BatchNorm needs an example on every rank in every step: the"
+                    + " last global batch has " + plan.size(batches - 1) + " examples for " + collectives.size()
+                    + " ranks; change the batch size or data.limit");
+        }
+        return plan;
     }
 
     /**
