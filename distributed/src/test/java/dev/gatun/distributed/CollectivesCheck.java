@@ -66,7 +66,7 @@ public final class CollectivesCheck {
             float[] summed = all[rank].clone();
             c.allReduce(summed, Reduction.SUM);
             require(Arrays.equals(summed, viaGather), "all-reduce differs from RankOrderSum over the gathered arrays");
-            // The reduce-scatter all-reduce against the gather-based one it replaced, bit for bit,
+            // The reduce-scatter all-reduce against RankOrderSum over the gathered arrays, bit for bit,
             // on lengths that do not divide by the ranks and lengths shorter than the ranks.
             for (int len : new int[] {0, 1, 2, 3, 7, 1001, 40_000}) {
                 float[] mine = input(rank + 7, len);

@@ -165,15 +165,15 @@ public final class DataParallel {
      * {@return this rank's plan over the training loader, whose batch size is the global batch}
      *
      * @param loader the training loader
-     * @throws IllegalArgumentException when the model synchronizes BatchNorm and a global batch
-     *     leaves a rank without examples
+     * @throws RunRefusedException on every rank alike when the model synchronizes BatchNorm and a
+     *     global batch leaves a rank without examples
      */
     public ShardPlan trainingPlan(DataLoader loader) {
         ShardPlan plan = plan(loader);
         int batches = plan.batchCount();
         if (synchronizedLayers > 0 && collectives.size() > 1 && batches > 0 && plan.size(batches - 1) < collectives.size()) {
             // A rank without examples would skip the forward pass whose statistics the others wait for.
-            throw new IllegalArgumentException("synchronized BatchNorm needs an example on every rank in every step: the"
+            throw new RunRefusedException("synchronized BatchNorm needs an example on every rank in every step: the"
                     + " last global batch has " + plan.size(batches - 1) + " examples for " + collectives.size()
                     + " ranks; change the batch size or data.limit");
         }

@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reduce-scatter all-reduce, on {@link ThreadRanks}, against the gather-based reduction it
- * replaces ({@link RankOrderSum#weighted} over every rank's whole array), bit for bit, on lengths
+ * The reduce-scatter all-reduce, on {@link ThreadRanks}, against the gather-based reduction
+ * ({@link RankOrderSum#weighted} over every rank's whole array), bit for bit, on lengths
  * that do not divide by the ranks and lengths shorter than the ranks.
  */
 class RankOrderAllReduceTest {

@@ -1,9 +1,12 @@
 package dev.gatun.train.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.autograd.Autograd;
+import dev.gatun.data.DataLoader;
+import dev.gatun.data.Synthetic;
 import dev.gatun.nn.BatchNorm2d;
 import dev.gatun.ops.Normalization;
 import dev.gatun.ops.SyncBatchNorm;
@@ -195,6 +198,23 @@ class SyncBatchNormTest {
             // Each rank's own statistics (without sync) give other outputs: the sync is what makes them equal.
             assertTrue(differs > 0);
         }
+    }
+
+    @Test
+    void aStepThatLeavesARankWithoutExamplesIsRefused() throws Exception {
+        List<String> refusals = new ThreadRanks(2).run(c -> {
+            try (Scope scope = Scope.open("rank " + c.rank())) {
+                BatchNorm2d bn = new BatchNorm2d(C, 1e-5, 0.1, DType.FLOAT32);
+                bn.setSynchronized(true);
+                DataParallel parallel = new DataParallel(c, 4096);
+                parallel.prepare(bn, new Sgd(bn.parameters(), 0.1));
+                // 33 examples in global batches of 32: the last one has 1 example for 2 ranks.
+                DataLoader loader = new DataLoader(Synthetic.twoSpirals(33, 0.02, 5), 32, true, 5, false);
+                return assertThrows(RunRefusedException.class, () -> parallel.trainingPlan(loader)).getMessage();
+            }
+        });
+        assertEquals("synchronized BatchNorm needs an example on every rank in every step: the last global batch has 1"
+                + " examples for 2 ranks; change the batch size or data.limit", refusals.get(0));
     }
 
     /** Plain training-mode BatchNorm of one rank's batch alone. */

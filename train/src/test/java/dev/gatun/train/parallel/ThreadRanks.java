@@ -98,30 +98,24 @@ final class ThreadRanks {
 
         @Override
         public float[] allGather(float[] mine) {
-            Object[] all = exchange(rank, mine.clone());
-            float[] out = new float[size * mine.length];
-            for (int r = 0; r < size; r++) {
-                System.arraycopy((float[]) all[r], 0, out, r * mine.length, mine.length);
-            }
-            return out;
+            return concat(mine.clone(), mine.length, new float[size * mine.length]);
         }
 
         @Override
         public double[] allGather(double[] mine) {
-            Object[] all = exchange(rank, mine.clone());
-            double[] out = new double[size * mine.length];
-            for (int r = 0; r < size; r++) {
-                System.arraycopy((double[]) all[r], 0, out, r * mine.length, mine.length);
-            }
-            return out;
+            return concat(mine.clone(), mine.length, new double[size * mine.length]);
         }
 
         @Override
         public byte[] allGather(byte[] mine) {
-            Object[] all = exchange(rank, mine.clone());
-            byte[] out = new byte[size * mine.length];
+            return concat(mine.clone(), mine.length, new byte[size * mine.length]);
+        }
+
+        /** Every rank's {@code mine}, a primitive array of {@code length}, into {@code out}, rank 0's first. */
+        private <A> A concat(A mine, int length, A out) {
+            Object[] all = exchange(rank, mine);
             for (int r = 0; r < size; r++) {
-                System.arraycopy((byte[]) all[r], 0, out, r * mine.length, mine.length);
+                System.arraycopy(all[r], 0, out, r * length, length);
             }
             return out;
         }
