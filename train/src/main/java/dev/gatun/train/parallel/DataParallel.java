@@ -28,8 +28,9 @@ import java.util.List;
  *   <li>After backward, the gradients are combined in off-heap buckets of about
  *       {@link #bucketBytes()}: each bucket is all-reduced ({@link RankOrderAllReduce}) with the
  *       ranks' example counts as weights, every element added in rank order in float64, so the
- *       result is the gradient of the mean loss over the global batch, bit-identical on every rank. The optimizer then steps the same
- *       gradients from the same state on every rank, which keeps the parameters bit-identical.
+ *       result is the gradient of the mean loss over the global batch, bit-identical on every
+ *       rank. The optimizer then steps the same gradients from the same state on every rank,
+ *       which keeps the parameters bit-identical.
  *   <li>Loss sums, correct predictions and example counts are summed over ranks, so the metrics
  *       are those of the global batch and the whole data set.
  *   <li>Buffers (BatchNorm's running statistics) are not averaged: during an epoch each rank
@@ -246,8 +247,7 @@ public final class DataParallel {
                 if (onHostDense(g)) {
                     MemorySegment.copy(g.segment(), g.offset() * Float.BYTES, packed, at, bytes);
                 } else {
-                    MemorySegment.copy(g.toFloatArray(), 0, packed, ValueLayout.JAVA_FLOAT, at / Float.BYTES,
-                            Math.toIntExact(g.size()));
+                    MemorySegment.copy(MemorySegment.ofArray(g.toFloatArray()), 0, packed, at, bytes);
                 }
                 at += bytes;
             }
