@@ -1,15 +1,20 @@
 package dev.gatun.nn;
 
 import dev.gatun.ops.Normalization;
+import dev.gatun.ops.RankSum;
+import dev.gatun.ops.SyncBatchNorm;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
 /**
  * What BatchNorm1d and BatchNorm2d share: γ ({@code weight}, ones) and β ({@code bias}, zeros)
  * parameters, {@code running_mean} (zeros) and {@code running_var} (ones) buffers, PyTorch's
- * names and defaults; batch statistics in training mode, running ones in evaluation mode.
+ * names and defaults; batch statistics in training mode, running ones in evaluation mode. A layer
+ * marked {@link #setSynchronized synchronized} normalizes, in a data-parallel run, with the
+ * statistics of every rank's batch together ({@link SyncBatchNorm}), through the {@link RankSum}
+ * that data-parallel training installs; without one (a single process) it is plain BatchNorm.
  */
-abstract class BatchNormLayer extends Module {
+abstract class BatchNormLayer extends Module implements RankSynchronized {
     private final int channels;
     private final double eps;
     private final double momentum;
@@ -17,6 +22,8 @@ abstract class BatchNormLayer extends Module {
     private final Parameter bias;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    private boolean synchronize;
+    private RankSum ranks;
 
     BatchNormLayer(String layer, int channels, double eps, double momentum, DType dtype) {
         if (channels <= 0) {
@@ -50,12 +57,37 @@ abstract class BatchNormLayer extends Module {
             throw new IllegalArgumentException(this + ": input " + x.describe() + " has " + x.dim(1)
                     + " channels (axis 1), expected " + channels);
         }
-        if (isTraining() && x.size() / channels <= 1) {
+        boolean synced = isTraining() && synchronize && ranks != null;
+        // Synchronized, one value on this rank is enough: the statistics are the global batch's, checked there.
+        if (isTraining() && !synced && x.size() / channels <= 1) {
             throw new IllegalArgumentException(this + ": expected more than 1 value per channel when training, got input "
                     + x.describe());
         }
+        if (synced) {
+            return SyncBatchNorm.apply(x, weight.tensor(), bias.tensor(), runningMean, runningVar, momentum, eps, ranks);
+        }
         return Normalization.batchNorm(x, weight.tensor(), bias.tensor(), runningMean, runningVar, isTraining(),
                 momentum, eps);
+    }
+
+    /**
+     * Marks whether this layer, in a data-parallel run, normalizes with the statistics of the
+     * global batch (every rank's) instead of this rank's.
+     *
+     * @param synchronize whether to synchronize the batch statistics over ranks
+     */
+    public final void setSynchronized(boolean synchronize) {
+        this.synchronize = synchronize;
+    }
+
+    @Override
+    public final boolean isSynchronized() {
+        return synchronize;
+    }
+
+    @Override
+    public final void setRankSum(RankSum ranks) {
+        this.ranks = ranks;
     }
 
     /** {@return the number of channels (features) normalized} */

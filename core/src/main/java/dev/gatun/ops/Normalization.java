@@ -87,7 +87,7 @@ public final class Normalization {
     }
 
     /** Σ over every axis but 1: [N, C, ...] → [C]. */
-    private static Tensor channelSums(Backend be, Tensor t) {
+    static Tensor channelSums(Backend be, Tensor t) {
         int n = t.dim(0);
         int c = t.dim(1);
         Tensor ct = t.contiguous();

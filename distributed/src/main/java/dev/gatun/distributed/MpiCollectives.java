@@ -7,14 +7,16 @@ import dev.gatun.train.parallel.Collectives;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * {@link Collectives} over Open MPI, through the jextract bindings: one process per rank, on one
  * host or many. It works on its own duplicate of {@code MPI_COMM_WORLD} whose error handler
  * returns codes, so every failure becomes an {@link dev.gatun.bindings.MpiException} with MPI's
- * error string. The all-reduce is train's deterministic default (all-gather, then a float64
- * sum in rank order), not {@code MPI_Allreduce}, whose summation order Open MPI chooses. Every
+ * error string. The all-reduce is train's deterministic default ({@code MPI_Alltoallv} of one
+ * chunk per rank, a float64 sum in rank order of this rank's chunk, {@code MPI_Allgatherv} of the
+ * sums), not {@code MPI_Allreduce}, whose summation order Open MPI chooses. Every
  * collective runs under a {@link CollectiveWatchdog}. Call everything from one thread.
  */
 public final class MpiCollectives implements Collectives {
@@ -116,6 +118,49 @@ public final class MpiCollectives implements Collectives {
         MemorySegment recv = arena.allocate(send.byteSize() * size);
         run("MPI_Allgather", () -> mpi_h.MPI_Allgather(send, count, type, recv, count, type, comm));
         return recv;
+    }
+
+    @Override
+    public void allToAll(MemorySegment send, int[] chunks, MemorySegment recv) {
+        requireChunks(chunks);
+        int mine = chunks[rank];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sendCounts = arena.allocateFrom(ValueLayout.JAVA_INT, chunks);
+            MemorySegment sendDispls = arena.allocateFrom(ValueLayout.JAVA_INT, offsets(chunks));
+            int[] same = new int[size];
+            Arrays.fill(same, mine);
+            MemorySegment recvCounts = arena.allocateFrom(ValueLayout.JAVA_INT, same);
+            MemorySegment recvDispls = arena.allocateFrom(ValueLayout.JAVA_INT, offsets(same));
+            MemorySegment type = mpi.floatType();
+            run("MPI_Alltoallv", () -> mpi_h.MPI_Alltoallv(send, sendCounts, sendDispls, type, recv, recvCounts,
+                    recvDispls, type, comm));
+        }
+    }
+
+    @Override
+    public void allGather(MemorySegment mine, int[] chunks, MemorySegment out) {
+        requireChunks(chunks);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment counts = arena.allocateFrom(ValueLayout.JAVA_INT, chunks);
+            MemorySegment displs = arena.allocateFrom(ValueLayout.JAVA_INT, offsets(chunks));
+            MemorySegment type = mpi.floatType();
+            run("MPI_Allgatherv", () -> mpi_h.MPI_Allgatherv(mine, chunks[rank], type, out, counts, displs, type, comm));
+        }
+    }
+
+    private void requireChunks(int[] chunks) {
+        if (chunks.length != size) {
+            throw new IllegalArgumentException(chunks.length + " chunks for " + size + " ranks");
+        }
+    }
+
+    /** MPI's displacements: where each chunk starts, in elements. */
+    private static int[] offsets(int[] chunks) {
+        int[] at = new int[chunks.length];
+        for (int r = 1; r < chunks.length; r++) {
+            at[r] = Math.addExact(at[r - 1], chunks[r - 1]);
+        }
+        return at;
     }
 
     @Override

@@ -23,7 +23,8 @@ import java.util.function.ToIntFunction;
  *
  * <p>{@link #allReduce(float[], Reduction)} is NCCL's own ({@code ncclSum}, {@code ncclAvg}), whose
  * summation order NCCL chooses: results agree across ranks, but are not the rank-order float64
- * sum of the MPI path. The double and byte variants fall back on the gather of the default.
+ * sum of the MPI path. The double and byte variants fall back on the gather of the default, and
+ * the segment collectives (host memory, the deterministic all-reduce's steps) on MPI's.
  */
 public final class NcclCollectives implements Collectives {
     private final MpiCollectives bootstrap;
@@ -109,6 +110,16 @@ public final class NcclCollectives implements Collectives {
     @Override
     public byte[] allGather(byte[] mine) {
         return bootstrap.allGather(mine);
+    }
+
+    @Override
+    public void allToAll(MemorySegment send, int[] chunks, MemorySegment recv) {
+        bootstrap.allToAll(send, chunks, recv);
+    }
+
+    @Override
+    public void allGather(MemorySegment mine, int[] chunks, MemorySegment out) {
+        bootstrap.allGather(mine, chunks, out);
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.gatun.distributed;
 import dev.gatun.bindings.MpiException;
 import dev.gatun.train.parallel.RankOrderSum;
 import dev.gatun.train.parallel.Reduction;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -63,6 +66,25 @@ public final class CollectivesCheck {
             float[] summed = all[rank].clone();
             c.allReduce(summed, Reduction.SUM);
             require(Arrays.equals(summed, viaGather), "all-reduce differs from RankOrderSum over the gathered arrays");
+            // The reduce-scatter all-reduce against RankOrderSum over the gathered arrays, bit for bit,
+            // on lengths that do not divide by the ranks and lengths shorter than the ranks.
+            for (int len : new int[] {0, 1, 2, 3, 7, 1001, 40_000}) {
+                float[] mine = input(rank + 7, len);
+                double[] weights = new double[size];
+                double total = 0;
+                for (int r = 0; r < size; r++) {
+                    weights[r] = 16 - 3 * r;
+                    total += weights[r];
+                }
+                float[] old = new float[len];
+                RankOrderSum.weighted(c.allGather(mine), size, weights, total, old);
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_FLOAT, mine);
+                    c.allReduce(data, len, weights, total);
+                    require(Arrays.equals(data.toArray(ValueLayout.JAVA_FLOAT), old),
+                            "reduce-scatter all-reduce of " + len + " values differs from the gather-based one");
+                }
+            }
             double[] sums = {rank, 1};
             c.allReduce(sums, Reduction.SUM);
             require(sums[0] == size * (size - 1) / 2.0 && sums[1] == size, "double all-reduce " + Arrays.toString(sums));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,6 +75,17 @@ class DataParallelTrainingTest {
                       layers: [{type: lstm, hidden: 16}, {type: last_state, units: 10}]
                     optimizer: {type: adam, lr: 0.01}
                     """ + training;
+            case "bn-sync", "bn-local" -> "name: dp-" + kind + "\nseed: 7\n" + fashionData + """
+                    model:
+                      input: [784]
+                      layers:
+                        # No bias before BatchNorm: its gradient is rounding noise, which Adam would amplify.
+                        - {type: dense, units: 32, bias: false}
+                        - {type: batchnorm, sync: %s}
+                        - {type: relu}
+                        - {type: dense, units: 10}
+                    optimizer: {type: adam, lr: 0.005}
+                    """.formatted(kind.equals("bn-sync")) + training;
             case "spirals" -> DistributedFaultsTest.spiralsYaml("dp-spirals", 3, batch, "",
                     "schedule: {type: cosine, t_max: 3, eta_min: 0.001}\n");
             default -> throw new IllegalArgumentException(kind);
@@ -141,6 +153,33 @@ class DataParallelTrainingTest {
             assertSameTraining(oneProcess(kind, ranks * batch, tmp), RankZero.of(r.output(), "dp-" + kind),
                     kind + " on " + ranks + " ranks");
         }
+    }
+
+    /**
+     * Synchronized BatchNorm: 2 ranks with batch B normalize with the statistics of the global
+     * batch 2B, so they train as one process with batch 2B; without sync each rank normalizes with
+     * its own B examples' statistics, and the training differs.
+     */
+    @Test
+    void syncBatchNormTrainsAsOneProcessWithTheGlobalBatch() throws Exception {
+        int batch = 16;
+        List<String> args = new ArrayList<>(List.of(tmp.resolve("runs").toString()));
+        for (String kind : List.of("bn-sync", "bn-local")) {
+            args.add(Files.writeString(tmp.resolve(kind + ".yaml"), config(kind, batch)).toString());
+        }
+        MpiJob.Result r = MpiJob.run(2, TrainRank.class, args, tmp.resolve("log"), 300);
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(2, Pattern.compile("parameters bit-identical on all 2 ranks: sha256 [0-9a-f]{64}")
+                .matcher(r.output()).results().count(), r.output());
+        assertSameTraining(oneProcess("bn-sync", 2 * batch, tmp), RankZero.of(r.output(), "dp-bn-sync"),
+                "synchronized BatchNorm on 2 ranks");
+        ExperimentResult one = oneProcess("bn-local", 2 * batch, tmp);
+        RankZero local = RankZero.of(r.output(), "dp-bn-local");
+        double worst = 0;
+        for (int i = 0; i < local.epochs().size(); i++) {
+            worst = Math.max(worst, Math.abs(one.history().get(i).trainLoss() - local.epochs().get(i)[0]));
+        }
+        assertTrue(worst > 10 * LOSS_TOLERANCE, "per-rank BatchNorm trained like the global batch: " + worst);
     }
 
     static final List<String> KINDS = List.of("mlp", "cnn", "lstm", "spirals");

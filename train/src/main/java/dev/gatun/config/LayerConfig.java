@@ -138,13 +138,14 @@ public sealed interface LayerConfig {
     record GlobalAvgPool2d() implements LayerConfig {}
 
     /**
-     * {@code {type: batchnorm, eps: 1e-5, momentum: 0.1}}: 1-d over [F], 2-d over [C, H, W].
+     * {@code {type: batchnorm, eps: 1e-5, momentum: 0.1, sync: false}}: 1-d over [F], 2-d over [C, H, W].
      *
      * @param eps added to the variance before the square root
      * @param momentum the weight of each batch's statistics in the running ones
+     * @param sync whether a data-parallel run normalizes with the global batch's statistics
      * @param penalty the layer's L1 and L2 override, NaN where unset
      */
-    record BatchNorm(double eps, double momentum, Penalty penalty) implements LayerConfig {}
+    record BatchNorm(double eps, double momentum, boolean sync, Penalty penalty) implements LayerConfig {}
 
     /** {@code {type: flatten}}: [d1, d2, ...] → [d1·d2·...]. */
     record Flatten() implements LayerConfig {}
@@ -302,13 +303,13 @@ public sealed interface LayerConfig {
                 yield new GlobalAvgPool2d();
             }
             case "batchnorm" -> {
-                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "eps", "momentum", "l1", "l2");
+                n.allowKeys("type", TRAINABLE, NAME, INPUTS, "eps", "momentum", "sync", "l1", "l2");
                 double eps = n.positive("eps", 1e-5);
                 double momentum = n.number("momentum", 0.1);
                 if (!(momentum >= 0 && momentum <= 1)) {
                     throw n.error("momentum", "must be in [0, 1]");
                 }
-                yield new BatchNorm(eps, momentum, Penalty.override(n));
+                yield new BatchNorm(eps, momentum, n.bool("sync", false), Penalty.override(n));
             }
             case "flatten" -> {
                 n.allowKeys("type", TRAINABLE, NAME, INPUTS);

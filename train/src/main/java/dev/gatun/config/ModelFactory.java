@@ -265,8 +265,15 @@ public final class ModelFactory {
                     : new AvgPool2d(p.kernel(), p.stride(), p.padding());
             case LayerConfig.GlobalAvgPool2d g -> m = new GlobalAvgPool2d();
             case LayerConfig.BatchNorm b -> {
-                m = in.length == 3 ? new BatchNorm2d(in[0], b.eps(), b.momentum(), DType.FLOAT32)
-                        : new BatchNorm1d(in[0], b.eps(), b.momentum(), DType.FLOAT32);
+                if (in.length == 3) {
+                    BatchNorm2d bn = new BatchNorm2d(in[0], b.eps(), b.momentum(), DType.FLOAT32);
+                    bn.setSynchronized(b.sync());
+                    m = bn;
+                } else {
+                    BatchNorm1d bn = new BatchNorm1d(in[0], b.eps(), b.momentum(), DType.FLOAT32);
+                    bn.setSynchronized(b.sync());
+                    m = bn;
+                }
                 penalty = b.penalty().orElse(global);
             }
             case LayerConfig.Flatten f -> m = new Flatten();

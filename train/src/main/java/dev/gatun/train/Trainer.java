@@ -280,7 +280,7 @@ public final class Trainer {
     public Evaluation trainEpoch(DataLoader train, int epoch, int epochs) {
         model.train(true);
         int[] order = train.order(epoch);
-        ShardPlan plan = parallel == null ? null : parallel.plan(train);
+        ShardPlan plan = parallel == null ? null : parallel.trainingPlan(train);
         int batches = plan == null ? train.batchCount() : plan.batchCount();
         double lossSum = 0;
         long correct = 0;

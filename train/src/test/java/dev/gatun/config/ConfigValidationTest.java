@@ -95,6 +95,7 @@ class ConfigValidationTest {
                 Arguments.of("model.layers[1]: {type: last_state, units: 2}",
                         "model.layers[1].type: last_state must follow an rnn, lstm or gru layer"),
                 Arguments.of("model.layers[1]: {type: dropout, p: 1}", "model.layers[1].p: must be in [0, 1)"),
+                Arguments.of("model.layers[1]: {type: batchnorm, sync: 1}", "model.layers[1].sync: expected true or false, got 1"),
                 Arguments.of("data: {source: fashion-mnist, validation: 0}\nmodel.input: [28, 29]", "model.input: must hold 784 values (28×28 images), got [28, 29]"),
                 Arguments.of("data: {source: fashion-mnist, test: 0.2}",
                         "data.test: the data set has its own test set"),

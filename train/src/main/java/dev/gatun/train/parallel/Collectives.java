@@ -1,15 +1,21 @@
 package dev.gatun.train.parallel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The collective operations data-parallel training needs, over a fixed group of ranks
  * ({@code 0 .. size()-1}). Every rank must make the same calls in the same order with arrays of the
  * same length; each call returns once every rank has made it. Implementations: {@link SingleProcess}
  * here, MPI and NCCL in {@code dev.gatun.distributed}.
  *
- * <p>The default {@link #allReduce} is deterministic: it gathers every rank's array and adds them
- * in rank order in float64 ({@link RankOrderSum}), so the result is the same on every rank, in
- * every run, whatever the network did. An engine's native all-reduce (NCCL) may override it with a
- * faster one whose summation order is its own.
+ * <p>The default {@link #allReduce(float[], Reduction)} is deterministic: element {@code i} is
+ * every rank's element {@code i} added in rank order in float64 ({@link RankOrderSum}), so the
+ * result is the same on every rank, in every run, whatever the network did. It moves data like a
+ * ring ({@link RankOrderAllReduce}: an all-to-all of one chunk per rank, a rank-order sum of this
+ * rank's chunk, an all-gather of the sums). An engine's native all-reduce (NCCL) may override it
+ * with a faster one whose summation order is its own.
  */
 public interface Collectives extends AutoCloseable {
 
@@ -71,6 +77,43 @@ public interface Collectives extends AutoCloseable {
     void barrier();
 
     /**
+     * The exchange of a reduce-scatter: {@code send} holds {@code size()} chunks of float32 values
+     * back to back, chunk {@code j} ({@code chunks[j]} values) for rank {@code j}; on return
+     * {@code recv} holds every rank's chunk {@code rank()}, rank 0's first ({@code size() *
+     * chunks[rank()]} values). Every rank passes the same {@code chunks}.
+     *
+     * @param send this rank's chunks, in rank order
+     * @param chunks the number of values in each chunk
+     * @param recv where every rank's chunk for this rank goes
+     */
+    void allToAll(MemorySegment send, int[] chunks, MemorySegment recv);
+
+    /**
+     * Every rank's chunk of float32 values, rank 0's first: rank {@code r} contributes the first
+     * {@code chunks[r]} values of {@code mine}, and {@code out} receives them all back to back.
+     * Every rank passes the same {@code chunks}.
+     *
+     * @param mine this rank's chunk
+     * @param chunks the number of values of each rank's chunk
+     * @param out where the chunks go, in rank order; it must not overlap {@code mine}
+     */
+    void allGather(MemorySegment mine, int[] chunks, MemorySegment out);
+
+    /**
+     * Replaces the first {@code count} float32 values of {@code data}, on every rank, with
+     * {@code (w0 * x0[i] + w1 * x1[i] + ...) / divisor}, added in rank order in float64 and rounded
+     * once to float32 ({@link RankOrderAllReduce}).
+     *
+     * @param data this rank's values, overwritten with the result
+     * @param count how many float32 values
+     * @param weights one weight per rank, or null for 1 each
+     * @param divisor what the weighted sum is divided by
+     */
+    default void allReduce(MemorySegment data, int count, double[] weights, double divisor) {
+        RankOrderAllReduce.allReduce(this, data, count, weights, divisor);
+    }
+
+    /**
      * Replaces {@code data}, on every rank, with the element-wise sum or mean over ranks, added in
      * rank order in float64 and rounded once to float32.
      *
@@ -78,12 +121,16 @@ public interface Collectives extends AutoCloseable {
      * @param reduction sum or mean
      */
     default void allReduce(float[] data, Reduction reduction) {
-        RankOrderSum.reduce(allGather(data), size(), reduction, data);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_FLOAT, data);
+            allReduce(buf, data.length, null, reduction == Reduction.MEAN ? size() : 1);
+            MemorySegment.copy(buf, ValueLayout.JAVA_FLOAT, 0, data, 0, data.length);
+        }
     }
 
     /**
      * Replaces {@code data}, on every rank, with the element-wise sum or mean over ranks, added in
-     * rank order.
+     * rank order over the gathered arrays (for short arrays: metrics, statistics).
      *
      * @param data this rank's values, overwritten with the result
      * @param reduction sum or mean

@@ -3,9 +3,13 @@ package dev.gatun.train.parallel;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Module;
 import dev.gatun.nn.Parameter;
+import dev.gatun.nn.RankSynchronized;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,17 +25,21 @@ import java.util.List;
  * <ul>
  *   <li>Each rank takes its {@link ShardPlan share} of every global batch of the epoch order that
  *       one process would draw with the same seed; the loader's batch size is the global batch.
- *   <li>After backward, the gradients are combined in buckets of about {@link #bucketBytes()}:
- *       each bucket is gathered from every rank and reduced by {@link RankOrderSum#weighted} with
- *       the ranks' example counts as weights, so the result is the gradient of the mean loss over
- *       the global batch, bit-identical on every rank. The optimizer then steps the same
- *       gradients from the same state on every rank, which keeps the parameters bit-identical.
+ *   <li>After backward, the gradients are combined in off-heap buckets of about
+ *       {@link #bucketBytes()}: each bucket is all-reduced ({@link RankOrderAllReduce}) with the
+ *       ranks' example counts as weights, every element added in rank order in float64, so the
+ *       result is the gradient of the mean loss over the global batch, bit-identical on every
+ *       rank. The optimizer then steps the same gradients from the same state on every rank,
+ *       which keeps the parameters bit-identical.
  *   <li>Loss sums, correct predictions and example counts are summed over ranks, so the metrics
  *       are those of the global batch and the whole data set.
  *   <li>Buffers (BatchNorm's running statistics) are not averaged: during an epoch each rank
  *       normalizes with its own batch's statistics and updates its own running statistics
  *       (PyTorch DDP's default); before every evaluation rank 0's buffers are broadcast, so
- *       evaluation and the saved model use rank 0's.
+ *       evaluation and the saved model use rank 0's. A BatchNorm layer set to synchronize
+ *       ({@code {type: batchnorm, sync: true}}, {@link RankSynchronized}) instead normalizes with
+ *       the global batch's statistics, summed over ranks in rank order, and updates its running
+ *       statistics from them (PyTorch's SyncBatchNorm); {@link #prepare} installs its sum.
  * </ul>
  *
  * <p>Against one process with the global batch the result is equal within float tolerance, not
@@ -46,6 +54,7 @@ public final class DataParallel {
 
     private final Collectives collectives;
     private final int bucketBytes;
+    private int synchronizedLayers;
     private long gradientSyncNanos;
     private long gradientSyncs;
 
@@ -84,9 +93,9 @@ public final class DataParallel {
     }
 
     /**
-     * Makes every rank start from rank 0's parameters, buffers and optimizer state, and gives every
+     * Makes every rank start from rank 0's parameters, buffers and optimizer state, gives every
      * trainable parameter a gradient (zeros), so that a rank with no examples in a step still
-     * takes part in the same buckets.
+     * takes part in the same buckets, and installs the sum over ranks in synchronized layers.
      *
      * @param model the model, the same architecture on every rank
      * @param optimizer its optimizer, with the same state names on every rank
@@ -104,6 +113,21 @@ public final class DataParallel {
                 w.setGrad(Tensor.zeros(w.scope(), w.device(), w.dtype(), w.shape()));
             }
         }
+        synchronizedLayers = installRankSum(model);
+    }
+
+    /** Gives every synchronized layer of {@code model} the sum over these ranks; returns how many there are. */
+    private int installRankSum(Module model) {
+        int count = 0;
+        if (model instanceof RankSynchronized layer && layer.isSynchronized()) {
+            // One process needs no sum: the layer stays plain BatchNorm.
+            layer.setRankSum(collectives.size() > 1 ? this::sum : null);
+            count++;
+        }
+        for (Module child : model.children()) {
+            count += installRankSum(child);
+        }
+        return count;
     }
 
     /**
@@ -136,6 +160,25 @@ public final class DataParallel {
     public ShardPlan plan(DataLoader loader) {
         return new ShardPlan(loader.dataset().size(), loader.batchSize(),
                 loader.samplesPerEpoch() < loader.dataset().size(), collectives.rank(), collectives.size());
+    }
+
+    /**
+     * {@return this rank's plan over the training loader, whose batch size is the global batch}
+     *
+     * @param loader the training loader
+     * @throws RunRefusedException on every rank alike when the model synchronizes BatchNorm and a
+     *     global batch leaves a rank without examples
+     */
+    public ShardPlan trainingPlan(DataLoader loader) {
+        ShardPlan plan = plan(loader);
+        int batches = plan.batchCount();
+        if (synchronizedLayers > 0 && collectives.size() > 1 && batches > 0 && plan.size(batches - 1) < collectives.size()) {
+            // A rank without examples would skip the forward pass whose statistics the others wait for.
+            throw new RunRefusedException("synchronized BatchNorm needs an example on every rank in every step: the"
+                    + " last global batch has " + plan.size(batches - 1) + " examples for " + collectives.size()
+                    + " ranks; change the batch size or data.limit");
+        }
+        return plan;
     }
 
     /**
@@ -196,21 +239,36 @@ public final class DataParallel {
     }
 
     private void reduceBucket(List<Tensor> grads, int floats, double[] counts, double total) {
-        float[] packed = new float[floats];
-        int at = 0;
-        for (Tensor g : grads) {
-            float[] v = g.toFloatArray();
-            System.arraycopy(v, 0, packed, at, v.length);
-            at += v.length;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment packed = arena.allocate(ValueLayout.JAVA_FLOAT, floats);
+            long at = 0;
+            for (Tensor g : grads) {
+                long bytes = g.size() * Float.BYTES;
+                if (onHostDense(g)) {
+                    MemorySegment.copy(g.segment(), g.offset() * Float.BYTES, packed, at, bytes);
+                } else {
+                    MemorySegment.copy(MemorySegment.ofArray(g.toFloatArray()), 0, packed, at, bytes);
+                }
+                at += bytes;
+            }
+            collectives.allReduce(packed, floats, counts, total);
+            at = 0;
+            for (Tensor g : grads) {
+                long bytes = g.size() * Float.BYTES;
+                if (onHostDense(g)) {
+                    MemorySegment.copy(packed, at, g.segment(), g.offset() * Float.BYTES, bytes);
+                } else {
+                    float[] v = packed.asSlice(at, bytes).toArray(ValueLayout.JAVA_FLOAT);
+                    g.copyFrom(Tensor.of(v, g.shape()).to(g.device()));
+                }
+                at += bytes;
+            }
         }
-        float[] gathered = collectives.allGather(packed);
-        RankOrderSum.weighted(gathered, collectives.size(), counts, total, packed);
-        at = 0;
-        for (Tensor g : grads) {
-            int n = Math.toIntExact(g.size());
-            g.copyFrom(Tensor.of(Arrays.copyOfRange(packed, at, at + n), g.shape()).to(g.device()));
-            at += n;
-        }
+    }
+
+    /** Whether {@code t} is dense float32 in host memory, so the bucket can copy its bytes directly. */
+    private static boolean onHostDense(Tensor t) {
+        return t.device().isHost() && t.dtype() == DType.FLOAT32 && t.isContiguous();
     }
 
     /**

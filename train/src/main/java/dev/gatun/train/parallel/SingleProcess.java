@@ -1,5 +1,7 @@
 package dev.gatun.train.parallel;
 
+import java.lang.foreign.MemorySegment;
+
 /** One rank alone: every collective returns this rank's own values, so training code needs no branch. */
 public final class SingleProcess implements Collectives {
 
@@ -36,6 +38,23 @@ public final class SingleProcess implements Collectives {
     @Override
     public byte[] allGather(byte[] mine) {
         return mine.clone();
+    }
+
+    @Override
+    public void allToAll(MemorySegment send, int[] chunks, MemorySegment recv) {
+        copyChunk(send, chunks, recv);
+    }
+
+    @Override
+    public void allGather(MemorySegment mine, int[] chunks, MemorySegment out) {
+        copyChunk(mine, chunks, out);
+    }
+
+    private static void copyChunk(MemorySegment from, int[] chunks, MemorySegment to) {
+        if (chunks.length != 1) {
+            throw new IllegalArgumentException(chunks.length + " chunks for 1 rank");
+        }
+        MemorySegment.copy(from, 0, to, 0, (long) chunks[0] * Float.BYTES);
     }
 
     @Override
