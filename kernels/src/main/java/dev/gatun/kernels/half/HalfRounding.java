@@ -52,13 +52,7 @@ public final class HalfRounding {
      * @param n the number of elements
      */
     public static void bf16(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
-        if (!Simd.ENABLED) {
-            bf16Scalar(x, xOff, y, yOff, n);
-            return;
-        }
-        check(x, xOff, y, yOff, n);
-        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
-                bf16Vector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
+        round(HalfRounding::bf16Vector, HalfBits::roundToBf16, x, xOff, y, yOff, n);
     }
 
     /**
@@ -71,10 +65,7 @@ public final class HalfRounding {
      * @param n the number of elements
      */
     public static void bf16Scalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
-        check(x, xOff, y, yOff, n);
-        for (long i = 0; i < n; i++) {
-            y.setAtIndex(FLOAT, yOff + i, HalfBits.roundToBf16(x.getAtIndex(FLOAT, xOff + i)));
-        }
+        roundScalar(HalfBits::roundToBf16, x, xOff, y, yOff, n);
     }
 
     /**
@@ -87,13 +78,7 @@ public final class HalfRounding {
      * @param n the number of elements
      */
     public static void fp16(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
-        if (!Simd.ENABLED) {
-            fp16Scalar(x, xOff, y, yOff, n);
-            return;
-        }
-        check(x, xOff, y, yOff, n);
-        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
-                fp16Vector(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
+        round(HalfRounding::fp16Vector, HalfBits::roundToFp16, x, xOff, y, yOff, n);
     }
 
     /**
@@ -106,9 +91,35 @@ public final class HalfRounding {
      * @param n the number of elements
      */
     public static void fp16Scalar(MemorySegment x, long xOff, MemorySegment y, long yOff, long n) {
+        roundScalar(HalfBits::roundToFp16, x, xOff, y, yOff, n);
+    }
+
+    /** A vector loop over n elements from byte offsets xb and yb. */
+    private interface Block {
+        void run(MemorySegment x, long xb, MemorySegment y, long yb, long n);
+    }
+
+    /** A scalar definition: HalfBits' roundToBf16 or roundToFp16. */
+    private interface Definition {
+        float round(float v);
+    }
+
+    private static void round(Block block, Definition definition, MemorySegment x, long xOff, MemorySegment y,
+                              long yOff, long n) {
+        if (!Simd.ENABLED) {
+            roundScalar(definition, x, xOff, y, yOff, n);
+            return;
+        }
+        check(x, xOff, y, yOff, n);
+        Parallel.forRange(n, PARALLEL_MIN, (start, end) ->
+                block.run(x, (xOff + start) * Float.BYTES, y, (yOff + start) * Float.BYTES, end - start));
+    }
+
+    private static void roundScalar(Definition definition, MemorySegment x, long xOff, MemorySegment y, long yOff,
+                                    long n) {
         check(x, xOff, y, yOff, n);
         for (long i = 0; i < n; i++) {
-            y.setAtIndex(FLOAT, yOff + i, HalfBits.roundToFp16(x.getAtIndex(FLOAT, xOff + i)));
+            y.setAtIndex(FLOAT, yOff + i, definition.round(x.getAtIndex(FLOAT, xOff + i)));
         }
     }
 
