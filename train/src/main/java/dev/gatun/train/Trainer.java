@@ -50,9 +50,10 @@ import java.util.Locale;
  * {@link DataParallel} for what changes. Batch callbacks then see this rank's own batch loss;
  * epoch metrics are over every rank's examples, so epoch callbacks act alike on every rank.
  *
- * <p>With {@link #setPrecision} at bf16 or fp16 the forward pass and the loss run under
- * {@link Autocast}, and a {@link LossScaler} (fp16's default) scales the loss, skips steps whose
- * gradients overflow and is saved in checkpoints.
+ * <p>With {@link #setPrecision} at bf16 or fp16 the training steps' forward pass and loss run
+ * under {@link Autocast}, and a {@link LossScaler} (fp16's default) scales the loss, skips steps
+ * whose gradients overflow and is saved in checkpoints. Evaluation runs in float32 on the float32
+ * master weights, as predictions and exports do, so every metric of a run describes one model.
  */
 public final class Trainer {
     private final Module model;
@@ -148,8 +149,8 @@ public final class Trainer {
     }
 
     /**
-     * Sets the arithmetic of the following steps and evaluations: bf16 and fp16 run the forward
-     * pass and the loss under {@link Autocast}; with a scaler the loss is scaled and steps with
+     * Sets the arithmetic of the following training steps: bf16 and fp16 run the forward pass and
+     * the loss under {@link Autocast}; with a scaler the loss is scaled and steps with
      * inf/NaN gradients are skipped, and the scaler's state is saved in checkpoints (as the
      * callback {@code loss_scaler}). tf32 is the backend's choice and changes nothing here.
      *
@@ -473,11 +474,8 @@ public final class Trainer {
                     if (batch == null) {
                         continue;
                     }
-                    Tensor output;
-                    try (Autocast cast = autocast()) {
-                        output = model.forward(batch.features().to(model.device()));
-                        lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
-                    }
+                    Tensor output = model.forward(batch.features().to(model.device()));
+                    lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
                     correct += countCorrect(output, batch.labels());
                     seen += batch.size();
                 }
