@@ -132,6 +132,52 @@ class AutocastTest {
     }
 
     @Test
+    void conv2dAndLstmAreTheFloat32OpsOnRoundedOperands() {
+        for (Precision p : new Precision[] {Precision.BF16, Precision.FP16}) {
+            try (Scope s = Scope.open("test")) {
+                float[] xv = random(20, 3 * 2 * 7 * 6, -2, 2);
+                float[] wv = random(21, 4 * 2 * 3 * 3, -0.5, 0.5);
+                float[] bv = random(22, 4, -1, 1);
+                int[] one = {1, 1};
+                Tensor x = Tensor.of(xv, 3, 2, 7, 6);
+                Tensor w = Tensor.of(wv, 4, 2, 3, 3);
+                Tensor b = Tensor.of(bv, 4);
+                float[] expected = Convolution.conv2d(Tensor.of(rounded(xv, p), 3, 2, 7, 6),
+                        Tensor.of(rounded(wv, p), 4, 2, 3, 3), Tensor.of(rounded(bv, p), 4), one, one, one, 1)
+                        .toFloatArray();
+                float[] fp32 = Convolution.conv2d(x, w, b, one, one, one, 1).toFloatArray();
+                float[] actual;
+                try (Autocast a = Autocast.enable(p)) {
+                    actual = Convolution.conv2d(x, w, b, one, one, one, 1).toFloatArray();
+                }
+                assertSameBits(expected, actual, p + " conv2d");
+                double unit = p == Precision.BF16 ? 0x1p-8 : 0x1p-11;
+                for (int i = 0; i < fp32.length; i++) {
+                    // At most 2·3·3 products of |x| <= 2, |w| <= 0.5 and a bias of |b| <= 1 per output.
+                    assertTrue(Math.abs(actual[i] - fp32[i]) <= 2.01 * unit * (18 + 1), p + " conv2d " + i);
+                }
+                float[] seq = random(23, 5 * 2 * 3, -1, 1);
+                float[] wih = random(24, 16 * 3, -0.5, 0.5);
+                float[] whh = random(25, 16 * 4, -0.5, 0.5);
+                float[] bih = random(26, 16, -0.5, 0.5);
+                float[] bhh = random(27, 16, -0.5, 0.5);
+                float[] lstmExpected = RecurrentSequence.run(RecurrentSequence.Cell.LSTM, false,
+                        Tensor.of(rounded(seq, p), 5, 2, 3), null, null, Tensor.of(rounded(wih, p), 16, 3),
+                        Tensor.of(rounded(whh, p), 16, 4), Tensor.of(rounded(bih, p), 16),
+                        Tensor.of(rounded(bhh, p), 16)).toFloatArray();
+                float[] lstmActual;
+                try (Autocast a = Autocast.enable(p)) {
+                    lstmActual = RecurrentSequence.run(RecurrentSequence.Cell.LSTM, false, Tensor.of(seq, 5, 2, 3), null,
+                            null, Tensor.of(wih, 16, 3), Tensor.of(whh, 16, 4), Tensor.of(bih, 16), Tensor.of(bhh, 16))
+                            .toFloatArray();
+                    assertEquals(1, a.count("lstm", p));
+                }
+                assertSameBits(lstmExpected, lstmActual, p + " lstm");
+            }
+        }
+    }
+
+    @Test
     void gradientsFlowIntoFloat32TensorsRoundedAsHalfGradients() {
         try (Scope s = Scope.open("test")) {
             int n = 5;
