@@ -67,6 +67,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed (same as --set seed=S)")
     private Long seed;
 
+    @Option(names = "--precision", paramLabel = "P", completionCandidates = PrecisionNames.class,
+            description = "one of ${COMPLETION-CANDIDATES}: mixed precision for bf16/fp16 (same as --set"
+                    + " training.precision=P)")
+    private String precision;
+
     @Option(names = "--backend", paramLabel = "NAME", completionCandidates = BackendNames.class,
             description = "one of ${COMPLETION-CANDIDATES} (same as --set backend=NAME)")
     private String backend;
@@ -152,10 +157,11 @@ final class TrainCommand implements Callable<Integer> {
             return resumeSweep(out);
         }
         if (resume != null) {
-            if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || initFrom != null
-                    || freshHead || folds != null) {
+            if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || precision != null
+                    || initFrom != null || freshHead || folds != null) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
-                        + " CONFIG, --set, --seed, --backend, --init-from, --fresh-head or --folds (only --epochs, to train longer)");
+                        + " CONFIG, --set, --seed, --backend, --precision, --init-from, --fresh-head or --folds"
+                        + " (only --epochs, to train longer)");
             }
             ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
             finished(out, r);
@@ -286,7 +292,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The --set overrides plus what --epochs, --seed and --backend set. */
+    /** The --set overrides plus what --epochs, --seed, --precision and --backend set. */
     private Map<String, String> overridesWithOptions() {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (epochs != null) {
@@ -297,6 +303,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (backend != null) {
             all.put("backend", backend);
+        }
+        if (precision != null) {
+            all.put("training.precision", precision);
         }
         return all;
     }

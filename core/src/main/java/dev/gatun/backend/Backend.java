@@ -33,7 +33,9 @@ package dev.gatun.backend;
  * softmax, softmaxBackward, crossEntropy and crossEntropyBackward (from reduce and the element-wise
  * ops), the four optimizer steps (from the element-wise ops) and {@link #fusedRecurrence} (steps
  * through gemm and the cell ops). A backend overrides the unchecked method of a composite it can
- * do faster; the CPU and CUDA backends override them all.
+ * do faster; the CPU and CUDA backends override them all, except {@code roundToHalf} (autocast's
+ * operand rounding), whose default is the scalar definition on host memory and which only the
+ * CPU backend overrides so far.
  */
 public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, ConvolutionOps, PoolingOps, NormalizationOps,
         RecurrentCellOps, OptimizerOps,

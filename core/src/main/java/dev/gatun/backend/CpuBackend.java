@@ -23,6 +23,7 @@ import dev.gatun.kernels.elementwise.Tanh;
 import dev.gatun.kernels.gemm.Dgemm;
 import dev.gatun.kernels.gemm.Sgemm;
 import dev.gatun.kernels.half.HalfConversion;
+import dev.gatun.kernels.half.HalfRounding;
 import dev.gatun.kernels.optim.AdamStep;
 import dev.gatun.kernels.optim.SgdStep;
 import dev.gatun.kernels.reduce.Argmax;
@@ -300,6 +301,19 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
             return;
         }
         Scale.axpby((float) alpha, x.segment(), x.offset(), (float) beta, y.segment(), y.offset(), y.size());
+    }
+
+    @Override
+    public void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
+        if (!x.isContiguous()) {
+            HalfRoundingReference.round(this, precision, x, y);
+            return;
+        }
+        switch (precision) {
+            case BF16 -> HalfRounding.bf16(x.segment(), x.offset(), y.segment(), y.offset(), x.size());
+            case FP16 -> HalfRounding.fp16(x.segment(), x.offset(), y.segment(), y.offset(), x.size());
+            case FP32, TF32 -> throw new IllegalArgumentException("roundToHalf: " + precision + " is not a 16-bit format");
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 
@@ -105,6 +106,20 @@ final class ElementwiseChecks {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
+    }
+
+    /** Rounding to a half format: float32 x and y of one shape, y contiguous, a 16-bit precision. */
+    static void roundToHalf(Precision precision, Tensor x, Tensor y) {
+        if (precision == null || !precision.isHalf()) {
+            throw new IllegalArgumentException("roundToHalf: precision " + precision
+                    + " has no 16-bit format; use bf16 or fp16");
+        }
+        Elements.requireSameShape("roundToHalf", x, y);
+        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("roundToHalf: x " + x.describe() + " and y " + y.describe()
+                    + " must be float32");
+        }
+        Elements.requireContiguous("roundToHalf", y);
     }
 
     /** x and y of one float dtype and shape, y (the output) contiguous. */

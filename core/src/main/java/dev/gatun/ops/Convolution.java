@@ -50,6 +50,10 @@ public final class Convolution {
                         + x.dtype());
             }
         }
+        return Autocast.lowered("conv2d", t -> convolve(g, t[0], t[1], t[2]), x, w, biasOrNull);
+    }
+
+    private static Tensor convolve(Conv2dGeometry g, Tensor x, Tensor w, Tensor biasOrNull) {
         Backend be = BackendRegistry.of(x);
         Tensor y = x.newEmpty(g.outputShape());
         be.conv2d(g, x, w, biasOrNull, y);

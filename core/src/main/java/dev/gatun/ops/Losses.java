@@ -18,6 +18,7 @@ public final class Losses {
      * @return the mean loss, a scalar tensor
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
+        Autocast.keepsFloat32("cross_entropy");
         Backend be = BackendRegistry.of(logits);
         Tensor probs = logits.newZeros(logits.shape());
         double total = be.crossEntropy(logits, labels, probs);
@@ -45,6 +46,7 @@ public final class Losses {
             throw new IllegalArgumentException("mse: prediction " + prediction.describe() + " and target "
                     + target.describe() + " differ in shape");
         }
+        Autocast.keepsFloat32("mse");
         Tensor diff = prediction.sub(target);
         return diff.mul(diff).mean();
     }

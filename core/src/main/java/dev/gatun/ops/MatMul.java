@@ -30,6 +30,10 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape())
                     + " do not multiply (need [m, k]·[k, n])");
         }
+        return Autocast.lowered("matmul", t -> product(t[0], t[1]), a, b);
+    }
+
+    private static Tensor product(Tensor a, Tensor b) {
         Backend be = BackendRegistry.of(a);
         Tensor c = a.newZeros(a.dim(0), b.dim(1));
         be.gemm(false, false, 1, a, b, 0, c);
@@ -65,6 +69,11 @@ public final class MatMul {
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != out)) {
             throw new IllegalArgumentException("linear: bias " + bias.describe() + " must be [" + out + "]");
         }
+        return Autocast.lowered("linear", t -> dense(t[0], t[1], t[2]), x, w, bias);
+    }
+
+    private static Tensor dense(Tensor x, Tensor w, Tensor bias) {
+        int out = w.dim(0);
         Backend be = BackendRegistry.of(x);
         Tensor y = x.newZeros(x.dim(0), out);
         double beta = 0;

@@ -46,6 +46,7 @@ public final class Normalization {
         if (gamma == null || beta == null) {
             throw new IllegalArgumentException("batchNorm: gamma and beta are required");
         }
+        Autocast.keepsFloat32("batch_norm");
         Backend be = BackendRegistry.of(x);
         Tensor y = x.newZeros(x.shape());
         if (training) {

@@ -33,6 +33,7 @@ public final class SoftmaxOps {
         if (x.rank() == 0) {
             throw new IllegalArgumentException("softmax needs at least one axis, got " + x.describe());
         }
+        Autocast.keepsFloat32(log ? "log_softmax" : "softmax");
         Backend be = BackendRegistry.of(x);
         Tensor y = x.newZeros(x.shape());
         be.softmax(x, y, log);

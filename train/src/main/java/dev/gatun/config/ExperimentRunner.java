@@ -1,10 +1,12 @@
 package dev.gatun.config;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.Precision;
 import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.io.SafetensorsWriter;
 import dev.gatun.nn.Module;
+import dev.gatun.optim.LossScaler;
 import dev.gatun.report.ConfusionMatrixFile;
 import dev.gatun.report.DecisionBoundary;
 import dev.gatun.report.HistogramRecorder;
@@ -261,9 +263,7 @@ public final class ExperimentRunner {
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
             PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers,
             RunLineage lineage, RunTracking tracking, DataParallel parallel) throws IOException {
-        if (!BackendRegistry.current().name().equals(config.backend())) {
-            BackendRegistry.use(config.backend());
-        }
+        RunPrecision.selectBackend(config.backend(), config.training().precision());
         try (Scope scope = Scope.open("experiment " + config.name())) {
             PreparedExperiment prepared = PreparedExperiment.prepare(config, checkpoint, source, scope);
             ExperimentData data = prepared.data();
@@ -302,6 +302,9 @@ public final class ExperimentRunner {
             Map<String, String> run = new LinkedHashMap<>();
             run.put("config", config.name());
             run.put("backend", BackendRegistry.current().name());
+            if (t.precision() != Precision.FP32) {
+                run.put("precision", t.precision().label());
+            }
             run.put("seed", Long.toString(config.seed()));
             run.put("parameters", Long.toString(net.parameterCount()));
             if (parallel != null) {
@@ -325,7 +328,12 @@ public final class ExperimentRunner {
                         start.get("init_fresh_layers"));
             }
 
+            String precision = RunPrecision.describe(t, BackendRegistry.current());
+            if (precision != null) {
+                out.println(precision);
+            }
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
+            RunPrecision.apply(trainer, t);
             addCallbacks(trainer, config, train.batchCount());
             if (parallel != null) {
                 trainer.setDataParallel(parallel);
@@ -362,6 +370,13 @@ public final class ExperimentRunner {
             }
 
             Map<String, Double> end = new LinkedHashMap<>();
+            if (trainer.lossScaler() != null) {
+                LossScaler scaler = trainer.lossScaler();
+                end.put("loss_scale", scaler.scale());
+                end.put("skipped_steps", (double) scaler.skippedSteps());
+                out.printf(Locale.ROOT, "loss scale %.0f at the end, %d steps skipped for inf/NaN gradients%n",
+                        scaler.scale(), scaler.skippedSteps());
+            }
             if (test != null) {
                 Evaluation e = trainer.evaluate(test);
                 end.put("test_loss", e.loss());
@@ -394,6 +409,7 @@ public final class ExperimentRunner {
     private static ExperimentResult trainRank(ExperimentConfig config, PreparedExperiment prepared, int epochs,
             DataParallel parallel) {
         Trainer trainer = new Trainer(prepared.module(), prepared.optimizer(), prepared.loss(), SILENT, false);
+        RunPrecision.apply(trainer, config.training());
         addCallbacks(trainer, config, prepared.train().batchCount());
         trainer.setDataParallel(parallel);
         if (prepared.checkpointOrNull() != null) {

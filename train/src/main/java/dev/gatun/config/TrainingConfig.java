@@ -1,11 +1,18 @@
 package dev.gatun.config;
 
+import dev.gatun.backend.Precision;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The {@code training} section: {@code {epochs: 10, batch: 128, eval_batch: 1000, checkpoint_every: 0}};
  * {@code checkpoint_every} 0 writes no checkpoints. {@code folds: K} (K >= 2) asks for stratified
  * K-fold cross-validation; {@code fold: i} (1..K) trains only fold i, holding it out as the
  * validation part: what each fold's own {@code config.json} says. Both are written to the
  * normalized config only when set, so other runs' {@code config.json} stays as it was.
+ * {@code precision: fp32 | tf32 | bf16 | fp16} (default fp32) is the run's {@link Precision};
+ * {@code loss_scaling: true | false} turns dynamic loss scaling on or off, by default on for fp16
+ * only. Both are written to the normalized config only when they differ from their defaults.
  *
  * @param epochs the number of epochs
  * @param batch the training batch size
@@ -13,8 +20,35 @@ package dev.gatun.config;
  * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
  * @param folds the number of cross-validation folds, 0 for none
  * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
+ * @param precision the arithmetic of the run
+ * @param lossScaling whether the loss is scaled dynamically (fp16's default)
  */
-public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
+public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold,
+                             Precision precision, boolean lossScaling) {
+    private static final List<String> LABELS = Arrays.stream(Precision.values()).map(Precision::label).toList();
+
+    /** Rejects a missing precision. */
+    public TrainingConfig {
+        if (precision == null) {
+            throw new IllegalArgumentException("training.precision must not be null; choose one of "
+                    + Precision.choices());
+        }
+    }
+
+    /**
+     * A float32 training section.
+     *
+     * @param epochs the number of epochs
+     * @param batch the training batch size
+     * @param evalBatch the evaluation batch size
+     * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
+     * @param folds the number of cross-validation folds, 0 for none
+     * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
+     */
+    public TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
+        this(epochs, batch, evalBatch, checkpointEvery, folds, fold, Precision.FP32, false);
+    }
+
     /**
      * A training section without cross-validation.
      *
@@ -33,7 +67,7 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
     }
 
     static TrainingConfig from(ConfigNode n) {
-        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold");
+        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold", "precision", "loss_scaling");
         int epochs = n.positiveInt("epochs", 10);
         int batch = n.positiveInt("batch", 128);
         int evalBatch = n.positiveInt("eval_batch", 1000);
@@ -49,6 +83,11 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
         if (fold < 0 || fold > folds) {
             throw n.error("fold", "must be in 1.." + folds + " (training.folds), got " + fold);
         }
-        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold);
+        Precision precision = Precision.fromLabel(n.choice("precision", Precision.FP32.label(), LABELS));
+        if (precision == Precision.FP32) {
+            n.normalized().remove("precision");
+        }
+        boolean lossScaling = n.flag("loss_scaling", precision.scalesLossByDefault());
+        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold, precision, lossScaling);
     }
 }

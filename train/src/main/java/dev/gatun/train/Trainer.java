@@ -2,9 +2,12 @@ package dev.gatun.train;
 
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.Precision;
 import dev.gatun.data.DataLoader;
 import dev.gatun.data.Prefetcher;
 import dev.gatun.nn.Module;
+import dev.gatun.ops.Autocast;
+import dev.gatun.optim.LossScaler;
 import dev.gatun.optim.Optimizer;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
@@ -46,6 +49,11 @@ import java.util.Locale;
  * <p>With {@link #setDataParallel} the trainer is one rank of a data-parallel run: see
  * {@link DataParallel} for what changes. Batch callbacks then see this rank's own batch loss;
  * epoch metrics are over every rank's examples, so epoch callbacks act alike on every rank.
+ *
+ * <p>With {@link #setPrecision} at bf16 or fp16 the training steps' forward pass and loss run
+ * under {@link Autocast}, and a {@link LossScaler} (fp16's default) scales the loss, skips steps
+ * whose gradients overflow and is saved in checkpoints. Evaluation runs in float32 on the float32
+ * master weights, as predictions and exports do, so every metric of a run describes one model.
  */
 public final class Trainer {
     private final Module model;
@@ -61,6 +69,9 @@ public final class Trainer {
     private Checkpoint resumeFrom;
     // Null for a single process.
     private DataParallel parallel;
+    private Precision precision = Precision.FP32;
+    // Null unless the loss is scaled.
+    private LossScaler scaler;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -135,6 +146,37 @@ public final class Trainer {
             throw new IllegalArgumentException("parallel must not be null");
         }
         this.parallel = parallel;
+    }
+
+    /**
+     * Sets the arithmetic of the following training steps: bf16 and fp16 run the forward pass and
+     * the loss under {@link Autocast}; with a scaler the loss is scaled and steps with
+     * inf/NaN gradients are skipped, and the scaler's state is saved in checkpoints (as the
+     * callback {@code loss_scaler}). tf32 is the backend's choice and changes nothing here.
+     *
+     * @param precision the precision
+     * @param scalerOrNull the loss scaler, or null for none
+     */
+    public void setPrecision(Precision precision, LossScaler scalerOrNull) {
+        if (precision == null) {
+            throw new IllegalArgumentException("precision must not be null; choose one of " + Precision.choices());
+        }
+        callbacks.removeIf(c -> c instanceof LossScalerState);
+        this.precision = precision;
+        this.scaler = scalerOrNull;
+        if (scalerOrNull != null) {
+            callbacks.add(new LossScalerState(scalerOrNull));
+        }
+    }
+
+    /** {@return the precision of the steps: fp32 unless {@link #setPrecision} chose another} */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** {@return the loss scaler, or null when the loss is not scaled} */
+    public LossScaler lossScaler() {
+        return scaler;
     }
 
     /** {@return where progress and messages go, e.g. a callback's notes about the run folder} */
@@ -332,7 +374,7 @@ public final class Trainer {
     private Step emptyShare() {
         optimizer.zeroGrad();
         parallel.syncGradients(optimizer.parameters(), 0);
-        optimizer.step();
+        stepOptimizer();
         return new Step(0, 0, 0);
     }
 
@@ -355,15 +397,33 @@ public final class Trainer {
      */
     public Step step(DataLoader.Batch batch) {
         model.train(true);
-        Tensor output = model.forward(batch.features().to(model.device()));
-        Tensor l = loss.apply(output, batch.labels().to(model.device()));
+        Tensor output;
+        Tensor l;
+        try (Autocast ignored = autocast()) {
+            output = model.forward(batch.features().to(model.device()));
+            l = loss.apply(output, batch.labels().to(model.device()));
+        }
         optimizer.zeroGrad();
-        l.backward();
+        (scaler == null ? l : scaler.scaleLoss(l)).backward();
         if (parallel != null) {
             parallel.syncGradients(optimizer.parameters(), batch.size());
         }
-        optimizer.step();
+        stepOptimizer();
         return new Step(l.item(), countCorrect(output, batch.labels()), batch.size());
+    }
+
+    /** The autocast scope of a bf16/fp16 forward pass, or null (nothing to close) in float32. */
+    private Autocast autocast() {
+        return precision.isHalf() ? Autocast.enable(precision) : null;
+    }
+
+    /** Steps the optimizer, through the loss scaler when there is one (which may skip the step). */
+    private void stepOptimizer() {
+        if (scaler == null) {
+            optimizer.step();
+        } else {
+            scaler.step(optimizer);
+        }
     }
 
     /**
