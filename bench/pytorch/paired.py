@@ -130,7 +130,9 @@ def main():
     if not os.path.isfile(a.jar):
         sys.exit(f"no benchmarks jar at {a.jar}: build it with make build (or pass --jar)")
 
-    java = [a.java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", a.jar]
+    # The collector bin/gatun and make run use (see the Makefile's GC_FLAGS).
+    java = [a.java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC", "-Xmn32m", "-cp", a.jar]
     if a.model == "sgemm":
         gatun = Side("gatun", java + ["dev.gatun.bench.SgemmLoop", str(a.size)])
         torch_cmd = [sys.executable, os.path.join(HERE, "sgemm.py"), "--threads", str(a.threads), "--loop", str(a.size)]
