@@ -220,7 +220,7 @@ public final class HalfConversion {
     }
 
     /** {@link HalfBits#toBf16} per lane, in the low 16 bits. */
-    private static IntVector bf16Bits(FloatVector v) {
+    static IntVector bf16Bits(FloatVector v) {
         IntVector bits = v.reinterpretAsInts();
         IntVector lsb = bits.lanewise(VectorOperators.LSHR, 16).and(1);
         IntVector rounded = bits.add(lsb.add(0x7fff)).lanewise(VectorOperators.LSHR, 16);
@@ -230,7 +230,7 @@ public final class HalfConversion {
     }
 
     /** {@link HalfBits#toFp16} per lane, in the low 16 bits. */
-    private static IntVector fp16Bits(FloatVector v) {
+    static IntVector fp16Bits(FloatVector v) {
         IntVector bits = v.reinterpretAsInts();
         IntVector abs = bits.and(0x7fff_ffff);
         IntVector sign = bits.lanewise(VectorOperators.LSHR, 16).and(0x8000);
@@ -250,7 +250,7 @@ public final class HalfConversion {
     }
 
     /** {@link HalfBits#fromFp16} of float16 bits zero-extended to int lanes. */
-    private static FloatVector fp16Value(IntVector h) {
+    static FloatVector fp16Value(IntVector h) {
         IntVector shifted = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
         IntVector exponent = shifted.and(0x7c00 << 13);
         IntVector rebiased = shifted.add((127 - 15) << 23);
