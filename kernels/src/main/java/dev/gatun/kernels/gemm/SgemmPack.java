@@ -37,6 +37,17 @@ final class SgemmPack {
     private static final VectorShuffle<Float> HI32 = VectorShuffle.fromValues(S4, 2, 6, 3, 7);
     private static final VectorShuffle<Float> LO64 = VectorShuffle.fromValues(S4, 0, 1, 4, 5);
     private static final VectorShuffle<Float> HI64 = VectorShuffle.fromValues(S4, 2, 3, 6, 7);
+    /*
+     * Index vectors of the 8×8 transpose's three rounds of two-source selects (index i < 8 takes
+     * lane i of the first vector, i >= 8 lane i - 8 of the second): interleave single floats,
+     * then pairs, then quadruples.
+     */
+    private static final float[] PICK1_LO = {0, 8, 1, 9, 2, 10, 3, 11};
+    private static final float[] PICK1_HI = {4, 12, 5, 13, 6, 14, 7, 15};
+    private static final float[] PICK2_LO = {0, 1, 8, 9, 2, 3, 10, 11};
+    private static final float[] PICK2_HI = {4, 5, 12, 13, 6, 7, 14, 15};
+    private static final float[] PICK4_LO = {0, 1, 2, 3, 8, 9, 10, 11};
+    private static final float[] PICK4_HI = {4, 5, 6, 7, 12, 13, 14, 15};
 
     private SgemmPack() {}
 
@@ -72,8 +83,12 @@ final class SgemmPack {
                 // Stored m×k: sliver row r is a stored row; four of them at a time become columns.
                 long src = aAt + ((long) (i0 + s) * lda + p0) * Float.BYTES;
                 int full = rows & ~3;
-                for (int g = 0; g < full; g += 4) {
-                    transpose4(a, src + g * pitch, pitch, kc, alpha, dst, base + g, mr);
+                if (rows == 8) {
+                    transpose8(a, src, pitch, kc, alpha, dst, base, mr);
+                } else {
+                    for (int g = 0; g < full; g += 4) {
+                        transpose4(a, src + g * pitch, pitch, kc, alpha, dst, base + g, mr);
+                    }
                 }
                 for (int r = full; r < mr; r++) {
                     for (int p = 0, d = base + r; p < kc; p++, d += mr) {
@@ -96,7 +111,13 @@ final class SgemmPack {
                 // Stored n×k: sliver column j is a stored row; four of them at a time become rows.
                 long src = bAt + ((long) (j0 + t) * ldb + p0) * Float.BYTES;
                 int full = cols & ~3;
-                for (int g = 0; g < full; g += 4) {
+                int g = 0;
+                if (NR >= 16) {
+                    for (; g + 8 <= full; g += 8) {
+                        transpose8(b, src + g * pitch, pitch, kc, 1f, dst, base + g, NR);
+                    }
+                }
+                for (; g < full; g += 4) {
                     transpose4(b, src + g * pitch, pitch, kc, 1f, dst, base + g, NR);
                 }
                 for (int j = full; j < NR; j++) {
@@ -163,6 +184,67 @@ final class SgemmPack {
         }
         for (int i = valid; i < width; i++) {
             dst[d + i] = 0f;
+        }
+    }
+
+    /**
+     * Eight stored rows ({@code pitch} bytes apart) of {@code len} floats each, times scale, written
+     * as {@code len} groups of eight: dst[d + p·dstPitch + r] = scale·row_r[p]. An 8×8 block takes
+     * three rounds of eight two-source selects (one vpermt2ps each), a third of the shuffles per
+     * float of {@link #transpose4}'s 4×4 blocks. Only where 256-bit vectors are native (the
+     * 8-row A slivers and NR >= 16 exist only there).
+     */
+    private static void transpose8(MemorySegment seg, long src, long pitch, int len, float scale,
+                                   float[] dst, int d, int dstPitch) {
+        FloatVector f = FloatVector.broadcast(S8, scale);
+        FloatVector lo1 = FloatVector.fromArray(S8, PICK1_LO, 0);
+        FloatVector hi1 = FloatVector.fromArray(S8, PICK1_HI, 0);
+        FloatVector lo2 = FloatVector.fromArray(S8, PICK2_LO, 0);
+        FloatVector hi2 = FloatVector.fromArray(S8, PICK2_HI, 0);
+        FloatVector lo4 = FloatVector.fromArray(S8, PICK4_LO, 0);
+        FloatVector hi4 = FloatVector.fromArray(S8, PICK4_HI, 0);
+        int p = 0;
+        for (; p <= len - 8; p += 8, src += 8 * Float.BYTES, d += 8 * dstPitch) {
+            FloatVector r0 = FloatVector.fromMemorySegment(S8, seg, src, ORDER);
+            FloatVector r1 = FloatVector.fromMemorySegment(S8, seg, src + pitch, ORDER);
+            FloatVector r2 = FloatVector.fromMemorySegment(S8, seg, src + 2 * pitch, ORDER);
+            FloatVector r3 = FloatVector.fromMemorySegment(S8, seg, src + 3 * pitch, ORDER);
+            FloatVector r4 = FloatVector.fromMemorySegment(S8, seg, src + 4 * pitch, ORDER);
+            FloatVector r5 = FloatVector.fromMemorySegment(S8, seg, src + 5 * pitch, ORDER);
+            FloatVector r6 = FloatVector.fromMemorySegment(S8, seg, src + 6 * pitch, ORDER);
+            FloatVector r7 = FloatVector.fromMemorySegment(S8, seg, src + 7 * pitch, ORDER);
+            // Pairs of rows interleaved: t0 holds columns 0-3 of rows 0 and 1, t1 columns 4-7.
+            FloatVector t0 = lo1.selectFrom(r0, r1);
+            FloatVector t1 = hi1.selectFrom(r0, r1);
+            FloatVector t2 = lo1.selectFrom(r2, r3);
+            FloatVector t3 = hi1.selectFrom(r2, r3);
+            FloatVector t4 = lo1.selectFrom(r4, r5);
+            FloatVector t5 = hi1.selectFrom(r4, r5);
+            FloatVector t6 = lo1.selectFrom(r6, r7);
+            FloatVector t7 = hi1.selectFrom(r6, r7);
+            // Quadruples of rows: u0 holds columns 0-1 of rows 0-3, u1 columns 2-3, ...
+            FloatVector u0 = lo2.selectFrom(t0, t2);
+            FloatVector u1 = hi2.selectFrom(t0, t2);
+            FloatVector u2 = lo2.selectFrom(t1, t3);
+            FloatVector u3 = hi2.selectFrom(t1, t3);
+            FloatVector u4 = lo2.selectFrom(t4, t6);
+            FloatVector u5 = hi2.selectFrom(t4, t6);
+            FloatVector u6 = lo2.selectFrom(t5, t7);
+            FloatVector u7 = hi2.selectFrom(t5, t7);
+            // Whole columns of the eight rows.
+            lo4.selectFrom(u0, u4).mul(f).intoArray(dst, d);
+            hi4.selectFrom(u0, u4).mul(f).intoArray(dst, d + dstPitch);
+            lo4.selectFrom(u1, u5).mul(f).intoArray(dst, d + 2 * dstPitch);
+            hi4.selectFrom(u1, u5).mul(f).intoArray(dst, d + 3 * dstPitch);
+            lo4.selectFrom(u2, u6).mul(f).intoArray(dst, d + 4 * dstPitch);
+            hi4.selectFrom(u2, u6).mul(f).intoArray(dst, d + 5 * dstPitch);
+            lo4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 6 * dstPitch);
+            hi4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 7 * dstPitch);
+        }
+        for (; p < len; p++, src += Float.BYTES, d += dstPitch) {
+            for (int r = 0; r < 8; r++) {
+                dst[d + r] = scale * seg.get(F, src + r * pitch);
+            }
         }
     }
 
