@@ -1,0 +1,47 @@
+package dev.gatun.device;
+
+/**
+ * A step could not be captured as a device graph: it synchronized with the host (read a device
+ * value, waited for the device) or issued an operation that a graph cannot hold. Thrown at the
+ * operation, during capture, instead of letting the capture hang or record something wrong.
+ */
+public final class GraphCaptureException extends RuntimeException {
+    /** Why a capture was refused. */
+    public enum Reason {
+        /** The step read a device value on the host or waited for the device. */
+        HOST_SYNC,
+        /** The step issued an operation a graph cannot replay correctly. */
+        NOT_CAPTURABLE
+    }
+
+    private final Reason reason;
+
+    /**
+     * A refusal for {@code reason}.
+     *
+     * @param reason the kind of refusal
+     * @param message one line naming the operation
+     */
+    public GraphCaptureException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    /** {@return the kind of refusal} */
+    public Reason reason() {
+        return reason;
+    }
+
+    /**
+     * The refusal of a host synchronization inside a capture.
+     *
+     * @param device the device being captured, as text
+     * @param operation what synchronized, e.g. "copyOut of 4 bytes"
+     * @return the exception
+     */
+    public static GraphCaptureException hostSync(Object device, String operation) {
+        return new GraphCaptureException(Reason.HOST_SYNC, operation + " on " + device
+                + " synchronizes with the host, which a graph capture cannot hold (a read of a device value such as item()"
+                + " inside the step)");
+    }
+}
