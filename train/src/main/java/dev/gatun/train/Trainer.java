@@ -61,6 +61,10 @@ public final class Trainer {
     private Checkpoint resumeFrom;
     // Null for a single process.
     private DataParallel parallel;
+    // Steps as device graphs: requested, and the capture of the current optimizer's steps (null until the first).
+    private boolean cudaGraphs;
+    private StepCapture graphs;
+    private boolean dataParallelGraphsRefused;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -135,6 +139,22 @@ public final class Trainer {
             throw new IllegalArgumentException("parallel must not be null");
         }
         this.parallel = parallel;
+    }
+
+    /**
+     * Captures training steps as CUDA graphs and replays them (see {@link StepCapture}), or stops
+     * doing so; off by default. Steps fall back to eager mode, saying why once, where graphs cannot
+     * be used; a data-parallel run always steps eagerly.
+     *
+     * @param on whether to use graphs
+     * @return this trainer
+     */
+    public Trainer useCudaGraphs(boolean on) {
+        cudaGraphs = on;
+        if (!on) {
+            closeGraphs();
+        }
+        return this;
     }
 
     /** {@return where progress and messages go, e.g. a callback's notes about the run folder} */
@@ -234,6 +254,16 @@ public final class Trainer {
         if (parallel != null) {
             parallel.prepare(model, optimizer);
         }
+        try {
+            fitEpochs(train, validation, epochs, logOrNull, ran);
+        } finally {
+            closeGraphs();
+        }
+        return ran;
+    }
+
+    private void fitEpochs(DataLoader train, DataLoader validation, int epochs, MetricsLog logOrNull,
+                           List<EpochMetrics> ran) {
         for (int epoch = completedEpochs() + 1; epoch <= epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
             Evaluation trained = trainEpoch(train, epoch, epochs);
@@ -260,7 +290,6 @@ public final class Trainer {
                 c.onEpochEnd(context);
             }
         }
-        return ran;
     }
 
     /** "train loss 0.1234 acc 0.9876", or a loss with more digits and no accuracy for regression. */
@@ -355,15 +384,44 @@ public final class Trainer {
      */
     public Step step(DataLoader.Batch batch) {
         model.train(true);
-        Tensor output = model.forward(batch.features().to(model.device()));
-        Tensor l = loss.apply(output, batch.labels().to(model.device()));
+        Tensor[] lossAndOutput;
+        if (cudaGraphs && parallel == null) {
+            if (graphs == null || graphs.optimizer() != optimizer) {
+                closeGraphs();
+                graphs = new StepCapture(model.device(), optimizer, StepCapture.DEFAULT_WARMUP_STEPS, out::println);
+            }
+            lossAndOutput = graphs.step(new Tensor[] {batch.features(), batch.labels()},
+                    in -> forwardBackwardStep(in[0], in[1], batch.size()));
+        } else {
+            if (cudaGraphs && !dataParallelGraphsRefused) {
+                dataParallelGraphsRefused = true;
+                out.println("cuda graphs off, training steps run eagerly: data-parallel steps combine gradients"
+                        + " across processes between backward and the optimizer step");
+            }
+            lossAndOutput = forwardBackwardStep(batch.features().to(model.device()), batch.labels().to(model.device()),
+                    batch.size());
+        }
+        return new Step(lossAndOutput[0].item(), countCorrect(lossAndOutput[1], batch.labels()), batch.size());
+    }
+
+    /** Forward, loss, backward and the optimizer step on device tensors; returns the loss and the output. */
+    private Tensor[] forwardBackwardStep(Tensor features, Tensor labels, int size) {
+        Tensor output = model.forward(features);
+        Tensor l = loss.apply(output, labels);
         optimizer.zeroGrad();
         l.backward();
         if (parallel != null) {
-            parallel.syncGradients(optimizer.parameters(), batch.size());
+            parallel.syncGradients(optimizer.parameters(), size);
         }
         optimizer.step();
-        return new Step(l.item(), countCorrect(output, batch.labels()), batch.size());
+        return new Tensor[] {l, output};
+    }
+
+    private void closeGraphs() {
+        if (graphs != null) {
+            graphs.close();
+            graphs = null;
+        }
     }
 
     /**
