@@ -326,6 +326,7 @@ public final class ExperimentRunner {
             }
 
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
+            trainer.useCudaGraphs(t.cudaGraphs());
             addCallbacks(trainer, config, train.batchCount());
             if (parallel != null) {
                 trainer.setDataParallel(parallel);

@@ -6,6 +6,8 @@ package dev.gatun.config;
  * K-fold cross-validation; {@code fold: i} (1..K) trains only fold i, holding it out as the
  * validation part: what each fold's own {@code config.json} says. Both are written to the
  * normalized config only when set, so other runs' {@code config.json} stays as it was.
+ * {@code cuda_graphs: true} captures training steps as CUDA graphs and replays them ({@link
+ * dev.gatun.train.StepCapture}); default false, written only when true.
  *
  * @param epochs the number of epochs
  * @param batch the training batch size
@@ -13,8 +15,24 @@ package dev.gatun.config;
  * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
  * @param folds the number of cross-validation folds, 0 for none
  * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
+ * @param cudaGraphs whether training steps run as CUDA graphs
  */
-public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
+public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold,
+                             boolean cudaGraphs) {
+    /**
+     * A training section without CUDA graphs.
+     *
+     * @param epochs the number of epochs
+     * @param batch the training batch size
+     * @param evalBatch the evaluation batch size
+     * @param checkpointEvery save a checkpoint every this many epochs, 0 for none
+     * @param folds the number of cross-validation folds, 0 for none
+     * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
+     */
+    public TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
+        this(epochs, batch, evalBatch, checkpointEvery, folds, fold, false);
+    }
+
     /**
      * A training section without cross-validation.
      *
@@ -33,7 +51,8 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
     }
 
     static TrainingConfig from(ConfigNode n) {
-        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold");
+        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold",
+                "cuda_graphs");
         int epochs = n.positiveInt("epochs", 10);
         int batch = n.positiveInt("batch", 128);
         int evalBatch = n.positiveInt("eval_batch", 1000);
@@ -49,6 +68,7 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
         if (fold < 0 || fold > folds) {
             throw n.error("fold", "must be in 1.." + folds + " (training.folds), got " + fold);
         }
-        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold);
+        boolean cudaGraphs = n.flag("cuda_graphs", false);
+        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold, cudaGraphs);
     }
 }
