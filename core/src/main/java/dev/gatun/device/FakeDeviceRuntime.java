@@ -55,9 +55,7 @@ final class FakeDeviceRuntime implements DeviceRuntime, HostKernelQueue {
     @Override
     public void copyIn(MemorySegment src, long dst) {
         if (isCapturing()) {
-            throw new GraphCaptureException(GraphCaptureException.Reason.NOT_CAPTURABLE, "copyIn of " + src.byteSize()
-                    + " bytes from host memory on " + device() + " during a graph capture: a graph cannot own host"
-                    + " memory; copy inputs into the step's device buffers before the capture or replay");
+            throw GraphCaptureException.hostCopy(device(), src.byteSize());
         }
         memory.copyHostToDevice(src, dst, src.byteSize(), DeviceMemory.DEFAULT_STREAM);
     }

@@ -33,6 +33,20 @@ public final class GraphCaptureException extends RuntimeException {
     }
 
     /**
+     * The refusal of a copy from host memory inside a capture: the graph would read that memory
+     * again at each replay, long after its owner may have freed it.
+     *
+     * @param device the device being captured, as text
+     * @param bytes the bytes of the copy
+     * @return the exception
+     */
+    public static GraphCaptureException hostCopy(Object device, long bytes) {
+        return new GraphCaptureException(Reason.NOT_CAPTURABLE, "copyIn of " + bytes + " bytes from host memory on "
+                + device + " during a graph capture: a graph cannot own host memory; copy inputs into the step's"
+                + " device buffers before the capture or replay");
+    }
+
+    /**
      * The refusal of a host synchronization inside a capture.
      *
      * @param device the device being captured, as text

@@ -3536,6 +3536,68 @@ public class cudart_h extends cudart_h$shared {
         }
     }
 
+    private static class cudaGraphGetNodes {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            cudart_h.C_INT,
+            cudart_h.C_POINTER,
+            cudart_h.C_POINTER,
+            cudart_h.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("cudaGraphGetNodes");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes, size_t *numNodes)
+     * }
+     */
+    public static FunctionDescriptor cudaGraphGetNodes$descriptor() {
+        return cudaGraphGetNodes.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes, size_t *numNodes)
+     * }
+     */
+    public static MethodHandle cudaGraphGetNodes$handle() {
+        return cudaGraphGetNodes.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes, size_t *numNodes)
+     * }
+     */
+    public static MemorySegment cudaGraphGetNodes$address() {
+        return cudaGraphGetNodes.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t *nodes, size_t *numNodes)
+     * }
+     */
+    public static int cudaGraphGetNodes(MemorySegment graph, MemorySegment nodes, MemorySegment numNodes) {
+        var mh$ = cudaGraphGetNodes.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("cudaGraphGetNodes", graph, nodes, numNodes);
+            }
+            return (int)mh$.invokeExact(graph, nodes, numNodes);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cudaGraphInstantiateWithFlags {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             cudart_h.C_INT,
