@@ -14,6 +14,7 @@ public final class GraphCaptureException extends RuntimeException {
         NOT_CAPTURABLE
     }
 
+    /** Why the capture was refused. */
     private final Reason reason;
 
     /**

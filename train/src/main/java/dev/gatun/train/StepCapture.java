@@ -194,6 +194,7 @@ public final class StepCapture implements AutoCloseable {
             Tensor[] out;
             try {
                 out = body.apply(in);
+                graph = runtime.endCapture();
             } catch (RuntimeException | Error e) {
                 // Nothing recorded has run: only the host's step count moved, and it goes back.
                 runtime.abortCapture();
@@ -205,7 +206,6 @@ public final class StepCapture implements AutoCloseable {
                 out = null;
             }
             if (out != null) {
-                graph = runtime.endCapture();
                 graph.launch();
                 graphScope = scope.detach();
                 captured = signature;
