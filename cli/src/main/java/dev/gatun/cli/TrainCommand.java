@@ -76,6 +76,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "one of ${COMPLETION-CANDIDATES} (same as --set backend=NAME)")
     private String backend;
 
+    @Option(names = "--cuda-graphs",
+            description = "capture training steps as CUDA graphs and replay them (same as --set training.cuda_graphs=true)")
+    private boolean cudaGraphs;
+
     @Option(names = "--resume", paramLabel = "RUN|CHECKPOINT|SWEEP",
             description = "continue a run from its newest checkpoint (or the checkpoint named), in its own folder;"
                     + " or a sweep from its folder (runs/<name>-sweep-<date>-<time>), without repeating ended trials")
@@ -158,10 +162,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume != null) {
             if (!configs.isEmpty() || !overrides.isEmpty() || seed != null || backend != null || precision != null
-                    || initFrom != null || freshHead || folds != null) {
+                    || initFrom != null || freshHead || folds != null || cudaGraphs) {
                 throw new ParameterException(spec.commandLine(), "--resume continues a run with its own config: give no"
-                        + " CONFIG, --set, --seed, --backend, --precision, --init-from, --fresh-head or --folds"
-                        + " (only --epochs, to train longer)");
+                        + " CONFIG, --set, --seed, --backend, --precision, --init-from, --fresh-head, --folds or"
+                        + " --cuda-graphs (only --epochs, to train longer)");
             }
             ExperimentResult r = ExperimentRunner.resume(resume, epochs == null ? 0 : epochs, progress);
             finished(out, r);
@@ -292,7 +296,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The --set overrides plus what --epochs, --seed, --precision and --backend set. */
+    /** The --set overrides plus what --epochs, --seed, --precision, --backend and --cuda-graphs set. */
     private Map<String, String> overridesWithOptions() {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (epochs != null) {
@@ -306,6 +310,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (precision != null) {
             all.put("training.precision", precision);
+        }
+        if (cudaGraphs) {
+            all.put("training.cuda_graphs", "true");
         }
         return all;
     }

@@ -1,5 +1,7 @@
 package dev.gatun.backend;
 
+import dev.gatun.device.DeviceRuntimes;
+import dev.gatun.device.HostKernelQueue;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
@@ -16,7 +18,8 @@ import java.lang.reflect.Proxy;
  * lets the suite run models, trainers and checkpoints "on a device" without a GPU, so that a
  * host read of device memory, a tensor left on the host, or an output made on the wrong
  * device fails here as it would on CUDA. A proxy wraps every method of {@link Backend}, so a new
- * op is covered without code here.
+ * op is covered without code here. Every op returning nothing is a kernel, queued on the device's {@link
+ * HostKernelQueue}, so that a graph capture records it.
  */
 final class FakeDeviceBackend {
     private FakeDeviceBackend() {}
@@ -34,8 +37,31 @@ final class FakeDeviceBackend {
                     case "copy" -> copy(cpu, fake, (Tensor) args[0], (Tensor) args[1]);
                     // The CPU's recurrence reads host memory; the default steps through this proxy's ops.
                     case "fusedRecurrence" -> InvocationHandler.invokeDefault(proxy, method, args);
-                    default -> invoke(cpu, method, unwrap(method.getName(), fake, args));
+                    default -> op(cpu, fake, method, unwrap(method.getName(), fake, args));
                 });
+    }
+
+    private static Object op(Backend cpu, Device fake, Method method, Object[] hostArgs) throws Throwable {
+        if (method.getReturnType() != void.class) {
+            return invoke(cpu, method, hostArgs);
+        }
+        return enqueue(fake, method.getName(), () -> run(cpu, method, hostArgs));
+    }
+
+    // Kernels go through the device's queue so that a graph capture records them instead of running them.
+    private static Object enqueue(Device fake, String op, Runnable kernel) {
+        ((HostKernelQueue) DeviceRuntimes.of(fake)).enqueue(op, kernel);
+        return null;
+    }
+
+    private static void run(Backend cpu, Method method, Object[] hostArgs) {
+        try {
+            invoke(cpu, method, hostArgs);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(method.getName() + " failed on the fake device", e);
+        }
     }
 
     private static Object copy(Backend cpu, Device fake, Tensor src, Tensor dst) {
@@ -46,8 +72,9 @@ final class FakeDeviceBackend {
             }
             return null;
         }
-        cpu.copy(host(fake, "copy", src), host(fake, "copy", dst));
-        return null;
+        Tensor hostSrc = host(fake, "copy", src);
+        Tensor hostDst = host(fake, "copy", dst);
+        return enqueue(fake, "copy", () -> cpu.copy(hostSrc, hostDst));
     }
 
     private static Object[] unwrap(String op, Device fake, Object[] args) {

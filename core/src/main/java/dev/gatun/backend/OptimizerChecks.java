@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
 
 /**
@@ -13,6 +14,22 @@ final class OptimizerChecks {
     static void adam(Tensor param, Tensor grad, Tensor m, Tensor v, int step) {
         tensors("adam", param, grad, m, v, null);
         firstStepIsOne("adam", step);
+    }
+
+    static void adamCounted(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor step) {
+        tensors("adam", param, grad, m, v, null);
+        if (step == null || step.size() != 1 || step.dtype() != DType.FLOAT32 || !step.device().equals(param.device())) {
+            throw new IllegalArgumentException("adam: the step count must be one float32 element on " + param.device()
+                    + ", got " + (step == null ? "null" : step.describe() + " on " + step.device()));
+        }
+    }
+
+    /** The step count read from a counter tensor: a whole number from 1 on. */
+    static int stepCount(String op, double value) {
+        if (!(value >= 1 && value <= Integer.MAX_VALUE) || value != Math.rint(value)) {
+            throw new IllegalArgumentException(op + ": step count must be a whole number >= 1, got " + value);
+        }
+        return (int) value;
     }
 
     static void sgd(Tensor param, Tensor grad, Tensor momentumBufOrNull, double momentum) {

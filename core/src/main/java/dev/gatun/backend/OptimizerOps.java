@@ -29,6 +29,53 @@ public interface OptimizerOps extends ElementwiseOps {
     }
 
     /**
+     * {@link #adamStep} with the step number read from {@code step}, a one-element float32 tensor on
+     * param's device, when the update runs rather than when it is queued: a captured device graph
+     * then replays it with each replay's count.
+     *
+     * @param param the parameters, updated in place
+     * @param grad the gradients, of param's shape
+     * @param m the first-moment estimate, updated in place
+     * @param v the second-moment estimate, updated in place
+     * @param lr the learning rate
+     * @param beta1 the decay rate of m
+     * @param beta2 the decay rate of v
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+     * @param step the step number (1 on the first call), one float32 element
+     */
+    default void adamStepCounted(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                                 double beta2, double eps, double weightDecay, boolean decoupled, Tensor step) {
+        OptimizerChecks.adamCounted(param, grad, m, v, step);
+        adamStepCountedUnchecked(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    /**
+     * {@link #adamStepCounted} on arguments it has checked. By default the host reads the count and
+     * calls {@link #adamStepUnchecked}: right for host memory (the fake device's kernels read it
+     * there when they run), a host synchronization on a GPU, which a graph capture refuses.
+     *
+     * @param param the parameters, updated in place
+     * @param grad the gradients, of param's shape
+     * @param m the first-moment estimate, updated in place
+     * @param v the second-moment estimate, updated in place
+     * @param lr the learning rate
+     * @param beta1 the decay rate of m
+     * @param beta2 the decay rate of v
+     * @param eps the term added to the denominator for stability
+     * @param weightDecay the weight decay; 0 for none
+     * @param decoupled true for AdamW's decoupled weight decay, false for Adam's L2 penalty
+     * @param step the step number (1 on the first call), one float32 element
+     */
+    default void adamStepCountedUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                                          double beta2, double eps, double weightDecay, boolean decoupled,
+                                          Tensor step) {
+        int count = OptimizerChecks.stepCount("adam", step.item());
+        adamStepUnchecked(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, count);
+    }
+
+    /**
      * {@link #adamStep} on arguments it has checked; by default {@link ComposedOptimizerSteps#adam}.
      *
      * @param param the parameters, updated in place

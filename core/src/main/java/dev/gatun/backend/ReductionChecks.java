@@ -77,6 +77,17 @@ final class ReductionChecks {
         crossEntropyShapes("cross-entropy", "logits", logits, labels, probs);
     }
 
+    /** A mean loss of logits: one element of their dtype, after at least one row. */
+    static void meanLoss(Tensor logits, Tensor loss) {
+        if (logits.dim(0) == 0) {
+            throw new IllegalArgumentException("cross-entropy of an empty batch " + logits.describe());
+        }
+        if (loss.size() != 1 || loss.dtype() != logits.dtype()) {
+            throw new IllegalArgumentException("cross-entropy: the loss must be one " + logits.dtype() + " element, got "
+                    + loss.describe());
+        }
+    }
+
     /** Cross-entropy's backward: probs [batch, classes], labels int32 [batch], dx (probs' shape and dtype) contiguous. */
     static void crossEntropyBackward(Tensor probs, Tensor labels, Tensor dx) {
         crossEntropyShapes("cross-entropy backward", "probs", probs, labels, dx);

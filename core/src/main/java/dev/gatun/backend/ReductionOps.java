@@ -113,6 +113,36 @@ public interface ReductionOps extends ElementwiseOps {
     }
 
     /**
+     * {@link #crossEntropy} that writes the mean loss over the rows into {@code loss}, a one-element
+     * tensor of logits' dtype and device, instead of returning the sum to the host: the form a
+     * captured device graph can hold. By default it computes {@link #crossEntropyUnchecked} and
+     * fills {@code loss} with the sum divided by the rows, which on a GPU reads the sum on the
+     * host (a synchronization a capture refuses); the fake device runs it on its host memory.
+     *
+     * @param logits the class scores [rows, classes], at least one row
+     * @param labels the class of each row, int32 [rows] in [0, classes)
+     * @param probs receives the softmax [rows, classes]
+     * @param loss receives the mean loss, one element
+     */
+    default void crossEntropyMean(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
+        ReductionChecks.crossEntropy(logits, labels, probs);
+        ReductionChecks.meanLoss(logits, loss);
+        crossEntropyMeanUnchecked(logits, labels, probs, loss);
+    }
+
+    /**
+     * {@link #crossEntropyMean} on arguments it has checked.
+     *
+     * @param logits the class scores [rows, classes], at least one row
+     * @param labels the class of each row, int32 [rows] in [0, classes)
+     * @param probs receives the softmax [rows, classes]
+     * @param loss receives the mean loss, one element
+     */
+    default void crossEntropyMeanUnchecked(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
+        fill(loss, crossEntropyUnchecked(logits, labels, probs) / logits.dim(0));
+    }
+
+    /**
      * dx = (probs - onehot(labels)) * scale.
      *
      * @param probs the softmax from {@link #crossEntropy}

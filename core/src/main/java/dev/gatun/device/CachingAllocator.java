@@ -29,7 +29,8 @@ import java.util.Map;
  * MemoryBudget#deviceLimit}): a request that would take the bytes in use and cached past it frees
  * the cache first, and is a {@link MemoryBudgetException} when the bytes in use alone would pass
  * it, before the device is asked. Thread-safe: one lock, held also across the device calls, which is what keeps the
- * counters exact. Blocks are not tied to streams: a block freed while a stream still uses it must
+ * counters exact. While a graph is captured, allocations go to its {@link CapturePool}, which keeps them at
+ * fixed addresses for replay. Blocks are not tied to streams: a block freed while a stream still uses it must
  * be synchronized first by the caller.
  */
 public final class CachingAllocator implements AutoCloseable {
@@ -53,6 +54,9 @@ public final class CachingAllocator implements AutoCloseable {
     private long deviceFrees;
     private long cacheHits;
     private long cacheFlushes;
+    // The pool of the capture under way, if any: every block allocated meanwhile joins it.
+    private CapturePool capturing;
+    private long bytesHeldByGraphs;
 
     /**
      * An allocator over {@code device}, which it uses but does not close, bounded only by the device itself.
@@ -120,9 +124,15 @@ public final class CachingAllocator implements AutoCloseable {
      */
     public synchronized DeviceBlock allocate(long bytes) {
         long size = sizeClass(bytes);
+        Long own = capturing == null ? null : capturing.takeCached(size);
         ArrayDeque<Long> cached = cache.get(size);
         long address;
-        if (cached != null && !cached.isEmpty()) {
+        if (own != null) {
+            address = own;
+            bytesCached -= size;
+            blocksCached--;
+            cacheHits++;
+        } else if (cached != null && !cached.isEmpty()) {
             address = cached.pop();
             bytesCached -= size;
             blocksCached--;
@@ -134,7 +144,53 @@ public final class CachingAllocator implements AutoCloseable {
         bytesInUse += size;
         blocksInUse++;
         peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
-        return new DeviceBlock(this, address, size, bytes);
+        DeviceBlock block = new DeviceBlock(this, address, size, bytes);
+        if (capturing != null) {
+            capturing.adopt(block, own == null);
+            if (own == null) {
+                bytesHeldByGraphs += size;
+            }
+        }
+        return block;
+    }
+
+    /**
+     * Starts a capture pool: until {@link #endCapturePool}, every block allocated belongs to it
+     * (see {@link CapturePool}), and it is served first from the pool's own freed blocks.
+     *
+     * @return the pool, which the graph captured with it owns and closes
+     * @throws IllegalStateException when a capture pool is already active
+     */
+    public synchronized CapturePool beginCapturePool() {
+        if (capturing != null) {
+            throw new IllegalStateException(device.name() + ": a capture is already under way");
+        }
+        capturing = new CapturePool(this);
+        return capturing;
+    }
+
+    /**
+     * Stops adding allocations to {@code pool}; it keeps its blocks until it is closed.
+     *
+     * @param pool the active pool
+     */
+    public synchronized void endCapturePool(CapturePool pool) {
+        if (capturing != pool) {
+            throw new IllegalStateException(device.name() + ": " + pool + " is not the active capture pool");
+        }
+        capturing = null;
+    }
+
+    // CapturePool.close: the pool's freed blocks join the shared cache; its blocks in use will when freed.
+    synchronized void release(CapturePool pool) {
+        if (pool.closedUnderLock()) {
+            return;
+        }
+        if (capturing == pool) {
+            capturing = null;
+        }
+        bytesHeldByGraphs -= pool.bytes();
+        pool.drain().forEach((size, blocks) -> cache.computeIfAbsent(size, s -> new ArrayDeque<>()).addAll(blocks));
     }
 
     /**
@@ -147,30 +203,39 @@ public final class CachingAllocator implements AutoCloseable {
         if (!block.markFreed()) {
             block.checkLive("free");
         }
-        cache.computeIfAbsent(block.size(), s -> new ArrayDeque<>()).push(block.rawAddress());
+        if (block.pool() != null) {
+            block.pool().takeBack(block);
+        } else if (capturing != null) {
+            // The graph may still read it where the capture used it: it must not go to anyone else.
+            capturing.takeBackFromOutside(block);
+            bytesHeldByGraphs += block.size();
+        } else {
+            cache.computeIfAbsent(block.size(), s -> new ArrayDeque<>()).push(block.rawAddress());
+        }
         bytesInUse -= block.size();
         blocksInUse--;
         bytesCached += block.size();
         blocksCached++;
     }
 
-    /** Frees every cached block on the device; blocks in use are untouched. */
+    /** Frees every cached block on the device; blocks in use, and those capture pools hold, are untouched. */
     public synchronized void emptyCache() {
-        for (ArrayDeque<Long> blocks : cache.values()) {
+        for (Map.Entry<Long, ArrayDeque<Long>> e : cache.entrySet()) {
+            ArrayDeque<Long> blocks = e.getValue();
             while (!blocks.isEmpty()) {
                 device.free(blocks.pop());
                 deviceFrees++;
+                bytesCached -= e.getKey();
+                blocksCached--;
             }
         }
         cache.clear();
-        bytesCached = 0;
-        blocksCached = 0;
     }
 
     /** {@return a snapshot of the counters} */
     public synchronized AllocatorStats stats() {
         return new AllocatorStats(bytesInUse, bytesCached, peakBytesInUse, blocksInUse, blocksCached,
-                deviceAllocations, deviceFrees, cacheHits, cacheFlushes);
+                deviceAllocations, deviceFrees, cacheHits, cacheFlushes, bytesHeldByGraphs);
     }
 
     /**

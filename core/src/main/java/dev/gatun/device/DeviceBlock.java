@@ -11,6 +11,8 @@ public final class DeviceBlock {
     private final long size;
     private final long requested;
     private volatile boolean freed;
+    // The capture pool that owns this block, if any; guarded by the owner's lock.
+    private CapturePool pool;
 
     DeviceBlock(CachingAllocator owner, long address, long size, long requested) {
         this.owner = owner;
@@ -49,6 +51,14 @@ public final class DeviceBlock {
 
     CachingAllocator owner() {
         return owner;
+    }
+
+    CapturePool pool() {
+        return pool;
+    }
+
+    void pool(CapturePool pool) {
+        this.pool = pool;
     }
 
     long rawAddress() {

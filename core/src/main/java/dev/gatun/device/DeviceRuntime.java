@@ -81,4 +81,46 @@ public interface DeviceRuntime {
     default MemorySegment hostView(long address, long bytes) {
         throw new UnsupportedOperationException(device() + ": host code cannot map this device's memory");
     }
+
+    /**
+     * Why this runtime cannot capture its stream's work as a {@link DeviceGraph}, or null when it
+     * can. Capture is optional: by default a runtime cannot.
+     *
+     * @return the reason, one line, or null
+     */
+    default String captureRefusal() {
+        return device() + " cannot capture device graphs: CUDA graphs need a CUDA device";
+    }
+
+    /**
+     * Starts capturing: from now until {@link #endCapture()} the work queued on this runtime's
+     * stream is recorded, not run, and blocks allocated belong to the graph. A host
+     * synchronization meanwhile ({@link #copyOut}, {@link #synchronize}) is a {@link
+     * GraphCaptureException}.
+     *
+     * @throws UnsupportedOperationException when {@link #captureRefusal()} is not null
+     * @throws IllegalStateException when a capture is already under way
+     */
+    default void beginCapture() {
+        throw new UnsupportedOperationException(captureRefusal());
+    }
+
+    /**
+     * Ends the capture begun by {@link #beginCapture()} and returns what it recorded, owned by the
+     * caller. Nothing has run yet: {@link DeviceGraph#launch()} runs it.
+     *
+     * @return the graph
+     * @throws IllegalStateException when no capture is under way
+     */
+    default DeviceGraph endCapture() {
+        throw new IllegalStateException(device() + ": no capture under way");
+    }
+
+    /** Ends a capture that failed, discarding what it recorded and releasing its memory; does nothing without one. */
+    default void abortCapture() {}
+
+    /** {@return whether a capture is under way on this runtime's stream} */
+    default boolean isCapturing() {
+        return false;
+    }
 }

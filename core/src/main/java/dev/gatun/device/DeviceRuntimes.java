@@ -36,6 +36,17 @@ public final class DeviceRuntimes {
     }
 
     /**
+     * Whether {@code device} is capturing a graph; false for the host and for a device not yet opened.
+     *
+     * @param device any device
+     * @return whether a capture is under way on it
+     */
+    public static boolean isCapturing(Device device) {
+        DeviceRuntime rt = OPEN.get(device);
+        return rt != null && rt.isCapturing();
+    }
+
+    /**
      * Why {@code device} does not hold {@code dtype}, or null if it does; opens nothing.
      *
      * @param device the device asked to hold dtype

@@ -3,6 +3,8 @@ package dev.gatun.ops;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.device.DeviceRuntimes;
+import dev.gatun.device.GraphCaptureException;
 import dev.gatun.tensor.Tensor;
 
 /** Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1-p). */
@@ -18,6 +20,11 @@ public final class DropoutOp {
      * @return x·mask, of x's shape
      */
     public static Tensor apply(Tensor x, double p, long seed) {
+        if (DeviceRuntimes.isCapturing(x.device())) {
+            // The seed would be baked into the graph: every replay would drop the same elements.
+            throw new GraphCaptureException(GraphCaptureException.Reason.NOT_CAPTURABLE, "dropout on " + x.device()
+                    + " during a graph capture: its mask is drawn from a host seed, which a replay would repeat");
+        }
         Backend be = BackendRegistry.of(x);
         Tensor mask = x.newZeros(x.shape());
         Tensor y = x.newZeros(x.shape());

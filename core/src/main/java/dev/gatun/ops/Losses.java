@@ -3,6 +3,8 @@ package dev.gatun.ops;
 import dev.gatun.autograd.Autograd;
 import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.BinaryOp;
+import dev.gatun.device.DeviceRuntimes;
 import dev.gatun.tensor.Tensor;
 
 /** Loss functions, each reduced to the mean over the batch. */
@@ -19,6 +21,9 @@ public final class Losses {
      */
     public static Tensor crossEntropy(Tensor logits, Tensor labels) {
         Autocast.keepsFloat32("cross_entropy");
+        if (DeviceRuntimes.isCapturing(logits.device())) {
+            return capturedCrossEntropy(logits, labels);
+        }
         Backend be = BackendRegistry.of(logits);
         Tensor probs = logits.newZeros(logits.shape());
         double total = be.crossEntropy(logits, labels, probs);
@@ -30,6 +35,25 @@ public final class Losses {
         return Autograd.record(loss, "cross_entropy", g -> {
             Tensor dx = logits.newZeros(logits.shape());
             be.crossEntropyBackward(probs, labels, g.item() / batch, dx);
+            return new Tensor[] {dx, null};
+        }, logits, labels);
+    }
+
+    /**
+     * Cross-entropy inside a device-graph capture: the loss stays on the device and the backward
+     * scales by the upstream gradient there, so nothing is read on the host. The gradient is the
+     * eager one bit for bit when the upstream gradient is 1 ({@code loss.backward()}).
+     */
+    private static Tensor capturedCrossEntropy(Tensor logits, Tensor labels) {
+        Backend be = BackendRegistry.of(logits);
+        Tensor probs = logits.newZeros(logits.shape());
+        Tensor loss = logits.newZeros();
+        be.crossEntropyMean(logits, labels, probs, loss);
+        int batch = logits.dim(0);
+        return Autograd.record(loss, "cross_entropy", g -> {
+            Tensor dx = logits.newZeros(logits.shape());
+            be.crossEntropyBackward(probs, labels, 1.0 / batch, dx);
+            be.binary(BinaryOp.MUL, dx, g, dx);
             return new Tensor[] {dx, null};
         }, logits, labels);
     }

@@ -1,6 +1,8 @@
 package dev.gatun.optim;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.device.DeviceRuntimes;
+import dev.gatun.device.GraphCaptureException;
 import dev.gatun.nn.Parameter;
 import dev.gatun.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -63,6 +65,11 @@ public final class Adagrad extends Optimizer {
 
     @Override
     protected void update(int i, Tensor w, Tensor g, int step) {
+        if (DeviceRuntimes.isCapturing(w.device())) {
+            throw new GraphCaptureException(GraphCaptureException.Reason.NOT_CAPTURABLE, "adagrad on " + w.device()
+                    + " during a graph capture: its learning-rate decay takes the step count from the host, which a"
+                    + " replay would repeat");
+        }
         BackendRegistry.of(w).adagradStep(w, g, slotOrZeros(i, 0), learningRate(), lrDecay, weightDecay, eps, step);
     }
 }

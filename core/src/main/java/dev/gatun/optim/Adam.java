@@ -68,6 +68,12 @@ public sealed class Adam extends Optimizer permits AdamW {
 
     @Override
     protected final void update(int i, Tensor w, Tensor g, int step) {
+        Tensor counted = deviceStepCount();
+        if (counted != null) {
+            BackendRegistry.of(w).adamStepCounted(w, g, slotOrZeros(i, 0), slotOrZeros(i, 1), learningRate(), beta1,
+                    beta2, eps, weightDecay, decoupled, counted);
+            return;
+        }
         BackendRegistry.of(w).adamStep(w, g, slotOrZeros(i, 0), slotOrZeros(i, 1), learningRate(), beta1, beta2,
                 eps, weightDecay, decoupled, step);
     }

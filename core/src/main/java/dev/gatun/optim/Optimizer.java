@@ -1,6 +1,8 @@
 package dev.gatun.optim;
 
+import dev.gatun.backend.BackendRegistry;
 import dev.gatun.nn.Parameter;
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Shape;
 import dev.gatun.tensor.Tensor;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ public abstract class Optimizer {
     private final Tensor[][] slots;
     private double learningRate;
     private int stepCount;
+    // The step count on the parameters' device, and a 1 to advance it by; null unless keepStepCountOnDevice.
+    private Tensor deviceStepCount;
+    private Tensor deviceOne;
     private double clipNorm = Double.NaN;
     private double clipValue = Double.NaN;
     private double lastGradNorm = Double.NaN;
@@ -62,6 +67,9 @@ public abstract class Optimizer {
             lastGradNorm = GradClip.clipByNorm(parameters, clipNorm);
         }
         stepCount++;
+        if (deviceStepCount != null) {
+            BackendRegistry.of(deviceStepCount).axpby(1, deviceOne, 1, deviceStepCount);
+        }
         for (int i = 0; i < parameters.size(); i++) {
             Tensor g = parameters.get(i).grad();
             if (g != null) {
@@ -106,6 +114,41 @@ public abstract class Optimizer {
     public final void setLearningRate(double lr) {
         checkLearningRate(lr);
         this.learningRate = lr;
+    }
+
+    /**
+     * From now on keeps the step count on the parameters' device as well, advanced there by each
+     * {@link #step()}, and updates that depend on it (Adam's bias correction) read it there. A
+     * {@code step()} captured in a device graph then replays with each replay's count instead of
+     * the count at capture; call {@link #countReplayedStep()} after each replay. The count is a
+     * float32, exact to 2^24 steps. Calling it again does nothing.
+     *
+     * @return this optimizer
+     */
+    public final Optimizer keepStepCountOnDevice() {
+        if (deviceStepCount == null) {
+            Tensor w = parameters.get(0).tensor();
+            deviceOne = Tensor.zeros(w.scope(), w.device(), DType.FLOAT32, 1).fill(1);
+            deviceStepCount = Tensor.zeros(w.scope(), w.device(), DType.FLOAT32, 1).fill(stepCount);
+        }
+        return this;
+    }
+
+    /** Counts one step that a replayed device graph of {@link #step()} took, on the host: the device counted it. */
+    public final void countReplayedStep() {
+        if (deviceStepCount == null) {
+            throw new IllegalStateException(getClass().getSimpleName()
+                    + ": a replayed step needs keepStepCountOnDevice() before the capture");
+        }
+        stepCount++;
+    }
+
+    /**
+     * {@return the step count on the parameters' device (see {@link #keepStepCountOnDevice()}), or
+     * null when it is kept on the host only}
+     */
+    protected final Tensor deviceStepCount() {
+        return deviceStepCount;
     }
 
     /** {@return the steps taken so far (restored by {@link #loadState})} */
@@ -241,6 +284,9 @@ public abstract class Optimizer {
         }
         setLearningRate(scalars.learningRate());
         stepCount = scalars.step();
+        if (deviceStepCount != null) {
+            deviceStepCount.fill(stepCount);
+        }
     }
 
     /**

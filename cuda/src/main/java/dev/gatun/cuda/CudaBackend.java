@@ -303,6 +303,28 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * The mean loss stays on the device: the rows' losses are summed by the reduction kernel and
+     * scaled there, so a graph capture can hold it. Out-of-range labels are not reported here
+     * (reading the kernel's flag is a host synchronization); the eager steps before a capture check them.
+     */
+    @Override
+    public void crossEntropyMeanUnchecked(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {
+        CudaOperands.requireFloat("cross-entropy", logits, probs, loss);
+        int rows = logits.dim(0);
+        int cols = logits.dim(1);
+        try (Scope s = Scope.open("cross-entropy")) {
+            Tensor rowLoss = Tensor.empty(device, DType.FLOAT32, rows);
+            Tensor badRow = Tensor.empty(device, DType.INT32, 1);
+            ctx.launchGrid(PtxKernels.CROSS_ENTROPY_FORWARD, rowBlocks(rows), rowThreads(cols),
+                    operands.dense("cross-entropy", logits), operands.dense("cross-entropy", labels),
+                    operands.out("cross-entropy", probs), operands.ptr("cross-entropy", rowLoss),
+                    operands.ptr("cross-entropy", badRow), rows, cols);
+            reduceUnchecked(ReduceOp.SUM, rowLoss, 0, loss, null);
+            axpbyUnchecked(1.0 / rows, loss, 0, loss);
+        }
+    }
+
     @Override
     public double crossEntropyUnchecked(Tensor logits, Tensor labels, Tensor probs) {
         CudaOperands.requireFloat("cross-entropy", logits, probs);
@@ -541,6 +563,17 @@ public final class CudaBackend implements Backend {
         ctx.launch(PtxKernels.ADAM_STEP, param.size(), operands.out("adam", param), operands.out("adam", grad),
                 operands.out("adam", m), operands.out("adam", v), param.size(), k.b1(), k.b2(), k.oneMinusB1(),
                 k.oneMinusB2(), k.eps(), k.wd(), k.l2(), k.decay(), k.shrink(), k.stepSize(), k.sqrtBc2());
+    }
+
+    @Override
+    public void adamStepCountedUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                                         double beta2, double eps, double weightDecay, boolean decoupled, Tensor step) {
+        CudaOperands.requireFloat("adam", param, grad, m, v, step);
+        AdamStep.Constants k = AdamStep.Constants.of(lr, beta1, beta2, eps, weightDecay, decoupled, 1);
+        ctx.launch(PtxKernels.ADAM_STEP_COUNTED, param.size(), operands.out("adam", param), operands.out("adam", grad),
+                operands.out("adam", m), operands.out("adam", v), param.size(), k.b1(), k.b2(), k.oneMinusB1(),
+                k.oneMinusB2(), k.eps(), k.wd(), k.l2(), k.decay(), k.shrink(), operands.dense("adam", step), lr, beta1,
+                beta2);
     }
 
     @Override

@@ -5,8 +5,11 @@ import dev.gatun.bindings.cublas.cublas_h;
 import dev.gatun.bindings.cuda.runtime.cudart_h;
 import dev.gatun.bindings.cudnn.cudnn_h;
 import dev.gatun.device.CachingAllocator;
+import dev.gatun.device.CapturePool;
 import dev.gatun.device.DeviceBlock;
+import dev.gatun.device.DeviceGraph;
 import dev.gatun.device.DeviceRuntime;
+import dev.gatun.device.GraphCaptureException;
 import dev.gatun.tensor.Device;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +27,9 @@ import java.util.Map;
  * cache can be handed to the next op without waiting: anything that could still read it was
  * queued before. Host code that reads results synchronizes through the copies, which wait.
  * Nothing is ever closed: the handles and cache live as long as the process, as PyTorch's do.
+ *
+ * <p>It captures its stream as a CUDA graph ({@link #beginCapture}, {@link #endCapture}); during a
+ * capture a host copy or synchronization is a {@link GraphCaptureException} before CUDA is asked.
  */
 public final class CudaContext implements DeviceRuntime {
     private static final Map<Integer, CudaContext> OPEN = new HashMap<>();
@@ -35,6 +41,8 @@ public final class CudaContext implements DeviceRuntime {
     private final MemorySegment cublas;
     private final MemorySegment cudnn;
     private final Map<String, PtxModule> modules = new HashMap<>();
+    // The pool of the graph capture under way on the stream, or null.
+    private CapturePool capturing;
 
     private CudaContext(int index) {
         this.index = index;
@@ -86,12 +94,103 @@ public final class CudaContext implements DeviceRuntime {
 
     @Override
     public void copyIn(MemorySegment src, long dst) {
+        if (isCapturing()) {
+            throw GraphCaptureException.hostCopy(this, src.byteSize());
+        }
         memory.copyHostToDevice(src, dst, src.byteSize(), stream);
     }
 
     @Override
     public void copyOut(long src, MemorySegment dst) {
+        if (isCapturing()) {
+            throw GraphCaptureException.hostSync(this, "copyOut of " + dst.byteSize() + " bytes");
+        }
         memory.copyDeviceToHost(src, dst, dst.byteSize(), stream);
+    }
+
+    @Override
+    public String captureRefusal() {
+        return null;
+    }
+
+    /**
+     * Starts capturing this context's stream (thread-local mode: other threads' CUDA calls are not
+     * affected); allocations join the graph's {@link CapturePool}.
+     */
+    @Override
+    public synchronized void beginCapture() {
+        if (capturing != null) {
+            throw new IllegalStateException(this + ": a capture is already under way");
+        }
+        CapturePool pool = allocator.beginCapturePool();
+        int status = cudart_h.cudaStreamBeginCapture(MemorySegment.ofAddress(stream),
+                cudart_h.cudaStreamCaptureModeThreadLocal());
+        if (status != 0) {
+            allocator.endCapturePool(pool);
+            pool.close();
+            CudaStatus.checkRuntime(status, "cudaStreamBeginCapture");
+        }
+        capturing = pool;
+    }
+
+    @Override
+    public synchronized DeviceGraph endCapture() {
+        if (capturing == null) {
+            throw new IllegalStateException(this + ": no capture under way");
+        }
+        CapturePool pool = capturing;
+        capturing = null;
+        allocator.endCapturePool(pool);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment p = call.allocate(ValueLayout.ADDRESS);
+            int status = cudart_h.cudaStreamEndCapture(MemorySegment.ofAddress(stream), p);
+            if (status != 0) {
+                cudart_h.cudaGetLastError();
+                pool.close();
+                throw new GraphCaptureException(GraphCaptureException.Reason.NOT_CAPTURABLE, "cudaStreamEndCapture on "
+                        + this + ": " + CudaStatus.runtimeErrorText(status) + " (an operation in the step cannot be"
+                        + " captured)");
+            }
+            MemorySegment graph = p.get(ValueLayout.ADDRESS, 0);
+            MemorySegment count = call.allocate(ValueLayout.JAVA_LONG);
+            status = cudart_h.cudaGraphGetNodes(graph, MemorySegment.NULL, count);
+            if (status == 0) {
+                status = cudart_h.cudaGraphInstantiateWithFlags(p, graph, 0L);
+            }
+            if (status != 0) {
+                cudart_h.cudaGraphDestroy(graph);
+                pool.close();
+                CudaStatus.checkRuntime(status, "cudaGraphInstantiateWithFlags");
+            }
+            return new CudaGraph(pool, graph, p.get(ValueLayout.ADDRESS, 0), stream,
+                    (int) count.get(ValueLayout.JAVA_LONG, 0));
+        }
+    }
+
+    @Override
+    public synchronized void abortCapture() {
+        if (capturing == null) {
+            return;
+        }
+        CapturePool pool = capturing;
+        capturing = null;
+        allocator.endCapturePool(pool);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment p = call.allocate(ValueLayout.ADDRESS);
+            if (cudart_h.cudaStreamEndCapture(MemorySegment.ofAddress(stream), p) == 0
+                    && !p.get(ValueLayout.ADDRESS, 0).equals(MemorySegment.NULL)) {
+                cudart_h.cudaGraphDestroy(p.get(ValueLayout.ADDRESS, 0));
+            }
+            // An invalidated capture leaves its error behind: clear it so the next call does not report it.
+            cudart_h.cudaGetLastError();
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Override
+    public synchronized boolean isCapturing() {
+        return capturing != null;
     }
 
     @Override
@@ -152,6 +251,9 @@ public final class CudaContext implements DeviceRuntime {
     /** Waits for everything queued on the stream. */
     @Override
     public void synchronize() {
+        if (isCapturing()) {
+            throw GraphCaptureException.hostSync(this, "synchronize");
+        }
         memory.synchronize(stream);
     }
 

@@ -20,7 +20,9 @@ public record PtxKernel(String file, String entry, List<Param> params) {
         /** {@code int}, also used for flags: an int or a boolean. */
         I32(".u32"),
         /** {@code float}: a float. */
-        F32(".f32");
+        F32(".f32"),
+        /** {@code double}: a double. */
+        F64(".f64");
 
         private final String ptxType;
 

@@ -1,6 +1,7 @@
 package dev.gatun.cuda;
 
 import static dev.gatun.cuda.PtxKernel.Type.F32;
+import static dev.gatun.cuda.PtxKernel.Type.F64;
 import static dev.gatun.cuda.PtxKernel.Type.I32;
 import static dev.gatun.cuda.PtxKernel.Type.I64;
 import static dev.gatun.cuda.PtxKernel.Type.POINTER;
@@ -34,6 +35,12 @@ public final class PtxKernels {
             p("param", POINTER), p("grad", POINTER), p("m", POINTER), p("v", POINTER), p("n", I64),
             p("b1", F32), p("b2", F32), p("oneMinusB1", F32), p("oneMinusB2", F32), p("eps", F32), p("wd", F32),
             p("l2", I32), p("decay", I32), p("shrink", F32), p("stepSize", F32), p("sqrtBc2", F32));
+    /** Adam / AdamW step reading the step number from device memory; stepSize and sqrtBc2 computed on the device. */
+    public static final PtxKernel ADAM_STEP_COUNTED = kernel("adam_step", "adam_step_counted",
+            p("param", POINTER), p("grad", POINTER), p("m", POINTER), p("v", POINTER), p("n", I64),
+            p("b1", F32), p("b2", F32), p("oneMinusB1", F32), p("oneMinusB2", F32), p("eps", F32), p("wd", F32),
+            p("l2", I32), p("decay", I32), p("shrink", F32), p("step", POINTER), p("lr", F64), p("beta1", F64),
+            p("beta2", F64));
     /** SGD with momentum, Nesterov and weight decay. */
     public static final PtxKernel SGD_STEP = kernel("sgd_step", "sgd_step",
             p("param", POINTER), p("grad", POINTER), p("buf", POINTER), p("n", I64), p("lr", F32),
@@ -172,7 +179,7 @@ public final class PtxKernels {
             p("src", POINTER), p("srcType", I32), p("dst", POINTER), p("dstType", I32), p("n", I64));
 
     /** Every kernel, in source-file order. */
-    public static final List<PtxKernel> ALL = List.of(CROSS_ENTROPY_BACKWARD, ADAM_STEP, SGD_STEP, RMSPROP_STEP,
+    public static final List<PtxKernel> ALL = List.of(CROSS_ENTROPY_BACKWARD, ADAM_STEP, ADAM_STEP_COUNTED, SGD_STEP, RMSPROP_STEP,
             ADAGRAD_STEP, AXPBY, FILL, BINARY_ADD, BINARY_SUB, BINARY_MUL, BINARY_DIV,
             MAX_POOL2D, MAX_POOL2D_BACKWARD, AVG_POOL2D, AVG_POOL2D_BACKWARD, LSTM_CELL, LSTM_CELL_BACKWARD, GRU_CELL,
             GRU_CELL_BACKWARD, UNARY_FORWARD, UNARY_BACKWARD, CLAMP, COPY_STRIDED, REDUCE_SUM, REDUCE_MAX, SOFTMAX_ROWS,

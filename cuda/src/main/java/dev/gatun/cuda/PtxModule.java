@@ -163,6 +163,10 @@ public final class PtxModule implements AutoCloseable {
                     case Float f -> f;
                     case null, default -> throw wrongType(kernel, i, p, a, "a float");
                 });
+                case F64 -> slot.set(ValueLayout.JAVA_DOUBLE, 0, switch (a) {
+                    case Double d -> d;
+                    case null, default -> throw wrongType(kernel, i, p, a, "a double");
+                });
             }
             pointers.setAtIndex(ValueLayout.ADDRESS, i, slot);
         }

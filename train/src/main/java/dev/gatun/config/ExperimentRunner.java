@@ -334,6 +334,7 @@ public final class ExperimentRunner {
             }
             Trainer trainer = new Trainer(net, prepared.optimizer(), prepared.loss(), out, ProgressBar.isTerminal());
             RunPrecision.apply(trainer, t);
+            trainer.useCudaGraphs(t.cudaGraphs());
             addCallbacks(trainer, config, train.batchCount());
             if (parallel != null) {
                 trainer.setDataParallel(parallel);

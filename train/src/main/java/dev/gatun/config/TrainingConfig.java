@@ -13,6 +13,8 @@ import java.util.List;
  * {@code precision: fp32 | tf32 | bf16 | fp16} (default fp32) is the run's {@link Precision};
  * {@code loss_scaling: true | false} turns dynamic loss scaling on or off, by default on for fp16
  * only. Both are written to the normalized config only when they differ from their defaults.
+ * {@code cuda_graphs: true} captures training steps as CUDA graphs and replays them ({@link
+ * dev.gatun.train.StepCapture}); default false, written only when true.
  *
  * @param epochs the number of epochs
  * @param batch the training batch size
@@ -22,9 +24,10 @@ import java.util.List;
  * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
  * @param precision the arithmetic of the run
  * @param lossScaling whether the loss is scaled dynamically (fp16's default)
+ * @param cudaGraphs whether training steps run as CUDA graphs
  */
 public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold,
-                             Precision precision, boolean lossScaling) {
+                             Precision precision, boolean lossScaling, boolean cudaGraphs) {
     private static final List<String> LABELS = Arrays.stream(Precision.values()).map(Precision::label).toList();
 
     /** Rejects a missing precision. */
@@ -36,7 +39,7 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
     }
 
     /**
-     * A float32 training section.
+     * A float32 training section without CUDA graphs.
      *
      * @param epochs the number of epochs
      * @param batch the training batch size
@@ -46,7 +49,7 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
      * @param fold the fold this run trains, 1-based; 0 for every fold (or none)
      */
     public TrainingConfig(int epochs, int batch, int evalBatch, int checkpointEvery, int folds, int fold) {
-        this(epochs, batch, evalBatch, checkpointEvery, folds, fold, Precision.FP32, false);
+        this(epochs, batch, evalBatch, checkpointEvery, folds, fold, Precision.FP32, false, false);
     }
 
     /**
@@ -67,7 +70,8 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
     }
 
     static TrainingConfig from(ConfigNode n) {
-        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold", "precision", "loss_scaling");
+        n.allowKeys("epochs", "batch", "eval_batch", "checkpoint_every", "folds", "fold", "precision", "loss_scaling",
+                "cuda_graphs");
         int epochs = n.positiveInt("epochs", 10);
         int batch = n.positiveInt("batch", 128);
         int evalBatch = n.positiveInt("eval_batch", 1000);
@@ -88,6 +92,8 @@ public record TrainingConfig(int epochs, int batch, int evalBatch, int checkpoin
             n.normalized().remove("precision");
         }
         boolean lossScaling = n.flag("loss_scaling", precision.scalesLossByDefault());
-        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold, precision, lossScaling);
+        boolean cudaGraphs = n.flag("cuda_graphs", false);
+        return new TrainingConfig(epochs, batch, evalBatch, checkpointEvery, folds, fold, precision, lossScaling,
+                cudaGraphs);
     }
 }

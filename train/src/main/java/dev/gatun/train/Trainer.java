@@ -72,6 +72,10 @@ public final class Trainer {
     private Precision precision = Precision.FP32;
     // Null unless the loss is scaled.
     private LossScaler scaler;
+    // Steps as device graphs: requested, and the capture of the current optimizer's steps (null until the first).
+    private boolean cudaGraphs;
+    private StepCapture graphs;
+    private boolean dataParallelGraphsRefused;
 
     /**
      * A trainer printing to {@code out}; {@code interactive} redraws a progress bar in place
@@ -179,6 +183,22 @@ public final class Trainer {
         return scaler;
     }
 
+    /**
+     * Captures training steps as CUDA graphs and replays them (see {@link StepCapture}), or stops
+     * doing so; off by default. Steps fall back to eager mode, saying why once, where graphs cannot
+     * be used; a data-parallel run always steps eagerly.
+     *
+     * @param on whether to use graphs
+     * @return this trainer
+     */
+    public Trainer useCudaGraphs(boolean on) {
+        cudaGraphs = on;
+        if (!on) {
+            closeGraphs();
+        }
+        return this;
+    }
+
     /** {@return where progress and messages go, e.g. a callback's notes about the run folder} */
     public PrintStream out() {
         return out;
@@ -276,6 +296,16 @@ public final class Trainer {
         if (parallel != null) {
             parallel.prepare(model, optimizer);
         }
+        try {
+            fitEpochs(train, validation, epochs, logOrNull, ran);
+        } finally {
+            closeGraphs();
+        }
+        return ran;
+    }
+
+    private void fitEpochs(DataLoader train, DataLoader validation, int epochs, MetricsLog logOrNull,
+                           List<EpochMetrics> ran) {
         for (int epoch = completedEpochs() + 1; epoch <= epochs && !stopRequested; epoch++) {
             long start = System.nanoTime();
             Evaluation trained = trainEpoch(train, epoch, epochs);
@@ -302,7 +332,6 @@ public final class Trainer {
                 c.onEpochEnd(context);
             }
         }
-        return ran;
     }
 
     /** "train loss 0.1234 acc 0.9876", or a loss with more digits and no accuracy for regression. */
@@ -397,19 +426,48 @@ public final class Trainer {
      */
     public Step step(DataLoader.Batch batch) {
         model.train(true);
+        Tensor[] lossAndOutput;
+        if (cudaGraphs && parallel == null) {
+            if (graphs == null || graphs.optimizer() != optimizer) {
+                closeGraphs();
+                graphs = new StepCapture(model.device(), optimizer, StepCapture.DEFAULT_WARMUP_STEPS, out::println);
+            }
+            lossAndOutput = graphs.step(new Tensor[] {batch.features(), batch.labels()},
+                    in -> forwardBackwardStep(in[0], in[1], batch.size()));
+        } else {
+            if (cudaGraphs && !dataParallelGraphsRefused) {
+                dataParallelGraphsRefused = true;
+                out.println("cuda graphs off, training steps run eagerly: data-parallel steps combine gradients"
+                        + " across processes between backward and the optimizer step");
+            }
+            lossAndOutput = forwardBackwardStep(batch.features().to(model.device()), batch.labels().to(model.device()),
+                    batch.size());
+        }
+        return new Step(lossAndOutput[0].item(), countCorrect(lossAndOutput[1], batch.labels()), batch.size());
+    }
+
+    /** Forward, loss, backward and the optimizer step on device tensors; returns the loss and the output. */
+    private Tensor[] forwardBackwardStep(Tensor features, Tensor labels, int size) {
         Tensor output;
         Tensor l;
         try (Autocast ignored = autocast()) {
-            output = model.forward(batch.features().to(model.device()));
-            l = loss.apply(output, batch.labels().to(model.device()));
+            output = model.forward(features);
+            l = loss.apply(output, labels);
         }
         optimizer.zeroGrad();
         (scaler == null ? l : scaler.scaleLoss(l)).backward();
         if (parallel != null) {
-            parallel.syncGradients(optimizer.parameters(), batch.size());
+            parallel.syncGradients(optimizer.parameters(), size);
         }
         stepOptimizer();
-        return new Step(l.item(), countCorrect(output, batch.labels()), batch.size());
+        return new Tensor[] {l, output};
+    }
+
+    private void closeGraphs() {
+        if (graphs != null) {
+            graphs.close();
+            graphs = null;
+        }
     }
 
     /** The autocast scope of a bf16/fp16 forward pass, or null (nothing to close) in float32. */
