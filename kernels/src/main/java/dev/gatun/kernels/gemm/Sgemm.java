@@ -25,11 +25,15 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Sgemm {
     /**
-     * Depth of a packed block, chosen so a B sliver (KC×NR floats) is 16 KiB, half of a 32 KiB
-     * L1d: 256 at 256-bit, 512 at 128-bit, 128 at 512-bit. On the 2-core Zen 3 it was tuned on,
-     * 256, 384 and 512 were within noise of each other at 256-bit; 512 was 3% ahead at 128-bit.
+     * Depth of a packed block. Below 512-bit, a B sliver (KC×NR floats) is 16 KiB, half of a
+     * 32 KiB L1d: 256 at 256-bit, 512 at 128-bit; on the 2-core Zen 3 it was tuned on, 256, 384
+     * and 512 were within noise of each other at 256-bit, and 512 was 3% ahead at 128-bit. At
+     * 512-bit, 256 (a 32 KiB sliver in the 48 KiB L1d of the AVX-512 Xeon it was measured on)
+     * halves how often every C tile is reloaded and stored: against 128, 2048³ ran at a median of
+     * 202 against 182 GFLOP/s and 1024³ at 240 against 230 (one JVM, alternating windows), with
+     * the MLP's shapes unchanged.
      */
-    static final int KC = 4096 / NR;
+    static final int KC = NR >= 32 ? 256 : 4096 / NR;
     /** Rows of a packed A block: MC×KC floats is 128 KiB, a quarter of the 512 KiB L2. */
     static final int MC = 32768 / KC;
     /** Columns of a packed B panel: KC×NC floats (2 MiB at 256-bit) lives in the shared L3. */
