@@ -108,7 +108,7 @@ public final class RecurrentSequence {
         }
         // Under autocast the inputs, initial states, weights and biases are lowered; the states the
         // layer carries from step to step stay float32 (cuDNN keeps them 16-bit).
-        return Autocast.lowered(cell.name().toLowerCase(), t -> runLayer(BackendRegistry.of(x).fusedRecurrence(), cell,
+        return Autocast.lowered(cell.name().toLowerCase(java.util.Locale.ROOT), t -> runLayer(BackendRegistry.of(x).fusedRecurrence(), cell,
                 reverse, t[0], t[1], t[2], t[3], t[4], t[5], t[6], steps, batch, hidden), x, h0, c0, wIh, wHh, bIh, bHh);
     }
 
