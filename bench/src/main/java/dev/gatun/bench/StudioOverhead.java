@@ -237,7 +237,7 @@ public final class StudioOverhead {
     private static double playground(Studio studio, double seconds, PageKind page, Path home) throws Exception {
         var events = studio.server().events();
         EventSink sink = EventSink.of(events);
-        try (Page reader = Page.open(studio, page);
+        try (Page reader = Page.open(studio, page, "");
                 PlaygroundRun run = PlaygroundRun.start("bench", spiralsTree(), home.resolve("runs"), sink,
                         () -> events.clients() > 0)) {
             Page.settle(reader);
@@ -280,7 +280,8 @@ public final class StudioOverhead {
         ExperimentConfig c = ConfigLoader.experiment(tree, "overhead-mlp", "mlp");
         ExperimentResult r;
         if (live) {
-            try (Page reader = Page.open(studio, page);
+            // The page opens at the live runs, as `gatun train --live` prints it: the run's card in view.
+            try (Page reader = Page.open(studio, page, "#live-runs");
                     LiveReporter reporter = new LiveReporter(studio.url(), studio.server().token().value(), c, QUIET)) {
                 Page.settle(reader);
                 long pageCpu = Page.cpu(reader);
@@ -323,14 +324,14 @@ public final class StudioOverhead {
     private record Page(Process process, Studio studio, int connected) implements AutoCloseable {
         static final String CHROMIUM = "/usr/bin/chromium";
 
-        static Page open(Studio studio, PageKind kind) throws Exception {
+        static Page open(Studio studio, PageKind kind, String fragment) throws Exception {
             if (kind == PageKind.NONE) {
                 return null;
             }
             int before = studio.server().events().clients();
             List<String> command = kind == PageKind.BROWSER
                     ? List.of(CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-proxy-server",
-                            "--window-size=1400,1000", "--remote-debugging-port=0", studio.url().toString())
+                            "--window-size=1400,1000", "--remote-debugging-port=0", studio.url() + fragment)
                     : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                             System.getProperty("java.class.path"), StudioOverhead.class.getName(), "page",
                             studio.url().resolve("/api/events").toString(), studio.server().token().value());

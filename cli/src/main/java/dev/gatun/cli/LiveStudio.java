@@ -26,16 +26,20 @@ final class LiveStudio {
         this.startedOrNull = startedOrNull;
     }
 
+    // The page opened at this fragment scrolls to the live runs, where this run's card appears.
+    private static final String LIVE_RUNS = "#live-runs";
+
     static LiveStudio findOrStart(PrintWriter out) throws IOException {
         Optional<StudioFile.Found> found = StudioFile.find();
         if (found.isPresent()) {
-            out.println("streaming to Gatun Studio: " + found.get().url());
+            out.println("streaming to Gatun Studio: " + found.get().url() + LIVE_RUNS);
             out.flush();
             return new LiveStudio(found.get().url(), found.get().token().value(), null);
         }
         Studio studio = Studio.start(Studio.Options.defaults());
         Runtime.getRuntime().addShutdownHook(new Thread(studio::close, "studio-shutdown"));
-        StudioCommand.announce(out, studio);
+        out.println("streaming to Gatun Studio: " + studio.url() + LIVE_RUNS);
+        out.flush();
         return new LiveStudio(studio.url(), studio.server().token().value(), studio);
     }
 
@@ -48,7 +52,7 @@ final class LiveStudio {
         if (startedOrNull == null) {
             return;
         }
-        out.println("training done; Gatun Studio goes on serving " + startedOrNull.url() + " until Ctrl-C");
+        out.println("training done; Gatun Studio goes on serving " + startedOrNull.url() + LIVE_RUNS + " until Ctrl-C");
         out.flush();
         new CountDownLatch(1).await();
     }

@@ -1,7 +1,8 @@
 // A training curve on uPlot: x is the optimizer step; per-batch train points, per-epoch train
 // and validation points, and markers drawn as dashed vertical lines. Points are appended to
 // plain arrays and the chart gets them through setData at most 4 times a second, so 100,000
-// points cost a few redraws a second, not one per point.
+// points cost a few redraws a second, not one per point. A chart scrolled out of view is not
+// drawn at all until it comes back: the browser shares the machine with the training it shows.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import {schedule} from './frame.js';
 import {SERIES} from './colors.js';
@@ -84,9 +85,22 @@ export class CurveChart {
     // The element's width comes from the layout (the chart's own canvas is clipped by it), so
     // following it cannot loop.
     new ResizeObserver(() => this.resize()).observe(el);
+    this.visible = true;
+    this.stale = false;
+    new IntersectionObserver((entries) => {
+      this.visible = entries.at(-1).isIntersecting;
+      if (this.visible && this.stale) {
+        this.changed();
+      }
+    }).observe(el);
     this.redraw = () => {
-      this.started = performance.now();
-      this.plot.setData(this.data);
+      this.el.dataset.points = String(this.trainPoints);
+      this.el.dataset.markers = String(this.markers.length);
+      this.stale = !this.visible;
+      if (this.visible) {
+        this.started = performance.now();
+        this.plot.setData(this.data);
+      }
     };
   }
 
@@ -169,7 +183,6 @@ export class CurveChart {
     }
     this.batch[this.column(step)] = Number.isFinite(value) ? value : null;
     this.trainPoints++;
-    this.el.dataset.points = String(this.trainPoints);
     this.changed();
   }
 
@@ -186,7 +199,6 @@ export class CurveChart {
 
   addMarker(step, text) {
     this.markers.push({step, text: String(text ?? '')});
-    this.el.dataset.markers = String(this.markers.length);
     this.changed();
   }
 

@@ -40,13 +40,13 @@ export function schedule(job) {
   }
 }
 
-// Text shown by id, set in the next frame with the views: numbers that change with every event
-// would otherwise make the browser lay out and paint the page once per event.
+// Text shown by id or element, set in the next frame with the views: numbers that change with
+// every event would otherwise make the browser lay out and paint the page once per event.
 const texts = new Map();
 
 function writeTexts() {
-  for (const [id, text] of texts) {
-    const el = document.getElementById(id);
+  for (const [target, text] of texts) {
+    const el = typeof target === 'string' ? document.getElementById(target) : target;
     if (el) {
       el.textContent = text;
     }
@@ -54,8 +54,11 @@ function writeTexts() {
   texts.clear();
 }
 
-/** Sets the text of the element with this id in the next frame; the last text asked for wins. */
-export function scheduleText(id, text) {
-  texts.set(id, text);
+/**
+ * Sets the text of an element (or of the element with this id) in the next frame; the last text
+ * asked for wins.
+ */
+export function scheduleText(target, text) {
+  texts.set(target, text);
   schedule(writeTexts);
 }

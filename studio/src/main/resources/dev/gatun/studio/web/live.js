@@ -1,6 +1,8 @@
 // Runs of `gatun train --live`: one card each, side by side, with progress, loss and accuracy
-// curves and the latest confusion matrix.
+// curves and the latest confusion matrix. Its text and tables change in the views' frame, not at
+// each event: a CLI run streams several events a second, and the browser shares the machine.
 import {CurveChart} from './charts.js';
+import {schedule, scheduleText} from './frame.js';
 import {renderConfusion} from './confusion.js';
 import {formatNumber} from './codec.js';
 import {showStatus} from './playground.js';
@@ -20,6 +22,8 @@ class RunCard {
     container.append(this.el);
     this.loss = new CurveChart(lossEl, 'loss', 150, false);
     this.accuracy = new CurveChart(accuracyEl, 'accuracy', 150, false);
+    this.confusion = null;
+    this.drawConfusion = () => renderConfusion(this.confusionEl, this.confusion);
     this.adopt(info);
   }
 
@@ -29,8 +33,8 @@ class RunCard {
     this.title.title = String(info.folder ?? '');
     this.loss.clear();
     this.accuracy.clear();
-    renderConfusion(this.confusionEl, null);
-    this.progress.textContent = `epoch 0 / ${info.epochs ?? '?'}`;
+    this.showConfusion(null);
+    scheduleText(this.progress, `epoch 0 / ${info.epochs ?? '?'}`);
     if (info.status) {
       showStatus(this.status, info.status);
     }
@@ -47,9 +51,9 @@ class RunCard {
             this.accuracy.addBatch(step, accuracy);
           }
         }
-        this.progress.textContent = `epoch ${data.epoch ?? '?'} / ${this.info.epochs ?? '?'}, `
+        scheduleText(this.progress, `epoch ${data.epoch ?? '?'} / ${this.info.epochs ?? '?'}, `
           + `batch ${data.batch ?? '?'} / ${data.batches ?? '?'}, `
-          + `${formatNumber(data.samplesPerSecond, 3)} samples/s`;
+          + `${formatNumber(data.samplesPerSecond, 3)} samples/s`);
         break;
       }
       case 'epoch':
@@ -62,10 +66,15 @@ class RunCard {
         this.loss.addMarker(data.step, data.text);
         this.accuracy.addMarker(data.step, data.text);
         break;
-      case 'confusion': renderConfusion(this.confusionEl, data); break;
+      case 'confusion': this.showConfusion(data); break;
       case 'error': showStatus(this.status, 'error', data.message); break;
       default: break;
     }
+  }
+
+  showConfusion(event) {
+    this.confusion = event;
+    schedule(this.drawConfusion);
   }
 }
 

@@ -244,6 +244,10 @@ async function start() {
     pretrained.adoptConfig(shared);
     builder.setLayers(applyConfig(shared));
   }
+  if (location.hash === '#live-runs') {
+    // `gatun train --live` prints the page's address with this fragment: its run's card is here.
+    $('live-runs').scrollIntoView();
+  }
   openStream('/api/events', route, showConnection);
   networkClaim.update();
   if (shared) {
