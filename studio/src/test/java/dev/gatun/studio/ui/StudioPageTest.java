@@ -543,7 +543,8 @@ class StudioPageTest {
             assertTrue(java.util.Arrays.equals(start.get(frozen), tuned.get(frozen)), frozen + " moved");
         }
         assertEquals(3 * 64 * Float.BYTES, tuned.get("4.weight").length);
-        double accuracy = Double.parseDouble(browser.byId("val-accuracy").getText());
+        // The numbers are written in the page's next frame, which may come after the status.
+        double accuracy = browser.waitFor(SHORT, d -> Double.isNaN(accuracy("val-accuracy")) ? null : accuracy("val-accuracy"));
         assertTrue(accuracy > 0.9, "validation accuracy " + accuracy);
         // The gradient-flow view shows the frozen layers as such, without a ratio warning.
         for (int i : new int[] {0, 2}) {
