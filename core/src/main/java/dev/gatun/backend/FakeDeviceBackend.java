@@ -37,6 +37,8 @@ final class FakeDeviceBackend {
                     case "copy" -> copy(cpu, fake, (Tensor) args[0], (Tensor) args[1]);
                     // The CPU's recurrence reads host memory; the default steps through this proxy's ops.
                     case "fusedRecurrence" -> InvocationHandler.invokeDefault(proxy, method, args);
+                    // As on CUDA, autocast rounds with the default: two casts, kernels on this device.
+                    case "roundToHalf", "roundToHalfUnchecked" -> InvocationHandler.invokeDefault(proxy, method, args);
                     default -> op(cpu, fake, method, unwrap(method.getName(), fake, args));
                 });
     }
