@@ -1,6 +1,5 @@
 package dev.gatun.backend;
 
-import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 
@@ -15,23 +14,9 @@ final class HalfRoundTrip {
 
     static void round(Backend backend, Precision precision, Tensor x, Tensor y) {
         try (Scope s = Scope.open("roundToHalf")) {
-            Tensor half = y.newEmpty(halfType(precision), y.shape());
+            Tensor half = y.newEmpty(precision.halfDType(), y.shape());
             backend.cast(x, half);
             backend.cast(half, y);
         }
-    }
-
-    /**
-     * The 16-bit dtype of a half precision.
-     *
-     * @param precision bf16 or fp16
-     * @return {@link DType#BFLOAT16} or {@link DType#FLOAT16}
-     */
-    static DType halfType(Precision precision) {
-        return switch (precision) {
-            case BF16 -> DType.BFLOAT16;
-            case FP16 -> DType.FLOAT16;
-            case FP32, TF32 -> throw new IllegalArgumentException("roundToHalf: " + precision + " is not a 16-bit format");
-        };
     }
 }
