@@ -40,12 +40,10 @@ final class HalfGemmProducts {
             try (Scope s = Scope.open("matmul backward in " + p.label())) {
                 Tensor gh = half(be, p, g);
                 if (da != null) {
-                    be.gemm(false, true, 1, gh, bh, 0, da);
-                    be.roundToHalf(p, da, da);
+                    gradientGemm(be, p, false, true, gh, bh, da);
                 }
                 if (db != null) {
-                    be.gemm(true, false, 1, ah, gh, 0, db);
-                    be.roundToHalf(p, db, db);
+                    gradientGemm(be, p, true, false, ah, gh, db);
                 }
             }
             return new Tensor[] {da, db};
@@ -79,12 +77,10 @@ final class HalfGemmProducts {
                 try (Scope s = Scope.open("linear backward in " + p.label())) {
                     Tensor gh = half(be, p, g);
                     if (dx != null) {
-                        be.gemm(false, false, 1, gh, wh, 0, dx);
-                        be.roundToHalf(p, dx, dx);
+                        gradientGemm(be, p, false, false, gh, wh, dx);
                     }
                     if (dw != null) {
-                        be.gemm(true, false, 1, gh, xh, 0, dw);
-                        be.roundToHalf(p, dw, dw);
+                        gradientGemm(be, p, true, false, gh, xh, dw);
                     }
                 }
             }
@@ -94,6 +90,13 @@ final class HalfGemmProducts {
             }
             return new Tensor[] {dx, dw, db};
         }, x, w, bias);
+    }
+
+    /** grad = op(a)·op(b) on 16-bit a and b, rounded to the format as a 16-bit operand's gradient is. */
+    private static void gradientGemm(Backend be, Precision p, boolean transA, boolean transB, Tensor a, Tensor b,
+                                     Tensor grad) {
+        be.gemm(transA, transB, 1, a, b, 0, grad);
+        be.roundToHalf(p, grad, grad);
     }
 
     /** A contiguous 16-bit copy of t in the current scope, outside autograd. */

@@ -1,5 +1,8 @@
 package dev.gatun.ops;
 
+import static dev.gatun.ops.HalfValues.assertSameBits;
+import static dev.gatun.ops.HalfValues.random;
+import static dev.gatun.ops.HalfValues.rounded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +12,11 @@ import dev.gatun.backend.Precision;
 import dev.gatun.device.DeviceGraph;
 import dev.gatun.device.DeviceRuntime;
 import dev.gatun.device.DeviceRuntimes;
-import dev.gatun.kernels.half.HalfBits;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,31 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class HalfGemmAutocastTest {
     private static final Precision[] HALVES = {Precision.BF16, Precision.FP16};
-
-    private static float[] random(long seed, int n, double lo, double hi) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble(lo, hi);
-        }
-        return v;
-    }
-
-    private static float[] rounded(float[] v, Precision p) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = p == Precision.BF16 ? HalfBits.roundToBf16(v[i]) : HalfBits.roundToFp16(v[i]);
-        }
-        return out;
-    }
-
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-                    what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
-        }
-    }
 
     private static Tensor fake(float[] v, int... shape) {
         return Tensor.of(v, shape).to(Device.fake());
