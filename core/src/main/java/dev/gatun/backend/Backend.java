@@ -1,5 +1,7 @@
 package dev.gatun.backend;
 
+import dev.gatun.tensor.Tensor;
+
 /**
  * The ops every backend implements, on tensors whose outputs the caller has allocated, grouped by
  * family: {@link GemmOps}, {@link ElementwiseOps}, {@link ReductionOps}, {@link ConvolutionOps},
@@ -34,8 +36,8 @@ package dev.gatun.backend;
  * ops), the four optimizer steps (from the element-wise ops) and {@link #fusedRecurrence} (steps
  * through gemm and the cell ops). A backend overrides the unchecked method of a composite it can
  * do faster; the CPU and CUDA backends override them all, except {@code roundToHalf} (autocast's
- * operand rounding), whose default is the scalar definition on host memory and which only the
- * CPU backend overrides so far.
+ * operand rounding), whose default casts into a 16-bit temporary and back on the tensors' device
+ * (two cast kernels, no host copy) and which the CPU backend overrides with one pass.
  */
 public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, ConvolutionOps, PoolingOps, NormalizationOps,
         RecurrentCellOps, OptimizerOps,
@@ -56,6 +58,19 @@ public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, Convolut
      */
     default FusedRecurrence fusedRecurrence() {
         return new SteppedRecurrence(this);
+    }
+
+    /**
+     * {@link #roundToHalf} on checked arguments: a cast into a 16-bit temporary and back, on the
+     * tensors' device.
+     *
+     * @param precision {@link Precision#BF16} or {@link Precision#FP16}
+     * @param x the input, float32
+     * @param y the output, float32 of x's shape; may be x
+     */
+    @Override
+    default void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
+        HalfRoundTrip.round(this, precision, x, y);
     }
 
     /** {@return the device whose tensors this backend computes on: the host unless overridden} */

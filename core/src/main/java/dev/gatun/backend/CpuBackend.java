@@ -306,7 +306,7 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
     @Override
     public void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
         if (!x.isContiguous()) {
-            HalfRoundingReference.round(this, precision, x, y);
+            HalfRoundingReference.round(precision, x, y);
             return;
         }
         switch (precision) {

@@ -147,8 +147,8 @@ public interface ElementwiseOps {
     /**
      * y = x rounded to the nearest value of {@code precision}'s 16-bit format (bfloat16, or float16
      * with its range: infinity past 65504), kept in float32: the operand a half-precision product
-     * sees. x and y are float32 of one shape; y may be x. The default runs the scalar definition
-     * on host memory, through a host copy for other devices.
+     * sees. x and y are float32 of one shape; y may be x. {@link Backend}'s default casts into a
+     * 16-bit temporary and back on the tensors' device.
      *
      * @param precision {@link Precision#BF16} or {@link Precision#FP16}
      * @param x the input, float32
@@ -166,9 +166,7 @@ public interface ElementwiseOps {
      * @param x the input, float32
      * @param y the output, float32 of x's shape; may be x
      */
-    default void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
-        HalfRoundingReference.round(this, precision, x, y);
-    }
+    void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y);
 
     /**
      * Sets every element of y (any dtype, any strides).

@@ -37,6 +37,10 @@ final class FakeDeviceBackend {
                     case "copy" -> copy(cpu, fake, (Tensor) args[0], (Tensor) args[1]);
                     // The CPU's recurrence reads host memory; the default steps through this proxy's ops.
                     case "fusedRecurrence" -> InvocationHandler.invokeDefault(proxy, method, args);
+                    // As on CUDA, autocast rounds with the default: two casts, kernels on this device.
+                    case "roundToHalf", "roundToHalfUnchecked" -> InvocationHandler.invokeDefault(proxy, method, args);
+                    // Takes CUDA's autocast path for GEMMs: real 16-bit operands, widened by the CPU's gemm.
+                    case "hasNativeHalfGemm" -> true;
                     default -> op(cpu, fake, method, unwrap(method.getName(), fake, args));
                 });
     }

@@ -33,4 +33,17 @@ public interface GemmOps {
      * @param c the contiguous 2-D result C
      */
     void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
+
+    /**
+     * Whether {@link #gemm} multiplies bfloat16 and float16 A and B in 16-bit hardware with float32
+     * accumulation (CUDA's tensor cores), so that autocast casts its GEMM operands to real 16-bit
+     * tensors, half the bytes, rather than rounding float32 copies. The default, false, keeps the
+     * rounding: on a backend that widens halves before a float32 GEMM (the CPU) the two are the
+     * same arithmetic, the rounding without the casts.
+     *
+     * @return true where autocast should hand gemm real 16-bit operands
+     */
+    default boolean hasNativeHalfGemm() {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gatun.backend;
 
+import dev.gatun.tensor.DType;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -47,6 +48,19 @@ public enum Precision {
     /** {@return whether the autocast ops round their operands to a 16-bit format (bf16, fp16)} */
     public boolean isHalf() {
         return this == BF16 || this == FP16;
+    }
+
+    /**
+     * {@return the 16-bit dtype of a half precision: bfloat16 for bf16, float16 for fp16}
+     *
+     * @throws IllegalStateException for fp32 and tf32, which have none
+     */
+    public DType halfDType() {
+        return switch (this) {
+            case BF16 -> DType.BFLOAT16;
+            case FP16 -> DType.FLOAT16;
+            case FP32, TF32 -> throw new IllegalStateException(label + " is not a 16-bit format");
+        };
     }
 
     /**

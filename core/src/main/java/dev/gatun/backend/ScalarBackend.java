@@ -377,4 +377,10 @@ public final class ScalarBackend implements Backend, ScalarConvolution, ScalarPo
     public void castUnchecked(Tensor src, Tensor dst) {
         copyUnchecked(src, dst);
     }
+
+    /** The scalar definition, {@code HalfBits} element by element: the reference of the others. */
+    @Override
+    public void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
+        HalfRoundingReference.round(precision, x, y);
+    }
 }

@@ -1,7 +1,9 @@
 package dev.gatun.ops;
 
 import dev.gatun.autograd.Autograd;
+import dev.gatun.backend.Backend;
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.GemmOps;
 import dev.gatun.backend.Precision;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
@@ -11,6 +13,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -27,11 +31,18 @@ import java.util.function.Function;
  * {@link #disable()} opens a float32 one inside. Each open scope logs every op that runs under it
  * with the precision it ran in, so a test can say "linear ran bf16, cross-entropy float32".
  *
- * <p>On the CPU backends and the fake device the rounding is exact emulation: a half-precision
- * tensor-core product multiplies 16-bit values exactly and sums in float32, which is the float32
- * kernel on rounded operands. All rounding goes through {@link #operand}.
+ * <p>How the GEMM ops lower is the backend's {@link GemmOps#hasNativeHalfGemm capability},
+ * logged once per backend: CUDA (and the fake device, which runs CUDA's path with host kernels)
+ * casts their operands to real bfloat16/float16 tensors for a 16-bit GEMM with float32
+ * accumulation, forward and backward; the CPU backends round float32 copies through
+ * {@link #operand} and run the float32 kernel, which is exact emulation (a half-precision
+ * tensor-core product multiplies 16-bit values exactly and sums in float32). Convolutions and the
+ * recurrent ops round through {@link #operand} on every backend, on the backend's device.
  */
 public final class Autocast implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.gatun.ops");
+    // The backends whose GEMM lowering was logged: each says once which way it goes.
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<ArrayDeque<Autocast>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final Precision precision;
@@ -128,9 +139,8 @@ public final class Autocast implements AutoCloseable {
      * to the same format, as the gradient of a 16-bit operand is before it is added to float32
      * (this is where fp16 gradients underflow without loss scaling).
      *
-     * <p>The one place operands are lowered: a backend with 16-bit GEMMs (CUDA) will cast to real
-     * bfloat16/float16 tensors here instead; today every backend computes the float32 kernel on
-     * the rounded values, which is exact on the CPU and the fake device.
+     * <p>Where operands are rounded for the float32 kernels; the GEMM ops on a backend with a
+     * native half GEMM cast to real 16-bit tensors instead ({@code HalfGemmProducts}).
      *
      * @param t the operand, or null
      * @return the operand the op should compute with
@@ -171,6 +181,46 @@ public final class Autocast implements AutoCloseable {
         try (Autocast inside = disable()) {
             return body.apply(rounded);
         }
+    }
+
+    /**
+     * Runs a GEMM op of the lower-precision list (matmul, linear): as {@link #lowered}, except that
+     * under a bf16/fp16 scope, on float32 operands of a backend with a
+     * {@link GemmOps#hasNativeHalfGemm native half GEMM}, {@code halfBody} runs on them instead and
+     * casts them to real 16-bit tensors itself.
+     *
+     * @param op the op's name for the log
+     * @param body the float32 op, for the emulation
+     * @param halfBody the op on 16-bit operands, given the precision and the float32 operands
+     * @param operands its tensor operands (nulls allowed), the first one non-null
+     * @return the op's float32 result
+     */
+    static Tensor loweredGemm(String op, Function<Tensor[], Tensor> body,
+                              BiFunction<Precision, Tensor[], Tensor> halfBody, Tensor... operands) {
+        Precision p = current();
+        if (!p.isHalf() || !nativeHalfGemm(operands)) {
+            return lowered(op, body, operands);
+        }
+        logAll(op, p);
+        try (Autocast inside = disable()) {
+            return halfBody.apply(p, operands);
+        }
+    }
+
+    private static boolean nativeHalfGemm(Tensor[] operands) {
+        for (Tensor t : operands) {
+            if (t != null && t.dtype() != DType.FLOAT32) {
+                return false;
+            }
+        }
+        Backend be = BackendRegistry.of(operands[0]);
+        boolean nativeHalf = be.hasNativeHalfGemm();
+        if (LOGGED.add(be.name())) {
+            LOG.log(System.Logger.Level.INFO, "autocast on " + be.name() + ": " + (nativeHalf
+                    ? "matmul and linear on real 16-bit operands (native half GEMM, float32 accumulation)"
+                    : "matmul and linear in float32 on operands rounded to 16 bits (emulation)"));
+        }
+        return nativeHalf;
     }
 
     /**

@@ -30,7 +30,8 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape())
                     + " do not multiply (need [m, k]·[k, n])");
         }
-        return Autocast.lowered("matmul", t -> product(t[0], t[1]), a, b);
+        return Autocast.loweredGemm("matmul", t -> product(t[0], t[1]), (p, t) -> HalfGemmProducts.product(p, t[0], t[1]),
+                a, b);
     }
 
     private static Tensor product(Tensor a, Tensor b) {
@@ -69,7 +70,8 @@ public final class MatMul {
         if (bias != null && (bias.rank() != 1 || bias.dim(0) != out)) {
             throw new IllegalArgumentException("linear: bias " + bias.describe() + " must be [" + out + "]");
         }
-        return Autocast.lowered("linear", t -> dense(t[0], t[1], t[2]), x, w, bias);
+        return Autocast.loweredGemm("linear", t -> dense(t[0], t[1], t[2]),
+                (p, t) -> HalfGemmProducts.dense(p, t[0], t[1], t[2]), x, w, bias);
     }
 
     private static Tensor dense(Tensor x, Tensor w, Tensor bias) {

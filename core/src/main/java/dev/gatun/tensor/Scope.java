@@ -61,6 +61,14 @@ public final class Scope implements AutoCloseable {
     private boolean closed;
     private boolean detached;
 
+    /**
+     * The owner of a device tensor's host view ({@code Tensor.deviceHostView}): never closed, owns
+     * no memory. A fake-device kernel holds its tensors' addresses as a CUDA kernel does, so that a
+     * graph replays it after the scope of a temporary it used has closed; the memory itself stays
+     * the allocator's (or a capture pool's), and the tensor was checked alive when the view was made.
+     */
+    static final Scope KERNEL_VIEWS = new Scope("device kernel views");
+
     private Scope(String name) {
         this.name = name;
     }

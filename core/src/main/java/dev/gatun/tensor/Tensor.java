@@ -481,7 +481,7 @@ public final class Tensor {
             throw new IllegalStateException("tensor " + describe() + " is on the host, not on a device");
         }
         MemorySegment view = DeviceRuntimes.of(st.device()).hostView(st.address(), st.bytes());
-        return new Tensor(Storage.host(view), scope, dtype, shape.clone(), strides.clone(), offset);
+        return new Tensor(Storage.host(view), Scope.KERNEL_VIEWS, dtype, shape.clone(), strides.clone(), offset);
     }
 
     /** Throws {@link IllegalStateException} if this tensor's scope was closed. */

@@ -3,6 +3,9 @@ package dev.gatun.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gatun.device.DeviceGraph;
+import dev.gatun.device.DeviceRuntime;
+import dev.gatun.device.DeviceRuntimes;
 import dev.gatun.kernels.half.HalfBits;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Device;
@@ -54,15 +57,36 @@ class RoundToHalfTest {
     }
 
     @Test
-    void onTheFakeDevice() {
+    void onTheFakeDeviceThroughTwoCastKernelsWithoutAHostCopy() {
+        DeviceRuntime runtime = DeviceRuntimes.of(Device.fake());
         for (Precision p : new Precision[] {Precision.BF16, Precision.FP16}) {
             try (Scope s = Scope.open("test")) {
-                float[] v = values(2, 33);
-                Tensor x = Tensor.of(v, 33).to(Device.fake());
-                Tensor y = x.newEmpty(33);
-                BackendRegistry.of(x).roundToHalf(p, x, y);
+                float[] v = values(2, 7 * 13);
+                Tensor x = Tensor.of(v, 7, 13).to(Device.fake());
+                Tensor y = x.newEmpty(7, 13);
+                Tensor xt = x.t();
+                Tensor yt = x.newEmpty(13, 7);
+                Tensor inPlace = Tensor.of(v, 7, 13).to(Device.fake());
+                Backend be = BackendRegistry.of(x);
+                // A host copy or sync inside a capture throws: recording the rounding proves it stays on the device.
+                runtime.beginCapture();
+                try {
+                    be.roundToHalf(p, x, y);
+                    be.roundToHalf(p, xt, yt);
+                    be.roundToHalf(p, inPlace, inPlace);
+                } catch (RuntimeException e) {
+                    runtime.abortCapture();
+                    throw e;
+                }
+                try (DeviceGraph graph = runtime.endCapture()) {
+                    assertEquals(6, graph.operations(), "two casts per rounding: " + graph);
+                    // The replay runs after the temporaries' scopes closed, on their capture-pool memory.
+                    graph.launch();
+                }
                 assertEquals(Device.fake(), y.device());
                 check(p, v, y.toFloatArray(), "fake " + p);
+                check(p, Tensor.of(v, 7, 13).t().contiguous().toFloatArray(), yt.toFloatArray(), "fake " + p + " transposed");
+                check(p, v, inPlace.toFloatArray(), "fake " + p + " in place");
             }
         }
     }

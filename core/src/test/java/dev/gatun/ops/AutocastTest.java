@@ -1,5 +1,8 @@
 package dev.gatun.ops;
 
+import static dev.gatun.ops.HalfValues.assertSameBits;
+import static dev.gatun.ops.HalfValues.random;
+import static dev.gatun.ops.HalfValues.rounded;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,31 +35,6 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class AutocastTest {
-    private static float[] random(long seed, int n, double lo, double hi) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble(lo, hi);
-        }
-        return v;
-    }
-
-    private static float[] rounded(float[] v, Precision p) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = p == Precision.BF16 ? HalfBits.roundToBf16(v[i]) : HalfBits.roundToFp16(v[i]);
-        }
-        return out;
-    }
-
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
-                    what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
-        }
-    }
-
     @Test
     void autocastRulesOnTheFakeDevice() {
         try (Scope s = Scope.open("test")) {

@@ -123,6 +123,12 @@ public final class CudaBackend implements Backend {
 
     // ---- GEMM -------------------------------------------------------------------------------
 
+    /** cublasGemmEx multiplies bfloat16 and float16 on the tensor cores with float32 accumulation. */
+    @Override
+    public boolean hasNativeHalfGemm() {
+        return true;
+    }
+
     @Override
     public void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         // Half A and B (one dtype, checked by GemmChecks) multiply through cublasGemmEx into float32 C.
