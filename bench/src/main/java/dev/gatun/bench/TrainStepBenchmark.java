@@ -20,6 +20,7 @@ import dev.gatun.tensor.Tensor;
 import dev.gatun.train.StepCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -294,8 +295,8 @@ public class TrainStepBenchmark {
     }
 
     /**
-     * The network of a shipped config ({@code configs/<file>}, the folder {@value #CONFIGS_PROPERTY}
-     * names, {@code configs} by default), built as {@code gatun train} builds it, on a fixed random
+     * The network of a shipped config ({@code configs/<file>}; the folder {@value #CONFIGS_PROPERTY}
+     * names, else {@code configs} or {@code ../configs}), built as {@code gatun train} builds it, on a fixed random
      * batch of its input shape, trained with SGD (momentum 0.9) as the config trains it.
      */
     abstract static class ConfigClassifier extends Classifier {
@@ -306,7 +307,7 @@ public class TrainStepBenchmark {
 
         private ExperimentConfig config() {
             if (config == null) {
-                Path path = Path.of(System.getProperty(CONFIGS_PROPERTY, "configs"), file());
+                Path path = configs().resolve(file());
                 try {
                     config = ConfigLoader.load(path).getFirst();
                 } catch (IOException e) {
@@ -315,6 +316,16 @@ public class TrainStepBenchmark {
                 }
             }
             return config;
+        }
+
+        /** The property's folder; else configs/ of the working directory, or of its parent (a module's tests). */
+        private static Path configs() {
+            String set = System.getProperty(CONFIGS_PROPERTY);
+            if (set != null) {
+                return Path.of(set);
+            }
+            Path here = Path.of("configs");
+            return Files.isDirectory(here) ? here : Path.of("..", "configs");
         }
 
         @Override
