@@ -3,7 +3,7 @@ resnet50 (JMH JSON files, steps/s times the batch) beside PyTorch's bench/pytorc
 JSON), samples/s per model and precision, with the ratios the issue sets goals for.
 
     python3 bench/pytorch/resnet_report.py --gatun g1.json g2.json --torch torch.json \\
-        --device "NVIDIA H100" --commit abc1234 --date 2026-12-06 > results.md
+        --logs g1.txt g2.txt torch.txt --device "NVIDIA H100" --commit abc1234 --date 2026-12-06 > results.md
 """
 import argparse
 import json
@@ -47,11 +47,27 @@ def torch_results(path):
         return {(r["model"], r["mode"]): r for r in json.load(fh)}
 
 
+def graph_notes(paths):
+    """The lines of the console logs that say what became of CUDA graphs (captured, or why not), once each."""
+    notes = []
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as fh:
+            for line in fh:
+                line = line.strip()
+                if line.startswith(("#", "Benchmark", "TrainStepBenchmark")):
+                    continue  # JMH's own lines, which name the cudaGraphs parameter
+                if ("cuda graphs" in line.lower() or "cudagraph" in line.lower()) and line not in notes:
+                    notes.append(line)
+    return notes
+
+
 def fmt(x):
     return "–" if x is None else f"{x:,.0f}" if x >= 100 else f"{x:,.2f}"
 
 
-def table(gatun, torch, device, commit, date):
+def table(gatun, torch, device, commit, date, notes):
     lines = [f"# ResNet training steps: Gatun and PyTorch on one machine", "",
              f"- **Device:** {device}", f"- **Commit:** `{commit}`", f"- **Date:** {date}"]
     any_torch = next(iter(torch.values()), None)
@@ -82,6 +98,9 @@ def table(gatun, torch, device, commit, date):
     t = torch.get(("resnet50", "bf16"))
     goal = f"{g[0] / t['samples_per_s']:.2f}×" if g and t else "not measured"
     lines.append(f"- bf16 ResNet at 224², Gatun / PyTorch AMP: {goal} (goal: at least 0.95×).")
+    if notes:
+        lines += ["", "What the logs say about CUDA graphs (a graphs row that fell back ran eagerly):", ""]
+        lines += [f"- `{n}`" for n in notes]
     backends = sorted({v[3] for v in gatun.values()})
     if backends and backends != ["cuda"]:
         lines += ["", f"Gatun ran on backend {', '.join(backends)}, not a GPU: a shape check, not a speed."]
@@ -92,11 +111,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gatun", nargs="*", default=[], help="JMH JSON files of TrainStepBenchmark.resnet*")
     ap.add_argument("--torch", help="bench/pytorch/resnet.py's --json file")
+    ap.add_argument("--logs", nargs="*", default=[], help="console logs to quote on CUDA graphs (JMH's, PyTorch's)")
     ap.add_argument("--device", default="unknown")
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--date", default="unknown")
     a = ap.parse_args()
-    print(table(gatun_results(a.gatun), torch_results(a.torch), a.device, a.commit, a.date), end="")
+    print(table(gatun_results(a.gatun), torch_results(a.torch), a.device, a.commit, a.date,
+                graph_notes(a.logs)), end="")
 
 
 if __name__ == "__main__":

@@ -55,8 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * resnet18  ResNet-18 of configs/cifar10-resnet18.yaml, 3x32x32, batch 256, SGD (steps/s)
  * resnet50  ResNet-50 of configs/imagenet-resnet50.yaml, 3x224x224, batch 64, 1000 classes, SGD (steps/s)
  * </pre>
- * Inputs are random (pixels in [0, 1), labels drawn from the classes), drawn once per trial; the weights change
- * every step, so no step repeats another's work. With {@code -p backend=cuda} the model and the
+ * Inputs are random (pixels in [0, 1), labels drawn from the classes), drawn once per trial; the
+ * weights change every step, so no step repeats another's work. With {@code -p backend=cuda} the model and the
  * batch live on the GPU; reading the loss back each step waits for the step to finish, so the
  * score is the device's real throughput, not its queueing rate. {@code -p precision=tf32,bf16}
  * and {@code -p cudaGraphs=true} run the step as {@code training.precision} and {@code
@@ -90,7 +90,10 @@ public class TrainStepBenchmark {
         @Param({"fp32"})
         public String precision;
 
-        /** Whether steps are captured once and replayed as CUDA graphs ({@link StepCapture}), as {@code training.cuda_graphs}. */
+        /**
+         * Whether steps are captured once and replayed as CUDA graphs ({@link StepCapture}), as
+         * {@code training.cuda_graphs}; on the host they run eagerly, the reason printed once.
+         */
         @Param({"false"})
         public boolean cudaGraphs;
 
@@ -122,8 +125,8 @@ public class TrainStepBenchmark {
         public void setUp() {
             mode = Precision.fromLabel(precision);
             if (mode == Precision.FP16) {
-                throw new IllegalArgumentException("precision fp16 needs loss scaling, which this benchmark does not do:"
-                        + " fp32, tf32 or bf16");
+                throw new IllegalArgumentException("precision fp16 needs loss scaling, which this benchmark does"
+                        + " not do: fp32, tf32 or bf16");
             }
             selectBackend(backend, mode);
             scope = dev.gatun.tensor.Scope.open("bench model");
@@ -133,8 +136,8 @@ public class TrainStepBenchmark {
             optimizer = optimizer(net.parameters());
             x = input(rng).to(BackendRegistry.device());
             target = target(rng).to(BackendRegistry.device());
-            capture = cudaGraphs ? new StepCapture(BackendRegistry.device(), optimizer, StepCapture.DEFAULT_WARMUP_STEPS,
-                    System.err::println) : null;
+            capture = cudaGraphs ? new StepCapture(BackendRegistry.device(), optimizer,
+                    StepCapture.DEFAULT_WARMUP_STEPS, System.err::println) : null;
         }
 
         @TearDown(Level.Trial)
@@ -164,7 +167,7 @@ public class TrainStepBenchmark {
             return new Tensor[] {l};
         }
 
-        /** Selects the backend, created with TF32 products allowed for tf32 (the CUDA backend reads the property once). */
+        /** Selects the backend, created with TF32 products allowed for tf32 (CUDA reads the property once). */
         private static void selectBackend(String name, Precision precision) {
             if (precision != Precision.TF32) {
                 BackendRegistry.use(name);
@@ -296,8 +299,9 @@ public class TrainStepBenchmark {
 
     /**
      * The network of a shipped config ({@code configs/<file>}; the folder {@value #CONFIGS_PROPERTY}
-     * names, else {@code configs} or {@code ../configs}), built as {@code gatun train} builds it, on a fixed random
-     * batch of its input shape, trained with SGD (momentum 0.9) as the config trains it.
+     * names, else {@code configs} or {@code ../configs}), built as {@code gatun train} builds it, on
+     * a fixed random batch of its input shape, trained with SGD (rate 0.01, momentum 0.9), as
+     * {@code bench/pytorch/resnet.py} trains its twin.
      */
     abstract static class ConfigClassifier extends Classifier {
         private ExperimentConfig config;

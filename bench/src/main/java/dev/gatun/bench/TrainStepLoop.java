@@ -20,7 +20,8 @@ public final class TrainStepLoop {
 
     public static void main(String[] args) {
         if (args.length < 1 || args.length > 4 || args.length == 4 && !args[3].equals("graphs")) {
-            System.err.println("usage: TrainStepLoop mlp|cnn|lstm|sequence|resnet18|resnet50 [backend [precision [graphs]]]");
+            System.err.println("usage: TrainStepLoop mlp|cnn|lstm|sequence|resnet18|resnet50"
+                    + " [backend [precision [graphs]]]");
             System.exit(2);
         }
         TrainStepBenchmark.Step step = switch (args[0].toLowerCase(Locale.ROOT)) {
