@@ -111,10 +111,12 @@ data:
 
 # JMH into bench/results/<machine>-<date>/: jmh.json, jmh.txt, machine.json, report.md and PNG plots.
 # `make bench` is the quick profile (under 10 minutes on 2 cores); `make bench-full` runs every
-# benchmark at every size with longer iterations. BENCH=regex narrows either one.
+# benchmark at every size with longer iterations. BENCH=regex narrows either one. The quick profile
+# leaves out the ResNets' training steps (seconds to minutes a step on 2 cores; scripts/gpu-bench-resnet
+# measures them on a GPU).
 BENCH_QUICK := Benchmark
 BENCH_QUICK_OPTS := -f 1 -wi 2 -w 1s -i 3 -r 500ms -p shape=64,128,512,1024,128x784x256,64x3136x10-tB,64x128x512-tB -p n=1024 \
-  -p size=65536,1048576 -p hidden=128
+  -p size=65536,1048576 -p hidden=128 -e 'TrainStepBenchmark\.resnet'
 BENCH_FULL_OPTS := -f 1 -wi 5 -w 2s -i 5 -r 2s
 BENCH_ENV = JAVA=$(JAVA) BENCH_JAR=$(BENCH_JAR) JVM_FLAGS='$(JVM_FLAGS)'
 bench: build

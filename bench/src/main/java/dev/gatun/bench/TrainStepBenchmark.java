@@ -1,14 +1,28 @@
 package dev.gatun.bench;
 
 import dev.gatun.backend.BackendRegistry;
+import dev.gatun.backend.Precision;
+import dev.gatun.config.ConfigLoader;
+import dev.gatun.config.ExperimentConfig;
+import dev.gatun.config.ModelFactory;
 import dev.gatun.models.FashionModels;
 import dev.gatun.models.LastStateLinear;
 import dev.gatun.nn.LSTM;
 import dev.gatun.nn.Module;
+import dev.gatun.nn.Parameter;
+import dev.gatun.ops.Autocast;
 import dev.gatun.ops.Losses;
 import dev.gatun.optim.Adam;
+import dev.gatun.optim.Optimizer;
+import dev.gatun.optim.Sgd;
 import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Tensor;
+import dev.gatun.train.StepCapture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -38,14 +52,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * cnn       conv5x5 32, maxpool, conv5x5 64, maxpool, linear 3136→10, batch 64, cross-entropy
  * lstm      LSTM 28→128 over 28 steps, last state → linear 10, batch 64, cross-entropy
  * sequence  LSTM 1→32 over 48 steps, last state → linear 1, batch 32, MSE
+ * resnet18  ResNet-18 of configs/cifar10-resnet18.yaml, 3x32x32, batch 256, SGD (steps/s)
+ * resnet50  ResNet-50 of configs/imagenet-resnet50.yaml, 3x224x224, batch 64, 1000 classes, SGD (steps/s)
  * </pre>
- * Inputs are random (pixels in [0, 1), labels in 0..9), drawn once per trial; the weights change
- * every step, so no step repeats another's work. With {@code -p backend=cuda} the model and the
+ * Inputs are random (pixels in [0, 1), labels drawn from the classes), drawn once per trial; the
+ * weights change every step, so no step repeats another's work. With {@code -p backend=cuda} the model and the
  * batch live on the GPU; reading the loss back each step waits for the step to finish, so the
- * score is the device's real throughput, not its queueing rate.
+ * score is the device's real throughput, not its queueing rate. {@code -p precision=tf32,bf16}
+ * and {@code -p cudaGraphs=true} run the step as {@code training.precision} and {@code
+ * training.cuda_graphs} do ({@code scripts/gpu-bench-resnet} runs the ResNets' cases on a GPU).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/gatun-benchmarks.jar TrainStepBenchmark
+ * java ... -jar bench/target/gatun-benchmarks.jar 'TrainStepBenchmark.resnet' -p backend=cuda -p precision=bf16
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +73,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class TrainStepBenchmark {
+    /** The system property naming the folder of the shipped configs the ResNets are read from. */
+    public static final String CONFIGS_PROPERTY = "gatun.configs";
+
     /** A model, its optimizer and one batch, built in the chosen backend's scope. */
     @State(Scope.Benchmark)
     public abstract static class Step {
@@ -61,9 +83,25 @@ public class TrainStepBenchmark {
         @Param({"cpu", "scalar"})
         public String backend;
 
+        /**
+         * fp32, tf32 (the backend created with TF32 products allowed) or bf16 (forward and loss
+         * under {@link Autocast}, as the trainer's {@code training.precision: bf16}).
+         */
+        @Param({"fp32"})
+        public String precision;
+
+        /**
+         * Whether steps are captured once and replayed as CUDA graphs ({@link StepCapture}), as
+         * {@code training.cuda_graphs}; on the host they run eagerly, the reason printed once.
+         */
+        @Param({"false"})
+        public boolean cudaGraphs;
+
         private dev.gatun.tensor.Scope scope;
+        private Precision mode;
         private Module net;
-        private Adam adam;
+        private Optimizer optimizer;
+        private StepCapture capture;
         private Tensor x;
         private Tensor target;
 
@@ -78,36 +116,84 @@ public class TrainStepBenchmark {
 
         abstract BiFunction<Tensor, Tensor, Tensor> loss();
 
+        /** The samples' optimizer, Adam at 1e-3; the ResNets train with SGD. */
+        Optimizer optimizer(List<Parameter> parameters) {
+            return new Adam(parameters, 1e-3);
+        }
+
         @Setup(Level.Trial)
         public void setUp() {
-            BackendRegistry.use(backend);
+            mode = Precision.fromLabel(precision);
+            if (mode == Precision.FP16) {
+                throw new IllegalArgumentException("precision fp16 needs loss scaling, which this benchmark does"
+                        + " not do: fp32, tf32 or bf16");
+            }
+            selectBackend(backend, mode);
             scope = dev.gatun.tensor.Scope.open("bench model");
             SplittableRandom rng = new SplittableRandom(42);
             net = build(rng).to(BackendRegistry.device());
-            adam = new Adam(net.parameters(), 1e-3);
+            net.train(true);
+            optimizer = optimizer(net.parameters());
             x = input(rng).to(BackendRegistry.device());
             target = target(rng).to(BackendRegistry.device());
+            capture = cudaGraphs ? new StepCapture(BackendRegistry.device(), optimizer,
+                    StepCapture.DEFAULT_WARMUP_STEPS, System.err::println) : null;
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            if (capture != null) {
+                capture.close();
+            }
             scope.close();
         }
 
         double run() {
             try (dev.gatun.tensor.Scope step = dev.gatun.tensor.Scope.open("bench step")) {
-                Tensor l = loss().apply(net.forward(x), target);
-                adam.zeroGrad();
-                l.backward();
-                adam.step();
-                return l.item();
+                Tensor[] out = capture == null ? forwardBackwardStep(x, target)
+                        : capture.step(new Tensor[] {x, target}, in -> forwardBackwardStep(in[0], in[1]));
+                return out[0].item();
+            }
+        }
+
+        private Tensor[] forwardBackwardStep(Tensor features, Tensor labels) {
+            Tensor l;
+            try (Autocast ignored = mode.isHalf() ? Autocast.enable(mode) : null) {
+                l = loss().apply(net.forward(features), labels);
+            }
+            optimizer.zeroGrad();
+            l.backward();
+            optimizer.step();
+            return new Tensor[] {l};
+        }
+
+        /** Selects the backend, created with TF32 products allowed for tf32 (CUDA reads the property once). */
+        private static void selectBackend(String name, Precision precision) {
+            if (precision != Precision.TF32) {
+                BackendRegistry.use(name);
+                return;
+            }
+            String before = System.setProperty(Precision.TF32_PROPERTY, "true");
+            try {
+                BackendRegistry.use(name);
+            } finally {
+                if (before == null) {
+                    System.clearProperty(Precision.TF32_PROPERTY);
+                } else {
+                    System.setProperty(Precision.TF32_PROPERTY, before);
+                }
             }
         }
     }
 
-    /** A classifier over Fashion-MNIST-sized inputs. */
+    /** A classifier over random inputs of one example shape. */
     abstract static class Classifier extends Step {
         abstract int[] example();
+
+        /** The number of classes the random labels are drawn from. */
+        int classes() {
+            return 10;
+        }
 
         @Override
         Tensor input(SplittableRandom rng) {
@@ -122,7 +208,7 @@ public class TrainStepBenchmark {
         Tensor target(SplittableRandom rng) {
             int[] y = new int[batch()];
             for (int i = 0; i < y.length; i++) {
-                y[i] = rng.nextInt(10);
+                y[i] = rng.nextInt(classes());
             }
             return Tensor.of(y, y.length);
         }
@@ -211,6 +297,100 @@ public class TrainStepBenchmark {
         }
     }
 
+    /**
+     * The network of a shipped config ({@code configs/<file>}; the folder {@value #CONFIGS_PROPERTY}
+     * names, else {@code configs} or {@code ../configs}), built as {@code gatun train} builds it, on
+     * a fixed random batch of its input shape, trained with SGD (rate 0.01, momentum 0.9), as
+     * {@code bench/pytorch/resnet.py} trains its twin.
+     */
+    abstract static class ConfigClassifier extends Classifier {
+        private ExperimentConfig config;
+
+        /** The config's file name under the configs folder. */
+        abstract String file();
+
+        private ExperimentConfig config() {
+            if (config == null) {
+                Path path = configs().resolve(file());
+                try {
+                    config = ConfigLoader.load(path).getFirst();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(path + ": cannot read the model's config (run from the repository"
+                            + " root, or set -D" + CONFIGS_PROPERTY + "=<folder>)", e);
+                }
+            }
+            return config;
+        }
+
+        /** The property's folder; else configs/ of the working directory, or of its parent (a module's tests). */
+        private static Path configs() {
+            String set = System.getProperty(CONFIGS_PROPERTY);
+            if (set != null) {
+                return Path.of(set);
+            }
+            Path here = Path.of("configs");
+            return Files.isDirectory(here) ? here : Path.of("..", "configs");
+        }
+
+        @Override
+        Module build(SplittableRandom rng) {
+            if (BackendRegistry.current().name().equals("scalar")) {
+                // The scalar reference takes minutes per ResNet step: a benchmark of it measures nothing useful.
+                throw new IllegalArgumentException(file() + ": the ResNets run on the cpu or cuda backend, not scalar");
+            }
+            return ModelFactory.module(config().model(), example(), config().seed());
+        }
+
+        @Override
+        int[] example() {
+            return config().exampleShapeOrNull();
+        }
+
+        @Override
+        Optimizer optimizer(List<Parameter> parameters) {
+            return new Sgd(parameters, 0.01, 0.9, 0, 0, false);
+        }
+    }
+
+    /** ResNet-18 at CIFAR-10 size ({@code configs/cifar10-resnet18.yaml}). */
+    public static class Resnet18 extends ConfigClassifier {
+        /** Examples per step: 256, the CIFAR-10 batch (the smoke test runs 1). */
+        @Param({"256"})
+        public int batch = 256;
+
+        @Override
+        String file() {
+            return "cifar10-resnet18.yaml";
+        }
+
+        @Override
+        int batch() {
+            return batch;
+        }
+    }
+
+    /** ResNet-50 at ImageNet size ({@code configs/imagenet-resnet50.yaml}), 1000 classes. */
+    public static class Resnet50 extends ConfigClassifier {
+        /** Examples per step: 64, the batch at 224×224 (the smoke test runs 1). */
+        @Param({"64"})
+        public int batch = 64;
+
+        @Override
+        String file() {
+            return "imagenet-resnet50.yaml";
+        }
+
+        @Override
+        int batch() {
+            return batch;
+        }
+
+        @Override
+        int classes() {
+            return 1000;
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(128)
     public double mlp(Mlp s) {
@@ -232,6 +412,18 @@ public class TrainStepBenchmark {
     @Benchmark
     @OperationsPerInvocation(32)
     public double sequence(Sequence s) {
+        return s.run();
+    }
+
+    /** Steps per second (the batch is a parameter here): samples/s is the score times {@code batch}. */
+    @Benchmark
+    public double resnet18(Resnet18 s) {
+        return s.run();
+    }
+
+    /** Steps per second (the batch is a parameter here): samples/s is the score times {@code batch}. */
+    @Benchmark
+    public double resnet50(Resnet50 s) {
         return s.run();
     }
 }

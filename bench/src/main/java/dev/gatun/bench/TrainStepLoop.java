@@ -10,14 +10,18 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/gatun-benchmarks.jar dev.gatun.bench.TrainStepLoop cnn [cpu]
+ * java ... dev.gatun.bench.TrainStepLoop resnet50 cuda bf16 graphs
  * </pre>
+ * The optional third and fourth arguments are the benchmark's {@code precision} (fp32, tf32, bf16)
+ * and {@code graphs} for its {@code cudaGraphs}; the ResNets' batch is the benchmark's default.
  */
 public final class TrainStepLoop {
     private TrainStepLoop() {}
 
     public static void main(String[] args) {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: TrainStepLoop mlp|cnn|lstm|sequence [backend]");
+        if (args.length < 1 || args.length > 4 || args.length == 4 && !args[3].equals("graphs")) {
+            System.err.println("usage: TrainStepLoop mlp|cnn|lstm|sequence|resnet18|resnet50"
+                    + " [backend [precision [graphs]]]");
             System.exit(2);
         }
         TrainStepBenchmark.Step step = switch (args[0].toLowerCase(Locale.ROOT)) {
@@ -25,13 +29,17 @@ public final class TrainStepLoop {
             case "cnn" -> new TrainStepBenchmark.Cnn();
             case "lstm" -> new TrainStepBenchmark.Lstm();
             case "sequence" -> new TrainStepBenchmark.Sequence();
+            case "resnet18" -> new TrainStepBenchmark.Resnet18();
+            case "resnet50" -> new TrainStepBenchmark.Resnet50();
             default -> {
-                System.err.println("unknown model '" + args[0] + "': mlp, cnn, lstm or sequence");
+                System.err.println("unknown model '" + args[0] + "': mlp, cnn, lstm, sequence, resnet18 or resnet50");
                 System.exit(2);
                 yield null;
             }
         };
-        step.backend = args.length == 2 ? args[1] : "cpu";
+        step.backend = args.length >= 2 ? args[1] : "cpu";
+        step.precision = args.length >= 3 ? args[2] : "fp32";
+        step.cudaGraphs = args.length == 4;
         step.setUp();
         StepReports.forever(step::run, step.batch());
     }

@@ -42,6 +42,8 @@ class BenchmarkSmokeTest {
                 .param("examples", "256")
                 // The scalar reference needs seconds per CNN step; the CPU backend covers the code.
                 .param("backend", "cpu")
+                // One image a step: the ResNets' code path, not their batch of 256 or 64 on two cores.
+                .param("batch", "1")
                 .verbosity(VerboseMode.SILENT)
                 .build();
         Collection<RunResult> results = new Runner(opts).run();

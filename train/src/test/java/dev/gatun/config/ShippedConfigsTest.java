@@ -34,8 +34,9 @@ class ShippedConfigsTest {
                 }
             }
         }
-        assertEquals(List.of("blobs", "cifar10-cnn", "circles", "emnist-balanced-cnn", "fashion-cnn", "fashion-lstm",
-                "fashion-mlp", "fashion-resnet", "linear-regression", "mnist-cnn", "mnist-mlp", "moons",
+        assertEquals(List.of("blobs", "cifar10-cnn", "cifar10-resnet18", "circles", "emnist-balanced-cnn", "fashion-cnn",
+                "fashion-lstm", "fashion-mlp", "fashion-resnet", "imagenet-resnet50", "linear-regression", "mnist-cnn",
+                "mnist-mlp", "moons",
                 "polynomial-regression", "spirals-search-lr0.01-units32", "spirals-search-lr0.01-units64",
                 "spirals-search-lr0.003-units32", "spirals-search-lr0.003-units64", "spirals", "xor"), names);
     }
