@@ -1,0 +1,140 @@
+package dev.gatun.studio.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The 3-D view of an uploaded CSV's data in a headless Chromium: a third feature chosen on the
+ * page reaches the server, its points are drawn, and dragging, the arrow keys and the reset button
+ * turn the picture.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class Scatter3dPageTest {
+    private static final Duration SHORT = Duration.ofSeconds(20);
+    private static final int ROWS = 60;
+
+    @TempDir
+    static Path home;
+
+    private static StudioBrowser browser;
+    private static StudioClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        browser = StudioBrowser.start(home, "scatter3d-axes");
+        client = browser.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @AfterEach
+    void screenshot(TestInfo test) throws IOException {
+        browser.screenshot(test, "feature-axes");
+    }
+
+    @Test
+    void aThirdFeatureOfAnUploadShowsEveryPointInThreeDimensionsAndADragTurnsThem() throws Exception {
+        browser.openPage(SHORT);
+        // Four numeric features on a helix-like curve, two classes by the sign of the third.
+        StringBuilder csv = new StringBuilder("a,b,c,d,kind\n");
+        for (int i = 0; i < ROWS; i++) {
+            double t = i * 0.2;
+            csv.append(Math.cos(t)).append(',').append(Math.sin(t)).append(',').append(t - 6).append(',')
+                    .append(i % 7).append(',').append(t < 6 ? "low" : "high").append('\n');
+        }
+        Path file = Files.writeString(home.resolve("four-features.csv"), csv, StandardCharsets.UTF_8);
+        browser.byId("upload").sendKeys(file.toAbsolutePath().toString());
+        browser.waitFor(SHORT, d -> browser.byId("dataset").getDomProperty("value").startsWith("upload:"));
+        assertFalse(browser.byId("feature-axes").isDisplayed(), "the spirals' two features need no choice");
+
+        String previous = client.playgroundRun();
+        browser.byId("step-batch").click();
+        // The upload's run, built by the step: while it is built the state may hold no playground run.
+        String run = browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
+            for (JsonNode r : client.get("/api/state").path("runs")) {
+                if ("playground".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())) {
+                    return r.path("run").asString();
+                }
+            }
+            return null;
+        }));
+        browser.waitFor(SHORT, d -> browser.byId("feature-axes").isDisplayed());
+        assertFalse(browser.byId("scatter3d").isDisplayed(), "no 3-D view before a third feature is chosen");
+        assertEquals("-1", browser.byId("z-feature").getDomProperty("value"));
+        assertEquals(List.of("off", "feature 1", "feature 2", "feature 3", "feature 4"),
+                browser.byId("z-feature").findElements(By.tagName("option")).stream()
+                        .map(WebElement::getText).toList());
+
+        browser.select("z-feature", "2");
+        // Every example of the train and validation parts (not the held-out test part): the upload
+        // is far below the event's cap.
+        int examples = examples(run, "train") + examples(run, "validation");
+        int drawn = browser.waitFor(SHORT, d -> browser.byId("scatter3d").isDisplayed()
+                ? positive(Integer.parseInt(browser.byId("scatter3d").getDomAttribute("data-points"))) : null);
+        assertEquals(examples, drawn);
+        assertTrue(examples > ROWS / 2 && examples < ROWS, examples + " of " + ROWS + " rows");
+        assertTrue(browser.byId("scatter3d-axes").getText().contains("z: feature 3"),
+                browser.byId("scatter3d-axes").getText());
+
+        WebElement canvas = browser.byId("scatter3d");
+        String start = pixels();
+        new Actions(browser.driver()).moveToElement(canvas).clickAndHold().moveByOffset(70, 25).release().perform();
+        String dragged = browser.waitFor(SHORT, d -> {
+            String now = pixels();
+            return now.equals(start) ? null : now;
+        });
+        assertNotEquals(start, dragged);
+        assertEquals(String.valueOf(examples), canvas.getDomAttribute("data-points"));
+
+        canvas.sendKeys(Keys.ARROW_LEFT);
+        browser.waitFor(SHORT, d -> !pixels().equals(dragged));
+
+        browser.byId("scatter3d-reset").click();
+        browser.waitFor(SHORT, d -> pixels().equals(start));
+
+        browser.select("z-feature", "-1");
+        browser.waitFor(SHORT, d -> !browser.byId("scatter3d").isDisplayed());
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
+        browser.select("z-feature", "3");
+        browser.waitFor(SHORT, d -> browser.byId("scatter3d").isDisplayed());
+    }
+
+    private static int examples(String run, String part) throws IOException, InterruptedException {
+        return client.post("/api/runs/" + run + "/evaluate", "{\"part\": \"" + part + "\"}").path("examples").asInt();
+    }
+
+    private static String pixels() {
+        return (String) browser.driver().executeScript("return arguments[0].toDataURL();", browser.byId("scatter3d"));
+    }
+
+    private static Integer positive(int value) {
+        return value > 0 ? value : null;
+    }
+}
