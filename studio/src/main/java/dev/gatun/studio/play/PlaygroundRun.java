@@ -1084,16 +1084,26 @@ public final class PlaygroundRun implements AutoCloseable {
             addPoints(validation, validationShare, "validation", columns);
         }
         int features = prepared.data().exampleShape()[0];
-        o.put("xName", isCurve() ? "x" : "feature " + (xFeature + 1));
-        o.put("yName", isCurve() ? "target" : "feature " + (yFeature + 1));
+        o.put("xName", isCurve() ? "x" : featureName(xFeature));
+        o.put("yName", isCurve() ? "target" : featureName(yFeature));
         o.put("xIndex", xFeature);
         o.put("yIndex", yFeature);
         o.put("zIndex", zFeature);
         if (zFeature >= 0) {
-            o.put("zName", "feature " + (zFeature + 1));
+            o.put("zName", featureName(zFeature));
         }
         o.put("features", features);
+        ArrayNode names = o.putArray("featureNames");
+        for (int i = 0; i < features; i++) {
+            names.add(featureName(i));
+        }
         sink.publishLatest("data", id, EventJson.text(o));
+    }
+
+    /** {@return a feature's name: its CSV column's, else {@code feature N} counted from 1} */
+    private String featureName(int index) {
+        List<String> names = prepared.data().featureNames();
+        return names.size() == prepared.data().exampleShape()[0] ? names.get(index) : "feature " + (index + 1);
     }
 
     /** The arrays of the data event that {@link #addPoints} fills; {@code z} and {@code yFeature} may be null. */

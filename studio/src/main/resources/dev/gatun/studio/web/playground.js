@@ -11,6 +11,7 @@ import {renderFlow} from './flow.js';
 import {NetworkView} from './network.js';
 import {schedule, scheduleText} from './frame.js';
 import {formatNumber} from './codec.js';
+import {element} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -194,25 +195,22 @@ function showFeatureChoice(data) {
   if (box.hidden) {
     return;
   }
+  const names = Array.from({length: count}, (_, i) => String(data.featureNames?.[i] ?? `feature ${i + 1}`));
+  const key = JSON.stringify(names);
   for (const [id, chosen, off] of [['x-feature', data.xIndex, false], ['y-feature', data.yIndex, false],
     ['z-feature', data.zIndex ?? -1, true]]) {
     const select = $(id);
-    if (select.options.length !== count + (off ? 1 : 0)) {
-      select.replaceChildren();
-      if (off) {
-        select.append(featureOption(-1, 'off'));
-      }
-      for (let i = 0; i < count; i++) {
-        select.append(featureOption(i, `feature ${i + 1}`));
-      }
+    if (select.dataset.names !== key) {
+      select.dataset.names = key;
+      select.replaceChildren(...(off ? [featureOption(-1, 'off')] : []),
+        ...names.map((name, i) => featureOption(i, name)));
     }
     select.value = String(chosen ?? 0);
   }
 }
 
 function featureOption(value, text) {
-  const option = document.createElement('option');
+  const option = element('option', '', text);
   option.value = String(value);
-  option.textContent = text;
   return option;
 }

@@ -123,6 +123,7 @@ export class Scatter3dView {
     const data = this.data;
     if (!data) {
       canvas.dataset.points = '0';
+      this.caption.textContent = '';
       return;
     }
     const regression = Array.isArray(data.yFeature);

@@ -184,7 +184,7 @@ class PlaygroundRunTest {
             run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 2, \"y\": 3}")));
             JsonNode chosen = events.of("data").getLast();
             assertEquals(2, chosen.path("xIndex").asInt());
-            assertEquals("feature 4", chosen.path("yName").asString());
+            assertEquals("f3", chosen.path("yName").asString());
             for (int i = 0; i < chosen.path("x").size(); i++) {
                 assertEquals(100, chosen.path("y").path(i).asDouble() - chosen.path("x").path(i).asDouble(), 1e-3);
                 assertTrue(chosen.path("x").path(i).asDouble() >= 200);
@@ -223,7 +223,9 @@ class PlaygroundRunTest {
             assertEquals(2, applied.path("applied").path("z").asInt());
             JsonNode deep = events.of("data").getLast();
             assertEquals(2, deep.path("zIndex").asInt());
-            assertEquals("feature 3", deep.path("zName").asString());
+            assertEquals("f2", deep.path("zName").asString());
+            assertEquals(List.of("f0", "f1", "f2", "f3"), EventJson.MAPPER.convertValue(deep.path("featureNames"),
+                    List.class));
             assertTrue(deep.path("yFeature").isMissingNode(), "classification keeps its features in x and y");
             assertEquals(deep.path("x").size(), deep.path("z").size());
             assertEquals(50, deep.path("z").size());

@@ -62,8 +62,9 @@ class Scatter3dPageTest {
     @Test
     void aThirdFeatureOfAnUploadShowsEveryPointInThreeDimensionsAndADragTurnsThem() throws Exception {
         browser.openPage(SHORT);
-        // Four numeric features on a helix-like curve, two classes by the sign of the third.
-        StringBuilder csv = new StringBuilder("a,b,c,d,kind\n");
+        // Four numeric features on a helix-like curve, two classes by the sign of the third; column
+        // names that would be markup if the page wrote them as HTML.
+        StringBuilder csv = new StringBuilder("a,<i>b</i>,c&amp;d,d,kind\n");
         for (int i = 0; i < ROWS; i++) {
             double t = i * 0.2;
             csv.append(Math.cos(t)).append(',').append(Math.sin(t)).append(',').append(t - 6).append(',')
@@ -88,7 +89,7 @@ class Scatter3dPageTest {
         browser.waitFor(SHORT, d -> browser.byId("feature-axes").isDisplayed());
         assertFalse(browser.byId("scatter3d").isDisplayed(), "no 3-D view before a third feature is chosen");
         assertEquals("-1", browser.byId("z-feature").getDomProperty("value"));
-        assertEquals(List.of("off", "feature 1", "feature 2", "feature 3", "feature 4"),
+        assertEquals(List.of("off", "a", "<i>b</i>", "c&amp;d", "d"),
                 browser.byId("z-feature").findElements(By.tagName("option")).stream()
                         .map(WebElement::getText).toList());
 
@@ -100,8 +101,9 @@ class Scatter3dPageTest {
                 ? positive(Integer.parseInt(browser.byId("scatter3d").getDomAttribute("data-points"))) : null);
         assertEquals(examples, drawn);
         assertTrue(examples > ROWS / 2 && examples < ROWS, examples + " of " + ROWS + " rows");
-        assertTrue(browser.byId("scatter3d-axes").getText().contains("z: feature 3"),
+        assertTrue(browser.byId("scatter3d-axes").getText().startsWith("x: a, y: <i>b</i>, z: c&amp;d;"),
                 browser.byId("scatter3d-axes").getText());
+        assertEquals(List.of(), browser.driver().findElements(By.cssSelector("#feature-axes i, #boundary-axes i")));
 
         WebElement canvas = browser.byId("scatter3d");
         String start = pixels();
@@ -120,10 +122,13 @@ class Scatter3dPageTest {
         browser.waitFor(SHORT, d -> pixels().equals(start));
 
         browser.select("z-feature", "-1");
-        browser.waitFor(SHORT, d -> !browser.byId("scatter3d").isDisplayed());
-        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
+        browser.waitFor(SHORT, d -> !browser.byId("scatter3d").isDisplayed()
+                && "0".equals(browser.byId("scatter3d").getDomAttribute("data-points")));
         browser.select("z-feature", "3");
-        browser.waitFor(SHORT, d -> browser.byId("scatter3d").isDisplayed());
+        browser.waitFor(SHORT, d -> browser.byId("scatter3d").isDisplayed()
+                && browser.byId("scatter3d-axes").getText().startsWith("x: a, y: <i>b</i>, z: d;")
+                && String.valueOf(examples).equals(canvas.getDomAttribute("data-points")));
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
     }
 
     private static int examples(String run, String part) throws IOException, InterruptedException {
