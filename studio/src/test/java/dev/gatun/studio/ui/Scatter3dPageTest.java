@@ -75,17 +75,7 @@ class Scatter3dPageTest {
         browser.waitFor(SHORT, d -> browser.byId("dataset").getDomProperty("value").startsWith("upload:"));
         assertFalse(browser.byId("feature-axes").isDisplayed(), "the spirals' two features need no choice");
 
-        String previous = client.playgroundRun();
-        browser.byId("step-batch").click();
-        // The upload's run, built by the step: while it is built the state may hold no playground run.
-        String run = browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
-            for (JsonNode r : client.get("/api/state").path("runs")) {
-                if ("playground".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())) {
-                    return r.path("run").asString();
-                }
-            }
-            return null;
-        }));
+        String run = stepANewRun();
         browser.waitFor(SHORT, d -> browser.byId("feature-axes").isDisplayed());
         assertFalse(browser.byId("scatter3d").isDisplayed(), "no 3-D view before a third feature is chosen");
         assertEquals("-1", browser.byId("z-feature").getDomProperty("value"));
@@ -129,6 +119,63 @@ class Scatter3dPageTest {
                 && browser.byId("scatter3d-axes").getText().startsWith("x: a, y: <i>b</i>, z: d;")
                 && String.valueOf(examples).equals(canvas.getDomAttribute("data-points")));
         assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
+    }
+
+    @Test
+    void aRegressionUploadShowsItsThreeFeaturesColouredByTheTarget() throws Exception {
+        browser.openPage(SHORT);
+        StringBuilder csv = new StringBuilder("u,v,w,price\n");
+        for (int i = 0; i < ROWS; i++) {
+            csv.append(i % 10).append(',').append(i / 10).append(',').append((i * 7) % 11).append(',')
+                    .append(i * 0.5).append('\n');
+        }
+        Path file = Files.writeString(home.resolve("prices.csv"), csv, StandardCharsets.UTF_8);
+        browser.byId("upload").sendKeys(file.toAbsolutePath().toString());
+        browser.waitFor(SHORT, d -> browser.byId("dataset").getDomProperty("value").endsWith("prices.csv"));
+        browser.select("label-kind", "regression");
+        assertEquals("price", browser.byId("label-column").getDomProperty("value"));
+        // One output for the one target.
+        List<WebElement> units = browser.driver().findElements(By.cssSelector("#layers > li.layer input.units"));
+        units.getLast().clear();
+        units.getLast().sendKeys("1" + Keys.TAB);
+
+        String run = stepANewRun();
+        browser.waitFor(SHORT, d -> browser.byId("feature-axes").isDisplayed());
+        assertFalse(browser.byId("boundary-panel").isDisplayed(), "regression has no decision boundary");
+        browser.select("z-feature", "2");
+        int examples = examples(run, "train") + examples(run, "validation");
+        browser.waitFor(SHORT, d -> browser.byId("scatter3d").isDisplayed()
+                && String.valueOf(examples).equals(browser.byId("scatter3d").getDomAttribute("data-points")));
+        assertTrue(browser.byId("scatter3d-axes").getText().startsWith("x: u, y: v, z: w; colour is the target"),
+                browser.byId("scatter3d-axes").getText());
+        // The lowest target's point is filled blue, the highest's orange: the two ends of the scale.
+        Boolean bothEnds = (Boolean) browser.driver().executeScript("""
+                const c = arguments[0];
+                const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                const seen = (r, g, b) => {
+                  for (let i = 0; i < px.length; i += 4) {
+                    if (px[i] === r && px[i + 1] === g && px[i + 2] === b) return true;
+                  }
+                  return false;
+                };
+                return seen(0, 114, 178) && seen(213, 94, 0);""", browser.byId("scatter3d"));
+        assertTrue(bothEnds);
+        assertEquals(List.of(), browser.severeConsoleEntries(entry -> false));
+    }
+
+    /** Steps one batch, which builds the page's data as a new run: {@return the new run's id} */
+    private static String stepANewRun() throws IOException, InterruptedException {
+        String previous = client.playgroundRun();
+        browser.byId("step-batch").click();
+        // While the run is built the state may hold no playground run.
+        return browser.waitFor(SHORT, d -> StudioBrowser.call(() -> {
+            for (JsonNode r : client.get("/api/state").path("runs")) {
+                if ("playground".equals(r.path("kind").asString()) && !previous.equals(r.path("run").asString())) {
+                    return r.path("run").asString();
+                }
+            }
+            return null;
+        }));
     }
 
     private static int examples(String run, String part) throws IOException, InterruptedException {
