@@ -19,6 +19,14 @@ function drawPoints(ctx, data, toX, toY, colourOf) {
   }
 }
 
+/** Paints the canvas white and returns its 2-D context. */
+export function whiteCanvas(canvas) {
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
 /** One data point: filled in its colour, or hollow (white, ringed in its colour) for validation. */
 export function drawPoint(ctx, x, y, colour, validation) {
   ctx.beginPath();
@@ -89,9 +97,7 @@ export class BoundaryView {
 
   draw() {
     const canvas = this.canvas;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const ctx = whiteCanvas(canvas);
     const data = this.data;
     let xr;
     let yr;
@@ -141,9 +147,7 @@ export class FitView {
 
   draw() {
     const canvas = this.canvas;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const ctx = whiteCanvas(canvas);
     const data = this.data;
     const fit = this.fit;
     const xs = [...(data ? data.x : []), ...(fit ? fit.x : [])];

@@ -3,7 +3,7 @@
 // only when the data or the view angle changes, in the views' frame.
 import {schedule} from './frame.js';
 import {classCss, classRgb} from './colors.js';
-import {drawPoint} from './boundary.js';
+import {drawPoint, whiteCanvas} from './boundary.js';
 
 const START = {yaw: -0.6, pitch: 0.35};
 const RADIANS_PER_PIXEL = 0.01;
@@ -117,9 +117,7 @@ export class Scatter3dView {
 
   draw() {
     const canvas = this.canvas;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const ctx = whiteCanvas(canvas);
     const data = this.data;
     if (!data) {
       canvas.dataset.points = '0';

@@ -58,6 +58,18 @@ class PlaygroundRunTest {
                 """.formatted(epochs), "test");
     }
 
+    /** A one-layer classifier of a CSV file's {@code label} column, with a validation part and no test part. */
+    static JsonNode classesOfCsv(Path file) {
+        return ConfigLoader.parseYaml("""
+                seed: 1
+                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
+                model:
+                  layers:
+                    - {type: dense, units: 2}
+                training: {epochs: 2, batch: 8}
+                """.formatted(file), "test");
+    }
+
     @Test
     void stepBatchTakesExactlyOneOptimizerStepAndPublishesOnePoint() throws Exception {
         Events events = new Events();
@@ -168,14 +180,7 @@ class PlaygroundRunTest {
                     .append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
         }
         Path file = Files.writeString(dir.resolve("four.csv"), csv);
-        JsonNode tree = ConfigLoader.parseYaml("""
-                seed: 1
-                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
-                model:
-                  layers:
-                    - {type: dense, units: 2}
-                training: {epochs: 2, batch: 8}
-                """.formatted(file), "test");
+        JsonNode tree = classesOfCsv(file);
         Events events = new Events();
         try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir, events)) {
             JsonNode first = events.of("data").getLast();
@@ -206,14 +211,7 @@ class PlaygroundRunTest {
             targets.append(features).append(3 * i + 1).append('\n');
         }
         Path classified = Files.writeString(dir.resolve("classes.csv"), classes);
-        JsonNode tree = ConfigLoader.parseYaml("""
-                seed: 1
-                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
-                model:
-                  layers:
-                    - {type: dense, units: 2}
-                training: {epochs: 2, batch: 8}
-                """.formatted(classified), "test");
+        JsonNode tree = classesOfCsv(classified);
         Events events = new Events();
         try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir.resolve("classes"), events)) {
             JsonNode flat = events.of("data").getLast();

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +55,16 @@ class Scatter3dPageTest {
         }
     }
 
+    /** Each test starts from a two-feature playground, whatever the test before left for the page to adopt. */
+    @BeforeEach
+    void twoFeatures() throws Exception {
+        client.post("/api/playground", """
+                {"config": {"seed": 7, "data": {"source": "synthetic", "kind": "moons", "n": 200, "noise": 0.1,
+                 "validation": 0.2}, "model": {"layers": [{"type": "dense", "units": 4}, {"type": "tanh"},
+                 {"type": "dense", "units": 2}]}, "loss": "cross_entropy", "optimizer": {"type": "adam", "lr": 0.03},
+                 "training": {"epochs": 20, "batch": 32}}}""");
+    }
+
     @AfterEach
     void screenshot(TestInfo test) throws IOException {
         browser.screenshot(test, "feature-axes");
@@ -73,7 +84,7 @@ class Scatter3dPageTest {
         Path file = Files.writeString(home.resolve("four-features.csv"), csv, StandardCharsets.UTF_8);
         browser.byId("upload").sendKeys(file.toAbsolutePath().toString());
         browser.waitFor(SHORT, d -> browser.byId("dataset").getDomProperty("value").startsWith("upload:"));
-        assertFalse(browser.byId("feature-axes").isDisplayed(), "the spirals' two features need no choice");
+        assertFalse(browser.byId("feature-axes").isDisplayed(), "the moons' two features need no choice");
 
         String run = stepANewRun();
         browser.waitFor(SHORT, d -> browser.byId("feature-axes").isDisplayed());
