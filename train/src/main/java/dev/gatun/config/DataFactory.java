@@ -70,6 +70,7 @@ public final class DataFactory {
         Dataset all;
         Dataset test = null;
         List<String> names = List.of();
+        List<String> featureNames = List.of();
         switch (d.source()) {
             case DataConfig.FashionMnist f -> {
                 int[] shape = config.exampleShapeOrNull();
@@ -113,6 +114,7 @@ public final class DataFactory {
                 CsvTable train = csv(c, c.path(), labels, null, scope);
                 all = train.data();
                 names = train.classNames();
+                featureNames = train.featureNames();
                 if (c.testPathOrNull() != null) {
                     test = csv(c, c.testPathOrNull(), labels,
                             labels == CsvDataset.Labels.CLASS_NAMES ? train.classNames() : null, scope).data();
@@ -196,7 +198,7 @@ public final class DataFactory {
                     + Shape.str(example) + "; set model.input to the image shape");
         }
         return new ExperimentData(train, validation, test, example, classes, classes > 0 ? names : List.of(),
-                new FittedPreprocessing(fitted), augmentation);
+                new FittedPreprocessing(fitted), augmentation, featureNames);
     }
 
     /**
@@ -275,8 +277,8 @@ public final class DataFactory {
         };
     }
 
-    /** A CSV file's examples and class names, however they were read. */
-    private record CsvTable(Dataset data, List<String> classNames) {}
+    /** A CSV file's examples, class names and feature names, however they were read. */
+    private record CsvTable(Dataset data, List<String> classNames, List<String> featureNames) {}
 
     /**
      * Reads a CSV file into memory, or through its memory-mapped cache (data.cache: on, or auto
@@ -294,11 +296,11 @@ public final class DataFactory {
             Path dir = c.cacheDirOrNull() != null ? c.cacheDirOrNull() : CsvCache.defaultDirectory();
             MappedCsv m = CsvCache.load(file, c.label(), labels, classNamesOrNull, dir, scope.arena(),
                     MappedFile.defaultResidentBytes());
-            return new CsvTable(m, m.classNames());
+            return new CsvTable(m, m.classNames(), m.featureNames());
         }
         CsvDataset d = classNamesOrNull != null ? CsvDataset.load(file, c.label(), classNamesOrNull)
                 : CsvDataset.load(file, c.label(), labels);
-        return new CsvTable(d, d.classNames());
+        return new CsvTable(d, d.classNames(), d.featureNames());
     }
 
     private static Dataset synthetic(DataConfig.Synthetic s, long seed) {

@@ -16,14 +16,17 @@ import java.util.List;
  * @param classNames a name per class (numbers when the source has none); empty for regression
  * @param preprocessing the steps as fitted on the training part, already applied to every part
  * @param augmentationOrNull what to apply to training batches, or null
+ * @param featureNames a name per feature of a one-dimensional example (a CSV file's columns); empty when the
+ *     source names none
  */
 public record ExperimentData(Dataset train, Dataset validationOrNull, Dataset testOrNull, int[] exampleShape,
                              int classes, List<String> classNames, FittedPreprocessing preprocessing,
-                             Augmentation augmentationOrNull) {
-    /** Copies the example shape and the class names. */
+                             Augmentation augmentationOrNull, List<String> featureNames) {
+    /** Copies the example shape and the class and feature names. */
     public ExperimentData {
         exampleShape = exampleShape.clone();
         classNames = List.copyOf(classNames);
+        featureNames = List.copyOf(featureNames);
     }
 
     /** {@return the shape of one example as the network reads it (a copy)} */

@@ -121,6 +121,8 @@ public final class PlaygroundRun implements AutoCloseable {
     private String view = "validation";
     private int xFeature;
     private int yFeature = 1;
+    /** The 3-D view's third feature; -1 while no page asked for one, which keeps the data event small. */
+    private int zFeature = -1;
     private double[] bounds;
     private Tensor probe;
     private List<String> layerTypes;
@@ -389,18 +391,22 @@ public final class PlaygroundRun implements AutoCloseable {
                     applied.put("dropout", settings.dropout());
                 }
             }
-            if (settings.x() != null || settings.y() != null) {
+            if (settings.x() != null || settings.y() != null || settings.z() != null) {
                 int features = prepared.data().exampleShape().length == 1 ? prepared.data().exampleShape()[0] : 0;
                 int nx = settings.x() != null ? settings.x() : xFeature;
                 int ny = settings.y() != null ? settings.y() : yFeature;
-                if (nx >= features || ny >= features) {
-                    throw new RunSettings.SettingException(nx >= features ? "x" : "y", "the examples have "
+                int nz = settings.z() != null ? settings.z() : zFeature;
+                String outside = nx >= features ? "x" : ny >= features ? "y" : nz >= features ? "z" : null;
+                if (outside != null) {
+                    throw new RunSettings.SettingException(outside, "the examples have "
                             + features + " features (0 to " + (features - 1) + ")");
                 }
                 xFeature = nx;
                 yFeature = ny;
+                zFeature = nz;
                 applied.put("x", xFeature);
                 applied.put("y", yFeature);
+                applied.put("z", zFeature);
                 publishData();
             }
             if (settings.view() != null && !settings.view().equals(view)) {
@@ -604,6 +610,7 @@ public final class PlaygroundRun implements AutoCloseable {
             this.epoch = 1;
             this.xFeature = 0;
             this.yFeature = 1;
+            this.zFeature = -1;
             this.cursor = 0;
             this.order = null;
             this.step = 0;
@@ -1066,23 +1073,44 @@ public final class PlaygroundRun implements AutoCloseable {
         ArrayNode y = o.putArray("y");
         ArrayNode label = o.putArray("label");
         ArrayNode part = o.putArray("part");
+        ArrayNode z = zFeature >= 0 ? o.putArray("z") : null;
+        // For regression y holds the target: the 3-D view's second feature comes apart.
+        ArrayNode yFeatureValues = zFeature >= 0 && !classification() ? o.putArray("yFeature") : null;
         Dataset validation = prepared.data().validationOrNull();
         int validationShare = validation == null ? 0 : Math.min(validation.size(), DATA_POINTS / 5);
-        addPoints(trainData, DATA_POINTS - validationShare, "train", x, y, label, part);
+        PointColumns columns = new PointColumns(x, y, z, yFeatureValues, label, part);
+        addPoints(trainData, DATA_POINTS - validationShare, "train", columns);
         if (validation != null) {
-            addPoints(validation, validationShare, "validation", x, y, label, part);
+            addPoints(validation, validationShare, "validation", columns);
         }
         int features = prepared.data().exampleShape()[0];
-        o.put("xName", isCurve() ? "x" : "feature " + (xFeature + 1));
-        o.put("yName", isCurve() ? "target" : "feature " + (yFeature + 1));
+        o.put("xName", isCurve() ? "x" : featureName(xFeature));
+        o.put("yName", isCurve() ? "target" : featureName(yFeature));
         o.put("xIndex", xFeature);
         o.put("yIndex", yFeature);
+        o.put("zIndex", zFeature);
+        if (zFeature >= 0) {
+            o.put("zName", featureName(zFeature));
+        }
         o.put("features", features);
+        ArrayNode names = o.putArray("featureNames");
+        for (int i = 0; i < features; i++) {
+            names.add(featureName(i));
+        }
         sink.publishLatest("data", id, EventJson.text(o));
     }
 
-    private void addPoints(Dataset data, int most, String name, ArrayNode xs, ArrayNode ys, ArrayNode labels,
-            ArrayNode parts) {
+    /** {@return a feature's name: its CSV column's, else {@code feature N} counted from 1} */
+    private String featureName(int index) {
+        List<String> names = prepared.data().featureNames();
+        return names.size() == prepared.data().exampleShape()[0] ? names.get(index) : "feature " + (index + 1);
+    }
+
+    /** The arrays of the data event that {@link #addPoints} fills; {@code z} and {@code yFeature} may be null. */
+    private record PointColumns(ArrayNode x, ArrayNode y, ArrayNode z, ArrayNode yFeature, ArrayNode label,
+            ArrayNode part) {}
+
+    private void addPoints(Dataset data, int most, String name, PointColumns columns) {
         int n = Math.min(data.size(), most);
         if (n <= 0) {
             return;
@@ -1101,15 +1129,22 @@ public final class PlaygroundRun implements AutoCloseable {
             float[] tv = classes ? null : t.toFloatArray();
             int targetWidth = classes ? 1 : tv.length / n;
             for (int i = 0; i < n; i++) {
-                EventJson.number(xs, fv[i * features + Math.min(xFeature, features - 1)]);
+                EventJson.number(columns.x(), fv[i * features + Math.min(xFeature, features - 1)]);
+                float yValue = features > 1 ? fv[i * features + Math.min(yFeature, features - 1)] : 0;
                 if (classes) {
-                    EventJson.number(ys, features > 1 ? fv[i * features + Math.min(yFeature, features - 1)] : 0);
-                    labels.add(iv[i]);
+                    EventJson.number(columns.y(), yValue);
+                    columns.label().add(iv[i]);
                 } else {
-                    EventJson.number(ys, tv[i * targetWidth]);
-                    labels.addNull();
+                    EventJson.number(columns.y(), tv[i * targetWidth]);
+                    columns.label().addNull();
                 }
-                parts.add(name);
+                if (columns.z() != null) {
+                    EventJson.number(columns.z(), fv[i * features + Math.min(zFeature, features - 1)]);
+                }
+                if (columns.yFeature() != null) {
+                    EventJson.number(columns.yFeature(), yValue);
+                }
+                columns.part().add(name);
             }
         }
     }

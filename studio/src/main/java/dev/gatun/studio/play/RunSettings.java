@@ -16,15 +16,16 @@ import tools.jackson.databind.JsonNode;
  * @param view the part the confusion matrix is computed on: {@code train} or {@code validation}
  * @param x the feature plotted across, 0-based
  * @param y the feature plotted up, 0-based
+ * @param z the feature of the 3-D view's depth, 0-based, or -1 for no 3-D view
  */
 public record RunSettings(Double lr, String optimizer, Integer batch, Double l1, Double l2, Double dropout,
-        String view, Integer x, Integer y) {
+        String view, Integer x, Integer y, Integer z) {
     /** The optimizers the page can switch to; {@code momentum} is SGD with momentum 0.9. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "rmsprop", "adam");
     /** The largest batch the page may ask for. */
     public static final int MAX_BATCH = 65_536;
     private static final List<String> KEYS = List.of("lr", "optimizer", "batch", "l1", "l2", "dropout", "view", "x",
-            "y");
+            "y", "z");
 
     /**
      * Reads the settings of a POST body.
@@ -50,7 +51,7 @@ public record RunSettings(Double lr, String optimizer, Integer batch, Double l1,
         Double dropout = number(body, "dropout", 0, true, Math.nextDown(1.0));
         String view = choice(body, "view", List.of("train", "validation"));
         return new RunSettings(lr, optimizer, batch, l1, l2, dropout, view, whole(body, "x", 0, Integer.MAX_VALUE),
-                whole(body, "y", 0, Integer.MAX_VALUE));
+                whole(body, "y", 0, Integer.MAX_VALUE), whole(body, "z", -1, Integer.MAX_VALUE));
     }
 
     private static Integer whole(JsonNode body, String key, int min, int max) {

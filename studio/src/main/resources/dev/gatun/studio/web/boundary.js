@@ -15,15 +15,27 @@ function drawPoints(ctx, data, toX, toY, colourOf) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       continue;
     }
-    const validation = data.part && data.part[i] === 'validation';
-    ctx.beginPath();
-    ctx.arc(x, y, 3, 0, 2 * Math.PI);
-    ctx.fillStyle = validation ? 'rgba(255,255,255,0.9)' : colourOf(i);
-    ctx.fill();
-    ctx.lineWidth = validation ? 1.5 : 0.75;
-    ctx.strokeStyle = validation ? colourOf(i) : 'rgba(255,255,255,0.9)';
-    ctx.stroke();
+    drawPoint(ctx, x, y, colourOf(i), data.part && data.part[i] === 'validation');
   }
+}
+
+/** Paints the canvas white and returns its 2-D context. */
+export function whiteCanvas(canvas) {
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
+/** One data point: filled in its colour, or hollow (white, ringed in its colour) for validation. */
+export function drawPoint(ctx, x, y, colour, validation) {
+  ctx.beginPath();
+  ctx.arc(x, y, 3, 0, 2 * Math.PI);
+  ctx.fillStyle = validation ? 'rgba(255,255,255,0.9)' : colour;
+  ctx.fill();
+  ctx.lineWidth = validation ? 1.5 : 0.75;
+  ctx.strokeStyle = validation ? colour : 'rgba(255,255,255,0.9)';
+  ctx.stroke();
 }
 
 function range(values, fallback) {
@@ -85,9 +97,7 @@ export class BoundaryView {
 
   draw() {
     const canvas = this.canvas;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const ctx = whiteCanvas(canvas);
     const data = this.data;
     let xr;
     let yr;
@@ -137,9 +147,7 @@ export class FitView {
 
   draw() {
     const canvas = this.canvas;
-    const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const ctx = whiteCanvas(canvas);
     const data = this.data;
     const fit = this.fit;
     const xs = [...(data ? data.x : []), ...(fit ? fit.x : [])];

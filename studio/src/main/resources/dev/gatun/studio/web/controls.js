@@ -30,7 +30,7 @@ export class Controls {
     for (const id of SETTINGS) {
       $(id).addEventListener('change', () => this.setting(id));
     }
-    for (const [id, key] of [['x-feature', 'x'], ['y-feature', 'y']]) {
+    for (const [id, key] of [['x-feature', 'x'], ['y-feature', 'y'], ['z-feature', 'z']]) {
       $(id).addEventListener('change', () => this.send({[key]: Number($(id).value)}));
     }
     $('save-run').addEventListener('click', () => this.save());

@@ -3,6 +3,7 @@
 // not for these views.
 import {CurveChart} from './charts.js';
 import {BoundaryView, FitView} from './boundary.js';
+import {Scatter3dView} from './scatter3d.js';
 import {WeightsView} from './heatmap.js';
 import {HistogramsView} from './histograms.js';
 import {renderConfusion} from './confusion.js';
@@ -10,6 +11,7 @@ import {renderFlow} from './flow.js';
 import {NetworkView} from './network.js';
 import {schedule, scheduleText} from './frame.js';
 import {formatNumber} from './codec.js';
+import {element} from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,6 +38,7 @@ export class Playground {
     this.accuracy = new CurveChart($('accuracy-chart'), 'accuracy');
     this.boundary = new BoundaryView($('boundary'), $('boundary-axes'));
     this.fit = new FitView($('fit'));
+    this.scatter3d = new Scatter3dView($('scatter3d'), $('scatter3d-axes'), $('scatter3d-reset'));
     this.weights = new WeightsView($('weights'), $('tooltip'));
     this.histograms = new HistogramsView($('histograms'));
     this.network = new NetworkView($('network'), $('network-info'), $('tooltip'));
@@ -75,6 +78,7 @@ export class Playground {
     }
     this.boundary.clear();
     this.fit.clear();
+    this.scatter3d.clear();
     this.weights.clear();
     this.histograms.clear();
     this.network.clear();
@@ -115,6 +119,7 @@ export class Playground {
       case 'data':
         this.boundary.setData(data);
         this.fit.setData(data);
+        this.scatter3d.setData(data);
         showFeatureChoice(data);
         break;
       case 'boundary': this.boundary.setBoundary(data); break;
@@ -178,25 +183,34 @@ export class Playground {
   }
 }
 
-/** With more than two features, two selects pick the ones the scatter plots. */
+/**
+ * With more than two features, selects pick the ones the scatter plots, and a third for the 3-D
+ * view (off until chosen: the server then sends that feature too).
+ */
 function showFeatureChoice(data) {
   const box = $('feature-axes');
   const count = data.features ?? 0;
   box.hidden = !(count > 2);
+  $('scatter3d-view').hidden = box.hidden || !Array.isArray(data.z);
   if (box.hidden) {
     return;
   }
-  for (const [id, chosen] of [['x-feature', data.xIndex], ['y-feature', data.yIndex]]) {
+  const names = Array.from({length: count}, (_, i) => String(data.featureNames?.[i] ?? `feature ${i + 1}`));
+  const key = JSON.stringify(names);
+  for (const [id, chosen, off] of [['x-feature', data.xIndex, false], ['y-feature', data.yIndex, false],
+    ['z-feature', data.zIndex ?? -1, true]]) {
     const select = $(id);
-    if (select.options.length !== count) {
-      select.replaceChildren();
-      for (let i = 0; i < count; i++) {
-        const option = document.createElement('option');
-        option.value = String(i);
-        option.textContent = `feature ${i + 1}`;
-        select.append(option);
-      }
+    if (select.dataset.names !== key) {
+      select.dataset.names = key;
+      select.replaceChildren(...(off ? [featureOption(-1, 'off')] : []),
+        ...names.map((name, i) => featureOption(i, name)));
     }
     select.value = String(chosen ?? 0);
   }
+}
+
+function featureOption(value, text) {
+  const option = element('option', '', text);
+  option.value = String(value);
+  return option;
 }

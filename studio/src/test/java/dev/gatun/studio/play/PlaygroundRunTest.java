@@ -58,6 +58,18 @@ class PlaygroundRunTest {
                 """.formatted(epochs), "test");
     }
 
+    /** A one-layer classifier of a CSV file's {@code label} column, with a validation part and no test part. */
+    static JsonNode classesOfCsv(Path file) {
+        return ConfigLoader.parseYaml("""
+                seed: 1
+                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
+                model:
+                  layers:
+                    - {type: dense, units: 2}
+                training: {epochs: 2, batch: 8}
+                """.formatted(file), "test");
+    }
+
     @Test
     void stepBatchTakesExactlyOneOptimizerStepAndPublishesOnePoint() throws Exception {
         Events events = new Events();
@@ -168,14 +180,7 @@ class PlaygroundRunTest {
                     .append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
         }
         Path file = Files.writeString(dir.resolve("four.csv"), csv);
-        JsonNode tree = ConfigLoader.parseYaml("""
-                seed: 1
-                data: {source: csv, path: '%s', label: label, validation: 0.2, test: 0}
-                model:
-                  layers:
-                    - {type: dense, units: 2}
-                training: {epochs: 2, batch: 8}
-                """.formatted(file), "test");
+        JsonNode tree = classesOfCsv(file);
         Events events = new Events();
         try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir, events)) {
             JsonNode first = events.of("data").getLast();
@@ -184,7 +189,7 @@ class PlaygroundRunTest {
             run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 2, \"y\": 3}")));
             JsonNode chosen = events.of("data").getLast();
             assertEquals(2, chosen.path("xIndex").asInt());
-            assertEquals("feature 4", chosen.path("yName").asString());
+            assertEquals("f3", chosen.path("yName").asString());
             for (int i = 0; i < chosen.path("x").size(); i++) {
                 assertEquals(100, chosen.path("y").path(i).asDouble() - chosen.path("x").path(i).asDouble(), 1e-3);
                 assertTrue(chosen.path("x").path(i).asDouble() >= 200);
@@ -192,6 +197,73 @@ class PlaygroundRunTest {
             var e = assertThrows(RunSettings.SettingException.class,
                     () -> run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 4}"))));
             assertEquals("x: the examples have 4 features (0 to 3)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aThirdFeatureJoinsTheDataEventOnlyWhileTheThreeDimensionalViewAsksForIt() throws Exception {
+        // Columns f1 = f0 + 100, f2 = f0 + 200, f3 = f0 + 300; a class, or the target t = 3 * f0 + 1.
+        StringBuilder classes = new StringBuilder("f0,f1,f2,f3,label\n");
+        StringBuilder targets = new StringBuilder("f0,f1,f2,f3,t\n");
+        for (int i = 0; i < 50; i++) {
+            String features = i + "," + (100 + i) + "," + (200 + i) + "," + (300 + i) + ",";
+            classes.append(features).append(i % 2 == 0 ? "even" : "odd").append('\n');
+            targets.append(features).append(3 * i + 1).append('\n');
+        }
+        Path classified = Files.writeString(dir.resolve("classes.csv"), classes);
+        JsonNode tree = classesOfCsv(classified);
+        Events events = new Events();
+        try (PlaygroundRun run = PlaygroundRun.start("p1", tree, dir.resolve("classes"), events)) {
+            JsonNode flat = events.of("data").getLast();
+            assertEquals(-1, flat.path("zIndex").asInt());
+            assertTrue(flat.path("z").isMissingNode(), flat.toString());
+            JsonNode applied = run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"z\": 2}")));
+            assertEquals(2, applied.path("applied").path("z").asInt());
+            JsonNode deep = events.of("data").getLast();
+            assertEquals(2, deep.path("zIndex").asInt());
+            assertEquals("f2", deep.path("zName").asString());
+            assertEquals(List.of("f0", "f1", "f2", "f3"), EventJson.MAPPER.convertValue(deep.path("featureNames"),
+                    List.class));
+            assertTrue(deep.path("yFeature").isMissingNode(), "classification keeps its features in x and y");
+            assertEquals(deep.path("x").size(), deep.path("z").size());
+            assertEquals(50, deep.path("z").size());
+            for (int i = 0; i < deep.path("x").size(); i++) {
+                assertEquals(200, deep.path("z").path(i).asDouble() - deep.path("x").path(i).asDouble(), 1e-3);
+                assertEquals(100, deep.path("y").path(i).asDouble() - deep.path("x").path(i).asDouble(), 1e-3);
+            }
+            var outside = assertThrows(RunSettings.SettingException.class,
+                    () -> run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"z\": 4}"))));
+            assertEquals("z: the examples have 4 features (0 to 3)", outside.getMessage());
+            run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"z\": -1}")));
+            JsonNode again = events.of("data").getLast();
+            assertEquals(-1, again.path("zIndex").asInt());
+            assertTrue(again.path("z").isMissingNode(), again.toString());
+        }
+        var negative = assertThrows(RunSettings.SettingException.class,
+                () -> RunSettings.from(EventJson.MAPPER.readTree("{\"z\": -2}")));
+        assertEquals("z", negative.field());
+
+        Path regression = Files.writeString(dir.resolve("targets.csv"), targets);
+        JsonNode fitted = ConfigLoader.parseYaml("""
+                seed: 1
+                data: {source: csv, path: '%s', label: t, labels: regression, validation: 0.2, test: 0}
+                model:
+                  layers:
+                    - {type: dense, units: 1}
+                loss: mse
+                training: {epochs: 2, batch: 8}
+                """.formatted(regression), "test");
+        try (PlaygroundRun run = PlaygroundRun.start("p2", fitted, dir.resolve("targets"), events)) {
+            run.apply(RunSettings.from(EventJson.MAPPER.readTree("{\"x\": 0, \"y\": 1, \"z\": 3}")));
+            JsonNode deep = events.of("data").getLast();
+            assertEquals("p2", deep.path("run").asString());
+            assertEquals(50, deep.path("yFeature").size());
+            for (int i = 0; i < deep.path("x").size(); i++) {
+                double f0 = deep.path("x").path(i).asDouble();
+                assertEquals(3 * f0 + 1, deep.path("y").path(i).asDouble(), 1e-3);
+                assertEquals(f0 + 100, deep.path("yFeature").path(i).asDouble(), 1e-3);
+                assertEquals(f0 + 300, deep.path("z").path(i).asDouble(), 1e-3);
+            }
         }
     }
 
