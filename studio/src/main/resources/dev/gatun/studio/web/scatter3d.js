@@ -100,7 +100,15 @@ export class Scatter3dView {
     this.angles = {yaw, pitch: Math.max(-limit, Math.min(limit, pitch))};
     this.canvas.dataset.yaw = this.angles.yaw.toFixed(3);
     this.canvas.dataset.pitch = this.angles.pitch.toFixed(3);
-    schedule(this.redraw);
+    // A turn is drawn in the next animation frame, not in the throttled frame of the views: it
+    // follows the user's hand, and lasts only as long as the user turns.
+    if (!this.turning) {
+      this.turning = true;
+      requestAnimationFrame(() => {
+        this.turning = false;
+        this.draw();
+      });
+    }
   }
 
   /** Screen position and depth of a point of the [-1, 1] cube under the current angles. */
