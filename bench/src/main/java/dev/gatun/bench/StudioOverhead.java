@@ -154,7 +154,8 @@ public final class StudioOverhead {
             double m = median(rates.get(v));
             System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s |%n", label(v, pages), m,
                     v == 0 ? "" : String.format(Locale.ROOT, "%+.1f%%", 100 * (m / base - 1)),
-                    v <= alone ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * m / median(rates.get(alone))),
+                    v <= alone ? "" : String.format(Locale.ROOT, "%.1f%%; %s", 100 * m / median(rates.get(alone)),
+                            perTurn(rates.get(v), rates.get(alone))),
                     v < 2 && (v == 0 || pages.get(v - 1) == PageKind.NONE) ? ""
                             : String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpu[v] / 1e9 / pageWall[v]),
                     pictures[v] == 0 ? "" : String.format(Locale.ROOT, "%.1f", pictures[v] / wall[v]));
@@ -189,6 +190,21 @@ public final class StudioOverhead {
             case READER -> "Studio, a stream reader";
             case BROWSER -> "Studio, Chromium page";
         };
+    }
+
+    /**
+     * The median of each turn's ratio, and how many turns were slower: turns run back to back, so
+     * their ratios leave out the host's drift from turn to turn, which the medians of the whole
+     * columns keep.
+     */
+    private static String perTurn(List<Double> variant, List<Double> alone) {
+        List<Double> ratios = new java.util.ArrayList<>();
+        for (int t = 0; t < variant.size(); t++) {
+            ratios.add(variant.get(t) / alone.get(t));
+        }
+        long slower = ratios.stream().filter(r -> r < 1).count();
+        return String.format(Locale.ROOT, "by turn %.1f%%, slower in %d of %d", 100 * median(ratios), slower,
+                ratios.size());
     }
 
     private static double median(List<Double> values) {

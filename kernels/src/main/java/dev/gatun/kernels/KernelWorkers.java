@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The daemon threads that help a {@link Parallel#forEach} caller. The caller posts its tasks in
  * one slot; each worker takes every newly posted job, claims tasks from it until none is left,
- * then watches the slot for 50 µs ({@code -Dgatun.workerSpinMicros}) before it parks.
+ * then watches the slot for 50 µs ({@code -Dgatun.workerSpinMicros}) before it parks, yielding its
+ * core to any other thread that waits for it.
  *
  * <p>Why spin: a training step is a chain of ops of 20 µs to a few ms each, and waking a parked
  * thread costs 10–30 µs on these VMs (measured with Parallel.forEach on two tiny tasks: 12 µs a
@@ -94,7 +95,10 @@ final class KernelWorkers {
                 long until = System.nanoTime() + IDLE_SPIN_NANOS;
                 while ((job = slot.get()) == null || job.serial == done) {
                     if (System.nanoTime() < until) {
-                        Thread.onSpinWait();
+                        // Yielding, not spinning in place: a thread of another process waiting for
+                        // this core (a browser showing the training) runs in this gap, instead of
+                        // preempting a kernel task later and stalling the op's other threads.
+                        Thread.yield();
                         continue;
                     }
                     sleeping = true;

@@ -63,7 +63,8 @@ final class TaskClaims {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (finished.get() < tasks) {
             if (System.nanoTime() < spinUntil) {
-                Thread.onSpinWait();
+                // As the idle workers do: another process's thread waiting for this core runs now.
+                Thread.yield();
             } else {
                 LockSupport.park(this);
             }
