@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
  * its discovery file), or one this process starts and serves until Ctrl-C once training is done.
  */
 final class LiveStudio {
+    // The page opened at this fragment scrolls to the live runs, where this run's card appears.
+    private static final String LIVE_RUNS = "#live-runs";
+
     private final URI url;
     private final String token;
     private final Studio startedOrNull;
@@ -25,9 +28,6 @@ final class LiveStudio {
         this.token = token;
         this.startedOrNull = startedOrNull;
     }
-
-    // The page opened at this fragment scrolls to the live runs, where this run's card appears.
-    private static final String LIVE_RUNS = "#live-runs";
 
     static LiveStudio findOrStart(PrintWriter out) throws IOException {
         Optional<StudioFile.Found> found = StudioFile.find();
