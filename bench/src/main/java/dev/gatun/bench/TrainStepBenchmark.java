@@ -128,7 +128,7 @@ public class TrainStepBenchmark {
                 throw new IllegalArgumentException("precision fp16 needs loss scaling, which this benchmark does"
                         + " not do: fp32, tf32 or bf16");
             }
-            selectBackend(backend, mode);
+            BackendRegistry.use(backend, mode);
             scope = dev.gatun.tensor.Scope.open("bench model");
             SplittableRandom rng = new SplittableRandom(42);
             net = build(rng).to(BackendRegistry.device());
@@ -165,24 +165,6 @@ public class TrainStepBenchmark {
             l.backward();
             optimizer.step();
             return new Tensor[] {l};
-        }
-
-        /** Selects the backend, created with TF32 products allowed for tf32 (CUDA reads the property once). */
-        private static void selectBackend(String name, Precision precision) {
-            if (precision != Precision.TF32) {
-                BackendRegistry.use(name);
-                return;
-            }
-            String before = System.setProperty(Precision.TF32_PROPERTY, "true");
-            try {
-                BackendRegistry.use(name);
-            } finally {
-                if (before == null) {
-                    System.clearProperty(Precision.TF32_PROPERTY);
-                } else {
-                    System.setProperty(Precision.TF32_PROPERTY, before);
-                }
-            }
         }
     }
 

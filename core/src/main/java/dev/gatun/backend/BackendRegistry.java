@@ -115,6 +115,31 @@ public final class BackendRegistry {
     }
 
     /**
+     * As {@link #use(String)}, the backend created with TF32 products allowed when
+     * {@code precision} is TF32 ({@value Precision#TF32_PROPERTY} on while it is created, since CUDA
+     * reads it once then) and as the property says otherwise.
+     *
+     * @param name the backend's name: scalar, cpu or cuda
+     * @param precision the run's precision
+     * @return the backend now in use
+     */
+    public static synchronized Backend use(String name, Precision precision) {
+        if (precision != Precision.TF32 || Boolean.getBoolean(Precision.TF32_PROPERTY)) {
+            return use(name);
+        }
+        String before = System.setProperty(Precision.TF32_PROPERTY, "true");
+        try {
+            return use(name);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Precision.TF32_PROPERTY);
+            } else {
+                System.setProperty(Precision.TF32_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
      * A new instance of the named backend, or an error listing the known names.
      *
      * @param name the backend's name: scalar, cpu or cuda

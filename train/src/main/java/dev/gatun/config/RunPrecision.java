@@ -27,23 +27,8 @@ final class RunPrecision {
         if (BackendRegistry.current().name().equals(name) && tf32 == tf32Backend) {
             return;
         }
-        if (!tf32) {
-            BackendRegistry.use(name);
-            tf32Backend = false;
-            return;
-        }
-        String before = System.getProperty(Precision.TF32_PROPERTY);
-        System.setProperty(Precision.TF32_PROPERTY, "true");
-        try {
-            BackendRegistry.use(name);
-            tf32Backend = true;
-        } finally {
-            if (before == null) {
-                System.clearProperty(Precision.TF32_PROPERTY);
-            } else {
-                System.setProperty(Precision.TF32_PROPERTY, before);
-            }
-        }
+        BackendRegistry.use(name, precision);
+        tf32Backend = tf32;
     }
 
     /** Sets the trainer's precision and, when the config asks for it, a fresh loss scaler. */
