@@ -1,8 +1,9 @@
 // The playground's data views on canvas: the decision boundary (class hue, confidence as
 // lightness) with the data on top, and for regression the data with the model's fitted curve.
-import {schedule} from './frame.js';
+import {scheduleInView} from './frame.js';
 import {base64Bytes} from './codec.js';
 import {classCss, fadedRgb} from './colors.js';
+import {setText} from './dom.js';
 
 function drawPoints(ctx, data, toX, toY, colourOf) {
   const n = Math.min(data.x.length, data.y.length);
@@ -58,23 +59,30 @@ export class BoundaryView {
   constructor(canvas, caption) {
     this.canvas = canvas;
     this.caption = caption;
-    this.clear();
     this.redraw = () => this.draw();
+    this.clear();
   }
 
   clear() {
     this.data = null;
     this.grid = null;
+    this.boundary = null;
     this.canvas.dataset.step = '0';
-    schedule(this.redraw ?? (() => {}));
+    scheduleInView(this.canvas, this.redraw);
   }
 
   setData(data) {
     this.data = data;
-    schedule(this.redraw);
+    scheduleInView(this.canvas, this.redraw);
   }
 
+  /** Keeps the latest boundary; it is decoded when drawn, so events between frames cost nothing. */
   setBoundary(boundary) {
+    this.boundary = boundary;
+    scheduleInView(this.canvas, this.redraw);
+  }
+
+  decode(boundary) {
     const cells = base64Bytes(boundary.cells);
     const {width, height} = boundary;
     const image = new ImageData(width, height);
@@ -92,10 +100,13 @@ export class BoundaryView {
     bitmap.getContext('2d').putImageData(image, 0, 0);
     this.grid = {bitmap, xMin: boundary.xMin, xMax: boundary.xMax, yMin: boundary.yMin, yMax: boundary.yMax};
     this.canvas.dataset.step = String(boundary.step);
-    schedule(this.redraw);
   }
 
   draw() {
+    if (this.boundary) {
+      this.decode(this.boundary);
+      this.boundary = null;
+    }
     const canvas = this.canvas;
     const ctx = whiteCanvas(canvas);
     const data = this.data;
@@ -110,14 +121,14 @@ export class BoundaryView {
       xr = range(data.x, [-1, 1]);
       yr = range(data.y, [-1, 1]);
     } else {
-      this.caption.textContent = 'no data yet';
+      setText(this.caption, 'no data yet');
       return;
     }
     const toX = (v) => (v - xr[0]) / (xr[1] - xr[0]) * canvas.width;
     const toY = (v) => (yr[1] - v) / (yr[1] - yr[0]) * canvas.height;
     if (data) {
       drawPoints(ctx, data, toX, toY, (i) => classCss(data.label[i] ?? 0));
-      this.caption.textContent = `x: ${data.xName ?? 'x'}, y: ${data.yName ?? 'y'}; hollow points are validation`;
+      setText(this.caption, `x: ${data.xName ?? 'x'}, y: ${data.yName ?? 'y'}; hollow points are validation`);
     }
   }
 }
@@ -125,24 +136,24 @@ export class BoundaryView {
 export class FitView {
   constructor(canvas) {
     this.canvas = canvas;
-    this.clear();
     this.redraw = () => this.draw();
+    this.clear();
   }
 
   clear() {
     this.data = null;
     this.fit = null;
-    schedule(this.redraw ?? (() => {}));
+    scheduleInView(this.canvas, this.redraw);
   }
 
   setData(data) {
     this.data = data;
-    schedule(this.redraw);
+    scheduleInView(this.canvas, this.redraw);
   }
 
   setFit(fit) {
     this.fit = fit;
-    schedule(this.redraw);
+    scheduleInView(this.canvas, this.redraw);
   }
 
   draw() {

@@ -4,7 +4,7 @@
 // points cost a few redraws a second, not one per point. A chart scrolled out of view is not
 // drawn at all until it comes back: the browser shares the machine with the training it shows.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
-import {schedule} from './frame.js';
+import {schedule, scheduleInView} from './frame.js';
 import {SERIES} from './colors.js';
 
 /** The shortest time between two redraws of a curve. */
@@ -85,22 +85,13 @@ export class CurveChart {
     // The element's width comes from the layout (the chart's own canvas is clipped by it), so
     // following it cannot loop.
     new ResizeObserver(() => this.resize()).observe(el);
-    this.visible = true;
-    this.stale = false;
-    new IntersectionObserver((entries) => {
-      this.visible = entries.at(-1).isIntersecting;
-      if (this.visible && this.stale) {
-        this.changed();
-      }
-    }).observe(el);
-    this.redraw = () => {
+    this.countPoints = () => {
       this.el.dataset.points = String(this.trainPoints);
       this.el.dataset.markers = String(this.markers.length);
-      this.stale = !this.visible;
-      if (this.visible) {
-        this.started = performance.now();
-        this.plot.setData(this.data);
-      }
+    };
+    this.redraw = () => {
+      this.started = performance.now();
+      this.plot.setData(this.data);
     };
   }
 
@@ -213,14 +204,19 @@ export class CurveChart {
     if (!this.redraw || this.timer) {
       return;
     }
+    // The counts are the page's record of what arrived, kept whether or not the chart is seen.
+    const request = () => {
+      schedule(this.countPoints);
+      scheduleInView(this.el, this.redraw);
+    };
     const wait = (this.notBefore || 0) - performance.now();
     if (wait > 1) {
       this.timer = setTimeout(() => {
         this.timer = 0;
-        schedule(this.redraw);
+        request();
       }, wait);
     } else {
-      schedule(this.redraw);
+      request();
     }
   }
 }

@@ -11,3 +11,10 @@ export function element(tag, className, text) {
   }
   return el;
 }
+
+/** Sets an element's text only when it differs: a write of the same text still makes the browser lay out again. */
+export function setText(el, text) {
+  if (el.textContent !== text) {
+    el.textContent = text;
+  }
+}

@@ -1,8 +1,9 @@
 // Weight matrices as heatmaps: one canvas per layer, a pixel per (block-averaged) weight,
 // coloured on a diverging map symmetric around 0; hovering shows row, column and value.
-import {schedule} from './frame.js';
+import {scheduleInView} from './frame.js';
 import {float32s, formatNumber} from './codec.js';
 import {divergingRgb} from './colors.js';
+import {setText} from './dom.js';
 
 export class WeightsView {
   constructor(container, tooltip) {
@@ -21,7 +22,7 @@ export class WeightsView {
 
   update(event) {
     this.latest = event;
-    schedule(this.redraw);
+    scheduleInView(this.container, this.redraw);
   }
 
   figure(i, label) {
@@ -62,8 +63,10 @@ export class WeightsView {
         image.data.set([r, g, b, 255], 4 * k);
       }
       const canvas = figure.canvas;
-      canvas.width = cols;
-      canvas.height = rows;
+      if (canvas.width !== cols || canvas.height !== rows) {
+        canvas.width = cols;
+        canvas.height = rows;
+      }
       canvas.getContext('2d').putImageData(image, 0, 0);
       const scale = Math.max(1, Math.min(16, Math.floor(128 / Math.max(rows, cols))));
       canvas.style.width = cols * scale + 'px';
@@ -71,7 +74,7 @@ export class WeightsView {
       figure.rows = rows;
       figure.cols = cols;
       figure.values = values;
-      figure.caption.textContent = `${figure.label} ${rows}×${cols}, ±${formatNumber(limit, 3)}`;
+      setText(figure.caption, `${figure.label} ${rows}×${cols}, ±${formatNumber(limit, 3)}`);
     });
     for (const extra of this.figures.splice(layers.length)) {
       extra.wrap.remove();

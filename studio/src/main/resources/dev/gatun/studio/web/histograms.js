@@ -1,7 +1,7 @@
 // Per layer, the latest histogram of its weights and of their gradients as bars, and how they
 // evolved: a heatmap of counts with one column per snapshot (latest right), value on y over the
 // range all kept snapshots span, so a column's bins are placed by their values, not their index.
-import {schedule} from './frame.js';
+import {scheduleInView} from './frame.js';
 import {formatNumber} from './codec.js';
 
 const KEPT = 120;
@@ -36,20 +36,28 @@ function drawEvolution(canvas, history) {
   const ctx = canvas.getContext('2d');
   canvas.width = history.length;
   const image = ctx.createImageData(history.length, ROWS);
+  const pixels = image.data;
+  const column = new Float64Array(ROWS);
   history.forEach((h, j) => {
     const counts = h.counts || [];
-    const column = new Float64Array(ROWS);
+    column.fill(0);
     const width = (h.hi - h.lo) / Math.max(1, counts.length);
     counts.forEach((c, b) => {
       const centre = h.lo + (b + 0.5) * width;
       const row = Math.min(ROWS - 1, Math.max(0, Math.floor((centre - lo) / (hi - lo) * ROWS)));
       column[row] += c;
     });
-    const max = Math.max(1, ...column);
+    let max = 1;
+    for (const c of column) {
+      max = Math.max(max, c);
+    }
     for (let row = 0; row < ROWS; row++) {
       const t = column[row] / max;
       const k = 4 * ((ROWS - 1 - row) * history.length + j);
-      image.data.set([255 - 255 * t, 255 - 141 * t, 255 - 77 * t, 255], k);
+      pixels[k] = 255 - 255 * t;
+      pixels[k + 1] = 255 - 141 * t;
+      pixels[k + 2] = 255 - 77 * t;
+      pixels[k + 3] = 255;
     }
   });
   ctx.putImageData(image, 0, 0);
@@ -87,7 +95,7 @@ export class HistogramsView {
         }
       }
     });
-    schedule(this.redraw);
+    scheduleInView(this.container, this.redraw);
   }
 
   row(label) {

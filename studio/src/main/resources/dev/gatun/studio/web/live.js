@@ -2,7 +2,7 @@
 // curves and the latest confusion matrix. Its text and tables change in the views' frame, not at
 // each event: a CLI run streams several events a second, and the browser shares the machine.
 import {CurveChart} from './charts.js';
-import {schedule, scheduleText} from './frame.js';
+import {scheduleInView, scheduleText} from './frame.js';
 import {renderConfusion} from './confusion.js';
 import {formatNumber} from './codec.js';
 import {showStatus} from './playground.js';
@@ -74,7 +74,7 @@ class RunCard {
 
   showConfusion(event) {
     this.confusion = event;
-    schedule(this.drawConfusion);
+    scheduleInView(this.confusionEl, this.drawConfusion);
   }
 }
 

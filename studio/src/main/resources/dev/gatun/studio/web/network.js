@@ -5,7 +5,7 @@
 // page claims it (POST /api/views) while the panel is open and the tab visible, renews the claim,
 // and lets go when closed, hidden or unloaded.
 import {postJson} from './api.js';
-import {schedule} from './frame.js';
+import {scheduleInView} from './frame.js';
 import {float32s, formatNumber} from './codec.js';
 import {divergingRgb} from './colors.js';
 import {element} from './dom.js';
@@ -68,6 +68,18 @@ export class NetworkView {
     this.links = [];
     this.highlighted = null;
     this.redraw = () => this.draw();
+    // The width as the layout last gave it: reading clientWidth while drawing would make the
+    // browser lay out the page again in every frame.
+    this.width = 0;
+    new ResizeObserver((entries) => {
+      const width = Math.round(entries.at(-1).contentRect.width);
+      if (width !== this.width) {
+        this.width = width;
+        if (this.latest) {
+          scheduleInView(this.container, this.redraw);
+        }
+      }
+    }).observe(container);
   }
 
   clear() {
@@ -82,12 +94,12 @@ export class NetworkView {
 
   update(event) {
     this.latest = event;
-    schedule(this.redraw);
+    scheduleInView(this.container, this.redraw);
   }
 
   /** The columns' structure and the room for them: a change rebuilds the diagram, else it is only recoloured. */
   structure(event) {
-    return JSON.stringify([Math.round((this.container.clientWidth || 0) / 40), event.unsupported, event.plane !== null,
+    return JSON.stringify([Math.round(this.width / 40), event.unsupported, event.plane !== null,
       (event.columns || []).map((c) => [c.label, c.units, c.drawn])]);
   }
 
@@ -115,7 +127,7 @@ export class NetworkView {
 
   build(event) {
     const columns = event.columns || [];
-    const width = Math.max(this.container.clientWidth || 0, 420);
+    const width = Math.max(this.width, 420);
     const tallest = Math.max(1, ...columns.map((c) => c.drawn));
     const height = TOP + tallest * (NODE + GAP) + 22;
     // Room at both ends for the first and last columns' labels, which are centred on their nodes.

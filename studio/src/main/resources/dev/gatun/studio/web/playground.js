@@ -9,7 +9,7 @@ import {HistogramsView} from './histograms.js';
 import {renderConfusion} from './confusion.js';
 import {renderFlow} from './flow.js';
 import {NetworkView} from './network.js';
-import {schedule, scheduleText} from './frame.js';
+import {schedule, scheduleInView, scheduleText} from './frame.js';
 import {formatNumber} from './codec.js';
 import {element} from './dom.js';
 
@@ -47,6 +47,12 @@ export class Playground {
     this.confusions = {};
     this.part = $('confusion-part').value;
     this.drawConfusion = () => renderConfusion($('confusion'), this.confusions[this.part] || null);
+    this.flow = null;
+    this.drawFlow = () => renderFlow($('flow'), this.flow);
+    this.epochTitle = '';
+    this.writeEpochTitle = () => {
+      $('epoch').title = this.epochTitle;
+    };
   }
 
   /** Takes run id as the playground's before its `run` event arrives. */
@@ -86,6 +92,7 @@ export class Playground {
       this.backprop.clear();
     }
     this.confusions = {};
+    this.flow = null;
     renderConfusion($('confusion'), null);
     renderFlow($('flow'), null);
     $('markers').replaceChildren();
@@ -126,12 +133,15 @@ export class Playground {
       case 'fit': this.fit.setFit(data); break;
       case 'weights': this.weights.update(data); break;
       case 'histograms': this.histograms.update(data); break;
-      case 'flow': schedule(() => renderFlow($('flow'), data)); break;
+      case 'flow':
+        this.flow = data;
+        scheduleInView($('flow'), this.drawFlow);
+        break;
       case 'network': this.network.update(data); break;
       case 'confusion':
         this.confusions[data.part] = data;
         if (data.part === this.part) {
-          schedule(this.drawConfusion);
+          scheduleInView($('confusion'), this.drawConfusion);
         }
         break;
       case 'error': showStatus($('status'), 'error', data.message); break;
@@ -155,7 +165,8 @@ export class Playground {
     }
     const epochs = this.info ? this.info.epochs : '?';
     scheduleText('epoch', `${data.epoch ?? '?'} / ${epochs ?? '?'}`);
-    $('epoch').title = `batch ${data.batch ?? '?'} of ${data.batches ?? '?'}`;
+    this.epochTitle = `batch ${data.batch ?? '?'} of ${data.batches ?? '?'}`;
+    schedule(this.writeEpochTitle);
     scheduleText('samples-per-second', formatNumber(data.samplesPerSecond, 3));
   }
 

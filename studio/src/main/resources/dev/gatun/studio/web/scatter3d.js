@@ -1,7 +1,7 @@
 // The data in 3-D: three chosen features as a point cloud in a box, turned by dragging or the
 // arrow keys. A plain perspective projection on a 2-D canvas, drawn back to front; it redraws
 // only when the data or the view angle changes, in the views' frame.
-import {schedule} from './frame.js';
+import {scheduleInView} from './frame.js';
 import {classCss, classRgb} from './colors.js';
 import {drawPoint, whiteCanvas} from './boundary.js';
 
@@ -55,13 +55,13 @@ export class Scatter3dView {
   clear() {
     this.data = null;
     this.canvas.dataset.points = '0';
-    schedule(this.redraw);
+    scheduleInView(this.canvas, this.redraw);
   }
 
   /** A `data` event: drawn when it carries a third feature (`z`). */
   setData(data) {
     this.data = Array.isArray(data.z) ? data : null;
-    schedule(this.redraw);
+    scheduleInView(this.canvas, this.redraw);
   }
 
   grab(e) {

@@ -118,6 +118,26 @@ final class StudioBrowser implements AutoCloseable {
         return driver.findElement(By.id(id));
     }
 
+    /** Scrolls the element with this id into view, as a user would to look at it: views out of view are not drawn. */
+    void scrollTo(String id) {
+        scrollTo(byId(id));
+    }
+
+    void scrollTo(WebElement element) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", element);
+    }
+
+    /**
+     * Waits for a condition on a view, keeping the view in sight: views out of view are not drawn,
+     * and the views above it grow as a run's events come.
+     */
+    <T> T waitInView(WebElement view, Duration timeout, Function<WebDriver, T> condition) {
+        return waitFor(timeout, d -> {
+            scrollTo(view);
+            return condition.apply(d);
+        });
+    }
+
     /** Types {@code value} into a number input and leaves it, as a user would. */
     void setNumber(String id, String value) {
         WebElement input = byId(id);

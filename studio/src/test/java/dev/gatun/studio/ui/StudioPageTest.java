@@ -286,7 +286,8 @@ class StudioPageTest {
             firstRead.countDown();
             browser.waitFor(SHORT, d -> Integer.parseInt(loss.getDomAttribute("data-points")) > first);
             // Each epoch's confusion matrix on the validation part reaches the card too.
-            browser.waitFor(SHORT, d -> card.findElements(By.cssSelector(".run-confusion table.confusion-table")).isEmpty()
+            browser.waitInView(card.findElement(By.cssSelector(".run-confusion")), SHORT,
+                    d -> card.findElements(By.cssSelector(".run-confusion table.confusion-table")).isEmpty()
                     ? null : Boolean.TRUE);
             assertEquals(30, training.get(60, TimeUnit.SECONDS).history().size());
         } finally {
@@ -381,6 +382,34 @@ class StudioPageTest {
     }
 
     @Test
+    void aViewOutOfViewIsDrawnOnlyOnceScrolledTo() throws Exception {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 700));
+        try {
+            browser.openPage(SHORT);
+            browser.setNumber("epochs", "3000");
+            String previous = client.playgroundRun();
+            browser.byId("play").click();
+            awaitNewRun(previous, "running");
+            String run = client.playgroundRun();
+            // The server sends the histograms while the run plays...
+            long sentAt = client.awaitEvent(0, e -> "histograms".equals(e.type())
+                    && run.equals(e.data().path("run").asString()), TRAINING).data().path("step").asLong();
+            // ...and the page has applied them: it drew the boundary, in view, from a later event.
+            browser.waitFor(TRAINING, d -> Long.parseLong(browser.byId("boundary").getDomAttribute("data-step")) >= sentAt
+                    ? Boolean.TRUE : null);
+            // Below the fold, the histograms were not drawn; scrolled to, they are: a row for each of
+            // the 3 dense layers' weight and bias.
+            By rows = By.cssSelector("#histograms .histogram-layer");
+            assertEquals(0, driver.findElements(rows).size());
+            browser.scrollTo("histograms");
+            browser.waitFor(SHORT, d -> d.findElements(rows).size() == 6 ? Boolean.TRUE : null);
+            browser.byId("pause").click();
+        } finally {
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+        }
+    }
+
+    @Test
     void theGradientFlowViewWarnsOnADeepSigmoidNetworkWithALargeLearningRate() {
         browser.openPage(SHORT);
         StringBuilder layers = new StringBuilder();
@@ -395,7 +424,7 @@ class StudioPageTest {
         browser.byId("import-yaml").click();
         browser.waitFor(SHORT, d -> browser.byId("layers").findElements(By.cssSelector("li.layer")).size() == 13 ? Boolean.TRUE : null);
         browser.byId("play").click();
-        String warning = browser.waitFor(TRAINING, d -> d.findElements(By.cssSelector("#flow td.flow-warning")).stream()
+        String warning = browser.waitInView(browser.byId("flow"), TRAINING, d -> d.findElements(By.cssSelector("#flow td.flow-warning")).stream()
                 .map(e -> e.getDomProperty("textContent")).filter(t -> t != null && !t.isEmpty()).findFirst()
                 .orElse(null));
         browser.byId("pause").click();
