@@ -41,6 +41,9 @@ public final class StudioOverhead {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream(), false,
             StandardCharsets.UTF_8);
 
+    /** The browser that draws the page: Debian's. */
+    static final String CHROMIUM = "/usr/bin/chromium";
+
     private StudioOverhead() {}
 
     /**
@@ -212,7 +215,8 @@ public final class StudioOverhead {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static JsonNode spiralsTree() {
+    /** The spirals playground's config: 2-8-8-2 tanh, Adam 0.03, batch 32, as the page builds it. */
+    static JsonNode spiralsTree() {
         return ConfigLoader.parseYaml("""
                 name: playground
                 seed: 7
@@ -338,7 +342,6 @@ public final class StudioOverhead {
 
     /** A connected page: its processes, whose CPU time the table shows, and the server's clients with it. */
     private record Page(Process process, Studio studio, int connected) implements AutoCloseable {
-        static final String CHROMIUM = "/usr/bin/chromium";
 
         static Page open(Studio studio, PageKind kind, String fragment) throws Exception {
             if (kind == PageKind.NONE) {

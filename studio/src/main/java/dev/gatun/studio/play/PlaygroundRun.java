@@ -71,10 +71,14 @@ import tools.jackson.databind.node.ObjectNode;
  * they are then, and {@code model.safetensors}.
  */
 public final class PlaygroundRun implements AutoCloseable {
-    /** The most {@code batch} events, and {@code epoch} events while the run plays, a second. */
-    public static final int BATCH_EVENTS_PER_SECOND = 10;
-    /** The most decision boundaries (or regression fits) a second while the run trains. */
-    public static final int SNAPSHOTS_PER_SECOND = 5;
+    /**
+     * The most {@code batch} events, and {@code epoch} events while the run plays, a second: the
+     * page draws at most 4 frames a second, and every event it gets costs its browser work on the
+     * cores the training runs on.
+     */
+    public static final int BATCH_EVENTS_PER_SECOND = 4;
+    /** The most decision boundaries (or regression fits) a second while the run trains, one a frame of the page. */
+    public static final int SNAPSHOTS_PER_SECOND = 4;
     /** The most pictures of the weights and histograms a second while the run trains; confusion matrices, one. */
     public static final int PICTURES_PER_SECOND = 2;
     /** The most of the training thread's time snapshots may take. */
