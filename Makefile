@@ -122,9 +122,11 @@ BENCH_ENV = JAVA=$(JAVA) BENCH_JAR=$(BENCH_JAR) JVM_FLAGS='$(JVM_FLAGS)'
 bench: build
 	$(BENCH_ENV) scripts/bench '$(or $(BENCH),$(BENCH_QUICK))' $(BENCH_QUICK_OPTS)
 
-# What Studio's live view costs training (README: Gatun Studio): alternating turns, medians.
+# What Studio's live view costs training (README: Gatun Studio): alternating turns, medians; then
+# a browser's cost to one playground run in adjacent paired windows.
 bench-studio: build
 	$(JAVA) $(JVM_FLAGS) -cp $(BENCH_JAR) dev.gatun.bench.StudioOverhead $(or $(TURNS),5)
+	$(JAVA) $(JVM_FLAGS) -cp $(BENCH_JAR) dev.gatun.bench.StudioPagePairs $(or $(PAIRS),30) 3
 
 bench-full: build
 	$(BENCH_ENV) scripts/bench '$(or $(BENCH),.*)' $(BENCH_FULL_OPTS)
