@@ -30,6 +30,22 @@ public final class Parallel {
         return IN_TASK.get() || KernelWorkers.isWorker(Thread.currentThread());
     }
 
+    /**
+     * Runs {@code work} on the calling thread with every kernel inside it inline, off the workers:
+     * for work beside a training (the JIT warm-up) that must not take the workers from it.
+     *
+     * @param work what to run
+     */
+    public static void inline(Runnable work) {
+        boolean was = IN_TASK.get();
+        IN_TASK.set(true);
+        try {
+            work.run();
+        } finally {
+            IN_TASK.set(was);
+        }
+    }
+
     private static int threads() {
         String asked = System.getProperty("gatun.threads", "");
         int n = asked.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(asked.trim());

@@ -16,6 +16,7 @@ import dev.gatun.nn.Module;
 import dev.gatun.optim.Adam;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
+import dev.gatun.train.JitWarmUp;
 import dev.gatun.train.Loss;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.Trainer;
@@ -102,6 +103,10 @@ public record FashionSample(String name, String description, int[] featureShape,
     public double run(SampleOptions o, PrintStream out) throws IOException {
         ExperimentConfig trained = config(o);
         BackendRegistry.use(o.backend());
+        try (Scope kinds = Scope.open("layer kinds")) {
+            // While the data loads, the JIT compiles the kernels the first steps need.
+            JitWarmUp.start(JitWarmUp.kindsOf(model.apply(new SplittableRandom(o.seed()))));
+        }
         Path dir = FashionMnist.locate(o.data());
         try (Scope modelScope = Scope.open("model")) {
             FashionMnist.Split trainSplit = FashionMnist.Split.load(dir, true, modelScope.arena());

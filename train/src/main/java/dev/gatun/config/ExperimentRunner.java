@@ -13,6 +13,7 @@ import dev.gatun.report.HistogramRecorder;
 import dev.gatun.report.RunReport;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
+import dev.gatun.train.JitWarmUp;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.callbacks.Callback;
@@ -36,10 +37,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -259,11 +262,26 @@ public final class ExperimentRunner {
                 prepared -> List.of(), RunLineage.NONE, tracking, parallel));
     }
 
+    /** The kinds of layers in a config's layers, nested ones included, added to {@code kinds}. */
+    private static Set<JitWarmUp.Kind> warmUpKinds(List<LayerConfig> layers, Set<JitWarmUp.Kind> kinds) {
+        for (LayerConfig layer : layers) {
+            switch (layer) {
+                case LayerConfig.Conv2d c -> kinds.add(JitWarmUp.Kind.CONV);
+                case LayerConfig.Recurrent r -> kinds.add(JitWarmUp.Kind.RECURRENT);
+                case LayerConfig.Residual r -> warmUpKinds(r.layers(), kinds);
+                default -> { }
+            }
+        }
+        return kinds;
+    }
+
     /** With {@code parallel} (else null) one rank of a data-parallel run; only rank 0 gets a {@code tracking}. */
     private static ExperimentResult execute(ExperimentConfig config, Path runsDir, Path checkpoint, int epochs,
             PrintStream out, String source, Function<PreparedExperiment, List<? extends Callback>> observers,
             RunLineage lineage, RunTracking tracking, DataParallel parallel) throws IOException {
         RunPrecision.selectBackend(config.backend(), config.training().precision());
+        // While the data loads, the JIT compiles the kernels the run's first steps need.
+        JitWarmUp.start(warmUpKinds(config.model().layers(), EnumSet.of(JitWarmUp.Kind.DENSE)));
         try (Scope scope = Scope.open("experiment " + config.name())) {
             PreparedExperiment prepared = PreparedExperiment.prepare(config, checkpoint, source, scope);
             ExperimentData data = prepared.data();
