@@ -341,7 +341,7 @@ public final class StudioOverhead {
     }
 
     /** A connected page: its processes, whose CPU time the table shows, and the server's clients with it. */
-    private record Page(Process process, Studio studio, int connected) implements AutoCloseable {
+    record Page(Process process, Studio studio, int connected) implements AutoCloseable {
 
         static Page open(Studio studio, PageKind kind, String fragment) throws Exception {
             if (kind == PageKind.NONE) {
@@ -398,7 +398,7 @@ public final class StudioOverhead {
         }
 
         /** The CPU time of the process and its children so far. */
-        private static long cpu(Process p) {
+        static long cpu(Process p) {
             long total = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
             for (ProcessHandle h : p.descendants().toList()) {
                 total += h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);

@@ -283,11 +283,7 @@ public final class StudioPagePairs {
 
         /** The CPU time of the browser's processes so far. */
         long cpu() {
-            long total = process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-            for (ProcessHandle h : process.descendants().toList()) {
-                total += h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
-            }
-            return total;
+            return StudioOverhead.Page.cpu(process);
         }
 
         @Override
