@@ -52,7 +52,12 @@ public final class JitWarmUp {
 
     private JitWarmUp() {}
 
-    /** {@return the kinds of layers in model and its children} */
+    /**
+     * The kinds of layers a network has, {@link Kind#DENSE} always.
+     *
+     * @param model the network
+     * @return the kinds of layers in model and its children
+     */
     public static Set<Kind> kindsOf(Module model) {
         Set<Kind> kinds = EnumSet.of(Kind.DENSE);
         collect(model, kinds);
