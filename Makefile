@@ -19,7 +19,11 @@ MVN := mvn -B -ntp
 # in a CNN epoch. A 32 MB young generation under the serial collector keeps the whole process at
 # 0.55 GB (PyTorch: 0.81 GB) for about 1% of the time in pauses (bench/results, memory).
 GC_FLAGS := -XX:+UseSerialGC -Xmn32m
-JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED $(GC_FLAGS)
+# On 2 cores the JVM makes one C1 and one C2 compiler thread, and the first epoch waits for that
+# one C2 thread to compile the Vector API kernels; a second C2 thread shortened it (bench/results,
+# the first epoch's JIT warm-up). More cores get more compiler threads by themselves.
+JIT_FLAGS := $(if $(filter 2,$(shell nproc 2>/dev/null)),-XX:CICompilerCount=3,)
+JVM_FLAGS := --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED $(GC_FLAGS) $(JIT_FLAGS)
 SAMPLES_JAR := samples/target/gatun-samples.jar
 BENCH_JAR := bench/target/gatun-benchmarks.jar
 
