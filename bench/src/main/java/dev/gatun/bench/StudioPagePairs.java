@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,10 +60,10 @@ public final class StudioPagePairs {
             String run = api.post("/api/playground", JSON.createObjectNode()
                     .set("config", StudioOverhead.spiralsTree())).path("run").asString();
             api.post("/api/runs/" + run + "/control", JSON.createObjectNode().put("action", "play"));
-            Window warm = new Window(studio, browser, api, run, true);
+            Window warm = new Window(browser, api, run, true);
             warm.measure(seconds);
 
-            new Window(studio, browser, api, run, false).measure(seconds);
+            new Window(browser, api, run, false).measure(seconds);
             List<Double> ratios = new ArrayList<>();
             List<Double> alone = new ArrayList<>();
             List<Double> watched = new ArrayList<>();
@@ -75,7 +77,7 @@ public final class StudioPagePairs {
                 double cpuWith = 0;
                 for (int i = 0; i < 2; i++) {
                     boolean page = (p % 2 == 0) == (i == 1);
-                    Window w = new Window(studio, browser, api, run, page);
+                    Window w = new Window(browser, api, run, page);
                     double rate = w.measure(seconds);
                     if (page) {
                         with = rate;
@@ -96,7 +98,7 @@ public final class StudioPagePairs {
             }
             String shot = System.getProperty("gatun.pairs.screenshot");
             if (shot != null) {
-                new Window(studio, browser, api, run, true).measure(seconds);
+                new Window(browser, api, run, true).measure(seconds);
                 browser.screenshot(Path.of(shot));
             }
             api.post("/api/runs/" + run + "/control", JSON.createObjectNode().put("action", "pause"));
@@ -117,7 +119,6 @@ public final class StudioPagePairs {
 
     /** One timed window: the page sent to Studio or away, then the run's optimizer steps counted. */
     private static final class Window {
-        private final Studio studio;
         private final Browser browser;
         private final Api api;
         private final String run;
@@ -126,8 +127,7 @@ public final class StudioPagePairs {
         /** Microseconds of this process's CPU time (training, Studio's threads, the collector) a step. */
         private double cpuPerStep;
 
-        Window(Studio studio, Browser browser, Api api, String run, boolean page) {
-            this.studio = studio;
+        Window(Browser browser, Api api, String run, boolean page) {
             this.browser = browser;
             this.api = api;
             this.run = run;
@@ -135,8 +135,8 @@ public final class StudioPagePairs {
         }
 
         double measure(double seconds) throws Exception {
-            var events = studio.server().events();
-            browser.navigate(page ? studio.url().toString() : "about:blank");
+            var events = api.studio().server().events();
+            browser.navigate(page ? api.studio().url().toString() : "about:blank");
             long deadline = System.nanoTime() + 30_000_000_000L;
             while ((events.clients() > 0) != page) {
                 if (System.nanoTime() > deadline) {
@@ -196,14 +196,39 @@ public final class StudioPagePairs {
     private static final class Browser implements AutoCloseable {
         private final Process process;
         private final WebSocket socket;
-        private final HttpClient http;
+        private final Replies replies;
         private int lastId;
-        private CompletableFuture<JsonNode> answer;
 
-        private Browser(Process process, HttpClient http, WebSocket socket) {
+        private Browser(Process process, WebSocket socket, Replies replies) {
             this.process = process;
-            this.http = http;
             this.socket = socket;
+            this.replies = replies;
+        }
+
+        /** The DevTools answers, each completing the call of its id. */
+        private static final class Replies implements WebSocket.Listener {
+            private final Map<Integer, CompletableFuture<JsonNode>> waiting =
+                    new ConcurrentHashMap<>();
+            private final StringBuilder message = new StringBuilder();
+
+            CompletableFuture<JsonNode> expect(int id) {
+                return waiting.computeIfAbsent(id, i -> new CompletableFuture<>());
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                message.append(data);
+                if (last) {
+                    JsonNode n = JSON.readTree(message.toString());
+                    message.setLength(0);
+                    CompletableFuture<JsonNode> call = n.has("id") ? waiting.remove(n.path("id").asInt()) : null;
+                    if (call != null) {
+                        call.complete(n);
+                    }
+                }
+                ws.request(1);
+                return null;
+            }
         }
 
         static Browser start() throws Exception {
@@ -237,42 +262,26 @@ public final class StudioPagePairs {
                 p.destroyForcibly();
                 throw new IllegalStateException("Chromium has no page to steer");
             }
-            Browser[] self = new Browser[1];
-            StringBuilder message = new StringBuilder();
-            WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), new WebSocket.Listener() {
-                @Override
-                public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                    message.append(data);
-                    if (last) {
-                        JsonNode n = JSON.readTree(message.toString());
-                        message.setLength(0);
-                        CompletableFuture<JsonNode> waiting = self[0] == null ? null : self[0].answer;
-                        if (waiting != null && n.path("id").asInt() == self[0].lastId) {
-                            waiting.complete(n);
-                        }
-                    }
-                    ws.request(1);
-                    return null;
-                }
-            }).get(10, TimeUnit.SECONDS);
-            self[0] = new Browser(p, http, socket);
-            return self[0];
+            Replies replies = new Replies();
+            WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), replies)
+                    .get(10, TimeUnit.SECONDS);
+            return new Browser(p, socket, replies);
         }
 
         void navigate(String url) throws Exception {
-            call("Page.navigate", java.util.Map.of("url", url));
+            call("Page.navigate", Map.of("url", url));
         }
 
         /** Saves what the page shows as a PNG. */
         void screenshot(Path file) throws Exception {
-            String png = call("Page.captureScreenshot", java.util.Map.of()).path("result").path("data").asString();
+            String png = call("Page.captureScreenshot", Map.of()).path("result").path("data").asString();
             Files.write(file, java.util.Base64.getDecoder().decode(png));
         }
 
-        private synchronized JsonNode call(String method, java.util.Map<String, Object> params) throws Exception {
-            answer = new CompletableFuture<>();
-            lastId++;
-            String command = JSON.writeValueAsString(java.util.Map.of("id", lastId, "method", method, "params", params));
+        private synchronized JsonNode call(String method, Map<String, Object> params) throws Exception {
+            int id = ++lastId;
+            CompletableFuture<JsonNode> answer = replies.expect(id);
+            String command = JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params));
             socket.sendText(command, true).get(10, TimeUnit.SECONDS);
             JsonNode reply = answer.get(30, TimeUnit.SECONDS);
             if (reply.has("error")) {

@@ -103,12 +103,11 @@ public record FashionSample(String name, String description, int[] featureShape,
     public double run(SampleOptions o, PrintStream out) throws IOException {
         ExperimentConfig trained = config(o);
         BackendRegistry.use(o.backend());
-        try (Scope kinds = Scope.open("layer kinds")) {
-            // While the data loads, the JIT compiles the kernels the first steps need.
-            JitWarmUp.start(JitWarmUp.kindsOf(model.apply(new SplittableRandom(o.seed()))));
-        }
         Path dir = FashionMnist.locate(o.data());
         try (Scope modelScope = Scope.open("model")) {
+            Module net = model.apply(new SplittableRandom(o.seed()));
+            // While the data loads, the JIT compiles the kernels the first steps need.
+            JitWarmUp.start(JitWarmUp.kindsOf(net));
             FashionMnist.Split trainSplit = FashionMnist.Split.load(dir, true, modelScope.arena());
             FashionMnist.Split testSplit = FashionMnist.Split.load(dir, false, modelScope.arena());
             Dataset all = Subset.first(new ImageDataset(trainSplit, featureShape), o.limit());
@@ -122,7 +121,6 @@ public record FashionSample(String name, String description, int[] featureShape,
             DataLoader train = new DataLoader(trainSet, o.batch(), true, o.seed(), false);
             DataLoader test = new DataLoader(new ImageDataset(testSplit, featureShape), 1000, false, 0, false);
 
-            Module net = model.apply(new SplittableRandom(o.seed()));
             Adam adam = new Adam(net.parameters(), o.lr());
             out.printf(Locale.ROOT, "%s (%d parameters) on Fashion-MNIST from %s: %d train, %d validation, %d test; "
                     + "batch %d, Adam lr %s, seed %d, backend %s%n", description, net.parameterCount(), dir,

@@ -5,7 +5,7 @@
 // probabilities as labelled bars, and an LSTM's h, c and gates over time as heatmaps.
 import {getJson, runPath} from './api.js';
 import {float32s, formatNumber} from './codec.js';
-import {divergingRgb} from './colors.js';
+import {divergingRgb, putDiverging, putRgb} from './colors.js';
 import {schedule} from './frame.js';
 
 const $ = (id) => document.getElementById(id);
@@ -203,7 +203,7 @@ export class ActivationsView {
       canvas.style.height = height * scale + 'px';
       const image = new ImageData(width, height);
       for (let k = 0; k < width * height; k++) {
-        image.data.set([...divergingRgb(values[c * width * height + k] / limit), 255], 4 * k);
+        putDiverging(image.data, k, values[c * width * height + k] / limit);
       }
       canvas.getContext('2d').putImageData(image, 0, 0);
       const at = (e) => {
@@ -245,7 +245,7 @@ export class ActivationsView {
       canvas.classList.add('strip');
       const image = new ImageData(n, 1);
       for (let k = 0; k < n; k++) {
-        image.data.set([...divergingRgb(values[k] / limit), 255], 4 * k);
+        putDiverging(image.data, k, values[k] / limit);
       }
       ctx.putImageData(image, 0, 0);
     }
@@ -297,8 +297,7 @@ export class ActivationsView {
     for (let t = 0; t < steps; t++) {
       for (let u = 0; u < units; u++) {
         const x = values[t * units + u];
-        const rgb = divergingRgb(mode === 'unit' ? Math.max(0, Math.min(1, x)) : x / limit);
-        image.data.set([...rgb, 255], 4 * (u * steps + t));
+        putDiverging(image.data, u * steps + t, mode === 'unit' ? Math.max(0, Math.min(1, x)) : x / limit);
       }
     }
     if (steps > 0 && units > 0) {
@@ -351,9 +350,8 @@ function drawInput(canvas, input) {
   const image = new ImageData(Math.max(width, 1), Math.max(height, 1));
   const plane = width * height;
   for (let k = 0; k < plane; k++) {
-    const rgb = colour ? [level(values[k]), level(values[plane + k]), level(values[2 * plane + k])]
-      : [level(values[k]), level(values[k]), level(values[k])];
-    image.data.set([...rgb, 255], 4 * k);
+    const r = level(values[k]);
+    putRgb(image.data, k, r, colour ? level(values[plane + k]) : r, colour ? level(values[2 * plane + k]) : r);
   }
   if (plane > 0) {
     canvas.getContext('2d').putImageData(image, 0, 0);

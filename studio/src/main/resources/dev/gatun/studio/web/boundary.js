@@ -2,7 +2,7 @@
 // lightness) with the data on top, and for regression the data with the model's fitted curve.
 import {scheduleInView} from './frame.js';
 import {base64Bytes} from './codec.js';
-import {classCss, fadedRgb} from './colors.js';
+import {classCss, putFaded} from './colors.js';
 import {setText} from './dom.js';
 
 function drawPoints(ctx, data, toX, toY, colourOf) {
@@ -91,8 +91,7 @@ export class BoundaryView {
     for (let i = 0; i < width * height && 2 * i + 1 < cells.length; i++) {
       const confidence = cells[2 * i + 1] / 255;
       const t = 0.12 + 0.6 * Math.max(0, (confidence - floor) / (1 - floor));
-      const [r, g, b] = fadedRgb(cells[2 * i], t);
-      image.data.set([r, g, b, 255], 4 * i);
+      putFaded(image.data, i, cells[2 * i], t);
     }
     const bitmap = document.createElement('canvas');
     bitmap.width = width;

@@ -2,7 +2,7 @@
 // coloured on a diverging map symmetric around 0; hovering shows row, column and value.
 import {scheduleInView} from './frame.js';
 import {float32s, formatNumber} from './codec.js';
-import {divergingRgb} from './colors.js';
+import {putDiverging} from './colors.js';
 import {setText} from './dom.js';
 
 export class WeightsView {
@@ -59,8 +59,7 @@ export class WeightsView {
       const limit = Math.max(Math.abs(layer.min ?? 0), Math.abs(layer.max ?? 0)) || 1;
       const image = new ImageData(cols, rows);
       for (let k = 0; k < rows * cols && k < values.length; k++) {
-        const [r, g, b] = divergingRgb(values[k] / limit);
-        image.data.set([r, g, b, 255], 4 * k);
+        putDiverging(image.data, k, values[k] / limit);
       }
       const canvas = figure.canvas;
       if (canvas.width !== cols || canvas.height !== rows) {

@@ -7,7 +7,7 @@
 import {postJson} from './api.js';
 import {scheduleInView} from './frame.js';
 import {float32s, formatNumber} from './codec.js';
-import {divergingRgb} from './colors.js';
+import {divergingRgb, putDiverging} from './colors.js';
 import {element} from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -223,8 +223,7 @@ export class NetworkView {
         const values = float32s(column.neurons[k]);
         const image = new ImageData(plane.width, plane.height);
         for (let i = 0; i < values.length && i < plane.width * plane.height; i++) {
-          const [r, g, b] = divergingRgb(values[i] / limit);
-          image.data.set([r, g, b, 255], 4 * i);
+          putDiverging(image.data, i, values[i] / limit);
         }
         canvas.getContext('2d').putImageData(image, 0, 0);
       });

@@ -263,7 +263,7 @@ class NetworkViewPageTest {
         Thread.sleep(300);
         // The panel down to the first table of the stage: the diagram, the controls and the gradients.
         WebElement panel = browser.byId("network-panel");
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(true);", panel);
+        browser.scrollTo(panel);
         BufferedImage page = ImageIO.read(new ByteArrayInputStream(driver.getScreenshotAs(OutputType.BYTES)));
         Rectangle at = panel.getRect();
         Number scrolled = (Number) ((JavascriptExecutor) driver).executeScript("return window.scrollY;");

@@ -162,7 +162,7 @@ final class StudioBrowser implements AutoCloseable {
         Path dir = Files.createDirectories(SCREENSHOTS);
         String name = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse(test.getDisplayName());
         if (scrollToIdOrNull != null && !driver.findElements(By.id(scrollToIdOrNull)).isEmpty()) {
-            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", byId(scrollToIdOrNull));
+            scrollTo(scrollToIdOrNull);
         }
         Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
     }

@@ -525,7 +525,7 @@ class StudioPageTest {
         assertEquals(1, browser.byId("race-table").findElements(By.cssSelector("tbody tr.best")).size());
         // The playground is untouched by the race.
         assertEquals(client.playgroundRun(), client.get("/api/state").path("runs").path(0).path("run").asString());
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", browser.byId("race-panel"));
+        browser.scrollTo("race-panel");
     }
 
     @Test
