@@ -16,6 +16,7 @@ first and last step report, over the time between them, after a settling pause.
     python3 bench/pytorch/paired.py --model cnn --turns 20 --seconds 2
     python3 bench/pytorch/paired.py --model lstm --jar bench/target/gatun-benchmarks.jar --java /path/to/java
     python3 bench/pytorch/paired.py --model mlp --fused-adam   # against PyTorch's fastest Adam
+    python3 bench/pytorch/paired.py --model mlp --fused-adam --flush-denormal   # PyTorch's best CPU settings
     python3 bench/pytorch/paired.py --model sgemm --size 1024   # SGEMM against torch.mm (MKL), GFLOP/s
 
 Run it with the Python that has torch (it starts train_step.py with the same interpreter).
@@ -117,6 +118,8 @@ def main():
     ap.add_argument("--settle", type=float, default=0.3, help="untimed start of each turn (caches, wake-up)")
     ap.add_argument("--threads", type=int, default=2, help="PyTorch's threads (Gatun uses every core)")
     ap.add_argument("--fused-adam", action="store_true", help="PyTorch's side uses Adam(fused=True), its fastest Adam")
+    ap.add_argument("--flush-denormal", action="store_true",
+                    help="PyTorch's side computes subnormal floats as zero (torch.set_flush_denormal(True))")
     ap.add_argument("--warm-gatun", type=float, default=20.0, help="seconds of JIT warm-up before the turns")
     ap.add_argument("--warm-torch", type=float, default=5.0)
     ap.add_argument("--jar", default=os.path.join(HERE, "..", "target", "gatun-benchmarks.jar"))
@@ -141,7 +144,8 @@ def main():
     else:
         gatun = Side("gatun", java + ["dev.gatun.bench.TrainStepLoop", a.model, "cpu"])
         torch_cmd = [sys.executable, os.path.join(HERE, "train_step.py"), "--device", "cpu", "--threads",
-                     str(a.threads), "--loop", a.model] + (["--fused-adam"] if a.fused_adam else [])
+                     str(a.threads), "--loop", a.model] + (["--fused-adam"] if a.fused_adam else []) \
+            + (["--flush-denormal"] if a.flush_denormal else [])
         unit, scale = "samples/s", 1
     gatun.stop()
     torch_side = Side("pytorch", torch_cmd)
@@ -151,7 +155,8 @@ def main():
         warm(torch_side, a.warm_torch, 20)
         ratios, g_rates, t_rates = [], [], []
         what = (f"{a.size}x{a.size}x{a.size}, torch.mm with {a.threads} threads" if a.model == "sgemm"
-                else f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam")
+                else f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam"
+                + (", denormals flushed" if a.flush_denormal else ""))
         print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), {unit}, {what}")
         for k in range(a.turns):
             # Alternate which side goes first, so neither always follows the other's cache use.

@@ -16,9 +16,14 @@ convolutions (torch.backends.cudnn.benchmark), as Gatun picks them with cudnnFin
     python3 bench/pytorch/train_step.py --device cpu --models cnn --windows 12 --seconds 1   # median and best of 12 windows
     python3 bench/pytorch/train_step.py --loop cnn   # endless, "<monotonic ns> <samples>" a step (for paired.py)
     python3 bench/pytorch/train_step.py --fused-adam  # PyTorch's fastest Adam: one fused kernel for all parameters
+    python3 bench/pytorch/train_step.py --fused-adam --flush-denormal   # PyTorch's best CPU settings
 
 --fused-adam is PyTorch's best optimizer setting (Adam(fused=True), on the CPU since 2.4); the
-default is its default, foreach Adam.
+default is its default, foreach Adam. --flush-denormal calls torch.set_flush_denormal(True): the
+CPU then treats subnormal floats as zero. On a fixed batch, Adam's moments of dead ReLU units
+decay into the subnormal range, where every x86 operation on them takes a microcode assist, and
+the MLP's Adam step runs several times slower without it. Gatun flushes its optimizer state the
+same way (dev.gatun.kernels.optim.Subnormals).
 """
 import argparse
 import statistics
@@ -63,8 +68,12 @@ def main():
                          "(synced) step: the PyTorch side of paired.py")
     ap.add_argument("--fused-adam", action="store_true",
                     help="Adam(fused=True): one fused kernel for every parameter, PyTorch's fastest Adam")
+    ap.add_argument("--flush-denormal", action="store_true",
+                    help="torch.set_flush_denormal(True): subnormal floats computed as zero (x86 FTZ/DAZ)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.flush_denormal and not torch.set_flush_denormal(True):
+        sys.exit("--flush-denormal: this CPU does not support flushing denormals")
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.benchmark = True  # autotuned convolutions, as Gatun's cudnnFind plans
@@ -73,7 +82,8 @@ def main():
         ap.error(f"--loop {a.loop}: not a model (mlp, cnn, lstm, sequence)")
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
                                                  f", {torch.get_num_threads()} threads")
-          + (", fused Adam" if a.fused_adam else ", default Adam"))
+          + (", fused Adam" if a.fused_adam else ", default Adam")
+          + (", denormals flushed" if a.flush_denormal else ""))
     for name, batch, build, shape, target, loss_fn in cases():
         if name not in (a.loop or a.models).split(","):
             continue

@@ -6,6 +6,7 @@
  *   decay: p = p * shrink               (AdamW, shrink = 1 - lr * wd)
  *   m = b1 * m + oneMinusB1 * g
  *   v = b2 * v + oneMinusB2 * g * g
+ *   (m and v stored as +0 below the least normal float: subnormal.cuh)
  *   p = p - stepSize * m / (sqrt(v) / sqrtBc2 + eps)    stepSize = lr / (1 - b1^step), sqrtBc2 = sqrt(1 - b2^step)
  *
  * The per-call constants come from the host, computed in double and rounded to float exactly as
@@ -13,6 +14,8 @@
  * fused multiply-adds) and IEEE sqrt/division (nvcc's default -prec-sqrt/-prec-div), every
  * operation here rounds as Java's float arithmetic does.
  */
+#include "subnormal.cuh"
+
 __device__ void adam_update(float* param, const float* grad, float* m, float* v, long long n,
                             float b1, float b2, float oneMinusB1, float oneMinusB2, float eps,
                             float wd, int l2, int decay, float shrink, float stepSize, float sqrtBc2) {
@@ -26,8 +29,8 @@ __device__ void adam_update(float* param, const float* grad, float* m, float* v,
         if (decay) {
             p = p * shrink;
         }
-        float mi = b1 * m[i] + oneMinusB1 * g;
-        float vi = b2 * v[i] + oneMinusB2 * g * g;
+        float mi = flush_subnormal(b1 * m[i] + oneMinusB1 * g);
+        float vi = flush_subnormal(b2 * v[i] + oneMinusB2 * g * g);
         float denom = sqrtf(vi) / sqrtBc2 + eps;
         m[i] = mi;
         v[i] = vi;

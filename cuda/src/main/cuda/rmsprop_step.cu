@@ -9,11 +9,14 @@
  *              avg  = sqrt(sq - gavg * gavg) + eps
  *   otherwise: avg  = sqrt(sq) + eps
  *   momentum:  buf = momentum * buf + g / avg;  p = p - lr * buf
+ *   (sq, gavg, buf and gavg * gavg are +0 below the least normal float: subnormal.cuh)
  *   otherwise: p = p - lr * (g / avg)
  *
  * oneMinusAlpha is rounded to float on the host as RmspropStep does; with -fmad=false and IEEE
  * sqrt/division the two agree bit for bit.
  */
+#include "subnormal.cuh"
+
 extern "C" __global__ void rmsprop_step(float* param, const float* grad, float* sq, float* buf, float* gavg,
                                         long long n, float lr, float alpha, float oneMinusAlpha, float eps,
                                         float wd, float momentum, int centered) {
@@ -24,18 +27,18 @@ extern "C" __global__ void rmsprop_step(float* param, const float* grad, float* 
         if (wd != 0.0f) {
             g = g + wd * p;
         }
-        float s = alpha * sq[i] + oneMinusAlpha * g * g;
+        float s = flush_subnormal(alpha * sq[i] + oneMinusAlpha * g * g);
         sq[i] = s;
         float avg;
         if (centered) {
-            float ga = alpha * gavg[i] + oneMinusAlpha * g;
+            float ga = flush_subnormal(alpha * gavg[i] + oneMinusAlpha * g);
             gavg[i] = ga;
-            avg = sqrtf(s - ga * ga) + eps;
+            avg = sqrtf(s - flush_subnormal(ga * ga)) + eps;
         } else {
             avg = sqrtf(s) + eps;
         }
         if (momentum != 0.0f) {
-            float b = momentum * buf[i] + g / avg;
+            float b = flush_subnormal(momentum * buf[i] + g / avg);
             buf[i] = b;
             param[i] = p - lr * b;
         } else {

@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  *   g = grad                                     Adam with weight decay (L2):   g += wd * p
  *   AdamW (decoupled) with weight decay:         p *= 1 - lr * wd
- *   m = b1 * m + (1 - b1) * g
- *   v = b2 * v + (1 - b2) * g * g
+ *   m = b1 * m + (1 - b1) * g                    each stored as +0 when below Float.MIN_NORMAL
+ *   v = b2 * v + (1 - b2) * g * g                (see Subnormals)
  *   p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)     bc1 = 1 - b1^step, bc2 = 1 - b2^step
  *
  * The last line is lr * mhat / (sqrt(vhat) + eps) arranged as PyTorch evaluates it (addcdiv of
@@ -117,8 +117,8 @@ public final class AdamStep {
             if (k.decay) {
                 p = p * k.shrink;
             }
-            float mi = k.b1 * m.getAtIndex(FLOAT, mOff + i) + k.oneMinusB1 * g;
-            float vi = k.b2 * v.getAtIndex(FLOAT, vOff + i) + k.oneMinusB2 * g * g;
+            float mi = Subnormals.flush(k.b1 * m.getAtIndex(FLOAT, mOff + i) + k.oneMinusB1 * g);
+            float vi = Subnormals.flush(k.b2 * v.getAtIndex(FLOAT, vOff + i) + k.oneMinusB2 * g * g);
             float denom = (float) Math.sqrt(vi) / k.sqrtBc2 + k.eps;
             m.setAtIndex(FLOAT, mOff + i, mi);
             v.setAtIndex(FLOAT, vOff + i, vi);
@@ -153,8 +153,9 @@ public final class AdamStep {
             if (k.decay) {
                 p = p.mul(shrink);
             }
-            FloatVector mi = b1.mul(FloatVector.fromMemorySegment(F, m, mb + o, ORDER)).add(c1.mul(g));
-            FloatVector vi = b2.mul(FloatVector.fromMemorySegment(F, v, vb + o, ORDER)).add(c2.mul(g).mul(g));
+            FloatVector mi = Subnormals.flush(b1.mul(FloatVector.fromMemorySegment(F, m, mb + o, ORDER)).add(c1.mul(g)));
+            FloatVector vi = Subnormals.flush(
+                    b2.mul(FloatVector.fromMemorySegment(F, v, vb + o, ORDER)).add(c2.mul(g).mul(g)));
             FloatVector denom = vi.sqrt().div(sqrtBc2).add(eps);
             mi.intoMemorySegment(m, mb + o, ORDER);
             vi.intoMemorySegment(v, vb + o, ORDER);

@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   sq   = alpha * sq + (1 - alpha) * g * g
  *   centered:  gavg = alpha * gavg + (1 - alpha) * g
  *              avg  = sqrt(sq - gavg * gavg) + eps
+ *   sq, gavg, buf and gavg * gavg are +0 below Float.MIN_NORMAL (Subnormals): the square is
+ *   flushed with sq, so that sq - gavg * gavg cannot turn negative where sq was flushed.
  *   otherwise: avg  = sqrt(sq) + eps
  *   momentum:  buf = momentum * buf + g / avg;  p -= lr * buf      (buf starts at zero, as in torch)
  *   otherwise: p -= lr * g / avg
@@ -116,18 +118,18 @@ public final class RmspropStep {
             if (k.decay) {
                 g = g + k.wd * p;
             }
-            float s = k.alpha * sq.getAtIndex(FLOAT, sqOff + i) + k.oneMinusAlpha * g * g;
+            float s = Subnormals.flush(k.alpha * sq.getAtIndex(FLOAT, sqOff + i) + k.oneMinusAlpha * g * g);
             sq.setAtIndex(FLOAT, sqOff + i, s);
             float avg;
             if (k.centered) {
-                float ga = k.alpha * gradAvgOrNull.getAtIndex(FLOAT, gaOff + i) + k.oneMinusAlpha * g;
+                float ga = Subnormals.flush(k.alpha * gradAvgOrNull.getAtIndex(FLOAT, gaOff + i) + k.oneMinusAlpha * g);
                 gradAvgOrNull.setAtIndex(FLOAT, gaOff + i, ga);
-                avg = (float) Math.sqrt(s - ga * ga) + k.eps;
+                avg = (float) Math.sqrt(s - Subnormals.flush(ga * ga)) + k.eps;
             } else {
                 avg = (float) Math.sqrt(s) + k.eps;
             }
             if (k.useBuf) {
-                float b = k.momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + g / avg;
+                float b = Subnormals.flush(k.momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + g / avg);
                 bufOrNull.setAtIndex(FLOAT, bufOff + i, b);
                 param.setAtIndex(FLOAT, pOff + i, p - k.lr * b);
             } else {
@@ -159,20 +161,21 @@ public final class RmspropStep {
             if (k.decay) {
                 g = g.add(wd.mul(p));
             }
-            FloatVector s = alpha.mul(FloatVector.fromMemorySegment(F, sq, sb + o, ORDER))
-                    .add(oneMinusAlpha.mul(g).mul(g));
+            FloatVector s = Subnormals.flush(alpha.mul(FloatVector.fromMemorySegment(F, sq, sb + o, ORDER))
+                    .add(oneMinusAlpha.mul(g).mul(g)));
             s.intoMemorySegment(sq, sb + o, ORDER);
             FloatVector avg;
             if (k.centered) {
-                FloatVector ga = alpha.mul(FloatVector.fromMemorySegment(F, gavg, ab + o, ORDER))
-                        .add(oneMinusAlpha.mul(g));
+                FloatVector ga = Subnormals.flush(alpha.mul(FloatVector.fromMemorySegment(F, gavg, ab + o, ORDER))
+                        .add(oneMinusAlpha.mul(g)));
                 ga.intoMemorySegment(gavg, ab + o, ORDER);
-                avg = s.sub(ga.mul(ga)).sqrt().add(eps);
+                avg = s.sub(Subnormals.flush(ga.mul(ga))).sqrt().add(eps);
             } else {
                 avg = s.sqrt().add(eps);
             }
             if (k.useBuf) {
-                FloatVector b = mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(g.div(avg));
+                FloatVector b = Subnormals.flush(
+                        mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(g.div(avg)));
                 b.intoMemorySegment(buf, bb + o, ORDER);
                 p.sub(lr.mul(b)).intoMemorySegment(param, pb + o, ORDER);
             } else {

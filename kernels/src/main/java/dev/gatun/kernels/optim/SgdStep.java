@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  *   g = grad + wd * p                                     (only when wd != 0)
  *   if momentum != 0:
- *       buf = firstStep ? g : momentum * buf + (1 - dampening) * g
+ *       buf = firstStep ? g : momentum * buf + (1 - dampening) * g   (+0 below Float.MIN_NORMAL: Subnormals)
  *       g   = nesterov ? g + momentum * buf : buf
  *   p -= lr * g
  *
@@ -104,7 +104,8 @@ public final class SgdStep {
                 g = g + weightDecay * p;
             }
             if (momentum != 0f) {
-                float b = firstStep ? g : momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + undamped * g;
+                float b = Subnormals.flush(
+                        firstStep ? g : momentum * bufOrNull.getAtIndex(FLOAT, bufOff + i) + undamped * g);
                 bufOrNull.setAtIndex(FLOAT, bufOff + i, b);
                 g = nesterov ? g + momentum * b : b;
             }
@@ -134,8 +135,8 @@ public final class SgdStep {
                 g = g.add(wd.mul(p));
             }
             if (useBuf) {
-                FloatVector b = firstStep ? g
-                        : mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(und.mul(g));
+                FloatVector b = Subnormals.flush(firstStep ? g
+                        : mom.mul(FloatVector.fromMemorySegment(F, buf, bb + o, ORDER)).add(und.mul(g)));
                 b.intoMemorySegment(buf, bb + o, ORDER);
                 g = nesterov ? g.add(mom.mul(b)) : b;
             }
