@@ -156,6 +156,33 @@ public class TrainStepBenchmark {
             }
         }
 
+        /**
+         * One eager step, fp32, with its phases timed: adds the nanoseconds of forward and loss,
+         * zeroing the gradients, backward and the optimizer step to {@code nanos[0..3]}.
+         */
+        void runTimed(long[] nanos) {
+            try (dev.gatun.tensor.Scope step = dev.gatun.tensor.Scope.open("bench step")) {
+                long t0 = System.nanoTime();
+                Tensor l = loss().apply(net.forward(x), target);
+                long t1 = System.nanoTime();
+                optimizer.zeroGrad();
+                long t2 = System.nanoTime();
+                l.backward();
+                long t3 = System.nanoTime();
+                optimizer.step();
+                long t4 = System.nanoTime();
+                nanos[0] += t1 - t0;
+                nanos[1] += t2 - t1;
+                nanos[2] += t3 - t2;
+                nanos[3] += t4 - t3;
+            }
+        }
+
+        /** {@return the optimizer, whose step and state {@link StepPhases} times and counts} */
+        Optimizer optimizer() {
+            return optimizer;
+        }
+
         private Tensor[] forwardBackwardStep(Tensor features, Tensor labels) {
             Tensor l;
             try (Autocast ignored = mode.isHalf() ? Autocast.enable(mode) : null) {

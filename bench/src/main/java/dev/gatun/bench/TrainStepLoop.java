@@ -24,7 +24,17 @@ public final class TrainStepLoop {
                     + " [backend [precision [graphs]]]");
             System.exit(2);
         }
-        TrainStepBenchmark.Step step = switch (args[0].toLowerCase(Locale.ROOT)) {
+        TrainStepBenchmark.Step step = named(args[0]);
+        step.backend = args.length >= 2 ? args[1] : "cpu";
+        step.precision = args.length >= 3 ? args[2] : "fp32";
+        step.cudaGraphs = args.length == 4;
+        step.setUp();
+        StepReports.forever(step::run, step.batch());
+    }
+
+    /** The benchmark's step of one model by name; exits with status 2 on an unknown one. */
+    static TrainStepBenchmark.Step named(String model) {
+        return switch (model.toLowerCase(Locale.ROOT)) {
             case "mlp" -> new TrainStepBenchmark.Mlp();
             case "cnn" -> new TrainStepBenchmark.Cnn();
             case "lstm" -> new TrainStepBenchmark.Lstm();
@@ -32,15 +42,10 @@ public final class TrainStepLoop {
             case "resnet18" -> new TrainStepBenchmark.Resnet18();
             case "resnet50" -> new TrainStepBenchmark.Resnet50();
             default -> {
-                System.err.println("unknown model '" + args[0] + "': mlp, cnn, lstm, sequence, resnet18 or resnet50");
+                System.err.println("unknown model '" + model + "': mlp, cnn, lstm, sequence, resnet18 or resnet50");
                 System.exit(2);
                 yield null;
             }
         };
-        step.backend = args.length >= 2 ? args[1] : "cpu";
-        step.precision = args.length >= 3 ? args[2] : "fp32";
-        step.cudaGraphs = args.length == 4;
-        step.setUp();
-        StepReports.forever(step::run, step.batch());
     }
 }

@@ -22,6 +22,11 @@ import java.util.Set;
  * {@code momentum_buffer}, ...); {@link #stateTensors()} lists them as {@code <slot>.<parameter name>}
  * and {@link #loadState} copies saved ones back. Optional gradient clipping runs inside
  * {@link #step()}, before the update.
+ *
+ * <p>On the CPU and CUDA backends, float32 state that decays (Adam's moments, SGD's and RMSprop's
+ * buffers) is stored as zero once it falls below {@link Float#MIN_NORMAL}, as PyTorch stores it
+ * under {@code torch.set_flush_denormal(True)}: the moments of a parameter whose gradient stays
+ * zero would otherwise sink into subnormal floats, which x86 cores compute on many times slower.
  */
 public abstract class Optimizer {
     private final List<Parameter> parameters;
