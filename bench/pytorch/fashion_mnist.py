@@ -27,6 +27,8 @@ import numpy as np
 import torch
 from torch import nn
 
+import cpu_settings
+
 
 def read_idx(path):
     opener = gzip.open if open(path, "rb").read(2) == b"\x1f\x8b" else open
@@ -77,13 +79,10 @@ def main():
     ap.add_argument("--seeds", type=int, nargs="+", default=[42])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
-    ap.add_argument("--fused-adam", action="store_true", help="Adam(fused=True), PyTorch's fastest Adam")
-    ap.add_argument("--flush-denormal", action="store_true",
-                    help="torch.set_flush_denormal(True): subnormal floats computed as zero (x86 FTZ/DAZ)")
+    cpu_settings.add_options(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    if a.flush_denormal and not torch.set_flush_denormal(True):
-        raise SystemExit("--flush-denormal: this CPU does not support flushing denormals")
+    cpu_settings.apply(a)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.benchmark = True
@@ -98,11 +97,11 @@ def main():
     yte = torch.from_numpy(load("t10k-labels-idx1-ubyte").astype(np.int64))
     xtr, ytr, xte, yte = xtr.to(dev), ytr.to(dev), xte.to(dev), yte.to(dev)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {dev}, model {a.model}, batch {batch}"
-          + (", fused Adam" if a.fused_adam else "") + (", denormals flushed" if a.flush_denormal else ""))
+          + cpu_settings.describe(a))
     for seed in a.seeds:
         torch.manual_seed(seed)
         net = build().to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True if a.fused_adam else None)
+        opt = cpu_settings.adam(net.parameters(), a)
         loss_fn = nn.CrossEntropyLoss()
         for epoch in range(1, a.epochs + 1):
             perm = torch.randperm(len(xtr), device=dev)

@@ -104,6 +104,14 @@ def turn(side, settle, seconds):
     return side.rate(t0, t1)
 
 
+def alternating_turns(first, second, turns, settle, seconds):
+    """Yields (k, {name: rate}) for each pair of turns, which side goes first alternating, so that
+    neither always follows the other's cache use."""
+    for k in range(turns):
+        order = [first, second] if k % 2 == 0 else [second, first]
+        yield k, {s.name: turn(s, settle, seconds) for s in order}
+
+
 def quartiles(v):
     q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0]] * 3
     return q[0], q[2]
@@ -158,10 +166,7 @@ def main():
                 else f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam"
                 + (", denormals flushed" if a.flush_denormal else ""))
         print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), {unit}, {what}")
-        for k in range(a.turns):
-            # Alternate which side goes first, so neither always follows the other's cache use.
-            order = [gatun, torch_side] if k % 2 == 0 else [torch_side, gatun]
-            rates = {s.name: turn(s, a.settle, a.seconds) for s in order}
+        for k, rates in alternating_turns(gatun, torch_side, a.turns, a.settle, a.seconds):
             g, t = rates["gatun"], rates["pytorch"]
             if g is not None and t is not None:
                 g, t = g * scale, t * scale

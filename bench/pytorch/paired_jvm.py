@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 
-from paired import HERE, Side, quartiles, turn, warm
+from paired import HERE, Side, alternating_turns, quartiles, warm
 
 
 def main():
@@ -53,9 +53,7 @@ def main():
         print(f"{main_class} {' '.join(a.args)}: a = {a.jar_a} {' '.join(a.a_opt)}, b = {a.jar_b} {' '.join(a.b_opt)};"
               f" {a.turns} pairs of {a.seconds:g} s turns")
         ratios, rates_a, rates_b = [], [], []
-        for k in range(a.turns):
-            order = [side_a, side_b] if k % 2 == 0 else [side_b, side_a]
-            rates = {s.name: turn(s, a.settle, a.seconds) for s in order}
+        for k, rates in alternating_turns(side_a, side_b, a.turns, a.settle, a.seconds):
             if rates["a"] is None or rates["b"] is None:
                 print(f"  pair {k + 1:2d}: too few reports in a turn (lengthen --seconds)")
                 continue

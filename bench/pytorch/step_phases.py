@@ -11,6 +11,7 @@ import time
 
 import torch
 
+import cpu_settings
 import train_step
 
 
@@ -19,20 +20,17 @@ def main():
     ap.add_argument("--model", default="mlp", choices=["mlp", "cnn", "lstm", "sequence"])
     ap.add_argument("--steps", type=int, default=2000, help="steps per round; three rounds run")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--fused-adam", action="store_true", help="Adam(fused=True), PyTorch's fastest Adam")
-    ap.add_argument("--flush-denormal", action="store_true",
-                    help="torch.set_flush_denormal(True): subnormal floats computed as zero (x86 FTZ/DAZ)")
+    cpu_settings.add_options(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    if a.flush_denormal and not torch.set_flush_denormal(True):
-        raise SystemExit("--flush-denormal: this CPU does not support flushing denormals")
+    cpu_settings.apply(a)
     name, batch, build, shape, target, loss_fn = next(c for c in train_step.cases() if c[0] == a.model)
     torch.manual_seed(42)
     net = build()
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True if a.fused_adam else None)
+    opt = cpu_settings.adam(net.parameters(), a)
     x, y = torch.rand(shape), target(batch)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, model {name}"
-          + (", fused Adam" if a.fused_adam else ", default Adam") + (", denormals flushed" if a.flush_denormal else ""))
+          + cpu_settings.describe(a))
     for k in range(1, 4):
         t = [0.0] * 4
         for _ in range(a.steps):

@@ -33,6 +33,7 @@ import time
 import torch
 from torch import nn
 
+import cpu_settings
 from fashion_mnist import MODELS
 
 
@@ -66,14 +67,10 @@ def main():
     ap.add_argument("--loop", metavar="MODEL",
                     help="train MODEL's step forever, printing '<monotonic ns> <samples so far>' after each "
                          "(synced) step: the PyTorch side of paired.py")
-    ap.add_argument("--fused-adam", action="store_true",
-                    help="Adam(fused=True): one fused kernel for every parameter, PyTorch's fastest Adam")
-    ap.add_argument("--flush-denormal", action="store_true",
-                    help="torch.set_flush_denormal(True): subnormal floats computed as zero (x86 FTZ/DAZ)")
+    cpu_settings.add_options(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    if a.flush_denormal and not torch.set_flush_denormal(True):
-        sys.exit("--flush-denormal: this CPU does not support flushing denormals")
+    cpu_settings.apply(a)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.benchmark = True  # autotuned convolutions, as Gatun's cudnnFind plans
@@ -82,14 +79,13 @@ def main():
         ap.error(f"--loop {a.loop}: not a model (mlp, cnn, lstm, sequence)")
     print(f"torch {torch.__version__}, {dev}" + (f" ({torch.cuda.get_device_name()})" if dev.type == "cuda" else
                                                  f", {torch.get_num_threads()} threads")
-          + (", fused Adam" if a.fused_adam else ", default Adam")
-          + (", denormals flushed" if a.flush_denormal else ""))
+          + cpu_settings.describe(a))
     for name, batch, build, shape, target, loss_fn in cases():
         if name not in (a.loop or a.models).split(","):
             continue
         torch.manual_seed(42)
         net = build().to(dev)
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3, fused=True if a.fused_adam else None)
+        opt = cpu_settings.adam(net.parameters(), a)
         x = torch.rand(shape, device=dev)
         y = target(batch).to(dev)
 
