@@ -9,8 +9,8 @@
  *              avg  = sqrt(sq - gavg * gavg) + eps
  *   otherwise: avg  = sqrt(sq) + eps
  *   momentum:  buf = momentum * buf + g / avg;  p = p - lr * buf
- *   (sq, gavg, buf and gavg * gavg are +0 below the least normal float: subnormal.cuh)
  *   otherwise: p = p - lr * (g / avg)
+ *   (sq, gavg, buf and gavg * gavg are +0 below the least normal float: subnormal.cuh)
  *
  * oneMinusAlpha is rounded to float on the host as RmspropStep does; with -fmad=false and IEEE
  * sqrt/division the two agree bit for bit.

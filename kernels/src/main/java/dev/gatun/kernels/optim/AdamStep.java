@@ -153,7 +153,8 @@ public final class AdamStep {
             if (k.decay) {
                 p = p.mul(shrink);
             }
-            FloatVector mi = Subnormals.flush(b1.mul(FloatVector.fromMemorySegment(F, m, mb + o, ORDER)).add(c1.mul(g)));
+            FloatVector mi = Subnormals.flush(
+                    b1.mul(FloatVector.fromMemorySegment(F, m, mb + o, ORDER)).add(c1.mul(g)));
             FloatVector vi = Subnormals.flush(
                     b2.mul(FloatVector.fromMemorySegment(F, v, vb + o, ORDER)).add(c2.mul(g).mul(g)));
             FloatVector denom = vi.sqrt().div(sqrtBc2).add(eps);

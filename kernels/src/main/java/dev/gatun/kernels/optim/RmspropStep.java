@@ -18,11 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   sq   = alpha * sq + (1 - alpha) * g * g
  *   centered:  gavg = alpha * gavg + (1 - alpha) * g
  *              avg  = sqrt(sq - gavg * gavg) + eps
- *   sq, gavg, buf and gavg * gavg are +0 below Float.MIN_NORMAL (Subnormals): the square is
- *   flushed with sq, so that sq - gavg * gavg cannot turn negative where sq was flushed.
  *   otherwise: avg  = sqrt(sq) + eps
  *   momentum:  buf = momentum * buf + g / avg;  p -= lr * buf      (buf starts at zero, as in torch)
  *   otherwise: p -= lr * g / avg
+ *   sq, gavg, buf and gavg * gavg are +0 below Float.MIN_NORMAL (Subnormals): the square is
+ *   flushed with sq, so that sq - gavg * gavg cannot turn negative where sq was flushed.
  *
  * The hyperparameters arrive in double; 1 - alpha is computed from alpha in double and rounded to
  * float once, as PyTorch computes it in Python floats before its float kernel converts it (rounding
@@ -122,7 +122,8 @@ public final class RmspropStep {
             sq.setAtIndex(FLOAT, sqOff + i, s);
             float avg;
             if (k.centered) {
-                float ga = Subnormals.flush(k.alpha * gradAvgOrNull.getAtIndex(FLOAT, gaOff + i) + k.oneMinusAlpha * g);
+                float ga = Subnormals.flush(
+                        k.alpha * gradAvgOrNull.getAtIndex(FLOAT, gaOff + i) + k.oneMinusAlpha * g);
                 gradAvgOrNull.setAtIndex(FLOAT, gaOff + i, ga);
                 avg = (float) Math.sqrt(s - Subnormals.flush(ga * ga)) + k.eps;
             } else {
