@@ -19,9 +19,10 @@ import java.lang.foreign.ValueLayout;
  * <p>The panels of op(B) may also come from a {@link BPanels} instead of a stored matrix (an
  * implicit GEMM: a convolution packs its column matrix straight from the input planes).
  *
- * <p>The two halves of C (along M or N, whichever duplicates less packing) go to the two
- * threads of {@link Parallel}; each thread packs into its own buffers, so there is one fork and
- * one join per call and no barrier in between. Small products stay on the caller's thread.
+ * <p>C is split along M or N (whichever duplicates less packing) into one part per thread of
+ * {@link Parallel}, however many there are; each thread packs into its own buffers, so there is
+ * one fork and one join per call and no barrier in between. Small products stay on the caller's
+ * thread.
  */
 public final class Sgemm {
     /**
