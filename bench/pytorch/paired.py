@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 
+import cpu_settings
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -125,9 +127,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0, help="timed length of one turn")
     ap.add_argument("--settle", type=float, default=0.3, help="untimed start of each turn (caches, wake-up)")
     ap.add_argument("--threads", type=int, default=2, help="PyTorch's threads (Gatun uses every core)")
-    ap.add_argument("--fused-adam", action="store_true", help="PyTorch's side uses Adam(fused=True), its fastest Adam")
-    ap.add_argument("--flush-denormal", action="store_true",
-                    help="PyTorch's side computes subnormal floats as zero (torch.set_flush_denormal(True))")
+    cpu_settings.add_options(ap)  # passed on to PyTorch's side
     ap.add_argument("--warm-gatun", type=float, default=20.0, help="seconds of JIT warm-up before the turns")
     ap.add_argument("--warm-torch", type=float, default=5.0)
     ap.add_argument("--jar", default=os.path.join(HERE, "..", "target", "gatun-benchmarks.jar"))
@@ -152,8 +152,7 @@ def main():
     else:
         gatun = Side("gatun", java + ["dev.gatun.bench.TrainStepLoop", a.model, "cpu"])
         torch_cmd = [sys.executable, os.path.join(HERE, "train_step.py"), "--device", "cpu", "--threads",
-                     str(a.threads), "--loop", a.model] + (["--fused-adam"] if a.fused_adam else []) \
-            + (["--flush-denormal"] if a.flush_denormal else [])
+                     str(a.threads), "--loop", a.model] + cpu_settings.as_arguments(a)
         unit, scale = "samples/s", 1
     gatun.stop()
     torch_side = Side("pytorch", torch_cmd)
@@ -163,8 +162,7 @@ def main():
         warm(torch_side, a.warm_torch, 20)
         ratios, g_rates, t_rates = [], [], []
         what = (f"{a.size}x{a.size}x{a.size}, torch.mm with {a.threads} threads" if a.model == "sgemm"
-                else f"PyTorch with {'fused' if a.fused_adam else 'its default'} Adam"
-                + (", denormals flushed" if a.flush_denormal else ""))
+                else "PyTorch with" + cpu_settings.describe(a).replace(",", "", 1))
         print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), {unit}, {what}")
         for k, rates in alternating_turns(gatun, torch_side, a.turns, a.settle, a.seconds):
             g, t = rates["gatun"], rates["pytorch"]

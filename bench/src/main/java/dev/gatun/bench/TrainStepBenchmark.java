@@ -150,31 +150,19 @@ public class TrainStepBenchmark {
 
         double run() {
             try (dev.gatun.tensor.Scope step = dev.gatun.tensor.Scope.open("bench step")) {
-                Tensor[] out = capture == null ? forwardBackwardStep(x, target)
-                        : capture.step(new Tensor[] {x, target}, in -> forwardBackwardStep(in[0], in[1]));
+                Tensor[] out = capture == null ? forwardBackwardStep(x, target, null)
+                        : capture.step(new Tensor[] {x, target}, in -> forwardBackwardStep(in[0], in[1], null));
                 return out[0].item();
             }
         }
 
         /**
-         * One eager step, fp32, with its phases timed: adds the nanoseconds of forward and loss,
-         * zeroing the gradients, backward and the optimizer step to {@code nanos[0..3]}.
+         * One eager step (no graph capture) with its phases timed: adds the nanoseconds of forward
+         * and loss, zeroing the gradients, backward and the optimizer step to {@code nanos[0..3]}.
          */
         void runTimed(long[] nanos) {
             try (dev.gatun.tensor.Scope step = dev.gatun.tensor.Scope.open("bench step")) {
-                long t0 = System.nanoTime();
-                Tensor l = loss().apply(net.forward(x), target);
-                long t1 = System.nanoTime();
-                optimizer.zeroGrad();
-                long t2 = System.nanoTime();
-                l.backward();
-                long t3 = System.nanoTime();
-                optimizer.step();
-                long t4 = System.nanoTime();
-                nanos[0] += t1 - t0;
-                nanos[1] += t2 - t1;
-                nanos[2] += t3 - t2;
-                nanos[3] += t4 - t3;
+                forwardBackwardStep(x, target, nanos);
             }
         }
 
@@ -183,14 +171,26 @@ public class TrainStepBenchmark {
             return optimizer;
         }
 
-        private Tensor[] forwardBackwardStep(Tensor features, Tensor labels) {
+        /** One step; with {@code nanosOrNull}, its phases' nanoseconds are added there (see {@link #runTimed}). */
+        private Tensor[] forwardBackwardStep(Tensor features, Tensor labels, long[] nanosOrNull) {
+            long t0 = System.nanoTime();
             Tensor l;
             try (Autocast ignored = mode.isHalf() ? Autocast.enable(mode) : null) {
                 l = loss().apply(net.forward(features), labels);
             }
+            long t1 = System.nanoTime();
             optimizer.zeroGrad();
+            long t2 = System.nanoTime();
             l.backward();
+            long t3 = System.nanoTime();
             optimizer.step();
+            if (nanosOrNull != null) {
+                long t4 = System.nanoTime();
+                nanosOrNull[0] += t1 - t0;
+                nanosOrNull[1] += t2 - t1;
+                nanosOrNull[2] += t3 - t2;
+                nanosOrNull[3] += t4 - t3;
+            }
             return new Tensor[] {l};
         }
     }
