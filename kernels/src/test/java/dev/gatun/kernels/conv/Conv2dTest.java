@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The GEMM convolutions (implicit for forward and backward weight; for backward data the implicit
- * forward convolution of dy with flipped weights at stride 1, else GEMM + col2im), the row tiles
- * (stride-1 forward and flipped backward data) and the direct kernel against their direct twin. The twin sums in double, the GEMM in
+ * forward convolution of dy with flipped weights at stride 1, else GEMM + col2im), the pixel and
+ * row tiles (stride-1 forward and flipped backward data) and the direct kernel against their direct twin. The twin sums in double, the GEMM in
  * float in another order, so results differ by rounding that grows with the number of terms
  * summed per output (patch for y, images·pixels for dw); the tolerance follows that count.
  * Every case also runs with one, two and three images per GEMM and the whole batch, so the
@@ -62,6 +62,12 @@ class Conv2dTest {
                         RowTileConv2d.forward(s, x, 3, w, 1, bias ? b : null, 2, y, 4);
                         ConvData.assertClose(ref, y, tolerance(s.patch()), what + " row tiles");
                     }
+                    if (PixelTileConv2d.supports(s)) {
+                        // At every width: rows of 1 to 28 pixels (partial last tiles), channel tails, groups, dilation.
+                        MemorySegment y = ConvData.random(arena, 4, s.outputSize(), 9);
+                        PixelTileConv2d.forward(s, x, 3, w, 1, bias ? b : null, 2, y, 4);
+                        ConvData.assertClose(ref, y, tolerance(s.patch()), what + " pixel tiles");
+                    }
                     for (int chunk : implicitChunks(s)) {
                         MemorySegment y = ConvData.random(arena, 4, s.outputSize(), 9);
                         Conv2d.forwardImplicit(s, x, 3, w, 1, bias ? b : null, 2, y, 4, chunk);
@@ -93,11 +99,11 @@ class Conv2dTest {
                 }
                 ConvShape t = Conv2d.transposed(s);
                 if (t != null) {
-                    for (boolean rowTile : new boolean[] {true, false}) {
+                    for (Conv2d.Tiling tiling : Conv2d.Tiling.values()) {
                         MemorySegment dx = ConvData.random(arena, 2, s.inputSize(), 9);
-                        Conv2d.backwardDataFlipped(s, t, dy, 3, w, 1, dx, 2, rowTile);
+                        Conv2d.backwardDataFlipped(s, t, dy, 3, w, 1, dx, 2, tiling);
                         ConvData.assertClose(ref, dx, tolerance(terms),
-                                "backwardData " + Arrays.toString(a) + " flipped, row tiles " + rowTile);
+                                "backwardData " + Arrays.toString(a) + " flipped, " + tiling);
                     }
                 }
             }

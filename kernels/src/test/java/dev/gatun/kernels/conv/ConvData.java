@@ -21,7 +21,8 @@ final class ConvData {
      * 5×5 pad 2 (GEMM slivers spanning output rows and images), a patch of 300 (several k blocks
      * of the forward GEMM) in 2 groups, stride 2 with dilation along H only, and a 1×3 kernel
      * padded by 1 along H (more padding than its span, so backward data cannot be a convolution),
-     * and 32 input channels (backward data as a convolution by default).
+     * and 32 input channels (backward data as a convolution by default), and 27 output channels
+ * past a patch of 32 (pixel tiles by default at 512-bit, 5 lanes of 32 unused).
      */
     static final int[][] SHAPES = {
         {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1},
@@ -39,6 +40,7 @@ final class ConvData {
         {2, 7, 12, 11, 9, 3, 5, 2, 1, 1, 2, 2, 1, 1},
         {3, 3, 6, 5, 4, 1, 3, 1, 1, 1, 1, 1, 1, 1},
         {2, 32, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1},
+        {2, 4, 9, 10, 27, 3, 3, 1, 1, 1, 1, 1, 1, 1},
     };
 
     private ConvData() {}
