@@ -3,6 +3,7 @@ package dev.gatun.kernels.conv;
 import dev.gatun.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,6 +39,7 @@ final class PixelTileConv2d {
     /** Output channels per tile: two vectors. */
     static final int NR = 2 * LANES;
     private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
 
     private PixelTileConv2d() {}
 
@@ -56,8 +58,22 @@ final class PixelTileConv2d {
         int hp = s.inH() + 2 * s.padH();
         int wp = s.inW() + 2 * s.padW();
         // wt[g][sl][q][l] = w[g·og + sl·NR + l, q] and bias[g][sl][l] likewise, zero past og.
-        float[] wt = new float[Math.multiplyExact(s.groups() * slivers * patch, NR)];
-        float[] bias = new float[s.groups() * slivers * NR];
+        // Both are this thread's buffers: the workers below only read them during this call.
+        float[][] packed = PACKED.get();
+        int wtFloats = Math.multiplyExact(s.groups() * slivers * patch, NR);
+        int biasFloats = s.groups() * slivers * NR;
+        if (packed[0].length < wtFloats) {
+            packed[0] = new float[wtFloats];
+        }
+        if (packed[1].length < biasFloats) {
+            packed[1] = new float[biasFloats];
+        }
+        float[] wt = packed[0];
+        float[] bias = packed[1];
+        if (og % NR != 0) {
+            Arrays.fill(wt, 0, wtFloats, 0f);
+            Arrays.fill(bias, 0, biasFloats, 0f);
+        }
         for (int o = 0; o < s.outChannels(); o++) {
             int sliver = o / og * slivers + o % og / NR;
             int lane = o % og % NR;
