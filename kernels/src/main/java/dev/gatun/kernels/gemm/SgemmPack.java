@@ -104,8 +104,14 @@ final class SgemmPack {
      * {@code bAt} is the byte offset of stored B[0][0], {@code ldb} its row pitch in floats.
      */
     static void packB(boolean transB, MemorySegment b, long bAt, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst, 0);
+    }
+
+    /** {@link #packB(boolean, MemorySegment, long, int, int, int, int, int, float[])} into dst from index {@code dstAt}. */
+    static void packB(boolean transB, MemorySegment b, long bAt, int ldb, int p0, int kc, int j0, int nc, float[] dst,
+                      int dstAt) {
         long pitch = (long) ldb * Float.BYTES;
-        for (int t = 0, base = 0; t < nc; t += NR, base += NR * kc) {
+        for (int t = 0, base = dstAt; t < nc; t += NR, base += NR * kc) {
             int cols = Math.min(NR, nc - t);
             if (transB) {
                 // Stored n×k: sliver column j is a stored row; four of them at a time become rows.
