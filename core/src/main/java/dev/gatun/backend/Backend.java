@@ -31,7 +31,8 @@ import dev.gatun.tensor.Tensor;
  *   <li>the three convolution ops, the four pooling ops, the three batch-norm ops and the four
  *       recurrent cell ops.</li>
  * </ul>
- * Composite ops have defaults built from the core, with temporaries: axpby (from binary),
+ * Composite ops have defaults built from the core, with temporaries: gemmAddRow (from fill,
+ * binary and gemm), axpby (from binary),
  * softmax, softmaxBackward, crossEntropy and crossEntropyBackward (from reduce and the element-wise
  * ops), the four optimizer steps (from the element-wise ops) and {@link #fusedRecurrence} (steps
  * through gemm and the cell ops). A backend overrides the unchecked method of a composite it can
@@ -71,6 +72,26 @@ public interface Backend extends GemmOps, ElementwiseOps, ReductionOps, Convolut
     @Override
     default void roundToHalfUnchecked(Precision precision, Tensor x, Tensor y) {
         HalfRoundTrip.round(this, precision, x, y);
+    }
+
+    /**
+     * {@link #gemmAddRow} on checked arguments: C zeroed, the row added to every row of it (a
+     * broadcasting binary op), then gemm with beta = 1.
+     *
+     * @param transA whether op(A) is Aᵀ
+     * @param transB whether op(B) is Bᵀ
+     * @param alpha the factor of the product
+     * @param a the 2-D matrix A
+     * @param b the 2-D matrix B
+     * @param row the vector added to every row of C
+     * @param c the contiguous 2-D result C, overwritten
+     */
+    @Override
+    default void gemmAddRowUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, Tensor row,
+                                     Tensor c) {
+        fill(c, 0);
+        binaryUnchecked(BinaryOp.ADD, c, row, c);
+        gemmUnchecked(transA, transB, alpha, a, b, 1, c);
     }
 
     /** {@return the device whose tensors this backend computes on: the host unless overridden} */

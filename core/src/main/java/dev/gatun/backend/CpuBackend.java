@@ -109,6 +109,22 @@ public final class CpuBackend implements Backend, CpuConvolution, CpuPooling, Cp
     }
 
     @Override
+    public void gemmAddRowUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, Tensor row,
+                                    Tensor c) {
+        MatrixLayout la = MatrixLayout.of(a);
+        MatrixLayout lb = MatrixLayout.of(b);
+        if (c.dtype() != DType.FLOAT32 || a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32 || la == null
+                || lb == null || (row.dim(0) > 1 && row.strides()[0] != 1)) {
+            Backend.super.gemmAddRowUnchecked(transA, transB, alpha, a, b, row, c);
+            return;
+        }
+        int m = c.dim(0), n = c.dim(1), k = GemmChecks.inner(transA, a);
+        Sgemm.sgemmAddRow(transA ^ la.transposed(), transB ^ lb.transposed(), m, n, k, (float) alpha, a.segment(),
+                la.offset(), la.ld(), b.segment(), lb.offset(), lb.ld(), row.segment(), row.offset(), c.segment(),
+                c.offset(), Math.max(n, 1));
+    }
+
+    @Override
     public void binaryUnchecked(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (!fast(out) || a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32) {
             reference.binaryUnchecked(op, a, b, out);

@@ -39,6 +39,15 @@ final class GemmChecks {
         Elements.requireContiguous("gemm", c);
     }
 
+    /** {@link #gemm}'s checks, and a row vector of C's columns and dtype. */
+    static void gemmAddRow(boolean transA, boolean transB, Tensor a, Tensor b, Tensor row, Tensor c) {
+        gemm(transA, transB, a, b, c);
+        if (row.rank() != 1 || row.dim(0) != c.dim(1) || row.dtype() != c.dtype()) {
+            throw new IllegalArgumentException("gemmAddRow: the row must be [" + c.dim(1) + "] of C's dtype, got "
+                    + row.describe() + " for C " + c.describe());
+        }
+    }
+
     /**
      * A half A or B widened to a float32 temporary in the current scope (exactly: every half has one
      * float32), for the backends that multiply float32 only; any other operand as it is.

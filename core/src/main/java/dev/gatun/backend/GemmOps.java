@@ -35,6 +35,38 @@ public interface GemmOps {
     void gemmUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c);
 
     /**
+     * C = alpha * op(A) * op(B) + row, the row added to every row of C: a linear layer's bias, a
+     * recurrent layer's input projection. The default ({@link Backend}) writes the row into every
+     * row of C and calls gemm with beta = 1; a backend may do both in one pass over C, with the same
+     * sums. A and B as for {@link #gemm}.
+     *
+     * @param transA whether op(A) is Aᵀ
+     * @param transB whether op(B) is Bᵀ
+     * @param alpha the factor of the product
+     * @param a the 2-D matrix A
+     * @param b the 2-D matrix B
+     * @param row the vector added to every row of C: 1-D, C's columns long, of C's dtype
+     * @param c the contiguous 2-D result C, overwritten
+     */
+    default void gemmAddRow(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, Tensor row, Tensor c) {
+        GemmChecks.gemmAddRow(transA, transB, a, b, row, c);
+        gemmAddRowUnchecked(transA, transB, alpha, a, b, row, c);
+    }
+
+    /**
+     * {@link #gemmAddRow} on arguments it has checked.
+     *
+     * @param transA whether op(A) is Aᵀ
+     * @param transB whether op(B) is Bᵀ
+     * @param alpha the factor of the product
+     * @param a the 2-D matrix A
+     * @param b the 2-D matrix B
+     * @param row the vector added to every row of C
+     * @param c the contiguous 2-D result C, overwritten
+     */
+    void gemmAddRowUnchecked(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, Tensor row, Tensor c);
+
+    /**
      * Whether {@link #gemm} multiplies bfloat16 and float16 A and B in 16-bit hardware with float32
      * accumulation (CUDA's tensor cores), so that autocast casts its GEMM operands to real 16-bit
      * tensors, half the bytes, rather than rounding float32 copies. The default, false, keeps the

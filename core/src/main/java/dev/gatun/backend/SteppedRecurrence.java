@@ -204,17 +204,15 @@ class SteppedRecurrence implements FusedRecurrence {
 
         void forward() {
             inputs = timeMajor(x);
-            // The biases go in first and the GEMM adds onto them (beta = 1): no second pass.
-            if (gru()) {
-                gates = x.newZeros(steps * batch, gh);
-                be.binary(BinaryOp.ADD, gates, bIh, gates);
-            } else {
-                // Both biases broadcast into every row in one pass, so gates needs no zeroing.
-                gates = x.newEmpty(steps * batch, gh);
-                Tensor everyRow = bIh.view(new int[] {steps * batch, gh}, new long[] {0, 1}, bIh.offset());
-                be.binary(BinaryOp.ADD, everyRow, bHh, gates);
+            // The input projection and its bias in one pass over the gates (GRU adds b_hh later, to
+            // the hidden part only; the other cells take both biases here).
+            gates = x.newEmpty(steps * batch, gh);
+            Tensor biases = bIh;
+            if (!gru()) {
+                biases = x.newEmpty(gh);
+                be.binary(BinaryOp.ADD, bIh, bHh, biases);
             }
-            be.gemm(false, true, 1, inputs, wIh, 1, gates);
+            be.gemmAddRow(false, true, 1, inputs, wIh, biases, gates);
             int first = slotBefore(time(0));
             if (h0 != null) {
                 be.copy(h0, as(slot(states, 0, first), h0.shape()));

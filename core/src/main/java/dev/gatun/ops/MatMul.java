@@ -77,14 +77,13 @@ public final class MatMul {
     private static Tensor dense(Tensor x, Tensor w, Tensor bias) {
         int out = w.dim(0);
         Backend be = BackendRegistry.of(x);
-        Tensor y = x.newZeros(x.dim(0), out);
-        double beta = 0;
+        // Both write every element of y (gemm with beta = 0 without reading it), so it starts empty.
+        Tensor y = x.newEmpty(x.dim(0), out);
         if (bias != null) {
-            // Pre-load the bias rows so the GEMM adds to them (beta = 1): no second pass over Y.
-            be.binary(dev.gatun.backend.BinaryOp.ADD, y, bias, y);
-            beta = 1;
+            be.gemmAddRow(false, true, 1, x, w, bias, y);
+        } else {
+            be.gemm(false, true, 1, x, w, 0, y);
         }
-        be.gemm(false, true, 1, x, w, beta, y);
         return Autograd.record(y, "linear", g -> {
             Tensor dx = null;
             Tensor dw = null;

@@ -72,6 +72,34 @@ class BackendParityTest {
     }
 
     @Test
+    void gemmAddRowMatchesTheRowThenGemm() {
+        // The CPU backend's one pass against the scalar backend's default (zero, add the row, gemm
+        // with beta = 1), on float32 through the fused kernel and on float64 through the default,
+        // with transposed views; C starts as garbage neither may read.
+        int[][] mnk = {{1, 1, 1}, {5, 7, 3}, {33, 17, 65}, {1792, 512, 28}, {3, 300, 2}};
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int[] s : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    boolean ta = (t & 1) != 0;
+                    boolean tb = (t & 2) != 0;
+                    Tensor a = Tensor.uniform(rng, -1, 1, dtype, ta ? s[2] : s[0], ta ? s[0] : s[2]);
+                    Tensor b = Tensor.uniform(rng, -1, 1, dtype, tb ? s[1] : s[2], tb ? s[2] : s[1]);
+                    Tensor row = Tensor.uniform(rng, -1, 1, dtype, s[1]);
+                    Tensor c0 = Tensor.uniform(rng, 1e30, 2e30, dtype, s[0], s[1]);
+                    Tensor c1 = Tensor.uniform(rng, 1e30, 2e30, dtype, s[0], s[1]);
+                    ref.gemmAddRow(ta, tb, 0.7, a, b, row, c0);
+                    cpu.gemmAddRow(false, false, 0.7, ta ? a.t() : a, tb ? b.t() : b, row, c1);
+                    close(c0, c1, 1e-4 * Math.sqrt(s[2]), "gemmAddRow " + dtype + " " + java.util.Arrays.toString(s)
+                            + " ta=" + ta + " tb=" + tb);
+                }
+            }
+        }
+        Tensor c = Tensor.zeros(3, 4);
+        var e = assertThrows(IllegalArgumentException.class, () -> cpu.gemmAddRow(false, false, 1, rand(3, 2), rand(2, 4), rand(3), c));
+        assertTrue(e.getMessage().contains("the row must be [4]"), e.getMessage());
+    }
+
+    @Test
     void binaryWithBroadcasting() {
         int[][][] pairs = {{{3, 17}, {3, 17}}, {{33, 10}, {10}}, {{33, 10}, {33, 1}}, {{1}, {7, 5}}, {{4, 1, 6}, {5, 1}},
                            {{129, 784}, {129, 784}}, {{2, 3, 4}, {2, 3, 4}},

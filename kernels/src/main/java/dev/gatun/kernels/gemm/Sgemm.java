@@ -6,6 +6,10 @@ import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.Simd;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision GEMM on the Vector API, blocked GotoBLAS/BLIS style.
@@ -84,6 +88,55 @@ public final class Sgemm {
         sgemm(SgemmMicroKernel.MR, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
+    /**
+     * C = alpha·op(A)·op(B) + row, the row vector added to every row of C: a linear layer's
+     * x·Wᵀ + b, or a recurrent layer's input projection plus its biases, in one pass over C. Each
+     * tile of C gets the row just before its first product lands on it, so C is written once and
+     * never read back from memory. The sums are those of writing the row into C and calling
+     * {@link #sgemm} with beta = 1, bit for bit.
+     *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ) rather than m×k
+     * @param transB whether B is stored n×k (op(B) = Bᵀ) rather than k×n
+     * @param m the rows of op(A) and C
+     * @param n the number of elements
+     * @param k the columns of op(A), the rows of op(B)
+     * @param alpha the factor of the product
+     * @param a the matrix A
+     * @param aOffset offset of A's first element, in elements
+     * @param lda the distance between A's rows, in elements
+     * @param b the matrix B
+     * @param bOffset offset of B's first element, in elements
+     * @param ldb the distance between B's rows, in elements
+     * @param row the n elements added to every row of C
+     * @param rowOffset offset of row's first element, in elements
+     * @param c the matrix C, overwritten with the result
+     * @param cOffset offset of C's first element, in elements
+     * @param ldc the distance between C's rows, in elements
+     * @throws IllegalArgumentException as {@link #sgemm} does, and for a row segment too small for
+     *     n elements; C is then untouched
+     */
+    public static void sgemmAddRow(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                                   MemorySegment row, long rowOffset, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        if (rowOffset < 0 || (rowOffset + n) * Float.BYTES > row.byteSize()) {
+            throw new IllegalArgumentException("sgemm: the row of " + n + " floats from offset " + rowOffset
+                    + " does not fit its segment of " + row.byteSize() + " bytes");
+        }
+        if (!Simd.ENABLED || k == 0 || alpha == 0f || m == 0 || n == 0) {
+            for (int i = 0; i < m; i++) {
+                MemorySegment.copy(row, rowOffset * Float.BYTES, c, (cOffset + (long) i * ldc) * Float.BYTES,
+                        (long) n * Float.BYTES);
+            }
+            sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, 1f, c, cOffset, ldc);
+            return;
+        }
+        long bAt = bOffset * Float.BYTES;
+        BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
+        run(SgemmMicroKernel.MR, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, 1f,
+                new RowAdd(row, rowOffset * Float.BYTES), c, cOffset, ldc);
+    }
+
     /** {@link #sgemm} with the register tile's row count chosen (4 or 8), so tests reach both kernels. */
     static void sgemm(int mr, boolean transA, boolean transB, int m, int n, int k, float alpha,
                       MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
@@ -95,7 +148,7 @@ public final class Sgemm {
         // 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
         // 3425-3606 vs 3164-3499, all within the noise of a shared machine.
         BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
-        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, c, cOffset, ldc);
+        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, null, c, cOffset, ldc);
     }
 
     /**
@@ -128,12 +181,17 @@ public final class Sgemm {
         }
         // A derived op(B) costs about two straight copies a float to pack (ColumnPanels: 0.24-0.62
         // ns), which the choice of split below weighs.
-        run(SgemmMicroKernel.MR, transA, m, n, k, alpha, a, aOffset, lda, b, 2, beta, c, cOffset, ldc);
+        run(SgemmMicroKernel.MR, transA, m, n, k, alpha, a, aOffset, lda, b, 2, beta, null, c, cOffset, ldc);
     }
 
-    /** The blocked product on checked arguments; packBCost weighs packing a float of op(B) (1 = a straight copy). */
+    /**
+     * The blocked product on checked arguments; packBCost weighs packing a float of op(B) (1 = a
+     * straight copy). A non-null rowAdd is written into each tile of C before its first product,
+     * which beta (then 1) adds onto.
+     */
     private static void run(int mr, boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset,
-                            int lda, BPanels panels, int packBCost, float beta, MemorySegment c, long cOffset, int ldc) {
+                            int lda, BPanels panels, int packBCost, float beta, RowAdd rowAdd, MemorySegment c,
+                            long cOffset, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -142,7 +200,7 @@ public final class Sgemm {
             scale(c, cAt, ldc, m, n, beta);
             return;
         }
-        Gemm g = new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, panels, beta, c, cAt, ldc, mr);
+        Gemm g = new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, panels, beta, rowAdd, c, cAt, ldc, mr);
         if (Parallel.THREADS < 2 || (double) m * n * k < PARALLEL_MIN) {
             g.block(0, m, 0, n, WORKSPACE.get());
             return;
@@ -200,7 +258,7 @@ public final class Sgemm {
 
     /** One validated call; byte offsets. */
     private record Gemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aAt, int lda,
-                        BPanels b, float beta, MemorySegment c, long cAt, int ldc, int mr) {
+                        BPanels b, float beta, RowAdd rowAdd, MemorySegment c, long cAt, int ldc, int mr) {
 
         /** C[i0..i1) × [j0..j1) on the calling thread, with its own packing buffers. */
         void block(int i0, int i1, int j0, int j1, Workspace w) {
@@ -231,13 +289,46 @@ public final class Sgemm {
                             int bi = jr * kc;
                             long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
                             for (int ir = 0; ir < mc; ir += mr) {
+                                int tileRows = Math.min(mr, mc - ir);
+                                if (pc == 0 && rowAdd != null) {
+                                    rowAdd.into(c, cCol + ir * ldcBytes, ldcBytes, tileRows, jc + jr, nr);
+                                }
                                 SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packedB, bi,
-                                        c, cCol + ir * ldcBytes, ldcBytes, betaNow,
-                                        Math.min(mr, mc - ir), nr, tile);
+                                        c, cCol + ir * ldcBytes, ldcBytes, betaNow, tileRows, nr, tile);
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** The row of {@link #sgemmAddRow}: its segment and the byte offset of its first element. */
+    private record RowAdd(MemorySegment row, long rowAt) {
+        private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+        private static final int LANES = SgemmMicroKernel.LANES;
+        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+        /** row[j0, j0 + nr) into {@code rows} rows of C from byte offset at (pitch ldcBytes); nr <= NR. */
+        void into(MemorySegment c, long at, long ldcBytes, int rows, int j0, int nr) {
+            long from = rowAt + (long) j0 * Float.BYTES;
+            long second = (long) LANES * Float.BYTES;
+            if (nr == NR) {
+                FloatVector r0 = FloatVector.fromMemorySegment(S, row, from, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, row, from + second, ORDER);
+                for (int r = 0; r < rows; r++, at += ldcBytes) {
+                    r0.intoMemorySegment(c, at, ORDER);
+                    r1.intoMemorySegment(c, at + second, ORDER);
+                }
+                return;
+            }
+            VectorMask<Float> m0 = S.indexInRange(0, nr);
+            VectorMask<Float> m1 = S.indexInRange(LANES, nr);
+            FloatVector r0 = FloatVector.fromMemorySegment(S, row, from, ORDER, m0);
+            FloatVector r1 = FloatVector.fromMemorySegment(S, row, from + second, ORDER, m1);
+            for (int r = 0; r < rows; r++, at += ldcBytes) {
+                r0.intoMemorySegment(c, at, ORDER, m0);
+                r1.intoMemorySegment(c, at + second, ORDER, m1);
             }
         }
     }

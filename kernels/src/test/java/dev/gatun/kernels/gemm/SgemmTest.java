@@ -1,6 +1,7 @@
 package dev.gatun.kernels.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -77,6 +78,52 @@ class SgemmTest {
         int n = Sgemm.NC + 3 * SgemmMicroKernel.NR + 5;
         check(SgemmMicroKernel.MR, false, false, 9, n, 40, 1f, 0f, 0, 0, r);
         check(SgemmMicroKernel.MR, false, true, 9, n, 40, 1f, 1f, 1, 2, r);
+    }
+
+    @Test
+    void addRowIsTheRowWrittenThenBetaOne() {
+        // Bit for bit: the row filled into each tile before its first product, against the row
+        // copied into every row of C first and sgemm with beta = 1. Shapes cross k blocks, the
+        // thread split on M and on N, partial tiles and the panel width; C starts as garbage
+        // (0x7f7f7f7f), which neither may read.
+        Random r = new Random(44);
+        int[][] mnk = {{1, 1, 1}, {5, 33, 31}, {127, 33, 9}, {1792, 512, 28}, {300, 513, 257}, {8, 1000, 300},
+                       {9, Sgemm.NC + 3 * SgemmMicroKernel.NR + 5, 40}, {7, 13, 0}};
+        for (int[] s : mnk) {
+            for (int t = 0; t < 4; t++) {
+                int m = s[0], n = s[1], k = s[2];
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                int lda = (transA ? m : k) + 1;
+                int ldb = (transB ? k : n) + 2;
+                int ldc = n + 3;
+                MemorySegment a = random(2 + (transA ? k : m) * lda, r);
+                MemorySegment b = random(2 + (transB ? n : k) * ldb, r);
+                MemorySegment row = random(1 + n, r);
+                float alpha = t == 3 ? -0.5f : 1f;
+                MemorySegment c = ARENA.allocate((2L + (long) m * ldc) * Float.BYTES);
+                MemorySegment expected = ARENA.allocate(c.byteSize());
+                c.fill((byte) 0x7f);
+                expected.fill((byte) 0x7f);
+                for (int i = 0; i < m; i++) {
+                    MemorySegment.copy(row, Float.BYTES, expected, (2L + (long) i * ldc) * Float.BYTES, (long) n * Float.BYTES);
+                }
+                Sgemm.sgemm(transA, transB, m, n, k, alpha, a, 2, lda, b, 2, ldb, 1f, expected, 2, ldc);
+                Sgemm.sgemmAddRow(transA, transB, m, n, k, alpha, a, 2, lda, b, 2, ldb, row, 1, c, 2, ldc);
+                String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB;
+                assertEquals(-1L, c.mismatch(expected), what);
+            }
+        }
+    }
+
+    @Test
+    void addRowRefusesAShortRow() {
+        MemorySegment a = random(12, new Random(7));
+        MemorySegment c = ARENA.allocate(16 * Float.BYTES);
+        MemorySegment row = ARENA.allocate(3 * Float.BYTES);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Sgemm.sgemmAddRow(false, false, 3, 4, 3, 1f, a, 0, 3, a, 0, 4, row, 0, c, 0, 4));
+        assertTrue(e.getMessage().contains("row of 4 floats"), e.getMessage());
+        assertEquals(0f, c.getAtIndex(F, 0));
     }
 
     @Test
