@@ -60,7 +60,7 @@ final class PixelTileConv2d {
         // wt[g][sl][q][l] = w[g·og + sl·NR + l, q] and bias[g][sl][l] likewise, zero past og.
         // Both are this thread's buffers: the workers below only read them during this call.
         float[][] packed = PACKED.get();
-        int wtFloats = Math.multiplyExact(s.groups() * slivers * patch, NR);
+        int wtFloats = Math.multiplyExact(Math.multiplyExact(s.groups() * slivers, patch), NR);
         int biasFloats = s.groups() * slivers * NR;
         if (packed[0].length < wtFloats) {
             packed[0] = new float[wtFloats];
