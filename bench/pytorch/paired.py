@@ -114,6 +114,24 @@ def alternating_turns(first, second, turns, settle, seconds):
         yield k, {s.name: turn(s, settle, seconds) for s in order}
 
 
+def scaled_pairs(first, second, turns, settle, seconds, scale, show):
+    """Both sides' rates, times scale, for each pair of alternating turns in which both reported
+    enough steps; show(k, rate_first, rate_second) prints each pair, the rates None for a pair that
+    could not be timed. Exits when no pair could."""
+    rates_first, rates_second = [], []
+    for k, rates in alternating_turns(first, second, turns, settle, seconds):
+        a, b = rates[first.name], rates[second.name]
+        if a is None or b is None:
+            show(k, None, None)
+            continue
+        rates_first.append(a * scale)
+        rates_second.append(b * scale)
+        show(k, a * scale, b * scale)
+    if not rates_first:
+        sys.exit("no pair could be timed")
+    return rates_first, rates_second
+
+
 def quartiles(v):
     q = statistics.quantiles(v, n=4) if len(v) > 1 else [v[0]] * 3
     return q[0], q[2]
@@ -160,23 +178,18 @@ def main():
     try:
         warm(gatun, a.warm_gatun, 20)
         warm(torch_side, a.warm_torch, 20)
-        ratios, g_rates, t_rates = [], [], []
         what = (f"{a.size}x{a.size}x{a.size}, torch.mm with {a.threads} threads" if a.model == "sgemm"
                 else "PyTorch with" + cpu_settings.describe(a).replace(",", "", 1))
         print(f"{a.model}: {a.turns} pairs of {a.seconds:g} s turns (after {a.settle:g} s to settle), {unit}, {what}")
-        for k, rates in alternating_turns(gatun, torch_side, a.turns, a.settle, a.seconds):
-            g, t = rates["gatun"], rates["pytorch"]
-            if g is not None and t is not None:
-                g, t = g * scale, t * scale
-            if g is None or t is None:
+
+        def show(k, g, t):
+            if g is None:
                 print(f"  pair {k + 1:2d}: too few steps in a turn (lengthen --seconds)")
-                continue
-            g_rates.append(g)
-            t_rates.append(t)
-            ratios.append(g / t)
-            print(f"  pair {k + 1:2d}: gatun {g:8.1f}  pytorch {t:8.1f}  ratio {g / t:5.2f}", flush=True)
-        if not ratios:
-            sys.exit("no pair could be timed")
+            else:
+                print(f"  pair {k + 1:2d}: gatun {g:8.1f}  pytorch {t:8.1f}  ratio {g / t:5.2f}", flush=True)
+
+        g_rates, t_rates = scaled_pairs(gatun, torch_side, a.turns, a.settle, a.seconds, scale, show)
+        ratios = [g / t for g, t in zip(g_rates, t_rates)]
         lo, hi = quartiles(ratios)
         print(f"gatun   median {statistics.median(g_rates):8.1f}, best {max(g_rates):8.1f} {unit}")
         print(f"pytorch median {statistics.median(t_rates):8.1f}, best {max(t_rates):8.1f} {unit}")

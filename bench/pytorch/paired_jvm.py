@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 
-from paired import HERE, Side, alternating_turns, quartiles, warm
+from paired import HERE, Side, quartiles, scaled_pairs, warm
 
 
 def main():
@@ -52,18 +52,15 @@ def main():
         warm(side_b, a.warm, 20)
         print(f"{main_class} {' '.join(a.args)}: a = {a.jar_a} {' '.join(a.a_opt)}, b = {a.jar_b} {' '.join(a.b_opt)};"
               f" {a.turns} pairs of {a.seconds:g} s turns")
-        ratios, rates_a, rates_b = [], [], []
-        for k, rates in alternating_turns(side_a, side_b, a.turns, a.settle, a.seconds):
-            if rates["a"] is None or rates["b"] is None:
+
+        def show(k, ra, rb):
+            if ra is None:
                 print(f"  pair {k + 1:2d}: too few reports in a turn (lengthen --seconds)")
-                continue
-            ra, rb = rates["a"] * a.scale, rates["b"] * a.scale
-            rates_a.append(ra)
-            rates_b.append(rb)
-            ratios.append(rb / ra)
-            print(f"  pair {k + 1:2d}: a {ra:9.1f}  b {rb:9.1f}  b/a {rb / ra:.3f}", flush=True)
-        if not ratios:
-            sys.exit("no pair could be timed")
+            else:
+                print(f"  pair {k + 1:2d}: a {ra:9.1f}  b {rb:9.1f}  b/a {rb / ra:.3f}", flush=True)
+
+        rates_a, rates_b = scaled_pairs(side_a, side_b, a.turns, a.settle, a.seconds, a.scale, show)
+        ratios = [rb / ra for ra, rb in zip(rates_a, rates_b)]
         lo, hi = quartiles(ratios)
         print(f"a median {statistics.median(rates_a):.1f}, b median {statistics.median(rates_b):.1f};"
               f" b/a median {statistics.median(ratios):.3f} (quartiles {lo:.3f}-{hi:.3f}) over {len(ratios)} pairs")

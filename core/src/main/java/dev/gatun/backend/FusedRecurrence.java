@@ -14,7 +14,23 @@ public interface FusedRecurrence {
     interface Saved {}
 
     /**
-     * Runs the layer and fills {@code states} [S, T+1, B, H] (zeros on entry): every hidden state,
+     * The states tensor [planes, steps + 1, batch, hidden] that {@link #forward} fills: zeros by
+     * default, which forward may rely on. An implementation that writes every slot itself, the
+     * initial one included, may hand it out uninitialized.
+     *
+     * @param x the input sequence, whose device and dtype the states take
+     * @param planes S, 2 for LSTM (h and c), else 1
+     * @param steps T
+     * @param batch B
+     * @param hidden H
+     * @return the states tensor for one forward pass
+     */
+    default Tensor newStates(Tensor x, int planes, int steps, int batch, int hidden) {
+        return x.newZeros(planes, steps + 1, batch, hidden);
+    }
+
+    /**
+     * Runs the layer and fills {@code states} [S, T+1, B, H] (from {@link #newStates}): every hidden state,
      * and of the cell states (LSTM) at least the initial and the final one. An implementation may
      * keep the cell states in between inside the saved state instead (cuDNN does); then they stay
      * zero in {@code states} and gradients reaching them are ignored.

@@ -115,7 +115,7 @@ public final class RecurrentSequence {
     /** The layer as one call of its backend's recurrence, and one autograd node. */
     private static Tensor runLayer(FusedRecurrence layer, Cell cell, boolean reverse, Tensor x, Tensor h0, Tensor c0,
                                    Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, int steps, int batch, int hidden) {
-        Tensor states = newStates(x, cell.planes(), reverse, steps, batch, hidden);
+        Tensor states = layer.newStates(x, cell.planes(), steps, batch, hidden);
         FusedRecurrence.Saved saved = layer.forward(cell.gates(), reverse, x, h0, c0, wIh, wHh, bIh, bHh, states);
         boolean[] done = {false};
         return Autograd.record(states, cell.name().toLowerCase() + " sequence", g -> {
@@ -135,26 +135,6 @@ public final class RecurrentSequence {
             layer.backward(saved, g, grads[0], grads[1], grads[2], grads[3], grads[4], grads[5], grads[6]);
             return grads;
         }, x, h0, c0, wIh, wHh, bIh, bHh);
-    }
-
-    /**
-     * The [planes, T + 1, B, H] states of a layer, the initial slot of each plane zero (the state
-     * before the first step when h0 or c0 is absent). On the host every other slot is written by
-     * a step of SteppedRecurrence before anything reads it, so only the initial slots are zeroed:
-     * zeroing all of them was a pass over 1.9 MB per LSTM step of the sample. Device recurrences
-     * get all zeros, as they always had.
-     */
-    private static Tensor newStates(Tensor x, int planes, boolean reverse, int steps, int batch, int hidden) {
-        if (!x.device().isHost()) {
-            return x.newZeros(planes, steps + 1, batch, hidden);
-        }
-        Tensor states = x.newEmpty(planes, steps + 1, batch, hidden);
-        int initial = reverse ? steps : 0;
-        for (int plane = 0; plane < planes; plane++) {
-            long at = states.offset() + ((long) plane * (steps + 1) + initial) * batch * hidden;
-            states.view(new int[] {batch, hidden}, new long[] {hidden, 1}, at).fill(0);
-        }
-        return states;
     }
 
     /**

@@ -131,9 +131,7 @@ public final class Sgemm {
             sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, 1f, c, cOffset, ldc);
             return;
         }
-        long bAt = bOffset * Float.BYTES;
-        BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
-        run(SgemmMicroKernel.MR, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, 1f,
+        stored(SgemmMicroKernel.MR, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, 1f,
                 new RowAdd(row, rowOffset * Float.BYTES), c, cOffset, ldc);
     }
 
@@ -142,13 +140,20 @@ public final class Sgemm {
                       MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                       float beta, MemorySegment c, long cOffset, int ldc) {
         GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        stored(mr, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, null, c, cOffset, ldc);
+    }
+
+    /** The blocked product of checked arguments with op(B) packed from a stored B (rowAdd as in {@link #run}). */
+    private static void stored(int mr, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                               float beta, RowAdd rowAdd, MemorySegment c, long cOffset, int ldc) {
         long bAt = bOffset * Float.BYTES;
         // A stored B is packed through the same interface, one call per KC×NC panel. Against the
         // code before it existed (thread CPU µs, one thread, best of 3 interleaved runs):
         // 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
         // 3425-3606 vs 3164-3499, all within the noise of a shared machine.
         BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
-        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, null, c, cOffset, ldc);
+        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, rowAdd, c, cOffset, ldc);
     }
 
     /**
