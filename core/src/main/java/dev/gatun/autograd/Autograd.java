@@ -138,7 +138,7 @@ public final class Autograd {
                     } else if (owned.contains(prior)) {
                         BackendRegistry.of(prior).axpby(1, gi, 1, prior);
                     } else {
-                        Tensor sum = prior.newZeros(prior.shape());
+                        Tensor sum = prior.newEmpty(prior.shape());
                         BackendRegistry.of(sum).copy(prior, sum);
                         BackendRegistry.of(sum).axpby(1, gi, 1, sum);
                         grads.put(in, sum);
@@ -150,6 +150,11 @@ public final class Autograd {
     }
 
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
+        Tensor zeroed = TensorInternals.takeZeroedGrad(leaf);
+        if (zeroed != null) {
+            BackendRegistry.of(zeroed).copy(g, zeroed);
+            return;
+        }
         Tensor existing = leaf.grad();
         if (existing == null) {
             Tensor fresh = Tensor.zeros(leaf.scope(), leaf.device(), g.dtype(), leaf.shape());

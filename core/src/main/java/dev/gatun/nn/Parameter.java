@@ -28,10 +28,8 @@ public record Parameter(String name, Tensor tensor) {
         return tensor.requiresGrad();
     }
 
-    /** Sets the gradient to zero (keeps its memory). */
+    /** Sets the gradient to zero, keeping its memory ({@link Tensor#zeroGrad}). */
     public void zeroGrad() {
-        if (tensor.grad() != null) {
-            tensor.grad().fill(0);
-        }
+        tensor.zeroGrad();
     }
 }

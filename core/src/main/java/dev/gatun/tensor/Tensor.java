@@ -39,6 +39,8 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
+    /** The gradient is zero but its memory not yet written (see {@link #zeroGrad}). */
+    private boolean gradZeroed;
     private GradFn gradFn;
 
     Tensor(MemorySegment segment, Scope scope, DType dtype, int[] shape, long[] strides, long offset) {
@@ -462,6 +464,15 @@ public final class Tensor {
             public Tensor deviceHostView(Tensor t) {
                 return t.deviceHostView();
             }
+
+            @Override
+            public Tensor takeZeroedGrad(Tensor t) {
+                if (!t.gradZeroed) {
+                    return null;
+                }
+                t.gradZeroed = false;
+                return t.grad;
+            }
         });
     }
 
@@ -795,6 +806,7 @@ public final class Tensor {
         Storage moved = DeviceTransfer.copyStorage(this, target);
         this.storage = moved;
         this.grad = null;
+        this.gradZeroed = false;
     }
 
     // ---- math (differentiable) ---------------------------------------------------------------
@@ -991,6 +1003,10 @@ public final class Tensor {
 
     /** {@return the accumulated gradient, or null before any backward pass} */
     public Tensor grad() {
+        if (gradZeroed) {
+            gradZeroed = false;
+            grad.fill(0);
+        }
         return grad;
     }
 
@@ -1001,6 +1017,16 @@ public final class Tensor {
      */
     public void setGrad(Tensor g) {
         this.grad = g;
+        this.gradZeroed = false;
+    }
+
+    /**
+     * Sets the gradient to zero, keeping its memory (nothing to do before the first backward pass).
+     * The zeros are written when {@link #grad()} is next called; a backward pass that reaches this
+     * tensor first writes its gradient over the memory instead, which saves a fill and an add.
+     */
+    public void zeroGrad() {
+        gradZeroed = grad != null;
     }
 
     /** {@return how this tensor was computed, or null for a leaf} */

@@ -34,6 +34,14 @@ public final class TensorInternals {
          * @return a host tensor over the same memory
          */
         Tensor deviceHostView(Tensor t);
+
+        /**
+         * The gradient of {@code t} if it was zeroed and not yet written, which clears that state.
+         *
+         * @param t a tensor
+         * @return its gradient, or null where it holds what was written into it
+         */
+        Tensor takeZeroedGrad(Tensor t);
     }
 
     // Written in Tensor's static initializer: whoever holds a tensor has seen that write.
@@ -82,5 +90,16 @@ public final class TensorInternals {
      */
     public static Tensor deviceHostView(Tensor t) {
         return access.deviceHostView(t);
+    }
+
+    /**
+     * The gradient of {@code t} if {@link Tensor#zeroGrad} left it to be written and nothing has
+     * read it since: the caller overwrites it instead of adding to zeros. Clears that state.
+     *
+     * @param t a tensor
+     * @return its gradient, or null where its memory holds the gradient
+     */
+    public static Tensor takeZeroedGrad(Tensor t) {
+        return access.takeZeroedGrad(t);
     }
 }
