@@ -2,6 +2,7 @@ package dev.gatun.kernels.conv;
 
 import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -46,7 +47,7 @@ final class DirectConv2d {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Output columns per register block: 4 vector accumulators. */
     private static final int BLOCK = 4 * F.length();
-    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadFloats PADDED = new ThreadFloats(1);
 
     private DirectConv2d() {}
 
@@ -297,16 +298,12 @@ final class DirectConv2d {
 
     /** Image n's channels with their zero border, in this thread's buffer [inChannels, hp, wp]. */
     static float[] padImage(ConvShape s, MemorySegment x, long at, int hp, int wp) {
-        float[][] holder = PADDED.get();
         int size = s.inChannels() * hp * wp;
         // Whole-vector loads run past the last row by up to a block plus the kernel's span.
         // (backwardWeight: a flat row of outH·wp rounded up to whole vectors, from a block's last tap.)
         // PixelTileConv2d's last tile reads up to MR - 1 = 6 floats past the last plane.
         int slack = 2 * BLOCK + (s.kernelW() + TAPS_MAX) * s.dilationW();
-        if (holder[0].length < size + slack) {
-            holder[0] = new float[size + slack];
-        }
-        float[] xp = holder[0];
+        float[] xp = PADDED.get(0, size + slack);
         Arrays.fill(xp, 0, size, 0f);
         for (int c = 0; c < s.inChannels(); c++) {
             for (int h = 0; h < s.inH(); h++) {

@@ -2,6 +2,7 @@ package dev.gatun.kernels.conv;
 
 import dev.gatun.kernels.SegmentBounds;
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -35,7 +36,7 @@ public final class Im2col {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadFloats PLANE = new ThreadFloats(1);
 
     private Im2col() {}
 
@@ -179,12 +180,8 @@ public final class Im2col {
 
     /** This thread's padded plane for s, zeroed (im2col then only writes its interior, so the border stays 0). */
     private static float[] paddedPlane(ConvShape s) {
-        float[][] holder = PLANE.get();
         int size = (s.inH() + 2 * s.padH()) * (s.inW() + 2 * s.padW());
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        float[] plane = holder[0];
+        float[] plane = PLANE.get(0, size);
         java.util.Arrays.fill(plane, 0, size, 0f);
         return plane;
     }

@@ -1,6 +1,7 @@
 package dev.gatun.kernels.conv;
 
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -38,8 +39,11 @@ final class PixelTileConv2d {
     static final int MR = 7;
     /** Output channels per tile: two vectors. */
     static final int NR = 2 * LANES;
-    private static final ThreadLocal<float[][]> TILES = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-    private static final ThreadLocal<float[][]> PACKED = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    /** Per thread: the packed weights and bias (the caller's), and an image's tiles (each worker's). */
+    private static final ThreadFloats SCRATCH = new ThreadFloats(3);
+    private static final int WEIGHTS = 0;
+    private static final int BIAS = 1;
+    private static final int TILES = 2;
 
     private PixelTileConv2d() {}
 
@@ -59,17 +63,10 @@ final class PixelTileConv2d {
         int wp = s.inW() + 2 * s.padW();
         // wt[g][sl][q][l] = w[g·og + sl·NR + l, q] and bias[g][sl][l] likewise, zero past og.
         // Both are this thread's buffers: the workers below only read them during this call.
-        float[][] packed = PACKED.get();
         int wtFloats = Math.multiplyExact(Math.multiplyExact(s.groups() * slivers, patch), NR);
         int biasFloats = s.groups() * slivers * NR;
-        if (packed[0].length < wtFloats) {
-            packed[0] = new float[wtFloats];
-        }
-        if (packed[1].length < biasFloats) {
-            packed[1] = new float[biasFloats];
-        }
-        float[] wt = packed[0];
-        float[] bias = packed[1];
+        float[] wt = SCRATCH.get(WEIGHTS, wtFloats);
+        float[] bias = SCRATCH.get(BIAS, biasFloats);
         if (og % NR != 0) {
             Arrays.fill(wt, 0, wtFloats, 0f);
             Arrays.fill(bias, 0, biasFloats, 0f);
@@ -87,7 +84,7 @@ final class PixelTileConv2d {
         int plane = s.outPlane();
         Conv2d.forImages(s.batch(), n -> {
             float[] xp = DirectConv2d.padImage(s, x, xOff + (long) n * s.inChannels() * s.inPlane(), hp, wp);
-            float[] tiles = tiles((plane + MR) * NR);
+            float[] tiles = SCRATCH.get(TILES, (plane + MR) * NR);
             for (int g = 0; g < s.groups(); g++) {
                 int plane0 = g * cg * hp * wp;
                 for (int sl = 0; sl < slivers; sl++) {
@@ -108,15 +105,6 @@ final class PixelTileConv2d {
                 }
             }
         });
-    }
-
-    /** This thread's tile buffer of at least {@code floats}. */
-    private static float[] tiles(int floats) {
-        float[][] holder = TILES.get();
-        if (holder[0].length < floats) {
-            holder[0] = new float[floats];
-        }
-        return holder[0];
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
 
 import dev.gatun.kernels.Parallel;
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -50,7 +51,8 @@ public final class Sgemm {
      */
     static final long PARALLEL_MIN = 1L << 20;
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    /** Per thread: the packed A block, the packed B panel and the register tile's spill buffer. */
+    private static final ThreadFloats WORKSPACE = new ThreadFloats(3);
 
     private Sgemm() {}
 
@@ -207,7 +209,7 @@ public final class Sgemm {
         }
         Gemm g = new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, panels, beta, rowAdd, c, cAt, ldc, mr);
         if (Parallel.THREADS < 2 || (double) m * n * k < PARALLEL_MIN) {
-            g.block(0, m, 0, n, WORKSPACE.get());
+            g.block(0, m, 0, n);
             return;
         }
         int threads = Parallel.THREADS;
@@ -225,15 +227,15 @@ public final class Sgemm {
         int chunk = splitM ? rowsEach : colsEach;
         int tasks = Math.ceilDiv(splitM ? m : n, chunk);
         if (tasks < 2) {
-            g.block(0, m, 0, n, WORKSPACE.get());
+            g.block(0, m, 0, n);
             return;
         }
         Parallel.forEach(tasks, t -> {
             int from = t * chunk;
             if (splitM) {
-                g.block(from, from + Math.min(chunk, m - from), 0, n, WORKSPACE.get());
+                g.block(from, from + Math.min(chunk, m - from), 0, n);
             } else {
-                g.block(0, m, from, from + Math.min(chunk, n - from), WORKSPACE.get());
+                g.block(0, m, from, from + Math.min(chunk, n - from));
             }
         });
     }
@@ -265,8 +267,8 @@ public final class Sgemm {
     private record Gemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aAt, int lda,
                         BPanels b, float beta, RowAdd rowAdd, MemorySegment c, long cAt, int ldc, int mr) {
 
-        /** C[i0..i1) × [j0..j1) on the calling thread, with its own packing buffers. */
-        void block(int i0, int i1, int j0, int j1, Workspace w) {
+        /** C[i0..i1) × [j0..j1) on the calling thread, in its own packing buffers. */
+        void block(int i0, int i1, int j0, int j1) {
             int rows = i1 - i0;
             int cols = j1 - j0;
             // Equal blocks rather than full ones plus a sliver: a 16-deep last k block would
@@ -274,9 +276,9 @@ public final class Sgemm {
             int kcMax = Math.ceilDiv(k, Math.ceilDiv(k, KC));
             int mcMax = roundUp(Math.ceilDiv(rows, Math.ceilDiv(rows, MC)), mr, Integer.MAX_VALUE);
             int ncMax = roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
-            float[] packedA = w.a(mcMax * kcMax);
-            float[] packedB = w.b(ncMax * kcMax);
-            float[] tile = w.tile;
+            float[] packedA = WORKSPACE.get(0, mcMax * kcMax);
+            float[] packedB = WORKSPACE.get(1, ncMax * kcMax);
+            float[] tile = WORKSPACE.get(2, 8 * NR);
             long ldcBytes = (long) ldc * Float.BYTES;
             // Steps are the actual block sizes, so no index runs past j1, k or i1 near 2^31.
             for (int jc = j0, nc; jc < j1; jc += nc) {
@@ -335,27 +337,6 @@ public final class Sgemm {
                 r0.intoMemorySegment(c, at, ORDER, m0);
                 r1.intoMemorySegment(c, at + second, ORDER, m1);
             }
-        }
-    }
-
-    /** Per-thread packing buffers, grown on demand and kept for the next call. */
-    private static final class Workspace {
-        private float[] a = new float[0];
-        private float[] b = new float[0];
-        final float[] tile = new float[8 * NR];
-
-        float[] a(int size) {
-            if (a.length < size) {
-                a = new float[size];
-            }
-            return a;
-        }
-
-        float[] b(int size) {
-            if (b.length < size) {
-                b = new float[size];
-            }
-            return b;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.gatun.kernels.gemm;
 import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
 
 import dev.gatun.kernels.Simd;
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -32,8 +33,8 @@ public final class SgemmPackedB {
     private final int[] panelAt;
     private final float[] packed;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() ->
-            new float[][] {new float[0], new float[8 * NR]});
+    /** Per thread: the packed A block and the register tile's spill buffer. */
+    private static final ThreadFloats SCRATCH = new ThreadFloats(2);
 
     private SgemmPackedB(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb) {
         this.transB = transB;
@@ -133,13 +134,9 @@ public final class SgemmPackedB {
             return;
         }
         int mr = SgemmMicroKernel.MR;
-        float[][] scratch = SCRATCH.get();
         int mcMax = roundUp(Math.ceilDiv(m, Math.ceilDiv(m, Sgemm.MC)), mr);
-        if (scratch[0].length < mcMax * kcMax) {
-            scratch[0] = new float[mcMax * kcMax];
-        }
-        float[] packedA = scratch[0];
-        float[] tile = scratch[1];
+        float[] packedA = SCRATCH.get(0, mcMax * kcMax);
+        float[] tile = SCRATCH.get(1, 8 * NR);
         long aAt = aOffset * Float.BYTES;
         long cAt = cOffset * Float.BYTES;
         long ldcBytes = (long) ldc * Float.BYTES;
