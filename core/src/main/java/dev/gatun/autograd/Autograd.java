@@ -22,6 +22,11 @@ import java.util.Set;
  */
 public final class Autograd {
     private static final ThreadLocal<int[]> NO_GRAD_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * While an op's backward rule runs: the leaf inputs whose gradient memory it may write its
+     * result into, instead of a new tensor that the leaf's gradient is then copied from.
+     */
+    private static final ThreadLocal<Map<Tensor, Tensor>> HANDED_OVER = new ThreadLocal<>();
 
     private Autograd() {}
 
@@ -79,6 +84,22 @@ public final class Autograd {
     }
 
     /**
+     * A tensor of {@code input}'s shape and dtype, on its device, for an op's backward rule to
+     * write the whole gradient of {@code input} into; its contents start undefined. Where the
+     * input is a leaf whose gradient was zeroed ({@link Tensor#zeroGrad}) and this op is its only
+     * consumer in the graph, it is the leaf's own gradient memory, which saves copying the result
+     * there; otherwise a new tensor in the current scope.
+     *
+     * @param input an input of the op whose backward rule is running
+     * @return where to write the gradient of input
+     */
+    public static Tensor newGradient(Tensor input) {
+        Map<Tensor, Tensor> handedOver = HANDED_OVER.get();
+        Tensor own = handedOver == null ? null : handedOver.remove(input);
+        return own != null ? own : input.newEmpty(input.shape());
+    }
+
+    /**
      * Back-propagates from a one-element tensor, seeding its gradient with 1.
      *
      * @param root the tensor to differentiate; one element for the one-argument form
@@ -104,6 +125,7 @@ public final class Autograd {
      */
     public static void backward(Tensor root, Tensor gradRoot) {
         List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Integer> leafUses = leafUses(order);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         // Sums autograd allocated itself can be added into in place; gradients handed out by ops
         // may alias other tensors (a view of the output gradient, say), so those are copied first.
@@ -120,8 +142,15 @@ public final class Autograd {
                     accumulateIntoLeaf(t, g);
                     continue;
                 }
-                Tensor[] inGrads = fn.backward().apply(g);
                 Tensor[] inputs = fn.inputs();
+                Map<Tensor, Tensor> before = HANDED_OVER.get();
+                HANDED_OVER.set(handOver(inputs, leafUses));
+                Tensor[] inGrads;
+                try {
+                    inGrads = fn.backward().apply(g);
+                } finally {
+                    HANDED_OVER.set(before);
+                }
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     if (in == null || !in.requiresGrad() || inGrads[i] == null) {
@@ -149,13 +178,58 @@ public final class Autograd {
         }
     }
 
+    /**
+     * How many times each leaf is an input of the graph's ops: a leaf used once gets its whole
+     * gradient from one backward rule.
+     */
+    private static Map<Tensor, Integer> leafUses(List<Tensor> order) {
+        Map<Tensor, Integer> uses = new IdentityHashMap<>();
+        for (Tensor t : order) {
+            GradFn fn = t.gradFn();
+            if (fn != null) {
+                for (Tensor in : fn.inputs()) {
+                    if (in != null && in.isLeaf() && in.requiresGrad()) {
+                        uses.merge(in, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return uses;
+    }
+
+    /** The gradient memory of the inputs that {@link #newGradient} may hand to this op's rule, or null for none. */
+    private static Map<Tensor, Tensor> handOver(Tensor[] inputs, Map<Tensor, Integer> leafUses) {
+        Map<Tensor, Tensor> handed = null;
+        for (Tensor in : inputs) {
+            if (in == null || leafUses.getOrDefault(in, 0) != 1) {
+                continue;
+            }
+            Tensor grad = TensorInternals.zeroedGrad(in);
+            if (grad != null && grad.dtype() == in.dtype() && grad.device().equals(in.device())
+                    && grad.isContiguous() && Arrays.equals(grad.shape(), in.shape())) {
+                if (handed == null) {
+                    handed = new IdentityHashMap<>();
+                }
+                handed.put(in, grad);
+            }
+        }
+        return handed;
+    }
+
     private static void accumulateIntoLeaf(Tensor leaf, Tensor g) {
         Tensor zeroed = TensorInternals.takeZeroedGrad(leaf);
         if (zeroed != null) {
-            BackendRegistry.of(zeroed).copy(g, zeroed);
+            // g is the zeroed memory itself when newGradient handed it over.
+            if (zeroed != g) {
+                BackendRegistry.of(zeroed).copy(g, zeroed);
+            }
             return;
         }
         Tensor existing = leaf.grad();
+        if (existing == g) {
+            throw new IllegalStateException("autograd: the gradient of " + leaf.describe()
+                    + " was read while the backward pass was writing it");
+        }
         if (existing == null) {
             Tensor fresh = Tensor.zeros(leaf.scope(), leaf.device(), g.dtype(), leaf.shape());
             BackendRegistry.of(fresh).copy(g, fresh);

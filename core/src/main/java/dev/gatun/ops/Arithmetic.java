@@ -19,7 +19,8 @@ public final class Arithmetic {
             throw new IllegalArgumentException(op.name().toLowerCase(java.util.Locale.ROOT) + ": dtype mismatch "
                     + a.describe() + " vs " + b.describe());
         }
-        Tensor out = a.newZeros(Shape.broadcast(a.shape(), b.shape()));
+        // binary writes every element of out, and axpby with beta = 0 never reads it: both start empty.
+        Tensor out = a.newEmpty(Shape.broadcast(a.shape(), b.shape()));
         BackendRegistry.of(a).binary(op, a, b, out);
         return out;
     }
@@ -82,7 +83,7 @@ public final class Arithmetic {
      */
     public static Tensor scale(Tensor x, double c) {
         Backend be = BackendRegistry.of(x);
-        Tensor out = x.newZeros(x.shape());
+        Tensor out = x.newEmpty(x.shape());
         be.axpby(c, x, 0, out);
         return Autograd.record(out, "scale", g -> new Tensor[] {scale(g, c)}, x);
     }

@@ -63,13 +63,13 @@ public final class Convolution {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                dx = x.newEmpty(x.shape());
+                dx = Autograd.newGradient(x);
                 be.conv2dBackwardData(g, gy, w, dx);
             }
             boolean needBias = biasOrNull != null && biasOrNull.requiresGrad();
             if (w.requiresGrad() || needBias) {
-                dw = w.newEmpty(w.shape());
-                db = needBias ? biasOrNull.newZeros(biasOrNull.shape()) : null;
+                dw = w.requiresGrad() ? Autograd.newGradient(w) : w.newEmpty(w.shape());
+                db = needBias ? Autograd.newGradient(biasOrNull) : null;
                 be.conv2dBackwardWeight(g, x, gy, dw, db);
             }
             return new Tensor[] {dx, w.requiresGrad() ? dw : null, db};

@@ -25,7 +25,8 @@ public final class Losses {
             return capturedCrossEntropy(logits, labels);
         }
         Backend be = BackendRegistry.of(logits);
-        Tensor probs = logits.newZeros(logits.shape());
+        // The kernels write every element of probs and dx, so both start empty.
+        Tensor probs = logits.newEmpty(logits.shape());
         double total = be.crossEntropy(logits, labels, probs);
         int batch = logits.dim(0);
         if (batch == 0) {
@@ -33,7 +34,7 @@ public final class Losses {
         }
         Tensor loss = logits.newFull(total / batch);
         return Autograd.record(loss, "cross_entropy", g -> {
-            Tensor dx = logits.newZeros(logits.shape());
+            Tensor dx = logits.newEmpty(logits.shape());
             be.crossEntropyBackward(probs, labels, g.item() / batch, dx);
             return new Tensor[] {dx, null};
         }, logits, labels);

@@ -36,17 +36,18 @@ public final class MatMul {
 
     private static Tensor product(Tensor a, Tensor b) {
         Backend be = BackendRegistry.of(a);
-        Tensor c = a.newZeros(a.dim(0), b.dim(1));
+        // gemm with beta = 0 writes all of C without reading it, so the product and its gradients start empty.
+        Tensor c = a.newEmpty(a.dim(0), b.dim(1));
         be.gemm(false, false, 1, a, b, 0, c);
         return Autograd.record(c, "matmul", g -> {
             Tensor da = null;
             Tensor db = null;
             if (a.requiresGrad()) {
-                da = a.newZeros(a.shape());
+                da = Autograd.newGradient(a);
                 be.gemm(false, true, 1, g, b, 0, da);
             }
             if (b.requiresGrad()) {
-                db = b.newZeros(b.shape());
+                db = Autograd.newGradient(b);
                 be.gemm(true, false, 1, a, g, 0, db);
             }
             return new Tensor[] {da, db};
@@ -89,15 +90,15 @@ public final class MatMul {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                dx = x.newZeros(x.shape());
+                dx = Autograd.newGradient(x);
                 be.gemm(false, false, 1, g, w, 0, dx);
             }
             if (w.requiresGrad()) {
-                dw = w.newZeros(w.shape());
+                dw = Autograd.newGradient(w);
                 be.gemm(true, false, 1, g, x, 0, dw);
             }
             if (bias != null && bias.requiresGrad()) {
-                db = bias.newZeros(bias.shape());
+                db = Autograd.newGradient(bias);
                 be.reduce(dev.gatun.backend.ReduceOp.SUM, g, 0, db, null);
             }
             return new Tensor[] {dx, dw, db};

@@ -473,6 +473,11 @@ public final class Tensor {
                 t.gradZeroed = false;
                 return t.grad;
             }
+
+            @Override
+            public Tensor zeroedGrad(Tensor t) {
+                return t.gradZeroed ? t.grad : null;
+            }
         });
     }
 

@@ -42,6 +42,14 @@ public final class TensorInternals {
          * @return its gradient, or null where it holds what was written into it
          */
         Tensor takeZeroedGrad(Tensor t);
+
+        /**
+         * The gradient of {@code t} if it was zeroed and not yet written; the state stays.
+         *
+         * @param t a tensor
+         * @return its gradient, or null where it holds what was written into it
+         */
+        Tensor zeroedGrad(Tensor t);
     }
 
     // Written in Tensor's static initializer: whoever holds a tensor has seen that write.
@@ -101,5 +109,16 @@ public final class TensorInternals {
      */
     public static Tensor takeZeroedGrad(Tensor t) {
         return access.takeZeroedGrad(t);
+    }
+
+    /**
+     * The gradient of {@code t} if {@link Tensor#zeroGrad} left it to be written and nothing has
+     * read it since, without changing that state: a backward rule may write the gradient there.
+     *
+     * @param t a tensor
+     * @return its gradient, or null where its memory holds the gradient
+     */
+    public static Tensor zeroedGrad(Tensor t) {
+        return access.zeroedGrad(t);
     }
 }
