@@ -45,7 +45,7 @@ final class ByteImageBatch {
             pixelsOf.accept(row, idx);
             long o = base + (long) i * pixels;
             for (int p = 0; p < pixels; p++) {
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (row[p] & 0xFF) / 255f);
+                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, PixelLevels.unit(row[p]));
             }
             lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, labelOf.applyAsInt(idx));
         }

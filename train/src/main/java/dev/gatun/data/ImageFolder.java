@@ -138,8 +138,6 @@ public final class ImageFolder implements Dataset {
     /** One image as read: planar channel-major bytes [channels, height, width]. */
     private record Decoded(Path file, int channels, int height, int width, byte[] pixels) {}
 
-    private static final float MAX_LEVEL = 255f;
-
     /**
      * The most pixels an image may have, 8192 × 8192 (64 Mi): read from the file's header, before
      * anything is decoded, so that a huge image is refused instead of exhausting memory.
@@ -345,8 +343,7 @@ public final class ImageFolder implements Dataset {
             long o = features.offset() + (long) i * imageSize;
             int src = idx * imageSize;
             for (int p = 0; p < imageSize; p++) {
-                // A division, not a multiplication by 1/255: x / 255 rounded once, as torchvision's ToTensor.
-                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, (pixels[src + p] & 0xFF) / MAX_LEVEL);
+                out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, o + p, PixelLevels.unit(pixels[src + p]));
             }
             lab.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, labels.offset() + i, this.labels[idx]);
         }
