@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.gatun.ops.MatMul;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,21 +34,24 @@ class GradientHandoverTest {
         return Tensor.of(W, 4).requiresGrad(true);
     }
 
+    /** Back-propagates from the sum of {@code out}'s result, in a scope of its own. */
+    private static void backwardOfSum(Supplier<Tensor> out) {
+        try (Scope step = Scope.open("step")) {
+            out.get().sum().backward();
+        }
+    }
+
     @Test
     void aLeafUsedOnceGetsItsGradientWrittenInItsOwnMemory() {
         try (Scope scope = Scope.open("handover")) {
             Tensor w = leaf();
             Tensor[] seen = new Tensor[1];
-            try (Scope step = Scope.open("step")) {
-                probe(w, 3, seen).sum().backward();
-            }
+            backwardOfSum(() -> probe(w, 3, seen));
             Tensor memory = w.grad();
             assertNotSame(memory, seen[0], "the first pass has no gradient memory to hand over");
             assertArrayEquals(new float[] {3, 3, 3, 3}, memory.toFloatArray());
             w.zeroGrad();
-            try (Scope step = Scope.open("step")) {
-                probe(w, 5, seen).sum().backward();
-            }
+            backwardOfSum(() -> probe(w, 5, seen));
             assertSame(memory, seen[0], "the rule wrote into the zeroed gradient itself");
             assertSame(memory, w.grad());
             assertArrayEquals(new float[] {5, 5, 5, 5}, w.grad().toFloatArray());
@@ -60,14 +64,10 @@ class GradientHandoverTest {
             Tensor w = leaf();
             Tensor[] first = new Tensor[1];
             Tensor[] second = new Tensor[1];
-            try (Scope step = Scope.open("step")) {
-                probe(w, 1, first).sum().backward();
-            }
+            backwardOfSum(() -> probe(w, 1, first));
             Tensor memory = w.grad();
             w.zeroGrad();
-            try (Scope step = Scope.open("step")) {
-                probe(w, 2, first).add(probe(w, 7, second)).sum().backward();
-            }
+            backwardOfSum(() -> probe(w, 2, first).add(probe(w, 7, second)));
             assertNotSame(memory, first[0]);
             assertNotSame(memory, second[0]);
             assertSame(memory, w.grad());
@@ -81,9 +81,7 @@ class GradientHandoverTest {
             Tensor w = leaf();
             Tensor[] seen = new Tensor[1];
             for (int pass = 0; pass < 2; pass++) {
-                try (Scope step = Scope.open("step")) {
-                    probe(w, 4, seen).sum().backward();
-                }
+                backwardOfSum(() -> probe(w, 4, seen));
                 assertNotSame(w.grad(), seen[0]);
             }
             assertArrayEquals(new float[] {8, 8, 8, 8}, w.grad().toFloatArray());
@@ -95,9 +93,7 @@ class GradientHandoverTest {
         try (Scope scope = Scope.open("handover")) {
             Tensor w = leaf();
             Tensor[] seen = new Tensor[1];
-            try (Scope step = Scope.open("step")) {
-                probe(w, 1, seen).sum().backward();
-            }
+            backwardOfSum(() -> probe(w, 1, seen));
             w.zeroGrad();
             try (Scope step = Scope.open("step")) {
                 Tensor out = Tensor.of(new float[4], 4);
