@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * tail. Transposes are resolved here: the kernel only ever sees op(A) and op(B).
  *
  * <p>Two of the four cases are straight vector copies (A stored k×m, B stored k×n). The other two
- * (A stored m×k, B stored n×k) turn rows into columns, done as 4×4 register transposes. Single
+ * (A stored m×k, B stored n×k) turn rows into columns, done as 4×4 register transposes (4×8 where
+ * the kernels' vectors are 256-bit, see WIDE). Single
  * floats read through a MemorySegment pay a bounds and liveness check each: scalar loops were
  * 1.4× slower for the transposes (0.43 vs 0.31 ns per float) and 15× for the k×m copy of A in
  * groups of four (3.4 vs 0.2 ns), measured on 128×256 blocks.
@@ -48,6 +50,17 @@ final class SgemmPack {
     private static final float[] PICK2_HI = {4, 5, 12, 13, 6, 7, 14, 15};
     private static final float[] PICK4_LO = {0, 1, 2, 3, 8, 9, 10, 11};
     private static final float[] PICK4_HI = {4, 5, 6, 7, 12, 13, 14, 15};
+    /**
+     * Whether the kernels' vectors are 256-bit, so that the 4-row packing uses 256-bit vectors
+     * too. The Vector API methods that every kernel calls (intoArray, say) keep one type profile
+     * for all callers; 128-bit vectors stored here put a second vector class into it, and C2 then
+     * sometimes compiled SgemmMicroKernel with its accumulators boxed: MLP epochs at 20-30 ms a
+     * step instead of 2-3 ms, 10 runs in 108 over 8 s, against 0 in 40 with this packing (bench/results,
+     * slow first epochs). Its 4×8 blocks also halve the selects per float of the 4×4 ones.
+     */
+    private static final boolean WIDE = LANES == 8;
+    /** The first four lanes of S (WIDE only). */
+    private static final VectorMask<Float> FIRST4 = S.indexInRange(0, 4);
 
     private SgemmPack() {}
 
@@ -150,6 +163,10 @@ final class SgemmPack {
     /** Four 4-row slivers from 16 adjacent floats of each of kc stored rows, times alpha. */
     private static void copyFourSlivers(MemorySegment a, long src, long pitch, int kc, float alpha, float[] dst, int d) {
         int step = 4 * kc;
+        if (WIDE) {
+            copyFourSliversWide(a, src, pitch, kc, alpha, dst, d, step);
+            return;
+        }
         if (alpha == 1f) {
             for (int p = 0; p < kc; p++, src += pitch, d += 4) {
                 FloatVector.fromMemorySegment(S4, a, src, ORDER).intoArray(dst, d);
@@ -168,9 +185,49 @@ final class SgemmPack {
         }
     }
 
+    /**
+     * {@link #copyFourSlivers} with 256-bit vectors: two stored rows at a time, whose first and
+     * second halves of each 8-float vector are one sliver's groups for those two k steps.
+     */
+    private static void copyFourSliversWide(MemorySegment a, long src, long pitch, int kc, float alpha, float[] dst,
+                                            int d, int step) {
+        FloatVector scale = FloatVector.broadcast(S, alpha);
+        FloatVector lo = FloatVector.fromArray(S, PICK4_LO, 0);
+        FloatVector hi = FloatVector.fromArray(S, PICK4_HI, 0);
+        int p = 0;
+        for (; p + 1 < kc; p += 2, src += 2 * pitch, d += 8) {
+            FloatVector v0 = FloatVector.fromMemorySegment(S, a, src, ORDER);
+            FloatVector v1 = FloatVector.fromMemorySegment(S, a, src + 32, ORDER);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, a, src + pitch, ORDER);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, a, src + pitch + 32, ORDER);
+            lo.selectFrom(v0, w0).mul(scale).intoArray(dst, d);
+            hi.selectFrom(v0, w0).mul(scale).intoArray(dst, d + step);
+            lo.selectFrom(v1, w1).mul(scale).intoArray(dst, d + 2 * step);
+            hi.selectFrom(v1, w1).mul(scale).intoArray(dst, d + 3 * step);
+        }
+        if (p < kc) {
+            for (int q = 0; q < 16; q++) {
+                dst[d + q / 4 * step + q % 4] = alpha * a.get(F, src + q * Float.BYTES);
+            }
+        }
+    }
+
     /** kc groups of mr (4 or 8) adjacent floats, one group per stored row, times alpha. */
     private static void copyGroups(MemorySegment a, long src, long pitch, int kc, int mr, float alpha, float[] dst, int d) {
-        if (mr == 4) {
+        if (mr == 4 && WIDE) {
+            // Each load takes only its row's group: the next four floats may lie past the segment.
+            FloatVector scale = FloatVector.broadcast(S, alpha);
+            FloatVector lo = FloatVector.fromArray(S, PICK4_LO, 0);
+            int p = 0;
+            for (; p + 1 < kc; p += 2, src += 2 * pitch, d += 8) {
+                FloatVector v = FloatVector.fromMemorySegment(S, a, src, ORDER, FIRST4);
+                FloatVector w = FloatVector.fromMemorySegment(S, a, src + pitch, ORDER, FIRST4);
+                lo.selectFrom(v, w).mul(scale).intoArray(dst, d);
+            }
+            if (p < kc) {
+                gather(a, src, Float.BYTES, 4, 4, alpha, dst, d);
+            }
+        } else if (mr == 4) {
             FloatVector scale = FloatVector.broadcast(S4, alpha);
             for (int p = 0; p < kc; p++, src += pitch, d += 4) {
                 FloatVector.fromMemorySegment(S4, a, src, ORDER).mul(scale).intoArray(dst, d);
@@ -247,11 +304,7 @@ final class SgemmPack {
             lo4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 6 * dstPitch);
             hi4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 7 * dstPitch);
         }
-        for (; p < len; p++, src += Float.BYTES, d += dstPitch) {
-            for (int r = 0; r < 8; r++) {
-                dst[d + r] = scale * seg.get(F, src + r * pitch);
-            }
-        }
+        columns(seg, src, pitch, len - p, 8, scale, dst, d, dstPitch);
     }
 
     /**
@@ -260,6 +313,10 @@ final class SgemmPack {
      */
     private static void transpose4(MemorySegment seg, long src, long pitch, int len, float scale,
                                    float[] dst, int d, int dstPitch) {
+        if (WIDE) {
+            transpose4Wide(seg, src, pitch, len, scale, dst, d, dstPitch);
+            return;
+        }
         FloatVector f = FloatVector.broadcast(S4, scale);
         int p = 0;
         for (; p <= len - 4; p += 4, src += 4 * Float.BYTES, d += 4 * dstPitch) {
@@ -276,8 +333,46 @@ final class SgemmPack {
             t1.rearrange(LO64, t3).mul(f).intoArray(dst, d + 2 * dstPitch);
             t1.rearrange(HI64, t3).mul(f).intoArray(dst, d + 3 * dstPitch);
         }
-        for (; p < len; p++, src += Float.BYTES, d += dstPitch) {
-            for (int r = 0; r < 4; r++) {
+        columns(seg, src, pitch, len - p, 4, scale, dst, d, dstPitch);
+    }
+
+    /**
+     * {@link #transpose4} with 256-bit vectors: a 4×8 block in two rounds of {@link #transpose8}'s
+     * selects, whose results hold two k steps' groups each, adjacent where dstPitch is 4 (A's
+     * slivers). Elsewhere (B's last columns) the groups go one float at a time.
+     */
+    private static void transpose4Wide(MemorySegment seg, long src, long pitch, int len, float scale,
+                                       float[] dst, int d, int dstPitch) {
+        int p = 0;
+        if (dstPitch == 4) {
+            FloatVector f = FloatVector.broadcast(S, scale);
+            FloatVector lo1 = FloatVector.fromArray(S, PICK1_LO, 0);
+            FloatVector hi1 = FloatVector.fromArray(S, PICK1_HI, 0);
+            FloatVector lo2 = FloatVector.fromArray(S, PICK2_LO, 0);
+            FloatVector hi2 = FloatVector.fromArray(S, PICK2_HI, 0);
+            for (; p <= len - 8; p += 8, src += 8 * Float.BYTES, d += 32) {
+                FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
+                FloatVector r1 = FloatVector.fromMemorySegment(S, seg, src + pitch, ORDER);
+                FloatVector r2 = FloatVector.fromMemorySegment(S, seg, src + 2 * pitch, ORDER);
+                FloatVector r3 = FloatVector.fromMemorySegment(S, seg, src + 3 * pitch, ORDER);
+                FloatVector t0 = lo1.selectFrom(r0, r1);
+                FloatVector t1 = hi1.selectFrom(r0, r1);
+                FloatVector t2 = lo1.selectFrom(r2, r3);
+                FloatVector t3 = hi1.selectFrom(r2, r3);
+                lo2.selectFrom(t0, t2).mul(f).intoArray(dst, d);
+                hi2.selectFrom(t0, t2).mul(f).intoArray(dst, d + 8);
+                lo2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 16);
+                hi2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 24);
+            }
+        }
+        columns(seg, src, pitch, len - p, 4, scale, dst, d, dstPitch);
+    }
+
+    /** The transposes' last columns one float at a time: dst[d + p·dstPitch + r] = scale·row_r[p] for p < count. */
+    private static void columns(MemorySegment seg, long src, long pitch, int count, int rows, float scale, float[] dst,
+                                int d, int dstPitch) {
+        for (int p = 0; p < count; p++, src += Float.BYTES, d += dstPitch) {
+            for (int r = 0; r < rows; r++) {
                 dst[d + r] = scale * seg.get(F, src + r * pitch);
             }
         }
