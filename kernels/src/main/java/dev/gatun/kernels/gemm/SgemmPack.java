@@ -205,10 +205,8 @@ final class SgemmPack {
             lo.selectFrom(v1, w1).mul(scale).intoArray(dst, d + 2 * step);
             hi.selectFrom(v1, w1).mul(scale).intoArray(dst, d + 3 * step);
         }
-        if (p < kc) {
-            for (int q = 0; q < 16; q++) {
-                dst[d + q / 4 * step + q % 4] = alpha * a.get(F, src + q * Float.BYTES);
-            }
+        for (int s = 0; p < kc && s < 4; s++) {
+            gather(a, src + 16L * s, Float.BYTES, 4, 4, alpha, dst, d + s * step);
         }
     }
 
