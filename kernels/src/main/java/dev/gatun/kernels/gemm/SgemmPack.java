@@ -21,48 +21,67 @@ import jdk.incubator.vector.VectorSpecies;
  * tail. Transposes are resolved here: the kernel only ever sees op(A) and op(B).
  *
  * <p>Two of the four cases are straight vector copies (A stored k×m, B stored k×n). The other two
- * (A stored m×k, B stored n×k) turn rows into columns, done as 4×4 register transposes (4×8 where
- * the kernels' vectors are 256-bit, see WIDE). Single
+ * (A stored m×k, B stored n×k) turn rows into columns, done as register transposes. Single
  * floats read through a MemorySegment pay a bounds and liveness check each: scalar loops were
  * 1.4× slower for the transposes (0.43 vs 0.31 ns per float) and 15× for the k×m copy of A in
  * groups of four (3.4 vs 0.2 ns), measured on 128×256 blocks.
+ *
+ * <p>Only vectors of the kernels' own width S are used where the kernels' vectors are 256 or
+ * 512 bits wide. The Vector API methods that every kernel calls (intoArray, say) keep one type
+ * profile for all callers; narrower vectors stored here put a second vector class into it, and C2
+ * then sometimes compiled SgemmMicroKernel with its accumulators boxed: MLP epochs at 20-30 ms a
+ * step instead of 2-3 ms, 10 runs in 108 over 8 s at 256-bit with 128-bit packing, against 0 in
+ * 40 without (bench/results, slow first epochs). So slivers of mr = LANES / 2 rows store two k
+ * steps per vector, an 8-row transpose at 16 lanes yields two columns per vector, and the shapes
+ * no S-wide code covers (edges of B, 4-row slivers at 512-bit) go one float at a time. At 128
+ * bits, S is the 4-float species and the 4×4 transposes use it.
  */
 final class SgemmPack {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Four floats, whatever Simd.FLOATS is: the unit of the transposes and of 4-row A slivers. */
+    /** Four floats: the 4×4 transposes' unit, used only where it is S (LANES == 4). */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    /** Eight floats, for 8-row A slivers (only chosen on 512-bit CPUs, which have them). */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    /** Floats in half a vector of S: the sliver height whose groups of two k steps fill one vector. */
+    private static final int HALF = LANES / 2;
     /** Interleave of (x, y): lanes 0..3 are x, 4..7 are y. */
     private static final VectorShuffle<Float> LO32 = VectorShuffle.fromValues(S4, 0, 4, 1, 5);
     private static final VectorShuffle<Float> HI32 = VectorShuffle.fromValues(S4, 2, 6, 3, 7);
     private static final VectorShuffle<Float> LO64 = VectorShuffle.fromValues(S4, 0, 1, 4, 5);
     private static final VectorShuffle<Float> HI64 = VectorShuffle.fromValues(S4, 2, 3, 6, 7);
     /*
-     * Index vectors of the 8×8 transpose's three rounds of two-source selects (index i < 8 takes
-     * lane i of the first vector, i >= 8 lane i - 8 of the second): interleave single floats,
-     * then pairs, then quadruples.
+     * Index vectors of two-source selects (see picks) that interleave blocks of 1, 2, 4 and HALF
+     * floats of two vectors: the transposes' rounds, and the pairing of two k steps' groups.
      */
-    private static final float[] PICK1_LO = {0, 8, 1, 9, 2, 10, 3, 11};
-    private static final float[] PICK1_HI = {4, 12, 5, 13, 6, 14, 7, 15};
-    private static final float[] PICK2_LO = {0, 1, 8, 9, 2, 3, 10, 11};
-    private static final float[] PICK2_HI = {4, 5, 12, 13, 6, 7, 14, 15};
-    private static final float[] PICK4_LO = {0, 1, 2, 3, 8, 9, 10, 11};
-    private static final float[] PICK4_HI = {4, 5, 6, 7, 12, 13, 14, 15};
-    /**
-     * Whether the kernels' vectors are 256-bit, so that the 4-row packing uses 256-bit vectors
-     * too. The Vector API methods that every kernel calls (intoArray, say) keep one type profile
-     * for all callers; 128-bit vectors stored here put a second vector class into it, and C2 then
-     * sometimes compiled SgemmMicroKernel with its accumulators boxed: MLP epochs at 20-30 ms a
-     * step instead of 2-3 ms, 10 runs in 108 over 8 s, against 0 in 40 with this packing (bench/results,
-     * slow first epochs). Its 4×8 blocks also halve the selects per float of the 4×4 ones.
-     */
+    private static final float[] PICK1_LO = picks(1, false);
+    private static final float[] PICK1_HI = picks(1, true);
+    private static final float[] PICK2_LO = picks(2, false);
+    private static final float[] PICK2_HI = picks(2, true);
+    private static final float[] PICK4_LO = picks(4, false);
+    private static final float[] PICK4_HI = picks(4, true);
+    private static final float[] PICK_HALF_LO = picks(HALF, false);
+    private static final float[] PICK_HALF_HI = picks(HALF, true);
+    /** Whether the kernels' vectors are 256-bit: 4-row slivers then store two k steps per vector. */
     private static final boolean WIDE = LANES == 8;
-    /** The first four lanes of S (WIDE only). */
-    private static final VectorMask<Float> FIRST4 = S.indexInRange(0, 4);
+    /** The first and the second half of S's lanes. */
+    private static final VectorMask<Float> FIRST_HALF = S.indexInRange(0, HALF);
+    private static final VectorMask<Float> SECOND_HALF = FIRST_HALF.not();
 
     private SgemmPack() {}
+
+    /**
+     * Select indices, LANES of them, that interleave blocks of {@code block} floats from the first
+     * (index i < LANES takes lane i) and second (index i >= LANES, lane i - LANES) of two vectors,
+     * taken from their lower halves, or their upper halves when {@code upper}. With 8 lanes and
+     * block 1: 0, 8, 1, 9, 2, 10, 3, 11.
+     */
+    private static float[] picks(int block, boolean upper) {
+        float[] at = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            int from = i / (2 * block) * block + i % block + (upper ? HALF : 0);
+            at[i] = i % (2 * block) < block ? from : LANES + from;
+        }
+        return at;
+    }
 
     /**
      * Packs alpha·op(A)[i0 .. i0+mc) × [p0 .. p0+kc) as mr-row slivers (mr = 4 or 8) into
@@ -73,7 +92,7 @@ final class SgemmPack {
         long pitch = (long) lda * Float.BYTES;
         int s = 0;
         int base = 0;
-        if (transA && mr == 4) {
+        if (transA && mr == 4 && LANES <= 8) {
             // Four whole slivers per pass over the stored rows: one loop step per 16 floats
             // instead of per 4 (the LSTM's weight-gradient GEMMs spent 8% of a training step here).
             for (; s + 16 <= mc; s += 16, base += 16 * kc) {
@@ -96,7 +115,7 @@ final class SgemmPack {
                 // Stored m×k: sliver row r is a stored row; four of them at a time become columns.
                 long src = aAt + ((long) (i0 + s) * lda + p0) * Float.BYTES;
                 int full = rows & ~3;
-                if (rows == 8) {
+                if (rows == 8 && LANES >= 8) {
                     transpose8(a, src, pitch, kc, alpha, dst, base, mr);
                 } else {
                     for (int g = 0; g < full; g += 4) {
@@ -192,8 +211,8 @@ final class SgemmPack {
     private static void copyFourSliversWide(MemorySegment a, long src, long pitch, int kc, float alpha, float[] dst,
                                             int d, int step) {
         FloatVector scale = FloatVector.broadcast(S, alpha);
-        FloatVector lo = FloatVector.fromArray(S, PICK4_LO, 0);
-        FloatVector hi = FloatVector.fromArray(S, PICK4_HI, 0);
+        FloatVector lo = FloatVector.fromArray(S, PICK_HALF_LO, 0);
+        FloatVector hi = FloatVector.fromArray(S, PICK_HALF_HI, 0);
         int p = 0;
         for (; p + 1 < kc; p += 2, src += 2 * pitch, d += 8) {
             FloatVector v0 = FloatVector.fromMemorySegment(S, a, src, ORDER);
@@ -212,28 +231,27 @@ final class SgemmPack {
 
     /** kc groups of mr (4 or 8) adjacent floats, one group per stored row, times alpha. */
     private static void copyGroups(MemorySegment a, long src, long pitch, int kc, int mr, float alpha, float[] dst, int d) {
-        if (mr == 4 && WIDE) {
-            // Each load takes only its row's group: the next four floats may lie past the segment.
+        if (mr == HALF) {
+            // Each load takes only its row's group: the next floats may lie past the segment.
             FloatVector scale = FloatVector.broadcast(S, alpha);
-            FloatVector lo = FloatVector.fromArray(S, PICK4_LO, 0);
+            FloatVector lo = FloatVector.fromArray(S, PICK_HALF_LO, 0);
             int p = 0;
-            for (; p + 1 < kc; p += 2, src += 2 * pitch, d += 8) {
-                FloatVector v = FloatVector.fromMemorySegment(S, a, src, ORDER, FIRST4);
-                FloatVector w = FloatVector.fromMemorySegment(S, a, src + pitch, ORDER, FIRST4);
+            for (; p + 1 < kc; p += 2, src += 2 * pitch, d += LANES) {
+                FloatVector v = FloatVector.fromMemorySegment(S, a, src, ORDER, FIRST_HALF);
+                FloatVector w = FloatVector.fromMemorySegment(S, a, src + pitch, ORDER, FIRST_HALF);
                 lo.selectFrom(v, w).mul(scale).intoArray(dst, d);
             }
             if (p < kc) {
-                gather(a, src, Float.BYTES, 4, 4, alpha, dst, d);
+                gather(a, src, Float.BYTES, mr, mr, alpha, dst, d);
             }
-        } else if (mr == 4) {
-            FloatVector scale = FloatVector.broadcast(S4, alpha);
-            for (int p = 0; p < kc; p++, src += pitch, d += 4) {
-                FloatVector.fromMemorySegment(S4, a, src, ORDER).mul(scale).intoArray(dst, d);
+        } else if (mr == LANES) {
+            FloatVector scale = FloatVector.broadcast(S, alpha);
+            for (int p = 0; p < kc; p++, src += pitch, d += LANES) {
+                FloatVector.fromMemorySegment(S, a, src, ORDER).mul(scale).intoArray(dst, d);
             }
         } else {
-            FloatVector scale = FloatVector.broadcast(S8, alpha);
-            for (int p = 0; p < kc; p++, src += pitch, d += 8) {
-                FloatVector.fromMemorySegment(S8, a, src, ORDER).mul(scale).intoArray(dst, d);
+            for (int p = 0; p < kc; p++, src += pitch, d += mr) {
+                gather(a, src, Float.BYTES, mr, mr, alpha, dst, d);
             }
         }
     }
@@ -250,31 +268,31 @@ final class SgemmPack {
 
     /**
      * Eight stored rows ({@code pitch} bytes apart) of {@code len} floats each, times scale, written
-     * as {@code len} groups of eight: dst[d + p·dstPitch + r] = scale·row_r[p]. An 8×8 block takes
-     * three rounds of eight two-source selects (one vpermt2ps each), a third of the shuffles per
-     * float of {@link #transpose4}'s 4×4 blocks. Only where 256-bit vectors are native (the
-     * 8-row A slivers and NR >= 16 exist only there).
+     * as {@code len} groups of eight: dst[d + p·dstPitch + r] = scale·row_r[p]. A block of LANES
+     * columns (8 or 16) takes three rounds of eight two-source selects (one vpermt2ps each), a
+     * third of the shuffles per float of {@link #transpose4}'s 4×4 blocks. Each result holds
+     * LANES / 8 whole columns of the eight rows (see storeColumns).
      */
     private static void transpose8(MemorySegment seg, long src, long pitch, int len, float scale,
                                    float[] dst, int d, int dstPitch) {
-        FloatVector f = FloatVector.broadcast(S8, scale);
-        FloatVector lo1 = FloatVector.fromArray(S8, PICK1_LO, 0);
-        FloatVector hi1 = FloatVector.fromArray(S8, PICK1_HI, 0);
-        FloatVector lo2 = FloatVector.fromArray(S8, PICK2_LO, 0);
-        FloatVector hi2 = FloatVector.fromArray(S8, PICK2_HI, 0);
-        FloatVector lo4 = FloatVector.fromArray(S8, PICK4_LO, 0);
-        FloatVector hi4 = FloatVector.fromArray(S8, PICK4_HI, 0);
+        FloatVector f = FloatVector.broadcast(S, scale);
+        FloatVector lo1 = FloatVector.fromArray(S, PICK1_LO, 0);
+        FloatVector hi1 = FloatVector.fromArray(S, PICK1_HI, 0);
+        FloatVector lo2 = FloatVector.fromArray(S, PICK2_LO, 0);
+        FloatVector hi2 = FloatVector.fromArray(S, PICK2_HI, 0);
+        FloatVector lo4 = FloatVector.fromArray(S, PICK4_LO, 0);
+        FloatVector hi4 = FloatVector.fromArray(S, PICK4_HI, 0);
         int p = 0;
-        for (; p <= len - 8; p += 8, src += 8 * Float.BYTES, d += 8 * dstPitch) {
-            FloatVector r0 = FloatVector.fromMemorySegment(S8, seg, src, ORDER);
-            FloatVector r1 = FloatVector.fromMemorySegment(S8, seg, src + pitch, ORDER);
-            FloatVector r2 = FloatVector.fromMemorySegment(S8, seg, src + 2 * pitch, ORDER);
-            FloatVector r3 = FloatVector.fromMemorySegment(S8, seg, src + 3 * pitch, ORDER);
-            FloatVector r4 = FloatVector.fromMemorySegment(S8, seg, src + 4 * pitch, ORDER);
-            FloatVector r5 = FloatVector.fromMemorySegment(S8, seg, src + 5 * pitch, ORDER);
-            FloatVector r6 = FloatVector.fromMemorySegment(S8, seg, src + 6 * pitch, ORDER);
-            FloatVector r7 = FloatVector.fromMemorySegment(S8, seg, src + 7 * pitch, ORDER);
-            // Pairs of rows interleaved: t0 holds columns 0-3 of rows 0 and 1, t1 columns 4-7.
+        for (; p <= len - LANES; p += LANES, src += (long) LANES * Float.BYTES, d += LANES * dstPitch) {
+            FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
+            FloatVector r1 = FloatVector.fromMemorySegment(S, seg, src + pitch, ORDER);
+            FloatVector r2 = FloatVector.fromMemorySegment(S, seg, src + 2 * pitch, ORDER);
+            FloatVector r3 = FloatVector.fromMemorySegment(S, seg, src + 3 * pitch, ORDER);
+            FloatVector r4 = FloatVector.fromMemorySegment(S, seg, src + 4 * pitch, ORDER);
+            FloatVector r5 = FloatVector.fromMemorySegment(S, seg, src + 5 * pitch, ORDER);
+            FloatVector r6 = FloatVector.fromMemorySegment(S, seg, src + 6 * pitch, ORDER);
+            FloatVector r7 = FloatVector.fromMemorySegment(S, seg, src + 7 * pitch, ORDER);
+            // Pairs of rows interleaved: t0 holds the first half of rows 0 and 1's columns, t1 the second.
             FloatVector t0 = lo1.selectFrom(r0, r1);
             FloatVector t1 = hi1.selectFrom(r0, r1);
             FloatVector t2 = lo1.selectFrom(r2, r3);
@@ -283,7 +301,7 @@ final class SgemmPack {
             FloatVector t5 = hi1.selectFrom(r4, r5);
             FloatVector t6 = lo1.selectFrom(r6, r7);
             FloatVector t7 = hi1.selectFrom(r6, r7);
-            // Quadruples of rows: u0 holds columns 0-1 of rows 0-3, u1 columns 2-3, ...
+            // Quadruples of rows: u0 holds the first quarter of rows 0-3's columns, u1 the second, ...
             FloatVector u0 = lo2.selectFrom(t0, t2);
             FloatVector u1 = hi2.selectFrom(t0, t2);
             FloatVector u2 = lo2.selectFrom(t1, t3);
@@ -293,16 +311,31 @@ final class SgemmPack {
             FloatVector u6 = lo2.selectFrom(t5, t7);
             FloatVector u7 = hi2.selectFrom(t5, t7);
             // Whole columns of the eight rows.
-            lo4.selectFrom(u0, u4).mul(f).intoArray(dst, d);
-            hi4.selectFrom(u0, u4).mul(f).intoArray(dst, d + dstPitch);
-            lo4.selectFrom(u1, u5).mul(f).intoArray(dst, d + 2 * dstPitch);
-            hi4.selectFrom(u1, u5).mul(f).intoArray(dst, d + 3 * dstPitch);
-            lo4.selectFrom(u2, u6).mul(f).intoArray(dst, d + 4 * dstPitch);
-            hi4.selectFrom(u2, u6).mul(f).intoArray(dst, d + 5 * dstPitch);
-            lo4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 6 * dstPitch);
-            hi4.selectFrom(u3, u7).mul(f).intoArray(dst, d + 7 * dstPitch);
+            storeColumns(lo4.selectFrom(u0, u4).mul(f), dst, d, 0, dstPitch);
+            storeColumns(hi4.selectFrom(u0, u4).mul(f), dst, d, 1, dstPitch);
+            storeColumns(lo4.selectFrom(u1, u5).mul(f), dst, d, 2, dstPitch);
+            storeColumns(hi4.selectFrom(u1, u5).mul(f), dst, d, 3, dstPitch);
+            storeColumns(lo4.selectFrom(u2, u6).mul(f), dst, d, 4, dstPitch);
+            storeColumns(hi4.selectFrom(u2, u6).mul(f), dst, d, 5, dstPitch);
+            storeColumns(lo4.selectFrom(u3, u7).mul(f), dst, d, 6, dstPitch);
+            storeColumns(hi4.selectFrom(u3, u7).mul(f), dst, d, 7, dstPitch);
         }
         columns(seg, src, pitch, len - p, 8, scale, dst, d, dstPitch);
+    }
+
+    /**
+     * Result j of {@link #transpose8}'s block: with 8 lanes column j, with 16 lanes columns 2j and
+     * 2j + 1 (eight rows each), adjacent in dst only where dstPitch is 8.
+     */
+    private static void storeColumns(FloatVector v, float[] dst, int d, int j, int dstPitch) {
+        if (LANES == 8) {
+            v.intoArray(dst, d + j * dstPitch);
+        } else if (dstPitch == 8) {
+            v.intoArray(dst, d + 16 * j);
+        } else {
+            v.intoArray(dst, d + 2 * j * dstPitch, FIRST_HALF);
+            v.intoArray(dst, d + (2 * j + 1) * dstPitch - 8, SECOND_HALF);
+        }
     }
 
     /**
@@ -313,6 +346,10 @@ final class SgemmPack {
                                    float[] dst, int d, int dstPitch) {
         if (WIDE) {
             transpose4Wide(seg, src, pitch, len, scale, dst, d, dstPitch);
+            return;
+        }
+        if (LANES != 4) {
+            columns(seg, src, pitch, len, 4, scale, dst, d, dstPitch);
             return;
         }
         FloatVector f = FloatVector.broadcast(S4, scale);
