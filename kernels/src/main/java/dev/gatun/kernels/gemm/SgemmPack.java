@@ -271,7 +271,7 @@ final class SgemmPack {
      * as {@code len} groups of eight: dst[d + p·dstPitch + r] = scale·row_r[p]. A block of LANES
      * columns (8 or 16) takes three rounds of eight two-source selects (one vpermt2ps each), a
      * third of the shuffles per float of {@link #transpose4}'s 4×4 blocks. Each result holds
-     * LANES / 8 whole columns of the eight rows (see storeColumns).
+     * LANES / 8 whole columns of the eight rows.
      */
     private static void transpose8(MemorySegment seg, long src, long pitch, int len, float scale,
                                    float[] dst, int d, int dstPitch) {
@@ -310,32 +310,49 @@ final class SgemmPack {
             FloatVector u5 = hi2.selectFrom(t4, t6);
             FloatVector u6 = lo2.selectFrom(t5, t7);
             FloatVector u7 = hi2.selectFrom(t5, t7);
-            // Whole columns of the eight rows.
-            storeColumns(lo4.selectFrom(u0, u4).mul(f), dst, d, 0, dstPitch);
-            storeColumns(hi4.selectFrom(u0, u4).mul(f), dst, d, 1, dstPitch);
-            storeColumns(lo4.selectFrom(u1, u5).mul(f), dst, d, 2, dstPitch);
-            storeColumns(hi4.selectFrom(u1, u5).mul(f), dst, d, 3, dstPitch);
-            storeColumns(lo4.selectFrom(u2, u6).mul(f), dst, d, 4, dstPitch);
-            storeColumns(hi4.selectFrom(u2, u6).mul(f), dst, d, 5, dstPitch);
-            storeColumns(lo4.selectFrom(u3, u7).mul(f), dst, d, 6, dstPitch);
-            storeColumns(hi4.selectFrom(u3, u7).mul(f), dst, d, 7, dstPitch);
+            // Whole columns of the eight rows: with 8 lanes, result j is column j; with 16, columns
+            // 2j and 2j + 1. Stored here, not by a helper: a vector passed to a call that C2 does
+            // not inline is boxed.
+            FloatVector v0 = lo4.selectFrom(u0, u4).mul(f);
+            FloatVector v1 = hi4.selectFrom(u0, u4).mul(f);
+            FloatVector v2 = lo4.selectFrom(u1, u5).mul(f);
+            FloatVector v3 = hi4.selectFrom(u1, u5).mul(f);
+            FloatVector v4 = lo4.selectFrom(u2, u6).mul(f);
+            FloatVector v5 = hi4.selectFrom(u2, u6).mul(f);
+            FloatVector v6 = lo4.selectFrom(u3, u7).mul(f);
+            FloatVector v7 = hi4.selectFrom(u3, u7).mul(f);
+            if (LANES == 8 || dstPitch == 8) {
+                int step = LANES / 8 * dstPitch;
+                v0.intoArray(dst, d);
+                v1.intoArray(dst, d + step);
+                v2.intoArray(dst, d + 2 * step);
+                v3.intoArray(dst, d + 3 * step);
+                v4.intoArray(dst, d + 4 * step);
+                v5.intoArray(dst, d + 5 * step);
+                v6.intoArray(dst, d + 6 * step);
+                v7.intoArray(dst, d + 7 * step);
+            } else {
+                // A half's offset is where its lane 0 would go: the second half's lanes start 8 later.
+                int odd = dstPitch - 8;
+                v0.intoArray(dst, d, FIRST_HALF);
+                v0.intoArray(dst, d + odd, SECOND_HALF);
+                v1.intoArray(dst, d + 2 * dstPitch, FIRST_HALF);
+                v1.intoArray(dst, d + 2 * dstPitch + odd, SECOND_HALF);
+                v2.intoArray(dst, d + 4 * dstPitch, FIRST_HALF);
+                v2.intoArray(dst, d + 4 * dstPitch + odd, SECOND_HALF);
+                v3.intoArray(dst, d + 6 * dstPitch, FIRST_HALF);
+                v3.intoArray(dst, d + 6 * dstPitch + odd, SECOND_HALF);
+                v4.intoArray(dst, d + 8 * dstPitch, FIRST_HALF);
+                v4.intoArray(dst, d + 8 * dstPitch + odd, SECOND_HALF);
+                v5.intoArray(dst, d + 10 * dstPitch, FIRST_HALF);
+                v5.intoArray(dst, d + 10 * dstPitch + odd, SECOND_HALF);
+                v6.intoArray(dst, d + 12 * dstPitch, FIRST_HALF);
+                v6.intoArray(dst, d + 12 * dstPitch + odd, SECOND_HALF);
+                v7.intoArray(dst, d + 14 * dstPitch, FIRST_HALF);
+                v7.intoArray(dst, d + 14 * dstPitch + odd, SECOND_HALF);
+            }
         }
         columns(seg, src, pitch, len - p, 8, scale, dst, d, dstPitch);
-    }
-
-    /**
-     * Result j of {@link #transpose8}'s block: with 8 lanes column j, with 16 lanes columns 2j and
-     * 2j + 1 (eight rows each), adjacent in dst only where dstPitch is 8.
-     */
-    private static void storeColumns(FloatVector v, float[] dst, int d, int j, int dstPitch) {
-        if (LANES == 8) {
-            v.intoArray(dst, d + j * dstPitch);
-        } else if (dstPitch == 8) {
-            v.intoArray(dst, d + 16 * j);
-        } else {
-            v.intoArray(dst, d + 2 * j * dstPitch, FIRST_HALF);
-            v.intoArray(dst, d + (2 * j + 1) * dstPitch - 8, SECOND_HALF);
-        }
     }
 
     /**
