@@ -68,6 +68,25 @@ public final class Simd {
     }
 
     /**
+     * {@link #sum(FloatVector)} of a vector stored at {@code lanes[at .. at + FLOAT_LANES)}: the same
+     * tree of adds, so the same bits. For kernels that reduce many accumulators at once: each
+     * inlined {@code sum} adds thousands of C2 nodes, and past C2's node budget the rest are
+     * called, with their vectors boxed. Overwrites the stored lanes.
+     *
+     * @param lanes the stored vector
+     * @param at the index of its lane 0
+     * @return the sum of the lanes
+     */
+    public static float sumStored(float[] lanes, int at) {
+        for (int by = FLOAT_LANES / 2; by >= 1; by /= 2) {
+            for (int i = at; i < at + by; i++) {
+                lanes[i] += lanes[i + by];
+            }
+        }
+        return lanes[at];
+    }
+
+    /**
      * {@link #sum(FloatVector)} for doubles.
      *
      * @param v the vector

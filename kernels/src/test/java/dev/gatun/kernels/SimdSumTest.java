@@ -52,6 +52,23 @@ class SimdSumTest {
     }
 
     @Test
+    void aStoredVectorSumsToTheSameBits() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int lanes = Simd.FLOAT_LANES;
+        float[] a = new float[lanes + 3];
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((rng.nextDouble() - 0.5) * Math.pow(10, rng.nextInt(9)));
+            }
+            float expected = Simd.sum(FloatVector.fromArray(Simd.FLOATS, a, 3));
+            float got = Simd.sumStored(a, 3);
+            if (Float.floatToIntBits(got) != Float.floatToIntBits(expected)) {
+                assertEquals(expected, got, "round " + round);
+            }
+        }
+    }
+
+    @Test
     void doublesSumInTheTreeOrderBitForBit() {
         SplittableRandom rng = new SplittableRandom(8);
         double[] a = new double[Simd.DOUBLES.length()];

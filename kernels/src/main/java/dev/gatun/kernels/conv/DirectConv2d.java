@@ -199,6 +199,7 @@ final class DirectConv2d {
         int dw1 = s.dilationW();
         int taps = tapsPerBlock(kw);
         float[] sums = new float[2 * TAPS_MAX];
+        float[] lanes = new float[2 * TAPS_MAX * F.length()];
         int pixelStep = notUnrolled;
         // Two output channels at a time share every load of xp.
         for (int o = 0; o < s.outChannels(); o += (o + 1) % og != 0 ? 2 : 1) {
@@ -216,7 +217,7 @@ final class DirectConv2d {
                     int wAt1 = ((o1 * cg + c) * s.kernelH() + i) * kw;
                     for (int j0 = 0; j0 < kw; j0 += taps) {
                         // Taps past the kernel's last column read valid xp and are dropped.
-                        tapBlock(xp, rowAt + j0 * dw1, dw1, d, e, pixelStep, taps == 5, sums);
+                        tapBlock(xp, rowAt + j0 * dw1, dw1, d, e, pixelStep, taps == 5, sums, lanes);
                         for (int q = 0; q < Math.min(taps, kw - j0); q++) {
                             dw[wAt + j0 + q] += sums[q];
                             if (two) {
@@ -248,10 +249,10 @@ final class DirectConv2d {
      * sums[q] = Σ_t d[t]·xp[at + q·step + t] and sums[TAPS_MAX + q] the same with e, over
      * t < d.length, for q < 5 (fifth) or q < 4: 10 or 8 accumulators, 7 or 6 loads per 10 or 8
      * FMAs. fifth is the same for the whole loop, so C2 compiles one loop per value of it
-     * (unswitching) rather than testing it on every step.
+     * (unswitching) rather than testing it on every step. spill is scratch of 2·TAPS_MAX vectors.
      */
     private static void tapBlock(float[] xp, int at, int step, float[] d, float[] e, int lanes, boolean fifth,
-                                 float[] sums) {
+                                 float[] sums, float[] spill) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0;
         for (int t = 0; t < d.length; t += lanes) {
@@ -276,17 +277,23 @@ final class DirectConv2d {
                 b4 = xv.fma(ev, b4);
             }
         }
-        // Lanes reduced one by one: an array of vectors would box them (measured 10x slower).
-        sums[0] = Simd.sum(a0);
-        sums[1] = Simd.sum(a1);
-        sums[2] = Simd.sum(a2);
-        sums[3] = Simd.sum(a3);
-        sums[4] = Simd.sum(a4);
-        sums[TAPS_MAX] = Simd.sum(b0);
-        sums[TAPS_MAX + 1] = Simd.sum(b1);
-        sums[TAPS_MAX + 2] = Simd.sum(b2);
-        sums[TAPS_MAX + 3] = Simd.sum(b3);
-        sums[TAPS_MAX + 4] = Simd.sum(b4);
+        // Stored, then reduced as floats: ten inlined Simd.sum calls passed C2's node budget, and the
+        // last four were called with their vectors boxed (an array of vectors boxes them too).
+        int v = F.length();
+        a0.intoArray(spill, 0);
+        a1.intoArray(spill, v);
+        a2.intoArray(spill, 2 * v);
+        a3.intoArray(spill, 3 * v);
+        a4.intoArray(spill, 4 * v);
+        b0.intoArray(spill, 5 * v);
+        b1.intoArray(spill, 6 * v);
+        b2.intoArray(spill, 7 * v);
+        b3.intoArray(spill, 8 * v);
+        b4.intoArray(spill, 9 * v);
+        for (int q = 0; q < TAPS_MAX; q++) {
+            sums[q] = Simd.sumStored(spill, q * v);
+            sums[TAPS_MAX + q] = Simd.sumStored(spill, (TAPS_MAX + q) * v);
+        }
     }
 
     /** One dy plane into d at row pitch {@code pitch}; the gaps past outW in each row stay zero. */
