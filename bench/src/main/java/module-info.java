@@ -12,6 +12,7 @@ module dev.gatun.bench {
     requires dev.gatun.studio;
     requires java.net.http;
     requires java.desktop;
+    requires jdk.management;
     requires jdk.incubator.vector;
     requires jmh.core;
     requires tools.jackson.databind;
