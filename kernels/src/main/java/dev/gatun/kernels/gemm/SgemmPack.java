@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams through.
@@ -39,15 +38,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class SgemmPack {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Four floats: the 4×4 transposes' unit, used only where it is S (LANES == 4). */
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** Floats in half a vector of S: the sliver height whose groups of two k steps fill one vector. */
     private static final int HALF = LANES / 2;
-    /** Interleave of (x, y): lanes 0..3 are x, 4..7 are y. */
-    private static final VectorShuffle<Float> LO32 = VectorShuffle.fromValues(S4, 0, 4, 1, 5);
-    private static final VectorShuffle<Float> HI32 = VectorShuffle.fromValues(S4, 2, 6, 3, 7);
-    private static final VectorShuffle<Float> LO64 = VectorShuffle.fromValues(S4, 0, 1, 4, 5);
-    private static final VectorShuffle<Float> HI64 = VectorShuffle.fromValues(S4, 2, 3, 6, 7);
+    /** The 4×4 transposes' interleaves of (x, y), lanes 0..3 from x and 4..7 from y; only made where S has 4 lanes. */
+    private static final VectorShuffle<Float> LO32 = LANES == 4 ? VectorShuffle.fromValues(S, 0, 4, 1, 5) : null;
+    private static final VectorShuffle<Float> HI32 = LANES == 4 ? VectorShuffle.fromValues(S, 2, 6, 3, 7) : null;
+    private static final VectorShuffle<Float> LO64 = LANES == 4 ? VectorShuffle.fromValues(S, 0, 1, 4, 5) : null;
+    private static final VectorShuffle<Float> HI64 = LANES == 4 ? VectorShuffle.fromValues(S, 2, 3, 6, 7) : null;
     /*
      * Index vectors of two-source selects (see picks) that interleave blocks of 1, 2, 4 and HALF
      * floats of two vectors: the transposes' rounds, and the pairing of two k steps' groups.
@@ -186,21 +183,22 @@ final class SgemmPack {
             copyFourSliversWide(a, src, pitch, kc, alpha, dst, d, step);
             return;
         }
+        // Otherwise S has four lanes (packA takes this path only up to 8).
         if (alpha == 1f) {
             for (int p = 0; p < kc; p++, src += pitch, d += 4) {
-                FloatVector.fromMemorySegment(S4, a, src, ORDER).intoArray(dst, d);
-                FloatVector.fromMemorySegment(S4, a, src + 16, ORDER).intoArray(dst, d + step);
-                FloatVector.fromMemorySegment(S4, a, src + 32, ORDER).intoArray(dst, d + 2 * step);
-                FloatVector.fromMemorySegment(S4, a, src + 48, ORDER).intoArray(dst, d + 3 * step);
+                FloatVector.fromMemorySegment(S, a, src, ORDER).intoArray(dst, d);
+                FloatVector.fromMemorySegment(S, a, src + 16, ORDER).intoArray(dst, d + step);
+                FloatVector.fromMemorySegment(S, a, src + 32, ORDER).intoArray(dst, d + 2 * step);
+                FloatVector.fromMemorySegment(S, a, src + 48, ORDER).intoArray(dst, d + 3 * step);
             }
             return;
         }
-        FloatVector scale = FloatVector.broadcast(S4, alpha);
+        FloatVector scale = FloatVector.broadcast(S, alpha);
         for (int p = 0; p < kc; p++, src += pitch, d += 4) {
-            FloatVector.fromMemorySegment(S4, a, src, ORDER).mul(scale).intoArray(dst, d);
-            FloatVector.fromMemorySegment(S4, a, src + 16, ORDER).mul(scale).intoArray(dst, d + step);
-            FloatVector.fromMemorySegment(S4, a, src + 32, ORDER).mul(scale).intoArray(dst, d + 2 * step);
-            FloatVector.fromMemorySegment(S4, a, src + 48, ORDER).mul(scale).intoArray(dst, d + 3 * step);
+            FloatVector.fromMemorySegment(S, a, src, ORDER).mul(scale).intoArray(dst, d);
+            FloatVector.fromMemorySegment(S, a, src + 16, ORDER).mul(scale).intoArray(dst, d + step);
+            FloatVector.fromMemorySegment(S, a, src + 32, ORDER).mul(scale).intoArray(dst, d + 2 * step);
+            FloatVector.fromMemorySegment(S, a, src + 48, ORDER).mul(scale).intoArray(dst, d + 3 * step);
         }
     }
 
@@ -369,13 +367,13 @@ final class SgemmPack {
             columns(seg, src, pitch, len, 4, scale, dst, d, dstPitch);
             return;
         }
-        FloatVector f = FloatVector.broadcast(S4, scale);
+        FloatVector f = FloatVector.broadcast(S, scale);
         int p = 0;
         for (; p <= len - 4; p += 4, src += 4 * Float.BYTES, d += 4 * dstPitch) {
-            FloatVector r0 = FloatVector.fromMemorySegment(S4, seg, src, ORDER);
-            FloatVector r1 = FloatVector.fromMemorySegment(S4, seg, src + pitch, ORDER);
-            FloatVector r2 = FloatVector.fromMemorySegment(S4, seg, src + 2 * pitch, ORDER);
-            FloatVector r3 = FloatVector.fromMemorySegment(S4, seg, src + 3 * pitch, ORDER);
+            FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
+            FloatVector r1 = FloatVector.fromMemorySegment(S, seg, src + pitch, ORDER);
+            FloatVector r2 = FloatVector.fromMemorySegment(S, seg, src + 2 * pitch, ORDER);
+            FloatVector r3 = FloatVector.fromMemorySegment(S, seg, src + 3 * pitch, ORDER);
             FloatVector t0 = r0.rearrange(LO32, r1);
             FloatVector t1 = r0.rearrange(HI32, r1);
             FloatVector t2 = r2.rearrange(LO32, r3);
