@@ -56,17 +56,8 @@ class SgemmPackTest {
             MemorySegment a = stored(arena, rows, lda, cols, r);
             float[] packed = new float[Math.ceilDiv(mc, mr) * mr * kc];
             SgemmPack.packA(transA, a, 0, lda, alpha, i0, mc, p0, kc, mr, packed);
-            float[] expected = new float[packed.length];
-            for (int i = 0; i < Math.ceilDiv(mc, mr) * mr; i++) {
-                for (int p = 0; p < kc; p++) {
-                    float v = 0f;
-                    if (i < mc) {
-                        long at = transA ? (long) (p0 + p) * lda + i0 + i : (long) (i0 + i) * lda + p0 + p;
-                        v = alpha * a.getAtIndex(F, at);
-                    }
-                    expected[i / mr * mr * kc + p * mr + i % mr] = v;
-                }
-            }
+            float[] expected = slivers(mc, mr, kc, (i, p) -> alpha * a.getAtIndex(F,
+                    transA ? (long) (p0 + p) * lda + i0 + i : (long) (i0 + i) * lda + p0 + p));
             assertArrayEquals(expected, packed, "A transA=" + transA + " mr=" + mr + " mc=" + mc + " kc=" + kc);
         }
     }
@@ -82,15 +73,29 @@ class SgemmPackTest {
             MemorySegment b = stored(arena, rows, ldb, cols, r);
             float[] packed = new float[Math.ceilDiv(nc, nr) * nr * kc];
             SgemmPack.packB(transB, b, 0, ldb, p0, kc, j0, nc, packed);
-            float[] expected = new float[packed.length];
-            for (int j = 0; j < Math.ceilDiv(nc, nr) * nr; j++) {
-                for (int p = 0; p < kc; p++) {
-                    long at = transB ? (long) (j0 + j) * ldb + p0 + p : (long) (p0 + p) * ldb + j0 + j;
-                    expected[j / nr * nr * kc + p * nr + j % nr] = j < nc ? b.getAtIndex(F, at) : 0f;
-                }
-            }
+            float[] expected = slivers(nc, nr, kc, (j, p) -> b.getAtIndex(F,
+                    transB ? (long) (j0 + j) * ldb + p0 + p : (long) (p0 + p) * ldb + j0 + j));
             assertArrayEquals(expected, packed, "B transB=" + transB + " nc=" + nc + " kc=" + kc);
         }
+    }
+
+    /** Element (row or column q, step p) of an operand, q below its count. */
+    private interface Element {
+        float at(int q, int p);
+    }
+
+    /**
+     * The sliver layout by definition: ceil(count / width) slivers of kc groups of width floats,
+     * sliver s holding q = s·width .. s·width + width - 1, zeros for q >= count.
+     */
+    private static float[] slivers(int count, int width, int kc, Element element) {
+        float[] packed = new float[Math.ceilDiv(count, width) * width * kc];
+        for (int q = 0; q < count; q++) {
+            for (int p = 0; p < kc; p++) {
+                packed[q / width * width * kc + p * width + q % width] = element.at(q, p);
+            }
+        }
+        return packed;
     }
 
     /** rows × ld floats, the last row cut at cols so that the segment ends at the matrix's last element. */
