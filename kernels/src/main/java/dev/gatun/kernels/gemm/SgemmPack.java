@@ -183,7 +183,7 @@ final class SgemmPack {
             copyFourSliversWide(a, src, pitch, kc, alpha, dst, d, step);
             return;
         }
-        // Otherwise S has four lanes (packA takes this path only up to 8).
+        // LANES is 4 here: packA calls this only up to 8 lanes, and 8 took the wide copy.
         if (alpha == 1f) {
             for (int p = 0; p < kc; p++, src += pitch, d += 4) {
                 FloatVector.fromMemorySegment(S, a, src, ORDER).intoArray(dst, d);
