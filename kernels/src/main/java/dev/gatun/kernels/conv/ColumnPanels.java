@@ -153,11 +153,7 @@ final class ColumnPanels implements BPanels {
     private static VectorMask<Float>[] lanesFrom() {
         VectorMask<Float>[] masks = (VectorMask<Float>[]) new VectorMask<?>[LANES + 1];
         for (int start = 0; start <= LANES; start++) {
-            boolean[] lanes = new boolean[LANES];
-            for (int l = start; l < LANES; l++) {
-                lanes[l] = true;
-            }
-            masks[start] = VectorMask.fromArray(F, lanes, 0);
+            masks[start] = F.indexInRange(0, start).not();
         }
         return masks;
     }

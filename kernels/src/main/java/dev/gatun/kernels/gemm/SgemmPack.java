@@ -9,7 +9,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Copies blocks of op(A) and op(B) into the layouts the micro-kernel streams through.
@@ -40,11 +39,6 @@ final class SgemmPack {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Floats in half a vector of S: the sliver height whose groups of two k steps fill one vector. */
     private static final int HALF = LANES / 2;
-    /** The 4×4 transposes' interleaves of (x, y), lanes 0..3 from x and 4..7 from y; only made where S has 4 lanes. */
-    private static final VectorShuffle<Float> LO32 = LANES == 4 ? VectorShuffle.fromValues(S, 0, 4, 1, 5) : null;
-    private static final VectorShuffle<Float> HI32 = LANES == 4 ? VectorShuffle.fromValues(S, 2, 6, 3, 7) : null;
-    private static final VectorShuffle<Float> LO64 = LANES == 4 ? VectorShuffle.fromValues(S, 0, 1, 4, 5) : null;
-    private static final VectorShuffle<Float> HI64 = LANES == 4 ? VectorShuffle.fromValues(S, 2, 3, 6, 7) : null;
     /*
      * Index vectors of two-source selects (see picks) that interleave blocks of 1, 2, 4 and HALF
      * floats of two vectors: the transposes' rounds, and the pairing of two k steps' groups.
@@ -183,16 +177,8 @@ final class SgemmPack {
             copyFourSliversWide(a, src, pitch, kc, alpha, dst, d, step);
             return;
         }
-        // LANES is 4 here: packA calls this only up to 8 lanes, and 8 took the wide copy.
-        if (alpha == 1f) {
-            for (int p = 0; p < kc; p++, src += pitch, d += 4) {
-                FloatVector.fromMemorySegment(S, a, src, ORDER).intoArray(dst, d);
-                FloatVector.fromMemorySegment(S, a, src + 16, ORDER).intoArray(dst, d + step);
-                FloatVector.fromMemorySegment(S, a, src + 32, ORDER).intoArray(dst, d + 2 * step);
-                FloatVector.fromMemorySegment(S, a, src + 48, ORDER).intoArray(dst, d + 3 * step);
-            }
-            return;
-        }
+        // LANES is 4 here: packA calls this only up to 8 lanes, and 8 took the wide copy. A
+        // product by alpha = 1 is exact, so one loop serves every alpha.
         FloatVector scale = FloatVector.broadcast(S, alpha);
         for (int p = 0; p < kc; p++, src += pitch, d += 4) {
             FloatVector.fromMemorySegment(S, a, src, ORDER).mul(scale).intoArray(dst, d);
@@ -355,52 +341,23 @@ final class SgemmPack {
 
     /**
      * Four stored rows ({@code pitch} bytes apart) of {@code len} floats each, times scale, written
-     * as {@code len} groups of four: dst[d + p·dstPitch + r] = scale·row_r[p].
+     * as {@code len} groups of four: dst[d + p·dstPitch + r] = scale·row_r[p]. A block of LANES
+     * columns takes two rounds of {@link #transpose8}'s selects; each result holds LANES / 4 whole
+     * columns of the four rows, so with 8 lanes the results go out whole only where dstPitch is 4
+     * (A's slivers). Elsewhere (B's last columns, and every 4-row block at 16 lanes) the groups go
+     * one float at a time.
      */
     private static void transpose4(MemorySegment seg, long src, long pitch, int len, float scale,
                                    float[] dst, int d, int dstPitch) {
-        if (WIDE) {
-            transpose4Wide(seg, src, pitch, len, scale, dst, d, dstPitch);
-            return;
-        }
-        if (LANES != 4) {
-            columns(seg, src, pitch, len, 4, scale, dst, d, dstPitch);
-            return;
-        }
-        FloatVector f = FloatVector.broadcast(S, scale);
         int p = 0;
-        for (; p <= len - 4; p += 4, src += 4 * Float.BYTES, d += 4 * dstPitch) {
-            FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
-            FloatVector r1 = FloatVector.fromMemorySegment(S, seg, src + pitch, ORDER);
-            FloatVector r2 = FloatVector.fromMemorySegment(S, seg, src + 2 * pitch, ORDER);
-            FloatVector r3 = FloatVector.fromMemorySegment(S, seg, src + 3 * pitch, ORDER);
-            FloatVector t0 = r0.rearrange(LO32, r1);
-            FloatVector t1 = r0.rearrange(HI32, r1);
-            FloatVector t2 = r2.rearrange(LO32, r3);
-            FloatVector t3 = r2.rearrange(HI32, r3);
-            t0.rearrange(LO64, t2).mul(f).intoArray(dst, d);
-            t0.rearrange(HI64, t2).mul(f).intoArray(dst, d + dstPitch);
-            t1.rearrange(LO64, t3).mul(f).intoArray(dst, d + 2 * dstPitch);
-            t1.rearrange(HI64, t3).mul(f).intoArray(dst, d + 3 * dstPitch);
-        }
-        columns(seg, src, pitch, len - p, 4, scale, dst, d, dstPitch);
-    }
-
-    /**
-     * {@link #transpose4} with 256-bit vectors: a 4×8 block in two rounds of {@link #transpose8}'s
-     * selects, whose results hold two k steps' groups each, adjacent where dstPitch is 4 (A's
-     * slivers). Elsewhere (B's last columns) the groups go one float at a time.
-     */
-    private static void transpose4Wide(MemorySegment seg, long src, long pitch, int len, float scale,
-                                       float[] dst, int d, int dstPitch) {
-        int p = 0;
-        if (dstPitch == 4) {
+        if (LANES == 4 || LANES == 8 && dstPitch == 4) {
+            int step = LANES / 4 * dstPitch;
             FloatVector f = FloatVector.broadcast(S, scale);
             FloatVector lo1 = FloatVector.fromArray(S, PICK1_LO, 0);
             FloatVector hi1 = FloatVector.fromArray(S, PICK1_HI, 0);
             FloatVector lo2 = FloatVector.fromArray(S, PICK2_LO, 0);
             FloatVector hi2 = FloatVector.fromArray(S, PICK2_HI, 0);
-            for (; p <= len - 8; p += 8, src += 8 * Float.BYTES, d += 32) {
+            for (; p <= len - LANES; p += LANES, src += (long) LANES * Float.BYTES, d += LANES * dstPitch) {
                 FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
                 FloatVector r1 = FloatVector.fromMemorySegment(S, seg, src + pitch, ORDER);
                 FloatVector r2 = FloatVector.fromMemorySegment(S, seg, src + 2 * pitch, ORDER);
@@ -410,9 +367,9 @@ final class SgemmPack {
                 FloatVector t2 = lo1.selectFrom(r2, r3);
                 FloatVector t3 = hi1.selectFrom(r2, r3);
                 lo2.selectFrom(t0, t2).mul(f).intoArray(dst, d);
-                hi2.selectFrom(t0, t2).mul(f).intoArray(dst, d + 8);
-                lo2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 16);
-                hi2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 24);
+                hi2.selectFrom(t0, t2).mul(f).intoArray(dst, d + step);
+                lo2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 2 * step);
+                hi2.selectFrom(t1, t3).mul(f).intoArray(dst, d + 3 * step);
             }
         }
         columns(seg, src, pitch, len - p, 4, scale, dst, d, dstPitch);
