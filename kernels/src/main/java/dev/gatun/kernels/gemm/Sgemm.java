@@ -24,10 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The panels of op(B) may also come from a {@link BPanels} instead of a stored matrix (an
  * implicit GEMM: a convolution packs its column matrix straight from the input planes).
  *
- * <p>C is split along M or N (whichever duplicates less packing) into one part per thread of
- * {@link Parallel}, however many there are; each thread packs into its own buffers, so there is
- * one fork and one join per call and no barrier in between. Small products stay on the caller's
- * thread.
+ * <p>C is split along M or N (whichever duplicates less packing) over the threads of
+ * {@link Parallel}, however many there are. Split along M with at least 64 rows a thread, op(B)
+ * is packed once (its panels in parallel) into the caller's buffer, and the threads claim chunks
+ * of rows (four a thread, at least 32 rows each) against it, so a thread on a slowed core does
+ * fewer of them. Otherwise C goes in one part per thread, each packing into its own buffers, with
+ * one fork and one join per call and no barrier in between. Either way the sums are the same.
+ * Small products stay on the caller's thread.
  */
 public final class Sgemm {
     /**
@@ -51,8 +54,23 @@ public final class Sgemm {
      */
     static final long PARALLEL_MIN = 1L << 20;
 
-    /** Per thread: the packed A block, the packed B panel and the register tile's spill buffer. */
-    private static final ThreadFloats WORKSPACE = new ThreadFloats(3);
+    /**
+     * Row chunks per thread when op(B) is packed once for all threads. Threads claim chunks as
+     * they finish, so a core that runs slow for a while (a busy neighbour on a shared host: on
+     * the 2-core EPYC one vCPU at times ran single-threaded SGEMM at 46 GFLOP/s against the
+     * other's 86) does fewer of them instead of holding up the product by its half.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
+    /** Fewest rows of a chunk: below this, packing A and C's loads per chunk start to show. */
+    static final int MIN_CHUNK_ROWS = 32;
+    /** Most floats of op(B) packed once for all threads (16 MiB); bigger ones use per-thread panels. */
+    static final long SHARED_B_MAX = 1L << 22;
+
+    /**
+     * Per thread: the packed A block, the packed B panel, the register tile's spill buffer, and
+     * on a calling thread the op(B) packed for all threads.
+     */
+    private static final ThreadFloats WORKSPACE = new ThreadFloats(4);
 
     private Sgemm() {}
 
@@ -145,17 +163,35 @@ public final class Sgemm {
         stored(mr, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, null, c, cOffset, ldc);
     }
 
+    /**
+     * {@link #sgemm} with op(B) packed once for all threads and rows claimed in chunks, whatever
+     * the size and thread count, so tests reach that path on any machine; k and m at least 1.
+     */
+    static void sgemmOnSharedB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                               float beta, MemorySegment c, long cOffset, int ldc) {
+        GemmArgs.check("sgemm", transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, Float.BYTES);
+        new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, storedPanels(transB, b, bOffset, ldb), beta,
+                null, c, cOffset * Float.BYTES, ldc, SgemmMicroKernel.MR).onSharedB(Math.max(2, Parallel.THREADS));
+    }
+
     /** The blocked product of checked arguments with op(B) packed from a stored B (rowAdd as in {@link #run}). */
     private static void stored(int mr, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
                                float beta, RowAdd rowAdd, MemorySegment c, long cOffset, int ldc) {
+        run(mr, transA, m, n, k, alpha, a, aOffset, lda, storedPanels(transB, b, bOffset, ldb), transB ? 2 : 1, beta,
+                rowAdd, c, cOffset, ldc);
+    }
+
+    /**
+     * A stored B, packed through the same interface as a derived one, one call per KC×NC panel.
+     * Against the code before it existed (thread CPU µs, one thread, best of 3 interleaved runs):
+     * 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
+     * 3425-3606 vs 3164-3499, all within the noise of a shared machine.
+     */
+    private static BPanels storedPanels(boolean transB, MemorySegment b, long bOffset, int ldb) {
         long bAt = bOffset * Float.BYTES;
-        // A stored B is packed through the same interface, one call per KC×NC panel. Against the
-        // code before it existed (thread CPU µs, one thread, best of 3 interleaved runs):
-        // 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
-        // 3425-3606 vs 3164-3499, all within the noise of a shared machine.
-        BPanels panels = (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
-        run(mr, transA, m, n, k, alpha, a, aOffset, lda, panels, transB ? 2 : 1, beta, rowAdd, c, cOffset, ldc);
+        return (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
     }
 
     /**
@@ -224,6 +260,10 @@ public final class Sgemm {
         double costM = (double) rowsEach * n * k / 8 + packA / threads + packB;
         double costN = (double) colsEach * m * k / 8 + packA + packB / threads;
         boolean splitM = costM <= costN;
+        if (splitM && !Parallel.inTask() && m >= 2 * threads * MIN_CHUNK_ROWS && g.sharedB() <= SHARED_B_MAX) {
+            g.onSharedB(threads);
+            return;
+        }
         int chunk = splitM ? rowsEach : colsEach;
         int tasks = Math.ceilDiv(splitM ? m : n, chunk);
         if (tasks < 2) {
@@ -267,43 +307,118 @@ public final class Sgemm {
     private record Gemm(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aAt, int lda,
                         BPanels b, float beta, RowAdd rowAdd, MemorySegment c, long cAt, int ldc, int mr) {
 
+        /**
+         * Depth of the k blocks: equal blocks rather than full ones plus a sliver, since a 16-deep
+         * last block would pay the C load/store of every tile for almost no multiply-adds. The
+         * blocks fix the order of C's sums, so every path below uses these.
+         */
+        int kcMax() {
+            return Math.ceilDiv(k, Math.ceilDiv(k, KC));
+        }
+
+        /** Width of the column panels of C[·, j0..j0+cols). */
+        static int ncMax(int cols) {
+            return roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
+        }
+
+        /** Floats of all of op(B) packed as {@link #onSharedB} packs it. */
+        long sharedB() {
+            int ncMax = ncMax(n);
+            long total = 0;
+            for (int jc = 0, nc; jc < n; jc += nc) {
+                nc = Math.min(ncMax, n - jc);
+                total += (long) roundUp(nc, NR, Integer.MAX_VALUE) * k;
+            }
+            return total;
+        }
+
         /** C[i0..i1) × [j0..j1) on the calling thread, in its own packing buffers. */
         void block(int i0, int i1, int j0, int j1) {
-            int rows = i1 - i0;
-            int cols = j1 - j0;
-            // Equal blocks rather than full ones plus a sliver: a 16-deep last k block would
-            // pay the C load/store of every tile for almost no multiply-adds.
-            int kcMax = Math.ceilDiv(k, Math.ceilDiv(k, KC));
-            int mcMax = roundUp(Math.ceilDiv(rows, Math.ceilDiv(rows, MC)), mr, Integer.MAX_VALUE);
-            int ncMax = roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
-            float[] packedA = WORKSPACE.get(0, mcMax * kcMax);
+            int kcMax = kcMax();
+            int ncMax = ncMax(j1 - j0);
             float[] packedB = WORKSPACE.get(1, ncMax * kcMax);
-            float[] tile = WORKSPACE.get(2, 8 * NR);
-            long ldcBytes = (long) ldc * Float.BYTES;
             // Steps are the actual block sizes, so no index runs past j1, k or i1 near 2^31.
             for (int jc = j0, nc; jc < j1; jc += nc) {
                 nc = Math.min(ncMax, j1 - jc);
                 for (int pc = 0, kc; pc < k; pc += kc) {
                     kc = Math.min(kcMax, k - pc);
-                    // Later k blocks add onto what the first one wrote.
-                    float betaNow = pc == 0 ? beta : 1f;
                     b.pack(pc, kc, jc, nc, packedB);
-                    for (int ic = i0, mc; ic < i1; ic += mc) {
-                        mc = Math.min(mcMax, i1 - ic);
-                        SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int bi = jr * kc;
-                            long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
-                            for (int ir = 0; ir < mc; ir += mr) {
-                                int tileRows = Math.min(mr, mc - ir);
-                                if (pc == 0 && rowAdd != null) {
-                                    rowAdd.into(c, cCol + ir * ldcBytes, ldcBytes, tileRows, jc + jr, nr);
-                                }
-                                SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packedB, bi,
-                                        c, cCol + ir * ldcBytes, ldcBytes, betaNow, tileRows, nr, tile);
-                            }
+                    panel(i0, i1, jc, nc, pc, kc, packedB, 0);
+                }
+            }
+        }
+
+        /**
+         * All of op(B) packed once into the calling thread's buffer (its panels in parallel),
+         * then rows of C in chunks the threads claim one at a time, each against the shared
+         * panels. The same k blocks and tiles as {@link #block}, so the same bits.
+         */
+        void onSharedB(int threads) {
+            int kcMax = kcMax();
+            int ncMax = ncMax(n);
+            int kBlocks = Math.ceilDiv(k, kcMax);
+            int nBlocks = Math.ceilDiv(n, ncMax);
+            int[] panelAt = new int[nBlocks * kBlocks];
+            int total = 0;
+            for (int jb = 0; jb < nBlocks; jb++) {
+                int nc = Math.min(ncMax, n - jb * ncMax);
+                for (int pb = 0; pb < kBlocks; pb++) {
+                    panelAt[jb * kBlocks + pb] = total;
+                    total += roundUp(nc, NR, Integer.MAX_VALUE) * Math.min(kcMax, k - pb * kcMax);
+                }
+            }
+            float[] shared = WORKSPACE.get(3, total);
+            Parallel.forEach(panelAt.length, p -> {
+                int jc = p / kBlocks * ncMax;
+                int pc = p % kBlocks * kcMax;
+                int nc = Math.min(ncMax, n - jc);
+                int kc = Math.min(kcMax, k - pc);
+                // A panel goes through the thread's own buffer: BPanels packs from offset 0.
+                float[] own = WORKSPACE.get(1, ncMax * kcMax);
+                b.pack(pc, kc, jc, nc, own);
+                System.arraycopy(own, 0, shared, panelAt[p], roundUp(nc, NR, Integer.MAX_VALUE) * kc);
+            });
+            int chunk = roundUp(Math.max(MIN_CHUNK_ROWS, Math.ceilDiv(m, threads * CHUNKS_PER_THREAD)), mr, m);
+            Parallel.forEach(Math.ceilDiv(m, chunk), t -> {
+                int i0 = t * chunk;
+                int i1 = Math.min(m, i0 + chunk);
+                for (int jb = 0; jb < nBlocks; jb++) {
+                    int jc = jb * ncMax;
+                    for (int pb = 0; pb < kBlocks; pb++) {
+                        int pc = pb * kcMax;
+                        panel(i0, i1, jc, Math.min(ncMax, n - jc), pc, Math.min(kcMax, k - pc), shared,
+                                panelAt[jb * kBlocks + pb]);
+                    }
+                }
+            });
+        }
+
+        /**
+         * C[i0..i1) × [jc..jc+nc) += the product of op(A)'s rows and k block [pc..pc+kc) with
+         * the packed panel of op(B) at {@code bp[bAt]}; the first k block scales C by beta (or
+         * writes the row of sgemmAddRow), later ones add onto it.
+         */
+        private void panel(int i0, int i1, int jc, int nc, int pc, int kc, float[] bp, int bAt) {
+            int rows = i1 - i0;
+            int mcMax = roundUp(Math.ceilDiv(rows, Math.ceilDiv(rows, MC)), mr, Integer.MAX_VALUE);
+            float[] packedA = WORKSPACE.get(0, mcMax * kcMax());
+            float[] tile = WORKSPACE.get(2, 8 * NR);
+            long ldcBytes = (long) ldc * Float.BYTES;
+            float betaNow = pc == 0 ? beta : 1f;
+            for (int ic = i0, mc; ic < i1; ic += mc) {
+                mc = Math.min(mcMax, i1 - ic);
+                SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int nr = Math.min(NR, nc - jr);
+                    int bi = bAt + jr * kc;
+                    long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int tileRows = Math.min(mr, mc - ir);
+                        if (pc == 0 && rowAdd != null) {
+                            rowAdd.into(c, cCol + ir * ldcBytes, ldcBytes, tileRows, jc + jr, nr);
                         }
+                        SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, bp, bi,
+                                c, cCol + ir * ldcBytes, ldcBytes, betaNow, tileRows, nr, tile);
                     }
                 }
             }

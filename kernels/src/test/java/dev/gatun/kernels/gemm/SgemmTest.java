@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.gatun.kernels.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -111,6 +112,36 @@ class SgemmTest {
                 Sgemm.sgemmAddRow(transA, transB, m, n, k, alpha, a, 2, lda, b, 2, ldb, row, 1, c, 2, ldc);
                 String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB;
                 assertEquals(-1L, c.mismatch(expected), what);
+            }
+        }
+    }
+
+    @Test
+    void opBPackedOnceForAllThreadsGivesTheBitsOfOneThread() {
+        // Row chunks against shared panels of op(B), against the same product on one thread with
+        // its own panels: the same k blocks, so the same sums. Shapes cross k blocks, the panel
+        // width, partial chunks and tiles; C starts as garbage for beta = 0.
+        Random r = new Random(45);
+        int[][] mnk = {{300, 513, 257}, {1792, 512, 28}, {129, Sgemm.NC + 2 * SgemmMicroKernel.NR + 3, 600},
+                       {64, 33, 1}, {1, 17, 9}};
+        for (int[] s : mnk) {
+            for (int t = 0; t < 8; t++) {
+                int m = s[0], n = s[1], k = s[2];
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                float beta = (t & 4) != 0 ? 1.5f : 0f;
+                int lda = (transA ? m : k) + 1;
+                int ldb = (transB ? k : n) + 2;
+                int ldc = n + 3;
+                MemorySegment a = random(1 + (transA ? k : m) * lda, r);
+                MemorySegment b = random(2 + (transB ? n : k) * ldb, r);
+                MemorySegment c = beta == 0f ? ARENA.allocate((1L + (long) m * ldc) * Float.BYTES).fill((byte) 0x7f)
+                        : random(1 + m * ldc, r);
+                MemorySegment expected = ARENA.allocate(c.byteSize()).copyFrom(c);
+                Parallel.inline(() -> Sgemm.sgemm(transA, transB, m, n, k, -0.75f, a, 1, lda, b, 2, ldb, beta,
+                        expected, 1, ldc));
+                Sgemm.sgemmOnSharedB(transA, transB, m, n, k, -0.75f, a, 1, lda, b, 2, ldb, beta, c, 1, ldc);
+                assertEquals(-1L, c.mismatch(expected),
+                        "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB + " beta=" + beta);
             }
         }
     }
