@@ -175,6 +175,56 @@ public final class Sgemm {
                 null, c, cOffset * Float.BYTES, ldc, SgemmMicroKernel.MR).onSharedB(Math.max(2, Parallel.THREADS));
     }
 
+    /**
+     * C = alpha·op(A)·op(B) + beta·C on the calling thread, op(B) packed whole as {@link
+     * SgemmPackedB} packs it (panels of {@link #ncMax} columns and {@link #kcMax} rows,
+     * panel (jb, pb) at {@code panelAt[jb·kBlocks + pb]}); checked arguments, k and alpha not 0.
+     */
+    static void onPackedB(boolean transA, int m, int n, int k, float alpha, MemorySegment a, long aOffset, int lda,
+                          float[] packed, int[] panelAt, float beta, MemorySegment c, long cOffset, int ldc) {
+        new Gemm(transA, m, n, k, alpha, a, aOffset * Float.BYTES, lda, null, beta, null, c, cOffset * Float.BYTES, ldc,
+                SgemmMicroKernel.MR).onPackedB(0, m, packed, panelAt);
+    }
+
+    /** Depth of the k blocks of a product with k rows of op(B); see {@link Gemm#kcMax}. */
+    static int kcMax(int k) {
+        return Math.ceilDiv(k, Math.ceilDiv(k, KC));
+    }
+
+    /**
+     * Where each panel of a whole packed op(B) (k×n) starts: panel (jb, pb), of {@link #ncMax}
+     * columns rounded up to whole slivers and {@link #kcMax} rows, at {@code [jb·kBlocks + pb]};
+     * the last element is the total in floats.
+     *
+     * @throws IllegalArgumentException when the total does not fit an array
+     */
+    static int[] panelOffsets(int k, int n) {
+        if (k == 0 || n == 0) {
+            return new int[] {0};
+        }
+        int kcMax = kcMax(k);
+        int ncMax = ncMax(n);
+        int kBlocks = Math.ceilDiv(k, kcMax);
+        int[] at = new int[Math.ceilDiv(n, ncMax) * kBlocks + 1];
+        long total = 0;
+        for (int jb = 0, jc = 0; jc < n; jb++, jc += ncMax) {
+            for (int pb = 0, pc = 0; pc < k; pb++, pc += kcMax) {
+                at[jb * kBlocks + pb] = (int) total;
+                total += (long) roundUp(Math.min(ncMax, n - jc), NR, Integer.MAX_VALUE) * Math.min(kcMax, k - pc);
+                if (total > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("sgemm packed B: " + k + "×" + n + " is too large to pack");
+                }
+            }
+        }
+        at[at.length - 1] = (int) total;
+        return at;
+    }
+
+    /** Width of the column panels of {@code cols} columns of C: equal panels of whole slivers. */
+    static int ncMax(int cols) {
+        return roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
+    }
+
     /** The blocked product of checked arguments with op(B) packed from a stored B (rowAdd as in {@link #run}). */
     private static void stored(int mr, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
@@ -260,7 +310,8 @@ public final class Sgemm {
         double costM = (double) rowsEach * n * k / 8 + packA / threads + packB;
         double costN = (double) colsEach * m * k / 8 + packA + packB / threads;
         boolean splitM = costM <= costN;
-        if (splitM && !Parallel.inTask() && m >= 2 * threads * MIN_CHUNK_ROWS && g.sharedB() <= SHARED_B_MAX) {
+        if (splitM && !Parallel.inTask() && m >= 2 * threads * MIN_CHUNK_ROWS
+                && (long) k * roundUp(n, NR, Integer.MAX_VALUE) <= SHARED_B_MAX) {
             g.onSharedB(threads);
             return;
         }
@@ -313,23 +364,7 @@ public final class Sgemm {
          * blocks fix the order of C's sums, so every path below uses these.
          */
         int kcMax() {
-            return Math.ceilDiv(k, Math.ceilDiv(k, KC));
-        }
-
-        /** Width of the column panels of C[·, j0..j0+cols). */
-        static int ncMax(int cols) {
-            return roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
-        }
-
-        /** Floats of all of op(B) packed as {@link #onSharedB} packs it. */
-        long sharedB() {
-            int ncMax = ncMax(n);
-            long total = 0;
-            for (int jc = 0, nc; jc < n; jc += nc) {
-                nc = Math.min(ncMax, n - jc);
-                total += (long) roundUp(nc, NR, Integer.MAX_VALUE) * k;
-            }
-            return total;
+            return Sgemm.kcMax(k);
         }
 
         /** C[i0..i1) × [j0..j1) on the calling thread, in its own packing buffers. */
@@ -357,18 +392,10 @@ public final class Sgemm {
             int kcMax = kcMax();
             int ncMax = ncMax(n);
             int kBlocks = Math.ceilDiv(k, kcMax);
-            int nBlocks = Math.ceilDiv(n, ncMax);
-            int[] panelAt = new int[nBlocks * kBlocks];
-            int total = 0;
-            for (int jb = 0; jb < nBlocks; jb++) {
-                int nc = Math.min(ncMax, n - jb * ncMax);
-                for (int pb = 0; pb < kBlocks; pb++) {
-                    panelAt[jb * kBlocks + pb] = total;
-                    total += roundUp(nc, NR, Integer.MAX_VALUE) * Math.min(kcMax, k - pb * kcMax);
-                }
-            }
+            int[] panelAt = panelOffsets(k, n);
+            int total = panelAt[panelAt.length - 1];
             float[] shared = WORKSPACE.get(3, total);
-            Parallel.forEach(panelAt.length, p -> {
+            Parallel.forEach(panelAt.length - 1, p -> {
                 int jc = p / kBlocks * ncMax;
                 int pc = p % kBlocks * kcMax;
                 int nc = Math.min(ncMax, n - jc);
@@ -379,18 +406,24 @@ public final class Sgemm {
                 System.arraycopy(own, 0, shared, panelAt[p], roundUp(nc, NR, Integer.MAX_VALUE) * kc);
             });
             int chunk = roundUp(Math.max(MIN_CHUNK_ROWS, Math.ceilDiv(m, threads * CHUNKS_PER_THREAD)), mr, m);
-            Parallel.forEach(Math.ceilDiv(m, chunk), t -> {
-                int i0 = t * chunk;
-                int i1 = Math.min(m, i0 + chunk);
-                for (int jb = 0; jb < nBlocks; jb++) {
-                    int jc = jb * ncMax;
-                    for (int pb = 0; pb < kBlocks; pb++) {
-                        int pc = pb * kcMax;
-                        panel(i0, i1, jc, Math.min(ncMax, n - jc), pc, Math.min(kcMax, k - pc), shared,
-                                panelAt[jb * kBlocks + pb]);
-                    }
+            Parallel.forEach(Math.ceilDiv(m, chunk), t -> onPackedB(t * chunk, Math.min(m, (t + 1) * chunk), shared,
+                    panelAt));
+        }
+
+        /**
+         * Rows [i0..i1) of C against all of op(B) packed in {@code packed}: panel (jb, pb) of
+         * width ncMax(n) and depth {@link #kcMax} at {@code panelAt[jb·kBlocks + pb]}.
+         */
+        void onPackedB(int i0, int i1, float[] packed, int[] panelAt) {
+            int kcMax = kcMax();
+            int ncMax = ncMax(n);
+            int kBlocks = Math.ceilDiv(k, kcMax);
+            for (int jb = 0, jc = 0; jc < n; jb++, jc += ncMax) {
+                for (int pb = 0, pc = 0; pc < k; pb++, pc += kcMax) {
+                    panel(i0, i1, jc, Math.min(ncMax, n - jc), pc, Math.min(kcMax, k - pc), packed,
+                            panelAt[jb * kBlocks + pb]);
                 }
-            });
+            }
         }
 
         /**

@@ -1,9 +1,6 @@
 package dev.gatun.kernels.gemm;
 
-import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
-
 import dev.gatun.kernels.Simd;
-import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -27,14 +24,8 @@ public final class SgemmPackedB {
     private final MemorySegment b;
     private final long bOffset;
     private final int ldb;
-    private final int kcMax;
-    private final int ncMax;
-    private final int kBlocks;
     private final int[] panelAt;
     private final float[] packed;
-
-    /** Per thread: the packed A block and the register tile's spill buffer. */
-    private static final ThreadFloats SCRATCH = new ThreadFloats(2);
 
     private SgemmPackedB(boolean transB, int k, int n, MemorySegment b, long bOffset, int ldb) {
         this.transB = transB;
@@ -43,35 +34,21 @@ public final class SgemmPackedB {
         this.b = b;
         this.bOffset = bOffset;
         this.ldb = ldb;
-        this.kcMax = k == 0 ? 1 : Math.ceilDiv(k, Math.ceilDiv(k, Sgemm.KC));
-        this.ncMax = n == 0 ? NR : roundUp(Math.ceilDiv(n, Math.ceilDiv(n, Sgemm.NC)), NR);
-        this.kBlocks = Math.ceilDiv(k, kcMax);
-        int nBlocks = Math.ceilDiv(n, ncMax);
-        this.panelAt = new int[nBlocks * kBlocks];
-        long total = 0;
-        for (int jb = 0, jc = 0; jb < nBlocks; jb++, jc += ncMax) {
-            int nc = Math.min(ncMax, n - jc);
-            for (int pb = 0, pc = 0; pb < kBlocks; pb++, pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                panelAt[jb * kBlocks + pb] = (int) total;
-                total += (long) roundUp(nc, NR) * kc;
-            }
-        }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("sgemm packed B: " + k + "×" + n + " is too large to pack");
-        }
-        this.packed = new float[(int) total];
-        if (!Simd.ENABLED) {
+        this.panelAt = Sgemm.panelOffsets(k, n);
+        this.packed = new float[panelAt[panelAt.length - 1]];
+        if (!Simd.ENABLED || k == 0 || n == 0) {
             return;
         }
         // Each panel is packed in place: a recurrent layer packs its W_hh once per pass, and a
         // buffer per panel copied over took a third of that (36 against 23 µs for 128×512).
         long bAt = bOffset * Float.BYTES;
-        for (int jb = 0, jc = 0; jb < nBlocks; jb++, jc += ncMax) {
-            int nc = Math.min(ncMax, n - jc);
-            for (int pb = 0, pc = 0; pb < kBlocks; pb++, pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                SgemmPack.packB(transB, b, bAt, ldb, pc, kc, jc, nc, packed, panelAt[jb * kBlocks + pb]);
+        int kcMax = Sgemm.kcMax(k);
+        int ncMax = Sgemm.ncMax(n);
+        int kBlocks = Math.ceilDiv(k, kcMax);
+        for (int jb = 0, jc = 0; jc < n; jb++, jc += ncMax) {
+            for (int pb = 0, pc = 0; pc < k; pb++, pc += kcMax) {
+                SgemmPack.packB(transB, b, bAt, ldb, pc, Math.min(kcMax, k - pc), jc, Math.min(ncMax, n - jc), packed,
+                        panelAt[jb * kBlocks + pb]);
             }
         }
     }
@@ -133,37 +110,6 @@ public final class SgemmPackedB {
             SgemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
-        int mr = SgemmMicroKernel.MR;
-        int mcMax = roundUp(Math.ceilDiv(m, Math.ceilDiv(m, Sgemm.MC)), mr);
-        float[] packedA = SCRATCH.get(0, mcMax * kcMax);
-        float[] tile = SCRATCH.get(1, 8 * NR);
-        long aAt = aOffset * Float.BYTES;
-        long cAt = cOffset * Float.BYTES;
-        long ldcBytes = (long) ldc * Float.BYTES;
-        for (int jb = 0, jc = 0, nc; jc < n; jb++, jc += nc) {
-            nc = Math.min(ncMax, n - jc);
-            for (int pb = 0, pc = 0, kc; pc < k; pb++, pc += kc) {
-                kc = Math.min(kcMax, k - pc);
-                float betaNow = pc == 0 ? beta : 1f;
-                int panel = panelAt[jb * kBlocks + pb];
-                for (int ic = 0, mc; ic < m; ic += mc) {
-                    mc = Math.min(mcMax, m - ic);
-                    SgemmPack.packA(transA, a, aAt, lda, alpha, ic, mc, pc, kc, mr, packedA);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bi = panel + jr * kc;
-                        long cCol = cAt + ((long) ic * ldc + jc + jr) * Float.BYTES;
-                        for (int ir = 0; ir < mc; ir += mr) {
-                            SgemmMicroKernel.tile(mr, kc, packedA, ir * kc, packed, bi, c, cCol + ir * ldcBytes,
-                                    ldcBytes, betaNow, Math.min(mr, mc - ir), nr, tile);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static int roundUp(int a, int multiple) {
-        return Math.ceilDiv(a, multiple) * multiple;
+        Sgemm.onPackedB(transA, m, n, k, alpha, a, aOffset, lda, packed, panelAt, beta, c, cOffset, ldc);
     }
 }
