@@ -38,10 +38,7 @@ public final class StepAllocations {
             System.exit(2);
         }
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        TrainStepBenchmark.Step step = TrainStepLoop.named(args[0]);
-        step.backend = "cpu";
-        step.precision = "fp32";
-        step.setUp();
+        TrainStepBenchmark.Step step = TrainStepLoop.onCpu(args[0]);
         try {
             long until = System.nanoTime() + (long) (warmUp * 1e9);
             int warmSteps = 0;

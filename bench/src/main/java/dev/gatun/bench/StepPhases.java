@@ -31,10 +31,7 @@ public final class StepPhases {
             System.err.println("steps per round must be at least 1, got " + steps);
             System.exit(2);
         }
-        TrainStepBenchmark.Step step = TrainStepLoop.named(args[0]);
-        step.backend = "cpu";
-        step.precision = "fp32";
-        step.setUp();
+        TrainStepBenchmark.Step step = TrainStepLoop.onCpu(args[0]);
         try {
             for (int round = 1; round <= ROUNDS; round++) {
                 long[] nanos = new long[4];

@@ -48,4 +48,13 @@ public final class TrainStepLoop {
             }
         };
     }
+
+    /** The named model's step on the CPU backend in float32, set up; the caller tears it down. */
+    static TrainStepBenchmark.Step onCpu(String model) {
+        TrainStepBenchmark.Step step = named(model);
+        step.backend = "cpu";
+        step.precision = "fp32";
+        step.setUp();
+        return step;
+    }
 }

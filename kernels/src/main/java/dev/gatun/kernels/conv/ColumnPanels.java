@@ -102,13 +102,13 @@ final class ColumnPanels implements BPanels {
     }
 
     @Override
-    public void pack(int p0, int kc, int j0, int nc, float[] dst) {
+    public void pack(int p0, int kc, int j0, int nc, float[] dst, int at) {
         int[] rowAt = transposed ? pixelAt : patchAt;
         int[] colAt = transposed ? patchAt : pixelAt;
         float[] src = padded;
         Blend lo = new Blend();
         Blend hi = new Blend();
-        for (int t = 0, base = 0; t < nc; t += SLIVER, base += SLIVER * kc) {
+        for (int t = 0, base = at; t < nc; t += SLIVER, base += SLIVER * kc) {
             int cols = Math.min(SLIVER, nc - t);
             int c0 = j0 + t;
             if (cols < SLIVER) {

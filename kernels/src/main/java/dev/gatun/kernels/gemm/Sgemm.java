@@ -241,7 +241,7 @@ public final class Sgemm {
      */
     private static BPanels storedPanels(boolean transB, MemorySegment b, long bOffset, int ldb) {
         long bAt = bOffset * Float.BYTES;
-        return (p0, kc, j0, nc, dst) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst);
+        return (p0, kc, j0, nc, dst, at) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst, at);
     }
 
     /**
@@ -377,7 +377,7 @@ public final class Sgemm {
                 nc = Math.min(ncMax, j1 - jc);
                 for (int pc = 0, kc; pc < k; pc += kc) {
                     kc = Math.min(kcMax, k - pc);
-                    b.pack(pc, kc, jc, nc, packedB);
+                    b.pack(pc, kc, jc, nc, packedB, 0);
                     panel(i0, i1, jc, nc, pc, kc, packedB, 0);
                 }
             }
@@ -398,12 +398,7 @@ public final class Sgemm {
             Parallel.forEach(panelAt.length - 1, p -> {
                 int jc = p / kBlocks * ncMax;
                 int pc = p % kBlocks * kcMax;
-                int nc = Math.min(ncMax, n - jc);
-                int kc = Math.min(kcMax, k - pc);
-                // A panel goes through the thread's own buffer: BPanels packs from offset 0.
-                float[] own = WORKSPACE.get(1, ncMax * kcMax);
-                b.pack(pc, kc, jc, nc, own);
-                System.arraycopy(own, 0, shared, panelAt[p], roundUp(nc, NR, Integer.MAX_VALUE) * kc);
+                b.pack(pc, Math.min(kcMax, k - pc), jc, Math.min(ncMax, n - jc), shared, panelAt[p]);
             });
             int chunk = roundUp(Math.max(MIN_CHUNK_ROWS, Math.ceilDiv(m, threads * CHUNKS_PER_THREAD)), mr, m);
             Parallel.forEach(Math.ceilDiv(m, chunk), t -> onPackedB(t * chunk, Math.min(m, (t + 1) * chunk), shared,

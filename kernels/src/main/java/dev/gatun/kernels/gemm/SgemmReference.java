@@ -93,7 +93,7 @@ public final class SgemmReference {
         int w = BPanels.SLIVER;
         float[] packed = new float[Math.multiplyExact(Math.ceilDiv(n, w) * w, k)];
         if (k > 0 && n > 0) {
-            b.pack(0, k, 0, n, packed);
+            b.pack(0, k, 0, n, packed, 0);
         }
         float[] stored = new float[Math.multiplyExact(k, n)];
         for (int p = 0; p < k; p++) {

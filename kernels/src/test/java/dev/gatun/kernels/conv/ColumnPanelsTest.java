@@ -59,9 +59,11 @@ class ColumnPanelsTest {
     private static void check(ColumnPanels panels, float[] col, int ld, boolean transposed,
                               int p0, int kc, int j0, int nc, String what) {
         int slivers = Math.ceilDiv(nc, W);
-        float[] dst = new float[slivers * kc * W];
+        // From an offset into a longer array, as into a panel of a whole packed op(B).
+        int at = 3;
+        float[] dst = new float[at + slivers * kc * W];
         Arrays.fill(dst, Float.NaN);
-        panels.pack(p0, kc, j0, nc, dst);
+        panels.pack(p0, kc, j0, nc, dst, at);
         for (int s = 0; s < slivers; s++) {
             for (int p = 0; p < kc; p++) {
                 for (int c = 0; c < W; c++) {
@@ -69,7 +71,7 @@ class ColumnPanelsTest {
                     int row = transposed ? j : p0 + p;
                     int column = transposed ? p0 + p : j;
                     float want = s * W + c < nc ? col[row * ld + column] : 0f;
-                    assertEquals(want, dst[s * kc * W + p * W + c],
+                    assertEquals(want, dst[at + s * kc * W + p * W + c],
                             what + " panel [" + p0 + "+" + kc + ", " + j0 + "+" + nc + ") at row " + (p0 + p) + " column " + j);
                 }
             }

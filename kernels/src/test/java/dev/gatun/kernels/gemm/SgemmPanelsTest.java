@@ -20,7 +20,7 @@ class SgemmPanelsTest {
     /** op(B) stored row-major k×n, packed by definition. */
     private record Stored(float[] b, int k, int n) implements BPanels {
         @Override
-        public void pack(int p0, int kc, int j0, int nc, float[] dst) {
+        public void pack(int p0, int kc, int j0, int nc, float[] dst, int at) {
             assertTrue(p0 >= 0 && kc > 0 && p0 + kc <= k && j0 >= 0 && nc > 0 && j0 + nc <= n,
                     "panel [" + p0 + "+" + kc + ", " + j0 + "+" + nc + ") outside " + k + "×" + n);
             int slivers = Math.ceilDiv(nc, SLIVER);
@@ -28,7 +28,7 @@ class SgemmPanelsTest {
                 for (int p = 0; p < kc; p++) {
                     for (int c = 0; c < SLIVER; c++) {
                         int j = s * SLIVER + c;
-                        dst[s * kc * SLIVER + p * SLIVER + c] = j < nc ? b[(p0 + p) * n + j0 + j] : 0f;
+                        dst[at + s * kc * SLIVER + p * SLIVER + c] = j < nc ? b[(p0 + p) * n + j0 + j] : 0f;
                     }
                 }
             }
@@ -66,7 +66,7 @@ class SgemmPanelsTest {
 
     @Test
     void shortCIsRejectedBeforePacking() {
-        BPanels never = (p0, kc, j0, nc, dst) -> {
+        BPanels never = (p0, kc, j0, nc, dst, at) -> {
             throw new AssertionError("packed before the checks");
         };
         MemorySegment a = MemorySegment.ofArray(new float[12]);
