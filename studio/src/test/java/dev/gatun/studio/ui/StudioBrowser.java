@@ -20,6 +20,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -95,8 +96,13 @@ final class StudioBrowser implements AutoCloseable {
                 && !byId("layers").findElements(By.cssSelector("li.layer")).isEmpty());
     }
 
+    /**
+     * Polls condition until it gives a value (not null or false). An element the page re-rendered
+     * between finding and reading it (the live views redraw every frame) is retried, not a failure.
+     */
     <T> T waitFor(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(this::pageState).until(condition);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).withMessage(this::pageState)
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** {@return what a failed wait reports: the page's status and messages, and the server's runs} */
