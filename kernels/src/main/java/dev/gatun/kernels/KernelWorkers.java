@@ -6,14 +6,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The daemon threads that help a {@link Parallel#forEach} caller. The caller posts its tasks in
  * one slot; each worker takes every newly posted job, claims tasks from it until none is left,
- * then watches the slot for 50 µs ({@code -Dgatun.workerSpinMicros}) before it parks, yielding its
+ * then watches the slot for 200 µs ({@code -Dgatun.workerSpinMicros}) before it parks, yielding its
  * core to any other thread that waits for it.
  *
  * <p>Why spin: a training step is a chain of ops of 20 µs to a few ms each, and waking a parked
  * thread costs 10–30 µs on these VMs (measured with Parallel.forEach on two tiny tasks: 12 µs a
  * call through a thread pool's queue). A worker still watching the slot starts within a
- * microsecond. A job posted while another caller's job is in the slot replaces it: both callers
- * still finish their own tasks, helped or not.
+ * microsecond. 200 µs, not less: the serial stretches between a step's parallel ops (a small
+ * layer, an element-wise op, one panel of op(B) packed on the caller's thread) often outlast 50 µs,
+ * and against 50 the 2-core MLP step ran 1.07× faster, the CNN's 1.05×; 1 ms gained no more. A job
+ * posted while another caller's job is in the slot replaces it: both callers still finish their own
+ * tasks, helped or not.
  */
 final class KernelWorkers {
     /** {@code gatun.workerSpinMicros}: how long an idle worker watches for a job before it parks (0: at once). */
@@ -32,7 +35,7 @@ final class KernelWorkers {
     }
 
     private static long spinNanos() {
-        String asked = System.getProperty("gatun.workerSpinMicros", "50").trim();
+        String asked = System.getProperty("gatun.workerSpinMicros", "200").trim();
         long micros;
         try {
             micros = Long.parseLong(asked);
