@@ -220,6 +220,24 @@ public final class Sgemm {
         return at;
     }
 
+    /**
+     * Packs all of op(B) (k×n, both at least 1) into {@code packed} in the layout of {@link
+     * #panelOffsets}, the panels in parallel over the threads of {@link Parallel} (inline when
+     * there is one panel, or inside a task). Each panel is packed in place: a recurrent layer packs
+     * its W_hh once per pass, and a buffer per panel copied over took a third of that (36 against
+     * 23 µs for 128×512).
+     */
+    static void packWhole(BPanels b, int k, int n, float[] packed, int[] panelAt) {
+        int kcMax = kcMax(k);
+        int ncMax = ncMax(n);
+        int kBlocks = Math.ceilDiv(k, kcMax);
+        Parallel.forEach(panelAt.length - 1, p -> {
+            int jc = p / kBlocks * ncMax;
+            int pc = p % kBlocks * kcMax;
+            b.pack(pc, Math.min(kcMax, k - pc), jc, Math.min(ncMax, n - jc), packed, panelAt[p]);
+        });
+    }
+
     /** Width of the column panels of {@code cols} columns of C: equal panels of whole slivers. */
     static int ncMax(int cols) {
         return roundUp(Math.ceilDiv(cols, Math.ceilDiv(cols, NC)), NR, Integer.MAX_VALUE);
@@ -239,7 +257,7 @@ public final class Sgemm {
      * 64×128×512 transB 122.8-127.0 vs 123.9-133.9, 128×784×256 683-730 vs 690-700, 512³
      * 3425-3606 vs 3164-3499, all within the noise of a shared machine.
      */
-    private static BPanels storedPanels(boolean transB, MemorySegment b, long bOffset, int ldb) {
+    static BPanels storedPanels(boolean transB, MemorySegment b, long bOffset, int ldb) {
         long bAt = bOffset * Float.BYTES;
         return (p0, kc, j0, nc, dst, at) -> SgemmPack.packB(transB, b, bAt, ldb, p0, kc, j0, nc, dst, at);
     }
@@ -389,17 +407,9 @@ public final class Sgemm {
          * panels. The same k blocks and tiles as {@link #block}, so the same bits.
          */
         void onSharedB(int threads) {
-            int kcMax = kcMax();
-            int ncMax = ncMax(n);
-            int kBlocks = Math.ceilDiv(k, kcMax);
             int[] panelAt = panelOffsets(k, n);
-            int total = panelAt[panelAt.length - 1];
-            float[] shared = WORKSPACE.get(3, total);
-            Parallel.forEach(panelAt.length - 1, p -> {
-                int jc = p / kBlocks * ncMax;
-                int pc = p % kBlocks * kcMax;
-                b.pack(pc, Math.min(kcMax, k - pc), jc, Math.min(ncMax, n - jc), shared, panelAt[p]);
-            });
+            float[] shared = WORKSPACE.get(3, panelAt[panelAt.length - 1]);
+            packWhole(b, k, n, shared, panelAt);
             int chunk = roundUp(Math.max(MIN_CHUNK_ROWS, Math.ceilDiv(m, threads * CHUNKS_PER_THREAD)), mr, m);
             Parallel.forEach(Math.ceilDiv(m, chunk), t -> onPackedB(t * chunk, Math.min(m, (t + 1) * chunk), shared,
                     panelAt));

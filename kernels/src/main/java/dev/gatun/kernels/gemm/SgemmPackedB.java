@@ -12,7 +12,9 @@ import java.lang.foreign.MemorySegment;
  * recurrent layer multiplies the same W_hh by a small h at every time step ([64, 128]·[128, 512]
  * for the LSTM sample), where packing W_hh again each time costs as much as a fifth of the product.
  *
- * <p>{@link #multiply} runs on the calling thread: rows of A and C are independent, so callers
+ * <p>{@link #pack} packs its panels over the kernel threads (on the caller's alone when op(B) is one
+ * panel, as W_hh is, or when called from inside a task). {@link #multiply} runs on the calling
+ * thread: rows of A and C are independent, so callers
  * that want threads split them (as the recurrent layers do, over the batch, once per sequence).
  * The segment of B is kept for the scalar path ({@code gatun.simd=false}) and k = 0; it must stay
  * alive and unchanged while this object is used.
@@ -39,18 +41,7 @@ public final class SgemmPackedB {
         if (!Simd.ENABLED || k == 0 || n == 0) {
             return;
         }
-        // Each panel is packed in place: a recurrent layer packs its W_hh once per pass, and a
-        // buffer per panel copied over took a third of that (36 against 23 µs for 128×512).
-        long bAt = bOffset * Float.BYTES;
-        int kcMax = Sgemm.kcMax(k);
-        int ncMax = Sgemm.ncMax(n);
-        int kBlocks = Math.ceilDiv(k, kcMax);
-        for (int jb = 0, jc = 0; jc < n; jb++, jc += ncMax) {
-            for (int pb = 0, pc = 0; pc < k; pb++, pc += kcMax) {
-                SgemmPack.packB(transB, b, bAt, ldb, pc, Math.min(kcMax, k - pc), jc, Math.min(ncMax, n - jc), packed,
-                        panelAt[jb * kBlocks + pb]);
-            }
-        }
+        Sgemm.packWhole(Sgemm.storedPanels(transB, b, bOffset, ldb), k, n, packed, panelAt);
     }
 
     /**
