@@ -25,11 +25,14 @@ import jdk.incubator.vector.VectorSpecies;
  *  - Direct (DirectConv2d), forward and backward weight at stride 1 with patch <= DIRECT_MAX_PATCH:
  *    a GEMM of depth 25 spends its time packing; deeper, direct falls behind for want of register
  *    blocking over input channels.
- *  - Pixel tiles (PixelTileConv2d), other stride-1 forward passes and the flipped backward data
- *    where vectors are 512-bit (32 registers hold its tile) and padding the group's output
- *    channels to whole tiles wastes at most PIXEL_TILE_MAX_WASTE of the lanes: the input read
- *    in place, vectors along output channels (conv2 forward 300 -> 364 GFLOP/s, backward data
- *    266 -> 363, measured on 2 Xeon cores).
+ *  - Pixel tiles (PixelTileConv2d), other stride-1 forward passes and the flipped backward data:
+ *    the input read in place, vectors along output channels. At 512 bits (32 registers hold a
+ *    7-pixel tile) where padding the group's output channels to whole tiles wastes at most
+ *    PIXEL_TILE_MAX_WASTE of the lanes (conv2 forward 300 -> 364 GFLOP/s, backward data 266 ->
+ *    363, measured on 2 Xeon cores). Below, with 4-pixel tiles, only where row tiles would run
+ *    and waste more lanes on short rows than pixel tiles do on channels, by more than the pixel
+ *    tile's dearer multiply-add (PIXEL_TILE_FMA_COST): the CNN sample's conv2 and the ResNet
+ *    3×3 layers, 8-20% faster on one Zen 3 core.
  *  - Row tiles (RowTileConv2d), other stride-1 forward passes and the flipped backward data, while
  *    the last tile of a row wastes at most ROW_TILE_MAX_WASTE of its lanes and a group has at
  *    most ROW_TILE_MAX_OUT output channels: the register tile reads the padded input in place,
@@ -65,6 +68,8 @@ public final class Conv2d {
     static final int ROW_TILE_MAX_OUT = 64;
     /** Largest share of pixel-tile lanes past the group's output channels for which a stride-1 forward convolution runs as pixel tiles. */
     static final double PIXEL_TILE_MAX_WASTE = 0.25;
+    /** Below 512 bits, a pixel tile's multiply-add against a row tile's (see the header). */
+    static final double PIXEL_TILE_FMA_COST = 1.07;
     /** Image ranges per thread in forImages: enough to rebalance around a slowed core, few enough that each is many tiles. */
     static final int IMAGE_TASKS_PER_THREAD = 4;
     /** Largest GEMM depth (groupIn·kH·kW) for which the direct kernel runs instead (see the header). */
@@ -546,9 +551,14 @@ public final class Conv2d {
 
     /** Whether a forward convolution that is not direct runs as pixel tiles (see the header). */
     static boolean pixelTile(ConvShape s) {
-        int lanes = Math.ceilDiv(s.groupOut(), PixelTileConv2d.NR) * PixelTileConv2d.NR;
-        return Simd.FLOAT_LANES >= 16 && PixelTileConv2d.supports(s)
-                && (double) (lanes - s.groupOut()) / lanes <= PIXEL_TILE_MAX_WASTE;
+        if (!PixelTileConv2d.supports(s)) {
+            return false;
+        }
+        double waste = PixelTileConv2d.waste(s);
+        if (Simd.FLOAT_LANES >= 16) {
+            return waste <= PIXEL_TILE_MAX_WASTE;
+        }
+        return rowTile(s) && (1 - waste) > (1 - RowTileConv2d.waste(s)) * PIXEL_TILE_FMA_COST;
     }
 
     /** Whether a forward convolution runs as row tiles rather than as a GEMM or the direct kernel (see the header). */

@@ -308,7 +308,7 @@ final class DirectConv2d {
         int size = s.inChannels() * hp * wp;
         // Whole-vector loads run past the last row by up to a block plus the kernel's span.
         // (backwardWeight: a flat row of outH·wp rounded up to whole vectors, from a block's last tap.)
-        // PixelTileConv2d's last tile reads up to MR - 1 = 6 floats past the last plane.
+        // PixelTileConv2d's last row tile reads up to MR - 1 = 6 floats past the last plane.
         int slack = 2 * BLOCK + (s.kernelW() + TAPS_MAX) * s.dilationW();
         float[] xp = PADDED.get(0, size + slack);
         Arrays.fill(xp, 0, size, 0f);

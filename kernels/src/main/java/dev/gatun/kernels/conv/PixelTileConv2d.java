@@ -9,21 +9,31 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /*
- * Stride-1 forward convolution (ConvShape shapes, float32 NCHW) as register tiles of MR = 7
- * adjacent output pixels × NR = 2 vectors of output channels, the input read in place:
- *   yᵀ[oh·outW + ow + r][o] = b[o] + Σ_q xp[n, g, tapAt[q] + oh·wp + ow + r]·wᵀ[q][o]
- * for q = (c, i, j) over group g's patch (xp: one image's zero-padded planes, row pitch wp). Per
- * tap, the tile loads two vectors of the transposed weights (packed once per call, [patch][NR] per
- * sliver of NR channels) and broadcasts seven adjacent input floats into 14 FMAs. The seven
- * broadcasts sit at constant offsets from one index, so C2 checks their range once.
+ * Stride-1 forward convolution (ConvShape shapes, float32 NCHW) as register tiles of MR output
+ * pixels × NR = 2 vectors of output channels, the input read in place:
+ *   yᵀ[p][o] = b[o] + Σ_q xp[n, g, tapAt[q] + pixelAt[p]]·wᵀ[q][o]
+ * for q = (c, i, j) over group g's patch and flat output pixel p = oh·outW + ow at pixelAt[p] =
+ * oh·wp + ow (xp: one image's zero-padded planes, row pitch wp). Per tap, the tile loads two
+ * vectors of the transposed weights (packed once per call, [patch][NR] per sliver of NR channels)
+ * and broadcasts MR input floats into 2·MR FMAs. Broadcasts at constant offsets from one index
+ * get one range check from C2.
  *
- * Against RowTileConv2d (vectors along pixels, weights broadcast) this wastes no lanes on short
- * rows: 7 divides the rows of 28, 14 and 7 pixels of MNIST-sized nets, and a partial last tile
- * only computes pixels it then discards. Against the implicit GEMM it packs no input at all.
- * Measured at 512-bit (Intel Xeon, 2 threads, bench/results): the CNN sample's conv2 forward
- * 300 -> 364 GFLOP/s, its flipped backward data 266 -> 363, a ResNet 3×3 layer 254 -> 315. It
- * needs 14 accumulators, 2 weight vectors and the broadcasts in registers (23): only where there
- * are 32 vector registers, so Conv2d takes it at 512-bit only.
+ * Against RowTileConv2d (vectors along pixels, weights broadcast) this wastes no lanes on rows
+ * that are not whole vectors: the CNN sample's conv2 (rows of 14) spends 16 lanes a row there.
+ *  - With 32 vector registers (512-bit), MR = 7 adjacent pixels of a row: 14 accumulators, 2
+ *    weight vectors and the broadcasts fit. 7 divides rows of 28, 14 and 7; a partial last tile
+ *    computes pixels it then discards. Intel Xeon, 2 threads: conv2 forward 300 -> 364 GFLOP/s,
+ *    its flipped backward data 266 -> 363, a ResNet 3×3 layer 254 -> 315.
+ *  - With 16 (256- and 128-bit), MR = 4 pixels of the flattened plane, 8 accumulators: C2 hoists
+ *    every broadcast to the top of the loop, and more accumulators spill. Tiles run on across row
+ *    ends, so no lane is spent past a row; a tile that crosses one takes a slower body with four
+ *    offsets (1 in 7 of conv2's, timed no slower than splitting it into two pairs). A row tile's
+ *    FMA costs about 7% less when neither wastes lanes (rows of 32: 0.93×), so Conv2d takes this
+ *    one at these widths only where it saves the row tile's wasted lanes. AMD Zen 3, 256-bit,
+ *    one thread, best of 20: conv2 forward 18.2-18.9 -> 16.1-17.2 ms, its flipped backward data
+ *    18.1-19.6 -> 17.1-17.8, a ResNet 3×3 layer (rows of 56) 124-127 -> 104-105; the CNN's
+ *    training step 1.06× (paired, both orders). Bit for bit the row tiles' sums: both add the
+ *    same products to the bias in tap order.
  *
  * The K loop runs over the whole patch with the accumulators in registers (a K-blocked version
  * that kept partial sums in the output tile ran 10% slower). Each image's tiles for one sliver go
@@ -35,8 +45,10 @@ final class PixelTileConv2d {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
     private static final int LANES = F.length();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Adjacent output pixels per tile. */
-    static final int MR = 7;
+    /** Output pixels per tile: 7 adjacent ones of a row with 32 vector registers, else 4 of the flat plane (see the header). */
+    static final int MR = Simd.FLOAT_LANES >= 16 ? 7 : 4;
+    /** Whether tiles run over the flat plane (MR = 4) rather than along rows. */
+    private static final boolean FLAT = MR == 4;
     /** Output channels per tile: two vectors. */
     static final int NR = 2 * LANES;
     /** Per thread: the packed weights and bias (the caller's), and an image's tiles (each worker's). */
@@ -50,6 +62,12 @@ final class PixelTileConv2d {
     /** Stride 1 in both axes: a tile's pixels are adjacent floats of the padded input. */
     static boolean supports(ConvShape s) {
         return s.strideH() == 1 && s.strideW() == 1;
+    }
+
+    /** Fraction of the multiply-adds spent on lanes past a group's output channels (its last sliver). */
+    static double waste(ConvShape s) {
+        int lanes = Math.ceilDiv(s.groupOut(), NR) * NR;
+        return (double) (lanes - s.groupOut()) / lanes;
     }
 
     /** y = conv(x, w) + b (b may be null) on checked arguments; offsets in floats. */
@@ -82,6 +100,7 @@ final class PixelTileConv2d {
         int[] tapAt = DirectConv2d.tapOffsets(s, hp, wp);
         int outW = s.outW();
         int plane = s.outPlane();
+        int[] pixelAt = pixelOffsets(s, wp);
         Conv2d.forImages(s.batch(), n -> {
             float[] xp = DirectConv2d.padImage(s, x, xOff + (long) n * s.inChannels() * s.inPlane(), hp, wp);
             float[] tiles = SCRATCH.get(TILES, (plane + MR) * NR);
@@ -89,10 +108,22 @@ final class PixelTileConv2d {
                 int plane0 = g * cg * hp * wp;
                 for (int sl = 0; sl < slivers; sl++) {
                     int sliver = g * slivers + sl;
-                    for (int oh = 0; oh < s.outH(); oh++) {
-                        for (int ow = 0; ow < outW; ow += MR) {
-                            tile(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + oh * wp + ow,
-                                    tiles, (oh * outW + ow) * NR);
+                    if (!FLAT) {
+                        for (int oh = 0; oh < s.outH(); oh++) {
+                            for (int ow = 0; ow < outW; ow += MR) {
+                                tile(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + oh * wp + ow,
+                                        tiles, (oh * outW + ow) * NR);
+                            }
+                        }
+                    } else {
+                        for (int p = 0; p < plane; p += 4) {
+                            if (pixelAt[p + 3] - pixelAt[p] == 3) {
+                                rowTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
+                                        tiles, p * NR);
+                            } else {
+                                crossingTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0, pixelAt, p,
+                                        tiles, p * NR);
+                            }
                         }
                     }
                     int o0 = g * og + sl * NR;
@@ -105,6 +136,89 @@ final class PixelTileConv2d {
                 }
             }
         });
+    }
+
+    /** pixelAt[p]: the padded offset oh·wp + ow of flat output pixel p = oh·outW + ow, then 3 more copies of the last one's. */
+    static int[] pixelOffsets(ConvShape s, int wp) {
+        int plane = s.outPlane();
+        int[] at = new int[plane + 3];
+        for (int p = 0; p < at.length; p++) {
+            int q = Math.min(p, plane - 1);
+            at[p] = q / s.outW() * wp + q % s.outW();
+        }
+        return at;
+    }
+
+    /** A tile of 4 adjacent pixels of one row, the first at xp offset at; sums to out at oi (row pitch NR). */
+    private static void rowTile4(int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt, int at,
+                              float[] out, int oi) {
+        FloatVector c00 = FloatVector.fromArray(F, bias, bi);
+        FloatVector c01 = FloatVector.fromArray(F, bias, bi + LANES);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        for (int q = 0; q < patch; q++) {
+            int u = at + tapAt[q];
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector a = FloatVector.broadcast(F, xp[u]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(F, xp[u + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(F, xp[u + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(F, xp[u + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            wi += NR;
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + LANES);
+        c10.intoArray(out, oi + NR);
+        c11.intoArray(out, oi + NR + LANES);
+        c20.intoArray(out, oi + 2 * NR);
+        c21.intoArray(out, oi + 2 * NR + LANES);
+        c30.intoArray(out, oi + 3 * NR);
+        c31.intoArray(out, oi + 3 * NR + LANES);
+    }
+
+    /** A tile of the 4 flat pixels from p where they cross a row end (or run past the plane): each its own offset. */
+    private static void crossingTile4(int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt, int plane0,
+                              int[] pixelAt, int p, float[] out, int oi) {
+        int d0 = plane0 + pixelAt[p];
+        int d1 = plane0 + pixelAt[p + 1];
+        int d2 = plane0 + pixelAt[p + 2];
+        int d3 = plane0 + pixelAt[p + 3];
+        FloatVector c00 = FloatVector.fromArray(F, bias, bi);
+        FloatVector c01 = FloatVector.fromArray(F, bias, bi + LANES);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        for (int q = 0; q < patch; q++) {
+            int u = tapAt[q];
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector a = FloatVector.broadcast(F, xp[u + d0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(F, xp[u + d1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(F, xp[u + d2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(F, xp[u + d3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            wi += NR;
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + LANES);
+        c10.intoArray(out, oi + NR);
+        c11.intoArray(out, oi + NR + LANES);
+        c20.intoArray(out, oi + 2 * NR);
+        c21.intoArray(out, oi + 2 * NR + LANES);
+        c30.intoArray(out, oi + 3 * NR);
+        c31.intoArray(out, oi + 3 * NR + LANES);
     }
 
     /**
