@@ -18,7 +18,7 @@ import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
 import dev.gatun.train.JitWarmUp;
 import dev.gatun.train.Loss;
-import dev.gatun.train.Predictions;
+import dev.gatun.train.EvaluationWithPredictions;
 import dev.gatun.train.Trainer;
 import dev.gatun.train.metrics.ConfusionMatrix;
 import dev.gatun.train.console.ProgressBar;
@@ -141,12 +141,13 @@ public record FashionSample(String name, String description, int[] featureShape,
             Trainer trainer = new Trainer(net, adam, Loss.CROSS_ENTROPY, out, ProgressBar.isTerminal());
             run.attach(trainer, modelScope, out);
             run.fit(trainer, train, validation, o.epochs());
-            Evaluation tested = trainer.evaluate(test);
+            EvaluationWithPredictions testPass = trainer.evaluateWithPredictions(test);
+            Evaluation tested = testPass.evaluation();
             double accuracy = tested.accuracy();
             Map<String, Double> results = new LinkedHashMap<>();
             results.put("test_loss", tested.loss());
             results.put("test_accuracy", accuracy);
-            ConfusionMatrix cm = Predictions.of(net, test).confusion();
+            ConfusionMatrix cm = testPass.predictions().confusion();
             results.put("test_macro_f1", cm.macroF1());
             run.confusion(cm, FashionMnist.CLASS_NAMES);
             run.finish(net, results, trained,

@@ -13,6 +13,7 @@ import dev.gatun.report.HistogramRecorder;
 import dev.gatun.report.RunReport;
 import dev.gatun.tensor.Scope;
 import dev.gatun.train.Evaluation;
+import dev.gatun.train.EvaluationWithPredictions;
 import dev.gatun.train.JitWarmUp;
 import dev.gatun.train.Predictions;
 import dev.gatun.train.Trainer;
@@ -397,12 +398,13 @@ public final class ExperimentRunner {
                         scaler.scale(), scaler.skippedSteps());
             }
             if (test != null) {
-                Evaluation e = trainer.evaluate(test);
+                EvaluationWithPredictions tested = trainer.evaluateWithPredictions(test);
+                Evaluation e = tested.evaluation();
                 end.put("test_loss", e.loss());
                 end.put("test_accuracy", e.accuracy());
                 out.printf(Locale.ROOT, "test loss %.6f%s%n", e.loss(),
                         Double.isNaN(e.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", e.accuracy()));
-                end.putAll(testMetrics(Predictions.of(net, test), data, folder));
+                end.putAll(testMetrics(tested.predictions(), data, folder));
             }
             if (validation != null) {
                 Evaluation e = trainer.evaluate(validation);

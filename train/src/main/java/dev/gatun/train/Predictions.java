@@ -32,13 +32,7 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
      * @return the outputs with the labels or targets
      */
     public static Predictions of(Module model, DataLoader data) {
-        boolean classes = data.dataset().targetDType() == DType.INT32;
-        int n = data.samplesPerEpoch();
-        double[] outputs = null;
-        int[] labels = classes ? new int[n] : null;
-        double[] targets = null;
-        int width = -1;
-        int seen = 0;
+        Collector collector = new Collector(data);
         int[] order = data.order(0);
         boolean wasTraining = model.isTraining();
         model.train(false);
@@ -46,38 +40,64 @@ public record Predictions(int count, int width, double[] outputs, int[] labels, 
             for (int b = 0; b < data.batchCount(); b++) {
                 try (Scope step = Scope.open("predict step")) {
                     DataLoader.Batch batch = data.batch(order, b);
-                    Tensor out = model.forward(batch.features().to(model.device()));
-                    int rows = batch.size();
-                    double[] o = out.contiguous().toDoubleArray();
-                    if (width < 0) {
-                        width = o.length / rows;
-                        outputs = new double[n * width];
-                        targets = classes ? null : new double[n * width];
-                    }
-                    if (o.length != rows * width) {
-                        throw new IllegalStateException("the model gave " + out.describe() + " for a batch of " + rows);
-                    }
-                    System.arraycopy(o, 0, outputs, seen * width, o.length);
-                    if (classes) {
-                        System.arraycopy(batch.labels().toIntArray(), 0, labels, seen, rows);
-                    } else {
-                        double[] t = batch.labels().contiguous().toDoubleArray();
-                        if (t.length != o.length) {
-                            throw new IllegalArgumentException("the model outputs " + width + " values per example but "
-                                    + "the targets have " + t.length / rows);
-                        }
-                        System.arraycopy(t, 0, targets, seen * width, t.length);
-                    }
-                    seen += rows;
+                    collector.add(model.forward(batch.features().to(model.device())), batch);
                 }
             }
         } finally {
             model.train(wasTraining);
         }
-        if (width < 0) {
-            throw new IllegalArgumentException("no examples to predict");
+        return collector.finish();
+    }
+
+    /** Gathers a model's outputs batch by batch, in the data's order, with the batches' labels or targets. */
+    static final class Collector {
+        private final boolean classes;
+        private final int n;
+        private final int[] labels;
+        private double[] outputs;
+        private double[] targets;
+        private int width = -1;
+        private int seen;
+
+        Collector(DataLoader data) {
+            classes = data.dataset().targetDType() == DType.INT32;
+            n = data.samplesPerEpoch();
+            labels = classes ? new int[n] : null;
         }
-        return new Predictions(seen, width, outputs, labels, targets);
+
+        /** Copies out one batch's outputs and labels. */
+        void add(Tensor out, DataLoader.Batch batch) {
+            int rows = batch.size();
+            double[] o = out.contiguous().toDoubleArray();
+            if (width < 0) {
+                width = o.length / rows;
+                outputs = new double[n * width];
+                targets = classes ? null : new double[n * width];
+            }
+            if (o.length != rows * width) {
+                throw new IllegalStateException("the model gave " + out.describe() + " for a batch of " + rows);
+            }
+            System.arraycopy(o, 0, outputs, seen * width, o.length);
+            if (classes) {
+                System.arraycopy(batch.labels().toIntArray(), 0, labels, seen, rows);
+            } else {
+                double[] t = batch.labels().contiguous().toDoubleArray();
+                if (t.length != o.length) {
+                    throw new IllegalArgumentException("the model outputs " + width + " values per example but "
+                            + "the targets have " + t.length / rows);
+                }
+                System.arraycopy(t, 0, targets, seen * width, t.length);
+            }
+            seen += rows;
+        }
+
+        /** The predictions gathered. */
+        Predictions finish() {
+            if (width < 0) {
+                throw new IllegalArgumentException("no examples to predict");
+            }
+            return new Predictions(seen, width, outputs, labels, targets);
+        }
     }
 
     /**

@@ -512,6 +512,30 @@ public final class Trainer {
      * @return the mean loss and accuracy
      */
     public Evaluation evaluate(DataLoader data) {
+        return evaluate(data, null);
+    }
+
+    /**
+     * {@link #evaluate} and {@link Predictions#of} in one pass over the data: a test set's loss,
+     * accuracy and outputs (for a confusion matrix) at the cost of one forward pass, not two.
+     * Under data parallelism, where each rank evaluates its shard, the predictions take a second
+     * pass over the whole set.
+     *
+     * @param data the data set's batches
+     * @return the mean loss and accuracy, and the model's outputs with the labels or targets
+     */
+    public EvaluationWithPredictions evaluateWithPredictions(DataLoader data) {
+        if (parallel != null) {
+            Evaluation evaluation = evaluate(data);
+            return new EvaluationWithPredictions(evaluation, Predictions.of(model, data));
+        }
+        Predictions.Collector collector = new Predictions.Collector(data);
+        Evaluation evaluation = evaluate(data, collector);
+        return new EvaluationWithPredictions(evaluation, collector.finish());
+    }
+
+    /** The evaluation loop; the outputs also go to {@code collector} unless it is null. */
+    private Evaluation evaluate(DataLoader data, Predictions.Collector collector) {
         model.train(false);
         int[] order = data.order(0);
         ShardPlan plan = null;
@@ -536,6 +560,9 @@ public final class Trainer {
                     lossSum += loss.apply(output, batch.labels().to(model.device())).item() * batch.size();
                     correct += countCorrect(output, batch.labels());
                     seen += batch.size();
+                    if (collector != null) {
+                        collector.add(output, batch);
+                    }
                 }
             }
         } finally {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.gatun.data.ArrayDataset;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Linear;
+import dev.gatun.optim.Sgd;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -74,5 +77,38 @@ class PredictionsTest {
         double tot = Math.pow(1 - mean, 2) + Math.pow(2 - mean, 2) + Math.pow(5 - mean, 2);
         assertEquals(1 - 4 / tot, r.r2(), 1e-12);
         assertThrows(IllegalStateException.class, p::confusion);
+    }
+
+    @Test
+    void oneTestPassGivesTheEvaluationAndThePredictionsOfTwo() {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[2 * 23];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        int[] y = new int[23];
+        float[] t = new float[23 * 3];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextInt(3);
+            t[3 * i + y[i]] = 1 + (float) r.nextGaussian();
+        }
+        Linear net = new Linear(2, 3, true, dev.gatun.tensor.DType.FLOAT32, new SplittableRandom(2));
+        PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        Object[][] cases = {
+            {ArrayDataset.classification(x, new int[] {2}, y, 3), Loss.CROSS_ENTROPY},
+            {ArrayDataset.regression(x, new int[] {2}, t, new int[] {3}), Loss.MSE},
+        };
+        for (Object[] c : cases) {
+            // Batches of 5: a last batch of 3.
+            DataLoader data = new DataLoader((ArrayDataset) c[0], 5, false, 0, false);
+            Trainer trainer = new Trainer(net, new Sgd(net.parameters(), 0.1, 0, 0, 0, false), (Loss) c[1], silent, false);
+            EvaluationWithPredictions once = trainer.evaluateWithPredictions(data);
+            assertEquals(trainer.evaluate(data), once.evaluation());
+            Predictions twice = Predictions.of(net, data);
+            assertEquals(23, once.predictions().count());
+            assertArrayEquals(twice.outputs(), once.predictions().outputs());
+            assertArrayEquals(twice.labels(), once.predictions().labels());
+            assertArrayEquals(twice.targets(), once.predictions().targets());
+        }
     }
 }
