@@ -85,31 +85,50 @@ public final class RunReport {
     }
 
     private static void plots(HtmlPage page, Path runFolder, RunMetrics m) throws IOException {
-        page.heading(2, "Curves");
-        curve(page, runFolder, "loss.png", "loss curves", CurvePlots.loss(m));
-        curve(page, runFolder, "accuracy.png", "accuracy curves", CurvePlots.accuracy(m));
-        curve(page, runFolder, "lr.png", "learning rate", CurvePlots.learningRate(m));
+        // The PNGs are encoded together (PngBatch), the page is then laid out in order.
+        PngBatch pngs = new PngBatch(runFolder);
+        List<Optional<XYChart>> curves = List.of(CurvePlots.loss(m), CurvePlots.accuracy(m), CurvePlots.learningRate(m));
+        List<String> curveFiles = List.of("loss.png", "accuracy.png", "lr.png");
+        List<String> curveAlts = List.of("loss curves", "accuracy curves", "learning rate");
+        for (int i = 0; i < curves.size(); i++) {
+            if (curves.get(i).isPresent()) {
+                XYChart chart = curves.get(i).get();
+                pngs.add(curveFiles.get(i), () -> ChartPng.encode(chart));
+            }
+        }
+        ConfusionMatrixFile confusion = Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))
+                ? ConfusionMatrixFile.read(runFolder) : null;
+        if (confusion != null) {
+            pngs.add("confusion.png", () -> ConfusionPlot.png(confusion));
+        }
+        List<HistogramsFile.EpochHistograms> epochs = Files.exists(runFolder.resolve(HistogramsFile.FILE))
+                ? HistogramsFile.read(runFolder) : List.of();
+        List<HistogramPlot.Titled> histograms = epochs.isEmpty() ? List.of() : HistogramPlot.charts(epochs, layerTypes(runFolder));
+        for (HistogramPlot.Titled t : histograms) {
+            pngs.add(t.fileName(), () -> ChartPng.encode(t.chart()));
+        }
+        Map<String, byte[]> written = pngs.write();
 
+        page.heading(2, "Curves");
+        for (int i = 0; i < curves.size(); i++) {
+            if (curves.get(i).isPresent()) {
+                page.image(curveAlts.get(i), written.get(curveFiles.get(i)));
+            }
+        }
         Path boundary = runFolder.resolve(DECISION_BOUNDARY);
         if (Files.isRegularFile(boundary)) {
             page.heading(2, "Decision boundary");
             page.image("decision boundary", Files.readAllBytes(boundary));
         }
-
-        if (Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))) {
-            ConfusionMatrixFile confusion = ConfusionMatrixFile.read(runFolder);
+        if (confusion != null) {
             page.heading(2, "Confusion matrix");
-            page.image("confusion matrix", ChartPng.write(runFolder, "confusion.png", ConfusionPlot.png(confusion)));
+            page.image("confusion matrix", written.get("confusion.png"));
             perClass(page, confusion);
         }
-
-        if (Files.exists(runFolder.resolve(HistogramsFile.FILE))) {
-            List<HistogramsFile.EpochHistograms> epochs = HistogramsFile.read(runFolder);
-            if (!epochs.isEmpty()) {
-                page.heading(2, "Weight and gradient histograms (epoch " + epochs.getLast().epoch() + ")");
-                for (HistogramPlot.Titled t : HistogramPlot.charts(epochs, layerTypes(runFolder))) {
-                    page.image(t.title(), ChartPng.write(runFolder, t.fileName(), t.chart()));
-                }
+        if (!epochs.isEmpty()) {
+            page.heading(2, "Weight and gradient histograms (epoch " + epochs.getLast().epoch() + ")");
+            for (HistogramPlot.Titled t : histograms) {
+                page.image(t.title(), written.get(t.fileName()));
             }
         }
     }
@@ -182,13 +201,6 @@ public final class RunReport {
     /** The epoch with the lowest validation loss, or the lowest training loss when there is no validation. */
     static Optional<RunMetrics.Best> best(RunMetrics m) {
         return m.has("val_loss") ? m.best("val_loss", false) : m.best("train_loss", false);
-    }
-
-    private static void curve(HtmlPage page, Path dir, String file, String alt, Optional<XYChart> chart)
-            throws IOException {
-        if (chart.isPresent()) {
-            page.image(alt, ChartPng.write(dir, file, chart.get()));
-        }
     }
 
     private static void perClass(HtmlPage page, ConfusionMatrixFile confusion) {
