@@ -1,5 +1,6 @@
 package dev.gatun.report;
 
+import dev.gatun.io.TaskFailures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,17 +70,8 @@ final class PngBatch {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing the images of " + dir, e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException("writing the images of " + dir + " failed: " + cause, cause);
+            Throwable other = TaskFailures.rethrowCause(e);
+            throw new IOException("writing the images of " + dir + " failed: " + other, other);
         }
         return out;
     }

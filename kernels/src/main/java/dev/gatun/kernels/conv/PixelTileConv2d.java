@@ -35,6 +35,10 @@ import jdk.incubator.vector.VectorSpecies;
  *    training step 1.06× (paired, both orders). Bit for bit the row tiles' sums: both add the
  *    same products to the bias in tap order.
  *
+ * The tile bodies (7 pixels, 4 of a row, 4 across a row end) are written out each in full: a
+ * vector handed to a call C2 does not inline is boxed, and only the row body's broadcasts sit at
+ * constant offsets from one index.
+ *
  * The K loop runs over the whole patch with the accumulators in registers (a K-blocked version
  * that kept partial sums in the output tile ran 10% slower). Each image's tiles for one sliver go
  * to a [pixels][NR] buffer, then transposed into y's planes. Images go to threads in contiguous

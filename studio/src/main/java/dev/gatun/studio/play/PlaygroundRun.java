@@ -10,6 +10,7 @@ import dev.gatun.config.TrainedModel;
 import dev.gatun.data.DataLoader;
 import dev.gatun.data.Dataset;
 import dev.gatun.io.SafetensorsWriter;
+import dev.gatun.io.TaskFailures;
 import dev.gatun.nn.Dropout;
 import dev.gatun.nn.Module;
 import dev.gatun.optim.Optimizer;
@@ -564,17 +565,7 @@ public final class PlaygroundRun implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException("run " + id + " did not answer within " + COMMAND_SECONDS + " s", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
+            throw new IllegalStateException(TaskFailures.rethrowCause(e));
         }
     }
 
