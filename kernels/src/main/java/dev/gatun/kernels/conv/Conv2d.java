@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  *    363, measured on 2 Xeon cores). Below, with 4-pixel tiles, only where row tiles would run
  *    and waste more lanes on short rows than pixel tiles do on channels, by more than the pixel
  *    tile's dearer multiply-add (PIXEL_TILE_FMA_COST): the CNN sample's conv2 and the ResNet
- *    3×3 layers, 8-20% faster on one Zen 3 core.
+ *    3×3 layers, 5-21% faster on one Zen 3 core.
  *  - Row tiles (RowTileConv2d), other stride-1 forward passes and the flipped backward data, while
  *    the last tile of a row wastes at most ROW_TILE_MAX_WASTE of its lanes and a group has at
  *    most ROW_TILE_MAX_OUT output channels: the register tile reads the padded input in place,
