@@ -3,9 +3,7 @@ package dev.gatun.report;
 import dev.gatun.io.TaskFailures;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,8 +23,8 @@ final class PngBatch {
     }
 
     private final Path dir;
-    private final List<String> files = new ArrayList<>();
-    private final List<Encoder> encoders = new ArrayList<>();
+    /** The encoders by file name, in the order added. */
+    private final Map<String, Encoder> encoders = new LinkedHashMap<>();
 
     PngBatch(Path dir) {
         this.dir = dir;
@@ -34,37 +32,30 @@ final class PngBatch {
 
     /** Adds an image to write as {@code fileName}; file names are unique within a batch. */
     void add(String fileName, Encoder encoder) {
-        if (files.contains(fileName)) {
+        if (encoders.putIfAbsent(fileName, encoder) != null) {
             throw new IllegalArgumentException("two images named " + fileName + " in " + dir);
         }
-        files.add(fileName);
-        encoders.add(encoder);
     }
 
     /**
      * Encodes every image and writes it atomically into the folder.
      *
      * @return the PNG bytes by file name, in the order added
-     * @throws IOException the first image's failure, naming its file
+     * @throws IOException the first failing image's, as its encoder or the write threw it
      */
     Map<String, byte[]> write() throws IOException {
-        int threads = Math.min(files.size(), Runtime.getRuntime().availableProcessors());
         Map<String, byte[]> out = new LinkedHashMap<>();
-        if (threads <= 1) {
-            for (int i = 0; i < files.size(); i++) {
-                out.put(files.get(i), ChartPng.write(dir, files.get(i), encoders.get(i).png()));
-            }
+        if (encoders.isEmpty()) {
             return out;
         }
-        List<Future<byte[]>> pending = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("gatun-png-", 0).factory())) {
-            for (int i = 0; i < files.size(); i++) {
-                String file = files.get(i);
-                Encoder encoder = encoders.get(i);
-                pending.add(pool.submit(() -> ChartPng.write(dir, file, encoder.png())));
-            }
-            for (int i = 0; i < files.size(); i++) {
-                out.put(files.get(i), pending.get(i).get());
+        int threads = Math.min(encoders.size(), Runtime.getRuntime().availableProcessors());
+        Map<String, Future<byte[]>> pending = new LinkedHashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads,
+                Thread.ofPlatform().daemon().name("gatun-png-", 0).factory())) {
+            encoders.forEach((file, encoder) ->
+                    pending.put(file, pool.submit(() -> ChartPng.write(dir, file, encoder.png()))));
+            for (Map.Entry<String, Future<byte[]>> e : pending.entrySet()) {
+                out.put(e.getKey(), e.getValue().get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

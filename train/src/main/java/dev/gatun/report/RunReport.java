@@ -87,14 +87,12 @@ public final class RunReport {
     private static void plots(HtmlPage page, Path runFolder, RunMetrics m) throws IOException {
         // The PNGs are encoded together (PngBatch), the page is then laid out in order.
         PngBatch pngs = new PngBatch(runFolder);
-        List<Optional<XYChart>> curves = List.of(CurvePlots.loss(m), CurvePlots.accuracy(m), CurvePlots.learningRate(m));
-        List<String> curveFiles = List.of("loss.png", "accuracy.png", "lr.png");
-        List<String> curveAlts = List.of("loss curves", "accuracy curves", "learning rate");
-        for (int i = 0; i < curves.size(); i++) {
-            if (curves.get(i).isPresent()) {
-                XYChart chart = curves.get(i).get();
-                pngs.add(curveFiles.get(i), () -> ChartPng.encode(chart));
-            }
+        List<Curve> curves = new ArrayList<>();
+        CurvePlots.loss(m).ifPresent(c -> curves.add(new Curve("loss.png", "loss curves", c)));
+        CurvePlots.accuracy(m).ifPresent(c -> curves.add(new Curve("accuracy.png", "accuracy curves", c)));
+        CurvePlots.learningRate(m).ifPresent(c -> curves.add(new Curve("lr.png", "learning rate", c)));
+        for (Curve c : curves) {
+            pngs.add(c.file(), () -> ChartPng.encode(c.chart()));
         }
         ConfusionMatrixFile confusion = Files.exists(runFolder.resolve(ConfusionMatrixFile.FILE))
                 ? ConfusionMatrixFile.read(runFolder) : null;
@@ -110,10 +108,8 @@ public final class RunReport {
         Map<String, byte[]> written = pngs.write();
 
         page.heading(2, "Curves");
-        for (int i = 0; i < curves.size(); i++) {
-            if (curves.get(i).isPresent()) {
-                page.image(curveAlts.get(i), written.get(curveFiles.get(i)));
-            }
+        for (Curve c : curves) {
+            page.image(c.alt(), written.get(c.file()));
         }
         Path boundary = runFolder.resolve(DECISION_BOUNDARY);
         if (Files.isRegularFile(boundary)) {
@@ -132,6 +128,9 @@ public final class RunReport {
             }
         }
     }
+
+    /** A curve chart, its file and its image's alt text. */
+    private record Curve(String file, String alt, XYChart chart) {}
 
     /** The layer table (type, output shape, parameters), when the folder holds a config run's files. */
     private static void layerSummary(HtmlPage page, Path runFolder) throws IOException {

@@ -104,7 +104,7 @@ final class PixelTileConv2d {
         int[] tapAt = DirectConv2d.tapOffsets(s, hp, wp);
         int outW = s.outW();
         int plane = s.outPlane();
-        int[] pixelAt = pixelOffsets(s, wp);
+        int[] pixelAt = FLAT ? pixelOffsets(s, wp) : null;
         Conv2d.forImages(s.batch(), n -> {
             float[] xp = DirectConv2d.padImage(s, x, xOff + (long) n * s.inChannels() * s.inPlane(), hp, wp);
             float[] tiles = SCRATCH.get(TILES, (plane + MR) * NR);
