@@ -8,10 +8,11 @@ import dev.gatun.data.ArrayDataset;
 import dev.gatun.data.DataLoader;
 import dev.gatun.nn.Linear;
 import dev.gatun.optim.Sgd;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,7 @@ class PredictionsTest {
 
     /** logits = [x0, x1, 0] for input (x0, x1): a fixed 2→3 linear map without bias. */
     private static Linear identityHead() {
-        Linear l = new Linear(2, 3, false, dev.gatun.tensor.DType.FLOAT32, new SplittableRandom(1));
+        Linear l = new Linear(2, 3, false, DType.FLOAT32, new SplittableRandom(1));
         l.weight().tensor().copyFrom(Tensor.of(new float[] {1, 0, 0, 1, 0, 0}, 3, 2));
         return l;
     }
@@ -66,7 +67,7 @@ class PredictionsTest {
     void regressionOutputsGiveMseMaeAndR2() {
         float[] x = {1, 0, 2, 0, 3, 0};
         float[] t = {1, 2, 5};
-        Linear one = new Linear(2, 1, false, dev.gatun.tensor.DType.FLOAT32, new SplittableRandom(1));
+        Linear one = new Linear(2, 1, false, DType.FLOAT32, new SplittableRandom(1));
         one.weight().tensor().copyFrom(Tensor.of(new float[] {1, 0}, 1, 2));
         ArrayDataset data = ArrayDataset.regression(x, new int[] {2}, t, new int[] {1});
         Predictions p = Predictions.of(one, new DataLoader(data, 2, false, 0, false));
@@ -92,7 +93,7 @@ class PredictionsTest {
             y[i] = r.nextInt(3);
             t[3 * i + y[i]] = 1 + (float) r.nextGaussian();
         }
-        Linear net = new Linear(2, 3, true, dev.gatun.tensor.DType.FLOAT32, new SplittableRandom(2));
+        Linear net = new Linear(2, 3, true, DType.FLOAT32, new SplittableRandom(2));
         PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
         Object[][] cases = {
             {ArrayDataset.classification(x, new int[] {2}, y, 3), Loss.CROSS_ENTROPY},

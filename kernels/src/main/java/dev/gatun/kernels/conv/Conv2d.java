@@ -549,6 +549,12 @@ public final class Conv2d {
         });
     }
 
+    /** Fraction of the lanes left idle when {@code used} values go in whole tiles of {@code tile} lanes. */
+    static double laneWaste(int used, int tile) {
+        int lanes = Math.ceilDiv(used, tile) * tile;
+        return (double) (lanes - used) / lanes;
+    }
+
     /** Whether a forward convolution that is not direct runs as pixel tiles (see the header). */
     static boolean pixelTile(ConvShape s) {
         if (!PixelTileConv2d.supports(s)) {

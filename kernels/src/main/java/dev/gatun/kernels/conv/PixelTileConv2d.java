@@ -70,8 +70,7 @@ final class PixelTileConv2d {
 
     /** Fraction of the multiply-adds spent on lanes past a group's output channels (its last sliver). */
     static double waste(ConvShape s) {
-        int lanes = Math.ceilDiv(s.groupOut(), NR) * NR;
-        return (double) (lanes - s.groupOut()) / lanes;
+        return Conv2d.laneWaste(s.groupOut(), NR);
     }
 
     /** y = conv(x, w) + b (b may be null) on checked arguments; offsets in floats. */

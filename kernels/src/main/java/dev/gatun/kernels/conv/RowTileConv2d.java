@@ -62,8 +62,7 @@ final class RowTileConv2d {
 
     /** Fraction of the multiply-adds spent on lanes past outW (the row's last tile). */
     static double waste(ConvShape s) {
-        int lanes = Math.ceilDiv(s.outW(), NR) * NR;
-        return (double) (lanes - s.outW()) / lanes;
+        return Conv2d.laneWaste(s.outW(), NR);
     }
 
     /** y = conv(x, w) + b (b may be null) on checked arguments; offsets in floats. */
