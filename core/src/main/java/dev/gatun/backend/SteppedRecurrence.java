@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
  *           per step: XP_t += h·W_hhᵀ (GRU: HG = h·W_hhᵀ + b_hh), then the fused cell
  * backward: per step the cell backward and dh_prev = dGates_t·W_hh (BPTT);
  *           then dW_hh = dGatesᵀ·H_prev, dW_ih = dGatesᵀ·X, dX = dGates·W_ih, db = Σ_rows dGates,
- *           each one GEMM (or reduction) over all steps.
+ *           each one GEMM (or reduction) over all steps; a Schedule may do dW_hh, dW_ih and db
+ *           as one product dGatesᵀ·[H_prev | X | 1] (CpuRecurrence does in float32).
  * </pre>
  *
  * The forward pass keeps what backward needs: the activated gates (LSTM), r z n hn (GRU), and
@@ -73,6 +74,16 @@ class SteppedRecurrence implements FusedRecurrence {
 
         /** Runs body for steps 0..steps-1 (steps-1..0 when backward), each over all batch rows. */
         void eachStep(int steps, int batch, boolean backward, StepBlock body);
+
+        /**
+         * Where it can, dW_hh = dGatesᵀ·H_prev, dW_ih = dGatesᵀ·X and (when db is not null) db =
+         * Σ_rows dGates in one pass over dGates, the gradient both projections share; returns
+         * whether it did. By default it does not, and the pass runs a GEMM for each.
+         */
+        default boolean weightGradients(Tensor dGates, Tensor inputs, Tensor hPrev, Tensor dWih, Tensor dWhh,
+                                        Tensor db) {
+            return false;
+        }
     }
 
     /** Step k on batch rows [r0, r1). */
@@ -367,7 +378,10 @@ class SteppedRecurrence implements FusedRecurrence {
             }
         }
 
-        /** After the loop: the wanted gradients of x, the initial states and the weights, each one GEMM or reduction. */
+        /**
+         * After the loop: the wanted gradients of x, the initial states and the weights, each one
+         * GEMM or reduction, or the weights' and the bias's together where the schedule can.
+         */
         private void parameterGradients(Tensor dx, Tensor dh0, Tensor dc0, Tensor dWih, Tensor dWhh, Tensor dbIh,
                                         Tensor dbHh) {
             if (dx != null) {
@@ -379,24 +393,30 @@ class SteppedRecurrence implements FusedRecurrence {
             if (dc0 != null) {
                 be.copy(dc[steps & 1], as(dc0, batch, hidden));
             }
-            if (dWih != null) {
-                be.gemm(true, false, 1, dInput, inputs, 0, dWih);
-            }
-            if (dWhh != null) {
-                // Step t read the state in slot slotBefore(t); over all t those slots are one
-                // contiguous run of T slots, aligned row for row with dHidden.
-                int from = reverse ? 1 : 0;
-                Tensor hPrev = states.view(new int[] {steps * batch, hidden}, new long[] {hidden, 1},
-                        states.offset() + (long) from * batch * hidden);
-                be.gemm(true, false, 1, dHidden, hPrev, 0, dWhh);
-            }
-            if (dbIh != null) {
-                be.reduce(ReduceOp.SUM, dInput, 0, dbIh, null);
+            // Step t read the state in slot slotBefore(t); over all t those slots are one contiguous
+            // run of T slots, aligned row for row with dHidden.
+            int from = reverse ? 1 : 0;
+            Tensor hPrev = states.view(new int[] {steps * batch, hidden}, new long[] {hidden, 1},
+                    states.offset() + (long) from * batch * hidden);
+            // Both biases get the same gradient but for GRU: one sum serves both.
+            Tensor db = dbIh != null ? dbIh : dbHh;
+            boolean fused = !gru() && dWih != null && dWhh != null
+                    && schedule.weightGradients(dInput, inputs, hPrev, dWih, dWhh, db);
+            if (!fused) {
+                if (dWih != null) {
+                    be.gemm(true, false, 1, dInput, inputs, 0, dWih);
+                }
+                if (dWhh != null) {
+                    be.gemm(true, false, 1, dHidden, hPrev, 0, dWhh);
+                }
+                if (dbIh != null) {
+                    be.reduce(ReduceOp.SUM, dInput, 0, dbIh, null);
+                }
             }
             if (dbHh != null) {
-                if (gru() || dbIh == null) {
+                if (gru() || (dbIh == null && !fused)) {
                     be.reduce(ReduceOp.SUM, dHidden, 0, dbHh, null);
-                } else {
+                } else if (dbIh != null) {
                     be.copy(dbIh, dbHh);
                 }
             }

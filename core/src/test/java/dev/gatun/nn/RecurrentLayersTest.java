@@ -148,6 +148,43 @@ class RecurrentLayersTest {
         }
     }
 
+    /**
+     * The float32 weight gradients of the CPU (one product for dW_hh, dW_ih and the bias, see
+     * CpuRecurrence) against float64 when only some of the bias gradients are wanted, and
+     * without an initial state: each bias frozen in turn, then both.
+     */
+    @Test
+    void float32WeightGradientsWithFrozenBiasesMatchFloat64() {
+        for (String[] frozen : new String[][] {{"bias_ih_l0"}, {"bias_hh_l0"}, {"bias_ih_l0", "bias_hh_l0"}}) {
+            for (int cell : new int[] {0, 1}) {
+                RecurrentLayer f32 = layer(cell, 32, false, DType.FLOAT32);
+                RecurrentLayer f64 = layer(cell, 32, false, DType.FLOAT64);
+                List<Parameter> p32 = f32.parameters();
+                List<Parameter> p64 = f64.parameters();
+                for (int i = 0; i < p32.size(); i++) {
+                    p64.get(i).tensor().copyFrom(p32.get(i).tensor().to(DType.FLOAT64));
+                    if (List.of(frozen).contains(p32.get(i).name())) {
+                        p32.get(i).tensor().requiresGrad(false);
+                        p64.get(i).tensor().requiresGrad(false);
+                    }
+                }
+                Tensor x = Tensor.uniform(rng, -1, 1, DType.FLOAT32, 5, 24, 6);
+                RecurrentOutput o32 = f32.run(x, null, null);
+                RecurrentOutput o64 = f64.run(x.to(DType.FLOAT64), null, null);
+                o32.output().mul(o32.output()).sum().backward();
+                o64.output().mul(o64.output()).sum().backward();
+                for (int i = 0; i < p32.size(); i++) {
+                    String what = f32 + " frozen " + List.of(frozen) + " d" + p32.get(i).name();
+                    if (List.of(frozen).contains(p32.get(i).name())) {
+                        assertNull(p32.get(i).grad(), what);
+                    } else {
+                        assertClose(p64.get(i).grad(), p32.get(i).grad(), 1e-4 * Math.sqrt(24 * 5), what);
+                    }
+                }
+            }
+        }
+    }
+
     private static RecurrentLayer layer(int cell, int hidden, boolean bidirectional, DType dtype) {
         SplittableRandom r = new SplittableRandom(4);
         return switch (cell) {
