@@ -16,13 +16,16 @@ import java.lang.foreign.ValueLayout;
  * of repacking it every step, and the weights' and bias's gradients come out of one product
  * ({@link SideBySidePanels}). And since batch rows never mix in a recurrence, the batch is split
  * in row blocks over the threads, each thread taking its block through the whole sequence: one
- * fork per pass instead of two per step, and the small cell kernels run on every core.
+ * fork per pass instead of two per step, and the small cell kernels run on every core. A thread
+ * that runs out of rows takes over half of another's from its next step ({@link BalancedRowBlocks}).
  */
 final class CpuRecurrence extends SteppedRecurrence {
     /** Work per step (batch·G·H·H multiply-adds) from which float32 splits rows over threads: about Sgemm's own threshold. */
     private static final long SPLIT_MIN = 1L << 20;
     /** Elements of a block's gates below which no kernel inside splits it again (they split from 2^16). */
     private static final long WHOLE_SEQUENCE_MAX = 1L << 16;
+    /** Rows the blocks are made of and split in: whole 8-row register tiles for the GEMM. */
+    private static final int ROW_GRANULE = 8;
 
     CpuRecurrence(Backend be) {
         super(be);
@@ -40,8 +43,7 @@ final class CpuRecurrence extends SteppedRecurrence {
         int blocks = split ? Math.min(Parallel.THREADS, batch) : 1;
         int each = Math.ceilDiv(batch, blocks);
         if (x.dtype() == DType.FLOAT32) {
-            // Whole 8-row register tiles for the GEMM.
-            each = Math.min(batch, (each + 7) & -8);
+            each = Math.min(batch, Math.ceilDiv(each, ROW_GRANULE) * ROW_GRANULE);
         }
         // A block small enough that no kernel inside splits it again runs the whole sequence on one
         // thread: one fork per pass, not per step. Bigger blocks fork per step, so nested kernel
@@ -152,8 +154,7 @@ final class CpuRecurrence extends SteppedRecurrence {
             if (rowBlocks == 1) {
                 inOrder(steps, backward, body, 0, batch);
             } else if (wholeSequencePerThread) {
-                Parallel.forEach(rowBlocks, p -> inOrder(steps, backward, body, p * rowsPerBlock,
-                        Math.min(batch, (p + 1) * rowsPerBlock)));
+                BalancedRowBlocks.run(steps, batch, backward, body, rowsPerBlock, rowBlocks, ROW_GRANULE);
             } else {
                 for (int i = 0; i < steps; i++) {
                     int k = backward ? steps - 1 - i : i;
