@@ -16,15 +16,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * kernels on the same data, so the results do not depend on who ran which rows.
  */
 final class BalancedRowBlocks {
-    /** A thief's request, answered with the rows handed over or with {@link #REFUSED}. */
+    /** A thief's request, answered with the block handed over or with {@link #refused}. */
     private static final class Thief {
-        final AtomicReference<int[]> answer = new AtomicReference<>();
+        final AtomicReference<Block> answer = new AtomicReference<>();
     }
 
-    private static final int[] REFUSED = new int[0];
-
     /** Rows [r0, r1) from step index {@code next} on, owned by one running task. */
-    private static final class Block {
+    private final class Block {
         final int r0;
         volatile int r1;
         volatile int next;
@@ -42,7 +40,7 @@ final class BalancedRowBlocks {
          * Whole granules a thief could share, 0 once finished, near the end, or not yet started
          * (a task not yet claimed may be waiting for the very thread that would ask it).
          */
-        int granulesLeft(int granule, int steps) {
+        int granulesLeft() {
             return !started || finished || steps - next < 2 ? 0 : (r1 - r0) / granule;
         }
     }
@@ -52,6 +50,7 @@ final class BalancedRowBlocks {
     private final StepBlock body;
     private final int granule;
     private final AtomicReferenceArray<Block> running;
+    private final Block refused = new Block(0, 0, 0);
 
     private BalancedRowBlocks(int steps, boolean backward, StepBlock body, int granule, int tasks) {
         this.steps = steps;
@@ -69,7 +68,7 @@ final class BalancedRowBlocks {
     static void run(int steps, int batch, boolean backward, StepBlock body, int rowsPerBlock, int tasks, int granule) {
         BalancedRowBlocks b = new BalancedRowBlocks(steps, backward, body, granule, tasks);
         for (int p = 0; p < tasks; p++) {
-            b.running.set(p, new Block(p * rowsPerBlock, Math.min(batch, (p + 1) * rowsPerBlock), 0));
+            b.running.set(p, b.new Block(p * rowsPerBlock, Math.min(batch, (p + 1) * rowsPerBlock), 0));
         }
         Parallel.forEach(tasks, b::task);
     }
@@ -98,18 +97,18 @@ final class BalancedRowBlocks {
         b.finished = true;
         Thief t = b.request.getAndSet(null);
         if (t != null) {
-            t.answer.set(REFUSED);
+            t.answer.set(refused);
         }
     }
 
-    /** The upper half of b's rows from its next step on, or REFUSED when too little is left. */
-    private int[] handOver(Block b) {
-        int granules = b.granulesLeft(granule, steps);
+    /** The upper half of b's rows from its next step on, or {@link #refused} when too little is left. */
+    private Block handOver(Block b) {
+        int granules = b.granulesLeft();
         if (granules < 2) {
-            return REFUSED;
+            return refused;
         }
         int mid = b.r0 + (granules + 1) / 2 * granule;
-        int[] given = {mid, b.r1, b.next};
+        Block given = new Block(mid, b.r1, b.next);
         b.r1 = mid;
         return given;
     }
@@ -121,9 +120,10 @@ final class BalancedRowBlocks {
             int most = 1;
             for (int p = 0; p < running.length(); p++) {
                 Block b = running.get(p);
-                if (p != self && b != null && b.granulesLeft(granule, steps) > most) {
+                int left = p == self || b == null ? 0 : b.granulesLeft();
+                if (left > most) {
                     victim = b;
-                    most = b.granulesLeft(granule, steps);
+                    most = left;
                 }
             }
             if (victim == null) {
@@ -137,12 +137,12 @@ final class BalancedRowBlocks {
             if (victim.finished && victim.request.compareAndSet(me, null)) {
                 continue;
             }
-            int[] got;
+            Block got;
             while ((got = me.answer.get()) == null) {
                 Thread.onSpinWait();
             }
-            if (got != REFUSED) {
-                return new Block(got[0], got[1], got[2]);
+            if (got != refused) {
+                return got;
             }
         }
     }

@@ -409,16 +409,19 @@ class SteppedRecurrence implements FusedRecurrence {
                 if (dWhh != null) {
                     be.gemm(true, false, 1, dHidden, hPrev, 0, dWhh);
                 }
-                if (dbIh != null) {
-                    be.reduce(ReduceOp.SUM, dInput, 0, dbIh, null);
+                if (gru()) {
+                    if (dbIh != null) {
+                        be.reduce(ReduceOp.SUM, dInput, 0, dbIh, null);
+                    }
+                    if (dbHh != null) {
+                        be.reduce(ReduceOp.SUM, dHidden, 0, dbHh, null);
+                    }
+                } else if (db != null) {
+                    be.reduce(ReduceOp.SUM, dInput, 0, db, null);
                 }
             }
-            if (dbHh != null) {
-                if (gru() || (dbIh == null && !fused)) {
-                    be.reduce(ReduceOp.SUM, dHidden, 0, dbHh, null);
-                } else if (dbIh != null) {
-                    be.copy(dbIh, dbHh);
-                }
+            if (!gru() && dbIh != null && dbHh != null) {
+                be.copy(dbIh, dbHh);
             }
         }
 
