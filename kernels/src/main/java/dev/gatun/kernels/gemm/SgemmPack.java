@@ -4,6 +4,7 @@ import static dev.gatun.kernels.gemm.SgemmMicroKernel.LANES;
 import static dev.gatun.kernels.gemm.SgemmMicroKernel.NR;
 import static dev.gatun.kernels.gemm.SgemmMicroKernel.S;
 
+import dev.gatun.kernels.ThreadFloats;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -59,9 +60,10 @@ final class SgemmPack {
      * thread, Zen 3) 16 and 32 were within noise of each other, 8 and 64 slower.
      */
     private static final int ROW_BLOCK = 16;
-    /** The first and the second half of S's lanes. */
+    /** The first half of S's lanes. */
     private static final VectorMask<Float> FIRST_HALF = S.indexInRange(0, HALF);
-    private static final VectorMask<Float> SECOND_HALF = FIRST_HALF.not();
+    /** Per thread: {@link #transpose8}'s results on their way to rows of dst 16 or more floats apart. */
+    private static final ThreadFloats COLUMNS = new ThreadFloats(1);
 
     private SgemmPack() {}
 
@@ -298,6 +300,12 @@ final class SgemmPack {
         FloatVector hi2 = FloatVector.fromArray(S, PICK2_HI, 0);
         FloatVector lo4 = FloatVector.fromArray(S, PICK4_LO, 0);
         FloatVector hi4 = FloatVector.fromArray(S, PICK4_HI, 0);
+        // Each result holds LANES / 8 columns. Where that is two and their rows of dst are more
+        // than 8 floats apart, the results go to a scratch array and are spread from there.
+        boolean whole = LANES == 8 || dstPitch == 8;
+        float[] out = whole ? dst : COLUMNS.get(0, 8 * LANES);
+        int at = whole ? d : 0;
+        int step = whole ? LANES / 8 * dstPitch : LANES;
         int p = 0;
         for (; p <= len - LANES; p += LANES, src += (long) LANES * Float.BYTES, d += LANES * dstPitch) {
             FloatVector r0 = FloatVector.fromMemorySegment(S, seg, src, ORDER);
@@ -328,7 +336,10 @@ final class SgemmPack {
             FloatVector u7 = hi2.selectFrom(t5, t7);
             // Whole columns of the eight rows: with 8 lanes, result j is column j; with 16, columns
             // 2j and 2j + 1. Stored here, not by a helper: a vector passed to a call that C2 does
-            // not inline is boxed.
+            // not inline is boxed. Masked stores of each half, in place of the spread through
+            // an array, made this method too big for C1's profiling tier at 16 lanes ("out of
+            // virtual registers"), and it then never reached C2: every vector op ran as Java
+            // code, and the MLP's step at 512-bit took 2.4 times as long as at 256-bit.
             FloatVector v0 = lo4.selectFrom(u0, u4).mul(f);
             FloatVector v1 = hi4.selectFrom(u0, u4).mul(f);
             FloatVector v2 = lo4.selectFrom(u1, u5).mul(f);
@@ -337,38 +348,32 @@ final class SgemmPack {
             FloatVector v5 = hi4.selectFrom(u2, u6).mul(f);
             FloatVector v6 = lo4.selectFrom(u3, u7).mul(f);
             FloatVector v7 = hi4.selectFrom(u3, u7).mul(f);
-            if (LANES == 8 || dstPitch == 8) {
-                int step = LANES / 8 * dstPitch;
-                v0.intoArray(dst, d);
-                v1.intoArray(dst, d + step);
-                v2.intoArray(dst, d + 2 * step);
-                v3.intoArray(dst, d + 3 * step);
-                v4.intoArray(dst, d + 4 * step);
-                v5.intoArray(dst, d + 5 * step);
-                v6.intoArray(dst, d + 6 * step);
-                v7.intoArray(dst, d + 7 * step);
+            v0.intoArray(out, at);
+            v1.intoArray(out, at + step);
+            v2.intoArray(out, at + 2 * step);
+            v3.intoArray(out, at + 3 * step);
+            v4.intoArray(out, at + 4 * step);
+            v5.intoArray(out, at + 5 * step);
+            v6.intoArray(out, at + 6 * step);
+            v7.intoArray(out, at + 7 * step);
+            if (!whole) {
+                spreadColumns(out, dst, d, dstPitch);
             } else {
-                // A half's offset is where its lane 0 would go: the second half's lanes start 8 later.
-                int odd = dstPitch - 8;
-                v0.intoArray(dst, d, FIRST_HALF);
-                v0.intoArray(dst, d + odd, SECOND_HALF);
-                v1.intoArray(dst, d + 2 * dstPitch, FIRST_HALF);
-                v1.intoArray(dst, d + 2 * dstPitch + odd, SECOND_HALF);
-                v2.intoArray(dst, d + 4 * dstPitch, FIRST_HALF);
-                v2.intoArray(dst, d + 4 * dstPitch + odd, SECOND_HALF);
-                v3.intoArray(dst, d + 6 * dstPitch, FIRST_HALF);
-                v3.intoArray(dst, d + 6 * dstPitch + odd, SECOND_HALF);
-                v4.intoArray(dst, d + 8 * dstPitch, FIRST_HALF);
-                v4.intoArray(dst, d + 8 * dstPitch + odd, SECOND_HALF);
-                v5.intoArray(dst, d + 10 * dstPitch, FIRST_HALF);
-                v5.intoArray(dst, d + 10 * dstPitch + odd, SECOND_HALF);
-                v6.intoArray(dst, d + 12 * dstPitch, FIRST_HALF);
-                v6.intoArray(dst, d + 12 * dstPitch + odd, SECOND_HALF);
-                v7.intoArray(dst, d + 14 * dstPitch, FIRST_HALF);
-                v7.intoArray(dst, d + 14 * dstPitch + odd, SECOND_HALF);
+                at += LANES * dstPitch;
             }
         }
         columns(seg, src, pitch, len - p, 8, scale, dst, d, dstPitch);
+    }
+
+    /**
+     * The sixteen 8-float columns of one 16-lane block of {@link #transpose8}, result j at {@code
+     * from[16j .. 16j + 16)} holding columns 2j and 2j + 1, into dst at {@code d + c·dstPitch}
+     * for column c.
+     */
+    private static void spreadColumns(float[] from, float[] dst, int d, int dstPitch) {
+        for (int c = 0; c < 16; c++) {
+            System.arraycopy(from, 8 * c, dst, d + c * dstPitch, 8);
+        }
     }
 
     /**
