@@ -52,11 +52,9 @@ final class SgemmPack {
     private static final float[] PICK4_HI = picks(4, true);
     private static final float[] PICK_HALF_LO = picks(HALF, false);
     private static final float[] PICK_HALF_HI = picks(HALF, true);
-    /** Whether the kernels' vectors are 256-bit: 4-row slivers then store two k steps per vector. */
-    private static final boolean WIDE = LANES == 8;
     /**
      * Stored rows {@link #copyFourSlivers} copies across all its groups before the next ones (even):
-     * 16 fill four whole cache lines of each sliver. On the LSTM's weight-gradient shapes (one
+     * 16 fill whole cache lines of each sliver (four at 256-bit). On the LSTM's weight-gradient shapes (one
      * thread, Zen 3) 16 and 32 were within noise of each other, 8 and 64 slower.
      */
     private static final int ROW_BLOCK = 16;
@@ -91,13 +89,14 @@ final class SgemmPack {
         long pitch = (long) lda * Float.BYTES;
         int s = 0;
         int base = 0;
-        if (transA && mr == 4 && LANES <= 8) {
-            // Four whole slivers per pass over the stored rows: one loop step per 16 floats
-            // instead of per 4 (the LSTM's weight-gradient GEMMs spent 8% of a training step here).
-            int groups = mc / 16;
+        if (transA && (mr == HALF || mr == 4 && LANES == 4)) {
+            // Four whole slivers per pass over the stored rows: one loop step per 4·mr floats
+            // instead of per mr (the LSTM's weight-gradient GEMMs spent 8% of a training step
+            // here at 256-bit, and 7% at 512-bit).
+            int groups = mc / (4 * mr);
             if (groups > 0) {
-                copyFourSlivers(a, aAt + ((long) p0 * lda + i0) * Float.BYTES, pitch, kc, groups, alpha, dst);
-                s = 16 * groups;
+                copyFourSlivers(a, aAt + ((long) p0 * lda + i0) * Float.BYTES, pitch, kc, mr, groups, alpha, dst);
+                s = 4 * mr * groups;
                 base = s * kc;
             }
         }
@@ -182,22 +181,21 @@ final class SgemmPack {
     }
 
     /**
-     * {@code groups} runs of four 4-row slivers, from 16·groups adjacent floats of each of kc
-     * stored rows, times alpha, into dst from 0. A block of stored rows is copied across all its
+     * {@code groups} runs of four mr-row slivers (mr = 4 at 128-bit, else half a vector), from
+     * 4·mr·groups adjacent floats of each of kc stored rows, times alpha, into dst from 0. A block of stored rows is copied across all its
      * groups before the next block: walking one group down all kc rows reads a row pitch apart
      * (2 KiB for the LSTM's gate gradients, a new page every other row), and walking whole rows
      * writes one float group to each sliver, 4 KiB apart, which share L1 sets. Against one group
      * at a time, the LSTM's dW_ih and dW_hh products ran 1.09× faster (one thread, alternating).
      */
-    private static void copyFourSlivers(MemorySegment a, long src, long pitch, int kc, int groups, float alpha,
-                                        float[] dst) {
-        int step = 4 * kc;
-        if (WIDE) {
+    private static void copyFourSlivers(MemorySegment a, long src, long pitch, int kc, int mr, int groups,
+                                        float alpha, float[] dst) {
+        int step = mr * kc;
+        if (mr == HALF) {
             copyFourSliversWide(a, src, pitch, kc, groups, alpha, dst, step);
             return;
         }
-        // LANES is 4 here: packA calls this only up to 8 lanes, and 8 took the wide copy. A
-        // product by alpha = 1 is exact, so one loop serves every alpha.
+        // LANES and mr are 4 here. A product by alpha = 1 is exact, so one loop serves every alpha.
         FloatVector scale = FloatVector.broadcast(S, alpha);
         for (int p0 = 0; p0 < kc; p0 += ROW_BLOCK) {
             int rows = Math.min(ROW_BLOCK, kc - p0);
@@ -214,8 +212,9 @@ final class SgemmPack {
     }
 
     /**
-     * {@link #copyFourSlivers} with 256-bit vectors: two stored rows at a time, whose first and
-     * second halves of each 8-float vector are one sliver's groups for those two k steps.
+     * {@link #copyFourSlivers} for slivers of half a vector: two stored rows at a time, two
+     * vectors of each, whose first and second halves are one sliver's groups for those two k
+     * steps.
      */
     private static void copyFourSliversWide(MemorySegment a, long src, long pitch, int kc, int groups, float alpha,
                                             float[] dst, int step) {
@@ -223,15 +222,16 @@ final class SgemmPack {
         FloatVector lo = FloatVector.fromArray(S, PICK_HALF_LO, 0);
         FloatVector hi = FloatVector.fromArray(S, PICK_HALF_HI, 0);
         int pairs = kc >> 1;
+        long vectorBytes = (long) LANES * Float.BYTES;
         for (int q0 = 0; q0 < pairs; q0 += ROW_BLOCK / 2) {
             int blockPairs = Math.min(ROW_BLOCK / 2, pairs - q0);
             for (int g = 0; g < groups; g++) {
-                long at = src + 2L * q0 * pitch + 64L * g;
-                for (int q = 0, d = 8 * q0 + 4 * step * g; q < blockPairs; q++, at += 2 * pitch, d += 8) {
+                long at = src + 2L * q0 * pitch + 2 * vectorBytes * g;
+                for (int q = 0, d = LANES * q0 + 4 * step * g; q < blockPairs; q++, at += 2 * pitch, d += LANES) {
                     FloatVector v0 = FloatVector.fromMemorySegment(S, a, at, ORDER);
-                    FloatVector v1 = FloatVector.fromMemorySegment(S, a, at + 32, ORDER);
+                    FloatVector v1 = FloatVector.fromMemorySegment(S, a, at + vectorBytes, ORDER);
                     FloatVector w0 = FloatVector.fromMemorySegment(S, a, at + pitch, ORDER);
-                    FloatVector w1 = FloatVector.fromMemorySegment(S, a, at + pitch + 32, ORDER);
+                    FloatVector w1 = FloatVector.fromMemorySegment(S, a, at + pitch + vectorBytes, ORDER);
                     lo.selectFrom(v0, w0).mul(scale).intoArray(dst, d);
                     hi.selectFrom(v0, w0).mul(scale).intoArray(dst, d + step);
                     lo.selectFrom(v1, w1).mul(scale).intoArray(dst, d + 2 * step);
@@ -242,7 +242,8 @@ final class SgemmPack {
         if ((kc & 1) != 0) {
             long last = src + (kc - 1) * pitch;
             for (int s = 0; s < 4 * groups; s++) {
-                gather(a, last + 16L * s, Float.BYTES, 4, 4, alpha, dst, 4 * (kc - 1) + s * step);
+                gather(a, last + (long) HALF * Float.BYTES * s, Float.BYTES, HALF, HALF, alpha, dst,
+                        HALF * (kc - 1) + s * step);
             }
         }
     }

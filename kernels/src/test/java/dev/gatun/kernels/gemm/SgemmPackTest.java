@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class SgemmPackTest {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final int[] SIZES = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 40};
+    private static final int[] SIZES = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 40, 67};
 
     @Test
     void aSliversMatchTheirDefinition() {
