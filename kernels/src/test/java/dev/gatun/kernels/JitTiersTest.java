@@ -67,8 +67,8 @@ class JitTiersTest {
         List<String> skipped = output.lines()
                 .filter(l -> l.contains("dev.gatun.") && l.contains("COMPILE SKIPPED")).toList();
         assertEquals(List.of(), notCompilable, String.join("\n", skipped));
-        int checked = output.lines().filter(l -> l.startsWith("checked ")).mapToInt(l -> Integer.parseInt(l.substring(8)))
-                .findFirst().orElse(0);
+        int checked = output.lines().filter(l -> l.startsWith("checked "))
+                .mapToInt(l -> Integer.parseInt(l.substring("checked ".length()))).findFirst().orElse(0);
         assertTrue(checked > 500, "checked only " + checked + " methods:\n" + output);
     }
 
@@ -83,7 +83,8 @@ class JitTiersTest {
 
     /** The test JVM's module path and class path, as a class path for the child. */
     private static String classPath() {
-        List<String> entries = new ArrayList<>(List.of(System.getProperty("jdk.module.path", "").split(File.pathSeparator)));
+        List<String> entries = new ArrayList<>(
+                List.of(System.getProperty("jdk.module.path", "").split(File.pathSeparator)));
         entries.addAll(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
         entries.removeIf(String::isBlank);
         return String.join(File.pathSeparator, entries);

@@ -54,8 +54,8 @@ final class SgemmPack {
     private static final float[] PICK_HALF_HI = picks(HALF, true);
     /**
      * Stored rows {@link #copyFourSlivers} copies across all its groups before the next ones (even):
-     * 16 fill whole cache lines of each sliver (four at 256-bit). On the LSTM's weight-gradient shapes (one
-     * thread, Zen 3) 16 and 32 were within noise of each other, 8 and 64 slower.
+     * 16 fill whole cache lines of each sliver (four at 256-bit). On the LSTM's weight-gradient
+     * shapes (one thread, Zen 3) 16 and 32 were within noise of each other, 8 and 64 slower.
      */
     private static final int ROW_BLOCK = 16;
     /** The first half of S's lanes. */
@@ -81,7 +81,7 @@ final class SgemmPack {
     }
 
     /**
-     * Packs alpha·op(A)[i0 .. i0+mc) × [p0 .. p0+kc) as mr-row slivers (mr = 4 or 8) into
+     * Packs alpha·op(A)[i0 .. i0+mc) × [p0 .. p0+kc) as mr-row slivers (mr = 4, 8 or 12) into
      * {@code dst}. {@code aAt} is the byte offset of stored A[0][0], {@code lda} its row pitch.
      */
     static void packA(boolean transA, MemorySegment a, long aAt, int lda, float alpha,
@@ -116,12 +116,13 @@ final class SgemmPack {
                 // Stored m×k: sliver row r is a stored row; four of them at a time become columns.
                 long src = aAt + ((long) (i0 + s) * lda + p0) * Float.BYTES;
                 int full = rows & ~3;
-                if (rows == 8 && LANES >= 8) {
+                int g = 0;
+                if (rows >= 8 && LANES >= 8) {
                     transpose8(a, src, pitch, kc, alpha, dst, base, mr);
-                } else {
-                    for (int g = 0; g < full; g += 4) {
-                        transpose4(a, src + g * pitch, pitch, kc, alpha, dst, base + g, mr);
-                    }
+                    g = 8;
+                }
+                for (; g < full; g += 4) {
+                    transpose4(a, src + g * pitch, pitch, kc, alpha, dst, base + g, mr);
                 }
                 for (int r = full; r < mr; r++) {
                     for (int p = 0, d = base + r; p < kc; p++, d += mr) {
@@ -182,11 +183,12 @@ final class SgemmPack {
 
     /**
      * {@code groups} runs of four mr-row slivers (mr = 4 at 128-bit, else half a vector), from
-     * 4·mr·groups adjacent floats of each of kc stored rows, times alpha, into dst from 0. A block of stored rows is copied across all its
-     * groups before the next block: walking one group down all kc rows reads a row pitch apart
-     * (2 KiB for the LSTM's gate gradients, a new page every other row), and walking whole rows
-     * writes one float group to each sliver, 4 KiB apart, which share L1 sets. Against one group
-     * at a time, the LSTM's dW_ih and dW_hh products ran 1.09× faster (one thread, alternating).
+     * 4·mr·groups adjacent floats of each of kc stored rows, times alpha, into dst from 0. A block
+     * of stored rows is copied across all its groups before the next block: walking one group
+     * down all kc rows reads a row pitch apart (2 KiB for the LSTM's gate gradients, a new page
+     * every other row), and walking whole rows writes one float group to each sliver, 4 KiB
+     * apart, which share L1 sets. Against one group at a time, the LSTM's dW_ih and dW_hh
+     * products ran 1.09× faster (one thread, alternating).
      */
     private static void copyFourSlivers(MemorySegment a, long src, long pitch, int kc, int mr, int groups,
                                         float alpha, float[] dst) {

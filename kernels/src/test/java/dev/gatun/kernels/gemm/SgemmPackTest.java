@@ -21,7 +21,7 @@ class SgemmPackTest {
     @Test
     void aSliversMatchTheirDefinition() {
         Random r = new Random(11);
-        for (int mr : new int[] {4, 8}) {
+        for (int mr : new int[] {4, 8, SgemmMicroKernel.TALL_MR}) {
             for (boolean transA : new boolean[] {false, true}) {
                 for (int mc : SIZES) {
                     for (int kc : SIZES) {

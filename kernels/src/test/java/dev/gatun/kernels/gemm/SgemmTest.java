@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Sgemm against SgemmReference (double accumulation) on shapes with tails on every side, all four
- * transpose pairs, padded leading dimensions, offsets, and both register tiles (4 and 8 rows),
+ * transpose pairs, padded leading dimensions, offsets, and every register tile (4, 8 and 12 rows),
  * at whatever width this JVM's Simd.FLOATS has (the build runs this at each width).
  */
 class SgemmTest {
@@ -53,10 +53,43 @@ class SgemmTest {
     @MethodSource("shapes")
     void matchesReference(int m, int n, int k, boolean transA, boolean transB, int seed) {
         Random r = new Random(seed);
-        for (int mr : new int[] {4, 8}) {
+        for (int mr : new int[] {4, 8, SgemmMicroKernel.TALL_MR}) {
             float alpha = ALPHAS[r.nextInt(ALPHAS.length)];
             float beta = BETAS[r.nextInt(BETAS.length)];
             check(mr, transA, transB, m, n, k, alpha, beta, r.nextInt(3), r.nextInt(4), r);
+        }
+    }
+
+    @Test
+    void everyTileHeightGivesTheSameBits() {
+        Random r = new Random(5);
+        for (int[] s : new int[][] {{300, 513, 257}, {37, 45, 29}, {129, 40, 600}}) {
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0;
+                boolean transB = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2];
+                MemorySegment a = random(m * k, r);
+                MemorySegment b = random(k * n, r);
+                MemorySegment c0 = random(m * n, r);
+                float[] first = null;
+                for (int mr : new int[] {4, 8, SgemmMicroKernel.TALL_MR}) {
+                    MemorySegment c = ARENA.allocate(c0.byteSize()).copyFrom(c0);
+                    Sgemm.sgemm(mr, transA, transB, m, n, k, 0.75f, a, 0, transA ? m : k, b, 0, transB ? k : n,
+                            -0.5f, c, 0, n);
+                    float[] got = c.toArray(F);
+                    if (first == null) {
+                        first = got;
+                    } else {
+                        for (int i = 0; i < got.length; i++) {
+                            if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(first[i])) {
+                                fail(mr + "-row tiles differ from 4-row ones at C[" + i / n + "][" + i % n + "]: "
+                                        + got[i] + " against " + first[i] + " (m=" + m + " n=" + n + " k=" + k
+                                        + " transA=" + transA + " transB=" + transB + ")");
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
