@@ -15,11 +15,14 @@ import dev.gatun.tensor.DType;
 import dev.gatun.tensor.Scope;
 import dev.gatun.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -58,11 +61,21 @@ class SafetensorsPythonCompatTest {
         }
     }
 
+    /** The fixture as a file: the resource itself, or a copy where the test classes are a jar (the GPU runner). */
     private static Path fixture(String name) {
+        URL url = SafetensorsPythonCompatTest.class.getResource("/safetensors/" + name);
         try {
-            return Path.of(SafetensorsPythonCompatTest.class.getResource("/safetensors/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            if ("file".equals(url.getProtocol())) {
+                return Path.of(url.toURI());
+            }
+            Path copy = Files.createTempFile("gatun-fixture-", "-" + name);
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("fixture " + name + ": " + e.getMessage(), e);
         }
     }
 
