@@ -369,12 +369,12 @@ final class SgemmPack {
     }
 
     /**
-     * The sixteen 8-float columns of one 16-lane block of {@link #transpose8}, result j at {@code
-     * from[16j .. 16j + 16)} holding columns 2j and 2j + 1, into dst at {@code d + c·dstPitch}
+     * The LANES 8-float columns of one block of {@link #transpose8} (16 lanes: result j at {@code
+     * from[16j .. 16j + 16)} holds columns 2j and 2j + 1), into dst at {@code d + c·dstPitch}
      * for column c.
      */
     private static void spreadColumns(float[] from, float[] dst, int d, int dstPitch) {
-        for (int c = 0; c < 16; c++) {
+        for (int c = 0; c < LANES; c++) {
             System.arraycopy(from, 8 * c, dst, d + c * dstPitch, 8);
         }
     }
