@@ -37,6 +37,10 @@ import jdk.incubator.vector.VectorSpecies;
  *    the last tile of a row wastes at most ROW_TILE_MAX_WASTE of its lanes and a group has at
  *    most ROW_TILE_MAX_OUT output channels: the register tile reads the padded input in place,
  *    so only the weights are packed (conv2 forward 9.4 -> 8.8 ms, backward data 11.1 -> 9.0).
+ *  - Tap tiles (TapTileConv2d), backward weight at dilation 1 along rows, where padding a group's
+ *    output channels and kernel rows to whole tiles wastes at most TAP_TILE_MAX_WASTE: the input
+ *    read in place, nothing packed (conv2 backward weight 212-218 -> 256 GFLOP/s at 512 bits,
+ *    155 -> 182 at 256, on 2 Xeon cores).
  *  - Implicit GEMM (ColumnPanels packing Sgemm's slivers straight from padded input planes), the
  *    other forward and backward-weight passes: no column matrix is stored (conv2 forward and
  *    backward weight 27-33 -> 18-19 ms on one thread).
@@ -70,6 +74,8 @@ public final class Conv2d {
     static final double PIXEL_TILE_MAX_WASTE = 0.25;
     /** Below 512 bits, a pixel tile's multiply-add against a row tile's (see the header). */
     static final double PIXEL_TILE_FMA_COST = 1.07;
+    /** Largest share of tap-tile multiply-adds on lanes past a group's channels or taps past a kernel row for which backward weight runs as tap tiles. */
+    static final double TAP_TILE_MAX_WASTE = 0.25;
     /** Image ranges per thread in forImages: enough to rebalance around a slowed core, few enough that each is many tiles. */
     static final int IMAGE_TASKS_PER_THREAD = 4;
     /** Largest GEMM depth (groupIn·kH·kW) for which the direct kernel runs instead (see the header). */
@@ -389,6 +395,13 @@ public final class Conv2d {
             }
             return;
         }
+        if (tapTile(s)) {
+            TapTileConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+            if (db != null) {
+                biasGradient(s, dy, dyOff, db, dbOff);
+            }
+            return;
+        }
         backwardWeightImplicit(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, implicitChunk(s));
     }
 
@@ -547,6 +560,11 @@ public final class Conv2d {
                 body.accept(i);
             }
         });
+    }
+
+    /** Whether backward weight runs as tap tiles (see the header). */
+    static boolean tapTile(ConvShape s) {
+        return TapTileConv2d.supports(s) && TapTileConv2d.waste(s) <= TAP_TILE_MAX_WASTE;
     }
 
     /** Fraction of the lanes left idle when {@code used} values go in whole tiles of {@code tile} lanes. */

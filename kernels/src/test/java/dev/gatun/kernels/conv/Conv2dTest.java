@@ -127,6 +127,21 @@ class Conv2dTest {
                     Conv2d.backwardWeight(s, x, 3, dy, 1, dw0, 2, bias ? db0 : null, 1);
                     ConvData.assertClose(refW, dw0, tolerance(terms), what + " dw");
                     ConvData.assertClose(refB, db0, tolerance(terms), what + " db");
+                    if (TapTileConv2d.supports(s) && !bias) {
+                        // Every shape with dilation 1 along rows, whatever Conv2d picks: channel tails,
+                        // kernel rows cut into runs of 5 taps, strides, groups; then other chunks of
+                        // images and blocks of pixels (odd ones too), which must not change a bit.
+                        MemorySegment tap = ConvData.random(arena, 2, s.weightSize(), 9);
+                        TapTileConv2d.backwardWeight(s, x, 3, dy, 1, tap, 2);
+                        ConvData.assertClose(refW, tap, tolerance(terms), what + " tap tiles");
+                        for (int chunk : implicitChunks(s)) {
+                            for (int pixels : new int[] {1, 3, 8}) {
+                                MemorySegment other = ConvData.random(arena, 2, s.weightSize(), 9);
+                                TapTileConv2d.backwardWeight(s, x, 3, dy, 1, other, 2, chunk, pixels);
+                                ConvData.assertSame(tap, other, what + " tap tiles, chunk " + chunk + ", blocks of " + pixels);
+                            }
+                        }
+                    }
                     for (int chunk : implicitChunks(s)) {
                         MemorySegment dw = ConvData.random(arena, 2, s.weightSize(), 9);
                         MemorySegment db = ConvData.guards(arena, 1, s.outChannels());
