@@ -388,15 +388,12 @@ public final class Conv2d {
             return;
         }
         checkBackwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff);
-        if (direct(s)) {
-            DirectConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
-            if (db != null) {
-                biasGradient(s, dy, dyOff, db, dbOff);
+        if (tapTile(s) || direct(s)) {
+            if (tapTile(s)) {
+                TapTileConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+            } else {
+                DirectConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
             }
-            return;
-        }
-        if (tapTile(s)) {
-            TapTileConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
             if (db != null) {
                 biasGradient(s, dy, dyOff, db, dbOff);
             }

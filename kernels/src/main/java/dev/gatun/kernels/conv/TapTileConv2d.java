@@ -48,8 +48,13 @@ final class TapTileConv2d {
     static final int TAPS = 5;
     /** Vectors of output channels per tile: 4 with 32 vector registers (512-bit), else 2. */
     static final int V = Simd.FLOAT_LANES >= 16 ? 4 : 2;
-    /** Output channels per tile. */
-    static final int NR = V * LANES;
+    /** Output channels per tile of 4 and of 2 vectors. */
+    private static final int NR4 = 4 * LANES;
+    private static final int NR2 = 2 * LANES;
+    /** Fewest tiles for which the tiles are shared out among the threads rather than the images. */
+    static final int MIN_SHARED_TILES = 64;
+    /** Images per part where the images are shared out instead. */
+    static final int PART_IMAGES = 4;
     /** Most floats of scratch per chunk of images (8 MiB), shared by the threads. */
     static final long CHUNK_FLOATS = 1L << 21;
     /** Most floats of one sliver's dyᵀ per block of pixels: 24 KiB, half of a 48 KiB L1d. */
@@ -76,18 +81,31 @@ final class TapTileConv2d {
     static double waste(ConvShape s) {
         int og = s.groupOut();
         int kw = s.kernelW();
+        int nr = vectors(s) * LANES;
         double used = (double) og * kw;
-        double lanes = (double) Math.ceilDiv(og, NR) * NR * Math.ceilDiv(kw, TAPS) * TAPS;
+        double lanes = (double) Math.ceilDiv(og, nr) * nr * Math.ceilDiv(kw, TAPS) * TAPS;
         return 1 - used / lanes;
     }
 
     /** dw (overwritten) only, on checked arguments with {@link #supports}; the caller computes the bias gradient. */
     static void backwardWeight(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                MemorySegment dw, long dwOff) {
+        int nr = vectors(s) * LANES;
         long perImage = (long) s.inChannels() * (s.inH() + 2 * s.padH()) * (s.inW() + 2 * s.padW())
-                + (long) s.groups() * Math.ceilDiv(s.groupOut(), NR) * NR * s.outPlane();
+                + (long) s.groups() * Math.ceilDiv(s.groupOut(), nr) * nr * s.outPlane();
         int chunk = (int) Math.max(1, Math.min(s.batch(), CHUNK_FLOATS / perImage));
-        backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, chunk, Math.max(2, BLOCK_FLOATS / NR));
+        backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, chunk, Math.max(2, BLOCK_FLOATS / nr));
+    }
+
+    /** Vectors of output channels per tile for s: 4 with 32 registers unless a group has at most 2 vectors' worth, else 2. */
+    static int vectors(ConvShape s) {
+        return V == 4 && s.groupOut() > 2 * LANES ? 4 : 2;
+    }
+
+    /** Tiles of s: per group, slivers of output channels × input channels × kernel rows × runs of TAPS taps. */
+    static int tiles(ConvShape s) {
+        return s.groups() * Math.ceilDiv(s.groupOut(), vectors(s) * LANES) * s.groupIn() * s.kernelH()
+                * Math.ceilDiv(s.kernelW(), TAPS);
     }
 
     /**
@@ -105,16 +123,23 @@ final class TapTileConv2d {
         int plane = s.outPlane();
         int hp = s.inH() + 2 * s.padH();
         int wp = s.inW() + 2 * s.padW();
-        int slivers = Math.ceilDiv(og, NR);
+        boolean four = vectors(s) == 4;
+        int nr = vectors(s) * LANES;
+        int slivers = Math.ceilDiv(og, nr);
         int rowTiles = Math.ceilDiv(kw, TAPS);
         // Tile index: ((g·slivers + sl)·cg + c)·kh·rowTiles + i·rowTiles + jt.
         int tilesPerSliver = cg * kh * rowTiles;
-        int tiles = groups * slivers * tilesPerSliver;
-        int sumFloats = Math.multiplyExact(tiles, TAPS * NR);
+        int tiles = tiles(s);
+        // Too few tiles to share out: the images go in parts of PART_IMAGES, each part's sums its
+        // own, added in part order at the end; the parts depend only on the shape.
+        int partImages = tiles >= MIN_SHARED_TILES ? s.batch() : PART_IMAGES;
+        int parts = Math.ceilDiv(s.batch(), partImages);
+        int partFloats = Math.multiplyExact(tiles, TAPS * nr);
+        int sumFloats = Math.multiplyExact(parts, partFloats);
         float[] sums = SCRATCH.get(SUMS, sumFloats);
         Arrays.fill(sums, 0, sumFloats, 0f);
         int imagePitch = Math.multiplyExact(s.inChannels(), hp * wp);
-        int dyPitch = Math.multiplyExact(groups * slivers * NR, plane);
+        int dyPitch = Math.multiplyExact(groups * slivers * nr, plane);
         float[] xp = SCRATCH.get(PADDED, Math.addExact(Math.multiplyExact(chunk, imagePitch), TAPS));
         float[] dyt = SCRATCH.get(DY_T, Math.multiplyExact(chunk, dyPitch));
         // pixelAt[p]: output pixel p's offset into its image's padded planes.
@@ -129,18 +154,25 @@ final class TapTileConv2d {
         // Equal blocks of pixels (even with pairs): a last one of a few pixels would pay a tile's loads and stores for little.
         int equal = Math.ceilDiv(plane, Math.ceilDiv(plane, pixels));
         int block = pairs ? equal + equal % 2 : equal;
-        int ranges = Math.min(tiles, Parallel.THREADS * RANGES_PER_THREAD);
+        int ranges = parts > 1 ? 1 : Math.min(tiles, Parallel.THREADS * RANGES_PER_THREAD);
         for (int first = 0; first < s.batch(); first += chunk) {
             int images = Math.min(chunk, s.batch() - first);
             int from = first;
             Conv2d.forImages(images, n -> {
                 padImage(s, x, xOff + (long) (from + n) * s.inChannels() * s.inPlane(), xp, n * imagePitch, hp, wp);
-                transposeDy(s, dy, dyOff + (long) (from + n) * s.outChannels() * plane, dyt, n * dyPitch, slivers);
+                transposeDy(s, dy, dyOff + (long) (from + n) * s.outChannels() * plane, dyt, n * dyPitch, slivers, nr);
             });
-            Parallel.forEach(ranges, r -> {
+            // The parts this chunk's images fall in, each with its ranges of tiles.
+            int part0 = from / partImages;
+            int partCount = (from + images - 1) / partImages - part0 + 1;
+            Parallel.forEach(partCount * ranges, task -> {
+                int part = part0 + task / ranges;
+                int r = task % ranges;
                 int t0 = tiles * r / ranges;
                 int t1 = tiles * (r + 1) / ranges;
-                for (int n = 0; n < images; n++) {
+                int n0 = Math.max(from, part * partImages) - from;
+                int n1 = Math.min(from + images, (part + 1) * partImages) - from;
+                for (int n = n0; n < n1; n++) {
                     for (int p0 = 0; p0 < plane; p0 += block) {
                         int p1 = Math.min(plane, p0 + block);
                         for (int t = t0; t < t1; t++) {
@@ -150,11 +182,11 @@ final class TapTileConv2d {
                             int sliver = t / tilesPerSliver;
                             int g = sliver / slivers;
                             int at = n * imagePitch + ((g * cg + c) * hp + i * s.dilationH()) * wp + jt * TAPS;
-                            int d = n * dyPitch + (sliver * plane + p0) * NR;
-                            int si = t * TAPS * NR;
-                            if (V == 4 && pairs) {
+                            int d = n * dyPitch + (sliver * plane + p0) * nr;
+                            int si = part * partFloats + t * TAPS * nr;
+                            if (four && pairs) {
                                 tile4Pairs(xp, at, pixelAt, p0, p1, dyt, d, sums, si);
-                            } else if (V == 4) {
+                            } else if (four) {
                                 tile4(xp, at, pixelAt, p0, p1, dyt, d, sums, si);
                             } else if (pairs) {
                                 tile2Pairs(xp, at, pixelAt, p0, p1, dyt, d, sums, si);
@@ -166,16 +198,21 @@ final class TapTileConv2d {
                 }
             });
         }
+        for (int part = 1; part < parts; part++) {
+            for (int k = 0; k < partFloats; k++) {
+                sums[k] += sums[part * partFloats + k];
+            }
+        }
         for (int t = 0; t < tiles; t++) {
             int jt = t % rowTiles;
             int i = t / rowTiles % kh;
             int c = t / (rowTiles * kh) % cg;
             int sliver = t / tilesPerSliver;
             int g = sliver / slivers;
-            int o0 = g * og + sliver % slivers * NR;
-            int lanes = Math.min(NR, og - sliver % slivers * NR);
+            int o0 = g * og + sliver % slivers * nr;
+            int lanes = Math.min(nr, og - sliver % slivers * nr);
             for (int j = jt * TAPS; j < Math.min(kw, (jt + 1) * TAPS); j++) {
-                int at = t * TAPS * NR + (j - jt * TAPS) * NR;
+                int at = t * TAPS * nr + (j - jt * TAPS) * nr;
                 for (int l = 0; l < lanes; l++) {
                     dw.setAtIndex(FLOAT, dwOff + (((long) (o0 + l) * cg + c) * kh + i) * kw + j, sums[at + l]);
                 }
@@ -199,7 +236,7 @@ final class TapTileConv2d {
      * zero past og: the image's dy copied whole into this thread's buffer, then each vector of
      * dyt gathered from LANES channels' planes (index map {@link #CHANNEL_STRIDES} scaled by plane).
      */
-    private static void transposeDy(ConvShape s, MemorySegment dy, long dyOff, float[] dyt, int at, int slivers) {
+    private static void transposeDy(ConvShape s, MemorySegment dy, long dyOff, float[] dyt, int at, int slivers, int nr) {
         int plane = s.outPlane();
         int og = s.groupOut();
         int floats = s.outChannels() * plane;
@@ -213,22 +250,22 @@ final class TapTileConv2d {
         }
         for (int g = 0; g < s.groups(); g++) {
             for (int sl = 0; sl < slivers; sl++) {
-                int base = at + (g * slivers + sl) * plane * NR;
-                int o0 = g * og + sl * NR;
-                int lanes = Math.min(NR, og - sl * NR);
-                if (lanes < NR) {
-                    Arrays.fill(dyt, base, base + plane * NR, 0f);
+                int base = at + (g * slivers + sl) * plane * nr;
+                int o0 = g * og + sl * nr;
+                int lanes = Math.min(nr, og - sl * nr);
+                if (lanes < nr) {
+                    Arrays.fill(dyt, base, base + plane * nr, 0f);
                     for (int l = 0; l < lanes; l++) {
                         for (int p = 0; p < plane; p++) {
-                            dyt[base + p * NR + l] = image[(o0 + l) * plane + p];
+                            dyt[base + p * nr + l] = image[(o0 + l) * plane + p];
                         }
                     }
                     continue;
                 }
                 for (int p = 0; p < plane; p++) {
-                    for (int v = 0; v < V; v++) {
+                    for (int v = 0; v < nr / LANES; v++) {
                         FloatVector.fromArray(F, image, (o0 + v * LANES) * plane + p, strides, 0)
-                                .intoArray(dyt, base + p * NR + v * LANES);
+                                .intoArray(dyt, base + p * nr + v * LANES);
                     }
                 }
             }
@@ -244,23 +281,23 @@ final class TapTileConv2d {
         FloatVector c01 = FloatVector.fromArray(F, sums, si + LANES);
         FloatVector c02 = FloatVector.fromArray(F, sums, si + 2 * LANES);
         FloatVector c03 = FloatVector.fromArray(F, sums, si + 3 * LANES);
-        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR);
-        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR + LANES);
-        FloatVector c12 = FloatVector.fromArray(F, sums, si + NR + 2 * LANES);
-        FloatVector c13 = FloatVector.fromArray(F, sums, si + NR + 3 * LANES);
-        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR);
-        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR + LANES);
-        FloatVector c22 = FloatVector.fromArray(F, sums, si + 2 * NR + 2 * LANES);
-        FloatVector c23 = FloatVector.fromArray(F, sums, si + 2 * NR + 3 * LANES);
-        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR);
-        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR + LANES);
-        FloatVector c32 = FloatVector.fromArray(F, sums, si + 3 * NR + 2 * LANES);
-        FloatVector c33 = FloatVector.fromArray(F, sums, si + 3 * NR + 3 * LANES);
-        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR);
-        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR + LANES);
-        FloatVector c42 = FloatVector.fromArray(F, sums, si + 4 * NR + 2 * LANES);
-        FloatVector c43 = FloatVector.fromArray(F, sums, si + 4 * NR + 3 * LANES);
-        for (int p = p0; p < p1; p++, d += NR) {
+        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR4);
+        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR4 + LANES);
+        FloatVector c12 = FloatVector.fromArray(F, sums, si + NR4 + 2 * LANES);
+        FloatVector c13 = FloatVector.fromArray(F, sums, si + NR4 + 3 * LANES);
+        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR4);
+        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR4 + LANES);
+        FloatVector c22 = FloatVector.fromArray(F, sums, si + 2 * NR4 + 2 * LANES);
+        FloatVector c23 = FloatVector.fromArray(F, sums, si + 2 * NR4 + 3 * LANES);
+        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR4);
+        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR4 + LANES);
+        FloatVector c32 = FloatVector.fromArray(F, sums, si + 3 * NR4 + 2 * LANES);
+        FloatVector c33 = FloatVector.fromArray(F, sums, si + 3 * NR4 + 3 * LANES);
+        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR4);
+        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR4 + LANES);
+        FloatVector c42 = FloatVector.fromArray(F, sums, si + 4 * NR4 + 2 * LANES);
+        FloatVector c43 = FloatVector.fromArray(F, sums, si + 4 * NR4 + 3 * LANES);
+        for (int p = p0; p < p1; p++, d += NR4) {
             int u = at + pixelAt[p];
             FloatVector a;
             FloatVector b0 = FloatVector.fromArray(F, dyt, d);
@@ -297,22 +334,22 @@ final class TapTileConv2d {
         c01.intoArray(sums, si + LANES);
         c02.intoArray(sums, si + 2 * LANES);
         c03.intoArray(sums, si + 3 * LANES);
-        c10.intoArray(sums, si + NR);
-        c11.intoArray(sums, si + NR + LANES);
-        c12.intoArray(sums, si + NR + 2 * LANES);
-        c13.intoArray(sums, si + NR + 3 * LANES);
-        c20.intoArray(sums, si + 2 * NR);
-        c21.intoArray(sums, si + 2 * NR + LANES);
-        c22.intoArray(sums, si + 2 * NR + 2 * LANES);
-        c23.intoArray(sums, si + 2 * NR + 3 * LANES);
-        c30.intoArray(sums, si + 3 * NR);
-        c31.intoArray(sums, si + 3 * NR + LANES);
-        c32.intoArray(sums, si + 3 * NR + 2 * LANES);
-        c33.intoArray(sums, si + 3 * NR + 3 * LANES);
-        c40.intoArray(sums, si + 4 * NR);
-        c41.intoArray(sums, si + 4 * NR + LANES);
-        c42.intoArray(sums, si + 4 * NR + 2 * LANES);
-        c43.intoArray(sums, si + 4 * NR + 3 * LANES);
+        c10.intoArray(sums, si + NR4);
+        c11.intoArray(sums, si + NR4 + LANES);
+        c12.intoArray(sums, si + NR4 + 2 * LANES);
+        c13.intoArray(sums, si + NR4 + 3 * LANES);
+        c20.intoArray(sums, si + 2 * NR4);
+        c21.intoArray(sums, si + 2 * NR4 + LANES);
+        c22.intoArray(sums, si + 2 * NR4 + 2 * LANES);
+        c23.intoArray(sums, si + 2 * NR4 + 3 * LANES);
+        c30.intoArray(sums, si + 3 * NR4);
+        c31.intoArray(sums, si + 3 * NR4 + LANES);
+        c32.intoArray(sums, si + 3 * NR4 + 2 * LANES);
+        c33.intoArray(sums, si + 3 * NR4 + 3 * LANES);
+        c40.intoArray(sums, si + 4 * NR4);
+        c41.intoArray(sums, si + 4 * NR4 + LANES);
+        c42.intoArray(sums, si + 4 * NR4 + 2 * LANES);
+        c43.intoArray(sums, si + 4 * NR4 + 3 * LANES);
     }
 
     /** {@link #tile4} two adjacent pixels of a row at a time (stride 1, p0 and p1 even, rows of even width). */
@@ -321,23 +358,23 @@ final class TapTileConv2d {
         FloatVector c01 = FloatVector.fromArray(F, sums, si + LANES);
         FloatVector c02 = FloatVector.fromArray(F, sums, si + 2 * LANES);
         FloatVector c03 = FloatVector.fromArray(F, sums, si + 3 * LANES);
-        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR);
-        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR + LANES);
-        FloatVector c12 = FloatVector.fromArray(F, sums, si + NR + 2 * LANES);
-        FloatVector c13 = FloatVector.fromArray(F, sums, si + NR + 3 * LANES);
-        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR);
-        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR + LANES);
-        FloatVector c22 = FloatVector.fromArray(F, sums, si + 2 * NR + 2 * LANES);
-        FloatVector c23 = FloatVector.fromArray(F, sums, si + 2 * NR + 3 * LANES);
-        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR);
-        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR + LANES);
-        FloatVector c32 = FloatVector.fromArray(F, sums, si + 3 * NR + 2 * LANES);
-        FloatVector c33 = FloatVector.fromArray(F, sums, si + 3 * NR + 3 * LANES);
-        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR);
-        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR + LANES);
-        FloatVector c42 = FloatVector.fromArray(F, sums, si + 4 * NR + 2 * LANES);
-        FloatVector c43 = FloatVector.fromArray(F, sums, si + 4 * NR + 3 * LANES);
-        for (int p = p0; p < p1; p += 2, d += 2 * NR) {
+        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR4);
+        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR4 + LANES);
+        FloatVector c12 = FloatVector.fromArray(F, sums, si + NR4 + 2 * LANES);
+        FloatVector c13 = FloatVector.fromArray(F, sums, si + NR4 + 3 * LANES);
+        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR4);
+        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR4 + LANES);
+        FloatVector c22 = FloatVector.fromArray(F, sums, si + 2 * NR4 + 2 * LANES);
+        FloatVector c23 = FloatVector.fromArray(F, sums, si + 2 * NR4 + 3 * LANES);
+        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR4);
+        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR4 + LANES);
+        FloatVector c32 = FloatVector.fromArray(F, sums, si + 3 * NR4 + 2 * LANES);
+        FloatVector c33 = FloatVector.fromArray(F, sums, si + 3 * NR4 + 3 * LANES);
+        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR4);
+        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR4 + LANES);
+        FloatVector c42 = FloatVector.fromArray(F, sums, si + 4 * NR4 + 2 * LANES);
+        FloatVector c43 = FloatVector.fromArray(F, sums, si + 4 * NR4 + 3 * LANES);
+        for (int p = p0; p < p1; p += 2, d += 2 * NR4) {
             int u = at + pixelAt[p];
             FloatVector a;
             FloatVector b0 = FloatVector.fromArray(F, dyt, d);
@@ -369,10 +406,10 @@ final class TapTileConv2d {
             c41 = a.fma(b1, c41);
             c42 = a.fma(b2, c42);
             c43 = a.fma(b3, c43);
-            b0 = FloatVector.fromArray(F, dyt, d + NR);
-            b1 = FloatVector.fromArray(F, dyt, d + NR + LANES);
-            b2 = FloatVector.fromArray(F, dyt, d + NR + 2 * LANES);
-            b3 = FloatVector.fromArray(F, dyt, d + NR + 3 * LANES);
+            b0 = FloatVector.fromArray(F, dyt, d + NR4);
+            b1 = FloatVector.fromArray(F, dyt, d + NR4 + LANES);
+            b2 = FloatVector.fromArray(F, dyt, d + NR4 + 2 * LANES);
+            b3 = FloatVector.fromArray(F, dyt, d + NR4 + 3 * LANES);
             a = FloatVector.broadcast(F, xp[u + 1]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
@@ -403,22 +440,22 @@ final class TapTileConv2d {
         c01.intoArray(sums, si + LANES);
         c02.intoArray(sums, si + 2 * LANES);
         c03.intoArray(sums, si + 3 * LANES);
-        c10.intoArray(sums, si + NR);
-        c11.intoArray(sums, si + NR + LANES);
-        c12.intoArray(sums, si + NR + 2 * LANES);
-        c13.intoArray(sums, si + NR + 3 * LANES);
-        c20.intoArray(sums, si + 2 * NR);
-        c21.intoArray(sums, si + 2 * NR + LANES);
-        c22.intoArray(sums, si + 2 * NR + 2 * LANES);
-        c23.intoArray(sums, si + 2 * NR + 3 * LANES);
-        c30.intoArray(sums, si + 3 * NR);
-        c31.intoArray(sums, si + 3 * NR + LANES);
-        c32.intoArray(sums, si + 3 * NR + 2 * LANES);
-        c33.intoArray(sums, si + 3 * NR + 3 * LANES);
-        c40.intoArray(sums, si + 4 * NR);
-        c41.intoArray(sums, si + 4 * NR + LANES);
-        c42.intoArray(sums, si + 4 * NR + 2 * LANES);
-        c43.intoArray(sums, si + 4 * NR + 3 * LANES);
+        c10.intoArray(sums, si + NR4);
+        c11.intoArray(sums, si + NR4 + LANES);
+        c12.intoArray(sums, si + NR4 + 2 * LANES);
+        c13.intoArray(sums, si + NR4 + 3 * LANES);
+        c20.intoArray(sums, si + 2 * NR4);
+        c21.intoArray(sums, si + 2 * NR4 + LANES);
+        c22.intoArray(sums, si + 2 * NR4 + 2 * LANES);
+        c23.intoArray(sums, si + 2 * NR4 + 3 * LANES);
+        c30.intoArray(sums, si + 3 * NR4);
+        c31.intoArray(sums, si + 3 * NR4 + LANES);
+        c32.intoArray(sums, si + 3 * NR4 + 2 * LANES);
+        c33.intoArray(sums, si + 3 * NR4 + 3 * LANES);
+        c40.intoArray(sums, si + 4 * NR4);
+        c41.intoArray(sums, si + 4 * NR4 + LANES);
+        c42.intoArray(sums, si + 4 * NR4 + 2 * LANES);
+        c43.intoArray(sums, si + 4 * NR4 + 3 * LANES);
     }
 
     /**
@@ -428,15 +465,15 @@ final class TapTileConv2d {
     private static void tile2(float[] xp, int at, int[] pixelAt, int p0, int p1, float[] dyt, int d, float[] sums, int si) {
         FloatVector c00 = FloatVector.fromArray(F, sums, si);
         FloatVector c01 = FloatVector.fromArray(F, sums, si + LANES);
-        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR);
-        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR + LANES);
-        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR);
-        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR + LANES);
-        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR);
-        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR + LANES);
-        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR);
-        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR + LANES);
-        for (int p = p0; p < p1; p++, d += NR) {
+        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR2);
+        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR2 + LANES);
+        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR2);
+        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR2 + LANES);
+        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR2);
+        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR2 + LANES);
+        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR2);
+        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR2 + LANES);
+        for (int p = p0; p < p1; p++, d += NR2) {
             int u = at + pixelAt[p];
             FloatVector a;
             FloatVector b0 = FloatVector.fromArray(F, dyt, d);
@@ -459,29 +496,29 @@ final class TapTileConv2d {
         }
         c00.intoArray(sums, si);
         c01.intoArray(sums, si + LANES);
-        c10.intoArray(sums, si + NR);
-        c11.intoArray(sums, si + NR + LANES);
-        c20.intoArray(sums, si + 2 * NR);
-        c21.intoArray(sums, si + 2 * NR + LANES);
-        c30.intoArray(sums, si + 3 * NR);
-        c31.intoArray(sums, si + 3 * NR + LANES);
-        c40.intoArray(sums, si + 4 * NR);
-        c41.intoArray(sums, si + 4 * NR + LANES);
+        c10.intoArray(sums, si + NR2);
+        c11.intoArray(sums, si + NR2 + LANES);
+        c20.intoArray(sums, si + 2 * NR2);
+        c21.intoArray(sums, si + 2 * NR2 + LANES);
+        c30.intoArray(sums, si + 3 * NR2);
+        c31.intoArray(sums, si + 3 * NR2 + LANES);
+        c40.intoArray(sums, si + 4 * NR2);
+        c41.intoArray(sums, si + 4 * NR2 + LANES);
     }
 
     /** {@link #tile2} two adjacent pixels of a row at a time (stride 1, p0 and p1 even, rows of even width). */
     private static void tile2Pairs(float[] xp, int at, int[] pixelAt, int p0, int p1, float[] dyt, int d, float[] sums, int si) {
         FloatVector c00 = FloatVector.fromArray(F, sums, si);
         FloatVector c01 = FloatVector.fromArray(F, sums, si + LANES);
-        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR);
-        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR + LANES);
-        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR);
-        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR + LANES);
-        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR);
-        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR + LANES);
-        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR);
-        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR + LANES);
-        for (int p = p0; p < p1; p += 2, d += 2 * NR) {
+        FloatVector c10 = FloatVector.fromArray(F, sums, si + NR2);
+        FloatVector c11 = FloatVector.fromArray(F, sums, si + NR2 + LANES);
+        FloatVector c20 = FloatVector.fromArray(F, sums, si + 2 * NR2);
+        FloatVector c21 = FloatVector.fromArray(F, sums, si + 2 * NR2 + LANES);
+        FloatVector c30 = FloatVector.fromArray(F, sums, si + 3 * NR2);
+        FloatVector c31 = FloatVector.fromArray(F, sums, si + 3 * NR2 + LANES);
+        FloatVector c40 = FloatVector.fromArray(F, sums, si + 4 * NR2);
+        FloatVector c41 = FloatVector.fromArray(F, sums, si + 4 * NR2 + LANES);
+        for (int p = p0; p < p1; p += 2, d += 2 * NR2) {
             int u = at + pixelAt[p];
             FloatVector a;
             FloatVector b0 = FloatVector.fromArray(F, dyt, d);
@@ -501,8 +538,8 @@ final class TapTileConv2d {
             a = FloatVector.broadcast(F, xp[u + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            b0 = FloatVector.fromArray(F, dyt, d + NR);
-            b1 = FloatVector.fromArray(F, dyt, d + NR + LANES);
+            b0 = FloatVector.fromArray(F, dyt, d + NR2);
+            b1 = FloatVector.fromArray(F, dyt, d + NR2 + LANES);
             a = FloatVector.broadcast(F, xp[u + 1]);
             c00 = a.fma(b0, c00);
             c01 = a.fma(b1, c01);
@@ -521,13 +558,13 @@ final class TapTileConv2d {
         }
         c00.intoArray(sums, si);
         c01.intoArray(sums, si + LANES);
-        c10.intoArray(sums, si + NR);
-        c11.intoArray(sums, si + NR + LANES);
-        c20.intoArray(sums, si + 2 * NR);
-        c21.intoArray(sums, si + 2 * NR + LANES);
-        c30.intoArray(sums, si + 3 * NR);
-        c31.intoArray(sums, si + 3 * NR + LANES);
-        c40.intoArray(sums, si + 4 * NR);
-        c41.intoArray(sums, si + 4 * NR + LANES);
+        c10.intoArray(sums, si + NR2);
+        c11.intoArray(sums, si + NR2 + LANES);
+        c20.intoArray(sums, si + 2 * NR2);
+        c21.intoArray(sums, si + 2 * NR2 + LANES);
+        c30.intoArray(sums, si + 3 * NR2);
+        c31.intoArray(sums, si + 3 * NR2 + LANES);
+        c40.intoArray(sums, si + 4 * NR2);
+        c41.intoArray(sums, si + 4 * NR2 + LANES);
     }
 }

@@ -24,7 +24,8 @@ final class ConvData {
      * and 32 input channels (backward data as a convolution by default), and 27 output channels
      * past a patch of 32 (pixel tiles by default at 512-bit, 5 lanes of 32 unused); kernel rows of
      * 10 and of 6 (runs of 5 and of 3 adjacent taps in the pixel tiles' written-out bodies, 33
-     * channels: a tail of 1) and of 5 at dilation 2 along W (their tap loop).
+     * channels: a tail of 1) and of 5 at dilation 2 along W (their tap loop); 40 channels at
+     * stride 2 along W (backward weight's 4-vector tap tiles one pixel at a time).
      */
     static final int[][] SHAPES = {
         {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1},
@@ -46,6 +47,7 @@ final class ConvData {
         {2, 3, 12, 14, 7, 2, 10, 1, 1, 1, 3, 1, 1, 1},
         {2, 2, 11, 13, 5, 3, 5, 1, 1, 1, 4, 1, 2, 1},
         {2, 5, 8, 9, 33, 2, 6, 1, 1, 0, 2, 1, 1, 1},
+        {2, 3, 9, 11, 40, 3, 5, 1, 2, 1, 2, 1, 1, 1},
     };
 
     private ConvData() {}
