@@ -40,12 +40,13 @@ import jdk.incubator.vector.VectorSpecies;
  * constant offsets from one index.
  *
  * Where kernel rows at dilation 1 split into runs of 5 or 3 adjacent taps (5×5, 3×3, 1×6 ...),
- * the 7-pixel and 4-of-a-row bodies have twins that read tapAt once a run and write the run's
- * taps out, so one range check covers the run: per tap, the loop's table load, index arithmetic
+ * each body has twins that read tapAt once a run and write the run's taps out, so one range
+ * check covers the run (a pixel's, across a row end): per tap, the loop's table load, index arithmetic
  * and range check cost more than 14 (or 8) FMAs hide. Same sums in the same order. Intel Xeon
  * (AVX-512, 2 cores), ConvBenchmark GFLOP/s, tap loop -> runs: 512-bit conv2 forward 246 -> 315,
  * backward data 240 -> 323, ResNet 3×3 218 -> 260 and 206 -> 279; 256-bit on the same host,
- * conv2 132 -> 172 and 132 -> 164, ResNet 127 -> 154 and 131 -> 157. A loop over the run's taps
+ * conv2 132 -> 172 and 132 -> 164, ResNet 127 -> 154 and 131 -> 157, then the tiles across row
+ * ends (1 in 7 of conv2's) conv2 forward 168-177 -> 182-191. A loop over the run's taps
  * left for C2 to unroll ran slower than the tap loop (123 against 143 GFLOP/s on one core).
  *
  * The K loop runs over the whole patch with the accumulators in registers (a K-blocked version
@@ -139,8 +140,16 @@ final class PixelTileConv2d {
                     } else {
                         for (int p = 0; p < plane; p += 4) {
                             if (pixelAt[p + 3] - pixelAt[p] != 3) {
-                                crossingTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0, pixelAt, p,
-                                        tiles, p * NR);
+                                if (run == 5) {
+                                    crossingTile4Runs5(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0,
+                                            pixelAt, p, tiles, p * NR);
+                                } else if (run == 3) {
+                                    crossingTile4Runs3(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0,
+                                            pixelAt, p, tiles, p * NR);
+                                } else {
+                                    crossingTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0, pixelAt,
+                                            p, tiles, p * NR);
+                                }
                             } else if (run == 5) {
                                 rowTile4Runs5(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
                                         tiles, p * NR);
@@ -702,6 +711,176 @@ final class PixelTileConv2d {
             c20 = a22.fma(b0, c20);
             c21 = a22.fma(b1, c21);
             FloatVector a23 = FloatVector.broadcast(F, xp[u + 5]);
+            c30 = a23.fma(b0, c30);
+            c31 = a23.fma(b1, c31);
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + LANES);
+        c10.intoArray(out, oi + NR);
+        c11.intoArray(out, oi + NR + LANES);
+        c20.intoArray(out, oi + 2 * NR);
+        c21.intoArray(out, oi + 2 * NR + LANES);
+        c30.intoArray(out, oi + 3 * NR);
+        c31.intoArray(out, oi + 3 * NR + LANES);
+    }
+
+    /** {@link #crossingTile4} for runs of 5 adjacent taps, as {@link #tileRuns5}: same sums in the same order. */
+    private static void crossingTile4Runs5(int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt,
+                                           int plane0, int[] pixelAt, int p, float[] out, int oi) {
+        int d0 = plane0 + pixelAt[p];
+        int d1 = plane0 + pixelAt[p + 1];
+        int d2 = plane0 + pixelAt[p + 2];
+        int d3 = plane0 + pixelAt[p + 3];
+        FloatVector c00 = FloatVector.fromArray(F, bias, bi);
+        FloatVector c01 = FloatVector.fromArray(F, bias, bi + LANES);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        for (int q = 0; q < patch; q += 5, wi += 5 * NR) {
+            int u = tapAt[q];
+            int u0 = u + d0;
+            int u1 = u + d1;
+            int u2 = u + d2;
+            int u3 = u + d3;
+            FloatVector b0;
+            FloatVector b1;
+            b0 = FloatVector.fromArray(F, wt, wi);
+            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector a00 = FloatVector.broadcast(F, xp[u0]);
+            c00 = a00.fma(b0, c00);
+            c01 = a00.fma(b1, c01);
+            FloatVector a01 = FloatVector.broadcast(F, xp[u1]);
+            c10 = a01.fma(b0, c10);
+            c11 = a01.fma(b1, c11);
+            FloatVector a02 = FloatVector.broadcast(F, xp[u2]);
+            c20 = a02.fma(b0, c20);
+            c21 = a02.fma(b1, c21);
+            FloatVector a03 = FloatVector.broadcast(F, xp[u3]);
+            c30 = a03.fma(b0, c30);
+            c31 = a03.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 1 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 1 * NR + LANES);
+            FloatVector a10 = FloatVector.broadcast(F, xp[u0 + 1]);
+            c00 = a10.fma(b0, c00);
+            c01 = a10.fma(b1, c01);
+            FloatVector a11 = FloatVector.broadcast(F, xp[u1 + 1]);
+            c10 = a11.fma(b0, c10);
+            c11 = a11.fma(b1, c11);
+            FloatVector a12 = FloatVector.broadcast(F, xp[u2 + 1]);
+            c20 = a12.fma(b0, c20);
+            c21 = a12.fma(b1, c21);
+            FloatVector a13 = FloatVector.broadcast(F, xp[u3 + 1]);
+            c30 = a13.fma(b0, c30);
+            c31 = a13.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 2 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 2 * NR + LANES);
+            FloatVector a20 = FloatVector.broadcast(F, xp[u0 + 2]);
+            c00 = a20.fma(b0, c00);
+            c01 = a20.fma(b1, c01);
+            FloatVector a21 = FloatVector.broadcast(F, xp[u1 + 2]);
+            c10 = a21.fma(b0, c10);
+            c11 = a21.fma(b1, c11);
+            FloatVector a22 = FloatVector.broadcast(F, xp[u2 + 2]);
+            c20 = a22.fma(b0, c20);
+            c21 = a22.fma(b1, c21);
+            FloatVector a23 = FloatVector.broadcast(F, xp[u3 + 2]);
+            c30 = a23.fma(b0, c30);
+            c31 = a23.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 3 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 3 * NR + LANES);
+            FloatVector a30 = FloatVector.broadcast(F, xp[u0 + 3]);
+            c00 = a30.fma(b0, c00);
+            c01 = a30.fma(b1, c01);
+            FloatVector a31 = FloatVector.broadcast(F, xp[u1 + 3]);
+            c10 = a31.fma(b0, c10);
+            c11 = a31.fma(b1, c11);
+            FloatVector a32 = FloatVector.broadcast(F, xp[u2 + 3]);
+            c20 = a32.fma(b0, c20);
+            c21 = a32.fma(b1, c21);
+            FloatVector a33 = FloatVector.broadcast(F, xp[u3 + 3]);
+            c30 = a33.fma(b0, c30);
+            c31 = a33.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 4 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 4 * NR + LANES);
+            FloatVector a40 = FloatVector.broadcast(F, xp[u0 + 4]);
+            c00 = a40.fma(b0, c00);
+            c01 = a40.fma(b1, c01);
+            FloatVector a41 = FloatVector.broadcast(F, xp[u1 + 4]);
+            c10 = a41.fma(b0, c10);
+            c11 = a41.fma(b1, c11);
+            FloatVector a42 = FloatVector.broadcast(F, xp[u2 + 4]);
+            c20 = a42.fma(b0, c20);
+            c21 = a42.fma(b1, c21);
+            FloatVector a43 = FloatVector.broadcast(F, xp[u3 + 4]);
+            c30 = a43.fma(b0, c30);
+            c31 = a43.fma(b1, c31);
+        }
+        c00.intoArray(out, oi);
+        c01.intoArray(out, oi + LANES);
+        c10.intoArray(out, oi + NR);
+        c11.intoArray(out, oi + NR + LANES);
+        c20.intoArray(out, oi + 2 * NR);
+        c21.intoArray(out, oi + 2 * NR + LANES);
+        c30.intoArray(out, oi + 3 * NR);
+        c31.intoArray(out, oi + 3 * NR + LANES);
+    }
+
+    /** {@link #crossingTile4} for runs of 3 adjacent taps, as {@link #tileRuns3}: same sums in the same order. */
+    private static void crossingTile4Runs3(int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt,
+                                           int plane0, int[] pixelAt, int p, float[] out, int oi) {
+        int d0 = plane0 + pixelAt[p];
+        int d1 = plane0 + pixelAt[p + 1];
+        int d2 = plane0 + pixelAt[p + 2];
+        int d3 = plane0 + pixelAt[p + 3];
+        FloatVector c00 = FloatVector.fromArray(F, bias, bi);
+        FloatVector c01 = FloatVector.fromArray(F, bias, bi + LANES);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        for (int q = 0; q < patch; q += 3, wi += 3 * NR) {
+            int u = tapAt[q];
+            int u0 = u + d0;
+            int u1 = u + d1;
+            int u2 = u + d2;
+            int u3 = u + d3;
+            FloatVector b0;
+            FloatVector b1;
+            b0 = FloatVector.fromArray(F, wt, wi);
+            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector a00 = FloatVector.broadcast(F, xp[u0]);
+            c00 = a00.fma(b0, c00);
+            c01 = a00.fma(b1, c01);
+            FloatVector a01 = FloatVector.broadcast(F, xp[u1]);
+            c10 = a01.fma(b0, c10);
+            c11 = a01.fma(b1, c11);
+            FloatVector a02 = FloatVector.broadcast(F, xp[u2]);
+            c20 = a02.fma(b0, c20);
+            c21 = a02.fma(b1, c21);
+            FloatVector a03 = FloatVector.broadcast(F, xp[u3]);
+            c30 = a03.fma(b0, c30);
+            c31 = a03.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 1 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 1 * NR + LANES);
+            FloatVector a10 = FloatVector.broadcast(F, xp[u0 + 1]);
+            c00 = a10.fma(b0, c00);
+            c01 = a10.fma(b1, c01);
+            FloatVector a11 = FloatVector.broadcast(F, xp[u1 + 1]);
+            c10 = a11.fma(b0, c10);
+            c11 = a11.fma(b1, c11);
+            FloatVector a12 = FloatVector.broadcast(F, xp[u2 + 1]);
+            c20 = a12.fma(b0, c20);
+            c21 = a12.fma(b1, c21);
+            FloatVector a13 = FloatVector.broadcast(F, xp[u3 + 1]);
+            c30 = a13.fma(b0, c30);
+            c31 = a13.fma(b1, c31);
+            b0 = FloatVector.fromArray(F, wt, wi + 2 * NR);
+            b1 = FloatVector.fromArray(F, wt, wi + 2 * NR + LANES);
+            FloatVector a20 = FloatVector.broadcast(F, xp[u0 + 2]);
+            c00 = a20.fma(b0, c00);
+            c01 = a20.fma(b1, c01);
+            FloatVector a21 = FloatVector.broadcast(F, xp[u1 + 2]);
+            c10 = a21.fma(b0, c10);
+            c11 = a21.fma(b1, c11);
+            FloatVector a22 = FloatVector.broadcast(F, xp[u2 + 2]);
+            c20 = a22.fma(b0, c20);
+            c21 = a22.fma(b1, c21);
+            FloatVector a23 = FloatVector.broadcast(F, xp[u3 + 2]);
             c30 = a23.fma(b0, c30);
             c31 = a23.fma(b1, c31);
         }
