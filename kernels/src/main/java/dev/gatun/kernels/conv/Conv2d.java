@@ -22,6 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * Methods, tried in this order (the measurements behind each rule are in
  * bench/results/conv2d-kernel-journal.md):
+ *  - Tap tiles (TapTileConv2d), backward weight at dilation 1 along rows, where padding a group's
+ *    output channels and kernel rows to whole tiles wastes at most TAP_TILE_MAX_WASTE: the input
+ *    read in place, nothing packed. On 2 Xeon cores (AVX-512), conv2 backward weight 212-218 ->
+ *    256 GFLOP/s at 512 bits and 155 -> 182 at 256 (against the implicit GEMM), conv1's 42 -> 60
+ *    (against direct).
  *  - Direct (DirectConv2d), forward and backward weight at stride 1 with patch <= DIRECT_MAX_PATCH:
  *    a GEMM of depth 25 spends its time packing; deeper, direct falls behind for want of register
  *    blocking over input channels.
@@ -37,10 +42,6 @@ import jdk.incubator.vector.VectorSpecies;
  *    the last tile of a row wastes at most ROW_TILE_MAX_WASTE of its lanes and a group has at
  *    most ROW_TILE_MAX_OUT output channels: the register tile reads the padded input in place,
  *    so only the weights are packed (conv2 forward 9.4 -> 8.8 ms, backward data 11.1 -> 9.0).
- *  - Tap tiles (TapTileConv2d), backward weight at dilation 1 along rows, where padding a group's
- *    output channels and kernel rows to whole tiles wastes at most TAP_TILE_MAX_WASTE: the input
- *    read in place, nothing packed (conv2 backward weight 212-218 -> 256 GFLOP/s at 512 bits,
- *    155 -> 182 at 256, on 2 Xeon cores).
  *  - Implicit GEMM (ColumnPanels packing Sgemm's slivers straight from padded input planes), the
  *    other forward and backward-weight passes: no column matrix is stored (conv2 forward and
  *    backward weight 27-33 -> 18-19 ms on one thread).

@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a group's channels; gathered from a copy of the image's dy). Per pixel, the tile loads V
  * vectors of dyᵀ and broadcasts TAPS floats of xp at constant offsets from one index (one range
  * check) into V·TAPS FMAs; the pixel's xp offset comes from a table.
- *  - With 32 vector registers (512-bit), V = 4: 20 accumulators, 4 dy vectors and a broadcast.
+ *  - With 32 vector registers (512-bit), V = 4: 20 accumulators, 4 dy vectors and a broadcast;
+ *    V = 2 where a group has at most two vectors of channels (conv1's 32: none wasted).
  *  - With 16, V = 2: 10 accumulators.
  *  - At stride 1 along rows of even width, the K loop takes two adjacent pixels a pass, the
  *    second written out at offset + 1: one table load and range check for 2·V·TAPS FMAs.
@@ -39,6 +40,11 @@ import jdk.incubator.vector.VectorSpecies;
  * in chunks of at most CHUNK_FLOATS floats of scratch (padded planes and dyᵀ), each prepared in
  * parallel over images, then its tiles in parallel over ranges of tiles; a range takes an
  * image's pixels a block at a time, so the block's dyᵀ stays in L1 across the range's tiles.
+ * With fewer than MIN_SHARED_TILES tiles (conv1 has 5) the threads share out parts of
+ * PART_IMAGES images instead, each part summing into its own copy of the sums, added in part
+ * order at the end: a chain per part, the parts fixed by the shape, so again the same bits on
+ * any number of threads. conv1's dy (32 channels for 1 input channel) is as big as its padded
+ * input, so transposing it costs a third of that pass.
  */
 final class TapTileConv2d {
     private static final VectorSpecies<Float> F = Simd.FLOATS;
@@ -46,7 +52,7 @@ final class TapTileConv2d {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Adjacent taps of a kernel row per tile. */
     static final int TAPS = 5;
-    /** Vectors of output channels per tile: 4 with 32 vector registers (512-bit), else 2. */
+    /** Most vectors of output channels per tile: 4 with 32 vector registers (512-bit), else 2 (see {@link #vectors}). */
     static final int V = Simd.FLOAT_LANES >= 16 ? 4 : 2;
     /** Output channels per tile of 4 and of 2 vectors. */
     private static final int NR4 = 4 * LANES;
@@ -68,7 +74,7 @@ final class TapTileConv2d {
     private static final int SUMS = 2;
     private static final int DY_IMAGE = 3;
     /** Per thread: {0, plane, 2·plane, ...} for the gathers of transposeDy, rebuilt when plane changes. */
-    private static final ThreadLocal<int[]> SCRATCH_INTS = ThreadLocal.withInitial(() -> new int[Math.max(2, LANES)]);
+    private static final ThreadLocal<int[]> CHANNEL_STRIDES = ThreadLocal.withInitial(() -> new int[Math.max(2, LANES)]);
 
     private TapTileConv2d() {}
 
@@ -242,7 +248,7 @@ final class TapTileConv2d {
         int floats = s.outChannels() * plane;
         float[] image = SCRATCH.get(DY_IMAGE, floats);
         MemorySegment.copy(dy, FLOAT, dyOff * Float.BYTES, image, 0, floats);
-        int[] strides = SCRATCH_INTS.get();
+        int[] strides = CHANNEL_STRIDES.get();
         if (strides[1] != plane) {
             for (int l = 0; l < LANES; l++) {
                 strides[l] = l * plane;
