@@ -311,13 +311,18 @@ final class DirectConv2d {
         // PixelTileConv2d's last row tile reads up to MR - 1 = 6 floats past the last plane.
         int slack = 2 * BLOCK + (s.kernelW() + TAPS_MAX) * s.dilationW();
         float[] xp = PADDED.get(0, size + slack);
-        Arrays.fill(xp, 0, size, 0f);
+        padInto(s, x, at, hp, wp, xp, 0);
+        return xp;
+    }
+
+    /** The image at x offset {@code at} with its zero border into dst from {@code dstAt}, [inChannels, hp, wp]. */
+    static void padInto(ConvShape s, MemorySegment x, long at, int hp, int wp, float[] dst, int dstAt) {
+        Arrays.fill(dst, dstAt, dstAt + s.inChannels() * hp * wp, 0f);
         for (int c = 0; c < s.inChannels(); c++) {
             for (int h = 0; h < s.inH(); h++) {
-                MemorySegment.copy(x, FLOAT, (at + ((long) c * s.inH() + h) * s.inW()) * Float.BYTES, xp,
-                        (c * hp + h + s.padH()) * wp + s.padW(), s.inW());
+                MemorySegment.copy(x, FLOAT, (at + ((long) c * s.inH() + h) * s.inW()) * Float.BYTES, dst,
+                        dstAt + (c * hp + h + s.padH()) * wp + s.padW(), s.inW());
             }
         }
-        return xp;
     }
 }

@@ -165,7 +165,7 @@ final class TapTileConv2d {
             int images = Math.min(chunk, s.batch() - first);
             int from = first;
             Conv2d.forImages(images, n -> {
-                padImage(s, x, xOff + (long) (from + n) * s.inChannels() * s.inPlane(), xp, n * imagePitch, hp, wp);
+                DirectConv2d.padInto(s, x, xOff + (long) (from + n) * s.inChannels() * s.inPlane(), hp, wp, xp, n * imagePitch);
                 transposeDy(s, dy, dyOff + (long) (from + n) * s.outChannels() * plane, dyt, n * dyPitch, slivers, nr);
             });
             // The parts this chunk's images fall in, each with its ranges of tiles.
@@ -222,17 +222,6 @@ final class TapTileConv2d {
                 for (int l = 0; l < lanes; l++) {
                     dw.setAtIndex(FLOAT, dwOff + (((long) (o0 + l) * cg + c) * kh + i) * kw + j, sums[at + l]);
                 }
-            }
-        }
-    }
-
-    /** Image's planes with their zero border into xp at {@code at} ([inChannels, hp, wp]). */
-    private static void padImage(ConvShape s, MemorySegment x, long xOff, float[] xp, int at, int hp, int wp) {
-        Arrays.fill(xp, at, at + s.inChannels() * hp * wp, 0f);
-        for (int c = 0; c < s.inChannels(); c++) {
-            for (int h = 0; h < s.inH(); h++) {
-                MemorySegment.copy(x, FLOAT, (xOff + ((long) c * s.inH() + h) * s.inW()) * Float.BYTES, xp,
-                        at + (c * hp + h + s.padH()) * wp + s.padW(), s.inW());
             }
         }
     }
