@@ -389,18 +389,17 @@ public final class Conv2d {
             return;
         }
         checkBackwardWeight(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff);
-        if (tapTile(s) || direct(s)) {
-            if (tapTile(s)) {
-                TapTileConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
-            } else {
-                DirectConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
-            }
-            if (db != null) {
-                biasGradient(s, dy, dyOff, db, dbOff);
-            }
+        if (tapTile(s)) {
+            TapTileConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+        } else if (direct(s)) {
+            DirectConv2d.backwardWeight(s, x, xOff, dy, dyOff, dw, dwOff);
+        } else {
+            backwardWeightImplicit(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, implicitChunk(s));
             return;
         }
-        backwardWeightImplicit(s, x, xOff, dy, dyOff, dw, dwOff, db, dbOff, implicitChunk(s));
+        if (db != null) {
+            biasGradient(s, dy, dyOff, db, dbOff);
+        }
     }
 
     /** {@link #backwardWeight} on checked arguments as an implicit GEMM (op(B) = colᵀ), {@code chunk} images per GEMM. */
