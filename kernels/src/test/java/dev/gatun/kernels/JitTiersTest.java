@@ -3,13 +3,9 @@ package dev.gatun.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,17 +48,17 @@ class JitTiersTest {
         Files.createDirectories(source.getParent());
         Files.writeString(source, WHITE_BOX);
         Path boot = dir.resolve("boot");
-        String javac = run(List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(), "-d",
+        String javac = ChildJvm.run(List.of(ChildJvm.tool("javac"), "-d",
                 boot.toString(), source.toString()));
         assertTrue(Files.isRegularFile(boot.resolve("jdk/test/whitebox/WhiteBox.class")), javac);
         Path kernels = Path.of(Simd.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = List.of(ChildJvm.tool("java"),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xbootclasspath/a:" + boot, "-XX:+UnlockDiagnosticVMOptions", "-XX:+WhiteBoxAPI", "-Xbatch",
                 "-XX:+PrintCompilation", "-Dgatun.threads=2",
-                "-Dgatun.simd.bits=" + Simd.FLOATS.vectorBitSize(), "-cp", classPath(),
+                "-Dgatun.simd.bits=" + Simd.FLOATS.vectorBitSize(), "-cp", ChildJvm.classPath(),
                 JitTiersProbe.class.getName(), kernels.toString());
-        String output = run(cmd);
+        String output = ChildJvm.run(cmd);
         List<String> notCompilable = output.lines().filter(l -> l.startsWith("NOT COMPILABLE")).toList();
         List<String> skipped = output.lines()
                 .filter(l -> l.contains("dev.gatun.") && l.contains("COMPILE SKIPPED")).toList();
@@ -70,23 +66,5 @@ class JitTiersTest {
         int checked = output.lines().filter(l -> l.startsWith("checked "))
                 .mapToInt(l -> Integer.parseInt(l.substring("checked ".length()))).findFirst().orElse(0);
         assertTrue(checked > 500, "checked only " + checked + " methods:\n" + output);
-    }
-
-    /** What the command printed, once it exited with status 0. */
-    private static String run(List<String> cmd) throws Exception {
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(300, TimeUnit.SECONDS), output);
-        assertEquals(0, child.exitValue(), cmd.get(0) + " failed:\n" + output);
-        return output;
-    }
-
-    /** The test JVM's module path and class path, as a class path for the child. */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>(
-                List.of(System.getProperty("jdk.module.path", "").split(File.pathSeparator)));
-        entries.addAll(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
-        entries.removeIf(String::isBlank);
-        return String.join(File.pathSeparator, entries);
     }
 }
