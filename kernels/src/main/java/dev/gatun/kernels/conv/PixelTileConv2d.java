@@ -125,40 +125,18 @@ final class PixelTileConv2d {
                     if (!FLAT) {
                         for (int oh = 0; oh < s.outH(); oh++) {
                             for (int ow = 0; ow < outW; ow += MR) {
-                                if (run == 5) {
-                                    tileRuns5(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt,
-                                            plane0 + oh * wp + ow, tiles, (oh * outW + ow) * NR);
-                                } else if (run == 3) {
-                                    tileRuns3(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt,
-                                            plane0 + oh * wp + ow, tiles, (oh * outW + ow) * NR);
-                                } else {
-                                    tile(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + oh * wp + ow,
-                                            tiles, (oh * outW + ow) * NR);
-                                }
+                                tile7(run, patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + oh * wp + ow,
+                                        tiles, (oh * outW + ow) * NR);
                             }
                         }
                     } else {
                         for (int p = 0; p < plane; p += 4) {
-                            if (pixelAt[p + 3] - pixelAt[p] != 3) {
-                                if (run == 5) {
-                                    crossingTile4Runs5(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0,
-                                            pixelAt, p, tiles, p * NR);
-                                } else if (run == 3) {
-                                    crossingTile4Runs3(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0,
-                                            pixelAt, p, tiles, p * NR);
-                                } else {
-                                    crossingTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0, pixelAt,
-                                            p, tiles, p * NR);
-                                }
-                            } else if (run == 5) {
-                                rowTile4Runs5(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
-                                        tiles, p * NR);
-                            } else if (run == 3) {
-                                rowTile4Runs3(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
+                            if (pixelAt[p + 3] - pixelAt[p] == 3) {
+                                rowTile(run, patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
                                         tiles, p * NR);
                             } else {
-                                rowTile4(patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0 + pixelAt[p],
-                                        tiles, p * NR);
+                                crossingTile(run, patch, wt, sliver * patch * NR, bias, sliver * NR, xp, tapAt, plane0,
+                                        pixelAt, p, tiles, p * NR);
                             }
                         }
                     }
@@ -183,6 +161,42 @@ final class PixelTileConv2d {
             return 1;
         }
         return s.kernelW() % 5 == 0 ? 5 : s.kernelW() % 3 == 0 ? 3 : 1;
+    }
+
+    /** The 7-pixel tile for runs of {@code run} taps: {@link #tileRuns5}, {@link #tileRuns3} or {@link #tile}. */
+    private static void tile7(int run, int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt, int at,
+                             float[] out, int oi) {
+        if (run == 5) {
+            tileRuns5(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        } else if (run == 3) {
+            tileRuns3(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        } else {
+            tile(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        }
+    }
+
+    /** The 4-of-a-row tile for runs of {@code run} taps: {@link #rowTile4Runs5}, {@link #rowTile4Runs3} or {@link #rowTile4}. */
+    private static void rowTile(int run, int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt,
+                                int at, float[] out, int oi) {
+        if (run == 5) {
+            rowTile4Runs5(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        } else if (run == 3) {
+            rowTile4Runs3(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        } else {
+            rowTile4(patch, wt, wi, bias, bi, xp, tapAt, at, out, oi);
+        }
+    }
+
+    /** The 4-across-a-row-end tile for runs of {@code run} taps: {@link #crossingTile4Runs5}, {@link #crossingTile4Runs3} or {@link #crossingTile4}. */
+    private static void crossingTile(int run, int patch, float[] wt, int wi, float[] bias, int bi, float[] xp, int[] tapAt,
+                                     int plane0, int[] pixelAt, int p, float[] out, int oi) {
+        if (run == 5) {
+            crossingTile4Runs5(patch, wt, wi, bias, bi, xp, tapAt, plane0, pixelAt, p, out, oi);
+        } else if (run == 3) {
+            crossingTile4Runs3(patch, wt, wi, bias, bi, xp, tapAt, plane0, pixelAt, p, out, oi);
+        } else {
+            crossingTile4(patch, wt, wi, bias, bi, xp, tapAt, plane0, pixelAt, p, out, oi);
+        }
     }
 
     /** pixelAt[p]: the padded offset oh·wp + ow of flat output pixel p = oh·outW + ow, then 3 more copies of the last one's. */
@@ -335,10 +349,8 @@ final class PixelTileConv2d {
         FloatVector c40 = c00, c41 = c01, c50 = c00, c51 = c01, c60 = c00, c61 = c01;
         for (int q = 0; q < patch; q += 5, wi += 5 * NR) {
             int u = at + tapAt[q];
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);
@@ -482,10 +494,8 @@ final class PixelTileConv2d {
         FloatVector c40 = c00, c41 = c01, c50 = c00, c51 = c01, c60 = c00, c61 = c01;
         for (int q = 0; q < patch; q += 3, wi += 3 * NR) {
             int u = at + tapAt[q];
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);
@@ -578,10 +588,8 @@ final class PixelTileConv2d {
         FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
         for (int q = 0; q < patch; q += 5, wi += 5 * NR) {
             int u = at + tapAt[q];
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);
@@ -669,10 +677,8 @@ final class PixelTileConv2d {
         FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
         for (int q = 0; q < patch; q += 3, wi += 3 * NR) {
             int u = at + tapAt[q];
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);
@@ -740,10 +746,8 @@ final class PixelTileConv2d {
             int u1 = u + d1;
             int u2 = u + d2;
             int u3 = u + d3;
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u0]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);
@@ -839,10 +843,8 @@ final class PixelTileConv2d {
             int u1 = u + d1;
             int u2 = u + d2;
             int u3 = u + d3;
-            FloatVector b0;
-            FloatVector b1;
-            b0 = FloatVector.fromArray(F, wt, wi);
-            b1 = FloatVector.fromArray(F, wt, wi + LANES);
+            FloatVector b0 = FloatVector.fromArray(F, wt, wi);
+            FloatVector b1 = FloatVector.fromArray(F, wt, wi + LANES);
             FloatVector a00 = FloatVector.broadcast(F, xp[u0]);
             c00 = a00.fma(b0, c00);
             c01 = a00.fma(b1, c01);

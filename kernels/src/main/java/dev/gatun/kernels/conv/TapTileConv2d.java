@@ -73,8 +73,6 @@ final class TapTileConv2d {
     private static final int DY_T = 1;
     private static final int SUMS = 2;
     private static final int DY_IMAGE = 3;
-    /** Per thread: {0, plane, 2·plane, ...} for the gathers of transposeDy, rebuilt when plane changes. */
-    private static final ThreadLocal<int[]> CHANNEL_STRIDES = ThreadLocal.withInitial(() -> new int[Math.max(2, LANES)]);
 
     private TapTileConv2d() {}
 
@@ -121,21 +119,15 @@ final class TapTileConv2d {
      */
     static void backwardWeight(ConvShape s, MemorySegment x, long xOff, MemorySegment dy, long dyOff,
                                MemorySegment dw, long dwOff, int chunk, int pixels) {
-        int groups = s.groups();
-        int cg = s.groupIn();
         int og = s.groupOut();
-        int kh = s.kernelH();
-        int kw = s.kernelW();
         int plane = s.outPlane();
         int hp = s.inH() + 2 * s.padH();
         int wp = s.inW() + 2 * s.padW();
         boolean four = vectors(s) == 4;
         int nr = vectors(s) * LANES;
         int slivers = Math.ceilDiv(og, nr);
-        int rowTiles = Math.ceilDiv(kw, TAPS);
-        // Tile index: ((g·slivers + sl)·cg + c)·kh·rowTiles + i·rowTiles + jt.
-        int tilesPerSliver = cg * kh * rowTiles;
-        int tiles = tiles(s);
+        Tile[] grid = grid(s, nr);
+        int tiles = grid.length;
         // Too few tiles to share out: the images go in parts of PART_IMAGES, each part's sums its
         // own, added in part order at the end; the parts depend only on the shape.
         int partImages = tiles >= MIN_SHARED_TILES ? s.batch() : PART_IMAGES;
@@ -145,7 +137,7 @@ final class TapTileConv2d {
         float[] sums = SCRATCH.get(SUMS, sumFloats);
         Arrays.fill(sums, 0, sumFloats, 0f);
         int imagePitch = Math.multiplyExact(s.inChannels(), hp * wp);
-        int dyPitch = Math.multiplyExact(groups * slivers * nr, plane);
+        int dyPitch = Math.multiplyExact(s.groups() * slivers * nr, plane);
         float[] xp = SCRATCH.get(PADDED, Math.addExact(Math.multiplyExact(chunk, imagePitch), TAPS));
         float[] dyt = SCRATCH.get(DY_T, Math.multiplyExact(chunk, dyPitch));
         // pixelAt[p]: output pixel p's offset into its image's padded planes.
@@ -154,6 +146,11 @@ final class TapTileConv2d {
             for (int ow = 0; ow < s.outW(); ow++, p++) {
                 pixelAt[p] = oh * s.strideH() * wp + ow * s.strideW();
             }
+        }
+        // The gathers of transposeDy: lane l reads channel l's plane.
+        int[] channelAt = new int[LANES];
+        for (int l = 0; l < LANES; l++) {
+            channelAt[l] = l * plane;
         }
         // Pairs of adjacent pixels never straddle a row: stride 1 along rows of even width.
         boolean pairs = s.strideW() == 1 && s.outW() % 2 == 0;
@@ -166,7 +163,8 @@ final class TapTileConv2d {
             int from = first;
             Conv2d.forImages(images, n -> {
                 DirectConv2d.padInto(s, x, xOff + (long) (from + n) * s.inChannels() * s.inPlane(), hp, wp, xp, n * imagePitch);
-                transposeDy(s, dy, dyOff + (long) (from + n) * s.outChannels() * plane, dyt, n * dyPitch, slivers, nr);
+                transposeDy(s, dy, dyOff + (long) (from + n) * s.outChannels() * plane, dyt, n * dyPitch, slivers, nr,
+                        channelAt);
             });
             // The parts this chunk's images fall in, each with its ranges of tiles.
             int part0 = from / partImages;
@@ -182,13 +180,8 @@ final class TapTileConv2d {
                     for (int p0 = 0; p0 < plane; p0 += block) {
                         int p1 = Math.min(plane, p0 + block);
                         for (int t = t0; t < t1; t++) {
-                            int jt = t % rowTiles;
-                            int i = t / rowTiles % kh;
-                            int c = t / (rowTiles * kh) % cg;
-                            int sliver = t / tilesPerSliver;
-                            int g = sliver / slivers;
-                            int at = n * imagePitch + ((g * cg + c) * hp + i * s.dilationH()) * wp + jt * TAPS;
-                            int d = n * dyPitch + (sliver * plane + p0) * nr;
+                            int at = n * imagePitch + grid[t].xpAt();
+                            int d = n * dyPitch + grid[t].dyAt() + p0 * nr;
                             int si = part * partFloats + t * TAPS * nr;
                             if (four && pairs) {
                                 tile4Pairs(xp, at, pixelAt, p0, p1, dyt, d, sums, si);
@@ -209,40 +202,66 @@ final class TapTileConv2d {
                 sums[k] += sums[part * partFloats + k];
             }
         }
+        int patch = s.patch();
         for (int t = 0; t < tiles; t++) {
-            int jt = t % rowTiles;
-            int i = t / rowTiles % kh;
-            int c = t / (rowTiles * kh) % cg;
-            int sliver = t / tilesPerSliver;
-            int g = sliver / slivers;
-            int o0 = g * og + sliver % slivers * nr;
-            int lanes = Math.min(nr, og - sliver % slivers * nr);
-            for (int j = jt * TAPS; j < Math.min(kw, (jt + 1) * TAPS); j++) {
-                int at = t * TAPS * nr + (j - jt * TAPS) * nr;
-                for (int l = 0; l < lanes; l++) {
-                    dw.setAtIndex(FLOAT, dwOff + (((long) (o0 + l) * cg + c) * kh + i) * kw + j, sums[at + l]);
+            Tile tile = grid[t];
+            for (int j = 0; j < tile.taps(); j++) {
+                for (int l = 0; l < tile.lanes(); l++) {
+                    dw.setAtIndex(FLOAT, dwOff + tile.dwAt() + (long) l * patch + j, sums[(t * TAPS + j) * nr + l]);
                 }
             }
         }
     }
 
     /**
+     * Where tile t reads and writes: its first tap's offset into an image's padded planes, its
+     * sliver's offset into an image's dyᵀ, dw's index of its first channel and tap, and how many
+     * of its lanes and taps are real (the rest lie past a group's channels or a kernel row).
+     */
+    private record Tile(int xpAt, int dyAt, long dwAt, int lanes, int taps) {}
+
+    /**
+     * The tiles of s with nr channels each, in the order ((g·slivers + sl)·cg + c)·kh + i, then
+     * the runs of a kernel row.
+     */
+    private static Tile[] grid(ConvShape s, int nr) {
+        int og = s.groupOut();
+        int cg = s.groupIn();
+        int kw = s.kernelW();
+        int wp = s.inW() + 2 * s.padW();
+        int hp = s.inH() + 2 * s.padH();
+        int plane = s.outPlane();
+        Tile[] grid = new Tile[tiles(s)];
+        int t = 0;
+        for (int g = 0; g < s.groups(); g++) {
+            for (int o0 = 0; o0 < og; o0 += nr) {
+                int sliverAt = g * Math.ceilDiv(og, nr) + o0 / nr;
+                for (int c = 0; c < cg; c++) {
+                    for (int i = 0; i < s.kernelH(); i++) {
+                        for (int j0 = 0; j0 < kw; j0 += TAPS) {
+                            grid[t++] = new Tile(((g * cg + c) * hp + i * s.dilationH()) * wp + j0, sliverAt * plane * nr,
+                                    (long) (g * og + o0) * s.patch() + (c * s.kernelH() + i) * kw + j0,
+                                    Math.min(nr, og - o0), Math.min(TAPS, kw - j0));
+                        }
+                    }
+                }
+            }
+        }
+        return grid;
+    }
+
+    /**
      * One image's dy [outChannels, plane] into dyt at {@code at} as [group·slivers + sliver][plane][NR],
      * zero past og: the image's dy copied whole into this thread's buffer, then each vector of
-     * dyt gathered from LANES channels' planes (index map {@link #CHANNEL_STRIDES} scaled by plane).
+     * dyt gathered from LANES channels' planes (index map channelAt: lane l at l·plane).
      */
-    private static void transposeDy(ConvShape s, MemorySegment dy, long dyOff, float[] dyt, int at, int slivers, int nr) {
+    private static void transposeDy(ConvShape s, MemorySegment dy, long dyOff, float[] dyt, int at, int slivers, int nr,
+                                    int[] channelAt) {
         int plane = s.outPlane();
         int og = s.groupOut();
         int floats = s.outChannels() * plane;
         float[] image = SCRATCH.get(DY_IMAGE, floats);
         MemorySegment.copy(dy, FLOAT, dyOff * Float.BYTES, image, 0, floats);
-        int[] strides = CHANNEL_STRIDES.get();
-        if (strides[1] != plane) {
-            for (int l = 0; l < LANES; l++) {
-                strides[l] = l * plane;
-            }
-        }
         for (int g = 0; g < s.groups(); g++) {
             for (int sl = 0; sl < slivers; sl++) {
                 int base = at + (g * slivers + sl) * plane * nr;
@@ -259,7 +278,7 @@ final class TapTileConv2d {
                 }
                 for (int p = 0; p < plane; p++) {
                     for (int v = 0; v < nr / LANES; v++) {
-                        FloatVector.fromArray(F, image, (o0 + v * LANES) * plane + p, strides, 0)
+                        FloatVector.fromArray(F, image, (o0 + v * LANES) * plane + p, channelAt, 0)
                                 .intoArray(dyt, base + p * nr + v * LANES);
                     }
                 }
